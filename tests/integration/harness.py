@@ -1,0 +1,229 @@
+# SPDX-License-Identifier: MIT
+"""The PID 1 harness: runs a program as a real PID 1 in new user, PID and mount namespaces.
+
+Two identity mappings, as container runtimes use them:
+  "root"   -- container root is host root (unshare --map-root-user): the quick variant.
+  "unpriv" -- container root is host uid 100000 (unshare --map-users=100000,0,65536), the shape of
+              rootless Podman and Kubernetes with user namespaces. It needs root:100000:65536 in
+              /etc/subuid and /etc/subgid and newuidmap (package uidmap); scripts/deps.sh sets them up.
+
+Every test is a plain script that exits 0 (pass), 1 (fail) or 77 (skip), printing TAP lines, so
+meson runs them directly. Nothing here sleeps to synchronise: tests wait for a line on a pipe, or
+for a process to exit, with a generous deadline that only bounds a failure.
+"""
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HELPERS = os.path.join(HERE, "helpers")
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+SDINIT = os.environ.get("SDINIT") or os.path.join(HERE, "..", "..", "build", "init", "sdinit")
+SDINIT = os.path.abspath(SDINIT)
+DEADLINE = float(os.environ.get("SDINIT_TEST_DEADLINE", "30"))
+
+
+class Skip(Exception):
+    pass
+
+
+# ---- TAP ----------------------------------------------------------------------------------------
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+        self.skipped = 0
+
+    def ok(self, cond, name, detail=""):
+        self.n += 1
+        if cond:
+            print(f"ok {self.n} - {name}", flush=True)
+        else:
+            self.failed += 1
+            print(f"not ok {self.n} - {name}", flush=True)
+            for line in str(detail).splitlines():
+                print(f"#   {line}", flush=True)
+        return cond
+
+    def eq(self, got, want, name):
+        return self.ok(got == want, name, f"got:  {got!r}\nwant: {want!r}")
+
+    def skip(self, name, why):
+        self.n += 1
+        self.skipped += 1
+        print(f"ok {self.n} - {name} # SKIP {why}", flush=True)
+
+    def run(self, tests):
+        """Runs test functions (each takes tap); an exception fails that test only."""
+        for t in tests:
+            try:
+                t(self)
+            except Skip as e:
+                self.skip(t.__name__, str(e))
+            except Exception as e:  # a broken test must not hide the others
+                import traceback
+                self.ok(False, t.__name__, traceback.format_exc())
+        print(f"1..{self.n}", flush=True)
+        if self.failed:
+            sys.exit(1)
+        if self.skipped and self.skipped == self.n:
+            sys.exit(77)
+        sys.exit(0)
+
+
+# ---- environment ----------------------------------------------------------------------------------
+
+def have_unpriv_mapping():
+    if not shutil.which("newuidmap"):
+        return False
+    try:
+        ok = all(re.search(r"^root:100000:65536$", open(f).read(), re.M) for f in ("/etc/subuid", "/etc/subgid"))
+    except OSError:
+        return False
+    return ok
+
+
+def mappings():
+    """The identity mappings available here (always "root"; "unpriv" when set up)."""
+    return ["root", "unpriv"] if have_unpriv_mapping() else ["root"]
+
+
+def personality_dir():
+    """A directory with tini/dumb-init symlinks to sdinit, readable by the unprivileged mapping."""
+    d = tempfile.mkdtemp(prefix="sdinit-pers-")
+    os.chmod(d, 0o755)
+    for name in ("tini", "dumb-init", "sdinit"):
+        os.symlink(SDINIT, os.path.join(d, name))
+    return d
+
+
+def unshare_argv(mapping="root", extra=()):
+    argv = ["unshare", "--user"]
+    if mapping == "root":
+        argv += ["--map-root-user"]
+    elif mapping == "unpriv":
+        if not have_unpriv_mapping():
+            raise Skip("no root:100000:65536 in /etc/subuid+subgid or no newuidmap (run scripts/deps.sh)")
+        argv += ["--map-users=100000,0,65536", "--map-groups=100000,0,65536", "--setuid", "0", "--setgid", "0"]
+    else:
+        raise ValueError(mapping)
+    argv += ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child"]
+    argv += list(extra)
+    return argv
+
+
+class Pid1:
+    """`argv` run as PID 1. stdout/stderr are pipes read by the test (or a pty when tty=True)."""
+
+    def __init__(self, argv, mapping="root", env=None, stdin=subprocess.DEVNULL, namespaces=True,
+                 preexec_fn=None, pass_fds=()):
+        self.argv = (unshare_argv(mapping) if namespaces else []) + list(argv)
+        e = dict(os.environ)
+        for k in list(e):
+            if k.startswith(("TINI_", "DUMB_INIT_")):
+                del e[k]
+        if env:
+            e.update(env)
+        self.proc = subprocess.Popen(self.argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=e, preexec_fn=preexec_fn, pass_fds=pass_fds)
+        self.namespaces = namespaces
+        self._out = b""
+        self._err = b""
+
+    # The init's pid as the host sees it: the only child of unshare (which forked it).
+    def host_pid(self):
+        if not self.namespaces:
+            return self.proc.pid
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            for tid in os.listdir(f"/proc/{self.proc.pid}/task"):
+                try:
+                    kids = open(f"/proc/{self.proc.pid}/task/{tid}/children").read().split()
+                except OSError:
+                    kids = []
+                if kids:
+                    return int(kids[0])
+            # unshare forks before it returns to us only after setting up maps: this loop is a
+            # bounded wait for that fork, normally satisfied on the first pass once a line was read.
+            time.sleep(0.001)
+        raise TimeoutError("PID 1 never appeared")
+
+    def kill(self, sig):
+        os.kill(self.host_pid(), sig)
+
+    def readline(self, timeout=DEADLINE):
+        """The next stdout line (without newline); raises TimeoutError on the deadline."""
+        end = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._out:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no line from PID 1 within {timeout}s; got {self._out!r}, stderr {self.stderr_now()!r}")
+            r, _, _ = select.select([fd], [], [], left)
+            if r:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise EOFError(f"stdout closed; partial {self._out!r}, stderr {self.stderr_now()!r}")
+                self._out += chunk
+        line, self._out = self._out.split(b"\n", 1)
+        return line.decode(errors="replace")
+
+    def stderr_now(self):
+        fd = self.proc.stderr.fileno()
+        while select.select([fd], [], [], 0)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            self._err += chunk
+        return self._err.decode(errors="replace")
+
+    def wait(self, timeout=DEADLINE):
+        """Waits for exit; returns (status, stdout rest, stderr). Kills and fails on the deadline."""
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            raise TimeoutError(f"PID 1 did not exit within {timeout}s; stderr: {(self._err + err).decode(errors='replace')}")
+        self._out += out
+        self._err += err
+        rc = self.proc.returncode
+        return rc, self._out.decode(errors="replace"), self._err.decode(errors="replace")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for f in (self.proc.stdout, self.proc.stderr):
+            if f:
+                f.close()
+
+
+def run_pid1(argv, mapping="root", env=None, timeout=DEADLINE, namespaces=True):
+    with Pid1(argv, mapping=mapping, env=env, namespaces=namespaces) as p:
+        return p.wait(timeout)
+
+
+def helper(name):
+    return [PY, os.path.join(HELPERS, name)]
+
+
+def normalize(text):
+    """Peer-vs-sdinit comparisons: pids and versions differ, the rest must not."""
+    text = re.sub(r"\((\d+)\)\]", "(PID)]", text)
+    text = re.sub(r"tini version [^\n)]*", "tini version X", text)
+    text = re.sub(r"dumb-init v[^\n]*", "dumb-init vX", text)
+    text = re.sub(r"PID \d+", "PID N", text)
+    text = re.sub(r"pid '\d+'", "pid 'N'", text)
+    text = re.sub(r"pid: '\d+'", "pid: 'N'", text)
+    return text
