@@ -54,8 +54,8 @@ struct dropin {
 };
 
 /* One formatted line, one write(2): lines from PID 1 and its children never interleave mid-line. */
-static void say(const struct dropin *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(const struct dropin *d, int level, const char *fmt, ...) {
+static void say_(const struct dropin *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say_(const struct dropin *d, int level, const char *fmt, ...) {
         char buf[1024];
         int n = 0, fd = STDERR_FILENO;
         va_list ap;
@@ -88,6 +88,14 @@ static void say(const struct dropin *d, int level, const char *fmt, ...) {
         (void) !write(fd, buf, (size_t) n);
 }
 
+/* Checks the level before the arguments are evaluated: formatting a signal name at trace level on
+ * every forwarded signal would page in printf's machinery (and raise PID 1's RSS) for nothing. */
+#define SAY(d, level, ...)                                                                         \
+        do {                                                                                       \
+                if ((level) == L_FATAL || (level) <= (d)->cfg->verbosity)                          \
+                        say_((d), (level), __VA_ARGS__);                                           \
+        } while (0)
+
 static const char *signame(int sig, char *buf, size_t size) {
         return signal_to_string(sig, buf, size);
 }
@@ -108,10 +116,10 @@ static void child_take_foreground(const struct dropin *d, pid_t parent_pgrp) {
                         return;
                 if (tcsetpgrp(fd, getpgrp()) < 0) {
                         if (d->cfg->personality == PERSONALITY_TINI && errno != ENOTTY && errno != ENXIO) {
-                                say(d, L_FATAL, "tcsetpgrp failed: %s", strerror(errno));
+                                SAY(d, L_FATAL, "tcsetpgrp failed: %s", strerror(errno));
                                 _exit(1);
                         }
-                        say(d, L_DEBUG, "tcsetpgrp failed: %s (ok to proceed)", strerror(errno));
+                        SAY(d, L_DEBUG, "tcsetpgrp failed: %s (ok to proceed)", strerror(errno));
                 }
                 return;
         }
@@ -136,15 +144,15 @@ static void __attribute__((noreturn)) child_exec(struct dropin *d) {
         if (cfg->child_setsid) {
                 if (setsid() < 0) {
                         err = errno;
-                        say(d, L_FATAL, "Unable to setsid (errno=%d %s). Exiting.", err, strerror(err));
+                        SAY(d, L_FATAL, "Unable to setsid (errno=%d %s). Exiting.", err, strerror(err));
                         _exit(1);
                 }
                 if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
-                        say(d, L_DEBUG, "Unable to attach to controlling tty (errno=%d %s).", errno, strerror(errno));
-                say(d, L_DEBUG, "setsid complete.");
+                        SAY(d, L_DEBUG, "Unable to attach to controlling tty (errno=%d %s).", errno, strerror(errno));
+                SAY(d, L_DEBUG, "setsid complete.");
         } else if (cfg->child_setpgid) {
                 if (setpgid(0, 0) < 0) {
-                        say(d, L_FATAL, "setpgid failed: %s", strerror(errno));
+                        SAY(d, L_FATAL, "setpgid failed: %s", strerror(errno));
                         _exit(1);
                 }
                 child_take_foreground(d, parent_pgrp);
@@ -161,13 +169,13 @@ static void __attribute__((noreturn)) child_exec(struct dropin *d) {
         err = errno;
         switch (cfg->personality) {
         case PERSONALITY_TINI:
-                say(d, L_FATAL, "exec %s failed: %s", cfg->argv[0], strerror(err));
+                SAY(d, L_FATAL, "exec %s failed: %s", cfg->argv[0], strerror(err));
                 break;
         case PERSONALITY_DUMB_INIT:
-                say(d, L_FATAL, "%s: %s", cfg->argv[0], strerror(err));
+                SAY(d, L_FATAL, "%s: %s", cfg->argv[0], strerror(err));
                 break;
         default:
-                say(d, L_FATAL, "cannot execute '%s': %s", cfg->argv[0], strerror(err));
+                SAY(d, L_FATAL, "cannot execute '%s': %s", cfg->argv[0], strerror(err));
                 break;
         }
         _exit(exec_failure_status(d, err));
@@ -303,15 +311,15 @@ static void signal_everyone(struct dropin *d, int sig, pid_t skip) {
         if (r < 0 && d->self_pid == 1) {
                 /* As PID 1, kill(-1) reaches exactly our namespace (minus ourselves). */
                 if (kill(-1, sig) == 0)
-                        say(d, L_INFO, "sent %s to all processes", signame(sig, sb, sizeof(sb)));
+                        SAY(d, L_INFO, "sent %s to all processes", signame(sig, sb, sizeof(sb)));
                 return;
         }
         if (r < 0) {
-                say(d, L_WARN, "cannot list remaining processes (/proc: %s); only direct children will be signalled", strerror(-r));
+                SAY(d, L_WARN, "cannot list remaining processes (/proc: %s); only direct children will be signalled", strerror(-r));
                 return;
         }
         if (r > 0)
-                say(d, L_INFO, "sent %s to %d remaining process%s", signame(sig, sb, sizeof(sb)), r, r == 1 ? "" : "es");
+                SAY(d, L_INFO, "sent %s to %d remaining process%s", signame(sig, sb, sizeof(sb)), r, r == 1 ? "" : "es");
 }
 
 static void deadline_in(struct timespec *ts, int ms) {
@@ -328,7 +336,7 @@ static void enter_grace(struct dropin *d, pid_t skip) {
         if (d->grace)
                 return;
         d->grace = true;
-        say(d, L_INFO, "stopping: SIGTERM to every remaining process, SIGKILL in %d.%03d s",
+        SAY(d, L_INFO, "stopping: SIGTERM to every remaining process, SIGKILL in %d.%03d s",
             d->cfg->grace_ms / 1000, d->cfg->grace_ms % 1000);
         signal_everyone(d, SIGTERM, skip);
         deadline_in(&d->deadline, d->cfg->grace_ms);
@@ -351,14 +359,14 @@ static void forward(struct dropin *d, int sig) {
         if (sig <= DROPIN_MAXSIG && cfg->rewrite[sig] != -1) {
                 to = cfg->rewrite[sig];
                 if (cfg->personality == PERSONALITY_DUMB_INIT)
-                        say(d, L_DEBUG, "Translating signal %d to %d.", sig, to);
+                        SAY(d, L_DEBUG, "Translating signal %d to %d.", sig, to);
                 else
-                        say(d, L_DEBUG, "rewriting %s to %s", signame(sig, sb, sizeof(sb)),
+                        SAY(d, L_DEBUG, "rewriting %s to %s", signame(sig, sb, sizeof(sb)),
                             to ? signame(to, tb, sizeof(tb)) : "nothing");
         }
         if (to == 0) {
                 if (cfg->personality == PERSONALITY_DUMB_INIT)
-                        say(d, L_DEBUG, "Not forwarding signal %d to children (ignored).", to);
+                        SAY(d, L_DEBUG, "Not forwarding signal %d to children (ignored).", to);
                 return;
         }
 
@@ -366,11 +374,11 @@ static void forward(struct dropin *d, int sig) {
                 /* (dumb-init reports every forward as done, whatever kill() said) */
                 if (cfg->personality == PERSONALITY_TINI) {
                         if (errno == ESRCH)
-                                say(d, L_WARN, "Child was dead when forwarding signal");
+                                SAY(d, L_WARN, "Child was dead when forwarding signal");
                         else
-                                say(d, L_FATAL, "Unexpected error when forwarding signal: '%s'", strerror(errno));
+                                SAY(d, L_FATAL, "Unexpected error when forwarding signal: '%s'", strerror(errno));
                 } else if (cfg->personality == PERSONALITY_SDINIT)
-                        say(d, errno == ESRCH ? L_DEBUG : L_WARN, "cannot forward %s to %s %d: %s",
+                        SAY(d, errno == ESRCH ? L_DEBUG : L_WARN, "cannot forward %s to %s %d: %s",
                             signame(to, sb, sizeof(sb)), cfg->signal_group ? "process group" : "pid",
                             d->child, strerror(errno));
                 return;
@@ -378,13 +386,13 @@ static void forward(struct dropin *d, int sig) {
 
         switch (cfg->personality) {
         case PERSONALITY_TINI:
-                say(d, L_DEBUG, "Passing signal: '%s'", strsignal(to));
+                SAY(d, L_DEBUG, "Passing signal: '%s'", strsignal(to));
                 break;
         case PERSONALITY_DUMB_INIT:
-                say(d, L_DEBUG, "Forwarded signal %d to children.", to);
+                SAY(d, L_DEBUG, "Forwarded signal %d to children.", to);
                 break;
         default:
-                say(d, L_DEBUG, "forwarded %s to %s %d", signame(to, sb, sizeof(sb)),
+                SAY(d, L_DEBUG, "forwarded %s to %s %d", signame(to, sb, sizeof(sb)),
                     cfg->signal_group ? "process group" : "pid", d->child);
         }
 }
@@ -401,31 +409,31 @@ static void on_child_status(struct dropin *d, pid_t pid, int wstatus) {
 
         if (cfg->personality == PERSONALITY_DUMB_INIT) {
                 if (WIFEXITED(wstatus))
-                        say(d, L_DEBUG, "A child with PID %d exited with exit status %d.", pid, code);
+                        SAY(d, L_DEBUG, "A child with PID %d exited with exit status %d.", pid, code);
                 else
-                        say(d, L_DEBUG, "A child with PID %d was terminated by signal %d.", pid, code - 128);
+                        SAY(d, L_DEBUG, "A child with PID %d was terminated by signal %d.", pid, code - 128);
         } else if (cfg->personality == PERSONALITY_TINI)
-                say(d, L_DEBUG, "Reaped child with pid: '%i'", pid);
+                SAY(d, L_DEBUG, "Reaped child with pid: '%i'", pid);
 
         if (pid != d->child) {
                 if (cfg->warn_reap)
-                        say(d, L_WARN, cfg->personality == PERSONALITY_TINI ? "Reaped zombie process with pid=%i"
+                        SAY(d, L_WARN, cfg->personality == PERSONALITY_TINI ? "Reaped zombie process with pid=%i"
                                                                             : "reaped orphan process %i", pid);
                 else if (cfg->personality == PERSONALITY_SDINIT)
-                        say(d, L_TRACE, "reaped orphan process %i", pid);
+                        SAY(d, L_TRACE, "reaped orphan process %i", pid);
                 return;
         }
 
         if (cfg->personality == PERSONALITY_TINI) {
                 if (WIFEXITED(wstatus))
-                        say(d, L_INFO, "Main child exited normally (with status '%i')", code);
+                        SAY(d, L_INFO, "Main child exited normally (with status '%i')", code);
                 else
-                        say(d, L_INFO, "Main child exited with signal (with signal '%s')", strsignal(WTERMSIG(wstatus)));
+                        SAY(d, L_INFO, "Main child exited with signal (with signal '%s')", strsignal(WTERMSIG(wstatus)));
         } else if (cfg->personality == PERSONALITY_SDINIT) {
                 if (WIFEXITED(wstatus))
-                        say(d, L_INFO, "%s (pid %d) exited with status %d", cfg->argv[0], pid, code);
+                        SAY(d, L_INFO, "%s (pid %d) exited with status %d", cfg->argv[0], pid, code);
                 else
-                        say(d, L_INFO, "%s (pid %d) was killed by %s", cfg->argv[0], pid,
+                        SAY(d, L_INFO, "%s (pid %d) was killed by %s", cfg->argv[0], pid,
                             signame(WTERMSIG(wstatus), sb, sizeof(sb)));
         }
 
@@ -456,13 +464,13 @@ static void on_signal(struct dropin *d, const siginfo_t *si) {
         char sb[16];
 
         if (cfg->personality == PERSONALITY_DUMB_INIT)
-                say(d, L_DEBUG, "Received signal %d.", sig);
+                SAY(d, L_DEBUG, "Received signal %d.", sig);
         else if (cfg->personality == PERSONALITY_SDINIT)
-                say(d, L_TRACE, "received %s from pid %d", signame(sig, sb, sizeof(sb)), (int) si->si_pid);
+                SAY(d, L_TRACE, "received %s from pid %d", signame(sig, sb, sizeof(sb)), (int) si->si_pid);
 
         if (sig <= DROPIN_MAXSIG && d->ignore_next[sig]) {
                 d->ignore_next[sig] = false;
-                say(d, L_DEBUG, "Ignoring tty hand-off signal %d.", sig);
+                SAY(d, L_DEBUG, "Ignoring tty hand-off signal %d.", sig);
                 return;
         }
 
@@ -472,7 +480,7 @@ static void on_signal(struct dropin *d, const siginfo_t *si) {
         forward(d, sig);
 
         if (cfg->stop_self_on_tty_sig && (sig == SIGTSTP || sig == SIGTTOU || sig == SIGTTIN)) {
-                say(d, L_DEBUG, "Suspending self due to TTY signal.");
+                SAY(d, L_DEBUG, "Suspending self due to TTY signal.");
                 kill(getpid(), SIGSTOP);
         }
 
@@ -523,26 +531,26 @@ static int setup(struct dropin *d) {
         }
 
         if (cfg->pdeath_signal > 0 && prctl(PR_SET_PDEATHSIG, cfg->pdeath_signal) < 0) {
-                say(d, L_FATAL, cfg->personality == PERSONALITY_TINI ? "Failed to set up parent death signal"
+                SAY(d, L_FATAL, cfg->personality == PERSONALITY_TINI ? "Failed to set up parent death signal"
                                                                      : "cannot set the parent-death signal: %m");
                 return -errno;
         }
 
         if (d->self_pid != 1 && (cfg->subreaper || cfg->auto_subreaper)) {
                 if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-                        say(d, cfg->subreaper ? L_FATAL : L_WARN, "Failed to register as child subreaper: %s", strerror(errno));
+                        SAY(d, cfg->subreaper ? L_FATAL : L_WARN, "Failed to register as child subreaper: %s", strerror(errno));
                         if (cfg->subreaper)
                                 return -errno;
                 } else if (cfg->personality == PERSONALITY_TINI)
-                        say(d, L_TRACE, "Registered as child subreaper");
+                        SAY(d, L_TRACE, "Registered as child subreaper");
                 else
-                        say(d, L_INFO, "not PID 1 (pid %d): registered as a child subreaper, so orphaned "
+                        SAY(d, L_INFO, "not PID 1 (pid %d): registered as a child subreaper, so orphaned "
                                        "processes are re-parented to sdinit and reaped", (int) d->self_pid);
         }
 
         if (cfg->personality == PERSONALITY_TINI && d->self_pid != 1 &&
             (prctl(PR_GET_CHILD_SUBREAPER, &bit) < 0 || bit != 1))
-                say(d, L_WARN,
+                SAY(d, L_WARN,
                     "Tini is not running as PID 1 and isn't registered as a child subreaper.\n"
                     "Zombie processes will not be re-parented to Tini, so zombie reaping won't work.\n"
                     "To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER "
@@ -553,13 +561,13 @@ static int setup(struct dropin *d) {
                  * terminal. If we led the session, the kernel sends us SIGHUP and SIGCONT for it:
                  * those two are not for the child. */
                 if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0)
-                        say(d, L_DEBUG, "Unable to detach from controlling tty (errno=%d %s).", errno, strerror(errno));
+                        SAY(d, L_DEBUG, "Unable to detach from controlling tty (errno=%d %s).", errno, strerror(errno));
                 else if (getsid(0) == d->self_pid) {
-                        say(d, L_DEBUG, "Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive.");
+                        SAY(d, L_DEBUG, "Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive.");
                         d->ignore_next[SIGHUP] = true;
                         d->ignore_next[SIGCONT] = true;
                 } else
-                        say(d, L_DEBUG, "Detached from controlling tty, but was not session leader.");
+                        SAY(d, L_DEBUG, "Detached from controlling tty, but was not session leader.");
         }
         return 0;
 }
@@ -573,7 +581,7 @@ int dropin_run(const struct dropin_config *cfg) {
 
         d.child = fork();
         if (d.child < 0) {
-                say(&d, L_FATAL, cfg->personality == PERSONALITY_DUMB_INIT ? "Unable to fork. Exiting."
+                SAY(&d, L_FATAL, cfg->personality == PERSONALITY_DUMB_INIT ? "Unable to fork. Exiting."
                                                                            : "fork failed: %m");
                 return 1;
         }
@@ -582,16 +590,16 @@ int dropin_run(const struct dropin_config *cfg) {
 
         switch (cfg->personality) {
         case PERSONALITY_TINI:
-                say(&d, L_INFO, "Spawned child process '%s' with pid '%i'", cfg->argv[0], d.child);
+                SAY(&d, L_INFO, "Spawned child process '%s' with pid '%i'", cfg->argv[0], d.child);
                 break;
         case PERSONALITY_DUMB_INIT:
-                say(&d, L_DEBUG, "Child spawned with PID %d.", d.child);
+                SAY(&d, L_DEBUG, "Child spawned with PID %d.", d.child);
                 break;
         default:
-                say(&d, L_INFO, "started %s (pid %d)", cfg->argv[0], d.child);
+                SAY(&d, L_INFO, "started %s (pid %d)", cfg->argv[0], d.child);
         }
         if (cfg->chdir_root && chdir("/") < 0)
-                say(&d, L_DEBUG, "Unable to chdir(\"/\") (errno=%d %s)", errno, strerror(errno));
+                SAY(&d, L_DEBUG, "Unable to chdir(\"/\") (errno=%d %s)", errno, strerror(errno));
 
         for (;;) {
                 siginfo_t si;
@@ -600,16 +608,16 @@ int dropin_run(const struct dropin_config *cfg) {
                 if (wait_signal(&d, &si) < 0) {
                         if (errno == EAGAIN) { /* the grace deadline */
                                 if (!d.killed)
-                                        say(&d, L_WARN, "grace period of %d.%03d s is over: sending SIGKILL",
+                                        SAY(&d, L_WARN, "grace period of %d.%03d s is over: sending SIGKILL",
                                             cfg->grace_ms / 1000, cfg->grace_ms % 1000);
                                 enter_kill(&d);
                         }
                         no_children = reap(&d);
                 } else if (si.si_signo == SIGCHLD) {
                         if (cfg->personality == PERSONALITY_TINI)
-                                say(&d, L_DEBUG, "Received SIGCHLD");
+                                SAY(&d, L_DEBUG, "Received SIGCHLD");
                         else if (cfg->personality == PERSONALITY_DUMB_INIT)
-                                say(&d, L_DEBUG, "Received signal %d.", SIGCHLD);
+                                SAY(&d, L_DEBUG, "Received signal %d.", SIGCHLD);
                         no_children = reap(&d);
                 } else
                         on_signal(&d, &si);
@@ -620,7 +628,7 @@ int dropin_run(const struct dropin_config *cfg) {
                 /* The main child is gone. */
                 if (cfg->term_after_exit) {
                         forward(&d, SIGTERM); /* dumb-init: SIGTERM to whatever is left of the group */
-                        say(&d, L_DEBUG, "Child exited with status %d. Goodbye.", d.status);
+                        SAY(&d, L_DEBUG, "Child exited with status %d. Goodbye.", d.status);
                         return d.status;
                 }
                 if (cfg->grace_ms < 0 || no_children)
@@ -629,9 +637,9 @@ int dropin_run(const struct dropin_config *cfg) {
         }
 
         if (cfg->personality == PERSONALITY_TINI)
-                say(&d, L_TRACE, "Exiting: child has exited");
+                SAY(&d, L_TRACE, "Exiting: child has exited");
         else
-                say(&d, L_DEBUG, "exiting with status %d%s", d.status,
+                SAY(&d, L_DEBUG, "exiting with status %d%s", d.status,
                     d.killed ? " (stragglers were killed with SIGKILL)" : "");
         (void) sb;
         return d.status;
