@@ -131,6 +131,27 @@ static int parse_grace(const char *s, int *ret_ms) {
         return 0;
 }
 
+/* tini's environment, honoured by the tini personality and by sdinit itself. */
+static void apply_tini_environment(struct dropin_config *cfg, char *(*getenv_fn)(const char *)) {
+        const char *env;
+
+        if (getenv_fn("TINI_SUBREAPER"))
+                cfg->subreaper = true;
+        if (getenv_fn("TINI_KILL_PROCESS_GROUP"))
+                cfg->signal_group = true;
+        env = getenv_fn("TINI_VERBOSITY");
+        if (env)
+                cfg->verbosity = atoi(env);
+}
+
+/* dumb-init's default mode: the child leads a new session that owns the terminal, and signals go
+ * to its whole process group. */
+static void set_session_mode(struct dropin_config *cfg) {
+        cfg->child_setsid = true;
+        cfg->child_setpgid = false;
+        cfg->signal_group = true;
+}
+
 /* ---- tini ------------------------------------------------------------------------------------ */
 
 static enum options_action parse_tini(int argc, char **argv, char *(*getenv_fn)(const char *),
@@ -202,14 +223,7 @@ static enum options_action parse_tini(int argc, char **argv, char *(*getenv_fn)(
                 return OPTIONS_EXIT;
         }
 
-        if (getenv_fn("TINI_SUBREAPER"))
-                cfg->subreaper = true;
-        if (getenv_fn("TINI_KILL_PROCESS_GROUP"))
-                cfg->signal_group = true;
-        env = getenv_fn("TINI_VERBOSITY");
-        if (env)
-                cfg->verbosity = atoi(env);
-
+        apply_tini_environment(cfg, getenv_fn);
         cfg->argv = argv + optind;
         return OPTIONS_RUN;
 }
@@ -388,9 +402,7 @@ static enum options_action parse_sdinit(int argc, char **argv, char *(*getenv_fn
                         cfg->child_setpgid = true;
                         break;
                 case ARG_SETSID:
-                        cfg->child_setsid = true;
-                        cfg->child_setpgid = false;
-                        cfg->signal_group = true;
+                        set_session_mode(cfg);
                         break;
                 case 'w':
                         cfg->warn_reap = true;
@@ -449,22 +461,13 @@ static enum options_action parse_sdinit(int argc, char **argv, char *(*getenv_fn
         if (manager || optind >= argc)
                 return OPTIONS_MANAGER;
 
-        if (getenv_fn("TINI_SUBREAPER"))
-                cfg->subreaper = true;
-        if (getenv_fn("TINI_KILL_PROCESS_GROUP"))
-                cfg->signal_group = true;
-        env = getenv_fn("TINI_VERBOSITY");
-        if (env)
-                cfg->verbosity = atoi(env);
+        apply_tini_environment(cfg, getenv_fn);
         env = getenv_fn("DUMB_INIT_DEBUG");
         if (env && strcmp(env, "1") == 0)
                 cfg->verbosity = 3;
         env = getenv_fn("DUMB_INIT_SETSID");
-        if (env && strcmp(env, "1") == 0) {
-                cfg->child_setsid = true;
-                cfg->child_setpgid = false;
-                cfg->signal_group = true;
-        }
+        if (env && strcmp(env, "1") == 0)
+                set_session_mode(cfg);
 
         cfg->argv = argv + optind;
         return OPTIONS_RUN;

@@ -37,23 +37,8 @@ class Tty:
         self.buf = b""
 
     def expect(self, token, timeout=DEADLINE):
-        end = time.monotonic() + timeout
-        token = token.encode()
-        while token not in self.buf:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"{token!r} not seen; got {self.buf[-500:]!r}")
-            if select.select([self.master], [], [], left)[0]:
-                try:
-                    chunk = os.read(self.master, 4096)
-                except OSError:
-                    chunk = b""
-                if not chunk:
-                    raise EOFError(f"pty closed before {token!r}; got {self.buf[-500:]!r}")
-                self.buf += chunk
-        i = self.buf.index(token) + len(token)
-        seen, self.buf = self.buf[:i], self.buf[i:]
-        return seen.decode(errors="replace")
+        import re
+        return self.expect_re(re.escape(token), timeout)
 
     def expect_re(self, pattern, timeout=DEADLINE):
         """Waits for a regex in the output (not in the echo of what we typed: use computed values)."""
