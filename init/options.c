@@ -156,7 +156,6 @@ static void set_session_mode(struct dropin_config *cfg) {
 
 static enum options_action parse_tini(int argc, char **argv, char *(*getenv_fn)(const char *),
                                       FILE *out, FILE *err, struct dropin_config *cfg, int *ret_exit) {
-        const char *env;
         int c;
 
         /* tini handles --version only when it is the only argument. */
