@@ -223,11 +223,32 @@ def test_bad_flags(tap):
     tap.ok(rc == 2 and "--frobnicate" in err, "an unknown flag is named", err)
 
 
+def test_pdeath_signal(tap):
+    """-p SIG: the kernel sends SIG to sdinit when its parent dies; sdinit forwards it like any other."""
+    # The parent is a small Python process that starts sdinit and exits when its stdin closes.
+    parent = ("import subprocess,sys;p=subprocess.Popen(sys.argv[1:]);"
+              "print(p.pid,flush=True);sys.stdin.read()")
+    argv = [PY, "-c", parent, SDINIT, "-p", "SIGUSR1", "--"] + helper("sigrecorder.py") + [str(int(signal.SIGUSR1)), "9"]
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        sdinit_pid = int(p.stdout.readline())
+        ready = p.stdout.readline()
+        tap.ok("ready" in ready, "-p: child started", ready)
+        p.stdin.close()          # the parent exits; the kernel signals sdinit, which forwards
+        p.wait(timeout=30)
+        line = p.stdout.readline().strip()
+        tap.eq(line, f"C SIG {int(signal.SIGUSR1)}", "-p SIGUSR1: parent death reaches the child through sdinit")
+        _ = sdinit_pid
+    finally:
+        p.kill()
+        p.wait()
+
+
 if __name__ == "__main__":
     Tap().run([
         test_exit_codes, test_signal_exit_codes, test_exec_failures, test_forward_every_signal,
         test_sigchld_not_forwarded, test_zombie_storm, test_zombie_storm_subreaper, test_process_group,
         test_env_kill_process_group, test_subreaper_when_not_pid1, test_mask_and_dispositions_restored,
         test_grace_off_by_default, test_grace_after_main_exit, test_grace_then_sigkill, test_grace_on_sigterm,
-        test_grace_not_pid1, test_bad_flags,
+        test_grace_not_pid1, test_bad_flags, test_pdeath_signal,
     ])
