@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/* Implementation of the small string/vector/path helpers, see sdu-util.h. */
+#include "sdu-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *sdu_startswith(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        if (strncmp(s, prefix, n) != 0)
+                return NULL;
+        return (char *) s + n;
+}
+
+char *sdu_endswith(const char *s, const char *suffix) {
+        size_t a = strlen(s), b = strlen(suffix);
+
+        if (b > a || strcmp(s + a - b, suffix) != 0)
+                return NULL;
+        return (char *) s + a - b;
+}
+
+char *sdu_strstrip(char *s) {
+        char *e;
+
+        s += strspn(s, SDU_WHITESPACE);
+        e = s + strlen(s);
+        while (e > s && strchr(SDU_WHITESPACE, e[-1]))
+                e--;
+        *e = 0;
+        return s;
+}
+
+char *sdu_strndup(const char *s, size_t n) {
+        char *r = malloc(n + 1);
+
+        if (!r)
+                return NULL;
+        memcpy(r, s, n);
+        r[n] = 0;
+        return r;
+}
+
+char *sdu_strjoin3(const char *a, const char *b, const char *c) {
+        size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
+        char *r = malloc(la + lb + lc + 1);
+
+        if (!r)
+                return NULL;
+        memcpy(r, a ?: "", la);
+        memcpy(r + la, b ?: "", lb);
+        memcpy(r + la + lb, c ?: "", lc);
+        r[la + lb + lc] = 0;
+        return r;
+}
+
+char *sdu_path_join(const char *a, const char *b) {
+        size_t la = strlen(a);
+
+        while (la > 0 && a[la - 1] == '/')
+                la--;
+        while (*b == '/')
+                b++;
+        return sdu_asprintf("%.*s/%s", (int) la, a, b);
+}
+
+bool sdu_path_is_absolute(const char *p) {
+        return p && p[0] == '/';
+}
+
+bool sdu_path_is_normalized(const char *p) {
+        /* No "." or ".." components and no "//". */
+        if (strstr(p, "//"))
+                return false;
+        for (const char *c = p; c && *c;) {
+                const char *e = strchrnul(c, '/');
+                size_t n = (size_t) (e - c);
+
+                if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                c = *e ? e + 1 : e;
+        }
+        return true;
+}
+
+char *sdu_asprintf(const char *fmt, ...) {
+        va_list ap;
+        char *r;
+        int n;
+
+        va_start(ap, fmt);
+        n = vasprintf(&r, fmt, ap);
+        va_end(ap);
+        return n < 0 ? NULL : r;
+}
+
+size_t sdu_strv_length(char * const *l) {
+        size_t n = 0;
+
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+void sdu_strv_free(char **l) {
+        for (size_t i = 0; l && l[i]; i++)
+                free(l[i]);
+        free(l);
+}
+
+char **sdu_strv_copy(char * const *l) {
+        size_t n = sdu_strv_length(l);
+        char **r = calloc(n + 1, sizeof(char *));
+
+        if (!r)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (!(r[i] = strdup(l[i]))) {
+                        sdu_strv_free(r);
+                        return NULL;
+                }
+        return r;
+}
+
+int sdu_strv_consume(char ***l, char *s) {
+        size_t n = sdu_strv_length(*l);
+        char **r = realloc(*l, (n + 2) * sizeof(char *));
+
+        if (!r)
+                return -ENOMEM;
+        r[n] = s;
+        r[n + 1] = NULL;
+        *l = r;
+        return 0;
+}
+
+int sdu_strv_extend(char ***l, const char *s) {
+        char *c = strdup(s);
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        r = sdu_strv_consume(l, c);
+        if (r < 0)
+                free(c);
+        return r;
+}
+
+int sdu_strv_extend_strv(char ***l, char * const *other, bool skip_dups) {
+        for (size_t i = 0; other && other[i]; i++) {
+                int r;
+
+                if (skip_dups && sdu_strv_contains(*l, other[i]))
+                        continue;
+                r = sdu_strv_extend(l, other[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+bool sdu_strv_contains(char * const *l, const char *s) {
+        for (size_t i = 0; l && l[i]; i++)
+                if (strcmp(l[i], s) == 0)
+                        return true;
+        return false;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+void sdu_strv_sort(char **l) {
+        size_t n = sdu_strv_length(l);
+
+        if (n > 1)
+                qsort(l, n, sizeof(char *), cmp_str);
+}
+
+char *sdu_strv_join(char * const *l, const char *sep) {
+        SduBuf b = {};
+
+        for (size_t i = 0; l && l[i]; i++)
+                if ((i > 0 && sdu_buf_puts(&b, sep) < 0) || sdu_buf_puts(&b, l[i]) < 0) {
+                        sdu_buf_done(&b);
+                        return NULL;
+                }
+        return sdu_buf_steal(&b);
+}
+
+int sdu_buf_putn(SduBuf *b, const char *s, size_t n) {
+        if (b->len + n + 1 > b->cap) {
+                size_t cap = b->cap ? b->cap : 64;
+                char *d;
+
+                while (cap < b->len + n + 1)
+                        cap *= 2;
+                d = realloc(b->data, cap);
+                if (!d)
+                        return -ENOMEM;
+                b->data = d;
+                b->cap = cap;
+        }
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = 0;
+        return 0;
+}
+
+int sdu_buf_puts(SduBuf *b, const char *s) {
+        return sdu_buf_putn(b, s, strlen(s));
+}
+
+int sdu_buf_putc(SduBuf *b, char c) {
+        return sdu_buf_putn(b, &c, 1);
+}
+
+char *sdu_buf_steal(SduBuf *b) {
+        char *r;
+
+        if (!b->data && sdu_buf_putn(b, "", 0) < 0)
+                return NULL;
+        r = b->data;
+        *b = (SduBuf) {};
+        return r;
+}
+
+void sdu_buf_done(SduBuf *b) {
+        free(b->data);
+        *b = (SduBuf) {};
+}
+
+int sdu_read_file(const char *path, char **ret, size_t *ret_len) {
+        SduBuf b = {};
+        char chunk[16384];
+        int fd, r = 0;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                ssize_t n = read(fd, chunk, sizeof(chunk));
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        break;
+                }
+                if (n == 0)
+                        break;
+                r = sdu_buf_putn(&b, chunk, (size_t) n);
+                if (r < 0)
+                        break;
+        }
+        close(fd);
+        if (r < 0) {
+                sdu_buf_done(&b);
+                return r;
+        }
+        if (ret_len)
+                *ret_len = b.len;
+        *ret = sdu_buf_steal(&b);
+        return *ret ? 0 : -ENOMEM;
+}
+
+bool sdu_utf8_is_valid_n(const char *str, size_t n) {
+        const unsigned char *s = (const unsigned char *) str;
+        size_t i = 0;
+
+        while (i < n) {
+                unsigned c = s[i];
+                size_t len;
+                uint32_t cp;
+
+                if (c < 0x80) {
+                        i++;
+                        continue;
+                }
+                if ((c & 0xe0) == 0xc0)
+                        len = 2, cp = c & 0x1f;
+                else if ((c & 0xf0) == 0xe0)
+                        len = 3, cp = c & 0x0f;
+                else if ((c & 0xf8) == 0xf0)
+                        len = 4, cp = c & 0x07;
+                else
+                        return false;
+                if (i + len > n)
+                        return false;
+                for (size_t j = 1; j < len; j++) {
+                        if ((s[i + j] & 0xc0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (s[i + j] & 0x3f);
+                }
+                /* Reject overlong forms, surrogates and values beyond Unicode. */
+                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+                        return false;
+                i += len;
+        }
+        return true;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the directive table: typed fields, accumulation and reset, systemd's "..., ignoring"
+ * diagnostics, unknown keys, not-enforced directives and post-load refusals. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "tests/tap.h"
+#include "check-text.h"
+#include "unit.h"
+
+static SduBuf diags;
+
+static void on_diag(const UnitDiag *d, void *userdata) {
+        char *s = sdu_asprintf("%s:%u: %s\n", d->file, d->line, d->message);
+        sdu_buf_puts(&diags, s);
+        free(s);
+}
+
+static Unit *load(const char *name, const char *text, const UnitHostInfo *h) {
+        Unit *u = NULL;
+
+        sdu_buf_done(&diags);
+        sdu_buf_puts(&diags, "");
+        if (unit_new(name, h, &u) < 0)
+                return NULL;
+        unit_load_fragment_buffer(u, "/x/unit", text, strlen(text), false, &(UnitDiagSink) { on_diag, NULL });
+        return u;
+}
+
+static void ne_collect(const char *key, const char *file, unsigned line, void *userdata) {
+        char *s = sdu_asprintf("%s@%u ", key, line);
+        sdu_buf_puts(userdata, s);
+        free(s);
+}
+
+int main(void) {
+        UnitHostInfo *h;
+        Unit *u;
+
+        unit_host_info_new_fixed(&h);
+
+        u = load("web@blue.service",
+                 "[Unit]\n"
+                 "Description=Web %i on %H\n"
+                 "Wants=a.service b.service\n"
+                 "Wants=c.service a.service\n"
+                 "After=x@%i.service\n"
+                 "Requires=not/a/unit\n"
+                 "ConditionPathExists=|!/etc/%I.conf\n"
+                 "AssertVirtualization=!container\n"
+                 "ConditionFirstBoot=maybe\n"
+                 "X-Custom=ignored silently\n"
+                 "Bogus=1\n"
+                 "[Service]\n"
+                 "Type=notify\n"
+                 "Type=sometimes\n"
+                 "Environment=\"A=b c\" D=e\n"
+                 "Environment=D=f 1BAD=x\n"
+                 "ExecStartPre=-/bin/prep %n\n"
+                 "ExecStart=/usr/bin/web --id=%i $OPTS\n"
+                 "ExecReload=/bin/kill -HUP $MAINPID\n"
+                 "ExecReload=\n"
+                 "ExecReload=/bin/true\n"
+                 "TimeoutSec=1min 30s\n"
+                 "RestartSec=soon\n"
+                 "KillSignal=SIGRTMIN+3\n"
+                 "LimitNOFILE=1024:4096\n"
+                 "LimitCORE=infinity\n"
+                 "CapabilityBoundingSet=CAP_NET_ADMIN CAP_CHOWN\n"
+                 "CapabilityBoundingSet=~CAP_CHOWN\n"
+                 "AmbientCapabilities=CAP_NOPE\n"
+                 "MemoryMax=512M\n"
+                 "MemoryHigh=50%\n"
+                 "TasksMax=infinity\n"
+                 "CPUQuota=150%\n"
+                 "SuccessExitStatus=143 SIGTERM\n"
+                 "Nice=-30\n"
+                 "UMask=0027\n"
+                 "ProtectSystem=strict\n"
+                 "ProtectHome=sometimes\n"
+                 "PrivateTmp=yes\n"
+                 "ReadWritePaths=-/var/lib/%i /run\n"
+                 "StandardOutput=file:/var/log/%i.log\n"
+                 "StandardError=syslog\n",
+                 h);
+        CHECK(u != NULL);
+        CHECK_INT(u->load_state, UNIT_LOADED);
+        CHECK_TEXT(u->unit.description, "Web blue on sdinit-host");
+        CHECK_INT(sdu_strv_length(u->unit.deps[UNIT_WANTS]), 3);
+        CHECK_TEXT(u->unit.deps[UNIT_WANTS][2], "c.service");
+        CHECK_TEXT(u->unit.deps[UNIT_AFTER][0], "x@blue.service");
+        CHECK(u->unit.deps[UNIT_REQUIRES] == NULL);
+        CHECK_INT(u->unit.conditions.n, 1);
+        CHECK(u->unit.conditions.items[0].trigger && u->unit.conditions.items[0].negate);
+        CHECK_TEXT(u->unit.conditions.items[0].parameter, "/etc/blue.conf");
+        CHECK_INT(u->unit.asserts.n, 1);
+        CHECK_TEXT(u->unit.asserts.items[0].type, "Virtualization");
+        CHECK_INT(u->service.type, SERVICE_NOTIFY);
+        CHECK_INT(sdu_strv_length(u->exec.environment), 2);
+        CHECK_TEXT(u->exec.environment[0], "A=b c");
+        CHECK_TEXT(u->exec.environment[1], "D=f");
+        CHECK_INT(u->service.exec_start.n, 1);
+        CHECK_TEXT(u->service.exec_start.items[0].argv[1], "--id=blue");
+        CHECK_TEXT(u->service.exec_start.items[0].argv[2], "$OPTS");
+        CHECK_TEXT(u->service.exec_start_pre.items[0].argv[1], "web@blue.service");
+        CHECK(u->service.exec_start_pre.items[0].flags & EXEC_COMMAND_IGNORE_FAILURE);
+        CHECK_INT(u->service.exec_reload.n, 1);
+        CHECK_TEXT(u->service.exec_reload.items[0].path, "/bin/true");
+        CHECK_INT(u->service.timeout_start_usec, 90000000);
+        CHECK_INT(u->service.timeout_stop_usec, 90000000);
+        CHECK(unit_setting_is_set(u, "Service", "TimeoutStopSec"));
+        CHECK(!unit_setting_is_set(u, "Service", "RestartSec"));
+        CHECK_INT(u->kill.kill_signal, SIGRTMIN + 3);
+        CHECK(u->exec.rlimits[RLIMIT_NOFILE].set);
+        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].soft, 1024);
+        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].hard, 4096);
+        CHECK(u->exec.rlimits[RLIMIT_CORE].soft == SDU_SIZE_INFINITY);
+        CHECK(u->exec.capability_bounding_set.set);
+        CHECK(u->exec.capability_bounding_set.mask == (UINT64_C(1) << 12));
+        CHECK(!u->exec.ambient_capabilities.set);
+        CHECK_INT(u->cgroup.memory_max.value, 512 << 20);
+        CHECK(u->cgroup.memory_high.is_relative && u->cgroup.memory_high.permyriad == 5000);
+        CHECK(u->cgroup.tasks_max.value == SDU_SIZE_INFINITY);
+        CHECK_INT(u->cgroup.cpu_quota.permyriad, 15000);
+        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, 143, false));
+        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, SIGTERM, true));
+        CHECK(!unit_setting_is_set(u, "Service", "Nice"));
+        CHECK_INT(u->exec.umask, 027);
+        CHECK_TEXT(u->exec.standard_output_file, "/var/log/blue.log");
+        CHECK_INT(u->exec.standard_error, 3); /* journal */
+        CHECK_TEXT(diags.data,
+                  "/x/unit:6: Failed to add dependency on not/a/unit, ignoring: Invalid argument\n"
+                  "/x/unit:9: Failed to parse boolean value in condition, ignoring: maybe\n"
+                  "/x/unit:11: Unknown key name 'Bogus' in section 'Unit', ignoring.\n"
+                  "/x/unit:14: Failed to parse Type= value, ignoring: sometimes\n"
+                  "/x/unit:16: Invalid environment assignment, ignoring: 1BAD=x\n"
+                  "/x/unit:23: Failed to parse RestartSec= time span, ignoring: soon\n"
+                  "/x/unit:29: Failed to parse capability 'CAP_NOPE' in AmbientCapabilities=, ignoring: CAP_NOPE\n"
+                  "/x/unit:35: Nice= value out of range, ignoring: -30\n"
+                  "/x/unit:38: Failed to parse ProtectHome= value, ignoring: sometimes\n"
+                  "/x/unit:42: Standard output type syslog is obsolete, automatically updating to journal.\n");
+        CHECK_INT(u->n_warnings, 9);
+        CHECK_INT(u->n_errors, 0);
+        {
+                SduBuf ne = {};
+                sdu_buf_puts(&ne, "");
+                CHECK_INT(unit_foreach_not_enforced(u, ne_collect, &ne), 3);
+                CHECK_TEXT(ne.data, "ProtectSystem@37 PrivateTmp@39 ReadWritePaths@40 ");
+                sdu_buf_done(&ne);
+        }
+        CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+
+        /* Sections that do not belong to the type warn; [Service] in a socket is unknown. */
+        u = load("s.socket", "[Socket]\nListenStream=[::]:993\nListenStream=0.0.0.0:99999\nListenDatagram=@abstract\n"
+                             "ListenFIFO=relative\nAccept=yes\nUser=nobody\n[Service]\nType=simple\n", h);
+        CHECK_INT(u->socket.listen.n, 2);
+        CHECK_TEXT(u->exec.user, "nobody");
+        CHECK_TEXT(diags.data,
+                  "/x/unit:3: Failed to parse address value in 'ListenStream', ignoring: 0.0.0.0:99999\n"
+                  "/x/unit:5: Failed to parse address value in 'ListenFIFO', ignoring: relative\n"
+                  "/x/unit:8: Unknown section 'Service'. Ignoring.\n");
+        unit_free(u);
+
+        /* Empty assignment resets conditions; unknown specifier ignores the value. */
+        u = load("c.service", "[Unit]\nConditionPathExists=/a\nConditionPathExists=\nConditionPathExists=/b\n"
+                              "Description=%Z\n[Service]\nExecStart=/bin/x %Q\nExecStart=/bin/y\n", h);
+        CHECK_INT(u->unit.conditions.n, 1);
+        CHECK_TEXT(u->unit.conditions.items[0].parameter, "/b");
+        CHECK(u->unit.description == NULL);
+        CHECK_INT(u->service.exec_start.n, 1);
+        CHECK_INT(u->n_warnings, 2);
+        unit_free(u);
+
+        /* Post-load refusals, as systemd's service_verify(). */
+        u = load("r.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n", h);
+        CHECK_INT(unit_verify(u, &(UnitDiagSink) { on_diag, NULL }), -ENOEXEC);
+        CHECK_INT(u->load_state, UNIT_BAD_SETTING);
+        unit_free(u);
+        u = load("r.service", "[Service]\nType=oneshot\nExecStart=/bin/a\nExecStart=/bin/b\n", h);
+        CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+        u = load("r.service", "[Unit]\nDescription=nothing\n", h);
+        CHECK_INT(unit_verify(u, NULL), -ENOEXEC);
+        unit_free(u);
+        u = load("r.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStop=/bin/x\n", h);
+        CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+        u = load("var-lib-x.mount", "[Mount]\nWhat=tmpfs\nWhere=/var/lib/y\n", h);
+        CHECK_INT(unit_verify(u, NULL), -ENOEXEC);
+        unit_free(u);
+        u = load("var-lib-x.mount", "[Mount]\nWhat=tmpfs\nWhere=/var/lib/x\nType=tmpfs\n", h);
+        CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+        u = load("t.timer", "[Timer]\nOnCalendar=daily\nOnCalendar=Mon *-*-* 00:00:00\nOnCalendar=@@@\n", h);
+        CHECK_INT(sdu_strv_length(u->timer.on_calendar), 2);
+        CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+
+        /* A fatal syntax error marks the unit bad-setting. */
+        u = load("b.service", "[Service\nExecStart=/bin/x\n", h);
+        CHECK_INT(u->load_state, UNIT_BAD_SETTING);
+        CHECK_INT(u->n_errors, 1);
+        unit_free(u);
+
+        /* Dump of assigned settings. */
+        u = load("d.service", "[Unit]\nDescription=D\nAfter=a.target\n[Service]\nExecStart=/bin/sh -c 'echo \"x y\"'\n"
+                              "KillMode=mixed\nLimitNOFILE=8:16\nCapabilityBoundingSet=CAP_KILL\n", h);
+        {
+                char *out = NULL;
+                size_t len = 0;
+                FILE *f = open_memstream(&out, &len);
+                CHECK_INT(unit_dump(u, f, false), 0);
+                fclose(f);
+                CHECK_TEXT(out, "Id=d.service\nNames=d.service\nLoadState=loaded\nFragmentPath=/x/unit\n"
+                               "Description=D\nAfter=a.target\nExecStart=/bin/sh -c \"echo \\\"x y\\\"\"\n"
+                               "LimitNOFILE=8:16\nCapabilityBoundingSet=CAP_KILL\nKillMode=mixed\n");
+                free(out);
+        }
+        unit_free(u);
+
+        unit_host_info_free(h);
+        sdu_buf_done(&diags);
+        return tap_done();
+}

@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit file lookup, see unit-registry.h. Follows systemd's rules:
+ *
+ *   - the first directory of the search path containing NAME wins;
+ *   - a symlink to /dev/null, or an empty file, masks the unit;
+ *   - a symlink whose target has a different (valid) unit name is an alias: the unit's id becomes
+ *     the target name (instantiated when an instance links to a template) and resolution restarts
+ *     from the top of the search path with that name; a symlink with the same name is a "linked"
+ *     unit file and is read where it points (inside root);
+ *   - "foo@bar.service" without its own file uses the template "foo@.service";
+ *   - drop-in directories, for every search directory in order: NAME.d, the template's .d, the
+ *     dash-prefix .d directories ("foo-bar-baz.service" -> "foo-bar-.service.d", "foo-.service.d"),
+ *     then the same for each alias name, then the type-wide "service.d" for every directory. *.conf
+ *     files are merged by file name, the first directory in that order winning (so /etc overrides
+ *     /run overrides /lib), a /dev/null symlink or empty file masking that name, and applied
+ *     in lexical order of file names;
+ *   - NAME.wants/, NAME.requires/ and NAME.upholds/ of every search directory add Wants=,
+ *     Requires=, Upholds= (also for the template's name and aliases).
+ *
+ * Alias= in [Install] only creates symlinks when a unit is enabled; at load time only symlinks
+ * count, as in systemd. */
+#include "unit-registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sdu-util.h"
+#include "unit-directives.h"
+
+const char *const unit_default_search_path[] = {
+        "/etc/systemd/system.control",
+        "/run/systemd/system.control",
+        "/run/systemd/transient",
+        "/run/systemd/generator.early",
+        "/etc/systemd/system",
+        "/etc/systemd/system.attached",
+        "/run/systemd/system",
+        "/run/systemd/system.attached",
+        "/run/systemd/generator",
+        "/usr/local/lib/systemd/system",
+        "/usr/lib/systemd/system",
+        "/lib/systemd/system",
+        "/run/systemd/generator.late",
+        NULL,
+};
+
+struct UnitRegistry {
+        char *root;              /* "" for the host */
+        char **search_path;      /* as seen inside root */
+        UnitHostInfo *host;
+        UnitDiagSink diag;
+};
+
+int unit_registry_new(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
+        UnitRegistry *r;
+        int k;
+
+        r = calloc(1, sizeof(*r));
+        if (!r)
+                return -ENOMEM;
+        if (!root || sdu_streq(root, "/"))
+                root = "";
+        r->root = strdup(root);
+        if (!r->root)
+                goto oom;
+        /* Strip trailing slashes of the root so joins are clean. */
+        for (size_t n = strlen(r->root); n > 0 && r->root[n - 1] == '/'; n--)
+                r->root[n - 1] = 0;
+        if (diag)
+                r->diag = *diag;
+        k = unit_registry_set_search_path(r, (char *const *) unit_default_search_path);
+        if (k < 0)
+                goto oom;
+        k = unit_host_info_new_from_system(*r->root ? r->root : NULL, &r->host);
+        if (k < 0)
+                goto oom;
+        *ret = r;
+        return 0;
+oom:
+        unit_registry_free(r);
+        return -ENOMEM;
+}
+
+UnitRegistry *unit_registry_free(UnitRegistry *r) {
+        if (!r)
+                return NULL;
+        free(r->root);
+        sdu_strv_free(r->search_path);
+        unit_host_info_free(r->host);
+        free(r);
+        return NULL;
+}
+
+int unit_registry_set_search_path(UnitRegistry *r, char *const *dirs) {
+        char **copy = sdu_strv_copy(dirs);
+
+        if (!copy)
+                return -ENOMEM;
+        sdu_strv_free(r->search_path);
+        r->search_path = copy;
+        return 0;
+}
+
+char *const *unit_registry_get_search_path(const UnitRegistry *r) {
+        return r->search_path;
+}
+
+void unit_registry_set_host(UnitRegistry *r, UnitHostInfo *h) {
+        unit_host_info_free(r->host);
+        r->host = h;
+}
+
+const UnitHostInfo *unit_registry_get_host(const UnitRegistry *r) {
+        return r->host;
+}
+
+/* root + path */
+static char *rooted(const UnitRegistry *r, const char *path) {
+        return sdu_strjoin3(r->root, path[0] == '/' ? "" : "/", path);
+}
+
+static bool is_mask_target(const char *target) {
+        return sdu_streq(target, "/dev/null");
+}
+
+static int read_link(const char *path, char **ret) {
+        char buf[PATH_MAX];
+        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+        if (n < 0)
+                return -errno;
+        buf[n] = 0;
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+typedef struct Resolution {
+        char *id;         /* final name */
+        char **aliases;   /* names passed through (excluding id) */
+        char *fragment;   /* file to read (rooted), NULL if not found / masked */
+        bool masked;
+} Resolution;
+
+static void resolution_done(Resolution *res) {
+        free(res->id);
+        sdu_strv_free(res->aliases);
+        free(res->fragment);
+        *res = (Resolution) {};
+}
+
+/* Look name up in one pass of the search path. Returns 1 found (file or symlink handled), 0 not
+ * found. On an alias sets *ret_next to the new name. */
+static int lookup_once(UnitRegistry *r, const char *name, Resolution *res, char **ret_next) {
+        for (size_t i = 0; r->search_path[i]; i++) {
+                char *dir = rooted(r, r->search_path[i]), *path, *target = NULL;
+                struct stat st;
+                int k;
+
+                if (!dir)
+                        return -ENOMEM;
+                path = sdu_path_join(dir, name);
+                if (!path) {
+                        free(dir);
+                        return -ENOMEM;
+                }
+                if (lstat(path, &st) < 0 || S_ISDIR(st.st_mode)) {
+                        free(dir);
+                        free(path);
+                        continue;
+                }
+                if (!S_ISLNK(st.st_mode)) {
+                        free(dir);
+                        if (st.st_size == 0) {
+                                res->masked = true;
+                                free(path);
+                        } else
+                                res->fragment = path;
+                        return 1;
+                }
+                k = read_link(path, &target);
+                if (k < 0) {
+                        free(dir);
+                        free(path);
+                        return k == -ENOMEM ? k : 0;
+                }
+                if (is_mask_target(target)) {
+                        res->masked = true;
+                        free(dir);
+                        free(path);
+                        free(target);
+                        return 1;
+                }
+                {
+                        const char *base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+
+                        if (!sdu_streq(base, name) && unit_name_is_valid(base, UNIT_NAME_ANY)) {
+                                char *next;
+
+                                /* Alias. An instance linking to a template keeps its instance. */
+                                if (unit_name_is_template(base) && unit_name_is_instance(name)) {
+                                        char *inst;
+                                        k = unit_name_to_instance(name, &inst);
+                                        if (k < 0) {
+                                                free(dir), free(path), free(target);
+                                                return k;
+                                        }
+                                        k = unit_name_replace_instance(base, inst, &next);
+                                        free(inst);
+                                } else {
+                                        next = strdup(base);
+                                        k = next ? 0 : -ENOMEM;
+                                }
+                                free(dir);
+                                free(path);
+                                free(target);
+                                if (k < 0)
+                                        return k;
+                                *ret_next = next;
+                                return 1;
+                        }
+                }
+                /* Linked unit file: read it where it points (inside root). */
+                free(path);
+                path = target[0] == '/' ? rooted(r, target) : sdu_path_join(dir, target);
+                free(dir);
+                free(target);
+                if (!path)
+                        return -ENOMEM;
+                if (stat(path, &st) < 0) {
+                        free(path);
+                        continue;
+                }
+                if (st.st_size == 0) {
+                        res->masked = true;
+                        free(path);
+                } else
+                        res->fragment = path;
+                return 1;
+        }
+        return 0;
+}
+
+static int resolve_name(UnitRegistry *r, const char *name, Resolution *res) {
+        char *cur = strdup(name);
+        int k = 0;
+
+        if (!cur)
+                return -ENOMEM;
+        for (unsigned hops = 0;; hops++) {
+                char *next = NULL;
+
+                if (hops > 32) {
+                        unit_diag(&r->diag, UNIT_DIAG_ERROR, NULL, 0, "Too many levels of aliases for %s.", name);
+                        k = -ELOOP;
+                        break;
+                }
+                k = lookup_once(r, cur, res, &next);
+                if (k < 0)
+                        break;
+                if (k > 0 && next) {
+                        if (unit_name_to_type(next) != unit_name_to_type(cur)) {
+                                unit_diag(&r->diag, UNIT_DIAG_ERROR, NULL, 0,
+                                          "Alias %s points to %s of a different type, ignoring.", cur, next);
+                                free(next);
+                                k = 0;
+                                break;
+                        }
+                        if (sdu_strv_contains(res->aliases, next) || sdu_streq(next, name)) {
+                                free(next);
+                                k = -ELOOP;
+                                break;
+                        }
+                        k = sdu_strv_consume(&res->aliases, cur);
+                        if (k < 0) {
+                                free(next);
+                                break;
+                        }
+                        cur = next;
+                        continue;
+                }
+                if (k == 0 && unit_name_is_instance(cur)) {
+                        /* No file for the instance: use the template, keep the instance name. */
+                        char *tmpl;
+                        Resolution t = {};
+
+                        k = unit_name_template(cur, &tmpl);
+                        if (k < 0)
+                                break;
+                        k = lookup_once(r, tmpl, &t, &next);
+                        free(tmpl);
+                        if (k > 0 && next) {
+                                /* The template itself is an alias of another template. */
+                                char *inst = NULL, *inst_name = NULL;
+
+                                k = unit_name_to_instance(cur, &inst);
+                                if (k >= 0)
+                                        k = unit_name_replace_instance(next, inst, &inst_name);
+                                free(inst);
+                                free(next);
+                                resolution_done(&t);
+                                if (k < 0)
+                                        break;
+                                k = sdu_strv_consume(&res->aliases, cur);
+                                if (k < 0) {
+                                        free(inst_name);
+                                        break;
+                                }
+                                cur = inst_name;
+                                continue;
+                        }
+                        res->fragment = t.fragment;
+                        res->masked = t.masked;
+                        t.fragment = NULL;
+                        resolution_done(&t);
+                }
+                break;
+        }
+        if (k < 0) {
+                free(cur);
+                return k;
+        }
+        res->id = cur;
+        return 0;
+}
+
+/* ---- drop-ins ---- */
+
+static int add_dir_if_exists(char ***dirs, const char *path) {
+        struct stat st;
+
+        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+                return 0;
+        if (sdu_strv_contains(*dirs, path))
+                return 0;
+        return sdu_strv_extend(dirs, path);
+}
+
+/* NAME.d, then the template's, then the dash prefixes, in one search directory. */
+static int find_dirs_for_name(const char *dir, const char *name, const char *suffix, char ***dirs) {
+        char *path, *tmpl = NULL, *prefix = NULL, *dash;
+        int k;
+
+        path = sdu_strjoin3(dir, "/", name);
+        if (!path)
+                return -ENOMEM;
+        {
+                char *full = sdu_strjoin3(path, suffix, NULL);
+                free(path);
+                if (!full)
+                        return -ENOMEM;
+                k = add_dir_if_exists(dirs, full);
+                free(full);
+                if (k < 0)
+                        return k;
+        }
+        if (unit_name_is_instance(name)) {
+                k = unit_name_template(name, &tmpl);
+                if (k < 0)
+                        return k;
+                k = find_dirs_for_name(dir, tmpl, suffix, dirs);
+                free(tmpl);
+                if (k < 0)
+                        return k;
+        }
+        if (unit_type_from_string(name) >= 0) /* type-wide "service.d" has no prefixes */
+                return 0;
+        k = unit_name_to_prefix(name, &prefix);
+        if (k < 0)
+                return 0;
+        /* "foo-bar-" (from "foo-bar-.service") continues with the dash before "bar". */
+        if (*prefix && prefix[strlen(prefix) - 1] == '-')
+                prefix[strlen(prefix) - 1] = 0;
+        dash = strrchr(prefix, '-');
+        if (dash && dash != prefix) {
+                char *shorter = sdu_asprintf("%.*s-.%s", (int) (dash - prefix), prefix,
+                                             unit_type_to_string(unit_name_to_type(name)));
+
+                if (!shorter) {
+                        free(prefix);
+                        return -ENOMEM;
+                }
+                if (!sdu_streq(shorter, name) && unit_name_is_valid(shorter, UNIT_NAME_PLAIN))
+                        k = find_dirs_for_name(dir, shorter, suffix, dirs);
+                free(shorter);
+        }
+        free(prefix);
+        return k < 0 ? k : 0;
+}
+
+static int collect_dropin_dirs(UnitRegistry *r, char *const *names, const char *suffix, char ***ret) {
+        char **dirs = NULL;
+        int k = 0;
+
+        for (size_t n = 0; names[n] && k >= 0; n++)
+                for (size_t i = 0; r->search_path[i] && k >= 0; i++) {
+                        char *dir = rooted(r, r->search_path[i]);
+
+                        if (!dir) {
+                                k = -ENOMEM;
+                                break;
+                        }
+                        k = find_dirs_for_name(dir, names[n], suffix, &dirs);
+                        free(dir);
+                }
+        for (size_t i = 0; r->search_path[i] && k >= 0; i++) {
+                char *dir = rooted(r, r->search_path[i]), *path;
+
+                if (!dir) {
+                        k = -ENOMEM;
+                        break;
+                }
+                path = sdu_asprintf("%s/%s%s", dir, unit_type_to_string(unit_name_to_type(names[0])), suffix);
+                free(dir);
+                if (!path) {
+                        k = -ENOMEM;
+                        break;
+                }
+                k = add_dir_if_exists(&dirs, path);
+                free(path);
+        }
+        if (k < 0) {
+                sdu_strv_free(dirs);
+                return k;
+        }
+        *ret = dirs;
+        return 0;
+}
+
+static bool is_masked_file(const char *path) {
+        struct stat st;
+        char *target = NULL;
+        bool masked;
+
+        if (lstat(path, &st) < 0)
+                return false;
+        if (S_ISLNK(st.st_mode) && read_link(path, &target) >= 0) {
+                masked = is_mask_target(target);
+                free(target);
+                if (masked)
+                        return true;
+        }
+        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+/* Merges *.conf of dirs by file name (first dir wins, masks hide), sorted by file name. */
+static int list_dropin_files(char *const *dirs, char ***ret) {
+        char **names = NULL, **paths = NULL, **masked = NULL, **result = NULL;
+        int k = 0;
+
+        for (size_t i = 0; dirs && dirs[i] && k >= 0; i++) {
+                DIR *d = opendir(dirs[i]);
+                struct dirent *de;
+
+                if (!d)
+                        continue;
+                while (k >= 0 && (de = readdir(d))) {
+                        char *path;
+                        struct stat st;
+
+                        if (de->d_name[0] == '.' || !sdu_endswith(de->d_name, ".conf"))
+                                continue;
+                        if (sdu_strv_contains(names, de->d_name) || sdu_strv_contains(masked, de->d_name))
+                                continue;
+                        path = sdu_path_join(dirs[i], de->d_name);
+                        if (!path) {
+                                k = -ENOMEM;
+                                break;
+                        }
+                        if (is_masked_file(path)) {
+                                free(path);
+                                k = sdu_strv_extend(&masked, de->d_name);
+                                continue;
+                        }
+                        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+                                free(path);
+                                continue;
+                        }
+                        k = sdu_strv_extend(&names, de->d_name);
+                        if (k >= 0)
+                                k = sdu_strv_consume(&paths, path);
+                        else
+                                free(path);
+                }
+                closedir(d);
+        }
+        /* Order by file name: sort "name\0path" pairs via the names. */
+        if (k >= 0 && names) {
+                size_t n = sdu_strv_length(names);
+
+                sdu_strv_sort(names);
+                for (size_t i = 0; i < n && k >= 0; i++)
+                        for (size_t j = 0; paths[j]; j++) {
+                                const char *base = strrchr(paths[j], '/') + 1;
+
+                                if (sdu_streq(base, names[i])) {
+                                        k = sdu_strv_extend(&result, paths[j]);
+                                        break;
+                                }
+                        }
+        }
+        sdu_strv_free(names);
+        sdu_strv_free(paths);
+        sdu_strv_free(masked);
+        if (k < 0) {
+                sdu_strv_free(result);
+                return k;
+        }
+        *ret = result;
+        return 0;
+}
+
+/* ---- .wants/.requires/.upholds ---- */
+
+static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        char **found = NULL;
+        int k = 0;
+
+        if (!d)
+                return 0;
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.' && unit_name_is_valid(de->d_name, UNIT_NAME_ANY) &&
+                    (k = sdu_strv_extend(&found, de->d_name)) < 0)
+                        break;
+        closedir(d);
+        sdu_strv_sort(found);
+        for (size_t i = 0; found && found[i] && k >= 0; i++) {
+                char *name = NULL;
+
+                if (unit_name_is_template(found[i])) {
+                        /* A template in the .wants of an instance gets that instance. */
+                        if (!u->instance)
+                                continue;
+                        k = unit_name_replace_instance(found[i], u->instance, &name);
+                        if (k < 0) {
+                                k = k == -ENOMEM ? k : 0;
+                                continue;
+                        }
+                } else if (!(name = strdup(found[i]))) {
+                        k = -ENOMEM;
+                        break;
+                }
+                if (sdu_strv_contains(u->unit.deps[dep], name))
+                        free(name);
+                else if ((k = sdu_strv_consume(&u->unit.deps[dep], name)) < 0)
+                        free(name);
+        }
+        sdu_strv_free(found);
+        return k;
+}
+
+static int load_dependency_dirs(UnitRegistry *r, Unit *u, char *const *names) {
+        static const struct {
+                const char *suffix;
+                UnitDependency dep;
+        } kinds[] = {
+                { ".wants", UNIT_WANTS },
+                { ".requires", UNIT_REQUIRES },
+                { ".upholds", UNIT_UPHOLDS },
+        };
+
+        for (size_t k = 0; k < SDU_ELEMENTSOF(kinds); k++) {
+                char **dirs = NULL;
+                int e;
+
+                e = collect_dropin_dirs(r, names, kinds[k].suffix, &dirs);
+                if (e < 0)
+                        return e;
+                for (size_t i = 0; dirs && dirs[i]; i++) {
+                        e = add_dependency_dir(u, dirs[i], kinds[k].dep);
+                        if (e < 0) {
+                                sdu_strv_free(dirs);
+                                return e;
+                        }
+                }
+                sdu_strv_free(dirs);
+        }
+        return 0;
+}
+
+/* ---- loading ---- */
+
+static int load_dropins_and_deps(UnitRegistry *r, Unit *u) {
+        char **dirs = NULL, **files = NULL;
+        int k;
+
+        k = collect_dropin_dirs(r, u->names, ".d", &dirs);
+        if (k >= 0)
+                k = list_dropin_files(dirs, &files);
+        sdu_strv_free(dirs);
+        for (size_t i = 0; k >= 0 && files && files[i]; i++) {
+                k = unit_load_fragment_file(u, files[i], true, &r->diag);
+                if (k != -ENOMEM)
+                        k = 0;
+        }
+        sdu_strv_free(files);
+        if (k < 0)
+                return k;
+        return load_dependency_dirs(r, u, u->names);
+}
+
+int unit_load(UnitRegistry *r, const char *name, Unit **ret) {
+        Resolution res = {};
+        Unit *u = NULL;
+        int k;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY)) {
+                unit_diag(&r->diag, UNIT_DIAG_ERROR, NULL, 0, "Invalid unit name \"%s\".", name);
+                return -EINVAL;
+        }
+        k = resolve_name(r, name, &res);
+        if (k == -ENOMEM)
+                return k;
+        if (k < 0) {
+                /* Alias loop: report as not found under the requested name. */
+                res = (Resolution) { .id = strdup(name) };
+                if (!res.id)
+                        return -ENOMEM;
+        }
+        k = unit_new(res.id, r->host, &u);
+        if (k < 0)
+                goto finish;
+        k = sdu_strv_extend_strv(&u->names, res.aliases, true);
+        if (k < 0)
+                goto finish;
+        if (res.masked) {
+                u->load_state = UNIT_MASKED;
+                k = 0;
+                goto finish;
+        }
+        if (res.fragment) {
+                k = unit_load_fragment_file(u, res.fragment, false, &r->diag);
+                if (k == -ENOMEM)
+                        goto finish;
+        }
+        k = load_dropins_and_deps(r, u);
+        if (k < 0)
+                goto finish;
+        if (!res.fragment) {
+                u->load_state = UNIT_NOT_FOUND;
+                u->n_errors++;
+                unit_diag(&r->diag, UNIT_DIAG_ERROR, NULL, 0, "Unit %s not found.", name);
+        } else {
+                k = unit_verify(u, &r->diag);
+                if (k == -ENOMEM)
+                        goto finish;
+        }
+        k = 0;
+finish:
+        resolution_done(&res);
+        if (k < 0) {
+                unit_free(u);
+                return k;
+        }
+        *ret = u;
+        return 0;
+}
+
+int unit_load_path(UnitRegistry *r, const char *path, Unit **ret) {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        Unit *u;
+        int k;
+
+        if (!unit_name_is_valid(base, UNIT_NAME_ANY)) {
+                unit_diag(&r->diag, UNIT_DIAG_ERROR, path, 0, "Invalid unit name \"%s\".", base);
+                return -EINVAL;
+        }
+        k = unit_new(base, r->host, &u);
+        if (k < 0)
+                return k;
+        k = unit_load_fragment_file(u, path, false, &r->diag);
+        if (k == -ENOMEM)
+                goto fail;
+        if (k >= 0) {
+                k = load_dropins_and_deps(r, u);
+                if (k < 0)
+                        goto fail;
+                k = unit_verify(u, &r->diag);
+                if (k == -ENOMEM)
+                        goto fail;
+        }
+        *ret = u;
+        return 0;
+fail:
+        unit_free(u);
+        return k;
+}
+
+int unit_registry_list(UnitRegistry *r, char ***ret) {
+        char **names = NULL;
+        int k = 0;
+
+        for (size_t i = 0; r->search_path[i] && k >= 0; i++) {
+                char *dir = rooted(r, r->search_path[i]);
+                struct dirent *de;
+                DIR *d;
+
+                if (!dir)
+                        return -ENOMEM;
+                d = opendir(dir);
+                free(dir);
+                if (!d)
+                        continue;
+                while (k >= 0 && (de = readdir(d))) {
+                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || sdu_strv_contains(names, de->d_name))
+                                continue;
+                        if (de->d_type == DT_DIR)
+                                continue;
+                        k = sdu_strv_extend(&names, de->d_name);
+                }
+                closedir(d);
+        }
+        if (k < 0) {
+                sdu_strv_free(names);
+                return k;
+        }
+        sdu_strv_sort(names);
+        *ret = names;
+        return 0;
+}
