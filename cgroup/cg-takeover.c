@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* The manager context and the take-over of a delegated cgroup2 subtree.
+ *
+ * cgroup v2's "no internal processes" rule: a cgroup that enables controllers for its children
+ * (cgroup.subtree_control) may not hold processes itself. So PID 1 first creates init.scope,
+ * moves every process of its cgroup there (itself included; new children may be forked while we
+ * do it, hence the loop until cgroup.procs reads empty), and only then enables the controllers,
+ * one write per controller: one bad token fails a whole write, and a per-controller result is
+ * what the warning needs. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cg-internal.h"
+#include "env.h"
+
+#define TAKEOVER_MAX_ROUNDS 64
+
+static void copy(char *dst, size_t size, const char *src) {
+        cg_format(dst, size, "%s", src ? src : "");
+}
+
+int cg_manager_init(struct cg_manager *m, const struct env_info *info, cg_log_fn log, void *userdata) {
+        struct cg_assessment a;
+
+        if (!m || !info)
+                return -EINVAL;
+        memset(m, 0, sizeof *m);
+        m->log = log;
+        m->log_userdata = userdata;
+        m->freeze_timeout_ms = 5000;
+        cg_assess(info, &a);
+        m->caps = a.caps;
+        m->controllers = a.controllers;
+        copy(m->why, sizeof m->why, a.why);
+        if (info->unified_mount[0] && info->own_dir[0]) {
+                copy(m->mount_dir, sizeof m->mount_dir, info->unified_mount);
+                copy(m->own_path, sizeof m->own_path, info->own_path);
+                copy(m->own_dir, sizeof m->own_dir, info->own_dir);
+        }
+        return 0;
+}
+
+size_t cg_manager_warning(const struct cg_manager *m, char *buf, size_t size) {
+        if (!m)
+                return 0;
+        return cg_warning_line(m->caps, m->controllers, m->why, buf, size);
+}
+
+static void degrade(struct cg_manager *m, const char *what, int error, enum cg_op op) {
+        m->caps &= ~(unsigned) (CG_CAP_TREE | CG_CAP_KILL | CG_CAP_FREEZE | CG_CAP_CLONE_INTO);
+        m->controllers = 0;
+        if (m->why[0])
+                return; /* detection already said why (e.g. not delegated): keep that */
+        cg_format(m->why, sizeof m->why, "cgroup v2 take-over failed (%s: %s, %s)", what, cg_errno_name(error),
+                 cg_explain(error, op));
+}
+
+static bool list_has(const char *list, const char *name) {
+        size_t n = strlen(name);
+        for (const char *p = list; p && *p;) {
+                size_t k;
+                p += strspn(p, " \n");
+                k = strcspn(p, " \n");
+                if (k == n && strncmp(p, name, n) == 0)
+                        return true;
+                p += k;
+        }
+        return false;
+}
+
+int cg_enable_controllers(struct cg_manager *m, const char *path, struct cg_takeover_result *ret) {
+        char file[CG_PATH_MAX], avail[1024], enabled[1024];
+        int r, failures = 0;
+
+        r = cg_build(m, path, "cgroup.controllers", file, sizeof file);
+        if (r < 0)
+                return r;
+        r = cg_read_small(file, avail, sizeof avail);
+        if (r < 0) {
+                cg_log(m, LOG_WARNING, "cannot read %s: %s", file, strerror(-r));
+                return r;
+        }
+        r = cg_build(m, path, "cgroup.subtree_control", file, sizeof file);
+        if (r < 0)
+                return r;
+        if (cg_read_small(file, enabled, sizeof enabled) < 0)
+                enabled[0] = 0;
+
+        for (const char *p = avail; *p;) {
+                char name[CG_NAME_MAX], tok[CG_NAME_MAX + 2];
+                size_t n;
+
+                p += strspn(p, " \n");
+                n = strcspn(p, " \n");
+                if (n == 0)
+                        break;
+                if (n >= sizeof name) {
+                        p += n;
+                        continue;
+                }
+                memcpy(name, p, n);
+                name[n] = 0;
+                p += n;
+
+                if (list_has(enabled, name))
+                        r = 1; /* already enabled */
+                else {
+                        snprintf(tok, sizeof tok, "+%s", name);
+                        r = cg_write_string(file, tok);
+                }
+                if (r >= 0) {
+                        if (ret && ret->n_enabled < CG_MAX_CONTROLLERS)
+                                copy(ret->enabled[ret->n_enabled++], CG_NAME_MAX, name);
+                        if (r == 0)
+                                cg_log(m, LOG_DEBUG, "enabled controller %s in %s", name, file);
+                } else {
+                        failures++;
+                        if (ret && ret->n_failed < CG_MAX_CONTROLLERS) {
+                                copy(ret->failed[ret->n_failed].name, CG_NAME_MAX, name);
+                                ret->failed[ret->n_failed++].error = -r;
+                        }
+                        cg_log(m, LOG_WARNING, "cannot enable controller %s in %s: %s (%s: %s)", name, file,
+                               strerror(-r), cg_errno_name(r), cg_explain(r, CG_OP_ENABLE));
+                }
+        }
+        return failures;
+}
+
+/* One pass: move every pid of our cgroup.procs into init.scope. Returns the number listed. */
+static int move_pass(struct cg_manager *m, const char *from, const char *to, unsigned *moved) {
+        char *text = NULL;
+        pid_t *pids = NULL;
+        int n, r;
+
+        r = cg_read_alloc(from, &text);
+        if (r < 0) {
+                cg_log(m, LOG_ERR, "cannot read %s: %s", from, strerror(-r));
+                return r;
+        }
+        n = cg_parse_pids(text, &pids);
+        free(text);
+        if (n < 0)
+                return n;
+        for (int i = 0; i < n; i++) {
+                char s[32];
+                snprintf(s, sizeof s, "%d", (int) pids[i]);
+                r = cg_write_string(to, s);
+                if (r == -ESRCH)
+                        continue; /* exited meanwhile */
+                if (r < 0) {
+                        cg_log(m, LOG_ERR, "cannot move process %d into %s: %s (%s: %s)", (int) pids[i], to,
+                               strerror(-r), cg_errno_name(r), cg_explain(r, CG_OP_ATTACH));
+                        free(pids);
+                        return r;
+                }
+                (*moved)++;
+        }
+        free(pids);
+        return n;
+}
+
+int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret) {
+        char dir[CG_PATH_MAX], from[CG_PATH_MAX], to[CG_PATH_MAX];
+        struct cg_takeover_result local;
+        int r, n = 0;
+
+        if (!m)
+                return -EINVAL;
+        if (!ret)
+                ret = &local;
+        memset(ret, 0, sizeof *ret);
+        if (!m->own_dir[0]) {
+                cg_log(m, LOG_WARNING, "no cgroup v2 directory of our own: %s", m->why[0] ? m->why : "none");
+                return -ENODEV;
+        }
+
+        r = cg_build(m, "init.scope", NULL, dir, sizeof dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                r = -errno;
+                cg_log(m, LOG_ERR, "cannot create %s: %s (%s: %s)", dir, strerror(-r), cg_errno_name(r),
+                       cg_explain(r, CG_OP_MKDIR));
+                degrade(m, "mkdir init.scope", -r, CG_OP_MKDIR);
+                return r;
+        }
+
+        r = cg_build(m, "", "cgroup.procs", from, sizeof from);
+        if (r >= 0)
+                r = cg_build(m, "init.scope", "cgroup.procs", to, sizeof to);
+        if (r < 0)
+                return r;
+        for (ret->rounds = 0; ret->rounds < TAKEOVER_MAX_ROUNDS; ret->rounds++) {
+                n = move_pass(m, from, to, &ret->moved);
+                if (n <= 0)
+                        break;
+        }
+        if (n < 0 || n > 0) {
+                r = n < 0 ? n : -EBUSY;
+                if (n > 0)
+                        cg_log(m, LOG_ERR, "%s is still not empty after %u passes", from, ret->rounds);
+                degrade(m, "moving processes into init.scope", -r, CG_OP_ATTACH);
+                /* Leave init.scope (possibly holding some of our processes) in place: harmless. */
+                return r;
+        }
+        cg_log(m, LOG_INFO, "moved %u process(es) into %s", ret->moved, dir);
+
+        cg_enable_controllers(m, "", ret);
+        m->controllers = 0;
+        for (size_t i = 0; i < ret->n_enabled; i++)
+                m->controllers |= cg_controller_mask(ret->enabled[i]);
+        return 0;
+}
