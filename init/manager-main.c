@@ -4,13 +4,106 @@
  * binary with its own argv, so it keeps PID 1 when it is one. It is the binary that may link the
  * heavier libraries (libsystemd's sd-event and sd-bus, libcap) as the service manager grows.
  *
- * Today it serves `sdinit detect`; booting unit files (issue 4), `verify`/`cat`/`show` (issue 3)
- * and `status` (issue 7) arrive with their issues and say so until then.
+ * It boots unit files (service/) and serves `sdinit detect`; `verify`/`cat`/`show` (issue 3) and
+ * `status` (issue 7) arrive with their issues and say so until then.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgroup/detect-cli.h"
+#include "common/strv.h"
+#include "service/manager.h"
+
+/* `sdinit [--unit NAME] [--show-status[=BOOL]] [--log-format=plain|json] [-v] [-- COMMAND...]`:
+ * boot the image's units as PID 1 (or as a subreaper), optionally with a main program. */
+static int boot(int argc, char **argv) {
+        enum { ARG_UNIT = 0x100, ARG_SHOW_STATUS, ARG_LOG_FORMAT, ARG_SYSTEMD };
+        static const struct option options[] = {
+                { "unit", required_argument, NULL, ARG_UNIT },
+                { "show-status", optional_argument, NULL, ARG_SHOW_STATUS },
+                { "log-format", required_argument, NULL, ARG_LOG_FORMAT },
+                { "systemd", required_argument, NULL, ARG_SYSTEMD },
+                { "verbose", no_argument, NULL, 'v' },
+                {},
+        };
+        const char *unit = "default.target";
+        bool show_status = true;
+        LogFormat format = LOG_FORMAT_PLAIN;
+        int verbosity = MLOG_INFO, c, r;
+        char **command = NULL;
+        Manager *m;
+
+        /* systemd.unit= as the kernel command line would carry it (container managers pass it). */
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+                if (strncmp(argv[i], "systemd.unit=", 13) == 0)
+                        unit = argv[i] + 13;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+v", options, NULL)) != -1)
+                switch (c) {
+                case ARG_UNIT:
+                        unit = optarg;
+                        break;
+                case ARG_SHOW_STATUS:
+                        show_status = !optarg || strcmp(optarg, "yes") == 0 || strcmp(optarg, "true") == 0 ||
+                                      strcmp(optarg, "1") == 0 || strcmp(optarg, "auto") == 0;
+                        break;
+                case ARG_LOG_FORMAT:
+                        if (strcmp(optarg, "json") == 0)
+                                format = LOG_FORMAT_JSON;
+                        else if (strcmp(optarg, "plain") != 0) {
+                                fprintf(stderr, "sdinit: invalid --log-format '%s' (plain or json)\n", optarg);
+                                return 2;
+                        }
+                        break;
+                case ARG_SYSTEMD:
+                        if (strcmp(optarg, "always") == 0) {
+                                fprintf(stderr, "sdinit: --systemd=always: handing off to systemd is not implemented yet\n");
+                                return 1;
+                        }
+                        if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "never") != 0) {
+                                fprintf(stderr, "sdinit: invalid --systemd '%s' (auto, always or never)\n", optarg);
+                                return 2;
+                        }
+                        break;
+                case 'v':
+                        verbosity = MLOG_DEBUG;
+                        break;
+                default:
+                        fprintf(stderr, "sdinit: unknown or incomplete option '%s'\nTry 'sdinit --help'.\n", argv[optind - 1]);
+                        return 2;
+                }
+        for (int i = optind; i < argc; i++) {
+                if (strncmp(argv[i], "systemd.", 8) == 0 && !command)
+                        continue;
+                if (strv_extend(&command, argv[i]) < 0)
+                        return 1;
+        }
+
+        r = manager_new(NULL, &m);
+        if (r < 0) {
+                fprintf(stderr, "sdinit: cannot create the service manager: %s\n", strerror(-r));
+                return 1;
+        }
+        m->show_status = show_status;
+        m->log_format = format;
+        m->verbosity = verbosity;
+        m->command = command;
+        r = manager_boot(m, unit);
+        if (r < 0) {
+                manager_log(m, MLOG_ERR, "cannot load %s: %s", unit, strerror(-r));
+                manager_free(m);
+                return 1;
+        }
+        r = manager_run(m);
+        if (r < 0)
+                r = 1;
+        manager_free(m);
+        return r;
+}
 
 int main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
@@ -24,9 +117,5 @@ int main(int argc, char **argv) {
                 return 1;
         }
 
-        fprintf(stderr,
-                "sdinit: booting unit files (manager mode) is not implemented yet in sdinit %s.\n"
-                "sdinit: to run a program under sdinit as PID 1, use: sdinit [OPTIONS] -- COMMAND [ARG...]\n",
-                SDINIT_VERSION);
-        return 1;
+        return boot(argc, argv);
 }

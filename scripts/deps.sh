@@ -7,6 +7,18 @@ PKGS="meson ninja-build pkg-config gcc clang libc6-dev libclang-rt-14-dev
       libsystemd-dev libcap-dev libinih-dev
       python3 util-linux uidmap procps iproute2
       tini dumb-init catatonit hyperfine"
+# Real daemons the integration tests start from their own unit files, and their clients.
+DAEMONS="nginx redis-server redis-tools memcached netcat-openbsd openssh-server openssh-client
+         cron rsyslog postgresql postgresql-client curl"
+
+# Packages must not start their daemons on this machine (there is no systemd here to manage
+# them): the tests start them under sdinit. The standard Debian mechanism for that is a
+# policy-rc.d that denies every start; one is installed only if none exists.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\n# installed by sdinit scripts/deps.sh: packages do not start daemons here\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+fi
+PKGS="$PKGS $DAEMONS"
 
 missing=""
 for p in $PKGS; do

@@ -104,9 +104,18 @@ def personality_dir():
     return d
 
 
-def unshare_argv(mapping="root", extra=()):
-    argv = ["unshare", "--user"]
-    if mapping == "root":
+def unshare_argv(mapping="root", extra=(), net=False):
+    """The namespace prefix. Mappings: "root" (container root = host root only), "unpriv"
+    (container uids 0-65535 = host 100000-165535), "identity" (container uids 0-65535 = the
+    host's own, for real daemons whose files belong to real users). net=True adds a private
+    network namespace with loopback up, and /run as a fresh tmpfs, as a container has."""
+    if mapping == "identity":
+        argv = [PY, os.path.join(HELPERS, "userns.py"), "unshare"]
+    else:
+        argv = ["unshare", "--user"]
+    if mapping == "identity":
+        pass
+    elif mapping == "root":
         argv += ["--map-root-user"]
     elif mapping == "unpriv":
         if not have_unpriv_mapping():
@@ -115,6 +124,8 @@ def unshare_argv(mapping="root", extra=()):
     else:
         raise ValueError(mapping)
     argv += ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child"]
+    if net:
+        argv += ["--net", "/bin/sh", "-c", 'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && exec "$@"', "sh"]
     argv += list(extra)
     return argv
 
@@ -123,8 +134,8 @@ class Pid1:
     """`argv` run as PID 1. stdout/stderr are pipes read by the test (or a pty when tty=True)."""
 
     def __init__(self, argv, mapping="root", env=None, stdin=subprocess.DEVNULL, namespaces=True,
-                 preexec_fn=None, pass_fds=()):
-        self.argv = (unshare_argv(mapping) if namespaces else []) + list(argv)
+                 preexec_fn=None, pass_fds=(), net=False):
+        self.argv = (unshare_argv(mapping, net=net) if namespaces else []) + list(argv)
         e = dict(os.environ)
         for k in list(e):
             if k.startswith(("TINI_", "DUMB_INIT_")):
@@ -137,21 +148,25 @@ class Pid1:
         self._out = b""
         self._err = b""
 
-    # The init's pid as the host sees it: the only child of unshare (which forked it).
+    # The init's pid as the host sees it: the descendant whose innermost pid (NSpid) is 1.
     def host_pid(self):
         if not self.namespaces:
             return self.proc.pid
         end = time.monotonic() + DEADLINE
         while time.monotonic() < end:
-            for tid in os.listdir(f"/proc/{self.proc.pid}/task"):
+            todo = [self.proc.pid]
+            while todo:
+                pid = todo.pop()
                 try:
-                    kids = open(f"/proc/{self.proc.pid}/task/{tid}/children").read().split()
-                except OSError:
-                    kids = []
-                if kids:
-                    return int(kids[0])
-            # unshare forks before it returns to us only after setting up maps: this loop is a
-            # bounded wait for that fork, normally satisfied on the first pass once a line was read.
+                    nspid = [l for l in open(f"/proc/{pid}/status") if l.startswith("NSpid:")][0].split()[1:]
+                    if len(nspid) > 1 and nspid[-1] == "1":
+                        return pid
+                    for tid in os.listdir(f"/proc/{pid}/task"):
+                        todo += [int(k) for k in open(f"/proc/{pid}/task/{tid}/children").read().split()]
+                except (OSError, IndexError):
+                    continue
+            # Normally found on the first pass (a line was read from PID 1 already); this bounds
+            # the wait for the fork that creates it.
             time.sleep(0.001)
         raise TimeoutError("PID 1 never appeared")
 

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+#include "service/logrelay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RELAY_BUFFER_MAX (256 * 1024)
+
+struct LogRelay {
+        Manager *m;
+        int fd;                 /* our own description of stdout, O_NONBLOCK */
+        char *buf;
+        size_t len;
+        sd_event_source *writable;
+        bool paused;
+};
+
+static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+static void set_reading(LogRelay *r, bool on) {
+        Manager *m = r->m;
+
+        r->paused = !on;
+        for (size_t i = 0; i < m->n_units; i++)
+                if (m->units[i]->out_source)
+                        sd_event_source_set_enabled(m->units[i]->out_source, on ? SD_EVENT_ON : SD_EVENT_OFF);
+}
+
+static void try_write(LogRelay *r) {
+        while (r->len > 0) {
+                ssize_t n = write(r->fd, r->buf, r->len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno != EAGAIN) /* the reader is gone: drop, never block or die */
+                                r->len = 0;
+                        break;
+                }
+                memmove(r->buf, r->buf + n, r->len - (size_t) n);
+                r->len -= (size_t) n;
+        }
+        if (r->writable)
+                sd_event_source_set_enabled(r->writable, r->len > 0 ? SD_EVENT_ON : SD_EVENT_OFF);
+        if (r->paused && r->len < RELAY_BUFFER_MAX / 2)
+                set_reading(r, true);
+        else if (!r->paused && r->len >= RELAY_BUFFER_MAX)
+                set_reading(r, false);
+}
+
+static int on_writable(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        (void) s, (void) fd, (void) revents;
+        try_write(userdata);
+        return 0;
+}
+
+LogRelay *logrelay_new(Manager *m, int out_fd) {
+        LogRelay *r = calloc(1, sizeof(*r));
+        char path[64];
+
+        if (!r)
+                return NULL;
+        r->m = m;
+        r->buf = malloc(RELAY_BUFFER_MAX + 8192);
+        if (!r->buf) {
+                free(r);
+                return NULL;
+        }
+        /* A file description of our own: O_NONBLOCK on the shared one would surprise every other
+         * process writing to the container's stdout. Reopening works for pipes, FIFOs, ttys and
+         * files; sockets cannot be reopened, so fall back to a dup. */
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", out_fd);
+        r->fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_APPEND);
+        if (r->fd < 0) {
+                r->fd = fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
+                if (r->fd >= 0)
+                        fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK);
+        }
+        if (r->fd >= 0 && sd_event_add_io(m->event, &r->writable, r->fd, EPOLLOUT, on_writable, r) >= 0)
+                sd_event_source_set_enabled(r->writable, SD_EVENT_OFF);
+        return r;
+}
+
+void logrelay_flush(LogRelay *r) {
+        if (!r)
+                return;
+        while (r->len > 0) {
+                struct pollfd p = { .fd = r->fd, .events = POLLOUT };
+                size_t before = r->len;
+                try_write(r);
+                if (r->len == before && poll(&p, 1, 1000) <= 0)
+                        break; /* a stuck reader: give up after a second rather than hang at exit */
+        }
+}
+
+LogRelay *logrelay_free(LogRelay *r) {
+        if (!r)
+                return NULL;
+        logrelay_flush(r);
+        sd_event_source_unref(r->writable);
+        if (r->fd >= 0)
+                close(r->fd);
+        free(r->buf);
+        free(r);
+        return NULL;
+}
+
+static void append(LogRelay *r, const char *s, size_t n) {
+        if (r->len + n > RELAY_BUFFER_MAX + 8192) {
+                /* Only sdinit's own lines can overshoot (services are paused first): keep the
+                 * newest by flushing synchronously. */
+                logrelay_flush(r);
+                if (r->len + n > RELAY_BUFFER_MAX + 8192)
+                        return;
+        }
+        memcpy(r->buf + r->len, s, n);
+        r->len += n;
+}
+
+static void append_json_string(LogRelay *r, const char *s, size_t n) {
+        append(r, "\"", 1);
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char) s[i];
+                char esc[8];
+                if (c == '"' || c == '\\') {
+                        esc[0] = '\\';
+                        esc[1] = (char) c;
+                        append(r, esc, 2);
+                } else if (c < 0x20) {
+                        snprintf(esc, sizeof(esc), "\\u%04x", c);
+                        append(r, esc, 6);
+                } else
+                        append(r, (const char *) &s[i], 1);
+        }
+        append(r, "\"", 1);
+}
+
+void logrelay_line(LogRelay *r, const char *unit, const char *line, size_t len) {
+        if (!r)
+                return;
+        if (r->m->log_format == LOG_FORMAT_JSON) {
+                append(r, "{\"unit\":", 8);
+                append_json_string(r, unit, strlen(unit));
+                append(r, ",\"message\":", 11);
+                append_json_string(r, line, len);
+                append(r, "}\n", 2);
+        } else {
+                append(r, unit, strlen(unit));
+                append(r, ": ", 2);
+                append(r, line, len);
+                append(r, "\n", 1);
+        }
+        try_write(r);
+}
+
+void logrelay_own(LogRelay *r, const char *line) {
+        if (!r)
+                return;
+        if (r->m->log_format == LOG_FORMAT_JSON) {
+                append(r, "{\"unit\":\"sdinit\",\"message\":", 27);
+                append_json_string(r, line, strlen(line));
+                append(r, "}\n", 2);
+        } else {
+                append(r, line, strlen(line));
+                append(r, "\n", 1);
+        }
+        try_write(r);
+}
+
+static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                char c = data[i];
+                if (c == '\n' || u->linebuf_len == sizeof(u->linebuf)) {
+                        /* Over-long lines are cut into pieces rather than lost. */
+                        logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
+                        u->linebuf_len = 0;
+                        if (c == '\n')
+                                continue;
+                }
+                u->linebuf[u->linebuf_len++] = c;
+        }
+}
+
+static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        MUnit *u = userdata;
+        LogRelay *r = u->m->log;
+        char data[8192];
+        ssize_t n;
+
+        (void) s, (void) revents;
+        n = read(fd, data, sizeof(data));
+        if (n > 0) {
+                consume(r, u, data, (size_t) n);
+                return 0;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return 0;
+        /* EOF: every writer is gone. */
+        if (u->linebuf_len) {
+                logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
+                u->linebuf_len = 0;
+        }
+        logrelay_detach(r, u);
+        return 0;
+}
+
+int logrelay_attach(LogRelay *r, MUnit *u, int fd) {
+        int ret;
+
+        logrelay_detach(r, u);
+        u->out_fd = fd;
+        ret = sd_event_add_io(u->m->event, &u->out_source, fd, EPOLLIN, on_unit_output, u);
+        if (ret < 0)
+                return ret;
+        if (r && r->paused)
+                sd_event_source_set_enabled(u->out_source, SD_EVENT_OFF);
+        return 0;
+}
+
+void logrelay_drain(LogRelay *r, MUnit *u) {
+        char data[8192];
+        ssize_t n;
+
+        if (u->out_fd < 0)
+                return;
+        while ((n = read(u->out_fd, data, sizeof(data))) > 0)
+                consume(r, u, data, (size_t) n);
+}
+
+void logrelay_detach(LogRelay *r, MUnit *u) {
+        (void) r;
+        u->out_source = sd_event_source_disable_unref(u->out_source);
+        if (u->out_fd >= 0)
+                close(u->out_fd);
+        u->out_fd = -1;
+}

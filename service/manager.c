@@ -1,0 +1,1209 @@
+/* SPDX-License-Identifier: MIT */
+/* The service manager's core: loading, the dependency graph, jobs, the event loop, SIGCHLD and
+ * the notify socket. The per-type state machines live in service.c; see manager.h for the model. */
+#include "service/manager.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/strv.h"
+#include "service/logrelay.h"
+#include "service/notify.h"
+#include "service/service.h"
+
+/* ---- names ------------------------------------------------------------------------------------ */
+
+static const char *const active_names[_STATE_MAX] = {
+        "inactive", "activating", "active", "reloading", "deactivating", "failed",
+};
+static const char *const sub_names[_SUB_MAX] = {
+        "dead", "condition", "start-pre", "start", "start-post", "running", "exited", "reload", "stop",
+        "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill", "auto-restart", "failed",
+};
+
+const char *active_state_to_string(ActiveState s) {
+        return s >= 0 && s < _STATE_MAX ? active_names[s] : "?";
+}
+
+const char *sub_state_to_string(SubState s) {
+        return s >= 0 && s < _SUB_MAX ? sub_names[s] : "?";
+}
+
+/* ---- logging ---------------------------------------------------------------------------------- */
+
+void manager_log(Manager *m, int level, const char *fmt, ...) {
+        char line[2048];
+        va_list ap;
+        int n;
+
+        if (level > m->verbosity)
+                return;
+        n = snprintf(line, sizeof(line), "sdinit: ");
+        va_start(ap, fmt);
+        vsnprintf(line + n, sizeof(line) - (size_t) n, fmt, ap);
+        va_end(ap);
+        if (m->log)
+                logrelay_own(m->log, line);
+        else
+                fprintf(stderr, "%s\n", line);
+}
+
+/* systemd's console status lines: "[  OK  ] Started nginx.service - nginx web server." */
+void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
+        char line[1024];
+        const char *desc = u->u && u->u->unit.description ? u->u->unit.description : NULL;
+
+        if (!m->show_status)
+                return;
+        if (tag)
+                snprintf(line, sizeof(line), "[%s] %s %s%s%s.", tag, what, u->id, desc ? " - " : "", desc ? desc : "");
+        else
+                snprintf(line, sizeof(line), "         %s %s%s%s...", what, u->id, desc ? " - " : "", desc ? desc : "");
+        if (m->log)
+                logrelay_own(m->log, line);
+        else
+                printf("%s\n", line);
+}
+
+/* ---- the unit index --------------------------------------------------------------------------- */
+
+static size_t hash_name(const char *s) {
+        size_t h = 1469598103934665603ULL;
+        for (; *s; s++)
+                h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+        return h;
+}
+
+/* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
+struct name_slot {
+        const char *name;
+        size_t unit;
+};
+
+typedef struct Index {
+        struct name_slot *slots;
+        size_t cap, used;
+} Index;
+
+static Index *manager_index(Manager *m) {
+        return m->index;
+}
+
+static int index_grow(Index *ix) {
+        size_t cap = ix->cap ? ix->cap * 2 : 256;
+        struct name_slot *ns = calloc(cap, sizeof(*ns));
+        if (!ns)
+                return -ENOMEM;
+        for (size_t i = 0; i < ix->cap; i++) {
+                size_t h;
+                if (!ix->slots[i].name)
+                        continue;
+                h = hash_name(ix->slots[i].name) & (cap - 1);
+                while (ns[h].name)
+                        h = (h + 1) & (cap - 1);
+                ns[h] = ix->slots[i];
+        }
+        free(ix->slots);
+        ix->slots = ns;
+        ix->cap = cap;
+        return 0;
+}
+
+static int index_put(Index *ix, const char *name, size_t unit) {
+        size_t h;
+
+        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0)
+                return -ENOMEM;
+        h = hash_name(name) & (ix->cap - 1);
+        while (ix->slots[h].name) {
+                if (strcmp(ix->slots[h].name, name) == 0)
+                        return 0; /* first owner wins (an alias claimed twice) */
+                h = (h + 1) & (ix->cap - 1);
+        }
+        ix->slots[h].name = name;
+        ix->slots[h].unit = unit;
+        ix->used++;
+        return 0;
+}
+
+static MUnit *index_get(Manager *m, const char *name) {
+        Index *ix = manager_index(m);
+        size_t h;
+
+        if (!ix->cap)
+                return NULL;
+        h = hash_name(name) & (ix->cap - 1);
+        while (ix->slots[h].name) {
+                if (strcmp(ix->slots[h].name, name) == 0)
+                        return m->units[ix->slots[h].unit];
+                h = (h + 1) & (ix->cap - 1);
+        }
+        return NULL;
+}
+
+MUnit *manager_get_unit(Manager *m, const char *name) {
+        return index_get(m, name);
+}
+
+/* ---- built-in units --------------------------------------------------------------------------- */
+
+/* The standard targets (systemd.special(7)) for images that do not ship systemd: the same
+ * dependencies as systemd's own files, so boots order the same way. */
+static const struct {
+        const char *name, *text;
+} builtin_units[] = {
+        { "multi-user.target", "[Unit]\nDescription=Multi-User System\nRequires=basic.target\nConflicts=rescue.service rescue.target\nAfter=basic.target rescue.service rescue.target\nAllowIsolate=yes\n" },
+        { "graphical.target", "[Unit]\nDescription=Graphical Interface\nRequires=multi-user.target\nWants=display-manager.service\nConflicts=rescue.service rescue.target\nAfter=multi-user.target rescue.service rescue.target display-manager.service\nAllowIsolate=yes\n" },
+        { "basic.target", "[Unit]\nDescription=Basic System\nRequires=sysinit.target\nWants=sockets.target timers.target paths.target slices.target\nAfter=sysinit.target sockets.target paths.target slices.target tmp.mount\n" },
+        { "sysinit.target", "[Unit]\nDescription=System Initialization\nDefaultDependencies=no\nWants=local-fs.target swap.target\nConflicts=emergency.service emergency.target\nAfter=local-fs.target swap.target emergency.service emergency.target\n" },
+        { "sockets.target", "[Unit]\nDescription=Socket Units\n" },
+        { "timers.target", "[Unit]\nDescription=Timer Units\nDefaultDependencies=no\nConflicts=shutdown.target\nBefore=shutdown.target\n" },
+        { "paths.target", "[Unit]\nDescription=Path Units\n" },
+        { "slices.target", "[Unit]\nDescription=Slice Units\n" },
+        { "local-fs.target", "[Unit]\nDescription=Local File Systems\nDefaultDependencies=no\nConflicts=shutdown.target\nAfter=local-fs-pre.target\nBefore=shutdown.target\n" },
+        { "local-fs-pre.target", "[Unit]\nDescription=Preparation for Local File Systems\nDefaultDependencies=no\nRefuseManualStart=yes\n" },
+        { "remote-fs.target", "[Unit]\nDescription=Remote File Systems\nAfter=remote-fs-pre.target\n" },
+        { "remote-fs-pre.target", "[Unit]\nDescription=Preparation for Remote File Systems\nRefuseManualStart=yes\n" },
+        { "swap.target", "[Unit]\nDescription=Swaps\n" },
+        { "network.target", "[Unit]\nDescription=Network\nAfter=network-pre.target\nRefuseManualStart=yes\n" },
+        { "network-pre.target", "[Unit]\nDescription=Preparation for Network\nRefuseManualStart=yes\n" },
+        { "network-online.target", "[Unit]\nDescription=Network is Online\nAfter=network.target\n" },
+        { "nss-lookup.target", "[Unit]\nDescription=Host and Network Name Lookups\nRefuseManualStart=yes\n" },
+        { "nss-user-lookup.target", "[Unit]\nDescription=User and Group Name Lookups\nRefuseManualStart=yes\n" },
+        { "time-set.target", "[Unit]\nDescription=System Time Set\nRefuseManualStart=yes\n" },
+        { "time-sync.target", "[Unit]\nDescription=System Time Synchronized\nAfter=time-set.target\nWants=time-set.target\nRefuseManualStart=yes\n" },
+        { "getty.target", "[Unit]\nDescription=Login Prompts\n" },
+        { "rpcbind.target", "[Unit]\nDescription=RPC Port Mapper\n" },
+        { "cryptsetup.target", "[Unit]\nDescription=Local Encrypted Volumes\n" },
+        { "shutdown.target", "[Unit]\nDescription=System Shutdown\nDefaultDependencies=no\nRefuseManualStart=yes\n" },
+        { "rescue.target", "[Unit]\nDescription=Rescue Mode\nRequires=sysinit.target\nAfter=sysinit.target\nAllowIsolate=yes\n" },
+        { "emergency.target", "[Unit]\nDescription=Emergency Mode\nAllowIsolate=yes\n" },
+};
+
+/* Unit-file diagnostics go where sdinit's own messages go, as "file:line: message". "Not found"
+ * is said by the job that needed the unit, if any. */
+static void on_diag(const UnitDiag *d, void *userdata) {
+        Manager *m = userdata;
+
+        if (m->quiet_not_found && d->level == UNIT_DIAG_ERROR && !d->file)
+                return;
+        if (d->file && d->line)
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s:%u: %s", d->file, d->line, d->message);
+        else if (d->file)
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s: %s", d->file, d->message);
+        else
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s", d->message);
+}
+
+static int load_builtin(Manager *m, const char *name, Unit **ret) {
+        UnitDiagSink diag = { on_diag, m };
+        char path[128];
+
+        for (size_t i = 0; i < sizeof(builtin_units) / sizeof(builtin_units[0]); i++) {
+                Unit *u;
+                int r;
+                if (strcmp(builtin_units[i].name, name) != 0)
+                        continue;
+                r = unit_new(name, unit_registry_get_host(m->registry), &u);
+                if (r < 0)
+                        return r;
+                snprintf(path, sizeof(path), "sdinit-builtin:%s", name);
+                r = unit_load_fragment_buffer(u, path, builtin_units[i].text, strlen(builtin_units[i].text), false, &diag);
+                if (r < 0) {
+                        unit_free(u);
+                        return r;
+                }
+                u->load_state = UNIT_LOADED;
+                *ret = u;
+                return 1;
+        }
+        return 0;
+}
+
+/* ---- loading ---------------------------------------------------------------------------------- */
+
+static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
+        MUnit *mu;
+
+        if (m->n_units == m->cap_units) {
+                size_t cap = m->cap_units ? m->cap_units * 2 : 64;
+                MUnit **nu = realloc(m->units, cap * sizeof(*nu));
+                if (!nu)
+                        return -ENOMEM;
+                m->units = nu;
+                m->cap_units = cap;
+        }
+        mu = calloc(1, sizeof(*mu));
+        if (!mu)
+                return -ENOMEM;
+        mu->m = m;
+        mu->u = u;
+        mu->id = strdup(id);
+        mu->out_fd = mu->out_wfd = -1;
+        mu->result = "success";
+        if (!mu->id) {
+                free(mu);
+                return -ENOMEM;
+        }
+        m->units[m->n_units++] = mu;
+        index_put(manager_index(m), mu->id, m->n_units - 1);
+        for (size_t i = 0; u && u->names && u->names[i]; i++)
+                index_put(manager_index(m), u->names[i], m->n_units - 1);
+        *ret = mu;
+        return 0;
+}
+
+static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
+        MUnit **nv;
+
+        for (size_t i = 0; i < *n; i++)
+                if ((*v)[i] == x)
+                        return 0;
+        nv = realloc(*v, (*n + 1) * sizeof(MUnit *));
+        if (!nv)
+                return -ENOMEM;
+        nv[(*n)++] = x;
+        *v = nv;
+        return 0;
+}
+
+static int munit_add_dep(MUnit *u, UnitDependency d, MUnit *other) {
+        if (u == other)
+                return 0;
+        return add_edge(&u->deps[d], &u->n_deps[d], other);
+}
+
+static bool has_dep(MUnit *u, UnitDependency d, MUnit *other) {
+        for (size_t i = 0; i < u->n_deps[d]; i++)
+                if (u->deps[d][i] == other)
+                        return true;
+        return false;
+}
+
+static int load_one(Manager *m, const char *name, MUnit **ret) {
+        MUnit *mu = index_get(m, name);
+        Unit *u = NULL;
+        int r;
+
+        if (mu) {
+                *ret = mu;
+                return 0;
+        }
+        /* A missing unit is reported when a job needs it, not when something merely names it
+         * (After=tmp.mount in basic.target is fine without a tmp.mount). */
+        m->quiet_not_found = true;
+        r = unit_load(m->registry, name, &u);
+        m->quiet_not_found = false;
+        if (r < 0)
+                return r;
+        if (u->load_state == UNIT_NOT_FOUND) {
+                Unit *b = NULL;
+                if (strcmp(name, "default.target") == 0) {
+                        /* No default.target: multi-user.target, as systemd's own default. */
+                        MUnit *mut;
+                        unit_free(u);
+                        r = load_one(m, "multi-user.target", &mut);
+                        if (r < 0)
+                                return r;
+                        for (size_t i = 0; i < m->n_units; i++)
+                                if (m->units[i] == mut)
+                                        index_put(manager_index(m), "default.target", i);
+                        *ret = mut;
+                        return 0;
+                }
+                r = load_builtin(m, name, &b);
+                if (r < 0) {
+                        unit_free(u);
+                        return r;
+                }
+                if (r > 0) {
+                        unit_free(u);
+                        u = b;
+                }
+        } else if (u->load_state == UNIT_LOADED) {
+                UnitDiagSink diag = { on_diag, m };
+                unit_verify(u, &diag);
+        }
+        return add_unit(m, u, u->id ? u->id : name, ret);
+}
+
+static bool type_gets_shutdown_conflict(UnitType t) {
+        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
+}
+
+/* systemd.unit(5) "Default Dependencies" and the per-type implicit ones. */
+static int add_default_dependencies(Manager *m, MUnit *u) {
+        UnitType t;
+        MUnit *x;
+        int r;
+
+        if (!u->u || u->u->load_state != UNIT_LOADED)
+                return 0;
+        t = u->u->type;
+        if (u->u->unit.default_dependencies == 0)
+                goto implicit;
+
+        if (t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
+                if ((r = load_one(m, "sysinit.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_REQUIRES, x);
+                munit_add_dep(u, UNIT_AFTER, x);
+        }
+        if (t == UNIT_SERVICE) {
+                if ((r = load_one(m, "basic.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_AFTER, x);
+        }
+        if (t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
+                const char *tgt = t == UNIT_SOCKET ? "sockets.target" : t == UNIT_TIMER ? "timers.target" : "paths.target";
+                if ((r = load_one(m, tgt, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+        }
+        if (t == UNIT_TARGET) {
+                /* After= everything it pulls in, unless that unit opted out of default deps. */
+                static const UnitDependency pulls[] = { UNIT_WANTS, UNIT_REQUIRES, UNIT_REQUISITE, UNIT_BINDS_TO };
+                for (size_t k = 0; k < 4; k++)
+                        for (size_t i = 0; i < u->n_deps[pulls[k]]; i++) {
+                                MUnit *d = u->deps[pulls[k]][i];
+                                if (d->u && d->u->unit.default_dependencies == 0)
+                                        continue;
+                                if (!has_dep(u, UNIT_BEFORE, d) && !has_dep(d, UNIT_AFTER, u))
+                                        munit_add_dep(u, UNIT_AFTER, d);
+                        }
+        }
+        if (type_gets_shutdown_conflict(t) && strcmp(u->id, "shutdown.target") != 0) {
+                if ((r = load_one(m, "shutdown.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_CONFLICTS, x);
+                munit_add_dep(u, UNIT_BEFORE, x);
+        }
+
+implicit:
+        /* A socket activates the service of the same name (or Service=) and is ordered before it. */
+        if (t == UNIT_SOCKET) {
+                char name[UNIT_NAME_MAX + 16];
+                const char *svc = u->u->socket.service;
+                if (!svc) {
+                        const char *dot = strrchr(u->id, '.');
+                        snprintf(name, sizeof(name), "%.*s.service", (int) (dot - u->id), u->id);
+                        svc = name;
+                }
+                if ((r = load_one(m, svc, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+                munit_add_dep(u, UNIT_TRIGGERS, x);
+        }
+        return 0;
+}
+
+/* Loads `name` and the closure of everything referenced, then links names into edges. */
+int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
+        size_t first_new = m->n_units;
+        MUnit *root;
+        int r;
+
+        r = load_one(m, name, &root);
+        if (r < 0)
+                return r;
+        /* Breadth-first over newly loaded units (the array grows while we walk it). */
+        for (size_t i = first_new; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (!u->u)
+                        continue;
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t k = 0; u->u->unit.deps[d] && u->u->unit.deps[d][k]; k++) {
+                                MUnit *x;
+                                r = load_one(m, u->u->unit.deps[d][k], &x);
+                                if (r == -EINVAL) {
+                                        manager_log(m, MLOG_WARN, "%s: invalid unit name '%s' in %s=, ignoring",
+                                                    u->id, u->u->unit.deps[d][k], unit_dependency_to_string(d));
+                                        continue;
+                                }
+                                if (r < 0)
+                                        return r;
+                                munit_add_dep(u, (UnitDependency) d, x);
+                        }
+        }
+        for (size_t i = first_new; i < m->n_units; i++) {
+                r = add_default_dependencies(m, m->units[i]);
+                if (r < 0)
+                        return r;
+        }
+        /* Units loaded by the default dependencies get theirs too (a short fixed point). */
+        for (size_t i = first_new; i < m->n_units; i++)
+                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
+                        add_default_dependencies(m, m->units[i]);
+
+        /* Reverse ordering edges for everyone (cheap, and keeps the job code simple). */
+        for (size_t i = 0; i < m->n_units; i++) {
+                free(m->units[i]->after_me);
+                m->units[i]->after_me = NULL;
+                m->units[i]->n_after_me = 0;
+        }
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++)
+                        add_edge(&u->deps[UNIT_AFTER][k]->after_me, &u->deps[UNIT_AFTER][k]->n_after_me, u);
+                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++)
+                        add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
+        }
+        *ret = root;
+        return 0;
+}
+
+/* ---- ordering helpers ------------------------------------------------------------------------- */
+
+/* Calls fn for every unit that `u` is ordered after (u After= x, or x Before= u). */
+#define FOREACH_BEFORE(u, x, body)                                                                 \
+        do {                                                                                       \
+                for (size_t _i = 0; _i < (u)->n_deps[UNIT_AFTER]; _i++) {                          \
+                        MUnit *x = (u)->deps[UNIT_AFTER][_i];                                      \
+                        body;                                                                      \
+                }                                                                                  \
+                for (size_t _j = 0; _j < (u)->m->n_units; _j++) {                                  \
+                        MUnit *x = (u)->m->units[_j];                                              \
+                        if (!has_dep(x, UNIT_BEFORE, (u)))                                         \
+                                continue;                                                          \
+                        body;                                                                      \
+                }                                                                                  \
+        } while (0)
+
+static bool ordered_after(MUnit *u, MUnit *x) {
+        return has_dep(u, UNIT_AFTER, x) || has_dep(x, UNIT_BEFORE, u);
+}
+
+/* ---- jobs ------------------------------------------------------------------------------------- */
+
+static bool is_active_or_activating(MUnit *u) {
+        return u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING;
+}
+
+static void job_add_stop(Manager *m, MUnit *u);
+
+static bool loadable(MUnit *u) {
+        return u->u && u->u->load_state != UNIT_NOT_FOUND && u->u->load_state != UNIT_MASKED;
+}
+
+static void job_add_start(Manager *m, MUnit *u) {
+        if (u->job == JOB_START)
+                return;
+        if (u->job == JOB_NONE && is_active_or_activating(u))
+                return;
+        if (u->job == JOB_STOP && u->job_running)
+                return; /* a stop in progress finishes first; the start is not queued (keep it simple) */
+        u->job = JOB_START;
+        u->job_running = false;
+        u->job_failed_dependency = false;
+
+        for (size_t i = 0; i < u->n_deps[UNIT_REQUIRES]; i++)
+                job_add_start(m, u->deps[UNIT_REQUIRES][i]);
+        for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++)
+                job_add_start(m, u->deps[UNIT_BINDS_TO][i]);
+        /* Wants= of a unit that does not exist or is masked pulls in nothing, silently. */
+        for (size_t i = 0; i < u->n_deps[UNIT_WANTS]; i++)
+                if (loadable(u->deps[UNIT_WANTS][i]))
+                        job_add_start(m, u->deps[UNIT_WANTS][i]);
+        for (size_t i = 0; i < u->n_deps[UNIT_UPHOLDS]; i++)
+                if (loadable(u->deps[UNIT_UPHOLDS][i]))
+                        job_add_start(m, u->deps[UNIT_UPHOLDS][i]);
+        /* Conflicts= works both ways. */
+        for (size_t i = 0; i < u->n_deps[UNIT_CONFLICTS]; i++)
+                job_add_stop(m, u->deps[UNIT_CONFLICTS][i]);
+        for (size_t i = 0; i < m->n_units; i++)
+                if (has_dep(m->units[i], UNIT_CONFLICTS, u))
+                        job_add_stop(m, m->units[i]);
+}
+
+static void job_add_stop(Manager *m, MUnit *u) {
+        if (u->job == JOB_STOP)
+                return;
+        if (u->job == JOB_START && !u->job_running) {
+                u->job = JOB_NONE; /* a start not begun yet is simply dropped */
+                return;
+        }
+        if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
+                return;
+        u->job = JOB_STOP;
+        u->job_running = false;
+        /* Whoever requires us, is bound to us or is part of us stops too. */
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u) ||
+                    has_dep(x, UNIT_REQUISITE, u))
+                        job_add_stop(m, x);
+        }
+}
+
+static bool job_runnable(MUnit *u) {
+        Manager *m = u->m;
+
+        if (u->job == JOB_START) {
+                bool ok = true;
+                /* Wait for every job of a unit we are ordered after... */
+                FOREACH_BEFORE(u, x, if (x->job != JOB_NONE) ok = false);
+                if (!ok)
+                        return false;
+                /* ...and for stop jobs of units ordered after us (stop before start). */
+                for (size_t i = 0; i < u->n_after_me; i++)
+                        if (u->after_me[i]->job == JOB_STOP)
+                                return false;
+                return true;
+        }
+        if (u->job == JOB_STOP) {
+                /* Reverse order: units ordered after us stop first. */
+                for (size_t i = 0; i < u->n_after_me; i++)
+                        if (u->after_me[i]->job == JOB_STOP)
+                                return false;
+                (void) m;
+                return true;
+        }
+        return false;
+}
+
+/* ---- ordering cycles -------------------------------------------------------------------------- */
+
+/* Depth-first search over "job waits for job" edges. Returns a unit on a cycle and fills path. */
+static MUnit *find_cycle(Manager *m, MUnit *u, uint8_t *color, MUnit **stack, size_t depth, size_t *ret_len) {
+        size_t idx = 0;
+
+        for (size_t i = 0; i < m->n_units; i++)
+                if (m->units[i] == u)
+                        idx = i;
+        color[idx] = 1;
+        stack[depth] = u;
+
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->job == JOB_NONE || x == u)
+                        continue;
+                if (!(u->job == JOB_START && x->job == JOB_START && ordered_after(u, x)) &&
+                    !(u->job == JOB_STOP && x->job == JOB_STOP && ordered_after(x, u)))
+                        continue;
+                if (color[i] == 1) {
+                        /* Found: the cycle is stack[k..depth] where stack[k] == x. */
+                        size_t k = depth;
+                        while (k > 0 && stack[k] != x)
+                                k--;
+                        memmove(stack, stack + k, (depth - k + 1) * sizeof(MUnit *));
+                        *ret_len = depth - k + 1;
+                        return x;
+                }
+                if (color[i] == 0) {
+                        MUnit *c = find_cycle(m, x, color, stack, depth + 1, ret_len);
+                        if (c)
+                                return c;
+                }
+        }
+        color[idx] = 2;
+        return NULL;
+}
+
+static bool job_required_by_others(Manager *m, MUnit *u) {
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->job == JOB_START && (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) ||
+                                            has_dep(x, UNIT_REQUISITE, u)))
+                        return true;
+        }
+        return false;
+}
+
+static void break_cycles(Manager *m) {
+        uint8_t *color = calloc(m->n_units, 1);
+        MUnit **stack = calloc(m->n_units + 1, sizeof(MUnit *));
+
+        if (!color || !stack)
+                goto out;
+        for (;;) {
+                MUnit *found = NULL;
+                size_t len = 0;
+
+                memset(color, 0, m->n_units);
+                for (size_t i = 0; i < m->n_units && !found; i++)
+                        if (m->units[i]->job != JOB_NONE && !color[i])
+                                found = find_cycle(m, m->units[i], color, stack, 0, &len);
+                if (!found)
+                        break;
+
+                {
+                        char line[4096];
+                        size_t n = 0;
+                        MUnit *victim = NULL;
+                        n += (size_t) snprintf(line + n, sizeof(line) - n, "Found ordering cycle: ");
+                        for (size_t i = 0; i < len && n < sizeof(line); i++)
+                                n += (size_t) snprintf(line + n, sizeof(line) - n, "%s%s/%s", i ? " -> " : "",
+                                                       stack[i]->id, stack[i]->job == JOB_START ? "start" : "stop");
+                        if (n < sizeof(line))
+                                snprintf(line + n, sizeof(line) - n, " -> %s", stack[0]->id);
+                        manager_log(m, MLOG_ERR, "%s", line);
+                        for (size_t i = 0; i < len && !victim; i++)
+                                if (!job_required_by_others(m, stack[i]))
+                                        victim = stack[i];
+                        if (!victim)
+                                victim = stack[len - 1];
+                        manager_log(m, MLOG_ERR, "Job %s/%s deleted to break ordering cycle starting with %s/%s",
+                                    victim->id, victim->job == JOB_START ? "start" : "stop", stack[0]->id,
+                                    stack[0]->job == JOB_START ? "start" : "stop");
+                        victim->job = JOB_NONE;
+                }
+        }
+out:
+        free(color);
+        free(stack);
+}
+
+/* ---- running jobs ----------------------------------------------------------------------------- */
+
+static void job_finish(MUnit *u, bool ok);
+
+static void start_target_like(MUnit *u) {
+        char failed[512] = "";
+        int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+
+        if (r == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
+                u->job = JOB_NONE;
+                manager_dispatch_soon(u->m);
+                return;
+        }
+        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+}
+
+static void run_job(MUnit *u) {
+        Manager *m = u->m;
+
+        u->job_running = true;
+        if (u->job == JOB_START) {
+                UnitType t;
+                if (!u->u || u->u->load_state != UNIT_LOADED) {
+                        const char *why = !u->u ? "not loaded" :
+                                          u->u->load_state == UNIT_NOT_FOUND ? "not found" :
+                                          u->u->load_state == UNIT_MASKED ? "masked" : "bad-setting";
+                        manager_log(m, MLOG_ERR, "Failed to start %s: unit %s.", u->id, why);
+                        u->result = "resources";
+                        job_finish(u, false);
+                        return;
+                }
+                for (size_t i = 0; i < u->n_deps[UNIT_REQUISITE]; i++)
+                        if (u->deps[UNIT_REQUISITE][i]->active != STATE_ACTIVE) {
+                                manager_status(m, "DEPEND", u, "Dependency failed for");
+                                job_finish(u, false);
+                                return;
+                        }
+                t = u->u->type;
+                switch (t) {
+                case UNIT_SERVICE:
+                        service_start(u);
+                        return;
+                case UNIT_TARGET:
+                case UNIT_SLICE:
+                case UNIT_DEVICE:
+                        start_target_like(u);
+                        return;
+                default:
+                        /* sockets, timers, paths, mounts: loaded and checked, not run yet. */
+                        manager_log(m, MLOG_INFO, "%s: %s units are not run by sdinit yet; treating it as started",
+                                    u->id, unit_type_to_string(t));
+                        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+                        return;
+                }
+        }
+        if (u->job == JOB_STOP) {
+                if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED)
+                        service_stop(u);
+                else
+                        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+        }
+}
+
+static void check_idle(Manager *m) {
+        if (!m->shutting_down)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (u->job != JOB_NONE)
+                        return;
+                if (u->active != STATE_INACTIVE && u->active != STATE_FAILED)
+                        return;
+        }
+        if (m->command_pid > 0)
+                return;
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
+}
+
+/* The main program of `sdinit -- COMMAND` in manager mode: started once the boot target's job is
+ * done, in the foreground of the terminal like the drop-in child, with signals unblocked. */
+static void start_command(Manager *m) {
+        pid_t pid;
+
+        m->command_started = true;
+        pid = fork();
+        if (pid < 0) {
+                manager_log(m, MLOG_ERR, "cannot start %s: %s", m->command[0], strerror(errno));
+                manager_begin_shutdown(m, 126);
+                return;
+        }
+        if (pid == 0) {
+                sigset_t ss;
+                pid_t parent_pgrp = getpgrp();
+                setpgid(0, 0);
+                for (int fd = 0; fd < 3; fd++)
+                        if (tcgetpgrp(fd) == parent_pgrp) {
+                                tcsetpgrp(fd, getpgrp());
+                                break;
+                        }
+                sigemptyset(&ss);
+                sigprocmask(SIG_SETMASK, &ss, NULL);
+                execvp(m->command[0], m->command);
+                fprintf(stderr, "sdinit: cannot execute '%s': %s\n", m->command[0], strerror(errno));
+                _exit(errno == ENOENT ? 127 : 126);
+        }
+        m->command_pid = pid;
+        manager_log(m, MLOG_INFO, "boot done; started %s (pid %d)", m->command[0], (int) pid);
+}
+
+int manager_boot(Manager *m, const char *target) {
+        MUnit *u;
+        int r = manager_load_unit(m, target, &u);
+
+        if (r < 0)
+                return r;
+        m->boot_target = u;
+        return manager_start_unit(m, u);
+}
+
+static void dispatch(Manager *m) {
+        bool progress = true;
+
+        m->dispatch_pending = false;
+        while (progress) {
+                progress = false;
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        if (u->job == JOB_NONE || u->job_running || !job_runnable(u))
+                                continue;
+                        run_job(u);
+                        progress = true;
+                }
+        }
+        if (m->command && !m->command_started && !m->shutting_down && m->boot_target && m->boot_target->job == JOB_NONE)
+                start_command(m);
+        check_idle(m);
+}
+
+static int on_defer(sd_event_source *s, void *userdata) {
+        (void) s;
+        dispatch(userdata);
+        return 0;
+}
+
+void manager_dispatch_soon(Manager *m) {
+        if (m->dispatch_pending)
+                return;
+        m->dispatch_pending = true;
+        sd_event_source_set_enabled(m->defer_dispatch, SD_EVENT_ONESHOT);
+}
+
+/* A job ended: report it and propagate failure to the jobs that needed it. */
+static void job_finish(MUnit *u, bool ok) {
+        Manager *m = u->m;
+        JobType type = u->job;
+
+        u->job = JOB_NONE;
+        u->job_running = false;
+        if (type == JOB_START && !ok) {
+                if (u->u && u->u->load_state == UNIT_LOADED && u->active == STATE_FAILED)
+                        manager_status(m, "FAILED", u, "Failed to start");
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *x = m->units[i];
+                        if (x->job != JOB_START || x->job_running)
+                                continue;
+                        if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
+                                manager_status(m, "DEPEND", x, "Dependency failed for");
+                                x->job_running = true;
+                                job_finish(x, false);
+                        }
+                }
+        }
+        manager_dispatch_soon(m);
+}
+
+void munit_set_state(MUnit *u, ActiveState a, SubState s) {
+        Manager *m = u->m;
+        ActiveState old = u->active;
+        bool is_target = u->u && u->u->type == UNIT_TARGET;
+
+        u->active = a;
+        u->sub = s;
+        if (old == a)
+                return;
+
+        if (a == STATE_ACTIVATING && old != STATE_ACTIVATING && s != SUB_AUTO_RESTART)
+                manager_status(m, NULL, u, "Starting");
+        if (a == STATE_DEACTIVATING && old != STATE_DEACTIVATING && u->job == JOB_STOP)
+                manager_status(m, NULL, u, "Stopping");
+
+        if (u->job == JOB_START && u->job_running) {
+                if (a == STATE_ACTIVE) {
+                        manager_status(m, "  OK  ", u, is_target ? "Reached target" : "Started");
+                        job_finish(u, true);
+                } else if (a == STATE_FAILED) {
+                        job_finish(u, false);
+                } else if (a == STATE_INACTIVE && old == STATE_ACTIVATING && s == SUB_DEAD) {
+                        /* oneshot without RemainAfterExit=, or a condition that skipped it */
+                        if (strcmp(u->result, "success") == 0)
+                                manager_status(m, "  OK  ", u, "Finished");
+                        job_finish(u, strcmp(u->result, "success") == 0);
+                }
+        } else if (u->job == JOB_STOP && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
+                manager_status(m, "  OK  ", u, is_target ? "Stopped target" : "Stopped");
+                job_finish(u, true);
+        } else if (a == STATE_FAILED && u->job == JOB_NONE)
+                manager_status(m, "FAILED", u, "Failed unit");
+
+        /* Units bound to us stop with us, whatever stopped us. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && old != STATE_INACTIVE && old != STATE_FAILED)
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *x = m->units[i];
+                        if (has_dep(x, UNIT_BINDS_TO, u) && is_active_or_activating(x) && x->job == JOB_NONE)
+                                job_add_stop(m, x);
+                }
+        /* OnFailure= / OnSuccess= */
+        if (a == STATE_FAILED && !m->shutting_down)
+                for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
+                        job_add_start(m, u->deps[UNIT_ON_FAILURE][i]);
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && strcmp(u->result, "success") == 0 && !m->shutting_down &&
+            u->n_deps[UNIT_ON_SUCCESS])
+                for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
+                        job_add_start(m, u->deps[UNIT_ON_SUCCESS][i]);
+        manager_dispatch_soon(m);
+}
+
+int manager_start_unit(Manager *m, MUnit *u) {
+        job_add_start(m, u);
+        break_cycles(m);
+        manager_dispatch_soon(m);
+        return 0;
+}
+
+int manager_stop_unit(Manager *m, MUnit *u) {
+        job_add_stop(m, u);
+        manager_dispatch_soon(m);
+        return 0;
+}
+
+void manager_begin_shutdown(Manager *m, int exit_status) {
+        if (m->shutting_down)
+                return;
+        m->shutting_down = true;
+        m->exit_status = exit_status;
+        manager_log(m, MLOG_INFO, "stopping all units");
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (u->job == JOB_START && !u->job_running)
+                        u->job = JOB_NONE;
+        }
+        if (m->command_pid > 0)
+                kill(m->command_pid, SIGTERM);
+        for (size_t i = 0; i < m->n_units; i++)
+                job_add_stop(m, m->units[i]);
+        manager_dispatch_soon(m);
+}
+
+/* ---- processes -------------------------------------------------------------------------------- */
+
+MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (u->main_pid == pid || u->control_pid == pid)
+                        return u;
+        }
+        return NULL;
+}
+
+static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s, (void) si;
+        for (;;) {
+                siginfo_t info = {};
+                MUnit *u;
+
+                /* Look first (WNOWAIT), so the pid cannot be reused before we know whose it was. */
+                if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
+                        break;
+                u = manager_unit_by_pid(m, info.si_pid);
+                {
+                        siginfo_t reaped = {};
+                        waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);
+                }
+                if (info.si_pid == m->command_pid) {
+                        m->command_status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+                        m->command_pid = 0;
+                        manager_log(m, MLOG_INFO, "main command exited with status %d", m->command_status);
+                        manager_begin_shutdown(m, m->command_status);
+                        check_idle(m);
+                } else if (u)
+                        service_sigchld(u, info.si_pid, info.si_code, info.si_status);
+        }
+        return 0;
+}
+
+static int on_shutdown_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        manager_log(m, MLOG_INFO, "received signal %u, shutting down", si->ssi_signo);
+        manager_begin_shutdown(m, m->command_pid > 0 || m->command_status >= 0 ? m->command_status : 0);
+        return 0;
+}
+
+static int on_forward_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        if (m->command_pid > 0)
+                kill(m->command_pid, (int) si->ssi_signo);
+        return 0;
+}
+
+/* ---- the notify socket ------------------------------------------------------------------------ */
+
+static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        char buf[NOTIFY_MESSAGE_MAX + 1];
+        union {
+                struct cmsghdr h;
+                char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 16)];
+        } control;
+        struct iovec iov = { buf, sizeof(buf) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control) };
+        struct ucred *cred = NULL;
+        struct notify_msg nm;
+        const char *err = NULL;
+        ssize_t n;
+        MUnit *u;
+
+        (void) s, (void) revents;
+        n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
+        if (n < 0)
+                return 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+                    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+                        cred = (struct ucred *) CMSG_DATA(c);
+                else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                        /* fd store is not supported: close every fd we were sent (BARRIER=1 too) */
+                        int *fds = (int *) CMSG_DATA(c);
+                        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                        for (size_t i = 0; i < k; i++)
+                                close(fds[i]);
+                }
+        }
+        if ((size_t) n > NOTIFY_MESSAGE_MAX || (msg.msg_flags & MSG_TRUNC)) {
+                manager_log(m, MLOG_WARN, "notify: datagram of %zd bytes is too large, dropped", n);
+                return 0;
+        }
+        if (msg.msg_flags & MSG_CTRUNC)
+                manager_log(m, MLOG_WARN, "notify: too many file descriptors or control data, dropped what did not fit");
+        if (!cred || cred->pid <= 0) {
+                manager_log(m, MLOG_WARN, "notify: datagram without credentials, dropped");
+                return 0;
+        }
+        u = manager_unit_by_pid(m, cred->pid);
+        if (!u) {
+                /* A child of a service (NotifyAccess=all): attribute it by session. */
+                pid_t sid = getsid(cred->pid);
+                for (size_t i = 0; i < m->n_units && !u; i++)
+                        if (m->units[i]->session > 0 && m->units[i]->session == sid)
+                                u = m->units[i];
+        }
+        if (!u) {
+                manager_log(m, MLOG_DEBUG, "notify: datagram from pid %d, which belongs to no unit, dropped", (int) cred->pid);
+                return 0;
+        }
+        if (notify_parse(buf, (size_t) n, &nm, &err) < 0) {
+                manager_log(m, MLOG_WARN, "%s: notify: %s, dropped", u->id, err);
+                return 0;
+        }
+        service_notify(u, cred->pid, &nm);
+        return 0;
+}
+
+static int setup_notify(Manager *m) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int one = 1, fd;
+        socklen_t len;
+
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+
+        /* systemd's path when /run is ours; otherwise an abstract socket (per network namespace,
+         * which the services share with us). */
+        if (mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) {
+                snprintf(m->notify_path, sizeof(m->notify_path), "/run/systemd/notify");
+                unlink(m->notify_path);
+                memcpy(sa.sun_path, m->notify_path, strlen(m->notify_path) + 1); /* 20 bytes, fits */
+                len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1);
+                if (bind(fd, (struct sockaddr *) &sa, len) == 0) {
+                        /* Services of any user must be able to send; senders are told apart by
+                         * their kernel-checked credentials, not by file permissions. */
+                        chmod(m->notify_path, 0777);
+                        goto bound;
+                }
+        }
+        snprintf(m->notify_path, sizeof(m->notify_path), "@sdinit/notify/%d", (int) getpid());
+        memset(sa.sun_path, 0, sizeof(sa.sun_path));
+        memcpy(sa.sun_path + 1, m->notify_path + 1, strlen(m->notify_path) - 1);
+        len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + strlen(m->notify_path));
+        if (bind(fd, (struct sockaddr *) &sa, len) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+bound:
+        m->notify_fd = fd;
+        return sd_event_add_io(m->event, &m->notify_source, fd, EPOLLIN, on_notify, m);
+}
+
+/* ---- life cycle ------------------------------------------------------------------------------- */
+
+int manager_new(const char *root, Manager **ret) {
+        Manager *m = calloc(1, sizeof(*m));
+        UnitDiagSink diag = { on_diag, m };
+        sigset_t ss;
+        int r;
+
+        if (!m)
+                return -ENOMEM;
+        m->notify_fd = -1;
+        m->root = root;
+        m->command_status = -1;
+        m->show_status = true;
+        m->verbosity = MLOG_INFO;
+        m->index = calloc(1, sizeof(Index));
+        if (!m->index) {
+                free(m);
+                return -ENOMEM;
+        }
+        r = unit_registry_new(root, &diag, &m->registry);
+        if (r < 0)
+                goto fail;
+        {
+                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
+                 * appends the default search path. */
+                const char *up = getenv("SYSTEMD_UNIT_PATH");
+                if (up && *up) {
+                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
+                        bool append = up[strlen(up) - 1] == ':';
+                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
+                                strv_extend(&dirs, w);
+                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
+                                strv_extend(&dirs, unit_default_search_path[i]);
+                        if (dirs)
+                                unit_registry_set_search_path(m->registry, dirs);
+                        strv_free(dirs);
+                        free(copy);
+                }
+        }
+        r = sd_event_new(&m->event);
+        if (r < 0)
+                goto fail;
+
+        sigemptyset(&ss);
+        for (int sig = 1; sig < SIGRTMIN; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL &&
+                    sig != SIGFPE && sig != SIGABRT && sig != SIGTRAP && sig != SIGSYS)
+                        sigaddset(&ss, sig);
+        for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+                sigaddset(&ss, sig);
+        sigprocmask(SIG_BLOCK, &ss, NULL);
+
+        if ((r = sd_event_add_signal(m->event, NULL, SIGCHLD, on_sigchld, m)) < 0)
+                goto fail;
+        {
+                /* SIGTERM, SIGINT (ctrl-C), SIGRTMIN+3 (halt: systemd images' STOPSIGNAL),
+                 * SIGRTMIN+4 (poweroff), SIGRTMIN+5 (reboot: a container just stops). */
+                int stops[] = { SIGTERM, SIGINT, SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5, SIGPWR };
+                for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+                        if ((r = sd_event_add_signal(m->event, NULL, stops[i], on_shutdown_signal, m)) < 0)
+                                goto fail;
+                int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP };
+                for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+                        sd_event_add_signal(m->event, NULL, fwd[i], on_forward_signal, m);
+        }
+        r = sd_event_add_defer(m->event, &m->defer_dispatch, on_defer, m);
+        if (r < 0)
+                goto fail;
+        sd_event_source_set_enabled(m->defer_dispatch, SD_EVENT_OFF);
+        /* Notifications before SIGCHLD, so READY=1 followed by exit is seen in that order. */
+        r = setup_notify(m);
+        if (r < 0)
+                manager_log(m, MLOG_WARN, "cannot create the notify socket: %s; Type=notify services will time out", strerror(-r));
+        else
+                sd_event_source_set_priority(m->notify_source, SD_EVENT_PRIORITY_IMPORTANT);
+        m->log = logrelay_new(m, STDOUT_FILENO);
+        *ret = m;
+        return 0;
+fail:
+        manager_free(m);
+        return r;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                logrelay_detach(m->log, u);
+                if (u->out_wfd >= 0)
+                        close(u->out_wfd);
+                sd_event_source_unref(u->timer);
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        free(u->deps[d]);
+                free(u->after_me);
+                free(u->status_text);
+                unit_free(u->u);
+                free(u->id);
+                free(u);
+        }
+        free(m->units);
+        if (m->index) {
+                free(((Index *) m->index)->slots);
+                free(m->index);
+        }
+        m->log = logrelay_free(m->log);
+        sd_event_source_unref(m->notify_source);
+        sd_event_source_unref(m->defer_dispatch);
+        if (m->notify_fd >= 0)
+                close(m->notify_fd);
+        if (m->notify_path[0] == '/')
+                unlink(m->notify_path);
+        sd_event_unref(m->event);
+        unit_registry_free(m->registry);
+        strv_free(m->command);
+        free(m);
+        return NULL;
+}
+
+int manager_run(Manager *m) {
+        int r = sd_event_loop(m->event);
+        logrelay_flush(m->log);
+        return r;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The service manager: units loaded from unit files (units/), jobs that start and stop them in
+ * dependency order, and the state machines that run services. Everything hangs off one Manager;
+ * there is no global state, so a test can create several.
+ *
+ * Model (as systemd's, reduced to what containers use):
+ *   - A MUnit is the runtime side of a loaded Unit: its active state (inactive, activating,
+ *     active, deactivating, failed), a sub-state per type, and at most one job (start or stop).
+ *   - A job is runnable when no unit it is ordered after (After=/Before=) still has a job; a stop
+ *     job waits for the stop jobs of units ordered after it (reverse order), and any stop job
+ *     runs before a start job it is ordered against, in either direction.
+ *   - Requirement dependencies (Requires=, BindsTo=, Requisite=) fail pending start jobs when the
+ *     required unit fails, and stop active dependents when it stops; Wants= only pulls in.
+ *   - Ordering cycles among jobs are found before anything runs, printed with every unit in the
+ *     cycle, and broken by dropping the job of a unit that nothing requires (systemd's rule).
+ *   - Processes: SIGCHLD is handled with waitid(P_ALL, WNOWAIT) so a pid is attributed to its
+ *     unit before it is reaped; orphans re-parented to PID 1 are reaped too.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "units/unit-registry.h"
+
+typedef enum ActiveState {
+        STATE_INACTIVE,
+        STATE_ACTIVATING,
+        STATE_ACTIVE,
+        STATE_RELOADING,
+        STATE_DEACTIVATING,
+        STATE_FAILED,
+        _STATE_MAX,
+} ActiveState;
+
+typedef enum SubState {
+        SUB_DEAD,
+        SUB_CONDITION,
+        SUB_START_PRE,
+        SUB_START,
+        SUB_START_POST,
+        SUB_RUNNING,
+        SUB_EXITED,
+        SUB_RELOAD,
+        SUB_STOP,
+        SUB_STOP_SIGTERM,
+        SUB_STOP_SIGKILL,
+        SUB_STOP_POST,
+        SUB_FINAL_SIGTERM,
+        SUB_FINAL_SIGKILL,
+        SUB_AUTO_RESTART,
+        SUB_FAILED,
+        _SUB_MAX,
+} SubState;
+
+typedef enum JobType {
+        JOB_NONE,
+        JOB_START,
+        JOB_STOP,
+} JobType;
+
+typedef enum LogFormat {
+        LOG_FORMAT_PLAIN,
+        LOG_FORMAT_JSON,
+} LogFormat;
+
+typedef struct Manager Manager;
+typedef struct MUnit MUnit;
+typedef struct LogRelay LogRelay;
+
+struct MUnit {
+        Manager *m;
+        char *id;
+        Unit *u;
+        ActiveState active;
+        SubState sub;
+        const char *result;   /* "success", "exit-code", "signal", "timeout", "core-dump", ... */
+
+        JobType job;
+        bool job_running;
+        bool job_failed_dependency;
+
+        MUnit **deps[_UNIT_DEPENDENCY_MAX];
+        size_t n_deps[_UNIT_DEPENDENCY_MAX];
+        /* Reverse ordering edges, so both directions are cheap to walk. */
+        MUnit **after_me;     /* units that are After= me, or that I am Before= */
+        size_t n_after_me;
+
+        /* Service runtime */
+        pid_t main_pid, control_pid;
+        int main_exit_code, main_exit_status; /* CLD_EXITED/CLD_KILLED/..., status or signal */
+        const ExecCommandList *control_list;
+        size_t control_index;
+        int control_phase;    /* which Exec*= list runs (service.c) */
+        bool main_pid_known, ready, reload_pending, restart_requested, waiting_pid_file;
+        sd_event_source *timer;
+        uint64_t timeout_deadline;
+        unsigned n_restarts;
+        uint64_t start_times[16];
+        unsigned n_start_times;
+        char *status_text;
+        char invocation_id[33];
+        pid_t session;        /* process tracking without cgroups: the session of our first process */
+
+        /* Output of the unit's processes (stdout and stderr through one pipe). */
+        int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */
+        sd_event_source *out_source;
+        char linebuf[4096];
+        size_t linebuf_len;
+        MUnit *next_blocked;
+};
+
+struct Manager {
+        sd_event *event;
+        UnitRegistry *registry;
+        const char *root;
+        MUnit **units;
+        size_t n_units, cap_units;
+        void *index;          /* name -> unit (ids and aliases), open addressing (manager.c) */
+
+        sd_event_source *defer_dispatch;
+        bool dispatch_pending;
+
+        int notify_fd;
+        char notify_path[108];
+        sd_event_source *notify_source;
+
+        LogRelay *log;
+        LogFormat log_format;
+        bool show_status;
+        FILE *status_out;
+
+        bool shutting_down;
+        int exit_status;
+        bool exit_requested;
+
+        /* `sdinit [--unit X] -- COMMAND`: the main program, started after boot. */
+        char **command;
+        bool command_started;
+        MUnit *boot_target;
+        pid_t command_pid;
+        int command_status; /* -1 while it runs */
+
+        bool quiet_not_found;
+        int verbosity;
+};
+
+int manager_new(const char *root, Manager **ret);
+Manager *manager_free(Manager *m);
+
+/* Loads a unit and everything it references; built-in standard targets fill gaps. */
+int manager_load_unit(Manager *m, const char *name, MUnit **ret);
+MUnit *manager_get_unit(Manager *m, const char *name);
+
+/* Adds a start (or stop) job for the unit and what its dependencies pull in; breaks ordering
+ * cycles; the event loop then runs the jobs. */
+int manager_start_unit(Manager *m, MUnit *u);
+int manager_stop_unit(Manager *m, MUnit *u);
+
+/* Stops everything (reverse order) and makes the loop exit when done. */
+void manager_begin_shutdown(Manager *m, int exit_status);
+
+/* Boots `target` (and, once its job is done, runs m->command as the main program). */
+int manager_boot(Manager *m, const char *target);
+
+int manager_run(Manager *m);
+
+/* Internal API between manager.c and service.c */
+void munit_set_state(MUnit *u, ActiveState a, SubState s);
+void manager_dispatch_soon(Manager *m);
+const char *active_state_to_string(ActiveState s);
+const char *sub_state_to_string(SubState s);
+void manager_log(Manager *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void manager_status(Manager *m, const char *tag, MUnit *u, const char *what);
+MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
+
+enum { MLOG_ERR, MLOG_WARN, MLOG_INFO, MLOG_DEBUG };

@@ -1,0 +1,904 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The service state machine. Phases run in this order; each phase's processes are "control"
+ * processes except the service's main process:
+ *
+ *   condition -> start-pre -> start -> start-post -> running -> stop -> stop-sigterm
+ *             -> stop-sigkill -> stop-post -> final-sigterm -> final-sigkill -> dead | failed
+ *                                                                        -> auto-restart -> start...
+ *
+ * Events: a control process exits (next command, next phase, or failure), the main process exits,
+ * READY=1/MAINPID=/STOPPING=1 arrive, a timer fires (start/stop timeout, restart delay, or the poll
+ * that notices the last stray process of a unit has gone when there is no cgroup to tell us).
+ *
+ * Process tracking without cgroups: every process of a service starts in a new session (setsid,
+ * as systemd does); the unit's processes are its session plus the main process and its
+ * descendants. Daemons that start a session of their own are found through their main pid.
+ */
+#include "service/service.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/signames.h"
+#include "common/strv.h"
+#include "service/logrelay.h"
+#include "service/spawn.h"
+
+#define USEC_PER_SEC 1000000ULL
+#define DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
+#define DEFAULT_RESTART_USEC (100 * 1000ULL)
+#define DEFAULT_START_LIMIT_INTERVAL (10 * USEC_PER_SEC)
+#define DEFAULT_START_LIMIT_BURST 5
+#define STRAY_POLL_USEC (50 * 1000ULL)
+
+enum {
+        PHASE_NONE,
+        PHASE_CONDITION,
+        PHASE_START_PRE,
+        PHASE_START,
+        PHASE_START_POST,
+        PHASE_RELOAD,
+        PHASE_STOP,
+        PHASE_STOP_POST,
+};
+
+static void enter_stop(MUnit *u, const char *result);
+static void enter_stop_sigterm(MUnit *u);
+static void enter_stop_post(MUnit *u);
+static void enter_dead(MUnit *u);
+static void enter_running(MUnit *u);
+static void enter_start_post(MUnit *u);
+static void enter_start(MUnit *u);
+static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int status);
+static bool read_pid_file(MUnit *u);
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static const ServiceSettings *S(MUnit *u) {
+        return &u->u->service;
+}
+
+static bool set(MUnit *u, const char *key) {
+        return unit_setting_is_set(u->u, "Service", key);
+}
+
+static uint64_t timeout_start(MUnit *u) {
+        if (set(u, "TimeoutStartSec") || set(u, "TimeoutSec"))
+                return S(u)->timeout_start_usec;
+        return S(u)->type == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+}
+
+static uint64_t timeout_stop(MUnit *u) {
+        if (set(u, "TimeoutStopSec") || set(u, "TimeoutSec"))
+                return S(u)->timeout_stop_usec;
+        return DEFAULT_TIMEOUT_USEC;
+}
+
+/* ---- timers ----------------------------------------------------------------------------------- */
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Arms the unit's one timer. For timeouts, 0 and infinity both mean "none" (systemd: "0
+ * disables"); callers that want "as soon as possible" pass 1. */
+static void arm_timer(MUnit *u, uint64_t relative_usec) {
+        u->timer = sd_event_source_disable_unref(u->timer);
+        u->timeout_deadline = 0;
+        if (relative_usec == SDU_SIZE_INFINITY || relative_usec == 0)
+                return;
+        u->timeout_deadline = now_usec() + relative_usec;
+        sd_event_add_time(u->m->event, &u->timer, CLOCK_MONOTONIC, u->timeout_deadline, 1000, on_timer, u);
+}
+
+static void disarm_timer(MUnit *u) {
+        u->timer = sd_event_source_disable_unref(u->timer);
+        u->timeout_deadline = 0;
+}
+
+/* ---- processes of a unit ---------------------------------------------------------------------- */
+
+struct proc {
+        pid_t pid, ppid, sid;
+};
+
+static size_t read_procs(struct proc **ret) {
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+        struct proc *v = NULL;
+        size_t n = 0, cap = 0;
+
+        if (!d) {
+                *ret = NULL;
+                return 0;
+        }
+        while ((de = readdir(d))) {
+                char path[300], buf[512], *p;
+                int fd, ppid, sid;
+                ssize_t k;
+
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                k = read(fd, buf, sizeof(buf) - 1);
+                close(fd);
+                if (k <= 0)
+                        continue;
+                buf[k] = '\0';
+                p = strrchr(buf, ')');
+                /* state ppid pgrp session; zombies are gone as far as a unit is concerned */
+                if (!p || p[2] == 'Z' || sscanf(p + 2, "%*c %d %*d %d", &ppid, &sid) != 2)
+                        continue;
+                if (n == cap) {
+                        size_t c = cap ? cap * 2 : 256;
+                        struct proc *nv = realloc(v, c * sizeof(*v));
+                        if (!nv)
+                                break;
+                        v = nv;
+                        cap = c;
+                }
+                v[n++] = (struct proc) { atoi(de->d_name), ppid, sid };
+        }
+        closedir(d);
+        *ret = v;
+        return n;
+}
+
+static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned depth) {
+        if (v[i].pid == getpid())
+                return false;
+        if (u->session > 0 && v[i].sid == u->session)
+                return true;
+        if (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid))
+                return true;
+        if (u->control_pid > 0 && v[i].pid == u->control_pid)
+                return true;
+        if (depth > 32 || v[i].ppid <= 1)
+                return false;
+        for (size_t j = 0; j < n; j++)
+                if (v[j].pid == v[i].ppid)
+                        return belongs(u, v, n, j, depth + 1);
+        return false;
+}
+
+/* Signals every process of the unit (except `except`); returns how many exist. */
+static int unit_signal_all(MUnit *u, int sig, pid_t except) {
+        struct proc *v;
+        size_t n = read_procs(&v);
+        int count = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (belongs(u, v, n, i, 0) && v[i].pid != except) {
+                        count++;
+                        if (sig)
+                                kill(v[i].pid, sig);
+                }
+        free(v);
+        return count;
+}
+
+static bool unit_has_processes(MUnit *u) {
+        return u->main_pid > 0 || u->control_pid > 0 || unit_signal_all(u, 0, 0) > 0;
+}
+
+/* ---- running commands ------------------------------------------------------------------------- */
+
+static const ExecCommandList *phase_list(MUnit *u, int phase) {
+        switch (phase) {
+        case PHASE_CONDITION:
+                return &S(u)->exec_condition;
+        case PHASE_START_PRE:
+                return &S(u)->exec_start_pre;
+        case PHASE_START:
+                return &S(u)->exec_start;
+        case PHASE_START_POST:
+                return &S(u)->exec_start_post;
+        case PHASE_RELOAD:
+                return &S(u)->exec_reload;
+        case PHASE_STOP:
+                return &S(u)->exec_stop;
+        case PHASE_STOP_POST:
+                return &S(u)->exec_stop_post;
+        default:
+                return NULL;
+        }
+}
+
+static void extra_env(MUnit *u, int phase, char ***env) {
+        char b[64];
+
+        if (u->main_pid > 0 && (phase == PHASE_START_POST || phase == PHASE_RELOAD || phase == PHASE_STOP)) {
+                snprintf(b, sizeof(b), "MAINPID=%d", (int) u->main_pid);
+                env_set(env, b);
+        }
+        if (phase == PHASE_STOP || phase == PHASE_STOP_POST) {
+                env_set_kv(env, "SERVICE_RESULT", u->result);
+                if (u->main_exit_code) {
+                        env_set_kv(env, "EXIT_CODE", u->main_exit_code == CLD_EXITED ? "exited" :
+                                                     u->main_exit_code == CLD_DUMPED ? "dumped" : "killed");
+                        if (u->main_exit_code == CLD_EXITED)
+                                snprintf(b, sizeof(b), "%d", u->main_exit_status);
+                        else
+                                signal_to_string(u->main_exit_status, b, sizeof(b));
+                        env_set_kv(env, "EXIT_STATUS", u->main_exit_code == CLD_EXITED ? b : b + 3);
+                }
+        }
+}
+
+/* Runs command `idx` of the phase as a control process. Returns false when there is none. */
+static bool run_control(MUnit *u, int phase, size_t idx) {
+        const ExecCommandList *l = phase_list(u, phase);
+        char **env = NULL;
+        pid_t pid;
+        int r;
+
+        if (!l || idx >= l->n)
+                return false;
+        u->control_phase = phase;
+        u->control_list = l;
+        u->control_index = idx;
+        extra_env(u, phase, &env);
+        r = spawn_exec(u, &l->items[idx], env, false, &pid);
+        strv_free(env);
+        if (r != 0) {
+                /* Set-up failed before a process existed: as if it had exited with that status. */
+                if (r < 0)
+                        manager_log(u->m, MLOG_ERR, "%s: failed to run '%s': %s", u->id, l->items[idx].path, strerror(-r));
+                u->control_pid = 0;
+                service_sigchld(u, -1, CLD_EXITED, r > 0 ? r : EXIT_EXEC);
+                return true;
+        }
+        u->control_pid = pid;
+        return true;
+}
+
+/* ---- entering states -------------------------------------------------------------------------- */
+
+static bool start_limit_hit(MUnit *u) {
+        uint64_t interval = DEFAULT_START_LIMIT_INTERVAL, now = now_usec();
+        unsigned burst = DEFAULT_START_LIMIT_BURST, recent = 0;
+
+        if (unit_setting_is_set(u->u, "Unit", "StartLimitIntervalSec") || unit_setting_is_set(u->u, "Service", "StartLimitInterval"))
+                interval = u->u->unit.start_limit_interval_usec;
+        if (unit_setting_is_set(u->u, "Unit", "StartLimitBurst") || unit_setting_is_set(u->u, "Service", "StartLimitBurst"))
+                burst = (unsigned) u->u->unit.start_limit_burst;
+        if (interval == 0 || burst == 0)
+                return false;
+        u->start_times[u->n_start_times++ % 16] = now;
+        for (unsigned i = 0; i < 16 && i < u->n_start_times; i++)
+                if (now - u->start_times[i] <= interval)
+                        recent++;
+        return recent > burst;
+}
+
+void service_start(MUnit *u) {
+        char failed[512] = "";
+        int r;
+
+        disarm_timer(u);
+        if (start_limit_hit(u)) {
+                manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
+                u->result = "start-limit-hit";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
+                return;
+        }
+        r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        if (r == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
+                u->job = JOB_NONE;
+                u->job_running = false;
+                manager_dispatch_soon(u->m);
+                return;
+        }
+        r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
+        if (r < 0) {
+                manager_log(u->m, MLOG_ERR, "%s: assertion (%s) failed", u->id, failed);
+                u->result = "assert";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
+                return;
+        }
+
+        {
+                static const char hex[] = "0123456789abcdef";
+                FILE *f = fopen("/proc/sys/kernel/random/uuid", "re");
+                char uuid[40] = "";
+                size_t k = 0;
+                if (f) {
+                        if (!fgets(uuid, sizeof(uuid), f))
+                                uuid[0] = '\0';
+                        fclose(f);
+                }
+                for (size_t i = 0; uuid[i] && k < 32; i++)
+                        if (strchr(hex, uuid[i]))
+                                u->invocation_id[k++] = uuid[i];
+                u->invocation_id[k] = '\0';
+        }
+        u->result = "success";
+        u->main_pid = u->control_pid = 0;
+        u->main_exit_code = u->main_exit_status = 0;
+        u->ready = false;
+        u->waiting_pid_file = false;
+        u->session = 0;
+        free(u->status_text);
+        u->status_text = NULL;
+
+        arm_timer(u, timeout_start(u));
+        if (run_control(u, PHASE_CONDITION, 0)) {
+                munit_set_state(u, STATE_ACTIVATING, SUB_CONDITION);
+                return;
+        }
+        if (run_control(u, PHASE_START_PRE, 0)) {
+                munit_set_state(u, STATE_ACTIVATING, SUB_START_PRE);
+                return;
+        }
+        enter_start(u);
+}
+
+static void enter_start(MUnit *u) {
+        const ServiceSettings *s = S(u);
+        pid_t pid;
+        int r;
+
+        if (s->exec_start.n == 0) {
+                /* Type=oneshot without ExecStart= is fine (only ExecStartPre/Post, RemainAfterExit). */
+                if (s->type == SERVICE_ONESHOT) {
+                        enter_start_post(u);
+                        return;
+                }
+                manager_log(u->m, MLOG_ERR, "%s: no ExecStart= to run", u->id);
+                u->result = "resources";
+                enter_dead(u);
+                return;
+        }
+        munit_set_state(u, STATE_ACTIVATING, SUB_START);
+
+        if (s->type == SERVICE_ONESHOT || s->type == SERVICE_FORKING) {
+                /* The ExecStart= processes of these types are waited for one by one. */
+                run_control(u, PHASE_START, 0);
+                return;
+        }
+        r = spawn_exec(u, &s->exec_start.items[0], NULL, true, &pid);
+        if (r != 0) {
+                if (r < 0)
+                        manager_log(u->m, MLOG_ERR, "%s: failed to start '%s': %s", u->id, s->exec_start.items[0].path, strerror(-r));
+                else
+                        describe_exit(u, "Main", 0, CLD_EXITED, r);
+                u->result = "exit-code";
+                u->main_exit_code = CLD_EXITED;
+                u->main_exit_status = r > 0 ? r : EXIT_EXEC;
+                enter_stop_post(u);
+                return;
+        }
+        u->main_pid = pid;
+        u->main_pid_known = true;
+        if (s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD)
+                return; /* wait for READY=1 */
+        if (s->type == SERVICE_DBUS && s->bus_name)
+                manager_log(u->m, MLOG_DEBUG, "%s: Type=dbus is treated as Type=simple (BusName=%s not watched yet)",
+                            u->id, s->bus_name);
+        enter_start_post(u);
+}
+
+static void enter_start_post(MUnit *u) {
+        if (run_control(u, PHASE_START_POST, 0)) {
+                munit_set_state(u, STATE_ACTIVATING, SUB_START_POST);
+                return;
+        }
+        enter_running(u);
+}
+
+static void enter_running(MUnit *u) {
+        const ServiceSettings *s = S(u);
+
+        disarm_timer(u);
+        if (u->main_pid > 0 || s->type == SERVICE_FORKING) {
+                if (s->runtime_max_usec && s->runtime_max_usec != SDU_SIZE_INFINITY)
+                        arm_timer(u, s->runtime_max_usec);
+                munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+        } else if (s->remain_after_exit > 0)
+                munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
+        else {
+                /* oneshot done (or a main process that already exited successfully) */
+                if (s->type != SERVICE_ONESHOT && u->main_pid_known) {
+                        enter_stop(u, "success");
+                        return;
+                }
+                enter_dead(u);
+        }
+}
+
+/* The main process exited while the service was up, or a stop was requested. */
+static void enter_stop(MUnit *u, const char *result) {
+        if (result && strcmp(u->result, "success") == 0)
+                u->result = result;
+        disarm_timer(u);
+        arm_timer(u, timeout_stop(u));
+        /* ExecStop= runs only for a service that started successfully. */
+        if ((u->sub == SUB_RUNNING || u->sub == SUB_EXITED || u->sub == SUB_RELOAD) && run_control(u, PHASE_STOP, 0)) {
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP);
+                return;
+        }
+        enter_stop_sigterm(u);
+}
+
+static int kill_signal(MUnit *u) {
+        return u->u->kill.kill_signal > 0 ? u->u->kill.kill_signal : SIGTERM;
+}
+
+static int kill_mode(MUnit *u) {
+        return u->u->kill.kill_mode >= 0 ? u->u->kill.kill_mode : KILL_CONTROL_GROUP;
+}
+
+static void send_kill(MUnit *u, int sig, bool final_kill) {
+        int mode = kill_mode(u);
+
+        if (mode == KILL_NONE && !final_kill)
+                return;
+        if (u->main_pid > 0)
+                kill(u->main_pid, sig);
+        if (u->control_pid > 0)
+                kill(u->control_pid, sig);
+        if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL))
+                unit_signal_all(u, sig, 0);
+        if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
+                if (u->main_pid > 0)
+                        kill(u->main_pid, SIGHUP);
+                if (mode == KILL_CONTROL_GROUP)
+                        unit_signal_all(u, SIGHUP, 0);
+        }
+        if (sig != SIGKILL && sig != SIGCONT) {
+                /* Stopped processes would never see the signal. */
+                if (u->main_pid > 0)
+                        kill(u->main_pid, SIGCONT);
+                if (mode == KILL_CONTROL_GROUP)
+                        unit_signal_all(u, SIGCONT, 0);
+        }
+}
+
+/* In the kill phases the timer ticks every STRAY_POLL_USEC: processes that are not our children
+ * (a daemon's workers) give no SIGCHLD when they exit, so we look; timeout_deadline (0: none)
+ * says when to escalate. */
+static void arm_poll(MUnit *u) {
+        u->timer = sd_event_source_disable_unref(u->timer);
+        sd_event_add_time_relative(u->m->event, &u->timer, CLOCK_MONOTONIC, STRAY_POLL_USEC, 1000, on_timer, u);
+}
+
+static void enter_stop_sigterm(MUnit *u) {
+        uint64_t t = timeout_stop(u);
+
+        if (!unit_has_processes(u)) {
+                enter_stop_post(u);
+                return;
+        }
+        munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGTERM);
+        send_kill(u, kill_signal(u), false);
+        u->timeout_deadline = t == 0 || t == SDU_SIZE_INFINITY ? 0 : now_usec() + t;
+        arm_poll(u);
+}
+
+static void enter_stop_post(MUnit *u) {
+        disarm_timer(u);
+        arm_timer(u, timeout_stop(u));
+        if (run_control(u, PHASE_STOP_POST, 0)) {
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_POST);
+                return;
+        }
+        /* Final sweep: whatever is left of the unit goes (KillMode= permitting). */
+        if (kill_mode(u) != KILL_NONE && unit_signal_all(u, 0, 0) > 0) {
+                unit_signal_all(u, SIGKILL, 0);
+        }
+        enter_dead(u);
+}
+
+static bool should_restart(MUnit *u) {
+        const ServiceSettings *s = S(u);
+        bool clean_exit = u->main_exit_code == CLD_EXITED && (u->main_exit_status == 0 ||
+                          sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, false));
+        bool clean_signal = u->main_exit_code == CLD_KILLED &&
+                            (u->main_exit_status == SIGHUP || u->main_exit_status == SIGINT ||
+                             u->main_exit_status == SIGTERM || u->main_exit_status == SIGPIPE ||
+                             sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, true));
+        bool is_signal = u->main_exit_code == CLD_KILLED || u->main_exit_code == CLD_DUMPED;
+        bool timeout = strcmp(u->result, "timeout") == 0, watchdog = strcmp(u->result, "watchdog") == 0;
+        bool success = strcmp(u->result, "success") == 0;
+
+        if (u->m->shutting_down || (u->job == JOB_STOP))
+                return false;
+        if (strcmp(u->result, "start-limit-hit") == 0 || strcmp(u->result, "condition") == 0)
+                return false;
+        if (u->main_exit_code &&
+            sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
+                return false;
+        if (u->main_exit_code &&
+            sdu_exit_status_set_test(&s->restart_force_exit_status, u->main_exit_status, is_signal))
+                return true;
+        switch (s->restart) {
+        case SERVICE_RESTART_ALWAYS:
+                return true;
+        case SERVICE_RESTART_ON_SUCCESS:
+                return success && (clean_exit || clean_signal || !u->main_exit_code);
+        case SERVICE_RESTART_ON_FAILURE:
+                return !success;
+        case SERVICE_RESTART_ON_ABNORMAL:
+                return (is_signal && !clean_signal) || timeout || watchdog;
+        case SERVICE_RESTART_ON_ABORT:
+                return is_signal && !clean_signal;
+        case SERVICE_RESTART_ON_WATCHDOG:
+                return watchdog;
+        default:
+                return false;
+        }
+}
+
+static void enter_dead(MUnit *u) {
+        bool ok = strcmp(u->result, "success") == 0;
+
+        disarm_timer(u);
+        u->main_pid = u->control_pid = 0;
+        u->main_pid_known = false;
+        logrelay_drain(u->m->log, u);
+        if (should_restart(u)) {
+                uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
+                manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,
+                            ok ? "exited" : "failed", u->n_restarts + 1);
+                munit_set_state(u, STATE_ACTIVATING, SUB_AUTO_RESTART);
+                arm_timer(u, delay ? delay : 1);
+                return;
+        }
+        munit_set_state(u, ok ? STATE_INACTIVE : STATE_FAILED, ok ? SUB_DEAD : SUB_FAILED);
+}
+
+/* ---- events ----------------------------------------------------------------------------------- */
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        MUnit *u = userdata;
+
+        (void) s, (void) usec;
+        u->timer = sd_event_source_unref(u->timer);
+        if (u->sub == SUB_START && u->waiting_pid_file) {
+                if (read_pid_file(u)) {
+                        u->waiting_pid_file = false;
+                        enter_start_post(u);
+                        return 0;
+                }
+                if (!u->timeout_deadline || now_usec() + 2000 < u->timeout_deadline) {
+                        arm_poll(u);
+                        return 0;
+                }
+                u->waiting_pid_file = false;
+        }
+        switch (u->sub) {
+        case SUB_CONDITION:
+        case SUB_START_PRE:
+        case SUB_START:
+        case SUB_START_POST:
+                manager_log(u->m, MLOG_ERR, "%s: start operation timed out, terminating", u->id);
+                u->result = "timeout";
+                enter_stop_sigterm(u);
+                break;
+        case SUB_RUNNING:
+                manager_log(u->m, MLOG_ERR, "%s: service reached its runtime limit, terminating", u->id);
+                enter_stop(u, "timeout");
+                break;
+        case SUB_STOP:
+        case SUB_STOP_POST:
+                manager_log(u->m, MLOG_ERR, "%s: %s timed out, killing", u->id, u->sub == SUB_STOP ? "ExecStop=" : "ExecStopPost=");
+                if (u->control_pid > 0)
+                        kill(u->control_pid, SIGKILL);
+                u->result = "timeout";
+                if (u->sub == SUB_STOP)
+                        enter_stop_sigterm(u);
+                else
+                        enter_dead(u);
+                break;
+        case SUB_STOP_SIGTERM:
+                if (!unit_has_processes(u)) {
+                        enter_stop_post(u);
+                        break;
+                }
+                if (!u->timeout_deadline || now_usec() + 2000 < u->timeout_deadline) {
+                        arm_poll(u); /* not yet: keep looking */
+                        break;
+                }
+                if (u->u->kill.send_sigkill == 0) {
+                        manager_log(u->m, MLOG_WARN, "%s: processes remain after the stop timeout; SendSIGKILL=no", u->id);
+                        enter_stop_post(u);
+                        break;
+                }
+                manager_log(u->m, MLOG_WARN, "%s: state 'stop-sigterm' timed out. Killing.", u->id);
+                if (strcmp(u->result, "success") == 0)
+                        u->result = "timeout";
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
+                send_kill(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL, true);
+                u->timeout_deadline = now_usec() + (timeout_stop(u) ? timeout_stop(u) : DEFAULT_TIMEOUT_USEC);
+                arm_poll(u);
+                break;
+        case SUB_STOP_SIGKILL:
+                if (!unit_has_processes(u) || now_usec() + 2000 >= u->timeout_deadline) {
+                        enter_stop_post(u);
+                        break;
+                }
+                arm_poll(u);
+                break;
+        case SUB_AUTO_RESTART:
+                u->n_restarts++;
+                manager_log(u->m, MLOG_INFO, "%s: restarting (restart counter is at %u)", u->id, u->n_restarts);
+                /* A job-less start, as systemd's restart job. */
+                service_start(u);
+                break;
+        default:
+                break;
+        }
+        return 0;
+}
+
+static bool read_pid_file(MUnit *u) {
+        FILE *f = fopen(S(u)->pid_file, "re");
+        int p = 0;
+
+        if (!f)
+                return false;
+        if (fscanf(f, "%d", &p) != 1)
+                p = 0;
+        fclose(f);
+        if (p <= 0 || kill(p, 0) < 0)
+                return false;
+        u->main_pid = p;
+        u->main_pid_known = true;
+        return true;
+}
+
+static bool exit_is_success(MUnit *u, int code, int status) {
+        if (code == CLD_EXITED)
+                return status == 0 || sdu_exit_status_set_test(&S(u)->success_exit_status, status, false);
+        if (code == CLD_KILLED)
+                return status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE ||
+                       sdu_exit_status_set_test(&S(u)->success_exit_status, status, true);
+        return false;
+}
+
+static const char *failure_result(int code) {
+        return code == CLD_EXITED ? "exit-code" : code == CLD_DUMPED ? "core-dump" : "signal";
+}
+
+/* systemd's wording: "nginx.service: Main process exited, code=exited, status=1/FAILURE". */
+static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int status) {
+        static const char *const lsb[] = { "SUCCESS", "FAILURE", "INVALIDARGUMENT", "NOTIMPLEMENTED",
+                                           "NOPERMISSION", "NOTINSTALLED", "NOTCONFIGURED", "NOTRUNNING" };
+        char sb[16];
+
+        if (code == CLD_EXITED) {
+                const char *name = status >= 0 && status < 8 ? lsb[status] : exit_status_to_string(status);
+                char num[16] = "";
+                if (pid > 0)
+                        snprintf(num, sizeof(num), " %d", (int) pid);
+                manager_log(u->m, status ? MLOG_WARN : MLOG_DEBUG, "%s: %s process%s exited, code=exited, status=%d/%s",
+                            u->id, what, num, status, name ? name : "n/a");
+        } else
+                manager_log(u->m, MLOG_WARN, "%s: %s process %d %s, status=%d/%s", u->id, what, (int) pid,
+                            code == CLD_DUMPED ? "dumped core" : "code=killed", status,
+                            signal_to_string(status, sb, sizeof(sb)) + (status < 32 ? 3 : 0));
+}
+
+static void control_exited(MUnit *u, pid_t pid, int code, int status) {
+        const ExecCommand *c = u->control_list ? &u->control_list->items[u->control_index] : NULL;
+        bool ok = exit_is_success(u, code, status) || (c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE));
+        int phase = u->control_phase;
+
+        describe_exit(u, "Control", pid, code, status);
+        u->control_pid = 0;
+
+        if (phase == PHASE_CONDITION && !ok) {
+                /* ExecCondition=: 1-254 skips the unit, 255 and signals fail it. */
+                if (code == CLD_EXITED && status > 0 && status < 255) {
+                        manager_log(u->m, MLOG_INFO, "%s: skipped because of an unmet condition check (ExecCondition=)", u->id);
+                        u->result = "success";
+                        disarm_timer(u);
+                        u->job = JOB_NONE;
+                        u->job_running = false;
+                        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+                        manager_dispatch_soon(u->m);
+                        return;
+                }
+        }
+        if (!ok && phase != PHASE_STOP && phase != PHASE_STOP_POST && phase != PHASE_RELOAD) {
+                u->result = failure_result(code);
+                if (phase == PHASE_START && S(u)->type != SERVICE_FORKING) {
+                        u->main_exit_code = code;
+                        u->main_exit_status = status;
+                }
+                if (phase == PHASE_START_POST)
+                        enter_stop(u, NULL);
+                else
+                        enter_stop_sigterm(u);
+                return;
+        }
+        if (run_control(u, phase, u->control_index + 1))
+                return; /* the next command of the same phase */
+
+        switch (phase) {
+        case PHASE_CONDITION:
+                if (run_control(u, PHASE_START_PRE, 0)) {
+                        munit_set_state(u, STATE_ACTIVATING, SUB_START_PRE);
+                        return;
+                }
+                enter_start(u);
+                return;
+        case PHASE_START_PRE:
+                enter_start(u);
+                return;
+        case PHASE_START:
+                if (S(u)->type == SERVICE_FORKING) {
+                        /* The daemon forked: find its main process. A PID file that is not there
+                         * yet is waited for (within TimeoutStartSec=), as systemd does. */
+                        if (S(u)->pid_file && !read_pid_file(u)) {
+                                manager_log(u->m, MLOG_INFO, "%s: PID file %s not readable (yet?) after start", u->id, S(u)->pid_file);
+                                u->waiting_pid_file = true;
+                                arm_poll(u);
+                                return;
+                        }
+                        if (u->main_pid <= 0 && S(u)->guess_main_pid != 0) {
+                                struct proc *v;
+                                size_t n = read_procs(&v), found = 0;
+                                pid_t cand = 0;
+                                for (size_t i = 0; i < n; i++)
+                                        if (belongs(u, v, n, i, 0) && v[i].ppid == getpid()) {
+                                                found++;
+                                                cand = v[i].pid;
+                                        }
+                                free(v);
+                                if (found == 1) {
+                                        u->main_pid = cand;
+                                        u->main_pid_known = true;
+                                }
+                        }
+                }
+                enter_start_post(u);
+                return;
+        case PHASE_START_POST:
+                enter_running(u);
+                return;
+        case PHASE_RELOAD:
+                munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+                return;
+        case PHASE_STOP:
+                enter_stop_sigterm(u);
+                return;
+        case PHASE_STOP_POST:
+                enter_dead(u);
+                return;
+        default:
+                return;
+        }
+}
+
+static void main_exited(MUnit *u, pid_t pid, int code, int status) {
+        bool ok = exit_is_success(u, code, status);
+
+        describe_exit(u, "Main", pid, code, status);
+        u->main_pid = 0;
+        u->main_exit_code = code;
+        u->main_exit_status = status;
+        if (!ok && strcmp(u->result, "success") == 0)
+                u->result = failure_result(code);
+
+        switch (u->sub) {
+        case SUB_START:
+                /* notify service died before READY=1 (or exec failed for simple) */
+                if (ok && S(u)->type != SERVICE_NOTIFY && S(u)->type != SERVICE_NOTIFY_RELOAD) {
+                        enter_start_post(u);
+                        return;
+                }
+                if (ok)
+                        u->result = "protocol";
+                enter_stop_sigterm(u);
+                return;
+        case SUB_START_POST:
+                if (!ok)
+                        enter_stop(u, NULL);
+                return; /* the post commands finish; enter_running sees no main pid */
+        case SUB_RUNNING:
+        case SUB_RELOAD:
+                if (ok && S(u)->remain_after_exit > 0) {
+                        munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
+                        return;
+                }
+                enter_stop(u, NULL);
+                return;
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+                if (!unit_has_processes(u))
+                        enter_stop_post(u);
+                return;
+        default:
+                return;
+        }
+}
+
+void service_sigchld(MUnit *u, pid_t pid, int code, int status) {
+        if (pid == -1 || (u->control_pid > 0 && pid == u->control_pid))
+                control_exited(u, pid, code, status);
+        else if (pid == u->main_pid)
+                main_exited(u, pid, code, status);
+}
+
+void service_stop(MUnit *u) {
+        switch (u->sub) {
+        case SUB_AUTO_RESTART:
+                disarm_timer(u);
+                munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+                return;
+        case SUB_DEAD:
+        case SUB_FAILED:
+                u->job = JOB_NONE; /* nothing to stop */
+                u->job_running = false;
+                manager_dispatch_soon(u->m);
+                return;
+        case SUB_STOP:
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_STOP_POST:
+                return; /* already on its way */
+        default:
+                enter_stop(u, NULL);
+        }
+}
+
+void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
+        int access = S(u)->notify_access;
+        bool notify_type = S(u)->type == SERVICE_NOTIFY || S(u)->type == SERVICE_NOTIFY_RELOAD;
+
+        if (access < 0)
+                access = notify_type ? NOTIFY_MAIN : NOTIFY_NONE;
+        if (access == NOTIFY_NONE ||
+            (access == NOTIFY_MAIN && sender != u->main_pid) ||
+            (access == NOTIFY_EXEC && sender != u->main_pid && sender != u->control_pid)) {
+                manager_log(u->m, MLOG_DEBUG, "%s: notification from pid %d refused (NotifyAccess=)", u->id, (int) sender);
+                return;
+        }
+        if (msg->has_status) {
+                free(u->status_text);
+                u->status_text = strdup(msg->status);
+        }
+        if (msg->main_pid > 0 && msg->main_pid != u->main_pid && kill(msg->main_pid, 0) == 0) {
+                u->main_pid = msg->main_pid;
+                u->main_pid_known = true;
+        }
+        if (msg->has_errno)
+                manager_log(u->m, MLOG_INFO, "%s: reported errno %d (%s)", u->id, msg->errno_value, strerror(msg->errno_value));
+        if (msg->has_extend_timeout && u->timer && msg->extend_timeout_usec > 0) {
+                uint64_t want = now_usec() + msg->extend_timeout_usec;
+                if (want > u->timeout_deadline) {
+                        u->timeout_deadline = want;
+                        sd_event_source_set_time(u->timer, want);
+                }
+        }
+        if (msg->ready && !u->ready) {
+                u->ready = true;
+                if (u->sub == SUB_START && notify_type)
+                        enter_start_post(u);
+                else if (u->sub == SUB_RELOAD)
+                        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+        }
+        if (msg->reloading && u->sub == SUB_RUNNING) {
+                u->ready = false;
+                munit_set_state(u, STATE_RELOADING, SUB_RELOAD);
+        }
+        if (msg->stopping && (u->sub == SUB_RUNNING || u->sub == SUB_RELOAD))
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGTERM);
+}

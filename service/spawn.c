@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: MIT */
+#include "service/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/strv.h"
+#include "service/exec-env.h"
+#include "service/logrelay.h"
+
+/* Indices of the StandardInput=/StandardOutput= value tables in units/unit-directives.c. */
+enum { IN_NULL, IN_TTY, IN_TTY_FORCE, IN_TTY_FAIL, IN_DATA, IN_FILE, IN_SOCKET, IN_FD };
+enum { OUT_INHERIT, OUT_NULL, OUT_TTY, OUT_JOURNAL, OUT_KMSG, OUT_JOURNAL_CONSOLE, OUT_KMSG_CONSOLE, OUT_FILE,
+       OUT_APPEND, OUT_TRUNCATE, OUT_SOCKET, OUT_FD };
+
+static const char *const exit_names[] = {
+        [EXIT_CHDIR - 200] = "CHDIR", [EXIT_NICE - 200] = "NICE", [EXIT_FDS - 200] = "FDS",
+        [EXIT_EXEC - 200] = "EXEC", [EXIT_MEMORY - 200] = "MEMORY", [EXIT_LIMITS - 200] = "LIMITS",
+        [EXIT_OOM_ADJUST - 200] = "OOM_ADJUST", [EXIT_SIGNAL_MASK - 200] = "SIGNAL_MASK",
+        [EXIT_STDIN - 200] = "STDIN", [EXIT_STDOUT - 200] = "STDOUT", [EXIT_CHROOT - 200] = "CHROOT",
+        [EXIT_IOPRIO - 200] = "IOPRIO", [EXIT_TIMERSLACK - 200] = "TIMERSLACK", [EXIT_SECUREBITS - 200] = "SECUREBITS",
+        [EXIT_SETSCHEDULER - 200] = "SETSCHEDULER", [EXIT_CPUAFFINITY - 200] = "CPUAFFINITY",
+        [EXIT_GROUP - 200] = "GROUP", [EXIT_USER - 200] = "USER", [EXIT_CAPABILITIES - 200] = "CAPABILITIES",
+        [EXIT_CGROUP - 200] = "CGROUP", [EXIT_SETSID - 200] = "SETSID", [EXIT_CONFIRM - 200] = "CONFIRM",
+        [EXIT_STDERR - 200] = "STDERR", [EXIT_PAM - 200] = "PAM", [EXIT_NETWORK - 200] = "NETWORK",
+        [EXIT_NAMESPACE - 200] = "NAMESPACE", [EXIT_NO_NEW_PRIVILEGES - 200] = "NO_NEW_PRIVILEGES",
+        [EXIT_SECCOMP - 200] = "SECCOMP", [EXIT_SELINUX_CONTEXT - 200] = "SELINUX_CONTEXT",
+        [EXIT_PERSONALITY - 200] = "PERSONALITY", [EXIT_APPARMOR_PROFILE - 200] = "APPARMOR",
+        [EXIT_ADDRESS_FAMILIES - 200] = "ADDRESS_FAMILIES", [EXIT_RUNTIME_DIRECTORY - 200] = "RUNTIME_DIRECTORY",
+        [EXIT_CHOWN - 200] = "CHOWN", [EXIT_SMACK_PROCESS_LABEL - 200] = "SMACK_PROCESS_LABEL",
+        [EXIT_KEYRING - 200] = "KEYRING", [EXIT_STATE_DIRECTORY - 200] = "STATE_DIRECTORY",
+        [EXIT_CACHE_DIRECTORY - 200] = "CACHE_DIRECTORY", [EXIT_LOGS_DIRECTORY - 200] = "LOGS_DIRECTORY",
+        [EXIT_CONFIGURATION_DIRECTORY - 200] = "CONFIGURATION_DIRECTORY", [EXIT_NUMA_POLICY - 200] = "NUMA_POLICY",
+        [EXIT_CREDENTIALS - 200] = "CREDENTIALS",
+};
+
+const char *exit_status_to_string(int status) {
+        if (status < 200 || status > EXIT_CREDENTIALS)
+                return NULL;
+        return exit_names[status - 200];
+}
+
+struct ids {
+        bool set;
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups;
+        int n_groups;
+        char *home, *shell, *name;
+};
+
+static void ids_done(struct ids *ids) {
+        free(ids->groups);
+        free(ids->home);
+        free(ids->shell);
+        free(ids->name);
+}
+
+/* User=/Group=/SupplementaryGroups= resolved in the manager before fork (NSS is not something
+ * to run in a forked child). Returns the systemd exit status for the failure, or 0. */
+static int resolve_ids(MUnit *u, struct ids *ids) {
+        const ExecSettings *e = &u->u->exec;
+        struct passwd *pw = NULL;
+        struct group *gr;
+        int ng = 64;
+
+        memset(ids, 0, sizeof(*ids));
+        if (!e->user && !e->group && !e->supplementary_groups)
+                return 0;
+        ids->set = true;
+        ids->uid = getuid();
+        ids->gid = getgid();
+        if (e->user) {
+                char *end;
+                unsigned long v = strtoul(e->user, &end, 10);
+                pw = *end ? getpwnam(e->user) : getpwuid((uid_t) v);
+                if (!pw) {
+                        manager_log(u->m, MLOG_ERR, "%s: failed to determine user credentials: user '%s' not found", u->id, e->user);
+                        return EXIT_USER;
+                }
+                ids->uid = pw->pw_uid;
+                ids->gid = pw->pw_gid;
+                ids->home = strdup(pw->pw_dir);
+                ids->shell = strdup(pw->pw_shell);
+                ids->name = strdup(pw->pw_name);
+        }
+        if (e->group) {
+                char *end;
+                unsigned long v = strtoul(e->group, &end, 10);
+                gr = *end ? getgrnam(e->group) : getgrgid((gid_t) v);
+                if (!gr) {
+                        manager_log(u->m, MLOG_ERR, "%s: failed to determine group credentials: group '%s' not found", u->id, e->group);
+                        return EXIT_GROUP;
+                }
+                ids->gid = gr->gr_gid;
+        }
+        ids->groups = calloc((size_t) ng + strv_length(e->supplementary_groups), sizeof(gid_t));
+        if (!ids->groups)
+                return EXIT_MEMORY;
+        if (pw && getgrouplist(pw->pw_name, ids->gid, ids->groups, &ng) < 0)
+                ng = 0;
+        if (!pw)
+                ng = 0;
+        for (size_t i = 0; e->supplementary_groups && e->supplementary_groups[i]; i++) {
+                gr = getgrnam(e->supplementary_groups[i]);
+                if (!gr) {
+                        manager_log(u->m, MLOG_ERR, "%s: supplementary group '%s' not found", u->id, e->supplementary_groups[i]);
+                        return EXIT_GROUP;
+                }
+                ids->groups[ng++] = gr->gr_gid;
+        }
+        ids->n_groups = ng;
+        return 0;
+}
+
+static void warn_env_file(const char *file, unsigned line, const char *msg, void *userdata) {
+        MUnit *u = userdata;
+        manager_log(u->m, MLOG_WARN, "%s: %s:%u: %s", u->id, file, line, msg);
+}
+
+static int set_directory_env(MUnit *u, char ***env, const char *var, char **dirs, const char *base) {
+        char buf[8192] = "";
+        size_t n = 0;
+
+        if (!dirs || !dirs[0])
+                return 0;
+        for (size_t i = 0; dirs[i] && n < sizeof(buf); i++)
+                n += (size_t) snprintf(buf + n, sizeof(buf) - n, "%s%s/%s", i ? ":" : "", base, dirs[i]);
+        (void) u;
+        return env_set_kv(env, var, buf);
+}
+
+int spawn_build_environment(MUnit *u, char *const *extra, char ***ret) {
+        const ExecSettings *e = &u->u->exec;
+        Manager *m = u->m;
+        char **env = NULL;
+        int r = 0;
+
+        r |= env_set(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (u->invocation_id[0])
+                r |= env_set_kv(&env, "INVOCATION_ID", u->invocation_id);
+        {
+                const char *c = getenv("container");
+                if (c)
+                        r |= env_set_kv(&env, "container", c);
+        }
+        if (m->notify_fd >= 0 && (u->u->service.type == SERVICE_NOTIFY || u->u->service.type == SERVICE_NOTIFY_RELOAD ||
+                                  (u->u->service.notify_access > 0)))
+                r |= env_set_kv(&env, "NOTIFY_SOCKET", m->notify_path);
+        if (u->u->service.watchdog_usec && u->u->service.watchdog_usec != SDU_SIZE_INFINITY) {
+                char b[32];
+                snprintf(b, sizeof(b), "%llu", (unsigned long long) u->u->service.watchdog_usec);
+                r |= env_set_kv(&env, "WATCHDOG_USEC", b);
+        }
+        r |= set_directory_env(u, &env, "RUNTIME_DIRECTORY", e->runtime_directory, "/run");
+        r |= set_directory_env(u, &env, "STATE_DIRECTORY", e->state_directory, "/var/lib");
+        r |= set_directory_env(u, &env, "CACHE_DIRECTORY", e->cache_directory, "/var/cache");
+        r |= set_directory_env(u, &env, "LOGS_DIRECTORY", e->logs_directory, "/var/log");
+        r |= set_directory_env(u, &env, "CONFIGURATION_DIRECTORY", e->configuration_directory, "/etc");
+
+        for (size_t i = 0; e->pass_environment && e->pass_environment[i]; i++) {
+                const char *v = getenv(e->pass_environment[i]);
+                if (v)
+                        r |= env_set_kv(&env, e->pass_environment[i], v);
+        }
+        for (size_t i = 0; e->environment && e->environment[i]; i++)
+                r |= env_set(&env, e->environment[i]);
+        for (size_t i = 0; e->environment_files && e->environment_files[i]; i++) {
+                const char *path = e->environment_files[i];
+                bool optional = path[0] == '-';
+                FILE *f = fopen(optional ? path + 1 : path, "re");
+                if (!f) {
+                        if (!optional) {
+                                manager_log(m, MLOG_ERR, "%s: failed to load environment file %s: %s", u->id, path, strerror(errno));
+                                strv_free(env);
+                                return -ENOENT;
+                        }
+                        continue;
+                }
+                r |= env_file_parse(f, optional ? path + 1 : path, &env, warn_env_file, u);
+                fclose(f);
+        }
+        for (size_t i = 0; e->unset_environment && e->unset_environment[i]; i++)
+                env_unset(env, e->unset_environment[i]);
+        for (size_t i = 0; extra && extra[i]; i++)
+                r |= env_set(&env, extra[i]);
+        if (r < 0) {
+                strv_free(env);
+                return -ENOMEM;
+        }
+        *ret = env;
+        return 0;
+}
+
+/* RuntimeDirectory= and friends: created (mode, owner) before the first process starts. */
+static int make_directories(MUnit *u, const struct ids *ids) {
+        const ExecSettings *e = &u->u->exec;
+        const struct {
+                char **dirs;
+                const char *base;
+                mode_t mode;
+                const char *key;
+                int status;
+        } kinds[] = {
+                { e->runtime_directory, "/run", e->runtime_directory_mode, "RuntimeDirectoryMode", EXIT_RUNTIME_DIRECTORY },
+                { e->state_directory, "/var/lib", e->state_directory_mode, "StateDirectoryMode", EXIT_STATE_DIRECTORY },
+                { e->cache_directory, "/var/cache", e->cache_directory_mode, "CacheDirectoryMode", EXIT_CACHE_DIRECTORY },
+                { e->logs_directory, "/var/log", e->logs_directory_mode, "LogsDirectoryMode", EXIT_LOGS_DIRECTORY },
+                { e->configuration_directory, "/etc", e->configuration_directory_mode, "ConfigurationDirectoryMode", EXIT_CONFIGURATION_DIRECTORY },
+        };
+
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+                for (size_t i = 0; kinds[k].dirs && kinds[k].dirs[i]; i++) {
+                        char path[4096];
+                        mode_t mode = unit_setting_is_set(u->u, "Service", kinds[k].key) ? kinds[k].mode : 0755;
+                        snprintf(path, sizeof(path), "%s/%s", kinds[k].base, kinds[k].dirs[i]);
+                        /* mkdir -p */
+                        for (char *p = path + 1; *p; p++)
+                                if (*p == '/') {
+                                        *p = '\0';
+                                        mkdir(path, 0755);
+                                        *p = '/';
+                                }
+                        if (mkdir(path, mode) < 0 && errno != EEXIST) {
+                                manager_log(u->m, MLOG_ERR, "%s: cannot create %s: %s", u->id, path, strerror(errno));
+                                return kinds[k].status;
+                        }
+                        chmod(path, mode);
+                        if (ids->set && chown(path, ids->uid, ids->gid) < 0) {
+                                manager_log(u->m, MLOG_ERR, "%s: cannot chown %s: %s", u->id, path, strerror(errno));
+                                return kinds[k].status;
+                        }
+                }
+        return 0;
+}
+
+static int open_output(MUnit *u, int kind, const char *file, bool is_err) {
+        switch (kind) {
+        case OUT_NULL:
+                return open("/dev/null", O_WRONLY | O_CLOEXEC);
+        case OUT_TTY:
+                return open(u->u->exec.tty_path ? u->u->exec.tty_path : "/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        case OUT_INHERIT:
+                return fcntl(is_err ? STDERR_FILENO : STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        case OUT_FILE:
+                return open(file, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        case OUT_APPEND:
+                return open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
+        case OUT_TRUNCATE:
+                return open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+        default:
+                /* journal, kmsg, +console, socket (until sockets are served): our relay */
+                return fcntl(u->out_wfd, F_DUPFD_CLOEXEC, 3);
+        }
+}
+
+static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, char **argv, char **env,
+                                            const struct ids *ids, int in_fd, int out_fd, int err_fd) {
+        const ExecSettings *e = &u->u->exec;
+        bool privileged = cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID);
+        sigset_t ss;
+        int status;
+
+        /* Signals: everything back to default, nothing blocked; SIGPIPE ignored (IgnoreSIGPIPE=). */
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        signal(sig, SIG_DFL);
+        if (e->ignore_sigpipe != 0)
+                signal(SIGPIPE, SIG_IGN);
+        sigemptyset(&ss);
+        if (sigprocmask(SIG_SETMASK, &ss, NULL) < 0)
+                _exit(EXIT_SIGNAL_MASK);
+
+        if (setsid() < 0)
+                _exit(EXIT_SETSID);
+
+        if (dup2(in_fd, 0) < 0)
+                _exit(EXIT_STDIN);
+        if (dup2(out_fd, 1) < 0)
+                _exit(EXIT_STDOUT);
+        if (dup2(err_fd, 2) < 0)
+                _exit(EXIT_STDERR);
+        /* Only 0-2 reach the service (socket activation will add its fds here). */
+        if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+                for (int fd = 3; fd < 1024; fd++)
+                        close(fd);
+
+        umask(unit_setting_is_set(u->u, "Service", "UMask") ? e->umask : 0022);
+        if (unit_setting_is_set(u->u, "Service", "Nice") && setpriority(PRIO_PROCESS, 0, e->nice) < 0)
+                _exit(EXIT_NICE);
+        if (unit_setting_is_set(u->u, "Service", "OOMScoreAdjust")) {
+                int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+                char b[16];
+                int n = snprintf(b, sizeof(b), "%d", e->oom_score_adjust);
+                /* As systemd: a privilege error means we run in a container; carry on. */
+                if ((fd < 0 || write(fd, b, (size_t) n) != n) && errno != EPERM && errno != EACCES)
+                        _exit(EXIT_OOM_ADJUST);
+                if (fd >= 0)
+                        close(fd);
+        }
+        for (int i = 0; i < SDU_RLIMIT_MAX; i++)
+                if (e->rlimits[i].set) {
+                        struct rlimit rl = {
+                                .rlim_cur = e->rlimits[i].soft == SDU_SIZE_INFINITY ? RLIM_INFINITY : e->rlimits[i].soft,
+                                .rlim_max = e->rlimits[i].hard == SDU_SIZE_INFINITY ? RLIM_INFINITY : e->rlimits[i].hard,
+                        };
+                        if (setrlimit((__rlimit_resource_t) i, &rl) < 0) { /* indexed by RLIMIT_* */
+                                /* Without CAP_SYS_RESOURCE (containers) the hard limit cannot
+                                 * rise: get as close as allowed, as systemd does. */
+                                struct rlimit cur;
+                                if (errno != EPERM || getrlimit((__rlimit_resource_t) i, &cur) < 0)
+                                        _exit(EXIT_LIMITS);
+                                if (rl.rlim_max > cur.rlim_max)
+                                        rl.rlim_max = cur.rlim_max;
+                                if (rl.rlim_cur > rl.rlim_max)
+                                        rl.rlim_cur = rl.rlim_max;
+                                if (setrlimit((__rlimit_resource_t) i, &rl) < 0)
+                                        _exit(EXIT_LIMITS);
+                        }
+                }
+
+        /* Capabilities: drop from the bounding set what CapabilityBoundingSet= excludes. */
+        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) && e->capability_bounding_set.set)
+                for (int c = 0; c <= CAP_LAST_CAP; c++)
+                        if (!(e->capability_bounding_set.mask & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+                            errno != EINVAL)
+                                _exit(EXIT_CAPABILITIES);
+
+        if (ids->set && !privileged) {
+                bool ambient = e->ambient_capabilities.set && e->ambient_capabilities.mask;
+                if (ambient && prctl(PR_SET_KEEPCAPS, 1) < 0)
+                        _exit(EXIT_CAPABILITIES);
+                if (setgroups((size_t) ids->n_groups, ids->groups) < 0 && errno != EPERM)
+                        _exit(EXIT_GROUP);
+                if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
+                        _exit(EXIT_GROUP);
+                if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
+                        _exit(EXIT_USER);
+                if (ambient) {
+                        cap_t caps = cap_get_proc();
+                        cap_value_t list[64];
+                        int n = 0;
+                        for (int c = 0; c <= CAP_LAST_CAP; c++)
+                                if (e->ambient_capabilities.mask & (1ULL << c))
+                                        list[n++] = c;
+                        if (!caps || cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 ||
+                            cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+                                _exit(EXIT_CAPABILITIES);
+                        cap_free(caps);
+                        for (int i = 0; i < n; i++)
+                                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, list[i], 0, 0) < 0)
+                                        _exit(EXIT_CAPABILITIES);
+                }
+        } else if (!privileged && e->ambient_capabilities.set && e->ambient_capabilities.mask) {
+                for (int c = 0; c <= CAP_LAST_CAP; c++)
+                        if (e->ambient_capabilities.mask & (1ULL << c))
+                                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+        }
+        if (e->no_new_privileges > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                _exit(EXIT_NO_NEW_PRIVILEGES);
+
+        if (e->working_directory) {
+                const char *wd = e->working_directory;
+                bool optional = wd[0] == '-';
+                if (optional)
+                        wd++;
+                if (strcmp(wd, "~") == 0)
+                        wd = ids->home ? ids->home : "/root";
+                if (chdir(wd) < 0 && !optional)
+                        _exit(EXIT_CHDIR);
+        } else if (chdir("/") < 0)
+                _exit(EXIT_CHDIR);
+
+        if (strchr(cmd->path, '/'))
+                execve(cmd->path, argv, env);
+        else {
+                /* A bare name: look it up in the service's PATH, as systemd >= 239 does. */
+                const char *path = env_get(env, "PATH");
+                char buf[4096];
+                for (const char *p = path; p && *p;) {
+                        size_t n = strcspn(p, ":");
+                        snprintf(buf, sizeof(buf), "%.*s/%s", (int) n, p, cmd->path);
+                        execve(buf, argv, env);
+                        p += n + (p[n] == ':');
+                }
+        }
+        status = EXIT_EXEC;
+        {
+                char msg[512];
+                int n = snprintf(msg, sizeof(msg), "sdinit: %s: failed to execute %s: %s\n", u->id, cmd->path, strerror(errno));
+                (void) !write(STDERR_FILENO, msg, (size_t) n);
+        }
+        _exit(status);
+}
+
+int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
+        const ExecSettings *e = &u->u->exec;
+        struct ids ids;
+        char **env = NULL, **argv = NULL;
+        int in_fd = -1, out_fd = -1, err_fd = -1, status, r;
+        pid_t pid;
+
+        status = resolve_ids(u, &ids);
+        if (status) {
+                ids_done(&ids);
+                return status;
+        }
+        r = spawn_build_environment(u, extra_env, &env);
+        if (r == -ENOENT) {
+                r = EXIT_EXEC; /* a missing EnvironmentFile= (systemd reports it the same way) */
+                goto out;
+        }
+        if (r < 0)
+                goto out;
+        if (ids.set && ids.name && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
+                env_set_kv(&env, "USER", ids.name);
+                env_set_kv(&env, "LOGNAME", ids.name);
+                env_set_kv(&env, "HOME", ids.home ? ids.home : "/");
+                env_set_kv(&env, "SHELL", ids.shell ? ids.shell : "/bin/sh");
+        }
+        r = exec_expand_argv(cmd->argv, env, cmd->flags & EXEC_COMMAND_NO_ENV_EXPAND, &argv);
+        if (r < 0)
+                goto out;
+        if (!argv[0]) {
+                r = -EINVAL;
+                goto out;
+        }
+        status = make_directories(u, &ids);
+        if (status) {
+                r = status;
+                goto out;
+        }
+
+        if (u->out_wfd < 0) {
+                int p[2];
+                if (pipe2(p, O_CLOEXEC) < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                fcntl(p[0], F_SETFL, O_NONBLOCK);
+                u->out_wfd = p[1];
+                r = logrelay_attach(u->m->log, u, p[0]);
+                if (r < 0)
+                        goto out;
+        }
+
+        in_fd = e->standard_input == IN_FILE && e->standard_input_file
+                        ? open(e->standard_input_file, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+                : e->standard_input == IN_TTY || e->standard_input == IN_TTY_FORCE || e->standard_input == IN_TTY_FAIL
+                        ? open(e->tty_path ? e->tty_path : "/dev/console", O_RDWR | O_CLOEXEC)
+                        : open("/dev/null", O_RDONLY | O_CLOEXEC);
+        {
+                int outk = e->standard_output >= 0 ? e->standard_output : OUT_JOURNAL;
+                int errk = e->standard_error >= 0 ? e->standard_error : OUT_INHERIT;
+                /* StandardError= "inherit" means: same as StandardOutput=. */
+                out_fd = open_output(u, outk, e->standard_output_file, false);
+                err_fd = errk == OUT_INHERIT ? fcntl(out_fd, F_DUPFD_CLOEXEC, 3) : open_output(u, errk, e->standard_error_file, true);
+        }
+        if (in_fd < 0 || out_fd < 0 || err_fd < 0) {
+                manager_log(u->m, MLOG_ERR, "%s: cannot set up standard input/output: %s", u->id, strerror(errno));
+                r = in_fd < 0 ? EXIT_STDIN : out_fd < 0 ? EXIT_STDOUT : EXIT_STDERR;
+                goto out;
+        }
+
+        pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                goto out;
+        }
+        if (pid == 0)
+                child(u, cmd, argv, env, &ids, in_fd, out_fd, err_fd);
+        if (u->session <= 0 || is_main)
+                u->session = pid; /* setsid() in the child: its pid is its session */
+        *ret_pid = pid;
+        r = 0;
+out:
+        if (in_fd >= 0)
+                close(in_fd);
+        if (out_fd >= 0)
+                close(out_fd);
+        if (err_fd >= 0)
+                close(err_fd);
+        strv_free(env);
+        strv_free(argv);
+        ids_done(&ids);
+        return r;
+}

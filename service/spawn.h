@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Starting one process of a service: fork, then in the child everything systemd.exec(5) asks for
+ * before exec(): session, stdio, environment, limits, directories, user and group, capabilities.
+ * A step that fails exits with systemd's status for it (200-243), so the parent can tell what went
+ * wrong from the exit status alone. */
+
+#include "service/manager.h"
+
+/* systemd's exit statuses for failures before exec (systemd.exec(5), "Process Exit Codes"). */
+enum {
+        EXIT_CHDIR = 200, EXIT_NICE, EXIT_FDS, EXIT_EXEC, EXIT_MEMORY, EXIT_LIMITS, EXIT_OOM_ADJUST,
+        EXIT_SIGNAL_MASK, EXIT_STDIN, EXIT_STDOUT, EXIT_CHROOT, EXIT_IOPRIO, EXIT_TIMERSLACK,
+        EXIT_SECUREBITS, EXIT_SETSCHEDULER, EXIT_CPUAFFINITY, EXIT_GROUP, EXIT_USER, EXIT_CAPABILITIES,
+        EXIT_CGROUP, EXIT_SETSID, EXIT_CONFIRM, EXIT_STDERR, EXIT_PAM = 224, EXIT_NETWORK, EXIT_NAMESPACE,
+        EXIT_NO_NEW_PRIVILEGES, EXIT_SECCOMP, EXIT_SELINUX_CONTEXT, EXIT_PERSONALITY, EXIT_APPARMOR_PROFILE,
+        EXIT_ADDRESS_FAMILIES, EXIT_RUNTIME_DIRECTORY, EXIT_CHOWN = 235, EXIT_SMACK_PROCESS_LABEL,
+        EXIT_KEYRING, EXIT_STATE_DIRECTORY, EXIT_CACHE_DIRECTORY, EXIT_LOGS_DIRECTORY,
+        EXIT_CONFIGURATION_DIRECTORY, EXIT_NUMA_POLICY, EXIT_CREDENTIALS,
+};
+
+const char *exit_status_to_string(int status); /* "EXEC", "USER", ... or NULL */
+
+/* Builds the environment of the unit's processes (systemd's variables, Environment=,
+ * EnvironmentFile=, PassEnvironment=, UnsetEnvironment=) plus extra ("K=V" entries). */
+int spawn_build_environment(MUnit *u, char *const *extra, char ***ret);
+
+/* Forks and execs cmd for unit u. extra_env: additional "K=V" (MAINPID, SERVICE_RESULT, ...).
+ * Returns 0 with *ret_pid; a systemd exit status (200-243, > 0) when a step that runs in the
+ * manager before fork failed (unknown User=, missing EnvironmentFile=, directories); or -errno. */
+int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid);
