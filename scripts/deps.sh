@@ -18,7 +18,9 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\n# installed by sdinit scripts/deps.sh: packages do not start daemons here\nexit 101\n' > /usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
 fi
-PKGS="$PKGS $DAEMONS"
+# The pure cgroup-v2 VM suite (tests/vm): Debian's kernel under qemu (TCG), root from debootstrap.
+VM="qemu-system-x86 debootstrap e2fsprogs debian-archive-keyring"
+PKGS="$PKGS $DAEMONS $VM"
 
 missing=""
 for p in $PKGS; do

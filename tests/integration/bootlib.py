@@ -16,12 +16,20 @@ from harness import DEADLINE, SDINIT, Pid1
 
 
 class Boot:
-    def __init__(self, units, args=(), mapping="root", env=None, command=None, net=False, copy_units=()):
+    def __init__(self, units, args=(), mapping="root", env=None, command=None, net=False, copy_units=(), files=None):
         self.dir = tempfile.mkdtemp(prefix="sdinit-units-")
         os.chmod(self.dir, 0o755)
         self.state = os.path.join(self.dir, "state")   # scratch space for the test's services
         os.mkdir(self.state)
         os.chmod(self.state, 0o777)
+        # Files the services use, in place before PID 1 starts (None: a FIFO).
+        for name, text in (files or {}).items():
+            path = os.path.join(self.state, name)
+            if text is None:
+                os.mkfifo(path, 0o666)
+            else:
+                with open(path, "w") as f:
+                    f.write(text)
         for name, text in units.items():
             path = os.path.join(self.dir, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
