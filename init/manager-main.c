@@ -92,6 +92,7 @@ static int boot(int argc, char **argv) {
         m->log_format = format;
         m->verbosity = verbosity;
         m->command = command;
+        manager_setup_cgroups(m);
         r = manager_boot(m, unit);
         if (r < 0) {
                 manager_log(m, MLOG_ERR, "cannot load %s: %s", unit, strerror(-r));

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/env.h"
 #include "common/strv.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
@@ -249,7 +250,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->m = m;
         mu->u = u;
         mu->id = strdup(id);
-        mu->out_fd = mu->out_wfd = -1;
+        mu->out_fd = mu->out_wfd = mu->cg_watch_fd = -1;
         mu->result = "success";
         if (!mu->id) {
                 free(mu);
@@ -1175,6 +1176,10 @@ Manager *manager_free(Manager *m) {
                 if (u->out_wfd >= 0)
                         close(u->out_wfd);
                 sd_event_source_unref(u->timer);
+                sd_event_source_unref(u->cg_watch_source);
+                if (u->cg_watch_fd >= 0)
+                        close(u->cg_watch_fd);
+                free(u->cgroup);
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                         free(u->deps[d]);
                 free(u->after_me);
@@ -1200,6 +1205,48 @@ Manager *manager_free(Manager *m) {
         strv_free(m->command);
         free(m);
         return NULL;
+}
+
+static void on_cg_log(void *userdata, int level, const char *message) {
+        Manager *m = userdata;
+        manager_log(m, level <= 3 ? MLOG_ERR : level == 4 ? MLOG_WARN : level <= 6 ? MLOG_INFO : MLOG_DEBUG, "cgroup: %s", message);
+}
+
+void manager_setup_cgroups(Manager *m) {
+        struct env_info *info = calloc(1, sizeof(*info));
+        struct cg_takeover_result *res = calloc(1, sizeof(*res));
+        char warning[CG_WARNING_MAX];
+        int r;
+
+        if (!info || !res)
+                goto out;
+        r = env_detect("/", info);
+        if (r < 0) {
+                manager_log(m, MLOG_WARN, "cannot detect the environment (%s): running without cgroups", strerror(-r));
+                goto out;
+        }
+        cg_manager_init(&m->cg, info, on_cg_log, m);
+        /* Only PID 1 owns its cgroup: anything else would move processes it does not own. */
+        if ((m->cg.caps & CG_CAP_TREE) && getpid() == 1) {
+                r = cg_manager_takeover(&m->cg, res);
+                if (r >= 0) {
+                        char list[512] = "";
+                        size_t n = 0;
+                        for (size_t i = 0; i < res->n_enabled && n < sizeof(list); i++)
+                                n += (size_t) snprintf(list + n, sizeof(list) - n, "%s%s", i ? " " : "", res->enabled[i]);
+                        m->cg_tree = true;
+                        manager_log(m, MLOG_INFO, "cgroup v2 delegated: PID 1 moved to init.scope; controllers enabled: %s",
+                                    n ? list : "(none)");
+                }
+        } else if (m->cg.caps & CG_CAP_TREE) {
+                m->cg.caps &= ~(unsigned) (CG_CAP_TREE | CG_CAP_KILL | CG_CAP_FREEZE | CG_CAP_CLONE_INTO);
+                snprintf(m->cg.why, sizeof(m->cg.why), "not PID 1: the cgroup is not ours to take over");
+        }
+        if (cg_manager_warning(&m->cg, warning, sizeof(warning)) > 0)
+                manager_log(m, MLOG_WARN, "%s", warning);
+out:
+        free(info);
+        free(res);
 }
 
 int manager_run(Manager *m) {

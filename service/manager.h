@@ -26,6 +26,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include "cgroup/cg-manager.h"
 #include "units/unit-registry.h"
 
 typedef enum ActiveState {
@@ -107,6 +108,12 @@ struct MUnit {
         char invocation_id[33];
         pid_t session;        /* process tracking without cgroups: the session of our first process */
 
+        /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
+        char *cgroup;
+        int cg_watch_fd;
+        sd_event_source *cg_watch_source;
+        uint64_t oom_kills;   /* memory.events oom_kill when the unit started */
+
         /* Output of the unit's processes (stdout and stderr through one pipe). */
         int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */
         sd_event_source *out_source;
@@ -147,6 +154,10 @@ struct Manager {
         int command_status; /* -1 while it runs */
 
         bool quiet_not_found;
+
+        /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
+        struct cg_manager cg;
+        bool cg_tree;         /* per-unit cgroups in use */
         int verbosity;
 };
 
@@ -169,6 +180,10 @@ void manager_begin_shutdown(Manager *m, int exit_status);
 int manager_boot(Manager *m, const char *target);
 
 int manager_run(Manager *m);
+
+/* Detects the environment and, as PID 1 with a delegated cgroup v2, takes it over (init.scope,
+ * controllers); otherwise says in one line what is unavailable. Never fatal. */
+void manager_setup_cgroups(Manager *m);
 
 /* Internal API between manager.c and service.c */
 void munit_set_state(MUnit *u, ActiveState a, SubState s);

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include "common/signames.h"
 #include "common/strv.h"
 #include "service/logrelay.h"
@@ -108,6 +110,122 @@ static void disarm_timer(MUnit *u) {
         u->timeout_deadline = 0;
 }
 
+/* ---- the unit's cgroup ------------------------------------------------------------------------ */
+
+static uint64_t mem_total_bytes(void) {
+        FILE *f = fopen("/proc/meminfo", "re");
+        unsigned long long kb = 0;
+        char line[256];
+
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+                        break;
+        if (f)
+                fclose(f);
+        return (uint64_t) kb * 1024;
+}
+
+static uint64_t limit_bytes(const LimitValue *v) {
+        if (!v->set)
+                return CG_UNSET;
+        if (v->value == SDU_SIZE_INFINITY && !v->is_relative)
+                return CG_INFINITY;
+        if (v->is_relative)
+                return mem_total_bytes() / 10000 * v->permyriad;
+        return v->value;
+}
+
+static void apply_limits(MUnit *u) {
+        const CGroupSettings *c = &u->u->cgroup;
+        struct cg_limits l;
+        struct cg_limits_result res;
+
+        cg_limits_init(&l);
+        l.memory_min = limit_bytes(&c->memory_min);
+        l.memory_low = limit_bytes(&c->memory_low);
+        l.memory_high = limit_bytes(&c->memory_high);
+        l.memory_max = limit_bytes(c->memory_max.set ? &c->memory_max : &c->memory_limit);
+        l.memory_swap_max = limit_bytes(&c->memory_swap_max);
+        if (unit_setting_is_set(u->u, "Service", "CPUWeight") || unit_setting_is_set(u->u, "Service", "CPUShares"))
+                l.cpu_weight = c->cpu_weight;
+        if (c->cpu_quota.set)
+                l.cpu_quota_usec = (uint64_t) c->cpu_quota.permyriad * 100;
+        if (unit_setting_is_set(u->u, "Service", "CPUQuotaPeriodSec"))
+                l.cpu_quota_period_usec = c->cpu_quota_period_usec;
+        if (c->tasks_max.set) {
+                if (c->tasks_max.is_relative)
+                        l.tasks_max_permyriad = c->tasks_max.permyriad;
+                else
+                        l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
+        }
+        if (unit_setting_is_set(u->u, "Service", "IOWeight"))
+                l.io_weight = c->io_weight;
+        if (S(u)->oom_policy == 2 /* kill */)
+                l.oom_group = 1;
+        cg_apply_limits(&u->m->cg, u->cgroup, &l, &res);
+}
+
+static int on_cg_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        MUnit *u = userdata;
+
+        (void) s, (void) revents;
+        cg_watch_drain(fd);
+        /* The cgroup emptied: a stop waiting for stray processes can go on at once. */
+        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && u->main_pid <= 0 && u->control_pid <= 0 &&
+            cg_read_populated(&u->m->cg, u->cgroup) == 0)
+                enter_stop_post(u);
+        return 0;
+}
+
+/* Creates the unit's cgroup (systemd's layout, Slice=), applies its limits, hands it over with
+ * Delegate=, and watches it for emptiness. Without a delegated cgroup this does nothing. */
+static void cgroup_prepare(MUnit *u) {
+        char path[CG_PATH_MAX];
+        struct cg_stats st;
+        int r;
+
+        if (!u->m->cg_tree || u->cgroup)
+                return;
+        r = cg_unit_create(&u->m->cg, u->id, u->u->cgroup.slice, path, sizeof(path));
+        if (r < 0) {
+                manager_log(u->m, MLOG_WARN, "%s: cannot create its cgroup (%s); tracking its processes without one",
+                            u->id, strerror(-r));
+                return;
+        }
+        u->cgroup = strdup(path);
+        if (!u->cgroup)
+                return;
+        apply_limits(u);
+        if (u->u->cgroup.delegate > 0) {
+                struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
+                cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
+        }
+        u->cg_watch_fd = cg_watch_empty(&u->m->cg, u->cgroup);
+        if (u->cg_watch_fd >= 0)
+                sd_event_add_io(u->m->event, &u->cg_watch_source, u->cg_watch_fd, EPOLLIN, on_cg_event, u);
+        u->oom_kills = cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET ? st.oom_kill : 0;
+}
+
+static void cgroup_release(MUnit *u) {
+        if (!u->cgroup)
+                return;
+        u->cg_watch_source = sd_event_source_disable_unref(u->cg_watch_source);
+        if (u->cg_watch_fd >= 0)
+                close(u->cg_watch_fd);
+        u->cg_watch_fd = -1;
+        cg_remove(&u->m->cg, u->cgroup, CG_REMOVE_PARENTS); /* EBUSY: processes left (KillMode=none) */
+        free(u->cgroup);
+        u->cgroup = NULL;
+}
+
+/* Did the kernel's OOM killer act in this unit since it started? */
+static bool cgroup_oom_killed(MUnit *u) {
+        struct cg_stats st;
+
+        return u->cgroup && cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET &&
+               st.oom_kill > u->oom_kills;
+}
+
 /* ---- processes of a unit ---------------------------------------------------------------------- */
 
 struct proc {
@@ -176,12 +294,24 @@ static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned
         return false;
 }
 
-/* Signals every process of the unit (except `except`); returns how many exist. */
+/* Signals every process of the unit (except `except`); returns how many exist. With a cgroup,
+ * its cgroup.procs is the truth; without one, the session/descendant heuristic above. */
 static int unit_signal_all(MUnit *u, int sig, pid_t except) {
         struct proc *v;
-        size_t n = read_procs(&v);
+
+        if (u->cgroup) {
+                if (sig == 0)
+                        return cg_read_populated(&u->m->cg, u->cgroup) > 0;
+                if (sig == SIGKILL) {
+                        struct cg_kill_result kr;
+                        return cg_kill(&u->m->cg, u->cgroup, 0, &kr) < 0 ? 0 : 1;
+                }
+                return cg_signal(&u->m->cg, u->cgroup, sig, 0);
+        }
+        size_t n;
         int count = 0;
 
+        n = read_procs(&v);
         for (size_t i = 0; i < n; i++)
                 if (belongs(u, v, n, i, 0) && v[i].pid != except) {
                         count++;
@@ -337,6 +467,7 @@ void service_start(MUnit *u) {
         free(u->status_text);
         u->status_text = NULL;
 
+        cgroup_prepare(u);
         arm_timer(u, timeout_start(u));
         if (run_control(u, PHASE_CONDITION, 0)) {
                 munit_set_state(u, STATE_ACTIVATING, SUB_CONDITION);
@@ -552,6 +683,7 @@ static void enter_dead(MUnit *u) {
         u->main_pid = u->control_pid = 0;
         u->main_pid_known = false;
         logrelay_drain(u->m->log, u);
+        cgroup_release(u);
         if (should_restart(u)) {
                 uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,
@@ -796,6 +928,10 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         u->main_exit_status = status;
         if (!ok && strcmp(u->result, "success") == 0)
                 u->result = failure_result(code);
+        if (code == CLD_KILLED && status == SIGKILL && cgroup_oom_killed(u)) {
+                manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
+                u->result = "oom-kill";
+        }
 
         switch (u->sub) {
         case SUB_START:

@@ -405,6 +405,19 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         _exit(status);
 }
 
+struct child_args {
+        MUnit *u;
+        const ExecCommand *cmd;
+        char **argv, **env;
+        const struct ids *ids;
+        int in_fd, out_fd, err_fd;
+};
+
+static int run_child(void *userdata) {
+        struct child_args *a = userdata;
+        child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd);
+}
+
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
         const ExecSettings *e = &u->u->exec;
         struct ids ids;
@@ -474,13 +487,21 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 goto out;
         }
 
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                goto out;
+        {
+                /* Born in the unit's cgroup (clone3 CLONE_INTO_CGROUP, or join before exec) when
+                 * there is one; a plain fork otherwise. */
+                struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd };
+                struct cg_spawn_result sr;
+                r = cg_spawn_into(&u->m->cg, u->cgroup, CG_SPAWN_NO_PIDFD, run_child, &a, &sr);
+                if (r < 0) {
+                        if (r == -EIO || r == -EACCES || r == -ENOENT) {
+                                r = EXIT_CGROUP;
+                                goto out;
+                        }
+                        goto out;
+                }
+                pid = sr.pid;
         }
-        if (pid == 0)
-                child(u, cmd, argv, env, &ids, in_fd, out_fd, err_fd);
         if (u->session <= 0 || is_main)
                 u->session = pid; /* setsid() in the child: its pid is its session */
         *ret_pid = pid;

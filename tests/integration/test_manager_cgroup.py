@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Manager mode with a delegated cgroup v2 (the OpenShift/CRI-O shape, mapped to uid 100000):
+PID 1 takes the cgroup over (init.scope, controllers), every service gets its own cgroup in
+systemd's layout, a daemon that escapes its session is still found and stopped through the
+cgroup, and the cgroups are removed when the units stop. hugetlb is the only controller here.
+Also the not-delegated case: the same units run, with one warning line naming what is missing."""
+import os
+import shutil
+import signal
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
+import cgharness  # noqa: E402
+
+SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
+
+UNITS = {
+    "default.target": "[Unit]\nRequires=basic.target\nAfter=basic.target\nWants=svc.service tmpl@x.service\n",
+    "svc.service": "[Service]\nExecStart=/bin/sh -c 'echo svc cgroup $(grep ^0:: /proc/self/cgroup); "
+                   "(setsid sh -c \"echo escaped daemon up; exec sleep 1000\" &); exec sleep 1000'\n",
+    "tmpl@.service": "[Service]\nExecStart=/bin/sh -c 'echo tmpl cgroup $(grep ^0:: /proc/self/cgroup); exec sleep 1000'\n",
+}
+
+
+def scenario(res, tmp, cg2, name, delegate):
+    units = os.path.join(tmp, f"units-{name}")
+    os.mkdir(units)
+    os.chmod(units, 0o755)
+    for n, text in UNITS.items():
+        with open(os.path.join(units, n), "w") as f:
+            f.write(text)
+    os.environ["SYSTEMD_UNIT_PATH"] = units
+    hc = cgharness.HostCgroup(res, cg2, f"sdinit-test-mgr-{os.getpid()}-{name}", delegate)
+    p = None
+    try:
+        p = cgharness.Pid1(res, tmp, hc, SDINIT, "--unit=default.target")
+        seen = []
+        it = p.lines(timeout=60)
+        for line in it:
+            seen.append(line)
+            if "Reached target default.target" in line:
+                break
+        # the services print once they run: wait for both lines
+        for line in it:
+            seen.append(line)
+            if sum(1 for l in seen if " cgroup 0::" in l or "escaped daemon up" in l) >= 3:
+                break
+        text = "\n".join(seen)
+        if delegate:
+            res.check(any("cgroup v2 delegated: PID 1 moved to init.scope; controllers enabled: hugetlb" in l for l in seen),
+                      f"{name}: take-over reported", text)
+            res.check(any(l.endswith("svc cgroup 0::/system.slice/svc.service") for l in seen),
+                      f"{name}: svc.service runs in system.slice/svc.service", text)
+            res.check(any(l.endswith("tmpl cgroup 0::/system.slice/system-tmpl.slice/tmpl@x.service") for l in seen),
+                      f"{name}: an instance runs in system-tmpl.slice", text)
+            procs = cgharness.read(os.path.join(hc.path, "init.scope", "cgroup.procs")) or ""
+            res.check(str(p.pid1) in procs.split(), f"{name}: PID 1 is in init.scope (seen from the host)", procs)
+            svc = (cgharness.read(os.path.join(hc.path, "system.slice", "svc.service", "cgroup.procs")) or "").split()
+            res.check(len(svc) >= 2, f"{name}: the escaped daemon is still in svc.service's cgroup ({len(svc)} processes)", svc)
+            sc = cgharness.read(os.path.join(hc.path, "cgroup.subtree_control")) or ""
+            res.check("hugetlb" in sc.split(), f"{name}: hugetlb enabled in the container's root", sc)
+        else:
+            res.check(any("not delegated" in l and "no cgroup kill" in l for l in seen),
+                      f"{name}: one warning line names what is unavailable", text)
+            res.check(any(l.endswith("svc cgroup 0::/") for l in seen), f"{name}: services run, without cgroups of their own", text)
+        os.kill(p.pid1, signal.SIGTERM)
+        rest = list(it)
+        text = "\n".join(seen + rest)
+        rc = p.wait(timeout=60)
+        res.check(rc == 0, f"{name}: SIGTERM: exit 0 (rc {rc})", text)
+        res.check(any("Stopped svc.service" in l for l in rest), f"{name}: svc.service stopped", text)
+        res.check(not any("timed out. Killing" in l for l in rest), f"{name}: nothing needed SIGKILL", text)
+        if delegate:
+            res.check(not os.path.exists(os.path.join(hc.path, "system.slice")),
+                      f"{name}: every unit cgroup (and system.slice) removed once empty", os.listdir(hc.path))
+    finally:
+        if p:
+            p.close()
+        hc.close()
+
+
+def main():
+    res = cgharness.Results("manager-cgroup")
+    if os.geteuid() != 0:
+        res.skip("needs root")
+    cg2 = cgharness.preflight(res)[0]
+    tmp = tempfile.mkdtemp(prefix="sdinit-mgr-cg-")
+    os.chmod(tmp, 0o755)
+    try:
+        scenario(res, tmp, cg2, "deleg", True)
+        scenario(res, tmp, cg2, "nodeleg", False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return res.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
