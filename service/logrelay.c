@@ -172,9 +172,11 @@ void logrelay_own(LogRelay *r, const char *line) {
 }
 
 static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
+        if (!u->linebuf && !(u->linebuf = malloc(LINEBUF_MAX)))
+                return; /* out of memory: this output is lost, PID 1 goes on */
         for (size_t i = 0; i < n; i++) {
                 char c = data[i];
-                if (c == '\n' || u->linebuf_len == sizeof(u->linebuf)) {
+                if (c == '\n' || u->linebuf_len == LINEBUF_MAX) {
                         /* Over-long lines are cut into pieces rather than lost. */
                         logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
                         u->linebuf_len = 0;

@@ -70,6 +70,8 @@ typedef enum LogFormat {
         LOG_FORMAT_JSON,
 } LogFormat;
 
+#define LINEBUF_MAX 4096
+
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
 typedef struct LogRelay LogRelay;
@@ -117,7 +119,7 @@ struct MUnit {
         /* Output of the unit's processes (stdout and stderr through one pipe). */
         int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */
         sd_event_source *out_source;
-        char linebuf[4096];
+        char *linebuf;        /* LINEBUF_MAX bytes, allocated at the first output */
         size_t linebuf_len;
         MUnit *next_blocked;
 };
@@ -154,6 +156,13 @@ struct Manager {
         int command_status; /* -1 while it runs */
 
         bool quiet_not_found;
+
+        /* One /proc snapshot per event-loop iteration for process tracking without cgroups
+         * (service.c): a stop of 1,000 units must not read /proc a million times. */
+        void *procs;
+        size_t n_procs;
+        uint64_t procs_iteration;
+        bool procs_valid;
 
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;

@@ -277,6 +277,33 @@ static size_t read_procs(struct proc **ret) {
         return n;
 }
 
+/* The snapshot of this event-loop iteration (re-read at most once per iteration). */
+static size_t procs_snapshot(Manager *m, struct proc **ret) {
+        uint64_t it = 0;
+
+        sd_event_get_iteration(m->event, &it);
+        if (!m->procs_valid || m->procs_iteration != it) {
+                struct proc *v;
+                free(m->procs);
+                m->n_procs = read_procs(&v);
+                m->procs = v;
+                m->procs_iteration = it;
+                m->procs_valid = true;
+        }
+        *ret = m->procs;
+        return m->n_procs;
+}
+
+void service_forget_pid(Manager *m, pid_t pid) {
+        struct proc *v = m->procs;
+
+        for (size_t i = 0; m->procs_valid && i < m->n_procs; i++)
+                if (v[i].pid == pid) {
+                        v[i] = v[--m->n_procs];
+                        return;
+                }
+}
+
 static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned depth) {
         if (v[i].pid == getpid())
                 return false;
@@ -294,10 +321,13 @@ static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned
         return false;
 }
 
-/* Signals every process of the unit (except `except`); returns how many exist. With a cgroup,
- * its cgroup.procs is the truth; without one, the session/descendant heuristic above. */
-static int unit_signal_all(MUnit *u, int sig, pid_t except) {
+/* Signals every process of the unit (except `except`), followed by SIGCONT when `cont`;
+ * returns how many exist. With a cgroup, its cgroup.procs is the truth; without one, the
+ * session/descendant heuristic above over this iteration's /proc snapshot. */
+static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         struct proc *v;
+        size_t n;
+        int count = 0;
 
         if (u->cgroup) {
                 if (sig == 0)
@@ -306,20 +336,22 @@ static int unit_signal_all(MUnit *u, int sig, pid_t except) {
                         struct cg_kill_result kr;
                         return cg_kill(&u->m->cg, u->cgroup, 0, &kr) < 0 ? 0 : 1;
                 }
-                return cg_signal(&u->m->cg, u->cgroup, sig, 0);
+                return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
         }
-        size_t n;
-        int count = 0;
-
-        n = read_procs(&v);
+        n = procs_snapshot(u->m, &v);
         for (size_t i = 0; i < n; i++)
                 if (belongs(u, v, n, i, 0) && v[i].pid != except) {
                         count++;
                         if (sig)
                                 kill(v[i].pid, sig);
+                        if (cont)
+                                kill(v[i].pid, SIGCONT);
                 }
-        free(v);
         return count;
+}
+
+static int unit_signal_all(MUnit *u, int sig, pid_t except) {
+        return unit_signal_all_cont(u, sig, except, false);
 }
 
 static bool unit_has_processes(MUnit *u) {
@@ -584,21 +616,17 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
                 kill(u->main_pid, sig);
         if (u->control_pid > 0)
                 kill(u->control_pid, sig);
+        /* Stopped processes would never see the signal: SIGCONT follows (in the same pass). */
         if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL))
-                unit_signal_all(u, sig, 0);
+                unit_signal_all_cont(u, sig, 0, sig != SIGKILL && sig != SIGCONT);
         if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
                 if (u->main_pid > 0)
                         kill(u->main_pid, SIGHUP);
                 if (mode == KILL_CONTROL_GROUP)
                         unit_signal_all(u, SIGHUP, 0);
         }
-        if (sig != SIGKILL && sig != SIGCONT) {
-                /* Stopped processes would never see the signal. */
-                if (u->main_pid > 0)
-                        kill(u->main_pid, SIGCONT);
-                if (mode == KILL_CONTROL_GROUP)
-                        unit_signal_all(u, SIGCONT, 0);
-        }
+        if (sig != SIGKILL && sig != SIGCONT && u->main_pid > 0)
+                kill(u->main_pid, SIGCONT);
 }
 
 /* In the kill phases the timer ticks every STRAY_POLL_USEC: processes that are not our children
@@ -886,14 +914,13 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                         }
                         if (u->main_pid <= 0 && S(u)->guess_main_pid != 0) {
                                 struct proc *v;
-                                size_t n = read_procs(&v), found = 0;
+                                size_t n = procs_snapshot(u->m, &v), found = 0;
                                 pid_t cand = 0;
                                 for (size_t i = 0; i < n; i++)
                                         if (belongs(u, v, n, i, 0) && v[i].ppid == getpid()) {
                                                 found++;
                                                 cand = v[i].pid;
                                         }
-                                free(v);
                                 if (found == 1) {
                                         u->main_pid = cand;
                                         u->main_pid_known = true;

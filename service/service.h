@@ -16,6 +16,9 @@ void service_stop(MUnit *u);
 /* A process of this unit changed state (from waitid: CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
 void service_sigchld(MUnit *u, pid_t pid, int code, int status);
 
+/* A process was reaped: forget it in the current /proc snapshot. */
+void service_forget_pid(Manager *m, pid_t pid);
+
 /* A datagram from the notify socket, already authenticated (pid from SCM_CREDENTIALS). */
 void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg);
 

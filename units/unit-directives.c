@@ -1997,7 +1997,7 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                 break;
         }
         case KIND_RAW:
-                for (char **p = u->settings[i].raw; p && *p && r >= 0; p++)
+                for (char **p = u->settings ? u->settings[i].raw : NULL; p && *p && r >= 0; p++)
                         r = push(&l, strdup(*p));
                 break;
         case KIND_TIMEOUT_BOTH:

@@ -192,6 +192,7 @@ Unit *unit_free(Unit *u) {
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
                 sdu_strv_free(u->settings[i].raw);
         free(u->settings);
+        free(u->settings_set);
         free(u->id);
         sdu_strv_free(u->names);
         free(u->fragment_path);
@@ -294,7 +295,30 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
 bool unit_setting_is_set(const Unit *u, const char *section, const char *key) {
         int i = unit_directive_lookup(u->type, section, key);
 
-        return i >= 0 && u->settings[i].count > 0;
+        if (i < 0)
+                return false;
+        if (!u->settings)
+                return u->settings_set && (u->settings_set[i / 8] >> (i % 8)) & 1;
+        return u->settings[i].count > 0;
+}
+
+int unit_compact(Unit *u) {
+        uint8_t *bits;
+
+        if (!u->settings)
+                return 0;
+        bits = calloc((unit_directive_table_size + 7) / 8, 1);
+        if (!bits)
+                return -ENOMEM;
+        for (size_t i = 0; i < unit_directive_table_size; i++) {
+                if (u->settings[i].count > 0)
+                        bits[i / 8] |= (uint8_t) (1u << (i % 8));
+                sdu_strv_free(u->settings[i].raw);
+        }
+        free(u->settings);
+        u->settings = NULL;
+        u->settings_set = bits;
+        return 0;
 }
 
 static int refuse(Unit *u, const UnitDiagSink *diag, const char *msg) {
@@ -405,7 +429,7 @@ int unit_dump(const Unit *u, FILE *f, bool all) {
 
                 if (!unit_directive_applies(d, u->type) || (d->flags & DIRECTIVE_NO_DUMP))
                         continue;
-                if (!all && u->settings[i].count == 0)
+                if (!all && (!u->settings || u->settings[i].count == 0))
                         continue;
                 r = unit_directive_format(u, i, &v);
                 if (r < 0)
@@ -430,7 +454,8 @@ int unit_foreach_not_enforced(const Unit *u, unit_not_enforced_fn fn, void *user
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 const UnitDirective *d = unit_directive_table + i;
 
-                if (!(d->flags & DIRECTIVE_NOT_ENFORCED) || u->settings[i].count == 0 || !unit_directive_applies(d, u->type))
+                if (!u->settings || !(d->flags & DIRECTIVE_NOT_ENFORCED) || u->settings[i].count == 0 ||
+                    !unit_directive_applies(d, u->type))
                         continue;
                 fn(d->key, u->settings[i].file, u->settings[i].line, userdata);
                 n++;

@@ -33,6 +33,7 @@ def scenario(res, tmp, cg2, name, delegate):
         with open(os.path.join(units, n), "w") as f:
             f.write(text)
     os.environ["SYSTEMD_UNIT_PATH"] = units
+    os.environ["SDINIT_SYSTEMD"] = "never"  # this host has systemd installed: test sdinit's own manager
     hc = cgharness.HostCgroup(res, cg2, f"sdinit-test-mgr-{os.getpid()}-{name}", delegate)
     p = None
     try:
