@@ -4,8 +4,9 @@
  * binary with its own argv, so it keeps PID 1 when it is one. It is the binary that may link the
  * heavier libraries (libsystemd's sd-event and sd-bus, libcap) as the service manager grows.
  *
- * It boots unit files (service/) and serves `sdinit detect`; `verify`/`cat`/`show` (issue 3) and
- * `status` (issue 7) arrive with their issues and say so until then.
+ * It hands off to the image's systemd when that can run (handoff/), otherwise boots the unit
+ * files itself (service/); it serves `sdinit detect`, `verify`, `cat` and `show`. `status`
+ * (issue 7) says it is not implemented yet.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 
 #include "cgroup/detect-cli.h"
 #include "common/strv.h"
+#include "handoff/handoff.h"
 #include "service/manager.h"
+#include "units/verify-cli.h"
 
 /* `sdinit [--unit NAME] [--show-status[=BOOL]] [--log-format=plain|json] [-v] [-- COMMAND...]`:
  * boot the image's units as PID 1 (or as a subreaper), optionally with a main program. */
@@ -34,6 +37,15 @@ static int boot(int argc, char **argv) {
         int verbosity = MLOG_INFO, c, r;
         char **command = NULL;
         Manager *m;
+
+        /* Issue 6: hand off to the image's own systemd when it can run here (--systemd=, else
+         * $SDINIT_SYSTEMD, else auto). Does not return when it exec()s systemd; returns an exit
+         * status for --systemd=always failures, or HANDOFF_CONTINUE (-1): we run the units. */
+        {
+                r = handoff_boot(argc, argv);
+                if (r >= 0)
+                        return r;
+        }
 
         /* systemd.unit= as the kernel command line would carry it (container managers pass it). */
         for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -59,12 +71,9 @@ static int boot(int argc, char **argv) {
                                 return 2;
                         }
                         break;
-                case ARG_SYSTEMD:
-                        if (strcmp(optarg, "always") == 0) {
-                                fprintf(stderr, "sdinit: --systemd=always: handing off to systemd is not implemented yet\n");
-                                return 1;
-                        }
-                        if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "never") != 0) {
+                case ARG_SYSTEMD: /* decided by handoff_boot() above; only validated here */
+                        if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
+                            strcmp(optarg, "never") != 0) {
                                 fprintf(stderr, "sdinit: invalid --systemd '%s' (auto, always or never)\n", optarg);
                                 return 2;
                         }
@@ -112,8 +121,14 @@ int main(int argc, char **argv) {
         if (verb && strcmp(verb, "detect") == 0)
                 return sdinit_detect_main(argc - 1, argv + 1);
 
-        if (verb && (strcmp(verb, "verify") == 0 || strcmp(verb, "cat") == 0 || strcmp(verb, "show") == 0 ||
-                     strcmp(verb, "status") == 0)) {
+        if (verb && strcmp(verb, "verify") == 0)
+                return sdinit_verify_main(argc - 1, argv + 1);
+        if (verb && strcmp(verb, "cat") == 0)
+                return sdinit_cat_main(argc - 1, argv + 1);
+        if (verb && strcmp(verb, "show") == 0)
+                return sdinit_show_main(argc - 1, argv + 1);
+
+        if (verb && strcmp(verb, "status") == 0) {
                 fprintf(stderr, "sdinit %s: not implemented yet in sdinit %s\n", verb, SDINIT_VERSION);
                 return 1;
         }

@@ -17,10 +17,14 @@
 #include <unistd.h>
 
 #include "cgroup/env.h"
+#include "handoff/handoff.h"
 #include "common/strv.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/service.h"
+#include "service/socket.h"
+#include "service/busname.h"
+#include "units/unit-generators.h"
 
 /* ---- names ------------------------------------------------------------------------------------ */
 
@@ -250,7 +254,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->m = m;
         mu->u = u;
         mu->id = strdup(id);
-        mu->out_fd = mu->out_wfd = mu->cg_watch_fd = -1;
+        mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
         mu->result = "success";
         if (!mu->id) {
                 free(mu);
@@ -400,7 +404,8 @@ implicit:
                 const char *svc = u->u->socket.service;
                 if (!svc) {
                         const char *dot = strrchr(u->id, '.');
-                        snprintf(name, sizeof(name), "%.*s.service", (int) (dot - u->id), u->id);
+                        snprintf(name, sizeof(name), "%.*s%s.service", (int) (dot - u->id), u->id,
+                                 u->u->socket.accept > 0 ? "@" : "");
                         svc = name;
                 }
                 if ((r = load_one(m, svc, &x)) < 0)
@@ -706,6 +711,18 @@ static void run_job(MUnit *u) {
                                 return;
                         }
                 t = u->u->type;
+                {
+                        /* systemd's own units that cannot work without systemd as PID 1 (journald,
+                         * udevd, logind, gettys...): skipped with one line, never waited for. */
+                        const char *why = NULL;
+                        if (handoff_skip_systemd_unit(u->id, &why)) {
+                                manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
+                                u->job = JOB_NONE;
+                                u->job_running = false;
+                                manager_dispatch_soon(m);
+                                return;
+                        }
+                }
                 switch (t) {
                 case UNIT_SERVICE:
                         service_start(u);
@@ -714,6 +731,9 @@ static void run_job(MUnit *u) {
                 case UNIT_SLICE:
                 case UNIT_DEVICE:
                         start_target_like(u);
+                        return;
+                case UNIT_SOCKET:
+                        socket_start(u);
                         return;
                 default:
                         /* sockets, timers, paths, mounts: loaded and checked, not run yet. */
@@ -726,6 +746,8 @@ static void run_job(MUnit *u) {
         if (u->job == JOB_STOP) {
                 if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED)
                         service_stop(u);
+                else if (u->u && u->u->type == UNIT_SOCKET && u->n_sock)
+                        socket_stop(u);
                 else
                         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
         }
@@ -782,7 +804,19 @@ static void start_command(Manager *m) {
 
 int manager_boot(Manager *m, const char *target) {
         MUnit *u;
-        int r = manager_load_unit(m, target, &u);
+        int r;
+
+        /* The image's generators and its SysV scripts become units first, as with systemd. Only
+         * as PID 1 (they write to /run/systemd) and not when $SYSTEMD_UNIT_PATH replaces the
+         * search path (the generator directories are not in it then). */
+        if (getpid() == 1 && !getenv("SYSTEMD_UNIT_PATH")) {
+                UnitGeneratorOptions o = {};
+                UnitDiagSink diag = { on_diag, m };
+                r = unit_generators_run(&o, &diag);
+                if (r < 0)
+                        manager_log(m, MLOG_WARN, "cannot run the generators: %s", strerror(-r));
+        }
+        r = manager_load_unit(m, target, &u);
 
         if (r < 0)
                 return r;
@@ -846,6 +880,22 @@ static void job_finish(MUnit *u, bool ok) {
         manager_dispatch_soon(m);
 }
 
+/* FailureAction=/SuccessAction= (exit, poweroff, halt, reboot and their -force variants): the
+ * container stops, with FailureActionExitStatus=/SuccessActionExitStatus=, else the main
+ * process's status, as systemd propagates it to a container manager. */
+static void emergency_action(MUnit *u, int action, const char *what, bool failure) {
+        int status;
+
+        if (action <= 0 || u->m->shutting_down)
+                return;
+        status = failure ? u->u->unit.failure_action_exit_status : u->u->unit.success_action_exit_status;
+        if (status < 0 || !unit_setting_is_set(u->u, "Unit", failure ? "FailureActionExitStatus" : "SuccessActionExitStatus"))
+                status = u->main_exit_code == CLD_EXITED ? u->main_exit_status
+                         : u->main_exit_code ? 128 + u->main_exit_status : failure ? 1 : 0;
+        manager_log(u->m, MLOG_WARN, "%s: %s= triggered: stopping the container with exit status %d", u->id, what, status);
+        manager_begin_shutdown(u->m, status);
+}
+
 void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         Manager *m = u->m;
         ActiveState old = u->active;
@@ -886,6 +936,12 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                         if (has_dep(x, UNIT_BINDS_TO, u) && is_active_or_activating(x) && x->job == JOB_NONE)
                                 job_add_stop(m, x);
                 }
+        socket_unit_changed(m, u);
+        /* FailureAction= / SuccessAction=: in a container, every action ends the container. */
+        if (a == STATE_FAILED && old != STATE_FAILED)
+                emergency_action(u, u->u ? u->u->unit.failure_action : -1, "FailureAction", true);
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && strcmp(u->result, "success") == 0)
+                emergency_action(u, u->u ? u->u->unit.success_action : -1, "SuccessAction", false);
         /* OnFailure= / OnSuccess= */
         if (a == STATE_FAILED && !m->shutting_down)
                 for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
@@ -940,9 +996,12 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
 }
 
 static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-
         (void) s, (void) si;
+        manager_reap(userdata);
+        return 0;
+}
+
+void manager_reap(Manager *m) {
         for (;;) {
                 siginfo_t info = {};
                 MUnit *u;
@@ -965,7 +1024,6 @@ static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, voi
                 } else if (u)
                         service_sigchld(u, info.si_pid, info.si_code, info.si_status);
         }
-        return 0;
 }
 
 static int on_shutdown_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -1177,9 +1235,13 @@ Manager *manager_free(Manager *m) {
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
                 logrelay_detach(m->log, u);
+                socket_free(u);
+                if (u->accept_fd >= 0)
+                        close(u->accept_fd);
                 if (u->out_wfd >= 0)
                         close(u->out_wfd);
                 sd_event_source_unref(u->timer);
+                sd_event_source_unref(u->watchdog);
                 sd_event_source_unref(u->cg_watch_source);
                 if (u->cg_watch_fd >= 0)
                         close(u->cg_watch_fd);
@@ -1193,6 +1255,7 @@ Manager *manager_free(Manager *m) {
                 free(u->id);
                 free(u);
         }
+        busname_done(m);
         free(m->units);
         free(m->procs);
         if (m->index) {

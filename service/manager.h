@@ -100,8 +100,10 @@ struct MUnit {
         const ExecCommandList *control_list;
         size_t control_index;
         int control_phase;    /* which Exec*= list runs (service.c) */
-        bool main_pid_known, ready, reload_pending, restart_requested, waiting_pid_file;
+        bool main_pid_known, ready, reload_pending, restart_requested, waiting_pid_file, waiting_bus_name;
         sd_event_source *timer;
+        sd_event_source *watchdog;
+        uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */
         uint64_t timeout_deadline;
         unsigned n_restarts;
         uint64_t start_times[16];
@@ -115,6 +117,14 @@ struct MUnit {
         int cg_watch_fd;
         sd_event_source *cg_watch_source;
         uint64_t oom_kills;   /* memory.events oom_kill when the unit started */
+
+        /* Socket units: listening fds and their event sources; services started by an
+         * Accept=yes socket: their connection. */
+        int *sock_fds;
+        sd_event_source **sock_sources;
+        size_t n_sock;
+        unsigned n_accepted;
+        int accept_fd;
 
         /* Output of the unit's processes (stdout and stderr through one pipe). */
         int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */
@@ -156,6 +166,11 @@ struct Manager {
         int command_status; /* -1 while it runs */
 
         bool quiet_not_found;
+
+        /* Type=dbus: a client connection to the image's system bus (busname.c). */
+        struct sd_bus *bus;
+        struct sd_bus_slot *bus_match;
+        sd_event_source *bus_retry;
 
         /* One /proc snapshot per event-loop iteration for process tracking without cgroups
          * (service.c): a stop of 1,000 units must not read /proc a million times. */
@@ -202,5 +217,8 @@ const char *sub_state_to_string(SubState s);
 void manager_log(Manager *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void manager_status(Manager *m, const char *tag, MUnit *u, const char *what);
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
+/* Reaps every zombie child, dispatching those of units (the SIGCHLD handler; also called from
+ * the stop polls so that a missed notification cannot hold a stop up). */
+void manager_reap(Manager *m);
 
 enum { MLOG_ERR, MLOG_WARN, MLOG_INFO, MLOG_DEBUG };

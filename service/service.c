@@ -33,6 +33,7 @@
 
 #include "common/signames.h"
 #include "common/strv.h"
+#include "service/busname.h"
 #include "service/logrelay.h"
 #include "service/spawn.h"
 
@@ -108,6 +109,34 @@ static void arm_timer(MUnit *u, uint64_t relative_usec) {
 static void disarm_timer(MUnit *u) {
         u->timer = sd_event_source_disable_unref(u->timer);
         u->timeout_deadline = 0;
+}
+
+/* ---- WatchdogSec= ----------------------------------------------------------------------------- */
+
+static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
+        MUnit *u = userdata;
+        int sig = u->u->kill.watchdog_signal > 0 ? u->u->kill.watchdog_signal : SIGABRT;
+
+        (void) s, (void) usec;
+        u->watchdog = sd_event_source_unref(u->watchdog);
+        if (u->sub != SUB_RUNNING || u->main_pid <= 0)
+                return 0;
+        manager_log(u->m, MLOG_ERR, "%s: Watchdog timeout (limit %llu ms)! Killing the main process.", u->id,
+                    (unsigned long long) (u->watchdog_usec / 1000));
+        u->result = "watchdog";
+        kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
+        return 0;
+}
+
+static void watchdog_disarm(MUnit *u) {
+        u->watchdog = sd_event_source_disable_unref(u->watchdog);
+}
+
+static void watchdog_arm(MUnit *u) {
+        watchdog_disarm(u);
+        if (!u->watchdog_usec || u->watchdog_usec == SDU_SIZE_INFINITY)
+                return;
+        sd_event_add_time_relative(u->m->event, &u->watchdog, CLOCK_MONOTONIC, u->watchdog_usec, 1000, on_watchdog, u);
 }
 
 /* ---- the unit's cgroup ------------------------------------------------------------------------ */
@@ -355,6 +384,11 @@ static int unit_signal_all(MUnit *u, int sig, pid_t except) {
 }
 
 static bool unit_has_processes(MUnit *u) {
+        /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
+        if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
+                u->main_pid = 0;
+        if (u->control_pid > 0 && kill(u->control_pid, 0) < 0 && errno == ESRCH)
+                u->control_pid = 0;
         return u->main_pid > 0 || u->control_pid > 0 || unit_signal_all(u, 0, 0) > 0;
 }
 
@@ -495,6 +529,8 @@ void service_start(MUnit *u) {
         u->main_exit_code = u->main_exit_status = 0;
         u->ready = false;
         u->waiting_pid_file = false;
+        u->waiting_bus_name = false;
+        u->watchdog_usec = S(u)->watchdog_usec;
         u->session = 0;
         free(u->status_text);
         u->status_text = NULL;
@@ -551,9 +587,10 @@ static void enter_start(MUnit *u) {
         u->main_pid_known = true;
         if (s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD)
                 return; /* wait for READY=1 */
-        if (s->type == SERVICE_DBUS && s->bus_name)
-                manager_log(u->m, MLOG_DEBUG, "%s: Type=dbus is treated as Type=simple (BusName=%s not watched yet)",
-                            u->id, s->bus_name);
+        if (s->type == SERVICE_DBUS && s->bus_name) {
+                busname_wait(u); /* active once BusName= is owned on the system bus */
+                return;
+        }
         enter_start_post(u);
 }
 
@@ -573,6 +610,7 @@ static void enter_running(MUnit *u) {
                 if (s->runtime_max_usec && s->runtime_max_usec != SDU_SIZE_INFINITY)
                         arm_timer(u, s->runtime_max_usec);
                 munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+                watchdog_arm(u);
         } else if (s->remain_after_exit > 0)
                 munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
         else {
@@ -586,7 +624,15 @@ static void enter_running(MUnit *u) {
 }
 
 /* The main process exited while the service was up, or a stop was requested. */
+void service_bus_name_acquired(MUnit *u) {
+        u->waiting_bus_name = false;
+        if (u->sub == SUB_START)
+                enter_start_post(u);
+}
+
 static void enter_stop(MUnit *u, const char *result) {
+        u->waiting_bus_name = false;
+        watchdog_disarm(u);
         if (result && strcmp(u->result, "success") == 0)
                 u->result = result;
         disarm_timer(u);
@@ -708,6 +754,7 @@ static void enter_dead(MUnit *u) {
         bool ok = strcmp(u->result, "success") == 0;
 
         disarm_timer(u);
+        watchdog_disarm(u);
         u->main_pid = u->control_pid = 0;
         u->main_pid_known = false;
         logrelay_drain(u->m->log, u);
@@ -767,6 +814,9 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         enter_dead(u);
                 break;
         case SUB_STOP_SIGTERM:
+                manager_reap(u->m); /* a SIGCHLD we did not see must not hold up a stop */
+                if (u->sub != SUB_STOP_SIGTERM)
+                        break;
                 if (!unit_has_processes(u)) {
                         enter_stop_post(u);
                         break;
@@ -862,6 +912,13 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
 
         describe_exit(u, "Control", pid, code, status);
         u->control_pid = 0;
+
+        /* A start-phase command that ends after a stop began does not resume the start. */
+        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP && phase != PHASE_STOP_POST) {
+                if (!unit_has_processes(u))
+                        enter_stop_post(u);
+                return;
+        }
 
         if (phase == PHASE_CONDITION && !ok) {
                 /* ExecCondition=: 1-254 skips the unit, 255 and signals fail it. */
@@ -1050,6 +1107,17 @@ void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
                         u->timeout_deadline = want;
                         sd_event_source_set_time(u->timer, want);
                 }
+        }
+        if (msg->has_watchdog_usec) {
+                u->watchdog_usec = msg->watchdog_usec;
+                if (u->sub == SUB_RUNNING)
+                        watchdog_arm(u);
+        }
+        if (msg->watchdog_ping && u->sub == SUB_RUNNING)
+                watchdog_arm(u);
+        if (msg->watchdog_trigger && u->sub == SUB_RUNNING) {
+                watchdog_disarm(u);
+                on_watchdog(NULL, 0, u);
         }
         if (msg->ready && !u->ready) {
                 u->ready = true;

@@ -19,6 +19,7 @@
 #include "common/strv.h"
 #include "service/exec-env.h"
 #include "service/logrelay.h"
+#include "service/socket.h"
 
 /* Indices of the StandardInput=/StandardOutput= value tables in units/unit-directives.c. */
 enum { IN_NULL, IN_TTY, IN_TTY_FORCE, IN_TTY_FAIL, IN_DATA, IN_FILE, IN_SOCKET, IN_FD };
@@ -260,14 +261,19 @@ static int open_output(MUnit *u, int kind, const char *file, bool is_err) {
                 return open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
         case OUT_TRUNCATE:
                 return open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+        case OUT_SOCKET:
+                if (u->accept_fd >= 0)
+                        return fcntl(u->accept_fd, F_DUPFD_CLOEXEC, 3);
+                return fcntl(u->out_wfd, F_DUPFD_CLOEXEC, 3);
         default:
-                /* journal, kmsg, +console, socket (until sockets are served): our relay */
+                /* journal, kmsg, +console: our relay */
                 return fcntl(u->out_wfd, F_DUPFD_CLOEXEC, 3);
         }
 }
 
 static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, char **argv, char **env,
-                                            const struct ids *ids, int in_fd, int out_fd, int err_fd) {
+                                            const struct ids *ids, int in_fd, int out_fd, int err_fd,
+                                            const int *fds, size_t n_fds) {
         const ExecSettings *e = &u->u->exec;
         bool privileged = cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID);
         sigset_t ss;
@@ -292,9 +298,25 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_STDOUT);
         if (dup2(err_fd, 2) < 0)
                 _exit(EXIT_STDERR);
-        /* Only 0-2 reach the service (socket activation will add its fds here). */
-        if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
-                for (int fd = 3; fd < 1024; fd++)
+        /* Socket activation: the listening fds become 3, 4, ... (sd_listen_fds(3)). They are
+         * first moved above every fd number they could collide with. */
+        if (n_fds > 0) {
+                int high[64];
+                char b[32];
+                for (size_t i = 0; i < n_fds; i++)
+                        if ((high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3 + (int) n_fds + 64)) < 0)
+                                _exit(EXIT_FDS);
+                for (size_t i = 0; i < n_fds; i++)
+                        if (dup2(high[i], 3 + (int) i) < 0) /* dup2 clears FD_CLOEXEC */
+                                _exit(EXIT_FDS);
+                snprintf(b, sizeof(b), "%zu", n_fds);
+                env_set_kv(&env, "LISTEN_FDS", b);
+                snprintf(b, sizeof(b), "%d", (int) getpid());
+                env_set_kv(&env, "LISTEN_PID", b);
+        }
+        /* Only 0-2 and the socket-activation fds reach the service. */
+        if (syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, 0U) < 0)
+                for (int fd = 3 + (int) n_fds; fd < 1024; fd++)
                         close(fd);
 
         umask(unit_setting_is_set(u->u, "Service", "UMask") ? e->umask : 0022);
@@ -411,11 +433,13 @@ struct child_args {
         char **argv, **env;
         const struct ids *ids;
         int in_fd, out_fd, err_fd;
+        const int *fds;
+        size_t n_fds;
 };
 
 static int run_child(void *userdata) {
         struct child_args *a = userdata;
-        child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd);
+        child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd, a->fds, a->n_fds);
 }
 
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
@@ -423,6 +447,9 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct ids ids;
         char **env = NULL, **argv = NULL;
         int in_fd = -1, out_fd = -1, err_fd = -1, status, r;
+        int fds[64];
+        const char *fd_names[64];
+        size_t n_fds = 0;
         pid_t pid;
 
         status = resolve_ids(u, &ids);
@@ -469,13 +496,29 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                         goto out;
         }
 
-        in_fd = e->standard_input == IN_FILE && e->standard_input_file
+        /* Sockets: the listening fds of Accept=no sockets, or our connection (Accept=yes). */
+        if (u->accept_fd >= 0) {
+                fds[0] = u->accept_fd;
+                n_fds = 1;
+        } else {
+                n_fds = socket_fds_for(u, fds, fd_names, sizeof(fds) / sizeof(fds[0]));
+                if (n_fds > 0) {
+                        char names[4096] = "";
+                        size_t k = 0;
+                        for (size_t i = 0; i < n_fds && k < sizeof(names); i++)
+                                k += (size_t) snprintf(names + k, sizeof(names) - k, "%s%s", i ? ":" : "", fd_names[i]);
+                        env_set_kv(&env, "LISTEN_FDNAMES", names);
+                }
+        }
+        in_fd = e->standard_input == IN_SOCKET && u->accept_fd >= 0 ? fcntl(u->accept_fd, F_DUPFD_CLOEXEC, 3)
+                : e->standard_input == IN_FILE && e->standard_input_file
                         ? open(e->standard_input_file, O_RDONLY | O_CLOEXEC | O_NOCTTY)
                 : e->standard_input == IN_TTY || e->standard_input == IN_TTY_FORCE || e->standard_input == IN_TTY_FAIL
                         ? open(e->tty_path ? e->tty_path : "/dev/console", O_RDWR | O_CLOEXEC)
                         : open("/dev/null", O_RDONLY | O_CLOEXEC);
         {
-                int outk = e->standard_output >= 0 ? e->standard_output : OUT_JOURNAL;
+                int outk = e->standard_output >= 0 ? e->standard_output
+                           : e->standard_input == IN_SOCKET ? OUT_SOCKET : OUT_JOURNAL;
                 int errk = e->standard_error >= 0 ? e->standard_error : OUT_INHERIT;
                 /* StandardError= "inherit" means: same as StandardOutput=. */
                 out_fd = open_output(u, outk, e->standard_output_file, false);
@@ -490,7 +533,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         {
                 /* Born in the unit's cgroup (clone3 CLONE_INTO_CGROUP, or join before exec) when
                  * there is one; a plain fork otherwise. */
-                struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd };
+                struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd, fds, n_fds };
                 struct cg_spawn_result sr;
                 r = cg_spawn_into(&u->m->cg, u->cgroup, CG_SPAWN_NO_PIDFD, run_child, &a, &sr);
                 if (r < 0) {

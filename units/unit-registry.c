@@ -54,6 +54,13 @@ struct UnitRegistry {
         char **search_path;      /* as seen inside root */
         UnitHostInfo *host;
         UnitDiagSink diag;
+        char *generator_dirs[3]; /* host paths replacing the generator dirs, or NULL */
+};
+
+static const char *const generator_dir_names[3] = {
+        "/run/systemd/generator",
+        "/run/systemd/generator.early",
+        "/run/systemd/generator.late",
 };
 
 int unit_registry_new(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
@@ -86,10 +93,51 @@ oom:
         return -ENOMEM;
 }
 
+int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
+        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        char **dirs = NULL, *copy, *save = NULL;
+        UnitRegistry *r;
+        int k;
+
+        k = unit_registry_new(root, diag, &r);
+        if (k < 0 || !env || !*env) {
+                if (k >= 0)
+                        *ret = r;
+                return k;
+        }
+        copy = strdup(env);
+        if (!copy)
+                goto oom;
+        for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
+                if (sdu_strv_extend(&dirs, w) < 0) {
+                        free(copy);
+                        goto oom;
+                }
+        free(copy);
+        if (env[strlen(env) - 1] == ':' &&
+            sdu_strv_extend_strv(&dirs, (char *const *) unit_default_search_path, true) < 0)
+                goto oom;
+        if (dirs && unit_registry_set_search_path(r, dirs) < 0)
+                goto oom;
+        sdu_strv_free(dirs);
+        *ret = r;
+        return 0;
+oom:
+        sdu_strv_free(dirs);
+        unit_registry_free(r);
+        return -ENOMEM;
+}
+
+const char *unit_registry_get_root(const UnitRegistry *r) {
+        return r->root;
+}
+
 UnitRegistry *unit_registry_free(UnitRegistry *r) {
         if (!r)
                 return NULL;
         free(r->root);
+        for (size_t i = 0; i < 3; i++)
+                free(r->generator_dirs[i]);
         sdu_strv_free(r->search_path);
         unit_host_info_free(r->host);
         free(r);
@@ -119,8 +167,25 @@ const UnitHostInfo *unit_registry_get_host(const UnitRegistry *r) {
         return r->host;
 }
 
+int unit_registry_set_generator_dirs(UnitRegistry *r, const char *normal, const char *early, const char *late) {
+        const char *dirs[3] = { normal, early, late };
+
+        for (size_t i = 0; i < 3; i++) {
+                char *c = NULL;
+
+                if (dirs[i] && !(c = strdup(dirs[i])))
+                        return -ENOMEM;
+                free(r->generator_dirs[i]);
+                r->generator_dirs[i] = c;
+        }
+        return 0;
+}
+
 /* root + path */
 static char *rooted(const UnitRegistry *r, const char *path) {
+        for (size_t i = 0; i < 3; i++)
+                if (r->generator_dirs[i] && sdu_streq(path, generator_dir_names[i]))
+                        return strdup(r->generator_dirs[i]);
         return sdu_strjoin3(r->root, path[0] == '/' ? "" : "/", path);
 }
 

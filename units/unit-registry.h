@@ -25,6 +25,19 @@ typedef struct UnitRegistry UnitRegistry;
 int unit_registry_new(const char *root, const UnitDiagSink *diag, UnitRegistry **ret);
 UnitRegistry *unit_registry_free(UnitRegistry *r);
 
+/* unit_registry_new(), then $SYSTEMD_UNIT_PATH as systemd honours it: colon-separated directories
+ * (as seen inside root) replace the search path; a trailing colon appends the default path. */
+int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitRegistry **ret);
+
+/* Reads the three generator output directories of the search path (/run/systemd/generator,
+ * .early, .late) from these host directories instead of from below root (sdinit verify runs the
+ * generators into a scratch directory so that an image tree is never written to). NULLs restore
+ * the default. Returns -ENOMEM. */
+int unit_registry_set_generator_dirs(UnitRegistry *r, const char *normal, const char *early, const char *late);
+
+/* The root the registry reads below ("" for the host). */
+const char *unit_registry_get_root(const UnitRegistry *r);
+
 /* Replace the search path (directories as seen inside root, highest priority first). */
 int unit_registry_set_search_path(UnitRegistry *r, char *const *dirs);
 char *const *unit_registry_get_search_path(const UnitRegistry *r);

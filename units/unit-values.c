@@ -828,6 +828,12 @@ static const struct {
         { 236, "SMACK_PROCESS_LABEL" }, { 237, "KEYRING" },    { 238, "STATE_DIRECTORY" },
         { 239, "CACHE_DIRECTORY" }, { 240, "LOGS_DIRECTORY" }, { 241, "CONFIGURATION_DIRECTORY" },
         { 242, "NUMA_POLICY" },    { 243, "CREDENTIALS" },     { 245, "BPF" },
+        /* BSD sysexits.h names, which systemd accepts too (systemd-tmpfiles-setup.service uses them). */
+        { 64, "USAGE" },           { 65, "DATAERR" },          { 66, "NOINPUT" },
+        { 67, "NOUSER" },          { 68, "NOHOST" },           { 69, "UNAVAILABLE" },
+        { 70, "SOFTWARE" },        { 71, "OSERR" },            { 72, "OSFILE" },
+        { 73, "CANTCREAT" },       { 74, "IOERR" },            { 75, "TEMPFAIL" },
+        { 76, "PROTOCOL" },        { 77, "NOPERM" },           { 78, "CONFIG" },
 };
 
 int sdu_exit_status_set_add(SduExitStatusSet *set, const char *s, char **ret_bad) {

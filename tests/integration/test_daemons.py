@@ -177,5 +177,56 @@ def test_postgresql(tap):
         check_stop(tap, b, "postgresql", [inst])
 
 
+def test_ssh_socket(tap):
+    """ssh.socket (ListenStream=22, Accept=no) starts ssh.service on the first connection."""
+    need("/usr/sbin/sshd", "/usr/bin/ssh-keyscan")
+    if not any(f.startswith("ssh_host_") for f in os.listdir("/etc/ssh")):
+        raise Skip("no ssh host keys (dpkg-reconfigure openssh-server)")
+    with Boot({"default.target": TARGET.format("ssh.socket")}, copy_units=["ssh.service", "ssh.socket"],
+              mapping="identity", net=True) as b:
+        b.expect(r"Reached target default.target")
+        tap.ok(b.index("Started ssh.service") < 0, "ssh.socket: sshd is not running before a connection", b.text())
+        r = until(lambda: in_ns(b, ["ssh-keyscan", "-T", "10", "127.0.0.1"]), "ssh-keyscan through the socket")
+        tap.ok("ssh-" in r.stdout, "ssh.socket: the first connection starts ssh.service, which answers")
+        b.expect(r"Started ssh.service")
+        check_stop(tap, b, "ssh.socket", ["ssh.service"])
+
+
+DBUS_CLIENT = r"""
+import os, dbus
+print("dbtest ready to take its name", flush=True)
+open(os.path.join(os.path.dirname(__file__), "go")).read()
+bus = dbus.SystemBus()
+print("request_name:", bus.request_name("org.freedesktop.hostname1"), flush=True)
+import time; time.sleep(1000)
+"""
+
+
+def test_dbus(tap):
+    """Type=dbus: active once BusName= is owned on the image's own bus (dbus.socket + dbus.service)."""
+    # The bus policy lets root own this name (systemd's policy file); a test name would be refused.
+    need("/usr/bin/dbus-daemon", "/usr/share/dbus-1/system.d/org.freedesktop.hostname1.conf")
+    if subprocess.run(["/usr/bin/python3", "-c", "import dbus"], capture_output=True).returncode != 0:
+        raise Skip("python3-dbus missing (scripts/deps.sh installs it)")
+    units = {
+        "default.target": TARGET.format("dbtest.service"),
+        "dbtest.service": "[Unit]\nRequires=dbus.socket\nAfter=dbus.socket\n[Service]\nType=dbus\n"
+                          "BusName=org.freedesktop.hostname1\nExecStart=/usr/bin/python3 @STATE@/client.py\n",
+    }
+    with Boot(units, copy_units=["dbus.service", "dbus.socket"], mapping="identity", net=True,
+              files={"client.py": DBUS_CLIENT, "go": None}) as b:
+        b.expect("dbtest ready to take its name")
+        tap.ok(b.index("Started dbtest.service") < 0, "Type=dbus: not active before the name is taken", b.text())
+        with open(os.path.join(b.state, "go"), "w") as f:
+            f.write("go\n")
+        b.expect(r"Started dbtest.service")
+        t = b.text()
+        tap.ok(b.index(r"Started dbus.service - D-Bus System Message Bus") >= 0,
+               "dbus.service was started through dbus.socket (socket activation)", t)
+        b.expect("request_name: 1")  # its own output may come after PID 1's status line
+        tap.ok(True, "the service owns its name")
+        check_stop(tap, b, "dbus", ["dbtest.service", "dbus.service"])
+
+
 if __name__ == "__main__":
-    Tap().run([test_nginx, test_redis, test_memcached, test_cron_and_rsyslog, test_ssh, test_postgresql])
+    Tap().run([test_nginx, test_redis, test_memcached, test_cron_and_rsyslog, test_ssh, test_ssh_socket, test_dbus, test_postgresql])

@@ -294,10 +294,99 @@ def test_conditions(tap):
         b.stop()
 
 
+ECHO = r"""
+import os, socket
+n = int(os.environ.get("LISTEN_FDS", "0"))
+assert os.environ.get("LISTEN_PID") == str(os.getpid()), "LISTEN_PID is ours"
+print(f"echo got {n} fd(s) named {os.environ.get('LISTEN_FDNAMES')}", flush=True)
+s = socket.socket(fileno=3)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"echo:" + c.recv(100))
+    c.close()
+"""
+
+
+def client(b, port, data):
+    """Connects from inside PID 1's network namespace."""
+    import subprocess
+    code = (f"import socket;c=socket.create_connection(('127.0.0.1',{port}),timeout=10);c.sendall({data!r});"
+            "print(c.recv(100).decode().strip())")
+    return subprocess.run(["nsenter", "-t", str(b.p.host_pid()), "-n", PY, "-c", code],
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_sockets(tap):
+    units = {
+        "default.target": target("echo.socket", "conn.socket", "unix.socket"),
+        "echo.socket": "[Socket]\nListenStream=127.0.0.1:7777\n",
+        "echo.service": f"[Service]\nExecStart={PY} @STATE@/echo.py\n",
+        "conn.socket": "[Socket]\nListenStream=7778\nAccept=yes\n",
+        "conn@.service": "[Service]\nStandardInput=socket\nExecStart=/bin/sh -c 'read line; echo \"instance got $line\"'\n",
+        "unix.socket": "[Socket]\nListenStream=@STATE@/s.sock\nSocketMode=0600\nService=echo.service\n",
+    }
+    with Boot(units, net=True, files={"echo.py": ECHO}) as b:
+        b.booted()
+        tap.ok(b.index("Started echo.service") < 0, "Accept=no: the service is not started before traffic", b.text())
+        r = client(b, 7777, b"hello")
+        tap.eq(r.stdout.strip(), "echo:hello", "Accept=no: the first connection starts the service, which gets the socket")
+        b.expect(r"echo.service: echo got 2 fd\(s\) named echo.socket:unix.socket")
+        tap.ok(True, "LISTEN_FDS=2, LISTEN_PID, LISTEN_FDNAMES for the sockets that trigger it")
+        r = client(b, 7778, b"hi there\n")
+        tap.eq(r.stdout.strip(), "instance got hi there", "Accept=yes: a per-connection instance on the socket")
+        b.expect(r"conn@0-127.0.0.1.service")
+        st = os.stat(os.path.join(b.state, "s.sock"))
+        tap.eq(oct(st.st_mode & 0o777), "0o600", "SocketMode= on a unix socket")
+        tap.eq(b.stop(), 0, "stop")
+
+
+WATCHDOG = r"""
+import os, socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+a = os.environ["NOTIFY_SOCKET"]
+a = "\0" + a[1:] if a[0] == "@" else a
+print("watchdog usec", os.environ.get("WATCHDOG_USEC"), flush=True)
+s.sendto(b"READY=1", a)
+import time; time.sleep(1000)  # never pings
+"""
+
+
+def test_watchdog(tap):
+    units = {
+        "default.target": target("wd.service"),
+        "wd.service": f"[Service]\nType=notify\nWatchdogSec=300ms\nRestart=on-watchdog\nRestartSec=0\nExecStart={PY} @STATE@/wd.py\n",
+    }
+    with Boot(units, files={"wd.py": WATCHDOG}) as b:
+        b.expect(r"wd.service: watchdog usec 300000")
+        b.expect(r"wd.service: Watchdog timeout \(limit 300 ms\)")
+        b.expect(r"wd.service: Main process \d+ code=killed, status=6/ABRT")
+        b.expect(r"wd.service: restarting \(restart counter is at 1\)")
+        tap.ok(True, "WatchdogSec=: no ping -> SIGABRT, result watchdog, Restart=on-watchdog restarts it")
+        tap.eq(b.stop(), 0, "stop")
+
+
+def test_failure_and_success_actions(tap):
+    units = {
+        "default.target": target("fa.service"),
+        "fa.service": "[Unit]\nFailureAction=exit\nFailureActionExitStatus=42\n[Service]\nType=oneshot\nExecStart=/bin/false\n",
+    }
+    with Boot(units) as b:
+        rc = b.wait()
+        tap.eq(rc, 42, "FailureAction=exit: the container stops with FailureActionExitStatus=")
+    units = {
+        "default.target": target("sa.service"),
+        "sa.service": "[Unit]\nSuccessAction=exit\n[Service]\nType=oneshot\nExecStart=/bin/true\n",
+    }
+    with Boot(units) as b:
+        rc = b.wait()
+        tap.eq(rc, 0, "SuccessAction=exit: the container stops when the unit succeeds (status 0)")
+        tap.ok(b.index("SuccessAction= triggered") >= 0, "...and says why", b.text())
+
+
 if __name__ == "__main__":
     Tap().run([
         test_boot_order_and_shutdown, test_service_types, test_dependency_failures, test_broken_unit_fails_alone,
         test_restart_after_sigkill, test_start_limit, test_ordering_cycle, test_hostile_notify,
         test_stop_timeout_sigkill, test_command_mode, test_setup_exit_codes, test_environment, test_user_and_group,
-        test_sigrtmin3_halts, test_conditions,
+        test_sigrtmin3_halts, test_conditions, test_sockets, test_watchdog, test_failure_and_success_actions,
     ])

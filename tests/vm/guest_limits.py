@@ -68,7 +68,7 @@ def main():
     for name, text in UNITS.items():
         with open(os.path.join(units, name), "w") as f:
             f.write(text)
-    env = dict(os.environ, SYSTEMD_UNIT_PATH=units)
+    env = dict(os.environ, SYSTEMD_UNIT_PATH=units, SDINIT_SYSTEMD="never")  # test sdinit's own manager
 
     # What `sdinit detect` says as PID 1 of such a container, against what was set up.
     det = os.path.join(CG, "sdinit-detect")

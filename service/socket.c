@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+#include "service/socket.h"
+
+#include "service/service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_LISTEN 64
+
+static int parse_inet(const char *a, struct sockaddr_storage *ss, socklen_t *len) {
+        char host[256];
+        const char *colon;
+        char *end;
+        unsigned long port;
+
+        memset(ss, 0, sizeof(*ss));
+        /* "22": every address, IPv6 and IPv4 (the socket is dual-stack). */
+        port = strtoul(a, &end, 10);
+        if (*a && !*end) {
+                struct sockaddr_in6 *s6 = (struct sockaddr_in6 *) ss;
+                if (port == 0 || port > 65535)
+                        return -EINVAL;
+                s6->sin6_family = AF_INET6;
+                s6->sin6_port = htons((uint16_t) port);
+                s6->sin6_addr = in6addr_any;
+                *len = sizeof(*s6);
+                return 0;
+        }
+        if (a[0] == '[') {
+                const char *close = strchr(a, ']');
+                struct sockaddr_in6 *s6 = (struct sockaddr_in6 *) ss;
+                if (!close || close[1] != ':' || (size_t) (close - a - 1) >= sizeof(host))
+                        return -EINVAL;
+                snprintf(host, sizeof(host), "%.*s", (int) (close - a - 1), a + 1);
+                port = strtoul(close + 2, &end, 10);
+                if (*end || port == 0 || port > 65535 || inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+                        return -EINVAL;
+                s6->sin6_family = AF_INET6;
+                s6->sin6_port = htons((uint16_t) port);
+                *len = sizeof(*s6);
+                return 0;
+        }
+        colon = strrchr(a, ':');
+        if (colon && (size_t) (colon - a) < sizeof(host)) {
+                struct sockaddr_in *s4 = (struct sockaddr_in *) ss;
+                snprintf(host, sizeof(host), "%.*s", (int) (colon - a), a);
+                port = strtoul(colon + 1, &end, 10);
+                if (*end || port == 0 || port > 65535 || inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+                        return -EINVAL;
+                s4->sin_family = AF_INET;
+                s4->sin_port = htons((uint16_t) port);
+                *len = sizeof(*s4);
+                return 0;
+        }
+        return -EINVAL;
+}
+
+static void chown_socket_file(MUnit *u, const char *path) {
+        const SocketSettings *s = &u->u->socket;
+        uid_t uid = (uid_t) -1;
+        gid_t gid = (gid_t) -1;
+
+        if (s->socket_user) {
+                struct passwd *pw = getpwnam(s->socket_user);
+                if (pw)
+                        uid = pw->pw_uid;
+        }
+        if (s->socket_group) {
+                struct group *gr = getgrnam(s->socket_group);
+                if (gr)
+                        gid = gr->gr_gid;
+        }
+        if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0)
+                manager_log(u->m, MLOG_WARN, "%s: cannot chown %s: %s", u->id, path, strerror(errno));
+}
+
+static void mkdir_parents(const char *path, mode_t mode) {
+        char p[sizeof(((struct sockaddr_un *) 0)->sun_path) + 1];
+
+        snprintf(p, sizeof(p), "%s", path);
+        for (char *c = p + 1; *c; c++)
+                if (*c == '/') {
+                        *c = '\0';
+                        mkdir(p, mode);
+                        *c = '/';
+                }
+}
+
+/* Opens one Listen*= entry. Returns the fd or -errno (with *why set). */
+static int open_listener(MUnit *u, const ListenEntry *e, const char **why) {
+        const SocketSettings *s = &u->u->socket;
+        mode_t mode = unit_setting_is_set(u->u, "Socket", "SocketMode") ? s->socket_mode : 0666;
+        mode_t dmode = unit_setting_is_set(u->u, "Socket", "DirectoryMode") ? s->directory_mode : 0755;
+        int type, fd, one = 1;
+        struct sockaddr_storage ss;
+        socklen_t len;
+
+        if (strcmp(e->type, "ListenFIFO") == 0) {
+                mkdir_parents(e->address, dmode);
+                if (mkfifo(e->address, mode) < 0 && errno != EEXIST) {
+                        *why = "mkfifo";
+                        return -errno;
+                }
+                chmod(e->address, mode);
+                chown_socket_file(u, e->address);
+                fd = open(e->address, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+                if (fd < 0)
+                        *why = "open";
+                return fd < 0 ? -errno : fd;
+        }
+        if (strcmp(e->type, "ListenStream") == 0)
+                type = SOCK_STREAM;
+        else if (strcmp(e->type, "ListenDatagram") == 0)
+                type = SOCK_DGRAM;
+        else if (strcmp(e->type, "ListenSequentialPacket") == 0)
+                type = SOCK_SEQPACKET;
+        else {
+                *why = "this Listen type is not supported yet";
+                return -EOPNOTSUPP;
+        }
+
+        if (e->address[0] == '/' || e->address[0] == '@') {
+                struct sockaddr_un *sa = (struct sockaddr_un *) &ss;
+                size_t n = strlen(e->address);
+                memset(&ss, 0, sizeof(ss));
+                if (n >= sizeof(sa->sun_path)) {
+                        *why = "path too long";
+                        return -ENAMETOOLONG;
+                }
+                sa->sun_family = AF_UNIX;
+                memcpy(sa->sun_path, e->address, n);
+                if (e->address[0] == '@')
+                        sa->sun_path[0] = '\0';
+                else {
+                        mkdir_parents(e->address, dmode);
+                        unlink(e->address); /* a stale socket from an earlier run */
+                }
+                len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + n + (e->address[0] == '/'));
+        } else if (parse_inet(e->address, &ss, &len) < 0) {
+                *why = "cannot parse the address";
+                return -EINVAL;
+        }
+
+        fd = socket(ss.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0 && ss.ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
+                /* No IPv6 here: "22" means every IPv4 address then. */
+                struct sockaddr_in *s4 = (struct sockaddr_in *) &ss;
+                uint16_t port = ((struct sockaddr_in6 *) &ss)->sin6_port;
+                memset(&ss, 0, sizeof(ss));
+                s4->sin_family = AF_INET;
+                s4->sin_port = port;
+                len = sizeof(*s4);
+                fd = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        }
+        if (fd < 0) {
+                *why = "socket";
+                return -errno;
+        }
+        if (ss.ss_family != AF_UNIX) {
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+                if (s->reuse_port > 0)
+                        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+                if (ss.ss_family == AF_INET6) {
+                        int v6only = 0;
+                        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+                }
+        }
+        if (s->pass_credentials > 0)
+                setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+        if (bind(fd, (struct sockaddr *) &ss, len) < 0) {
+                int r = -errno;
+                *why = "bind";
+                close(fd);
+                return r;
+        }
+        if (ss.ss_family == AF_UNIX && e->address[0] == '/') {
+                chmod(e->address, mode);
+                chown_socket_file(u, e->address);
+        }
+        if (type != SOCK_DGRAM && listen(fd, s->backlog > 0 ? s->backlog : SOMAXCONN) < 0) {
+                int r = -errno;
+                *why = "listen";
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* The service a socket triggers (Service= or the same name). */
+static MUnit *triggered(MUnit *u) {
+        return u->n_deps[UNIT_TRIGGERS] ? u->deps[UNIT_TRIGGERS][0] : NULL;
+}
+
+static void set_watching(MUnit *u, bool on) {
+        for (size_t i = 0; i < u->n_sock; i++)
+                if (u->sock_sources[i])
+                        sd_event_source_set_enabled(u->sock_sources[i], on ? SD_EVENT_ON : SD_EVENT_OFF);
+}
+
+static int start_accepted(MUnit *u, int conn) {
+        Manager *m = u->m;
+        MUnit *tmpl = triggered(u), *inst;
+        char prefix[UNIT_NAME_MAX], name[UNIT_NAME_MAX + 64], peer[INET6_ADDRSTRLEN + 8] = "unix";
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        const char *at;
+        int r;
+
+        if (!tmpl)
+                return -ENOENT;
+        /* The triggered name of an Accept=yes socket is the template "foo@.service". */
+        at = strchr(tmpl->id, '@');
+        snprintf(prefix, sizeof(prefix), "%.*s", at ? (int) (at - tmpl->id) : (int) (strrchr(tmpl->id, '.') - tmpl->id), tmpl->id);
+        if (getpeername(conn, (struct sockaddr *) &ss, &sl) == 0) {
+                if (ss.ss_family == AF_INET)
+                        inet_ntop(AF_INET, &((struct sockaddr_in *) &ss)->sin_addr, peer, sizeof(peer));
+                else if (ss.ss_family == AF_INET6) {
+                        const struct in6_addr *a6 = &((struct sockaddr_in6 *) &ss)->sin6_addr;
+                        if (IN6_IS_ADDR_V4MAPPED(a6)) /* an IPv4 client of a dual-stack socket */
+                                inet_ntop(AF_INET, a6->s6_addr + 12, peer, sizeof(peer));
+                        else
+                                inet_ntop(AF_INET6, a6, peer, sizeof(peer));
+                }
+        }
+        snprintf(name, sizeof(name), "%s@%u-%s.service", prefix, u->n_accepted++, peer);
+        for (char *c = strchr(name, '@'); c && *c; c++)
+                if (*c == ':')
+                        *c = '_'; /* keep the instance a valid unit name */
+        r = manager_load_unit(m, name, &inst);
+        if (r < 0)
+                return r;
+        if (inst->accept_fd >= 0)
+                close(inst->accept_fd);
+        inst->accept_fd = conn;
+        return manager_start_unit(m, inst);
+}
+
+static int on_listen_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        MUnit *u = userdata;
+        MUnit *svc = triggered(u);
+
+        (void) s, (void) revents;
+        if (u->u->socket.accept > 0) {
+                int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+                if (conn < 0)
+                        return 0;
+                if (start_accepted(u, conn) < 0) {
+                        manager_log(u->m, MLOG_WARN, "%s: cannot start a service for the connection", u->id);
+                        close(conn);
+                }
+                return 0;
+        }
+        /* Accept=no: the service takes over the sockets; we look again once it is gone. */
+        set_watching(u, false);
+        if (svc && svc->active != STATE_ACTIVE && svc->active != STATE_ACTIVATING && svc->job == JOB_NONE) {
+                manager_log(u->m, MLOG_INFO, "%s: incoming traffic, starting %s", u->id, svc->id);
+                manager_start_unit(u->m, svc);
+        }
+        return 0;
+}
+
+void socket_start(MUnit *u) {
+        const ListenList *l = &u->u->socket.listen;
+        char failed[512] = "";
+
+        if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
+                u->job = JOB_NONE;
+                u->job_running = false;
+                manager_dispatch_soon(u->m);
+                return;
+        }
+        socket_free(u);
+        u->sock_fds = calloc(l->n ? l->n : 1, sizeof(int));
+        u->sock_sources = calloc(l->n ? l->n : 1, sizeof(sd_event_source *));
+        if (!u->sock_fds || !u->sock_sources) {
+                u->result = "resources";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
+                return;
+        }
+        for (size_t i = 0; i < l->n && i < MAX_LISTEN; i++) {
+                const char *why = "";
+                int fd = open_listener(u, &l->items[i], &why);
+                if (fd < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: failed to listen on %s=%s: %s: %s", u->id, l->items[i].type,
+                                    l->items[i].address, why, strerror(-fd));
+                        socket_free(u);
+                        u->result = "resources";
+                        munit_set_state(u, STATE_FAILED, SUB_FAILED);
+                        return;
+                }
+                u->sock_fds[u->n_sock] = fd;
+                sd_event_add_io(u->m->event, &u->sock_sources[u->n_sock], fd, EPOLLIN, on_listen_event, u);
+                u->n_sock++;
+        }
+        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+        /* A service that is already up (or starting) owns the sockets. */
+        if (triggered(u) && u->u->socket.accept <= 0 &&
+            (triggered(u)->active == STATE_ACTIVE || triggered(u)->job == JOB_START))
+                set_watching(u, false);
+}
+
+void socket_free(MUnit *u) {
+        for (size_t i = 0; i < u->n_sock; i++) {
+                sd_event_source_disable_unref(u->sock_sources[i]);
+                close(u->sock_fds[i]);
+        }
+        free(u->sock_fds);
+        free(u->sock_sources);
+        u->sock_fds = NULL;
+        u->sock_sources = NULL;
+        u->n_sock = 0;
+}
+
+void socket_stop(MUnit *u) {
+        const ListenList *l = &u->u->socket.listen;
+
+        socket_free(u);
+        if (u->u->socket.remove_on_stop > 0)
+                for (size_t i = 0; i < l->n; i++)
+                        if (l->items[i].address[0] == '/')
+                                unlink(l->items[i].address);
+        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+}
+
+void socket_unit_changed(Manager *m, MUnit *u) {
+        if (!u->u || u->u->type != UNIT_SERVICE || (u->active != STATE_INACTIVE && u->active != STATE_FAILED))
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *s = m->units[i];
+                if (s->n_sock && s->active == STATE_ACTIVE && s->u->socket.accept <= 0 && triggered(s) == u)
+                        set_watching(s, true);
+        }
+        if (u->accept_fd >= 0) {
+                close(u->accept_fd);
+                u->accept_fd = -1;
+        }
+}
+
+size_t socket_fds_for(MUnit *svc, int *fds, const char **names, size_t max) {
+        Manager *m = svc->m;
+        size_t n = 0;
+
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *s = m->units[i];
+                if (!s->n_sock || s->u->socket.accept > 0 || triggered(s) != svc)
+                        continue;
+                for (size_t k = 0; k < s->n_sock && n < max; k++) {
+                        char **fdn = s->u->socket.file_descriptor_names;
+                        fds[n] = s->sock_fds[k];
+                        names[n] = fdn && fdn[0] ? fdn[0] : s->id;
+                        n++;
+                }
+        }
+        return n;
+}

@@ -1,0 +1,915 @@
+/* SPDX-License-Identifier: MIT */
+/* sdinit verify / cat / show, see verify-cli.h.
+ *
+ * verify follows `systemd-analyze verify` (systemd 252): a unit fails when it cannot be loaded
+ * (not found, masked, bad setting), when loading it produced any warning (unknown key or section,
+ * a value that was ignored: systemd 252 exits 1 on those too), or when the first command of one of
+ * its Exec*= lists (unless prefixed with "-") is not an executable file inside the root. Problems
+ * go to stderr as "file:line: message"; informational lines (directives sdinit does not enforce,
+ * unit types it does not run yet) go to stdout. Referenced units are loaded too; with
+ * --recursive-errors=yes (the default, as systemd) their problems and missing hard dependencies
+ * (Requires=, Requisite=, BindsTo=) count, with "one" only those of direct dependencies, with
+ * "no" only the named units'. A template given by name or path is checked as instance "i"
+ * (NAME@i.service), as systemd-analyze does.
+ *
+ * Generators: by default the built-in SysV conversion runs (so /etc/init.d scripts without units
+ * are checked as the units sdinit will boot); --generators=yes also runs the image's generator
+ * executables (for a --root other than "/", chrooted, which needs root), --generators=no neither.
+ * Their output goes to a scratch directory that is removed afterwards: the image is never
+ * written to. Paths in that directory are shown as /run/systemd/generator*. */
+#include "verify-cli.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sdu-util.h"
+#include "unit-directives.h"
+#include "unit-generators.h"
+#include "unit-registry.h"
+
+enum { GEN_NO, GEN_SYSV, GEN_ALL };
+enum { RECURSIVE_NO, RECURSIVE_ONE, RECURSIVE_YES };
+
+typedef struct Visited {
+        char *name;
+        UnitLoadState state;
+} Visited;
+
+typedef struct Cli {
+        const char *verb;
+        const char *root;          /* NULL for the host */
+        int generators;
+        char *gen_tmp;             /* host path of the scratch dir, removed at the end */
+        char *gen_dirs[3];         /* its normal/early/late subdirectories (host paths) */
+        UnitRegistry *reg;
+
+        /* diagnostics accounting for the unit being loaded */
+        unsigned cur_problems;
+        bool suppress_not_found;
+        bool quiet;                /* drop diagnostics (used by cat/show for dependencies) */
+
+        Visited *visited;
+        size_t n_visited;
+        int recursive;
+        unsigned failures;
+} Cli;
+
+static const char *const generator_dir_names[3] = {
+        "/run/systemd/generator",
+        "/run/systemd/generator.early",
+        "/run/systemd/generator.late",
+};
+
+/* A path for humans: scratch generator paths are shown where systemd would have them. */
+static char *display_path(const Cli *c, const char *path) {
+        for (size_t i = 0; path && c->gen_tmp && i < 3; i++) {
+                const char *rest = c->gen_dirs[i] ? sdu_startswith(path, c->gen_dirs[i]) : NULL;
+
+                if (rest && (*rest == '/' || *rest == 0))
+                        return sdu_strjoin3(generator_dir_names[i], rest, NULL);
+        }
+        return path ? strdup(path) : NULL;
+}
+
+/* Replaces every occurrence of the scratch dirs in a line of text. */
+static char *display_text(const Cli *c, const char *text) {
+        SduBuf b = {};
+        const char *p = text;
+
+        if (!c->gen_tmp)
+                return strdup(text);
+        while (*p) {
+                bool hit = false;
+
+                for (size_t i = 0; i < 3 && !hit; i++) {
+                        size_t n = strlen(c->gen_dirs[i]);
+
+                        if (strncmp(p, c->gen_dirs[i], n) == 0 && (p[n] == '/' || p[n] == 0 || p[n] == ' ' || p[n] == ':')) {
+                                if (sdu_buf_puts(&b, generator_dir_names[i]) < 0)
+                                        goto oom;
+                                p += n;
+                                hit = true;
+                        }
+                }
+                if (!hit && sdu_buf_putc(&b, *p++) < 0)
+                        goto oom;
+        }
+        return sdu_buf_steal(&b);
+oom:
+        sdu_buf_done(&b);
+        return NULL;
+}
+
+static void on_diag(const UnitDiag *d, void *userdata) {
+        Cli *c = userdata;
+        char *file, *msg;
+
+        if (c->suppress_not_found && d->level == UNIT_DIAG_ERROR && !d->file && sdu_startswith(d->message, "Unit ") &&
+            sdu_endswith(d->message, " not found."))
+                return;
+        if (d->level >= UNIT_DIAG_WARNING)
+                c->cur_problems++;
+        if (c->quiet || d->level == UNIT_DIAG_DEBUG)
+                return;
+        file = display_path(c, d->file);
+        msg = display_text(c, d->message);
+        unit_diag_print(&(UnitDiag) { .file = file, .line = d->line, .level = d->level, .message = msg ? msg : d->message },
+                        stderr);
+        free(file);
+        free(msg);
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        (void) st;
+        (void) ftw;
+        return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static void cli_done(Cli *c) {
+        if (c->gen_tmp)
+                (void) nftw(c->gen_tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(c->gen_tmp);
+        for (size_t i = 0; i < 3; i++)
+                free(c->gen_dirs[i]);
+        unit_registry_free(c->reg);
+        for (size_t i = 0; i < c->n_visited; i++)
+                free(c->visited[i].name);
+        free(c->visited);
+}
+
+static int parse_generators(const char *v) {
+        if (sdu_streq(v, "yes") || sdu_streq(v, "true") || sdu_streq(v, "1") || sdu_streq(v, "all"))
+                return GEN_ALL;
+        if (sdu_streq(v, "no") || sdu_streq(v, "false") || sdu_streq(v, "0"))
+                return GEN_NO;
+        if (sdu_streq(v, "sysv"))
+                return GEN_SYSV;
+        return -1;
+}
+
+/* Runs the generators into a scratch directory and points the registry's generator dirs at it. */
+static int cli_run_generators(Cli *c) {
+        const char *root = c->root && !sdu_streq(c->root, "/") ? c->root : NULL;
+        bool external = c->generators == GEN_ALL;
+        bool inside_root = false;
+        char *tmpl = NULL;
+        int k;
+
+        if (c->generators == GEN_NO)
+                return 0;
+        /* External generators of a foreign root run chrooted: their output must be inside it. */
+        if (external && root) {
+                if (geteuid() != 0) {
+                        fprintf(stderr, "sdinit %s: --generators=yes with --root needs root (chroot); running the SysV conversion only.\n",
+                                c->verb);
+                        external = false;
+                } else {
+                        tmpl = sdu_strjoin3(root, "/tmp/sdinit-generators.XXXXXX", NULL);
+                        if (!tmpl)
+                                return -ENOMEM;
+                        if (mkdtemp(tmpl))
+                                inside_root = true;
+                        else {
+                                fprintf(stderr, "sdinit %s: cannot create a scratch directory in %s/tmp (%s); running the SysV conversion only.\n",
+                                        c->verb, root, strerror(errno));
+                                free(tmpl);
+                                tmpl = NULL;
+                                external = false;
+                        }
+                }
+        }
+        if (!tmpl) {
+                const char *t = getenv("TMPDIR");
+
+                tmpl = sdu_strjoin3(t && *t ? t : "/tmp", "/sdinit-generators.XXXXXX", NULL);
+                if (!tmpl)
+                        return -ENOMEM;
+                if (!mkdtemp(tmpl)) {
+                        k = -errno;
+                        fprintf(stderr, "sdinit %s: cannot create a scratch directory: %s\n", c->verb, strerror(errno));
+                        free(tmpl);
+                        return k;
+                }
+        }
+        c->gen_tmp = tmpl;
+        {
+                static const char *const sub[3] = { "/normal", "/early", "/late" };
+                for (size_t i = 0; i < 3; i++)
+                        if (!(c->gen_dirs[i] = sdu_strjoin3(tmpl, sub[i], NULL)))
+                                return -ENOMEM;
+        }
+        {
+                UnitDiagSink sink = { on_diag, c };
+                char *inside[3] = {};
+                UnitGeneratorOptions o = {
+                        .search_path = unit_registry_get_search_path(c->reg),
+                        .no_external = !external,
+                        .chroot = inside_root,
+                };
+
+                if (inside_root) {
+                        /* As the chrooted generators see them. */
+                        for (size_t i = 0; i < 3; i++)
+                                inside[i] = strdup(c->gen_dirs[i] + strlen(root));
+                        o.root = root;
+                } else
+                        for (size_t i = 0; i < 3; i++)
+                                inside[i] = strdup(c->gen_dirs[i]);
+                o.normal_dir = inside[0];
+                o.early_dir = inside[1];
+                o.late_dir = inside[2];
+                if (!inside[0] || !inside[1] || !inside[2])
+                        k = -ENOMEM;
+                else if (inside_root || !root)
+                        k = unit_generators_run(&o, &sink);
+                else {
+                        /* A foreign root without external generators: only the SysV conversion,
+                         * reading below root and writing to the scratch dir on the host. */
+                        char **search = NULL;
+                        char *const *sp = unit_registry_get_search_path(c->reg);
+
+                        k = 0;
+                        for (size_t i = 0; i < 3 && k >= 0; i++)
+                                k = mkdir(c->gen_dirs[i], 0755) < 0 ? -errno : 0;
+                        for (size_t i = 0; sp && sp[i] && k >= 0; i++)
+                                if (!sdu_startswith(sp[i], "/run/systemd/generator"))
+                                        k = sdu_strv_extend(&search, sp[i]);
+                        if (k >= 0)
+                                k = unit_sysv_generate(root, c->gen_dirs[2], search, &sink);
+                        sdu_strv_free(search);
+                }
+                for (size_t i = 0; i < 3; i++)
+                        free(inside[i]);
+                c->cur_problems = 0; /* generator trouble is reported, not held against a unit */
+                if (k < 0)
+                        return k;
+        }
+        return unit_registry_set_generator_dirs(c->reg, c->gen_dirs[0], c->gen_dirs[1], c->gen_dirs[2]);
+}
+
+static int cli_setup(Cli *c) {
+        UnitDiagSink sink = { on_diag, c };
+        int k;
+
+        k = unit_registry_new_from_env(c->root, &sink, &c->reg);
+        if (k < 0) {
+                fprintf(stderr, "sdinit %s: %s\n", c->verb, strerror(-k));
+                return k;
+        }
+        k = cli_run_generators(c);
+        if (k < 0)
+                fprintf(stderr, "sdinit %s: generators: %s\n", c->verb, strerror(-k));
+        return k;
+}
+
+/* ---- loading ---- */
+
+/* "x@.service" -> "x@i.service" (systemd-analyze verify checks templates as that instance). */
+static char *instance_for_template(const char *name) {
+        char *r = NULL;
+
+        if (unit_name_is_template(name) && unit_name_replace_instance(name, "i", &r) >= 0)
+                return r;
+        return strdup(name);
+}
+
+static int load_arg(Cli *c, const char *arg, Unit **ret) {
+        if (strchr(arg, '/')) {
+                /* A file given by path. */
+                const char *base = strrchr(arg, '/') + 1;
+                struct stat st;
+
+                if (stat(arg, &st) < 0) {
+                        c->cur_problems++;
+                        fprintf(stderr, "%s: %s\n", arg, strerror(errno));
+                        return -errno;
+                }
+                if (!unit_name_is_valid(base, UNIT_NAME_ANY)) {
+                        c->cur_problems++;
+                        fprintf(stderr, "%s: invalid unit name \"%s\"\n", arg, base);
+                        return -EINVAL;
+                }
+                return unit_load_path(c->reg, arg, ret);
+        }
+        if (!unit_name_is_valid(arg, UNIT_NAME_ANY)) {
+                c->cur_problems++;
+                fprintf(stderr, "Invalid unit name \"%s\".\n", arg);
+                return -EINVAL;
+        }
+        {
+                char *n = instance_for_template(arg);
+                int k;
+
+                if (!n)
+                        return -ENOMEM;
+                k = unit_load(c->reg, n, ret);
+                free(n);
+                return k;
+        }
+}
+
+/* ---- verify ---- */
+
+static Visited *visited_find(Cli *c, const char *name) {
+        for (size_t i = 0; i < c->n_visited; i++)
+                if (sdu_streq(c->visited[i].name, name))
+                        return c->visited + i;
+        return NULL;
+}
+
+static Visited *visited_add(Cli *c, const char *name, UnitLoadState state) {
+        Visited *v = realloc(c->visited, (c->n_visited + 1) * sizeof(*v));
+
+        if (!v)
+                return NULL;
+        c->visited = v;
+        v += c->n_visited;
+        v->name = strdup(name);
+        v->state = state;
+        if (!v->name)
+                return NULL;
+        c->n_visited++;
+        return v;
+}
+
+/* The file and line of the last assignment of section/key, for messages. */
+static void setting_location(const Unit *u, const char *section, const char *key, const char **file, unsigned *line) {
+        int i = unit_directive_lookup(u->type, section, key);
+
+        *file = u->fragment_path;
+        *line = 0;
+        if (i >= 0 && u->settings[i].count > 0) {
+                *file = u->settings[i].file;
+                *line = u->settings[i].line;
+        }
+}
+
+static bool is_executable_in_root(const Cli *c, const char *path, int *ret_errno) {
+        static const char *const search[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL };
+        const char *root = c->root && !sdu_streq(c->root, "/") ? c->root : "";
+        int err = ENOENT;
+
+        for (size_t i = 0; search[i] || path[0] == '/'; i++) {
+                char *p = path[0] == '/' ? sdu_strjoin3(root, path, NULL) : sdu_asprintf("%s%s/%s", root, search[i], path);
+                struct stat st;
+                bool ok = false;
+
+                if (!p) {
+                        *ret_errno = ENOMEM;
+                        return false;
+                }
+                if (stat(p, &st) < 0)
+                        err = errno;
+                else if (S_ISDIR(st.st_mode))
+                        err = EISDIR;
+                else if (access(p, X_OK) < 0)
+                        err = errno;
+                else
+                        ok = true;
+                free(p);
+                if (ok)
+                        return true;
+                if (path[0] == '/')
+                        break;
+        }
+        *ret_errno = err;
+        return false;
+}
+
+static void check_exec_list(Cli *c, const Unit *u, const char *section, const char *key, const ExecCommandList *l) {
+        const ExecCommand *cmd;
+        int err;
+
+        if (l->n == 0)
+                return;
+        cmd = l->items;
+        if (cmd->flags & EXEC_COMMAND_IGNORE_FAILURE)
+                return;
+        if (!cmd->path || is_executable_in_root(c, cmd->path, &err))
+                return;
+        {
+                const char *file;
+                unsigned line;
+                char *f;
+
+                setting_location(u, section, key, &file, &line);
+                f = display_path(c, file);
+                c->cur_problems++;
+                if (line > 0)
+                        fprintf(stderr, "%s:%u: %s: Command %s is not executable: %s\n", f ? f : u->id, line, u->id, cmd->path,
+                                strerror(err));
+                else
+                        fprintf(stderr, "%s: Command %s is not executable: %s\n", u->id, cmd->path, strerror(err));
+                free(f);
+        }
+}
+
+static void check_executables(Cli *c, const Unit *u) {
+        if (u->type == UNIT_SERVICE) {
+                const ServiceSettings *s = &u->service;
+                check_exec_list(c, u, "Service", "ExecCondition", &s->exec_condition);
+                check_exec_list(c, u, "Service", "ExecStartPre", &s->exec_start_pre);
+                check_exec_list(c, u, "Service", "ExecStart", &s->exec_start);
+                check_exec_list(c, u, "Service", "ExecStartPost", &s->exec_start_post);
+                check_exec_list(c, u, "Service", "ExecReload", &s->exec_reload);
+                check_exec_list(c, u, "Service", "ExecStop", &s->exec_stop);
+                check_exec_list(c, u, "Service", "ExecStopPost", &s->exec_stop_post);
+        } else if (u->type == UNIT_SOCKET) {
+                const SocketSettings *s = &u->socket;
+                check_exec_list(c, u, "Socket", "ExecStartPre", &s->exec_start_pre);
+                check_exec_list(c, u, "Socket", "ExecStartPost", &s->exec_start_post);
+                check_exec_list(c, u, "Socket", "ExecStopPre", &s->exec_stop_pre);
+                check_exec_list(c, u, "Socket", "ExecStopPost", &s->exec_stop_post);
+        }
+}
+
+typedef struct NotEnforcedCtx {
+        Cli *c;
+        const Unit *u;
+} NotEnforcedCtx;
+
+static void on_not_enforced(const char *key, const char *file, unsigned line, void *userdata) {
+        NotEnforcedCtx *x = userdata;
+        char *f = display_path(x->c, file);
+
+        if (f && line > 0)
+                printf("%s:%u: %s= is not enforced by sdinit\n", f, line, key);
+        else
+                printf("%s: %s= is not enforced by sdinit\n", x->u->id, key);
+        free(f);
+}
+
+static void report_not_run(const Unit *u) {
+        const char *what = NULL, *trig = NULL;
+
+        switch (u->type) {
+        case UNIT_TIMER:
+                what = "timer";
+                trig = u->timer.unit;
+                break;
+        case UNIT_PATH:
+                what = "path";
+                trig = u->path.unit;
+                break;
+        case UNIT_SOCKET:
+                what = "socket";
+                trig = u->socket.service;
+                break;
+        case UNIT_MOUNT:
+                what = "mount";
+                break;
+        default:
+                return;
+        }
+        if (!trig && u->unit.deps[UNIT_TRIGGERS])
+                trig = u->unit.deps[UNIT_TRIGGERS][0];
+        if (trig)
+                printf("%s: %s units are not run by sdinit yet: %s will not be triggered by it\n", u->id, what, trig);
+        else if (u->type != UNIT_MOUNT) {
+                /* The implicit unit: same name, .service. */
+                const char *dot = strrchr(u->id, '.');
+                printf("%s: %s units are not run by sdinit yet: %.*s.service will not be triggered by it\n", u->id, what,
+                       (int) (dot - u->id), u->id);
+        } else
+                printf("%s: %s units are not run by sdinit yet\n", u->id, what);
+}
+
+static bool load_state_ok(Cli *c, const Unit *u, bool report) {
+        switch (u->load_state) {
+        case UNIT_LOADED:
+                return true;
+        case UNIT_MASKED:
+                if (report)
+                        fprintf(stderr, "Unit %s is masked.\n", u->id);
+                return false;
+        case UNIT_NOT_FOUND:
+                return false; /* the registry said so */
+        default:
+                if (report)
+                        fprintf(stderr, "Unit %s has a bad unit file setting.\n", u->id);
+                return false;
+        }
+        (void) c;
+}
+
+static int verify_deps(Cli *c, const Unit *u, unsigned depth, bool count);
+
+/* Loads a referenced unit (once). */
+static int verify_dep(Cli *c, const Unit *from, const char *name, UnitDependency kind, unsigned depth, bool count) {
+        Visited *v = visited_find(c, name);
+        bool hard = kind == UNIT_REQUIRES || kind == UNIT_REQUISITE || kind == UNIT_BINDS_TO;
+        unsigned saved = c->cur_problems;
+        Unit *u = NULL;
+        int k = 0;
+
+        if (!v) {
+                /* Templates are not loadable; device and scope units never come from files. */
+                if (unit_name_is_template(name) || unit_name_to_type(name) == UNIT_DEVICE ||
+                    unit_name_to_type(name) == UNIT_SCOPE)
+                        return 0;
+                c->cur_problems = 0;
+                c->suppress_not_found = true;
+                c->quiet = !count;
+                k = unit_load(c->reg, name, &u);
+                c->suppress_not_found = false;
+                c->quiet = false;
+                if (k < 0) {
+                        c->cur_problems = saved;
+                        return k == -ENOMEM ? k : 0;
+                }
+                if (count && c->cur_problems > 0)
+                        c->failures++;
+                v = visited_add(c, name, u->load_state);
+                if (!v) {
+                        unit_free(u);
+                        return -ENOMEM;
+                }
+        }
+        if (hard && count && v->state != UNIT_LOADED) {
+                fprintf(stderr, "%s: Failed to create %s/start: Unit %s %s.\n", from->id, from->id, name,
+                        v->state == UNIT_NOT_FOUND ? "not found"
+                        : v->state == UNIT_MASKED  ? "is masked"
+                                                   : "has a bad unit file setting");
+                c->failures++;
+        }
+        if (u) {
+                if (c->recursive == RECURSIVE_YES)
+                        k = verify_deps(c, u, depth + 1, count);
+                unit_free(u);
+        }
+        c->cur_problems = saved;
+        return k;
+}
+
+static int verify_deps(Cli *c, const Unit *u, unsigned depth, bool count) {
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                for (size_t i = 0; u->unit.deps[d] && u->unit.deps[d][i]; i++) {
+                        int k = verify_dep(c, u, u->unit.deps[d][i], d, depth,
+                                           count && (c->recursive == RECURSIVE_YES || (c->recursive == RECURSIVE_ONE && depth == 0)));
+                        if (k < 0)
+                                return k;
+                }
+        return 0;
+}
+
+static int verify_one(Cli *c, const char *arg, bool listed) {
+        Unit *u = NULL;
+        int k;
+
+        if (listed) {
+                /* --all: aliases are checked as the unit they name, masked units not at all. A
+                 * quiet first load tells. */
+                bool skip;
+
+                c->quiet = true;
+                k = load_arg(c, arg, &u);
+                c->quiet = false;
+                if (k == -ENOMEM)
+                        return k;
+                skip = k >= 0 && (u->load_state == UNIT_MASKED || (!unit_name_is_template(arg) && !sdu_streq(u->id, arg)));
+                unit_free(u);
+                u = NULL;
+                if (skip)
+                        return 0;
+        }
+        c->cur_problems = 0;
+        k = load_arg(c, arg, &u);
+        if (k < 0) {
+                c->failures++;
+                return k == -ENOMEM ? k : 0;
+        }
+        if (!visited_find(c, u->id) && !visited_add(c, u->id, u->load_state)) {
+                unit_free(u);
+                return -ENOMEM;
+        }
+        if (load_state_ok(c, u, true)) {
+                NotEnforcedCtx x = { c, u };
+
+                check_executables(c, u);
+                unit_foreach_not_enforced(u, on_not_enforced, &x);
+                report_not_run(u);
+        } else
+                c->cur_problems++;
+        if (c->cur_problems > 0)
+                c->failures++;
+        c->cur_problems = 0;
+        k = verify_deps(c, u, 0, true);
+        unit_free(u);
+        return k;
+}
+
+static void usage(const char *verb) {
+        if (sdu_streq(verb, "verify"))
+                printf("sdinit verify [--root DIR] [--all] [--generators=yes|no|sysv] [--recursive-errors=yes|no|one] UNIT|PATH...\n\n"
+                       "Loads unit files and the units they reference as sdinit will, prints problems as\n"
+                       "\"file:line: message\" on stderr and the directives sdinit does not enforce on stdout.\n"
+                       "Exits 1 when a unit cannot be loaded or has problems. --all checks every unit of the\n"
+                       "search path. $SYSTEMD_UNIT_PATH replaces the search path.\n");
+        else if (sdu_streq(verb, "cat"))
+                printf("sdinit cat [--root DIR] [--generators=yes|no|sysv] UNIT...\n\n"
+                       "Prints the unit file and its drop-ins, each preceded by \"# PATH\", like systemctl cat.\n");
+        else
+                printf("sdinit show [--root DIR] [--generators=yes|no|sysv] [-p KEY[,KEY...]] [-a] [--value] UNIT...\n\n"
+                       "Prints the unit's effective settings as Key=value lines, like systemctl show.\n");
+}
+
+enum {
+        ARG_ROOT = 0x100,
+        ARG_ALL_UNITS,
+        ARG_GENERATORS,
+        ARG_RECURSIVE,
+        ARG_MAN,
+        ARG_VALUE,
+        ARG_NO_PAGER,
+};
+
+/* Shared option parsing. Returns the first operand index, or -(exit status) on exit. */
+static int parse_common(Cli *c, int argc, char **argv, bool *all, char ***props, bool *value) {
+        static const struct option options[] = {
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "all", no_argument, NULL, 'a' },
+                { "generators", optional_argument, NULL, ARG_GENERATORS },
+                { "recursive-errors", required_argument, NULL, ARG_RECURSIVE },
+                { "man", optional_argument, NULL, ARG_MAN },
+                { "property", required_argument, NULL, 'p' },
+                { "value", no_argument, NULL, ARG_VALUE },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                { "system", no_argument, NULL, ARG_NO_PAGER },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        int opt;
+
+        optind = 0;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, "+ahp:", options, NULL)) != -1)
+                switch (opt) {
+                case ARG_ROOT:
+                        c->root = optarg;
+                        break;
+                case 'a':
+                        *all = true;
+                        break;
+                case ARG_GENERATORS:
+                        c->generators = optarg ? parse_generators(optarg) : GEN_ALL;
+                        if (c->generators < 0) {
+                                fprintf(stderr, "sdinit %s: invalid --generators '%s' (yes, no or sysv)\n", c->verb, optarg);
+                                return -2;
+                        }
+                        break;
+                case ARG_RECURSIVE:
+                        if (sdu_streq(optarg, "yes"))
+                                c->recursive = RECURSIVE_YES;
+                        else if (sdu_streq(optarg, "no"))
+                                c->recursive = RECURSIVE_NO;
+                        else if (sdu_streq(optarg, "one"))
+                                c->recursive = RECURSIVE_ONE;
+                        else {
+                                fprintf(stderr, "sdinit %s: invalid --recursive-errors '%s' (yes, no or one)\n", c->verb, optarg);
+                                return -2;
+                        }
+                        break;
+                case ARG_MAN:
+                case ARG_NO_PAGER:
+                        break; /* accepted for systemd-analyze/systemctl compatibility; man pages are not checked */
+                case 'p':
+                        if (!props)
+                                goto unknown;
+                        {
+                                char *copy = strdup(optarg), *save = NULL;
+                                if (!copy)
+                                        return -1;
+                                for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+                                        if (sdu_strv_extend(props, w) < 0) {
+                                                free(copy);
+                                                return -1;
+                                        }
+                                free(copy);
+                        }
+                        break;
+                case ARG_VALUE:
+                        if (!value)
+                                goto unknown;
+                        *value = true;
+                        break;
+                case 'h':
+                        usage(c->verb);
+                        return 0;
+                default:
+                unknown:
+                        fprintf(stderr, "sdinit %s: unknown or incomplete option '%s'\nTry 'sdinit %s --help'.\n", c->verb,
+                                argv[optind - 1], c->verb);
+                        return -2;
+                }
+        return optind;
+}
+
+int sdinit_verify_main(int argc, char **argv) {
+        Cli c = { .verb = "verify", .generators = GEN_SYSV, .recursive = RECURSIVE_YES };
+        char **names = NULL;
+        bool all = false;
+        int first, k = 0;
+
+        first = parse_common(&c, argc, argv, &all, NULL, NULL);
+        if (first <= 0)
+                return -first;
+        if (first >= argc && !all) {
+                fprintf(stderr, "sdinit verify: no units given (UNIT|PATH..., or --all)\n");
+                return 2;
+        }
+        if (cli_setup(&c) < 0) {
+                cli_done(&c);
+                return 1;
+        }
+        if (all) {
+                k = unit_registry_list(c.reg, &names);
+                /* Every listed unit is checked on its own: do not load them again as dependencies. */
+                for (size_t i = 0; k >= 0 && names && names[i]; i++) {
+                        char *n = instance_for_template(names[i]);
+                        if (!n || !visited_add(&c, n, UNIT_LOADED))
+                                k = -ENOMEM;
+                        free(n);
+                }
+                /* Aliases (symlinks) are checked through the unit they point to; masked units
+                 * are skipped without complaint. */
+                for (size_t i = 0; k >= 0 && names && names[i]; i++)
+                        k = verify_one(&c, names[i], true);
+        }
+        for (int i = first; i < argc && k >= 0; i++)
+                k = verify_one(&c, argv[i], false);
+        sdu_strv_free(names);
+        cli_done(&c);
+        if (k < 0) {
+                fprintf(stderr, "sdinit verify: %s\n", strerror(-k));
+                return 1;
+        }
+        return c.failures > 0 ? 1 : 0;
+}
+
+/* ---- cat ---- */
+
+static int cat_file(const Cli *c, const char *path, bool first) {
+        char *buf = NULL, *shown;
+        size_t len;
+        int k;
+
+        k = sdu_read_file(path, &buf, &len);
+        if (k < 0) {
+                fprintf(stderr, "sdinit cat: %s: %s\n", path, strerror(-k));
+                return k;
+        }
+        shown = display_path(c, path);
+        printf("%s# %s\n", first ? "" : "\n", shown ? shown : path);
+        fwrite(buf, 1, len, stdout);
+        if (len > 0 && buf[len - 1] != '\n')
+                putchar('\n');
+        free(shown);
+        free(buf);
+        return 0;
+}
+
+int sdinit_cat_main(int argc, char **argv) {
+        Cli c = { .verb = "cat", .generators = GEN_SYSV, .quiet = true };
+        bool all = false;
+        int first, rc = 0;
+
+        first = parse_common(&c, argc, argv, &all, NULL, NULL);
+        if (first <= 0)
+                return -first;
+        if (first >= argc) {
+                fprintf(stderr, "sdinit cat: no units given\n");
+                return 2;
+        }
+        if (cli_setup(&c) < 0) {
+                cli_done(&c);
+                return 1;
+        }
+        for (int i = first; i < argc; i++) {
+                Unit *u = NULL;
+                int k;
+
+                if (!unit_name_is_valid(argv[i], UNIT_NAME_ANY)) {
+                        fprintf(stderr, "sdinit cat: invalid unit name \"%s\"\n", argv[i]);
+                        rc = 1;
+                        continue;
+                }
+                k = unit_load(c.reg, argv[i], &u);
+                if (k < 0) {
+                        fprintf(stderr, "sdinit cat: %s: %s\n", argv[i], strerror(-k));
+                        rc = 1;
+                        continue;
+                }
+                if (i > first)
+                        putchar('\n');
+                if (u->load_state == UNIT_MASKED) {
+                        fprintf(stderr, "Unit %s is masked.\n", u->id);
+                        rc = 1;
+                } else if (!u->fragment_path) {
+                        fprintf(stderr, "No files found for %s.\n", argv[i]);
+                        rc = 1;
+                } else {
+                        bool firstfile = true;
+                        if (u->fragment_path) {
+                                if (cat_file(&c, u->fragment_path, true) < 0)
+                                        rc = 1;
+                                firstfile = false;
+                        }
+                        for (size_t j = 0; u->dropin_paths && u->dropin_paths[j]; j++) {
+                                if (cat_file(&c, u->dropin_paths[j], firstfile) < 0)
+                                        rc = 1;
+                                firstfile = false;
+                        }
+                }
+                unit_free(u);
+        }
+        fflush(stdout);
+        cli_done(&c);
+        return rc;
+}
+
+/* ---- show ---- */
+
+int sdinit_show_main(int argc, char **argv) {
+        Cli c = { .verb = "show", .generators = GEN_SYSV, .quiet = true };
+        char **props = NULL;
+        bool all = false, value = false;
+        int first, rc = 0;
+
+        first = parse_common(&c, argc, argv, &all, &props, &value);
+        if (first <= 0) {
+                sdu_strv_free(props);
+                return -first;
+        }
+        if (first >= argc) {
+                fprintf(stderr, "sdinit show: no units given\n");
+                sdu_strv_free(props);
+                return 2;
+        }
+        if (cli_setup(&c) < 0) {
+                cli_done(&c);
+                sdu_strv_free(props);
+                return 1;
+        }
+        for (int i = first; i < argc; i++) {
+                char *text = NULL, *save = NULL;
+                size_t len = 0;
+                Unit *u = NULL;
+                FILE *f;
+                int k;
+
+                if (!unit_name_is_valid(argv[i], UNIT_NAME_ANY)) {
+                        fprintf(stderr, "sdinit show: invalid unit name \"%s\"\n", argv[i]);
+                        rc = 1;
+                        continue;
+                }
+                k = unit_load(c.reg, argv[i], &u);
+                if (k < 0) {
+                        fprintf(stderr, "sdinit show: %s: %s\n", argv[i], strerror(-k));
+                        rc = 1;
+                        continue;
+                }
+                f = open_memstream(&text, &len);
+                if (!f || unit_dump(u, f, all || props) < 0) {
+                        if (f)
+                                fclose(f);
+                        free(text);
+                        unit_free(u);
+                        fprintf(stderr, "sdinit show: out of memory\n");
+                        rc = 1;
+                        break;
+                }
+                fclose(f);
+                if (i > first)
+                        putchar('\n');
+                for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                        char *eq = strchr(line, '='), *shown;
+
+                        if (!eq)
+                                continue;
+                        if (props) {
+                                bool want = false;
+                                for (size_t j = 0; props[j] && !want; j++)
+                                        want = strlen(props[j]) == (size_t) (eq - line) &&
+                                               strncmp(props[j], line, (size_t) (eq - line)) == 0;
+                                if (!want)
+                                        continue;
+                        }
+                        shown = display_text(&c, value ? eq + 1 : line);
+                        puts(shown ? shown : line);
+                        free(shown);
+                }
+                free(text);
+                unit_free(u);
+        }
+        fflush(stdout);
+        sdu_strv_free(props);
+        cli_done(&c);
+        return rc;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* `sdinit verify`, `sdinit cat` and `sdinit show` (issue 3, part 6). argv[0] is the verb, as
+ * sdinit-manager hands it over; each returns the process exit status.
+ *
+ *   sdinit verify [--root DIR] [--all] [--generators=yes|no|sysv] [--recursive-errors=yes|no|one]
+ *                 [--man=BOOL] UNIT|PATH...
+ *   sdinit cat [--root DIR] [--generators=...] UNIT...
+ *   sdinit show [--root DIR] [--generators=...] [-p KEY[,KEY...]]... [-a] [--value] UNIT...
+ *
+ * $SYSTEMD_UNIT_PATH replaces the search path (directories as seen inside the root), as systemd
+ * honours it. */
+#pragma once
+
+int sdinit_verify_main(int argc, char **argv);
+int sdinit_cat_main(int argc, char **argv);
+int sdinit_show_main(int argc, char **argv);
