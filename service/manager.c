@@ -24,6 +24,7 @@
 #include "service/service.h"
 #include "service/socket.h"
 #include "service/busname.h"
+#include "units/unit-directives.h"
 #include "units/unit-generators.h"
 
 /* ---- names ------------------------------------------------------------------------------------ */
@@ -298,6 +299,7 @@ static bool has_dep(MUnit *u, UnitDependency d, MUnit *other) {
 static int load_one(Manager *m, const char *name, MUnit **ret) {
         MUnit *mu = index_get(m, name);
         Unit *u = NULL;
+        char *cpus = NULL;
         int r;
 
         if (mu) {
@@ -339,10 +341,32 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
                 UnitDiagSink diag = { on_diag, m };
                 unit_verify(u, &diag);
         }
+        /* AllowedCPUs= is kept as validated words by the unit model: take it before the
+         * book-keeping goes. */
+        {
+                int i = u->settings ? unit_directive_lookup(u->type, "Service", "AllowedCPUs") : -1;
+                char *const *raw = i >= 0 ? u->settings[i].raw : NULL;
+                if (raw && raw[0]) {
+                        size_t len = 0;
+                        for (size_t k = 0; raw[k]; k++)
+                                len += strlen(raw[k]) + 1;
+                        cpus = calloc(1, len + 1);
+                        for (size_t k = 0; cpus && raw[k]; k++) {
+                                if (k)
+                                        strcat(cpus, ",");
+                                strcat(cpus, raw[k]);
+                        }
+                }
+        }
         /* The manager only asks "was it set?": drop the per-directive file:line book-keeping
          * (12 kB a unit, most of PID 1's memory on a large boot). */
         unit_compact(u);
-        return add_unit(m, u, u->id ? u->id : name, ret);
+        r = add_unit(m, u, u->id ? u->id : name, ret);
+        if (r >= 0)
+                (*ret)->allowed_cpus = cpus;
+        else
+                free(cpus);
+        return r;
 }
 
 static bool type_gets_shutdown_conflict(UnitType t) {
@@ -1251,6 +1275,7 @@ Manager *manager_free(Manager *m) {
                 free(u->after_me);
                 free(u->status_text);
                 free(u->linebuf);
+                free(u->allowed_cpus);
                 unit_free(u->u);
                 free(u->id);
                 free(u);

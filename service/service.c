@@ -189,6 +189,7 @@ static void apply_limits(MUnit *u) {
         }
         if (unit_setting_is_set(u->u, "Service", "IOWeight"))
                 l.io_weight = c->io_weight;
+        l.allowed_cpus = u->allowed_cpus;
         if (S(u)->oom_policy == 2 /* kill */)
                 l.oom_group = 1;
         cg_apply_limits(&u->m->cg, u->cgroup, &l, &res);

@@ -43,7 +43,8 @@ def read(path):
 
 UNITS = {
     "default.target": "[Unit]\nRequires=basic.target\nAfter=basic.target\n"
-                      "Wants=hog.service neighbour.service bomb.service late.service forker.service\n",
+                      "Wants=hog.service neighbour.service bomb.service late.service forker.service pinned.service\n",
+    "pinned.service": "[Service]\nAllowedCPUs=0\nCPUWeight=50\nCPUQuota=20%\nExecStart=/bin/sh -c 'grep Cpus_allowed_list /proc/self/status; exec sleep 1000'\n",
     "hog.service": "[Service]\nMemoryMax=32M\nMemorySwapMax=0\nRestart=on-failure\nRestartSec=300ms\n"
                    "ExecStart=/usr/bin/python3 -c \"import sys\\nprint('hog allocating', flush=True)\\nb = []\\n"
                    "while 1: b.append(bytearray(1 << 20))\"\n",
@@ -59,7 +60,7 @@ UNITS = {
 
 
 def main():
-    for c in ("cpu", "memory", "pids", "io"):
+    for c in ("cpu", "cpuset", "memory", "pids", "io"):
         with open(os.path.join(CG, "cgroup.subtree_control"), "w") as f:
             f.write("+" + c)
     os.mkdir(CTR)
@@ -135,6 +136,13 @@ def main():
     ok(pids is not None and int(pids) <= 16, f"TasksMax=16: the bomb is held at {pids and pids.strip()} tasks", pev)
     ok("max " in pev and pev.split("max ")[1].split()[0] != "0", "pids.events counts refused forks", pev)
     wait_for(lambda l: "forker.service: forker up" in l, "the forker")
+    wait_for(lambda l: "pinned.service: Cpus_allowed_list:" in l, "the pinned service")
+    ok(any(l.endswith("Cpus_allowed_list:\t0") for l in lines), "AllowedCPUs=0: the service runs on CPU 0 only",
+       [l for l in lines if "Cpus_allowed" in l])
+    pin = os.path.join(CTR, "system.slice", "pinned.service")
+    ok((read(os.path.join(pin, "cpu.weight")) or "").strip() == "50", "CPUWeight=50 in cpu.weight")
+    ok((read(os.path.join(pin, "cpu.max")) or "").strip() == "20000 100000", "CPUQuota=20% in cpu.max",
+       read(os.path.join(pin, "cpu.max")))
 
     pid1 = None
     for pid in os.listdir("/proc"):
