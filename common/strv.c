@@ -121,6 +121,8 @@ void env_unset(char **env, const char *key) {
 
         if (i < 0)
                 return;
+        if (key[n] == '=' && strcmp(env[i], key) != 0)
+                return; /* "VAR=VALUE": only that exact assignment (UnsetEnvironment=) */
         free(env[i]);
         memmove(env + i, env + i + 1, (strv_length(env) - (size_t) i) * sizeof(char *));
 }

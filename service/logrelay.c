@@ -9,15 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Above RELAY_BUFFER_MAX bytes waiting for the reader, PID 1 stops reading from services: their
+ * pipes fill up and they block in write(), nothing is lost. The buffer grows past the mark only
+ * by what one read of a pipe expands to, so it stays bounded without ever dropping a service line.
+ * sdinit's own lines are dropped (and counted) only beyond RELAY_OWN_MAX. */
 #define RELAY_BUFFER_MAX (256 * 1024)
+#define RELAY_OWN_MAX (4 * 1024 * 1024)
 
 struct LogRelay {
         Manager *m;
         int fd;                 /* our own description of stdout, O_NONBLOCK */
         char *buf;
-        size_t len;
+        size_t len, cap;
         sd_event_source *writable;
         bool paused;
+        unsigned long dropped_own;
 };
 
 static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *userdata);
@@ -65,7 +71,8 @@ LogRelay *logrelay_new(Manager *m, int out_fd) {
         if (!r)
                 return NULL;
         r->m = m;
-        r->buf = malloc(RELAY_BUFFER_MAX + 8192);
+        r->cap = RELAY_BUFFER_MAX + 65536;
+        r->buf = malloc(r->cap);
         if (!r->buf) {
                 free(r);
                 return NULL;
@@ -92,9 +99,18 @@ void logrelay_flush(LogRelay *r) {
                 struct pollfd p = { .fd = r->fd, .events = POLLOUT };
                 size_t before = r->len;
                 try_write(r);
-                if (r->len == before && poll(&p, 1, 1000) <= 0)
-                        break; /* a stuck reader: give up after a second rather than hang at exit */
+                if (r->len == before && poll(&p, 1, 10000) <= 0)
+                        break; /* a reader stuck for 10 s: give up rather than hang at exit */
         }
+}
+
+void logrelay_finish(LogRelay *r) {
+        if (!r)
+                return;
+        r->paused = false;
+        for (size_t i = 0; i < r->m->n_units; i++)
+                logrelay_drain(r, r->m->units[i]);
+        logrelay_flush(r);
 }
 
 LogRelay *logrelay_free(LogRelay *r) {
@@ -109,16 +125,18 @@ LogRelay *logrelay_free(LogRelay *r) {
         return NULL;
 }
 
-static void append(LogRelay *r, const char *s, size_t n) {
-        if (r->len + n > RELAY_BUFFER_MAX + 8192) {
-                /* Only sdinit's own lines can overshoot (services are paused first): keep the
-                 * newest by flushing synchronously. */
-                logrelay_flush(r);
-                if (r->len + n > RELAY_BUFFER_MAX + 8192)
-                        return;
+static bool append(LogRelay *r, const char *s, size_t n) {
+        if (r->len + n > r->cap) {
+                size_t cap = (r->len + n) * 2;
+                char *b = realloc(r->buf, cap);
+                if (!b)
+                        return false;
+                r->buf = b;
+                r->cap = cap;
         }
         memcpy(r->buf + r->len, s, n);
         r->len += n;
+        return true;
 }
 
 static void append_json_string(LogRelay *r, const char *s, size_t n) {
@@ -160,6 +178,16 @@ void logrelay_line(LogRelay *r, const char *unit, const char *line, size_t len) 
 void logrelay_own(LogRelay *r, const char *line) {
         if (!r)
                 return;
+        if (r->len > RELAY_OWN_MAX) {
+                r->dropped_own++;
+                return;
+        }
+        if (r->dropped_own) {
+                char note[96];
+                snprintf(note, sizeof(note), "sdinit: %lu of its own log lines dropped (stdout not read)", r->dropped_own);
+                r->dropped_own = 0;
+                logrelay_own(r, note);
+        }
         if (r->m->log_format == LOG_FORMAT_JSON) {
                 append(r, "{\"unit\":\"sdinit\",\"message\":", 27);
                 append_json_string(r, line, strlen(line));
@@ -227,7 +255,8 @@ void logrelay_drain(LogRelay *r, MUnit *u) {
         char data[8192];
         ssize_t n;
 
-        if (u->out_fd < 0)
+        /* While the reader is behind, what is in the pipe stays there: it is read later. */
+        if (u->out_fd < 0 || !r || r->paused)
                 return;
         while ((n = read(u->out_fd, data, sizeof(data))) > 0)
                 consume(r, u, data, (size_t) n);

@@ -23,3 +23,5 @@ void logrelay_detach(LogRelay *r, MUnit *u);
 void logrelay_drain(LogRelay *r, MUnit *u);
 /* Writes out everything buffered, blocking if needed (at exit). */
 void logrelay_flush(LogRelay *r);
+/* At exit: reads what the services left in their pipes, then flushes. */
+void logrelay_finish(LogRelay *r);

@@ -1345,6 +1345,6 @@ out:
 
 int manager_run(Manager *m) {
         int r = sd_event_loop(m->event);
-        logrelay_flush(m->log);
+        logrelay_finish(m->log);
         return r;
 }

@@ -384,13 +384,20 @@ static int unit_signal_all(MUnit *u, int sig, pid_t except) {
         return unit_signal_all_cont(u, sig, except, false);
 }
 
+static int kill_mode(MUnit *u);
+
 static bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
         if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
                 u->main_pid = 0;
         if (u->control_pid > 0 && kill(u->control_pid, 0) < 0 && errno == ESRCH)
                 u->control_pid = 0;
-        return u->main_pid > 0 || u->control_pid > 0 || unit_signal_all(u, 0, 0) > 0;
+        if (u->main_pid > 0 || u->control_pid > 0)
+                return true;
+        /* KillMode=process/none: the rest of the unit is left alone, and not waited for. */
+        if (kill_mode(u) == KILL_PROCESS || kill_mode(u) == KILL_NONE)
+                return false;
+        return unit_signal_all(u, 0, 0) > 0;
 }
 
 /* ---- running commands ------------------------------------------------------------------------- */
@@ -705,9 +712,9 @@ static void enter_stop_post(MUnit *u) {
                 return;
         }
         /* Final sweep: whatever is left of the unit goes (KillMode= permitting). */
-        if (kill_mode(u) != KILL_NONE && unit_signal_all(u, 0, 0) > 0) {
+        if ((kill_mode(u) == KILL_CONTROL_GROUP || kill_mode(u) == KILL_MIXED) && u->u->kill.send_sigkill != 0 &&
+            unit_signal_all(u, 0, 0) > 0)
                 unit_signal_all(u, SIGKILL, 0);
-        }
         enter_dead(u);
 }
 
@@ -760,6 +767,11 @@ static void enter_dead(MUnit *u) {
         u->main_pid_known = false;
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
+        {
+                int preserve = u->u->exec.runtime_directory_preserve; /* no, yes, restart */
+                if (preserve != 1 && !(preserve == 2 && should_restart(u)))
+                        spawn_remove_runtime_directories(u);
+        }
         if (should_restart(u)) {
                 uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,

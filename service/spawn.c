@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -205,6 +206,21 @@ int spawn_build_environment(MUnit *u, char *const *extra, char ***ret) {
         return 0;
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+        (void) st, (void) flag, (void) ftw;
+        return remove(path) < 0 ? 0 : 0; /* best effort: keep going */
+}
+
+void spawn_remove_runtime_directories(MUnit *u) {
+        char **dirs = u->u->exec.runtime_directory;
+
+        for (size_t i = 0; dirs && dirs[i]; i++) {
+                char path[4096];
+                snprintf(path, sizeof(path), "/run/%s", dirs[i]);
+                nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        }
+}
+
 /* RuntimeDirectory= and friends: created (mode, owner) before the first process starts. */
 static int make_directories(MUnit *u, const struct ids *ids) {
         const ExecSettings *e = &u->u->exec;
@@ -247,14 +263,16 @@ static int make_directories(MUnit *u, const struct ids *ids) {
         return 0;
 }
 
-static int open_output(MUnit *u, int kind, const char *file, bool is_err) {
+static int open_output(MUnit *u, int kind, const char *file, int in_fd) {
         switch (kind) {
         case OUT_NULL:
                 return open("/dev/null", O_WRONLY | O_CLOEXEC);
         case OUT_TTY:
                 return open(u->u->exec.tty_path ? u->u->exec.tty_path : "/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
         case OUT_INHERIT:
-                return fcntl(is_err ? STDERR_FILENO : STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+                /* systemd.exec(5): "inherit" duplicates standard input (stderr's inherit means
+                 * "as stdout" and is handled by the caller). */
+                return fcntl(in_fd, F_DUPFD_CLOEXEC, 3);
         case OUT_FILE:
                 return open(file, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
         case OUT_APPEND:
@@ -400,7 +418,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                         wd++;
                 if (strcmp(wd, "~") == 0)
                         wd = ids->home ? ids->home : "/root";
-                if (chdir(wd) < 0 && !optional)
+                if (chdir(wd) < 0 && (!optional || chdir("/") < 0))
                         _exit(EXIT_CHDIR);
         } else if (chdir("/") < 0)
                 _exit(EXIT_CHDIR);
@@ -515,14 +533,14 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                         ? open(e->standard_input_file, O_RDONLY | O_CLOEXEC | O_NOCTTY)
                 : e->standard_input == IN_TTY || e->standard_input == IN_TTY_FORCE || e->standard_input == IN_TTY_FAIL
                         ? open(e->tty_path ? e->tty_path : "/dev/console", O_RDWR | O_CLOEXEC)
-                        : open("/dev/null", O_RDONLY | O_CLOEXEC);
+                        : open("/dev/null", O_RDWR | O_CLOEXEC); /* read-write: "inherit" output dups it */
         {
                 int outk = e->standard_output >= 0 ? e->standard_output
                            : e->standard_input == IN_SOCKET ? OUT_SOCKET : OUT_JOURNAL;
                 int errk = e->standard_error >= 0 ? e->standard_error : OUT_INHERIT;
                 /* StandardError= "inherit" means: same as StandardOutput=. */
-                out_fd = open_output(u, outk, e->standard_output_file, false);
-                err_fd = errk == OUT_INHERIT ? fcntl(out_fd, F_DUPFD_CLOEXEC, 3) : open_output(u, errk, e->standard_error_file, true);
+                out_fd = open_output(u, outk, e->standard_output_file, in_fd);
+                err_fd = errk == OUT_INHERIT ? fcntl(out_fd, F_DUPFD_CLOEXEC, 3) : open_output(u, errk, e->standard_error_file, in_fd);
         }
         if (in_fd < 0 || out_fd < 0 || err_fd < 0) {
                 manager_log(u->m, MLOG_ERR, "%s: cannot set up standard input/output: %s", u->id, strerror(errno));

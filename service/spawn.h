@@ -22,6 +22,9 @@ enum {
 
 const char *exit_status_to_string(int status); /* "EXEC", "USER", ... or NULL */
 
+/* RuntimeDirectory=: removed when the unit stops (unless RuntimeDirectoryPreserve=). */
+void spawn_remove_runtime_directories(MUnit *u);
+
 /* Builds the environment of the unit's processes (systemd's variables, Environment=,
  * EnvironmentFile=, PassEnvironment=, UnsetEnvironment=) plus extra ("K=V" entries). */
 int spawn_build_environment(MUnit *u, char *const *extra, char ***ret);
