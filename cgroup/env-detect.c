@@ -310,6 +310,8 @@ static void detect_container_manager(const struct ctx *c, struct env_info *info)
                         env_copy(info->container_manager_source, sizeof info->container_manager_source, "env");
                 } else if (l > 24 && strncmp(kv, "KUBERNETES_SERVICE_HOST=", 24) == 0)
                         info->kubernetes = true;
+                else if (l == 20 && strncmp(kv, "SDINIT_SYSTEMD=never", 20) == 0)
+                        info->handoff_disabled = true;
                 i += l + 1;
         }
         free(env);
@@ -611,6 +613,49 @@ static void detect_dev_console(const struct ctx *c, struct env_info *info) {
         info->dev_console = ctx_path(c, "/dev/console", p, sizeof p) == 0 && stat(p, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
+static bool usable_executable(const char *p) {
+        unsigned char magic[4] = {};
+        int fd;
+        ssize_t n;
+
+        if (access(p, X_OK) < 0)
+                return false;
+        fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        n = read(fd, magic, sizeof magic);
+        close(fd);
+        return (n == 4 && memcmp(magic, "\177ELF", 4) == 0) || (n >= 2 && magic[0] == '#' && magic[1] == '!');
+}
+
+static void detect_systemd(const struct ctx *c, struct env_info *info) {
+        static const char *const candidates[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd" };
+        char p[ENV_PATH_MAX], target[ENV_PATH_MAX];
+        ssize_t n;
+
+        info->systemd_binary[0] = '\0';
+        info->systemd_usable = ENV_NO;
+        for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+                if (ctx_path(c, candidates[i], p, sizeof p) == 0 && access(p, F_OK) == 0) {
+                        snprintf(info->systemd_binary, sizeof info->systemd_binary, "%s", candidates[i]);
+                        info->systemd_usable = usable_executable(p) ? ENV_YES : ENV_NO;
+                        return;
+                }
+        /* /sbin/init -> a systemd somewhere else */
+        if (ctx_path(c, "/sbin/init", p, sizeof p) < 0 || (n = readlink(p, target, sizeof target - 1)) <= 0)
+                return;
+        target[n] = '\0';
+        if (!strstr(target, "systemd"))
+                return;
+        if (target[0] != '/') {
+                char abs[ENV_PATH_MAX + 8];
+                snprintf(abs, sizeof abs, "/sbin/%s", target);
+                snprintf(target, sizeof target, "%.*s", (int) sizeof target - 1, abs);
+        }
+        snprintf(info->systemd_binary, sizeof info->systemd_binary, "%s", target);
+        info->systemd_usable = ctx_path(c, target, p, sizeof p) == 0 && usable_executable(p) ? ENV_YES : ENV_NO;
+}
+
 int env_detect(const char *root, struct env_info *ret) {
         struct ctx c = {};
         struct env_info *info;
@@ -677,6 +722,7 @@ int env_detect(const char *root, struct env_info *ret) {
         detect_delegation(&c, info);
         detect_features(&c, info);
         detect_dev_console(&c, info);
+        detect_systemd(&c, info);
         env_compute_plan(info);
 
         *ret = *info;

@@ -139,6 +139,17 @@ static bool check_handoff(struct env_info *info) {
                 REASON(info, "/dev/console is missing");
                 ok = false;
         }
+        if (info->handoff_disabled) {
+                REASON(info, "SDINIT_SYSTEMD=never: the image asks sdinit to run its units itself");
+                ok = false;
+        }
+        if (!info->systemd_binary[0]) {
+                REASON(info, "no systemd binary (/usr/lib/systemd/systemd, /lib/systemd/systemd, /sbin/init): nothing to hand off to");
+                ok = false;
+        } else if (info->systemd_usable != ENV_YES) {
+                REASON(info, "%s cannot be executed (not an executable ELF binary or script)", info->systemd_binary);
+                ok = false;
+        }
         return ok;
 }
 

@@ -135,6 +135,11 @@ int env_print_json(const struct env_info *info, FILE *f) {
         json_bool(&w, "dev_console", info->dev_console);
         json_end_object(&w);
 
+        json_begin_object(&w, "systemd");
+        json_str_or_null(&w, "binary", info->systemd_binary);
+        json_tri(&w, "usable", info->systemd_usable);
+        json_end_object(&w);
+
         json_str_or_null(&w, "container_manager", info->container_manager);
         json_str_or_null(&w, "container_manager_source", info->container_manager_source);
         json_bool(&w, "kubernetes", info->kubernetes);
@@ -236,6 +241,8 @@ int env_print_human(const struct env_info *info, FILE *f) {
         human_mount(f, "/dev/shm", &info->m_dev_shm);
         human_mount(f, "/run", &info->m_run);
         fprintf(f, "  %-13s %s\n", "/dev/console", info->dev_console ? "present" : "missing");
+        fprintf(f, "  %-13s %s%s\n", "systemd", info->systemd_binary[0] ? info->systemd_binary : "not installed",
+                !info->systemd_binary[0] ? "" : info->systemd_usable == ENV_YES ? "" : " (cannot be executed)");
 
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;

@@ -107,6 +107,13 @@ struct env_info {
         struct env_mount m_proc, m_sys, m_dev, m_dev_shm, m_run;
         bool dev_console;
 
+        /* A systemd to hand off to: the first of /usr/lib/systemd/systemd, /lib/systemd/systemd,
+         * or where /sbin/init points when that is a systemd. usable: executable, and an ELF
+         * binary or a script (what execve() would accept). */
+        char systemd_binary[ENV_PATH_MAX];  /* "" if none */
+        enum env_tristate systemd_usable;
+        bool handoff_disabled;              /* SDINIT_SYSTEMD=never in our environment */
+
         /* Container manager. */
         char container_manager[ENV_NAME_LEN]; /* "" if none detected */
         char container_manager_source[ENV_NAME_LEN]; /* "env", "containerenv", "dockerenv", "kubernetes" */

@@ -106,6 +106,13 @@ static void write_common(const char *root, const struct fake *fk) {
         write_file(root, "/proc/sys/kernel/overflowuid", "65534\n");
         make_link(root, "/proc/self/ns/cgroup", fk->cgroup_ns ? "cgroup:[4026532451]" : "cgroup:[4026531835]");
         make_link(root, "/dev/console", "/dev/null");
+        /* A systemd to hand off to (an ELF header is all detection looks at). */
+        write_file(root, "/usr/lib/systemd/systemd", "%s", "\177ELF");
+        {
+                char path[4096];
+                snprintf(path, sizeof path, "%s/usr/lib/systemd/systemd", root);
+                chmod(path, 0755);
+        }
         if (fk->environ) {
                 char path[4096];
                 FILE *f;
@@ -225,6 +232,25 @@ static void test_v2_delegated(void) {
         CHECK(info.kubernetes);
         CHECK_INT(info.plan, ENV_PLAN_HANDOFF_POSSIBLE);
         CHECK_INT(info.n_reasons, 0);
+        CHECK_STR(info.systemd_binary, "/usr/lib/systemd/systemd");
+        CHECK_INT(info.systemd_usable, ENV_YES);
+        {
+                /* A systemd that is not a program (a broken image): no hand-off. */
+                char path[4096];
+                struct env_info broken;
+                snprintf(path, sizeof path, "%s/usr/lib/systemd/systemd", root);
+                write_file(root, "/usr/lib/systemd/systemd", "%s", "not a program\n");
+                chmod(path, 0755);
+                CHECK_INT(env_detect(root, &broken), 0);
+                CHECK_INT(broken.systemd_usable, ENV_NO);
+                CHECK_INT(broken.plan, ENV_PLAN_MANAGE_DELEGATED);
+                unlink(path);
+                CHECK_INT(env_detect(root, &broken), 0);
+                CHECK_STR(broken.systemd_binary, "");
+                CHECK_INT(broken.plan, ENV_PLAN_MANAGE_DELEGATED);
+                write_file(root, "/usr/lib/systemd/systemd", "%s", "\177ELF");
+                chmod(path, 0755);
+        }
 
         json = json_of(&info);
         CHECK(contains(json, "\"plan\":\"handoff-possible\""));

@@ -254,6 +254,8 @@ def scenario(name, expect_manager, expect_plan, expect_log, cgro=False, delegate
     rmtree_cg(cg)
 
 
+
+
 def main():
     global SDINIT
     SDINIT = os.path.abspath(sys.argv[1])
@@ -269,9 +271,9 @@ def main():
              "not handing off to systemd (cgroup-writable): cgroup2 is mounted read-only", cgro=True)
     scenario("c-not-delegated", "sdinit-manager", "manage-degraded",
              "not handing off to systemd (cgroup-writable): our cgroup / is owned by nobody", delegated=False)
-    scenario("d-broken-binary", "sdinit-manager", "handoff-possible",
+    scenario("d-broken-binary", "sdinit-manager", "manage-delegated",
              f"not handing off to systemd (version): cannot execute {SYSTEMD}: Exec format error", broken=True)
-    scenario("e-never", "sdinit-manager", "handoff-possible", "cgroup v2 delegated",
+    scenario("e-never", "sdinit-manager", "manage-delegated", "cgroup v2 delegated",
              extra_env={"SDINIT_SYSTEMD": "never"})
     scenario("f-always-read-only", None, "manage-degraded",
              ["sdinit: --systemd=always: cannot hand off to systemd (cgroup-writable): cgroup2 is mounted read-only",
