@@ -961,6 +961,16 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                                 job_add_stop(m, x);
                 }
         socket_unit_changed(m, u);
+        /* Upholds=: a unit upheld by an active unit is started again whenever it stops. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && !m->shutting_down && u->job == JOB_NONE)
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *x = m->units[i];
+                        if (x->active == STATE_ACTIVE && has_dep(x, UNIT_UPHOLDS, u)) {
+                                manager_log(m, MLOG_INFO, "%s: upheld by %s, starting it again", u->id, x->id);
+                                job_add_start(m, u);
+                                break;
+                        }
+                }
         /* FailureAction= / SuccessAction=: in a container, every action ends the container. */
         if (a == STATE_FAILED && old != STATE_FAILED)
                 emergency_action(u, u->u ? u->u->unit.failure_action : -1, "FailureAction", true);
@@ -1070,6 +1080,35 @@ static int on_forward_signal(sd_event_source *s, const struct signalfd_siginfo *
 
 /* ---- the notify socket ------------------------------------------------------------------------ */
 
+/* Warnings about bad notifications are rate-limited: a flood of hostile datagrams must not turn
+ * into a flood of log lines (at most 10 per 10 s; the next one says how many were suppressed). */
+static void notify_warn(Manager *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void notify_warn(Manager *m, const char *fmt, ...) {
+        struct timespec ts;
+        uint64_t now;
+        char line[1024];
+        va_list ap;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        now = (uint64_t) ts.tv_sec;
+        if (now >= m->notify_warn_window + 10) {
+                if (m->notify_warn_suppressed)
+                        manager_log(m, MLOG_WARN, "notify: %u more warnings suppressed", m->notify_warn_suppressed);
+                m->notify_warn_window = now;
+                m->notify_warn_count = 0;
+                m->notify_warn_suppressed = 0;
+        }
+        if (m->notify_warn_count >= 10) {
+                m->notify_warn_suppressed++;
+                return;
+        }
+        m->notify_warn_count++;
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        manager_log(m, MLOG_WARN, "%s", line);
+}
+
 static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Manager *m = userdata;
         char buf[NOTIFY_MESSAGE_MAX + 1];
@@ -1102,13 +1141,13 @@ static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdat
                 }
         }
         if ((size_t) n > NOTIFY_MESSAGE_MAX || (msg.msg_flags & MSG_TRUNC)) {
-                manager_log(m, MLOG_WARN, "notify: datagram of %zd bytes is too large, dropped", n);
+                notify_warn(m, "notify: datagram of %zd bytes is too large, dropped", n);
                 return 0;
         }
         if (msg.msg_flags & MSG_CTRUNC)
-                manager_log(m, MLOG_WARN, "notify: too many file descriptors or control data, dropped what did not fit");
+                notify_warn(m, "notify: too many file descriptors or control data, dropped what did not fit");
         if (!cred || cred->pid <= 0) {
-                manager_log(m, MLOG_WARN, "notify: datagram without credentials, dropped");
+                notify_warn(m, "notify: datagram without credentials, dropped");
                 return 0;
         }
         u = manager_unit_by_pid(m, cred->pid);
@@ -1124,7 +1163,7 @@ static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdat
                 return 0;
         }
         if (notify_parse(buf, (size_t) n, &nm, &err) < 0) {
-                manager_log(m, MLOG_WARN, "%s: notify: %s, dropped", u->id, err);
+                notify_warn(m, "%s: notify: %s, dropped", u->id, err);
                 return 0;
         }
         service_notify(u, cred->pid, &nm);

@@ -147,6 +147,8 @@ struct Manager {
         bool dispatch_pending;
 
         int notify_fd;
+        uint64_t notify_warn_window;
+        unsigned notify_warn_count, notify_warn_suppressed;
         char notify_path[108];
         sd_event_source *notify_source;
 

@@ -383,10 +383,57 @@ def test_failure_and_success_actions(tap):
         tap.ok(b.index("SuccessAction= triggered") >= 0, "...and says why", b.text())
 
 
+FLOOD = r"""
+import os, socket, array
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+a = os.environ["NOTIFY_SOCKET"]
+a = "\0" + a[1:] if a[0] == "@" else a
+for i in range(200):
+    s.sendto(b"STATUS=" + b"x" * 6000, a)
+r, w = os.pipe()
+s.sendmsg([b"BARRIER=1"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [w]))], 0, a)
+os.close(w)
+os.read(r, 1)
+print("flood done", flush=True)
+s.sendto(b"READY=1", a)
+import time; time.sleep(1000)
+"""
+
+
+def test_notify_flood_rate_limited(tap):
+    units = {"default.target": target("flood.service"),
+             "flood.service": f"[Service]\nType=notify\nExecStart={PY} @STATE@/flood.py\n"}
+    with Boot(units, files={"flood.py": FLOOD}) as b:
+        b.expect("flood.service: flood done")
+        b.booted()
+        n = len([l for l in b.lines if "too large, dropped" in l])
+        tap.ok(1 <= n <= 10, f"200 bad datagrams: {n} warning lines (rate-limited to 10 per 10 s)", b.text())
+        tap.eq(b.stop(), 0, "PID 1 carries on and stops")
+
+
+def test_upholds_and_requisite(tap):
+    units = {
+        "default.target": target("holder.service", "needs-inactive.service"),
+        "holder.service": "[Unit]\nUpholds=held.service\n[Service]\nExecStart=/bin/sleep 1000\n",
+        "held.service": "[Service]\nExecStart=/bin/sh -c 'echo held run; if [ ! -e @STATE@/once ]; then touch @STATE@/once; exit 0; fi; exec sleep 1000'\n",
+        "needs-inactive.service": "[Unit]\nRequisite=never-started.service\nAfter=never-started.service\n[Service]\nExecStart=/bin/true\n",
+        "never-started.service": "[Service]\nExecStart=/bin/sleep 1000\n",
+    }
+    with Boot(units) as b:
+        b.expect(r"held.service: upheld by holder.service, starting it again")
+        b.expect(r"Started held.service")
+        tap.ok(len([l for l in b.lines if l.endswith("held.service: held run")]) >= 1, "Upholds=: started with its upholder", b.text())
+        b.booted()
+        tap.ok(b.index(r"DEPEND.*needs-inactive.service") >= 0, "Requisite= on an inactive unit fails the job", b.text())
+        tap.ok(b.index(r"Started never-started.service") < 0, "Requisite= does not start the unit", b.text())
+        tap.eq(b.stop(), 0, "stop")
+
+
 if __name__ == "__main__":
     Tap().run([
         test_boot_order_and_shutdown, test_service_types, test_dependency_failures, test_broken_unit_fails_alone,
         test_restart_after_sigkill, test_start_limit, test_ordering_cycle, test_hostile_notify,
         test_stop_timeout_sigkill, test_command_mode, test_setup_exit_codes, test_environment, test_user_and_group,
         test_sigrtmin3_halts, test_conditions, test_sockets, test_watchdog, test_failure_and_success_actions,
+        test_notify_flood_rate_limited, test_upholds_and_requisite,
     ])
