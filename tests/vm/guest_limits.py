@@ -47,7 +47,8 @@ UNITS = {
     "pinned.service": "[Service]\nAllowedCPUs=0\nCPUWeight=50\nCPUQuota=20%\nExecStart=/bin/sh -c 'grep Cpus_allowed_list /proc/self/status; exec sleep 1000'\n",
     "hog.service": "[Service]\nMemoryMax=32M\nMemorySwapMax=0\nRestart=on-failure\nRestartSec=300ms\n"
                    "ExecStart=/usr/bin/python3 -c \"import sys\\nprint('hog allocating', flush=True)\\nb = []\\n"
-                   "while 1: b.append(bytearray(1 << 20))\"\n",
+                   "while len(b) < 400: b.append(bytearray(1 << 20))\\nprint('hog was not stopped at 400 MB', flush=True)\\n"
+                   "import time\\ntime.sleep(1000)\"\n",
     "neighbour.service": "[Service]\nExecStart=/bin/sh -c 'echo neighbour up; exec sleep 1000'\n",
     "bomb.service": "[Service]\nTasksMax=16\nExecStart=/usr/bin/python3 -c \"import os, time\\nn = 0\\n"
                     "while n < 200:\\n    try:\\n        if os.fork() == 0:\\n            time.sleep(1000)\\n            os._exit(0)\\n"
@@ -89,6 +90,7 @@ def main():
     ok(cgi.get("delegated") is True and {"cpu", "memory", "pids", "io"} <= set(cgi.get("controllers_available", [])),
        "detect: delegated, with cpu/memory/pids/io available", r.stdout)
     os.rmdir(det)
+    # (The hog stops by itself at 400 MB: should MemoryMax= not hold, the VM must not thrash.)
     # PID 1 of a new PID namespace moves itself into the container cgroup, then gets its own
     # cgroup namespace and a cgroup2 mount: the shape a runtime gives a container.
     inner = ('echo 1 > /sys/fs/cgroup/sdinit-ctr/cgroup.procs && exec unshare --cgroup --mount '
