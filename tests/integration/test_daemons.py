@@ -87,9 +87,14 @@ def check_stop(tap, b, name, units):
 
 def test_nginx(tap):
     need("/usr/sbin/nginx", "/usr/bin/curl")
-    with Boot({"default.target": TARGET.format("nginx.service")}, copy_units=["nginx.service"],
-              mapping="identity", net=True) as b:
+    # A broken unit beside it must fail alone, named with file and line, while nginx boots.
+    broken = "[Unit]\nDescription=Broken\n[Service]\nType=sometimes\nExecStart=relative/nginx\n"
+    with Boot({"default.target": TARGET.format("nginx.service broken.service"), "broken.service": broken},
+              copy_units=["nginx.service"], mapping="identity", net=True) as b:
         b.expect(r"Started nginx.service - A high performance web server")
+        b.expect(r"Failed to start broken.service")
+        tap.ok(b.index(r"broken.service:4: ") >= 0 and b.index(r"broken.service:5: ") >= 0,
+               "a broken unit among the daemons: its problems named as file:line, it fails alone", b.text())
         r = until(lambda: in_ns(b, ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1/"]), "curl")
         tap.eq(r.stdout, "200", "nginx (Type=forking, PIDFile=, ExecStartPre=): answers HTTP on loopback")
         kill9(b, "/run/nginx.pid")
