@@ -256,6 +256,79 @@ def scenario(name, expect_manager, expect_plan, expect_log, cgro=False, delegate
 
 
 
+
+INNER_IMAGE = r"""
+set -e
+read _ < "$D/go"
+exec unshare --cgroup -- /bin/sh -c '
+set -e
+mount -t tmpfs -o mode=0755 tmpfs /sys/fs/cgroup
+mount -t cgroup2 -o ro cgroup2 /sys/fs/cgroup
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+exec "$SDINIT"
+'
+"""
+
+
+def scenario_image_units():
+    """Issue 6, part 5: the image's own units (Debian's systemd and friends, its default.target)
+    booted by sdinit itself where systemd cannot run (read-only cgroup): the boot completes,
+    systemd's units that need systemd as PID 1 are skipped with one line each, what works runs
+    (systemd-tmpfiles too: the container gets its own /tmp, which it cleans), SIGRTMIN+3 stops it."""
+    name = "g-image-units"
+    print(f"# ---- scenario {name} ----", flush=True)
+    d = f"{BASE}/{name}"
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    os.mkfifo(f"{d}/go")
+    cg = f"{CG}/sdinit-ho-{name}"
+    rmtree_cg(cg)
+    os.mkdir(cg)
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM": "dumb",
+           "container": "sdinit-test", "D": d, "SDINIT": SDINIT}
+    log_path = f"{d}/console.log"
+    log = open(log_path, "w")
+    p = subprocess.Popen(["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--mount-proc",
+                          "--uts", "--ipc", "--kill-child", "--", "/bin/sh", "-c", INNER_IMAGE],
+                         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    kids = wait_for(lambda: children(p.pid), 20)
+    if not ok(bool(kids), f"{name}: the container's PID 1 started", read(log_path, "")):
+        p.kill()
+        p.wait()
+        return
+    init = kids[0]
+    write(f"{cg}/cgroup.procs", str(init))
+    with open(f"{d}/go", "w") as f:
+        f.write("go\n")
+
+    def console():
+        return read(log_path, "") or ""
+
+    reached = wait_for(lambda: "Reached target graphical.target" in console() or
+                       "Reached target multi-user.target" in console() or p.poll() is not None, 120)
+    text = console()
+    ok(bool(reached) and p.poll() is None, f"{name}: the image's default.target is reached with its own units",
+       "\n".join(text.splitlines()[-40:]))
+    skipped = [l for l in text.splitlines() if ": skipped: " in l]
+    ok(len(skipped) > 0, f"{name}: systemd's own units that need systemd are skipped, one line each ({len(skipped)})",
+       "\n".join(text.splitlines()[-40:]))
+    os.kill(init, signal.SIGRTMIN + 3)
+    try:
+        rc = p.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        rc = None
+        p.kill()
+        p.wait()
+    text = console()
+    ok(rc == 0, f"{name}: SIGRTMIN+3 stops it, exit 0 (rc {rc})", "\n".join(text.splitlines()[-30:]))
+    ok("timed out. Killing" not in text, f"{name}: nothing had to be killed after a timeout",
+       "\n".join(l for l in text.splitlines() if "timed out" in l))
+    for line in skipped[:70]:
+        print(f"#   {line}", flush=True)
+    rmtree_cg(cg)
+
 def main():
     global SDINIT
     SDINIT = os.path.abspath(sys.argv[1])
@@ -279,6 +352,7 @@ def main():
              ["sdinit: --systemd=always: cannot hand off to systemd (cgroup-writable): cgroup2 is mounted read-only",
               "sdinit: --systemd=always: 1 check failed; exiting"],
              cgro=True, args="--systemd=always", extra_env={"SDINIT_SYSTEMD": "never"})
+    scenario_image_units()
     print(f"1..{n}", flush=True)
     return 1 if failed else 0
 
