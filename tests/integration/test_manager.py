@@ -429,11 +429,47 @@ def test_upholds_and_requisite(tap):
         tap.eq(b.stop(), 0, "stop")
 
 
+READ_FD3 = r"""
+import os, socket, stat
+st = os.fstat(3)
+if stat.S_ISFIFO(st.st_mode):
+    print("fifo service got:", os.read(3, 100).decode().strip(), flush=True)
+else:
+    s = socket.socket(fileno=3)
+    print("datagram service got:", s.recv(100).decode().strip(), "type", s.type.name, flush=True)
+import time; time.sleep(1000)
+"""
+
+
+def test_fifo_and_datagram_sockets(tap):
+    import subprocess
+    units = {
+        "default.target": target("fifo.socket", "dgram.socket"),
+        "fifo.socket": "[Socket]\nListenFIFO=@STATE@/in.fifo\nSocketMode=0622\n",
+        "fifo.service": f"[Service]\nExecStart={PY} @STATE@/read3.py\n",
+        "dgram.socket": "[Socket]\nListenDatagram=127.0.0.1:7779\n",
+        "dgram.service": f"[Service]\nExecStart={PY} @STATE@/read3.py\n",
+    }
+    with Boot(units, net=True, files={"read3.py": READ_FD3}) as b:
+        b.booted()
+        st = os.stat(os.path.join(b.state, "in.fifo"))
+        tap.ok(oct(st.st_mode & 0o777) == "0o622" and (st.st_mode & 0o170000) == 0o010000, "ListenFIFO= makes the FIFO, SocketMode=")
+        with open(os.path.join(b.state, "in.fifo"), "w") as f:
+            f.write("through the fifo\n")
+        b.expect(r"fifo.service: fifo service got: through the fifo")
+        tap.ok(True, "ListenFIFO=: data starts the service, which reads the FIFO on fd 3")
+        code = "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.sendto(b'one datagram',('127.0.0.1',7779))"
+        subprocess.run(["nsenter", "-t", str(b.p.host_pid()), "-n", PY, "-c", code], check=True, timeout=30)
+        b.expect(r"dgram.service: datagram service got: one datagram type SOCK_DGRAM")
+        tap.ok(True, "ListenDatagram=: a datagram starts the service, which receives it on fd 3")
+        tap.eq(b.stop(), 0, "stop")
+
+
 if __name__ == "__main__":
     Tap().run([
         test_boot_order_and_shutdown, test_service_types, test_dependency_failures, test_broken_unit_fails_alone,
         test_restart_after_sigkill, test_start_limit, test_ordering_cycle, test_hostile_notify,
         test_stop_timeout_sigkill, test_command_mode, test_setup_exit_codes, test_environment, test_user_and_group,
         test_sigrtmin3_halts, test_conditions, test_sockets, test_watchdog, test_failure_and_success_actions,
-        test_notify_flood_rate_limited, test_upholds_and_requisite,
+        test_notify_flood_rate_limited, test_upholds_and_requisite, test_fifo_and_datagram_sockets,
     ])
