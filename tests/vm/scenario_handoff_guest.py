@@ -32,7 +32,9 @@ import sys
 import time
 
 CG = "/sys/fs/cgroup"
-BASE = "/tmp/sdinit-handoff"
+# Not under /tmp: the image's systemd-tmpfiles (run by sdinit in scenario g) empties /tmp at boot,
+# and /tmp may also hold the shared repository (a CI clone), so the containers keep the VM's /tmp.
+BASE = "/var/lib/sdinit-handoff"
 SYSTEMD = "/usr/lib/systemd/systemd"
 UNMAPPED = 100000  # a host uid outside the container's single-uid mapping: shows up as nobody
 n = 0
@@ -265,7 +267,6 @@ set -e
 mount -t tmpfs -o mode=0755 tmpfs /sys/fs/cgroup
 mount -t cgroup2 -o ro cgroup2 /sys/fs/cgroup
 mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
 exec "$SDINIT"
 '
 """
@@ -275,7 +276,7 @@ def scenario_image_units():
     """Issue 6, part 5: the image's own units (Debian's systemd and friends, its default.target)
     booted by sdinit itself where systemd cannot run (read-only cgroup): the boot completes,
     systemd's units that need systemd as PID 1 are skipped with one line each, what works runs
-    (systemd-tmpfiles too: the container gets its own /tmp, which it cleans), SIGRTMIN+3 stops it."""
+    (systemd-tmpfiles too), SIGRTMIN+3 stops it."""
     name = "g-image-units"
     print(f"# ---- scenario {name} ----", flush=True)
     d = f"{BASE}/{name}"
