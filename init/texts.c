@@ -146,6 +146,21 @@ void texts_sdinit_help(const char *argv0, FILE *f) {
                 "  DUMB_INIT_DEBUG=1        same as -vv\n"
                 "\n"
                 "Personalities: invoked as 'tini' or 'dumb-init' (a symlink), sdinit follows that\n"
-                "program's options, defaults, messages and exit codes; see sdinit(1).\n",
-                SDINIT_VERSION, argv0);
+                "program's options, defaults, messages and exit codes; see sdinit(1).\n"
+                "\n"
+                "Manager mode (boot the image's unit files as PID 1):\n"
+                "  %s [--unit NAME] [-- COMMAND...]   boot NAME (default.target); with COMMAND, run it\n"
+                "                           once booted and exit with its status\n"
+                "      --unit NAME          the unit to boot (also systemd.unit=NAME)\n"
+                "      --systemd=auto|always|never  hand off to the image's systemd when it can run\n"
+                "                           (default auto; also $SDINIT_SYSTEMD)\n"
+                "      --show-status[=yes|no]  systemd-style boot progress (default yes)\n"
+                "      --log-format=plain|json  service output on stdout with the unit name\n"
+                "\n"
+                "Subcommands:\n"
+                "  detect [--json]          what this environment allows (cgroups, namespaces, hand-off)\n"
+                "  verify [--root DIR] [--all] UNIT|PATH...   check unit files like systemd-analyze verify\n"
+                "  cat UNIT                 the unit file and its drop-ins\n"
+                "  show UNIT [-p KEY,...]   the unit's settings as Key=value\n",
+                SDINIT_VERSION, argv0, argv0);
 }
