@@ -131,6 +131,29 @@ def children(pid):
     return [int(x) for x in txt.split()]
 
 
+def start_container(name, d, cg, inner, env):
+    """Starts `inner` as PID 1 of new user/pid/mount/uts/ipc namespaces (output to d/console.log),
+    moves it into the cgroup cg and lets it go on. Returns (Popen, host pid of PID 1, log path),
+    or None when PID 1 did not appear (reported)."""
+    log_path = f"{d}/console.log"
+    log = open(log_path, "w")
+    p = subprocess.Popen(["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--mount-proc",
+                          "--uts", "--ipc", "--kill-child", "--", "/bin/sh", "-c", inner],
+                         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    kids = wait_for(lambda: children(p.pid), 20)
+    if not ok(bool(kids), f"{name}: the container's PID 1 started", read(log_path, "")):
+        p.kill()
+        p.wait()
+        return None
+    init = kids[0]
+    err = write(f"{cg}/cgroup.procs", str(init))
+    ok(err is None, f"{name}: PID 1 (host pid {init}) moved into {cg}", err)
+    with open(f"{d}/go", "w") as f:
+        f.write("go\n")
+    return p, init, log_path
+
+
 def scenario(name, expect_manager, expect_plan, expect_log, cgro=False, delegated=True, broken=False, args="",
              extra_env=None):
     print(f"# ---- scenario {name} ----", flush=True)
@@ -161,22 +184,10 @@ def scenario(name, expect_manager, expect_plan, expect_log, cgro=False, delegate
            "container": "sdinit-test", "D": d, "SDINIT": SDINIT, "CGRO": "1" if cgro else "",
            "BROKEN": broken_file, "SDINIT_TEST_PRIVATE": "x", "SDINIT_ARGS": args}
     env.update(extra_env or {})
-    log_path = f"{d}/console.log"
-    log = open(log_path, "w")
-    p = subprocess.Popen(["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--mount-proc",
-                          "--uts", "--ipc", "--kill-child", "--", "/bin/sh", "-c", INNER],
-                         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    kids = wait_for(lambda: children(p.pid), 20)
-    if not ok(bool(kids), f"{name}: the container's PID 1 started", read(log_path, "")):
-        p.kill()
-        p.wait()
+    started = start_container(name, d, cg, INNER, env)
+    if not started:
         return
-    init = kids[0]
-    err = write(f"{cg}/cgroup.procs", str(init))
-    ok(err is None, f"{name}: PID 1 (host pid {init}) moved into {cg}", err)
-    with open(f"{d}/go", "w") as f:
-        f.write("go\n")
+    p, init, log_path = started
 
     if expect_manager is None:
         # --systemd=always that cannot hand off: sdinit exits 1 by itself, listing every failure.
@@ -288,21 +299,10 @@ def scenario_image_units():
     os.mkdir(cg)
     env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM": "dumb",
            "container": "sdinit-test", "D": d, "SDINIT": SDINIT}
-    log_path = f"{d}/console.log"
-    log = open(log_path, "w")
-    p = subprocess.Popen(["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--mount-proc",
-                          "--uts", "--ipc", "--kill-child", "--", "/bin/sh", "-c", INNER_IMAGE],
-                         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    kids = wait_for(lambda: children(p.pid), 20)
-    if not ok(bool(kids), f"{name}: the container's PID 1 started", read(log_path, "")):
-        p.kill()
-        p.wait()
+    started = start_container(name, d, cg, INNER_IMAGE, env)
+    if not started:
         return
-    init = kids[0]
-    write(f"{cg}/cgroup.procs", str(init))
-    with open(f"{d}/go", "w") as f:
-        f.write("go\n")
+    p, init, log_path = started
 
     def console():
         return read(log_path, "") or ""
