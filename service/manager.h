@@ -100,7 +100,7 @@ struct MUnit {
         const ExecCommandList *control_list;
         size_t control_index;
         int control_phase;    /* which Exec*= list runs (service.c) */
-        bool main_pid_known, ready, reload_pending, restart_requested, waiting_pid_file, waiting_bus_name;
+        bool main_pid_known, ready, waiting_pid_file, waiting_bus_name;
         sd_event_source *timer;
         sd_event_source *watchdog;
         uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */

@@ -15,30 +15,16 @@ import signal
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guesttap import finish, ok, read  # noqa: E402
 
 SDINIT = sys.argv[1]
 CG = "/sys/fs/cgroup"
 CTR = os.path.join(CG, "sdinit-ctr")
-n = failed = 0
 
 
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name}", flush=True)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[-40:]:
-            print(f"#   {line}", flush=True)
-    return cond
 
 
-def read(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return None
 
 
 UNITS = {
@@ -155,7 +141,7 @@ def main():
                 pid1 = int(pid)
     if not ok(pid1 is not None, "found the container's PID 1"):
         p.kill()
-        print(f"1..{n}", flush=True)
+        finish()
         return 1
     forker_procs = (read(os.path.join(CTR, "system.slice", "forker.service", "cgroup.procs")) or "").split()
     ok(len(forker_procs) > 3, f"the forker has children ({len(forker_procs)} processes)")
@@ -169,8 +155,7 @@ def main():
        any("Stopped forker.service" in l for l in lines), "children ignoring SIGTERM: emptied with cgroup.kill", "\n".join(lines))
     left = sorted(os.listdir(CTR))
     ok("system.slice" not in left, "every unit cgroup removed", left)
-    print(f"1..{n}", flush=True)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -14,23 +14,13 @@ import signal
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guesttap import finish, ok  # noqa: E402
 
 CG = "/sys/fs/cgroup"
 WANT = ["cpu", "memory", "pids", "io"]
-n = 0
-failed = 0
-T0 = time.monotonic()
 
 
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name} # {time.monotonic() - T0:.1f} s", flush=True)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines():
-            print(f"#   {line}", flush=True)
-    return cond
 
 
 def read(path):
@@ -183,8 +173,7 @@ def main():
         ok(r is not None and r.returncode == 0, f"{rt} --version runs",
            (r.stdout + r.stderr) if r else f"{rt} not found")
 
-    print(f"1..{n}", flush=True)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import signal
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guesttap import finish, ok, read  # noqa: E402
 
 CG = "/sys/fs/cgroup"
 # Not under /tmp: the image's systemd-tmpfiles (run by sdinit in scenario g) empties /tmp at boot,
@@ -37,28 +39,10 @@ CG = "/sys/fs/cgroup"
 BASE = "/var/lib/sdinit-handoff"
 SYSTEMD = "/usr/lib/systemd/systemd"
 UNMAPPED = 100000  # a host uid outside the container's single-uid mapping: shows up as nobody
-n = 0
-failed = 0
-T0 = time.monotonic()
 
 
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name} # {time.monotonic() - T0:.1f} s", flush=True)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[-60:]:
-            print(f"#   {line}", flush=True)
-    return cond
 
 
-def read(path, default=None):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return default
 
 
 def write(path, value):
@@ -354,8 +338,7 @@ def main():
               "sdinit: --systemd=always: 1 check failed; exiting"],
              cgro=True, args="--systemd=always", extra_env={"SDINIT_SYSTEMD": "never"})
     scenario_image_units()
-    print(f"1..{n}", flush=True)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":
