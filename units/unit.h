@@ -285,9 +285,10 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
  * Returns 0 if fine, -ENOEXEC otherwise. */
 int unit_verify(Unit *u, const UnitDiagSink *diag);
 
-/* Effective settings as "Key=value" lines (like systemctl show): identity lines first (Id=,
- * Names=, LoadState=, FragmentPath=, DropInPaths=), then every assigned directive in table
- * order. With all=true every directive valid for the unit type is printed, assigned or not. */
+/* The unit's directives as "Key=value" lines in directive-table order: identity lines first (Id=,
+ * Names=, LoadState=, FragmentPath=, DropInPaths=), then every assigned directive (all=true:
+ * every directive valid for the type). A debugging dump under the unit-file names; `sdinit show`
+ * prints unit_properties() (unit-defaults.h) instead: systemctl show's names, with defaults. */
 int unit_dump(const Unit *u, FILE *f, bool all);
 
 /* Directives the unit sets that sdinit parses but does not enforce, as "Key" strings (strv),

@@ -9,8 +9,13 @@
  * unit types it does not run yet) go to stdout. Referenced units are loaded too; with
  * --recursive-errors=yes (the default, as systemd) their problems and missing hard dependencies
  * (Requires=, Requisite=, BindsTo=) count, with "one" only those of direct dependencies, with
- * "no" only the named units'. A template given by name or path is checked as instance "i"
- * (NAME@i.service), as systemd-analyze does.
+ * "no" only the named units'. The dependencies systemd adds (DefaultDependencies=, the slice, a
+ * socket's service, ... see unit-defaults.h) are loaded like the file's; a standard target the
+ * image lacks is sdinit's built-in one, as when sdinit boots. A template given by name or path is
+ * checked as instance "i" (NAME@i.service), as systemd-analyze does.
+ *
+ * show prints unit_properties(): every property under systemctl show's name, set or defaulted,
+ * with the implicit dependencies.
  *
  * Generators: by default the built-in SysV conversion runs (so /etc/init.d scripts without units
  * are checked as the units sdinit will boot); --generators=yes also runs the image's generator
@@ -30,6 +35,7 @@
 #include <unistd.h>
 
 #include "sdu-util.h"
+#include "unit-defaults.h"
 #include "unit-directives.h"
 #include "unit-generators.h"
 #include "unit-registry.h"
@@ -315,6 +321,35 @@ static int load_arg(Cli *c, const char *arg, Unit **ret) {
         }
 }
 
+/* Loads a unit a dependency names. A standard target the image lacks (sysinit.target,
+ * shutdown.target, ...) is the one sdinit supplies, as the service manager does: an image without
+ * systemd boots under sdinit all the same. */
+static int load_dependency(Cli *c, const char *name, Unit **ret) {
+        const char *text;
+        Unit *u = NULL, *b = NULL;
+        int k;
+
+        k = unit_load(c->reg, name, &u);
+        if (k < 0 || u->load_state != UNIT_NOT_FOUND || !(text = unit_builtin_text(name))) {
+                *ret = u;
+                return k;
+        }
+        k = unit_new(name, unit_registry_get_host(c->reg), &b);
+        if (k >= 0) {
+                char *path = sdu_strjoin3("sdinit-builtin:", name, NULL);
+                k = path ? unit_load_fragment_buffer(b, path, text, strlen(text), false, NULL) : -ENOMEM;
+                free(path);
+        }
+        if (k < 0) {
+                unit_free(b);
+                *ret = u;
+                return k == -ENOMEM ? k : 0;
+        }
+        unit_free(u);
+        *ret = b;
+        return 0;
+}
+
 /* ---- verify ---- */
 
 static Visited *visited_find(Cli *c, const char *name) {
@@ -517,7 +552,7 @@ static int verify_dep(Cli *c, const Unit *from, const char *name, UnitDependency
                 c->cur_problems = 0;
                 c->suppress_not_found = true;
                 c->quiet = !count;
-                k = unit_load(c->reg, name, &u);
+                k = load_dependency(c, name, &u);
                 c->suppress_not_found = false;
                 c->quiet = false;
                 if (k < 0) {
@@ -548,14 +583,80 @@ static int verify_dep(Cli *c, const Unit *from, const char *name, UnitDependency
         return k;
 }
 
+/* The unit a socket, timer or path unit starts (NULL for other units): Unit=/Service= or the
+ * same name; for an Accept=yes socket the template, as instance "internal" like systemd-analyze. */
+static int triggered_unit(const Unit *u, char **ret) {
+        const char *set = u->type == UNIT_SOCKET ? u->socket.service
+                        : u->type == UNIT_TIMER  ? u->timer.unit
+                        : u->type == UNIT_PATH   ? u->path.unit
+                                                 : NULL;
+        char *prefix = NULL;
+        int k;
+
+        *ret = NULL;
+        if (u->type != UNIT_SOCKET && u->type != UNIT_TIMER && u->type != UNIT_PATH)
+                return 0;
+        if (set && !(u->type == UNIT_SOCKET && u->socket.accept > 0))
+                return (*ret = strdup(set)) ? 0 : -ENOMEM;
+        k = unit_name_to_id_prefix(u->id, &prefix);
+        if (k < 0)
+                return k == -ENOMEM ? k : 0;
+        *ret = sdu_strjoin3(prefix, u->type == UNIT_SOCKET && u->socket.accept > 0 ? "@internal" : "", ".service");
+        free(prefix);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* The unit file's dependencies, then those systemd adds (unit-defaults.h): Requires=sysinit.target
+ * of DefaultDependencies=yes is checked like a Requires= in the file (systemd-analyze verify fails
+ * on a masked or broken one too); the slice is only loaded (a missing system.slice fails nothing
+ * in systemd either). The unit a socket, timer or path starts is loaded with it, as systemd does,
+ * so its problems count whatever --recursive-errors says. count: whether u's own problems count. */
 static int verify_deps(Cli *c, const Unit *u, unsigned depth, bool count) {
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                for (size_t i = 0; u->unit.deps[d] && u->unit.deps[d][i]; i++) {
-                        int k = verify_dep(c, u, u->unit.deps[d][i], d, depth,
-                                           count && (c->recursive == RECURSIVE_YES || (c->recursive == RECURSIVE_ONE && depth == 0)));
-                        if (k < 0)
-                                return k;
-                }
+        bool deps_count = count && (c->recursive == RECURSIVE_YES || (c->recursive == RECURSIVE_ONE && depth == 0));
+        UnitImplicitDeps implicit = {}, slice = {};
+        char *trigger = NULL;
+        int k = 0;
+
+        if (u->load_state == UNIT_LOADED) {
+                k = unit_implicit_deps(u, UNIT_IMPLICIT_ALL & ~UNIT_IMPLICIT_SLICE, NULL, NULL, &implicit);
+                if (k >= 0)
+                        k = unit_implicit_deps(u, UNIT_IMPLICIT_SLICE, NULL, NULL, &slice);
+                if (k >= 0)
+                        k = triggered_unit(u, &trigger);
+        }
+        if (k >= 0 && trigger)
+                k = verify_dep(c, u, trigger, UNIT_TRIGGERS, depth, count);
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX && k >= 0; d++)
+                for (size_t i = 0; u->unit.deps[d] && u->unit.deps[d][i] && k >= 0; i++)
+                        k = verify_dep(c, u, u->unit.deps[d][i], d, depth, deps_count);
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX && k >= 0; d++)
+                for (size_t i = 0; d != UNIT_TRIGGERS && implicit.deps[d] && implicit.deps[d][i] && k >= 0; i++)
+                        k = verify_dep(c, u, implicit.deps[d][i], d, depth, deps_count);
+        for (size_t i = 0; slice.deps[UNIT_REQUIRES] && slice.deps[UNIT_REQUIRES][i] && k >= 0; i++)
+                k = verify_dep(c, u, slice.deps[UNIT_REQUIRES][i], UNIT_AFTER, depth, deps_count);
+        unit_implicit_deps_done(&implicit);
+        unit_implicit_deps_done(&slice);
+        free(trigger);
+        return k;
+}
+
+/* systemd-analyze verify refuses a socket whose service cannot be loaded. */
+static int check_socket_service(Cli *c, const Unit *u) {
+        const Visited *v;
+        char *svc = NULL;
+        int k;
+
+        if (u->type != UNIT_SOCKET || u->load_state != UNIT_LOADED)
+                return 0;
+        k = triggered_unit(u, &svc);
+        if (k < 0 || !svc)
+                return k;
+        v = visited_find(c, svc);
+        if (!v || v->state != UNIT_LOADED) {
+                fprintf(stderr, "%s: service %s not loaded, socket cannot be started.\n", u->id, svc);
+                c->failures++;
+        }
+        free(svc);
         return 0;
 }
 
@@ -601,6 +702,8 @@ static int verify_one(Cli *c, const char *arg, bool listed) {
                 c->failures++;
         c->cur_problems = 0;
         k = verify_deps(c, u, 0, true);
+        if (k >= 0)
+                k = check_socket_service(c, u);
         unit_free(u);
         return k;
 }
@@ -836,6 +939,69 @@ int sdinit_cat_main(int argc, char **argv) {
 
 /* ---- show ---- */
 
+/* The other units show needs (a target's After= depends on what it pulls in), loaded once. */
+typedef struct ShowCache {
+        Cli *c;
+        char **names;
+        Unit **units; /* NULL where the unit could not be loaded */
+        size_t n;
+        int r;
+} ShowCache;
+
+static const Unit *show_lookup(const char *name, void *userdata) {
+        ShowCache *sc = userdata;
+        Unit *u = NULL, **units;
+        bool quiet = sc->c->quiet;
+
+        for (size_t i = 0; i < sc->n; i++)
+                if (sdu_streq(sc->names[i], name))
+                        return sc->units[i];
+        sc->c->quiet = true;
+        if (load_dependency(sc->c, name, &u) == -ENOMEM)
+                sc->r = -ENOMEM;
+        sc->c->quiet = quiet;
+        units = realloc(sc->units, (sc->n + 1) * sizeof(Unit *));
+        if (!units || sdu_strv_extend(&sc->names, name) < 0) {
+                if (units)
+                        sc->units = units;
+                unit_free(u);
+                sc->r = -ENOMEM;
+                return NULL;
+        }
+        sc->units = units;
+        sc->units[sc->n++] = u;
+        return u;
+}
+
+static void show_cache_done(ShowCache *sc) {
+        for (size_t i = 0; i < sc->n; i++)
+                unit_free(sc->units[i]);
+        free(sc->units);
+        sdu_strv_free(sc->names);
+}
+
+typedef struct ShowOut {
+        const Cli *c;
+        char **props;   /* -p: property names, or directive names (TimeoutStartSec for TimeoutStartUSec) */
+        bool all;       /* -a or -p: also properties without a value, as "Name=" */
+        bool value;     /* --value */
+} ShowOut;
+
+static void show_property(const char *name, const char *key, const char *value, void *userdata) {
+        const ShowOut *o = userdata;
+        char *line, *shown;
+
+        if (o->props && !sdu_strv_contains(o->props, name) && !(key && sdu_strv_contains(o->props, key)))
+                return;
+        if (!value && !o->all)
+                return;
+        line = o->value ? strdup(value ? value : "") : sdu_strjoin3(name, "=", value ? value : "");
+        shown = line ? display_text(o->c, line) : NULL;
+        puts(shown ? shown : line ? line : "");
+        free(shown);
+        free(line);
+}
+
 int sdinit_show_main(int argc, char **argv) {
         Cli c = { .verb = "show", .generators = GEN_SYSV, .quiet = true };
         char **props = NULL;
@@ -858,10 +1024,9 @@ int sdinit_show_main(int argc, char **argv) {
                 return 1;
         }
         for (int i = first; i < argc; i++) {
-                char *text = NULL, *save = NULL;
-                size_t len = 0;
+                ShowCache sc = { .c = &c };
+                ShowOut o = { .c = &c, .props = props, .all = all || props, .value = value };
                 Unit *u = NULL;
-                FILE *f;
                 int k;
 
                 if (!unit_name_is_valid(argv[i], UNIT_NAME_ANY)) {
@@ -875,38 +1040,18 @@ int sdinit_show_main(int argc, char **argv) {
                         rc = 1;
                         continue;
                 }
-                f = open_memstream(&text, &len);
-                if (!f || unit_dump(u, f, all || props) < 0) {
-                        if (f)
-                                fclose(f);
-                        free(text);
-                        unit_free(u);
-                        fprintf(stderr, "sdinit show: out of memory\n");
+                if (i > first)
+                        putchar('\n');
+                k = unit_properties(u, show_lookup, &sc, show_property, &o);
+                if (k >= 0)
+                        k = sc.r;
+                show_cache_done(&sc);
+                unit_free(u);
+                if (k < 0) {
+                        fprintf(stderr, "sdinit show: %s\n", strerror(-k));
                         rc = 1;
                         break;
                 }
-                fclose(f);
-                if (i > first)
-                        putchar('\n');
-                for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                        char *eq = strchr(line, '='), *shown;
-
-                        if (!eq)
-                                continue;
-                        if (props) {
-                                bool want = false;
-                                for (size_t j = 0; props[j] && !want; j++)
-                                        want = strlen(props[j]) == (size_t) (eq - line) &&
-                                               strncmp(props[j], line, (size_t) (eq - line)) == 0;
-                                if (!want)
-                                        continue;
-                        }
-                        shown = display_text(&c, value ? eq + 1 : line);
-                        puts(shown ? shown : line);
-                        free(shown);
-                }
-                free(text);
-                unit_free(u);
         }
         fflush(stdout);
         sdu_strv_free(props);

@@ -7,6 +7,10 @@
  *   sdinit cat [--root DIR] [--generators=...] UNIT...
  *   sdinit show [--root DIR] [--generators=...] [-p KEY[,KEY...]]... [-a] [--value] UNIT...
  *
+ * show prints properties as `systemctl show` names and formats them (TimeoutStartUSec=1min 30s),
+ * systemd's defaults for what the unit leaves unset and the implicit dependencies included (see
+ * unit-defaults.h); -p takes property or directive names.
+ *
  * $SYSTEMD_UNIT_PATH replaces the search path (directories as seen inside the root), as systemd
  * honours it. */
 #pragma once

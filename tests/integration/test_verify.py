@@ -6,8 +6,10 @@ Units are written into scratch image trees (--root) or a scratch directory named
 $SYSTEMD_UNIT_PATH. Covered: file:line problems and exit codes, the not-enforced listing, units
 sdinit does not run yet, cat's and show's output, --all, templates, the SysV conversion (with
 Debian's real slapd init script, fetched with apt-get download, SKIP when apt is unreachable,
-and compared with systemd's own systemd-sysv-generator when installed), and the differential test
-against `systemd-analyze verify` (Debian package systemd) over ~40 good and bad units."""
+and compared with systemd's own systemd-sysv-generator when installed), the differential test
+against `systemd-analyze verify` (Debian package systemd) over ~70 good and bad units, and show's
+defaults and implicit dependencies: against the man pages, against `systemd-analyze timespan`, and
+against Debian's systemd itself (`systemd --test --system` dumps what it computed for ~40 units)."""
 import glob
 import os
 import shutil
@@ -43,9 +45,14 @@ def make_root(files, stubs=False):
             with open(os.path.join(units, t), "w") as f:
                 f.write("[Unit]\nDescription=stub\nDefaultDependencies=no\n")
     for name, text in files.items():
-        # "ROOT/path" is a file anywhere in the tree, anything else a unit file.
+        # "ROOT/path" is a file anywhere in the tree, anything else a unit file; None removes a
+        # stub, a symlink replaces one.
         p = os.path.join(root, name[5:]) if name.startswith("ROOT/") else os.path.join(units, name)
         os.makedirs(os.path.dirname(p), exist_ok=True)
+        if os.path.lexists(p):
+            os.unlink(p)
+        if text is None:
+            continue
         if text.startswith("->"):
             os.symlink(text[2:], p)
         else:
@@ -216,14 +223,326 @@ def test_show(tap):
         kv.setdefault(k, v)
     tap.eq(rc, 0, "show: exit 0")
     tap.eq([kv.get(k) for k in ("Id", "LoadState", "FragmentPath", "DropInPaths", "Description", "After", "Type",
-                                "ExecStart", "Restart", "RestartSec")],
-           ["a.service", "loaded", f"{d}/a.service", f"{d}/a.service.d/x.conf", "A thing", "b.service", "notify",
-            "/usr/bin/true -v", "on-failure", "1min 30s"], "show: effective settings as Key=value")
+                                "ExecStart", "Restart", "RestartUSec")],
+           ["a.service", "loaded", f"{d}/a.service", f"{d}/a.service.d/x.conf", "A thing",
+            "b.service systemd-journald.socket system.slice sysinit.target basic.target", "notify",
+            "/usr/bin/true -v", "on-failure", "1min 30s"], "show: effective settings as Key=value, systemctl's names")
     tap.ok("Environment=X=1" in out and "Y=a b" in out, "show: settings from drop-ins", out)
     rc, out, err = sdinit("show", "--root", root, "-p", "Type,Restart", "a.service")
     tap.eq(out, "Type=notify\nRestart=on-failure\n", "show -p KEY,KEY")
     rc, out, err = sdinit("show", "--root", root, "-p", "Type", "--value", "a.service")
     tap.eq(out, "notify\n", "show -p KEY --value")
+    rc, out, err = sdinit("show", "--root", root, "-p", "RestartSec,TimeoutStopUSec,Nice", "a.service")
+    tap.eq(out, "RestartUSec=1min 30s\nTimeoutStopUSec=1min 30s\nNice=\n",
+           "show -p: a directive name finds its property; a run-time value is empty")
+    shutil.rmtree(root)
+
+
+# ---- show: what systemd adds ------------------------------------------------------------------
+
+def show_kv(root, *args, env=None):
+    rc, out, err = sdinit("show", "--root", root, *args, env=env)
+    kv = {}
+    for line in out.splitlines():
+        k, _, v = line.partition("=")
+        kv.setdefault(k, v)
+    return rc, kv, err
+
+
+def test_show_documented_defaults(tap):
+    """Settings a unit leaves unset, as systemd 252 documents them (Debian 12's man pages, quoted)."""
+    root = make_root({
+        "plain.service": "[Service]\nExecStart=/usr/bin/true\n",
+        "once.service": S + "Type=oneshot\nExecStart=/usr/bin/true\nKillSignal=SIGINT\nTimeoutStopSec=20\n",
+        "nodeps.service": "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/usr/bin/true\nStandardOutput=null\n",
+        "s.socket": "[Socket]\nListenStream=/run/s.sock\n",
+        "s.service": S + "ExecStart=/usr/bin/true\n",
+        "t.timer": "[Timer]\nOnCalendar=daily\n",
+        "t.service": S + "ExecStart=/usr/bin/true\n",
+        "app.target": "[Unit]\nWants=plain.service nodeps.service s.socket\n",
+    })
+    rc, kv, err = show_kv(root, "plain.service")
+    want = {
+        # systemd.service(5) Type=: "If set to simple (the default if ExecStart= is specified but neither Type= nor
+        # BusName= are)"; Restart=: "If set to no (the default)"; RestartSec=: "Defaults to 100ms."
+        "Type": "simple", "Restart": "no", "RestartUSec": "100ms",
+        # systemd-system.conf(5): "DefaultTimeoutStartSec= and DefaultTimeoutStopSec= default to 90s.
+        # DefaultTimeoutAbortSec= is not set by default so that all units fall back to TimeoutStopSec=."
+        "TimeoutStartUSec": "1min 30s", "TimeoutStopUSec": "1min 30s", "TimeoutAbortUSec": "1min 30s",
+        # systemd.service(5) RemainAfterExit=: "Defaults to no."; GuessMainPID=: "Defaults to yes.";
+        # NotifyAccess=: "Takes one of none (the default)"; OOMPolicy=: "Defaults to the setting DefaultOOMPolicy=" (stop)
+        "RemainAfterExit": "no", "GuessMainPID": "yes", "NotifyAccess": "none", "OOMPolicy": "stop",
+        # systemd.kill(5): KillMode= "Defaults to control-group."; KillSignal= "Defaults to SIGTERM."; SendSIGHUP=
+        # 'Defaults to "no".'; SendSIGKILL= 'Defaults to "yes".'; FinalKillSignal= "Defaults to SIGKILL.";
+        # WatchdogSignal= "Defaults to SIGABRT." systemctl show prints signals as numbers.
+        "KillMode": "control-group", "KillSignal": "15", "RestartKillSignal": "15", "SendSIGHUP": "no",
+        "SendSIGKILL": "yes", "FinalKillSignal": "9", "WatchdogSignal": "6",
+        # systemd.exec(5) UMask=: "Defaults to 0022 for system units."; IgnoreSIGPIPE=: "Defaults to true";
+        # StandardOutput=: "defaults to the value set with DefaultStandardOutput= in systemd-system.conf(5), which
+        # defaults to journal"; StandardError=: "defaults to the value set with DefaultStandardError= ... inherit"
+        "UMask": "0022", "IgnoreSIGPIPE": "yes", "StandardInput": "null", "StandardOutput": "journal",
+        "StandardError": "inherit",
+        # systemd-system.conf(5): "DefaultStartLimitIntervalSec= defaults to 10s. DefaultStartLimitBurst= defaults
+        # to 5."; "DefaultLimitNOFILE= defaults to 1024:524288."
+        "StartLimitIntervalUSec": "10s", "StartLimitBurst": "5", "LimitNOFILE": "524288", "LimitNOFILESoft": "1024",
+        # systemd.unit(5) DefaultDependencies=: "Defaults to yes."
+        "DefaultDependencies": "yes", "Description": "plain.service", "Slice": "system.slice",
+        # systemd.service(5), "Default Dependencies": Requires=/After= sysinit.target, After=basic.target,
+        # Conflicts=/Before= shutdown.target; the slice (systemd.resource-control(5)) and the journal socket
+        # (systemd.exec(5), "Implicit Dependencies") come with it.
+        "Requires": "system.slice sysinit.target", "Conflicts": "shutdown.target", "Before": "shutdown.target",
+        "After": "systemd-journald.socket system.slice sysinit.target basic.target",
+    }
+    got = {k: kv.get(k) for k in want}
+    tap.eq(got, want, "show: documented defaults of an empty [Service] (systemctl show's names and formats)")
+    tap.ok(rc == 0 and "Nice" not in kv and "TasksMax" not in kv and "LimitCORE" not in kv,
+           "show: run-time values (Nice=, TasksMax=, LimitCORE=) are left out, not guessed", str(kv))
+
+    rc, kv, err = show_kv(root, "once.service")
+    # systemd.service(5) TimeoutStartSec=: "except when Type=oneshot is used, in which case the timeout is disabled";
+    # systemd.kill(5) RestartKillSignal=: "defaults to the signal specified in KillSignal="
+    tap.eq([kv.get(k) for k in ("TimeoutStartUSec", "TimeoutStopUSec", "TimeoutAbortUSec", "KillSignal", "RestartKillSignal")],
+           ["infinity", "20s", "20s", "2", "2"], "show: defaults that follow other settings (oneshot, KillSignal=, TimeoutStopSec=)")
+
+    rc, kv, err = show_kv(root, "nodeps.service")
+    tap.eq([kv.get(k) for k in ("Requires", "After", "Conflicts", "Before")], ["system.slice", "system.slice", None, None],
+           "show: DefaultDependencies=no leaves only the slice (and no journal socket with StandardOutput=null)")
+
+    rc, kv, err = show_kv(root, "s.socket")
+    # systemd.socket(5): "Socket units automatically gain a Before= dependency on the service units they activate";
+    # default: Before=sockets.target, Requires=/After= sysinit.target, Conflicts=/Before= shutdown.target
+    tap.eq([kv.get(k) for k in ("Requires", "After", "Before", "Conflicts", "Triggers", "TriggerLimitBurst", "TimeoutUSec")],
+           ["system.slice sysinit.target", "system.slice sysinit.target", "s.service sockets.target shutdown.target",
+            "shutdown.target", "s.service", "20", "1min 30s"], "show: a socket's implicit and default dependencies")
+
+    rc, kv, err = show_kv(root, "t.timer")
+    # systemd.timer(5): Before=timers.target, Requires=/After= sysinit.target; "Timer units with at least one
+    # OnCalendar= directive acquire a pair of additional After= dependencies on time-set.target and time-sync.target"
+    tap.eq([kv.get(k) for k in ("Requires", "After", "Before", "Triggers", "Unit", "AccuracyUSec")],
+           ["sysinit.target", "sysinit.target time-set.target time-sync.target", "t.service timers.target shutdown.target",
+            "t.service", "t.service", "1min"], "show: a timer's dependencies and defaults")
+
+    rc, kv, err = show_kv(root, "app.target")
+    # systemd.target(5): "Target units will automatically complement all configured dependencies of type Wants= or
+    # Requires= with dependencies of type After= unless DefaultDependencies=no is set in the specified units."
+    tap.eq([kv.get(k) for k in ("After", "Before", "Conflicts")],
+           ["plain.service s.socket", "shutdown.target", "shutdown.target"],
+           "show: a target is After= what it wants, except units with DefaultDependencies=no")
+    shutil.rmtree(root)
+
+
+def test_show_timespans(tap):
+    """Time spans in systemctl's format, against `systemd-analyze timespan` (the same formatter)."""
+    if not os.path.exists(SYSTEMD_ANALYZE):
+        raise Skip("systemd-analyze not installed: time span format not compared")
+    spans = ["1.5s", "90s", "100ms", "61.5s", "1min 0.5s", "2h 30min", "0.3ms", "1.5ms", "1.000001s", "5d 1us",
+             "1y 2month 3w", "0", "infinity"]
+    root = make_root({f"r{i}.service": S + f"ExecStart=/usr/bin/true\nRestartSec={v}\n" for i, v in enumerate(spans)})
+    rc, out, err = sdinit("show", "--root", root, "-p", "RestartUSec", "--value", *[f"r{i}.service" for i in range(len(spans))])
+    shutil.rmtree(root)
+    mine = [l for l in out.splitlines() if l]
+    p = subprocess.run([SYSTEMD_ANALYZE, "timespan"] + spans[:-1], capture_output=True, text=True, timeout=60)
+    theirs = [l.split(":", 1)[1].strip() for l in p.stdout.splitlines() if l.strip().startswith("Human:")] + ["infinity"]
+    tap.ok(len(theirs) == len(spans) and mine == theirs, "show: time spans exactly as systemd formats them",
+           f"sdinit {mine}\nsystemd {theirs}")
+
+
+# The systemd 252 unit dump (`systemd --test --system`) as oracle: its labels and values for the properties
+# sdinit show prints under systemctl's names.
+def _sig(v):
+    import signal
+    return str(int(getattr(signal, v))) if v.startswith("SIG") else v
+
+
+def _u64(special):
+    return lambda v: special if v == "18446744073709551615" else v
+
+
+ORACLE_PROPS = {
+    "Description": None, "Slice": None, "IgnoreOnIsolate": None, "StopWhenUnneeded": None, "RefuseManualStart": None,
+    "RefuseManualStop": None, "DefaultDependencies": None, "OnSuccessJobMode": None, "OnFailureJobMode": None,
+    "Type": None, "Restart": None, "NotifyAccess": None, "OOMPolicy": None, "RestartUSec": ("RestartSec", None),
+    "TimeoutStartUSec": ("TimeoutStartSec", None), "TimeoutStopUSec": ("TimeoutStopSec", None),
+    "TimeoutStartFailureMode": None, "TimeoutStopFailureMode": None, "RuntimeMaxUSec": ("RuntimeMaxSec", None),
+    "RuntimeRandomizedExtraUSec": ("RuntimeRandomizedExtraSec", None), "WatchdogUSec": ("WatchdogSec", None),
+    "RemainAfterExit": None, "GuessMainPID": None, "PermissionsStartOnly": None, "RootDirectoryStartOnly": None,
+    "NonBlocking": None, "KillMode": None, "KillSignal": ("KillSignal", _sig), "RestartKillSignal": ("RestartKillSignal", _sig),
+    "FinalKillSignal": ("FinalKillSignal", _sig), "SendSIGKILL": None, "SendSIGHUP": None, "UMask": None,
+    "StandardInput": None, "StandardOutput": None, "StandardError": None,
+    "SyslogFacility": ("SyslogFacility", {"daemon": "3"}.get), "SyslogLevel": ("SyslogLevel", {"info": "6"}.get),
+    "KeyringMode": None, "IgnoreSIGPIPE": None, "DynamicUser": None, "PrivateTmp": None, "PrivateDevices": None,
+    "PrivateNetwork": None, "PrivateUsers": None, "ProtectKernelTunables": None, "ProtectKernelModules": None,
+    "ProtectKernelLogs": None, "ProtectClock": None, "ProtectControlGroups": None, "ProtectHome": None,
+    "ProtectSystem": None, "MountAPIVFS": None, "MemoryDenyWriteExecute": None, "RestrictRealtime": None,
+    "RestrictSUIDSGID": None, "ProtectHostname": None, "ProtectProc": None, "ProcSubset": None, "LockPersonality": None,
+    "RuntimeDirectoryPreserve": None, "RuntimeDirectoryMode": None, "StateDirectoryMode": None, "CacheDirectoryMode": None,
+    "LogsDirectoryMode": None, "ConfigurationDirectoryMode": None, "User": None, "Group": None,
+    "MemoryAccounting": None, "TasksAccounting": None, "IOAccounting": None, "IPAccounting": None,
+    "CPUWeight": ("CPUWeight", _u64("[not set]")), "StartupCPUWeight": ("StartupCPUWeight", _u64("[not set]")),
+    "IOWeight": ("IOWeight", _u64("[not set]")), "StartupIOWeight": ("StartupIOWeight", _u64("[not set]")),
+    "CPUQuotaPerSecUSec": ("CPUQuotaPerSecSec", None), "CPUQuotaPeriodUSec": ("CPUQuotaPeriodSec", None),
+    "MemoryMin": None, "MemoryLow": None, "MemoryHigh": ("MemoryHigh", _u64("infinity")),
+    "MemoryMax": ("MemoryMax", _u64("infinity")), "MemorySwapMax": ("MemorySwapMax", _u64("infinity")),
+    "MemoryLimit": ("MemoryLimit", _u64("infinity")), "DefaultMemoryMin": None, "DefaultMemoryLow": None,
+    "DevicePolicy": None, "Delegate": None, "ManagedOOMSwap": None, "ManagedOOMMemoryPressure": None,
+    "ManagedOOMPreference": None, "BindIPv6Only": None, "Backlog": None, "SocketMode": None, "DirectoryMode": None,
+    "KeepAlive": None, "NoDelay": None, "FreeBind": None, "Transparent": None, "Broadcast": None, "PassCredentials": None,
+    "PassSecurity": None, "PassPacketInfo": None, "RemoveOnStop": None, "Writable": None, "FlushPending": None,
+    "FileDescriptorName": None, "TriggerLimitIntervalUSec": ("TriggerLimitIntervalSec", None), "TriggerLimitBurst": None,
+    "TimeoutUSec": ("TimeoutSec", None), "Unit": None, "Persistent": None, "WakeSystem": None,
+    "AccuracyUSec": ("Accuracy", None), "RemainAfterElapse": None, "FixedRandomDelay": None, "OnClockChange": None,
+    "OnTimezoneChange": ("OnTimeZoneChange", None), "MakeDirectory": None, "SloppyOptions": None, "LazyUnmount": None,
+    "ForceUnmount": None, "ReadWriteOnly": None,
+}
+ORACLE_DEPS = ("Requires", "Wants", "BindsTo", "After", "Before", "Conflicts", "Triggers", "TriggeredBy")
+SV = "[Service]\nExecStart=/bin/true\n"
+ORACLE_UNITS = {
+    "sysinit.target": "[Unit]\nDefaultDependencies=no\n",  # systemd --test needs it to build a transaction
+    "dbus.socket": "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/dbus.sock\n",
+    "plain.service": SV,
+    "oneshot.service": "[Service]\nType=oneshot\nExecStart=/bin/true\n",
+    "notify.service": "[Service]\nType=notify\nNotifyAccess=none\nExecStart=/bin/true\n",
+    "wd.service": SV + "WatchdogSec=5\n",
+    "fds.service": SV + "FileDescriptorStoreMax=2\n",
+    "bus.service": SV + "BusName=org.example.x\n",
+    "dbus.service": "[Service]\nType=dbus\nBusName=a.b\nExecStart=/bin/true\n",
+    "simplebus.service": "[Service]\nType=simple\nBusName=a.b\nExecStart=/bin/true\n",
+    "ks.service": SV + "KillSignal=SIGINT\nTimeoutStopSec=10\nDelegate=yes\nStandardInput=tty\n",
+    "sl.service": SV + "Slice=custom.slice\nStandardOutput=inherit\nTimeoutSec=20\nKillSignal=SIGINT\nRestartKillSignal=SIGHUP\n",
+    "sk.service": SV + "Sockets=s.socket\nStandardOutput=null\nStandardError=null\n",
+    "txt.service": SV + "StandardOutput=kmsg\nStandardInputText=hello\n",
+    "nodef.service": "[Unit]\nDefaultDependencies=no\n" + SV,
+    "dyn.service": SV + "DynamicUser=yes\nStateDirectory=foo\n",
+    "du2.service": SV + "DynamicUser=yes\nUser=bob\nProtectHome=no\nPrivateTmp=no\nRootDirectory=/srv\n",
+    "pt.service": SV + "PrivateTmp=yes\n",
+    "inst@.service": SV,
+    "foo-bar@.service": SV,
+    "s.socket": "[Socket]\nListenStream=/run/s.sock\n",
+    "s.service": SV,
+    "s2.socket": "[Socket]\nListenStream=/run/s2.sock\nExecStartPre=/bin/true\n",
+    "s2.service": SV,
+    "acc.socket": "[Socket]\nListenStream=/run/acc.sock\nAccept=yes\n",
+    "acc@.service": SV,
+    "sock.socket": "[Socket]\nListenStream=/run/sock.sock\nService=plain.service\nExecStartPost=/bin/true\nStandardOutput=null\n",
+    "tc.timer": "[Timer]\nOnCalendar=daily\n",
+    "tc.service": SV,
+    "tb.timer": "[Timer]\nOnBootSec=5\nUnit=plain.service\n",
+    "p.path": "[Path]\nPathExists=/etc/x\n",
+    "p.service": SV,
+    "t.target": "[Unit]\nWants=plain.service nodef.service before.service sub.target missing.service loop.service\n"
+                "Requires=oneshot.service\nBindsTo=b1.service\nRequisite=b2.service\nPartOf=b3.service\nUpholds=b4.service\n",
+    "before.service": "[Unit]\nBefore=t.target\n" + SV,
+    "loop.service": "[Unit]\nAfter=t.target\n" + SV,
+    "b1.service": SV, "b2.service": SV, "b3.service": SV, "b4.service": SV,
+    "sub.target": "[Unit]\nDescription=sub\n",
+    "nodef.target": "[Unit]\nDefaultDependencies=no\nWants=plain.service\n",
+    "foo-bar.slice": "[Slice]\n",
+    "srv-data.mount": "[Mount]\nWhat=tmpfs\nWhere=/srv/data\nType=tmpfs\n",
+    "srv-nf.mount": "[Mount]\nWhat=/dev/sdz1\nWhere=/srv/nf\nOptions=nofail,ro\n",
+    "srv-net.mount": "[Mount]\nWhat=server:/x\nWhere=/srv/net\nType=nfs\n",
+    "srv-nd.mount": "[Mount]\nWhat=/dev/sdz2\nWhere=/srv/nd\nOptions=_netdev\n",
+}
+ORACLE_CHECK = [n for n in ORACLE_UNITS if "@." not in n and n not in ("sysinit.target", "dbus.socket")] + \
+    ["inst@x-y.service", "foo-bar@a.service"]
+
+
+def systemd_dump(d, unit):
+    """The unit's section of `systemd --test --system --unit=UNIT` (Debian's systemd 252 loading the units of d,
+    with the same implicit and default dependencies it adds when it boots): {label: value}, {dependency: names}
+    (forward dependencies only: entries with an origin-* mask)."""
+    cmd = [SYSTEMD_BIN, "--system", "--test", f"--unit={unit}", "--log-level=err"]
+    if os.geteuid() == 0:  # "Don't run test mode as root."
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, env={"SYSTEMD_UNIT_PATH": d, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}, cwd=d,
+                       capture_output=True, text=True, timeout=60)
+    props, deps, cur = {}, {}, None
+    for line in p.stdout.splitlines():
+        if line.startswith("\t-> Unit "):
+            cur = line.strip()[len("-> Unit "):-1]
+        elif cur == unit and line.startswith("\t\t") and not line.startswith(("\t\t\t", "\t\t->")):
+            k, _, v = line.strip().partition(": ")
+            if k in ORACLE_DEPS or k in ("Requisite", "PartOf", "Upholds", "References", "ReferencedBy", "InSlice",
+                                         "RequiredBy", "WantedBy", "BoundBy", "ConsistsOf", "UpheldBy", "RequisiteOf"):
+                name, _, origin = v.partition(" (")
+                if k in ORACLE_DEPS and "origin-" in origin:
+                    deps.setdefault(k, set()).add(name)
+            else:
+                props.setdefault(k, v)
+    return p.returncode, props, deps, p.stderr
+
+
+SYSTEMD_BIN = "/lib/systemd/systemd"
+
+
+def test_show_matches_systemd(tap):
+    """sdinit show against Debian's systemd 252 itself: `systemd --test` loads the same unit files and dumps every
+    unit it would start with the dependencies and values it computed. Each unit's properties (under systemctl's
+    names) and forward dependencies must match. Left out: mount units of the mount table ("-.mount" from
+    RequiresMountsFor=, which depend on this machine's mounts)."""
+    if not os.path.exists(SYSTEMD_BIN):
+        raise Skip(f"LOUD SKIP: {SYSTEMD_BIN} not installed (Debian package systemd): defaults NOT compared with systemd")
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        raise Skip("LOUD SKIP: setpriv missing (systemd --test refuses root): defaults NOT compared with systemd")
+    d = tempfile.mkdtemp(prefix="sdinit-oracle-")
+    try:
+        os.chmod(d, 0o755)
+        for name, text in ORACLE_UNITS.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+            os.chmod(os.path.join(d, name), 0o644)
+        rc, props, deps, err = systemd_dump(d, "plain.service")
+        if rc != 0 or "Type" not in props:
+            raise Skip(f"LOUD SKIP: systemd --test does not work here (rc={rc}: {err.strip()[-200:]}): defaults NOT compared")
+        for unit in ORACLE_CHECK:
+            rc, props, deps, err = systemd_dump(d, unit)
+            _, kv, _ = show_kv("/", "-a", unit, env={"SYSTEMD_UNIT_PATH": d})
+            diffs, compared = [], 0
+            for prop, how in ORACLE_PROPS.items():
+                label, conv = how if how else (prop, None)
+                if label not in props or prop not in kv:
+                    continue
+                want = conv(props[label]) if conv else props[label]
+                compared += 1
+                if kv[prop] != want:
+                    diffs.append(f"{prop}: sdinit {kv[prop]!r}, systemd {want!r}")
+            for k in ORACLE_DEPS:
+                mine = set(kv.get(k, "").split())
+                theirs = {n for n in deps.get(k, ()) if not n.endswith(".mount") or n == "tmp.mount"}
+                compared += len(theirs)
+                if mine != theirs:
+                    diffs.append(f"{k}: sdinit {sorted(mine)}, systemd {sorted(theirs)}")
+            # A dump that lost its properties (format change) must not pass as agreement.
+            if rc != 0 or compared < 8:
+                diffs.append(f"only {compared} values compared (systemd rc={rc}: {err.strip()[-200:]})")
+            tap.ok(not diffs, f"show {unit}: same values and dependencies as systemd 252 ({compared} compared)", "\n".join(diffs))
+    finally:
+        shutil.rmtree(d)
+
+
+def test_verify_default_dependencies(tap):
+    """verify loads the dependencies systemd adds: sysinit.target is required by every service."""
+    root = make_root({"a.service": S + "ExecStart=/usr/bin/true\n", "sysinit.target": "->/dev/null"})
+    rc, out, err = sdinit("verify", "--root", root, "a.service")
+    tap.ok(rc == 1 and "a.service: Failed to create a.service/start: Unit sysinit.target is masked." in err,
+           "verify: a masked sysinit.target fails a service with DefaultDependencies=yes", err)
+    shutil.rmtree(root)
+    root = make_root({"a.service": "[Unit]\nDefaultDependencies=no\n" + S + "ExecStart=/usr/bin/true\n",
+                      "sysinit.target": "->/dev/null"})
+    rc, out, err = sdinit("verify", "--root", root, "a.service")
+    tap.ok(rc == 0 and err == "", "verify: ... but not one with DefaultDependencies=no", err)
+    shutil.rmtree(root)
+    # An image without systemd has no sysinit.target: sdinit boots it with its built-in standard targets, so
+    # verify accepts it (systemd-analyze verify would say "Unit sysinit.target not found.").
+    root = make_root({"a.service": S + "ExecStart=/usr/bin/true\n", "b.service": "[Unit]\nRequires=network-online.target\n" + S + "ExecStart=/usr/bin/true\n"})
+    rc, out, err = sdinit("verify", "--root", root, "a.service", "b.service")
+    tap.ok(rc == 0 and err == "", "verify: standard targets an image lacks are sdinit's built-in ones", err)
+    shutil.rmtree(root)
+    root = make_root({"a.service": S + "ExecStart=/usr/bin/true\n",
+                      "shutdown.target": "[Unit]\nDescription=x\nBogus=1\n"})
+    rc, out, err = sdinit("verify", "--root", root, "a.service")
+    tap.ok(rc == 1 and "shutdown.target:3: Unknown key" in err, "verify: problems of default dependencies count (recursive errors)", err)
+    rc, out, err = sdinit("verify", "--root", root, "--recursive-errors=no", "a.service")
+    tap.eq(rc, 0, "verify --recursive-errors=no: ... only with recursive errors")
     shutil.rmtree(root)
 
 
@@ -382,6 +701,35 @@ CASES = {
     "requires-device": ("a.service", {"a.service": "[Unit]\nBindsTo=dev-sda.device\n[Service]\nExecStart=/usr/bin/true\n"}),
     "bad-rlimit": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\nLimitNOFILE=10:5\n"}),
     "bad-condition": ("a.service", {"a.service": "[Unit]\nConditionPathExists=relative\n[Service]\nExecStart=/usr/bin/true\n"}),
+    # Default and implicit dependencies (the stubs stand in for the standard targets, edited per case).
+    "sysinit-masked": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\n", "sysinit.target": "->/dev/null"}),
+    "sysinit-masked-nodefault": ("a.service", {"a.service": "[Unit]\nDefaultDependencies=no\n" + S + "ExecStart=/usr/bin/true\n",
+                                               "sysinit.target": "->/dev/null"}),
+    "sysinit-masked-socket": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\n", "a.service": S + "ExecStart=/usr/bin/true\n",
+                                           "sysinit.target": "->/dev/null"}),
+    "sysinit-masked-timer": ("a.timer", {"a.timer": "[Timer]\nOnBootSec=5\n", "a.service": S + "ExecStart=/usr/bin/true\n",
+                                         "sysinit.target": "->/dev/null"}),
+    "sysinit-masked-target": ("a.target", {"a.target": "[Unit]\nDescription=x\n", "sysinit.target": "->/dev/null"}),
+    "shutdown-broken": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\n",
+                                      "shutdown.target": "[Unit]\nDescription=x\nBogus=1\n"}),
+    "basic-broken-nodefault": ("a.service", {"a.service": "[Unit]\nDefaultDependencies=no\n" + S + "ExecStart=/usr/bin/true\n",
+                                             "basic.target": "[Unit]\nDescription=x\nBogus=1\n"}),
+    "slice-missing": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\n", "system.slice": None}),
+    "slice-broken": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\n", "system.slice": "[Unit]\nBogus=1\n"}),
+    "dbus-no-socket": ("a.service", {"a.service": S + "BusName=org.example.a\nExecStart=/usr/bin/true\n"}),
+    "dbus-socket-masked": ("a.service", {"a.service": S + "BusName=org.example.a\nExecStart=/usr/bin/true\n", "dbus.socket": "->/dev/null"}),
+    "socket-service-broken": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\n", "a.service": S + "ExecStart=/usr/bin/true\nBogus=1\n"}),
+    "socket-no-service": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\n"}),
+    "socket-service-masked": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\n", "a.service": "->/dev/null"}),
+    "socket-named-service-missing": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\nService=b.service\n"}),
+    "accept-no-template": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\nAccept=yes\n"}),
+    "accept-template-broken": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\nAccept=yes\n",
+                                            "a@.service": S + "ExecStart=/usr/bin/true\nBogus=1\n"}),
+    "accept-good": ("a.socket", {"a.socket": "[Socket]\nListenStream=/run/a.sock\nAccept=yes\n", "a@.service": S + "ExecStart=/usr/bin/true\n"}),
+    "timer-no-service": ("a.timer", {"a.timer": "[Timer]\nOnBootSec=5\n"}),
+    "timer-service-broken": ("a.timer", {"a.timer": "[Timer]\nOnBootSec=5\n", "a.service": S + "ExecStart=/usr/bin/true\nBogus=1\n"}),
+    "sockets-dep-broken": ("a.service", {"a.service": S + "ExecStart=/usr/bin/true\nSockets=b.socket\n",
+                                         "b.socket": "[Socket]\nListenStream=/run/b.sock\nBogus=1\n"}),
 }
 
 # systemd 252 with --recursive-errors=no loads units with MANAGER_TEST_RUN_IGNORE_DEPENDENCIES:
@@ -440,6 +788,7 @@ def test_differential_yes(tap):
 if __name__ == "__main__":
     Tap().run([
         test_errors_with_file_and_line, test_refusals_and_exit_codes, test_not_enforced_and_not_run, test_dependencies,
-        test_templates, test_all, test_unit_path_env, test_cat, test_show, test_sysv_script, test_slapd,
+        test_templates, test_all, test_unit_path_env, test_cat, test_show, test_show_documented_defaults,
+        test_show_timespans, test_show_matches_systemd, test_verify_default_dependencies, test_sysv_script, test_slapd,
         test_differential_no, test_differential_yes,
     ])
