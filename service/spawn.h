@@ -25,6 +25,10 @@ const char *exit_status_to_string(int status); /* "EXEC", "USER", ... or NULL */
 /* RuntimeDirectory=: removed when the unit stops (unless RuntimeDirectoryPreserve=). */
 void spawn_remove_runtime_directories(MUnit *u);
 
+/* When a unit using a terminal has stopped: TTYVHangup=, TTYReset=, TTYVTDisallocate= again, and
+ * the terminal back to root:tty 0620 (systemd's exec_context_revert_tty()). */
+void spawn_tty_revert(MUnit *u);
+
 /* Builds the environment of the unit's processes (systemd's variables, Environment=,
  * EnvironmentFile=, PassEnvironment=, UnsetEnvironment=) plus extra ("K=V" entries). */
 int spawn_build_environment(MUnit *u, char *const *extra, char ***ret);

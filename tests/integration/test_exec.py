@@ -17,6 +17,7 @@ import select
 import signal
 import subprocess
 import sys
+import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -171,6 +172,318 @@ def test_standard_output(tap):
         tap.ok("inherit-out" not in t and "inherit-err" not in t and rd("inh.fd1") == "/dev/null\n",
                "StandardOutput=inherit with StandardInput=null: /dev/null as under systemd (a duplicate of stdin), "
                "not PID 1's stdout; stderr follows", t + "\nfd 1: " + rd("inh.fd1"))
+
+
+# ---- 2b. terminals: StandardInput=tty*, TTYPath=, TTYReset=, TTYVHangup= ----------------------
+
+TIOCGSID = getattr(termios, "TIOCGSID", 0x5429)
+
+# The service's view of its terminal, as one line on its stdout (the terminal, if all is well).
+# Then, with "hold", it keeps running (and its session keeps the terminal); with "quit" it exits;
+# else one line typed on the terminal is written to a file and answered (upper-cased, so that the
+# terminal's echo of what was typed never matches), and the terminal is left in a mess (no echo,
+# ^A as interrupt) for TTYReset= to clean up after the unit.
+TTY_PROBE = r"""
+import json, os, signal, sys, termios
+tag, d = sys.argv[1], os.path.dirname(os.path.abspath(__file__))
+f = open("/proc/self/stat").read().rsplit(")", 1)[1].split()   # state ppid pgrp session tty_nr tpgid
+try:
+    os.close(os.open("/dev/tty", os.O_RDWR))
+    devtty = True
+except OSError:
+    devtty = False
+a = termios.tcgetattr(0)
+info = {"pid": os.getpid(), "stdin": os.ttyname(0), "stdout": os.ttyname(1), "stderr": os.ttyname(2),
+        "leader": os.getsid(0) == os.getpid(), "ctty": int(f[4]) == os.fstat(0).st_rdev and devtty,
+        "foreground": os.tcgetpgrp(0) == os.getpgrp(), "term": os.environ.get("TERM"),
+        "echo": bool(a[3] & termios.ECHO), "icanon": bool(a[3] & termios.ICANON), "vintr": a[6][termios.VINTR][0],
+        "owner": os.fstat(0).st_uid, "mode": oct(os.fstat(0).st_mode & 0o7777)}
+print(tag, "probe", json.dumps(info, sort_keys=True), flush=True)
+if "hold" in sys.argv:
+    signal.pause()   # keeps the terminal (its session's) until the unit is stopped
+elif "quit" not in sys.argv:
+    line = sys.stdin.readline()
+    open(os.path.join(d, tag + ".typed"), "w").write(line)
+    print(tag, "got", line.strip().upper(), flush=True)
+    a[3] &= ~termios.ECHO
+    a[6][termios.VINTR] = b"\x01"
+    termios.tcsetattr(0, termios.TCSANOW, a)
+"""
+
+# Holds a terminal as the controlling terminal of its own session (run with start_new_session):
+# a session leader without one that opens a terminal without O_NOCTTY acquires it. Then waits
+# for SIGHUP (a hangup of the terminal) and reports whether its descriptor was hung up too.
+TTY_HOLDER = r"""
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+fd = os.open(sys.argv[1], os.O_RDWR)
+print("held", flush=True)
+if signal.sigtimedwait({signal.SIGHUP}, float(sys.argv[2])):
+    try:
+        hung = os.read(fd, 1) == b""
+    except OSError:
+        hung = True
+    print("got SIGHUP", "fd hung up" if hung else "fd alive", flush=True)
+else:
+    print("no SIGHUP", flush=True)
+"""
+
+
+class Pty:
+    """A pty pair; the test keeps the slave open (so the master never reads EIO) and reads the
+    master the way a terminal emulator would."""
+
+    def __init__(self):
+        self.master, self.slave = os.openpty()
+        self.path = os.ttyname(self.slave)
+        self.buf = b""
+
+    def expect(self, pattern, timeout=DEADLINE):
+        """Waits for a regex (bytes) in what the master reads; returns the match."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.buf)
+            if m:
+                self.seen, self.buf = self.buf[:m.end()], self.buf[m.end():]
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{pattern!r} not seen on {self.path}; got {self.buf[-500:]!r}")
+            if select.select([self.master], [], [], left)[0]:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError as e:
+                    raise EOFError(f"{self.path}: {e}; got {self.buf[-500:]!r}")
+                self.buf += chunk
+
+    def probe(self, tag):
+        m = self.expect(rb"%s probe (\{[^\r\n]*\})\r?\n" % tag.encode())
+        return json.loads(m.group(1))
+
+    def session(self):
+        """The session (host pid) whose controlling terminal this is, or None."""
+        try:
+            return int.from_bytes(fcntl.ioctl(self.master, TIOCGSID, b"\0\0\0\0"), sys.byteorder)
+        except OSError:
+            return None
+
+    def close(self):
+        os.close(self.master)
+        os.close(self.slave)
+
+
+class Holder:
+    """Another session that has the pty as its controlling terminal."""
+
+    def __init__(self, pty):
+        self.proc = subprocess.Popen([PY, "-c", TTY_HOLDER, pty.path, str(DEADLINE)], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, start_new_session=True)
+        line = self.proc.stdout.readline()
+        if line != b"held\n" or pty.session() != self.proc.pid:
+            raise RuntimeError(f"holder: {line!r}, session of {pty.path}: {pty.session()} (holder {self.proc.pid})")
+
+    def result(self):
+        """Its last line (after a SIGHUP, or after DEADLINE without one)."""
+        out = self.proc.communicate(timeout=DEADLINE * 2)[0].decode()
+        return out.strip().splitlines()[-1]
+
+    def release(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.release()
+        self.proc.stdout.close()
+
+
+def nspid(host_pid):
+    """The pid a host process has in its innermost pid namespace."""
+    try:
+        return int([l for l in open(f"/proc/{host_pid}/status") if l.startswith("NSpid:")][0].split()[-1])
+    except (OSError, IndexError, TypeError):
+        return None
+
+
+def tty_waiter(b):
+    """The child of PID 1 that sleeps, before exec, on an inotify watch (waiting for a terminal to be
+    closed): polled with a deadline, as harness.host_pid() waits for a fork."""
+    hp = b.p.host_pid()
+    exe = os.readlink(f"/proc/{hp}/exe")
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        kids = []
+        for tid in os.listdir(f"/proc/{hp}/task"):
+            kids += open(f"/proc/{hp}/task/{tid}/children").read().split()
+        for k in kids:
+            try:
+                if os.readlink(f"/proc/{k}/exe") != exe:
+                    continue   # exec'd already: a service, not a child still setting up
+                state = open(f"/proc/{k}/stat").read().rsplit(")", 1)[1].split()[0]
+                fds = [os.readlink(f"/proc/{k}/fd/{fd}") for fd in os.listdir(f"/proc/{k}/fd")]
+                if state == "S" and "anon_inode:inotify" in fds:
+                    return int(k)
+            except OSError:
+                continue
+        time.sleep(0.01)
+    raise TimeoutError("no child of PID 1 waits for its terminal")
+
+
+def tty_unit(tag, pty, settings, *args, type_="simple"):
+    return (f"[Service]\nType={type_}\nTTYPath={pty.path}\n{settings}\n"
+            f"ExecStart={PY} @STATE@/probe.py {tag} {' '.join(args)}\n")
+
+
+def test_tty_input(tap):
+    """As a rootless container runs it (user namespace): tty, tty-fail and TTYReset=."""
+    free, held = Pty(), Pty()
+    holder = None
+    try:
+        # A terminal left in a mess by its previous user: TTYReset= must clean it up.
+        a = termios.tcgetattr(free.slave)
+        a[3] &= ~(termios.ECHO | termios.ICANON)
+        a[6][termios.VINTR] = b"\x01"
+        termios.tcsetattr(free.slave, termios.TCSANOW, a)
+        holder = Holder(held)
+        units = {
+            "default.target": target("tty.service", "fail.service", "force.service", "wait.service"),
+            "tty.service": tty_unit("tty", free, "StandardInput=tty\nTTYReset=yes\nTTYVTDisallocate=yes", type_="oneshot"),
+            "fail.service": tty_unit("fail", held, "StandardInput=tty-fail", "hold"),
+            # Stealing needs CAP_SYS_ADMIN in the initial user namespace: in a user namespace
+            # tty-force fails like tty-fail, under systemd too (test_tty_real_root steals).
+            "force.service": tty_unit("force", held, "StandardInput=tty-force", "hold"),
+            "wait.service": tty_unit("wait", held, "StandardInput=tty", "hold"),
+        }
+        with boot(units, files={"probe.py": TTY_PROBE}) as b:
+            p = free.probe("tty")
+            tap.ok(free.seen.startswith(b"\x1b[r\x1b[H\x1b[3J"),
+                   "TTYVTDisallocate= on a terminal that is no VT: cleared (scrollback too) before the service", free.seen[:40])
+            tap.eq((p["stdin"], p["stdout"], p["stderr"]), (free.path,) * 3,
+                   "StandardInput=tty: stdin is TTYPath=; stdout and stderr (unset: inherit) too")
+            tap.ok(p["leader"] and p["ctty"] and p["foreground"],
+                   "the service leads its session, the terminal is its controlling terminal, it is in the foreground", p)
+            tap.eq(free.session() and nspid(free.session()), p["pid"], "the terminal's session is the service's")
+            tap.eq(p["term"], "vt220", "TERM=vt220 for a terminal that is no VT (as systemd sets it)")
+            tap.eq((p["echo"], p["icanon"], p["vintr"]), (True, True, 3),
+                   "TTYReset=yes: echo, canonical mode, ^C back before the service runs")
+            os.write(free.master, b"typed-on-master\n")
+            free.expect(rb"tty got TYPED-ON-MASTER\r?\n")
+            b.expect(r"Finished tty.service")
+            tap.eq(open(os.path.join(b.state, "tty.typed")).read(), "typed-on-master\n",
+                   "input typed on the terminal reaches the service; its output reaches the terminal")
+            a = termios.tcgetattr(free.slave)
+            tap.ok(a[3] & termios.ECHO and a[6][termios.VINTR] == b"\x03",
+                   "TTYReset=yes: the terminal is reset again once the unit has stopped", a)
+            tap.ok(b.index(r"^tty.service: tty (probe|got)") < 0, "nothing of the service's output went to the log", b.text())
+
+            b.expect(r"fail.service: Main process( \d+)? exited, code=exited, status=208/STDIN")
+            b.expect(r"fail.service: Failed to set up standard input: Operation not permitted")
+            tap.ok(True, "tty-fail on a terminal another session controls: exit status 208/STDIN, with the reason")
+            b.expect(r"force.service: Main process( \d+)? exited, code=exited, status=208/STDIN")
+            tap.ok(True, "tty-force without CAP_SYS_ADMIN in the initial user namespace cannot steal: 208/STDIN")
+            try:
+                pid = tty_waiter(b)
+                waited = held.session() == holder.proc.pid and b"wait probe" not in held.buf
+                tap.ok(waited, "StandardInput=tty on a terminal another session controls: the process waits "
+                               "(not started, not failed, the other session keeps it)", f"waiter {pid}, session {held.session()}")
+            except TimeoutError as e:
+                tap.ok(False, "StandardInput=tty waits for a terminal another session controls", f"{e}\n{b.text()}")
+            holder.release()
+            p = held.probe("wait")
+            tap.ok(p["leader"] and p["ctty"] and p["stdin"] == held.path and nspid(held.session()) == p["pid"],
+                   "... and acquires it once that session has closed it", p)
+            tap.ok(b.index("wait.service: .*status=208") < 0, "... without failing", b.text())
+            tap.eq(b.stop(), 0, "stop")
+    finally:
+        if holder:
+            holder.close()
+        free.close()
+        held.close()
+
+
+def test_tty_user(tap):
+    """User=: the service owns its terminal while it runs; root:tty 0620 again after the unit."""
+    need_unpriv()
+    t = Pty()
+    try:
+        # The terminal belongs to the container's root:tty (host 100000:100005), as a container's own
+        # devpts would have it; 0600 to see the mode change.
+        os.chown(t.path, 100000, 100005)
+        os.chmod(t.path, 0o600)
+        units = {"default.target": target("u.service"),
+                 "u.service": tty_unit("u", t, "StandardInput=tty\nUser=daemon", "quit", type_="oneshot")}
+        with boot(units, mapping="unpriv", files={"probe.py": TTY_PROBE}) as b:
+            p = t.probe("u")
+            tap.ok(p["ctty"] and p["leader"], "User=daemon: the service has its terminal", p)
+            tap.eq((p["owner"], p["mode"]), (1, "0o620"), "User=daemon: the terminal is chowned to the user, mode 0620")
+            b.expect(r"Finished u.service")
+            st = os.stat(t.path)
+            tap.eq((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (100000, 100005, "0o620"),
+                   "after the unit: back to root:tty 0620 (the container's ids)")
+            tap.eq(b.stop(), 0, "stop")
+            tap.ok(b.index("failed to reset TTY") < 0, "no warning", b.text())
+    finally:
+        t.close()
+
+
+@contextlib.contextmanager
+def real_root_boot(units, **kw):
+    """boot() without a user namespace: container root is the host's root (a privileged container,
+    `docker run --privileged`), still a real PID 1 in new PID and mount namespaces. Needed where the
+    kernel asks for CAP_SYS_ADMIN in the initial user namespace: stealing a terminal (TIOCSCTTY 1)
+    and hanging one up (TIOCVHANGUP). Host root can write anywhere, so what PID 1 writes goes to
+    fresh tmpfs mounts of its own: /run, /etc/systemd/system, and /sys/fs/cgroup (which keeps the
+    host's cgroup tree out of reach: sdinit runs degraded)."""
+    def pid1(argv, mapping=None, net=False, run=False, **k):
+        p = Pid1(["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child"] + list(argv),
+                 namespaces=False, **k)
+        p.namespaces = True   # host_pid(): look for the descendant that is PID 1 of its namespace
+        return p
+    private = ["/run", "/sys/fs/cgroup"] + [d for d in ("/etc/systemd/system",) if os.path.isdir(d)]
+    old = bootlib.Pid1
+    bootlib.Pid1 = pid1
+    try:
+        with boot(units, tmpfs=private, **kw) as b:
+            bootlib.Pid1 = old
+            yield b
+    finally:
+        bootlib.Pid1 = old
+
+
+def test_tty_real_root(tap):
+    """tty-force steals a terminal; TTYVHangup= hangs it up (its other users lose it) first."""
+    if os.geteuid() != 0:
+        raise Skip("needs root (CAP_SYS_ADMIN in the initial user namespace)")
+    c, d = Pty(), Pty()
+    h_c = h_d = None
+    try:
+        h_c, h_d = Holder(c), Holder(d)
+        units = {
+            "default.target": target("steal.service", "hup.service"),
+            "steal.service": tty_unit("steal", c, "StandardInput=tty-force", "hold"),
+            # tty-fail succeeds only because the hangup took the terminal from the other session.
+            "hup.service": tty_unit("hup", d, "StandardInput=tty-fail\nTTYVHangup=yes", "hold"),
+        }
+        with real_root_boot(units, files={"probe.py": TTY_PROBE}) as b:
+            p = c.probe("steal")
+            tap.ok(p["leader"] and p["ctty"] and p["foreground"] and p["stdin"] == c.path,
+                   "tty-force: the service gets the terminal another session controlled", p)
+            tap.ok(c.session() != h_c.proc.pid and nspid(c.session()) == p["pid"],
+                   "tty-force: the other session lost it (stolen)", f"session {c.session()}, holder {h_c.proc.pid}")
+            p = d.probe("hup")
+            tap.ok(p["leader"] and p["ctty"] and p["stdin"] == d.path and nspid(d.session()) == p["pid"],
+                   "TTYVHangup=yes: the terminal is free for tty-fail after the hangup", p)
+            tap.eq(h_d.result(), "got SIGHUP fd hung up",
+                   "TTYVHangup=yes: the session that had the terminal got SIGHUP, its descriptor is dead")
+            tap.eq(b.stop(), 0, "stop")
+            tap.ok(b.index(r"status=208") < 0, "no 208/STDIN", b.text())
+    finally:
+        for h in (h_c, h_d):
+            if h:
+                h.close()
+        c.close()
+        d.close()
 
 
 # ---- 3. process settings --------------------------------------------------------------------
@@ -708,7 +1021,8 @@ def test_show_status_no(tap):
 
 if __name__ == "__main__":
     Tap().run([
-        test_only_fds_012, test_standard_output, test_process_settings, test_user_directories, test_capabilities,
+        test_only_fds_012, test_standard_output, test_tty_input, test_tty_user, test_tty_real_root,
+        test_process_settings, test_user_directories, test_capabilities,
         test_user_capabilities_groups, test_environment_variables, test_exec_reload_mainpid, test_exec_prefixes,
         test_restart_policies, test_kill_policies, test_json_logs, test_long_lines, test_many_lines,
         test_back_pressure, test_show_status_no,
