@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit-file states (systemctl is-enabled), list-unit-files and the preset files, as systemd 252
+ * computes them (see install.h).
+ *
+ * The state of a regular unit file: "alias" when asked under another name, "generated" or
+ * "transient" by its directory, else the symlinks of the search path decide: a symlink in a
+ * .wants/.requires directory named like the unit (or an instance of the template), or a symlink
+ * elsewhere pointing to it, whose name is one that `enable` would create (the unit, its Alias=,
+ * the DefaultInstance) makes it "enabled" when found in /etc/systemd/system and
+ * "enabled-runtime" below /run; any other such symlink makes it "indirect"; a same-name link into
+ * the config directory is "linked". Symlinks in directories of lower priority than the unit file
+ * itself do not count, and vendor directories count only for instances ("static"). Without
+ * symlinks: "disabled" with [Install] rules, "indirect" with only Also=, else "static". */
+#include "install-internal.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sdu-util.h"
+#include "unit-name.h"
+
+static const char *const state_table[_INSTALL_STATE_MAX] = {
+        [INSTALL_STATE_ENABLED] = "enabled",
+        [INSTALL_STATE_ENABLED_RUNTIME] = "enabled-runtime",
+        [INSTALL_STATE_LINKED] = "linked",
+        [INSTALL_STATE_LINKED_RUNTIME] = "linked-runtime",
+        [INSTALL_STATE_ALIAS] = "alias",
+        [INSTALL_STATE_MASKED] = "masked",
+        [INSTALL_STATE_MASKED_RUNTIME] = "masked-runtime",
+        [INSTALL_STATE_STATIC] = "static",
+        [INSTALL_STATE_DISABLED] = "disabled",
+        [INSTALL_STATE_INDIRECT] = "indirect",
+        [INSTALL_STATE_GENERATED] = "generated",
+        [INSTALL_STATE_TRANSIENT] = "transient",
+        [INSTALL_STATE_BAD] = "bad",
+};
+
+const char *install_state_to_string(InstallState s) {
+        return s >= 0 && s < _INSTALL_STATE_MAX ? state_table[s] : NULL;
+}
+
+int install_state_from_string(const char *s) {
+        for (int i = 0; i < _INSTALL_STATE_MAX; i++)
+                if (sdu_streq(state_table[i], s))
+                        return i;
+        return -EINVAL;
+}
+
+bool install_state_is_enabled(InstallState s) {
+        return s == INSTALL_STATE_ENABLED || s == INSTALL_STATE_ENABLED_RUNTIME || s == INSTALL_STATE_STATIC ||
+               s == INSTALL_STATE_ALIAS || s == INSTALL_STATE_INDIRECT || s == INSTALL_STATE_GENERATED;
+}
+
+static const char *base_name(const char *p) {
+        const char *s = strrchr(p, '/');
+        return s ? s + 1 : p;
+}
+
+static bool path_below(const char *path, const char *dir) {
+        size_t l = strlen(dir);
+
+        while (l > 0 && dir[l - 1] == '/')
+                l--;
+        return strncmp(path, dir, l) == 0 && (path[l] == '/' || path[l] == 0);
+}
+
+static bool known_name(const Info *i, const char *name) {
+        const char *di = info_default_instance(i);
+
+        if (strcmp(name, i->name) == 0 || sdu_strv_contains(info_aliases(i), name))
+                return true;
+        if (di && unit_name_is_template(i->name)) {
+                char *s = NULL;
+                bool r = unit_name_replace_instance(i->name, di, &s) >= 0 && strcmp(s, name) == 0;
+
+                free(s);
+                return r;
+        }
+        return false;
+}
+
+static unsigned char entry_type(DIR *d, struct dirent *de) {
+        struct stat st;
+
+        if (de->d_type != DT_UNKNOWN)
+                return de->d_type;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return DT_UNKNOWN;
+        return S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+}
+
+static int find_in_directory(DIR *dir, const char *dir_path, const Info *info, bool ignore_destination,
+                             bool match_name, bool ignore_same_name, const char *config_path, bool *same_name_link) {
+        struct dirent *de;
+
+        while ((de = readdir(dir))) {
+                bool found_path = false, found_dest = false, b = false;
+
+                if (hidden_or_backup_file(de->d_name) || entry_type(dir, de) != DT_LNK)
+                        continue;
+                if (!ignore_destination) {
+                        char buf[PATH_MAX];
+                        ssize_t n = readlinkat(dirfd(dir), de->d_name, buf, sizeof(buf) - 1);
+
+                        if (n < 0)
+                                continue;
+                        buf[n] = 0;
+                        found_dest = strcmp(base_name(buf), info->name) == 0;
+                }
+                if (ignore_destination || !ignore_same_name)
+                        found_path = strcmp(de->d_name, info->name) == 0;
+                if (!found_path && ignore_destination && unit_name_is_valid(de->d_name, UNIT_NAME_INSTANCE)) {
+                        char *t = NULL;
+
+                        if (unit_name_template(de->d_name, &t) < 0)
+                                return -ENOMEM;
+                        found_dest = strcmp(t, info->name) == 0;
+                        free(t);
+                }
+                if (found_path && found_dest) {
+                        char *p = sdu_path_join(dir_path, de->d_name), *t = sdu_path_join(config_path, info->name);
+
+                        b = p && t && strcmp(p, t) == 0;
+                        free(p);
+                        free(t);
+                }
+                if (b)
+                        *same_name_link = true;
+                else if (found_path || found_dest) {
+                        if (!match_name || known_name(info, de->d_name))
+                                return 1;
+                }
+        }
+        return 0;
+}
+
+static int find_symlinks(const Info *info, bool match_name, bool ignore_same_name, const char *config_path,
+                         bool *same_name_link) {
+        DIR *config_dir = opendir(config_path);
+        struct dirent *de;
+        int r;
+
+        if (!config_dir)
+                return 0;
+        while ((de = readdir(config_dir))) {
+                const char *suffix = strrchr(de->d_name, '.');
+                char *path;
+                DIR *d;
+
+                if (hidden_or_backup_file(de->d_name) || entry_type(config_dir, de) != DT_DIR)
+                        continue;
+                if (!suffix || (strcmp(suffix, ".wants") != 0 && strcmp(suffix, ".requires") != 0))
+                        continue;
+                path = sdu_path_join(config_path, de->d_name);
+                if (!path) {
+                        closedir(config_dir);
+                        return -ENOMEM;
+                }
+                d = opendir(path);
+                if (d) {
+                        r = find_in_directory(d, path, info, true, match_name, ignore_same_name, config_path,
+                                              same_name_link);
+                        closedir(d);
+                        if (r != 0) {
+                                free(path);
+                                closedir(config_dir);
+                                return r;
+                        }
+                }
+                free(path);
+        }
+        rewinddir(config_dir);
+        r = find_in_directory(config_dir, config_path, info, false, match_name, ignore_same_name, config_path,
+                              same_name_link);
+        closedir(config_dir);
+        return r;
+}
+
+static int find_symlinks_in_scope(const Lookup *lp, const Info *info, bool match_name, InstallState *state) {
+        bool same_name_link_runtime = false, same_name_link_config = false;
+        bool enabled_in_runtime = false, enabled_at_all = false, ignore_same_name = false;
+        int r;
+
+        for (size_t k = 0; lp->search[k]; k++) {
+                const char *p = lp->search[k];
+                bool same_name_link = false;
+
+                r = find_symlinks(info, match_name, ignore_same_name, p, &same_name_link);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        if (strcmp(p, lp->persistent_config) == 0) {
+                                *state = INSTALL_STATE_ENABLED;
+                                return 1;
+                        }
+                        if (lookup_is_runtime(lp, p, false))
+                                enabled_in_runtime = true;
+                        else
+                                enabled_at_all = true;
+                } else if (same_name_link) {
+                        if (strcmp(p, lp->persistent_config) == 0)
+                                same_name_link_config = true;
+                        else if (lookup_is_runtime(lp, p, false))
+                                same_name_link_runtime = true;
+                }
+                if (!ignore_same_name && path_below(info->path, p))
+                        ignore_same_name = true;
+        }
+        if (enabled_in_runtime) {
+                *state = INSTALL_STATE_ENABLED_RUNTIME;
+                return 1;
+        }
+        if (enabled_at_all && unit_name_is_instance(info->name)) {
+                *state = INSTALL_STATE_STATIC;
+                return 1;
+        }
+        if (same_name_link_config) {
+                *state = INSTALL_STATE_LINKED;
+                return 1;
+        }
+        if (same_name_link_runtime) {
+                *state = INSTALL_STATE_LINKED_RUNTIME;
+                return 1;
+        }
+        return 0;
+}
+
+int lookup_state(const Lookup *lp, const char *name, InstallState *ret) {
+        InstallState state;
+        Ctx ctx = {};
+        Info *info;
+        int r;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        r = info_discover(&ctx, lp, name, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, NULL);
+        if (r < 0 || !ret)
+                goto finish;
+        if (info->type == INFO_MASKED)
+                state = lookup_is_runtime(lp, info->path, true) ? INSTALL_STATE_MASKED_RUNTIME : INSTALL_STATE_MASKED;
+        else if (strcmp(name, base_name(info->path)) != 0 && !unit_name_is_instance(info->name))
+                state = INSTALL_STATE_ALIAS;
+        else if (lookup_is_generator(lp, info->path))
+                state = INSTALL_STATE_GENERATED;
+        else if (lookup_is_transient(lp, info->path))
+                state = INSTALL_STATE_TRANSIENT;
+        else {
+                r = find_symlinks_in_scope(lp, info, true, &state);
+                if (r == 0) {
+                        r = find_symlinks_in_scope(lp, info, false, &state);
+                        if (r > 0)
+                                state = INSTALL_STATE_INDIRECT;
+                        else if (r == 0) {
+                                if (info_aliases(info) || info_wanted_by(info) || info_required_by(info))
+                                        state = INSTALL_STATE_DISABLED;
+                                else if (info_also(info))
+                                        state = INSTALL_STATE_INDIRECT;
+                                else
+                                        state = INSTALL_STATE_STATIC;
+                        }
+                }
+                if (r < 0)
+                        goto finish;
+        }
+        *ret = state;
+        r = 0;
+finish:
+        ctx_done(&ctx);
+        return r;
+}
+
+int install_get_state(const char *root, const char *name, InstallState *ret) {
+        Lookup lp;
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = lookup_state(&lp, name, ret);
+        lookup_done(&lp);
+        return r;
+}
+
+int install_unit_exists(const char *root, const char *name) {
+        Lookup lp;
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = lookup_exists(&lp, name);
+        lookup_done(&lp);
+        return r;
+}
+
+/* ---- list-unit-files ---- */
+
+void install_files_free(InstallFile *f, size_t n) {
+        for (size_t i = 0; f && i < n; i++)
+                free(f[i].path);
+        free(f);
+}
+
+static bool fnmatch_any(char *const *patterns, const char *s) {
+        if (!patterns || !patterns[0])
+                return true;
+        for (size_t i = 0; patterns[i]; i++)
+                if (fnmatch(patterns[i], s, FNM_NOESCAPE) == 0)
+                        return true;
+        return false;
+}
+
+static int cmp_file(const void *a, const void *b) {
+        const InstallFile *x = a, *y = b;
+        const char *d1 = strrchr(x->path, '.'), *d2 = strrchr(y->path, '.');
+
+        if (d1 && d2) {
+                int r = strcasecmp(d1, d2);
+                if (r != 0)
+                        return r;
+        }
+        return strcasecmp(base_name(x->path), base_name(y->path));
+}
+
+int install_list(const char *root, char *const *states, char *const *patterns, InstallFile **ret, size_t *ret_n) {
+        InstallFile *files = NULL;
+        char **seen = NULL;
+        size_t n = 0;
+        Lookup lp;
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; lp.search[k] && r >= 0; k++) {
+                DIR *d = opendir(lp.search[k]);
+                struct dirent *de;
+
+                if (!d)
+                        continue;
+                while (r >= 0 && (de = readdir(d))) {
+                        unsigned char t;
+                        InstallState st;
+                        InstallFile *nf;
+                        int q;
+
+                        if (hidden_or_backup_file(de->d_name) || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
+                                continue;
+                        if (!fnmatch_any(patterns, de->d_name) || sdu_strv_contains(seen, de->d_name))
+                                continue;
+                        t = entry_type(d, de);
+                        if (t != DT_LNK && t != DT_REG)
+                                continue;
+                        q = lookup_state(&lp, de->d_name, &st);
+                        if (q == -ENOMEM) {
+                                r = q;
+                                break;
+                        }
+                        if (q < 0)
+                                st = INSTALL_STATE_BAD;
+                        if (states && states[0] && !sdu_strv_contains(states, install_state_to_string(st)))
+                                continue;
+                        r = sdu_strv_extend(&seen, de->d_name);
+                        if (r < 0)
+                                break;
+                        nf = realloc(files, (n + 1) * sizeof(*nf));
+                        if (!nf) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        files = nf;
+                        files[n].state = st;
+                        files[n].path = sdu_path_join(lp.search[k], de->d_name);
+                        if (!files[n++].path)
+                                r = -ENOMEM;
+                }
+                closedir(d);
+        }
+        sdu_strv_free(seen);
+        lookup_done(&lp);
+        if (r < 0) {
+                install_files_free(files, n);
+                return r;
+        }
+        if (n > 0)
+                qsort(files, n, sizeof(*files), cmp_file);
+        *ret = files;
+        *ret_n = n;
+        return 0;
+}
+
+/* ---- presets ---- */
+
+int install_query_preset(const char *root, const char *name) {
+        static const char *const preset_dirs[] = {
+                "/etc/systemd/system-preset", "/run/systemd/system-preset", "/usr/local/lib/systemd/system-preset",
+                "/lib/systemd/system-preset", "/usr/lib/systemd/system-preset",
+        };
+        char **dirs = NULL, **files = NULL;
+        int result = 1, r = 0;
+        Lookup lp;
+        bool decided = false;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < SDU_ELEMENTSOF(preset_dirs) && r >= 0; i++)
+                r = sdu_strv_consume(&dirs, sdu_strjoin3(lp.root, preset_dirs[i], NULL));
+        if (r >= 0)
+                r = install_list_conf_files(dirs, ".preset", &files);
+        for (size_t i = 0; r >= 0 && !decided && files && files[i]; i++) {
+                char *text = NULL, *save = NULL;
+
+                if (sdu_read_file(files[i], &text, NULL) < 0)
+                        continue;
+                for (char *line = strtok_r(text, "\n", &save); line && !decided; line = strtok_r(NULL, "\n", &save)) {
+                        char *l = sdu_strstrip(line), *word, *pattern;
+                        size_t wl;
+
+                        if (!*l || strchr("#;", *l))
+                                continue;
+                        wl = strcspn(l, SDU_WHITESPACE);
+                        word = l;
+                        pattern = l + wl;
+                        pattern += strspn(pattern, SDU_WHITESPACE);
+                        pattern[strcspn(pattern, SDU_WHITESPACE)] = 0;
+                        if (!*pattern)
+                                continue;
+                        if (wl == 6 && strncmp(word, "enable", 6) == 0) {
+                                if (fnmatch(pattern, name, FNM_NOESCAPE) == 0)
+                                        decided = true, result = 1;
+                        } else if (wl == 7 && strncmp(word, "disable", 7) == 0) {
+                                if (fnmatch(pattern, name, FNM_NOESCAPE) == 0)
+                                        decided = true, result = 0;
+                        }
+                }
+                free(text);
+        }
+        sdu_strv_free(dirs);
+        sdu_strv_free(files);
+        lookup_done(&lp);
+        return r < 0 ? r : result;
+}

@@ -1,0 +1,1723 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit-file installation (see install.h): lookup paths, discovery of a unit file through aliases
+ * and linked files, and enable, disable, reenable, mask, unmask, set-default.
+ *
+ * The algorithm is systemd 252's (src/shared/install.c), re-implemented on top of units/ for the
+ * [Install] parsing:
+ *   - discovery searches NAME (then its template) in the search path; a symlink into the search
+ *     path under another name is an alias (restart with the target name), a symlink elsewhere is a
+ *     "linked" unit file (read the target), a symlink to /dev/null or an empty file is a mask;
+ *   - enable processes the named units, then the Also= units they pull in (in order), each
+ *     creating: a link to a unit file outside the search path, Alias= symlinks, WantedBy=/
+ *     RequiredBy= symlinks in NAME.wants/ and NAME.requires/ of the config directory;
+ *   - disable marks the unit names (and Also= units), then walks the config directory recursively
+ *     (readdir order, like systemd, so the "Removed" lines come out in the same order) removing
+ *     every symlink named like a marked name, or pointing to one, restarting while removals mark
+ *     new paths. */
+#include "install-internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "sdu-util.h"
+#include "unit-name.h"
+
+/* ---- small helpers ---- */
+
+static const char *base_name(const char *p) {
+        const char *s = strrchr(p, '/');
+        return s ? s + 1 : p;
+}
+
+static char *dir_name(const char *p) {
+        const char *s = strrchr(p, '/');
+
+        if (!s)
+                return strdup(".");
+        if (s == p)
+                return strdup("/");
+        return sdu_strndup(p, (size_t) (s - p));
+}
+
+/* Lexical normalisation of an absolute path: no "//", ".", "..", trailing slash. */
+static char *path_normalize(const char *p) {
+        char *out = malloc(strlen(p) + 2);
+        size_t n = 0;
+
+        if (!out)
+                return NULL;
+        while (*p) {
+                const char *e;
+                size_t len;
+
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                e = strchrnul(p, '/');
+                len = (size_t) (e - p);
+                if (len == 1 && p[0] == '.') {
+                        /* skip */
+                } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--;
+                } else {
+                        out[n++] = '/';
+                        memcpy(out + n, p, len);
+                        n += len;
+                }
+                p = e;
+        }
+        if (n == 0)
+                out[n++] = '/';
+        out[n] = 0;
+        return out;
+}
+
+/* "a" equals "b" or is below it: returns the rest ("" when equal), else NULL. */
+static const char *path_startswith(const char *path, const char *prefix) {
+        size_t l = strlen(prefix);
+
+        while (l > 0 && prefix[l - 1] == '/')
+                l--;
+        if (strncmp(path, prefix, l) != 0)
+                return NULL;
+        if (path[l] == 0)
+                return path + l;
+        if (path[l] != '/')
+                return NULL;
+        while (path[l] == '/')
+                l++;
+        return path + l;
+}
+
+static bool path_equal(const char *a, const char *b) {
+        char *x, *y;
+        bool r;
+
+        if (!a || !b)
+                return false;
+        x = path_normalize(a);
+        y = path_normalize(b);
+        r = x && y && strcmp(x, y) == 0;
+        free(x);
+        free(y);
+        return r;
+}
+
+bool stat_null_or_empty(const struct stat *st) {
+        if (S_ISREG(st->st_mode))
+                return st->st_size <= 0;
+        if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+                return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+        return false;
+}
+
+bool hidden_or_backup_file(const char *name) {
+        static const char *const suffixes[] = {
+                "~", ".rpmnew", ".rpmsave", ".rpmorig", ".dpkg-old", ".dpkg-new", ".dpkg-tmp", ".dpkg-dist",
+                ".dpkg-bak", ".dpkg-backup", ".dpkg-remove", ".ucf-new", ".ucf-old", ".ucf-dist", ".swp",
+                ".bak", ".old", ".new",
+        };
+
+        if (name[0] == '.')
+                return true;
+        for (size_t i = 0; i < SDU_ELEMENTSOF(suffixes); i++)
+                if (sdu_endswith(name, suffixes[i]))
+                        return true;
+        return false;
+}
+
+static int read_link(const char *path, char **ret) {
+        char buf[PATH_MAX];
+        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+        if (n < 0)
+                return -errno;
+        buf[n] = 0;
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static bool unit_type_may_alias(UnitType t) {
+        return !(t == UNIT_DEVICE || t == UNIT_MOUNT || t == UNIT_AUTOMOUNT || t == UNIT_SWAP ||
+                 t == UNIT_SCOPE || t == UNIT_SLICE);
+}
+
+static bool unit_type_may_template(UnitType t) {
+        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
+}
+
+static UnitNameFlags name_classify(const char *n) {
+        if (unit_name_is_valid(n, UNIT_NAME_PLAIN))
+                return UNIT_NAME_PLAIN;
+        if (unit_name_is_valid(n, UNIT_NAME_TEMPLATE))
+                return UNIT_NAME_TEMPLATE;
+        if (unit_name_is_valid(n, UNIT_NAME_INSTANCE))
+                return UNIT_NAME_INSTANCE;
+        return 0;
+}
+
+/* systemd's unit_validate_alias_symlink_or_warn(): -EINVAL bad source, -EXDEV bad target,
+ * -ELOOP self-alias. */
+static int validate_alias(const char *src_path, const char *dst_path) {
+        const char *src = base_name(src_path), *dst = base_name(dst_path);
+        UnitNameFlags st = name_classify(src), dt;
+        UnitType t;
+
+        if (!st)
+                return -EINVAL;
+        t = unit_name_to_type(src);
+        if (!unit_type_may_alias(t))
+                return -EINVAL;
+        if (st != UNIT_NAME_PLAIN && !unit_type_may_template(t))
+                return -EINVAL;
+        if (strcmp(src, dst) == 0)
+                return -ELOOP;
+        dt = name_classify(dst);
+        if (!dt)
+                return -EXDEV;
+        if (!(dt == st || (st == UNIT_NAME_INSTANCE && dt == UNIT_NAME_TEMPLATE)))
+                return -EXDEV;
+        if (dt == UNIT_NAME_INSTANCE) {
+                char *a = NULL, *b = NULL;
+                bool same;
+
+                if (unit_name_to_instance(src, &a) < 0 || unit_name_to_instance(dst, &b) < 0) {
+                        free(a);
+                        return -ENOMEM;
+                }
+                same = strcmp(a, b) == 0;
+                free(a);
+                free(b);
+                if (!same)
+                        return -EXDEV;
+        }
+        if (unit_name_to_type(dst) != t)
+                return -EXDEV;
+        return 0;
+}
+
+/* ---- changes ---- */
+
+int changes_add(InstallChanges *c, int type, const char *path, const char *source) {
+        InstallChange *n;
+        char *p = NULL, *s = NULL;
+
+        if (!c)
+                return 0;
+        if (path && !(p = path[0] == '/' ? path_normalize(path) : strdup(path)))
+                return -ENOMEM;
+        if (source && !(s = source[0] == '/' ? path_normalize(source) : strdup(source))) {
+                free(p);
+                return -ENOMEM;
+        }
+        n = realloc(c->items, (c->n + 1) * sizeof(*n));
+        if (!n) {
+                free(p);
+                free(s);
+                return -ENOMEM;
+        }
+        c->items = n;
+        c->items[c->n++] = (InstallChange) { .type = type, .path = p, .source = s };
+        return 0;
+}
+
+void install_changes_done(InstallChanges *c) {
+        if (!c)
+                return;
+        for (size_t i = 0; i < c->n; i++) {
+                free(c->items[i].path);
+                free(c->items[i].source);
+        }
+        free(c->items);
+        *c = (InstallChanges) {};
+}
+
+const char *install_change_type_to_string(int type) {
+        static const char *const t[_INSTALL_CHANGE_TYPE_MAX] = {
+                [INSTALL_CHANGE_SYMLINK] = "symlink",
+                [INSTALL_CHANGE_UNLINK] = "unlink",
+                [INSTALL_CHANGE_IS_MASKED] = "masked",
+                [INSTALL_CHANGE_IS_DANGLING] = "dangling",
+                [INSTALL_CHANGE_DESTINATION_NOT_PRESENT] = "destination not present",
+                [INSTALL_CHANGE_AUXILIARY_FAILED] = "auxiliary unit failed",
+        };
+        return type >= 0 && type < _INSTALL_CHANGE_TYPE_MAX ? t[type] : NULL;
+}
+
+bool install_changes_have_errors(const InstallChanges *c) {
+        for (size_t i = 0; c && i < c->n; i++)
+                if (c->items[i].type < 0)
+                        return true;
+        return false;
+}
+
+/* ---- lookup paths ---- */
+
+/* Debian 12's systemd 252 (split-usr build): /lib/systemd/system before /usr/lib/systemd/system. */
+static const char *const default_search[] = {
+        "/etc/systemd/system.control",
+        "/run/systemd/system.control",
+        "/run/systemd/transient",
+        "/run/systemd/generator.early",
+        "/etc/systemd/system",
+        "/etc/systemd/system.attached",
+        "/run/systemd/system",
+        "/run/systemd/system.attached",
+        "/run/systemd/generator",
+        "/usr/local/lib/systemd/system",
+        "/lib/systemd/system",
+        "/usr/lib/systemd/system",
+        "/run/systemd/generator.late",
+        NULL,
+};
+
+static int add_rooted(Lookup *lp, char ***l, const char *dir) {
+        char *p = sdu_strjoin3(lp->root, "", dir), *n;
+
+        if (!p)
+                return -ENOMEM;
+        n = path_normalize(p);
+        free(p);
+        if (!n)
+                return -ENOMEM;
+        if (sdu_strv_contains(*l, n)) {
+                free(n);
+                return 0;
+        }
+        if (sdu_strv_consume(l, n) < 0) {
+                free(n);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int lookup_init(Lookup *lp, const char *root) {
+        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        struct {
+                char **field;
+                const char *dir;
+        } special[] = {
+                { &lp->persistent_config, "/etc/systemd/system" },
+                { &lp->runtime_config, "/run/systemd/system" },
+                { &lp->transient, "/run/systemd/transient" },
+                { &lp->generator, "/run/systemd/generator" },
+                { &lp->generator_early, "/run/systemd/generator.early" },
+                { &lp->generator_late, "/run/systemd/generator.late" },
+                { &lp->persistent_control, "/etc/systemd/system.control" },
+                { &lp->runtime_control, "/run/systemd/system.control" },
+        };
+        int r;
+
+        *lp = (Lookup) {};
+        if (!root || !*root || path_equal(root, "/"))
+                lp->root = strdup("");
+        else if (root[0] == '/')
+                lp->root = path_normalize(root);
+        else {
+                char cwd[PATH_MAX], *j;
+
+                if (!getcwd(cwd, sizeof(cwd)))
+                        return -errno;
+                j = sdu_path_join(cwd, root);
+                lp->root = j ? path_normalize(j) : NULL;
+                free(j);
+        }
+        if (!lp->root)
+                goto oom;
+        if (sdu_streq(lp->root, "/"))
+                lp->root[0] = 0;
+
+        if (env && *env) {
+                char *copy = strdup(env), *save = NULL;
+
+                if (!copy)
+                        goto oom;
+                for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
+                        if (w[0] == '/' && add_rooted(lp, &lp->search, w) < 0) {
+                                free(copy);
+                                goto oom;
+                        }
+                free(copy);
+                if (env[strlen(env) - 1] == ':')
+                        for (size_t i = 0; default_search[i]; i++)
+                                if (add_rooted(lp, &lp->search, default_search[i]) < 0)
+                                        goto oom;
+        } else
+                for (size_t i = 0; default_search[i]; i++)
+                        if (add_rooted(lp, &lp->search, default_search[i]) < 0)
+                                goto oom;
+        if (!lp->search && !(lp->search = calloc(1, sizeof(char *))))
+                goto oom;
+        for (size_t i = 0; i < SDU_ELEMENTSOF(special); i++) {
+                char *p = sdu_strjoin3(lp->root, special[i].dir, NULL);
+                if (!p)
+                        goto oom;
+                *special[i].field = p;
+        }
+        r = unit_host_info_new_from_system(*lp->root ? lp->root : NULL, &lp->host);
+        if (r < 0)
+                goto oom;
+        return 0;
+oom:
+        lookup_done(lp);
+        return -ENOMEM;
+}
+
+void lookup_done(Lookup *lp) {
+        free(lp->root);
+        sdu_strv_free(lp->search);
+        free(lp->persistent_config);
+        free(lp->runtime_config);
+        free(lp->transient);
+        free(lp->generator);
+        free(lp->generator_early);
+        free(lp->generator_late);
+        free(lp->persistent_control);
+        free(lp->runtime_control);
+        unit_host_info_free(lp->host);
+        *lp = (Lookup) {};
+}
+
+const char *lookup_skip_root(const Lookup *lp, const char *path) {
+        const char *e;
+
+        if (!*lp->root)
+                return path;
+        e = path_startswith(path, lp->root);
+        if (!e)
+                return NULL;
+        if (e[0] != '/') {
+                if (e == path || e[-1] != '/')
+                        return NULL;
+                e--;
+        }
+        return e;
+}
+
+static bool parent_is(const char *path, const char *const *dirs, size_t n) {
+        char *parent = dir_name(path);
+        bool r = false;
+
+        for (size_t i = 0; parent && i < n && !r; i++)
+                r = dirs[i] && path_equal(parent, dirs[i]);
+        free(parent);
+        return r;
+}
+
+bool lookup_is_generator(const Lookup *lp, const char *path) {
+        const char *d[] = { lp->generator, lp->generator_early, lp->generator_late };
+        return path && parent_is(path, d, 3);
+}
+
+bool lookup_is_transient(const Lookup *lp, const char *path) {
+        const char *d[] = { lp->transient };
+        return path && parent_is(path, d, 1);
+}
+
+static bool lookup_is_config(const Lookup *lp, const char *path) {
+        const char *d[] = { lp->persistent_config, lp->runtime_config };
+        return path && parent_is(path, d, 2);
+}
+
+bool lookup_is_runtime(const Lookup *lp, const char *path, bool check_parent) {
+        const char *d[] = { lp->runtime_config, lp->generator, lp->generator_early, lp->generator_late,
+                            lp->transient, lp->runtime_control };
+        const char *rp = lookup_skip_root(lp, path);
+
+        if (rp && path_startswith(rp, "/run"))
+                return true;
+        if (check_parent)
+                return parent_is(path, d, SDU_ELEMENTSOF(d));
+        for (size_t i = 0; i < SDU_ELEMENTSOF(d); i++)
+                if (path_equal(path, d[i]))
+                        return true;
+        return false;
+}
+
+bool lookup_in_search_path(const Lookup *lp, const char *path) {
+        return parent_is(path, (const char *const *) lp->search, sdu_strv_length(lp->search));
+}
+
+/* ---- install context ---- */
+
+static Info *info_free(Info *i) {
+        if (!i)
+                return NULL;
+        free(i->name);
+        free(i->path);
+        free(i->symlink_target);
+        unit_free(i->u);
+        free(i);
+        return NULL;
+}
+
+void ctx_done(Ctx *ctx) {
+        for (size_t i = 0; i < ctx->n_will; i++)
+                info_free(ctx->will[i]);
+        for (size_t i = 0; i < ctx->n_have; i++)
+                info_free(ctx->have[i]);
+        free(ctx->will);
+        free(ctx->have);
+        *ctx = (Ctx) {};
+}
+
+static Info *ctx_find(Ctx *ctx, const char *name) {
+        for (size_t i = 0; i < ctx->n_have; i++)
+                if (strcmp(ctx->have[i]->name, name) == 0)
+                        return ctx->have[i];
+        for (size_t i = 0; i < ctx->n_will; i++)
+                if (strcmp(ctx->will[i]->name, name) == 0)
+                        return ctx->will[i];
+        return NULL;
+}
+
+static int ctx_add(Ctx *ctx, const char *name, const char *path, bool auxiliary, Info **ret) {
+        Info *i, **n;
+
+        if (!name)
+                name = base_name(path);
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        i = ctx_find(ctx, name);
+        if (i) {
+                i->auxiliary = i->auxiliary && auxiliary;
+                if (ret)
+                        *ret = i;
+                return 0;
+        }
+        i = calloc(1, sizeof(*i));
+        if (!i)
+                return -ENOMEM;
+        i->type = INFO_INVALID;
+        i->auxiliary = auxiliary;
+        i->name = strdup(name);
+        if (!i->name || (path && !(i->path = strdup(path))))
+                return info_free(i), -ENOMEM;
+        n = realloc(ctx->will, (ctx->n_will + 1) * sizeof(*n));
+        if (!n)
+                return info_free(i), -ENOMEM;
+        ctx->will = n;
+        ctx->will[ctx->n_will++] = i;
+        if (ret)
+                *ret = i;
+        return 1;
+}
+
+/* Moves the first of will_process to have_processed and returns it. */
+static Info *ctx_take_first(Ctx *ctx) {
+        Info *i, **n;
+
+        if (ctx->n_will == 0)
+                return NULL;
+        n = realloc(ctx->have, (ctx->n_have + 1) * sizeof(*n));
+        if (!n)
+                return NULL;
+        ctx->have = n;
+        i = ctx->will[0];
+        memmove(ctx->will, ctx->will + 1, (ctx->n_will - 1) * sizeof(*ctx->will));
+        ctx->n_will--;
+        ctx->have[ctx->n_have++] = i;
+        return i;
+}
+
+char **info_aliases(const Info *i) {
+        return i->u ? i->u->install.alias : NULL;
+}
+char **info_wanted_by(const Info *i) {
+        return i->u ? i->u->install.wanted_by : NULL;
+}
+char **info_required_by(const Info *i) {
+        return i->u ? i->u->install.required_by : NULL;
+}
+char **info_also(const Info *i) {
+        return i->u ? i->u->install.also : NULL;
+}
+const char *info_default_instance(const Info *i) {
+        return i->u ? i->u->install.default_instance : NULL;
+}
+
+/* ---- loading ---- */
+
+/* systemd's [Install] parser reports syntax problems of the files it reads (at warning level, so
+ * systemctl prints them); value problems of other sections are not its business. */
+static void syntax_diag(const UnitDiag *d, void *userdata) {
+        static const char *const syntax[] = {
+                "Assignment outside of section", "Missing '='", "Missing key name", "Invalid section header",
+                "Bad characters in section header", "Unknown section", "Line too long",
+        };
+
+        for (size_t i = 0; i < SDU_ELEMENTSOF(syntax); i++)
+                if (sdu_startswith(d->message, syntax[i])) {
+                        if (d->file && d->line)
+                                fprintf(stderr, "%s:%u: %s\n", d->file, d->line, d->message);
+                        else
+                                fprintf(stderr, "%s\n", d->message);
+                        return;
+                }
+}
+
+static int file_load(Ctx *ctx, Info *info, const char *path, const Lookup *lp, int flags) {
+        bool dropin = flags & SEARCH_DROPIN;
+        struct stat st;
+        size_t n_also;
+        int fd, r;
+
+        if (!dropin) {
+                UnitType t = unit_name_to_type(info->name);
+
+                if (t < 0)
+                        return -EINVAL;
+                if (!unit_name_is_valid(info->name, UNIT_NAME_PLAIN) && !unit_type_may_template(t))
+                        return -EINVAL;
+                if (!(flags & SEARCH_LOAD)) {
+                        if (lstat(path, &st) < 0)
+                                return -errno;
+                        if (stat_null_or_empty(&st))
+                                info->type = INFO_MASKED;
+                        else if (S_ISREG(st.st_mode))
+                                info->type = INFO_REGULAR;
+                        else if (S_ISLNK(st.st_mode))
+                                return -ELOOP;
+                        else if (S_ISDIR(st.st_mode))
+                                return -EISDIR;
+                        else
+                                return -ENOTTY;
+                        return 0;
+                }
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+        } else {
+                if (!(flags & SEARCH_LOAD))
+                        return 0;
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        }
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        close(fd);
+        if (stat_null_or_empty(&st)) {
+                if (!dropin)
+                        info->type = INFO_MASKED;
+                return 0;
+        }
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+
+        if (!info->u) {
+                r = unit_new(info->name, lp->host, &info->u);
+                if (r < 0)
+                        return r;
+        }
+        n_also = sdu_strv_length(info->u->install.also);
+        r = unit_load_fragment_file(info->u, path, dropin, &(UnitDiagSink) { syntax_diag, NULL });
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 && r != -EBADMSG)
+                return r;
+        /* Also= units are queued as they are read, as systemd's parser does. */
+        for (size_t k = n_also; ctx && k < sdu_strv_length(info->u->install.also); k++) {
+                r = ctx_add(ctx, info->u->install.also[k], NULL, true, NULL);
+                if (r < 0 && r != -EINVAL)
+                        return r;
+        }
+        if (!dropin)
+                info->type = INFO_REGULAR;
+        return 0;
+}
+
+/* Reads a symlink of the search path: *ret the target (host path), returns 1 for a linked unit
+ * file (target outside the search path), 0 for an alias, -errno. */
+static int resolve_symlink(const Lookup *lp, const char *path, char **ret) {
+        char *target = NULL, *abs, *simplified;
+        const char *tail = NULL;
+        int r;
+
+        r = read_link(path, &target);
+        if (r < 0)
+                return r;
+        if (target[0] == '/')
+                abs = sdu_strjoin3(lp->root, "/", target);
+        else {
+                char *dir = dir_name(path);
+                const char *rdir = dir ? lookup_skip_root(lp, dir) : NULL;
+
+                abs = dir ? sdu_asprintf("%s/%s/%s", lp->root, rdir ? rdir : dir, target) : NULL;
+                free(dir);
+        }
+        free(target);
+        if (!abs)
+                return -ENOMEM;
+        /* Normalise the part inside the root, so ".." cannot leave it. */
+        {
+                const char *in = lookup_skip_root(lp, abs);
+                char *n = path_normalize(in ? in : abs);
+
+                simplified = n ? sdu_strjoin3(lp->root, "", sdu_streq(n, "/") && *lp->root ? "" : n) : NULL;
+                free(n);
+        }
+        free(abs);
+        if (!simplified)
+                return -ENOMEM;
+        for (size_t i = 0; lp->search[i] && !tail; i++) {
+                tail = path_startswith(simplified, lp->search[i]);
+                if (tail && !*tail)
+                        tail = NULL;
+        }
+        if (tail) {
+                r = validate_alias(path, simplified);
+                if (r < 0) {
+                        free(simplified);
+                        return r;
+                }
+        }
+        *ret = simplified;
+        return !tail;
+}
+
+static bool is_dev_null(const Lookup *lp, const char *p) {
+        const char *rp = lookup_skip_root(lp, p);
+        return rp && sdu_streq(rp, "/dev/null");
+}
+
+static int load_or_readlink(Ctx *ctx, Info *info, const char *path, const Lookup *lp, int flags) {
+        char *resolved = NULL;
+        struct stat st;
+        int r;
+
+        r = file_load(ctx, info, path, lp, flags);
+        if (r != -ELOOP || (flags & SEARCH_DROPIN))
+                return r;
+        r = resolve_symlink(lp, path, &resolved);
+        if (r < 0)
+                return r;
+        if (is_dev_null(lp, resolved) || (stat(resolved, &st) >= 0 && stat_null_or_empty(&st))) {
+                free(resolved);
+                info->type = INFO_MASKED;
+                return 0;
+        }
+        free(info->symlink_target);
+        info->symlink_target = resolved;
+        info->type = r > 0 ? INFO_LINKED : INFO_ALIAS;
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* conf_files_list: *.conf of dirs, merged by file name (first directory wins), sorted by name. */
+int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret) {
+        char **names = NULL, **paths = NULL, **result = NULL;
+        int r = 0;
+
+        for (size_t i = 0; dirs && dirs[i] && r >= 0; i++) {
+                DIR *d = opendir(dirs[i]);
+                struct dirent *de;
+
+                if (!d)
+                        continue;
+                while (r >= 0 && (de = readdir(d))) {
+                        if (hidden_or_backup_file(de->d_name) || !sdu_endswith(de->d_name, suffix) ||
+                            sdu_strv_contains(names, de->d_name))
+                                continue;
+                        r = sdu_strv_extend(&names, de->d_name);
+                        if (r >= 0)
+                                r = sdu_strv_consume(&paths, sdu_path_join(dirs[i], de->d_name));
+                }
+                closedir(d);
+        }
+        if (r >= 0 && names) {
+                size_t n = sdu_strv_length(names);
+                char **sorted = sdu_strv_copy(names);
+
+                if (!sorted)
+                        r = -ENOMEM;
+                else
+                        qsort(sorted, n, sizeof(char *), cmp_str);
+                for (size_t i = 0; r >= 0 && i < n; i++)
+                        for (size_t j = 0; j < n; j++)
+                                if (strcmp(names[j], sorted[i]) == 0) {
+                                        struct stat st;
+
+                                        /* masked (/dev/null or empty): dropped */
+                                        if (stat(paths[j], &st) >= 0 && stat_null_or_empty(&st))
+                                                break;
+                                        r = sdu_strv_extend(&result, paths[j]);
+                                        break;
+                                }
+                sdu_strv_free(sorted);
+        }
+        sdu_strv_free(names);
+        sdu_strv_free(paths);
+        if (r < 0) {
+                sdu_strv_free(result);
+                return r;
+        }
+        *ret = result;
+        return 0;
+}
+
+static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
+        char *template = NULL, **dirs = NULL, **files = NULL;
+        bool found = false;
+        int r = 0;
+
+        if (info->type == INFO_REGULAR || info->type == INFO_MASKED)
+                return 0; /* already loaded by an earlier traversal */
+        if (info->path)
+                return load_or_readlink(ctx, info, info->path, lp, flags);
+        if (unit_name_is_instance(info->name) && unit_name_template(info->name, &template) < 0)
+                return -ENOMEM;
+        for (int pass = 0; pass < 2 && !found; pass++) {
+                const char *n = pass == 0 ? info->name : template;
+
+                if (!n)
+                        break;
+                for (size_t i = 0; lp->search[i]; i++) {
+                        char *path = sdu_path_join(lp->search[i], n);
+
+                        if (!path) {
+                                free(template);
+                                return -ENOMEM;
+                        }
+                        r = load_or_readlink(ctx, info, path, lp, flags);
+                        if (r >= 0) {
+                                free(info->path);
+                                info->path = path;
+                                found = true;
+                                break;
+                        }
+                        free(path);
+                        if (r != -ENOENT && r != -ENOTDIR && r != -EACCES) {
+                                free(template);
+                                return r;
+                        }
+                }
+        }
+        if (!found) {
+                free(template);
+                return -ENOENT;
+        }
+        if (info->type == INFO_MASKED) {
+                free(template);
+                return 0;
+        }
+        /* Drop-ins: NAME.d and the template's .d in every search directory. */
+        for (int pass = 0; pass < 2; pass++) {
+                const char *n = pass == 0 ? info->name : template;
+
+                if (!n)
+                        break;
+                for (size_t i = 0; lp->search[i]; i++) {
+                        char *d = sdu_asprintf("%s/%s.d", lp->search[i], n);
+
+                        if (!d || sdu_strv_consume(&dirs, d) < 0) {
+                                free(d);
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                }
+        }
+        r = install_list_conf_files(dirs, ".conf", &files);
+        for (size_t i = 0; r >= 0 && files && files[i]; i++)
+                r = load_or_readlink(ctx, info, files[i], lp, flags | SEARCH_DROPIN);
+finish:
+        free(template);
+        sdu_strv_free(dirs);
+        sdu_strv_free(files);
+        return r < 0 ? r : 0;
+}
+
+static int info_follow(Ctx *ctx, Info *i, const Lookup *lp, int flags, bool ignore_different_name) {
+        if (i->type != INFO_LINKED && i->type != INFO_ALIAS)
+                return -EINVAL;
+        if (!i->symlink_target)
+                return -EINVAL;
+        if (!ignore_different_name && strcmp(base_name(i->symlink_target), i->name) != 0)
+                return -EXDEV;
+        free(i->path);
+        i->path = i->symlink_target;
+        i->symlink_target = NULL;
+        i->type = INFO_INVALID;
+        return load_or_readlink(ctx, i, i->path, lp, flags);
+}
+
+static int info_traverse(Ctx *ctx, const Lookup *lp, Info *start, int flags, Info **ret) {
+        Info *i = start;
+        unsigned k = 0;
+        int r;
+
+        r = unit_file_search(ctx, start, lp, flags);
+        if (r < 0)
+                return r;
+        while (i->type == INFO_LINKED || i->type == INFO_ALIAS) {
+                if (++k > 64)
+                        return -ELOOP;
+                if (!(flags & SEARCH_FOLLOW_CONFIG_SYMLINKS) && lookup_is_config(lp, i->path))
+                        return -ELOOP;
+                r = info_follow(ctx, i, lp, flags, i->type == INFO_LINKED);
+                if (r == -EXDEV) {
+                        const char *bn = base_name(i->symlink_target);
+                        char *buffer = NULL;
+
+                        if (unit_name_is_instance(i->name) && unit_name_is_template(bn)) {
+                                char *inst = NULL;
+
+                                r = unit_name_to_instance(i->name, &inst);
+                                if (r >= 0)
+                                        r = unit_name_replace_instance(bn, inst, &buffer);
+                                free(inst);
+                                if (r < 0)
+                                        return r;
+                                if (strcmp(buffer, i->name) == 0) {
+                                        free(buffer);
+                                        r = info_follow(ctx, i, lp, flags, true);
+                                        if (r < 0)
+                                                return r;
+                                        continue;
+                                }
+                                bn = buffer;
+                        }
+                        r = ctx_add(ctx, bn, NULL, false, &i);
+                        free(buffer);
+                        if (r < 0)
+                                return r;
+                        r = unit_file_search(ctx, i, lp, flags);
+                        if (r == -ENOENT)
+                                return -ENOLINK;
+                }
+                if (r < 0)
+                        return r;
+        }
+        if (ret)
+                *ret = i;
+        return 0;
+}
+
+int info_discover(Ctx *ctx, const Lookup *lp, const char *name_or_path, int flags, Info **ret, InstallChanges *changes) {
+        Info *i = NULL;
+        int r;
+
+        if (strchr(name_or_path, '/')) {
+                char *j = sdu_strjoin3(lp->root, "/", name_or_path), *p = j ? path_normalize(j) : NULL;
+
+                free(j);
+                if (!p)
+                        return -ENOMEM;
+                r = ctx_add(ctx, NULL, p, false, &i);
+                free(p);
+        } else
+                r = ctx_add(ctx, name_or_path, NULL, false, &i);
+        if (r >= 0)
+                r = info_traverse(ctx, lp, i, flags, ret);
+        if (r < 0) {
+                int k = changes_add(changes, r, name_or_path, NULL);
+                if (k < 0)
+                        return k;
+        }
+        return r;
+}
+
+int info_may_process(const Info *i, const Lookup *lp, InstallChanges *changes) {
+        if (i->type == INFO_MASKED) {
+                changes_add(changes, -ERFKILL, i->path, NULL);
+                return -ERFKILL;
+        }
+        if (lookup_is_generator(lp, i->path) || lookup_is_transient(lp, i->path)) {
+                changes_add(changes, -EADDRNOTAVAIL, i->path, NULL);
+                return -EADDRNOTAVAIL;
+        }
+        return 0;
+}
+
+/* ---- symlinks ---- */
+
+static void mkdir_parents(const char *path) {
+        char *p = strdup(path);
+
+        if (!p)
+                return;
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = 0;
+                (void) mkdir(p, 0755);
+                *s = '/';
+        }
+        free(p);
+}
+
+static bool files_same(const char *a, const char *b) {
+        struct stat x, y;
+
+        if (path_equal(a, b))
+                return true;
+        return stat(a, &x) >= 0 && stat(b, &y) >= 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+static int symlink_atomic(const char *from, const char *to) {
+        char *tmp = sdu_asprintf("%s.#sdinit%ld", to, (long) getpid());
+        int r = 0;
+
+        if (!tmp)
+                return -ENOMEM;
+        (void) unlink(tmp);
+        if (symlink(from, tmp) < 0)
+                r = -errno;
+        else if (rename(tmp, to) < 0) {
+                r = -errno;
+                (void) unlink(tmp);
+        }
+        free(tmp);
+        return r;
+}
+
+/* Creates new_path -> old_path (old_path a host path: written without the root). 1 if created or
+ * already there, -errno. */
+static int create_symlink(const Lookup *lp, const char *old_path, const char *new_path, bool force,
+                          InstallChanges *changes) {
+        const char *rp = lookup_skip_root(lp, old_path);
+        char *dest = NULL, *dir, *a, *b;
+        bool same;
+        int r;
+
+        if (rp)
+                old_path = rp;
+        mkdir_parents(new_path);
+        if (symlink(old_path, new_path) >= 0) {
+                changes_add(changes, INSTALL_CHANGE_SYMLINK, new_path, old_path);
+                return 1;
+        }
+        if (errno != EEXIST) {
+                r = -errno;
+                changes_add(changes, r, new_path, NULL);
+                return r;
+        }
+        r = read_link(new_path, &dest);
+        if (r < 0) {
+                if (r == -EINVAL)
+                        r = -EEXIST;
+                changes_add(changes, r, new_path, NULL);
+                return r;
+        }
+        dir = dir_name(new_path);
+        a = sdu_asprintf("%s/%s", dest[0] == '/' ? (*lp->root ? lp->root : "/") : dir, dest);
+        b = sdu_asprintf("%s/%s", old_path[0] == '/' ? (*lp->root ? lp->root : "/") : dir, old_path);
+        same = a && b && files_same(a, b);
+        free(dir);
+        free(a);
+        free(b);
+        if (same) {
+                free(dest);
+                return 1;
+        }
+        if (!force) {
+                changes_add(changes, -EEXIST, new_path, dest);
+                free(dest);
+                return -EEXIST;
+        }
+        free(dest);
+        r = symlink_atomic(old_path, new_path);
+        if (r < 0) {
+                changes_add(changes, r, new_path, NULL);
+                return r;
+        }
+        changes_add(changes, INSTALL_CHANGE_UNLINK, new_path, NULL);
+        changes_add(changes, INSTALL_CHANGE_SYMLINK, new_path, old_path);
+        return 1;
+}
+
+static int verify_alias(const Info *info, const char *dst, char **ret_dst, InstallChanges *changes) {
+        char *updated = NULL;
+        int r;
+
+        if (strchr(dst, '/')) {
+                /* Legacy Alias=foo.target.wants/x.service */
+                char *dir = dir_name(dst), *p;
+                const char *alias = base_name(dst);
+                bool ok;
+
+                if (!dir)
+                        return -ENOMEM;
+                p = sdu_endswith(dir, ".wants");
+                if (!p)
+                        p = sdu_endswith(dir, ".requires");
+                if (p)
+                        *p = 0;
+                ok = p && name_classify(dir) != 0;
+                if (ok) {
+                        if (name_classify(dir) == UNIT_NAME_TEMPLATE && unit_name_is_instance(info->name)) {
+                                char *t = NULL;
+                                ok = unit_name_template(info->name, &t) >= 0 && strcmp(t, alias) == 0;
+                                free(t);
+                                ok = ok || strcmp(alias, info->name) == 0;
+                        } else
+                                ok = strcmp(alias, info->name) == 0;
+                }
+                free(dir);
+                if (!ok) {
+                        changes_add(changes, -EXDEV, dst, NULL);
+                        return -EXDEV;
+                }
+                *ret_dst = NULL;
+                return 0;
+        }
+        if (unit_name_is_instance(info->name) && unit_name_is_template(dst)) {
+                char *inst = NULL;
+
+                r = unit_name_to_instance(info->name, &inst);
+                if (r >= 0)
+                        r = unit_name_replace_instance(dst, inst, &updated);
+                free(inst);
+                if (r < 0)
+                        return r;
+        }
+        r = validate_alias(updated ? updated : dst, info->name);
+        if (r == -ELOOP) {
+                free(updated);
+                return r;
+        }
+        if (r < 0) {
+                changes_add(changes, r == -EINVAL ? -EXDEV : r, updated ? updated : dst, info->name);
+                free(updated);
+                return r;
+        }
+        *ret_dst = updated;
+        return 0;
+}
+
+static int symlink_alias(const Lookup *lp, const Info *info, const char *config_path, bool force,
+                         InstallChanges *changes) {
+        char **aliases = info_aliases(info);
+        int r = 0, q;
+
+        for (size_t k = 0; aliases && aliases[k]; k++) {
+                char *updated = NULL, *alias_path;
+                struct stat st;
+                bool broken;
+
+                q = verify_alias(info, aliases[k], &updated, changes);
+                if (q == -ENOMEM)
+                        return q;
+                if (q == -ELOOP)
+                        continue;
+                if (q < 0) {
+                        r = r < 0 ? r : q;
+                        continue;
+                }
+                alias_path = sdu_path_join(config_path, updated ? updated : aliases[k]);
+                free(updated);
+                if (!alias_path)
+                        return -ENOMEM;
+                /* An existing symlink whose target is gone is replaced without --force. */
+                broken = lstat(alias_path, &st) >= 0 && S_ISLNK(st.st_mode) && stat(alias_path, &st) < 0;
+                q = create_symlink(lp, info->path, alias_path, force || broken, changes);
+                r = r < 0 ? r : q;
+                free(alias_path);
+        }
+        return r;
+}
+
+/* systemd's unit_file_exists(): discovery without loading. 1, 0, -errno. */
+int lookup_exists(const Lookup *lp, const char *name) {
+        Ctx ctx = {};
+        int r;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        r = info_discover(&ctx, lp, name, 0, NULL, NULL);
+        ctx_done(&ctx);
+        if (r == -ENOENT)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
+static int symlink_wants(const Lookup *lp, const Info *info, const char *config_path, char **list,
+                         const char *suffix, InstallChanges *changes) {
+        UnitNameFlags valid = UNIT_NAME_ANY;
+        char *buf = NULL;
+        const char *n;
+        int r = 0, q;
+
+        if (!list || !list[0])
+                return 0;
+        if (unit_name_is_valid(info->name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                n = info->name;
+        else if (info_default_instance(info)) {
+                Info inst = { .type = INFO_INVALID };
+
+                r = unit_name_replace_instance(info->name, info_default_instance(info), &buf);
+                if (r < 0)
+                        return r;
+                inst.name = buf;
+                r = unit_file_search(NULL, &inst, lp, SEARCH_FOLLOW_CONFIG_SYMLINKS);
+                if (r < 0) {
+                        free(inst.path);
+                        free(inst.symlink_target);
+                        free(buf);
+                        return r;
+                }
+                if (inst.type == INFO_MASKED) {
+                        changes_add(changes, -ERFKILL, inst.path, NULL);
+                        free(inst.path);
+                        free(inst.symlink_target);
+                        free(buf);
+                        return -ERFKILL;
+                }
+                free(inst.path);
+                free(inst.symlink_target);
+                n = buf;
+        } else {
+                valid = UNIT_NAME_INSTANCE | UNIT_NAME_TEMPLATE;
+                n = info->name;
+        }
+        r = 0;
+        for (size_t k = 0; list[k]; k++) {
+                const char *dst = list[k];
+                char *path;
+
+                if (!unit_name_is_valid(dst, valid)) {
+                        if (unit_name_is_valid(dst, UNIT_NAME_ANY)) {
+                                changes_add(changes, -EIDRM, dst, n);
+                                r = -EIDRM;
+                        } else {
+                                changes_add(changes, -EUCLEAN, dst, NULL);
+                                r = -EUCLEAN;
+                        }
+                        continue;
+                }
+                path = sdu_asprintf("%s/%s%s%s", config_path, dst, suffix, n);
+                if (!path) {
+                        free(buf);
+                        return -ENOMEM;
+                }
+                q = create_symlink(lp, info->path, path, true, changes);
+                free(path);
+                if (r == 0)
+                        r = q;
+                if (lookup_exists(lp, dst) == 0)
+                        changes_add(changes, INSTALL_CHANGE_DESTINATION_NOT_PRESENT, dst, info->path);
+        }
+        free(buf);
+        return r;
+}
+
+static int symlink_link(const Lookup *lp, const Info *info, const char *config_path, bool force,
+                        InstallChanges *changes) {
+        char *path;
+        int r;
+
+        if (lookup_in_search_path(lp, info->path))
+                return 0;
+        path = sdu_path_join(config_path, info->name);
+        if (!path)
+                return -ENOMEM;
+        r = create_symlink(lp, info->path, path, force, changes);
+        free(path);
+        return r;
+}
+
+static int info_apply(const Lookup *lp, InstallFlags flags, const Info *info, const char *config_path,
+                      InstallChanges *changes) {
+        bool force = flags & INSTALL_FORCE;
+        int r, q;
+
+        if (info->type != INFO_REGULAR)
+                return 0;
+        r = symlink_link(lp, info, config_path, force, changes);
+        if (r > 0)
+                r = 0; /* links to the unit file do not count as install rules */
+        q = symlink_alias(lp, info, config_path, force, changes);
+        if (q != 0 && r >= 0)
+                r = q;
+        q = symlink_wants(lp, info, config_path, info_wanted_by(info), ".wants/", changes);
+        if (q != 0 && r >= 0)
+                r = q;
+        q = symlink_wants(lp, info, config_path, info_required_by(info), ".requires/", changes);
+        if (q != 0 && r >= 0)
+                r = q;
+        return r;
+}
+
+static int ctx_apply(Ctx *ctx, const Lookup *lp, InstallFlags flags, const char *config_path, int sflags,
+                     InstallChanges *changes) {
+        Info *i;
+        int r = 0;
+
+        while ((i = ctx_take_first(ctx))) {
+                int q = info_traverse(ctx, lp, i, sflags, NULL);
+
+                if (q < 0) {
+                        if (i->auxiliary) {
+                                if (changes_add(changes, INSTALL_CHANGE_AUXILIARY_FAILED, NULL, i->name) < 0)
+                                        return -ENOMEM;
+                                continue;
+                        }
+                        changes_add(changes, q, i->name, NULL);
+                        return q;
+                }
+                if (i->type == INFO_MASKED) {
+                        changes_add(changes, INSTALL_CHANGE_IS_MASKED, i->path, NULL);
+                        if (r >= 0)
+                                r++;
+                        continue;
+                }
+                if (i->type != INFO_REGULAR)
+                        continue;
+                q = info_apply(lp, flags, i, config_path, changes);
+                if (r >= 0) {
+                        if (q < 0)
+                                r = q;
+                        else
+                                r += q;
+                }
+        }
+        return ctx->n_will > 0 ? -ENOMEM : r;
+}
+
+/* ---- removal ---- */
+
+typedef struct Marks {
+        char **names;
+} Marks;
+
+static int mark(Marks *m, const char *p) {
+        char *n = p[0] == '/' ? path_normalize(p) : strdup(p);
+
+        if (!n)
+                return -ENOMEM;
+        if (sdu_strv_contains(m->names, n)) {
+                free(n);
+                return 0;
+        }
+        if (sdu_strv_consume(&m->names, n) < 0) {
+                free(n);
+                return -ENOMEM;
+        }
+        return 1;
+}
+
+/* Where a symlink finally points, resolved on the host (systemd 252 chases without the root). */
+static char *chase_host(const char *p) {
+        char *cur = realpath(p, NULL);
+
+        if (cur)
+                return cur;
+        cur = strdup(p);
+        for (unsigned hops = 0; cur && hops < 32; hops++) {
+                char *t = NULL, *next;
+                struct stat st;
+
+                if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode) || read_link(cur, &t) < 0)
+                        break;
+                if (t[0] == '/')
+                        next = path_normalize(t);
+                else {
+                        char *d = dir_name(cur), *j = d ? sdu_asprintf("%s/%s", d, t) : NULL;
+                        next = j ? path_normalize(j) : NULL;
+                        free(d);
+                        free(j);
+                }
+                free(t);
+                free(cur);
+                cur = next;
+        }
+        return cur;
+}
+
+static void rmdir_parents(const char *path, const char *stop) {
+        char *p = strdup(path);
+
+        while (p) {
+                char *s = strrchr(p, '/');
+
+                if (!s || s == p)
+                        break;
+                *s = 0;
+                if (path_equal(p, stop) || !path_startswith(p, stop))
+                        break;
+                if (rmdir(p) < 0)
+                        break;
+        }
+        free(p);
+}
+
+static int remove_marked_in(Marks *m, const char *path, const char *config_path, const Lookup *lp, bool *restart,
+                            InstallChanges *changes) {
+        DIR *d = opendir(path);
+        struct dirent *de;
+        int r = 0;
+
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                unsigned char type = de->d_type;
+                char *p;
+
+                if (hidden_or_backup_file(de->d_name))
+                        continue;
+                p = sdu_path_join(path, de->d_name);
+                if (!p) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                if (type == DT_UNKNOWN) {
+                        struct stat st;
+                        type = lstat(p, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+                }
+                if (type == DT_DIR) {
+                        int q = remove_marked_in(m, p, config_path, lp, restart, changes);
+                        if (q == -ENOMEM) {
+                                free(p);
+                                closedir(d);
+                                return q;
+                        }
+                        if (q < 0 && r == 0)
+                                r = q;
+                } else if (type == DT_LNK && unit_name_is_valid(de->d_name, UNIT_NAME_ANY)) {
+                        char *dest = chase_host(p);
+                        bool found;
+                        int q;
+
+                        if (!dest) {
+                                free(p);
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                        found = sdu_strv_contains(m->names, dest) || sdu_strv_contains(m->names, base_name(dest)) ||
+                                sdu_strv_contains(m->names, de->d_name);
+                        free(dest);
+                        if (found) {
+                                const char *rp;
+
+                                if (unlink(p) < 0 && errno != ENOENT) {
+                                        q = -errno;
+                                        if (r == 0)
+                                                r = q;
+                                        changes_add(changes, q, p, NULL);
+                                        free(p);
+                                        continue;
+                                }
+                                rmdir_parents(p, config_path);
+                                changes_add(changes, INSTALL_CHANGE_UNLINK, p, NULL);
+                                rp = lookup_skip_root(lp, p);
+                                q = mark(m, rp ? rp : p);
+                                if (q < 0) {
+                                        free(p);
+                                        closedir(d);
+                                        return q;
+                                }
+                                if (q > 0)
+                                        *restart = true;
+                        }
+                }
+                free(p);
+        }
+        closedir(d);
+        return r;
+}
+
+static int remove_marked(Marks *m, const char *config_path, const Lookup *lp, InstallChanges *changes) {
+        bool restart;
+        int r = 0;
+
+        if (!m->names)
+                return 0;
+        do {
+                int q;
+
+                restart = false;
+                q = remove_marked_in(m, config_path, config_path, lp, &restart, changes);
+                if (q == -ENOMEM)
+                        return q;
+                if (r == 0)
+                        r = q;
+        } while (restart);
+        return r;
+}
+
+static int ctx_mark_for_removal(Ctx *ctx, const Lookup *lp, Marks *m, InstallChanges *changes) {
+        Info *i;
+        int r;
+
+        while ((i = ctx_take_first(ctx))) {
+                r = info_traverse(ctx, lp, i, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, NULL);
+                if (r == -ENOLINK)
+                        changes_add(changes, INSTALL_CHANGE_IS_DANGLING, i->path ? i->path : i->name, NULL);
+                else if (r == -ENOENT) {
+                        if (!i->auxiliary)
+                                changes_add(changes, r, i->path ? i->path : i->name, NULL);
+                } else if (r == -ENOMEM)
+                        return r;
+                else if (r < 0)
+                        changes_add(changes, r, i->path ? i->path : i->name, NULL);
+                else if (i->type == INFO_MASKED) {
+                        changes_add(changes, INSTALL_CHANGE_IS_MASKED, i->path ? i->path : i->name, NULL);
+                        continue;
+                } else if (i->type != INFO_REGULAR)
+                        continue;
+                r = mark(m, i->name);
+                if (r < 0)
+                        return r;
+        }
+        return ctx->n_will > 0 ? -ENOMEM : 0;
+}
+
+/* ---- operations ---- */
+
+static const char *config_path_of(const Lookup *lp, InstallFlags flags) {
+        return (flags & INSTALL_RUNTIME) ? lp->runtime_config : lp->persistent_config;
+}
+
+int install_enable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
+        Lookup lp;
+        Ctx ctx = {};
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; names && names[k]; k++) {
+                Info *info;
+
+                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
+                if (r >= 0)
+                        r = info_may_process(info, &lp, changes);
+                if (r < 0)
+                        goto finish;
+        }
+        r = ctx_apply(&ctx, &lp, flags, config_path_of(&lp, flags), SEARCH_LOAD, changes);
+finish:
+        ctx_done(&ctx);
+        lookup_done(&lp);
+        return r;
+}
+
+int install_disable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
+        Lookup lp;
+        Ctx ctx = {};
+        Marks m = {};
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; names && names[k]; k++) {
+                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
+                        r = -EINVAL;
+                        goto finish;
+                }
+                r = ctx_add(&ctx, names[k], NULL, false, NULL);
+                if (r < 0)
+                        goto finish;
+        }
+        r = ctx_mark_for_removal(&ctx, &lp, &m, changes);
+        if (r >= 0)
+                r = remove_marked(&m, config_path_of(&lp, flags), &lp, changes);
+finish:
+        sdu_strv_free(m.names);
+        ctx_done(&ctx);
+        lookup_done(&lp);
+        return r;
+}
+
+int install_reenable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
+        char **bases = NULL, **files = NULL;
+        Ctx ctx = {};
+        Lookup lp;
+        int r;
+
+        /* systemd 252 resolves the names first: disable by unit name, enable by unit file path (so
+         * an instance re-enables its template, an alias the unit it points to). */
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; names && names[k]; k++) {
+                Info *info;
+                const char *rp;
+
+                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
+                if (r >= 0)
+                        r = info_may_process(info, &lp, changes);
+                if (r < 0)
+                        goto finish;
+                rp = lookup_skip_root(&lp, info->path);
+                r = sdu_strv_extend(&bases, info->name);
+                if (r >= 0)
+                        r = sdu_strv_extend(&files, rp ? rp : info->path);
+                if (r < 0)
+                        goto finish;
+        }
+        ctx_done(&ctx);
+        r = install_disable(root, flags, bases, changes);
+        if (r >= 0)
+                r = install_enable(root, flags, files, changes);
+finish:
+        ctx_done(&ctx);
+        lookup_done(&lp);
+        sdu_strv_free(bases);
+        sdu_strv_free(files);
+        return r;
+}
+
+int install_mask(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
+        Lookup lp;
+        int r, q;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = 0;
+        for (size_t k = 0; names && names[k]; k++) {
+                char *path;
+
+                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
+                        if (r == 0)
+                                r = -EINVAL;
+                        continue;
+                }
+                path = sdu_path_join(config_path_of(&lp, flags), names[k]);
+                if (!path) {
+                        r = -ENOMEM;
+                        break;
+                }
+                q = create_symlink(&lp, "/dev/null", path, flags & INSTALL_FORCE, changes);
+                free(path);
+                if (q < 0 && r >= 0)
+                        r = q;
+        }
+        lookup_done(&lp);
+        return r;
+}
+
+int install_unmask(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
+        const char *config_path;
+        char **todo = NULL;
+        Marks m = {};
+        Lookup lp;
+        int r, q;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        config_path = config_path_of(&lp, flags);
+        for (size_t k = 0; names && names[k]; k++) {
+                struct stat st;
+                char *path;
+
+                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
+                        r = -EINVAL;
+                        goto finish;
+                }
+                path = sdu_path_join(config_path, names[k]);
+                if (!path) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                if (stat(path, &st) >= 0 && stat_null_or_empty(&st) && !sdu_strv_contains(todo, names[k]) &&
+                    sdu_strv_extend(&todo, names[k]) < 0) {
+                        free(path);
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                free(path);
+        }
+        r = 0;
+        for (size_t k = 0; todo && todo[k]; k++) {
+                char *path = sdu_path_join(config_path, todo[k]);
+                const char *rp;
+
+                if (!path) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                if (unlink(path) < 0) {
+                        if (errno != ENOENT) {
+                                q = -errno;
+                                if (r >= 0)
+                                        r = q;
+                                changes_add(changes, q, path, NULL);
+                        }
+                        free(path);
+                        continue;
+                }
+                changes_add(changes, INSTALL_CHANGE_UNLINK, path, NULL);
+                rp = lookup_skip_root(&lp, path);
+                q = mark(&m, rp ? rp : path);
+                free(path);
+                if (q < 0) {
+                        r = q;
+                        goto finish;
+                }
+        }
+        q = remove_marked(&m, config_path, &lp, changes);
+        if (r >= 0)
+                r = q;
+finish:
+        sdu_strv_free(todo);
+        sdu_strv_free(m.names);
+        lookup_done(&lp);
+        return r;
+}
+
+int install_get_default(const char *root, char **ret) {
+        Lookup lp;
+        Ctx ctx = {};
+        Info *info;
+        int r;
+
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = info_discover(&ctx, &lp, "default.target", SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, NULL);
+        if (r >= 0)
+                r = info_may_process(info, &lp, NULL);
+        if (r >= 0) {
+                *ret = strdup(info->name);
+                r = *ret ? 0 : -ENOMEM;
+        }
+        ctx_done(&ctx);
+        lookup_done(&lp);
+        return r;
+}
+
+int install_set_default(const char *root, InstallFlags flags, const char *name, InstallChanges *changes) {
+        Lookup lp;
+        Ctx ctx = {};
+        Info *info;
+        char *new_path;
+        int r;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY) || unit_name_to_type(name) != UNIT_TARGET ||
+            strcmp(name, "default.target") == 0)
+                return -EINVAL;
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = info_discover(&ctx, &lp, name, 0, &info, changes);
+        if (r >= 0)
+                r = info_may_process(info, &lp, changes);
+        if (r >= 0) {
+                new_path = sdu_path_join(lp.persistent_config, "default.target");
+                r = new_path ? create_symlink(&lp, info->path, new_path, flags & INSTALL_FORCE, changes) : -ENOMEM;
+                free(new_path);
+        }
+        ctx_done(&ctx);
+        lookup_done(&lp);
+        return r;
+}
