@@ -24,6 +24,7 @@
 #include "service/service.h"
 #include "service/socket.h"
 #include "service/busname.h"
+#include "units/unit-defaults.h"
 #include "units/unit-directives.h"
 #include "units/unit-generators.h"
 
@@ -43,6 +44,26 @@ const char *active_state_to_string(ActiveState s) {
 
 const char *sub_state_to_string(SubState s) {
         return s >= 0 && s < _SUB_MAX ? sub_names[s] : "?";
+}
+
+const char *munit_sub_state_string(const MUnit *u) {
+        UnitType t = u->u ? u->u->type : _UNIT_TYPE_INVALID;
+
+        if (t == UNIT_SERVICE || t == _UNIT_TYPE_INVALID)
+                return sub_state_to_string(u->sub);
+        if (t == UNIT_SOCKET && u->sub == SUB_RUNNING)
+                return "listening";
+        if (t == UNIT_MOUNT && u->sub == SUB_RUNNING)
+                return "mounted";
+        if (t == UNIT_DEVICE && u->sub == SUB_RUNNING)
+                return "plugged";
+        if (t == UNIT_TIMER && u->sub == SUB_RUNNING)
+                return "waiting";
+        if (u->sub == SUB_RUNNING || u->sub == SUB_EXITED)
+                return "active";
+        if (u->sub == SUB_DEAD || u->sub == SUB_FAILED)
+                return u->sub == SUB_FAILED ? "failed" : "dead";
+        return sub_state_to_string(u->sub);
 }
 
 /* ---- logging ---------------------------------------------------------------------------------- */
@@ -163,38 +184,8 @@ MUnit *manager_get_unit(Manager *m, const char *name) {
 
 /* ---- built-in units --------------------------------------------------------------------------- */
 
-/* The standard targets (systemd.special(7)) for images that do not ship systemd: the same
- * dependencies as systemd's own files, so boots order the same way. */
-static const struct {
-        const char *name, *text;
-} builtin_units[] = {
-        { "multi-user.target", "[Unit]\nDescription=Multi-User System\nRequires=basic.target\nConflicts=rescue.service rescue.target\nAfter=basic.target rescue.service rescue.target\nAllowIsolate=yes\n" },
-        { "graphical.target", "[Unit]\nDescription=Graphical Interface\nRequires=multi-user.target\nWants=display-manager.service\nConflicts=rescue.service rescue.target\nAfter=multi-user.target rescue.service rescue.target display-manager.service\nAllowIsolate=yes\n" },
-        { "basic.target", "[Unit]\nDescription=Basic System\nRequires=sysinit.target\nWants=sockets.target timers.target paths.target slices.target\nAfter=sysinit.target sockets.target paths.target slices.target tmp.mount\n" },
-        { "sysinit.target", "[Unit]\nDescription=System Initialization\nDefaultDependencies=no\nWants=local-fs.target swap.target\nConflicts=emergency.service emergency.target\nAfter=local-fs.target swap.target emergency.service emergency.target\n" },
-        { "sockets.target", "[Unit]\nDescription=Socket Units\n" },
-        { "timers.target", "[Unit]\nDescription=Timer Units\nDefaultDependencies=no\nConflicts=shutdown.target\nBefore=shutdown.target\n" },
-        { "paths.target", "[Unit]\nDescription=Path Units\n" },
-        { "slices.target", "[Unit]\nDescription=Slice Units\n" },
-        { "local-fs.target", "[Unit]\nDescription=Local File Systems\nDefaultDependencies=no\nConflicts=shutdown.target\nAfter=local-fs-pre.target\nBefore=shutdown.target\n" },
-        { "local-fs-pre.target", "[Unit]\nDescription=Preparation for Local File Systems\nDefaultDependencies=no\nRefuseManualStart=yes\n" },
-        { "remote-fs.target", "[Unit]\nDescription=Remote File Systems\nAfter=remote-fs-pre.target\n" },
-        { "remote-fs-pre.target", "[Unit]\nDescription=Preparation for Remote File Systems\nRefuseManualStart=yes\n" },
-        { "swap.target", "[Unit]\nDescription=Swaps\n" },
-        { "network.target", "[Unit]\nDescription=Network\nAfter=network-pre.target\nRefuseManualStart=yes\n" },
-        { "network-pre.target", "[Unit]\nDescription=Preparation for Network\nRefuseManualStart=yes\n" },
-        { "network-online.target", "[Unit]\nDescription=Network is Online\nAfter=network.target\n" },
-        { "nss-lookup.target", "[Unit]\nDescription=Host and Network Name Lookups\nRefuseManualStart=yes\n" },
-        { "nss-user-lookup.target", "[Unit]\nDescription=User and Group Name Lookups\nRefuseManualStart=yes\n" },
-        { "time-set.target", "[Unit]\nDescription=System Time Set\nRefuseManualStart=yes\n" },
-        { "time-sync.target", "[Unit]\nDescription=System Time Synchronized\nAfter=time-set.target\nWants=time-set.target\nRefuseManualStart=yes\n" },
-        { "getty.target", "[Unit]\nDescription=Login Prompts\n" },
-        { "rpcbind.target", "[Unit]\nDescription=RPC Port Mapper\n" },
-        { "cryptsetup.target", "[Unit]\nDescription=Local Encrypted Volumes\n" },
-        { "shutdown.target", "[Unit]\nDescription=System Shutdown\nDefaultDependencies=no\nRefuseManualStart=yes\n" },
-        { "rescue.target", "[Unit]\nDescription=Rescue Mode\nRequires=sysinit.target\nAfter=sysinit.target\nAllowIsolate=yes\n" },
-        { "emergency.target", "[Unit]\nDescription=Emergency Mode\nAllowIsolate=yes\n" },
-};
+/* The standard targets (systemd.special(7)) for images that do not ship systemd come from
+ * unit_builtin_text() (units/unit-defaults.c), which `sdinit verify` uses too. */
 
 /* Unit-file diagnostics go where sdinit's own messages go, as "file:line: message". "Not found"
  * is said by the job that needed the unit, if any. */
@@ -213,27 +204,25 @@ static void on_diag(const UnitDiag *d, void *userdata) {
 
 static int load_builtin(Manager *m, const char *name, Unit **ret) {
         UnitDiagSink diag = { on_diag, m };
+        const char *text = unit_builtin_text(name);
         char path[128];
+        Unit *u;
+        int r;
 
-        for (size_t i = 0; i < sizeof(builtin_units) / sizeof(builtin_units[0]); i++) {
-                Unit *u;
-                int r;
-                if (strcmp(builtin_units[i].name, name) != 0)
-                        continue;
-                r = unit_new(name, unit_registry_get_host(m->registry), &u);
-                if (r < 0)
-                        return r;
-                snprintf(path, sizeof(path), "sdinit-builtin:%s", name);
-                r = unit_load_fragment_buffer(u, path, builtin_units[i].text, strlen(builtin_units[i].text), false, &diag);
-                if (r < 0) {
-                        unit_free(u);
-                        return r;
-                }
-                u->load_state = UNIT_LOADED;
-                *ret = u;
-                return 1;
+        if (!text)
+                return 0;
+        r = unit_new(name, unit_registry_get_host(m->registry), &u);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "sdinit-builtin:%s", name);
+        r = unit_load_fragment_buffer(u, path, text, strlen(text), false, &diag);
+        if (r < 0) {
+                unit_free(u);
+                return r;
         }
-        return 0;
+        u->load_state = UNIT_LOADED;
+        *ret = u;
+        return 1;
 }
 
 /* ---- loading ---------------------------------------------------------------------------------- */
@@ -257,12 +246,19 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->id = strdup(id);
         mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
         mu->result = "success";
+        {
+                DualTimestamp now;
+                dual_timestamp_now(&now);
+                mu->load_realtime = now.realtime;
+        }
         if (!mu->id) {
                 free(mu);
                 return -ENOMEM;
         }
         m->units[m->n_units++] = mu;
         index_put(manager_index(m), mu->id, m->n_units - 1);
+        if (m->hooks && m->hooks->unit_new)
+                m->hooks->unit_new(m->hooks_userdata, mu);
         for (size_t i = 0; u && u->names && u->names[i]; i++)
                 index_put(manager_index(m), u->names[i], m->n_units - 1);
         *ret = mu;
@@ -440,6 +436,8 @@ implicit:
         return 0;
 }
 
+static int link_units(Manager *m, size_t first_new);
+
 /* Loads `name` and the closure of everything referenced, then links names into edges. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
         size_t first_new = m->n_units;
@@ -449,6 +447,17 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
         r = load_one(m, name, &root);
         if (r < 0)
                 return r;
+        r = link_units(m, first_new);
+        if (r < 0)
+                return r;
+        *ret = root;
+        return 0;
+}
+
+/* Edges of the units from first_new on (and of those they load), then the reverse edges. */
+static int link_units(Manager *m, size_t first_new) {
+        int r;
+
         /* Breadth-first over newly loaded units (the array grows while we walk it). */
         for (size_t i = first_new; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
@@ -491,8 +500,79 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
                 for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++)
                         add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
         }
-        *ret = root;
         return 0;
+}
+
+static int registry_create(Manager *m, UnitRegistry **ret);
+
+int manager_reload(Manager *m) {
+        UnitDiagSink diag = { on_diag, m };
+        UnitRegistry *reg;
+        size_t n = m->n_units;
+        int r;
+
+        if (m->hooks && m->hooks->reloading)
+                m->hooks->reloading(m->hooks_userdata, true);
+        r = registry_create(m, &reg);
+        if (r < 0)
+                return r;
+        /* The old registry and units stay alive (units point to its host information, running
+         * commands to their command lists) until the manager goes. */
+        {
+                Unit **g = realloc(m->graveyard, (m->n_graveyard + n + 1) * sizeof(Unit *));
+                void **rg = realloc(m->old_registries, (m->n_old_registries + 1) * sizeof(void *));
+                if (rg)
+                        m->old_registries = rg;
+                if (!g || !rg) {
+                        if (g)
+                                m->graveyard = g;
+                        unit_registry_free(reg);
+                        return -ENOMEM;
+                }
+                m->graveyard = g;
+                m->old_registries[m->n_old_registries++] = m->registry;
+        }
+        m->registry = reg;
+        m->quiet_not_found = true;
+        for (size_t i = 0; i < n; i++) {
+                MUnit *mu = m->units[i];
+                Unit *nu = NULL;
+                if (mu->u && mu->u->fragment_path && strncmp(mu->u->fragment_path, "sdinit-builtin:", 15) == 0)
+                        continue;
+                if (unit_load(reg, mu->id, &nu) < 0)
+                        continue;
+                if (nu->load_state == UNIT_NOT_FOUND) {
+                        Unit *b = NULL;
+                        if (load_builtin(m, mu->id, &b) > 0) {
+                                unit_free(nu);
+                                nu = b;
+                        }
+                } else if (nu->load_state == UNIT_LOADED)
+                        unit_verify(nu, &diag);
+                unit_compact(nu);
+                if (mu->u)
+                        m->graveyard[m->n_graveyard++] = mu->u;
+                mu->u = nu;
+                {
+                        DualTimestamp now;
+                        dual_timestamp_now(&now);
+                        mu->load_realtime = now.realtime;
+                }
+        }
+        m->quiet_not_found = false;
+        for (size_t i = 0; i < n; i++) {
+                MUnit *mu = m->units[i];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                        free(mu->deps[d]);
+                        mu->deps[d] = NULL;
+                        mu->n_deps[d] = 0;
+                }
+        }
+        r = link_units(m, 0);
+        if (m->hooks && m->hooks->reloading)
+                m->hooks->reloading(m->hooks_userdata, false);
+        manager_dispatch_soon(m);
+        return r;
 }
 
 /* ---- ordering helpers ------------------------------------------------------------------------- */
@@ -522,23 +602,87 @@ static bool is_active_or_activating(MUnit *u) {
         return u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING;
 }
 
+static const char *const job_type_names[_JOB_TYPE_MAX] = { "none", "start", "stop", "reload", "restart" };
+
+const char *job_type_to_string(JobType t) {
+        return t >= 0 && t < _JOB_TYPE_MAX ? job_type_names[t] : "?";
+}
+
+uint32_t manager_new_job_id(Manager *m) {
+        if (++m->last_job_id == 0)
+                m->last_job_id = 1;
+        return m->last_job_id;
+}
+
+/* Every job change goes through these two, so that the observers see each job begin and end. */
+static void job_install(MUnit *u, JobType t) {
+        Manager *m = u->m;
+
+        if (u->job != JOB_NONE && u->job != t)
+                manager_job_done(u, "canceled"); /* replaced by a different job */
+        if (u->job == JOB_NONE) {
+                u->job_id = manager_new_job_id(m);
+                u->job = t;
+                u->job_running = false;
+                u->job_ignore_deps = false;
+                if (m->hooks && m->hooks->job_new)
+                        m->hooks->job_new(m->hooks_userdata, u);
+        }
+}
+
+void manager_job_done(MUnit *u, const char *result) {
+        Manager *m = u->m;
+        uint32_t id = u->job_id;
+        JobType t = u->job;
+
+        if (t == JOB_NONE)
+                return;
+        u->job = JOB_NONE;
+        u->job_running = false;
+        u->job_id = 0;
+        if (m->hooks && m->hooks->job_removed)
+                m->hooks->job_removed(m->hooks_userdata, id, u, t, result);
+        if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
+                dual_timestamp_now(&m->ts_finish);
+                if (m->hooks && m->hooks->startup_finished)
+                        m->hooks->startup_finished(m->hooks_userdata);
+        }
+        manager_dispatch_soon(m);
+}
+
+void dual_timestamp_now(DualTimestamp *ts) {
+        struct timespec a, b;
+
+        clock_gettime(CLOCK_REALTIME, &a);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        ts->realtime = (uint64_t) a.tv_sec * 1000000 + (uint64_t) a.tv_nsec / 1000;
+        ts->monotonic = (uint64_t) b.tv_sec * 1000000 + (uint64_t) b.tv_nsec / 1000;
+}
+
 static void job_add_stop(Manager *m, MUnit *u);
 
 static bool loadable(MUnit *u) {
         return u->u && u->u->load_state != UNIT_NOT_FOUND && u->u->load_state != UNIT_MASKED;
 }
 
+static void job_pull_start_deps(Manager *m, MUnit *u);
+
 static void job_add_start(Manager *m, MUnit *u) {
-        if (u->job == JOB_START)
+        if (u->job == JOB_START || u->job == JOB_RESTART)
                 return;
         if (u->job == JOB_NONE && is_active_or_activating(u))
                 return;
         if (u->job == JOB_STOP && u->job_running)
                 return; /* a stop in progress finishes first; the start is not queued (keep it simple) */
-        u->job = JOB_START;
-        u->job_running = false;
+        if (u->job == JOB_RELOAD && u->job_running)
+                return;
+        job_install(u, JOB_START);
         u->job_failed_dependency = false;
+        job_pull_start_deps(m, u);
+}
 
+/* What a start of u pulls in: requirements and wants start, conflicts stop. */
+static void job_pull_start_deps(Manager *m, MUnit *u) {
         for (size_t i = 0; i < u->n_deps[UNIT_REQUIRES]; i++)
                 job_add_start(m, u->deps[UNIT_REQUIRES][i]);
         for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++)
@@ -558,17 +702,25 @@ static void job_add_start(Manager *m, MUnit *u) {
                         job_add_stop(m, m->units[i]);
 }
 
+static void job_pull_stop_deps(Manager *m, MUnit *u);
+
 static void job_add_stop(Manager *m, MUnit *u) {
         if (u->job == JOB_STOP)
                 return;
-        if (u->job == JOB_START && !u->job_running) {
-                u->job = JOB_NONE; /* a start not begun yet is simply dropped */
-                return;
+        if ((u->job == JOB_START || u->job == JOB_RESTART || u->job == JOB_RELOAD) && !u->job_running) {
+                manager_job_done(u, "canceled"); /* a job not begun yet is simply dropped */
+                if (u->active == STATE_INACTIVE || u->active == STATE_FAILED)
+                        return;
         }
         if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
                 return;
-        u->job = JOB_STOP;
-        u->job_running = false;
+        if (u->job == JOB_RESTART && u->job_running)
+                return; /* already stopping; the stop wins over the start that would follow */
+        job_install(u, JOB_STOP);
+        job_pull_stop_deps(m, u);
+}
+
+static void job_pull_stop_deps(Manager *m, MUnit *u) {
         /* Whoever requires us, is bound to us or is part of us stops too. */
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
@@ -589,14 +741,16 @@ static bool job_runnable(MUnit *u) {
                         return false;
                 /* ...and for stop jobs of units ordered after us (stop before start). */
                 for (size_t i = 0; i < u->n_after_me; i++)
-                        if (u->after_me[i]->job == JOB_STOP)
+                        if (u->after_me[i]->job == JOB_STOP || u->after_me[i]->job == JOB_RESTART)
                                 return false;
                 return true;
         }
-        if (u->job == JOB_STOP) {
+        if (u->job == JOB_RELOAD)
+                return true;
+        if (u->job == JOB_STOP || u->job == JOB_RESTART) {
                 /* Reverse order: units ordered after us stop first. */
                 for (size_t i = 0; i < u->n_after_me; i++)
-                        if (u->after_me[i]->job == JOB_STOP)
+                        if (u->after_me[i]->job == JOB_STOP || u->after_me[i]->job == JOB_RESTART)
                                 return false;
                 (void) m;
                 return true;
@@ -688,7 +842,7 @@ static void break_cycles(Manager *m) {
                         manager_log(m, MLOG_ERR, "Job %s/%s deleted to break ordering cycle starting with %s/%s",
                                     victim->id, victim->job == JOB_START ? "start" : "stop", stack[0]->id,
                                     stack[0]->job == JOB_START ? "start" : "stop");
-                        victim->job = JOB_NONE;
+                        manager_job_done(victim, "canceled");
                 }
         }
 out:
@@ -698,19 +852,32 @@ out:
 
 /* ---- running jobs ----------------------------------------------------------------------------- */
 
-static void job_finish(MUnit *u, bool ok);
+static void job_finish(MUnit *u, const char *result);
 
 static void start_target_like(MUnit *u) {
         char failed[512] = "";
         int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
 
+        dual_timestamp_now(&u->ts_condition);
+        u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
-                u->job = JOB_NONE;
-                manager_dispatch_soon(u->m);
+                manager_job_done(u, "done");
                 return;
         }
         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+}
+
+/* The stop half of a restart is done: the same job goes on as a start, pulling in what a start
+ * pulls in. */
+static void restart_becomes_start(MUnit *u) {
+        u->job = JOB_START;
+        u->job_running = false;
+        u->job_failed_dependency = false;
+        if (!u->job_ignore_deps)
+                job_pull_start_deps(u->m, u);
+        break_cycles(u->m);
+        manager_dispatch_soon(u->m);
 }
 
 static void run_job(MUnit *u) {
@@ -725,13 +892,13 @@ static void run_job(MUnit *u) {
                                           u->u->load_state == UNIT_MASKED ? "masked" : "bad-setting";
                         manager_log(m, MLOG_ERR, "Failed to start %s: unit %s.", u->id, why);
                         u->result = "resources";
-                        job_finish(u, false);
+                        job_finish(u, "failed");
                         return;
                 }
                 for (size_t i = 0; i < u->n_deps[UNIT_REQUISITE]; i++)
                         if (u->deps[UNIT_REQUISITE][i]->active != STATE_ACTIVE) {
                                 manager_status(m, "DEPEND", u, "Dependency failed for");
-                                job_finish(u, false);
+                                job_finish(u, "dependency");
                                 return;
                         }
                 t = u->u->type;
@@ -741,9 +908,7 @@ static void run_job(MUnit *u) {
                         const char *why = NULL;
                         if (handoff_skip_systemd_unit(u->id, &why)) {
                                 manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
-                                u->job = JOB_NONE;
-                                u->job_running = false;
-                                manager_dispatch_soon(m);
+                                manager_job_done(u, "done");
                                 return;
                         }
                 }
@@ -767,7 +932,24 @@ static void run_job(MUnit *u) {
                         return;
                 }
         }
-        if (u->job == JOB_STOP) {
+        if (u->job == JOB_RELOAD) {
+                /* Only an active unit reloads (systemd's job result "invalid" otherwise). */
+                if (u->active != STATE_ACTIVE) {
+                        manager_job_done(u, "invalid");
+                        return;
+                }
+                if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED) {
+                        manager_status(m, NULL, u, "Reloading");
+                        service_reload(u);
+                } else
+                        manager_job_done(u, "done"); /* targets and the like: nothing to do */
+                return;
+        }
+        if (u->job == JOB_RESTART && (u->active == STATE_INACTIVE || u->active == STATE_FAILED)) {
+                restart_becomes_start(u);
+                return;
+        }
+        if (u->job == JOB_STOP || u->job == JOB_RESTART) {
                 if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED)
                         service_stop(u);
                 else if (u->u && u->u->type == UNIT_SOCKET && u->n_sock)
@@ -881,12 +1063,12 @@ void manager_dispatch_soon(Manager *m) {
 }
 
 /* A job ended: report it and propagate failure to the jobs that needed it. */
-static void job_finish(MUnit *u, bool ok) {
+static void job_finish(MUnit *u, const char *result) {
         Manager *m = u->m;
         JobType type = u->job;
+        bool ok = strcmp(result, "done") == 0;
 
-        u->job = JOB_NONE;
-        u->job_running = false;
+        manager_job_done(u, result);
         if (type == JOB_START && !ok) {
                 if (u->u && u->u->load_state == UNIT_LOADED && u->active == STATE_FAILED)
                         manager_status(m, "FAILED", u, "Failed to start");
@@ -897,7 +1079,7 @@ static void job_finish(MUnit *u, bool ok) {
                         if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
                                 manager_status(m, "DEPEND", x, "Dependency failed for");
                                 x->job_running = true;
-                                job_finish(x, false);
+                                job_finish(x, "dependency");
                         }
                 }
         }
@@ -927,6 +1109,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
 
         u->active = a;
         u->sub = s;
+        if (m->hooks && m->hooks->unit_changed)
+                m->hooks->unit_changed(m->hooks_userdata, u);
         if (old == a)
                 return;
 
@@ -935,21 +1119,43 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         if (a == STATE_DEACTIVATING && old != STATE_DEACTIVATING && u->job == JOB_STOP)
                 manager_status(m, NULL, u, "Stopping");
 
+        {
+                DualTimestamp now;
+                dual_timestamp_now(&now);
+                u->ts_state_change = now;
+                if (old == STATE_INACTIVE || old == STATE_FAILED)
+                        u->ts_inactive_exit = now;
+                if (a == STATE_ACTIVE && old != STATE_RELOADING)
+                        u->ts_active_enter = now;
+                if ((old == STATE_ACTIVE || old == STATE_RELOADING) && a != STATE_ACTIVE && a != STATE_RELOADING)
+                        u->ts_active_exit = now;
+                if (a == STATE_INACTIVE || a == STATE_FAILED)
+                        u->ts_inactive_enter = now;
+        }
+
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {
                         manager_status(m, "  OK  ", u, is_target ? "Reached target" : "Started");
-                        job_finish(u, true);
+                        job_finish(u, "done");
                 } else if (a == STATE_FAILED) {
-                        job_finish(u, false);
+                        job_finish(u, "failed");
                 } else if (a == STATE_INACTIVE && old == STATE_ACTIVATING && s == SUB_DEAD) {
                         /* oneshot without RemainAfterExit=, or a condition that skipped it */
                         if (strcmp(u->result, "success") == 0)
                                 manager_status(m, "  OK  ", u, "Finished");
-                        job_finish(u, strcmp(u->result, "success") == 0);
+                        job_finish(u, strcmp(u->result, "success") == 0 ? "done" : "failed");
                 }
+        } else if (u->job == JOB_RELOAD && u->job_running && old == STATE_RELOADING) {
+                if (a == STATE_ACTIVE)
+                        manager_status(m, u->reload_failed ? "FAILED" : "  OK  ", u,
+                                       u->reload_failed ? "Reload failed for" : "Reloaded");
+                job_finish(u, a == STATE_ACTIVE && !u->reload_failed ? "done" : "failed");
+        } else if (u->job == JOB_RESTART && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
+                manager_status(m, "  OK  ", u, is_target ? "Stopped target" : "Stopped");
+                restart_becomes_start(u);
         } else if (u->job == JOB_STOP && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
                 manager_status(m, "  OK  ", u, is_target ? "Stopped target" : "Stopped");
-                job_finish(u, true);
+                job_finish(u, "done");
         } else if (a == STATE_FAILED && u->job == JOB_NONE)
                 manager_status(m, "FAILED", u, "Failed unit");
 
@@ -998,6 +1204,112 @@ int manager_stop_unit(Manager *m, MUnit *u) {
         job_add_stop(m, u);
         manager_dispatch_soon(m);
         return 0;
+}
+
+int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps) {
+        if (m->shutting_down)
+                return -ESHUTDOWN;
+        switch (type) {
+        case JOB_START:
+                if (u->job == JOB_START || u->job == JOB_RESTART)
+                        return (int) u->job_id;
+                if (u->job == JOB_STOP && u->job_running) {
+                        u->job = JOB_RESTART; /* started again once the running stop is done */
+                        return (int) u->job_id;
+                }
+                if (u->job == JOB_RELOAD && u->job_running)
+                        return (int) u->job_id;
+                if (u->job == JOB_NONE && is_active_or_activating(u))
+                        return 0;
+                if (ignore_deps) {
+                        job_install(u, JOB_START);
+                        u->job_ignore_deps = true;
+                } else
+                        job_add_start(m, u);
+                break_cycles(m);
+                break;
+        case JOB_STOP:
+                if (u->job == JOB_STOP)
+                        return (int) u->job_id;
+                if (ignore_deps) {
+                        if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
+                                manager_job_done(u, "canceled");
+                        if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
+                                return 0;
+                        if (u->job == JOB_RESTART && u->job_running) {
+                                u->job = JOB_STOP;
+                                return (int) u->job_id;
+                        }
+                        job_install(u, JOB_STOP);
+                        u->job_ignore_deps = true;
+                } else
+                        job_add_stop(m, u);
+                break;
+        case JOB_RELOAD:
+                if (u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
+                        return -EBADR;
+                if (u->job != JOB_NONE && u->job != JOB_STOP)
+                        return (int) u->job_id; /* a start, restart or reload does it */
+                if (u->job == JOB_STOP)
+                        return -EBUSY;
+                job_install(u, JOB_RELOAD);
+                break;
+        case JOB_RESTART:
+                if (u->job == JOB_RESTART || (u->job == JOB_START && u->job_running))
+                        return (int) u->job_id;
+                if (u->job == JOB_STOP && u->job_running) {
+                        u->job = JOB_RESTART;
+                        return (int) u->job_id;
+                }
+                if (u->job == JOB_RELOAD && u->job_running)
+                        return -EBUSY;
+                job_install(u, JOB_RESTART);
+                u->job_ignore_deps = ignore_deps;
+                /* systemd propagates a restart to the units that require, are bound to or are
+                 * part of this one, when they are running. */
+                if (!ignore_deps)
+                        for (size_t i = 0; i < m->n_units; i++) {
+                                MUnit *x = m->units[i];
+                                if (x->job == JOB_NONE && is_active_or_activating(x) &&
+                                    (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u)))
+                                        job_install(x, JOB_RESTART);
+                        }
+                break;
+        default:
+                return -EINVAL;
+        }
+        manager_dispatch_soon(m);
+        return u->job != JOB_NONE ? (int) u->job_id : 0;
+}
+
+int manager_cancel_job(Manager *m, MUnit *u) {
+        (void) m;
+        if (u->job == JOB_NONE)
+                return -ENOENT;
+        if (u->job_running)
+                return -EBUSY;
+        manager_job_done(u, "canceled");
+        return 0;
+}
+
+void manager_reset_failed(Manager *m, MUnit *u) {
+        (void) m;
+        u->n_start_times = 0;
+        if (u->active != STATE_FAILED)
+                return;
+        u->result = "success";
+        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+}
+
+const char *manager_system_state(Manager *m) {
+        if (m->shutting_down)
+                return "stopping";
+        if (!m->ts_finish.monotonic)
+                return "starting";
+        for (size_t i = 0; i < m->n_units; i++)
+                if (m->units[i]->active == STATE_FAILED)
+                        return "degraded";
+        return "running";
 }
 
 void manager_begin_shutdown(Manager *m, int exit_status) {
@@ -1210,9 +1522,36 @@ bound:
 
 /* ---- life cycle ------------------------------------------------------------------------------- */
 
+static int registry_create(Manager *m, UnitRegistry **ret) {
+        UnitDiagSink diag = { on_diag, m };
+        UnitRegistry *reg;
+        int r = unit_registry_new(m->root, &diag, &reg);
+
+        if (r < 0)
+                return r;
+        {
+                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
+                 * appends the default search path. */
+                const char *up = getenv("SYSTEMD_UNIT_PATH");
+                if (up && *up) {
+                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
+                        bool append = up[strlen(up) - 1] == ':';
+                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
+                                strv_extend(&dirs, w);
+                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
+                                strv_extend(&dirs, unit_default_search_path[i]);
+                        if (dirs)
+                                unit_registry_set_search_path(reg, dirs);
+                        strv_free(dirs);
+                        free(copy);
+                }
+        }
+        *ret = reg;
+        return 0;
+}
+
 int manager_new(const char *root, Manager **ret) {
         Manager *m = calloc(1, sizeof(*m));
-        UnitDiagSink diag = { on_diag, m };
         sigset_t ss;
         int r;
 
@@ -1228,26 +1567,11 @@ int manager_new(const char *root, Manager **ret) {
                 free(m);
                 return -ENOMEM;
         }
-        r = unit_registry_new(root, &diag, &m->registry);
+        m->exit_code_override = -1;
+        dual_timestamp_now(&m->ts_startup);
+        r = registry_create(m, &m->registry);
         if (r < 0)
                 goto fail;
-        {
-                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
-                 * appends the default search path. */
-                const char *up = getenv("SYSTEMD_UNIT_PATH");
-                if (up && *up) {
-                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
-                        bool append = up[strlen(up) - 1] == ':';
-                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
-                                strv_extend(&dirs, w);
-                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
-                                strv_extend(&dirs, unit_default_search_path[i]);
-                        if (dirs)
-                                unit_registry_set_search_path(m->registry, dirs);
-                        strv_free(dirs);
-                        free(copy);
-                }
-        }
         r = sd_event_new(&m->event);
         if (r < 0)
                 goto fail;
@@ -1334,7 +1658,13 @@ Manager *manager_free(Manager *m) {
         if (m->notify_path[0] == '/')
                 unlink(m->notify_path);
         sd_event_unref(m->event);
+        for (size_t i = 0; i < m->n_graveyard; i++)
+                unit_free(m->graveyard[i]);
+        free(m->graveyard);
         unit_registry_free(m->registry);
+        for (size_t i = 0; i < m->n_old_registries; i++)
+                unit_registry_free(m->old_registries[i]);
+        free(m->old_registries);
         strv_free(m->command);
         free(m);
         return NULL;
@@ -1385,5 +1715,9 @@ out:
 int manager_run(Manager *m) {
         int r = sd_event_loop(m->event);
         logrelay_finish(m->log);
+        /* `systemctl exit N` / SetExitCode(): the container's exit status, as systemd gives it
+         * to a container manager. */
+        if (r >= 0 && m->exit_code_override >= 0)
+                r = m->exit_code_override;
         return r;
 }

@@ -63,7 +63,16 @@ typedef enum JobType {
         JOB_NONE,
         JOB_START,
         JOB_STOP,
+        JOB_RELOAD,
+        JOB_RESTART,  /* runs as a stop, then becomes a start (same job id) */
+        _JOB_TYPE_MAX,
 } JobType;
+
+/* A point in time as systemd's D-Bus API reports it: CLOCK_REALTIME and CLOCK_MONOTONIC in µs
+ * (0 = never). */
+typedef struct DualTimestamp {
+        uint64_t realtime, monotonic;
+} DualTimestamp;
 
 typedef enum LogFormat {
         LOG_FORMAT_PLAIN,
@@ -85,8 +94,18 @@ struct MUnit {
         const char *result;   /* "success", "exit-code", "signal", "timeout", "core-dump", ... */
 
         JobType job;
+        uint32_t job_id;      /* the job's number (D-Bus: /org/freedesktop/systemd1/job/N), 0 = none */
         bool job_running;
         bool job_failed_dependency;
+        bool job_ignore_deps; /* mode ignore-dependencies: nothing else is pulled in or stopped */
+        bool reload_failed;   /* an ExecReload= command failed during the running reload job */
+
+        /* When the unit last changed state (systemd's Unit timestamps), for the D-Bus API. */
+        DualTimestamp ts_state_change, ts_inactive_exit, ts_active_enter, ts_active_exit, ts_inactive_enter;
+        DualTimestamp ts_condition, ts_main_start, ts_main_exit;
+        bool condition_result;
+        pid_t exec_main_pid;  /* the main process of the last start, kept after it exited */
+        uint64_t load_realtime; /* when the unit file was read (NeedDaemonReload=) */
 
         MUnit **deps[_UNIT_DEPENDENCY_MAX];
         size_t n_deps[_UNIT_DEPENDENCY_MAX];
@@ -182,11 +201,35 @@ struct Manager {
         uint64_t procs_iteration;
         bool procs_valid;
 
+        /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */
+        uint32_t last_job_id;
+        const struct ManagerHooks *hooks;
+        void *hooks_userdata;
+        int exit_code_override; /* SetExitCode() / `systemctl exit N`; -1 = none */
+        DualTimestamp ts_startup, ts_finish;
+        /* Units replaced by daemon-reload: kept, since running processes may still use their
+         * command lists; freed with the manager. */
+        Unit **graveyard;
+        size_t n_graveyard;
+        void **old_registries;
+        size_t n_old_registries;
+
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
         bool cg_tree;         /* per-unit cgroups in use */
         int verbosity;
 };
+
+/* What an observer (the D-Bus server) is told. Every callback may be NULL. */
+typedef struct ManagerHooks {
+        void (*job_new)(void *userdata, MUnit *u);
+        /* result: "done", "canceled", "failed", "dependency", "invalid", "skipped" */
+        void (*job_removed)(void *userdata, uint32_t id, MUnit *u, JobType type, const char *result);
+        void (*unit_changed)(void *userdata, MUnit *u);
+        void (*unit_new)(void *userdata, MUnit *u);
+        void (*startup_finished)(void *userdata);
+        void (*reloading)(void *userdata, bool active);
+} ManagerHooks;
 
 int manager_new(const char *root, Manager **ret);
 Manager *manager_free(Manager *m);
@@ -199,6 +242,29 @@ MUnit *manager_get_unit(Manager *m, const char *name);
  * cycles; the event loop then runs the jobs. */
 int manager_start_unit(Manager *m, MUnit *u);
 int manager_stop_unit(Manager *m, MUnit *u);
+
+/* A job requested from outside (systemctl): start, stop, reload or restart `u`, with its
+ * dependencies unless ignore_deps. Returns the id of the unit's job (a new one, or the one it
+ * already has that does the same), 0 when nothing needs doing (the caller reports a job that is
+ * done at once), or -errno: -EBADR the unit cannot do it (reload without ExecReload=),
+ * -ESHUTDOWN the manager is stopping. */
+int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps);
+uint32_t manager_new_job_id(Manager *m);
+/* Cancels the unit's job if it has not started running; -EBUSY if it runs. */
+int manager_cancel_job(Manager *m, MUnit *u);
+/* A failed unit becomes inactive again and its start rate limit is reset. */
+void manager_reset_failed(Manager *m, MUnit *u);
+/* Re-reads every loaded unit's files (daemon-reload); running processes are untouched. */
+int manager_reload(Manager *m);
+/* "starting", "running", "degraded", "stopping" (systemd's SystemState). */
+const char *manager_system_state(Manager *m);
+const char *job_type_to_string(JobType t);
+/* Ends the unit's job with a result, telling the observers. */
+void manager_job_done(MUnit *u, const char *result);
+static inline bool munit_job_stops(const MUnit *u) {
+        return u->job == JOB_STOP || (u->job == JOB_RESTART && u->job_running);
+}
+void dual_timestamp_now(DualTimestamp *ts);
 
 /* Stops everything (reverse order) and makes the loop exit when done. */
 void manager_begin_shutdown(Manager *m, int exit_status);
@@ -217,6 +283,9 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s);
 void manager_dispatch_soon(Manager *m);
 const char *active_state_to_string(ActiveState s);
 const char *sub_state_to_string(SubState s);
+/* The sub-state as systemd names it for the unit's type ("active" for a target, "listening"
+ * for a socket, "running" for a service...). */
+const char *munit_sub_state_string(const MUnit *u);
 void manager_log(Manager *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void manager_status(Manager *m, const char *tag, MUnit *u, const char *what);
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid);

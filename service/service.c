@@ -386,6 +386,63 @@ static int unit_signal_all(MUnit *u, int sig, pid_t except) {
 
 static int kill_mode(MUnit *u);
 
+int service_kill(MUnit *u, const char *whom, int sig) {
+        int n = 0;
+
+        if (strcmp(whom, "main") == 0 || strcmp(whom, "control") == 0) {
+                pid_t pid = strcmp(whom, "main") == 0 ? u->main_pid : u->control_pid;
+                if (pid <= 0)
+                        return -ESRCH;
+                return kill(pid, sig) < 0 ? -errno : 1;
+        }
+        if (u->main_pid > 0 && kill(u->main_pid, sig) == 0)
+                n++;
+        if (u->control_pid > 0 && kill(u->control_pid, sig) == 0)
+                n++;
+        n += unit_signal_all(u, sig, 0) > 0;
+        return n > 0 ? n : -ESRCH;
+}
+
+/* The processes of the unit (cgroup.procs of its cgroup tree, or the /proc heuristic). */
+int service_pids(MUnit *u, pid_t **ret) {
+        pid_t *v = NULL;
+        size_t n = 0, cap = 0;
+
+        if (u->cgroup) {
+                char path[CG_PATH_MAX * 2];
+                FILE *f;
+                int pid;
+                snprintf(path, sizeof(path), "%s/%s/cgroup.procs", u->m->cg.own_dir, u->cgroup);
+                f = fopen(path, "re");
+                while (f && fscanf(f, "%d", &pid) == 1) {
+                        if (n == cap) {
+                                pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(pid_t));
+                                if (!nv)
+                                        break;
+                                v = nv;
+                        }
+                        v[n++] = pid;
+                }
+                if (f)
+                        fclose(f);
+        } else {
+                struct proc *p;
+                size_t np = procs_snapshot(u->m, &p);
+                for (size_t i = 0; i < np; i++)
+                        if (belongs(u, p, np, i, 0)) {
+                                if (n == cap) {
+                                        pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(pid_t));
+                                        if (!nv)
+                                                break;
+                                        v = nv;
+                                }
+                                v[n++] = p[i].pid;
+                        }
+        }
+        *ret = v;
+        return (int) n;
+}
+
 static bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
         if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
@@ -502,11 +559,11 @@ void service_start(MUnit *u) {
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        dual_timestamp_now(&u->ts_condition);
+        u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                u->job = JOB_NONE;
-                u->job_running = false;
-                manager_dispatch_soon(u->m);
+                manager_job_done(u, "done");
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
@@ -593,6 +650,8 @@ static void enter_start(MUnit *u) {
         }
         u->main_pid = pid;
         u->main_pid_known = true;
+        u->exec_main_pid = pid;
+        dual_timestamp_now(&u->ts_main_start);
         if (s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD)
                 return; /* wait for READY=1 */
         if (s->type == SERVICE_DBUS && s->bus_name) {
@@ -730,7 +789,7 @@ static bool should_restart(MUnit *u) {
         bool timeout = strcmp(u->result, "timeout") == 0, watchdog = strcmp(u->result, "watchdog") == 0;
         bool success = strcmp(u->result, "success") == 0;
 
-        if (u->m->shutting_down || (u->job == JOB_STOP))
+        if (u->m->shutting_down || munit_job_stops(u))
                 return false;
         if (strcmp(u->result, "start-limit-hit") == 0 || strcmp(u->result, "condition") == 0)
                 return false;
@@ -772,6 +831,7 @@ static void enter_dead(MUnit *u) {
                 if (preserve != 1 && !(preserve == 2 && should_restart(u)))
                         spawn_remove_runtime_directories(u);
         }
+        spawn_tty_revert(u); /* TTYReset=/TTYVHangup= after the unit, terminal back to root:tty */
         if (should_restart(u)) {
                 uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,
@@ -918,6 +978,29 @@ static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int s
                             signal_to_string(status, sb, sizeof(sb)) + (status < 32 ? 3 : 0));
 }
 
+/* After a reload: running, or exited for a oneshot service that remains after exit. */
+static SubState reload_done_sub(MUnit *u) {
+        return u->main_pid > 0 || S(u)->type != SERVICE_ONESHOT ? SUB_RUNNING : SUB_EXITED;
+}
+
+void service_reload(MUnit *u) {
+        u->reload_failed = false;
+        if (u->sub != SUB_RUNNING && u->sub != SUB_EXITED) {
+                manager_job_done(u, "invalid");
+                return;
+        }
+        if (run_control(u, PHASE_RELOAD, 0)) {
+                if (u->active == STATE_ACTIVE)
+                        munit_set_state(u, STATE_RELOADING, SUB_RELOAD);
+                return;
+        }
+        manager_job_done(u, "done"); /* no ExecReload=: nothing to run */
+}
+
+bool service_can_reload(MUnit *u) {
+        return u->u && u->u->type == UNIT_SERVICE && S(u)->exec_reload.n > 0;
+}
+
 static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         const ExecCommand *c = u->control_list ? &u->control_list->items[u->control_index] : NULL;
         bool ok = exit_is_success(u, code, status) || (c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE));
@@ -939,12 +1022,17 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                         manager_log(u->m, MLOG_INFO, "%s: skipped because of an unmet condition check (ExecCondition=)", u->id);
                         u->result = "success";
                         disarm_timer(u);
-                        u->job = JOB_NONE;
-                        u->job_running = false;
+                        manager_job_done(u, "done");
                         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
-                        manager_dispatch_soon(u->m);
                         return;
                 }
+        }
+        if (!ok && phase == PHASE_RELOAD) {
+                /* A failed reload command ends the reload; the service keeps running. */
+                manager_log(u->m, MLOG_WARN, "%s: reload failed", u->id);
+                u->reload_failed = true;
+                munit_set_state(u, STATE_ACTIVE, reload_done_sub(u));
+                return;
         }
         if (!ok && phase != PHASE_STOP && phase != PHASE_STOP_POST && phase != PHASE_RELOAD) {
                 u->result = failure_result(code);
@@ -1003,7 +1091,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                 enter_running(u);
                 return;
         case PHASE_RELOAD:
-                munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+                munit_set_state(u, STATE_ACTIVE, reload_done_sub(u));
                 return;
         case PHASE_STOP:
                 enter_stop_sigterm(u);
@@ -1021,6 +1109,7 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
 
         describe_exit(u, "Main", pid, code, status);
         u->main_pid = 0;
+        dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
         u->main_exit_status = status;
         if (!ok && strcmp(u->result, "success") == 0)
@@ -1078,9 +1167,11 @@ void service_stop(MUnit *u) {
                 return;
         case SUB_DEAD:
         case SUB_FAILED:
-                u->job = JOB_NONE; /* nothing to stop */
-                u->job_running = false;
-                manager_dispatch_soon(u->m);
+                if (u->job == JOB_RESTART) { /* nothing to stop: go on with the start */
+                        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+                        return;
+                }
+                manager_job_done(u, "done"); /* nothing to stop */
                 return;
         case SUB_STOP:
         case SUB_STOP_SIGTERM:

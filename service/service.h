@@ -12,6 +12,14 @@
 /* Job entry points: begin starting or stopping. Completion is reported through munit_set_state. */
 void service_start(MUnit *u);
 void service_stop(MUnit *u);
+/* A reload job: runs ExecReload= (RELOADING state) and returns to running. */
+void service_reload(MUnit *u);
+bool service_can_reload(MUnit *u);
+/* systemctl kill: whom is "main", "control" or "all"; returns the number of processes signalled
+ * or -errno (-ESRCH: none). */
+int service_kill(MUnit *u, const char *whom, int sig);
+/* The unit's processes; returns how many (the array is malloc'ed) or -errno. */
+int service_pids(MUnit *u, pid_t **ret);
 
 /* A process of this unit changed state (from waitid: CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
 void service_sigchld(MUnit *u, pid_t pid, int code, int status);

@@ -277,9 +277,7 @@ void socket_start(MUnit *u) {
 
         if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                u->job = JOB_NONE;
-                u->job_running = false;
-                manager_dispatch_soon(u->m);
+                manager_job_done(u, "done");
                 return;
         }
         socket_free(u);
