@@ -8,14 +8,20 @@
  * files itself (service/); it serves `sdinit detect`, `verify`, `cat` and `show`. `status`
  * (issue 7) says it is not implemented yet.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/bus-server.h"
 #include "cgroup/detect-cli.h"
+#include "ctl/systemctl.h"
 #include "common/strv.h"
 #include "handoff/handoff.h"
+#include "service/devlog.h"
 #include "service/manager.h"
 #include "units/verify-cli.h"
 
@@ -36,6 +42,8 @@ static int boot(int argc, char **argv) {
         LogFormat format = LOG_FORMAT_PLAIN;
         int verbosity = MLOG_INFO, c, r;
         char **command = NULL;
+        BusServer *bus = NULL;
+        DevLog *devlog = NULL;
         Manager *m;
 
         /* Issue 6: hand off to the image's own systemd when it can run here (--systemd=, else
@@ -102,21 +110,48 @@ static int boot(int argc, char **argv) {
         m->verbosity = verbosity;
         m->command = command;
         manager_setup_cgroups(m);
+        /* systemd's D-Bus API for systemctl, as PID 1 only (the socket and /run/systemd/system
+         * belong to the container's init). /run/systemd/system says "systemd-compatible manager
+         * running" (sd_booted()); it is created only once the API answers there. */
+        if (getpid() == 1 && !getenv("SDINIT_NO_BUS")) {
+                r = bus_server_new(m, "/run/systemd/private", &bus);
+                if (r < 0)
+                        manager_log(m, MLOG_WARN, "cannot serve systemd's D-Bus API on /run/systemd/private: %s; systemctl will not work",
+                                    strerror(-r));
+                else if (mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST)
+                        manager_log(m, MLOG_WARN, "cannot create /run/systemd/system: %s", strerror(errno));
+                /* Daemons that see /run/systemd/system expect systemd-journald's syslog socket
+                 * (rsyslog then reads only what the journal forwards): sdinit provides it. */
+                if (bus && access("/dev/log", F_OK) < 0 && (r = devlog_new(m, &devlog)) < 0)
+                        manager_log(m, MLOG_WARN, "cannot provide /dev/log: %s", strerror(-r));
+        }
         r = manager_boot(m, unit);
         if (r < 0) {
                 manager_log(m, MLOG_ERR, "cannot load %s: %s", unit, strerror(-r));
+                bus_server_free(bus);
+                devlog_free(devlog);
                 manager_free(m);
                 return 1;
         }
         r = manager_run(m);
         if (r < 0)
                 r = 1;
+        bus_server_flush(bus);
+        bus_server_linger(bus, 3000);
+        bus_server_free(bus);
+        devlog_free(devlog);
         manager_free(m);
         return r;
 }
 
 int main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
+        const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+        /* The systemctl personality: a symlink named systemctl to sdinit (or to this binary). */
+        base = base ? base + 1 : argv[0];
+        if (base && strcmp(base, "systemctl") == 0)
+                return systemctl_main(argc, argv);
 
         if (verb && strcmp(verb, "detect") == 0)
                 return sdinit_detect_main(argc - 1, argv + 1);
@@ -128,10 +163,8 @@ int main(int argc, char **argv) {
         if (verb && strcmp(verb, "show") == 0)
                 return sdinit_show_main(argc - 1, argv + 1);
 
-        if (verb && strcmp(verb, "status") == 0) {
-                fprintf(stderr, "sdinit %s: not implemented yet in sdinit %s\n", verb, SDINIT_VERSION);
-                return 1;
-        }
+        if (verb && strcmp(verb, "status") == 0)
+                return sdinit_status_main(argc - 1, argv + 1);
 
         return boot(argc, argv);
 }

@@ -26,6 +26,8 @@ enum personality personality_from_argv0(const char *argv0) {
                 return PERSONALITY_TINI;
         if (strncmp(base, "dumb-init", 9) == 0 && (base[9] == '\0' || base[9] == '-' || base[9] == '.'))
                 return PERSONALITY_DUMB_INIT;
+        if (strcmp(base, "systemctl") == 0)
+                return PERSONALITY_SYSTEMCTL;
         return PERSONALITY_SDINIT;
 }
 
@@ -54,6 +56,8 @@ static void config_defaults(enum personality p, struct dropin_config *cfg) {
                 cfg->stop_self_on_tty_sig = true;
                 cfg->term_after_exit = true;
                 cfg->chdir_root = true;
+                break;
+        case PERSONALITY_SYSTEMCTL:
                 break;
         }
 }
@@ -483,6 +487,8 @@ enum options_action options_parse(enum personality p, int argc, char **argv,
                 return parse_tini(argc, argv, getenv_fn, out, err, cfg, ret_exit);
         case PERSONALITY_DUMB_INIT:
                 return parse_dumb_init(argc, argv, getenv_fn, out, err, cfg, ret_exit);
+        case PERSONALITY_SYSTEMCTL:
+                return OPTIONS_MANAGER; /* argv goes to sdinit-manager unchanged, argv[0] included */
         default:
                 return parse_sdinit(argc, argv, getenv_fn, out, err, cfg, ret_exit);
         }

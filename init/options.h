@@ -16,6 +16,7 @@ enum personality {
         PERSONALITY_SDINIT,
         PERSONALITY_TINI,
         PERSONALITY_DUMB_INIT,
+        PERSONALITY_SYSTEMCTL, /* a D-Bus client of PID 1: the manager binary serves it */
 };
 
 #define DROPIN_MAXSIG 64 /* _NSIG - 1 on Linux */

@@ -250,6 +250,9 @@ stage1)
 stage2)
         if [ "$3" = ro ]; then mount -t cgroup2 -o ro none /sys/fs/cgroup || exit 93
         else mount -t cgroup2 none /sys/fs/cgroup || exit 93; fi
+        # The container's own /run: PID 1 serves /run/systemd/private and creates
+        # /run/systemd/system there, which must never reach the host's /run.
+        mount -t tmpfs -o mode=755 tmpfs /run || exit 95
         exec "$2" "$4"
         ;;
 esac

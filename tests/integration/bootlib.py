@@ -53,11 +53,12 @@ class Boot:
                 raise FileNotFoundError(f"unit {name} is not installed")
         e = {"SYSTEMD_UNIT_PATH": self.dir}
         if env:
-            e.update(env)
+            # "@UNITS@" in a value stands for the unit directory (e.g. a longer search path).
+            e.update({k: v.replace("@UNITS@", self.dir) for k, v in env.items()})
         argv = [SDINIT] + list(args)
         if command:
             argv += ["--"] + list(command)
-        self.p = Pid1(argv, mapping=mapping, env=e, net=net)
+        self.p = Pid1(argv, mapping=mapping, env=e, net=net, run=True)
         self.lines = []
 
     def expect(self, pattern, timeout=DEADLINE):

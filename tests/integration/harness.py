@@ -104,7 +104,12 @@ def personality_dir():
     return d
 
 
-def unshare_argv(mapping="root", extra=(), net=False):
+# `systemctl enable` inside a test container writes below /etc/systemd/system: a tmpfs there
+# keeps it out of the host's.
+PRIVATE_ETC = "{ [ ! -d /etc/systemd/system ] || mount -t tmpfs -o mode=755 tmpfs /etc/systemd/system; } && "
+
+
+def unshare_argv(mapping="root", extra=(), net=False, run=False):
     """The namespace prefix. Mappings: "root" (container root = host root only), "unpriv"
     (container uids 0-65535 = host 100000-165535), "identity" (container uids 0-65535 = the
     host's own, for real daemons whose files belong to real users). net=True adds a private
@@ -125,7 +130,12 @@ def unshare_argv(mapping="root", extra=(), net=False):
         raise ValueError(mapping)
     argv += ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child"]
     if net:
-        argv += ["--net", "/bin/sh", "-c", 'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && exec "$@"', "sh"]
+        argv += ["--net", "/bin/sh", "-c", 'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && ' + PRIVATE_ETC +
+                 'exec "$@"', "sh"]
+    elif run:
+        # A container's own /run: what PID 1 creates there (/run/systemd/private, the notify
+        # socket, /run/systemd/system) must never land in the host's.
+        argv += ["/bin/sh", "-c", 'mount -t tmpfs -o mode=755 tmpfs /run && ' + PRIVATE_ETC + 'exec "$@"', "sh"]
     argv += list(extra)
     return argv
 
@@ -134,8 +144,8 @@ class Pid1:
     """`argv` run as PID 1. stdout/stderr are pipes read by the test (or a pty when tty=True)."""
 
     def __init__(self, argv, mapping="root", env=None, stdin=subprocess.DEVNULL, namespaces=True,
-                 preexec_fn=None, pass_fds=(), net=False):
-        self.argv = (unshare_argv(mapping, net=net) if namespaces else []) + list(argv)
+                 preexec_fn=None, pass_fds=(), net=False, run=False):
+        self.argv = (unshare_argv(mapping, net=net, run=run) if namespaces else []) + list(argv)
         e = dict(os.environ)
         for k in list(e):
             if k.startswith(("TINI_", "DUMB_INIT_")):

@@ -8,6 +8,7 @@ Restart= says, and stop in order on SIGTERM to PID 1.
 The daemons come from scripts/deps.sh (installed with a policy-rc.d that keeps them from starting
 on the host). Missing packages make the test SKIP loudly, never pass."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,10 +28,11 @@ def need(*paths):
             raise Skip(f"{p} missing: install the package (scripts/deps.sh does)")
 
 
-def in_ns(b, argv, user=None, timeout=20):
-    """Runs a client inside PID 1's network and mount namespaces (loopback, its /run)."""
+def in_ns(b, argv, user=None, timeout=20, pidns=False):
+    """Runs a client inside PID 1's network and mount namespaces (loopback, its /run); with
+    pidns=True in its pid namespace too (as `docker exec` does: systemctl needs it)."""
     pid = b.p.host_pid()
-    cmd = ["nsenter", "-t", str(pid), "-n", "-m"]
+    cmd = ["nsenter", "-t", str(pid), "-n", "-m"] + (["-p"] if pidns else [])
     if user:
         cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"]
     return subprocess.run(cmd + argv, capture_output=True, text=True, timeout=timeout)
@@ -179,6 +181,17 @@ def test_postgresql(tap):
         b.expect(rf"Started {inst.replace('@', '@')} - PostgreSQL Cluster")
         r = until(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql")
         tap.eq(r.stdout.strip(), "42", f"{inst} (template, Type=forking, pg_ctlcluster) answers a query")
+        # pg_ctlcluster sees /run/systemd/system (sdinit serves systemd's API) and hands the
+        # restart to systemctl, which asks sdinit: the unit is stopped and started as a job.
+        ver, name = clusters[0].split("-", 1)
+        pidfile = f"/var/lib/postgresql/{ver}/{name}/postmaster.pid"
+        old = ns_pid_file(b, pidfile)
+        r = in_ns(b, ["pg_ctlcluster", ver, name, "restart"], timeout=120, pidns=True)
+        b.expect(rf"Stopped {re.escape(inst)}")
+        b.expect(rf"Started {re.escape(inst)}")
+        r2 = until(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql after restart")
+        tap.ok(r.returncode == 0 and ns_pid_file(b, pidfile) != old and r2.stdout.strip() == "42",
+               "pg_ctlcluster restart goes through systemctl to sdinit, and the new server answers", r.stdout + r.stderr)
         check_stop(tap, b, "postgresql", [inst])
 
 

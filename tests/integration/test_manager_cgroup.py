@@ -8,6 +8,7 @@ Also the not-delegated case: the same units run, with one warning line naming wh
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 
@@ -63,6 +64,14 @@ def scenario(res, tmp, cg2, name, delegate):
             res.check(len(svc) >= 2, f"{name}: the escaped daemon is still in svc.service's cgroup ({len(svc)} processes)", svc)
             sc = cgharness.read(os.path.join(hc.path, "cgroup.subtree_control")) or ""
             res.check("hugetlb" in sc.split(), f"{name}: hugetlb enabled in the container's root", sc)
+            # Debian's systemctl, as the container's root, sees the unit's cgroup and processes.
+            if os.path.exists("/usr/bin/systemctl"):
+                st = subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", "/usr/bin/systemctl", "--no-pager",
+                                     "status", "svc.service"], capture_output=True, text=True, timeout=30)
+                res.check(st.returncode == 0 and "CGroup: /system.slice/svc.service" in st.stdout and
+                          st.stdout.count("sleep 1000") >= 2,
+                          f"{name}: systemctl status shows the unit's cgroup with the escaped daemon in it",
+                          st.stdout + st.stderr)
         else:
             res.check(any("not delegated" in l and "no cgroup kill" in l for l in seen),
                       f"{name}: one warning line names what is unavailable", text)

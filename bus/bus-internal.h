@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* Shared between the transport (bus-server.c) and the objects (bus-manager.c, bus-unit.c). */
+
+#include <systemd/sd-bus.h>
+
+#include "bus/bus-server.h"
+
+#define BUS_NAME "org.freedesktop.systemd1"
+#define BUS_PATH "/org/freedesktop/systemd1"
+#define BUS_MANAGER_IFACE "org.freedesktop.systemd1.Manager"
+#define BUS_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
+#define BUS_JOB_PREFIX "/org/freedesktop/systemd1/job"
+
+/* systemd's error names (src/libsystemd/sd-bus/bus-common-errors.h), which systemctl maps to
+ * its messages and exit codes. */
+#define BUS_ERROR_NO_SUCH_UNIT "org.freedesktop.systemd1.NoSuchUnit"
+#define BUS_ERROR_NO_UNIT_FOR_PID "org.freedesktop.systemd1.NoUnitForPID"
+#define BUS_ERROR_UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
+#define BUS_ERROR_LOAD_FAILED "org.freedesktop.systemd1.LoadFailed"
+#define BUS_ERROR_BAD_UNIT_SETTING "org.freedesktop.systemd1.BadUnitSetting"
+#define BUS_ERROR_JOB_FAILED "org.freedesktop.systemd1.JobFailed"
+#define BUS_ERROR_NO_SUCH_JOB "org.freedesktop.systemd1.NoSuchJob"
+#define BUS_ERROR_NOT_SUBSCRIBED "org.freedesktop.systemd1.NotSubscribed"
+#define BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE "org.freedesktop.systemd1.TransactionIsDestructive"
+#define BUS_ERROR_JOB_TYPE_NOT_APPLICABLE "org.freedesktop.systemd1.JobTypeNotApplicable"
+#define BUS_ERROR_ONLY_BY_DEPENDENCY "org.freedesktop.systemd1.OnlyByDependency"
+#define BUS_ERROR_SHUTTING_DOWN "org.freedesktop.systemd1.ShuttingDown"
+#define BUS_ERROR_NO_SUCH_PROCESS "org.freedesktop.systemd1.NoSuchProcess"
+#define BUS_ERROR_UNIT_MASKED "org.freedesktop.systemd1.UnitMasked"
+#define BUS_ERROR_UNIT_GENERATED "org.freedesktop.systemd1.UnitGenerated"
+#define BUS_ERROR_UNIT_LINKED "org.freedesktop.systemd1.UnitLinked"
+#define BUS_ERROR_UNIT_INACTIVE "org.freedesktop.systemd1.UnitInactive"
+
+typedef struct BusConn {
+        BusServer *server;
+        sd_bus *bus;
+        bool privileged;
+        bool gone;
+        bool asked_shutdown;
+        bool lingered;        /* bus_server_linger(): processed in this round */
+} BusConn;
+
+typedef struct NopJob {
+        uint32_t id;
+        char *unit;
+        const char *result;
+} NopJob;
+
+struct BusServer {
+        Manager *m;
+        int listen_fd;
+        sd_event_source *listen_source;
+        char path[108];
+        BusConn **conns;
+        size_t n_conns;
+        /* Jobs that had nothing to do: reported as removed on the next loop iteration, after
+         * the reply that named them. */
+        NopJob *nops;
+        size_t n_nops;
+        sd_event_source *nop_defer;
+        /* A shutdown asked for over the bus begins after the reply went out. */
+        sd_event_source *shutdown_defer;
+        int shutdown_status;
+        ManagerHooks hooks;
+        /* is-enabled state of a unit name (the install library); NULL: an approximation. */
+        const char *(*unit_file_state)(BusServer *s, const char *name);
+};
+
+/* The unit-file methods (bus-install.c) and the UnitFileState lookup they provide. */
+void bus_install_setup(BusServer *s);
+int bus_enable(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_enable_flags(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_reenable(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_disable(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_disable_flags(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_disable_flags_info(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_mask(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_unmask(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_list_files(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_list_files_by_patterns(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_get_state(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_get_default(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_set_default(sd_bus_message *m, void *u, sd_bus_error *e);
+
+/* Object registration on one connection. */
+int bus_add_objects(BusConn *c);
+
+/* Unit object path of a name (malloc'ed) and the unit for a bus request: loads it (LoadUnit
+ * semantics); NULL with the error set. */
+char *bus_unit_path(const char *name);
+char *bus_job_path(uint32_t id);
+MUnit *bus_load_unit(BusServer *s, const char *name, sd_bus_error *error);
+
+/* A job with nothing to do: a fresh id, JobRemoved "done" (or result) soon. */
+uint32_t bus_nop_job(BusServer *s, MUnit *u, const char *result);
+
+/* Signals to every connection. */
+void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, const char *member, const char *types, ...);
+void bus_request_shutdown(BusServer *s, int status, sd_bus_message *msg);
+
+/* The unit's processes as a(sus) and cgroup statistics (bus-unit.c). */
+const char *bus_unit_file_state(BusServer *s, MUnit *u);

@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: MIT */
+/* org.freedesktop.systemd1.Manager at /org/freedesktop/systemd1: jobs, unit queries, listing,
+ * reload, exit codes and shutdown. Semantics and error names follow org.freedesktop.systemd1(5)
+ * and what systemctl expects of them. */
+#include "bus/bus-internal.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "service/service.h"
+#include "units/unit-name.h"
+
+#define SHUTDOWN_TARGETS "poweroff.target", "halt.target", "reboot.target", "kexec.target", "exit.target", "ctrl-alt-del.target"
+
+static BusServer *S(void *userdata) {
+        return userdata;
+}
+
+static int reply_job(sd_bus_message *msg, uint32_t id) {
+        char *jp = bus_job_path(id);
+        int r;
+
+        if (!jp)
+                return -ENOMEM;
+        r = sd_bus_reply_method_return(msg, "o", jp);
+        free(jp);
+        return r;
+}
+
+static bool is_shutdown_target(const char *name) {
+        static const char *const v[] = { SHUTDOWN_TARGETS };
+        for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+                if (strcmp(name, v[i]) == 0)
+                        return true;
+        return false;
+}
+
+/* The load state checks systemd makes before it queues a job for a unit. */
+static int check_loadable(MUnit *u, JobType type, sd_bus_error *error) {
+        if (type == JOB_STOP)
+                return 0;
+        if (!u->u || u->u->load_state == UNIT_NOT_FOUND)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not found.", u->id);
+        if (u->u->load_state == UNIT_MASKED)
+                return sd_bus_error_setf(error, BUS_ERROR_UNIT_MASKED, "Unit %s is masked.", u->id);
+        if (u->u->load_state == UNIT_BAD_SETTING)
+                return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Unit %s has a bad unit file setting.", u->id);
+        if (u->u->load_state != UNIT_LOADED)
+                return sd_bus_error_setf(error, BUS_ERROR_LOAD_FAILED, "Unit %s failed to load properly.", u->id);
+        return 0;
+}
+
+typedef enum { VERB_START, VERB_STOP, VERB_RELOAD, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD_OR_RESTART,
+               VERB_RELOAD_OR_TRY_RESTART } Verb;
+
+static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *error) {
+        const char *name, *mode;
+        bool ignore_deps;
+        JobType type;
+        MUnit *u;
+        int r;
+
+        r = sd_bus_message_read(msg, "ss", &name, &mode);
+        if (r < 0)
+                return r;
+        if (strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0 && strcmp(mode, "isolate") != 0 &&
+            strcmp(mode, "ignore-dependencies") != 0 && strcmp(mode, "ignore-requirements") != 0 &&
+            strcmp(mode, "replace-irreversibly") != 0 && strcmp(mode, "flush") != 0 &&
+            strcmp(mode, "triggering") != 0 && strcmp(mode, "restart-dependencies") != 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Job mode %s invalid.", mode);
+        ignore_deps = strcmp(mode, "ignore-dependencies") == 0;
+        u = bus_load_unit(s, name, error);
+        if (!u)
+                return -EINVAL;
+
+        /* Resolve the conditional verbs against the unit's state now, as systemd does. */
+        switch (verb) {
+        case VERB_START: type = JOB_START; break;
+        case VERB_STOP: type = JOB_STOP; break;
+        case VERB_RELOAD: type = JOB_RELOAD; break;
+        case VERB_RESTART: type = JOB_RESTART; break;
+        case VERB_TRY_RESTART:
+                type = u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING ? JOB_RESTART : JOB_NONE;
+                break;
+        case VERB_RELOAD_OR_RESTART:
+                type = u->active == STATE_ACTIVE && service_can_reload(u) ? JOB_RELOAD : JOB_RESTART;
+                break;
+        case VERB_RELOAD_OR_TRY_RESTART:
+                type = !(u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING) ? JOB_NONE
+                       : service_can_reload(u) ? JOB_RELOAD : JOB_RESTART;
+                break;
+        default:
+                return -EINVAL;
+        }
+        if (type == JOB_NONE)
+                return reply_job(msg, bus_nop_job(s, u, "done"));
+        /* poweroff/halt/reboot/exit.target: in a container, all of them end the container. The
+         * job is reported done; the stop of everything begins once the reply is out. */
+        if ((type == JOB_START || type == JOB_RESTART) && is_shutdown_target(u->id)) {
+                if (s->m->shutting_down)
+                        return sd_bus_error_setf(error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, shutdown is in progress.");
+                manager_log(s->m, MLOG_INFO, "%s requested over D-Bus: stopping the container", u->id);
+                r = reply_job(msg, bus_nop_job(s, u, "done"));
+                bus_request_shutdown(s, s->m->exit_code_override >= 0 ? s->m->exit_code_override : 0, msg);
+                return r;
+        }
+        if ((r = check_loadable(u, type, error)) < 0)
+                return r;
+        if (u->u && ((type != JOB_STOP && u->u->unit.refuse_manual_start > 0) || (type == JOB_STOP && u->u->unit.refuse_manual_stop > 0)))
+                return sd_bus_error_setf(error, BUS_ERROR_ONLY_BY_DEPENDENCY,
+                                         "Operation refused, unit %s may be requested by dependency only (it is configured to refuse manual start/stop).",
+                                         u->id);
+        if (type == JOB_RELOAD && u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
+                return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type reload is not applicable for unit %s.", u->id);
+
+        r = manager_add_job(s->m, u, type, ignore_deps);
+        if (r == -ESHUTDOWN)
+                return sd_bus_error_setf(error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, shutdown is in progress.");
+        if (r == -EBADR)
+                return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type %s is not applicable for unit %s.",
+                                         job_type_to_string(type), u->id);
+        if (r == -EBUSY)
+                return sd_bus_error_setf(error, BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE,
+                                         "Transaction for %s/%s is destructive (a conflicting job is running).", u->id,
+                                         job_type_to_string(type));
+        if (r < 0)
+                return r;
+        return reply_job(msg, r > 0 ? (uint32_t) r : bus_nop_job(s, u, "done"));
+}
+
+static int m_start(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_START, e); }
+static int m_stop(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_STOP, e); }
+static int m_reload(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_RELOAD, e); }
+static int m_restart(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_RESTART, e); }
+static int m_try_restart(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_TRY_RESTART, e); }
+static int m_reload_or_restart(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_RELOAD_OR_RESTART, e); }
+static int m_reload_or_try_restart(sd_bus_message *msg, void *ud, sd_bus_error *e) { return do_job(msg, S(ud), VERB_RELOAD_OR_TRY_RESTART, e); }
+
+static int m_kill(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        const char *name, *whom;
+        int sig, r;
+        char base[16];
+        bool must;
+        MUnit *u;
+
+        if ((r = sd_bus_message_read(msg, "ssi", &name, &whom, &sig)) < 0)
+                return r;
+        if (sig <= 0 || sig >= _NSIG)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Signal number out of range.");
+        if (!*whom)
+                whom = "all";
+        /* "main-fail" etc.: fail when there was nothing to signal. */
+        snprintf(base, sizeof(base), "%s", whom);
+        must = strlen(base) > 5 && strcmp(base + strlen(base) - 5, "-fail") == 0;
+        if (must)
+                base[strlen(base) - 5] = '\0';
+        if (strcmp(base, "all") != 0 && strcmp(base, "main") != 0 && strcmp(base, "control") != 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid who argument %s", whom);
+        u = bus_load_unit(s, name, error);
+        if (!u)
+                return -EINVAL;
+        r = u->u && u->u->type == UNIT_SERVICE ? service_kill(u, base, sig) : -ESRCH;
+        if (r == -ESRCH && (must || strcmp(base, "all") != 0))
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_PROCESS, strcmp(base, "control") == 0 ? "No control process to kill"
+                                         : strcmp(base, "main") == 0 ? "No main process to kill" : "No matching processes to kill");
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_reset_failed_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        const char *name;
+        MUnit *u;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "s", &name)) < 0)
+                return r;
+        u = manager_get_unit(s->m, name);
+        if (!u)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
+        manager_reset_failed(s->m, u);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_reset_failed(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+
+        (void) error;
+        for (size_t i = 0; i < s->m->n_units; i++)
+                manager_reset_failed(s->m, s->m->units[i]);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_get_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        const char *name;
+        char *up;
+        MUnit *u;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "s", &name)) < 0)
+                return r;
+        u = manager_get_unit(s->m, name);
+        if (!u)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
+        up = bus_unit_path(u->id);
+        r = sd_bus_reply_method_return(msg, "o", up);
+        free(up);
+        return r;
+}
+
+static int m_load_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        const char *name;
+        char *up;
+        MUnit *u;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "s", &name)) < 0)
+                return r;
+        u = bus_load_unit(s, name, error);
+        if (!u)
+                return -EINVAL;
+        up = bus_unit_path(u->id);
+        r = sd_bus_reply_method_return(msg, "o", up);
+        free(up);
+        return r;
+}
+
+/* The unit a process belongs to: a main or control process, else by its cgroup's name. */
+static MUnit *unit_by_pid(BusServer *s, pid_t pid) {
+        MUnit *u = manager_unit_by_pid(s->m, pid);
+        char path[64], line[4096];
+        FILE *f;
+
+        if (u)
+                return u;
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+        f = fopen(path, "re");
+        if (!f)
+                return NULL;
+        while (!u && fgets(line, sizeof(line), f)) {
+                char *slash;
+                if (strncmp(line, "0::", 3) != 0)
+                        continue;
+                line[strcspn(line, "\n")] = '\0';
+                while ((slash = strrchr(line, '/')) && !u) {
+                        if (slash[1])
+                                u = manager_get_unit(s->m, slash + 1);
+                        *slash = '\0';
+                }
+        }
+        fclose(f);
+        if (!u)
+                for (size_t i = 0; i < s->m->n_units; i++) {
+                        pid_t *v = NULL;
+                        int n = s->m->units[i]->u && s->m->units[i]->u->type == UNIT_SERVICE &&
+                                        s->m->units[i]->active != STATE_INACTIVE
+                                        ? service_pids(s->m->units[i], &v) : 0;
+                        for (int k = 0; k < n && !u; k++)
+                                if (v[k] == pid)
+                                        u = s->m->units[i];
+                        free(v);
+                        if (u)
+                                break;
+                }
+        return u;
+}
+
+static int m_get_unit_by_pid(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        uint32_t pid;
+        char *up;
+        MUnit *u;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "u", &pid)) < 0)
+                return r;
+        if (pid == 0) {
+                sd_bus_creds *c = NULL;
+                pid_t p = 0;
+                if (sd_bus_query_sender_creds(msg, SD_BUS_CREDS_PID, &c) >= 0)
+                        sd_bus_creds_get_pid(c, &p);
+                sd_bus_creds_unref(c);
+                pid = (uint32_t) p;
+        }
+        u = unit_by_pid(s, (pid_t) pid);
+        if (!u)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_UNIT_FOR_PID, "PID %u does not belong to any loaded unit.", pid);
+        up = bus_unit_path(u->id);
+        r = sd_bus_reply_method_return(msg, "o", up);
+        free(up);
+        return r;
+}
+
+static int m_get_unit_processes(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        sd_bus_message *reply = NULL;
+        const char *name;
+        char cg[CG_PATH_MAX + 2] = "";
+        pid_t *v = NULL;
+        int n = 0, r;
+        MUnit *u;
+
+        if ((r = sd_bus_message_read(msg, "s", &name)) < 0)
+                return r;
+        u = manager_get_unit(s->m, name);
+        if (!u)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
+        if (u->cgroup)
+                snprintf(cg, sizeof(cg), "%s/%s", strcmp(s->m->cg.own_path, "/") == 0 ? "" : s->m->cg.own_path, u->cgroup);
+        if (u->u && (u->u->type == UNIT_SERVICE || u->u->type == UNIT_SOCKET) && u->active != STATE_INACTIVE)
+                n = service_pids(u, &v);
+        if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0)
+                goto out;
+        if ((r = sd_bus_message_open_container(reply, 'a', "(sus)")) < 0)
+                goto out;
+        for (int i = 0; i < n; i++) {
+                char path[64], cmd[2048] = "";
+                FILE *f;
+                size_t len = 0;
+                snprintf(path, sizeof(path), "/proc/%d/cmdline", (int) v[i]);
+                f = fopen(path, "re");
+                if (f) {
+                        len = fread(cmd, 1, sizeof(cmd) - 1, f);
+                        fclose(f);
+                }
+                while (len > 0 && cmd[len - 1] == '\0')
+                        len--;
+                for (size_t k = 0; k < len; k++)
+                        if (cmd[k] == '\0')
+                                cmd[k] = ' ';
+                cmd[len] = '\0';
+                if ((r = sd_bus_message_append(reply, "(sus)", cg, (uint32_t) v[i], cmd)) < 0)
+                        goto out;
+        }
+        if ((r = sd_bus_message_close_container(reply)) < 0)
+                goto out;
+        r = sd_bus_send(NULL, reply, NULL);
+out:
+        free(v);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+/* ---- listing ---------------------------------------------------------------------------------- */
+
+static bool match_any(char **patterns, const char *s) {
+        if (!patterns || !patterns[0])
+                return true;
+        for (size_t i = 0; patterns[i]; i++)
+                if (fnmatch(patterns[i], s, FNM_NOESCAPE) == 0)
+                        return true;
+        return false;
+}
+
+static bool unit_matches(MUnit *u, char **states, char **patterns, char **names) {
+        const char *load = !u->u ? "not-found" : unit_load_state_to_string(u->u->load_state);
+
+        if (names) {
+                for (size_t i = 0; names[i]; i++)
+                        if (strcmp(names[i], u->id) == 0)
+                                return true;
+                return false;
+        }
+        if (states && states[0]) {
+                bool ok = false;
+                for (size_t i = 0; states[i] && !ok; i++)
+                        ok = strcmp(states[i], load) == 0 || strcmp(states[i], active_state_to_string(u->active)) == 0 ||
+                             strcmp(states[i], munit_sub_state_string(u)) == 0;
+                if (!ok)
+                        return false;
+        }
+        return match_any(patterns, u->id);
+}
+
+static int append_unit_entry(sd_bus_message *reply, MUnit *u) {
+        char *up = bus_unit_path(u->id), *jp = u->job != JOB_NONE ? bus_job_path(u->job_id) : NULL;
+        int r = sd_bus_message_append(reply, "(ssssssouso)", u->id,
+                                      u->u && u->u->unit.description ? u->u->unit.description : u->id,
+                                      !u->u ? "not-found" : unit_load_state_to_string(u->u->load_state),
+                                      active_state_to_string(u->active), munit_sub_state_string(u), "", up ? up : "/",
+                                      u->job != JOB_NONE ? u->job_id : 0, u->job != JOB_NONE ? job_type_to_string(u->job) : "",
+                                      jp ? jp : "/");
+        free(up);
+        free(jp);
+        return r;
+}
+
+static int list_units(sd_bus_message *msg, BusServer *s, char **states, char **patterns, char **names) {
+        sd_bus_message *reply = NULL;
+        int r;
+
+        if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(ssssssouso)");
+        if (names) {
+                /* ListUnitsByNames loads what is not loaded yet, as systemd does. */
+                for (size_t i = 0; r >= 0 && names[i]; i++) {
+                        MUnit *u = bus_load_unit(s, names[i], NULL);
+                        if (u)
+                                r = append_unit_entry(reply, u);
+                }
+        } else
+                for (size_t i = 0; r >= 0 && i < s->m->n_units; i++) {
+                        MUnit *u = s->m->units[i];
+                        /* An alias registered under another name is listed once, by its id. */
+                        if (unit_matches(u, states, patterns, NULL))
+                                r = append_unit_entry(reply, u);
+                }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+static void strv_free_(char **v) {
+        for (size_t i = 0; v && v[i]; i++)
+                free(v[i]);
+        free(v);
+}
+
+static int m_list_units(sd_bus_message *msg, void *ud, sd_bus_error *e) {
+        (void) e;
+        return list_units(msg, ud, NULL, NULL, NULL);
+}
+
+static int m_list_units_filtered(sd_bus_message *msg, void *ud, sd_bus_error *e) {
+        char **states = NULL;
+        int r;
+
+        (void) e;
+        if ((r = sd_bus_message_read_strv(msg, &states)) < 0)
+                return r;
+        r = list_units(msg, ud, states, NULL, NULL);
+        strv_free_(states);
+        return r;
+}
+
+static int m_list_units_by_patterns(sd_bus_message *msg, void *ud, sd_bus_error *e) {
+        char **states = NULL, **patterns = NULL;
+        int r;
+
+        (void) e;
+        if ((r = sd_bus_message_read_strv(msg, &states)) >= 0 && (r = sd_bus_message_read_strv(msg, &patterns)) >= 0)
+                r = list_units(msg, ud, states, patterns, NULL);
+        strv_free_(states);
+        strv_free_(patterns);
+        return r;
+}
+
+static int m_list_units_by_names(sd_bus_message *msg, void *ud, sd_bus_error *e) {
+        char **names = NULL;
+        int r;
+
+        (void) e;
+        if ((r = sd_bus_message_read_strv(msg, &names)) < 0)
+                return r;
+        r = list_units(msg, ud, NULL, NULL, names ? names : (char *[]) { NULL });
+        strv_free_(names);
+        return r;
+}
+
+static int m_list_jobs(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        sd_bus_message *reply = NULL;
+        int r;
+
+        (void) error;
+        if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(usssoo)");
+        for (size_t i = 0; r >= 0 && i < s->m->n_units; i++) {
+                MUnit *u = s->m->units[i];
+                char *jp, *up;
+                if (u->job == JOB_NONE)
+                        continue;
+                jp = bus_job_path(u->job_id);
+                up = bus_unit_path(u->id);
+                r = sd_bus_message_append(reply, "(usssoo)", u->job_id, u->id, job_type_to_string(u->job),
+                                          u->job_running ? "running" : "waiting", jp ? jp : "/", up ? up : "/");
+                free(jp);
+                free(up);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+static MUnit *unit_by_job(BusServer *s, uint32_t id) {
+        for (size_t i = 0; i < s->m->n_units; i++)
+                if (s->m->units[i]->job != JOB_NONE && s->m->units[i]->job_id == id)
+                        return s->m->units[i];
+        return NULL;
+}
+
+static int m_get_job(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        uint32_t id;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "u", &id)) < 0)
+                return r;
+        if (!unit_by_job(ud, id))
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_JOB, "Job %u does not exist.", id);
+        return reply_job(msg, id);
+}
+
+static int m_cancel_job(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        uint32_t id;
+        MUnit *u;
+        int r;
+
+        if ((r = sd_bus_message_read(msg, "u", &id)) < 0)
+                return r;
+        u = unit_by_job(s, id);
+        if (!u)
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_JOB, "Job %u does not exist.", id);
+        if (manager_cancel_job(s->m, u) < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Job %u is running and cannot be canceled.", id);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* ---- manager life cycle ----------------------------------------------------------------------- */
+
+static int m_noop(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        (void) ud, (void) error;
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_daemon_reload(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        int r;
+
+        manager_log(s->m, MLOG_INFO, "Reloading unit files (requested over D-Bus).");
+        r = manager_reload(s->m);
+        if (r < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Reload failed: %s", strerror(-r));
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_set_exit_code(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        uint8_t code;
+        int r;
+
+        (void) error;
+        if ((r = sd_bus_message_read(msg, "y", &code)) < 0)
+                return r;
+        s->m->exit_code_override = code;
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int m_exit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
+        BusServer *s = ud;
+        int r;
+
+        (void) error;
+        manager_log(s->m, MLOG_INFO, "%s requested over D-Bus: stopping the container", sd_bus_message_get_member(msg));
+        r = sd_bus_reply_method_return(msg, NULL);
+        bus_request_shutdown(s, s->m->exit_code_override >= 0 ? s->m->exit_code_override : 0, msg);
+        return r;
+}
+
+/* ---- properties ------------------------------------------------------------------------------- */
+
+static int manager_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
+                            void *userdata, sd_bus_error *error) {
+        BusServer *s = userdata;
+        Manager *m = s->m;
+
+        (void) bus, (void) path, (void) iface;
+        if (strcmp(p, "Version") == 0)
+                return sd_bus_message_append(reply, "s", "sdinit-" SDINIT_VERSION);
+        if (strcmp(p, "Features") == 0)
+                return sd_bus_message_append(reply, "s", "-PAM -AUDIT -SELINUX -APPARMOR -SMACK +SYSVINIT");
+        if (strcmp(p, "Virtualization") == 0)
+                return sd_bus_message_append(reply, "s", "container-other");
+        if (strcmp(p, "Architecture") == 0)
+                return sd_bus_message_append(reply, "s",
+#if defined(__x86_64__)
+                                             "x86-64"
+#elif defined(__aarch64__)
+                                             "arm64"
+#else
+                                             ""
+#endif
+                );
+        if (strcmp(p, "Tainted") == 0)
+                return sd_bus_message_append(reply, "s", "");
+        if (strcmp(p, "SystemState") == 0)
+                return sd_bus_message_append(reply, "s", manager_system_state(m));
+        if (strcmp(p, "NNames") == 0)
+                return sd_bus_message_append(reply, "u", (uint32_t) m->n_units);
+        if (strcmp(p, "NFailedUnits") == 0 || strcmp(p, "NJobs") == 0) {
+                uint32_t n = 0;
+                for (size_t i = 0; i < m->n_units; i++)
+                        n += p[1] == 'F' ? m->units[i]->active == STATE_FAILED : m->units[i]->job != JOB_NONE;
+                return sd_bus_message_append(reply, "u", n);
+        }
+        if (strcmp(p, "NInstalledJobs") == 0)
+                return sd_bus_message_append(reply, "u", m->last_job_id);
+        if (strcmp(p, "Progress") == 0) {
+                size_t jobs = 0;
+                for (size_t i = 0; i < m->n_units; i++)
+                        jobs += m->units[i]->job != JOB_NONE;
+                return sd_bus_message_append(reply, "d", m->last_job_id ? 1.0 - (double) jobs / (double) m->last_job_id : 1.0);
+        }
+        if (strcmp(p, "Environment") == 0) {
+                extern char **environ;
+                int r = sd_bus_message_open_container(reply, 'a', "s");
+                for (size_t i = 0; r >= 0 && environ[i]; i++)
+                        if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0)
+                                r = sd_bus_message_append(reply, "s", environ[i]);
+                return r < 0 ? r : sd_bus_message_close_container(reply);
+        }
+        if (strcmp(p, "ControlGroup") == 0)
+                return sd_bus_message_append(reply, "s", m->cg_tree ? m->cg.own_path : "");
+        if (strcmp(p, "ShowStatus") == 0)
+                return sd_bus_message_append(reply, "b", (int) m->show_status);
+        if (strcmp(p, "ExitCode") == 0)
+                return sd_bus_message_append(reply, "y", (uint8_t) (m->exit_code_override >= 0 ? m->exit_code_override : 0));
+        if (strcmp(p, "DefaultStandardOutput") == 0 || strcmp(p, "DefaultStandardError") == 0)
+                return sd_bus_message_append(reply, "s", "inherit");
+        if (strcmp(p, "DefaultTimeoutStartUSec") == 0 || strcmp(p, "DefaultTimeoutStopUSec") == 0)
+                return sd_bus_message_append(reply, "t", (uint64_t) 90000000);
+        if (strcmp(p, "DefaultRestartUSec") == 0)
+                return sd_bus_message_append(reply, "t", (uint64_t) 100000);
+        if (strcmp(p, "UserspaceTimestamp") == 0)
+                return sd_bus_message_append(reply, "t", m->ts_startup.realtime);
+        if (strcmp(p, "UserspaceTimestampMonotonic") == 0)
+                return sd_bus_message_append(reply, "t", m->ts_startup.monotonic);
+        if (strcmp(p, "FinishTimestamp") == 0)
+                return sd_bus_message_append(reply, "t", m->ts_finish.realtime);
+        if (strcmp(p, "FinishTimestampMonotonic") == 0)
+                return sd_bus_message_append(reply, "t", m->ts_finish.monotonic);
+        if (strcmp(p, "FirmwareTimestamp") == 0 || strcmp(p, "FirmwareTimestampMonotonic") == 0 ||
+            strcmp(p, "LoaderTimestamp") == 0 || strcmp(p, "LoaderTimestampMonotonic") == 0 ||
+            strcmp(p, "KernelTimestamp") == 0 || strcmp(p, "KernelTimestampMonotonic") == 0 ||
+            strcmp(p, "InitRDTimestamp") == 0 || strcmp(p, "InitRDTimestampMonotonic") == 0)
+                return sd_bus_message_append(reply, "t", (uint64_t) 0);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+}
+
+#define MPROP(name, sig) SD_BUS_PROPERTY(name, sig, manager_property, 0, 0)
+#define M(name, in, out, fn) SD_BUS_METHOD(name, in, out, fn, SD_BUS_VTABLE_UNPRIVILEGED)
+
+const sd_bus_vtable bus_manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        MPROP("Version", "s"),
+        MPROP("Features", "s"),
+        MPROP("Virtualization", "s"),
+        MPROP("Architecture", "s"),
+        MPROP("Tainted", "s"),
+        MPROP("FirmwareTimestamp", "t"),
+        MPROP("FirmwareTimestampMonotonic", "t"),
+        MPROP("LoaderTimestamp", "t"),
+        MPROP("LoaderTimestampMonotonic", "t"),
+        MPROP("KernelTimestamp", "t"),
+        MPROP("KernelTimestampMonotonic", "t"),
+        MPROP("InitRDTimestamp", "t"),
+        MPROP("InitRDTimestampMonotonic", "t"),
+        MPROP("UserspaceTimestamp", "t"),
+        MPROP("UserspaceTimestampMonotonic", "t"),
+        MPROP("FinishTimestamp", "t"),
+        MPROP("FinishTimestampMonotonic", "t"),
+        MPROP("NNames", "u"),
+        MPROP("NFailedUnits", "u"),
+        MPROP("NJobs", "u"),
+        MPROP("NInstalledJobs", "u"),
+        MPROP("Progress", "d"),
+        MPROP("Environment", "as"),
+        MPROP("ControlGroup", "s"),
+        MPROP("SystemState", "s"),
+        MPROP("ShowStatus", "b"),
+        MPROP("ExitCode", "y"),
+        MPROP("DefaultStandardOutput", "s"),
+        MPROP("DefaultStandardError", "s"),
+        MPROP("DefaultTimeoutStartUSec", "t"),
+        MPROP("DefaultTimeoutStopUSec", "t"),
+        MPROP("DefaultRestartUSec", "t"),
+        M("GetUnit", "s", "o", m_get_unit),
+        M("GetUnitByPID", "u", "o", m_get_unit_by_pid),
+        M("LoadUnit", "s", "o", m_load_unit),
+        M("StartUnit", "ss", "o", m_start),
+        M("StopUnit", "ss", "o", m_stop),
+        M("ReloadUnit", "ss", "o", m_reload),
+        M("RestartUnit", "ss", "o", m_restart),
+        M("TryRestartUnit", "ss", "o", m_try_restart),
+        M("ReloadOrRestartUnit", "ss", "o", m_reload_or_restart),
+        M("ReloadOrTryRestartUnit", "ss", "o", m_reload_or_try_restart),
+        M("KillUnit", "ssi", NULL, m_kill),
+        M("ResetFailedUnit", "s", NULL, m_reset_failed_unit),
+        M("ResetFailed", NULL, NULL, m_reset_failed),
+        M("GetUnitProcesses", "s", "a(sus)", m_get_unit_processes),
+        M("ListUnits", NULL, "a(ssssssouso)", m_list_units),
+        M("ListUnitsFiltered", "as", "a(ssssssouso)", m_list_units_filtered),
+        M("ListUnitsByPatterns", "asas", "a(ssssssouso)", m_list_units_by_patterns),
+        M("ListUnitsByNames", "as", "a(ssssssouso)", m_list_units_by_names),
+        M("ListJobs", NULL, "a(usssoo)", m_list_jobs),
+        M("GetJob", "u", "o", m_get_job),
+        M("CancelJob", "u", NULL, m_cancel_job),
+        M("Subscribe", NULL, NULL, m_noop),
+        M("Unsubscribe", NULL, NULL, m_noop),
+        M("Reload", NULL, NULL, m_daemon_reload),
+        M("Reexecute", NULL, NULL, m_daemon_reload),
+        M("SetExitCode", "y", NULL, m_set_exit_code),
+        M("Exit", NULL, NULL, m_exit),
+        M("PowerOff", NULL, NULL, m_exit),
+        M("Halt", NULL, NULL, m_exit),
+        M("Reboot", NULL, NULL, m_exit),
+        M("KExec", NULL, NULL, m_exit),
+        M("EnableUnitFiles", "asbb", "ba(sss)", bus_enable),
+        M("EnableUnitFilesWithFlags", "ast", "ba(sss)", bus_enable_flags),
+        M("ReenableUnitFiles", "asbb", "ba(sss)", bus_reenable),
+        M("DisableUnitFiles", "asb", "a(sss)", bus_disable),
+        M("DisableUnitFilesWithFlags", "ast", "a(sss)", bus_disable_flags),
+        M("DisableUnitFilesWithFlagsAndInstallInfo", "ast", "ba(sss)", bus_disable_flags_info),
+        M("MaskUnitFiles", "asbb", "a(sss)", bus_mask),
+        M("UnmaskUnitFiles", "asb", "a(sss)", bus_unmask),
+        M("ListUnitFiles", NULL, "a(ss)", bus_list_files),
+        M("ListUnitFilesByPatterns", "asas", "a(ss)", bus_list_files_by_patterns),
+        M("GetUnitFileState", "s", "s", bus_get_state),
+        M("GetDefaultTarget", NULL, "s", bus_get_default),
+        M("SetDefaultTarget", "sb", "a(sss)", bus_set_default),
+        SD_BUS_SIGNAL("UnitNew", "so", 0),
+        SD_BUS_SIGNAL("UnitRemoved", "so", 0),
+        SD_BUS_SIGNAL("JobNew", "uos", 0),
+        SD_BUS_SIGNAL("JobRemoved", "uoss", 0),
+        SD_BUS_SIGNAL("StartupFinished", "tttttt", 0),
+        SD_BUS_SIGNAL("UnitFilesChanged", NULL, 0),
+        SD_BUS_SIGNAL("Reloading", "b", 0),
+        SD_BUS_VTABLE_END,
+};

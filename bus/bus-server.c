@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/* The transport of sdinit's D-Bus API: the listening socket, one sd-bus server connection per
+ * peer, the access check, and signals fanned out to every connection. See bus-server.h. */
+#include "bus/bus-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <poll.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-id128.h>
+
+char *bus_unit_path(const char *name) {
+        char *p = NULL;
+        return sd_bus_path_encode(BUS_UNIT_PREFIX, name, &p) < 0 ? NULL : p;
+}
+
+char *bus_job_path(uint32_t id) {
+        char *p = NULL;
+        return asprintf(&p, BUS_JOB_PREFIX "/%u", id) < 0 ? NULL : p;
+}
+
+void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, const char *member, const char *types, ...) {
+        for (size_t i = 0; i < s->n_conns; i++) {
+                va_list ap;
+                if (s->conns[i]->gone)
+                        continue;
+                va_start(ap, types);
+                (void) sd_bus_emit_signalv(s->conns[i]->bus, path, iface, member, types, ap);
+                va_end(ap);
+        }
+}
+
+/* ---- manager hooks ---------------------------------------------------------------------------- */
+
+static void on_job_new(void *userdata, MUnit *u) {
+        BusServer *s = userdata;
+        char *jp, *up;
+
+        if (s->n_conns == 0)
+                return;
+        jp = bus_job_path(u->job_id);
+        up = bus_unit_path(u->id);
+        if (jp && up)
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "JobNew", "uos", u->job_id, jp, u->id);
+        free(jp);
+        free(up);
+}
+
+static void on_job_removed(void *userdata, uint32_t id, MUnit *u, JobType type, const char *result) {
+        BusServer *s = userdata;
+        char *jp;
+
+        (void) type;
+        if (s->n_conns == 0)
+                return;
+        jp = bus_job_path(id);
+        if (jp)
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "JobRemoved", "uoss", id, jp, u->id, result);
+        free(jp);
+}
+
+static void on_unit_changed(void *userdata, MUnit *u) {
+        BusServer *s = userdata;
+        char *up;
+
+        if (s->n_conns == 0)
+                return;
+        up = bus_unit_path(u->id);
+        for (size_t i = 0; up && i < s->n_conns; i++)
+                if (!s->conns[i]->gone)
+                        (void) sd_bus_emit_properties_changed(s->conns[i]->bus, up, "org.freedesktop.systemd1.Unit",
+                                                              "ActiveState", "SubState", NULL);
+        free(up);
+}
+
+static void on_unit_new(void *userdata, MUnit *u) {
+        BusServer *s = userdata;
+        char *up;
+
+        if (s->n_conns == 0)
+                return;
+        up = bus_unit_path(u->id);
+        if (up)
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "UnitNew", "so", u->id, up);
+        free(up);
+}
+
+static void on_startup_finished(void *userdata) {
+        BusServer *s = userdata;
+        Manager *m = s->m;
+        uint64_t userspace = m->ts_finish.monotonic - m->ts_startup.monotonic;
+
+        bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "StartupFinished", "tttttt", (uint64_t) 0, (uint64_t) 0,
+                             (uint64_t) 0, (uint64_t) 0, userspace, userspace);
+}
+
+static void on_reloading(void *userdata, bool active) {
+        bus_broadcast_signal(userdata, BUS_PATH, BUS_MANAGER_IFACE, "Reloading", "b", (int) active);
+}
+
+/* ---- jobs with nothing to do, and shutdown after the reply ------------------------------------ */
+
+static int on_nop_defer(sd_event_source *es, void *userdata) {
+        BusServer *s = userdata;
+        NopJob *v = s->nops;
+        size_t n = s->n_nops;
+
+        (void) es;
+        s->nops = NULL;
+        s->n_nops = 0;
+        for (size_t i = 0; i < n; i++) {
+                char *jp = bus_job_path(v[i].id);
+                if (jp)
+                        bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "JobRemoved", "uoss", v[i].id, jp,
+                                             v[i].unit, v[i].result);
+                free(jp);
+                free(v[i].unit);
+        }
+        free(v);
+        return 0;
+}
+
+uint32_t bus_nop_job(BusServer *s, MUnit *u, const char *result) {
+        uint32_t id = manager_new_job_id(s->m);
+        NopJob *v = realloc(s->nops, (s->n_nops + 1) * sizeof(NopJob));
+
+        if (!v)
+                return id;
+        s->nops = v;
+        v[s->n_nops].id = id;
+        v[s->n_nops].unit = strdup(u->id);
+        v[s->n_nops].result = result;
+        if (v[s->n_nops].unit)
+                s->n_nops++;
+        sd_event_source_set_enabled(s->nop_defer, SD_EVENT_ONESHOT);
+        return id;
+}
+
+static int on_shutdown_defer(sd_event_source *es, void *userdata) {
+        BusServer *s = userdata;
+
+        (void) es;
+        bus_server_flush(s);
+        manager_begin_shutdown(s->m, s->shutdown_status);
+        return 0;
+}
+
+void bus_request_shutdown(BusServer *s, int status, sd_bus_message *msg) {
+        sd_bus *bus = msg ? sd_bus_message_get_bus(msg) : NULL;
+
+        /* The client that asked gets to read its reply and go before PID 1 exits (the end of the
+         * pid namespace would kill it mid-exit): see bus_server_linger(). */
+        for (size_t i = 0; i < s->n_conns; i++)
+                if (s->conns[i]->bus == bus)
+                        s->conns[i]->asked_shutdown = true;
+        s->shutdown_status = status;
+        sd_event_source_set_enabled(s->shutdown_defer, SD_EVENT_ONESHOT);
+}
+
+/* ---- connections ------------------------------------------------------------------------------ */
+
+static void conn_drop(BusConn *c) {
+        BusServer *s = c->server;
+
+        for (size_t i = 0; i < s->n_conns; i++)
+                if (s->conns[i] == c) {
+                        memmove(s->conns + i, s->conns + i + 1, (s->n_conns - i - 1) * sizeof(BusConn *));
+                        s->n_conns--;
+                        break;
+                }
+        sd_bus_detach_event(c->bus);
+        sd_bus_flush_close_unref(c->bus);
+        free(c);
+}
+
+static int on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        BusConn *c = userdata;
+
+        (void) msg, (void) error;
+        c->gone = true;
+        conn_drop(c);
+        return 0;
+}
+
+/* Peers that are neither root nor us get nothing: no method runs for them. */
+static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        BusConn *c = userdata;
+        uint8_t type = 0;
+
+        (void) error;
+        if (c->privileged || sd_bus_message_get_type(msg, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+                return 0;
+        sd_bus_reply_method_errorf(msg, SD_BUS_ERROR_ACCESS_DENIED, "Access denied");
+        return 1;
+}
+
+static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
+        BusServer *s = userdata;
+        struct ucred cred = {};
+        socklen_t len = sizeof(cred);
+        sd_id128_t id;
+        BusConn *c, **v;
+        int nfd, r;
+
+        (void) es, (void) fd, (void) revents;
+        nfd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (nfd < 0)
+                return 0;
+        if (getsockopt(nfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+                close(nfd);
+                return 0;
+        }
+        c = calloc(1, sizeof(*c));
+        v = realloc(s->conns, (s->n_conns + 1) * sizeof(BusConn *));
+        if (v)
+                s->conns = v;
+        if (!c || !v) {
+                free(c);
+                close(nfd);
+                return 0;
+        }
+        c->server = s;
+        c->privileged = cred.uid == 0 || cred.uid == geteuid();
+        if (!c->privileged)
+                manager_log(s->m, MLOG_WARN, "D-Bus: refusing calls from pid %d: uid %u is neither root nor ours",
+                            (int) cred.pid, (unsigned) cred.uid);
+        if ((r = sd_bus_new(&c->bus)) < 0)
+                goto fail;
+        sd_id128_randomize(&id);
+        if ((r = sd_bus_set_fd(c->bus, nfd, nfd)) < 0)
+                goto fail;
+        nfd = -1;
+        /* Note: sd-bus accepts EXTERNAL authentication only from a peer whose pid it can see:
+         * clients must be in our pid namespace (docker/kubectl exec are; nsenter needs -p). */
+        if ((r = sd_bus_set_server(c->bus, 1, id)) < 0 || (r = sd_bus_negotiate_fds(c->bus, 1)) < 0 ||
+            (r = sd_bus_set_sender(c->bus, BUS_NAME)) < 0)
+                goto fail;
+        /* Reloads of many units may take a while; systemctl waits 25 s by default. */
+        if ((r = sd_bus_add_filter(c->bus, NULL, on_filter, c)) < 0)
+                goto fail;
+        if ((r = sd_bus_match_signal(c->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                     "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, c)) < 0)
+                goto fail;
+        if ((r = bus_add_objects(c)) < 0)
+                goto fail;
+        if ((r = sd_bus_start(c->bus)) < 0)
+                goto fail;
+        if ((r = sd_bus_attach_event(c->bus, s->m->event, SD_EVENT_PRIORITY_NORMAL)) < 0)
+                goto fail;
+        s->conns[s->n_conns++] = c;
+        return 0;
+fail:
+        manager_log(s->m, MLOG_WARN, "D-Bus: cannot set up a connection: %s", strerror(-r));
+        if (nfd >= 0)
+                close(nfd);
+        sd_bus_flush_close_unref(c->bus);
+        free(c);
+        return 0;
+}
+
+int bus_server_new(Manager *m, const char *path, BusServer **ret) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        BusServer *s;
+        char dir[108];
+        char *slash;
+        int r;
+
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        s->m = m;
+        s->listen_fd = -1;
+        snprintf(s->path, sizeof(s->path), "%s", path);
+        snprintf(dir, sizeof(dir), "%s", path);
+        slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                        r = -errno;
+                        goto fail;
+                }
+        }
+        s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (s->listen_fd < 0) {
+                r = -errno;
+                goto fail;
+        }
+        memcpy(sa.sun_path, path, strlen(path) + 1);
+        (void) unlink(path);
+        {
+                mode_t old = umask(0177); /* the socket is 0600 from the start */
+                r = bind(s->listen_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ? -errno : 0;
+                umask(old);
+        }
+        if (r < 0)
+                goto fail;
+        if (listen(s->listen_fd, SOMAXCONN) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        if ((r = sd_event_add_io(m->event, &s->listen_source, s->listen_fd, EPOLLIN, on_connection, s)) < 0)
+                goto fail;
+        if ((r = sd_event_add_defer(m->event, &s->nop_defer, on_nop_defer, s)) < 0)
+                goto fail;
+        sd_event_source_set_enabled(s->nop_defer, SD_EVENT_OFF);
+        if ((r = sd_event_add_defer(m->event, &s->shutdown_defer, on_shutdown_defer, s)) < 0)
+                goto fail;
+        sd_event_source_set_enabled(s->shutdown_defer, SD_EVENT_OFF);
+        /* Replies and signals go out before jobs are dispatched in the same iteration. */
+        sd_event_source_set_priority(s->nop_defer, SD_EVENT_PRIORITY_IDLE);
+        sd_event_source_set_priority(s->shutdown_defer, SD_EVENT_PRIORITY_IDLE);
+
+        bus_install_setup(s);
+        s->hooks.job_new = on_job_new;
+        s->hooks.job_removed = on_job_removed;
+        s->hooks.unit_changed = on_unit_changed;
+        s->hooks.unit_new = on_unit_new;
+        s->hooks.startup_finished = on_startup_finished;
+        s->hooks.reloading = on_reloading;
+        m->hooks = &s->hooks;
+        m->hooks_userdata = s;
+        *ret = s;
+        return 0;
+fail:
+        bus_server_free(s);
+        return r;
+}
+
+void bus_server_linger(BusServer *s, int timeout_ms) {
+        struct timespec start, now;
+
+        if (!s)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+                struct pollfd fds[64];
+                nfds_t n = 0;
+                long left;
+
+                /* Processing may drop a connection (its Disconnected callback frees it): start
+                 * over after each one processed. */
+                for (size_t i = 0; i < s->n_conns; i++) {
+                        BusConn *c = s->conns[i];
+                        if (!c->asked_shutdown || c->gone || c->lingered)
+                                continue;
+                        c->lingered = true;
+                        while (sd_bus_process(c->bus, NULL) > 0)
+                                ;
+                        i = (size_t) -1; /* the array may have changed */
+                }
+                for (size_t i = 0; i < s->n_conns && n < 64; i++) {
+                        BusConn *c = s->conns[i];
+                        c->lingered = false;
+                        if (!c->asked_shutdown || c->gone || sd_bus_is_open(c->bus) <= 0)
+                                continue;
+                        fds[n].fd = sd_bus_get_fd(c->bus);
+                        fds[n].events = (short) sd_bus_get_events(c->bus);
+                        n++;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+                if (n == 0 || left <= 0)
+                        return;
+                if (poll(fds, n, (int) left) < 0 && errno != EINTR)
+                        return;
+        }
+}
+
+void bus_server_flush(BusServer *s) {
+        for (size_t i = 0; s && i < s->n_conns; i++)
+                if (!s->conns[i]->gone)
+                        sd_bus_flush(s->conns[i]->bus);
+}
+
+BusServer *bus_server_free(BusServer *s) {
+        if (!s)
+                return NULL;
+        if (s->m && s->m->hooks == &s->hooks) {
+                s->m->hooks = NULL;
+                s->m->hooks_userdata = NULL;
+        }
+        while (s->n_conns)
+                conn_drop(s->conns[s->n_conns - 1]);
+        free(s->conns);
+        for (size_t i = 0; i < s->n_nops; i++)
+                free(s->nops[i].unit);
+        free(s->nops);
+        sd_event_source_unref(s->nop_defer);
+        sd_event_source_unref(s->shutdown_defer);
+        sd_event_source_unref(s->listen_source);
+        if (s->listen_fd >= 0) {
+                close(s->listen_fd);
+                unlink(s->path);
+        }
+        free(s);
+        return NULL;
+}

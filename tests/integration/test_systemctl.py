@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""systemctl against sdinit as PID 1 (issue 7): Debian's real /usr/bin/systemctl (package
+systemd) talks to sdinit's D-Bus API on /run/systemd/private exactly as it talks to systemd, run
+inside the container's namespaces. Every verb is checked for its exit code and for its effect on
+the services (a new main pid after restart, ExecReload= having run, a signal received, a changed
+unit picked up by daemon-reload, the container's exit status after `systemctl exit N`).
+
+The same matrix then runs against sdinit's own systemctl (the `systemctl` personality), whose exit
+codes must be the same: every check asserts the exit code systemd's systemctl gives."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bootlib import Boot  # noqa: E402
+from harness import DEADLINE, SDINIT, Skip, Tap  # noqa: E402
+
+REAL = "/usr/bin/systemctl"
+
+UNITS = {
+    "default.target": "[Unit]\nDescription=Test target\nWants=a.service noreload.service\n",
+    "a.service": """[Unit]
+Description=Service A
+[Service]
+ExecStart=/bin/sh -c 'trap "echo usr1 >> @STATE@/a.signals" USR1; echo started >> @STATE@/a.starts; while :; do sleep 1000 & wait; done'
+ExecReload=/bin/sh -c 'echo reload >> @STATE@/a.reloads'
+[Install]
+WantedBy=multi-user.target
+""",
+    "noreload.service": "[Unit]\nDescription=No reload\n[Service]\nExecStart=/bin/sleep infinity\n",
+    "fail.service": "[Unit]\nDescription=Fails\n[Service]\nType=oneshot\nExecStart=/bin/false\n",
+    "later.service": "[Unit]\nDescription=Started later\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n",
+    "gated.service": "[Unit]\nDescription=Waits for the test\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                     "ExecStart=/bin/sh -c 'read x < @STATE@/gate'\n",
+    "notify.service": "[Unit]\nDescription=Notify via systemd-notify\n[Service]\nType=notify\nNotifyAccess=all\n"
+                      "ExecStart=/bin/sh -c 'systemd-notify --ready --status=serving & exec sleep infinity'\n",
+    "refuse.service": "[Unit]\nRefuseManualStart=yes\n[Service]\nExecStart=/bin/sleep infinity\n",
+}
+
+
+def impls():
+    """Debian's systemctl, then sdinit's own: the front-end invoked as `systemctl` (a symlink)."""
+    d = tempfile.mkdtemp(prefix="sdinit-ctl-")
+    os.chmod(d, 0o755)
+    os.symlink(SDINIT, os.path.join(d, "systemctl"))
+    return [("real", REAL), ("sdinit", os.path.join(d, "systemctl"))]
+
+
+class Ctl:
+    def __init__(self, boot, binary):
+        self.b = boot
+        self.binary = binary
+
+    def __call__(self, *args, user=None, timeout=30):
+        pid = self.b.p.host_pid()
+        cmd = ["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials"]
+        if user is not None:
+            cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"]
+        cmd += [self.binary, "--no-pager"] + list(args)
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SYSTEMD_COLORS": "0"})
+
+    def prop(self, unit, name):
+        return self("show", "-p", name, "--value", unit).stdout.strip()
+
+
+def until(fn, what, timeout=DEADLINE):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.02)
+    raise AssertionError(f"{what}: never true")
+
+
+def lines(path):
+    try:
+        with open(path) as f:
+            return f.read().split()
+    except FileNotFoundError:
+        return []
+
+
+def matrix(tap, name, binary):
+    # /etc/systemd/system (a private tmpfs in the test) first, as in systemd's search path, so that
+    # enable/mask take effect there.
+    with Boot(UNITS, net=True, files={"gate": None}, env={"SYSTEMD_UNIT_PATH": "/etc/systemd/system:@UNITS@"}) as b:
+        b.booted()
+        ctl = Ctl(b, binary)
+        st = b.state
+        t = f"{name}: "
+
+        r = ctl("is-active", "a.service")
+        tap.ok(r.returncode == 0 and r.stdout.strip() == "active", t + "is-active on an active service: 'active', 0", r.stdout + r.stderr)
+        r = ctl("is-active", "later.service")
+        tap.ok(r.returncode == 3 and r.stdout.strip() == "inactive", t + "is-active on an inactive service: 'inactive', 3", r.stdout)
+        r = ctl("status", "a.service")
+        tap.ok(r.returncode == 0 and "Active: active (running)" in r.stdout and "Service A" in r.stdout,
+               t + "status of a running service: exit 0 with its state", r.stdout + r.stderr)
+        r = ctl("status", "later.service")
+        tap.eq(r.returncode, 3, t + "status of an inactive service: exit 3")
+        r = ctl("status", "no-such.service")
+        tap.ok(r.returncode == 4 and "could not be found" in r.stderr, t + "status of a unit that does not exist: exit 4", r.stderr)
+
+        # start / stop with their effects
+        r = ctl("start", "later.service")
+        tap.ok(r.returncode == 0 and ctl.prop("later.service", "ActiveState") == "active", t + "start: waits for the job, unit active",
+               r.stderr)
+        pid = int(ctl.prop("later.service", "MainPID"))
+        r = ctl("stop", "later.service")
+        tap.ok(r.returncode == 0 and ctl.prop("later.service", "ActiveState") == "inactive" and
+               not os.path.exists(f"/proc/{b.p.host_pid()}/root/proc/{pid}/stat") or
+               ctl.prop("later.service", "MainPID") == "0", t + "stop: unit inactive, its process gone", r.stderr)
+        r = ctl("start", "no-such.service")
+        tap.ok(r.returncode == 5 and "not found" in r.stderr, t + "start of a missing unit: 'not found', exit 5", f"{r.returncode} {r.stderr}")
+        r = ctl("start", "fail.service")
+        tap.ok(r.returncode != 0 and "Job for fail.service failed" in r.stderr, t + "start of a failing unit: job failed, non-zero",
+               f"{r.returncode} {r.stderr}")
+        r = ctl("is-failed", "fail.service")
+        tap.ok(r.returncode == 0 and r.stdout.strip() == "failed", t + "is-failed: 'failed', 0", r.stdout)
+        r = ctl("status", "fail.service")
+        tap.eq(r.returncode, 3, t + "status of a failed unit: exit 3")
+        r = ctl("reset-failed", "fail.service")
+        r2 = ctl("is-failed", "fail.service")
+        tap.ok(r.returncode == 0 and r2.returncode == 1 and r2.stdout.strip() == "inactive", t + "reset-failed: no longer failed",
+               r2.stdout)
+        r = ctl("start", "refuse.service")
+        tap.ok(r.returncode != 0 and "refused" in r.stderr, t + "RefuseManualStart=: start refused", r.stderr)
+
+        # restart, try-restart, reload, reload-or-restart
+        old = ctl.prop("a.service", "MainPID")
+        r = ctl("restart", "a.service")
+        new = ctl.prop("a.service", "MainPID")
+        tap.ok(r.returncode == 0 and new != old and new != "0" and lines(os.path.join(st, "a.starts")).count("started") == 2,
+               t + "restart: a new main process", f"{old} -> {new}")
+        r = ctl("reload", "a.service")
+        tap.ok(r.returncode == 0 and lines(os.path.join(st, "a.reloads")) == ["reload"] and ctl.prop("a.service", "MainPID") == new,
+               t + "reload: ExecReload= ran, same main process", r.stderr)
+        r = ctl("reload", "noreload.service")
+        tap.ok(r.returncode != 0 and "not applicable" in r.stderr, t + "reload without ExecReload=: not applicable", r.stderr)
+        r = ctl("reload-or-restart", "a.service")
+        tap.ok(r.returncode == 0 and lines(os.path.join(st, "a.reloads")) == ["reload", "reload"],
+               t + "reload-or-restart on a reloadable unit reloads", r.stderr)
+        old = ctl.prop("noreload.service", "MainPID")
+        r = ctl("reload-or-restart", "noreload.service")
+        tap.ok(r.returncode == 0 and ctl.prop("noreload.service", "MainPID") not in (old, "0"),
+               t + "reload-or-restart on a unit without ExecReload= restarts", r.stderr)
+        r = ctl("try-restart", "later.service")
+        tap.ok(r.returncode == 0 and ctl.prop("later.service", "ActiveState") == "inactive",
+               t + "try-restart leaves an inactive unit inactive", r.stderr)
+        old = ctl.prop("noreload.service", "MainPID")
+        r = ctl("try-restart", "noreload.service")
+        tap.ok(r.returncode == 0 and ctl.prop("noreload.service", "MainPID") not in (old, "0"),
+               t + "try-restart restarts an active unit", r.stderr)
+
+        # kill
+        r = ctl("kill", "-s", "USR1", "--kill-whom=main", "a.service")
+        until(lambda: lines(os.path.join(st, "a.signals")) == ["usr1"], "SIGUSR1 reached the service")
+        tap.ok(r.returncode == 0 and ctl.prop("a.service", "ActiveState") == "active", t + "kill -s USR1: the main process got it")
+
+        # show, cat, list-units, list-jobs
+        r = ctl("show", "-p", "Id,Type,ActiveState,FragmentPath", "a.service")
+        want = {"Id=a.service", "Type=simple", "ActiveState=active", f"FragmentPath={b.dir}/a.service"}
+        tap.ok(r.returncode == 0 and set(r.stdout.split("\n")) >= want, t + "show -p: the properties asked for", r.stdout)
+        r = ctl("cat", "a.service")
+        tap.ok(r.returncode == 0 and r.stdout.startswith(f"# {b.dir}/a.service") and "ExecReload=" in r.stdout,
+               t + "cat: the fragment with its path", r.stdout[:200])
+        r = ctl("list-units", "--no-legend", "--plain", "*.service")
+        names = [l.split()[0] for l in r.stdout.splitlines() if l.strip()]
+        tap.ok(r.returncode == 0 and "a.service" in names and "default.target" not in names and "later.service" not in names,
+               t + "list-units with a pattern: the active services", r.stdout)
+        r = ctl("list-units", "--no-legend", "--plain", "--state=failed")
+        tap.ok(r.returncode == 0 and r.stdout.strip() == "", t + "list-units --state=failed: none after reset-failed", r.stdout)
+        ctl("start", "fail.service")
+        r = ctl("list-units", "--no-legend", "--plain", "--state=failed")
+        tap.ok([l.split()[0] for l in r.stdout.splitlines()] == ["fail.service"], t + "list-units --state=failed lists it", r.stdout)
+        r = ctl("--no-block", "start", "gated.service")
+        r2 = ctl("list-jobs", "--no-legend")
+        tap.ok(r.returncode == 0 and "gated.service" in r2.stdout and "start" in r2.stdout, t + "list-jobs shows a running start job",
+               r2.stdout)
+        r = ctl("is-active", "gated.service")
+        tap.ok(r.returncode == 3 and r.stdout.strip() == "activating", t + "is-active while starting: 'activating', 3", r.stdout)
+        with open(os.path.join(st, "gate"), "w") as f:
+            f.write("go\n")
+        until(lambda: ctl.prop("gated.service", "ActiveState") == "active", "gated.service active")
+        r = ctl("list-jobs")
+        tap.ok("No jobs running." in r.stdout, t + "list-jobs: none once done", r.stdout)
+
+        # daemon-reload picks up a changed unit
+        with open(os.path.join(b.dir, "later.service"), "w") as f:
+            f.write(UNITS["later.service"].replace("Started later", "Changed on disk"))
+        r = ctl("daemon-reload")
+        tap.ok(r.returncode == 0 and ctl.prop("later.service", "Description") == "Changed on disk",
+               t + "daemon-reload: a changed unit file is read again", ctl.prop("later.service", "Description"))
+
+        # enable / disable / mask / unmask, is-enabled
+        r = ctl("is-enabled", "later.service")
+        tap.ok(r.returncode == 1 and r.stdout.strip() == "disabled", t + "is-enabled: 'disabled', 1", r.stdout + r.stderr)
+        r = ctl("enable", "later.service")
+        link = os.path.join("/etc/systemd/system/multi-user.target.wants/later.service")
+        tap.ok(r.returncode == 0 and "Created symlink" in r.stderr + r.stdout, t + "enable: creates the .wants symlink",
+               r.stdout + r.stderr)
+        r = ctl("is-enabled", "later.service")
+        tap.ok(r.returncode == 0 and r.stdout.strip() == "enabled", t + "is-enabled after enable: 'enabled', 0", r.stdout + r.stderr)
+        r = ctl("disable", "later.service")
+        r2 = ctl("is-enabled", "later.service")
+        tap.ok(r.returncode == 0 and r2.stdout.strip() == "disabled", t + "disable: 'disabled' again", r2.stdout + r2.stderr)
+        r = ctl("mask", "later.service")
+        r2 = ctl("is-enabled", "later.service")
+        tap.ok(r.returncode == 0 and r2.stdout.strip() == "masked" and r2.returncode == 1, t + "mask: is-enabled says 'masked'",
+               r2.stdout + r2.stderr)
+        r = ctl("start", "later.service")
+        tap.ok(r.returncode != 0 and "masked" in r.stderr, t + "start of a masked unit fails", r.stderr)
+        r = ctl("unmask", "later.service")
+        r2 = ctl("is-enabled", "later.service")
+        tap.ok(r.returncode == 0 and r2.stdout.strip() == "disabled", t + "unmask: back to 'disabled'", r2.stdout + r2.stderr)
+        del link
+        r = ctl("list-unit-files", "--no-legend", "a.service", "later.service")
+        got = {l.split()[0]: l.split()[1] for l in r.stdout.splitlines() if l.strip()}
+        tap.ok(r.returncode == 0 and got.get("later.service") == "disabled", t + "list-unit-files: name and state", r.stdout + r.stderr)
+
+        # systemd-notify --ready from a notify service
+        r = ctl("start", "notify.service")
+        tap.ok(r.returncode == 0 and ctl.prop("notify.service", "StatusText") == "serving",
+               t + "systemd-notify --ready --status= from a Type=notify service", r.stderr)
+
+        r = ctl("is-system-running")
+        tap.ok(r.returncode != 0 and r.stdout.strip() == "degraded", t + "is-system-running with a failed unit: 'degraded'",
+               r.stdout)
+
+        # systemctl exit N: the container's exit status
+        r = ctl("exit", "7")
+        rc = b.wait()
+        tap.ok(r.returncode == 0 and rc == 7, t + "exit 7: PID 1 stops everything and exits 7", f"systemctl {r.returncode}, PID 1 {rc}")
+        tap.ok(b.index(r"Stopped a.service") >= 0, t + "exit: services stopped in order first")
+
+
+def test_matrix(tap):
+    if not os.path.exists(REAL):
+        raise Skip("Debian's systemctl is missing (package systemd; scripts/deps.sh installs it)")
+    for name, binary in impls():
+        matrix(tap, name, binary)
+
+
+def test_is_system_running_wait_and_poweroff(tap):
+    units = {"default.target": "[Unit]\nWants=gated.service\n", "gated.service": UNITS["gated.service"]}
+    with Boot(units, net=True, files={"gate": None}) as b:
+        b.expect(r"Starting gated.service")
+        ctl = Ctl(b, REAL)
+        r = ctl("is-system-running")
+        tap.ok(r.returncode != 0 and r.stdout.strip() == "starting", "is-system-running during boot: 'starting'", r.stdout)
+        pid = b.p.host_pid()
+        waiter = subprocess.Popen(["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials", REAL,
+                                   "is-system-running", "--wait"], stdout=subprocess.PIPE, text=True)
+        with open(os.path.join(b.state, "gate"), "w") as f:
+            f.write("go\n")
+        out, _ = waiter.communicate(timeout=DEADLINE)
+        tap.ok(waiter.returncode == 0 and out.strip() == "running", "is-system-running --wait returns 'running' once booted", out)
+        r = ctl("poweroff")
+        rc = b.wait()
+        tap.ok(r.returncode == 0 and rc == 0 and b.index(r"Stopped gated.service") >= 0, "poweroff: everything stops, exit 0",
+               f"{r.returncode} {rc}")
+
+
+def test_access_and_garbage(tap):
+    # The identity mapping: uid 1000 exists in the container as it does on the host.
+    with Boot({"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"]}, net=True,
+              mapping="identity") as b:
+        b.booted()
+        ctl = Ctl(b, REAL)
+        root = f"/proc/{b.p.host_pid()}/root"
+        st = os.stat(root + "/run/systemd/private")
+        tap.eq(oct(st.st_mode & 0o777), "0o600", "/run/systemd/private is 0600")
+        tap.ok(os.path.isdir(root + "/run/systemd/system"), "/run/systemd/system exists once the API is served")
+        # The file mode keeps others out; past it, sdinit itself refuses any call from them.
+        os.chmod(root + "/run/systemd/private", 0o666)
+        pid = b.p.host_pid()
+        r = subprocess.run(["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials",
+                            "setpriv", "--reuid=1000", "--regid=1000", "--clear-groups",
+                            "busctl", "--address=unix:path=/run/systemd/private", "call", "org.freedesktop.systemd1",
+                            "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit", "ss", "a.service",
+                            "replace"], capture_output=True, text=True, timeout=30)
+        tap.ok(r.returncode != 0 and "Access denied" in r.stderr and ctl.prop("a.service", "ActiveState") == "active",
+               "a caller that is neither root nor sdinit's user gets 'Access denied'; nothing stops", r.stderr)
+        # Garbage and a malformed message on the socket: PID 1 carries on.
+        import socket
+        for payload in (b"\0AUTH EXTERNAL 30\r\nBEGIN\r\n" + os.urandom(4096), b"\0" + b"l\1\0\1" + b"\xff" * 60, b"\0AUTH\r\n" * 1000):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(root + "/run/systemd/private")
+            try:
+                s.sendall(payload)
+            except OSError:
+                pass
+            s.close()
+        r = ctl("is-active", "a.service")
+        tap.ok(r.returncode == 0 and r.stdout.strip() == "active", "after garbage on the socket, PID 1 still answers", r.stderr)
+        rc = b.stop()
+        tap.eq(rc, 0, "and stops cleanly")
+
+
+if __name__ == "__main__":
+    Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_access_and_garbage])
