@@ -102,8 +102,10 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         /* poweroff/halt/reboot/exit.target: in a container, all of them end the container. The
          * job is reported done; the stop of everything begins once the reply is out. */
         if ((type == JOB_START || type == JOB_RESTART) && is_shutdown_target(u->id)) {
+                /* Already stopping (`systemctl exit N` from a unit's ExecStop=, say): the exit
+                 * code SetExitCode() just set still counts. */
                 if (s->m->shutting_down)
-                        return sd_bus_error_setf(error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, shutdown is in progress.");
+                        return reply_job(msg, bus_nop_job(s, u, "done"));
                 manager_log(s->m, MLOG_INFO, "%s requested over D-Bus: stopping the container", u->id);
                 r = reply_job(msg, bus_nop_job(s, u, "done"));
                 bus_request_shutdown(s, s->m->exit_code_override >= 0 ? s->m->exit_code_override : 0, msg);

@@ -149,6 +149,7 @@ static int on_shutdown_defer(sd_event_source *es, void *userdata) {
         BusServer *s = userdata;
 
         (void) es;
+        on_nop_defer(NULL, s); /* JobRemoved of the job that asked for it goes out first */
         bus_server_flush(s);
         manager_begin_shutdown(s->m, s->shutdown_status);
         return 0;
@@ -342,6 +343,8 @@ void bus_server_linger(BusServer *s, int timeout_ms) {
 
         if (!s)
                 return;
+        if (s->n_nops)
+                on_nop_defer(NULL, s);
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
                 struct pollfd fds[64];

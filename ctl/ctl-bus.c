@@ -849,7 +849,8 @@ int ctl_verb_list_units(Ctl *c) {
         r = list_units(c, c->states, c->args, &reply, &u, &n);
         if (r < 0)
                 return 1;
-        qsort(u, n, sizeof(*u), cmp_unit_info);
+        if (n > 1)
+                qsort(u, n, sizeof(*u), cmp_unit_info);
         for (size_t i = 0; i < n; i++)
                 if (u[i].job_id)
                         jobs++;

@@ -116,7 +116,7 @@ static bool console_is_vc(void) {
                 w = w ? w + 1 : buf;
                 if (!*w || strlen(w) >= sizeof(name))
                         return false;
-                snprintf(name, sizeof(name), "%s", w);
+                memcpy(name, w, strlen(w) + 1); /* fits: checked above */
                 if (strcmp(name, "tty0") != 0) /* tty0 is "the current VT": one level further */
                         break;
         }

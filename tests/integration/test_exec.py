@@ -675,9 +675,39 @@ def test_environment_variables(tap):
 
 
 def test_exec_reload_mainpid(tap):
-    # ExecReload= runs on a reload job, which arrives with systemctl and the D-Bus API (issue 7);
-    # nothing can ask for one yet, so this is reported as a skip, never as a pass.
-    raise Skip("ExecReload= needs a reload request: systemctl reload comes with issue 7")
+    """ExecReload= on a reload job (Debian's systemctl reload, through sdinit's D-Bus API): it runs
+    with $MAINPID, every command in order, while the unit is 'reloading'; the service keeps its
+    main process; a failing command fails the job but leaves the service running."""
+    if not os.path.exists("/usr/bin/systemctl"):
+        raise Skip("Debian's systemctl is missing (package systemd)")
+    from test_systemctl import Ctl
+    units = {
+        "default.target": target("rl.service", "rlfail.service"),
+        "rl.service": "[Service]\nExecStart=/bin/sleep infinity\n"
+                      "ExecReload=/bin/sh -c 'echo \"MAINPID=$MAINPID\" >> @STATE@/reload'\n"
+                      "ExecReload=/bin/sh -c 'echo second >> @STATE@/reload'\n",
+        "rlfail.service": "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/false\n"
+                          "ExecReload=/bin/sh -c 'echo not-reached > @STATE@/rlfail'\n",
+    }
+    with Boot(units) as b:
+        b.booted()
+        ctl = Ctl(b, "/usr/bin/systemctl")
+        pid = ctl.prop("rl.service", "MainPID")
+        r = ctl("reload", "rl.service")
+        with open(os.path.join(b.state, "reload")) as f:
+            got = f.read().split()
+        tap.ok(r.returncode == 0 and got == [f"MAINPID={pid}", "second"], "ExecReload= commands run in order with $MAINPID",
+               f"{r.returncode} {got} {r.stderr}")
+        tap.ok(ctl.prop("rl.service", "MainPID") == pid and ctl.prop("rl.service", "ActiveState") == "active",
+               "after a reload: same main process, active")
+        b.expect(r"Reloaded rl.service")
+        fpid = ctl.prop("rlfail.service", "MainPID")
+        r = ctl("reload", "rlfail.service")
+        tap.ok(r.returncode == 1 and "failed" in r.stderr and not os.path.exists(os.path.join(b.state, "rlfail")),
+               "a failing ExecReload= fails the job and stops the reload there", f"{r.returncode} {r.stderr}")
+        tap.ok(ctl.prop("rlfail.service", "MainPID") == fpid and ctl.prop("rlfail.service", "ActiveState") == "active",
+               "the service keeps running after a failed reload")
+        tap.eq(b.stop(), 0, "stops cleanly")
 
 
 # ---- 6. exec prefixes and ExecCondition= ------------------------------------------------------

@@ -8,7 +8,9 @@ unit picked up by daemon-reload, the container's exit status after `systemctl ex
 
 The same matrix then runs against sdinit's own systemctl (the `systemctl` personality), whose exit
 codes must be the same: every check asserts the exit code systemd's systemctl gives."""
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,15 +41,25 @@ WantedBy=multi-user.target
     "notify.service": "[Unit]\nDescription=Notify via systemd-notify\n[Service]\nType=notify\nNotifyAccess=all\n"
                       "ExecStart=/bin/sh -c 'systemd-notify --ready --status=serving & exec sleep infinity'\n",
     "refuse.service": "[Unit]\nRefuseManualStart=yes\n[Service]\nExecStart=/bin/sleep infinity\n",
+    # ipa-otpd's shape: a socket with per-connection instances, stopped with --ignore-dependencies.
+    "otp.socket": "[Unit]\nDescription=OTP socket\n[Socket]\nListenStream=@STATE@/otp.sock\nAccept=yes\n",
+    "otp@.service": "[Unit]\nDescription=OTP connection\n[Service]\nExecStart=/bin/cat\nStandardInput=socket\n",
 }
 
 
+_impls = []
+
+
 def impls():
-    """Debian's systemctl, then sdinit's own: the front-end invoked as `systemctl` (a symlink)."""
-    d = tempfile.mkdtemp(prefix="sdinit-ctl-")
-    os.chmod(d, 0o755)
-    os.symlink(SDINIT, os.path.join(d, "systemctl"))
-    return [("real", REAL), ("sdinit", os.path.join(d, "systemctl"))]
+    """Debian's systemctl, then sdinit's own: the front-end invoked as `systemctl` (a symlink in
+    a directory of ours, removed at exit)."""
+    if not _impls:
+        d = tempfile.mkdtemp(prefix="sdinit-ctl-")
+        atexit.register(shutil.rmtree, d, True)
+        os.chmod(d, 0o755)
+        os.symlink(SDINIT, os.path.join(d, "systemctl"))
+        _impls.extend([("real", REAL), ("sdinit", os.path.join(d, "systemctl"))])
+    return _impls
 
 
 class Ctl:
@@ -61,8 +73,10 @@ class Ctl:
         if user is not None:
             cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"]
         cmd += [self.binary, "--no-pager"] + list(args)
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SYSTEMD_COLORS": "0"})
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SYSTEMD_COLORS": "0"}
+        # The sanitizer build's settings (LeakSanitizer cannot work in these namespaces).
+        env.update({k: v for k, v in os.environ.items() if k.endswith("SAN_OPTIONS")})
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
 
     def prop(self, unit, name):
         return self("show", "-p", name, "--value", unit).stdout.strip()
@@ -233,6 +247,26 @@ def matrix(tap, name, binary):
         tap.ok(r.returncode != 0 and r.stdout.strip() == "degraded", t + "is-system-running with a failed unit: 'degraded'",
                r.stdout)
 
+        # FreeIPA's verbs: a socket stopped alone, list-unit-files --full
+        r = ctl("start", "otp.socket")
+        tap.ok(r.returncode == 0 and ctl.prop("otp.socket", "ActiveState") == "active", t + "start of a socket unit", r.stderr)
+        r = ctl("stop", "otp.socket", "--ignore-dependencies")
+        tap.ok(r.returncode == 0 and ctl.prop("otp.socket", "ActiveState") == "inactive" and
+               ctl.prop("a.service", "ActiveState") == "active", t + "stop otp.socket --ignore-dependencies", r.stderr)
+        r = ctl("list-unit-files", "--full", "--no-legend", "otp*")
+        got = sorted(l.split()[0] for l in r.stdout.splitlines() if l.strip())
+        tap.ok(r.returncode == 0 and got == ["otp.socket", "otp@.service"], t + "list-unit-files --full with a pattern",
+               r.stdout + r.stderr)
+
+        # sdinit status: the same picture for humans
+        pid = b.p.host_pid()
+        r = subprocess.run(["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials", SDINIT, "status"],
+                           capture_output=True, text=True, timeout=30)
+        row = [l for l in r.stdout.splitlines() if l.split()[:1] == ["a.service"]]
+        tap.ok(r.returncode == 1 and "System state: degraded" in r.stdout and row and "active" in row[0] and
+               ctl.prop("a.service", "MainPID") in row[0].split(),
+               t + "sdinit status lists the units with state and main pid; exit 1 while degraded", r.stdout + r.stderr)
+
         # systemctl exit N: the container's exit status
         r = ctl("exit", "7")
         rc = b.wait()
@@ -249,22 +283,37 @@ def test_matrix(tap):
 
 def test_is_system_running_wait_and_poweroff(tap):
     units = {"default.target": "[Unit]\nWants=gated.service\n", "gated.service": UNITS["gated.service"]}
-    with Boot(units, net=True, files={"gate": None}) as b:
-        b.expect(r"Starting gated.service")
-        ctl = Ctl(b, REAL)
-        r = ctl("is-system-running")
-        tap.ok(r.returncode != 0 and r.stdout.strip() == "starting", "is-system-running during boot: 'starting'", r.stdout)
-        pid = b.p.host_pid()
-        waiter = subprocess.Popen(["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials", REAL,
-                                   "is-system-running", "--wait"], stdout=subprocess.PIPE, text=True)
-        with open(os.path.join(b.state, "gate"), "w") as f:
-            f.write("go\n")
-        out, _ = waiter.communicate(timeout=DEADLINE)
-        tap.ok(waiter.returncode == 0 and out.strip() == "running", "is-system-running --wait returns 'running' once booted", out)
-        r = ctl("poweroff")
-        rc = b.wait()
-        tap.ok(r.returncode == 0 and rc == 0 and b.index(r"Stopped gated.service") >= 0, "poweroff: everything stops, exit 0",
-               f"{r.returncode} {rc}")
+    for name, binary in impls():
+        with Boot(units, net=True, files={"gate": None}) as b:
+            b.expect(r"Starting gated.service")
+            ctl = Ctl(b, binary)
+            r = ctl("is-system-running")
+            tap.ok(r.returncode != 0 and r.stdout.strip() == "starting", f"{name}: is-system-running during boot: 'starting'",
+                   r.stdout)
+            pid = b.p.host_pid()
+            waiter = subprocess.Popen(["nsenter", "-t", str(pid), "-U", "-m", "-p", "-n", "--preserve-credentials", binary,
+                                       "is-system-running", "--wait"], stdout=subprocess.PIPE, text=True)
+            with open(os.path.join(b.state, "gate"), "w") as f:
+                f.write("go\n")
+            out, _ = waiter.communicate(timeout=DEADLINE)
+            tap.ok(waiter.returncode == 0 and out.strip() == "running",
+                   f"{name}: is-system-running --wait returns 'running' once booted", out)
+            r = ctl("poweroff")
+            rc = b.wait()
+            tap.ok(r.returncode == 0 and rc == 0 and b.index(r"Stopped gated.service") >= 0,
+                   f"{name}: poweroff: everything stops, exit 0", f"{r.returncode} {rc} {r.stderr}")
+
+
+def test_exit_code_from_a_stopping_unit(tap):
+    """`systemctl exit N` run by a unit while the container stops (a poweroff drop-in's shape):
+    the container's exit status is N."""
+    for name, binary in impls():
+        units = {"default.target": "[Unit]\nWants=x.service\n",
+                 "x.service": f"[Service]\nExecStart=/bin/sleep infinity\nExecStop={binary} exit 4\n"}
+        with Boot(units, net=True) as b:
+            b.booted()
+            rc = b.stop()
+            tap.ok(rc == 4, f"{name}: systemctl exit 4 from ExecStop= during shutdown: PID 1 exits 4", f"{rc}\n{b.text()[-600:]}")
 
 
 def test_access_and_garbage(tap):
@@ -304,4 +353,5 @@ def test_access_and_garbage(tap):
 
 
 if __name__ == "__main__":
-    Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_access_and_garbage])
+    Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_exit_code_from_a_stopping_unit,
+               test_access_and_garbage])
