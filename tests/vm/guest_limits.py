@@ -80,7 +80,8 @@ def main():
     # PID 1 of a new PID namespace moves itself into the container cgroup, then gets its own
     # cgroup namespace and a cgroup2 mount: the shape a runtime gives a container.
     inner = ('echo 1 > /sys/fs/cgroup/sdinit-ctr/cgroup.procs && exec unshare --cgroup --mount '
-             'sh -c \'umount -l /sys/fs/cgroup; mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec "$0" --unit=default.target\' "$0"')
+             'sh -c \'umount -l /sys/fs/cgroup; mount -t cgroup2 cgroup2 /sys/fs/cgroup && '
+             'mount -t tmpfs tmpfs /run && exec "$0" --unit=default.target\' "$0"')
     p = subprocess.Popen(["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "sh", "-c", inner, SDINIT],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     lines, buf = [], b""
@@ -143,6 +144,17 @@ def main():
         p.kill()
         finish()
         return 1
+    # systemctl status (Debian's, through sdinit's D-Bus API) and sdinit status show the numbers
+    # of the unit's cgroup: memory, tasks, the cgroup and its processes.
+    if os.path.exists("/usr/bin/systemctl"):
+        st = subprocess.run(["nsenter", "-t", str(pid1), "-m", "-p", "/usr/bin/systemctl", "--no-pager", "status",
+                             "neighbour.service"], capture_output=True, text=True, timeout=60)
+        ok(st.returncode == 0 and "Tasks: 1" in st.stdout and "Memory:" in st.stdout and
+           "CGroup: /system.slice/neighbour.service" in st.stdout and "sleep 1000" in st.stdout,
+           "systemctl status: tasks, memory, cgroup and process of the unit", st.stdout + st.stderr)
+    st = subprocess.run(["nsenter", "-t", str(pid1), "-m", "-p", SDINIT, "status"], capture_output=True, text=True, timeout=60)
+    row = [l.split() for l in st.stdout.splitlines() if l.startswith("neighbour.service")]
+    ok(bool(row) and "-" not in row[0][-2:], "sdinit status: memory and tasks of a unit from its cgroup", st.stdout + st.stderr)
     forker_procs = (read(os.path.join(CTR, "system.slice", "forker.service", "cgroup.procs")) or "").split()
     ok(len(forker_procs) > 3, f"the forker has children ({len(forker_procs)} processes)")
     os.kill(pid1, signal.SIGTERM)
