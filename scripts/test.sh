@@ -34,6 +34,9 @@ for line in open(sys.argv[1]):
 PY
 }
 
+# What a test PID 1 creates must land in its own /run, never in the host's.
+host_run_before=$(ls -d /run/systemd/system /run/systemd/private /run/systemd/journal/dev-log /dev/log 2>/dev/null)
+
 echo "== gcc build and tests"
 if build build; then record build-gcc pass; suite build gcc "$@"; else record build-gcc fail; fi
 
@@ -51,6 +54,14 @@ fi
 
 echo "== clang build (warnings are errors)"
 if CC=clang build build-clang; then record build-clang pass; else record build-clang fail; fi
+
+host_run_after=$(ls -d /run/systemd/system /run/systemd/private /run/systemd/journal/dev-log /dev/log 2>/dev/null)
+if [ "$host_run_before" = "$host_run_after" ]; then
+        record host-run-untouched pass
+else
+        echo "tests left behind in the host: $host_run_after (before: $host_run_before)"
+        record host-run-untouched fail
+fi
 
 echo "== results"
 grep -v ' pass$' "$results" || true
