@@ -783,6 +783,47 @@ static int enumerate_units(sd_bus *bus, const char *prefix, void *userdata, char
         return 0;
 }
 
+/* ---- the bus driver's few methods ------------------------------------------------------------ */
+
+/* A client in bus mode (busctl --address=, sd_bus_open_system() pointed at this socket) first
+ * says Hello to org.freedesktop.DBus and registers matches there. This is no bus: Hello names the
+ * peer, matches are accepted (every signal goes to every connection anyway). */
+
+static int driver_hello(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        static unsigned counter;
+        char name[32];
+
+        (void) userdata, (void) error;
+        snprintf(name, sizeof(name), ":1.%u", ++counter);
+        return sd_bus_reply_method_return(msg, "s", name);
+}
+
+static int driver_ok(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        (void) userdata, (void) error;
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int driver_get_name_owner(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *name;
+        int r = sd_bus_message_read(msg, "s", &name);
+
+        (void) userdata;
+        if (r < 0)
+                return r;
+        if (strcmp(name, BUS_NAME) != 0)
+                return sd_bus_error_setf(error, "org.freedesktop.DBus.Error.NameHasNoOwner", "Could not get owner of name '%s'", name);
+        return sd_bus_reply_method_return(msg, "s", BUS_NAME);
+}
+
+static const sd_bus_vtable driver_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD("Hello", NULL, "s", driver_hello, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("AddMatch", "s", NULL, driver_ok, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("RemoveMatch", "s", NULL, driver_ok, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("GetNameOwner", "s", "s", driver_get_name_owner, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
 extern const sd_bus_vtable bus_manager_vtable[];
 
 
@@ -790,7 +831,8 @@ int bus_add_objects(BusConn *c) {
         BusServer *s = c->server;
         int r;
 
-        if ((r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH, BUS_MANAGER_IFACE, bus_manager_vtable, s)) < 0)
+        if ((r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH, BUS_MANAGER_IFACE, bus_manager_vtable, s)) < 0 ||
+            (r = sd_bus_add_object_vtable(c->bus, NULL, "/org/freedesktop/DBus", "org.freedesktop.DBus", driver_vtable, s)) < 0)
                 return r;
         if ((r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Unit", unit_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Service", service_vtable, find_unit, s)) < 0 ||

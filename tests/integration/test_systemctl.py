@@ -316,6 +316,52 @@ def test_exit_code_from_a_stopping_unit(tap):
             tap.ok(rc == 4, f"{name}: systemctl exit 4 from ExecStop= during shutdown: PID 1 exits 4", f"{rc}\n{b.text()[-600:]}")
 
 
+def busctl(b, *args, user=None):
+    cmd = ["nsenter", "-t", str(b.p.host_pid()), "-U", "-m", "-p", "-n", "--preserve-credentials"]
+    if user is not None:
+        cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"]
+    return subprocess.run(cmd + ["busctl", "--address=unix:path=/run/systemd/private"] + list(args),
+                          capture_output=True, text=True, timeout=30)
+
+
+def mgr(b, method, sig=None, *args):
+    return busctl(b, "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                  method, *([sig] + [str(a) for a in args] if sig else []))
+
+
+def test_manager_methods(tap):
+    """Manager methods systemctl does not exercise above, called with busctl."""
+    with Boot({"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"]}, net=True) as b:
+        b.booted()
+        ctl = Ctl(b, REAL)
+        pid = ctl.prop("a.service", "MainPID")
+        r = mgr(b, "GetUnitByPID", "u", pid)
+        tap.eq(r.stdout.strip(), 'o "/org/freedesktop/systemd1/unit/a_2eservice"', "GetUnitByPID: the unit of a main pid")
+        r = mgr(b, "GetUnitProcesses", "s", "a.service")
+        tap.ok(r.returncode == 0 and f" {pid} " in r.stdout and "/bin/sh" in r.stdout, "GetUnitProcesses: pid and command line",
+               r.stdout)
+        r = mgr(b, "GetUnit", "s", "never-loaded.service")
+        tap.ok(r.returncode != 0 and "not loaded" in r.stderr, "GetUnit of a unit not loaded: NoSuchUnit", r.stderr)
+        r = mgr(b, "LoadUnit", "s", "never-loaded.service")
+        r2 = busctl(b, "get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1/unit/never_2dloaded_2eservice",
+                    "org.freedesktop.systemd1.Unit", "LoadState")
+        tap.ok(r.returncode == 0 and r2.stdout.strip() == 's "not-found"', "LoadUnit of a missing unit: LoadState not-found",
+               r.stdout + r2.stdout + r2.stderr)
+        r = mgr(b, "ListUnitsByNames", "as", 2, "a.service", "x.service")
+        tap.ok(r.returncode == 0 and '"a.service"' in r.stdout and '"x.service"' in r.stdout and '"not-found"' in r.stdout,
+               "ListUnitsByNames: loaded and missing units", r.stdout)
+        r = mgr(b, "GetJob", "u", 999999)
+        tap.ok(r.returncode != 0 and "does not exist" in r.stderr, "GetJob of no job: NoSuchJob", r.stderr)
+        r = mgr(b, "StartUnit", "ss", "a.service", "bogus-mode")
+        tap.ok(r.returncode != 0 and "invalid" in r.stderr, "StartUnit with a bad job mode: InvalidArgs", r.stderr)
+        r = mgr(b, "StartUnit", "i", 5)
+        tap.ok(r.returncode != 0, "StartUnit with the wrong signature is refused", r.stderr)
+        r = busctl(b, "introspect", "org.freedesktop.systemd1", "/org/freedesktop/systemd1")
+        tap.ok(r.returncode == 0 and "JobRemoved" in r.stdout and "SystemState" in r.stdout, "introspection lists the API")
+        tap.eq(ctl("is-active", "a.service").stdout.strip(), "active", "PID 1 carries on")
+        tap.eq(b.stop(), 0, "and stops cleanly")
+
+
 def test_access_and_garbage(tap):
     # The identity mapping: uid 1000 exists in the container as it does on the host.
     with Boot({"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"]}, net=True,
@@ -336,6 +382,10 @@ def test_access_and_garbage(tap):
                             "replace"], capture_output=True, text=True, timeout=30)
         tap.ok(r.returncode != 0 and "Access denied" in r.stderr and ctl.prop("a.service", "ActiveState") == "active",
                "a caller that is neither root nor sdinit's user gets 'Access denied'; nothing stops", r.stderr)
+        for name, binary in impls()[1:]:
+            r = Ctl(b, binary)("stop", "a.service", user=1000)
+            tap.ok(r.returncode != 0 and "Access denied" in r.stderr and ctl.prop("a.service", "ActiveState") == "active",
+                   f"{name}'s systemctl as uid 1000: 'Access denied', nothing stops", r.stderr)
         # Garbage and a malformed message on the socket: PID 1 carries on.
         import socket
         for payload in (b"\0AUTH EXTERNAL 30\r\nBEGIN\r\n" + os.urandom(4096), b"\0" + b"l\1\0\1" + b"\xff" * 60, b"\0AUTH\r\n" * 1000):
@@ -354,4 +404,4 @@ def test_access_and_garbage(tap):
 
 if __name__ == "__main__":
     Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_exit_code_from_a_stopping_unit,
-               test_access_and_garbage])
+               test_manager_methods, test_access_and_garbage])
