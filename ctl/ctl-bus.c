@@ -216,7 +216,8 @@ static const char *const service_explanations[][2] = {
         { "signal", "a fatal signal was delivered to the control process" },
         { "core-dump", "a fatal signal was delivered causing the control process to dump core" },
         { "watchdog", "the service failed to send watchdog ping" },
-        { "start-limit", "start of the service was attempted too often" },
+        { "start-limit-hit", "start of the service was attempted too often" },
+        { "oom-kill", "of an out-of-memory (OOM) siutation" }, /* sic: systemd 252's wording */
 };
 
 static void log_job_error_with_service_result(Ctl *c, const char *unit) {
@@ -234,7 +235,7 @@ static void log_job_error_with_service_result(Ctl *c, const char *unit) {
         else
                 fprintf(stderr, "Job for %s failed.\nSee \"systemctl status %s\" and \"journalctl -xeu %s\" for details.\n", unit,
                         unit, unit);
-        if (result && strcmp(result, "start-limit") == 0)
+        if (result && strcmp(result, "start-limit-hit") == 0)
                 fprintf(stderr, "To force a start use \"systemctl reset-failed %s\"\nfollowed by \"systemctl start %s\" again.\n",
                         unit, unit);
         free(path);

@@ -1111,8 +1111,13 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         u->sub = s;
         if (m->hooks && m->hooks->unit_changed)
                 m->hooks->unit_changed(m->hooks_userdata, u);
-        if (old == a)
+        if (old == a) {
+                /* A failed unit whose new start fails at once (the start rate limit): the state
+                 * does not change, the job still ends. */
+                if (a == STATE_FAILED && u->job == JOB_START && u->job_running)
+                        job_finish(u, "failed");
                 return;
+        }
 
         if (a == STATE_ACTIVATING && old != STATE_ACTIVATING && s != SUB_AUTO_RESTART)
                 manager_status(m, NULL, u, "Starting");

@@ -39,7 +39,9 @@ WantedBy=multi-user.target
     "gated.service": "[Unit]\nDescription=Waits for the test\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
                      "ExecStart=/bin/sh -c 'read x < @STATE@/gate'\n",
     "notify.service": "[Unit]\nDescription=Notify via systemd-notify\n[Service]\nType=notify\nNotifyAccess=all\n"
-                      "ExecStart=/bin/sh -c 'systemd-notify --ready --status=serving & exec sleep infinity'\n",
+                      "ExecStart=/bin/sh -c 'systemd-notify --ready --status=serving; exec sleep infinity'\n",
+    "limited.service": "[Unit]\nDescription=Rate-limited\nStartLimitBurst=1\nStartLimitIntervalSec=1h\n"
+                       "[Service]\nExecStart=/bin/sleep infinity\n",
     "refuse.service": "[Unit]\nRefuseManualStart=yes\n[Service]\nExecStart=/bin/sleep infinity\n",
     # ipa-otpd's shape: a socket with per-connection instances, stopped with --ignore-dependencies.
     "otp.socket": "[Unit]\nDescription=OTP socket\n[Socket]\nListenStream=@STATE@/otp.sock\nAccept=yes\n",
@@ -145,6 +147,15 @@ def matrix(tap, name, binary):
                r2.stdout)
         r = ctl("start", "refuse.service")
         tap.ok(r.returncode != 0 and "refused" in r.stderr, t + "RefuseManualStart=: start refused", r.stderr)
+
+        # the start rate limit counts restarts; a refused start ends its job (no hang)
+        r = ctl("start", "limited.service")
+        r2 = ctl("restart", "limited.service")
+        r3 = ctl("restart", "limited.service")
+        tap.ok(r.returncode == 0 and r2.returncode == 1 and "too often" in r2.stderr and r3.returncode == 1 and
+               ctl.prop("limited.service", "Result") == "start-limit-hit", t + "StartLimitBurst=1: a restart is refused, twice",
+               f"{r.returncode} {r2.returncode} {r3.returncode} {r3.stderr}")
+        ctl("reset-failed", "limited.service")
 
         # restart, try-restart, reload, reload-or-restart
         old = ctl.prop("a.service", "MainPID")
