@@ -161,6 +161,9 @@ void texts_sdinit_help(const char *argv0, FILE *f) {
                 "  detect [--json]          what this environment allows (cgroups, namespaces, hand-off)\n"
                 "  verify [--root DIR] [--all] UNIT|PATH...   check unit files like systemd-analyze verify\n"
                 "  cat UNIT                 the unit file and its drop-ins\n"
-                "  show UNIT [-p KEY,...]   the unit's settings as Key=value\n",
+                "  show UNIT [-p KEY,...]   the unit's settings as Key=value, with systemd's defaults\n"
+                "  status [--all]           the running boot's units: state, main PID, memory, tasks\n"
+                "\n"
+                "Invoked as systemctl (a link to sdinit), it is systemctl for PID 1's D-Bus API.\n",
                 SDINIT_VERSION, argv0, argv0);
 }
