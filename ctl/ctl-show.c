@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/signames.h"
 #include "ctl/ctl.h"
 
 #define DEST "org.freedesktop.systemd1"
@@ -274,9 +275,57 @@ typedef struct StatusInfo {
         char **documentation, **dropins, **triggered_by;
         uint64_t active_enter, inactive_exit, inactive_enter, active_exit, state_change, memory_current,
                 tasks_current, tasks_max, cpu_usage;
-        uint32_t main_pid;
+        uint32_t main_pid, exec_main_pid;
+        int32_t exec_main_code, exec_main_status;
+        char *status_text;
         bool have_cpu;
 } StatusInfo;
+
+/* "1/FAILURE", as systemctl names exit statuses (the LSB ones; others as the number). */
+static void format_exit(int code, int status, char *buf, size_t n) {
+        static const char *const lsb[] = { "SUCCESS", "FAILURE", "INVALIDARGUMENT", "NOTIMPLEMENTED", "NOPERMISSION",
+                                           "NOTINSTALLED", "NOTCONFIGURED", "NOTRUNNING" };
+        char sig[32];
+
+        if (code == 1) /* CLD_EXITED */
+                snprintf(buf, n, "code=exited, status=%d%s%s", status, status >= 0 && status < 8 ? "/" : "",
+                         status >= 0 && status < 8 ? lsb[status] : "");
+        else
+                snprintf(buf, n, "code=%s, signal=%s", code == 3 ? "dumped" : "killed", signal_to_string(status, sig, sizeof(sig)));
+}
+
+/* The CGroup: tree of systemctl status, from GetUnitProcesses (sdinit knows the processes even
+ * without a cgroup of the unit's own). */
+static void print_processes(Ctl *c, const char *unit) {
+        sd_bus_message *reply = NULL;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        struct { uint32_t pid; char *cmd; } *v = NULL;
+        size_t n = 0;
+        const char *cg, *cmd;
+        uint32_t pid;
+        int r;
+
+        r = sd_bus_call_method(c->bus, DEST, MGR_PATH, "org.freedesktop.systemd1.Manager", "GetUnitProcesses", &e, &reply, "s", unit);
+        sd_bus_error_free(&e);
+        if (r < 0)
+                return;
+        if (sd_bus_message_enter_container(reply, 'a', "(sus)") >= 0)
+                while (sd_bus_message_read(reply, "(sus)", &cg, &pid, &cmd) > 0) {
+                        void *nv = realloc(v, (n + 1) * sizeof(*v));
+                        if (!nv)
+                                break;
+                        v = nv;
+                        v[n].pid = pid;
+                        v[n++].cmd = strdup(cmd);
+                }
+        for (size_t i = 0; i < n; i++) {
+                const char *branch = i + 1 < n ? (c->utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-") : (c->utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-");
+                printf("             %s%" PRIu32 " %s\n", branch, v[i].pid, v[i].cmd ? v[i].cmd : "");
+                free(v[i].cmd);
+        }
+        free(v);
+        sd_bus_message_unref(reply);
+}
 
 static char *prop_s(Ctl *c, const char *path, const char *iface, const char *name) {
         char *s = NULL;
@@ -398,6 +447,15 @@ int ctl_verb_status(Ctl *c) {
                         s.tasks_max = prop_t(c, path, S, "TasksMax");
                         s.cpu_usage = prop_t(c, path, S, "CPUUsageNSec");
                         s.result = prop_s(c, path, S, "Result");
+                        s.status_text = prop_s(c, path, S, "StatusText");
+                        {
+                                sd_bus_error e2 = SD_BUS_ERROR_NULL;
+                                if (sd_bus_get_property_trivial(c->bus, DEST, path, S, "ExecMainPID", &e2, 'u', &s.exec_main_pid) < 0 ||
+                                    sd_bus_get_property_trivial(c->bus, DEST, path, S, "ExecMainCode", &e2, 'i', &s.exec_main_code) < 0 ||
+                                    sd_bus_get_property_trivial(c->bus, DEST, path, S, "ExecMainStatus", &e2, 'i', &s.exec_main_status) < 0)
+                                        s.exec_main_pid = 0;
+                                sd_bus_error_free(&e2);
+                        }
                 }
                 {
                         bool red = strcmp(s.active_state, "failed") == 0 || strcmp(s.load_state, "error") == 0 ||
@@ -463,7 +521,13 @@ int ctl_verb_status(Ctl *c) {
                                 printf("   Main PID: %" PRIu32 " (%s)\n", s.main_pid, comm);
                         else
                                 printf("   Main PID: %" PRIu32 "\n", s.main_pid);
+                } else if (s.exec_main_pid > 0 && s.exec_main_code > 0) {
+                        char b[64];
+                        format_exit(s.exec_main_code, s.exec_main_status, b, sizeof(b));
+                        printf("   Main PID: %" PRIu32 " (%s)\n", s.exec_main_pid, b);
                 }
+                if (s.status_text && *s.status_text)
+                        printf("     Status: \"%s\"\n", s.status_text);
                 if (s.tasks_current != UINT64_MAX && is_service) {
                         printf("      Tasks: %" PRIu64, s.tasks_current);
                         if (s.tasks_max != UINT64_MAX)
@@ -480,15 +544,17 @@ int ctl_verb_status(Ctl *c) {
                         format_timespan(s.cpu_usage / 1000, b, sizeof(b));
                         printf("        CPU: %s\n", b);
                 }
-                if (s.control_group && *s.control_group)
+                if (s.control_group && *s.control_group) {
                         printf("     CGroup: %s\n", s.control_group);
+                        print_processes(c, s.id ? s.id : names[i]);
+                }
                 if (ret == 0 && strcmp(s.active_state, "active") != 0 && strcmp(s.active_state, "reloading") != 0)
                         ret = 3;
         next:
                 free(path);
                 free(s.id), free(s.description), free(s.load_state), free(s.active_state), free(s.sub_state);
                 free(s.fragment_path), free(s.unit_file_state), free(s.unit_file_preset), free(s.control_group);
-                free(s.result), free(s.load_error);
+                free(s.result), free(s.load_error), free(s.status_text);
                 strv_free(s.documentation), strv_free(s.dropins), strv_free(s.triggered_by);
         }
         strv_free(names);
