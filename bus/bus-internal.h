@@ -61,6 +61,8 @@ struct BusServer {
         sd_event_source *nop_defer;
         /* A shutdown asked for over the bus begins after the reply went out. */
         sd_event_source *shutdown_defer;
+        /* Connections marked gone (a client that does not read) are closed from here. */
+        sd_event_source *drop_defer;
         int shutdown_status;
         ManagerHooks hooks;
         /* is-enabled state of a unit name (the install library); NULL: an approximation. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,30 @@ char *bus_job_path(uint32_t id) {
         return asprintf(&p, BUS_JOB_PREFIX "/%u", id) < 0 ? NULL : p;
 }
 
+/* A client that does not read what it is sent (stopped, stuck in a pager) must not make PID 1
+ * grow: past this many queued messages its connection is closed. */
+#define CONN_QUEUE_MAX 4096
+#define CONNS_MAX 256
+
+static bool conn_usable(BusServer *s, BusConn *c) {
+        uint64_t queued = 0;
+
+        if (c->gone)
+                return false;
+        if (sd_bus_get_n_queued_write(c->bus, &queued) >= 0 && queued > CONN_QUEUE_MAX) {
+                manager_log(s->m, MLOG_WARN, "D-Bus: a client does not read its messages (%" PRIu64 " queued); disconnecting it",
+                            queued);
+                c->gone = true; /* dropped from the loop, not from inside a send */
+                sd_event_source_set_enabled(s->drop_defer, SD_EVENT_ONESHOT);
+                return false;
+        }
+        return true;
+}
+
 void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, const char *member, const char *types, ...) {
         for (size_t i = 0; i < s->n_conns; i++) {
                 va_list ap;
-                if (s->conns[i]->gone)
+                if (!conn_usable(s, s->conns[i]))
                         continue;
                 va_start(ap, types);
                 (void) sd_bus_emit_signalv(s->conns[i]->bus, path, iface, member, types, ap);
@@ -76,7 +97,7 @@ static void on_unit_changed(void *userdata, MUnit *u) {
                 return;
         up = bus_unit_path(u->id);
         for (size_t i = 0; up && i < s->n_conns; i++)
-                if (!s->conns[i]->gone)
+                if (conn_usable(s, s->conns[i]))
                         (void) sd_bus_emit_properties_changed(s->conns[i]->bus, up, "org.freedesktop.systemd1.Unit",
                                                               "ActiveState", "SubState", NULL);
         free(up);
@@ -183,6 +204,26 @@ static void conn_drop(BusConn *c) {
         free(c);
 }
 
+static int on_drop_defer(sd_event_source *es, void *userdata) {
+        BusServer *s = userdata;
+
+        (void) es;
+        for (size_t i = 0; i < s->n_conns;)
+                if (s->conns[i]->gone)
+                        conn_drop(s->conns[i]); /* shifts the array */
+                else
+                        i++;
+        return 0;
+}
+
+static int on_listen_again(sd_event_source *es, uint64_t usec, void *userdata) {
+        BusServer *s = userdata;
+
+        (void) es, (void) usec;
+        sd_event_source_set_enabled(s->listen_source, SD_EVENT_ON);
+        return 0;
+}
+
 static int on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         BusConn *c = userdata;
 
@@ -214,8 +255,20 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
 
         (void) es, (void) fd, (void) revents;
         nfd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (nfd < 0)
+        if (nfd < 0) {
+                if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) {
+                        /* Out of descriptors: stop accepting for a second instead of spinning. */
+                        manager_log(s->m, MLOG_WARN, "D-Bus: cannot accept a connection: %s; pausing for 1 s", strerror(errno));
+                        sd_event_source_set_enabled(s->listen_source, SD_EVENT_OFF);
+                        sd_event_add_time_relative(s->m->event, NULL, CLOCK_MONOTONIC, 1000000, 0, on_listen_again, s);
+                }
                 return 0;
+        }
+        if (s->n_conns >= CONNS_MAX) {
+                manager_log(s->m, MLOG_WARN, "D-Bus: %d connections open already; refusing another", CONNS_MAX);
+                close(nfd);
+                return 0;
+        }
         if (getsockopt(nfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
                 close(nfd);
                 return 0;
@@ -257,6 +310,8 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
                 goto fail;
         if ((r = sd_bus_attach_event(c->bus, s->m->event, SD_EVENT_PRIORITY_NORMAL)) < 0)
                 goto fail;
+        /* Connections outlive the event loop: bus_server_linger() still talks to them. */
+        (void) sd_bus_set_close_on_exit(c->bus, 0);
         s->conns[s->n_conns++] = c;
         return 0;
 fail:
@@ -317,6 +372,9 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
         sd_event_source_set_enabled(s->nop_defer, SD_EVENT_OFF);
         if ((r = sd_event_add_defer(m->event, &s->shutdown_defer, on_shutdown_defer, s)) < 0)
                 goto fail;
+        if ((r = sd_event_add_defer(m->event, &s->drop_defer, on_drop_defer, s)) < 0)
+                goto fail;
+        sd_event_source_set_enabled(s->drop_defer, SD_EVENT_OFF);
         sd_event_source_set_enabled(s->shutdown_defer, SD_EVENT_OFF);
         /* Replies and signals go out before jobs are dispatched in the same iteration. */
         sd_event_source_set_priority(s->nop_defer, SD_EVENT_PRIORITY_IDLE);
@@ -358,8 +416,13 @@ void bus_server_linger(BusServer *s, int timeout_ms) {
                         if (!c->asked_shutdown || c->gone || c->lingered)
                                 continue;
                         c->lingered = true;
-                        while (sd_bus_process(c->bus, NULL) > 0)
-                                ;
+                        {
+                                /* c may be freed while its bus is processed (Disconnected). */
+                                sd_bus *b = sd_bus_ref(c->bus);
+                                while (sd_bus_process(b, NULL) > 0)
+                                        ;
+                                sd_bus_unref(b);
+                        }
                         i = (size_t) -1; /* the array may have changed */
                 }
                 for (size_t i = 0; i < s->n_conns && n < 64; i++) {
@@ -401,6 +464,7 @@ BusServer *bus_server_free(BusServer *s) {
         free(s->nops);
         sd_event_source_unref(s->nop_defer);
         sd_event_source_unref(s->shutdown_defer);
+        sd_event_source_unref(s->drop_defer);
         sd_event_source_unref(s->listen_source);
         if (s->listen_fd >= 0) {
                 close(s->listen_fd);

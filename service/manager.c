@@ -113,7 +113,7 @@ static size_t hash_name(const char *s) {
 
 /* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
 struct name_slot {
-        const char *name;
+        char *name;
         size_t unit;
 };
 
@@ -157,7 +157,10 @@ static int index_put(Index *ix, const char *name, size_t unit) {
                         return 0; /* first owner wins (an alias claimed twice) */
                 h = (h + 1) & (ix->cap - 1);
         }
-        ix->slots[h].name = name;
+        /* The index owns its names: a unit's strings go with it on daemon-reload. */
+        ix->slots[h].name = strdup(name);
+        if (!ix->slots[h].name)
+                return -ENOMEM;
         ix->slots[h].unit = unit;
         ix->used++;
         return 0;
@@ -309,6 +312,15 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
         m->quiet_not_found = false;
         if (r < 0)
                 return r;
+        /* An alias (a symlink, Alias=) of a unit already loaded is that unit, never a second one. */
+        if (u->id && strcmp(u->id, name) != 0 && (mu = index_get(m, u->id))) {
+                for (size_t i = 0; i < m->n_units; i++)
+                        if (m->units[i] == mu)
+                                index_put(manager_index(m), name, i);
+                unit_free(u);
+                *ret = mu;
+                return 0;
+        }
         if (u->load_state == UNIT_NOT_FOUND) {
                 Unit *b = NULL;
                 if (strcmp(name, "default.target") == 0) {
@@ -505,33 +517,58 @@ static int link_units(Manager *m, size_t first_new) {
 
 static int registry_create(Manager *m, UnitRegistry **ret);
 
+/* Whether the unit's running control process uses a command list of `old`. */
+static bool unit_in_use(const MUnit *mu, const Unit *old) {
+        const char *p = (const char *) mu->control_list;
+
+        return p && p >= (const char *) old && p < (const char *) (old + 1) && mu->control_pid > 0;
+}
+
+/* Frees old (the unit mu had before a reload) unless a running command still needs it. */
+static void retire_unit(Manager *m, MUnit *mu, Unit *old) {
+        const char *p = (const char *) mu->control_list;
+
+        if (!old)
+                return;
+        if (unit_in_use(mu, old)) {
+                struct Grave *g = realloc(m->graveyard, (m->n_graveyard + 1) * sizeof(*g));
+                if (g) {
+                        m->graveyard = g;
+                        g[m->n_graveyard++] = (struct Grave) { mu, old };
+                        return;
+                }
+                /* Out of memory: keep it, unreferenced, rather than free what runs. */
+                return;
+        }
+        if (p && p >= (const char *) old && p < (const char *) (old + 1))
+                mu->control_list = NULL;
+        unit_free(old);
+}
+
 int manager_reload(Manager *m) {
         UnitDiagSink diag = { on_diag, m };
-        UnitRegistry *reg;
+        UnitRegistry *reg, *old_reg;
         size_t n = m->n_units;
         int r;
 
         if (m->hooks && m->hooks->reloading)
                 m->hooks->reloading(m->hooks_userdata, true);
+        /* Units an earlier reload replaced whose commands are done now go. */
+        for (size_t i = 0; i < m->n_graveyard;)
+                if (!unit_in_use(m->graveyard[i].owner, m->graveyard[i].unit)) {
+                        MUnit *o = m->graveyard[i].owner;
+                        const char *p = (const char *) o->control_list;
+                        if (p && p >= (const char *) m->graveyard[i].unit && p < (const char *) (m->graveyard[i].unit + 1))
+                                o->control_list = NULL;
+                        unit_free(m->graveyard[i].unit);
+                        m->graveyard[i] = m->graveyard[--m->n_graveyard];
+                } else
+                        i++;
         r = registry_create(m, &reg);
         if (r < 0)
-                return r;
-        /* The old registry and units stay alive (units point to its host information, running
-         * commands to their command lists) until the manager goes. */
-        {
-                Unit **g = realloc(m->graveyard, (m->n_graveyard + n + 1) * sizeof(Unit *));
-                void **rg = realloc(m->old_registries, (m->n_old_registries + 1) * sizeof(void *));
-                if (rg)
-                        m->old_registries = rg;
-                if (!g || !rg) {
-                        if (g)
-                                m->graveyard = g;
-                        unit_registry_free(reg);
-                        return -ENOMEM;
-                }
-                m->graveyard = g;
-                m->old_registries[m->n_old_registries++] = m->registry;
-        }
+                goto finish;
+        /* A loaded unit needs its registry only while it is parsed: the old one goes below. */
+        old_reg = m->registry;
         m->registry = reg;
         m->quiet_not_found = true;
         for (size_t i = 0; i < n; i++) {
@@ -549,10 +586,20 @@ int manager_reload(Manager *m) {
                         }
                 } else if (nu->load_state == UNIT_LOADED)
                         unit_verify(nu, &diag);
+                /* A unit that runs keeps the definition it runs with when its file is gone or
+                 * broken now, so that it can still be stopped as what it is (systemd keeps it
+                 * loaded as well). */
+                if (nu->load_state != UNIT_LOADED && nu->load_state != UNIT_MASKED && mu->u &&
+                    mu->u->load_state == UNIT_LOADED && mu->active != STATE_INACTIVE && mu->active != STATE_FAILED) {
+                        manager_log(m, MLOG_WARN, "%s: its unit file is gone or broken; it keeps running as loaded before", mu->id);
+                        unit_free(nu);
+                        continue;
+                }
                 unit_compact(nu);
-                if (mu->u)
-                        m->graveyard[m->n_graveyard++] = mu->u;
+                retire_unit(m, mu, mu->u);
                 mu->u = nu;
+                for (size_t k = 0; nu->names && nu->names[k]; k++)
+                        index_put(manager_index(m), nu->names[k], i); /* aliases added since */
                 {
                         DualTimestamp now;
                         dual_timestamp_now(&now);
@@ -560,6 +607,7 @@ int manager_reload(Manager *m) {
                 }
         }
         m->quiet_not_found = false;
+        unit_registry_free(old_reg);
         for (size_t i = 0; i < n; i++) {
                 MUnit *mu = m->units[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
@@ -569,6 +617,7 @@ int manager_reload(Manager *m) {
                 }
         }
         r = link_units(m, 0);
+finish:
         if (m->hooks && m->hooks->reloading)
                 m->hooks->reloading(m->hooks_userdata, false);
         manager_dispatch_soon(m);
@@ -676,6 +725,11 @@ static void job_add_start(Manager *m, MUnit *u) {
                 return; /* a stop in progress finishes first; the start is not queued (keep it simple) */
         if (u->job == JOB_RELOAD && u->job_running)
                 return;
+        if (u->job == JOB_STOP && is_active_or_activating(u)) {
+                /* A stop not begun yet and now a start: the unit simply stays up. */
+                manager_job_done(u, "canceled");
+                return;
+        }
         job_install(u, JOB_START);
         u->job_failed_dependency = false;
         job_pull_start_deps(m, u);
@@ -714,8 +768,10 @@ static void job_add_stop(Manager *m, MUnit *u) {
         }
         if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
                 return;
-        if (u->job == JOB_RESTART && u->job_running)
-                return; /* already stopping; the stop wins over the start that would follow */
+        if (u->job == JOB_RESTART && u->job_running) {
+                u->job = JOB_STOP; /* already stopping: it stays stopped (the start half is dropped) */
+                return;
+        }
         job_install(u, JOB_STOP);
         job_pull_stop_deps(m, u);
 }
@@ -871,6 +927,10 @@ static void start_target_like(MUnit *u) {
 /* The stop half of a restart is done: the same job goes on as a start, pulling in what a start
  * pulls in. */
 static void restart_becomes_start(MUnit *u) {
+        if (u->m->shutting_down) {
+                manager_job_done(u, "canceled"); /* the container stops: no start after the stop */
+                return;
+        }
         u->job = JOB_START;
         u->job_running = false;
         u->job_failed_dependency = false;
@@ -884,6 +944,10 @@ static void run_job(MUnit *u) {
         Manager *m = u->m;
 
         u->job_running = true;
+        if (u->job == JOB_START && (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)) {
+                manager_job_done(u, "done"); /* already up: never a second main process */
+                return;
+        }
         if (u->job == JOB_START) {
                 UnitType t;
                 if (!u->u || u->u->load_state != UNIT_LOADED) {
@@ -950,7 +1014,8 @@ static void run_job(MUnit *u) {
                 return;
         }
         if (u->job == JOB_STOP || u->job == JOB_RESTART) {
-                if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED)
+                /* By what runs, not by what the file says now (masked since, say). */
+                if (u->u && u->u->type == UNIT_SERVICE && (u->u->load_state == UNIT_LOADED || u->sub != SUB_DEAD))
                         service_stop(u);
                 else if (u->u && u->u->type == UNIT_SOCKET && u->n_sock)
                         socket_stop(u);
@@ -1112,16 +1177,21 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         if (m->hooks && m->hooks->unit_changed)
                 m->hooks->unit_changed(m->hooks_userdata, u);
         if (old == a) {
-                /* A failed unit whose new start fails at once (the start rate limit): the state
-                 * does not change, the job still ends. */
-                if (a == STATE_FAILED && u->job == JOB_START && u->job_running)
-                        job_finish(u, "failed");
+                /* The state a running job waits for may be the one the unit is in already (a
+                 * failed unit whose new start fails at once, a target started twice): the job
+                 * still ends. */
+                if (u->job_running && u->job == JOB_START && (a == STATE_ACTIVE || a == STATE_FAILED))
+                        job_finish(u, a == STATE_ACTIVE ? "done" : "failed");
+                else if (u->job_running && u->job == JOB_STOP && (a == STATE_INACTIVE || a == STATE_FAILED))
+                        job_finish(u, "done");
+                else if (u->job_running && u->job == JOB_RESTART && (a == STATE_INACTIVE || a == STATE_FAILED))
+                        restart_becomes_start(u);
                 return;
         }
 
         if (a == STATE_ACTIVATING && old != STATE_ACTIVATING && s != SUB_AUTO_RESTART)
                 manager_status(m, NULL, u, "Starting");
-        if (a == STATE_DEACTIVATING && old != STATE_DEACTIVATING && u->job == JOB_STOP)
+        if (a == STATE_DEACTIVATING && old != STATE_DEACTIVATING && (u->job == JOB_STOP || u->job == JOB_RESTART))
                 manager_status(m, NULL, u, "Stopping");
 
         {
@@ -1325,8 +1395,8 @@ void manager_begin_shutdown(Manager *m, int exit_status) {
         manager_log(m, MLOG_INFO, "stopping all units");
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
-                if (u->job == JOB_START && !u->job_running)
-                        u->job = JOB_NONE;
+                if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
+                        manager_job_done(u, "canceled");
         }
         if (m->command_pid > 0)
                 kill(m->command_pid, SIGTERM);
@@ -1652,7 +1722,10 @@ Manager *manager_free(Manager *m) {
         free(m->units);
         free(m->procs);
         if (m->index) {
-                free(((Index *) m->index)->slots);
+                Index *ix = m->index;
+                for (size_t i = 0; i < ix->cap; i++)
+                        free(ix->slots[i].name);
+                free(ix->slots);
                 free(m->index);
         }
         m->log = logrelay_free(m->log);
@@ -1664,12 +1737,9 @@ Manager *manager_free(Manager *m) {
                 unlink(m->notify_path);
         sd_event_unref(m->event);
         for (size_t i = 0; i < m->n_graveyard; i++)
-                unit_free(m->graveyard[i]);
+                unit_free(m->graveyard[i].unit);
         free(m->graveyard);
         unit_registry_free(m->registry);
-        for (size_t i = 0; i < m->n_old_registries; i++)
-                unit_registry_free(m->old_registries[i]);
-        free(m->old_registries);
         strv_free(m->command);
         free(m);
         return NULL;

@@ -207,12 +207,10 @@ struct Manager {
         void *hooks_userdata;
         int exit_code_override; /* SetExitCode() / `systemctl exit N`; -1 = none */
         DualTimestamp ts_startup, ts_finish;
-        /* Units replaced by daemon-reload: kept, since running processes may still use their
-         * command lists; freed with the manager. */
-        Unit **graveyard;
+        /* Units replaced by daemon-reload while a control process of theirs still runs (its
+         * command list is theirs): freed at the next reload once it is done, or with the manager. */
+        struct Grave { MUnit *owner; Unit *unit; } *graveyard;
         size_t n_graveyard;
-        void **old_registries;
-        size_t n_old_registries;
 
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;

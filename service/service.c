@@ -528,6 +528,21 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
         return true;
 }
 
+/* Enters a state whose commands run as control processes: the state first, then the first
+ * command, because a command that cannot even be started is handled at once (as if it had
+ * exited) and moves the state machine on by itself. Returns false when the phase has no command
+ * (nothing changed). a < 0: keep the active state and sub-state. */
+static bool enter_phase(MUnit *u, int phase, int a, SubState sub) {
+        const ExecCommandList *l = phase_list(u, phase);
+
+        if (!l || l->n == 0)
+                return false;
+        if (a >= 0)
+                munit_set_state(u, (ActiveState) a, sub);
+        run_control(u, phase, 0);
+        return true;
+}
+
 /* ---- entering states -------------------------------------------------------------------------- */
 
 static bool start_limit_hit(MUnit *u) {
@@ -602,14 +617,10 @@ void service_start(MUnit *u) {
 
         cgroup_prepare(u);
         arm_timer(u, timeout_start(u));
-        if (run_control(u, PHASE_CONDITION, 0)) {
-                munit_set_state(u, STATE_ACTIVATING, SUB_CONDITION);
+        if (enter_phase(u, PHASE_CONDITION, STATE_ACTIVATING, SUB_CONDITION))
                 return;
-        }
-        if (run_control(u, PHASE_START_PRE, 0)) {
-                munit_set_state(u, STATE_ACTIVATING, SUB_START_PRE);
+        if (enter_phase(u, PHASE_START_PRE, STATE_ACTIVATING, SUB_START_PRE))
                 return;
-        }
         enter_start(u);
 }
 
@@ -662,10 +673,8 @@ static void enter_start(MUnit *u) {
 }
 
 static void enter_start_post(MUnit *u) {
-        if (run_control(u, PHASE_START_POST, 0)) {
-                munit_set_state(u, STATE_ACTIVATING, SUB_START_POST);
+        if (enter_phase(u, PHASE_START_POST, STATE_ACTIVATING, SUB_START_POST))
                 return;
-        }
         enter_running(u);
 }
 
@@ -705,10 +714,9 @@ static void enter_stop(MUnit *u, const char *result) {
         disarm_timer(u);
         arm_timer(u, timeout_stop(u));
         /* ExecStop= runs only for a service that started successfully. */
-        if ((u->sub == SUB_RUNNING || u->sub == SUB_EXITED || u->sub == SUB_RELOAD) && run_control(u, PHASE_STOP, 0)) {
-                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP);
+        if ((u->sub == SUB_RUNNING || u->sub == SUB_EXITED || u->sub == SUB_RELOAD) &&
+            enter_phase(u, PHASE_STOP, STATE_DEACTIVATING, SUB_STOP))
                 return;
-        }
         enter_stop_sigterm(u);
 }
 
@@ -766,10 +774,8 @@ static void enter_stop_sigterm(MUnit *u) {
 static void enter_stop_post(MUnit *u) {
         disarm_timer(u);
         arm_timer(u, timeout_stop(u));
-        if (run_control(u, PHASE_STOP_POST, 0)) {
-                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_POST);
+        if (enter_phase(u, PHASE_STOP_POST, STATE_DEACTIVATING, SUB_STOP_POST))
                 return;
-        }
         /* Final sweep: whatever is left of the unit goes (KillMode= permitting). */
         if ((kill_mode(u) == KILL_CONTROL_GROUP || kill_mode(u) == KILL_MIXED) && u->u->kill.send_sigkill != 0 &&
             unit_signal_all(u, 0, 0) > 0)
@@ -989,11 +995,8 @@ void service_reload(MUnit *u) {
                 manager_job_done(u, "invalid");
                 return;
         }
-        if (run_control(u, PHASE_RELOAD, 0)) {
-                if (u->active == STATE_ACTIVE)
-                        munit_set_state(u, STATE_RELOADING, SUB_RELOAD);
+        if (enter_phase(u, PHASE_RELOAD, u->active == STATE_ACTIVE ? STATE_RELOADING : -1, SUB_RELOAD))
                 return;
-        }
         manager_job_done(u, "done"); /* no ExecReload=: nothing to run */
 }
 
@@ -1051,10 +1054,8 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
 
         switch (phase) {
         case PHASE_CONDITION:
-                if (run_control(u, PHASE_START_PRE, 0)) {
-                        munit_set_state(u, STATE_ACTIVATING, SUB_START_PRE);
+                if (enter_phase(u, PHASE_START_PRE, STATE_ACTIVATING, SUB_START_PRE))
                         return;
-                }
                 enter_start(u);
                 return;
         case PHASE_START_PRE:
