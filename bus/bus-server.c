@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,8 @@ char *bus_job_path(uint32_t id) {
 
 /* A client that does not read what it is sent (stopped, stuck in a pager) must not make PID 1
  * grow: past this many queued messages its connection is closed. */
-#define CONN_QUEUE_MAX 4096
-#define CONNS_MAX 256
+#define CONN_QUEUE_MAX 1024
+#define CONNS_MAX 128
 
 static bool conn_usable(BusServer *s, BusConn *c) {
         uint64_t queued = 0;
@@ -213,6 +214,7 @@ static int on_drop_defer(sd_event_source *es, void *userdata) {
                         conn_drop(s->conns[i]); /* shifts the array */
                 else
                         i++;
+        malloc_trim(0); /* what the queue held goes back to the system: PID 1 stays small */
         return 0;
 }
 
