@@ -172,7 +172,6 @@ static int on_shutdown_defer(sd_event_source *es, void *userdata) {
 
         (void) es;
         on_nop_defer(NULL, s); /* JobRemoved of the job that asked for it goes out first */
-        bus_server_flush(s);
         manager_begin_shutdown(s->m, s->shutdown_status);
         return 0;
 }
@@ -201,7 +200,8 @@ static void conn_drop(BusConn *c) {
                         break;
                 }
         sd_bus_detach_event(c->bus);
-        sd_bus_flush_close_unref(c->bus);
+        /* Never sd_bus_flush(): it blocks until the peer reads, and a peer may never read. */
+        sd_bus_close_unref(c->bus);
         free(c);
 }
 
@@ -320,7 +320,7 @@ fail:
         manager_log(s->m, MLOG_WARN, "D-Bus: cannot set up a connection: %s", strerror(-r));
         if (nfd >= 0)
                 close(nfd);
-        sd_bus_flush_close_unref(c->bus);
+        sd_bus_close_unref(c->bus);
         free(c);
         return 0;
 }
@@ -445,10 +445,21 @@ void bus_server_linger(BusServer *s, int timeout_ms) {
         }
 }
 
+/* Writes what the sockets take now, without waiting for any peer. */
 void bus_server_flush(BusServer *s) {
-        for (size_t i = 0; s && i < s->n_conns; i++)
-                if (!s->conns[i]->gone)
-                        sd_bus_flush(s->conns[i]->bus);
+        size_t n = s ? s->n_conns : 0;
+        sd_bus **v = n ? calloc(n, sizeof(sd_bus *)) : NULL;
+
+        if (!v)
+                return;
+        for (size_t i = 0; i < n; i++)
+                v[i] = s->conns[i]->gone ? NULL : sd_bus_ref(s->conns[i]->bus);
+        for (size_t i = 0; i < n; i++) { /* a Disconnected callback may drop connections meanwhile */
+                for (int k = 0; v[i] && k < 1000 && sd_bus_process(v[i], NULL) > 0; k++)
+                        ;
+                sd_bus_unref(v[i]);
+        }
+        free(v);
 }
 
 BusServer *bus_server_free(BusServer *s) {

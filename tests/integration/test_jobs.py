@@ -193,6 +193,46 @@ def test_reload_memory(tap):
         tap.eq(b.stop(), 0, "stops cleanly")
 
 
+STALL = r"""
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("/run/systemd/private")
+s.sendall(b"\0AUTH EXTERNAL 30\r\n")
+s.recv(256)
+s.sendall(b"BEGIN\r\n")
+print("stalled", flush=True)
+os.read(0, 1)   # never reads the socket; ends when the test closes stdin
+"""
+
+
+def test_client_that_does_not_read(tap):
+    """A connected client that never reads (a stopped systemctl, say) beside a unit that changes
+    state all the time: PID 1 disconnects it instead of queueing for it without bound."""
+    need()
+    units = {"default.target": "[Unit]\nWants=flap.service\n",
+             "flap.service": "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=1ms\n"}
+    with Boot(units) as b:
+        b.booted()
+        client = subprocess.Popen(["nsenter", "-t", str(b.p.host_pid()), "-U", "-m", "-p", "-n", "--preserve-credentials",
+                                   sys.executable, "-c", STALL], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            client.stdout.readline()
+            b.expect(r"D-Bus: a client does not read its messages .*disconnecting it", timeout=120)
+            with open(f"/proc/{b.p.host_pid()}/status") as f:
+                rss = int([l for l in f if l.startswith("VmRSS:")][0].split()[1])
+            tap.ok(rss < 20480, f"a client that does not read is disconnected; PID 1 at {rss} kB")
+            tap.eq(Ctl(b, REAL)("is-active", "flap.service").returncode in (0, 3), True, "PID 1 still answers")
+            # Another one that does not read is still connected when the container stops.
+            client2 = subprocess.Popen(client.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            client2.stdout.readline()
+            tap.eq(b.stop(), 0, "PID 1 stops while a client that does not read is connected")
+            client2.stdin.close()
+            client2.wait()
+        finally:
+            client.stdin.close()
+            client.wait()
+
+
 if __name__ == "__main__":
     Tap().run([test_shutdown_during_restart, test_stop_during_restart, test_start_while_stop_waits, test_alias,
-               test_command_that_cannot_start, test_unit_file_removed, test_reload_memory])
+               test_command_that_cannot_start, test_unit_file_removed, test_reload_memory, test_client_that_does_not_read])
