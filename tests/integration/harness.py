@@ -158,8 +158,15 @@ class Pid1:
         self._out = b""
         self._err = b""
 
-    # The init's pid as the host sees it: the descendant whose innermost pid (NSpid) is 1.
+    # The init's pid as the host sees it: the descendant whose innermost pid (NSpid) is 1. Found
+    # once: a later call must not fail because PID 1 has exited meanwhile.
     def host_pid(self):
+        if getattr(self, "_host_pid", None):
+            return self._host_pid
+        self._host_pid = self._find_host_pid()
+        return self._host_pid
+
+    def _find_host_pid(self):
         if not self.namespaces:
             return self.proc.pid
         end = time.monotonic() + DEADLINE
@@ -181,7 +188,10 @@ class Pid1:
         raise TimeoutError("PID 1 never appeared")
 
     def kill(self, sig):
-        os.kill(self.host_pid(), sig)
+        try:
+            os.kill(self.host_pid(), sig)
+        except ProcessLookupError:
+            pass  # PID 1 has exited already (its exit status tells the rest)
 
     def readline(self, timeout=DEADLINE):
         """The next stdout line (without newline); raises TimeoutError on the deadline."""
