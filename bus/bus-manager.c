@@ -4,6 +4,7 @@
  * and what systemctl expects of them. */
 #include "bus/bus-internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <signal.h>
@@ -300,6 +301,70 @@ static int m_get_unit_by_pid(sd_bus_message *msg, void *ud, sd_bus_error *error)
         return r;
 }
 
+/* Command line of a process, words joined by spaces ("" if unreadable: a kernel thread). */
+static void read_cmdline(pid_t pid, char *cmd, size_t size) {
+        char path[64];
+        size_t len = 0;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int) pid);
+        f = fopen(path, "re");
+        if (f) {
+                len = fread(cmd, 1, size - 1, f);
+                fclose(f);
+        }
+        while (len > 0 && cmd[len - 1] == '\0')
+                len--;
+        for (size_t k = 0; k < len; k++)
+                if (cmd[k] == '\0')
+                        cmd[k] = ' ';
+        cmd[len] = '\0';
+}
+
+/* Every process of the container with its cgroup (the root slice's processes). */
+static int reply_all_processes(sd_bus_message *msg) {
+        sd_bus_message *reply = NULL;
+        struct dirent *de;
+        DIR *d = opendir("/proc");
+        int r;
+
+        if (!d)
+                return -errno;
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sus)");
+        while (r >= 0 && (de = readdir(d))) {
+                char path[64], line[4096] = "", cmd[2048];
+                const char *cg = "/";
+                pid_t pid = (pid_t) atoi(de->d_name);
+                FILE *f;
+
+                if (pid <= 0)
+                        continue;
+                read_cmdline(pid, cmd, sizeof(cmd));
+                if (!*cmd)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+                f = fopen(path, "re");
+                while (f && fgets(line, sizeof(line), f))
+                        if (strncmp(line, "0::", 3) == 0) {
+                                line[strcspn(line, "\n")] = '\0';
+                                cg = line + 3;
+                                break;
+                        }
+                if (f)
+                        fclose(f);
+                r = sd_bus_message_append(reply, "(sus)", cg, (uint32_t) pid, cmd);
+        }
+        closedir(d);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
 static int m_get_unit_processes(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         BusServer *s = ud;
         sd_bus_message *reply = NULL;
@@ -311,6 +376,8 @@ static int m_get_unit_processes(sd_bus_message *msg, void *ud, sd_bus_error *err
 
         if ((r = sd_bus_message_read(msg, "s", &name)) < 0)
                 return r;
+        if (strcmp(name, "-.slice") == 0 && !manager_get_unit(s->m, name))
+                return reply_all_processes(msg); /* `systemctl status` without a unit: the whole container */
         u = manager_get_unit(s->m, name);
         if (!u)
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
@@ -323,21 +390,8 @@ static int m_get_unit_processes(sd_bus_message *msg, void *ud, sd_bus_error *err
         if ((r = sd_bus_message_open_container(reply, 'a', "(sus)")) < 0)
                 goto out;
         for (int i = 0; i < n; i++) {
-                char path[64], cmd[2048] = "";
-                FILE *f;
-                size_t len = 0;
-                snprintf(path, sizeof(path), "/proc/%d/cmdline", (int) v[i]);
-                f = fopen(path, "re");
-                if (f) {
-                        len = fread(cmd, 1, sizeof(cmd) - 1, f);
-                        fclose(f);
-                }
-                while (len > 0 && cmd[len - 1] == '\0')
-                        len--;
-                for (size_t k = 0; k < len; k++)
-                        if (cmd[k] == '\0')
-                                cmd[k] = ' ';
-                cmd[len] = '\0';
+                char cmd[2048];
+                read_cmdline(v[i], cmd, sizeof(cmd));
                 if ((r = sd_bus_message_append(reply, "(sus)", cg, (uint32_t) v[i], cmd)) < 0)
                         goto out;
         }

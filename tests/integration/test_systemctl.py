@@ -351,6 +351,10 @@ def test_manager_methods(tap):
         r = mgr(b, "GetUnitProcesses", "s", "a.service")
         tap.ok(r.returncode == 0 and f" {pid} " in r.stdout and "/bin/sh" in r.stdout, "GetUnitProcesses: pid and command line",
                r.stdout)
+        r = ctl("status")
+        tap.ok(r.returncode == 0 and "State: running" in r.stdout and f"{pid} /bin/sh" in r.stdout and
+               "Failed to dump" not in r.stderr, "systemctl status without a unit: the state and every process",
+               r.stdout + r.stderr)
         r = mgr(b, "GetUnit", "s", "never-loaded.service")
         tap.ok(r.returncode != 0 and "not loaded" in r.stderr, "GetUnit of a unit not loaded: NoSuchUnit", r.stderr)
         r = mgr(b, "LoadUnit", "s", "never-loaded.service")
