@@ -35,6 +35,7 @@
 typedef struct BusConn {
         BusServer *server;
         sd_bus *bus;
+        pid_t pid;            /* the peer's, from SO_PEERCRED when it connected */
         bool privileged;
         bool gone;
         bool asked_shutdown;

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -285,6 +286,7 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
                 return 0;
         }
         c->server = s;
+        c->pid = cred.pid; /* 0 for a peer outside our pid namespace */
         c->privileged = cred.uid == 0 || cred.uid == geteuid();
         if (!c->privileged)
                 manager_log(s->m, MLOG_WARN, "D-Bus: refusing calls from pid %d: uid %u is neither root nor ours",
@@ -400,15 +402,25 @@ fail:
 
 void bus_server_linger(BusServer *s, int timeout_ms) {
         struct timespec start, now;
+        int pidfds[64];
+        size_t n_pidfds = 0;
 
         if (!s)
                 return;
         if (s->n_nops)
                 on_nop_defer(NULL, s);
+        /* The clients that asked, by process: a client closes its socket a moment before it has
+         * exited, and the end of PID 1 would kill it in that moment. */
+        for (size_t i = 0; i < s->n_conns && n_pidfds < 64; i++)
+                if (s->conns[i]->asked_shutdown && s->conns[i]->pid > 0) {
+                        int fd = (int) syscall(SYS_pidfd_open, s->conns[i]->pid, 0);
+                        if (fd >= 0)
+                                pidfds[n_pidfds++] = fd;
+                }
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
-                struct pollfd fds[64];
-                nfds_t n = 0;
+                struct pollfd fds[128];
+                nfds_t n = 0, waiting = 0;
                 long left;
 
                 /* Processing may drop a connection (its Disconnected callback frees it): start
@@ -435,14 +447,31 @@ void bus_server_linger(BusServer *s, int timeout_ms) {
                         fds[n].fd = sd_bus_get_fd(c->bus);
                         fds[n].events = (short) sd_bus_get_events(c->bus);
                         n++;
+                        waiting++;
                 }
+                for (size_t i = 0; i < n_pidfds; i++)
+                        if (pidfds[i] >= 0) {
+                                fds[n].fd = pidfds[i];
+                                fds[n++].events = POLLIN; /* readable once the process has exited */
+                                waiting++;
+                        }
                 clock_gettime(CLOCK_MONOTONIC, &now);
                 left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-                if (n == 0 || left <= 0)
-                        return;
+                if (waiting == 0 || left <= 0)
+                        break;
                 if (poll(fds, n, (int) left) < 0 && errno != EINTR)
-                        return;
+                        break;
+                for (nfds_t k = 0; k < n; k++)
+                        if (fds[k].revents)
+                                for (size_t i = 0; i < n_pidfds; i++)
+                                        if (pidfds[i] == fds[k].fd) {
+                                                close(pidfds[i]);
+                                                pidfds[i] = -1;
+                                        }
         }
+        for (size_t i = 0; i < n_pidfds; i++)
+                if (pidfds[i] >= 0)
+                        close(pidfds[i]);
 }
 
 /* Writes what the sockets take now, without waiting for any peer. */
