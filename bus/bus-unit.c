@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit and job objects: org.freedesktop.systemd1.Unit, .Service, .Socket, .Target and .Job, with
+/* Unit and job objects: org.freedesktop.systemd1.Unit, .Service, .Socket, .Timer, .Path, .Target and .Job, with
  * the properties systemctl status/show read (names and types of org.freedesktop.systemd1(5)). */
 #include "bus/bus-internal.h"
 
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "service/service.h"
+#include "service/timer.h"
 #include "units/unit-directives.h"
 #include "units/unit-name.h"
 
@@ -677,6 +678,127 @@ static const sd_bus_vtable socket_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+/* ---- Timer / Path (service/timer.c, service/path.c) -------------------------------------------- */
+
+static int append_trigger_unit(MUnit *u, sd_bus_message *reply) {
+        MUnit *x = trigger_target(u);
+        return sd_bus_message_append(reply, "s", x ? x->id : "");
+}
+
+static int timer_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
+                          void *userdata, sd_bus_error *error) {
+        MUnit *u = userdata;
+        const TimerSettings *t = u->u ? &u->u->timer : NULL;
+        TimerValueInfo v[64];
+        size_t n;
+        int r;
+
+        (void) bus, (void) path, (void) iface;
+        if (strcmp(p, "Unit") == 0)
+                return append_trigger_unit(u, reply);
+        if (strcmp(p, "TimersMonotonic") == 0 || strcmp(p, "TimersCalendar") == 0) {
+                bool cal = strcmp(p, "TimersCalendar") == 0;
+                n = timer_values(u, cal, v, 64);
+                r = sd_bus_message_open_container(reply, 'a', cal ? "(sst)" : "(stt)");
+                for (size_t i = 0; r >= 0 && i < n && i < 64; i++)
+                        r = cal ? sd_bus_message_append(reply, "(sst)", v[i].base, v[i].calendar, v[i].next)
+                                : sd_bus_message_append(reply, "(stt)", v[i].base, v[i].value, v[i].next);
+                return r < 0 ? r : sd_bus_message_close_container(reply);
+        }
+        if (strcmp(p, "OnClockChange") == 0)
+                return sd_bus_message_append(reply, "b", (int) (t && t->on_clock_change > 0));
+        if (strcmp(p, "OnTimezoneChange") == 0)
+                return sd_bus_message_append(reply, "b", (int) (t && t->on_timezone_change > 0));
+        if (strcmp(p, "NextElapseUSecRealtime") == 0)
+                return sd_bus_message_append(reply, "t", timer_next_elapse_realtime(u));
+        if (strcmp(p, "NextElapseUSecMonotonic") == 0)
+                return sd_bus_message_append(reply, "t", timer_next_elapse_monotonic(u));
+        if (strcmp(p, "LastTriggerUSec") == 0)
+                return sd_bus_message_append(reply, "t", timer_last_trigger(u).realtime);
+        if (strcmp(p, "LastTriggerUSecMonotonic") == 0)
+                return sd_bus_message_append(reply, "t", timer_last_trigger(u).monotonic);
+        if (strcmp(p, "Result") == 0)
+                return sd_bus_message_append(reply, "s", u->result);
+        if (strcmp(p, "AccuracyUSec") == 0)
+                return sd_bus_message_append(reply, "t", t && u->u && unit_setting_is_set(u->u, "Timer", "AccuracySec")
+                                                                 ? t->accuracy_usec : (uint64_t) 60000000);
+        if (strcmp(p, "RandomizedDelayUSec") == 0)
+                return sd_bus_message_append(reply, "t", t ? t->randomized_delay_usec : (uint64_t) 0);
+        if (strcmp(p, "FixedRandomDelay") == 0)
+                return sd_bus_message_append(reply, "b", (int) (t && t->fixed_random_delay > 0));
+        if (strcmp(p, "Persistent") == 0)
+                return sd_bus_message_append(reply, "b", (int) (t && t->persistent > 0));
+        if (strcmp(p, "WakeSystem") == 0)
+                return sd_bus_message_append(reply, "b", (int) (t && t->wake_system > 0));
+        if (strcmp(p, "RemainAfterElapse") == 0)
+                return sd_bus_message_append(reply, "b", (int) (!t || t->remain_after_elapse != 0));
+        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+}
+
+static const sd_bus_vtable timer_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        PROP_DYN("Unit", "s", timer_property),
+        PROP_DYN("TimersMonotonic", "a(stt)", timer_property),
+        PROP_DYN("TimersCalendar", "a(sst)", timer_property),
+        PROP_DYN("OnClockChange", "b", timer_property),
+        PROP_DYN("OnTimezoneChange", "b", timer_property),
+        PROP_DYN("NextElapseUSecRealtime", "t", timer_property),
+        PROP_DYN("NextElapseUSecMonotonic", "t", timer_property),
+        PROP_DYN("LastTriggerUSec", "t", timer_property),
+        PROP_DYN("LastTriggerUSecMonotonic", "t", timer_property),
+        PROP_DYN("Result", "s", timer_property),
+        PROP_DYN("AccuracyUSec", "t", timer_property),
+        PROP_DYN("RandomizedDelayUSec", "t", timer_property),
+        PROP_DYN("FixedRandomDelay", "b", timer_property),
+        PROP_DYN("Persistent", "b", timer_property),
+        PROP_DYN("WakeSystem", "b", timer_property),
+        PROP_DYN("RemainAfterElapse", "b", timer_property),
+        SD_BUS_VTABLE_END,
+};
+
+static int path_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
+                         void *userdata, sd_bus_error *error) {
+        MUnit *u = userdata;
+        const PathSettings *ps = u->u ? &u->u->path : NULL;
+        int r;
+
+        (void) bus, (void) path, (void) iface;
+        if (strcmp(p, "Unit") == 0)
+                return append_trigger_unit(u, reply);
+        if (strcmp(p, "Paths") == 0) {
+                r = sd_bus_message_open_container(reply, 'a', "(ss)");
+                for (size_t i = 0; r >= 0 && ps && i < ps->specs.n; i++)
+                        r = sd_bus_message_append(reply, "(ss)", ps->specs.items[i].type, ps->specs.items[i].path);
+                return r < 0 ? r : sd_bus_message_close_container(reply);
+        }
+        if (strcmp(p, "MakeDirectory") == 0)
+                return sd_bus_message_append(reply, "b", (int) (ps && ps->make_directory > 0));
+        if (strcmp(p, "DirectoryMode") == 0)
+                return sd_bus_message_append(reply, "u", (uint32_t) (ps && unit_setting_is_set(u->u, "Path", "DirectoryMode")
+                                                                      ? ps->directory_mode : 0755));
+        if (strcmp(p, "Result") == 0)
+                return sd_bus_message_append(reply, "s", u->result);
+        if (strcmp(p, "TriggerLimitIntervalUSec") == 0)
+                return sd_bus_message_append(reply, "t", ps && unit_setting_is_set(u->u, "Path", "TriggerLimitIntervalSec")
+                                                                 ? ps->trigger_limit_interval_usec : (uint64_t) 2000000);
+        if (strcmp(p, "TriggerLimitBurst") == 0)
+                return sd_bus_message_append(reply, "u", (uint32_t) (ps && unit_setting_is_set(u->u, "Path", "TriggerLimitBurst")
+                                                                      ? ps->trigger_limit_burst : 200));
+        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+}
+
+static const sd_bus_vtable path_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        PROP_DYN("Unit", "s", path_property),
+        PROP_DYN("Paths", "a(ss)", path_property),
+        PROP_DYN("MakeDirectory", "b", path_property),
+        PROP_DYN("DirectoryMode", "u", path_property),
+        PROP_DYN("Result", "s", path_property),
+        PROP_DYN("TriggerLimitIntervalUSec", "t", path_property),
+        PROP_DYN("TriggerLimitBurst", "u", path_property),
+        SD_BUS_VTABLE_END,
+};
+
 static const sd_bus_vtable target_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_VTABLE_END,
@@ -743,7 +865,9 @@ static int find_unit(sd_bus *bus, const char *path, const char *iface, void *use
         t = munit_type(u);
         if ((strcmp(iface, "org.freedesktop.systemd1.Service") == 0 && t != UNIT_SERVICE) ||
             (strcmp(iface, "org.freedesktop.systemd1.Socket") == 0 && t != UNIT_SOCKET) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Target") == 0 && t != UNIT_TARGET))
+            (strcmp(iface, "org.freedesktop.systemd1.Target") == 0 && t != UNIT_TARGET) ||
+            (strcmp(iface, "org.freedesktop.systemd1.Timer") == 0 && t != UNIT_TIMER) ||
+            (strcmp(iface, "org.freedesktop.systemd1.Path") == 0 && t != UNIT_PATH))
                 return 0;
         *found = u;
         return 1;
@@ -838,6 +962,8 @@ int bus_add_objects(BusConn *c) {
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Service", service_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Socket", socket_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Target", target_vtable, find_unit, s)) < 0 ||
+            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Timer", timer_vtable, find_unit, s)) < 0 ||
+            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Path", path_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_JOB_PREFIX, "org.freedesktop.systemd1.Job", job_vtable, find_job, s)) < 0)
                 return r;
         if ((r = sd_bus_add_node_enumerator(c->bus, NULL, BUS_UNIT_PREFIX, enumerate_units, s)) < 0)

@@ -23,6 +23,8 @@
 #include "service/notify.h"
 #include "service/service.h"
 #include "service/socket.h"
+#include "service/path.h"
+#include "service/timer.h"
 #include "service/busname.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
@@ -57,8 +59,12 @@ const char *munit_sub_state_string(const MUnit *u) {
                 return "mounted";
         if (t == UNIT_DEVICE && u->sub == SUB_RUNNING)
                 return "plugged";
-        if (t == UNIT_TIMER && u->sub == SUB_RUNNING)
+        if ((t == UNIT_TIMER || t == UNIT_PATH) && u->sub == SUB_RUNNING)
                 return "waiting";
+        if ((t == UNIT_TIMER || t == UNIT_PATH) && u->sub == SUB_START)
+                return "running"; /* the unit it triggered runs */
+        if (t == UNIT_TIMER && u->sub == SUB_EXITED)
+                return "elapsed";
         if (u->sub == SUB_RUNNING || u->sub == SUB_EXITED)
                 return "active";
         if (u->sub == SUB_DEAD || u->sub == SUB_FAILED)
@@ -445,6 +451,20 @@ implicit:
                 munit_add_dep(u, UNIT_BEFORE, x);
                 munit_add_dep(u, UNIT_TRIGGERS, x);
         }
+        /* Timers and paths: Unit= or the service of the same name (timer.c, path.c). */
+        if (t == UNIT_TIMER || t == UNIT_PATH) {
+                char name[UNIT_NAME_MAX + 16];
+                const char *tu = t == UNIT_TIMER ? u->u->timer.unit : u->u->path.unit;
+                if (!tu) {
+                        const char *dot = strrchr(u->id, '.');
+                        snprintf(name, sizeof(name), "%.*s.service", (int) (dot - u->id), u->id);
+                        tu = name;
+                }
+                if ((r = load_one(m, tu, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+                munit_add_dep(u, UNIT_TRIGGERS, x);
+        }
         return 0;
 }
 
@@ -695,6 +715,12 @@ void manager_job_done(MUnit *u, const char *result) {
                 dual_timestamp_now(&m->ts_finish);
                 if (m->hooks && m->hooks->startup_finished)
                         m->hooks->startup_finished(m->hooks_userdata);
+        }
+        /* A start that ended without a state change (refused, a failed dependency): timers and
+         * paths waiting for this unit go back to waiting. */
+        if (t == JOB_START || t == JOB_RESTART) {
+                timer_unit_changed(m, u);
+                path_unit_changed(m, u);
         }
         manager_dispatch_soon(m);
 }
@@ -988,8 +1014,14 @@ static void run_job(MUnit *u) {
                 case UNIT_SOCKET:
                         socket_start(u);
                         return;
+                case UNIT_TIMER:
+                        timer_start(u);
+                        return;
+                case UNIT_PATH:
+                        path_start(u);
+                        return;
                 default:
-                        /* sockets, timers, paths, mounts: loaded and checked, not run yet. */
+                        /* mounts, swaps, ...: loaded and checked, not run yet. */
                         manager_log(m, MLOG_INFO, "%s: %s units are not run by sdinit yet; treating it as started",
                                     u->id, unit_type_to_string(t));
                         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
@@ -1019,6 +1051,10 @@ static void run_job(MUnit *u) {
                         service_stop(u);
                 else if (u->u && u->u->type == UNIT_SOCKET && u->n_sock)
                         socket_stop(u);
+                else if (u->u && u->u->type == UNIT_TIMER)
+                        timer_stop(u);
+                else if (u->u && u->u->type == UNIT_PATH)
+                        path_stop(u);
                 else
                         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
         }
@@ -1242,6 +1278,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                                 job_add_stop(m, x);
                 }
         socket_unit_changed(m, u);
+        timer_unit_changed(m, u);
+        path_unit_changed(m, u);
         /* Upholds=: a unit upheld by an active unit is started again whenever it stops. */
         if ((a == STATE_INACTIVE || a == STATE_FAILED) && !m->shutting_down && u->job == JOB_NONE)
                 for (size_t i = 0; i < m->n_units; i++) {
@@ -1698,6 +1736,8 @@ Manager *manager_free(Manager *m) {
                 MUnit *u = m->units[i];
                 logrelay_detach(m->log, u);
                 socket_free(u);
+                timer_free(u);
+                path_free(u);
                 if (u->accept_fd >= 0)
                         close(u->accept_fd);
                 if (u->out_wfd >= 0)

@@ -84,6 +84,8 @@ typedef enum LogFormat {
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
 typedef struct LogRelay LogRelay;
+typedef struct TimerState TimerState; /* service/timer.c */
+typedef struct PathState PathState;   /* service/path.c */
 
 struct MUnit {
         Manager *m;
@@ -145,6 +147,10 @@ struct MUnit {
         size_t n_sock;
         unsigned n_accepted;
         int accept_fd;
+
+        /* Timer and path units: their runtime state (timer.c, path.c), NULL until first started. */
+        TimerState *timer_state;
+        PathState *path_state;
 
         /* Output of the unit's processes (stdout and stderr through one pipe). */
         int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */

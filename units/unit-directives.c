@@ -17,6 +17,8 @@
  * `sdinit verify` can list them as "not enforced" instead of silently dropping them. */
 #include "unit-directives.h"
 
+#include "calendar.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -1510,24 +1512,6 @@ static int parse_timelist(Ctx *c, const char *v) {
         return 0;
 }
 
-/* OnCalendar=: shorthand names or a "[weekday] date time [timezone]" expression. Only the
- * character set and the shape are checked here; the calendar engine validates fully. */
-static bool calendar_ok(const char *s) {
-        static const char *const names[] = { "minutely", "hourly", "daily", "monthly", "weekly", "yearly",
-                                             "annually", "quarterly", "semiannually", NULL };
-        bool digit = false;
-
-        if (enum_index(names, s) >= 0)
-                return true;
-        for (const char *p = s; *p; p++) {
-                if (isdigit((unsigned char) *p) || *p == '*')
-                        digit = true;
-                else if (!isalpha((unsigned char) *p) && !strchr(" ,.-:/~+_", *p))
-                        return false;
-        }
-        return digit;
-}
-
 static int parse_calendar(Ctx *c, const char *v) {
         char ***f = FIELD(c, char **), *x;
         int r;
@@ -1541,10 +1525,24 @@ static int parse_calendar(Ctx *c, const char *v) {
         r = expand(c, v, &x);
         if (r <= 0)
                 return r;
-        if (!calendar_ok(x)) {
-                ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse calendar specification, ignoring: %s", x);
-                free(x);
-                return 0;
+        /* OnCalendar=: the calendar engine (calendar.h) checks it fully. What systemd accepts but
+         * sdinit cannot compute ("~", other time zones) is kept, with a notice: the timer skips it. */
+        {
+                CalendarSpec *spec = NULL;
+                char why[256];
+                r = calendar_spec_parse(x, &spec, why, sizeof(why));
+                calendar_spec_free(spec);
+                if (r == -ENOMEM) {
+                        free(x);
+                        return r;
+                }
+                if (r == -EOPNOTSUPP)
+                        ctx_log(c, UNIT_DIAG_NOTICE, "OnCalendar=%s: %s by sdinit: this value will never elapse", x, why);
+                else if (r < 0) {
+                        ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse calendar specification, ignoring: %s (%s)", x, why);
+                        free(x);
+                        return 0;
+                }
         }
         r = sdu_strv_consume(f, x);
         if (r < 0) {

@@ -6,7 +6,7 @@
  * a value that was ignored: systemd 252 exits 1 on those too), or when the first command of one of
  * its Exec*= lists (unless prefixed with "-") is not an executable file inside the root. Problems
  * go to stderr as "file:line: message"; informational lines (directives sdinit does not enforce,
- * unit types it does not run yet) go to stdout. Referenced units are loaded too; with
+ * unit types it does not run yet: mounts) go to stdout. Referenced units are loaded too; with
  * --recursive-errors=yes (the default, as systemd) their problems and missing hard dependencies
  * (Requires=, Requisite=, BindsTo=) count, with "one" only those of direct dependencies, with
  * "no" only the named units'. The dependencies systemd adds (DefaultDependencies=, the slice, a
@@ -482,38 +482,9 @@ static void on_not_enforced(const char *key, const char *file, unsigned line, vo
 }
 
 static void report_not_run(const Unit *u) {
-        const char *what = NULL, *trig = NULL;
-
-        switch (u->type) {
-        case UNIT_TIMER:
-                what = "timer";
-                trig = u->timer.unit;
-                break;
-        case UNIT_PATH:
-                what = "path";
-                trig = u->path.unit;
-                break;
-        case UNIT_SOCKET:
-                what = "socket";
-                trig = u->socket.service;
-                break;
-        case UNIT_MOUNT:
-                what = "mount";
-                break;
-        default:
-                return;
-        }
-        if (!trig && u->unit.deps[UNIT_TRIGGERS])
-                trig = u->unit.deps[UNIT_TRIGGERS][0];
-        if (trig)
-                printf("%s: %s units are not run by sdinit yet: %s will not be triggered by it\n", u->id, what, trig);
-        else if (u->type != UNIT_MOUNT) {
-                /* The implicit unit: same name, .service. */
-                const char *dot = strrchr(u->id, '.');
-                printf("%s: %s units are not run by sdinit yet: %.*s.service will not be triggered by it\n", u->id, what,
-                       (int) (dot - u->id), u->id);
-        } else
-                printf("%s: %s units are not run by sdinit yet\n", u->id, what);
+        /* Services, sockets, timers, paths and targets run (service/); mounts do not yet. */
+        if (u->type == UNIT_MOUNT)
+                printf("%s: mount units are not run by sdinit yet (the container's mounts are the runtime's)\n", u->id);
 }
 
 static bool load_state_ok(Cli *c, const Unit *u, bool report) {

@@ -134,8 +134,7 @@ def test_not_enforced_and_not_run(tap):
     tap.ok(f"{path}:5: PrivateTmp= is not enforced by sdinit" in out and
            f"{path}:6: ProtectSystem= is not enforced by sdinit" in out, "verify: not-enforced directives listed with file:line", out)
     rc, out, err = sdinit("verify", "--root", root, "a.timer", "p.path")
-    tap.ok(rc == 0 and "a.timer: timer units are not run by sdinit yet: a.service will not be triggered by it" in out and
-           "p.path: path units are not run by sdinit yet" in out, "verify: timer and path units: not run yet", out + err)
+    tap.ok(rc == 0 and "not run by sdinit" not in out, "verify: timer and path units run: no 'not run yet' note", out + err)
     shutil.rmtree(root)
 
 
