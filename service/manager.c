@@ -637,6 +637,10 @@ int manager_reload(Manager *m) {
                 }
         }
         r = link_units(m, 0);
+        for (size_t i = 0; i < m->n_units; i++) {
+                timer_reload(m->units[i]);
+                path_reload(m->units[i]);
+        }
 finish:
         if (m->hooks && m->hooks->reloading)
                 m->hooks->reloading(m->hooks_userdata, false);

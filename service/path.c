@@ -116,16 +116,30 @@ static int watch(MUnit *u) {
 
                 if (len >= sizeof(buf) || path[0] != '/')
                         continue;
-                /* "/", "/a", "/a/b" for "/a/b/c": creation of the next component is seen. */
-                for (size_t k = 0; k < len; k++) {
-                        size_t plen = k == 0 ? 1 : k;
-                        if (path[k] != '/')
-                                continue;
-                        if (has_glob(path, plen))
-                                break;
-                        memcpy(buf, path, plen);
-                        buf[plen] = '\0';
-                        (void) inotify_add_watch(p->fd, buf, PARENT_MASK | IN_MASK_ADD);
+                /* "/", "/a", "/a/b" for "/a/b/c": the deepest one that exists is watched for the
+                 * creation of the next component; those above it only for being moved away (as
+                 * systemd does): unrelated activity in / or /run does not wake PID 1. */
+                {
+                        size_t deepest = 0;
+                        for (size_t k = 0; k < len; k++) {
+                                size_t plen = k == 0 ? 1 : k;
+                                if (path[k] != '/' || has_glob(path, plen))
+                                        continue;
+                                memcpy(buf, path, plen);
+                                buf[plen] = '\0';
+                                if (access(buf, F_OK) == 0)
+                                        deepest = plen;
+                        }
+                        for (size_t k = 0; k < len; k++) {
+                                size_t plen = k == 0 ? 1 : k;
+                                if (path[k] != '/')
+                                        continue;
+                                if (has_glob(path, plen) || plen > deepest)
+                                        break;
+                                memcpy(buf, path, plen);
+                                buf[plen] = '\0';
+                                (void) inotify_add_watch(p->fd, buf, (plen == deepest ? PARENT_MASK : IN_MOVE_SELF) | IN_MASK_ADD);
+                        }
                 }
                 if (type != P_EXISTS_GLOB && !has_glob(path, len))
                         p->wd[i] = inotify_add_watch(p->fd, path, primary_mask(type) | IN_MASK_ADD);
@@ -226,6 +240,11 @@ static void enter_running(MUnit *u) {
                         fail(u, "trigger-limit-hit");
                         return;
                 }
+        }
+        if (!trig->u || trig->u->load_state != UNIT_LOADED) {
+                manager_log(u->m, MLOG_WARN, "%s: unit %s to trigger is not loaded; the path unit fails", u->id, trig->id);
+                fail(u, "resources");
+                return;
         }
         manager_log(u->m, MLOG_DEBUG, "%s: triggered, starting %s", u->id, trig->id);
         r = manager_add_job(u->m, trig, JOB_START, false);
@@ -384,6 +403,35 @@ void path_start(MUnit *u) {
                 schedule_check(u, true, false);
 }
 
+void path_reload(MUnit *u) {
+        PathState *p = u->path_state;
+        const PathSpecList *l = &u->u->path.specs;
+        int *wd;
+        bool *prev;
+
+        if (!p || u->active != STATE_ACTIVE)
+                return;
+        unwatch(p);
+        wd = realloc(p->wd, (l->n ? l->n : 1) * sizeof(int));
+        if (wd)
+                p->wd = wd;
+        prev = realloc(p->prev_exists, (l->n ? l->n : 1) * sizeof(bool));
+        if (prev)
+                p->prev_exists = prev;
+        if (!wd || !prev) {
+                fail(u, "resources");
+                return;
+        }
+        p->n = l->n;
+        for (size_t i = 0; i < p->n; i++) {
+                p->wd[i] = -1;
+                p->prev_exists[i] = false;
+        }
+        make_directories(u);
+        if (!p->running)
+                schedule_check(u, true, false);
+}
+
 void path_stop(MUnit *u) {
         if (u->path_state) {
                 unwatch(u->path_state);
@@ -400,7 +448,11 @@ void path_unit_changed(Manager *m, MUnit *x) {
                 PathState *p = u->path_state;
                 if (!p || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
                         continue;
-                if (p->running && (x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job == JOB_NONE)
+                if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && strcmp(x->result, "start-limit-hit") == 0) {
+                        /* Its unit refused to start again: the path unit stops, as systemd's. */
+                        manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the path unit fails", u->id, x->id);
+                        fail(u, "unit-start-limit-hit");
+                } else if (p->running && (x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job == JOB_NONE)
                         schedule_check(u, false, true);
                 else if (!p->running && active_or_pending(x)) {
                         /* Started by someone else: we run with it. */

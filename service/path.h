@@ -9,13 +9,17 @@
  * States as systemd's: active "waiting" while watching, "running" while the unit it started runs
  * (not watching then); when that unit is inactive again the conditions are checked again, so
  * PathExists= starts it again as long as the path exists (bounded by the trigger limit: the path
- * unit then fails with result "trigger-limit-hit"). */
+ * unit then fails with result "trigger-limit-hit"; a service that hits its own start limit fails it
+ * with "unit-start-limit-hit"). Only the deepest existing ancestor of a path is watched for
+ * creations; daemon-reload gives an active path unit its new paths. */
 
 #include "service/manager.h"
 
 void path_start(MUnit *u);
 void path_stop(MUnit *u);
 void path_free(MUnit *u);
+/* After daemon-reload: an active path unit watches what its unit file says now. */
+void path_reload(MUnit *u);
 
 /* A unit changed state: path units that started it watch again once it is inactive. */
 void path_unit_changed(Manager *m, MUnit *u);

@@ -263,9 +263,10 @@ static int on_elapse(sd_event_source *s, uint64_t usec, void *userdata) {
                         v->disabled = true;
         }
         disarm(t);
-        if (u->u->timer.persistent > 0 && t->n_cal)
-                touch_stamp(u, t->last_trigger.realtime);
-        if (!trig) {
+        /* The unit to trigger may have become masked or gone (daemon-reload): the timer fails
+         * once, as systemd's does, instead of failing a start at every elapse. */
+        if (!trig || !trig->u || trig->u->load_state != UNIT_LOADED) {
+                manager_log(m, MLOG_WARN, "%s: unit %s to trigger is not loaded; the timer fails", u->id, trig ? trig->id : "(none)");
                 u->result = "resources";
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return 0;
@@ -278,6 +279,9 @@ static int on_elapse(sd_event_source *s, uint64_t usec, void *userdata) {
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return 0;
         }
+        /* The stamp records a run that was really queued (a missed one is caught up at boot). */
+        if (u->u->timer.persistent > 0 && t->n_cal)
+                touch_stamp(u, t->last_trigger.realtime);
         t->running = true;
         set_sub(u, STATE_ACTIVE, SUB_START); /* "running" */
         /* Started and already gone again (or nothing to do and not running): wait again. */
@@ -364,6 +368,9 @@ void timer_start(MUnit *u) {
                 return;
         }
         u->result = "success";
+        /* A (re)started timer counts from now, not from before it was stopped: only
+         * Persistent= carries a last trigger over (from its stamp). */
+        u->timer_state->last_trigger = (DualTimestamp) { 0, 0 };
         if (u->u->timer.persistent > 0 && u->timer_state->n_cal) {
                 char path[4096];
                 struct stat st;
@@ -377,6 +384,21 @@ void timer_start(MUnit *u) {
         }
         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
         if (u->active == STATE_ACTIVE)
+                enter_waiting(u);
+}
+
+void timer_reload(MUnit *u) {
+        TimerState *t = u->timer_state;
+
+        if (!t || u->active != STATE_ACTIVE)
+                return;
+        if (build_values(u) < 0) { /* the last trigger is kept: it is the base of the new values */
+                disarm(t);
+                u->result = "resources";
+                set_sub(u, STATE_FAILED, SUB_FAILED);
+                return;
+        }
+        if (!t->running)
                 enter_waiting(u);
 }
 
@@ -395,6 +417,16 @@ void timer_unit_changed(Manager *m, MUnit *x) {
                 if (!t || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
                         continue;
                 if (t->running) {
+                        /* Its unit refused to start again (start rate limit): the timer stops
+                         * too, as systemd's, instead of firing into the limit forever. */
+                        if (x->active == STATE_FAILED && x->job == JOB_NONE && strcmp(x->result, "start-limit-hit") == 0) {
+                                manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the timer fails", u->id, x->id);
+                                disarm(t);
+                                t->running = false;
+                                u->result = "unit-start-limit-hit";
+                                set_sub(u, STATE_FAILED, SUB_FAILED);
+                                continue;
+                        }
                         /* Waits until the unit it started is inactive (again). */
                         if ((x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job != JOB_START)
                                 enter_waiting(u);

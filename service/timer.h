@@ -10,6 +10,9 @@
  * States as systemd's: active "waiting" while armed, "running" while the unit it started runs
  * (re-armed when that unit is inactive again), "elapsed" when nothing is left to fire and it
  * remains (RemainAfterElapse=yes, or values relative to the unit's state); stopping disarms.
+ * A (re)start counts from then (only Persistent= carries the last trigger over); a unit that is
+ * not loaded (masked since a reload) or hits its start limit makes the timer fail once
+ * ("resources", "unit-start-limit-hit"); daemon-reload gives an active timer its new values.
  * Jobs are only ever queued from the timer's own event sources, never from inside a state change. */
 
 #include "service/manager.h"
@@ -24,6 +27,8 @@ typedef struct TimerValueInfo {
 void timer_start(MUnit *u);
 void timer_stop(MUnit *u);
 void timer_free(MUnit *u);
+/* After daemon-reload: an active timer takes its unit file's values now (its last trigger kept). */
+void timer_reload(MUnit *u);
 
 /* A unit changed state: timers that trigger it re-arm (OnUnitActiveSec=, "running" -> "waiting"). */
 void timer_unit_changed(Manager *m, MUnit *u);
