@@ -253,6 +253,14 @@ stage2)
         # The container's own /run: PID 1 serves /run/systemd/private and creates
         # /run/systemd/system there, which must never reach the host's /run.
         mount -t tmpfs -o mode=755 tmpfs /run || exit 95
+        # ...and its own /dev (the host's nodes bound into a tmpfs): /dev/log stays inside.
+        d=$(mktemp -d /tmp/sdinit-dev.XXXXXX) && mount -t tmpfs -o mode=755 tmpfs "$d" || exit 96
+        for n in null zero full random urandom tty console; do
+                [ -e /dev/$n ] || continue
+                touch "$d/$n" && mount --bind /dev/$n "$d/$n" || exit 96
+        done
+        mkdir "$d/pts" && mount --rbind /dev/pts "$d/pts" && ln -s pts/ptmx "$d/ptmx" || exit 96
+        ln -s /proc/self/fd "$d/fd" && mount --move "$d" /dev && rmdir "$d" || exit 96
         exec "$2" "$4"
         ;;
 esac

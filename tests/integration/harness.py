@@ -107,6 +107,15 @@ def personality_dir():
 # `systemctl enable` inside a test container writes below /etc/systemd/system: a tmpfs there
 # keeps it out of the host's.
 PRIVATE_ETC = "{ [ ! -d /etc/systemd/system ] || mount -t tmpfs -o mode=755 tmpfs /etc/systemd/system; } && "
+# A container's own /dev, as rootless runtimes build it (the host's device nodes bound into a
+# tmpfs): what PID 1 creates there (/dev/log) never lands in the host's /dev.
+PRIVATE_DEV = ('d=$(mktemp -d /tmp/sdinit-dev.XXXXXX) && mount -t tmpfs -o mode=755 tmpfs "$d" && '
+               'for n in null zero full random urandom tty console; do [ -e /dev/$n ] || continue; '
+               'touch "$d/$n" && mount --bind /dev/$n "$d/$n" || exit 97; done && '
+               'mkdir "$d/pts" "$d/shm" && mount --rbind /dev/pts "$d/pts" && ln -s pts/ptmx "$d/ptmx" && '
+               'mount -t tmpfs -o mode=1777 tmpfs "$d/shm" && ln -s /proc/self/fd "$d/fd" && '
+               'ln -s /proc/self/fd/0 "$d/stdin" && ln -s /proc/self/fd/1 "$d/stdout" && '
+               'ln -s /proc/self/fd/2 "$d/stderr" && mount --move "$d" /dev && rmdir "$d" && ')
 
 
 def unshare_argv(mapping="root", extra=(), net=False, run=False):
@@ -131,11 +140,11 @@ def unshare_argv(mapping="root", extra=(), net=False, run=False):
     argv += ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child"]
     if net:
         argv += ["--net", "/bin/sh", "-c", 'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && ' + PRIVATE_ETC +
-                 'exec "$@"', "sh"]
+                 PRIVATE_DEV + 'exec "$@"', "sh"]
     elif run:
         # A container's own /run: what PID 1 creates there (/run/systemd/private, the notify
         # socket, /run/systemd/system) must never land in the host's.
-        argv += ["/bin/sh", "-c", 'mount -t tmpfs -o mode=755 tmpfs /run && ' + PRIVATE_ETC + 'exec "$@"', "sh"]
+        argv += ["/bin/sh", "-c", 'mount -t tmpfs -o mode=755 tmpfs /run && ' + PRIVATE_ETC + PRIVATE_DEV + 'exec "$@"', "sh"]
     argv += list(extra)
     return argv
 
