@@ -342,10 +342,30 @@ def mgr(b, method, sig=None, *args):
 
 def test_manager_methods(tap):
     """Manager methods systemctl does not exercise above, called with busctl."""
-    with Boot({"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"]}, net=True) as b:
+    units = {"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"],
+             "gated.service": UNITS["gated.service"], "after.service": "[Unit]\nAfter=gated.service\n"
+             "[Service]\nExecStart=/bin/sleep infinity\n", "other.target": "[Unit]\nDescription=Other\n"}
+    with Boot(units, net=True, files={"gate": None}, env={"SYSTEMD_UNIT_PATH": "/etc/systemd/system:@UNITS@"}) as b:
         b.booted()
         ctl = Ctl(b, REAL)
         pid = ctl.prop("a.service", "MainPID")
+        # CancelJob: a start job waiting for another one is dropped
+        ctl("--no-block", "start", "gated.service", "after.service")
+        jobs = {l.split()[1]: l.split()[0] for l in ctl("list-jobs", "--no-legend").stdout.splitlines() if l.strip()}
+        r = mgr(b, "CancelJob", "u", jobs.get("after.service", 0))
+        left = ctl("list-jobs", "--no-legend").stdout
+        tap.ok(r.returncode == 0 and "after.service" not in left and "gated.service" in left,
+               "CancelJob: the waiting job is gone, the running one stays", f"{jobs} {r.stderr} {left}")
+        release_gate = os.path.join(b.state, "gate")
+        with open(release_gate, "w") as f:
+            f.write("go\n")
+        until(lambda: ctl.prop("gated.service", "ActiveState") == "active", "gated.service active")
+        tap.eq(ctl.prop("after.service", "ActiveState"), "inactive", "the canceled unit was not started")
+        # Get/SetDefaultTarget (systemctl set-default goes through PID 1 when it runs)
+        r = ctl("set-default", "other.target")
+        r2 = ctl("get-default")
+        tap.ok(r.returncode == 0 and r2.stdout.strip() == "other.target", "set-default / get-default through PID 1",
+               r.stderr + r2.stdout + r2.stderr)
         r = mgr(b, "GetUnitByPID", "u", pid)
         tap.eq(r.stdout.strip(), 'o "/org/freedesktop/systemd1/unit/a_2eservice"', "GetUnitByPID: the unit of a main pid")
         r = mgr(b, "GetUnitProcesses", "s", "a.service")
@@ -374,7 +394,22 @@ def test_manager_methods(tap):
         r = busctl(b, "introspect", "org.freedesktop.systemd1", "/org/freedesktop/systemd1")
         tap.ok(r.returncode == 0 and "JobRemoved" in r.stdout and "SystemState" in r.stdout, "introspection lists the API")
         tap.eq(ctl("is-active", "a.service").stdout.strip(), "active", "PID 1 carries on")
-        tap.eq(b.stop(), 0, "and stops cleanly")
+        r = mgr(b, "PowerOff")
+        tap.ok(r.returncode == 0 and b.wait() == 0 and b.index(r"Stopped a.service") >= 0,
+               "the PowerOff method stops everything; PID 1 exits 0", r.stderr)
+
+
+def test_halt_and_exit_methods(tap):
+    """Halt and Exit (with SetExitCode) end the container like PowerOff."""
+    for method, code in (("Halt", 0), ("Exit", 5)):
+        with Boot({"default.target": "[Unit]\nWants=a.service\n", "a.service": UNITS["a.service"]}, net=True) as b:
+            b.booted()
+            if code:
+                mgr(b, "SetExitCode", "y", code)
+            r = mgr(b, method)
+            rc = b.wait()
+            tap.ok(r.returncode == 0 and rc == code, f"the {method} method: everything stops, PID 1 exits {code}",
+                   f"{r.returncode} {rc} {r.stderr}")
 
 
 def test_access_and_garbage(tap):
@@ -419,4 +454,4 @@ def test_access_and_garbage(tap):
 
 if __name__ == "__main__":
     Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_exit_code_from_a_stopping_unit,
-               test_manager_methods, test_access_and_garbage])
+               test_manager_methods, test_halt_and_exit_methods, test_access_and_garbage])
