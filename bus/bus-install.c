@@ -197,15 +197,4 @@ int bus_set_default(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         return r;
 }
 
-/* The UnitFileState property and GetUnitFileState's answer for a unit name; "" without a file. */
-static const char *file_state(BusServer *s, const char *name) {
-        InstallState st;
-
-        (void) s;
-        return install_get_state(NULL, name, &st) < 0 ? "" : install_state_to_string(st);
-}
-
-void bus_install_setup(BusServer *s) {
-        s->unit_file_state = file_state;
-}
 

@@ -66,12 +66,9 @@ struct BusServer {
         sd_event_source *drop_defer;
         int shutdown_status;
         ManagerHooks hooks;
-        /* is-enabled state of a unit name (the install library); NULL: an approximation. */
-        const char *(*unit_file_state)(BusServer *s, const char *name);
 };
 
 /* The unit-file methods (bus-install.c) and the UnitFileState lookup they provide. */
-void bus_install_setup(BusServer *s);
 int bus_enable(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_enable_flags(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_reenable(sd_bus_message *m, void *u, sd_bus_error *e);
@@ -103,4 +100,4 @@ void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, con
 void bus_request_shutdown(BusServer *s, int status, sd_bus_message *msg);
 
 /* The unit's processes as a(sus) and cgroup statistics (bus-unit.c). */
-const char *bus_unit_file_state(BusServer *s, MUnit *u);
+const char *bus_unit_file_state(MUnit *u);

@@ -22,6 +22,17 @@ static BusServer *S(void *userdata) {
         return userdata;
 }
 
+static int reply_unit(sd_bus_message *msg, MUnit *u) {
+        char *up = bus_unit_path(u->id);
+        int r;
+
+        if (!up)
+                return -ENOMEM;
+        r = sd_bus_reply_method_return(msg, "o", up);
+        free(up);
+        return r;
+}
+
 static int reply_job(sd_bus_message *msg, uint32_t id) {
         char *jp = bus_job_path(id);
         int r;
@@ -202,7 +213,6 @@ static int m_reset_failed(sd_bus_message *msg, void *ud, sd_bus_error *error) {
 static int m_get_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         BusServer *s = ud;
         const char *name;
-        char *up;
         MUnit *u;
         int r;
 
@@ -211,16 +221,12 @@ static int m_get_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         u = manager_get_unit(s->m, name);
         if (!u)
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
-        up = bus_unit_path(u->id);
-        r = sd_bus_reply_method_return(msg, "o", up);
-        free(up);
-        return r;
+        return reply_unit(msg, u);
 }
 
 static int m_load_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         BusServer *s = ud;
         const char *name;
-        char *up;
         MUnit *u;
         int r;
 
@@ -229,10 +235,7 @@ static int m_load_unit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         u = bus_load_unit(s, name, error);
         if (!u)
                 return -EINVAL;
-        up = bus_unit_path(u->id);
-        r = sd_bus_reply_method_return(msg, "o", up);
-        free(up);
-        return r;
+        return reply_unit(msg, u);
 }
 
 /* The unit a process belongs to: a main or control process, else by its cgroup's name. */
@@ -278,7 +281,6 @@ static MUnit *unit_by_pid(BusServer *s, pid_t pid) {
 static int m_get_unit_by_pid(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         BusServer *s = ud;
         uint32_t pid;
-        char *up;
         MUnit *u;
         int r;
 
@@ -295,10 +297,7 @@ static int m_get_unit_by_pid(sd_bus_message *msg, void *ud, sd_bus_error *error)
         u = unit_by_pid(s, (pid_t) pid);
         if (!u)
                 return sd_bus_error_setf(error, BUS_ERROR_NO_UNIT_FOR_PID, "PID %u does not belong to any loaded unit.", pid);
-        up = bus_unit_path(u->id);
-        r = sd_bus_reply_method_return(msg, "o", up);
-        free(up);
-        return r;
+        return reply_unit(msg, u);
 }
 
 /* Command line of a process, words joined by spaces ("" if unreadable: a kernel thread). */

@@ -384,7 +384,6 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
         sd_event_source_set_priority(s->nop_defer, SD_EVENT_PRIORITY_IDLE);
         sd_event_source_set_priority(s->shutdown_defer, SD_EVENT_PRIORITY_IDLE);
 
-        bus_install_setup(s);
         s->hooks.job_new = on_job_new;
         s->hooks.job_removed = on_job_removed;
         s->hooks.unit_changed = on_unit_changed;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "install/install.h"
 #include "service/service.h"
 #include "service/timer.h"
 #include "units/unit-directives.h"
@@ -48,31 +49,13 @@ static const char *load_state(MUnit *u) {
 
 /* ---- unit file state -------------------------------------------------------------------------- */
 
-const char *bus_unit_file_state(BusServer *s, MUnit *u) {
-        (void) s;
-        if (!u->u || u->u->load_state == UNIT_NOT_FOUND)
-                return "";
-        if (u->u->load_state == UNIT_MASKED)
-                return "masked";
-        if (u->u->fragment_path && strncmp(u->u->fragment_path, "sdinit-builtin:", 15) == 0)
-                return "static";
-        if (u->u->fragment_path && strncmp(u->u->fragment_path, "/run/systemd/generator", 22) == 0)
-                return "generated";
-        if (s && s->unit_file_state)
-                return s->unit_file_state(s, u->id);
-        /* Without the install library: enabled when something pulls it in through a .wants/ or
-         * .requires/ link, else disabled when it has an [Install] section, else static. */
-        for (size_t i = 0; i < u->m->n_units; i++) {
-                MUnit *x = u->m->units[i];
-                for (size_t k = 0; k < x->n_deps[UNIT_WANTS]; k++)
-                        if (x->deps[UNIT_WANTS][k] == u)
-                                return "enabled";
-        }
-        if (u->u->install.wanted_by || u->u->install.required_by || u->u->install.alias || u->u->install.also)
-                return "disabled";
-        return "static";
-}
+const char *bus_unit_file_state(MUnit *u) {
+        InstallState st;
 
+        if (u->u && u->u->fragment_path && strncmp(u->u->fragment_path, "sdinit-builtin:", 15) == 0)
+                return "static"; /* a standard target sdinit provides: no file to enable */
+        return install_get_state(NULL, u->id, &st) < 0 ? "" : install_state_to_string(st);
+}
 /* ---- property helpers ------------------------------------------------------------------------- */
 
 #define PROP(name, sig, fn) SD_BUS_PROPERTY(name, sig, fn, 0, SD_BUS_VTABLE_PROPERTY_CONST)
@@ -132,20 +115,15 @@ static bool need_daemon_reload(MUnit *u) {
         return false;
 }
 
-static const char *action_name(int a) {
-        static const char *const names[] = { "none", "reboot", "reboot-force", "reboot-immediate", "poweroff",
-                                             "poweroff-force", "poweroff-immediate", "exit", "exit-force",
-                                             "soft-reboot", "soft-reboot-force", "kexec", "kexec-force", "halt",
-                                             "halt-force", "halt-immediate" };
-        const char *const *v = unit_directive_enum_values("Unit", "FailureAction");
-        if (a <= 0)
-                return "none";
-        if (v) {
-                for (int i = 0; v[i]; i++)
-                        if (i == a)
-                                return v[i];
-        }
-        return a < (int) (sizeof(names) / sizeof(names[0])) ? names[a] : "none";
+
+static const char *enum_name(const char *section, const char *key, int v, const char *dflt) {
+        const char *const *names = unit_directive_enum_values(section, key);
+        if (v < 0 || !names)
+                return dflt;
+        for (int i = 0; names[i]; i++)
+                if (i == v)
+                        return names[i];
+        return dflt;
 }
 
 static int append_conditions(sd_bus_message *reply, const ConditionList *l, const char *prefix) {
@@ -163,11 +141,8 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
                          void *userdata, sd_bus_error *error) {
         MUnit *u = userdata;
         Unit *f = u->u;
-        BusServer *s = NULL;
 
         (void) bus, (void) path, (void) iface, (void) error;
-        if (u->m->hooks_userdata)
-                s = u->m->hooks_userdata;
         for (size_t i = 0; i < sizeof(dep_props) / sizeof(dep_props[0]); i++)
                 if (strcmp(p, dep_props[i].name) == 0)
                         return append_units(reply, u->deps[dep_props[i].dep], u->n_deps[dep_props[i].dep]);
@@ -212,7 +187,7 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "DropInPaths") == 0)
                 return append_strv(reply, f ? f->dropin_paths : NULL);
         if (strcmp(p, "UnitFileState") == 0)
-                return sd_bus_message_append(reply, "s", s ? bus_unit_file_state(s, u) : "");
+                return sd_bus_message_append(reply, "s", bus_unit_file_state(u));
         if (strcmp(p, "UnitFilePreset") == 0)
                 return sd_bus_message_append(reply, "s", "");
 #define TS(prop, field)                                                                                     \
@@ -294,9 +269,9 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "CollectMode") == 0)
                 return sd_bus_message_append(reply, "s", "inactive");
         if (strcmp(p, "FailureAction") == 0)
-                return sd_bus_message_append(reply, "s", action_name(f ? f->unit.failure_action : 0));
+                return sd_bus_message_append(reply, "s", enum_name("Unit", "FailureAction", f ? f->unit.failure_action : 0, "none"));
         if (strcmp(p, "SuccessAction") == 0)
-                return sd_bus_message_append(reply, "s", action_name(f ? f->unit.success_action : 0));
+                return sd_bus_message_append(reply, "s", enum_name("Unit", "SuccessAction", f ? f->unit.success_action : 0, "none"));
         if (strcmp(p, "StartLimitIntervalUSec") == 0)
                 return sd_bus_message_append(reply, "t", f && unit_setting_is_set(f, "Unit", "StartLimitIntervalSec")
                                                                  ? f->unit.start_limit_interval_usec : (uint64_t) 10000000);
@@ -414,15 +389,6 @@ static int append_exec(sd_bus_message *reply, const ExecCommandList *l) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static const char *enum_name(const char *section, const char *key, int v, const char *dflt) {
-        const char *const *names = unit_directive_enum_values(section, key);
-        if (v < 0 || !names)
-                return dflt;
-        for (int i = 0; names[i]; i++)
-                if (i == v)
-                        return names[i];
-        return dflt;
-}
 
 static bool setting(MUnit *u, const char *section, const char *key) {
         return u->u && unit_setting_is_set(u->u, section, key);

@@ -519,11 +519,15 @@ static int link_units(Manager *m, size_t first_new) {
                 if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
                         add_default_dependencies(m, m->units[i]);
 
-        /* Reverse ordering edges for everyone (cheap, and keeps the job code simple). */
+        /* Reverse ordering and trigger edges for everyone (cheap, and keeps the job code and the
+         * trigger units' hooks, called at every state change, free of scans of all units). */
         for (size_t i = 0; i < m->n_units; i++) {
                 free(m->units[i]->after_me);
                 m->units[i]->after_me = NULL;
                 m->units[i]->n_after_me = 0;
+                free(m->units[i]->triggered_by);
+                m->units[i]->triggered_by = NULL;
+                m->units[i]->n_triggered_by = 0;
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
@@ -531,6 +535,8 @@ static int link_units(Manager *m, size_t first_new) {
                         add_edge(&u->deps[UNIT_AFTER][k]->after_me, &u->deps[UNIT_AFTER][k]->n_after_me, u);
                 for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++)
                         add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
+                for (size_t k = 0; k < u->n_deps[UNIT_TRIGGERS]; k++)
+                        add_edge(&u->deps[UNIT_TRIGGERS][k]->triggered_by, &u->deps[UNIT_TRIGGERS][k]->n_triggered_by, u);
         }
         return 0;
 }
@@ -538,31 +544,36 @@ static int link_units(Manager *m, size_t first_new) {
 static int registry_create(Manager *m, UnitRegistry **ret);
 
 /* Whether the unit's running control process uses a command list of `old`. */
-static bool unit_in_use(const MUnit *mu, const Unit *old) {
+/* Whether the unit's command list points into `old` (control_list is a member of a Unit). */
+static bool uses_unit(const MUnit *mu, const Unit *old) {
         const char *p = (const char *) mu->control_list;
 
-        return p && p >= (const char *) old && p < (const char *) (old + 1) && mu->control_pid > 0;
+        return p && p >= (const char *) old && p < (const char *) (old + 1);
 }
 
-/* Frees old (the unit mu had before a reload) unless a running command still needs it. */
-static void retire_unit(Manager *m, MUnit *mu, Unit *old) {
-        const char *p = (const char *) mu->control_list;
-
-        if (!old)
-                return;
-        if (unit_in_use(mu, old)) {
-                struct Grave *g = realloc(m->graveyard, (m->n_graveyard + 1) * sizeof(*g));
-                if (g) {
-                        m->graveyard = g;
-                        g[m->n_graveyard++] = (struct Grave) { mu, old };
-                        return;
-                }
-                /* Out of memory: keep it, unreferenced, rather than free what runs. */
-                return;
-        }
-        if (p && p >= (const char *) old && p < (const char *) (old + 1))
+/* Frees old (a unit mu had before a reload) unless its running control process still uses it;
+ * returns false when it was kept. */
+static bool free_old_unit(MUnit *mu, Unit *old) {
+        if (uses_unit(mu, old)) {
+                if (mu->control_pid > 0)
+                        return false;
                 mu->control_list = NULL;
+        }
         unit_free(old);
+        return true;
+}
+
+/* Retires the unit mu had before a reload: freed now, or kept until its command is done. */
+static void retire_unit(Manager *m, MUnit *mu, Unit *old) {
+        struct Grave *g;
+
+        if (!old || free_old_unit(mu, old))
+                return;
+        g = realloc(m->graveyard, (m->n_graveyard + 1) * sizeof(*g));
+        if (!g)
+                return; /* out of memory: keep it, unreferenced, rather than free what runs */
+        m->graveyard = g;
+        g[m->n_graveyard++] = (struct Grave) { mu, old };
 }
 
 int manager_reload(Manager *m) {
@@ -575,14 +586,9 @@ int manager_reload(Manager *m) {
                 m->hooks->reloading(m->hooks_userdata, true);
         /* Units an earlier reload replaced whose commands are done now go. */
         for (size_t i = 0; i < m->n_graveyard;)
-                if (!unit_in_use(m->graveyard[i].owner, m->graveyard[i].unit)) {
-                        MUnit *o = m->graveyard[i].owner;
-                        const char *p = (const char *) o->control_list;
-                        if (p && p >= (const char *) m->graveyard[i].unit && p < (const char *) (m->graveyard[i].unit + 1))
-                                o->control_list = NULL;
-                        unit_free(m->graveyard[i].unit);
+                if (free_old_unit(m->graveyard[i].owner, m->graveyard[i].unit))
                         m->graveyard[i] = m->graveyard[--m->n_graveyard];
-                } else
+                else
                         i++;
         r = registry_create(m, &reg);
         if (r < 0)
@@ -1755,6 +1761,7 @@ Manager *manager_free(Manager *m) {
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                         free(u->deps[d]);
                 free(u->after_me);
+                free(u->triggered_by);
                 free(u->status_text);
                 free(u->linebuf);
                 free(u->allowed_cpus);

@@ -114,6 +114,8 @@ struct MUnit {
         /* Reverse ordering edges, so both directions are cheap to walk. */
         MUnit **after_me;     /* units that are After= me, or that I am Before= */
         size_t n_after_me;
+        MUnit **triggered_by; /* sockets, timers and paths that start me (their Triggers= edge) */
+        size_t n_triggered_by;
 
         /* Service runtime */
         pid_t main_pid, control_pid;

@@ -443,8 +443,9 @@ void path_stop(MUnit *u) {
 }
 
 void path_unit_changed(Manager *m, MUnit *x) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
+        (void) m;
+        for (size_t i = 0; i < x->n_triggered_by; i++) {
+                MUnit *u = x->triggered_by[i];
                 PathState *p = u->path_state;
                 if (!p || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
                         continue;

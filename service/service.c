@@ -403,6 +403,17 @@ int service_kill(MUnit *u, const char *whom, int sig) {
         return n > 0 ? n : -ESRCH;
 }
 
+static bool push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid) {
+        if (*n == *cap) {
+                pid_t *nv = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof(pid_t));
+                if (!nv)
+                        return false;
+                *v = nv;
+        }
+        (*v)[(*n)++] = pid;
+        return true;
+}
+
 /* The processes of the unit (cgroup.procs of its cgroup tree, or the /proc heuristic). */
 int service_pids(MUnit *u, pid_t **ret) {
         pid_t *v = NULL;
@@ -414,30 +425,16 @@ int service_pids(MUnit *u, pid_t **ret) {
                 int pid;
                 snprintf(path, sizeof(path), "%s/%s/cgroup.procs", u->m->cg.own_dir, u->cgroup);
                 f = fopen(path, "re");
-                while (f && fscanf(f, "%d", &pid) == 1) {
-                        if (n == cap) {
-                                pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(pid_t));
-                                if (!nv)
-                                        break;
-                                v = nv;
-                        }
-                        v[n++] = pid;
-                }
+                while (f && fscanf(f, "%d", &pid) == 1 && push_pid(&v, &n, &cap, pid))
+                        ;
                 if (f)
                         fclose(f);
         } else {
                 struct proc *p;
                 size_t np = procs_snapshot(u->m, &p);
                 for (size_t i = 0; i < np; i++)
-                        if (belongs(u, p, np, i, 0)) {
-                                if (n == cap) {
-                                        pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(pid_t));
-                                        if (!nv)
-                                                break;
-                                        v = nv;
-                                }
-                                v[n++] = p[i].pid;
-                        }
+                        if (belongs(u, p, np, i, 0) && !push_pid(&v, &n, &cap, p[i].pid))
+                                break;
         }
         *ret = v;
         return (int) n;

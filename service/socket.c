@@ -336,8 +336,9 @@ void socket_stop(MUnit *u) {
 void socket_unit_changed(Manager *m, MUnit *u) {
         if (!u->u || u->u->type != UNIT_SERVICE || (u->active != STATE_INACTIVE && u->active != STATE_FAILED))
                 return;
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *s = m->units[i];
+        (void) m;
+        for (size_t i = 0; i < u->n_triggered_by; i++) {
+                MUnit *s = u->triggered_by[i];
                 if (s->n_sock && s->active == STATE_ACTIVE && s->u->socket.accept <= 0 && triggered(s) == u)
                         set_watching(s, true);
         }

@@ -411,8 +411,9 @@ void timer_stop(MUnit *u) {
 }
 
 void timer_unit_changed(Manager *m, MUnit *x) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
+        (void) m;
+        for (size_t i = 0; i < x->n_triggered_by; i++) {
+                MUnit *u = x->triggered_by[i];
                 TimerState *t = u->timer_state;
                 if (!t || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
                         continue;
