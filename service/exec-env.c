@@ -40,8 +40,9 @@ static int read_logical_line(FILE *f, struct buf *b, unsigned *line) {
         bool any = false;
 
         b->n = 0;
-        if (b->p)
-                b->p[0] = '\0';
+        /* Always a valid, terminated buffer: an empty first line has no character to put. */
+        if (buf_put(b, "", 0) < 0)
+                return -ENOMEM;
         while ((c = fgetc(f)) != EOF) {
                 any = true;
                 if (c == '\n') {

@@ -69,5 +69,34 @@ int main(void) {
                 strv_free(out);
         }
         strv_free(env);
+
+        /* Issue 11: Debian's /etc/default/krb5-kdc starts with an empty line; PID 1 died on it.
+         * Files of the image that are empty, blank-only, unterminated, or binary parse without a
+         * crash; only real assignments count. */
+        {
+                static const struct { const char *text; size_t len; const char *key, *want; } cases[] = {
+                        { "\nKRB5KDC_ARGS=\n", 16, "KRB5KDC_ARGS", "" },
+                        { "\n\n\n# only comments\n\n", 22, NULL, NULL },
+                        { "", 0, NULL, NULL },
+                        { "   \t \n \n", 9, NULL, NULL },
+                        { "\\\nX=1", 6, "X", "1" },           /* a first line that is only a continuation */
+                        { "Y=unterminated", 14, "Y", "unterminated" },
+                        { "Z=\x01\xff\x80\0tail\n", 10, "Z", "\x01\xff\x80" },
+                        { "\\", 1, NULL, NULL },
+                };
+                for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                        char **e = NULL;
+                        FILE *g = fmemopen((void *) cases[i].text, cases[i].len ? cases[i].len : 1, "r");
+                        if (cases[i].len == 0)
+                                (void) fgetc(g); /* fmemopen refuses size 0: consume the one byte */
+                        CHECK_INT(env_file_parse(g, "edge.env", &e, NULL, NULL), 0);
+                        fclose(g);
+                        if (cases[i].key)
+                                CHECK_STR(env_get(e, cases[i].key), cases[i].want);
+                        else
+                                CHECK(e == NULL || e[0] == NULL);
+                        strv_free(e);
+                }
+        }
         return tap_done();
 }
