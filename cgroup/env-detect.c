@@ -47,6 +47,7 @@
 #endif
 #define ENV_CLONE_INTO_CGROUP 0x200000000ULL
 #define ENV_CGROUP_NS_INIT_INO 0xEFFFFFFBULL
+#define ENV_PID_NS_INIT_INO 0xEFFFFFFCULL /* PROC_PID_INIT_INO, the same header */
 #define ENV_CAP_SYS_ADMIN 21
 
 struct ctx {
@@ -332,20 +333,29 @@ static void detect_container_manager(const struct ctx *c, struct env_info *info)
 
 /* ---- cgroup namespace ---- */
 
-static void detect_cgroup_ns(const struct ctx *c, struct env_info *info) {
-        char p[ENV_PATH_MAX], link[128];
+/* ENV_YES when /proc/self/ns/<kind> is not the initial namespace of that kind. */
+static enum env_tristate own_namespace(const struct ctx *c, const char *kind, unsigned long long init_ino) {
+        char rel[64], p[ENV_PATH_MAX], link[128];
         unsigned long long ino;
+        size_t k = strlen(kind);
         ssize_t n;
 
-        if (ctx_path(c, "/proc/self/ns/cgroup", p, sizeof p) < 0)
-                return;
+        snprintf(rel, sizeof rel, "/proc/self/ns/%s", kind);
+        if (ctx_path(c, rel, p, sizeof p) < 0)
+                return ENV_UNKNOWN;
         n = readlink(p, link, sizeof link - 1);
         if (n < 0)
-                return;
+                return ENV_UNKNOWN;
         link[n] = 0;
-        if (sscanf(link, "cgroup:[%llu]", &ino) != 1)
-                return;
-        info->cgroup_ns = ino == ENV_CGROUP_NS_INIT_INO ? ENV_NO : ENV_YES;
+        /* "<kind>:[<inode>]" */
+        if (strncmp(link, kind, k) != 0 || strncmp(link + k, ":[", 2) != 0 || sscanf(link + k + 2, "%llu]", &ino) != 1)
+                return ENV_UNKNOWN;
+        return ino == init_ino ? ENV_NO : ENV_YES;
+}
+
+static void detect_cgroup_ns(const struct ctx *c, struct env_info *info) {
+        info->cgroup_ns = own_namespace(c, "cgroup", ENV_CGROUP_NS_INIT_INO);
+        info->pid_ns = own_namespace(c, "pid", ENV_PID_NS_INIT_INO);
 }
 
 /* ---- mounts ---- */
@@ -697,6 +707,7 @@ int env_detect(const char *root, struct env_info *ret) {
                 .root_is_host_root = ENV_UNKNOWN,
                 .overflow_uid = 65534,
                 .cgroup_ns = ENV_UNKNOWN,
+                .pid_ns = ENV_UNKNOWN,
                 .v1_read_only = ENV_UNKNOWN,
                 .read_only = ENV_UNKNOWN,
                 .nsdelegate = ENV_UNKNOWN,
