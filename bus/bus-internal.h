@@ -40,6 +40,7 @@ typedef struct BusConn {
         bool gone;
         bool asked_shutdown;
         bool lingered;        /* bus_server_linger(): processed in this round */
+        uint64_t active_usec; /* CLOCK_MONOTONIC of the last message from the peer (or accept) */
 } BusConn;
 
 typedef struct NopJob {
@@ -65,6 +66,7 @@ struct BusServer {
         /* Connections marked gone (a client that does not read) are closed from here. */
         sd_event_source *drop_defer;
         int shutdown_status;
+        bool warned_full;     /* the "all connections taken" warning was logged */
         ManagerHooks hooks;
 };
 
