@@ -357,6 +357,7 @@ static const struct {
         { "condrestart", "TryRestartUnit" },
         { "reload-or-restart", "ReloadOrRestartUnit" },
         { "try-reload-or-restart", "ReloadOrTryRestartUnit" },
+        { "reload-or-try-restart", "ReloadOrTryRestartUnit" },
         { "force-reload", "ReloadOrTryRestartUnit" },
         { "isolate", "StartUnit" },
 };
@@ -709,6 +710,10 @@ int ctl_verb_enable(Ctl *c) {
 
         if (mangle_list(c, &names) < 0)
                 return 1;
+        if (strcmp(verb, "mask") == 0 || strcmp(verb, "unmask") == 0)
+                for (size_t i = 0; names && names[i]; i++)
+                        if (install_unit_exists(c->root, names[i]) == 0)
+                                fprintf(stderr, "Unit %s does not exist, proceeding anyway.\n", names[i]);
         if (strcmp(verb, "enable") == 0)
                 method = "EnableUnitFiles";
         else if (strcmp(verb, "disable") == 0)

@@ -662,6 +662,7 @@ static const Verb verbs[] = {
         { "try-restart", 1, -1, false, ctl_verb_start, NULL },
         { "reload-or-restart", 1, -1, false, ctl_verb_start, NULL },
         { "try-reload-or-restart", 1, -1, false, ctl_verb_start, NULL },
+        { "reload-or-try-restart", 1, -1, false, ctl_verb_start, NULL },
         { "condrestart", 1, -1, false, ctl_verb_start, NULL },
         { "force-reload", 1, -1, false, ctl_verb_start, NULL },
         { "isolate", 1, 1, false, ctl_verb_start, NULL },
