@@ -699,6 +699,24 @@ static int daemon_reload(Ctl *c) {
         return r;
 }
 
+/* As systemctl asks it before mask/unmask: the manager's view, not the files' (a unit counts as
+ * existing unless it is not-found and inactive). 1, 0, or -errno. */
+static int unit_exists(Ctl *c, const char *name) {
+        char *path = NULL, *load = NULL, *active = NULL;
+        int r = ctl_unit_path(name, &path);
+
+        if (r >= 0)
+                r = ctl_get_property_string(c, path, UNIT_IFACE, "LoadState", &load);
+        if (r >= 0)
+                r = ctl_get_property_string(c, path, UNIT_IFACE, "ActiveState", &active);
+        if (r >= 0)
+                r = !(strcmp(load, "not-found") == 0 && strcmp(active, "inactive") == 0);
+        free(path);
+        free(load);
+        free(active);
+        return r;
+}
+
 int ctl_verb_enable(Ctl *c) {
         const char *verb = c->verb, *method;
         sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -712,7 +730,7 @@ int ctl_verb_enable(Ctl *c) {
                 return 1;
         if (strcmp(verb, "mask") == 0 || strcmp(verb, "unmask") == 0)
                 for (size_t i = 0; names && names[i]; i++)
-                        if (install_unit_exists(c->root, names[i]) == 0)
+                        if (unit_exists(c, names[i]) == 0)
                                 fprintf(stderr, "Unit %s does not exist, proceeding anyway.\n", names[i]);
         if (strcmp(verb, "enable") == 0)
                 method = "EnableUnitFiles";
