@@ -1253,6 +1253,14 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                 if (a == STATE_INACTIVE || a == STATE_FAILED)
                         u->ts_inactive_enter = now;
         }
+        /* A unit that is down gives back the write end of its log pipe: the read end ends (and
+         * is closed by the relay) once the last process of the unit that held it is gone. A new
+         * start makes a new pipe. Without this every instance ever started (Accept=yes
+         * connections, templates) kept two descriptors in PID 1. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && u->out_wfd >= 0) {
+                close(u->out_wfd);
+                u->out_wfd = -1;
+        }
 
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {
