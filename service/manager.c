@@ -740,6 +740,7 @@ void manager_job_done(MUnit *u, const char *result) {
         if (t == JOB_START || t == JOB_RESTART) {
                 timer_unit_changed(m, u);
                 path_unit_changed(m, u);
+                socket_unit_changed(m, u);
         }
         if (strcmp(result, "canceled") != 0) {
                 /* A start that ended "done" without the unit up (a condition skipped it, a oneshot

@@ -160,6 +160,8 @@ struct MUnit {
         size_t n_sock;
         unsigned n_accepted;
         int accept_fd;
+        uint64_t trigger_limit_start; /* TriggerLimitIntervalSec= window (CLOCK_MONOTONIC µs) */
+        unsigned trigger_limit_count;
 
         /* Timer and path units: their runtime state (timer.c, path.c), NULL until first started. */
         TimerState *timer_state;

@@ -564,6 +564,17 @@ void service_start(MUnit *u) {
         int r;
 
         disarm_timer(u);
+        /* Conditions first: a skipped start does not count against the start limit (systemd 252:
+         * a socket whose service a condition skips ends with trigger-limit-hit, not the service
+         * with start-limit-hit). */
+        r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        dual_timestamp_now(&u->ts_condition);
+        u->condition_result = r != 0;
+        if (r == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
+                manager_job_done(u, "done");
+                return;
+        }
         u->start_limit_hit = start_limit_hit(u);
         if (u->start_limit_hit) {
                 manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
@@ -572,14 +583,6 @@ void service_start(MUnit *u) {
                 if (strcmp(u->result, "success") == 0)
                         u->result = "start-limit-hit";
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
-                return;
-        }
-        r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
-        dual_timestamp_now(&u->ts_condition);
-        u->condition_result = r != 0;
-        if (r == 0) {
-                manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                manager_job_done(u, "done");
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));

@@ -31,6 +31,8 @@ SYSTEMD = "/lib/systemd/systemd"
 SYSTEMCTL = "/usr/bin/systemctl"
 SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
 MAPPED_ROOT = cgharness.MAPPED_ROOT
+# The system's python: the one running the test may live where the mapped root cannot read.
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 INNER = r"""#!/bin/sh
 # stage1: PID 1 of the new pid namespace, waits for the host to move it into the cgroup.
@@ -141,6 +143,22 @@ class Pid1:
         cmd = ["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", SYSTEMCTL, "--no-pager", "--no-ask-password"] + list(args)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         return p.returncode, p.stdout, p.stderr
+
+    def connect(self, path, timeout=30):
+        """A client inside the namespaces connects to the AF_UNIX stream socket and leaves the
+        connection in the listener's queue (it exits without sending)."""
+        code = f"import socket; s = socket.socket(socket.AF_UNIX); s.connect({path!r})"
+        cmd = ["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", PY, "-c", code]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).returncode
+
+    def wait_not_active(self, unit, deadline=10):
+        """Until `unit` leaves the active state. The deadline bounds the case where it stays (a
+        socket that keeps a connection it never hands over): the caller compares the state."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if self.show([unit], ("ActiveState",))[unit].get("ActiveState") != "active":
+                return
+            time.sleep(0.05)
 
     def wait_ready(self, deadline=60):
         """Until PID 1 answers on /run/systemd/private and its boot job is done."""

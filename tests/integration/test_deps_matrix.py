@@ -78,6 +78,10 @@ def cells():
         add("StopWhenUnneeded", dependent("StopWhenUnneeded=yes\n"), target_unit(st, "Wants=@S@\n"), [("start", "T")])
         add("OnFailure", dependent(""), target_unit(st, "OnFailure=@S@\n"), [("start", "T")])
         add("OnSuccess", dependent(""), target_unit(st, "OnSuccess=@S@\n"), [("start", "T")])
+        # A socket whose service is in the odd state, and a client connecting (sssd's responder
+        # sockets once the responder hits its start limit).
+        add("SocketTrigger", f"[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/deps-matrix-trigger-{st}.sock\n"
+            "Service=@T@\n", target_unit(st), [("start", "S"), ("connect", "S")], "socket")
     return out
 
 
@@ -122,6 +126,10 @@ def write_sssd(d, src):
             f.write("[Unit]\nDescription=stub for the test\n")
 
 
+def socket_path(unit):
+    return f"/run/deps-matrix-trigger-{unit[len('s-SocketTrigger-'):-len('.socket')]}.sock"
+
+
 def write_units(d, sssd_src=None):
     os.makedirs(d)
     os.chmod(d, 0o755)
@@ -156,7 +164,13 @@ def run_matrix(p, with_sssd):
             p.systemctl(verb, u)
             p.settle()
         primed = fmt(p.show([show[1]])[show[1]]) if prime else None
-        rcs = [p.systemctl(verb, u)[0] for verb, u in steps]
+        rcs = []
+        for verb, u in steps:
+            if verb == "connect":
+                rcs.append(p.connect(socket_path(u)))
+                p.wait_not_active(u)
+            else:
+                rcs.append(p.systemctl(verb, u)[0])
         p.settle()
         st = p.show(show)
         got[name] = {"rc": rcs, "S": fmt(st[show[0]]), "T": fmt(st[show[1]])}
@@ -194,6 +208,7 @@ EXPECTED = {
     'StopWhenUnneeded-skip': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/inactive/dead/success'},
     'OnFailure-skip': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/inactive/dead/success'},
     'OnSuccess-skip': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/inactive/dead/success'},
+    'SocketTrigger-skip': {'rc': [0, 0], 'S': 'loaded/failed/failed/trigger-limit-hit', 'T': 'loaded/inactive/dead/success'},
     'Requires-fail': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
     'Wants-fail': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
     'BindsTo-fail': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
@@ -208,6 +223,7 @@ EXPECTED = {
     'StopWhenUnneeded-fail': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
     'OnFailure-fail': {'rc': [1], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
     'OnSuccess-fail': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'SocketTrigger-fail': {'rc': [0, 0], 'S': 'loaded/failed/failed/service-start-limit-hit', 'T': 'loaded/failed/failed/exit-code'},
     'Requires-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
     'Wants-mask': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'masked/inactive/dead/success'},
     'BindsTo-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
@@ -222,6 +238,7 @@ EXPECTED = {
     'StopWhenUnneeded-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
     'OnFailure-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
     'OnSuccess-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
+    'SocketTrigger-mask': {'rc': [1, 1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
     'Requires-limit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
     'Wants-limit': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
     'BindsTo-limit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
@@ -236,6 +253,7 @@ EXPECTED = {
     'StopWhenUnneeded-limit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
     'OnFailure-limit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
     'OnSuccess-limit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
+    'SocketTrigger-limit': {'rc': [0, 0], 'S': 'loaded/failed/failed/service-start-limit-hit', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
 }
 
 # Cells where sdinit knowingly differs from systemd, with the reason (see the README).
