@@ -820,8 +820,9 @@ static void job_add_stop_one(Manager *m, MUnit *u) {
         if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED)) {
                 /* Nothing to stop here, but the stop still reaches what depends on this unit, as
                  * systemd's stop job of an inactive unit does (`systemctl stop` of a skipped or
-                 * failed unit stops its PartOf= units). Once per walk: dependency cycles end. */
-                if (u->walk == m->walks)
+                 * failed unit stops its PartOf= units). Once per walk: dependency cycles end.
+                 * Not while shutting down: every unit gets its own stop job then. */
+                if (u->walk == m->walks || m->shutting_down)
                         return;
                 u->walk = m->walks;
                 job_pull_stop_deps(m, u);
