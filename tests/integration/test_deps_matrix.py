@@ -299,6 +299,9 @@ def main():
                 continue
             results[kind] = got
             tap.ok(True, f"{kind} booted, ran {len(got)} cells and stopped (status {rc})")
+            if kind == "sdinit":
+                bad = [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
+                tap.ok(rc == 0 and not bad, "sdinit exits 0 on SIGTERM, no sanitizer report", "\n".join(bad[:20]) or rc)
         if record:
             if "systemd" not in results:
                 print("# cannot record: systemd did not boot", file=sys.stderr)
