@@ -152,10 +152,12 @@ class Pid1:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).returncode
 
     def wait_not_active(self, unit, deadline=10):
-        """Until `unit` leaves the active state. The deadline bounds the case where it stays (a
-        socket that keeps a connection it never hands over): the caller compares the state."""
+        """Until `unit` is seen not active with no job queued and nothing activating (a settled
+        state). The deadline bounds the case where it stays active (a socket that keeps a
+        connection it never hands over): the caller compares the state."""
         end = time.monotonic() + deadline
         while time.monotonic() < end:
+            self.settle()
             if self.show([unit], ("ActiveState",))[unit].get("ActiveState") != "active":
                 return
             time.sleep(0.05)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Every dependency type against a unit that is (a) condition-skipped, (b) failed, (c) masked,
-(d) start-limited, under Debian's real systemd 252 and under sdinit, compared cell by cell.
+(d) start-limited (and (b') failing after its start job is done, Type=simple), under Debian's real systemd 252 and under sdinit, compared cell by cell.
 
 Each cell is a pair of units with distinct names, s-<dep>-<state> (the dependent) and
 t-<dep>-<state> (the unit in the odd state); all cells boot together, once per PID 1 (see
@@ -27,7 +27,7 @@ sys.path.insert(0, HERE)
 import oraclelib  # noqa: E402
 from harness import Tap  # noqa: E402
 
-STATES = ("skip", "fail", "mask", "limit")
+STATES = ("skip", "fail", "exit", "mask", "limit")
 COND = "ConditionPathExists=/nonexistent-sdinit-deps-matrix\n"
 
 
@@ -39,6 +39,9 @@ def target_unit(state, extra=""):
         return f"[Unit]\nDefaultDependencies=no\n{COND}{extra}[Service]\nExecStart=/bin/sleep infinity\n"
     if state == "fail":
         return f"[Unit]\nDefaultDependencies=no\n{extra}[Service]\nType=oneshot\nExecStart=/bin/false\n"
+    if state == "exit":
+        # fails after its start job is done (Type=simple): the failure comes as a state change
+        return f"[Unit]\nDefaultDependencies=no\n{extra}[Service]\nExecStart=/bin/false\n"
     # start-limited: fails and is restarted until its start limit is hit (as sssd's responders
     # are); the cell's priming start gets it there.
     return (f"[Unit]\nDefaultDependencies=no\nStartLimitBurst=2\nStartLimitIntervalSec=1h\n{extra}"
@@ -171,6 +174,10 @@ def run_matrix(p, with_sssd):
                 p.wait_not_active(u)
             else:
                 rcs.append(p.systemctl(verb, u)[0])
+        if name.endswith("-exit"):
+            # A Type=simple unit that exits is "active" between a restart (Upholds=) and its
+            # exit, with no job: wait until it has left that state for good.
+            p.wait_not_active(show[1])
         p.settle()
         st = p.show(show)
         got[name] = {"rc": rcs, "S": fmt(st[show[0]]), "T": fmt(st[show[1]])}
@@ -224,6 +231,21 @@ EXPECTED = {
     'OnFailure-fail': {'rc': [1], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
     'OnSuccess-fail': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
     'SocketTrigger-fail': {'rc': [0, 0], 'S': 'loaded/failed/failed/service-start-limit-hit', 'T': 'loaded/failed/failed/exit-code'},
+    'Requires-exit': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
+    'Wants-exit': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
+    'BindsTo-exit': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'Requisite-exit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/inactive/dead/success'},
+    'Upholds-exit': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
+    'BindsToUnordered-exit': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'BindsToSocket-exit': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'WantsBindsTo-exit': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'PartOf-exit': {'rc': [0, 0, 0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'PropagatesStopTo-exit': {'rc': [0, 0, 0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'StopPropagatedFrom-exit': {'rc': [0, 0, 0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'StopWhenUnneeded-exit': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'OnFailure-exit': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'loaded/failed/failed/exit-code'},
+    'OnSuccess-exit': {'rc': [0], 'S': 'loaded/inactive/dead/success', 'T': 'loaded/failed/failed/exit-code'},
+    'SocketTrigger-exit': {'rc': [0, 0], 'S': 'loaded/failed/failed/service-start-limit-hit', 'T': 'loaded/failed/failed/exit-code'},
     'Requires-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
     'Wants-mask': {'rc': [0], 'S': 'loaded/active/running/success', 'T': 'masked/inactive/dead/success'},
     'BindsTo-mask': {'rc': [1], 'S': 'loaded/inactive/dead/success', 'T': 'masked/inactive/dead/success'},
