@@ -10,9 +10,10 @@ chowns the cgroup, PID 1 reports "ready" on a pipe, the host moves it into the c
   - a private /run and /tmp (tmpfs): /run/systemd/private stays inside, and nothing of the
     host's /tmp is touched;
   - a private /dev whose console is a regular file of the test: systemd logs there;
-  - $SYSTEMD_UNIT_PATH = the test's unit directory. systemd 252 (src/basic/path-lookup.c)
-    takes it as the whole search path when it does not end in ':' (plus its runtime control,
-    transient and generator directories, which are empty in a private /run); sdinit the same.
+  - $SYSTEMD_UNIT_PATH = the test's unit directory, then /lib/systemd/system (see unit_path()).
+    systemd 252 (src/basic/path-lookup.c) takes it as the whole search path when it does not
+    end in ':' (measured: `systemctl show -p UnitPath` gives exactly these two directories);
+    sdinit the same.
 systemd is stopped with SIGRTMIN+3, sdinit with SIGTERM. Waiting is for lines, pipes, process
 exits and empty job queues, with deadlines that only bound a failure.
 """
