@@ -933,6 +933,21 @@ static void fail_inactive_start_dependents(MUnit *u) {
         }
 }
 
+/* Whether a start needing x is refused for x's load state. systemd loads devices, mounts, swaps,
+ * slices and scopes without a unit file (they describe the system), so only their mask counts. */
+static bool blocks_start(MUnit *x) {
+        UnitType t;
+
+        if (!x->u)
+                return true;
+        if (x->u->load_state == UNIT_LOADED)
+                return false;
+        if (x->u->load_state != UNIT_NOT_FOUND)
+                return true;
+        t = x->u->type;
+        return t != UNIT_DEVICE && t != UNIT_MOUNT && t != UNIT_SWAP && t != UNIT_SLICE && t != UNIT_SCOPE;
+}
+
 static bool start_blocked(Manager *m, MUnit *u, MUnit **ret) {
         static const UnitDependency reqs[] = { UNIT_REQUIRES, UNIT_BINDS_TO, UNIT_REQUISITE };
 
@@ -942,7 +957,7 @@ static bool start_blocked(Manager *m, MUnit *u, MUnit **ret) {
         for (size_t d = 0; d < sizeof(reqs) / sizeof(reqs[0]); d++)
                 for (size_t i = 0; i < u->n_deps[reqs[d]]; i++) {
                         MUnit *x = u->deps[reqs[d]][i];
-                        if (!x->u || x->u->load_state != UNIT_LOADED) {
+                        if (blocks_start(x)) {
                                 *ret = x;
                                 return true;
                         }
