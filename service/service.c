@@ -564,18 +564,25 @@ void service_start(MUnit *u) {
         int r;
 
         disarm_timer(u);
-        if (start_limit_hit(u)) {
-                manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
-                u->result = "start-limit-hit";
-                munit_set_state(u, STATE_FAILED, SUB_FAILED);
-                return;
-        }
+        /* Conditions first: a skipped start does not count against the start limit (systemd 252:
+         * a socket whose service a condition skips ends with trigger-limit-hit, not the service
+         * with start-limit-hit). */
         r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
         dual_timestamp_now(&u->ts_condition);
         u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
                 manager_job_done(u, "done");
+                return;
+        }
+        u->start_limit_hit = start_limit_hit(u);
+        if (u->start_limit_hit) {
+                manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
+                /* The result of the run that failed is kept, as systemd's service_enter_dead()
+                 * keeps it: only a unit that last succeeded shows "start-limit-hit". */
+                if (strcmp(u->result, "success") == 0)
+                        u->result = "start-limit-hit";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
@@ -794,7 +801,7 @@ static bool should_restart(MUnit *u) {
 
         if (u->m->shutting_down || munit_job_stops(u))
                 return false;
-        if (strcmp(u->result, "start-limit-hit") == 0 || strcmp(u->result, "condition") == 0)
+        if (u->start_limit_hit || strcmp(u->result, "condition") == 0)
                 return false;
         if (u->main_exit_code &&
             sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
