@@ -35,6 +35,7 @@
 #include "common/strv.h"
 #include "service/busname.h"
 #include "service/logrelay.h"
+#include "service/pid-file.h"
 #include "service/spawn.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -934,15 +935,9 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 static bool read_pid_file(MUnit *u) {
-        FILE *f = fopen(S(u)->pid_file, "re");
-        int p = 0;
+        pid_t p = 0;
 
-        if (!f)
-                return false;
-        if (fscanf(f, "%d", &p) != 1)
-                p = 0;
-        fclose(f);
-        if (p <= 0 || kill(p, 0) < 0)
+        if (pid_file_read(S(u)->pid_file, &p) < 0 || kill(p, 0) < 0)
                 return false;
         u->main_pid = p;
         u->main_pid_known = true;
