@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +173,10 @@ static void g_lsb_lines(uint8_t *b, size_t n) {
         memcpy(b, "### BEGIN INIT INFO\n", 20);
 }
 static void g_mountinfo_lines(uint8_t *b, size_t n) { lines(b, n, "@ @ 0:@ / /m/@ rw - tmpfs t rw\n"); }
-static void g_mountinfo_chain(uint8_t *b, size_t n) { lines(b, n, "@ ^ 0:1 / /m rw shared:1 - cgroup2 c rw\n"); }
+/* Mounts stacked on /sys, each on the one before: finding the visible one walked the parent chain
+ * from every mount with a linear search per step (cubic). Visibility of every cgroup mount is
+ * O(mounts x cgroup mounts) by design (fuzz/README.md), so this chain is of tmpfs. */
+static void g_mountinfo_chain(uint8_t *b, size_t n) { lines(b, n, "@ ^ 0:1 / /sys rw shared:1 - tmpfs t rw\n"); }
 
 static const struct {
         const char *name;
@@ -197,10 +201,10 @@ static double now_s(void) {
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-/* Seconds per call: calls repeated until 30 ms have passed, best of three rounds. */
+/* Seconds per call: calls repeated until 30 ms have passed, best of five rounds. */
 static double time_per_call(const uint8_t *b, size_t n) {
         double best = 1e30;
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 5; round++) {
                 unsigned reps = 0;
                 double t0 = now_s(), t;
                 do {
@@ -218,6 +222,10 @@ static void run_linear(void) {
         const size_t small = 100 * 1024, big = 1024 * 1024;
         uint8_t *b = malloc(big);
 
+        /* Without this, glibc serves each 1 MB allocation with a fresh mmap() and its page faults
+         * (100 KB ones come from the reused heap): a per-call cost the parser does not have. */
+        mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
         if (!b) {
                 printf("not ok %u - out of memory\n", ++n_tests);
                 n_failed++;
@@ -231,13 +239,18 @@ static void run_linear(void) {
                         break;
                 kinds[i].fn(s, small);
                 kinds[i].fn(b, big);
-                ts = time_per_call(s, small);
-                tb = time_per_call(b, big);
-                free(s);
                 /* A 1 MB call under 2 ms is memory bandwidth (a 100 KB input fits in the cache, 1 MB
-                 * does not, which alone gives ratios above 20), or the parser stopped early: nothing
-                 * to compare. Anything quadratic in 1 MB takes seconds. */
-                ratio = tb > 2e-3 ? tb / ts : 0;
+                 * does not, which alone gives ratios near 20), or the parser stopped early: nothing
+                 * to compare. Anything quadratic in 1 MB takes seconds. A ratio at 20 or more is
+                 * measured once more (another process may have had the CPU), and must hold twice. */
+                for (int attempt = 0; attempt < 2; attempt++) {
+                        ts = time_per_call(s, small);
+                        tb = time_per_call(b, big);
+                        ratio = tb > 2e-3 ? tb / ts : 0;
+                        if (ratio < 20)
+                                break;
+                }
+                free(s);
                 if (ratio < 20)
                         printf("ok %u - linear: %s (100 KB %.3f ms, 1 MB %.3f ms, ratio %.1f)\n", ++n_tests,
                                kinds[i].name, ts * 1e3, tb * 1e3, ratio);

@@ -274,8 +274,9 @@ static size_t read_procs(struct proc **ret) {
                 return 0;
         }
         while ((de = readdir(d))) {
-                char path[300], buf[512], *p;
-                int fd, ppid, sid;
+                char path[300], buf[512], state;
+                pid_t ppid, sid;
+                int fd;
                 ssize_t k;
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -288,10 +289,8 @@ static size_t read_procs(struct proc **ret) {
                 close(fd);
                 if (k <= 0)
                         continue;
-                buf[k] = '\0';
-                p = strrchr(buf, ')');
                 /* state ppid pgrp session; zombies are gone as far as a unit is concerned */
-                if (!p || p[2] == 'Z' || sscanf(p + 2, "%*c %d %*d %d", &ppid, &sid) != 2)
+                if (proc_stat_parse(buf, (size_t) k, &state, &ppid, &sid) < 0 || state == 'Z')
                         continue;
                 if (n == cap) {
                         size_t c = cap ? cap * 2 : 256;
