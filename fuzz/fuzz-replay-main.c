@@ -172,6 +172,16 @@ static void g_lsb_lines(uint8_t *b, size_t n) {
         lines(b, n, "# Provides: p@\n# Required-Start: $r@ s@\n# Description: d@\n#  more\n");
         memcpy(b, "### BEGIN INIT INFO\n", 20);
 }
+static void g_lsb_description(uint8_t *b, size_t n) {
+        lines(b, n, "#  continued description line @\n");
+        static const char head[] = "### BEGIN INIT INFO\n# Description: x\n";
+        memcpy(b, head, sizeof(head) - 1);
+}
+static void g_chkconfig_description(uint8_t *b, size_t n) {
+        lines(b, n, "# more words @ \\\n");
+        static const char head[] = "# description: x \\\n";
+        memcpy(b, head, sizeof(head) - 1);
+}
 static void g_mountinfo_lines(uint8_t *b, size_t n) { lines(b, n, "@ @ 0:@ / /m/@ rw - tmpfs t rw\n"); }
 /* Mounts stacked on /sys, each on the one before: finding the visible one walked the parent chain
  * from every mount with a linear search per step (cubic). Visibility of every cgroup mount is
@@ -192,6 +202,7 @@ static const struct {
         { "parens", g_parens },             { "binary", g_binary },
         { "env-lines", g_env_lines },       { "status-lines", g_status_lines },
         { "notify-lines", g_notify_lines }, { "lsb-lines", g_lsb_lines },
+        { "lsb-description", g_lsb_description }, { "chkconfig-description", g_chkconfig_description },
         { "mountinfo-lines", g_mountinfo_lines }, { "mountinfo-chain", g_mountinfo_chain },
 };
 
