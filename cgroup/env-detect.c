@@ -292,6 +292,23 @@ static void detect_userns(const struct ctx *c, struct env_info *info) {
 
 /* ---- environment: /proc/self/environ (what the runtime passed us at exec) ---- */
 
+void env_parse_environ(const char *env, size_t len, struct env_info *info) {
+        for (size_t i = 0; i < len; ) {
+                const char *kv = env + i;
+                size_t l = strnlen(kv, len - i);
+
+                if (l > 10 && strncmp(kv, "container=", 10) == 0 && l - 10 < sizeof info->container_manager) {
+                        memcpy(info->container_manager, kv + 10, l - 10);
+                        info->container_manager[l - 10] = 0;
+                        env_copy(info->container_manager_source, sizeof info->container_manager_source, "env");
+                } else if (l > 24 && strncmp(kv, "KUBERNETES_SERVICE_HOST=", 24) == 0)
+                        info->kubernetes = true;
+                else if (l == 20 && strncmp(kv, "SDINIT_SYSTEMD=never", 20) == 0)
+                        info->handoff_disabled = true;
+                i += l + 1;
+        }
+}
+
 static void detect_container_manager(const struct ctx *c, struct env_info *info) {
         char p[ENV_PATH_MAX];
         char *env = NULL;
@@ -322,20 +339,7 @@ static void detect_container_manager(const struct ctx *c, struct env_info *info)
                 }
                 close(fd);
         }
-        for (size_t i = 0; i < len; ) {
-                const char *kv = env + i;
-                size_t l = strnlen(kv, len - i);
-
-                if (l > 10 && strncmp(kv, "container=", 10) == 0 && l - 10 < sizeof info->container_manager) {
-                        memcpy(info->container_manager, kv + 10, l - 10);
-                        info->container_manager[l - 10] = 0;
-                        env_copy(info->container_manager_source, sizeof info->container_manager_source, "env");
-                } else if (l > 24 && strncmp(kv, "KUBERNETES_SERVICE_HOST=", 24) == 0)
-                        info->kubernetes = true;
-                else if (l == 20 && strncmp(kv, "SDINIT_SYSTEMD=never", 20) == 0)
-                        info->handoff_disabled = true;
-                i += l + 1;
-        }
+        env_parse_environ(env, len, info);
         free(env);
 
         if (info->container_manager[0])

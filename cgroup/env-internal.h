@@ -21,3 +21,6 @@ void env_parse_status(char *text, struct env_info *info);
 int env_parse_id_map(const char *text, struct env_id_extent *map, size_t *n);
 /* /proc/self/cgroup: the path of the "0::" line into out (size bytes), untouched if none. */
 void env_parse_own_cgroup(char *text, char *out, size_t size);
+/* /proc/self/environ (len bytes, NUL-separated): container=, KUBERNETES_SERVICE_HOST=,
+ * SDINIT_SYSTEMD=never. */
+void env_parse_environ(const char *env, size_t len, struct env_info *info);

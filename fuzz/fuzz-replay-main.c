@@ -182,6 +182,11 @@ static void g_chkconfig_description(uint8_t *b, size_t n) {
         static const char head[] = "# description: x \\\n";
         memcpy(b, head, sizeof(head) - 1);
 }
+/* Many short NUL-separated entries, as /proc/self/environ. */
+static void g_nul_separated(uint8_t *b, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                b[i] = (uint8_t) "A=1"[i % 4]; /* the fourth byte is the string's NUL */
+}
 static void g_mountinfo_lines(uint8_t *b, size_t n) { lines(b, n, "@ @ 0:@ / /m/@ rw - tmpfs t rw\n"); }
 /* Mounts stacked on /sys, each on the one before: finding the visible one walked the parent chain
  * from every mount with a linear search per step (cubic). Visibility of every cgroup mount is
@@ -196,6 +201,7 @@ static const struct {
         { "spaces", g_spaces },             { "one-line-unterminated", g_long_line },
         { "one-huge-value", g_long_value }, { "backslashes", g_backslashes },
         { "deep-continuations", g_continuations }, { "nul-bytes", g_nul },
+        { "nul-separated", g_nul_separated },
         { "quotes", g_quotes },             { "crlf", g_crlf },
         { "hashes", g_hashes },             { "slashes", g_slashes },
         { "digits", g_digits },             { "fields", g_fields },
