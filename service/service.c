@@ -35,6 +35,7 @@
 #include "common/strv.h"
 #include "service/busname.h"
 #include "service/logrelay.h"
+#include "service/pid-file.h"
 #include "service/spawn.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -273,8 +274,9 @@ static size_t read_procs(struct proc **ret) {
                 return 0;
         }
         while ((de = readdir(d))) {
-                char path[300], buf[512], *p;
-                int fd, ppid, sid;
+                char path[300], buf[512], state;
+                pid_t ppid, sid;
+                int fd;
                 ssize_t k;
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -287,10 +289,8 @@ static size_t read_procs(struct proc **ret) {
                 close(fd);
                 if (k <= 0)
                         continue;
-                buf[k] = '\0';
-                p = strrchr(buf, ')');
                 /* state ppid pgrp session; zombies are gone as far as a unit is concerned */
-                if (!p || p[2] == 'Z' || sscanf(p + 2, "%*c %d %*d %d", &ppid, &sid) != 2)
+                if (proc_stat_parse(buf, (size_t) k, &state, &ppid, &sid) < 0 || state == 'Z')
                         continue;
                 if (n == cap) {
                         size_t c = cap ? cap * 2 : 256;
@@ -941,15 +941,9 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 static bool read_pid_file(MUnit *u) {
-        FILE *f = fopen(S(u)->pid_file, "re");
-        int p = 0;
+        pid_t p = 0;
 
-        if (!f)
-                return false;
-        if (fscanf(f, "%d", &p) != 1)
-                p = 0;
-        fclose(f);
-        if (p <= 0 || kill(p, 0) < 0)
+        if (pid_file_read(S(u)->pid_file, &p) < 0 || kill(p, 0) < 0)
                 return false;
         u->main_pid = p;
         u->main_pid_known = true;
