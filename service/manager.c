@@ -1758,7 +1758,7 @@ static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdat
                 notify_warn(m, "%s: notify: %s, dropped", u->id, err);
                 return 0;
         }
-        service_notify(u, cred->pid, &nm);
+        service_notify(u, cred->pid, cred->uid, &nm);
         return 0;
 }
 

@@ -135,6 +135,7 @@ struct MUnit {
         size_t control_index;
         int control_phase;    /* which Exec*= list runs (service.c) */
         bool main_pid_known, ready, waiting_pid_file, waiting_bus_name;
+        pid_t refused_main_pid; /* the last main PID refused in this start (said once) */
         sd_event_source *timer;
         sd_event_source *watchdog;
         uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */

@@ -616,6 +616,7 @@ void service_start(MUnit *u) {
         u->waiting_bus_name = false;
         u->watchdog_usec = S(u)->watchdog_usec;
         u->session = 0;
+        u->refused_main_pid = 0;
         free(u->status_text);
         u->status_text = NULL;
 
@@ -940,11 +941,107 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-static bool read_pid_file(MUnit *u) {
-        pid_t p = 0;
+/* Whether pid is one of the unit's processes: by its cgroup when the unit has one, otherwise by
+ * the session/descendant tracking (this iteration's /proc snapshot). */
+static bool unit_owns_pid(MUnit *u, pid_t pid) {
+        if (u->cgroup) {
+                char path[64], line[4096];
+                size_t k = strlen(u->cgroup);
+                bool own = false;
+                FILE *f;
 
-        if (pid_file_read(S(u)->pid_file, &p) < 0 || kill(p, 0) < 0)
+                snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+                f = fopen(path, "re");
+                if (!f)
+                        return false;
+                while (!own && fgets(line, sizeof(line), f))
+                        own = strncmp(line, "0::/", 4) == 0 && strncmp(line + 4, u->cgroup, k) == 0 &&
+                              (line[4 + k] == '\n' || line[4 + k] == '/' || line[4 + k] == '\0');
+                fclose(f);
+                return own;
+        }
+        {
+                struct proc *v;
+                size_t n = procs_snapshot(u->m, &v);
+                for (size_t i = 0; i < n; i++)
+                        if (v[i].pid == pid)
+                                return belongs(u, v, n, i, 0);
+        }
+        return false;
+}
+
+/* A refusal of main PID `pid` is said once per start (a PID file is polled until it is good). */
+static bool refusal_new(MUnit *u, pid_t pid) {
+        if (u->refused_main_pid == pid)
                 return false;
+        u->refused_main_pid = pid;
+        return true;
+}
+
+/* systemd's service_is_suitable_main_pid(): < 0 never (PID 1, the control process, a process that
+ * is gone), 1 certainly (one of the unit's own), 0 questionable (someone else's: believed only
+ * from a trusted source). Each refusal is said once, at warning level. */
+static int main_pid_suitable(MUnit *u, pid_t pid) {
+        char st[64], line[256];
+        bool zombie = false;
+        FILE *f;
+
+        if (pid == 1 || pid == getpid()) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the manager, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        if (pid == u->control_pid) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the control process, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        snprintf(st, sizeof(st), "/proc/%d/status", (int) pid);
+        f = fopen(st, "re");
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "State:", 6) == 0) {
+                        zombie = strchr(line, 'Z') != NULL;
+                        break;
+                }
+        if (!f || zombie) {
+                if (f)
+                        fclose(f);
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not exist or is a zombie.", u->id, (int) pid);
+                return -ESRCH;
+        }
+        fclose(f);
+        return unit_owns_pid(u, pid) ? 1 : 0;
+}
+
+/* PIDFile=: a PID outside the unit is believed only from a file owned by root reached through a
+ * safe path, as systemd's service_load_pid_file(). */
+static bool read_pid_file(MUnit *u) {
+        PidFileInfo info;
+        pid_t p = 0;
+        int r;
+
+        if (pid_file_read(S(u)->pid_file, &p, &info) < 0)
+                return false;
+        if (u->main_pid_known && p == u->main_pid)
+                return true;
+        r = main_pid_suitable(u, p);
+        if (r < 0)
+                return false;
+        if (r == 0) {
+                if (info.questionable) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: Refusing to accept PID outside of service control group, acquired "
+                                    "through unsafe symlink chain: %s", u->id, S(u)->pid_file);
+                        return false;
+                }
+                if (info.owner != 0) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: New main PID %d does not belong to service, and PID file is not "
+                                    "owned by root. Refusing.", u->id, (int) p);
+                        return false;
+                }
+        }
         u->main_pid = p;
         u->main_pid_known = true;
         return true;
@@ -1182,7 +1279,7 @@ void service_stop(MUnit *u) {
         }
 }
 
-void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
+void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notify_msg *msg) {
         int access = S(u)->notify_access;
         bool notify_type = S(u)->type == SERVICE_NOTIFY || S(u)->type == SERVICE_NOTIFY_RELOAD;
 
@@ -1198,9 +1295,18 @@ void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
                 free(u->status_text);
                 u->status_text = strdup(msg->status);
         }
-        if (msg->main_pid > 0 && msg->main_pid != u->main_pid && kill(msg->main_pid, 0) == 0) {
-                u->main_pid = msg->main_pid;
-                u->main_pid_known = true;
+        /* MAINPID=, while starting, running or reloading (systemd's states for it). */
+        if (msg->main_pid > 0 && (!u->main_pid_known || msg->main_pid != u->main_pid) &&
+            (u->sub == SUB_START || u->sub == SUB_START_POST || u->sub == SUB_RUNNING || u->sub == SUB_RELOAD)) {
+                int r = main_pid_suitable(u, msg->main_pid);
+                if (r == 0 && sender_uid != 0) {
+                        if (refusal_new(u, msg->main_pid))
+                                manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not belong to service, refusing.", u->id,
+                                            (int) msg->main_pid);
+                } else if (r >= 0) {
+                        u->main_pid = msg->main_pid;
+                        u->main_pid_known = true;
+                }
         }
         if (msg->has_errno)
                 manager_log(u->m, MLOG_INFO, "%s: reported errno %d (%s)", u->id, msg->errno_value, strerror(msg->errno_value));
