@@ -25,7 +25,8 @@ from harness import Skip, Tap  # noqa: E402
 REAL = "/usr/bin/systemctl"
 OURS = os.environ.get("SDINIT_SYSTEMCTL") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "ctl", "sdinit-systemctl")
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus")
+CORPUS = os.environ.get("SDINIT_CORPUS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                                       "shared", "corpus")
 ENV = dict(os.environ, LANG="C.UTF-8", SYSTEMD_LOG_LEVEL="info", SYSTEMD_COLORS="0", SYSTEMD_PAGER="")
 ENV.pop("SYSTEMD_UNIT_PATH", None)
 ENV.pop("LC_ALL", None)
