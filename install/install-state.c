@@ -414,7 +414,7 @@ typedef struct PresetRule {
 
 struct InstallPresets {
         PresetRule *rules;
-        size_t n;
+        size_t n, allocated;
 };
 
 void install_presets_free(InstallPresets *p) {
@@ -488,9 +488,15 @@ static int preset_parse_line(const char *l, PresetRule *rule) {
 
 static int presets_read_file(InstallPresets *p, const char *path) {
         char *text = NULL, *line, *next;
+        struct stat st;
         unsigned n = 0;
         int r;
 
+        /* PID 1 reads these too: a FIFO or device named *.preset must not block it */
+        if (stat(path, &st) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISREG(st.st_mode))
+                return 0; /* also /dev/null: a masked file */
         r = sdu_read_file(path, &text, NULL);
         if (r == -ENOENT)
                 return 0;
@@ -524,8 +530,9 @@ static int presets_read_file(InstallPresets *p, const char *path) {
                         fprintf(stderr, "%s:%u: Couldn't parse line '%s'. Ignoring.\n", path, n, line);
                         continue;
                 }
-                if (p->n % 16 == 0) {
-                        PresetRule *nr = realloc(p->rules, (p->n + 16) * sizeof(*nr));
+                if (p->n == p->allocated) {
+                        size_t na = p->allocated ? p->allocated * 2 : 16;
+                        PresetRule *nr = realloc(p->rules, na * sizeof(*nr));
                         if (!nr) {
                                 free(rule.pattern);
                                 sdu_strv_free(rule.instances);
@@ -533,6 +540,7 @@ static int presets_read_file(InstallPresets *p, const char *path) {
                                 break;
                         }
                         p->rules = nr;
+                        p->allocated = na;
                 }
                 p->rules[p->n++] = rule;
         }

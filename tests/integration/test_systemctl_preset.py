@@ -13,7 +13,7 @@ preset files decide nothing). Checked, step by step:
     from the same starting point: systemd's own rules are the oracle for what PID 1 did;
   - `systemctl is-enabled` agrees; enable --now starts the unit, disable --now stops it.
 Then the D-Bus methods directly (busctl): their signatures as systemd's, an unknown preset mode
-refused with InvalidArgs, and PID 1 answering afterwards. SKIP without /usr/bin/systemctl."""
+refused with InvalidArgs, a FIFO among the preset files skipped, and PID 1 answering afterwards. SKIP without /usr/bin/systemctl."""
 import atexit
 import os
 import shutil
@@ -67,6 +67,7 @@ STEPS = [
     (["preset", "glob-a.service", "glob-b.service"], "preset: first matching rule wins"),
     (["preset", "nope.service"], "preset of a unit that does not exist"),
     (["preset"], "preset without units"),
+    (["--no-reload", "preset", "later.service"], "preset --no-reload (RPM's %systemd_post)"),
     (["disable", "on.service"], "setup: on.service disabled by hand"),
     (["enable", "off.service"], "setup: off.service enabled by hand"),
     (["preset", "--preset-mode=disable-only", "on.service", "off.service"], "--preset-mode=disable-only"),
@@ -259,6 +260,12 @@ def test_methods(tap):
                r.stderr)
         r = in_ns(b, REAL, ["is-system-running"])
         tap.ok(r[1].strip() == "running", "PID 1 answers afterwards", r)
+        # a FIFO named like a preset file must not block PID 1 (systemd 252 would open it)
+        os.mkfifo(f"/proc/{b.p.host_pid()}/root/run/systemd/system-preset/50-fifo.preset")
+        r = mgr(b, "PresetUnitFiles", "asbb", 1, "on.service", "false", "false")
+        r2 = in_ns(b, REAL, ["is-system-running"])
+        tap.ok(r.returncode == 0 and r2[1].strip() == "running", "a FIFO among the preset files: skipped, PID 1 answers",
+               r.stdout + r.stderr + r2[1])
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
     finally:
         b.__exit__()
