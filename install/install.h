@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit-file installation state, as systemctl computes it client-side (`systemctl --root=DIR ...`)
  * and as PID 1 does for the D-Bus methods EnableUnitFiles, DisableUnitFiles, MaskUnitFiles,
- * UnmaskUnitFiles, GetUnitFileState, ListUnitFiles(ByPatterns), GetDefaultTarget and
- * SetDefaultTarget. Semantics follow systemd 252 (Debian 12): the same symlinks are created and
+ * UnmaskUnitFiles, PresetUnitFiles(WithMode), PresetAllUnitFiles, GetUnitFileState,
+ * ListUnitFiles(ByPatterns), GetDefaultTarget and SetDefaultTarget. Semantics follow systemd 252 (Debian 12): the same symlinks are created and
  * removed, in the same order, and the same states are reported.
  *
  * No global state. Every call takes the root directory (NULL or "/" for the host; a relative root
