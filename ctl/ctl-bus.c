@@ -721,7 +721,7 @@ int ctl_verb_enable(Ctl *c) {
         const char *verb = c->verb, *method;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL, *reply = NULL;
-        bool send_force = true, carries = strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0;
+        bool send_force = true, send_mode = false, carries = strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0;
         int carries_install_info = -1;
         char **names = NULL;
         int r;
@@ -740,11 +740,18 @@ int ctl_verb_enable(Ctl *c) {
                 method = "ReenableUnitFiles";
         else if (strcmp(verb, "mask") == 0)
                 method = "MaskUnitFiles";
-        else
+        else if (strcmp(verb, "preset") == 0) {
+                /* systemctl 252 sends the mode only when it is not "full" */
+                method = c->preset_mode != INSTALL_PRESET_FULL ? "PresetUnitFilesWithMode" : "PresetUnitFiles";
+                send_mode = c->preset_mode != INSTALL_PRESET_FULL;
+                carries = true; /* read, but no notice for preset */
+        } else
                 method = "UnmaskUnitFiles", send_force = false;
         r = sd_bus_message_new_method_call(c->bus, &m, DEST, MGR_PATH, MGR_IFACE, method);
         if (r >= 0)
                 r = sd_bus_message_append_strv(m, names);
+        if (r >= 0 && send_mode)
+                r = sd_bus_message_append(m, "s", install_preset_mode_to_string(c->preset_mode));
         if (r >= 0)
                 r = sd_bus_message_append(m, "b", (int) c->runtime);
         if (r >= 0 && send_force)
@@ -766,7 +773,7 @@ int ctl_verb_enable(Ctl *c) {
                 return 1;
         if (!c->no_reload && daemon_reload(c) < 0)
                 return 1;
-        if (carries_install_info == 0 && !c->quiet) {
+        if (carries_install_info == 0 && !c->quiet && strcmp(verb, "preset") != 0) {
                 /* the same notice as offline */
                 Ctl tmp = *c;
                 tmp.verb = "enable";
@@ -786,7 +793,7 @@ int ctl_verb_enable(Ctl *c) {
                                 "  instance name specified.\n",
                         ctl_glyph_bullet(c));
         }
-        if (c->now) {
+        if (c->now && strcmp(verb, "preset") != 0) {
                 const char *sv = strcmp(verb, "enable") == 0 || strcmp(verb, "unmask") == 0 ? "start"
                                  : strcmp(verb, "reenable") == 0                             ? "try-restart"
                                                                                              : "stop";
@@ -794,6 +801,27 @@ int ctl_verb_enable(Ctl *c) {
                 s.verb = sv;
                 return ctl_verb_start(&s);
         }
+        return 0;
+}
+
+int ctl_verb_preset_all(Ctl *c) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        int r;
+
+        r = call(c, MGR_PATH, MGR_IFACE, "PresetAllUnitFiles", &e, &reply, "sbb",
+                 install_preset_mode_to_string(c->preset_mode), (int) c->runtime, (int) c->force);
+        if (r < 0) {
+                fprintf(stderr, "Failed to preset all units: %s\n", bus_error_message(&e, r));
+                sd_bus_error_free(&e);
+                return 1;
+        }
+        r = dump_bus_changes(c, reply);
+        sd_bus_message_unref(reply);
+        if (r < 0)
+                return 1;
+        if (!c->no_reload && daemon_reload(c) < 0)
+                return 1;
         return 0;
 }
 
@@ -981,6 +1009,7 @@ static int cmp_file_entry(const void *a, const void *b) {
 
 int ctl_verb_list_unit_files(Ctl *c) {
         static const char *const headers[] = { "UNIT FILE", "STATE", "PRESET" };
+        InstallPresets *presets = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL, *reply = NULL;
         FileEntry *l = NULL;
@@ -1037,7 +1066,7 @@ int ctl_verb_list_unit_files(Ctl *c) {
                     strcmp(l[i].state, "generated") == 0 || strcmp(l[i].state, "transient") == 0)
                         table_add(t, "");
                 else {
-                        int p = install_query_preset(NULL, id);
+                        int p = ctl_query_preset(NULL, &presets, id);
                         table_add(t, p < 0 ? "n/a" : p ? "enabled" : "disabled");
                 }
         }
@@ -1045,6 +1074,7 @@ int ctl_verb_list_unit_files(Ctl *c) {
         if (!c->no_legend)
                 printf("\n%zu unit files listed.\n", n);
         table_free(t);
+        install_presets_free(presets);
         free(l);
         sd_bus_message_unref(reply);
         return n == 0 ? 1 : 0;
