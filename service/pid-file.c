@@ -80,8 +80,10 @@ static int walk(const char *path, bool *questionable) {
                         close(fd);
                         return r;
                 }
-                if (strcmp(name, "..") != 0 && unsafe_transition(&prev, &st))
+                /* As chase_symlinks(CHASE_SAFE): every step counts, "..", links and all. */
+                if (unsafe_transition(&prev, &st))
                         *questionable = true;
+                prev = st;
                 if (S_ISLNK(st.st_mode)) {
                         ssize_t k = readlinkat(nfd, "", link, sizeof(link) - 1);
                         size_t rest = strlen(p);
@@ -98,14 +100,16 @@ static int walk(const char *path, bool *questionable) {
                         if (link[0] == '/') {
                                 close(fd);
                                 fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                                if (fd < 0 || fstat(fd, &prev) < 0)
+                                if (fd < 0 || fstat(fd, &st) < 0)
                                         return fd < 0 ? -errno : (close(fd), -errno);
+                                if (unsafe_transition(&prev, &st))
+                                        *questionable = true;
+                                prev = st;
                         }
                         continue;
                 }
                 close(fd);
                 fd = nfd;
-                prev = st;
         }
 }
 
