@@ -118,6 +118,7 @@ struct MUnit {
         char *status_text;
         char invocation_id[33];
         pid_t session;        /* process tracking without cgroups: the session of our first process */
+        pid_t main_session;   /* ...and the session a main process that exited led (its workers) */
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;

@@ -339,6 +339,8 @@ static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned
                 return false;
         if (u->session > 0 && v[i].sid == u->session)
                 return true;
+        if (u->main_session > 0 && v[i].sid == u->main_session)
+                return true;
         if (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid))
                 return true;
         if (u->control_pid > 0 && v[i].pid == u->control_pid)
@@ -438,6 +440,91 @@ int service_pids(MUnit *u, pid_t **ret) {
         }
         *ret = v;
         return (int) n;
+}
+
+/* Whether pid's environment holds INVOCATION_ID=<id> (what every process of a unit gets, and a
+ * daemon inherits through its forks). Reads at most 1 MiB of /proc/PID/environ. */
+static bool environ_has_invocation(pid_t pid, const char *id) {
+        char path[64], want[64], buf[4096];
+        size_t wlen, have = 0, total = 0;
+        bool at_start = true, found = false;
+        int fd;
+
+        if (!id || !*id)
+                return false;
+        wlen = (size_t) snprintf(want, sizeof(want), "INVOCATION_ID=%s", id) + 1; /* with its NUL */
+        snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        /* Compare each entry's start with want, entry by entry, across reads. */
+        for (;;) {
+                ssize_t k = read(fd, buf, sizeof(buf));
+                if (k <= 0 || (total += (size_t) k) > (1u << 20))
+                        break;
+                for (ssize_t i = 0; i < k && !found; i++) {
+                        if (at_start)
+                                have = 0, at_start = false;
+                        if (have < wlen && have != SIZE_MAX) {
+                                if (buf[i] == want[have]) {
+                                        if (++have == wlen)
+                                                found = true;
+                                } else
+                                        have = SIZE_MAX; /* this entry does not match */
+                        }
+                        if (buf[i] == '\0')
+                                at_start = true;
+                }
+                if (found)
+                        break;
+        }
+        close(fd);
+        return found;
+}
+
+/* GuessMainPID= (systemd's unit_search_main_pid()): once the start command of a forking service
+ * without PIDFile= has exited, the main process is the one process of the unit whose parent is
+ * PID 1 (the daemon that detached; it was re-parented to us); with more than one, it is unknown.
+ * The unit's processes are its cgroup.procs with a cgroup. Without one, a daemon that called
+ * setsid() in a child whose parent then exited (apachectl -> apache2) is in none of the unit's
+ * sessions and has no ancestor left in the unit: a child of PID 1 that no other unit claims is
+ * then the unit's when its environment holds this start's INVOCATION_ID. */
+static void guess_main_pid(MUnit *u) {
+        struct proc *v;
+        size_t n = procs_snapshot(u->m, &v);
+        pid_t self = getpid(), cand = 0;
+        unsigned found = 0;
+
+        if (u->cgroup) {
+                pid_t *pids = NULL;
+                int k = service_pids(u, &pids);
+                for (int j = 0; j < k; j++)
+                        for (size_t i = 0; i < n; i++)
+                                if (v[i].pid == pids[j] && v[i].ppid == self && v[i].pid != u->control_pid && v[i].pid != cand) {
+                                        found++;
+                                        cand = v[i].pid;
+                                }
+                free(pids);
+        } else
+                for (size_t i = 0; i < n; i++) {
+                        MUnit *o;
+                        if (v[i].ppid != self || v[i].pid == u->control_pid)
+                                continue;
+                        o = manager_unit_by_pid(u->m, v[i].pid);
+                        if (o && o != u)
+                                continue;
+                        if (belongs(u, v, n, i, 0) || environ_has_invocation(v[i].pid, u->invocation_id)) {
+                                found++;
+                                cand = v[i].pid;
+                        }
+                }
+        if (found != 1) {
+                manager_log(u->m, MLOG_DEBUG, "%s: cannot guess the main process (%u candidates)", u->id, found);
+                return;
+        }
+        u->main_pid = cand;
+        u->main_pid_known = true;
+        manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
 }
 
 static bool unit_has_processes(MUnit *u) {
@@ -609,6 +696,7 @@ void service_start(MUnit *u) {
         u->waiting_bus_name = false;
         u->watchdog_usec = S(u)->watchdog_usec;
         u->session = 0;
+        u->main_session = 0;
         free(u->status_text);
         u->status_text = NULL;
 
@@ -759,6 +847,13 @@ static void enter_stop_sigterm(MUnit *u) {
         uint64_t t = timeout_stop(u);
 
         if (!unit_has_processes(u)) {
+                enter_stop_post(u);
+                return;
+        }
+        /* KillMode=mixed without a main or control process left (the main process died): the
+         * SIGTERM would reach nobody, so, as systemd, nothing is waited for and the rest of the
+         * unit gets the final SIGKILL (enter_stop_post's sweep) at once. */
+        if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0) {
                 enter_stop_post(u);
                 return;
         }
@@ -1068,20 +1163,8 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                                 arm_poll(u);
                                 return;
                         }
-                        if (u->main_pid <= 0 && S(u)->guess_main_pid != 0) {
-                                struct proc *v;
-                                size_t n = procs_snapshot(u->m, &v), found = 0;
-                                pid_t cand = 0;
-                                for (size_t i = 0; i < n; i++)
-                                        if (belongs(u, v, n, i, 0) && v[i].ppid == getpid()) {
-                                                found++;
-                                                cand = v[i].pid;
-                                        }
-                                if (found == 1) {
-                                        u->main_pid = cand;
-                                        u->main_pid_known = true;
-                                }
-                        }
+                        if (u->main_pid <= 0 && S(u)->guess_main_pid != 0)
+                                guess_main_pid(u);
                 }
                 enter_start_post(u);
                 return;
@@ -1106,6 +1189,8 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         bool ok = exit_is_success(u, code, status);
 
         describe_exit(u, "Main", pid, code, status);
+        /* Processes of the session it led (a daemon's workers) are still the unit's. */
+        u->main_session = pid;
         u->main_pid = 0;
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
