@@ -1104,8 +1104,18 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         describe_exit(u, "Control", pid, code, status);
         u->control_pid = 0;
 
-        /* A start-phase command that ends after a stop began does not resume the start. */
+        /* A start-phase command that ends after a stop began does not resume the start. If the
+         * stop's signal killed it, the unit failed (systemd judges commands, unlike daemons, by
+         * EXIT_CLEAN_COMMAND: any signal is a failure): `systemctl stop` during a long
+         * ExecStartPre= leaves it "failed", Result=signal, as systemd 252 does. A oneshot's
+         * ExecStart= is its main process for systemd, judged as a daemon. */
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP && phase != PHASE_STOP_POST) {
+                bool command = phase != PHASE_START || S(u)->type == SERVICE_FORKING;
+                bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
+                             : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)
+                                       : exit_is_success(u, code, status);
+                if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && strcmp(u->result, "success") == 0)
+                        u->result = failure_result(code);
                 if (!unit_has_processes(u))
                         enter_stop_post(u);
                 return;

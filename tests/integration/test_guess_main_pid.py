@@ -8,7 +8,6 @@ that `kill -9` of it is noticed and Restart=on-abort restarts apache2, and a gra
 (ExecReload=/usr/sbin/apachectl graceful) keeps it. Also a small forking service whose daemon
 detaches the same way, checked process by process. Clients: Debian's systemctl and curl."""
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -82,10 +81,11 @@ def test_apache2(tap):
         tap.ok(b.index(r"Stopped apache2.service") >= 0, "apache2 stopped", b.text()[-1500:])
 
 
-# A daemon that detaches as apache2 does: the forked child calls setsid() and its parent exits
-# after it; the start command's own leftovers are gone when it exits.
+# A daemon that detaches as apache2 does: a child of the start command calls setsid(), tells its
+# parent (the pipe), and the start command exits; the daemon, re-parented to PID 1, leads its own
+# session with one child. Its session and parent link to the unit are gone when sdinit looks.
 DAEMON = ("[Unit]\nDescription=Detaching daemon\n[Service]\nType=forking\nRestart=on-abort\n"
-          "ExecStart=/bin/sh -c '/bin/sh -c \"setsid /bin/sh -c \\\\\"sleep infinity & sleep infinity\\\\\" & :\"'\n")
+          "ExecStart=/bin/sh -c '{ setsid /bin/sh -c \"echo >&3; sleep infinity & exec sleep infinity\" 3>&1 & } | read x'\n")
 
 
 def test_small_forking(tap):
@@ -104,8 +104,8 @@ def test_small_forking(tap):
                     "a new MainPID after kill -9")
         tap.ok(ctl.prop("d.service", "NRestarts") == "1", "kill -9 of it: Restart=on-abort restarts the service", pids + new)
         # The killed daemon's child (its session) was stopped with it: one daemon session is left.
-        out = subprocess.run(["nsenter", "-t", str(b.p.host_pid()), "-m", "-p", "pgrep", "-c", "-x", "sleep"],
-                             capture_output=True, text=True).stdout.strip()
+        out = until(lambda: (lambda v: v if v == "2" else None)(subprocess.run(
+            ["nsenter", "-t", str(b.p.host_pid()), "-m", "-p", "pgrep", "-c", "-x", "sleep"], capture_output=True, text=True).stdout.strip()))
         tap.eq(out, "2", "the old daemon's other process was stopped with it (only the new daemon's two sleeps run)")
         tap.eq(b.stop(), 0, "stops cleanly")
 

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
 from harness import DEADLINE, Skip, Tap  # noqa: E402
 from test_systemctl import Ctl  # noqa: E402
+import jobpairs  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 
@@ -62,146 +63,19 @@ def jobs(ctl):
     return " ".join(ctl("list-jobs", "--no-legend").stdout.split())
 
 
-# One unit per case; a hold-<what> file makes that command wait on the unit's FIFO.
-UNIT = ("[Service]\n"
-        "ExecStartPre=/bin/sh -c 'test ! -e @STATE@/{n}.hold-start || read x < @STATE@/{n}.gate'\n"
-        "ExecStart=/bin/sleep infinity\n"
-        "ExecReload=/bin/sh -c 'echo r >> @STATE@/{n}.reloads; test ! -e @STATE@/{n}.hold-reload || read x < @STATE@/{n}.gate'\n"
-        "ExecStop=/bin/sh -c 'test ! -e @STATE@/{n}.hold-stop || read x < @STATE@/{n}.gate'\n")
-CASES = ["stop-start", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
-         "try-restart", "reload-or-restart"]
-
-
-class Units:
-    def __init__(self, b):
-        self.b = b
-
-    def hold(self, n, what, on=True):
-        path = os.path.join(self.b.state, f"{n}.hold-{what}")
-        if on:
-            open(path, "w").close()
-        elif os.path.exists(path):
-            os.unlink(path)
-
-    def release(self, n):
-        with open(os.path.join(self.b.state, f"{n}.gate"), "w") as f:
-            f.write("go\n")
-
-    def reloads(self, n):
-        try:
-            with open(os.path.join(self.b.state, f"{n}.reloads")) as f:
-                return len(f.read().split())
-        except FileNotFoundError:
-            return 0
-
-
 def test_pairs(tap):
+    """Every pair of jobpairs.py, with the outcome systemd's job.c gives (test_job_oracle.py checks
+    the same script against the real systemd 252)."""
     need()
-    units = {"default.target": "[Unit]\nWants=" + " ".join(f"{c}.service" for c in CASES if c not in ("try-restart", "reload-or-restart")) + "\n"}
-    for c in CASES:
-        units[f"{c}.service"] = UNIT.format(n=c)
-    with Boot(units, files={f"{c}.gate": None for c in CASES}) as b:
+    with Boot(jobpairs.units("@STATE@"), files={f"{c}.gate": None for c in jobpairs.CASES}) as b:
         b.booted()
-        ctl = Ctl(b, REAL)
-        u = Units(b)
-
-        # stop running + start: the stop job is canceled, the start waits for the unit to be down.
-        n = "stop-start"
-        pid = ctl.prop(f"{n}.service", "MainPID")
-        u.hold(n, "stop")
-        stop = bg(b, "stop", f"{n}.service")
-        b.expect(rf"Stopping {n}.service")
-        start = bg(b, "start", f"{n}.service")
-        until(lambda: f"{n}.service start waiting" in jobs(ctl), "the start job is queued behind the running stop")
-        u.hold(n, "stop", False)
-        u.release(n)
-        rs, rt = done(stop), done(start)
-        tap.ok(rs.returncode != 0 and "canceled" in rs.stderr, "stop running, then start: the stop job is canceled (its client says so)",
-               f"{rs.returncode} {rs.stderr}")
-        tap.ok(rt.returncode == 0 and ctl.prop(f"{n}.service", "ActiveState") == "active" and ctl.prop(f"{n}.service", "MainPID") not in ("0", pid),
-               "...and the start brings the unit up again, with a new main process", f"{rt.returncode} {rt.stderr}")
-
-        # start running + stop: the start job is canceled, the unit stops.
-        n = "start-stop"
-        ctl("stop", f"{n}.service")
-        u.hold(n, "start")
-        start = bg(b, "start", f"{n}.service")
-        b.expect(rf"Starting {n}.service")
-        rs = ctl("stop", f"{n}.service")
-        rt = done(start)
-        u.hold(n, "start", False)
-        tap.ok(rs.returncode == 0 and rt.returncode != 0 and "canceled" in rt.stderr and
-               ctl.prop(f"{n}.service", "ActiveState") == "inactive",
-               "start running, then stop: the start job is canceled, the unit stops",
-               f"{rs.returncode} {rt.returncode} {rt.stderr} {ctl.prop(f'{n}.service', 'ActiveState')}")
-
-        # stop running + restart: the stop job is canceled, the restart brings it up.
-        n = "stop-restart"
-        pid = ctl.prop(f"{n}.service", "MainPID")
-        u.hold(n, "stop")
-        stop = bg(b, "stop", f"{n}.service")
-        b.expect(rf"Stopping {n}.service")
-        restart = bg(b, "restart", f"{n}.service")
-        until(lambda: f"{n}.service restart" in jobs(ctl), "the restart job replaced the stop job")
-        u.hold(n, "stop", False)
-        u.release(n)
-        rs, rr = done(stop), done(restart)
-        tap.ok(rs.returncode != 0 and "canceled" in rs.stderr and rr.returncode == 0 and
-               ctl.prop(f"{n}.service", "ActiveState") == "active" and ctl.prop(f"{n}.service", "MainPID") not in ("0", pid),
-               "stop running, then restart: the stop job is canceled, the unit comes back up", f"{rs.stderr} {rr.stderr}")
-
-        # restart running + start: merged into the restart (still one job).
-        n = "restart-start"
-        u.hold(n, "stop")
-        restart = bg(b, "restart", f"{n}.service")
-        b.expect(rf"Stopping {n}.service")
-        r = ctl("--no-block", "start", f"{n}.service")
-        j = jobs(ctl)
-        tap.ok(r.returncode == 0 and j.count(f"{n}.service") == 1 and f"{n}.service restart running" in j,
-               "restart running, then start: merged into the running restart", j)
-        u.hold(n, "stop", False)
-        u.release(n)
-        rr = done(restart)
-        tap.ok(rr.returncode == 0 and ctl.prop(f"{n}.service", "ActiveState") == "active", "...which brings the unit up", rr.stderr)
-
-        # reload running + reload, reload running + start: the merged reload runs once more.
-        for n, second in (("reload-reload", "reload"), ("reload-start", "start")):
-            u.hold(n, "reload")
-            first = bg(b, "reload", f"{n}.service")
-            until(lambda: u.reloads(n) == 1, "the first reload runs")
-            other = bg(b, second, f"{n}.service")
-            until(lambda: f"{n}.service reload waiting" in jobs(ctl), "the merged reload waits to run again")
-            u.hold(n, "reload", False)
-            u.release(n)
-            r1, r2 = done(first), done(other)
-            tap.ok(r1.returncode == 0 and r2.returncode == 0 and u.reloads(n) == 2 and
-                   ctl.prop(f"{n}.service", "ActiveState") == "active",
-                   f"reload running, then {second}: the reload runs again after the first (ExecReload= twice)",
-                   f"{r1.stderr} {r2.stderr} reloads={u.reloads(n)}")
-
-        # start running + reload: merged into the start; ExecReload= does not run.
-        n = "start-reload"
-        ctl("stop", f"{n}.service")
-        u.hold(n, "start")
-        start = bg(b, "start", f"{n}.service")
-        b.expect(rf"Starting {n}.service")
-        rl = ctl("--no-block", "reload", f"{n}.service")   # returns once the job is queued
-        j = jobs(ctl)
-        u.hold(n, "start", False)
-        u.release(n)
-        rt = done(start)
-        tap.ok(rl.returncode == 0 and j.count(f"{n}.service") == 1 and f"{n}.service start" in j,
-               "start running, then reload: merged into the start job", j)
-        tap.ok(rt.returncode == 0 and u.reloads(n) == 0 and ctl.prop(f"{n}.service", "ActiveState") == "active",
-               "...which starts the unit; ExecReload= does not run", f"{rt.stderr} {u.reloads(n)}")
-
-        # try-restart of an inactive unit: nothing; reload-or-restart of an inactive one: a start.
-        r = ctl("try-restart", "try-restart.service")
-        tap.ok(r.returncode == 0 and ctl.prop("try-restart.service", "ActiveState") == "inactive",
-               "try-restart of an inactive unit: nothing happens", r.stderr)
-        r = ctl("reload-or-restart", "reload-or-restart.service")
-        tap.ok(r.returncode == 0 and ctl.prop("reload-or-restart.service", "ActiveState") == "active" and
-               u.reloads("reload-or-restart") == 0, "reload-or-restart of an inactive unit: started, not reloaded", r.stderr)
+        r = jobpairs.Runner(["nsenter", "-t", str(b.p.host_pid()), "-U", "-m", "-p", "-n", "--preserve-credentials"], b.state)
+        for n in jobpairs.CASES:
+            try:
+                got = r.case(n)
+            except AssertionError as e:
+                got = (f"stuck: {e}",)
+            tap.eq(got, jobpairs.EXPECTED[n], f"{n}: {jobpairs.EXPECTED[n]}")
         tap.eq(b.stop(), 0, "stops cleanly")
 
 
