@@ -21,8 +21,15 @@ UNIT = ("[Unit]\nDefaultDependencies=no\n[Service]\n"
         "ExecStart=/bin/sleep infinity\n"
         "ExecReload=/bin/sh -c 'echo r >> {s}/{n}.reloads; test ! -e {s}/{n}.hold-reload || read x < {s}/{n}.gate'\n"
         "ExecStop=/bin/sh -c 'test ! -e {s}/{n}.hold-stop || read x < {s}/{n}.gate'\n")
+# An umbrella and its member shaped as Debian's postgresql.service and postgresql@.service (the
+# member is pulled in by Wants=, as postgresql-generator's .wants link does).
+UMBRELLA = ("[Unit]\nDefaultDependencies=no\nWants=member.service\n"
+            "[Service]\nType=oneshot\nExecStart=/bin/true\nExecReload=/bin/true\nRemainAfterExit=on\n")
+MEMBER = ("[Unit]\nDefaultDependencies=no\nPartOf=umbrella.service\nReloadPropagatedFrom=umbrella.service\nBefore=umbrella.service\n"
+          "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/sh -c 'echo r >> {s}/umbrella.reloads'\n"
+          "ExecStop=/bin/sh -c 'test ! -e {s}/umbrella.hold-stop || read x < {s}/umbrella.gate'\n")
 CASES = ["stop-start", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
-         "try-restart", "reload-or-restart"]
+         "try-restart", "reload-or-restart", "umbrella"]
 BOOTED = [c for c in CASES if c not in ("try-restart", "reload-or-restart")]
 
 EXPECTED = {
@@ -42,6 +49,11 @@ EXPECTED = {
     "start-reload": ("jobs:start", "first:0", "active", "reloads:0"),
     "try-restart": ("first:0", "inactive"),
     "reload-or-restart": ("first:0", "active", "reloads:0"),
+    # reload of the umbrella reloads the member; `stop umbrella` returns once the umbrella is down
+    # (it stops first: the member is Before= it) while the member's stop still runs; `start
+    # umbrella` then pulls the member in (Wants=), replacing its running stop job, and waits for
+    # it (Before=): the member goes down, comes up, then the umbrella does
+    "umbrella": ("member-reloads:1", "first:0", "second:0", "member:active", "new-pid", "order:down,up,umbrella"),
 }
 
 
@@ -49,6 +61,8 @@ def units(state):
     u = {"default.target": "[Unit]\nWants=" + " ".join(f"{c}.service" for c in BOOTED) + "\n"}
     for c in CASES:
         u[f"{c}.service"] = UNIT.format(n=c, s=state)
+    u["umbrella.service"] = UMBRELLA
+    u["member.service"] = MEMBER.format(s=state)
     return u
 
 
@@ -178,6 +192,25 @@ class Runner:
         if n == "reload-or-restart":
             r = self.ctl("reload-or-restart", u)
             return (f"first:{r.returncode}", self.state_of(n), f"reloads:{self.reloads(n)}")
+        if n == "umbrella":
+            pid = self.prop("member.service", "MainPID")
+            self.ctl("reload", u)
+            reloads = self.reloads(n)
+            self.hold(n, "stop")
+            first = self.ctl("stop", u)
+            self.running("member", "stop")
+            second = self.bg("start", u)
+            self.until(lambda: "member.service start waiting" in self.jobs(), f"{n}: the start pulled in the member")
+            self.hold(n, "stop", False)
+            self.release(n)
+            rc = self.rc(second)
+            m_off, m_on, u_on = (int(self.prop(x, p) or 0) for x, p in (
+                ("member.service", "InactiveEnterTimestampMonotonic"), ("member.service", "ActiveEnterTimestampMonotonic"),
+                (u, "ActiveEnterTimestampMonotonic")))
+            return (f"member-reloads:{reloads}", f"first:{first.returncode}", f"second:{rc}",
+                    "member:" + self.prop("member.service", "ActiveState"),
+                    "new-pid" if self.prop("member.service", "MainPID") not in ("0", "", pid) else "same-pid",
+                    "order:down,up,umbrella" if 0 < m_off < m_on <= u_on else f"order:{m_off},{m_on},{u_on}")
         raise ValueError(n)
 
     def run_all(self):
