@@ -507,16 +507,15 @@ static void guess_main_pid(MUnit *u) {
                 free(pids);
         } else
                 for (size_t i = 0; i < n; i++) {
-                        MUnit *o;
                         if (v[i].ppid != self || v[i].pid == u->control_pid)
                                 continue;
-                        o = manager_unit_by_pid(u->m, v[i].pid);
-                        if (o && o != u)
+                        /* The environment is read only for children of PID 1 that are no unit's
+                         * main or control process (orphans): few. */
+                        if (!belongs(u, v, n, i, 0) &&
+                            (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
                                 continue;
-                        if (belongs(u, v, n, i, 0) || environ_has_invocation(v[i].pid, u->invocation_id)) {
-                                found++;
-                                cand = v[i].pid;
-                        }
+                        found++;
+                        cand = v[i].pid;
                 }
         if (found != 1) {
                 manager_log(u->m, MLOG_DEBUG, "%s: cannot guess the main process (%u candidates)", u->id, found);
