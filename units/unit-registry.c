@@ -22,6 +22,7 @@
 #include "unit-registry.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -553,10 +554,20 @@ static int list_dropin_files(char *const *dirs, char ***ret) {
                                 k = -ENOMEM;
                                 break;
                         }
-                        e.masked = is_masked_file(e.path);
-                        if (!e.masked && (stat(e.path, &st) < 0 || !S_ISREG(st.st_mode))) {
+                        /* One fstatat() relative to the open directory for the common case (a
+                         * regular file: masked when empty); links are followed by path. */
+                        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                                 free(e.path);
                                 continue;
+                        }
+                        if (S_ISREG(st.st_mode))
+                                e.masked = st.st_size == 0;
+                        else {
+                                e.masked = is_masked_file(e.path);
+                                if (!e.masked && (stat(e.path, &st) < 0 || !S_ISREG(st.st_mode))) {
+                                        free(e.path);
+                                        continue;
+                                }
                         }
                         e.name = strrchr(e.path, '/') + 1;
                         if (n == cap) {
