@@ -76,6 +76,39 @@ os.wait()
 time.sleep(1000000)
 """
 
+# Every other channel, tried as uid 65534: signals to PID 1 and to the victim, the D-Bus socket,
+# garbage and forged states on the notify socket, and every file in /run it may write.
+PROBE = FIND_VICTIM + r"""
+import errno, signal, socket
+v = victim()
+def attempt(what, fn):
+    try:
+        fn()
+        print("probe", what, "ok", flush=True)
+    except OSError as e:
+        print("probe", what, errno.errorcode.get(e.errno, e.errno), flush=True)
+attempt("kill-1-TERM", lambda: os.kill(1, signal.SIGTERM))
+attempt("kill-1-KILL", lambda: os.kill(1, signal.SIGKILL))
+attempt("kill-victim", lambda: os.kill(v, signal.SIGKILL))
+def bus():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect("/run/systemd/private")
+attempt("dbus", bus)
+def notify():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    for m in (os.urandom(4096), b"STOPPING=1", b"MAINPID=1", b"READY=1\nMAINPID=%d" % v, b"\0" * 100, b"X" * 65000):
+        s.sendto(m, "/run/systemd/notify")
+attempt("notify", notify)
+writable = []
+for d, dirs, files in os.walk("/run"):
+    for f in dirs + files:
+        p = os.path.join(d, f)
+        if os.access(p, os.W_OK) and not p.startswith("/run/user"):
+            writable.append(p)
+print("probe writable", " ".join(sorted(writable)) or "-", flush=True)
+print("probe done", flush=True)
+"""
+
 UNITS = {
     "default.target": "[Unit]\nWants=victim.service\n",
     "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
@@ -86,6 +119,7 @@ UNITS = {
     "pidfile-victim.service": "[Service]\nUser=nobody\nType=forking\nRuntimeDirectory=pfv\nPIDFile=/run/pfv/pid\n"
                               "TimeoutStartSec=3\nExecStart=" + PY + " @STATE@/pidfile.py victim /run/pfv/pid\n",
     "escape.service": "[Service]\nUser=nobody\nRuntimeDirectory=escape\nExecStart=" + PY + " @STATE@/escape.py\n",
+    "probe.service": "[Service]\nUser=nobody\nType=oneshot\nExecStart=" + PY + " @STATE@/probe.py\n",
 }
 
 
@@ -116,7 +150,7 @@ def check_unharmed(tap, c, victim_pid, what):
 def test_hostile_service(tap):
     if not os.path.exists(REAL):
         raise Skip("Debian's systemctl is not installed")
-    files = {"notify.py": NOTIFY, "pidfile.py": PIDFILE, "escape.py": ESCAPE}
+    files = {"notify.py": NOTIFY, "pidfile.py": PIDFILE, "escape.py": ESCAPE, "probe.py": PROBE}
     with Boot(UNITS, mapping="unpriv", net=True, files=files) as b:
         for f in files:
             os.chmod(os.path.join(b.state, f), 0o644)
@@ -169,6 +203,17 @@ def test_hostile_service(tap):
         r = c.ctl("stop", "escape.service")
         tap.ok(r.returncode == 0 and not c.alive(escaped), "stopping the service ends the process that escaped it",
                r.stderr)
+
+        # 6. Every other channel.
+        c.ctl("start", "probe.service")
+        b.expect(r"probe.service: probe done")
+        got = {l.split()[2]: l.split(None, 3)[3] for l in b.lines if "probe.service: probe " in l and len(l.split()) >= 4}
+        tap.eq([got.get(k) for k in ("kill-1-TERM", "kill-1-KILL", "kill-victim", "dbus")],
+               ["EPERM", "EPERM", "EPERM", "EACCES"], "signals to PID 1 and the victim and the D-Bus socket: refused")
+        tap.eq(got.get("writable"), "/run/systemd/journal/dev-log /run/systemd/notify",
+               "the only files in /run it can write are the notify and syslog sockets (as with systemd)")
+        check_unharmed(tap, c, victim, "signals, D-Bus, notify garbage")
+        tap.eq(c.prop("probe.service", "Result"), "success", "the prober's own unit is unaffected by its forged notifications")
 
         rc = b.stop()
         tap.eq(rc, 0, "the container stops cleanly, exit 0")
