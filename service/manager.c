@@ -1317,6 +1317,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
 }
 
 int manager_start_unit(Manager *m, MUnit *u) {
+        if (m->shutting_down)
+                return -ESHUTDOWN; /* nothing starts once the container stops (activation included) */
         job_add_start(m, u);
         break_cycles(m);
         manager_dispatch_soon(m);

@@ -148,6 +148,8 @@ struct MUnit {
         sd_event_source **sock_sources;
         size_t n_sock;
         unsigned n_accepted;
+        unsigned n_refused;   /* connections refused because the socket was stopping (NRefused=) */
+        bool activation_suppressed; /* said once that traffic triggers nothing now */
         int accept_fd;
 
         /* Timer and path units: their runtime state (timer.c, path.c), NULL until first started. */
