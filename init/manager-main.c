@@ -22,6 +22,7 @@
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
+#include "service/shutdown.h"
 #include "service/manager.h"
 #include "units/verify-cli.h"
 
@@ -140,6 +141,7 @@ static int boot(int argc, char **argv) {
         bus_server_linger(bus, 3000);
         bus_server_free(bus);
         devlog_free(devlog);
+        shutdown_kill_leftovers(m); /* as PID 1: what no unit claims gets SIGTERM, then SIGKILL */
         manager_free(m);
         return r;
 }

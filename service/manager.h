@@ -150,6 +150,8 @@ struct MUnit {
         unsigned n_accepted;
         unsigned n_refused;   /* connections refused because the socket was stopping (NRefused=) */
         bool activation_suppressed; /* said once that traffic triggers nothing now */
+        size_t index_in_manager;    /* scratch for shutdown_bound_usec() (shutdown.c) */
+        bool shutdown_restopped;    /* found active without a job during shutdown: stopped again */
         int accept_fd;
 
         /* Timer and path units: their runtime state (timer.c, path.c), NULL until first started. */
@@ -189,6 +191,9 @@ struct Manager {
         bool shutting_down;
         int exit_status;
         bool exit_requested;
+        /* Shutdown is bounded (shutdown.h): when this passes, everything left is killed. */
+        uint64_t shutdown_bound_usec, shutdown_started_usec; /* CLOCK_MONOTONIC */
+        sd_event_source *shutdown_timer;
 
         /* `sdinit [--unit X] -- COMMAND`: the main program, started after boot. */
         char **command;
