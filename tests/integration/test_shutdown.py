@@ -59,6 +59,22 @@ def until_ok(fn, what, timeout=DEADLINE):
     raise AssertionError(f"{what} never succeeded: {last.stdout} {last.stderr}")
 
 
+def wait_exit(b, timeout):
+    """PID 1's exit status, reading its output as it comes; None (and PID 1 killed) if it has not
+    exited by the deadline -- the output read so far is kept for the checks."""
+    end = time.monotonic() + timeout
+    try:
+        while True:
+            b.lines.append(b.p.readline(max(end - time.monotonic(), 0.001)))
+    except EOFError:
+        return b.wait()
+    except TimeoutError:
+        pass
+    b.p.kill(signal.SIGKILL)
+    b.wait()
+    return None
+
+
 def after(b, first, pattern):
     """Lines matching pattern after the first line matching `first`."""
     i = b.index(first)
@@ -103,10 +119,7 @@ def rsyslog_boot(how):
             r = in_ns(b, ["systemctl", "exit", "3"], pidns=True)
             if r.returncode != 0:
                 raise AssertionError(f"systemctl exit 3: {r.returncode} {r.stderr}")
-        try:
-            rc = b.wait(timeout=10)
-        except TimeoutError:
-            rc = None
+        rc = wait_exit(b, 10)
         return rc, time.monotonic() - t0, b
     finally:
         if flood:
@@ -177,7 +190,7 @@ def test_stubborn_chain(tap):
         b.expect(r"Started second.service")
         t0 = time.monotonic()
         r = in_ns(b, ["systemctl", "exit", "5"], pidns=True)
-        rc = b.wait(timeout=20)
+        rc = wait_exit(b, 20)
         elapsed = time.monotonic() - t0
         t = b.text()[-4000:]
         tap.ok(r.returncode == 0 and rc == 5, "systemctl exit 5: PID 1 exits 5", f"{r.returncode} {r.stderr} {rc}\n{t}")
