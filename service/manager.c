@@ -1353,7 +1353,9 @@ int manager_stop_unit(Manager *m, MUnit *u) {
 }
 
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps) {
-        if (m->shutting_down)
+        /* Once shutdown has begun nothing starts (systemd: the transaction would stop the
+         * irreversibly started shutdown.target); a stop is what happens anyway. */
+        if (m->shutting_down && type != JOB_STOP)
                 return -ESHUTDOWN;
         switch (type) {
         case JOB_START:
@@ -1570,17 +1572,22 @@ static int on_shutdown_signal(sd_event_source *s, const struct signalfd_siginfo 
         return 0;
 }
 
-/* SIGRTMIN+13..16: systemd's halt, poweroff, reboot and kexec "now", without stopping units. In a
- * container all of them end it at once. */
+/* SIGRTMIN+13..16: systemd's halt, poweroff, reboot and kexec "now": units are not stopped (any
+ * more); as systemd-shutdown does, every remaining process gets SIGTERM, then SIGKILL, each named
+ * (shutdown_kill_leftovers(), once the loop is done). In a container all of them end it. */
 static int on_force_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
-        char why[64];
 
         (void) s;
-        if (!m->shutting_down)
-                manager_begin_shutdown(m, m->command_pid > 0 || m->command_status >= 0 ? m->command_status : 0);
-        snprintf(why, sizeof(why), "received signal %u (immediate exit)", si->ssi_signo);
-        shutdown_now(m, why);
+        if (!m->shutting_down) {
+                m->shutting_down = true;
+                m->exit_status = m->command_pid > 0 || m->command_status >= 0 ? m->command_status : 0;
+        }
+        manager_log(m, MLOG_WARN, "received signal %u: exiting without stopping units (systemd's halt --force)", si->ssi_signo);
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
         return 0;
 }
 

@@ -260,7 +260,7 @@ int manager_stop_unit(Manager *m, MUnit *u);
  * dependencies unless ignore_deps. Returns the id of the unit's job (a new one, or the one it
  * already has that does the same), 0 when nothing needs doing (the caller reports a job that is
  * done at once), or -errno: -EBADR the unit cannot do it (reload without ExecReload=),
- * -ESHUTDOWN the manager is stopping. */
+ * -ESHUTDOWN the manager is stopping (every job but a stop). */
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps);
 uint32_t manager_new_job_id(Manager *m);
 /* Cancels the unit's job if it has not started running; -EBUSY if it runs. */

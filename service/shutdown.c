@@ -172,7 +172,7 @@ void shutdown_report_waiting(Manager *m) {
         left = m->shutdown_started_usec + m->shutdown_bound_usec + SHUTDOWN_MARGIN_USEC;
         left = left > now ? left - now : 0;
         manager_log(m, MLOG_WARN, "shutdown already in progress: waiting for %s%s, %zu more stop job%s queued; "
-                    "what is left is killed in %.1f s at the latest (SIGRTMIN+13: now)",
+                    "what is left is killed in %.1f s at the latest (SIGRTMIN+13: SIGTERM, then SIGKILL, to everything now)",
                     running ? list : "no stop under way", m->command_pid > 0 ? " and the main command" : "",
                     queued, queued == 1 ? "" : "s", (double) left / 1e6);
 }
@@ -231,6 +231,25 @@ static size_t list_leftovers(pid_t *v, size_t max) {
         return n;
 }
 
+/* The unit a process belongs to (its main or control process, or one of its processes), if any. */
+static MUnit *unit_of(Manager *m, pid_t pid) {
+        MUnit *u = manager_unit_by_pid(m, pid);
+
+        for (size_t i = 0; !u && i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                pid_t *v = NULL;
+                int n;
+                if (!x->u || x->u->type != UNIT_SERVICE || (x->active == STATE_INACTIVE && !x->cgroup && x->session <= 0))
+                        continue;
+                n = service_pids(x, &v);
+                for (int k = 0; k < n && !u; k++)
+                        if (v[k] == pid)
+                                u = x;
+                free(v);
+        }
+        return u;
+}
+
 static void reap_all(void) {
         while (waitpid(-1, NULL, WNOHANG) > 0)
                 ;
@@ -251,6 +270,12 @@ size_t shutdown_kill_leftovers(Manager *m) {
                 goto out;
         manager_log(m, MLOG_INFO, "Sending SIGTERM to %zu remaining process%s.", n, n == 1 ? "" : "es");
         for (size_t i = 0; i < n; i++) {
+                if (i < 16) {
+                        char comm[64];
+                        MUnit *u = unit_of(m, v[i]);
+                        shutdown_proc_comm(v[i], comm, sizeof(comm));
+                        manager_log(m, MLOG_INFO, "Sending SIGTERM to PID %d (%s)%s%s.", (int) v[i], comm, u ? " of " : "", u ? u->id : "");
+                }
                 kill(v[i], SIGTERM);
                 kill(v[i], SIGCONT);
         }
@@ -268,8 +293,9 @@ size_t shutdown_kill_leftovers(Manager *m) {
         }
         for (size_t i = 0; i < n; i++) {
                 char comm[64];
+                MUnit *u = unit_of(m, v[i]);
                 shutdown_proc_comm(v[i], comm, sizeof(comm));
-                manager_log(m, MLOG_WARN, "Sending SIGKILL to PID %d (%s), left over after every unit stopped.", (int) v[i], comm);
+                manager_log(m, MLOG_WARN, "Sending SIGKILL to PID %d (%s)%s%s.", (int) v[i], comm, u ? " of " : "", u ? u->id : "");
                 if (kill(v[i], SIGKILL) == 0)
                         killed++;
         }
