@@ -925,17 +925,20 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 enter_stop(u, "timeout");
                 break;
         case SUB_STOP:
+                /* As systemd: the ExecStop= command is terminated with the rest of the unit
+                 * (SIGTERM), SIGKILL follows after another TimeoutStopSec=. */
+                manager_log(u->m, MLOG_ERR, "%s: Stopping timed out. Terminating.", u->id);
+                u->result = "timeout";
+                enter_stop_sigterm(u);
+                break;
         case SUB_STOP_POST:
-                manager_log(u->m, MLOG_ERR, "%s: %s timed out, killing", u->id, u->sub == SUB_STOP ? "ExecStop=" : "ExecStopPost=");
+                manager_log(u->m, MLOG_ERR, "%s: ExecStopPost= timed out, killing", u->id);
                 if (u->control_pid > 0) {
                         log_kill(u, u->control_pid, SIGKILL);
                         kill(u->control_pid, SIGKILL);
                 }
                 u->result = "timeout";
-                if (u->sub == SUB_STOP)
-                        enter_stop_sigterm(u);
-                else
-                        enter_dead(u);
+                enter_dead(u);
                 break;
         case SUB_STOP_SIGTERM:
                 manager_reap(u->m); /* a SIGCHLD we did not see must not hold up a stop */
@@ -1058,8 +1061,9 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         describe_exit(u, "Control", pid, code, status);
         u->control_pid = 0;
 
-        /* A start-phase command that ends after a stop began does not resume the start. */
-        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP && phase != PHASE_STOP_POST) {
+        /* A start-phase command that ends after a stop began does not resume the start, and an
+         * ExecStop= command terminated because it timed out does not run the next one. */
+        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP_POST) {
                 if (!unit_has_processes(u))
                         enter_stop_post(u);
                 return;
