@@ -142,6 +142,8 @@ def check_rsyslog(tap, how, want):
                f"{name}: syslog.socket does not start rsyslog again once shutdown has begun", t)
         tap.ok(b.index(r"syslog.socket: shutdown in progress, suppressing activation") >= 0,
                f"{name}: PID 1 says that it suppresses the activation", t)
+        tap.ok(after(b, r"Stopped rsyslog.service", r"^syslog: .*app: stopping"),
+               f"{name}: with rsyslog gone, what the stopping daemon logs reaches the container's output", t)
         tap.ok(b.index(r"Stopped rsyslog.service") >= 0 and b.index(r"rsyslog.service: (state 'stop-sigterm' timed out|Killing)") < 0,
                f"{name}: rsyslogd ended on its SIGTERM (no SIGKILL) before PID 1 exited", t)
         tap.ok(b.index(r"app.service: Stopping timed out. Terminating.") >= 0 and
