@@ -1460,8 +1460,8 @@ const char *manager_system_state(Manager *m) {
         return "running";
 }
 
-/* The shutdown deadline passed (or SIGRTMIN+13..16 asked for it): whatever still runs is
- * killed, each process named, and the loop ends. */
+/* The shutdown deadline passed: whatever still runs is killed, each process named, and the loop
+ * ends. */
 static void shutdown_now(Manager *m, const char *why) {
         size_t n;
 
@@ -1549,6 +1549,8 @@ void manager_reap(Manager *m) {
                         m->command_status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
                         m->command_pid = 0;
                         manager_log(m, MLOG_INFO, "main command exited with status %d", m->command_status);
+                        if (m->shutting_down && m->exit_status < 0)
+                                m->exit_status = m->command_status; /* stopped while it ran: its status */
                         manager_begin_shutdown(m, m->command_status);
                         check_idle(m);
                 } else if (u)

@@ -136,6 +136,8 @@ size_t shutdown_kill_units(Manager *m) {
                 manager_log(m, MLOG_WARN, "Killing main command process %d (%s) with signal SIGKILL.", (int) m->command_pid, comm);
                 if (kill(m->command_pid, SIGKILL) == 0)
                         n++;
+                if (m->exit_status < 0)
+                        m->exit_status = 128 + SIGKILL; /* what it dies of, as a runtime reports it */
         }
         return n;
 }
@@ -250,9 +252,15 @@ static MUnit *unit_of(Manager *m, pid_t pid) {
         return u;
 }
 
-static void reap_all(void) {
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-                ;
+static void reap_all(Manager *m) {
+        int st;
+        pid_t pid;
+
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+                if (pid == m->command_pid) {
+                        m->command_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+                        m->command_pid = 0;
+                }
 }
 
 size_t shutdown_kill_leftovers(Manager *m) {
@@ -264,7 +272,7 @@ size_t shutdown_kill_leftovers(Manager *m) {
 
         if (!v || getpid() != 1)
                 goto out;
-        reap_all();
+        reap_all(m);
         n = list_leftovers(v, MAX);
         if (n == 0)
                 goto out;
@@ -284,7 +292,7 @@ size_t shutdown_kill_leftovers(Manager *m) {
         /* Our event loop is done: poll (they may not be our children, so no SIGCHLD tells us). */
         for (;;) {
                 struct timespec tick = { 0, 20 * 1000 * 1000 };
-                reap_all();
+                reap_all(m);
                 n = list_leftovers(v, MAX);
                 clock_gettime(CLOCK_MONOTONIC, &ts);
                 if (n == 0 || (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000 >= end)
@@ -299,7 +307,7 @@ size_t shutdown_kill_leftovers(Manager *m) {
                 if (kill(v[i], SIGKILL) == 0)
                         killed++;
         }
-        reap_all();
+        reap_all(m);
 out:
         free(v);
         return killed;

@@ -294,6 +294,31 @@ def test_leftovers(tap):
                read(os.path.join(b.state, "nokill.term")))
 
 
+# ---- the main command of `sdinit --unit X -- COMMAND` ----------------------------------------------
+
+def test_main_command(tap):
+    """Stopped while the main command runs, PID 1 exits with the command's status (128+N for a
+    signal), as docker reports it: SIGTERM ends it with 143; one that ignores SIGTERM, stopped with
+    SIGRTMIN+13, gets SIGKILL from the final sweep (named) and PID 1 exits 137."""
+    units = {"default.target": "[Unit]\nWants=a.service\n", "a.service": "[Service]\nExecStart=/bin/sleep infinity\n"}
+    with Boot(units, net=True, args=["--unit", "default.target"], command=["/bin/sh", "-c", "echo cmd-ready; exec sleep 1000"]) as b:
+        b.expect("cmd-ready")
+        b.p.kill(signal.SIGTERM)
+        rc = wait_exit(b, 20)
+        tap.ok(rc == 143, "SIGTERM while the main command runs: PID 1 exits with its status, 143", f"{rc}\n{b.text()[-1500:]}")
+    with Boot(units, net=True, args=["--unit", "default.target"],
+              command=["/bin/sh", "-c", "trap '' TERM; echo cmd-ready; while :; do sleep 1; done"]) as b:
+        b.expect("cmd-ready")
+        t0 = time.monotonic()
+        b.p.kill(signal.SIGRTMIN + 13)
+        rc = wait_exit(b, 20)
+        elapsed = time.monotonic() - t0
+        t = b.text()[-1500:]
+        tap.ok(rc == 137 and elapsed <= 3 + MARGIN, "SIGRTMIN+13, main command ignoring SIGTERM: SIGKILL after 3 s, PID 1 exits 137",
+               f"{rc} {elapsed:.2f} s\n{t}")
+        tap.ok(b.index(r"Sending SIGKILL to PID \d+ \(sh\)\.") >= 0, "the command's kill is named", t)
+
+
 if __name__ == "__main__":
     Tap().run([test_rsyslog_sigrtmin3, test_rsyslog_systemctl_exit, test_stubborn_chain, test_second_signal_then_force,
-               test_leftovers])
+               test_leftovers, test_main_command])
