@@ -231,6 +231,56 @@ def test_stubborn_chain(tap):
                b.index(r"killing what is left") < 0, "every process ended with its unit: nothing left for the final sweep", t)
 
 
+def test_timer_and_accept_socket(tap):
+    """A timer that elapses and an Accept=yes socket that gets a connection while their own stop is
+    queued (they stop after slow.service, which takes its 4 s stop timeout): nothing starts; the
+    connection is accepted and closed at once (systemd refuses it the same way)."""
+    if not os.path.exists("/usr/bin/systemctl"):
+        raise Skip("Debian's systemctl is missing")
+    units = {
+        "default.target": TARGET.format("slow.service echo.socket"),
+        "slow.service": "[Service]\nExecStart=" + PY + " @STATE@/sig.py @STATE@/slow.term 1\nTimeoutStopSec=4\n",
+        "tick.timer": "[Unit]\nDefaultDependencies=no\nBefore=slow.service\n[Timer]\nOnActiveSec=2\n",
+        "tick.service": "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo ran > @STATE@/tick'\n",
+        "echo.socket": "[Unit]\nDefaultDependencies=no\nBefore=slow.service\n[Socket]\nListenStream=@STATE@/echo.sock\nAccept=yes\n",
+        "echo@.service": "[Service]\nExecStart=/bin/cat\nStandardInput=socket\n",
+    }
+    import socket as sk
+
+    def talk():
+        c = sk.socket(sk.AF_UNIX, sk.SOCK_STREAM)
+        c.settimeout(DEADLINE)
+        c.connect(os.path.join(b.state, "echo.sock"))
+        try:
+            c.sendall(b"ping\n")
+            data = c.recv(100)
+        except (BrokenPipeError, ConnectionResetError):
+            data = b""  # closed by PID 1 before our write
+        c.close()
+        return data
+
+    with Boot(units, net=True, files={"sig.py": SIGFILE}) as b:
+        b.booted()
+        b.expect(r"slow.service: ready \d+")
+        tap.eq(talk(), b"ping\n", "before shutdown, a connection to the Accept=yes socket is served by an instance")
+        r = in_ns(b, ["systemctl", "start", "tick.timer"], pidns=True)
+        t0 = time.monotonic()
+        b.p.kill(signal.SIGRTMIN + 3)
+        b.expect(r"Stopping slow.service")
+        got = talk()
+        rc = wait_exit(b, 20)
+        elapsed = time.monotonic() - t0
+        t = b.text()[-3000:]
+        tap.ok(r.returncode == 0 and rc == 0 and 4 - 0.5 <= elapsed <= 4 + MARGIN,
+               f"PID 1 exits 0 after slow.service's 4 s stop timeout (took {elapsed:.2f} s)", f"{r.stderr} {rc}\n{t}")
+        tap.eq(got, b"", "during shutdown, a connection is accepted and closed: no instance answers")
+        tap.ok(not after(b, r"stopping all units", r"Start(ing|ed) echo@"), "no instance of echo@.service started during shutdown", t)
+        tap.ok(elapsed > 2 and not os.path.exists(os.path.join(b.state, "tick")) and
+               not after(b, r"stopping all units", r"Start(ing|ed) tick.service"),
+               "the timer elapsed during shutdown (2 s after its start) and started nothing", t)
+        tap.ok(b.index(r"echo.socket: shutdown in progress, suppressing activation") >= 0, "PID 1 says it refused the connection", t)
+
+
 # ---- a second signal, and systemd's "now" signals -----------------------------------------------
 
 def test_second_signal_then_force(tap):
@@ -320,5 +370,6 @@ def test_main_command(tap):
 
 
 if __name__ == "__main__":
-    Tap().run([test_rsyslog_sigrtmin3, test_rsyslog_systemctl_exit, test_stubborn_chain, test_second_signal_then_force,
+    Tap().run([test_rsyslog_sigrtmin3, test_rsyslog_systemctl_exit, test_stubborn_chain, test_timer_and_accept_socket,
+               test_second_signal_then_force,
                test_leftovers, test_main_command])
