@@ -307,6 +307,13 @@ size_t shutdown_kill_leftovers(Manager *m) {
                 if (kill(v[i], SIGKILL) == 0)
                         killed++;
         }
+        /* The main command's status is the container's: wait (briefly) until it can be reaped. */
+        for (int i = 0; i < 100 && m->command_pid > 0; i++) {
+                struct timespec tick = { 0, 10 * 1000 * 1000 };
+                reap_all(m);
+                if (m->command_pid > 0)
+                        nanosleep(&tick, NULL);
+        }
         reap_all(m);
 out:
         free(v);
