@@ -97,19 +97,18 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         case VERB_RELOAD: type = JOB_RELOAD; break;
         case VERB_RESTART: type = JOB_RESTART; break;
         case VERB_TRY_RESTART:
-                type = u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING ? JOB_RESTART : JOB_NONE;
+                type = job_type_collapse(JOB_TRY_RESTART, u->active);
                 break;
         case VERB_RELOAD_OR_RESTART:
-                type = u->active == STATE_ACTIVE && service_can_reload(u) ? JOB_RELOAD : JOB_RESTART;
+                type = service_can_reload(u) ? job_type_collapse(JOB_RELOAD_OR_START, u->active) : JOB_RESTART;
                 break;
         case VERB_RELOAD_OR_TRY_RESTART:
-                type = !(u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING) ? JOB_NONE
-                       : service_can_reload(u) ? JOB_RELOAD : JOB_RESTART;
+                type = job_type_collapse(service_can_reload(u) ? JOB_TRY_RELOAD : JOB_TRY_RESTART, u->active);
                 break;
         default:
                 return -EINVAL;
         }
-        if (type == JOB_NONE)
+        if (type == JOB_NOP)
                 return reply_job(msg, bus_nop_job(s, u, "done"));
         /* poweroff/halt/reboot/exit.target: in a container, all of them end the container. The
          * job is reported done; the stop of everything begins once the reply is out. */

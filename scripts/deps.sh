@@ -9,7 +9,7 @@ PKGS="meson ninja-build pkg-config gcc clang libc6-dev libclang-rt-14-dev
       tini dumb-init catatonit hyperfine runc"
 # Real daemons the integration tests start from their own unit files, and their clients.
 DAEMONS="nginx redis-server redis-tools memcached netcat-openbsd openssh-server openssh-client
-         cron rsyslog postgresql postgresql-client curl dbus python3-dbus
+         cron rsyslog postgresql postgresql-client curl dbus python3-dbus apache2
          systemd"  # the real systemctl, systemd-notify, systemd-analyze; this machine's PID 1 is unaffected
 
 # Packages must not start their daemons on this machine (there is no systemd here to manage

@@ -687,12 +687,6 @@ static bool is_active_or_activating(MUnit *u) {
         return u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING;
 }
 
-static const char *const job_type_names[_JOB_TYPE_MAX] = { "none", "start", "stop", "reload", "restart" };
-
-const char *job_type_to_string(JobType t) {
-        return t >= 0 && t < _JOB_TYPE_MAX ? job_type_names[t] : "?";
-}
-
 uint32_t manager_new_job_id(Manager *m) {
         if (++m->last_job_id == 0)
                 m->last_job_id = 1;
@@ -771,23 +765,72 @@ static bool loadable(MUnit *u) {
 
 static void job_pull_start_deps(Manager *m, MUnit *u);
 
-static void job_add_start(Manager *m, MUnit *u) {
-        if (u->job == JOB_START || u->job == JOB_RESTART)
-                return;
-        if (u->job == JOB_NONE && is_active_or_activating(u))
-                return;
-        if (u->job == JOB_STOP && u->job_running)
-                return; /* a stop in progress finishes first; the start is not queued (keep it simple) */
-        if (u->job == JOB_RELOAD && u->job_running)
-                return;
-        if (u->job == JOB_STOP && is_active_or_activating(u)) {
-                /* A stop not begun yet and now a start: the unit simply stays up. */
-                manager_job_done(u, "canceled");
-                return;
+/* Requests (systemd's transactions): every entry point that adds jobs runs inside one, so that
+ * a unit's dependencies are pulled in once per job type and request, however they loop. */
+static void tr_begin(Manager *m) {
+        if (m->tr_depth++ == 0)
+                m->tr_gen++;
+}
+
+static void tr_end(Manager *m) {
+        m->tr_depth--;
+}
+
+/* True the first time (u, t) is seen in the current request. */
+static bool tr_first(Manager *m, MUnit *u, JobType t) {
+        if (u->tr_gen != m->tr_gen) {
+                u->tr_gen = m->tr_gen;
+                u->tr_pulled = 0;
         }
-        job_install(u, JOB_START);
-        u->job_failed_dependency = false;
-        job_pull_start_deps(m, u);
+        if (u->tr_pulled & (1u << t))
+                return false;
+        u->tr_pulled |= 1u << t;
+        return true;
+}
+
+/* Adds a job of type t for u as systemd's transaction and job_install() would: t is collapsed by
+ * the unit's state (try-restart, try-reload, reload-or-start), dropped if it would do nothing
+ * (unless it is what was asked for, the anchor, or it must replace a conflicting job), then
+ * installed, merged into the unit's job, or it replaces that job if they conflict (a start after
+ * a stop whose job still runs: the stop job is canceled, the start waits for the unit to be
+ * down, then runs). Returns true when the caller is to pull in t's dependencies. */
+static bool job_enqueue(Manager *m, MUnit *u, JobType t, bool anchor) {
+        JobType merged;
+
+        t = job_type_collapse(t, u->active);
+        if (t == JOB_NOP)
+                return false;
+        if (job_type_is_redundant(t, u->active) && !(u->job != JOB_NONE && job_type_is_conflicting(u->job, t))) {
+                /* Nothing to do for this unit. What was asked for still pulls in its
+                 * dependencies (`systemctl start x` starts x's stopped Wants=); a reload asked
+                 * for while one runs is installed and runs after it. */
+                if (!anchor)
+                        return false;
+                if (t != JOB_RELOAD && u->job == JOB_NONE)
+                        return tr_first(m, u, t);
+        }
+        switch (job_install_action(u->job, u->job_running, t, u->active, &merged)) {
+        case JOB_INSTALL_NEW:
+        case JOB_INSTALL_REPLACE:
+                job_install(u, t); /* cancels a conflicting job first */
+                u->job_failed_dependency = false;
+                break;
+        case JOB_INSTALL_MERGE:
+                u->job = merged;
+                break;
+        case JOB_INSTALL_RERUN:
+                u->job = merged;
+                u->job_running = false; /* runs again once runnable */
+                break;
+        }
+        return tr_first(m, u, t);
+}
+
+static void job_add_start(Manager *m, MUnit *u) {
+        tr_begin(m);
+        if (job_enqueue(m, u, JOB_START, false))
+                job_pull_start_deps(m, u);
+        tr_end(m);
 }
 
 /* What a start of u pulls in: requirements and wants start, conflicts stop. */
@@ -813,35 +856,18 @@ static void job_pull_start_deps(Manager *m, MUnit *u) {
 
 static void job_pull_stop_deps(Manager *m, MUnit *u);
 
-static void job_add_stop_one(Manager *m, MUnit *u) {
-        if (u->job == JOB_STOP)
-                return;
-        if ((u->job == JOB_START || u->job == JOB_RESTART || u->job == JOB_RELOAD) && !u->job_running)
-                manager_job_done(u, "canceled"); /* a job not begun yet is simply dropped */
-        if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED)) {
+static void job_add_stop(Manager *m, MUnit *u) {
+        tr_begin(m);
+        if (job_enqueue(m, u, JOB_STOP, false))
+                job_pull_stop_deps(m, u);
+        else if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED) && !m->shutting_down &&
+                 tr_first(m, u, JOB_STOP))
                 /* Nothing to stop here, but the stop still reaches what depends on this unit, as
                  * systemd's stop job of an inactive unit does (`systemctl stop` of a skipped or
-                 * failed unit stops its PartOf= units). Once per walk: dependency cycles end.
-                 * Not while shutting down: every unit gets its own stop job then. */
-                if (u->walk == m->walks || m->shutting_down)
-                        return;
-                u->walk = m->walks;
+                 * failed unit stops its PartOf= units); once per request, so cycles end. Not while
+                 * shutting down: every unit gets its own stop job then. */
                 job_pull_stop_deps(m, u);
-                return;
-        }
-        if (u->job == JOB_RESTART && u->job_running) {
-                u->job = JOB_STOP; /* already stopping: it stays stopped (the start half is dropped) */
-                return;
-        }
-        job_install(u, JOB_STOP);
-        job_pull_stop_deps(m, u);
-}
-
-static void job_add_stop(Manager *m, MUnit *u) {
-        if (m->stop_depth++ == 0)
-                m->walks++;
-        job_add_stop_one(m, u);
-        m->stop_depth--;
+        tr_end(m);
 }
 
 static void job_pull_stop_deps(Manager *m, MUnit *u) {
@@ -978,7 +1004,15 @@ MUnit *manager_start_blocker(Manager *m, MUnit *u) {
 static bool job_runnable(MUnit *u) {
         Manager *m = u->m;
 
-        if (u->job == JOB_START) {
+        /* What the unit itself is doing first (systemd: -EAGAIN from unit_start/unit_reload):
+         * a start, verify-active or reload waits while the unit goes down (a start after a stop
+         * whose job was replaced), and a reload while one is in progress. */
+        if ((u->job == JOB_START || u->job == JOB_RELOAD || u->job == JOB_VERIFY_ACTIVE) && u->active == STATE_DEACTIVATING)
+                return false;
+        if ((u->job == JOB_RELOAD && u->active == STATE_RELOADING) || (u->job == JOB_VERIFY_ACTIVE && u->active == STATE_ACTIVATING))
+                return false;
+        /* Ordering as systemd's job_compare(): a reload or verify-active orders like a start. */
+        if (u->job == JOB_START || u->job == JOB_RELOAD || u->job == JOB_VERIFY_ACTIVE) {
                 bool ok = true;
                 /* Wait for every job of a unit we are ordered after... */
                 FOREACH_BEFORE(u, x, if (x->job != JOB_NONE) ok = false);
@@ -990,8 +1024,6 @@ static bool job_runnable(MUnit *u) {
                                 return false;
                 return true;
         }
-        if (u->job == JOB_RELOAD)
-                return true;
         if (u->job == JOB_STOP || u->job == JOB_RESTART) {
                 /* Reverse order: units ordered after us stop first. */
                 for (size_t i = 0; i < u->n_after_me; i++)
@@ -1123,8 +1155,12 @@ static void restart_becomes_start(MUnit *u) {
         u->job = JOB_START;
         u->job_running = false;
         u->job_failed_dependency = false;
-        if (!u->job_ignore_deps)
+        if (!u->job_ignore_deps) {
+                tr_begin(u->m);
+                (void) tr_first(u->m, u, JOB_START);
                 job_pull_start_deps(u->m, u);
+                tr_end(u->m);
+        }
         break_cycles(u->m);
         manager_dispatch_soon(u->m);
 }
@@ -1135,6 +1171,17 @@ static void run_job(MUnit *u) {
         u->job_running = true;
         if (u->job == JOB_START && (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)) {
                 manager_job_done(u, "done"); /* already up: never a second main process */
+                return;
+        }
+        if (u->job == JOB_START && u->active == STATE_ACTIVATING)
+                return; /* already starting (or about to restart): the job ends with the start */
+        if (u->job == JOB_VERIFY_ACTIVE) {
+                if (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)
+                        manager_job_done(u, "done");
+                else {
+                        manager_log(m, MLOG_INFO, "%s is inactive.", u->id);
+                        job_finish(u, "skipped");
+                }
                 return;
         }
         if (u->job == JOB_START) {
@@ -1353,7 +1400,7 @@ static void job_finish(MUnit *u, const char *result) {
         bool ok = strcmp(result, "done") == 0;
 
         manager_job_done(u, result);
-        if (type == JOB_START && !ok) {
+        if ((type == JOB_START || type == JOB_VERIFY_ACTIVE) && !ok) {
                 if (u->u && u->u->load_state == UNIT_LOADED && u->active == STATE_FAILED)
                         manager_status(m, "FAILED", u, "Failed to start");
                 for (size_t i = 0; i < m->n_units; i++) {
@@ -1508,80 +1555,58 @@ int manager_stop_unit(Manager *m, MUnit *u) {
         return 0;
 }
 
+/* What a restart of u propagates to (systemd's PROPAGATE_RESTART): a try-restart of the units that
+ * require it, are bound to it, are part of it or have it as a requisite. */
+static void job_pull_restart_deps(Manager *m, MUnit *u) {
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x != u && (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u) ||
+                               has_dep(x, UNIT_REQUISITE, u)) &&
+                    job_enqueue(m, x, JOB_TRY_RESTART, false))
+                        job_pull_restart_deps(m, x);
+        }
+}
+
+/* A reload of u reloads what it propagates reloads to (PropagatesReloadTo=, and the units with
+ * ReloadPropagatedFrom=u), when they are active (a try-reload). */
+static void job_pull_reload_deps(Manager *m, MUnit *u) {
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x != u && (has_dep(u, UNIT_PROPAGATES_RELOAD_TO, x) || has_dep(x, UNIT_RELOAD_PROPAGATED_FROM, u)) &&
+                    (!x->u || x->u->type != UNIT_SERVICE || service_can_reload(x)) && job_enqueue(m, x, JOB_TRY_RELOAD, false))
+                        job_pull_reload_deps(m, x);
+        }
+}
+
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps) {
         /* Once shutdown has begun nothing starts (systemd: the transaction would stop the
          * irreversibly started shutdown.target); a stop is what happens anyway. */
         if (m->shutting_down && type != JOB_STOP)
                 return -ESHUTDOWN;
-        switch (type) {
-        case JOB_START:
-                if (u->job == JOB_START || u->job == JOB_RESTART)
-                        return (int) u->job_id;
-                if (u->job == JOB_STOP && u->job_running) {
-                        u->job = JOB_RESTART; /* started again once the running stop is done */
-                        return (int) u->job_id;
-                }
-                if (u->job == JOB_RELOAD && u->job_running)
-                        return (int) u->job_id;
-                if (u->job == JOB_NONE && is_active_or_activating(u))
-                        return 0;
-                if (ignore_deps) {
-                        job_install(u, JOB_START);
-                        u->job_ignore_deps = true;
-                } else
-                        job_add_start(m, u);
-                break_cycles(m);
-                break;
-        case JOB_STOP:
-                if (u->job == JOB_STOP)
-                        return (int) u->job_id;
-                if (ignore_deps) {
-                        if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
-                                manager_job_done(u, "canceled");
-                        if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
-                                return 0;
-                        if (u->job == JOB_RESTART && u->job_running) {
-                                u->job = JOB_STOP;
-                                return (int) u->job_id;
-                        }
-                        job_install(u, JOB_STOP);
-                        u->job_ignore_deps = true;
-                } else
-                        job_add_stop(m, u);
-                break;
-        case JOB_RELOAD:
-                if (u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
-                        return -EBADR;
-                if (u->job != JOB_NONE && u->job != JOB_STOP)
-                        return (int) u->job_id; /* a start, restart or reload does it */
-                if (u->job == JOB_STOP)
-                        return -EBUSY;
-                job_install(u, JOB_RELOAD);
-                break;
-        case JOB_RESTART:
-                if (u->job == JOB_RESTART || (u->job == JOB_START && u->job_running))
-                        return (int) u->job_id;
-                if (u->job == JOB_STOP && u->job_running) {
-                        u->job = JOB_RESTART;
-                        return (int) u->job_id;
-                }
-                if (u->job == JOB_RELOAD && u->job_running)
-                        return -EBUSY;
-                job_install(u, JOB_RESTART);
-                u->job_ignore_deps = ignore_deps;
-                /* systemd propagates a restart to the units that require, are bound to or are
-                 * part of this one, when they are running. */
-                if (!ignore_deps)
-                        for (size_t i = 0; i < m->n_units; i++) {
-                                MUnit *x = m->units[i];
-                                if (x->job == JOB_NONE && is_active_or_activating(x) &&
-                                    (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u)))
-                                        job_install(x, JOB_RESTART);
-                        }
-                break;
-        default:
+        type = job_type_collapse(type, u->active);
+        if (type == JOB_NOP)
+                return 0;
+        if (type != JOB_START && type != JOB_STOP && type != JOB_RELOAD && type != JOB_RESTART && type != JOB_VERIFY_ACTIVE)
                 return -EINVAL;
+        if (type == JOB_RELOAD && u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
+                return -EBADR;
+        tr_begin(m);
+        if (job_enqueue(m, u, type, true)) {
+                if (ignore_deps) {
+                        if (u->job != JOB_NONE)
+                                u->job_ignore_deps = true;
+                } else if (type == JOB_START)
+                        job_pull_start_deps(m, u);
+                else if (type == JOB_STOP)
+                        job_pull_stop_deps(m, u);
+                else if (type == JOB_RESTART)
+                        job_pull_restart_deps(m, u); /* its start half pulls in what a start does */
+                else if (type == JOB_RELOAD)
+                        job_pull_reload_deps(m, u);
         }
+        tr_end(m);
+        if (type == JOB_START || type == JOB_RESTART)
+                break_cycles(m);
         manager_dispatch_soon(m);
         return u->job != JOB_NONE ? (int) u->job_id : 0;
 }

@@ -34,17 +34,8 @@
 #include <systemd/sd-event.h>
 
 #include "cgroup/cg-manager.h"
+#include "service/job-type.h"
 #include "units/unit-registry.h"
-
-typedef enum ActiveState {
-        STATE_INACTIVE,
-        STATE_ACTIVATING,
-        STATE_ACTIVE,
-        STATE_RELOADING,
-        STATE_DEACTIVATING,
-        STATE_FAILED,
-        _STATE_MAX,
-} ActiveState;
 
 typedef enum SubState {
         SUB_DEAD,
@@ -65,15 +56,6 @@ typedef enum SubState {
         SUB_FAILED,
         _SUB_MAX,
 } SubState;
-
-typedef enum JobType {
-        JOB_NONE,
-        JOB_START,
-        JOB_STOP,
-        JOB_RELOAD,
-        JOB_RESTART,  /* runs as a stop, then becomes a start (same job id) */
-        _JOB_TYPE_MAX,
-} JobType;
 
 /* A point in time as systemd's D-Bus API reports it: CLOCK_REALTIME and CLOCK_MONOTONIC in µs
  * (0 = never). */
@@ -108,6 +90,8 @@ struct MUnit {
         bool job_failed_dependency;
         bool job_ignore_deps; /* mode ignore-dependencies: nothing else is pulled in or stopped */
         bool reload_failed;   /* an ExecReload= command failed during the running reload job */
+        uint64_t tr_gen;      /* the request (transaction) that last pulled in this unit's dependencies */
+        unsigned tr_pulled;   /* for which job types (bit per JobType) in that request */
 
         /* When the unit last changed state (systemd's Unit timestamps), for the D-Bus API. */
         DualTimestamp ts_state_change, ts_inactive_exit, ts_active_enter, ts_active_exit, ts_inactive_enter;
@@ -146,6 +130,7 @@ struct MUnit {
         char *status_text;
         char invocation_id[33];
         pid_t session;        /* process tracking without cgroups: the session of our first process */
+        pid_t main_session;   /* ...and the session a main process that exited led (its workers) */
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;
@@ -232,8 +217,9 @@ struct Manager {
 
         /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */
         uint32_t last_job_id;
-        uint64_t walks;       /* numbers dependency walks (their cycle guard) */
-        unsigned stop_depth;  /* nesting of job_add_stop(): a new walk begins at 0 */
+        uint64_t walks;       /* numbers walks of manager_start_blocker() (their cycle guard) */
+        uint64_t tr_gen;      /* requests so far; each pulls a unit's dependencies once per job type */
+        unsigned tr_depth;
         const struct ManagerHooks *hooks;
         void *hooks_userdata;
         int exit_code_override; /* SetExitCode() / `systemctl exit N`; -1 = none */
@@ -290,7 +276,6 @@ void manager_reset_failed(Manager *m, MUnit *u);
 int manager_reload(Manager *m);
 /* "starting", "running", "degraded", "stopping" (systemd's SystemState). */
 const char *manager_system_state(Manager *m);
-const char *job_type_to_string(JobType t);
 /* Ends the unit's job with a result, telling the observers. */
 void manager_job_done(MUnit *u, const char *result);
 static inline bool munit_job_stops(const MUnit *u) {

@@ -301,6 +301,9 @@ static bool cgroup_oom_killed(MUnit *u) {
 
 struct proc {
         pid_t pid, ppid, sid;
+        bool stray;           /* a child of PID 1 that is no unit's main or control process */
+        bool inv_read;        /* inv holds its INVOCATION_ID (read once per snapshot, strays only) */
+        char inv[33];
 };
 
 static size_t read_procs(struct proc **ret) {
@@ -347,6 +350,57 @@ static size_t read_procs(struct proc **ret) {
         return n;
 }
 
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+        return (x > y) - (x < y);
+}
+
+/* Marks the strays of a fresh snapshot: children of PID 1 that no unit has as main or control
+ * process (daemons that detached, escapees). One sort of the units' pids, one search per child. */
+static void mark_strays(Manager *m, struct proc *v, size_t n) {
+        pid_t *known = malloc((2 * m->n_units + 1) * sizeof(pid_t)), self = getpid();
+        size_t k = 0;
+
+        if (!known)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                if (m->units[i]->main_pid > 0)
+                        known[k++] = m->units[i]->main_pid;
+                if (m->units[i]->control_pid > 0)
+                        known[k++] = m->units[i]->control_pid;
+        }
+        qsort(known, k, sizeof(pid_t), cmp_pid);
+        for (size_t i = 0; i < n; i++)
+                v[i].stray = v[i].ppid == self && v[i].pid != m->command_pid &&
+                             !bsearch(&v[i].pid, known, k, sizeof(pid_t), cmp_pid);
+        free(known);
+}
+
+/* The INVOCATION_ID= in a stray's environment ("" if none or unreadable), read once. */
+static const char *stray_invocation(struct proc *p) {
+        if (!p->inv_read) {
+                char path[64], buf[8192];
+                ssize_t k;
+                int fd;
+
+                p->inv_read = true;
+                p->inv[0] = '\0';
+                snprintf(path, sizeof(path), "/proc/%d/environ", (int) p->pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+                if (fd >= 0)
+                        close(fd);
+                for (ssize_t i = 0; k > 0 && i < k; i += (ssize_t) strlen(buf + i) + 1) {
+                        buf[k] = '\0';
+                        if (strncmp(buf + i, "INVOCATION_ID=", 14) == 0 && strlen(buf + i + 14) == 32) {
+                                memcpy(p->inv, buf + i + 14, 33);
+                                break;
+                        }
+                }
+        }
+        return p->inv;
+}
+
 /* The snapshot of this event-loop iteration (re-read at most once per iteration). */
 static size_t procs_snapshot(Manager *m, struct proc **ret) {
         uint64_t it = 0;
@@ -359,6 +413,7 @@ static size_t procs_snapshot(Manager *m, struct proc **ret) {
                 m->procs = v;
                 m->procs_iteration = it;
                 m->procs_valid = true;
+                mark_strays(m, v, m->n_procs);
         }
         *ret = m->procs;
         return m->n_procs;
@@ -378,6 +433,8 @@ static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned
         if (v[i].pid == getpid())
                 return false;
         if (u->session > 0 && v[i].sid == u->session)
+                return true;
+        if (u->main_session > 0 && v[i].sid == u->main_session)
                 return true;
         if (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid))
                 return true;
@@ -411,8 +468,12 @@ static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         }
         n = procs_snapshot(u->m, &v);
         for (size_t i = 0; i < n; i++)
-                if (belongs(u, v, n, i, 0) && v[i].pid != except &&
-                    !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
+                /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked
+                 * and called setsid() to leave its service): signalled with the rest. Looked at only
+                 * when signalling, not for the "any processes left?" checks. */
+                if ((belongs(u, v, n, i, 0) ||
+                     (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
+                    v[i].pid != except && !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
                         count++;
                         if (sig)
                                 kill(v[i].pid, sig);
@@ -480,6 +541,90 @@ int service_pids(MUnit *u, pid_t **ret) {
         }
         *ret = v;
         return (int) n;
+}
+
+/* Whether pid's environment holds INVOCATION_ID=<id> (what every process of a unit gets, and a
+ * daemon inherits through its forks). Reads at most 1 MiB of /proc/PID/environ. */
+static bool environ_has_invocation(pid_t pid, const char *id) {
+        char path[64], want[64], buf[4096];
+        size_t wlen, have = 0, total = 0;
+        bool at_start = true, found = false;
+        int fd;
+
+        if (!id || !*id)
+                return false;
+        wlen = (size_t) snprintf(want, sizeof(want), "INVOCATION_ID=%s", id) + 1; /* with its NUL */
+        snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        /* Compare each entry's start with want, entry by entry, across reads. */
+        for (;;) {
+                ssize_t k = read(fd, buf, sizeof(buf));
+                if (k <= 0 || (total += (size_t) k) > (1u << 20))
+                        break;
+                for (ssize_t i = 0; i < k && !found; i++) {
+                        if (at_start)
+                                have = 0, at_start = false;
+                        if (have < wlen && have != SIZE_MAX) {
+                                if (buf[i] == want[have]) {
+                                        if (++have == wlen)
+                                                found = true;
+                                } else
+                                        have = SIZE_MAX; /* this entry does not match */
+                        }
+                        if (buf[i] == '\0')
+                                at_start = true;
+                }
+                if (found)
+                        break;
+        }
+        close(fd);
+        return found;
+}
+
+/* GuessMainPID= (systemd's unit_search_main_pid()): once the start command of a forking service
+ * without PIDFile= has exited, the main process is the one process of the unit whose parent is
+ * PID 1 (the daemon that detached; it was re-parented to us); with more than one, it is unknown.
+ * The unit's processes are its cgroup.procs with a cgroup. Without one, a daemon that called
+ * setsid() in a child whose parent then exited (apachectl -> apache2) is in none of the unit's
+ * sessions and has no ancestor left in the unit: a child of PID 1 that no other unit claims is
+ * then the unit's when its environment holds this start's INVOCATION_ID. */
+static void guess_main_pid(MUnit *u) {
+        struct proc *v;
+        size_t n = procs_snapshot(u->m, &v);
+        pid_t self = getpid(), cand = 0;
+        unsigned found = 0;
+
+        if (u->cgroup) {
+                pid_t *pids = NULL;
+                int k = service_pids(u, &pids);
+                for (int j = 0; j < k; j++)
+                        for (size_t i = 0; i < n; i++)
+                                if (v[i].pid == pids[j] && v[i].ppid == self && v[i].pid != u->control_pid && v[i].pid != cand) {
+                                        found++;
+                                        cand = v[i].pid;
+                                }
+                free(pids);
+        } else
+                for (size_t i = 0; i < n; i++) {
+                        if (v[i].ppid != self || v[i].pid == u->control_pid)
+                                continue;
+                        /* The environment is read only for children of PID 1 that are no unit's
+                         * main or control process (orphans): few. */
+                        if (!belongs(u, v, n, i, 0) &&
+                            (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
+                                continue;
+                        found++;
+                        cand = v[i].pid;
+                }
+        if (found != 1) {
+                manager_log(u->m, MLOG_DEBUG, "%s: cannot guess the main process (%u candidates)", u->id, found);
+                return;
+        }
+        u->main_pid = cand;
+        u->main_pid_known = true;
+        manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
 }
 
 static bool unit_has_processes(MUnit *u) {
@@ -659,6 +804,7 @@ void service_start(MUnit *u) {
         u->watchdog_usec = S(u)->watchdog_usec;
         u->session = 0;
         u->refused_main_pid = 0;
+        u->main_session = 0;
         free(u->status_text);
         u->status_text = NULL;
 
@@ -811,6 +957,13 @@ static void enter_stop_sigterm(MUnit *u) {
         uint64_t t = timeout_stop(u);
 
         if (!unit_has_processes(u)) {
+                enter_stop_post(u);
+                return;
+        }
+        /* KillMode=mixed without a main or control process left (the main process died): the
+         * SIGTERM would reach nobody, so, as systemd, nothing is waited for and the rest of the
+         * unit gets the final SIGKILL (enter_stop_post's sweep) at once. */
+        if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0) {
                 enter_stop_post(u);
                 return;
         }
@@ -993,6 +1146,26 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
+/* Without cgroups, a daemon that detached completely (setsid() in a child whose parent exited, as
+ * pg_ctl starts postgres, which also overwrites its environment with its process title) is an
+ * orphan that nothing ties to its unit. It is taken as the unit's when no other unit claims it (as
+ * main or control process, or by its session and ancestry): a process of another service never
+ * is. The limit of tracking without cgroups; with a delegated cgroup the cgroup decides. */
+static bool unclaimed_orphan(MUnit *u, const struct proc *v, size_t n, size_t i) {
+        Manager *m = u->m;
+
+        if (v[i].ppid != getpid())
+                return false;
+        for (size_t k = 0; k < m->n_units; k++) {
+                MUnit *o = m->units[k];
+                if (o == u || !o->u || o->u->type != UNIT_SERVICE || o->active == STATE_INACTIVE)
+                        continue;
+                if (o->main_pid == v[i].pid || o->control_pid == v[i].pid || belongs(o, v, n, i, 0))
+                        return false;
+        }
+        return true;
+}
+
 /* Whether pid is one of the unit's processes: by its cgroup when the unit has one, otherwise by
  * the session/descendant tracking (this iteration's /proc snapshot). */
 static bool unit_owns_pid(MUnit *u, pid_t pid) {
@@ -1013,11 +1186,16 @@ static bool unit_owns_pid(MUnit *u, pid_t pid) {
                 return own;
         }
         {
+                /* Without a cgroup: the session/descendant tracking, or this start's INVOCATION_ID
+                 * in the process's environment (a daemon that detached with setsid() and whose
+                 * parent exited, as pg_ctlcluster's postgres; no process can put another unit's
+                 * invocation id into a process it does not own). */
                 struct proc *v;
                 size_t n = procs_snapshot(u->m, &v);
                 for (size_t i = 0; i < n; i++)
                         if (v[i].pid == pid)
-                                return belongs(u, v, n, i, 0);
+                                return belongs(u, v, n, i, 0) || environ_has_invocation(pid, u->invocation_id) ||
+                                       unclaimed_orphan(u, v, n, i);
         }
         return false;
 }
@@ -1160,8 +1338,18 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         u->control_pid = 0;
 
         /* A start-phase command that ends after a stop began does not resume the start, and an
-         * ExecStop= command terminated because it timed out does not run the next one. */
+         * ExecStop= command terminated because it timed out does not run the next one. If the
+         * stop's signal killed it, the unit failed (systemd judges commands, unlike daemons, by
+         * EXIT_CLEAN_COMMAND: any signal is a failure): `systemctl stop` during a long
+         * ExecStartPre= leaves it "failed", Result=signal, as systemd 252 does. A oneshot's
+         * ExecStart= is its main process for systemd, judged as a daemon. */
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP_POST) {
+                bool command = phase != PHASE_START || S(u)->type == SERVICE_FORKING;
+                bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
+                             : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)
+                                       : exit_is_success(u, code, status);
+                if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && strcmp(u->result, "success") == 0)
+                        u->result = failure_result(code);
                 if (!unit_has_processes(u))
                         enter_stop_post(u);
                 return;
@@ -1219,20 +1407,8 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                                 arm_poll(u);
                                 return;
                         }
-                        if (u->main_pid <= 0 && S(u)->guess_main_pid != 0) {
-                                struct proc *v;
-                                size_t n = procs_snapshot(u->m, &v), found = 0;
-                                pid_t cand = 0;
-                                for (size_t i = 0; i < n; i++)
-                                        if (belongs(u, v, n, i, 0) && v[i].ppid == getpid()) {
-                                                found++;
-                                                cand = v[i].pid;
-                                        }
-                                if (found == 1) {
-                                        u->main_pid = cand;
-                                        u->main_pid_known = true;
-                                }
-                        }
+                        if (u->main_pid <= 0 && S(u)->guess_main_pid != 0)
+                                guess_main_pid(u);
                 }
                 enter_start_post(u);
                 return;
@@ -1257,6 +1433,8 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         bool ok = exit_is_success(u, code, status);
 
         describe_exit(u, "Main", pid, code, status);
+        /* Processes of the session it led (a daemon's workers) are still the unit's. */
+        u->main_session = pid;
         u->main_pid = 0;
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;

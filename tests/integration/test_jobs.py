@@ -100,9 +100,15 @@ def test_start_while_stop_waits(tap):
         pid = ctl.prop("a.service", "MainPID")
         r = ctl("--no-block", "stop", "a.service")       # b stops first (it is ordered after a)
         b.expect(r"Stopping b.service")
-        r2 = ctl("start", "a.service")                     # a's stop has not begun: it is dropped
+        # a's stop has not begun: the start replaces it (systemd's job_install()), and, as
+        # systemd's job_compare() orders a start after the stop of a unit ordered after it,
+        # waits for b's stop to end.
+        start = bg(b, "start", "a.service")
+        until(lambda: "a.service start waiting" in " ".join(ctl("list-jobs").stdout.split()), "a's start job is queued")
         release(b, "gate")
         b.expect(r"Stopped b.service")
+        out, err = start.communicate(timeout=DEADLINE)
+        r2 = subprocess.CompletedProcess(start.args, start.returncode, out, err)
         tap.ok(r.returncode == 0 and r2.returncode == 0 and ctl.prop("a.service", "ActiveState") == "active" and
                ctl.prop("a.service", "MainPID") == pid, "a start while a's stop waits: a stays up with the same process",
                f"{r2.returncode} {r2.stderr} {ctl.prop('a.service', 'MainPID')} vs {pid}")
