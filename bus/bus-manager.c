@@ -138,8 +138,16 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
                 return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type reload is not applicable for unit %s.", u->id);
 
         r = manager_add_job(s->m, u, type, ignore_deps);
-        if (r == -ESHUTDOWN)
-                return sd_bus_error_setf(error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, shutdown is in progress.");
+        if (r == -ESHUTDOWN) {
+                /* systemd 252's answer (the new job would undo the irreversible shutdown jobs). */
+                if (type == JOB_RELOAD && munit_job_stops(u))
+                        return sd_bus_error_setf(error, BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE,
+                                                 "Transaction for %s/reload is destructive (%s has 'stop' job queued, but 'reload' is included in transaction).",
+                                                 u->id, u->id);
+                return sd_bus_error_setf(error, BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE,
+                                         "Transaction for %s/%s is destructive (shutdown.target has 'start' job queued, but 'stop' is included in transaction).",
+                                         u->id, job_type_to_string(type));
+        }
         if (r == -EBADR)
                 return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type %s is not applicable for unit %s.",
                                          job_type_to_string(type), u->id);

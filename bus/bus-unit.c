@@ -622,7 +622,9 @@ static int socket_property(sd_bus *bus, const char *path, const char *iface, con
                 return sd_bus_message_append(reply, "b", (int) (f && f->socket.accept > 0));
         if (strcmp(p, "NAccepted") == 0)
                 return sd_bus_message_append(reply, "u", (uint32_t) u->n_accepted);
-        if (strcmp(p, "NConnections") == 0 || strcmp(p, "NRefused") == 0)
+        if (strcmp(p, "NRefused") == 0)
+                return sd_bus_message_append(reply, "u", (uint32_t) u->n_refused);
+        if (strcmp(p, "NConnections") == 0)
                 return sd_bus_message_append(reply, "u", (uint32_t) 0);
         if (strcmp(p, "Result") == 0)
                 return sd_bus_message_append(reply, "s", u->result);

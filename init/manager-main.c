@@ -22,6 +22,7 @@
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
+#include "service/shutdown.h"
 #include "service/manager.h"
 #include "units/verify-cli.h"
 
@@ -134,12 +135,16 @@ static int boot(int argc, char **argv) {
                 return 1;
         }
         r = manager_run(m);
-        if (r < 0)
-                r = 1;
         bus_server_flush(bus);
         bus_server_linger(bus, 3000);
         bus_server_free(bus);
         devlog_free(devlog);
+        shutdown_kill_leftovers(m); /* as PID 1: what no unit claims gets SIGTERM, then SIGKILL */
+        /* Stopped while the main command ran: its status, once it has been reaped. */
+        if (r < 0 && m->command_status >= 0)
+                r = m->command_status;
+        if (r < 0)
+                r = 1;
         manager_free(m);
         return r;
 }

@@ -108,10 +108,23 @@ static bool rate_ok(DevLog *d, pid_t pid) {
         return true;
 }
 
+/* During shutdown, once the syslog daemon has stopped, syslog.socket still listens until it
+ * stops in turn but starts nothing and drops what it gets: the messages of the daemons still
+ * stopping then go to the container's output instead of being lost. */
+static bool syslog_gone(DevLog *d) {
+        MUnit *svc;
+
+        if (!d->m->shutting_down)
+                return false;
+        svc = manager_get_unit(d->m, "syslog.service");
+        return !svc || (svc->active != STATE_ACTIVE && svc->active != STATE_RELOADING && svc->active != STATE_DEACTIVATING);
+}
+
 static int on_message(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         DevLog *d = userdata;
         struct sockaddr_un to = { .sun_family = AF_UNIX, .sun_path = SYSLOG_PATH };
         char buf[8192 + 1];
+        bool direct = syslog_gone(d);
 
         (void) s, (void) revents;
         for (int i = 0; i < 64; i++) {
@@ -145,7 +158,8 @@ static int on_message(sd_event_source *s, int fd, uint32_t revents, void *userda
                 }
                 if (!rate_ok(d, pid))
                         continue;
-                if (sendto(d->out_fd, buf, (size_t) n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *) &to, sizeof(to)) == n)
+                if (!direct &&
+                    sendto(d->out_fd, buf, (size_t) n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *) &to, sizeof(to)) == n)
                         continue;
                 /* Nobody listens (or the reader is behind): the container's output gets it. */
                 if (msg[0] == '<') {

@@ -22,6 +22,7 @@
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/service.h"
+#include "service/shutdown.h"
 #include "service/socket.h"
 #include "service/path.h"
 #include "service/timer.h"
@@ -1270,15 +1271,35 @@ static void run_job(MUnit *u) {
 }
 
 static void check_idle(Manager *m) {
+        bool jobs = false, up = false;
+
         if (!m->shutting_down)
                 return;
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
                 if (u->job != JOB_NONE)
-                        return;
-                if (u->active != STATE_INACTIVE && u->active != STATE_FAILED)
-                        return;
+                        jobs = true;
+                else if (u->active != STATE_INACTIVE && u->active != STATE_FAILED)
+                        up = true;
         }
+        if (!jobs && up) {
+                /* No job left, yet a unit is up (something brought it back after its stop): it is
+                 * stopped again, once; past that, the shutdown deadline ends it. Units on their way
+                 * down by themselves (deactivating) are bounded by their own timeouts. */
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        if (u->job != JOB_NONE || !is_active_or_activating(u) || u->shutdown_restopped)
+                                continue;
+                        manager_log(m, MLOG_WARN, "%s: still %s with no job during shutdown, stopping it again", u->id,
+                                    active_state_to_string(u->active));
+                        u->shutdown_restopped = true;
+                        job_add_stop(m, u);
+                        manager_dispatch_soon(m);
+                }
+                return;
+        }
+        if (jobs || up)
+                return;
         if (m->command_pid > 0)
                 return;
         if (!m->exit_requested) {
@@ -1520,6 +1541,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
 }
 
 int manager_start_unit(Manager *m, MUnit *u) {
+        if (m->shutting_down)
+                return -ESHUTDOWN; /* nothing starts once the container stops (activation included) */
         job_add_start(m, u);
         break_cycles(m);
         manager_dispatch_soon(m);
@@ -1556,7 +1579,9 @@ static void job_pull_reload_deps(Manager *m, MUnit *u) {
 }
 
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps) {
-        if (m->shutting_down)
+        /* Once shutdown has begun nothing starts (systemd: the transaction would stop the
+         * irreversibly started shutdown.target); a stop is what happens anyway. */
+        if (m->shutting_down && type != JOB_STOP)
                 return -ESHUTDOWN;
         type = job_type_collapse(type, u->active);
         if (type == JOB_NOP)
@@ -1617,12 +1642,36 @@ const char *manager_system_state(Manager *m) {
         return "running";
 }
 
+/* The shutdown deadline passed: whatever still runs is killed, each process named, and the loop
+ * ends. */
+static void shutdown_now(Manager *m, const char *why) {
+        size_t n;
+
+        manager_log(m, MLOG_WARN, "%s: killing what is left", why);
+        n = shutdown_kill_units(m);
+        manager_log(m, MLOG_WARN, "killed %zu process%s; exiting with status %d", n, n == 1 ? "" : "es", m->exit_status);
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
+}
+
+static int on_shutdown_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        char why[128];
+
+        (void) s, (void) usec;
+        snprintf(why, sizeof(why), "shutdown did not finish within its bound (%.1f s)",
+                 (double) (m->shutdown_bound_usec + SHUTDOWN_MARGIN_USEC) / 1e6);
+        shutdown_now(m, why);
+        return 0;
+}
+
 void manager_begin_shutdown(Manager *m, int exit_status) {
         if (m->shutting_down)
                 return;
         m->shutting_down = true;
         m->exit_status = exit_status;
-        manager_log(m, MLOG_INFO, "stopping all units");
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
                 if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
@@ -1632,6 +1681,18 @@ void manager_begin_shutdown(Manager *m, int exit_status) {
                 kill(m->command_pid, SIGTERM);
         for (size_t i = 0; i < m->n_units; i++)
                 job_add_stop(m, m->units[i]);
+        /* Bounded: the stop budgets along the longest ordering chain, then everything is killed. */
+        m->shutdown_bound_usec = shutdown_bound_usec(m);
+        {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                m->shutdown_started_usec = (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+        }
+        manager_log(m, MLOG_INFO, "stopping all units (bounded by %.1f s, the stop timeouts along the longest ordering chain)",
+                    (double) m->shutdown_bound_usec / 1e6);
+        if (sd_event_add_time_relative(m->event, &m->shutdown_timer, CLOCK_MONOTONIC,
+                                       m->shutdown_bound_usec + SHUTDOWN_MARGIN_USEC, 10000, on_shutdown_deadline, m) < 0)
+                manager_log(m, MLOG_ERR, "cannot arm the shutdown deadline: a unit that never stops would hold PID 1");
         manager_dispatch_soon(m);
 }
 
@@ -1670,6 +1731,8 @@ void manager_reap(Manager *m) {
                         m->command_status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
                         m->command_pid = 0;
                         manager_log(m, MLOG_INFO, "main command exited with status %d", m->command_status);
+                        if (m->shutting_down && m->exit_status < 0)
+                                m->exit_status = m->command_status; /* stopped while it ran: its status */
                         manager_begin_shutdown(m, m->command_status);
                         check_idle(m);
                 } else if (u)
@@ -1681,8 +1744,34 @@ static int on_shutdown_signal(sd_event_source *s, const struct signalfd_siginfo 
         Manager *m = userdata;
 
         (void) s;
+        if (m->shutting_down) {
+                /* As with systemd, where it queues the same irreversible job again: nothing more
+                 * to do, but never silently. */
+                manager_log(m, MLOG_INFO, "received signal %u", si->ssi_signo);
+                shutdown_report_waiting(m);
+                return 0;
+        }
         manager_log(m, MLOG_INFO, "received signal %u, shutting down", si->ssi_signo);
         manager_begin_shutdown(m, m->command_pid > 0 || m->command_status >= 0 ? m->command_status : 0);
+        return 0;
+}
+
+/* SIGRTMIN+13..16: systemd's halt, poweroff, reboot and kexec "now": units are not stopped (any
+ * more); as systemd-shutdown does, every remaining process gets SIGTERM, then SIGKILL, each named
+ * (shutdown_kill_leftovers(), once the loop is done). In a container all of them end it. */
+static int on_force_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        if (!m->shutting_down) {
+                m->shutting_down = true;
+                m->exit_status = m->command_pid > 0 || m->command_status >= 0 ? m->command_status : 0;
+        }
+        manager_log(m, MLOG_WARN, "received signal %u: exiting without stopping units (systemd's halt --force)", si->ssi_signo);
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
         return 0;
 }
 
@@ -1899,6 +1988,9 @@ int manager_new(const char *root, Manager **ret) {
                 for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
                         if ((r = sd_event_add_signal(m->event, NULL, stops[i], on_shutdown_signal, m)) < 0)
                                 goto fail;
+                for (int k = 13; k <= 16; k++)
+                        if ((r = sd_event_add_signal(m->event, NULL, SIGRTMIN + k, on_force_signal, m)) < 0)
+                                goto fail;
                 int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP };
                 for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
                         sd_event_add_signal(m->event, NULL, fwd[i], on_forward_signal, m);
@@ -1965,6 +2057,7 @@ Manager *manager_free(Manager *m) {
         m->log = logrelay_free(m->log);
         sd_event_source_unref(m->notify_source);
         sd_event_source_unref(m->defer_dispatch);
+        sd_event_source_unref(m->shutdown_timer);
         if (m->notify_fd >= 0)
                 close(m->notify_fd);
         if (m->notify_path[0] == '/')

@@ -145,6 +145,10 @@ struct MUnit {
         sd_event_source **sock_sources;
         size_t n_sock;
         unsigned n_accepted;
+        unsigned n_refused;   /* connections refused because the socket was stopping (NRefused=) */
+        bool activation_suppressed; /* said once that traffic triggers nothing now */
+        size_t index_in_manager;    /* scratch for shutdown_bound_usec() (shutdown.c) */
+        bool shutdown_restopped;    /* found active without a job during shutdown: stopped again */
         int accept_fd;
         uint64_t trigger_limit_start; /* TriggerLimitIntervalSec= window (CLOCK_MONOTONIC µs) */
         unsigned trigger_limit_count;
@@ -186,6 +190,9 @@ struct Manager {
         bool shutting_down;
         int exit_status;
         bool exit_requested;
+        /* Shutdown is bounded (shutdown.h): when this passes, everything left is killed. */
+        uint64_t shutdown_bound_usec, shutdown_started_usec; /* CLOCK_MONOTONIC */
+        sd_event_source *shutdown_timer;
 
         /* `sdinit [--unit X] -- COMMAND`: the main program, started after boot. */
         char **command;
@@ -255,7 +262,7 @@ int manager_stop_unit(Manager *m, MUnit *u);
  * dependencies unless ignore_deps. Returns the id of the unit's job (a new one, or the one it
  * already has that does the same), 0 when nothing needs doing (the caller reports a job that is
  * done at once), or -errno: -EBADR the unit cannot do it (reload without ExecReload=),
- * -ESHUTDOWN the manager is stopping. */
+ * -ESHUTDOWN the manager is stopping (every job but a stop). */
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps);
 /* The first unit that a start of `u` requires (Requires=, BindsTo=, Requisite=, transitively)
  * and that is masked or cannot be loaded, NULL if none: systemd refuses such a start whole. */

@@ -228,7 +228,9 @@ static void enter_running(MUnit *u) {
         uint64_t now = now_mono();
         int r;
 
-        if (u->m->shutting_down || !trig)
+        /* Nothing is started once shutdown has begun or while the path unit's own stop is
+         * queued (systemd: "Don't start job if we are supposed to go down"). */
+        if (u->m->shutting_down || u->job == JOB_STOP || !trig)
                 return;
         if (interval > 0 && burst > 0) {
                 if (p->limit_start == 0 || now - p->limit_start > interval) {

@@ -36,6 +36,7 @@
 #include "service/busname.h"
 #include "service/logrelay.h"
 #include "service/pid-file.h"
+#include "service/shutdown.h"
 #include "service/spawn.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -90,6 +91,45 @@ static uint64_t timeout_stop(MUnit *u) {
         if (set(u, "TimeoutStopSec") || set(u, "TimeoutSec"))
                 return S(u)->timeout_stop_usec;
         return DEFAULT_TIMEOUT_USEC;
+}
+
+uint64_t service_stop_budget(MUnit *u) {
+        uint64_t t = timeout_stop(u);
+        unsigned phases = 2; /* SIGTERM, then SIGKILL: each waits up to TimeoutStopSec= */
+
+        if (!u->u || u->u->type != UNIT_SERVICE)
+                return 0;
+        if (t == 0 || t == SDU_SIZE_INFINITY)
+                return SDU_SIZE_INFINITY;
+        phases += S(u)->exec_stop.n > 0;
+        phases += S(u)->exec_stop_post.n > 0;
+        return t > SDU_SIZE_INFINITY / phases ? SDU_SIZE_INFINITY : t * phases;
+}
+
+/* One line per process PID 1 has to kill with SIGKILL (or FinalKillSignal=), as systemd says it. */
+static void log_kill(MUnit *u, pid_t pid, int sig) {
+        char comm[64], name[32];
+
+        shutdown_proc_comm(pid, comm, sizeof(comm));
+        manager_log(u->m, MLOG_WARN, "%s: Killing process %d (%s) with signal %s.", u->id, (int) pid, comm,
+                    signal_to_string(sig, name, sizeof(name)));
+}
+
+void service_log_kill_all(MUnit *u, int sig) {
+        pid_t *v = NULL;
+        int n = service_pids(u, &v);
+        bool main_seen = u->main_pid <= 0, control_seen = u->control_pid <= 0;
+
+        for (int i = 0; i < n; i++) {
+                log_kill(u, v[i], sig);
+                main_seen |= v[i] == u->main_pid;
+                control_seen |= v[i] == u->control_pid;
+        }
+        if (!main_seen && kill(u->main_pid, 0) == 0)
+                log_kill(u, u->main_pid, sig);
+        if (!control_seen && kill(u->control_pid, 0) == 0)
+                log_kill(u, u->control_pid, sig);
+        free(v);
 }
 
 /* ---- timers ----------------------------------------------------------------------------------- */
@@ -408,7 +448,8 @@ static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned
         return false;
 }
 
-/* Signals every process of the unit (except `except`), followed by SIGCONT when `cont`;
+/* Signals every process of the unit (except `except`; -1: except the main and control processes,
+ * signalled already), followed by SIGCONT when `cont`;
  * returns how many exist. With a cgroup, its cgroup.procs is the truth; without one, the
  * session/descendant heuristic above over this iteration's /proc snapshot. */
 static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
@@ -432,7 +473,7 @@ static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
                  * when signalling, not for the "any processes left?" checks. */
                 if ((belongs(u, v, n, i, 0) ||
                      (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
-                    v[i].pid != except) {
+                    v[i].pid != except && !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
                         count++;
                         if (sig)
                                 kill(v[i].pid, sig);
@@ -890,8 +931,10 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
         if (u->control_pid > 0)
                 kill(u->control_pid, sig);
         /* Stopped processes would never see the signal: SIGCONT follows (in the same pass). */
+        /* The rest of the unit; the main and control processes got theirs just above: each
+         * process is signalled once, as systemd does. */
         if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL))
-                unit_signal_all_cont(u, sig, 0, sig != SIGKILL && sig != SIGCONT);
+                unit_signal_all_cont(u, sig, -1, sig != SIGKILL && sig != SIGCONT);
         if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
                 if (u->main_pid > 0)
                         kill(u->main_pid, SIGHUP);
@@ -937,8 +980,10 @@ static void enter_stop_post(MUnit *u) {
                 return;
         /* Final sweep: whatever is left of the unit goes (KillMode= permitting). */
         if ((kill_mode(u) == KILL_CONTROL_GROUP || kill_mode(u) == KILL_MIXED) && u->u->kill.send_sigkill != 0 &&
-            unit_signal_all(u, 0, 0) > 0)
+            unit_signal_all(u, 0, 0) > 0) {
+                service_log_kill_all(u, SIGKILL);
                 unit_signal_all(u, SIGKILL, 0);
+        }
         enter_dead(u);
 }
 
@@ -1041,15 +1086,20 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 enter_stop(u, "timeout");
                 break;
         case SUB_STOP:
-        case SUB_STOP_POST:
-                manager_log(u->m, MLOG_ERR, "%s: %s timed out, killing", u->id, u->sub == SUB_STOP ? "ExecStop=" : "ExecStopPost=");
-                if (u->control_pid > 0)
-                        kill(u->control_pid, SIGKILL);
+                /* As systemd: the ExecStop= command is terminated with the rest of the unit
+                 * (SIGTERM), SIGKILL follows after another TimeoutStopSec=. */
+                manager_log(u->m, MLOG_ERR, "%s: Stopping timed out. Terminating.", u->id);
                 u->result = "timeout";
-                if (u->sub == SUB_STOP)
-                        enter_stop_sigterm(u);
-                else
-                        enter_dead(u);
+                enter_stop_sigterm(u);
+                break;
+        case SUB_STOP_POST:
+                manager_log(u->m, MLOG_ERR, "%s: ExecStopPost= timed out, killing", u->id);
+                if (u->control_pid > 0) {
+                        log_kill(u, u->control_pid, SIGKILL);
+                        kill(u->control_pid, SIGKILL);
+                }
+                u->result = "timeout";
+                enter_dead(u);
                 break;
         case SUB_STOP_SIGTERM:
                 manager_reap(u->m); /* a SIGCHLD we did not see must not hold up a stop */
@@ -1072,6 +1122,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 if (strcmp(u->result, "success") == 0)
                         u->result = "timeout";
                 munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
+                service_log_kill_all(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL);
                 send_kill(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL, true);
                 u->timeout_deadline = now_usec() + (timeout_stop(u) ? timeout_stop(u) : DEFAULT_TIMEOUT_USEC);
                 arm_poll(u);
@@ -1286,12 +1337,13 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         describe_exit(u, "Control", pid, code, status);
         u->control_pid = 0;
 
-        /* A start-phase command that ends after a stop began does not resume the start. If the
+        /* A start-phase command that ends after a stop began does not resume the start, and an
+         * ExecStop= command terminated because it timed out does not run the next one. If the
          * stop's signal killed it, the unit failed (systemd judges commands, unlike daemons, by
          * EXIT_CLEAN_COMMAND: any signal is a failure): `systemctl stop` during a long
          * ExecStartPre= leaves it "failed", Result=signal, as systemd 252 does. A oneshot's
          * ExecStart= is its main process for systemd, judged as a daemon. */
-        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP && phase != PHASE_STOP_POST) {
+        if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP_POST) {
                 bool command = phase != PHASE_START || S(u)->type == SERVICE_FORKING;
                 bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
                              : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)

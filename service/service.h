@@ -21,6 +21,13 @@ int service_kill(MUnit *u, const char *whom, int sig);
 /* The unit's processes; returns how many (the array is malloc'ed) or -errno. */
 int service_pids(MUnit *u, pid_t **ret);
 
+/* The longest a stop of this service can take (µs): TimeoutStopSec= for each phase that can time
+ * out (ExecStop= if any, SIGTERM, SIGKILL, ExecStopPost= if any), as systemd applies it per
+ * phase; SDU_SIZE_INFINITY when the timeout is off. 0 for other unit types. */
+uint64_t service_stop_budget(MUnit *u);
+/* Says, one line per process, that the unit's processes are being killed with `sig`. */
+void service_log_kill_all(MUnit *u, int sig);
+
 /* A process of this unit changed state (from waitid: CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
 void service_sigchld(MUnit *u, pid_t pid, int code, int status);
 

@@ -247,6 +247,34 @@ static int start_accepted(MUnit *u, int conn) {
         return manager_start_unit(m, inst);
 }
 
+/* Traffic that must trigger nothing is taken off the socket, as systemd's flush_ports() does, so
+ * that the socket does not stay readable and a client is not left waiting: connections are
+ * accepted and closed (refused), datagrams and FIFO data read and dropped. At most a batch per
+ * event: a flood cannot hold PID 1 here; the level-triggered source brings us back. */
+static void flush_listener(int fd) {
+        char buf[4096];
+        int type = 0;
+        socklen_t len = sizeof(type);
+        bool is_socket = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+
+        for (int i = 0; i < 256; i++) {
+                if (is_socket && (type == SOCK_STREAM || type == SOCK_SEQPACKET)) {
+                        int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                        if (conn < 0)
+                                return;
+                        close(conn);
+                } else if ((is_socket ? recv(fd, buf, sizeof(buf), MSG_DONTWAIT) : read(fd, buf, sizeof(buf))) <= 0)
+                        return;
+        }
+}
+
+/* Whether traffic may start the service. Not once shutdown has begun, nor while the socket's own
+ * stop is queued (systemd: "Suppressing connection request since unit stop is scheduled."): a
+ * daemon that logs while it stops must not bring syslog back during shutdown. */
+static bool activation_refused(MUnit *u) {
+        return u->m->shutting_down || u->job == JOB_STOP;
+}
+
 /* TriggerLimitIntervalSec=/TriggerLimitBurst= (2 s; 200 activations with Accept=yes, 20
  * without): a socket whose service never takes its traffic (a condition skips it, say) fails
  * with "trigger-limit-hit" instead of waking PID 1 forever, as systemd's socket_dispatch_io(). */
@@ -275,6 +303,16 @@ static int on_listen_event(sd_event_source *s, int fd, uint32_t revents, void *u
         MUnit *svc = triggered(u);
 
         (void) s, (void) revents;
+        if (activation_refused(u)) {
+                if (!u->activation_suppressed)
+                        manager_log(u->m, MLOG_INFO, "%s: %s, suppressing activation by incoming traffic", u->id,
+                                    u->m->shutting_down ? "shutdown in progress" : "stop scheduled");
+                u->activation_suppressed = true;
+                if (u->u->socket.accept > 0)
+                        u->n_refused++; /* NRefused= counts connections, as systemd's */
+                flush_listener(fd);
+                return 0;
+        }
         if (trigger_limit_hit(u)) {
                 manager_log(u->m, MLOG_ERR, "%s: trigger limit hit, refusing further activation.", u->id);
                 socket_free(u);
@@ -322,6 +360,7 @@ void socket_start(MUnit *u) {
                 }
         }
         socket_free(u);
+        u->activation_suppressed = false;
         u->sock_fds = calloc(l->n ? l->n : 1, sizeof(int));
         u->sock_sources = calloc(l->n ? l->n : 1, sizeof(sd_event_source *));
         if (!u->sock_fds || !u->sock_sources) {

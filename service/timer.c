@@ -253,7 +253,9 @@ static int on_elapse(sd_event_source *s, uint64_t usec, void *userdata) {
         int r;
 
         (void) s, (void) usec;
-        if (!t || u->active != STATE_ACTIVE || m->shutting_down)
+        /* Nothing is started once shutdown has begun or while the timer's own stop is queued
+         * (systemd: "Don't start job if we are supposed to go down"). */
+        if (!t || u->active != STATE_ACTIVE || m->shutting_down || u->job == JOB_STOP)
                 return 0;
         dual_timestamp_now(&t->last_trigger);
         /* One-time values that are due now fired. */
