@@ -125,6 +125,18 @@ static void on_unit_new(void *userdata, MUnit *u) {
         free(up);
 }
 
+static void on_unit_removed(void *userdata, MUnit *u) {
+        BusServer *s = userdata;
+        char *up;
+
+        if (s->n_conns == 0)
+                return;
+        up = bus_unit_path(u->id);
+        if (up)
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "UnitRemoved", "so", u->id, up);
+        free(up);
+}
+
 static void on_startup_finished(void *userdata) {
         BusServer *s = userdata;
         Manager *m = s->m;
@@ -441,6 +453,7 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
         s->hooks.job_removed = on_job_removed;
         s->hooks.unit_changed = on_unit_changed;
         s->hooks.unit_new = on_unit_new;
+        s->hooks.unit_removed = on_unit_removed;
         s->hooks.startup_finished = on_startup_finished;
         s->hooks.reloading = on_reloading;
         m->hooks = &s->hooks;

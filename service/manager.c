@@ -713,6 +713,12 @@ static void job_install(MUnit *u, JobType t) {
         }
 }
 
+/* "x@y.service": an instance (a template's is "x@.service"). */
+static bool unit_name_is_instance_of_template(const char *id) {
+        const char *at = strchr(id, '@');
+        return at && at[1] && at[1] != '.';
+}
+
 void manager_job_done(MUnit *u, const char *result) {
         Manager *m = u->m;
         uint32_t id = u->job_id;
@@ -725,6 +731,9 @@ void manager_job_done(MUnit *u, const char *result) {
         u->job_id = 0;
         if (m->hooks && m->hooks->job_removed)
                 m->hooks->job_removed(m->hooks_userdata, id, u, t, result);
+        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED) &&
+            unit_name_is_instance_of_template(u->id))
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
         if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
                 dual_timestamp_now(&m->ts_finish);
                 if (m->hooks && m->hooks->startup_finished)
@@ -1433,6 +1442,113 @@ static void emergency_action(MUnit *u, int action, const char *what, bool failur
         manager_begin_shutdown(u->m, status);
 }
 
+/* ---- unloading finished instances (systemd's unit GC, CollectMode=) --------------------------- */
+
+static void munit_destroy(Manager *m, MUnit *u);
+
+/* An instance that is done may be unloaded, as systemd's unit_may_gc() would: no job, down
+ * (inactive; failed too with CollectMode=inactive-or-failed), no process, output, connection or
+ * timer of its own left. Every Accept=yes connection and template start is such an instance;
+ * kept, each would cost PID 1 memory for ever. Units other than instances stay loaded. */
+static bool gc_candidate(Manager *m, MUnit *u) {
+        if (!u->u || !unit_name_is_instance_of_template(u->id) || u == m->boot_target)
+                return false;
+        if (u->job != JOB_NONE || u->job_running || u->main_pid > 0 || u->control_pid > 0)
+                return false;
+        if (!(u->active == STATE_INACTIVE || (u->active == STATE_FAILED && u->u->unit.collect_mode == 1)))
+                return false;
+        if (u->out_fd >= 0 || u->out_wfd >= 0 || u->accept_fd >= 0 || u->timer || u->watchdog || u->n_sock ||
+            u->timer_state || u->path_state || u->cg_watch_source)
+                return false;
+        for (size_t i = 0; i < m->n_graveyard; i++)
+                if (m->graveyard[i].owner == u)
+                        return false;
+        return true;
+}
+
+static void drop_doomed(MUnit ***v, size_t *n) {
+        size_t k = 0;
+        for (size_t i = 0; i < *n; i++)
+                if (!(*v)[i]->gc_doomed)
+                        (*v)[k++] = (*v)[i];
+        *n = k;
+}
+
+/* Unloads what gc_candidate() allows and no loaded unit depends on. One pass over every unit's
+ * edges, one compaction of the unit array, one rebuild of the name index. */
+static void manager_gc(Manager *m) {
+        Index *ix = manager_index(m);
+        size_t n_doomed = 0, k = 0, *newpos;
+        struct name_slot *old;
+        size_t old_cap;
+
+        for (size_t i = 0; i < m->n_units; i++)
+                if ((m->units[i]->gc_doomed = gc_candidate(m, m->units[i])))
+                        n_doomed++;
+        if (!n_doomed)
+                return;
+        /* Referenced by another unit's dependency: it stays (systemd keeps referenced units). */
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->gc_doomed)
+                        continue;
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t j = 0; j < x->n_deps[d]; j++)
+                                if (x->deps[d][j]->gc_doomed) {
+                                        x->deps[d][j]->gc_doomed = false;
+                                        n_doomed--;
+                                }
+        }
+        if (!n_doomed)
+                return;
+        newpos = malloc(m->n_units * sizeof(size_t));
+        if (!newpos) {
+                for (size_t i = 0; i < m->n_units; i++)
+                        m->units[i]->gc_doomed = false;
+                return;
+        }
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                drop_doomed(&x->after_me, &x->n_after_me);
+                drop_doomed(&x->triggered_by, &x->n_triggered_by);
+                drop_doomed(&x->bound_by, &x->n_bound_by);
+        }
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->gc_doomed) {
+                        newpos[i] = SIZE_MAX;
+                        if (m->hooks && m->hooks->unit_removed)
+                                m->hooks->unit_removed(m->hooks_userdata, x);
+                        munit_destroy(m, x);
+                } else {
+                        newpos[i] = k;
+                        m->units[k++] = x;
+                }
+        }
+        m->n_units = k;
+        m->procs_valid = false;
+        /* The index names array positions: rebuilt with the survivors' new ones. */
+        old = ix->slots;
+        old_cap = ix->cap;
+        ix->slots = NULL;
+        ix->cap = ix->used = 0;
+        for (size_t i = 0; i < old_cap; i++) {
+                if (!old[i].name)
+                        continue;
+                if (newpos[old[i].unit] != SIZE_MAX)
+                        (void) index_put(ix, old[i].name, newpos[old[i].unit]);
+                free(old[i].name);
+        }
+        free(old);
+        free(newpos);
+}
+
+static int on_gc(sd_event_source *es, void *userdata) {
+        (void) es;
+        manager_gc(userdata);
+        return 0;
+}
+
 void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         Manager *m = u->m;
         ActiveState old = u->active;
@@ -1481,6 +1597,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                 close(u->out_wfd);
                 u->out_wfd = -1;
         }
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && m->defer_gc && unit_name_is_instance_of_template(u->id))
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
 
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {
@@ -1999,6 +2117,11 @@ int manager_new(const char *root, Manager **ret) {
         if (r < 0)
                 goto fail;
         sd_event_source_set_enabled(m->defer_dispatch, SD_EVENT_OFF);
+        r = sd_event_add_defer(m->event, &m->defer_gc, on_gc, m);
+        if (r < 0)
+                goto fail;
+        sd_event_source_set_enabled(m->defer_gc, SD_EVENT_OFF);
+        sd_event_source_set_priority(m->defer_gc, SD_EVENT_PRIORITY_IDLE);
         /* Notifications before SIGCHLD, so READY=1 followed by exit is seen in that order. */
         r = setup_notify(m);
         if (r < 0)
@@ -2013,37 +2136,40 @@ fail:
         return r;
 }
 
+/* Frees a unit's runtime side and its loaded unit; the caller has unlinked it. */
+static void munit_destroy(Manager *m, MUnit *u) {
+        logrelay_detach(m->log, u);
+        socket_free(u);
+        timer_free(u);
+        path_free(u);
+        if (u->accept_fd >= 0)
+                close(u->accept_fd);
+        if (u->out_wfd >= 0)
+                close(u->out_wfd);
+        sd_event_source_unref(u->timer);
+        sd_event_source_unref(u->watchdog);
+        sd_event_source_unref(u->cg_watch_source);
+        if (u->cg_watch_fd >= 0)
+                close(u->cg_watch_fd);
+        free(u->cgroup);
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                free(u->deps[d]);
+        free(u->after_me);
+        free(u->triggered_by);
+        free(u->bound_by);
+        free(u->status_text);
+        free(u->linebuf);
+        free(u->allowed_cpus);
+        unit_free(u->u);
+        free(u->id);
+        free(u);
+}
+
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
-                logrelay_detach(m->log, u);
-                socket_free(u);
-                timer_free(u);
-                path_free(u);
-                if (u->accept_fd >= 0)
-                        close(u->accept_fd);
-                if (u->out_wfd >= 0)
-                        close(u->out_wfd);
-                sd_event_source_unref(u->timer);
-                sd_event_source_unref(u->watchdog);
-                sd_event_source_unref(u->cg_watch_source);
-                if (u->cg_watch_fd >= 0)
-                        close(u->cg_watch_fd);
-                free(u->cgroup);
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        free(u->deps[d]);
-                free(u->after_me);
-                free(u->triggered_by);
-                free(u->bound_by);
-                free(u->status_text);
-                free(u->linebuf);
-                free(u->allowed_cpus);
-                unit_free(u->u);
-                free(u->id);
-                free(u);
-        }
+        for (size_t i = 0; i < m->n_units; i++)
+                munit_destroy(m, m->units[i]);
         busname_done(m);
         free(m->units);
         free(m->procs);
@@ -2057,6 +2183,7 @@ Manager *manager_free(Manager *m) {
         m->log = logrelay_free(m->log);
         sd_event_source_unref(m->notify_source);
         sd_event_source_unref(m->defer_dispatch);
+        sd_event_source_unref(m->defer_gc);
         sd_event_source_unref(m->shutdown_timer);
         if (m->notify_fd >= 0)
                 close(m->notify_fd);

@@ -163,6 +163,7 @@ struct MUnit {
         char *linebuf;        /* LINEBUF_MAX bytes, allocated at the first output */
         size_t linebuf_len;
         MUnit *next_blocked;
+        bool gc_doomed;       /* manager_gc(): unloaded in this pass */
 };
 
 struct Manager {
@@ -174,6 +175,7 @@ struct Manager {
         void *index;          /* name -> unit (ids and aliases), open addressing (manager.c) */
 
         sd_event_source *defer_dispatch;
+        sd_event_source *defer_gc;    /* unloads finished instances (manager_gc) */
         bool dispatch_pending;
 
         int notify_fd;
@@ -242,6 +244,8 @@ typedef struct ManagerHooks {
         void (*job_removed)(void *userdata, uint32_t id, MUnit *u, JobType type, const char *result);
         void (*unit_changed)(void *userdata, MUnit *u);
         void (*unit_new)(void *userdata, MUnit *u);
+        /* u is about to be unloaded (garbage-collected): the last moment it may be looked at. */
+        void (*unit_removed)(void *userdata, MUnit *u);
         void (*startup_finished)(void *userdata);
         void (*reloading)(void *userdata, bool active);
 } ManagerHooks;

@@ -35,6 +35,10 @@ UNITS = {
     # Input from the connection, output to the log relay (the pipe that leaked).
     "echo@.service": "[Service]\nExecStart=/bin/sh -c 'read x; echo got $x'\nStandardInput=socket\nStandardOutput=journal\n",
     "t@.service": "[Service]\nType=oneshot\nExecStart=/bin/echo instance %i\n",
+    # A failed instance stays loaded (CollectMode=inactive, the default) so that its failure can be
+    # seen; with CollectMode=inactive-or-failed it goes too.
+    "f@.service": "[Service]\nType=oneshot\nExecStart=/bin/false\n",
+    "g@.service": "[Unit]\nCollectMode=inactive-or-failed\n[Service]\nType=oneshot\nExecStart=/bin/false\n",
 }
 
 
@@ -64,8 +68,22 @@ def test_instances_release_descriptors(tap):
         tap.eq(r.returncode, 0, f"{N} template instances ran", )
         after_tmpl = fds()
         tap.ok(after_tmpl <= before + 4, f"after {N} finished template instances PID 1 holds {after_tmpl} descriptors")
+        # Finished instances are unloaded, as systemd collects them (CollectMode=inactive): what
+        # is left is the socket, the templates and the targets, however many ran.
+        r = inside(REAL, "list-units", "--all", "--no-legend", "--plain")
+        left = [l.split()[0] for l in r.stdout.splitlines() if "@" in l.split()[0] and not l.split()[0].endswith("@.service")]
+        tap.eq(left, [], f"the {2 * N} finished instances are unloaded")
+        tap.ok(r.returncode == 0 and len(r.stdout.splitlines()) < 20, f"{len(r.stdout.splitlines())} units loaded", r.stdout[-800:])
+        r = inside(REAL, "start", "t@again.service")
+        tap.ok(r.returncode == 0, "an instance started again after being unloaded runs", r.stderr)
+        b.expect(r"instance again")
         r = inside(sys.executable, os.path.join(b.state, "client.py"), "1")
         tap.ok(r.returncode == 0, "a connection after them is served")
+        inside(REAL, "start", "f@1.service", "g@1.service")
+        r = inside(REAL, "show", "-p", "LoadState,ActiveState", "f@1.service")
+        tap.eq(r.stdout.split(), ["LoadState=loaded", "ActiveState=failed"], "a failed instance stays, failed")
+        r = inside(REAL, "list-units", "--all", "--no-legend", "--plain", "g@*")
+        tap.eq(r.stdout.strip(), "", "with CollectMode=inactive-or-failed a failed instance is unloaded")
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
 
 
