@@ -20,7 +20,7 @@ UNIT = ("[Unit]\nDefaultDependencies=no\n[Service]\n"
         "ExecStartPre=/bin/sh -c 'test ! -e {s}/{n}.hold-start || read x < {s}/{n}.gate'\n"
         "ExecStart=/bin/sleep infinity\n"
         "ExecReload=/bin/sh -c 'echo r >> {s}/{n}.reloads; test ! -e {s}/{n}.hold-reload || read x < {s}/{n}.gate'\n"
-        "ExecStop=/bin/sh -c 'test ! -e {s}/{n}.hold-stop || read x < {s}/{n}.gate'\n")
+        "ExecStop=/bin/sh -c 'echo s >> {s}/{n}.stops; test ! -e {s}/{n}.hold-stop || read x < {s}/{n}.gate'\n")
 # An umbrella and its member shaped as Debian's postgresql.service and postgresql@.service (the
 # member is pulled in by Wants=, as postgresql-generator's .wants link does).
 UMBRELLA = ("[Unit]\nDefaultDependencies=no\nWants=member.service\n"
@@ -29,7 +29,7 @@ MEMBER = ("[Unit]\nDefaultDependencies=no\nPartOf=umbrella.service\nReloadPropag
           "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/sh -c 'echo r >> {s}/umbrella.reloads'\n"
           "ExecStop=/bin/sh -c 'test ! -e {s}/umbrella.hold-stop || read x < {s}/umbrella.gate'\n")
 CASES = ["stop-start", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
-         "try-restart", "reload-or-restart", "umbrella"]
+         "reload-stop", "try-restart", "reload-or-restart", "umbrella"]
 BOOTED = [c for c in CASES if c not in ("try-restart", "reload-or-restart")]
 
 EXPECTED = {
@@ -47,6 +47,9 @@ EXPECTED = {
     "reload-start": ("first:0", "second:0", "active", "reloads:2"),
     # the reload merges into the running start
     "start-reload": ("jobs:start", "first:0", "active", "reloads:0"),
+    # the reload job is canceled; the stop kills the reload command and the daemon without running
+    # ExecStop= (service_stop(): "something runs already"), and the killed command fails the unit
+    "reload-stop": ("first:canceled", "second:0", "failed", "stops:0"),
     "try-restart": ("first:0", "inactive"),
     "reload-or-restart": ("first:0", "active", "reloads:0"),
     # reload of the umbrella reloads the member; `stop umbrella` returns once the umbrella is down
@@ -117,9 +120,9 @@ class Runner:
         with open(os.path.join(self.state, f"{n}.gate"), "w") as f:
             f.write("go\n")
 
-    def reloads(self, n):
+    def reloads(self, n, what="reloads"):
         try:
-            with open(os.path.join(self.state, f"{n}.reloads")) as f:
+            with open(os.path.join(self.state, f"{n}.{what}")) as f:
                 return len(f.read().split())
         except FileNotFoundError:
             return 0
@@ -186,6 +189,13 @@ class Runner:
             self.hold(n, "start", False)
             self.release(n)
             return ("jobs:" + ",".join(kinds), "first:" + self.rc(first), self.state_of(n), f"reloads:{self.reloads(n)}")
+        if n == "reload-stop":
+            self.hold(n, "reload")
+            first = self.bg("reload", u)
+            self.until(lambda: self.reloads(n) == 1, f"{n}: the reload runs")
+            second = self.ctl("stop", u)
+            self.hold(n, "reload", False)
+            return ("first:" + self.rc(first), f"second:{second.returncode}", self.state_of(n), f"stops:{self.reloads(n, 'stops')}")
         if n == "try-restart":
             r = self.ctl("try-restart", u)
             return (f"first:{r.returncode}", self.state_of(n))
