@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The unit-file methods of org.freedesktop.systemd1.Manager (enable, disable, mask, unmask,
- * is-enabled, list-unit-files, default target) on top of install/, which computes the same
+ * preset, preset-all, is-enabled, list-unit-files, default target) on top of install/, which computes the same
  * symlinks systemctl does offline. Changes are reported as systemd reports them: a(sss) of
  * (type, path, source); an error about a unit becomes the D-Bus error systemd would send. */
 #include "bus/bus-internal.h"
@@ -114,6 +114,71 @@ int bus_disable_flags(sd_bus_message *m, void *u, sd_bus_error *e) { return chan
 int bus_disable_flags_info(sd_bus_message *m, void *u, sd_bus_error *e) { return change_files(m, u, e, install_disable, "t", true); }
 int bus_mask(sd_bus_message *m, void *u, sd_bus_error *e) { return change_files(m, u, e, install_mask, "bb", false); }
 int bus_unmask(sd_bus_message *m, void *u, sd_bus_error *e) { return change_files(m, u, e, install_unmask, "b", false); }
+
+/* systemd's reply_install_changes_and_free(): errors among the changes fail the call only when
+ * nothing else was done (preset-all reports units it skipped and carries on). */
+static int reply_preset(BusServer *s, sd_bus_message *msg, const InstallChanges *c, int rr, int carries, sd_bus_error *error) {
+        bool good = false;
+        int r;
+
+        for (size_t i = 0; i < c->n; i++)
+                if (c->items[i].type >= 0)
+                        good = true;
+        if (rr < 0 || (install_changes_have_errors(c) && !good))
+                return changes_error(c, rr, error);
+        r = reply_changes(msg, c, carries);
+        if (r >= 0 && good)
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "UnitFilesChanged", NULL);
+        return r;
+}
+
+/* PresetUnitFiles(as files, b runtime, b force) -> (b carries_install_info, a(sss) changes) and
+ * PresetUnitFilesWithMode(as files, s mode, b runtime, b force) -> (b, a(sss)). An empty mode is
+ * "full", an unknown one EINVAL (org.freedesktop.DBus.Error.InvalidArgs), as systemd. */
+static int preset_files(sd_bus_message *msg, void *userdata, sd_bus_error *error, bool with_mode) {
+        InstallChanges c = {};
+        const char *mode = NULL;
+        char **names = NULL;
+        int runtime = 0, force = 0, m = INSTALL_PRESET_FULL, r, rr;
+
+        r = sd_bus_message_read_strv(msg, &names);
+        if (r >= 0 && with_mode)
+                r = sd_bus_message_read(msg, "s", &mode);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "bb", &runtime, &force);
+        if (r >= 0 && mode && *mode && (m = install_preset_mode_from_string(mode)) < 0)
+                r = -EINVAL;
+        if (r < 0) {
+                strv_free_(names);
+                return r;
+        }
+        rr = install_preset(NULL, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0), m,
+                            names ? names : (char *[]) { NULL }, &c);
+        strv_free_(names);
+        r = reply_preset(userdata, msg, &c, rr, rr > 0, error);
+        install_changes_done(&c);
+        return r;
+}
+
+int bus_preset(sd_bus_message *m, void *u, sd_bus_error *e) { return preset_files(m, u, e, false); }
+int bus_preset_with_mode(sd_bus_message *m, void *u, sd_bus_error *e) { return preset_files(m, u, e, true); }
+
+/* PresetAllUnitFiles(s mode, b runtime, b force) -> a(sss) */
+int bus_preset_all(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        InstallChanges c = {};
+        const char *mode = NULL;
+        int runtime = 0, force = 0, m = INSTALL_PRESET_FULL, r, rr;
+
+        r = sd_bus_message_read(msg, "sbb", &mode, &runtime, &force);
+        if (r < 0)
+                return r;
+        if (*mode && (m = install_preset_mode_from_string(mode)) < 0)
+                return -EINVAL;
+        rr = install_preset_all(NULL, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0), m, &c);
+        r = reply_preset(userdata, msg, &c, rr, -1, error);
+        install_changes_done(&c);
+        return r;
+}
 
 static int list_files(sd_bus_message *msg, char **states, char **patterns) {
         sd_bus_message *reply = NULL;

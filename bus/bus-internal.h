@@ -40,6 +40,7 @@ typedef struct BusConn {
         bool gone;
         bool asked_shutdown;
         bool lingered;        /* bus_server_linger(): processed in this round */
+        uint64_t active_usec; /* CLOCK_MONOTONIC of the last message from the peer (or accept) */
 } BusConn;
 
 typedef struct NopJob {
@@ -65,6 +66,7 @@ struct BusServer {
         /* Connections marked gone (a client that does not read) are closed from here. */
         sd_event_source *drop_defer;
         int shutdown_status;
+        bool warned_full;     /* the "all connections taken" warning was logged */
         ManagerHooks hooks;
 };
 
@@ -77,6 +79,9 @@ int bus_disable_flags(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_disable_flags_info(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_mask(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_unmask(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_preset(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_preset_with_mode(sd_bus_message *m, void *u, sd_bus_error *e);
+int bus_preset_all(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_list_files(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_list_files_by_patterns(sd_bus_message *m, void *u, sd_bus_error *e);
 int bus_get_state(sd_bus_message *m, void *u, sd_bus_error *e);

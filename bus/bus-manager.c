@@ -124,6 +124,12 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         }
         if ((r = check_loadable(u, type, error)) < 0)
                 return r;
+        /* A start that needs a masked or missing unit is refused whole, as systemd's transaction. */
+        if ((type == JOB_START || type == JOB_RESTART) && !ignore_deps) {
+                MUnit *b = manager_start_blocker(s->m, u);
+                if (b && (r = check_loadable(b, type, error)) < 0)
+                        return r;
+        }
         if (u->u && ((type != JOB_STOP && u->u->unit.refuse_manual_start > 0) || (type == JOB_STOP && u->u->unit.refuse_manual_stop > 0)))
                 return sd_bus_error_setf(error, BUS_ERROR_ONLY_BY_DEPENDENCY,
                                          "Operation refused, unit %s may be requested by dependency only (it is configured to refuse manual start/stop).",
@@ -782,6 +788,9 @@ const sd_bus_vtable bus_manager_vtable[] = {
         M("DisableUnitFilesWithFlagsAndInstallInfo", "ast", "ba(sss)", bus_disable_flags_info),
         M("MaskUnitFiles", "asbb", "a(sss)", bus_mask),
         M("UnmaskUnitFiles", "asb", "a(sss)", bus_unmask),
+        M("PresetUnitFiles", "asbb", "ba(sss)", bus_preset),
+        M("PresetUnitFilesWithMode", "assbb", "ba(sss)", bus_preset_with_mode),
+        M("PresetAllUnitFiles", "sbb", "a(sss)", bus_preset_all),
         M("ListUnitFiles", NULL, "a(ss)", bus_list_files),
         M("ListUnitFilesByPatterns", "asas", "a(ss)", bus_list_files_by_patterns),
         M("GetUnitFileState", "s", "s", bus_get_state),

@@ -32,9 +32,17 @@ char *bus_job_path(uint32_t id) {
 }
 
 /* A client that does not read what it is sent (stopped, stuck in a pager) must not make PID 1
- * grow: past this many queued messages its connection is closed. */
-#define CONN_QUEUE_MAX 1024
-#define CONNS_MAX 128
+ * grow: past this many queued messages (signals) its connection is closed. Messages are queued in
+ * PID 1 only once the kernel's socket buffer towards the peer is full. */
+#define CONN_QUEUE_MAX 256
+/* A client that sends a call while this many of our messages wait for it to read is not reading
+ * its replies (systemctl and every sd-bus client wait for each reply): it is disconnected. This
+ * bounds what replies can hold: a reply may be large (ListUnits), a signal is small. */
+#define CONN_REPLY_BACKLOG_MAX 4
+/* Connections held at once. PID 1's descriptors stay few (issue 12: 64 + 2 per active unit); when
+ * all are taken, a new client still gets in: the connection that has been quiet the longest is
+ * closed for it, so that no set of idle connections can lock systemctl out. */
+#define CONNS_MAX 32
 
 static bool conn_usable(BusServer *s, BusConn *c) {
         uint64_t queued = 0;
@@ -236,16 +244,56 @@ static int on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *er
         return 0;
 }
 
-/* Peers that are neither root nor us get nothing: no method runs for them. */
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+/* Every message from a peer passes here first. Peers that are neither root nor us get nothing: no
+ * method runs for them. A peer that calls while it leaves our replies unread is dropped. */
 static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         BusConn *c = userdata;
+        BusServer *s = c->server;
+        uint64_t queued = 0;
         uint8_t type = 0;
 
         (void) error;
-        if (c->privileged || sd_bus_message_get_type(msg, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+        c->active_usec = now_usec();
+        if (sd_bus_message_get_type(msg, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+                return 0;
+        if (c->gone)
+                return 1;
+        if (sd_bus_get_n_queued_write(c->bus, &queued) >= 0 && queued >= CONN_REPLY_BACKLOG_MAX) {
+                manager_log(s->m, MLOG_WARN, "D-Bus: pid %d calls without reading its replies (%" PRIu64 " queued); disconnecting it",
+                            (int) c->pid, queued);
+                c->gone = true;
+                sd_event_source_set_enabled(s->drop_defer, SD_EVENT_ONESHOT);
+                return 1;
+        }
+        if (c->privileged)
                 return 0;
         sd_bus_reply_method_errorf(msg, SD_BUS_ERROR_ACCESS_DENIED, "Access denied");
         return 1;
+}
+
+/* All connections taken: the one quiet the longest makes room (it is marked gone and dropped from
+ * the loop, as a connection that stopped reading is). */
+static void evict_quietest(BusServer *s) {
+        BusConn *victim = NULL;
+
+        for (size_t i = 0; i < s->n_conns; i++)
+                if (!s->conns[i]->gone && !s->conns[i]->asked_shutdown &&
+                    (!victim || s->conns[i]->active_usec < victim->active_usec))
+                        victim = s->conns[i];
+        if (!victim)
+                return;
+        if (!s->warned_full) {
+                manager_log(s->m, MLOG_WARN, "D-Bus: %d connections open; closing the quietest (pid %d) for a new one "
+                            "(said once)", CONNS_MAX, (int) victim->pid);
+                s->warned_full = true;
+        }
+        conn_drop(victim);
 }
 
 static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
@@ -268,9 +316,13 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
                 return 0;
         }
         if (s->n_conns >= CONNS_MAX) {
-                manager_log(s->m, MLOG_WARN, "D-Bus: %d connections open already; refusing another", CONNS_MAX);
-                close(nfd);
-                return 0;
+                on_drop_defer(NULL, s); /* those already gone first */
+                if (s->n_conns >= CONNS_MAX)
+                        evict_quietest(s);
+                if (s->n_conns >= CONNS_MAX) {
+                        close(nfd);
+                        return 0;
+                }
         }
         if (getsockopt(nfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
                 close(nfd);
@@ -286,6 +338,7 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
                 return 0;
         }
         c->server = s;
+        c->active_usec = now_usec();
         c->pid = cred.pid; /* 0 for a peer outside our pid namespace */
         c->privileged = cred.uid == 0 || cred.uid == geteuid();
         if (!c->privileged)

@@ -125,8 +125,11 @@ void cg_assess(const struct env_info *info, struct cg_assessment *ret) {
                          info->own_path[0] ? info->own_path : "(unknown)");
         else if (info->read_only == ENV_YES)
                 cg_format(ret->why, sizeof ret->why, "cgroup v2 mounted read-only");
+        else if (env_cgroup_is_hosts(info))
+                cg_format(ret->why, sizeof ret->why, "cgroup v2 %s is the host's (no cgroup namespace): not taken over",
+                          info->own_path[0] ? info->own_path : info->own_dir);
         else if (info->hierarchy_root == ENV_YES) {
-                if (info->userns == ENV_NO && info->writable == ENV_YES)
+                if (info->userns == ENV_NO && info->pid_ns == ENV_NO && info->writable == ENV_YES)
                         usable = true; /* a machine's own init owns the whole hierarchy */
                 else
                         cg_format(ret->why, sizeof ret->why,

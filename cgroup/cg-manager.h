@@ -257,6 +257,11 @@ enum {
  * Returns the number of processes signalled or -errno (-ESRCH if pid is gone). */
 int proc_kill_tree(pid_t pid, int pidfd, int sig, unsigned flags);
 
+/* Parses the start of /proc/<pid>/stat (n bytes of buf, not necessarily NUL-terminated, possibly
+ * cut short): "pid (comm) state ppid pgrp session ...", where comm may hold anything, ')' and
+ * spaces included, so the fields are found after the last ')'. 0 or -EBADMSG; any ret_ may be NULL. */
+int proc_stat_parse(const char *buf, size_t n, char *ret_state, pid_t *ret_ppid, pid_t *ret_session);
+
 /* ---- Resource control (cg-limits.c) --------------------------------------------------------- */
 
 #define CG_UNSET UINT64_MAX              /* not configured: the file is not written */

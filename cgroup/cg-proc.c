@@ -497,8 +497,9 @@ static int read_ppids(struct pidpair **ret, size_t *ret_n) {
         if (!d)
                 return -errno;
         while ((de = readdir(d))) {
-                char path[64], buf[512], *p;
-                long pid, ppid;
+                char path[64], buf[512];
+                long pid;
+                pid_t ppid;
                 int r;
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -508,8 +509,7 @@ static int read_ppids(struct pidpair **ret, size_t *ret_n) {
                 r = cg_read_small(path, buf, sizeof buf);
                 if (r < 0 && r != -EFBIG)
                         continue;
-                p = strrchr(buf, ')'); /* comm may contain anything, the rest does not */
-                if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+                if (proc_stat_parse(buf, strlen(buf), NULL, &ppid, NULL) < 0)
                         continue;
                 if (n == cap) {
                         size_t nc = cap ? cap * 2 : 256;

@@ -222,6 +222,55 @@ int cg_parse_pids(const char *text, pid_t **ret) {
         return (int) n;
 }
 
+/* One decimal field after spaces; -1 when absent or out of range. */
+static long long stat_field(const char *buf, size_t n, size_t *i) {
+        long long v = 0;
+        bool neg = false, any = false;
+
+        while (*i < n && buf[*i] == ' ')
+                (*i)++;
+        if (*i < n && buf[*i] == '-') {
+                neg = true;
+                (*i)++;
+        }
+        for (; *i < n && buf[*i] >= '0' && buf[*i] <= '9'; (*i)++) {
+                any = true;
+                if ((v = v * 10 + (buf[*i] - '0')) > INT_MAX)
+                        return -1;
+        }
+        if (!any || (*i < n && buf[*i] != ' ' && buf[*i] != '\n'))
+                return -1;
+        return neg ? -v : v;
+}
+
+int proc_stat_parse(const char *buf, size_t n, char *ret_state, pid_t *ret_ppid, pid_t *ret_session) {
+        size_t i, close_paren = SIZE_MAX;
+        long long ppid, pgrp, session;
+        char state;
+
+        for (i = 0; i < n; i++)
+                if (buf[i] == ')')
+                        close_paren = i;
+        if (close_paren == SIZE_MAX || close_paren + 3 > n || buf[close_paren + 1] != ' ')
+                return -EBADMSG;
+        state = buf[close_paren + 2];
+        if (state < 'A' || state > 'z')
+                return -EBADMSG;
+        i = close_paren + 3;
+        ppid = stat_field(buf, n, &i);
+        pgrp = stat_field(buf, n, &i);
+        session = stat_field(buf, n, &i);
+        if (ppid < 0 || (ret_session && (pgrp < 0 || session < 0)))
+                return -EBADMSG;
+        if (ret_state)
+                *ret_state = state;
+        if (ret_ppid)
+                *ret_ppid = (pid_t) ppid;
+        if (ret_session)
+                *ret_session = (pid_t) session;
+        return 0;
+}
+
 int cg_keyed_u64(const char *text, const char *key, unsigned long long *ret) {
         size_t kl = strlen(key);
         const char *p = text;

@@ -47,6 +47,7 @@
 #endif
 #define ENV_CLONE_INTO_CGROUP 0x200000000ULL
 #define ENV_CGROUP_NS_INIT_INO 0xEFFFFFFBULL
+#define ENV_PID_NS_INIT_INO 0xEFFFFFFCULL /* PROC_PID_INIT_INO, the same header */
 #define ENV_CAP_SYS_ADMIN 21
 
 struct ctx {
@@ -180,13 +181,10 @@ static int path_join(char *out, size_t size, const char *a, const char *b) {
 
 /* ---- identity: /proc/self/status ---- */
 
-static void detect_identity(const struct ctx *c, struct env_info *info) {
-        char *text, *save = NULL;
+void env_parse_status(char *text, struct env_info *info) {
+        char *save = NULL;
         bool have_nspid = false;
 
-        info->euid = geteuid();
-        if (read_text(c, "/proc/self/status", &text) < 0)
-                return;
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 if (strncmp(line, "Uid:", 4) == 0) {
                         unsigned long ruid, euid;
@@ -215,26 +213,51 @@ static void detect_identity(const struct ctx *c, struct env_info *info) {
                         }
                 }
         }
-        free(text);
         if (info->pid > 0)
                 info->pid1 = info->pid == 1 ? ENV_YES : ENV_NO;
 }
 
+static void detect_identity(const struct ctx *c, struct env_info *info) {
+        char *text;
+
+        info->euid = geteuid();
+        if (read_text(c, "/proc/self/status", &text) < 0)
+                return;
+        env_parse_status(text, info);
+        free(text);
+}
+
 /* ---- user namespace ---- */
 
-static int parse_id_map(const char *text, struct env_id_extent *map, size_t *n) {
+/* One unsigned decimal after blanks; false at the end of the text or on anything else. sscanf()
+ * is not used: glibc's measures the whole remaining string on every call, which made a long map
+ * quadratic. */
+static bool id_field(const char **p, unsigned long long *ret) {
+        unsigned long long v = 0;
+        const char *s = *p;
+        bool any = false;
+
+        s += strspn(s, " \t\n");
+        for (; *s >= '0' && *s <= '9'; s++) {
+                v = v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : v * 10 + (unsigned long long) (*s - '0');
+                any = true;
+        }
+        *p = s;
+        *ret = v;
+        return any;
+}
+
+int env_parse_id_map(const char *text, struct env_id_extent *map, size_t *n) {
         const char *p = text;
 
         *n = 0;
         while (*p) {
                 unsigned long long in, out, count;
-                int used = 0;
 
-                if (sscanf(p, " %llu %llu %llu%n", &in, &out, &count, &used) != 3)
+                if (!id_field(&p, &in) || !id_field(&p, &out) || !id_field(&p, &count))
                         break;
                 if (*n < ENV_MAP_MAX)
                         map[(*n)++] = (struct env_id_extent) { (uint32_t) in, (uint32_t) out, (uint32_t) count };
-                p += used;
                 p += strspn(p, " \t\n");
         }
         return 0;
@@ -245,7 +268,7 @@ static void detect_userns(const struct ctx *c, struct env_info *info) {
         char line[64];
 
         if (read_text(c, "/proc/self/uid_map", &text) == 0) {
-                parse_id_map(text, info->uid_map, &info->n_uid_map);
+                env_parse_id_map(text, info->uid_map, &info->n_uid_map);
                 free(text);
                 if (info->n_uid_map == 1 && info->uid_map[0].inside == 0 && info->uid_map[0].outside == 0 &&
                     info->uid_map[0].count == UINT32_MAX)
@@ -258,7 +281,7 @@ static void detect_userns(const struct ctx *c, struct env_info *info) {
                                 info->root_is_host_root = info->uid_map[i].outside == 0 ? ENV_YES : ENV_NO;
         }
         if (read_text(c, "/proc/self/gid_map", &text) == 0) {
-                parse_id_map(text, info->gid_map, &info->n_gid_map);
+                env_parse_id_map(text, info->gid_map, &info->n_gid_map);
                 free(text);
         }
         if (read_line(c, "/proc/self/setgroups", line, sizeof line) == 0 &&
@@ -269,6 +292,23 @@ static void detect_userns(const struct ctx *c, struct env_info *info) {
 }
 
 /* ---- environment: /proc/self/environ (what the runtime passed us at exec) ---- */
+
+void env_parse_environ(const char *env, size_t len, struct env_info *info) {
+        for (size_t i = 0; i < len; ) {
+                const char *kv = env + i;
+                size_t l = strnlen(kv, len - i);
+
+                if (l > 10 && strncmp(kv, "container=", 10) == 0 && l - 10 < sizeof info->container_manager) {
+                        memcpy(info->container_manager, kv + 10, l - 10);
+                        info->container_manager[l - 10] = 0;
+                        env_copy(info->container_manager_source, sizeof info->container_manager_source, "env");
+                } else if (l > 24 && strncmp(kv, "KUBERNETES_SERVICE_HOST=", 24) == 0)
+                        info->kubernetes = true;
+                else if (l == 20 && strncmp(kv, "SDINIT_SYSTEMD=never", 20) == 0)
+                        info->handoff_disabled = true;
+                i += l + 1;
+        }
+}
 
 static void detect_container_manager(const struct ctx *c, struct env_info *info) {
         char p[ENV_PATH_MAX];
@@ -300,20 +340,7 @@ static void detect_container_manager(const struct ctx *c, struct env_info *info)
                 }
                 close(fd);
         }
-        for (size_t i = 0; i < len; ) {
-                const char *kv = env + i;
-                size_t l = strnlen(kv, len - i);
-
-                if (l > 10 && strncmp(kv, "container=", 10) == 0 && l - 10 < sizeof info->container_manager) {
-                        memcpy(info->container_manager, kv + 10, l - 10);
-                        info->container_manager[l - 10] = 0;
-                        env_copy(info->container_manager_source, sizeof info->container_manager_source, "env");
-                } else if (l > 24 && strncmp(kv, "KUBERNETES_SERVICE_HOST=", 24) == 0)
-                        info->kubernetes = true;
-                else if (l == 20 && strncmp(kv, "SDINIT_SYSTEMD=never", 20) == 0)
-                        info->handoff_disabled = true;
-                i += l + 1;
-        }
+        env_parse_environ(env, len, info);
         free(env);
 
         if (info->container_manager[0])
@@ -332,20 +359,29 @@ static void detect_container_manager(const struct ctx *c, struct env_info *info)
 
 /* ---- cgroup namespace ---- */
 
-static void detect_cgroup_ns(const struct ctx *c, struct env_info *info) {
-        char p[ENV_PATH_MAX], link[128];
+/* ENV_YES when /proc/self/ns/<kind> is not the initial namespace of that kind. */
+static enum env_tristate own_namespace(const struct ctx *c, const char *kind, unsigned long long init_ino) {
+        char rel[64], p[ENV_PATH_MAX], link[128];
         unsigned long long ino;
+        size_t k = strlen(kind);
         ssize_t n;
 
-        if (ctx_path(c, "/proc/self/ns/cgroup", p, sizeof p) < 0)
-                return;
+        snprintf(rel, sizeof rel, "/proc/self/ns/%s", kind);
+        if (ctx_path(c, rel, p, sizeof p) < 0)
+                return ENV_UNKNOWN;
         n = readlink(p, link, sizeof link - 1);
         if (n < 0)
-                return;
+                return ENV_UNKNOWN;
         link[n] = 0;
-        if (sscanf(link, "cgroup:[%llu]", &ino) != 1)
-                return;
-        info->cgroup_ns = ino == ENV_CGROUP_NS_INIT_INO ? ENV_NO : ENV_YES;
+        /* "<kind>:[<inode>]" */
+        if (strncmp(link, kind, k) != 0 || strncmp(link + k, ":[", 2) != 0 || sscanf(link + k + 2, "%llu]", &ino) != 1)
+                return ENV_UNKNOWN;
+        return ino == init_ino ? ENV_NO : ENV_YES;
+}
+
+static void detect_cgroup_ns(const struct ctx *c, struct env_info *info) {
+        info->cgroup_ns = own_namespace(c, "cgroup", ENV_CGROUP_NS_INIT_INO);
+        info->pid_ns = own_namespace(c, "pid", ENV_PID_NS_INIT_INO);
 }
 
 /* ---- mounts ---- */
@@ -436,18 +472,24 @@ static int detect_mounts(const struct ctx *c, struct env_info *info) {
 
 /* ---- own cgroup ---- */
 
+void env_parse_own_cgroup(char *text, char *out, size_t size) {
+        char *save = NULL;
+
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                if (strncmp(line, "0::", 3) == 0) {
+                        env_copy(out, size, line + 3);
+                        break;
+                }
+}
+
 static void detect_own_cgroup(const struct ctx *c, struct env_info *info) {
-        char *text, *save = NULL;
+        char *text;
         const char *rel;
         size_t lr;
 
         if (read_text(c, "/proc/self/cgroup", &text) < 0)
                 return;
-        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-                if (strncmp(line, "0::", 3) == 0) {
-                        env_copy(info->own_path, sizeof info->own_path, line + 3);
-                        break;
-                }
+        env_parse_own_cgroup(text, info->own_path, sizeof info->own_path);
         free(text);
 
         if (!info->own_path[0] || !info->unified_mount[0])
@@ -697,6 +739,7 @@ int env_detect(const char *root, struct env_info *ret) {
                 .root_is_host_root = ENV_UNKNOWN,
                 .overflow_uid = 65534,
                 .cgroup_ns = ENV_UNKNOWN,
+                .pid_ns = ENV_UNKNOWN,
                 .v1_read_only = ENV_UNKNOWN,
                 .read_only = ENV_UNKNOWN,
                 .nsdelegate = ENV_UNKNOWN,

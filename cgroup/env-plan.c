@@ -36,6 +36,10 @@ static const char *own_path_or_dir(const struct env_info *info) {
         return info->own_path[0] ? info->own_path : info->own_dir;
 }
 
+bool env_cgroup_is_hosts(const struct env_info *info) {
+        return info->cgroup_ns == ENV_NO && info->userns == ENV_NO && info->pid_ns != ENV_NO;
+}
+
 /* Returns true if sdinit can manage its cgroup; appends reasons otherwise. */
 static bool check_cgroup(struct env_info *info) {
         switch (info->layout) {
@@ -63,8 +67,13 @@ static bool check_cgroup(struct env_info *info) {
                        info->own_path, info->unified_mount, info->unified_mount_root);
                 return false;
         }
+        if (env_cgroup_is_hosts(info)) {
+                REASON(info, "cgroup %s is the host's (no cgroup namespace, no user namespace, not the machine's init): "
+                       "not a delegated subtree", own_path_or_dir(info));
+                return false;
+        }
         if (info->hierarchy_root == ENV_YES) {
-                if (info->pid1 == ENV_YES && info->userns == ENV_NO && info->writable == ENV_YES)
+                if (info->pid1 == ENV_YES && info->userns == ENV_NO && info->pid_ns == ENV_NO && info->writable == ENV_YES)
                         return true;
                 REASON(info, "cgroup %s (%s) is the root of the cgroup2 hierarchy%s: not a delegated subtree",
                        own_path_or_dir(info), info->own_dir,

@@ -79,6 +79,7 @@ int env_print_json(const struct env_info *info, FILE *f) {
         json_begin_object(&w, NULL);
         json_int(&w, "schema_version", 1);
         json_tri(&w, "pid1", info->pid1);
+        json_tri(&w, "pid_namespace", info->pid_ns);
         if (info->pid > 0)
                 json_int(&w, "pid", info->pid);
         else

@@ -79,6 +79,7 @@ struct env_info {
         /* cgroup. */
         enum env_layout layout;
         enum env_tristate cgroup_ns;        /* from /proc/self/ns/cgroup vs the initial inode */
+        enum env_tristate pid_ns;           /* own pid namespace (/proc/self/ns/pid vs the initial) */
         char unified_mount[ENV_PATH_MAX];   /* visible cgroup2 mount point, "" if none */
         char unified_mount_root[ENV_PATH_MAX]; /* mountinfo field 4 of that mount */
         unsigned n_v1_mounts;               /* visible cgroup (v1) hierarchies */
@@ -131,6 +132,13 @@ struct env_info {
  * itself is unusable (-EINVAL for NULL/empty/too long, -ENOENT/-ENOTDIR if it is not a
  * directory); individual files that cannot be read only make their fields unknown. */
 int env_detect(const char *root, struct env_info *ret);
+
+/* True when our cgroup is the host's, not ours to manage, whoever owns its files: no cgroup
+ * namespace and no user namespace (real root), yet not the machine's own init (a pid namespace of
+ * its own). A privileged container sharing the host's cgroups, or `unshare --pid --mount` on a
+ * host, is this case: PID 1 there must not create init.scope or move processes. The one rule
+ * both the plan and the cgroup manager use. */
+bool env_cgroup_is_hosts(const struct env_info *info);
 
 /* (Re)compute plan, reasons and notes from the other fields. Called by env_detect(). */
 void env_compute_plan(struct env_info *info);

@@ -84,6 +84,16 @@ static int parse_line(char *line, struct mountinfo_entry *ret) {
         return 0;
 }
 
+static int by_id_cmp(const void *a, const void *b, void *userdata) {
+        const struct mountinfo *mi = userdata;
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+        int ix = mi->entries[x].id, iy = mi->entries[y].id;
+
+        if (ix != iy)
+                return ix < iy ? -1 : 1;
+        return x < y ? -1 : x > y;
+}
+
 int mountinfo_parse(const char *text, struct mountinfo *ret) {
         struct mountinfo mi = {};
         size_t cap = 0;
@@ -119,6 +129,16 @@ int mountinfo_parse(const char *text, struct mountinfo *ret) {
                 mi.entries[mi.n++] = e;
         }
         free(copy);
+        if (r >= 0 && mi.n > 0) {
+                mi.by_id = malloc(mi.n * sizeof(*mi.by_id));
+                if (!mi.by_id)
+                        r = -ENOMEM;
+                else {
+                        for (size_t i = 0; i < mi.n; i++)
+                                mi.by_id[i] = i;
+                        qsort_r(mi.by_id, mi.n, sizeof(*mi.by_id), by_id_cmp, &mi);
+                }
+        }
         if (r < 0) {
                 mountinfo_free(&mi);
                 return r;
@@ -131,7 +151,9 @@ void mountinfo_free(struct mountinfo *mi) {
         for (size_t i = 0; i < mi->n; i++)
                 entry_free(&mi->entries[i]);
         free(mi->entries);
+        free(mi->by_id);
         mi->entries = NULL;
+        mi->by_id = NULL;
         mi->n = 0;
 }
 
@@ -146,11 +168,24 @@ static bool path_is_prefix(const char *a, const char *b) {
         return b[la] == 0 || b[la] == '/';
 }
 
+/* The first entry with this id (binary search in by_id; a linear scan without it). */
 static long find_by_id(const struct mountinfo *mi, int id) {
-        for (size_t i = 0; i < mi->n; i++)
-                if (mi->entries[i].id == id)
-                        return (long) i;
-        return -1;
+        size_t lo = 0, hi = mi->n;
+
+        if (!mi->by_id) {
+                for (size_t i = 0; i < mi->n; i++)
+                        if (mi->entries[i].id == id)
+                                return (long) i;
+                return -1;
+        }
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (mi->entries[mi->by_id[mid]].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < mi->n && mi->entries[mi->by_id[lo]].id == id ? (long) mi->by_id[lo] : -1;
 }
 
 /* Is the mount at index anc on the parent chain of the mount at index idx (or idx itself)? */
@@ -170,7 +205,26 @@ static bool on_parent_chain(const struct mountinfo *mi, size_t idx, size_t anc) 
 
 bool mountinfo_visible(const struct mountinfo *mi, size_t idx) {
         const char *mp = mi->entries[idx].mountpoint;
+        bool *chain = calloc(mi->n, sizeof(bool));
 
+        if (chain) {
+                /* Mark idx's parent chain once (the walk of on_parent_chain), then compare. */
+                long cur = (long) idx;
+                bool visible = true;
+
+                for (size_t steps = 0; cur >= 0 && steps <= mi->n && !chain[cur]; steps++) {
+                        chain[cur] = true;
+                        if (mi->entries[cur].parent_id == mi->entries[cur].id)
+                                break;
+                        cur = find_by_id(mi, mi->entries[cur].parent_id);
+                }
+                for (size_t j = 0; j < mi->n && visible; j++)
+                        if (j != idx && !chain[j] && path_is_prefix(mi->entries[j].mountpoint, mp))
+                                visible = false;
+                free(chain);
+                return visible;
+        }
+        /* Out of memory: the same answer, more slowly. */
         for (size_t j = 0; j < mi->n; j++) {
                 if (j == idx)
                         continue;

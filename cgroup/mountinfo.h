@@ -23,12 +23,14 @@ struct mountinfo_entry {
 struct mountinfo {
         struct mountinfo_entry *entries;
         size_t n;
+        size_t *by_id; /* indices of entries sorted by (id, index): parent lookups in O(log n) */
 };
 
 /* Parse text (NUL-terminated). Malformed lines are skipped. Returns 0 or -ENOMEM. */
 int mountinfo_parse(const char *text, struct mountinfo *ret);
 void mountinfo_free(struct mountinfo *mi);
 
+/* O(n + depth log n): the parent chain of idx is walked once, then every mount compared with it. */
 bool mountinfo_visible(const struct mountinfo *mi, size_t idx);
 
 /* Index of the last visible mount whose mount point is exactly path, or -1. */

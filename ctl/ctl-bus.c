@@ -357,6 +357,7 @@ static const struct {
         { "condrestart", "TryRestartUnit" },
         { "reload-or-restart", "ReloadOrRestartUnit" },
         { "try-reload-or-restart", "ReloadOrTryRestartUnit" },
+        { "reload-or-try-restart", "ReloadOrTryRestartUnit" },
         { "force-reload", "ReloadOrTryRestartUnit" },
         { "isolate", "StartUnit" },
 };
@@ -698,17 +699,39 @@ static int daemon_reload(Ctl *c) {
         return r;
 }
 
+/* As systemctl asks it before mask/unmask: the manager's view, not the files' (a unit counts as
+ * existing unless it is not-found and inactive). 1, 0, or -errno. */
+static int unit_exists(Ctl *c, const char *name) {
+        char *path = NULL, *load = NULL, *active = NULL;
+        int r = ctl_unit_path(name, &path);
+
+        if (r >= 0)
+                r = ctl_get_property_string(c, path, UNIT_IFACE, "LoadState", &load);
+        if (r >= 0)
+                r = ctl_get_property_string(c, path, UNIT_IFACE, "ActiveState", &active);
+        if (r >= 0)
+                r = !(strcmp(load, "not-found") == 0 && strcmp(active, "inactive") == 0);
+        free(path);
+        free(load);
+        free(active);
+        return r;
+}
+
 int ctl_verb_enable(Ctl *c) {
         const char *verb = c->verb, *method;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL, *reply = NULL;
-        bool send_force = true, carries = strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0;
+        bool send_force = true, send_mode = false, carries = strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0;
         int carries_install_info = -1;
         char **names = NULL;
         int r;
 
         if (mangle_list(c, &names) < 0)
                 return 1;
+        if (strcmp(verb, "mask") == 0 || strcmp(verb, "unmask") == 0)
+                for (size_t i = 0; names && names[i]; i++)
+                        if (unit_exists(c, names[i]) == 0)
+                                fprintf(stderr, "Unit %s does not exist, proceeding anyway.\n", names[i]);
         if (strcmp(verb, "enable") == 0)
                 method = "EnableUnitFiles";
         else if (strcmp(verb, "disable") == 0)
@@ -717,11 +740,18 @@ int ctl_verb_enable(Ctl *c) {
                 method = "ReenableUnitFiles";
         else if (strcmp(verb, "mask") == 0)
                 method = "MaskUnitFiles";
-        else
+        else if (strcmp(verb, "preset") == 0) {
+                /* systemctl 252 sends the mode only when it is not "full" */
+                method = c->preset_mode != INSTALL_PRESET_FULL ? "PresetUnitFilesWithMode" : "PresetUnitFiles";
+                send_mode = c->preset_mode != INSTALL_PRESET_FULL;
+                carries = true; /* read, but no notice for preset */
+        } else
                 method = "UnmaskUnitFiles", send_force = false;
         r = sd_bus_message_new_method_call(c->bus, &m, DEST, MGR_PATH, MGR_IFACE, method);
         if (r >= 0)
                 r = sd_bus_message_append_strv(m, names);
+        if (r >= 0 && send_mode)
+                r = sd_bus_message_append(m, "s", install_preset_mode_to_string(c->preset_mode));
         if (r >= 0)
                 r = sd_bus_message_append(m, "b", (int) c->runtime);
         if (r >= 0 && send_force)
@@ -743,7 +773,7 @@ int ctl_verb_enable(Ctl *c) {
                 return 1;
         if (!c->no_reload && daemon_reload(c) < 0)
                 return 1;
-        if (carries_install_info == 0 && !c->quiet) {
+        if (carries_install_info == 0 && !c->quiet && strcmp(verb, "preset") != 0) {
                 /* the same notice as offline */
                 Ctl tmp = *c;
                 tmp.verb = "enable";
@@ -763,7 +793,7 @@ int ctl_verb_enable(Ctl *c) {
                                 "  instance name specified.\n",
                         ctl_glyph_bullet(c));
         }
-        if (c->now) {
+        if (c->now && strcmp(verb, "preset") != 0) {
                 const char *sv = strcmp(verb, "enable") == 0 || strcmp(verb, "unmask") == 0 ? "start"
                                  : strcmp(verb, "reenable") == 0                             ? "try-restart"
                                                                                              : "stop";
@@ -771,6 +801,27 @@ int ctl_verb_enable(Ctl *c) {
                 s.verb = sv;
                 return ctl_verb_start(&s);
         }
+        return 0;
+}
+
+int ctl_verb_preset_all(Ctl *c) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        int r;
+
+        r = call(c, MGR_PATH, MGR_IFACE, "PresetAllUnitFiles", &e, &reply, "sbb",
+                 install_preset_mode_to_string(c->preset_mode), (int) c->runtime, (int) c->force);
+        if (r < 0) {
+                fprintf(stderr, "Failed to preset all units: %s\n", bus_error_message(&e, r));
+                sd_bus_error_free(&e);
+                return 1;
+        }
+        r = dump_bus_changes(c, reply);
+        sd_bus_message_unref(reply);
+        if (r < 0)
+                return 1;
+        if (!c->no_reload && daemon_reload(c) < 0)
+                return 1;
         return 0;
 }
 
@@ -958,6 +1009,7 @@ static int cmp_file_entry(const void *a, const void *b) {
 
 int ctl_verb_list_unit_files(Ctl *c) {
         static const char *const headers[] = { "UNIT FILE", "STATE", "PRESET" };
+        InstallPresets *presets = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL, *reply = NULL;
         FileEntry *l = NULL;
@@ -1014,7 +1066,7 @@ int ctl_verb_list_unit_files(Ctl *c) {
                     strcmp(l[i].state, "generated") == 0 || strcmp(l[i].state, "transient") == 0)
                         table_add(t, "");
                 else {
-                        int p = install_query_preset(NULL, id);
+                        int p = ctl_query_preset(NULL, &presets, id);
                         table_add(t, p < 0 ? "n/a" : p ? "enabled" : "disabled");
                 }
         }
@@ -1022,6 +1074,7 @@ int ctl_verb_list_unit_files(Ctl *c) {
         if (!c->no_legend)
                 printf("\n%zu unit files listed.\n", n);
         table_free(t);
+        install_presets_free(presets);
         free(l);
         sd_bus_message_unref(reply);
         return n == 0 ? 1 : 0;

@@ -22,6 +22,7 @@ typedef struct Ctl {
         bool all, quiet, no_block, no_legend, no_pager, full, plain, value, force, runtime, now, wait;
         bool no_reload, show_types;
         int lines;
+        int preset_mode;      /* --preset-mode= (InstallPresetMode) */
         bool utf8;
         bool offline;         /* install verbs: client-side */
         sd_bus *bus;
@@ -57,8 +58,14 @@ int ctl_mangle(const Ctl *c, const char *name, bool allow_glob, char **ret);
 struct InstallChanges;
 void ctl_dump_changes(const Ctl *c, int r, const char *verb, const struct InstallChanges *ch);
 
+/* The PRESET column: the preset files are read at the first call (*cache, freed by the caller
+ * with install_presets_free()). 1 enabled, 0 disabled, -errno. */
+struct InstallPresets;
+int ctl_query_preset(const char *root, struct InstallPresets **cache, const char *name);
+
 /* Offline verbs (install/). */
 int ctl_offline_enable(Ctl *c);
+int ctl_offline_preset_all(Ctl *c);
 int ctl_offline_is_enabled(Ctl *c);
 int ctl_offline_list_unit_files(Ctl *c);
 int ctl_offline_get_default(Ctl *c);
@@ -72,6 +79,7 @@ int ctl_verb_reset_failed(Ctl *c);
 int ctl_verb_is_active(Ctl *c);
 int ctl_verb_is_enabled(Ctl *c);
 int ctl_verb_enable(Ctl *c);
+int ctl_verb_preset_all(Ctl *c);
 int ctl_verb_list_units(Ctl *c);
 int ctl_verb_list_unit_files(Ctl *c);
 int ctl_verb_list_jobs(Ctl *c);

@@ -466,9 +466,7 @@ int ctl_offline_enable(Ctl *c) {
 
         if (c->n_args == 0)
                 return 0;
-        r = mangle_args(c, strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0 || strcmp(verb, "disable") == 0 ||
-                                   strcmp(verb, "mask") == 0 || strcmp(verb, "unmask") == 0,
-                        &names);
+        r = mangle_args(c, true, &names);
         if (r < 0)
                 return 1;
         r = sysv_units(c, names);
@@ -503,6 +501,8 @@ int ctl_offline_enable(Ctl *c) {
                 r = install_reenable(c->root, flags, names, &ch);
         else if (strcmp(verb, "mask") == 0)
                 r = install_mask(c->root, flags, names, &ch);
+        else if (strcmp(verb, "preset") == 0)
+                r = install_preset(c->root, flags, c->preset_mode, names, &ch);
         else
                 r = install_unmask(c->root, flags, names, &ch);
         ctl_dump_changes(c, r, verb, &ch);
@@ -512,11 +512,21 @@ int ctl_offline_enable(Ctl *c) {
                 return 1;
         if (r == 0 && (strcmp(verb, "enable") == 0 || strcmp(verb, "reenable") == 0) && !c->quiet)
                 print_no_install_notice(c);
-        if (c->now) {
+        if (c->now && strcmp(verb, "preset") != 0) { /* systemctl 252 ignores --now for preset */
                 fprintf(stderr, "--now cannot be used when systemd is not running or in conjunction with --root=/--global, refusing.\n");
                 return 1;
         }
         return 0;
+}
+
+int ctl_offline_preset_all(Ctl *c) {
+        InstallChanges ch = {};
+        InstallFlags flags = (c->runtime ? INSTALL_RUNTIME : 0) | (c->force ? INSTALL_FORCE : 0);
+        int r = install_preset_all(c->root, flags, c->preset_mode, &ch);
+
+        ctl_dump_changes(c, r, "preset", &ch);
+        install_changes_done(&ch);
+        return r < 0 ? 1 : 0;
 }
 
 int ctl_offline_is_enabled(Ctl *c) {
@@ -552,8 +562,18 @@ int ctl_offline_is_enabled(Ctl *c) {
         return enabled ? 0 : 1;
 }
 
+int ctl_query_preset(const char *root, InstallPresets **cache, const char *name) {
+        if (!*cache) {
+                int r = install_presets_read(root, cache);
+                if (r < 0)
+                        return r;
+        }
+        return install_presets_query(*cache, name, NULL);
+}
+
 int ctl_offline_list_unit_files(Ctl *c) {
         static const char *const headers[] = { "UNIT FILE", "STATE", "PRESET" };
+        InstallPresets *presets = NULL;
         InstallFile *files = NULL;
         size_t n = 0, shown = 0;
         Table *t;
@@ -583,7 +603,7 @@ int ctl_offline_list_unit_files(Ctl *c) {
                     s == INSTALL_STATE_TRANSIENT)
                         table_add(t, "");
                 else {
-                        int p = install_query_preset(c->root, id);
+                        int p = ctl_query_preset(c->root, &presets, id);
                         table_add(t, p < 0 ? "n/a" : p ? "enabled" : "disabled");
                 }
         }
@@ -591,6 +611,7 @@ int ctl_offline_list_unit_files(Ctl *c) {
         if (!c->no_legend)
                 printf("\n%zu unit files listed.\n", shown);
         table_free(t);
+        install_presets_free(presets);
         install_files_free(files, n);
         return shown == 0 ? 1 : 0;
 }
@@ -662,6 +683,7 @@ static const Verb verbs[] = {
         { "try-restart", 1, -1, false, ctl_verb_start, NULL },
         { "reload-or-restart", 1, -1, false, ctl_verb_start, NULL },
         { "try-reload-or-restart", 1, -1, false, ctl_verb_start, NULL },
+        { "reload-or-try-restart", 1, -1, false, ctl_verb_start, NULL },
         { "condrestart", 1, -1, false, ctl_verb_start, NULL },
         { "force-reload", 1, -1, false, ctl_verb_start, NULL },
         { "isolate", 1, 1, false, ctl_verb_start, NULL },
@@ -683,6 +705,8 @@ static const Verb verbs[] = {
         { "reenable", 2, -1, true, ctl_verb_enable, ctl_offline_enable },
         { "mask", 2, -1, true, ctl_verb_enable, ctl_offline_enable },
         { "unmask", 2, -1, true, ctl_verb_enable, ctl_offline_enable },
+        { "preset", 2, -1, true, ctl_verb_enable, ctl_offline_enable },
+        { "preset-all", 1, 1, true, ctl_verb_preset_all, ctl_offline_preset_all },
         { "is-enabled", 2, -1, true, ctl_verb_is_enabled, ctl_offline_is_enabled },
         { "get-default", 1, 1, true, ctl_verb_get_default, ctl_offline_get_default },
         { "set-default", 2, 2, true, ctl_verb_set_default, ctl_offline_set_default },
@@ -705,6 +729,8 @@ static void help(void) {
                "  reset-failed [PATTERN...]           Reset failed state for all, one, or more units\n\n"
                "Unit File Commands:\n"
                "  enable|disable|reenable|mask|unmask UNIT...\n"
+               "  preset UNIT...                      Enable/disable unit files as the presets say\n"
+               "  preset-all                          Enable/disable all unit files as the presets say\n"
                "  is-enabled UNIT...                  Check whether unit files are enabled\n"
                "  get-default                         Get the name of the default target\n"
                "  set-default TARGET                  Set the default target\n\n"
@@ -715,7 +741,8 @@ static void help(void) {
                "  exit [EXIT_CODE]                    Request container exit\n\n"
                "Options: -t --type= --state= -p --property= -P -a --all -q --quiet --no-block\n"
                "  --no-legend --no-pager --plain -l --full --value -s --signal= --kill-whom=\n"
-               "  --job-mode= --ignore-dependencies --root= --runtime -f --force --now --wait\n",
+               "  --job-mode= --ignore-dependencies --root= --runtime -f --force --now --wait\n"
+               "  --preset-mode=full|enable-only|disable-only\n",
                SDINIT_VERSION);
 }
 
@@ -740,6 +767,7 @@ static int parse_argv(Ctl *c, int argc, char **argv, int *ret_exit) {
                 ARG_STATE = 0x100, ARG_ROOT, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_NO_PAGER, ARG_PLAIN, ARG_VALUE,
                 ARG_RUNTIME, ARG_NOW, ARG_JOB_MODE, ARG_IGNORE_DEPS, ARG_KILL_WHOM, ARG_VERSION, ARG_SYSTEM,
                 ARG_USER, ARG_WAIT, ARG_NO_WALL, ARG_NO_RELOAD, ARG_NO_ASK, ARG_FAIL, ARG_SHOW_TYPES, ARG_IRREVERSIBLE,
+                ARG_PRESET_MODE,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -759,6 +787,7 @@ static int parse_argv(Ctl *c, int argc, char **argv, int *ret_exit) {
                 { "force", no_argument, NULL, 'f' },
                 { "runtime", no_argument, NULL, ARG_RUNTIME },
                 { "now", no_argument, NULL, ARG_NOW },
+                { "preset-mode", required_argument, NULL, ARG_PRESET_MODE },
                 { "job-mode", required_argument, NULL, ARG_JOB_MODE },
                 { "ignore-dependencies", no_argument, NULL, ARG_IGNORE_DEPS },
                 { "fail", no_argument, NULL, ARG_FAIL },
@@ -902,6 +931,19 @@ static int parse_argv(Ctl *c, int argc, char **argv, int *ret_exit) {
                         break;
                 case ARG_SHOW_TYPES:
                         c->show_types = true;
+                        break;
+                case ARG_PRESET_MODE:
+                        if (strcmp(optarg, "help") == 0) {
+                                for (int m = 0; m < _INSTALL_PRESET_MODE_MAX; m++)
+                                        puts(install_preset_mode_to_string(m));
+                                *ret_exit = 0;
+                                return 0;
+                        }
+                        c->preset_mode = install_preset_mode_from_string(optarg);
+                        if (c->preset_mode < 0) {
+                                fprintf(stderr, "Failed to parse preset mode: %s.\n", optarg);
+                                return -EINVAL;
+                        }
                         break;
                 case 'n':
                         c->lines = atoi(optarg);

@@ -329,12 +329,27 @@ char **handoff_initial_environ(void) {
                 v = strv_copy(environ);
                 return v ? v : calloc(1, sizeof(char *));
         }
-        buf[len] = '\0';
-        v = calloc(1, sizeof *v);
-        for (size_t i = 0; v && i < len; i += strlen(buf + i) + 1)
-                if (buf[i] && strv_extend(&v, buf + i) < 0)
-                        v = strv_free(v);
+        v = handoff_environ_parse(buf, len);
         free(buf);
+        return v;
+}
+
+char **handoff_environ_parse(const char *buf, size_t len) {
+        size_t n = 0, k = 0;
+        char **v;
+
+        /* Counted first and allocated once: one strv_extend() per entry measured the vector
+         * each time, quadratic in the number of variables. */
+        for (size_t i = 0; i < len; i++)
+                if (buf[i] && (i == 0 || !buf[i - 1]))
+                        n++;
+        v = calloc(n + 1, sizeof(*v));
+        for (size_t i = 0; v && i < len;) {
+                size_t l = strnlen(buf + i, len - i); /* the last one may be unterminated */
+                if (l > 0 && !(v[k++] = strndup(buf + i, l)))
+                        v = strv_free(v);
+                i += l + 1;
+        }
         return v;
 }
 

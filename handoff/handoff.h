@@ -188,3 +188,6 @@ int handoff_prepare(const struct handoff_prepare_opts *o, char *const *env);
 /* The environment the runtime gave us at exec (/proc/self/environ), or a copy of environ if that
  * is unreadable. NULL on ENOMEM. */
 char **handoff_initial_environ(void);
+/* Its parser: len bytes of NUL-separated entries (the last may be unterminated), empty ones
+ * skipped. NULL on ENOMEM. */
+char **handoff_environ_parse(const char *buf, size_t len);

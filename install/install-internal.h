@@ -27,6 +27,10 @@ bool lookup_is_transient(const Lookup *lp, const char *path);
 bool lookup_is_runtime(const Lookup *lp, const char *path, bool check_parent);
 bool lookup_in_search_path(const Lookup *lp, const char *path);
 
+/* Internal InstallFlags bit: enabling for a preset (systemd's UNIT_FILE_IGNORE_AUXILIARY_FAILURE):
+ * a WantedBy=/RequiredBy= that cannot take the unit (a template without instance) is skipped. */
+#define INSTALL_PRESET_APPLY (1 << 8)
+
 typedef enum InfoType {
         INFO_INVALID = -1,
         INFO_REGULAR,
@@ -74,3 +78,5 @@ int lookup_state(const Lookup *lp, const char *name, InstallState *ret);
 /* conf_files_list(): files ending in suffix, merged by name (first directory wins), sorted by
  * name, masked ones (/dev/null, empty) dropped. */
 int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret);
+/* The preset files of the root of lp (install_presets_read()). */
+int presets_read_lookup(const Lookup *lp, InstallPresets **ret);

@@ -399,55 +399,274 @@ int install_list(const char *root, char *const *states, char *const *patterns, I
 
 /* ---- presets ---- */
 
-int install_query_preset(const char *root, const char *name) {
-        static const char *const preset_dirs[] = {
-                "/etc/systemd/system-preset", "/run/systemd/system-preset", "/usr/local/lib/systemd/system-preset",
-                "/lib/systemd/system-preset", "/usr/lib/systemd/system-preset",
-        };
+/* systemd 252's read_presets(): CONF_PATHS("systemd/system-preset") with split /usr, so /usr/lib
+ * comes before /lib; files merged by name (first directory wins) and read in name order. */
+static const char *const preset_dirs[] = {
+        "/etc/systemd/system-preset", "/run/systemd/system-preset", "/usr/local/lib/systemd/system-preset",
+        "/usr/lib/systemd/system-preset", "/lib/systemd/system-preset",
+};
+
+typedef struct PresetRule {
+        char *pattern;     /* fnmatch() pattern; for a rule with instances, a template name */
+        bool enable;
+        char **instances;  /* "enable foo@.service a b": a, b */
+} PresetRule;
+
+struct InstallPresets {
+        PresetRule *rules;
+        size_t n, allocated;
+};
+
+void install_presets_free(InstallPresets *p) {
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->n; i++) {
+                free(p->rules[i].pattern);
+                sdu_strv_free(p->rules[i].instances);
+        }
+        free(p->rules);
+        free(p);
+}
+
+/* systemd's first_word(): s starts with word, followed by the end or whitespace; returns what
+ * follows the whitespace. */
+static const char *first_word(const char *s, const char *word) {
+        size_t wl = strlen(word);
+
+        if (strncmp(s, word, wl) != 0)
+                return NULL;
+        s += wl;
+        if (*s == 0)
+                return s;
+        if (!strchr(SDU_WHITESPACE, *s))
+                return NULL;
+        return s + strspn(s, SDU_WHITESPACE);
+}
+
+/* One stripped, non-comment line. 1: *rule filled, 0: not understood (the caller warns), -ENOMEM.
+ * "enable PATTERN [INSTANCE...]" (instances only after a template name), "disable REST-OF-LINE"
+ * (systemd 252 takes the whole rest as the pattern). A bare "enable" gives a rule that matches
+ * nothing (systemd 252 crashes on it). */
+static int preset_parse_line(const char *l, PresetRule *rule) {
+        const char *arg;
+
+        *rule = (PresetRule) {};
+        if ((arg = first_word(l, "enable"))) {
+                size_t wl = strcspn(arg, SDU_WHITESPACE);
+                const char *rest = arg + wl + strspn(arg + wl, SDU_WHITESPACE);
+
+                rule->enable = true;
+                rule->pattern = sdu_strndup(arg, wl);
+                if (!rule->pattern)
+                        return -ENOMEM;
+                if (*rest) {
+                        if (!unit_name_is_valid(rule->pattern, UNIT_NAME_TEMPLATE)) {
+                                free(rule->pattern);
+                                rule->pattern = NULL;
+                                return 0;
+                        }
+                        while (*rest) {
+                                size_t n = strcspn(rest, SDU_WHITESPACE);
+
+                                if (sdu_strv_consume(&rule->instances, sdu_strndup(rest, n)) < 0) {
+                                        free(rule->pattern);
+                                        sdu_strv_free(rule->instances);
+                                        return -ENOMEM;
+                                }
+                                rest += n;
+                                rest += strspn(rest, SDU_WHITESPACE);
+                        }
+                }
+                return 1;
+        }
+        if ((arg = first_word(l, "disable"))) {
+                rule->pattern = strdup(arg);
+                return rule->pattern ? 1 : -ENOMEM;
+        }
+        return 0;
+}
+
+static int presets_read_file(InstallPresets *p, const char *path) {
+        char *text = NULL, *line, *next;
+        struct stat st;
+        unsigned n = 0;
+        int r;
+
+        /* PID 1 reads these too: a FIFO or device named *.preset must not block it */
+        if (stat(path, &st) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISREG(st.st_mode))
+                return 0; /* also /dev/null: a masked file */
+        r = sdu_read_file(path, &text, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        for (line = text; line; line = next) {
+                char *copy, *l;
+                PresetRule rule;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                else if (!*line)
+                        break;
+                n++;
+                copy = strdup(line);
+                if (!copy) {
+                        r = -ENOMEM;
+                        break;
+                }
+                l = sdu_strstrip(copy);
+                if (!*l || strchr("#;", *l)) {
+                        free(copy);
+                        continue;
+                }
+                r = preset_parse_line(l, &rule);
+                free(copy);
+                if (r < 0)
+                        break;
+                if (r == 0) {
+                        fprintf(stderr, "%s:%u: Couldn't parse line '%s'. Ignoring.\n", path, n, line);
+                        continue;
+                }
+                if (p->n == p->allocated) {
+                        size_t na = p->allocated ? p->allocated * 2 : 16;
+                        PresetRule *nr = realloc(p->rules, na * sizeof(*nr));
+                        if (!nr) {
+                                free(rule.pattern);
+                                sdu_strv_free(rule.instances);
+                                r = -ENOMEM;
+                                break;
+                        }
+                        p->rules = nr;
+                        p->allocated = na;
+                }
+                p->rules[p->n++] = rule;
+        }
+        free(text);
+        return r < 0 ? r : 0;
+}
+
+int presets_read_lookup(const Lookup *lp, InstallPresets **ret) {
+        InstallPresets *p;
         char **dirs = NULL, **files = NULL;
-        int result = 1, r = 0;
+        int r = 0;
+
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        for (size_t i = 0; i < SDU_ELEMENTSOF(preset_dirs) && r >= 0; i++)
+                r = sdu_strv_consume(&dirs, sdu_strjoin3(lp->root, preset_dirs[i], NULL));
+        if (r >= 0)
+                r = install_list_conf_files(dirs, ".preset", &files);
+        for (size_t i = 0; r >= 0 && files && files[i]; i++)
+                r = presets_read_file(p, files[i]);
+        sdu_strv_free(dirs);
+        sdu_strv_free(files);
+        if (r < 0) {
+                install_presets_free(p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
+int install_presets_read(const char *root, InstallPresets **ret) {
         Lookup lp;
-        bool decided = false;
+        int r = lookup_init(&lp, root);
+
+        if (r < 0)
+                return r;
+        r = presets_read_lookup(&lp, ret);
+        lookup_done(&lp);
+        return r;
+}
+
+/* systemd's pattern_match_multiple_instances(): a rule with instances matches an instance of its
+ * template whose instance is listed, and the template itself (*ret: the listed instances). */
+static int rule_match_instances(const PresetRule *rule, const char *name, char ***ret) {
+        char *template = NULL;
+        int r;
+
+        if (!ret || !rule->instances)
+                return 0;
+        if (unit_name_template(name, &template) < 0)
+                return 0;
+        r = strcmp(rule->pattern, template) == 0;
+        free(template);
+        if (!r)
+                return 0;
+        if (unit_name_is_template(name)) {
+                char **l = NULL;
+
+                for (size_t i = 0; rule->instances[i]; i++) {
+                        char *n = NULL;
+
+                        r = unit_name_replace_instance(name, rule->instances[i], &n);
+                        if (r >= 0)
+                                r = sdu_strv_consume(&l, n);
+                        if (r < 0) {
+                                sdu_strv_free(l);
+                                return r;
+                        }
+                }
+                *ret = l;
+                return 1;
+        } else {
+                char *inst = NULL;
+
+                r = unit_name_to_instance(name, &inst);
+                if (r < 0)
+                        return r;
+                r = sdu_strv_contains(rule->instances, inst);
+                free(inst);
+                return r;
+        }
+}
+
+int install_presets_query(const InstallPresets *p, const char *name, char ***ret_instances) {
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        for (size_t i = 0; p && i < p->n; i++) {
+                const PresetRule *rule = p->rules + i;
+                int r = rule_match_instances(rule, name, ret_instances);
+
+                if (r < 0)
+                        return r;
+                if (r > 0 || (rule->pattern && fnmatch(rule->pattern, name, FNM_NOESCAPE) == 0))
+                        return rule->enable;
+        }
+        return 1; /* no rule: enable */
+}
+
+int install_query_preset(const char *root, const char *name) {
+        InstallPresets *p = NULL;
+        int r;
 
         if (!unit_name_is_valid(name, UNIT_NAME_ANY))
                 return -EINVAL;
-        r = lookup_init(&lp, root);
+        r = install_presets_read(root, &p);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < SDU_ELEMENTSOF(preset_dirs) && r >= 0; i++)
-                r = sdu_strv_consume(&dirs, sdu_strjoin3(lp.root, preset_dirs[i], NULL));
-        if (r >= 0)
-                r = install_list_conf_files(dirs, ".preset", &files);
-        for (size_t i = 0; r >= 0 && !decided && files && files[i]; i++) {
-                char *text = NULL, *save = NULL;
+        r = install_presets_query(p, name, NULL);
+        install_presets_free(p);
+        return r;
+}
 
-                if (sdu_read_file(files[i], &text, NULL) < 0)
-                        continue;
-                for (char *line = strtok_r(text, "\n", &save); line && !decided; line = strtok_r(NULL, "\n", &save)) {
-                        char *l = sdu_strstrip(line), *word, *pattern;
-                        size_t wl;
+static const char *const preset_mode_table[_INSTALL_PRESET_MODE_MAX] = {
+        [INSTALL_PRESET_FULL] = "full",
+        [INSTALL_PRESET_ENABLE_ONLY] = "enable-only",
+        [INSTALL_PRESET_DISABLE_ONLY] = "disable-only",
+};
 
-                        if (!*l || strchr("#;", *l))
-                                continue;
-                        wl = strcspn(l, SDU_WHITESPACE);
-                        word = l;
-                        pattern = l + wl;
-                        pattern += strspn(pattern, SDU_WHITESPACE);
-                        pattern[strcspn(pattern, SDU_WHITESPACE)] = 0;
-                        if (!*pattern)
-                                continue;
-                        if (wl == 6 && strncmp(word, "enable", 6) == 0) {
-                                if (fnmatch(pattern, name, FNM_NOESCAPE) == 0)
-                                        decided = true, result = 1;
-                        } else if (wl == 7 && strncmp(word, "disable", 7) == 0) {
-                                if (fnmatch(pattern, name, FNM_NOESCAPE) == 0)
-                                        decided = true, result = 0;
-                        }
-                }
-                free(text);
-        }
-        sdu_strv_free(dirs);
-        sdu_strv_free(files);
-        lookup_done(&lp);
-        return r < 0 ? r : result;
+const char *install_preset_mode_to_string(InstallPresetMode m) {
+        return m >= 0 && m < _INSTALL_PRESET_MODE_MAX ? preset_mode_table[m] : NULL;
+}
+
+int install_preset_mode_from_string(const char *s) {
+        for (int i = 0; i < _INSTALL_PRESET_MODE_MAX; i++)
+                if (sdu_streq(preset_mode_table[i], s))
+                        return i;
+        return -EINVAL;
 }

@@ -1148,7 +1148,7 @@ int lookup_exists(const Lookup *lp, const char *name) {
 }
 
 static int symlink_wants(const Lookup *lp, const Info *info, const char *config_path, char **list,
-                         const char *suffix, InstallChanges *changes) {
+                         const char *suffix, bool preset, InstallChanges *changes) {
         UnitNameFlags valid = UNIT_NAME_ANY;
         char *buf = NULL;
         const char *n;
@@ -1192,6 +1192,10 @@ static int symlink_wants(const Lookup *lp, const Info *info, const char *config_
                 char *path;
 
                 if (!unit_name_is_valid(dst, valid)) {
+                        /* presets skip what cannot be done ("preset getty@.service" without
+                         * DefaultInstance=), as systemd 252 does */
+                        if (preset)
+                                continue;
                         if (unit_name_is_valid(dst, UNIT_NAME_ANY)) {
                                 changes_add(changes, -EIDRM, dst, n);
                                 r = -EIDRM;
@@ -1245,10 +1249,11 @@ static int info_apply(const Lookup *lp, InstallFlags flags, const Info *info, co
         q = symlink_alias(lp, info, config_path, force, changes);
         if (q != 0 && r >= 0)
                 r = q;
-        q = symlink_wants(lp, info, config_path, info_wanted_by(info), ".wants/", changes);
+        q = symlink_wants(lp, info, config_path, info_wanted_by(info), ".wants/", flags & INSTALL_PRESET_APPLY, changes);
         if (q != 0 && r >= 0)
                 r = q;
-        q = symlink_wants(lp, info, config_path, info_required_by(info), ".requires/", changes);
+        q = symlink_wants(lp, info, config_path, info_required_by(info), ".requires/", flags & INSTALL_PRESET_APPLY,
+                          changes);
         if (q != 0 && r >= 0)
                 r = q;
         return r;
@@ -1671,6 +1676,150 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
 finish:
         sdu_strv_free(todo);
         sdu_strv_free(m.names);
+        lookup_done(&lp);
+        return r;
+}
+
+/* ---- presets ---- */
+
+static int discover_and_check(Ctx *ctx, const Lookup *lp, const char *name, InstallChanges *changes) {
+        Info *info;
+        int r = info_discover(ctx, lp, name, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
+
+        return r < 0 ? r : info_may_process(info, lp, changes);
+}
+
+/* systemd's preset_prepare_one(): queue name in plus (to enable) or minus (to disable). */
+static int preset_prepare_one(Ctx *plus, Ctx *minus, const Lookup *lp, const char *name,
+                              const InstallPresets *presets, InstallChanges *changes) {
+        char **instances = NULL;
+        Ctx tmp = {};
+        Info *info;
+        int r;
+
+        if (ctx_find(plus, name) || ctx_find(minus, name))
+                return 0;
+        r = info_discover(&tmp, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
+        if (r < 0 || strcmp(name, info->name) != 0)
+                goto finish; /* an alias: presets name the unit itself */
+        r = install_presets_query(presets, name, &instances);
+        if (r > 0 && instances)
+                for (size_t i = 0; instances[i] && r >= 0; i++)
+                        r = discover_and_check(plus, lp, instances[i], changes);
+        else if (r > 0)
+                r = discover_and_check(plus, lp, name, changes);
+        else if (r == 0)
+                r = info_discover(minus, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
+finish:
+        ctx_done(&tmp);
+        sdu_strv_free(instances);
+        return r < 0 ? r : 0;
+}
+
+/* systemd's execute_preset(): disable minus (without their Also= units: they were not loaded),
+ * then enable plus. */
+static int execute_preset(Ctx *plus, Ctx *minus, const Lookup *lp, InstallFlags flags, InstallPresetMode mode,
+                          InstallChanges *changes) {
+        const char *config_path = config_path_of(lp, flags);
+        int r = 0;
+
+        if (mode != INSTALL_PRESET_ENABLE_ONLY) {
+                Marks m = {};
+
+                r = ctx_mark_for_removal(minus, lp, &m, changes);
+                if (r >= 0)
+                        r = remove_marked(&m, config_path, lp, changes);
+                sdu_strv_free(m.names);
+                if (r < 0)
+                        return r;
+        }
+        if (mode != INSTALL_PRESET_DISABLE_ONLY) {
+                int q = ctx_apply(plus, lp, flags | INSTALL_PRESET_APPLY, config_path, SEARCH_LOAD, changes);
+
+                r = q < 0 ? q : r + q;
+        }
+        return r;
+}
+
+int install_preset(const char *root, InstallFlags flags, InstallPresetMode mode, char *const *names,
+                   InstallChanges *changes) {
+        InstallPresets *presets = NULL;
+        Ctx plus = {}, minus = {};
+        Lookup lp;
+        int r;
+
+        if (mode < 0 || mode >= _INSTALL_PRESET_MODE_MAX)
+                return -EINVAL;
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = presets_read_lookup(&lp, &presets);
+        for (size_t k = 0; r >= 0 && names && names[k]; k++)
+                r = preset_prepare_one(&plus, &minus, &lp, names[k], presets, changes);
+        if (r >= 0)
+                r = execute_preset(&plus, &minus, &lp, flags, mode, changes);
+        install_presets_free(presets);
+        ctx_done(&plus);
+        ctx_done(&minus);
+        lookup_done(&lp);
+        return r;
+}
+
+static unsigned char dirent_type(DIR *d, struct dirent *de) {
+        struct stat st;
+
+        if (de->d_type != DT_UNKNOWN)
+                return de->d_type;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return DT_UNKNOWN;
+        return S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+}
+
+int install_preset_all(const char *root, InstallFlags flags, InstallPresetMode mode, InstallChanges *changes) {
+        InstallPresets *presets = NULL;
+        Ctx plus = {}, minus = {};
+        Lookup lp;
+        int r;
+
+        if (mode < 0 || mode >= _INSTALL_PRESET_MODE_MAX)
+                return -EINVAL;
+        r = lookup_init(&lp, root);
+        if (r < 0)
+                return r;
+        r = presets_read_lookup(&lp, &presets);
+        for (size_t k = 0; r >= 0 && lp.search[k]; k++) {
+                DIR *d = opendir(lp.search[k]);
+                struct dirent *de = NULL;
+
+                if (!d) {
+                        if (errno != ENOENT)
+                                r = -errno;
+                        continue;
+                }
+                /* readdir order, as systemd: the messages come out in the same order */
+                while (r >= 0 && (errno = 0, de = readdir(d))) {
+                        unsigned char t;
+
+                        if (hidden_or_backup_file(de->d_name) || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
+                                continue;
+                        t = dirent_type(d, de);
+                        if (t != DT_LNK && t != DT_REG)
+                                continue;
+                        r = preset_prepare_one(&plus, &minus, &lp, de->d_name, presets, changes);
+                        /* missing, masked, generated, transient, invalid units: reported, skipped */
+                        if (r == -EEXIST || r == -ERFKILL || r == -EADDRNOTAVAIL || r == -EBADSLT || r == -EIDRM ||
+                            r == -EUCLEAN || r == -ELOOP || r == -ENOENT || r == -EUNATCH || r == -EXDEV)
+                                r = 0;
+                }
+                if (r >= 0 && !de && errno != 0)
+                        r = -errno;
+                closedir(d);
+        }
+        if (r >= 0)
+                r = execute_preset(&plus, &minus, &lp, flags, mode, changes);
+        install_presets_free(presets);
+        ctx_done(&plus);
+        ctx_done(&minus);
         lookup_done(&lp);
         return r;
 }

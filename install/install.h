@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit-file installation state, as systemctl computes it client-side (`systemctl --root=DIR ...`)
  * and as PID 1 does for the D-Bus methods EnableUnitFiles, DisableUnitFiles, MaskUnitFiles,
- * UnmaskUnitFiles, GetUnitFileState, ListUnitFiles(ByPatterns), GetDefaultTarget and
- * SetDefaultTarget. Semantics follow systemd 252 (Debian 12): the same symlinks are created and
+ * UnmaskUnitFiles, PresetUnitFiles(WithMode), PresetAllUnitFiles, GetUnitFileState,
+ * ListUnitFiles(ByPatterns), GetDefaultTarget and SetDefaultTarget. Semantics follow systemd 252 (Debian 12): the same symlinks are created and
  * removed, in the same order, and the same states are reported.
  *
  * No global state. Every call takes the root directory (NULL or "/" for the host; a relative root
@@ -119,9 +119,44 @@ typedef struct InstallFile {
 int install_list(const char *root, char *const *states, char *const *patterns, InstallFile **ret, size_t *ret_n);
 void install_files_free(InstallFile *f, size_t n);
 
-/* The PRESET column: 1 if the preset files (system-preset/NAME.preset) enable name (also when no
- * rule matches), 0 if they disable it. */
+/* Preset policy (systemd.preset(5) as systemd 252 reads it): the *.preset files of
+ * /etc, /run, /usr/local/lib, /usr/lib and /lib (in that order) systemd/system-preset/, merged by
+ * file name (the first directory wins, a link to /dev/null or an empty file hides a name), read in
+ * file-name order; the first rule that matches a unit decides, no match means enable. Lines that
+ * are not understood are reported on stderr ("FILE:LINE: Couldn't parse line '...'. Ignoring."). */
+typedef struct InstallPresets InstallPresets;
+int install_presets_read(const char *root, InstallPresets **ret);
+void install_presets_free(InstallPresets *p);
+/* 1 enable, 0 disable, -EINVAL for an invalid name. With ret_instances, a template named by a rule
+ * "enable foo@.service a b" gets the instances to enable (foo@a.service, foo@b.service) and an
+ * instance matches when it is listed; without, only the patterns count (the PRESET column). */
+int install_presets_query(const InstallPresets *p, const char *name, char ***ret_instances);
+/* The PRESET column of one unit: 1 if the preset files enable name (also when no rule matches), 0
+ * if they disable it, -errno. Reads the files on each call. */
 int install_query_preset(const char *root, const char *name);
+
+typedef enum InstallPresetMode {
+        INSTALL_PRESET_FULL,         /* enable or disable as the policy says */
+        INSTALL_PRESET_ENABLE_ONLY,  /* only enable */
+        INSTALL_PRESET_DISABLE_ONLY, /* only disable */
+        _INSTALL_PRESET_MODE_MAX,
+} InstallPresetMode;
+
+/* "full", "enable-only", "disable-only" (--preset-mode=, the D-Bus mode argument). */
+const char *install_preset_mode_to_string(InstallPresetMode m);
+int install_preset_mode_from_string(const char *s);
+
+/* systemctl preset NAME...: enables (as install_enable) the units the policy enables, the listed
+ * instances for a template named by an "enable T@.service a b" rule, and disables (as
+ * install_disable, without their Also= units) the others, in the config directory of flags.
+ * Aliases are skipped. A masked, generated or transient unit the policy enables is an error.
+ * Returns >= 0 (the number of install rules carried out) or -errno, errors also in changes. */
+int install_preset(const char *root, InstallFlags flags, InstallPresetMode mode, char *const *names,
+                   InstallChanges *changes);
+/* systemctl preset-all: install_preset() of every unit file name of the search path (directory
+ * order). Units that are missing, masked, generated, transient or invalid are reported in changes
+ * but do not fail the call. */
+int install_preset_all(const char *root, InstallFlags flags, InstallPresetMode mode, InstallChanges *changes);
 
 /* The unit default.target resolves to ("graphical.target"), malloc()ed; -ENOENT if none. */
 int install_get_default(const char *root, char **ret);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "service/logrelay.h"
@@ -15,12 +16,97 @@
 #define DEVLOG_PATH "/run/systemd/journal/dev-log"
 #define SYSLOG_PATH "/run/systemd/journal/syslog"
 
+/* journald's defaults (journald.conf(5)): RateLimitIntervalSec=30s, RateLimitBurst=10000 per
+ * source. A source is the sender's session: sdinit starts every service in a session of its own,
+ * so this is per service as journald's per-unit limit is. The table is bounded: the source quiet
+ * the longest makes room. */
+#define RATE_INTERVAL_USEC (30ULL * 1000000ULL)
+#define RATE_BURST 10000u
+#define RATE_SOURCES 64
+
+typedef struct RateSource {
+        pid_t sid;            /* 0: a free slot */
+        uint64_t window_start, last;
+        unsigned count;
+        unsigned long suppressed;
+} RateSource;
+
 struct DevLog {
         Manager *m;
         int fd, out_fd;
         sd_event_source *source;
         bool made_link;
+        RateSource sources[RATE_SOURCES];
 };
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+/* The unit whose main or control process leads the session, or the session itself. */
+static void source_name(DevLog *d, pid_t sid, char *buf, size_t size) {
+        MUnit *u = manager_unit_by_pid(d->m, sid);
+
+        if (u)
+                snprintf(buf, size, "%s", u->id);
+        else
+                snprintf(buf, size, "session %d", (int) sid);
+}
+
+static void say_suppressed(DevLog *d, RateSource *src) {
+        char name[128], line[256];
+
+        if (!src->suppressed || !d->m->log)
+                return;
+        source_name(d, src->sid, name, sizeof(name));
+        snprintf(line, sizeof(line), "syslog: suppressed %lu messages from %s", src->suppressed, name);
+        logrelay_own(d->m->log, line);
+        src->suppressed = 0;
+}
+
+/* true: the message may pass. */
+static bool rate_ok(DevLog *d, pid_t pid) {
+        uint64_t now = now_usec();
+        pid_t sid = pid > 0 ? getsid(pid) : -1;
+        RateSource *src = NULL, *oldest = NULL;
+
+        if (sid <= 0)
+                sid = pid > 0 ? pid : 1; /* gone already, or no credentials: one shared source */
+        for (size_t i = 0; i < RATE_SOURCES; i++) {
+                RateSource *x = d->sources + i;
+                if (x->sid == sid) {
+                        src = x;
+                        break;
+                }
+                if (!oldest || x->last < oldest->last)
+                        oldest = x;
+        }
+        if (!src) {
+                say_suppressed(d, oldest);
+                *oldest = (RateSource) { .sid = sid, .window_start = now };
+                src = oldest;
+        }
+        src->last = now;
+        if (now - src->window_start >= RATE_INTERVAL_USEC) {
+                say_suppressed(d, src);
+                src->window_start = now;
+                src->count = 0;
+        }
+        if (src->count >= RATE_BURST) {
+                if (src->suppressed++ == 0 && d->m->log) {
+                        char name[128], line[256];
+                        source_name(d, sid, name, sizeof(name));
+                        snprintf(line, sizeof(line), "syslog: %s sent %u messages in %llu s; dropping its messages until the "
+                                 "interval ends", name, RATE_BURST, RATE_INTERVAL_USEC / 1000000ULL);
+                        logrelay_own(d->m->log, line);
+                }
+                return false;
+        }
+        src->count++;
+        return true;
+}
 
 static int on_message(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         DevLog *d = userdata;
@@ -29,11 +115,36 @@ static int on_message(sd_event_source *s, int fd, uint32_t revents, void *userda
 
         (void) s, (void) revents;
         for (int i = 0; i < 64; i++) {
-                ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+                union {
+                        struct cmsghdr h;
+                        char b[CMSG_SPACE(sizeof(struct ucred))];
+                } control = {};
+                struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+                struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control) };
+                struct cmsghdr *cm;
                 const char *msg = buf;
+                pid_t pid = 0;
+                ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
                 if (n < 0)
                         break;
                 buf[n] = '\0';
+                for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+                        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS &&
+                            cm->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+                                struct ucred uc;
+                                memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+                                pid = uc.pid;
+                        } else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                                /* Descriptors have no business here: close them. */
+                                int *fds = (int *) (void *) CMSG_DATA(cm);
+                                size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                                for (size_t k = 0; k < nfds; k++)
+                                        close(fds[k]);
+                        }
+                }
+                if (!rate_ok(d, pid))
+                        continue;
                 if (sendto(d->out_fd, buf, (size_t) n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *) &to, sizeof(to)) == n)
                         continue;
                 /* Nobody listens (or the reader is behind): the container's output gets it. */
@@ -42,12 +153,15 @@ static int on_message(sd_event_source *s, int fd, uint32_t revents, void *userda
                         if (gt && gt - msg <= 4)
                                 msg = gt + 1;
                 }
-                buf[strcspn(buf, "\n")] = '\0';
                 {
                         char line[8300];
-                        snprintf(line, sizeof(line), "syslog: %s", msg);
+                        size_t len = strlen(msg); /* up to an embedded NUL */
+                        while (len > 0 && msg[len - 1] == '\n')
+                                len--;
+                        memcpy(line, "syslog: ", 8);
+                        memcpy(line + 8, msg, len);
                         if (d->m->log)
-                                logrelay_own(d->m->log, line);
+                                logrelay_untrusted(d->m->log, line, len + 8);
                 }
         }
         return 0;
@@ -73,6 +187,10 @@ int devlog_new(Manager *m, DevLog **ret) {
         if (d->fd < 0 || d->out_fd < 0) {
                 r = -errno;
                 goto fail;
+        }
+        {
+                int one = 1;
+                (void) setsockopt(d->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
         }
         (void) unlink(DEVLOG_PATH);
         if (bind(d->fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,22 +140,88 @@ static bool append(LogRelay *r, const char *s, size_t n) {
         return true;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when s starts an invalid one. Overlong
+ * forms, surrogates and code points past U+10FFFF are invalid (RFC 3629). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+        size_t k;
+        uint32_t cp;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                k = 2, cp = s[0] & 0x1f;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef)
+                k = 3, cp = s[0] & 0x0f;
+        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+                k = 4, cp = s[0] & 0x07;
+        else
+                return 0;
+        if (n < k)
+                return 0;
+        for (size_t i = 1; i < k; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+                return 0;
+        return k;
+}
+
+static bool utf8_valid(const char *s, size_t n) {
+        for (size_t i = 0; i < n;) {
+                size_t k = utf8_seq((const unsigned char *) s + i, n - i);
+                if (!k)
+                        return false;
+                i += k;
+        }
+        return true;
+}
+
+/* A JSON value for bytes from a service: a string when they are UTF-8; otherwise, as
+ * `journalctl -o json` prints such a field, an array of the byte values. Either way the line is
+ * valid JSON. */
 static void append_json_string(LogRelay *r, const char *s, size_t n) {
+        char esc[8];
+
+        if (!utf8_valid(s, n)) {
+                append(r, "[", 1);
+                for (size_t i = 0; i < n; i++) {
+                        int k = snprintf(esc, sizeof(esc), "%s%u", i ? "," : "", (unsigned char) s[i]);
+                        append(r, esc, (size_t) k);
+                }
+                append(r, "]", 1);
+                return;
+        }
         append(r, "\"", 1);
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char) s[i];
-                char esc[8];
                 if (c == '"' || c == '\\') {
                         esc[0] = '\\';
                         esc[1] = (char) c;
                         append(r, esc, 2);
-                } else if (c < 0x20) {
+                } else if (c < 0x20 || c == 0x7f) {
                         snprintf(esc, sizeof(esc), "\\u%04x", c);
                         append(r, esc, 6);
                 } else
                         append(r, (const char *) &s[i], 1);
         }
         append(r, "\"", 1);
+}
+
+/* Plain text from a source anyone can write to (/dev/log): control characters are written as
+ * C escapes (\x1b, \r), so no user can move the cursor, clear the screen or forge a line of the
+ * container's output. */
+static void append_escaped(LogRelay *r, const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char) s[i];
+                if (c < 0x20 || c == 0x7f) {
+                        char esc[8];
+                        int k = snprintf(esc, sizeof(esc), "\\x%02x", c);
+                        append(r, esc, (size_t) k);
+                } else
+                        append(r, (const char *) &s[i], 1);
+        }
 }
 
 void logrelay_line(LogRelay *r, const char *unit, const char *line, size_t len) {
@@ -176,6 +243,10 @@ void logrelay_line(LogRelay *r, const char *unit, const char *line, size_t len) 
 }
 
 void logrelay_own(LogRelay *r, const char *line) {
+        logrelay_untrusted(r, line, strlen(line));
+}
+
+void logrelay_untrusted(LogRelay *r, const char *line, size_t len) {
         if (!r)
                 return;
         if (r->len > RELAY_OWN_MAX) {
@@ -190,10 +261,10 @@ void logrelay_own(LogRelay *r, const char *line) {
         }
         if (r->m->log_format == LOG_FORMAT_JSON) {
                 append(r, "{\"unit\":\"sdinit\",\"message\":", 27);
-                append_json_string(r, line, strlen(line));
+                append_json_string(r, line, len);
                 append(r, "}\n", 2);
         } else {
-                append(r, line, strlen(line));
+                append_escaped(r, line, len);
                 append(r, "\n", 1);
         }
         try_write(r);

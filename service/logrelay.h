@@ -15,6 +15,10 @@ LogRelay *logrelay_free(LogRelay *r);
 void logrelay_line(LogRelay *r, const char *unit, const char *line, size_t len);
 /* A line of sdinit's own (status, errors): same path, so ordering with service output holds. */
 void logrelay_own(LogRelay *r, const char *line);
+/* The same for text anyone may have written (syslog from /dev/log): control characters are
+ * escaped in plain output, and kept out of JSON. Lines past a few MB of backlog are dropped and
+ * counted, as sdinit's own are. */
+void logrelay_untrusted(LogRelay *r, const char *line, size_t len);
 
 /* Registers the output pipe of a unit: it is read while the relay has room. */
 int logrelay_attach(LogRelay *r, MUnit *u, int fd);

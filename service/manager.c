@@ -528,6 +528,9 @@ static int link_units(Manager *m, size_t first_new) {
                 free(m->units[i]->triggered_by);
                 m->units[i]->triggered_by = NULL;
                 m->units[i]->n_triggered_by = 0;
+                free(m->units[i]->bound_by);
+                m->units[i]->bound_by = NULL;
+                m->units[i]->n_bound_by = 0;
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
@@ -537,6 +540,8 @@ static int link_units(Manager *m, size_t first_new) {
                         add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
                 for (size_t k = 0; k < u->n_deps[UNIT_TRIGGERS]; k++)
                         add_edge(&u->deps[UNIT_TRIGGERS][k]->triggered_by, &u->deps[UNIT_TRIGGERS][k]->n_triggered_by, u);
+                for (size_t k = 0; k < u->n_deps[UNIT_BINDS_TO]; k++)
+                        add_edge(&u->deps[UNIT_BINDS_TO][k]->bound_by, &u->deps[UNIT_BINDS_TO][k]->n_bound_by, u);
         }
         return 0;
 }
@@ -687,6 +692,10 @@ uint32_t manager_new_job_id(Manager *m) {
         return m->last_job_id;
 }
 
+static void fail_inactive_start_dependents(MUnit *u);
+static void deps_recheck(MUnit *u);
+static void job_finish(MUnit *u, const char *result);
+
 /* Every job change goes through these two, so that the observers see each job begin and end. */
 static void job_install(MUnit *u, JobType t) {
         Manager *m = u->m;
@@ -725,6 +734,15 @@ void manager_job_done(MUnit *u, const char *result) {
         if (t == JOB_START || t == JOB_RESTART) {
                 timer_unit_changed(m, u);
                 path_unit_changed(m, u);
+                socket_unit_changed(m, u);
+        }
+        if (strcmp(result, "canceled") != 0) {
+                /* A start that ended "done" without the unit up (a condition skipped it, a oneshot
+                 * exited): for what is bound to it or requires it to be up, that is a failure. */
+                if ((t == JOB_START || t == JOB_RESTART) && strcmp(result, "done") == 0 &&
+                    u->active != STATE_ACTIVE && u->active != STATE_RELOADING)
+                        fail_inactive_start_dependents(u);
+                deps_recheck(u);
         }
         manager_dispatch_soon(m);
 }
@@ -841,17 +859,145 @@ static void job_add_stop(Manager *m, MUnit *u) {
         tr_begin(m);
         if (job_enqueue(m, u, JOB_STOP, false))
                 job_pull_stop_deps(m, u);
+        else if (u->job == JOB_NONE && (u->active == STATE_INACTIVE || u->active == STATE_FAILED) && !m->shutting_down &&
+                 tr_first(m, u, JOB_STOP))
+                /* Nothing to stop here, but the stop still reaches what depends on this unit, as
+                 * systemd's stop job of an inactive unit does (`systemctl stop` of a skipped or
+                 * failed unit stops its PartOf= units); once per request, so cycles end. Not while
+                 * shutting down: every unit gets its own stop job then. */
+                job_pull_stop_deps(m, u);
         tr_end(m);
 }
 
 static void job_pull_stop_deps(Manager *m, MUnit *u) {
-        /* Whoever requires us, is bound to us or is part of us stops too. */
+        /* Whoever requires us, is bound to us, is part of us or takes its stop from us stops too;
+         * and what we propagate our stop to. */
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
                 if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u) ||
-                    has_dep(x, UNIT_REQUISITE, u))
+                    has_dep(x, UNIT_REQUISITE, u) || has_dep(x, UNIT_STOP_PROPAGATED_FROM, u))
                         job_add_stop(m, x);
         }
+        for (size_t i = 0; i < u->n_deps[UNIT_PROPAGATES_STOP_TO]; i++)
+                job_add_stop(m, u->deps[UNIT_PROPAGATES_STOP_TO][i]);
+}
+
+/* ---- dependency checks after a job or a state change ------------------------------------------ */
+
+/* systemd's unit_active_or_pending(): up, coming up, or with a start queued. */
+static bool active_or_pending(MUnit *x) {
+        if (x->job == JOB_STOP)
+                return false;
+        return x->job == JOB_START || x->job == JOB_RESTART || x->job == JOB_RELOAD || is_active_or_activating(x);
+}
+
+/* A unit cannot stay up while a unit it is bound to is inactive and has no job (systemd's
+ * unit_check_binds_to): a condition skipped it, it failed, it was stopped or never started. */
+static void check_bound(MUnit *u) {
+        Manager *m = u->m;
+
+        if (u->job != JOB_NONE || !is_active_or_activating(u))
+                return;
+        for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++) {
+                MUnit *x = u->deps[UNIT_BINDS_TO][i];
+                if (x->job != JOB_NONE || (x->active != STATE_INACTIVE && x->active != STATE_FAILED))
+                        continue;
+                manager_log(m, MLOG_INFO, "%s: bound to inactive unit %s, stopping it too", u->id, x->id);
+                job_add_stop(m, u);
+                return;
+        }
+}
+
+/* StopWhenUnneeded=: stopped once no unit that is up or starting requires, wants or is bound to it. */
+static void check_unneeded(MUnit *u) {
+        Manager *m = u->m;
+
+        if (!u->u || u->u->unit.stop_when_unneeded <= 0 || u->job != JOB_NONE || !is_active_or_activating(u) ||
+            m->shutting_down)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x != u && active_or_pending(x) &&
+                    (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_REQUISITE, u) || has_dep(x, UNIT_WANTS, u) ||
+                     has_dep(x, UNIT_BINDS_TO, u)))
+                        return;
+        }
+        manager_log(m, MLOG_INFO, "%s: not needed anymore, stopping it", u->id);
+        job_add_stop(m, u);
+}
+
+/* u's job ended or its state changed: u and what hangs on it are checked again. */
+static void deps_recheck(MUnit *u) {
+        static const UnitDependency pins[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS, UNIT_BINDS_TO };
+
+        if (u->m->shutting_down)
+                return;
+        check_bound(u);
+        check_unneeded(u);
+        for (size_t i = 0; i < u->n_bound_by; i++)
+                check_bound(u->bound_by[i]);
+        for (size_t d = 0; d < sizeof(pins) / sizeof(pins[0]); d++)
+                for (size_t i = 0; i < u->n_deps[pins[d]]; i++)
+                        check_unneeded(u->deps[pins[d]][i]);
+}
+
+/* u's start job ended "done" but u is not up: pending starts of units bound to it or with
+ * Requisite= on it fail with "dependency" (systemd's job_fail_dependencies() with the atom
+ * UNIT_ATOM_PROPAGATE_INACTIVE_START_AS_FAILURE, which BoundBy= and RequisiteOf= carry). */
+static void fail_inactive_start_dependents(MUnit *u) {
+        Manager *m = u->m;
+
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->job != JOB_START || x->job_running)
+                        continue;
+                if (has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
+                        manager_status(m, "DEPEND", x, "Dependency failed for");
+                        x->job_running = true;
+                        job_finish(x, "dependency");
+                }
+        }
+}
+
+/* Whether a start needing x is refused for x's load state. systemd loads devices, mounts, swaps,
+ * slices and scopes without a unit file (they describe the system), so only their mask counts. */
+static bool blocks_start(MUnit *x) {
+        UnitType t;
+
+        if (!x->u)
+                return true;
+        if (x->u->load_state == UNIT_LOADED)
+                return false;
+        if (x->u->load_state != UNIT_NOT_FOUND)
+                return true;
+        t = x->u->type;
+        return t != UNIT_DEVICE && t != UNIT_MOUNT && t != UNIT_SWAP && t != UNIT_SLICE && t != UNIT_SCOPE;
+}
+
+static bool start_blocked(Manager *m, MUnit *u, MUnit **ret) {
+        static const UnitDependency reqs[] = { UNIT_REQUIRES, UNIT_BINDS_TO, UNIT_REQUISITE };
+
+        if (u->walk == m->walks)
+                return false;
+        u->walk = m->walks;
+        for (size_t d = 0; d < sizeof(reqs) / sizeof(reqs[0]); d++)
+                for (size_t i = 0; i < u->n_deps[reqs[d]]; i++) {
+                        MUnit *x = u->deps[reqs[d]][i];
+                        if (blocks_start(x)) {
+                                *ret = x;
+                                return true;
+                        }
+                        if (reqs[d] != UNIT_REQUISITE && start_blocked(m, x, ret))
+                                return true;
+                }
+        return false;
+}
+
+MUnit *manager_start_blocker(Manager *m, MUnit *u) {
+        MUnit *b = NULL;
+
+        m->walks++;
+        return start_blocked(m, u, &b) ? b : NULL;
 }
 
 static bool job_runnable(MUnit *u) {
@@ -1306,6 +1452,14 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                 if (a == STATE_INACTIVE || a == STATE_FAILED)
                         u->ts_inactive_enter = now;
         }
+        /* A unit that is down gives back the write end of its log pipe: the read end ends (and
+         * is closed by the relay) once the last process of the unit that held it is gone. A new
+         * start makes a new pipe. Without this every instance ever started (Accept=yes
+         * connections, templates) kept two descriptors in PID 1. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && u->out_wfd >= 0) {
+                close(u->out_wfd);
+                u->out_wfd = -1;
+        }
 
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {
@@ -1333,13 +1487,9 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         } else if (a == STATE_FAILED && u->job == JOB_NONE)
                 manager_status(m, "FAILED", u, "Failed unit");
 
-        /* Units bound to us stop with us, whatever stopped us. */
-        if ((a == STATE_INACTIVE || a == STATE_FAILED) && old != STATE_INACTIVE && old != STATE_FAILED)
-                for (size_t i = 0; i < m->n_units; i++) {
-                        MUnit *x = m->units[i];
-                        if (has_dep(x, UNIT_BINDS_TO, u) && is_active_or_activating(x) && x->job == JOB_NONE)
-                                job_add_stop(m, x);
-                }
+        /* Units bound to us stop with us, whatever stopped us; a unit that came up bound to an
+         * inactive unit stops again; StopWhenUnneeded= units we held may stop. */
+        deps_recheck(u);
         socket_unit_changed(m, u);
         timer_unit_changed(m, u);
         path_unit_changed(m, u);
@@ -1449,6 +1599,7 @@ int manager_cancel_job(Manager *m, MUnit *u) {
 void manager_reset_failed(Manager *m, MUnit *u) {
         (void) m;
         u->n_start_times = 0;
+        u->start_limit_hit = false;
         if (u->active != STATE_FAILED)
                 return;
         u->result = "success";
@@ -1632,7 +1783,7 @@ static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdat
                 notify_warn(m, "%s: notify: %s, dropped", u->id, err);
                 return 0;
         }
-        service_notify(u, cred->pid, &nm);
+        service_notify(u, cred->pid, cred->uid, &nm);
         return 0;
 }
 
@@ -1793,6 +1944,7 @@ Manager *manager_free(Manager *m) {
                         free(u->deps[d]);
                 free(u->after_me);
                 free(u->triggered_by);
+                free(u->bound_by);
                 free(u->status_text);
                 free(u->linebuf);
                 free(u->allowed_cpus);

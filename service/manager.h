@@ -16,7 +16,14 @@
  *     job waits for the stop jobs of units ordered after it (reverse order), and any stop job
  *     runs before a start job it is ordered against, in either direction.
  *   - Requirement dependencies (Requires=, BindsTo=, Requisite=) fail pending start jobs when the
- *     required unit fails, and stop active dependents when it stops; Wants= only pulls in.
+ *     required unit fails, and stop active dependents when it stops; Wants= only pulls in. A start
+ *     of a unit whose required units (transitively) are masked or missing is refused whole.
+ *   - BindsTo= (and Requisite=) also fail pending start jobs when the unit's start ended without
+ *     it being active (a condition skipped it, a oneshot exited), and a unit bound to a unit that
+ *     is inactive with no job is stopped whenever either settles (systemd's unit_check_binds_to).
+ *   - A stop propagates to units that require, are bound to, are part of (PartOf=) or take their
+ *     stop from (PropagatesStopTo=/StopPropagatedFrom=) the stopped unit, even when it was inactive
+ *     already; StopWhenUnneeded= units stop once no active or starting unit wants them.
  *   - Ordering cycles among jobs are found before anything runs, printed with every unit in the
  *     cycle, and broken by dropping the job of a unit that nothing requires (systemd's rule).
  *   - Processes: SIGCHLD is handled with waitid(P_ALL, WNOWAIT) so a pid is attributed to its
@@ -103,6 +110,10 @@ struct MUnit {
         size_t n_after_me;
         MUnit **triggered_by; /* sockets, timers and paths that start me (their Triggers= edge) */
         size_t n_triggered_by;
+        MUnit **bound_by;     /* units with BindsTo= me: they cannot be active while I am not */
+        size_t n_bound_by;
+        uint64_t walk;        /* the last dependency walk that passed here (manager.c) */
+        bool start_limit_hit; /* the last start was refused by StartLimitBurst= (service.c) */
 
         /* Service runtime */
         pid_t main_pid, control_pid;
@@ -111,6 +122,7 @@ struct MUnit {
         size_t control_index;
         int control_phase;    /* which Exec*= list runs (service.c) */
         bool main_pid_known, ready, waiting_pid_file, waiting_bus_name;
+        pid_t refused_main_pid; /* the last main PID refused in this start (said once) */
         sd_event_source *timer;
         sd_event_source *watchdog;
         uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */
@@ -137,6 +149,8 @@ struct MUnit {
         size_t n_sock;
         unsigned n_accepted;
         int accept_fd;
+        uint64_t trigger_limit_start; /* TriggerLimitIntervalSec= window (CLOCK_MONOTONIC µs) */
+        unsigned trigger_limit_count;
 
         /* Timer and path units: their runtime state (timer.c, path.c), NULL until first started. */
         TimerState *timer_state;
@@ -199,6 +213,7 @@ struct Manager {
 
         /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */
         uint32_t last_job_id;
+        uint64_t walks;       /* numbers walks of manager_start_blocker() (their cycle guard) */
         uint64_t tr_gen;      /* requests so far; each pulls a unit's dependencies once per job type */
         unsigned tr_depth;
         const struct ManagerHooks *hooks;
@@ -245,6 +260,9 @@ int manager_stop_unit(Manager *m, MUnit *u);
  * done at once), or -errno: -EBADR the unit cannot do it (reload without ExecReload=),
  * -ESHUTDOWN the manager is stopping. */
 int manager_add_job(Manager *m, MUnit *u, JobType type, bool ignore_deps);
+/* The first unit that a start of `u` requires (Requires=, BindsTo=, Requisite=, transitively)
+ * and that is masked or cannot be loaded, NULL if none: systemd refuses such a start whole. */
+MUnit *manager_start_blocker(Manager *m, MUnit *u);
 uint32_t manager_new_job_id(Manager *m);
 /* Cancels the unit's job if it has not started running; -EBUSY if it runs. */
 int manager_cancel_job(Manager *m, MUnit *u);

@@ -449,7 +449,7 @@ void path_unit_changed(Manager *m, MUnit *x) {
                 PathState *p = u->path_state;
                 if (!p || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
                         continue;
-                if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && strcmp(x->result, "start-limit-hit") == 0) {
+                if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
                         /* Its unit refused to start again: the path unit stops, as systemd's. */
                         manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the path unit fails", u->id, x->id);
                         fail(u, "unit-start-limit-hit");

@@ -35,6 +35,7 @@
 #include "common/strv.h"
 #include "service/busname.h"
 #include "service/logrelay.h"
+#include "service/pid-file.h"
 #include "service/spawn.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -260,6 +261,9 @@ static bool cgroup_oom_killed(MUnit *u) {
 
 struct proc {
         pid_t pid, ppid, sid;
+        bool stray;           /* a child of PID 1 that is no unit's main or control process */
+        bool inv_read;        /* inv holds its INVOCATION_ID (read once per snapshot, strays only) */
+        char inv[33];
 };
 
 static size_t read_procs(struct proc **ret) {
@@ -273,8 +277,9 @@ static size_t read_procs(struct proc **ret) {
                 return 0;
         }
         while ((de = readdir(d))) {
-                char path[300], buf[512], *p;
-                int fd, ppid, sid;
+                char path[300], buf[512], state;
+                pid_t ppid, sid;
+                int fd;
                 ssize_t k;
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -287,10 +292,8 @@ static size_t read_procs(struct proc **ret) {
                 close(fd);
                 if (k <= 0)
                         continue;
-                buf[k] = '\0';
-                p = strrchr(buf, ')');
                 /* state ppid pgrp session; zombies are gone as far as a unit is concerned */
-                if (!p || p[2] == 'Z' || sscanf(p + 2, "%*c %d %*d %d", &ppid, &sid) != 2)
+                if (proc_stat_parse(buf, (size_t) k, &state, &ppid, &sid) < 0 || state == 'Z')
                         continue;
                 if (n == cap) {
                         size_t c = cap ? cap * 2 : 256;
@@ -307,6 +310,57 @@ static size_t read_procs(struct proc **ret) {
         return n;
 }
 
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+        return (x > y) - (x < y);
+}
+
+/* Marks the strays of a fresh snapshot: children of PID 1 that no unit has as main or control
+ * process (daemons that detached, escapees). One sort of the units' pids, one search per child. */
+static void mark_strays(Manager *m, struct proc *v, size_t n) {
+        pid_t *known = malloc((2 * m->n_units + 1) * sizeof(pid_t)), self = getpid();
+        size_t k = 0;
+
+        if (!known)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                if (m->units[i]->main_pid > 0)
+                        known[k++] = m->units[i]->main_pid;
+                if (m->units[i]->control_pid > 0)
+                        known[k++] = m->units[i]->control_pid;
+        }
+        qsort(known, k, sizeof(pid_t), cmp_pid);
+        for (size_t i = 0; i < n; i++)
+                v[i].stray = v[i].ppid == self && v[i].pid != m->command_pid &&
+                             !bsearch(&v[i].pid, known, k, sizeof(pid_t), cmp_pid);
+        free(known);
+}
+
+/* The INVOCATION_ID= in a stray's environment ("" if none or unreadable), read once. */
+static const char *stray_invocation(struct proc *p) {
+        if (!p->inv_read) {
+                char path[64], buf[8192];
+                ssize_t k;
+                int fd;
+
+                p->inv_read = true;
+                p->inv[0] = '\0';
+                snprintf(path, sizeof(path), "/proc/%d/environ", (int) p->pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+                if (fd >= 0)
+                        close(fd);
+                for (ssize_t i = 0; k > 0 && i < k; i += (ssize_t) strlen(buf + i) + 1) {
+                        buf[k] = '\0';
+                        if (strncmp(buf + i, "INVOCATION_ID=", 14) == 0 && strlen(buf + i + 14) == 32) {
+                                memcpy(p->inv, buf + i + 14, 33);
+                                break;
+                        }
+                }
+        }
+        return p->inv;
+}
+
 /* The snapshot of this event-loop iteration (re-read at most once per iteration). */
 static size_t procs_snapshot(Manager *m, struct proc **ret) {
         uint64_t it = 0;
@@ -319,6 +373,7 @@ static size_t procs_snapshot(Manager *m, struct proc **ret) {
                 m->procs = v;
                 m->procs_iteration = it;
                 m->procs_valid = true;
+                mark_strays(m, v, m->n_procs);
         }
         *ret = m->procs;
         return m->n_procs;
@@ -372,7 +427,12 @@ static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         }
         n = procs_snapshot(u->m, &v);
         for (size_t i = 0; i < n; i++)
-                if (belongs(u, v, n, i, 0) && v[i].pid != except) {
+                /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked
+                 * and called setsid() to leave its service): signalled with the rest. Looked at only
+                 * when signalling, not for the "any processes left?" checks. */
+                if ((belongs(u, v, n, i, 0) ||
+                     (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
+                    v[i].pid != except) {
                         count++;
                         if (sig)
                                 kill(v[i].pid, sig);
@@ -650,18 +710,25 @@ void service_start(MUnit *u) {
         int r;
 
         disarm_timer(u);
-        if (start_limit_hit(u)) {
-                manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
-                u->result = "start-limit-hit";
-                munit_set_state(u, STATE_FAILED, SUB_FAILED);
-                return;
-        }
+        /* Conditions first: a skipped start does not count against the start limit (systemd 252:
+         * a socket whose service a condition skips ends with trigger-limit-hit, not the service
+         * with start-limit-hit). */
         r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
         dual_timestamp_now(&u->ts_condition);
         u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
                 manager_job_done(u, "done");
+                return;
+        }
+        u->start_limit_hit = start_limit_hit(u);
+        if (u->start_limit_hit) {
+                manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
+                /* The result of the run that failed is kept, as systemd's service_enter_dead()
+                 * keeps it: only a unit that last succeeded shows "start-limit-hit". */
+                if (strcmp(u->result, "success") == 0)
+                        u->result = "start-limit-hit";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
@@ -695,6 +762,7 @@ void service_start(MUnit *u) {
         u->waiting_bus_name = false;
         u->watchdog_usec = S(u)->watchdog_usec;
         u->session = 0;
+        u->refused_main_pid = 0;
         u->main_session = 0;
         free(u->status_text);
         u->status_text = NULL;
@@ -888,7 +956,7 @@ static bool should_restart(MUnit *u) {
 
         if (u->m->shutting_down || munit_job_stops(u))
                 return false;
-        if (strcmp(u->result, "start-limit-hit") == 0 || strcmp(u->result, "condition") == 0)
+        if (u->start_limit_hit || strcmp(u->result, "condition") == 0)
                 return false;
         if (u->main_exit_code &&
             sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
@@ -1027,17 +1095,132 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-static bool read_pid_file(MUnit *u) {
-        FILE *f = fopen(S(u)->pid_file, "re");
-        int p = 0;
+/* Without cgroups, a daemon that detached completely (setsid() in a child whose parent exited, as
+ * pg_ctl starts postgres, which also overwrites its environment with its process title) is an
+ * orphan that nothing ties to its unit. It is taken as the unit's when no other unit claims it (as
+ * main or control process, or by its session and ancestry): a process of another service never
+ * is. The limit of tracking without cgroups; with a delegated cgroup the cgroup decides. */
+static bool unclaimed_orphan(MUnit *u, const struct proc *v, size_t n, size_t i) {
+        Manager *m = u->m;
 
-        if (!f)
+        if (v[i].ppid != getpid())
                 return false;
-        if (fscanf(f, "%d", &p) != 1)
-                p = 0;
+        for (size_t k = 0; k < m->n_units; k++) {
+                MUnit *o = m->units[k];
+                if (o == u || !o->u || o->u->type != UNIT_SERVICE || o->active == STATE_INACTIVE)
+                        continue;
+                if (o->main_pid == v[i].pid || o->control_pid == v[i].pid || belongs(o, v, n, i, 0))
+                        return false;
+        }
+        return true;
+}
+
+/* Whether pid is one of the unit's processes: by its cgroup when the unit has one, otherwise by
+ * the session/descendant tracking (this iteration's /proc snapshot). */
+static bool unit_owns_pid(MUnit *u, pid_t pid) {
+        if (u->cgroup) {
+                char path[64], line[4096];
+                size_t k = strlen(u->cgroup);
+                bool own = false;
+                FILE *f;
+
+                snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+                f = fopen(path, "re");
+                if (!f)
+                        return false;
+                while (!own && fgets(line, sizeof(line), f))
+                        own = strncmp(line, "0::/", 4) == 0 && strncmp(line + 4, u->cgroup, k) == 0 &&
+                              (line[4 + k] == '\n' || line[4 + k] == '/' || line[4 + k] == '\0');
+                fclose(f);
+                return own;
+        }
+        {
+                /* Without a cgroup: the session/descendant tracking, or this start's INVOCATION_ID
+                 * in the process's environment (a daemon that detached with setsid() and whose
+                 * parent exited, as pg_ctlcluster's postgres; no process can put another unit's
+                 * invocation id into a process it does not own). */
+                struct proc *v;
+                size_t n = procs_snapshot(u->m, &v);
+                for (size_t i = 0; i < n; i++)
+                        if (v[i].pid == pid)
+                                return belongs(u, v, n, i, 0) || environ_has_invocation(pid, u->invocation_id) ||
+                                       unclaimed_orphan(u, v, n, i);
+        }
+        return false;
+}
+
+/* A refusal of main PID `pid` is said once per start (a PID file is polled until it is good). */
+static bool refusal_new(MUnit *u, pid_t pid) {
+        if (u->refused_main_pid == pid)
+                return false;
+        u->refused_main_pid = pid;
+        return true;
+}
+
+/* systemd's service_is_suitable_main_pid(): < 0 never (PID 1, the control process, a process that
+ * is gone), 1 certainly (one of the unit's own), 0 questionable (someone else's: believed only
+ * from a trusted source). Each refusal is said once, at warning level. */
+static int main_pid_suitable(MUnit *u, pid_t pid) {
+        char st[64], line[256];
+        bool zombie = false;
+        FILE *f;
+
+        if (pid == 1 || pid == getpid()) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the manager, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        if (pid == u->control_pid) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the control process, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        snprintf(st, sizeof(st), "/proc/%d/status", (int) pid);
+        f = fopen(st, "re");
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "State:", 6) == 0) {
+                        zombie = strchr(line, 'Z') != NULL;
+                        break;
+                }
+        if (!f || zombie) {
+                if (f)
+                        fclose(f);
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not exist or is a zombie.", u->id, (int) pid);
+                return -ESRCH;
+        }
         fclose(f);
-        if (p <= 0 || kill(p, 0) < 0)
+        return unit_owns_pid(u, pid) ? 1 : 0;
+}
+
+/* PIDFile=: a PID outside the unit is believed only from a file owned by root reached through a
+ * safe path, as systemd's service_load_pid_file(). */
+static bool read_pid_file(MUnit *u) {
+        PidFileInfo info;
+        pid_t p = 0;
+        int r;
+
+        if (pid_file_read(S(u)->pid_file, &p, &info) < 0)
                 return false;
+        if (u->main_pid_known && p == u->main_pid)
+                return true;
+        r = main_pid_suitable(u, p);
+        if (r < 0)
+                return false;
+        if (r == 0) {
+                if (info.questionable) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: Refusing to accept PID outside of service control group, acquired "
+                                    "through unsafe symlink chain: %s", u->id, S(u)->pid_file);
+                        return false;
+                }
+                if (info.owner != 0) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: New main PID %d does not belong to service, and PID file is not "
+                                    "owned by root. Refusing.", u->id, (int) p);
+                        return false;
+                }
+        }
         u->main_pid = p;
         u->main_pid_known = true;
         return true;
@@ -1281,7 +1464,7 @@ void service_stop(MUnit *u) {
         }
 }
 
-void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
+void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notify_msg *msg) {
         int access = S(u)->notify_access;
         bool notify_type = S(u)->type == SERVICE_NOTIFY || S(u)->type == SERVICE_NOTIFY_RELOAD;
 
@@ -1297,9 +1480,18 @@ void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg) {
                 free(u->status_text);
                 u->status_text = strdup(msg->status);
         }
-        if (msg->main_pid > 0 && msg->main_pid != u->main_pid && kill(msg->main_pid, 0) == 0) {
-                u->main_pid = msg->main_pid;
-                u->main_pid_known = true;
+        /* MAINPID=, while starting, running or reloading (systemd's states for it). */
+        if (msg->main_pid > 0 && (!u->main_pid_known || msg->main_pid != u->main_pid) &&
+            (u->sub == SUB_START || u->sub == SUB_START_POST || u->sub == SUB_RUNNING || u->sub == SUB_RELOAD)) {
+                int r = main_pid_suitable(u, msg->main_pid);
+                if (r == 0 && sender_uid != 0) {
+                        if (refusal_new(u, msg->main_pid))
+                                manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not belong to service, refusing.", u->id,
+                                            (int) msg->main_pid);
+                } else if (r >= 0) {
+                        u->main_pid = msg->main_pid;
+                        u->main_pid_known = true;
+                }
         }
         if (msg->has_errno)
                 manager_log(u->m, MLOG_INFO, "%s: reported errno %d (%s)", u->id, msg->errno_value, strerror(msg->errno_value));

@@ -28,7 +28,7 @@ void service_sigchld(MUnit *u, pid_t pid, int code, int status);
 void service_forget_pid(Manager *m, pid_t pid);
 
 /* A datagram from the notify socket, already authenticated (pid from SCM_CREDENTIALS). */
-void service_notify(MUnit *u, pid_t sender, const struct notify_msg *msg);
+void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notify_msg *msg);
 
 /* Conditions and asserts of any unit type: 1 met, 0 not met (with `failed` naming the first
  * condition that failed), for asserts -EBADR when one failed. */

@@ -247,11 +247,41 @@ static int start_accepted(MUnit *u, int conn) {
         return manager_start_unit(m, inst);
 }
 
+/* TriggerLimitIntervalSec=/TriggerLimitBurst= (2 s; 200 activations with Accept=yes, 20
+ * without): a socket whose service never takes its traffic (a condition skips it, say) fails
+ * with "trigger-limit-hit" instead of waking PID 1 forever, as systemd's socket_dispatch_io(). */
+static bool trigger_limit_hit(MUnit *u) {
+        const SocketSettings *ss = &u->u->socket;
+        uint64_t interval = unit_setting_is_set(u->u, "Socket", "TriggerLimitIntervalSec") ? ss->trigger_limit_interval_usec
+                                                                                              : 2000000;
+        unsigned burst = unit_setting_is_set(u->u, "Socket", "TriggerLimitBurst") ? (unsigned) ss->trigger_limit_burst
+                         : ss->accept > 0 ? 200 : 20;
+        struct timespec ts;
+        uint64_t now;
+
+        if (interval == 0 || burst == 0)
+                return false;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+        if (u->trigger_limit_start == 0 || now - u->trigger_limit_start > interval) {
+                u->trigger_limit_start = now;
+                u->trigger_limit_count = 0;
+        }
+        return ++u->trigger_limit_count > burst;
+}
+
 static int on_listen_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
         MUnit *svc = triggered(u);
 
         (void) s, (void) revents;
+        if (trigger_limit_hit(u)) {
+                manager_log(u->m, MLOG_ERR, "%s: trigger limit hit, refusing further activation.", u->id);
+                socket_free(u);
+                u->result = "trigger-limit-hit";
+                munit_set_state(u, STATE_FAILED, SUB_FAILED);
+                return 0;
+        }
         if (u->u->socket.accept > 0) {
                 int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
                 if (conn < 0)
@@ -279,6 +309,17 @@ void socket_start(MUnit *u) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
                 manager_job_done(u, "done");
                 return;
+        }
+        {
+                /* A socket whose service is masked or missing is not started (systemd's
+                 * socket_start(): "Socket service ... not loaded, refusing."). Accept=yes
+                 * sockets start instances of a template, which is checked per connection. */
+                MUnit *svc = triggered(u);
+                if (u->u->socket.accept <= 0 && svc && (!svc->u || svc->u->load_state != UNIT_LOADED)) {
+                        manager_log(u->m, MLOG_ERR, "%s: socket service %s not loaded, refusing.", u->id, svc->id);
+                        manager_job_done(u, "failed");
+                        return;
+                }
         }
         socket_free(u);
         u->sock_fds = calloc(l->n ? l->n : 1, sizeof(int));
@@ -336,10 +377,19 @@ void socket_stop(MUnit *u) {
 void socket_unit_changed(Manager *m, MUnit *u) {
         if (!u->u || u->u->type != UNIT_SERVICE || (u->active != STATE_INACTIVE && u->active != STATE_FAILED))
                 return;
-        (void) m;
         for (size_t i = 0; i < u->n_triggered_by; i++) {
                 MUnit *s = u->triggered_by[i];
-                if (s->n_sock && s->active == STATE_ACTIVE && s->u->socket.accept <= 0 && triggered(s) == u)
+                if (!s->n_sock || s->active != STATE_ACTIVE || s->u->socket.accept > 0 || triggered(s) != u)
+                        continue;
+                if (u->start_limit_hit) {
+                        /* Its service refuses to start (start rate limit): the socket stops
+                         * listening and fails, as systemd's socket_trigger_notify() does, instead
+                         * of holding its clients' connections forever. */
+                        manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the socket fails", s->id, u->id);
+                        socket_free(s);
+                        s->result = "service-start-limit-hit";
+                        munit_set_state(s, STATE_FAILED, SUB_FAILED);
+                } else
                         set_watching(s, true);
         }
         if (u->accept_fd >= 0) {

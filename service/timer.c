@@ -420,7 +420,7 @@ void timer_unit_changed(Manager *m, MUnit *x) {
                 if (t->running) {
                         /* Its unit refused to start again (start rate limit): the timer stops
                          * too, as systemd's, instead of firing into the limit forever. */
-                        if (x->active == STATE_FAILED && x->job == JOB_NONE && strcmp(x->result, "start-limit-hit") == 0) {
+                        if (x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
                                 manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the timer fails", u->id, x->id);
                                 disarm(t);
                                 t->running = false;

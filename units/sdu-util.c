@@ -129,6 +129,49 @@ char **sdu_strv_copy(char * const *l) {
         return r;
 }
 
+int sdu_strvbuf_consume(SduStrvBuf *b, char *s) {
+        if (b->n + 2 > b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 8;
+                char **v = realloc(b->v, cap * sizeof(char *));
+                if (!v) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                b->v = v;
+                b->cap = cap;
+        }
+        b->v[b->n++] = s;
+        b->v[b->n] = NULL;
+        return 0;
+}
+
+static size_t pow2_at_least(size_t n) {
+        size_t c = 8;
+        while (c < n)
+                c *= 2;
+        return c;
+}
+
+int sdu_strv_consume_counted(char ***l, size_t *n, char *s) {
+        /* The array holds *n + 1 pointers (with the NULL) in pow2_at_least(*n + 1) slots. */
+        if (!*l || pow2_at_least(*n + 2) != pow2_at_least(*n + 1)) {
+                char **v = realloc(*l, pow2_at_least(*n + 2) * sizeof(char *));
+                if (!v) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                *l = v;
+        }
+        (*l)[(*n)++] = s;
+        (*l)[*n] = NULL;
+        return 0;
+}
+
+int sdu_strvbuf_extend(SduStrvBuf *b, const char *s) {
+        char *c = strdup(s);
+        return c ? sdu_strvbuf_consume(b, c) : -ENOMEM;
+}
+
 int sdu_strv_consume(char ***l, char *s) {
         size_t n = sdu_strv_length(*l);
         char **r = realloc(*l, (n + 2) * sizeof(char *));

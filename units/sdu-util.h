@@ -38,6 +38,17 @@ char **sdu_strv_copy(char * const *l);
 /* Appends a copy of s; *l may be NULL. */
 int sdu_strv_extend(char ***l, const char *s);
 /* Appends s itself (takes ownership on success only). */
+/* A vector built word by word: appends are amortised O(1) (sdu_strv_consume() counts the
+ * vector first). v stays NULL-terminated; take it when done. */
+typedef struct SduStrvBuf {
+        char **v;
+        size_t n, cap;
+} SduStrvBuf;
+int sdu_strvbuf_consume(SduStrvBuf *b, char *s);  /* takes s, also on failure */
+/* Appends s to *l whose length the caller keeps in *n: amortised O(1), the capacity being the
+ * power of two that *n implies. Takes s, also on failure. */
+int sdu_strv_consume_counted(char ***l, size_t *n, char *s);
+int sdu_strvbuf_extend(SduStrvBuf *b, const char *s);
 int sdu_strv_consume(char ***l, char *s);
 int sdu_strv_extend_strv(char ***l, char * const *other, bool skip_dups);
 bool sdu_strv_contains(char * const *l, const char *s);

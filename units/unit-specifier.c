@@ -95,6 +95,11 @@ int unit_host_info_new_fixed(UnitHostInfo **ret) {
         return 0;
 }
 
+char *unit_first_line_dup(char *text) {
+        text[strcspn(text, "\n")] = 0;
+        return strdup(sdu_strstrip(text));
+}
+
 static char *read_first_line(const char *root, const char *path) {
         char *full, *buf = NULL, *r;
 
@@ -106,14 +111,12 @@ static char *read_first_line(const char *root, const char *path) {
                 return NULL;
         }
         free(full);
-        buf[strcspn(buf, "\n")] = 0;
-        r = strdup(sdu_strstrip(buf));
+        r = unit_first_line_dup(buf);
         free(buf);
         return r;
 }
 
-/* Reads KEY=value (optionally quoted) from an os-release file. */
-static int os_release_apply(UnitHostInfo *h, const char *root) {
+int unit_host_info_apply_os_release(UnitHostInfo *h, char *text) {
         static const struct {
                 const char *key;
                 char c;
@@ -121,21 +124,9 @@ static int os_release_apply(UnitHostInfo *h, const char *root) {
                 { "ID", 'o' },        { "VERSION_ID", 'w' }, { "VARIANT_ID", 'W' },
                 { "BUILD_ID", 'B' },  { "IMAGE_ID", 'M' },   { "IMAGE_VERSION", 'A' },
         };
-        const char *paths[] = { "/etc/os-release", "/usr/lib/os-release" };
-        char *buf = NULL;
+        char *save = NULL;
 
-        for (size_t i = 0; i < SDU_ELEMENTSOF(paths) && !buf; i++) {
-                char *full = sdu_path_join(root ?: "/", paths[i]);
-
-                if (!full)
-                        return -ENOMEM;
-                if (sdu_read_file(full, &buf, NULL) < 0)
-                        buf = NULL;
-                free(full);
-        }
-        if (!buf)
-                return 0;
-        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *eq = strchr(line, '='), *v;
                 size_t n;
 
@@ -149,13 +140,32 @@ static int os_release_apply(UnitHostInfo *h, const char *root) {
                         v++;
                 }
                 for (size_t j = 0; j < SDU_ELEMENTSOF(map); j++)
-                        if (sdu_streq(line, map[j].key) && unit_host_info_set(h, map[j].c, v) < 0) {
-                                free(buf);
+                        if (sdu_streq(line, map[j].key) && unit_host_info_set(h, map[j].c, v) < 0)
                                 return -ENOMEM;
-                        }
         }
-        free(buf);
         return 0;
+}
+
+/* Reads KEY=value (optionally quoted) from an os-release file. */
+static int os_release_apply(UnitHostInfo *h, const char *root) {
+        const char *paths[] = { "/etc/os-release", "/usr/lib/os-release" };
+        char *buf = NULL;
+        int r;
+
+        for (size_t i = 0; i < SDU_ELEMENTSOF(paths) && !buf; i++) {
+                char *full = sdu_path_join(root ?: "/", paths[i]);
+
+                if (!full)
+                        return -ENOMEM;
+                if (sdu_read_file(full, &buf, NULL) < 0)
+                        buf = NULL;
+                free(full);
+        }
+        if (!buf)
+                return 0;
+        r = unit_host_info_apply_os_release(h, buf);
+        free(buf);
+        return r;
 }
 
 static const char *architecture_from_uname(const char *m) {

@@ -20,6 +20,13 @@ int unit_host_info_new_fixed(UnitHostInfo **ret);
  * host). Anything unreadable falls back to the fixed value (or "" where systemd would fail). */
 int unit_host_info_new_from_system(const char *root, UnitHostInfo **ret);
 UnitHostInfo *unit_host_info_free(UnitHostInfo *h);
+/* The parsers behind unit_host_info_new_from_system(), without the reads (fuzz/fuzz-os-release.c).
+ * text is NUL-terminated and modified. os-release: KEY=value lines, one pair of outer quotes
+ * removed; ID, VERSION_ID, VARIANT_ID, BUILD_ID, IMAGE_ID, IMAGE_VERSION set %o %w %W %B %M %A.
+ * 0 or -ENOMEM. */
+int unit_host_info_apply_os_release(UnitHostInfo *h, char *text);
+/* machine-id and boot_id: the first line, stripped, malloc()ed (NULL on ENOMEM). */
+char *unit_first_line_dup(char *text);
 /* Override one host-dependent specifier (e.g. 'H'). -EINVAL for a unit-dependent letter. */
 int unit_host_info_set(UnitHostInfo *h, char specifier, const char *value);
 const char *unit_host_info_get(const UnitHostInfo *h, char specifier);

@@ -1038,6 +1038,7 @@ static int apply_word_fn(sdu_word_fn fn, void *userdata, char **w) {
 static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, ExecCommand *ret,
                              const char **ret_error, bool *relaxed) {
         ExecCommand c = {};
+        SduStrvBuf argv = {};
         char *first = NULL, *path = NULL;
         const char *f;
         int r;
@@ -1081,7 +1082,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                 goto fail;
         }
         if (!(c.flags & EXEC_COMMAND_SEPARATE_ARGV0)) {
-                r = sdu_strv_extend(&c.argv, path);
+                r = sdu_strvbuf_extend(&argv, path);
                 if (r < 0)
                         goto fail;
         }
@@ -1095,7 +1096,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                 }
                 if ((*p)[0] == '\\' && (*p)[1] == ';' && (!(*p)[2] || strchr(SDU_WHITESPACE, (*p)[2]))) {
                         *p += 2;
-                        r = sdu_strv_extend(&c.argv, ";");
+                        r = sdu_strvbuf_extend(&argv, ";");
                         if (r < 0)
                                 goto fail;
                         continue;
@@ -1113,12 +1114,12 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                         *ret_error = "Failed to resolve unit specifiers";
                         goto fail;
                 }
-                r = sdu_strv_consume(&c.argv, w);
-                if (r < 0) {
-                        free(w);
+                r = sdu_strvbuf_consume(&argv, w);
+                if (r < 0)
                         goto fail;
-                }
         }
+        c.argv = argv.v;
+        argv.v = NULL;
         if (!c.argv || !c.argv[0] || !*c.argv[0]) {
                 *ret_error = "Empty executable name or zeroeth argument";
                 r = -EINVAL;
@@ -1129,6 +1130,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
         return 1;
 fail:
         free(path);
+        sdu_strv_free(argv.v);
         sdu_strv_free(c.argv);
         return r;
 }

@@ -226,9 +226,10 @@ static int on_assign(void *userdata, const char *section, const char *key, const
 /* Records the file name in u and returns the stable copy used in diagnostics. */
 static const char *remember_file(Unit *u, const char *file, bool is_dropin) {
         if (is_dropin) {
-                if (sdu_strv_extend(&u->dropin_paths, file) < 0)
+                char *c = strdup(file);
+                if (!c || sdu_strv_consume_counted(&u->dropin_paths, &u->n_dropin_paths, c) < 0)
                         return NULL;
-                return u->dropin_paths[sdu_strv_length(u->dropin_paths) - 1];
+                return u->dropin_paths[u->n_dropin_paths - 1];
         }
         if (!u->fragment_path && !(u->fragment_path = strdup(file)))
                 return NULL;

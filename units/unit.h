@@ -248,6 +248,7 @@ typedef struct Unit {
         UnitLoadState load_state;
         char *fragment_path;  /* NULL for not-found/masked units */
         char **dropin_paths;  /* in application order */
+        size_t n_dropin_paths;
         char *instance;       /* NULL unless an instance */
         const UnitHostInfo *host;
 

@@ -785,11 +785,19 @@ static int parse_common(Cli *c, int argc, char **argv, bool *all, char ***props,
         return optind;
 }
 
+/* stdout and stderr often go to one pipe (`sdinit verify 2>&1 | less`, CI logs): stdout is
+ * line-buffered so that each line goes out whole, in order with the diagnostics on stderr. */
+static void lines_whole(void) {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 int sdinit_verify_main(int argc, char **argv) {
         Cli c = { .verb = "verify", .generators = GEN_SYSV, .recursive = RECURSIVE_YES };
         char **names = NULL;
         bool all = false;
         int first, k = 0;
+
+        lines_whole();
 
         first = parse_common(&c, argc, argv, &all, NULL, NULL);
         if (first <= 0)
@@ -853,6 +861,8 @@ int sdinit_cat_main(int argc, char **argv) {
         Cli c = { .verb = "cat", .generators = GEN_SYSV, .quiet = true };
         bool all = false;
         int first, rc = 0;
+
+        lines_whole();
 
         first = parse_common(&c, argc, argv, &all, NULL, NULL);
         if (first <= 0)
@@ -978,6 +988,8 @@ int sdinit_show_main(int argc, char **argv) {
         char **props = NULL;
         bool all = false, value = false;
         int first, rc = 0;
+
+        lines_whole();
 
         first = parse_common(&c, argc, argv, &all, &props, &value);
         if (first <= 0) {

@@ -11,6 +11,7 @@
 #include "env.h"
 #include "json-writer.h"
 #include "mountinfo.h"
+#include "cg-manager.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -105,6 +106,9 @@ static void write_common(const char *root, const struct fake *fk) {
         write_file(root, "/proc/sys/kernel/osrelease", "6.1.0-test\n");
         write_file(root, "/proc/sys/kernel/overflowuid", "65534\n");
         make_link(root, "/proc/self/ns/cgroup", fk->cgroup_ns ? "cgroup:[4026532451]" : "cgroup:[4026531835]");
+        /* More than one NSpid level: a pid namespace of its own (4026531836 is the initial one). */
+        make_link(root, "/proc/self/ns/pid",
+                  strchr(fk->nspid ? fk->nspid : "4711 1", ' ') ? "pid:[4026532452]" : "pid:[4026531836]");
         make_link(root, "/dev/console", "/dev/null");
         /* A systemd to hand off to (an ELF header is all detection looks at). */
         write_file(root, "/usr/lib/systemd/systemd", "%s", "\177ELF");
@@ -350,6 +354,40 @@ static void test_hybrid(void) {
         CHECK_INT(info.plan, ENV_PLAN_MANAGE_DELEGATED);
         rm_rf(root);
         free(root);
+
+        /* Issue 12: real root started as PID 1 of a new pid namespace without a cgroup namespace
+         * (a privileged container sharing the host's cgroups, `unshare --pid --mount` on a host).
+         * Its cgroup (the host's root, or a host session scope that root owns) is the host's: the
+         * plan and the cgroup manager both refuse it, whoever owns the files. */
+        for (int scope = 0; scope < 2; scope++) {
+                struct cg_assessment a;
+                const char *own = scope ? "/user.slice/session-3.scope" : "/";
+                char line[256];
+
+                root = new_tree(scope ? "host-scope-pidns" : "host-root-pidns");
+                fk.nspid = "4711 1";
+                write_common(root, &fk);
+                write_file(root, "/proc/self/mountinfo",
+                           MI_BASE "41 23 0:38 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+                snprintf(line, sizeof line, "0::%s\n", own);
+                write_file(root, "/proc/self/cgroup", "%s", line);
+                write_cgroup_dir(root, "/sys/fs/cgroup", "cpu memory pids", "cpu memory pids", false);
+                if (scope)
+                        write_cgroup_dir(root, "/sys/fs/cgroup/user.slice/session-3.scope", "cpu memory pids", "", true);
+                CHECK_INT(env_detect(root, &info), 0);
+                CHECK_INT(info.pid1, ENV_YES);
+                CHECK_INT(info.pid_ns, ENV_YES);
+                CHECK_INT(info.cgroup_ns, ENV_NO);
+                CHECK_INT(info.userns, ENV_NO);
+                CHECK(env_cgroup_is_hosts(&info));
+                CHECK_INT(info.plan, ENV_PLAN_MANAGE_DEGRADED);
+                CHECK(has_reason(&info, "is the host's (no cgroup namespace, no user namespace, not the machine's init)"));
+                cg_assess(&info, &a);
+                CHECK(!(a.caps & CG_CAP_TREE));
+                CHECK(strstr(a.why, "is the host's") != NULL);
+                rm_rf(root);
+                free(root);
+        }
 
         /* Hybrid, but in a cgroup namespace with a delegated cgroup2 subtree: sdinit can manage it. */
         root = new_tree("hybrid-ns");

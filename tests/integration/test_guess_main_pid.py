@@ -106,7 +106,7 @@ def test_small_forking(tap):
         # The killed daemon's child (its session) was stopped with it: one daemon session is left.
         out = until(lambda: (lambda v: v if v == "2" else None)(subprocess.run(
             ["nsenter", "-t", str(b.p.host_pid()), "-m", "-p", "pgrep", "-c", "-x", "sleep"], capture_output=True, text=True).stdout.strip()),
-            "only the new daemon's two sleeps run")
+            "only the new daemon's two sleeps")
         tap.eq(out, "2", "the old daemon's other process was stopped with it (only the new daemon's two sleeps run)")
         tap.eq(b.stop(), 0, "stops cleanly")
 

@@ -452,6 +452,31 @@ def test_access_and_garbage(tap):
         tap.eq(rc, 0, "and stops cleanly")
 
 
+
+def test_mask_notice_and_alias(tap):
+    """Issue 15: mask/unmask of a unit the manager does not know says so and proceeds (systemctl
+    252's notice; Debian's systemctl is the oracle for when), and reload-or-try-restart is the
+    alias of try-reload-or-restart, in both clients."""
+    steps = [("mask", "nosuch.service"), ("unmask", "nosuch.service"), ("mask", "later.service"),
+             ("unmask", "later.service"), ("unmask", "nosuch2.service")]
+    seen = {}
+    for name, binary in impls():
+        with Boot(UNITS, net=True) as b:
+            b.booted()
+            ctl = Ctl(b, binary)
+            seen[name] = []
+            for verb, unit in steps:
+                r = ctl(verb, unit)
+                seen[name].append((verb, unit, r.returncode, f"Unit {unit} does not exist, proceeding anyway." in r.stderr))
+            before = len(lines(os.path.join(b.state, "a.reloads")))
+            r = ctl("reload-or-try-restart", "a.service")
+            tap.ok(r.returncode == 0 and len(lines(os.path.join(b.state, "a.reloads"))) == before + 1,
+                   f"{name}: reload-or-try-restart reloads a running service", r.stderr)
+            tap.eq(b.stop(), 0, "stops cleanly")
+    tap.ok(any(n for *_, n in seen["real"]), "Debian's systemctl gives the notice for a unit the manager does not know",
+           seen["real"])
+    tap.eq(seen["sdinit"], seen["real"], "sdinit's systemctl: the same exit codes and notices, step by step")
+
 if __name__ == "__main__":
     Tap().run([test_matrix, test_is_system_running_wait_and_poweroff, test_exit_code_from_a_stopping_unit,
-               test_manager_methods, test_halt_and_exit_methods, test_access_and_garbage])
+               test_manager_methods, test_halt_and_exit_methods, test_access_and_garbage, test_mask_notice_and_alias])

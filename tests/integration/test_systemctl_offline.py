@@ -25,7 +25,8 @@ from harness import Skip, Tap  # noqa: E402
 REAL = "/usr/bin/systemctl"
 OURS = os.environ.get("SDINIT_SYSTEMCTL") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "ctl", "sdinit-systemctl")
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus")
+CORPUS = os.environ.get("SDINIT_CORPUS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                                       "shared", "corpus")
 ENV = dict(os.environ, LANG="C.UTF-8", SYSTEMD_LOG_LEVEL="info", SYSTEMD_COLORS="0", SYSTEMD_PAGER="")
 ENV.pop("SYSTEMD_UNIT_PATH", None)
 ENV.pop("LC_ALL", None)
@@ -103,6 +104,18 @@ class Scenario:
             d = [f"  {k}: real {sa.get(k, '-')!r} sdinit {sb.get(k, '-')!r}" for k in keys if sa.get(k) != sb.get(k)]
             problems.append("trees differ:\n" + "\n".join(d[:30]))
         return self.tap.ok(not problems, label, "\n".join(problems))
+
+    def write(self, rel, text):
+        """The same change to both trees (a preset file replaced between commands)."""
+        for root in (self.a, self.b):
+            path = os.path.join(root, rel.lstrip("/"))
+            if os.path.lexists(path):
+                os.unlink(path)
+            write(root, rel, text)
+
+    def remove(self, rel):
+        for root in (self.a, self.b):
+            os.unlink(os.path.join(root, rel.lstrip("/")))
 
     def done(self):
         shutil.rmtree(self.base, ignore_errors=True)
@@ -241,6 +254,150 @@ def t_handwritten(tap):
     s.done()
 
 
+def build_presets(root):
+    """Units and preset files for systemd.preset(5) as systemd 252 applies it."""
+    L = "lib/systemd/system/"
+    WB = "[Install]\nWantedBy=multi-user.target\n"
+    for n in ("on", "off", "first", "second", "glob1", "globx", "nomatch", "adm", "runon", "usr", "hidden",
+              "tab", "extra", "esc", "Case", "cls-a", "cls-b"):
+        write(root, L + n + ".service", SVC + WB)
+    write(root, L + "sock.socket", "[Socket]\nListenStream=/run/p.sock\n[Install]\nWantedBy=sockets.target\n")
+    write(root, L + "sock.service", SVC)
+    write(root, L + "static.service", SVC)
+    write(root, L + "tmpl@.service", SVC + WB)
+    write(root, L + "dflt@.service", SVC + WB + "DefaultInstance=d\n")
+    write(root, L + "noinst@.service", SVC + WB)
+    write(root, L + "offtmpl@.service", SVC + WB)
+    write(root, L + "al.service", SVC + WB + "Alias=al-alias.service\n")
+    write(root, L + "valias.service", "-> al.service")
+    write(root, L + "withalso.service", SVC + WB + "Also=alsod.service\n")
+    write(root, L + "alsod.service", SVC + WB)
+    write(root, L + "offalso.service", SVC + WB + "Also=on.service\n")
+    write(root, L + "masked.service", SVC + WB)
+    write(root, "etc/systemd/system/masked.service", "-> /dev/null")
+    write(root, L + "vmasked.service", "")
+    write(root, L + "nodest.service", SVC + "[Install]\nWantedBy=nonexistent.target\n")
+    write(root, L + "conflict.service", SVC + WB + "Alias=taken.service\n")
+    write(root, "etc/systemd/system/taken.service", "-> /lib/systemd/system/static.service")
+    write(root, "run/systemd/generator/gen.service", SVC + WB)
+    write(root, "run/systemd/transient/tr.service", SVC + WB)
+    write(root, "opt/linked.service", SVC + WB)
+    write(root, L + "dangling.service", "-> /lib/systemd/system/gone.service")
+    write(root, L + "multi-user.target", "[Unit]\nDescription=Multi-User System\n")
+    write(root, L + "sockets.target", "[Unit]\nDescription=Sockets\n")
+    # already enabled, so that disable has something to remove
+    write(root, "etc/systemd/system/multi-user.target.wants/off.service", "-> /lib/systemd/system/off.service")
+    write(root, "etc/systemd/system/multi-user.target.wants/tmpl@old.service", "-> /lib/systemd/system/tmpl@.service")
+    # /etc overrides /run, /run overrides /usr/lib, /usr/lib overrides /lib (same file name);
+    # files are read in name order across the directories; the first matching rule wins
+    write(root, "etc/systemd/system-preset/00-admin.preset",
+          "# administrator\n; also a comment\n\nenable adm.service\ndisable first.service\n")
+    write(root, "run/systemd/system-preset/10-run.preset", "enable runon.service\n")
+    write(root, "lib/systemd/system-preset/10-run.preset", "disable runon.service\n")
+    write(root, "usr/lib/systemd/system-preset/20-usr.preset", "enable usr.service\n")
+    write(root, "lib/systemd/system-preset/20-usr.preset", "disable usr.service\n")
+    write(root, "etc/systemd/system-preset/30-hidden.preset", "-> /dev/null")
+    write(root, "lib/systemd/system-preset/30-hidden.preset", "disable hidden.service\n")
+    write(root, "lib/systemd/system-preset/50-vendor.preset",
+          "enable first.service\n"
+          "disable second.service\n"
+          "enable second.service\n"
+          "enable on.service\n"
+          "  enable glob?.service  \n"
+          "enable tmpl@.service one two\n"
+          "enable dflt@.service\n"
+          "enable al.service\n"
+          "enable withalso.service\n"
+          "disable alsod.service\n"
+          "disable offalso.service\n"
+          "enable masked.service\n"
+          "enable conflict.service\n"
+          "enable vmasked.service\n"
+          "enable gen.service\n"
+          "disable\ttab.service\n"
+          "disable extra.service trailing words\n"
+          "enable esc\\ x.service\n"
+          "enable on.service inst\n"
+          "frobnicate on.service\n"
+          "ignore off.service\n"
+          "disable\n"
+          "enable cls-[a].service\n"
+          "disable case.service\n"
+          "disable *.socket\n")
+    write(root, "lib/systemd/system-preset/99-default.preset", "disable *\n")
+
+
+def t_presets(tap):
+    s = Scenario(tap, "presets", build_presets)
+    seq = [
+        ["list-unit-files"],
+        ["preset", "on.service"],
+        ["is-enabled", "on.service"],
+        ["preset", "off.service"],
+        ["is-enabled", "off.service"],
+        ["preset", "first.service", "second.service", "adm.service", "runon.service", "usr.service", "hidden.service"],
+        ["is-enabled", "first.service", "second.service", "adm.service", "runon.service", "usr.service"],
+        ["preset", "glob1.service", "globx.service", "nomatch.service", "cls-a.service", "cls-b.service"],
+        ["preset", "tab.service", "extra.service", "esc.service", "Case.service"],
+        ["preset", "tmpl@.service"],
+        ["is-enabled", "tmpl@one.service", "tmpl@two.service", "tmpl@old.service"],
+        ["preset", "tmpl@old.service", "tmpl@one.service"],
+        ["preset", "dflt@.service", "noinst@.service", "offtmpl@.service"],
+        ["is-enabled", "dflt@d.service", "dflt@x.service"],
+        ["preset", "al.service"],
+        ["preset", "al-alias.service", "valias.service"],
+        ["preset", "withalso.service"],
+        ["is-enabled", "alsod.service"],
+        ["preset", "alsod.service"],
+        ["preset", "offalso.service"],
+        ["is-enabled", "on.service"],
+        ["preset", "static.service", "sock.socket", "nodest.service"],
+        ["preset", "masked.service"],
+        ["preset", "vmasked.service"],
+        ["preset", "gen.service"],
+        ["preset", "tr.service"],
+        ["preset", "nope.service"],
+        ["preset", "bad name"],
+        ["preset", "dangling.service"],
+        ["preset", "/opt/linked.service"],
+        ["preset", "conflict.service"],
+        ["preset", "--force", "conflict.service"],
+        ["preset", "on"],
+        ["preset"],
+        ["preset", "--now", "second.service"],
+        ["preset", "-q", "off.service", "on.service"],
+        ["disable", "on.service", "first.service"],
+        ["preset", "--preset-mode=disable-only", "on.service", "second.service", "first.service"],
+        ["preset", "--preset-mode=enable-only", "on.service", "second.service"],
+        ["preset", "--preset-mode=full", "on.service", "second.service"],
+        ["preset", "--preset-mode=bogus", "on.service"],
+        ["preset", "--preset-mode=help"],
+        ["preset", "--runtime", "off.service", "glob1.service"],
+        ["enable", "--runtime", "off.service"],
+        ["preset", "--runtime", "off.service", "glob1.service"],
+        ["is-enabled", "off.service", "glob1.service"],
+        ["preset-all"],  # fails on the dangling alias, after reporting the masked and generated units
+    ]
+    for args in seq:
+        s.check(args)
+    s.remove("lib/systemd/system/dangling.service")
+    for args in (["preset-all"], ["list-unit-files"], ["preset-all"], ["enable", "nomatch.service", "sock.socket"],
+                 ["disable", "tmpl@.service", "on.service"], ["preset-all", "--preset-mode=enable-only"],
+                 ["preset-all", "--preset-mode=disable-only"], ["preset-all", "--runtime"],
+                 ["preset-all", "--force"], ["preset-all", "extra"], ["preset-all", "--preset-mode=nope"]):
+        s.check(args, "no dangling alias")
+    # no catch-all: a unit no rule names is enabled
+    s.write("lib/systemd/system-preset/99-default.preset", "# nothing\n")
+    for args in (["preset", "nomatch.service", "static.service"], ["preset-all"], ["list-unit-files"],
+                 ["preset-all", "-q", "--preset-mode=disable-only"]):
+        s.check(args, "no catch-all")
+    # "disable *" in the administrator's file overrides the vendor's enables
+    s.write("etc/systemd/system-preset/00-admin.preset", "enable adm.service\ndisable *\n")
+    for args in (["preset-all"], ["list-unit-files"], ["preset", "on.service", "adm.service"]):
+        s.check(args, "admin disable *")
+    s.done()
+
+
 def build_corpus(root):
     dst = os.path.join(root, "lib/systemd/system")
     os.makedirs(dst)
@@ -283,6 +440,13 @@ def t_corpus(tap):
     for u in units[::5]:
         s.check(["reenable", u])
     s.check(["list-unit-files"])
+    # presets: Debian's default policy (no preset files: everything enabled), then a default-off one
+    s.check(["preset-all"])
+    s.check(["list-unit-files"])
+    s.write("etc/systemd/system-preset/50-off.preset", "enable cron.service\nenable ssh*\ndisable *\n")
+    s.check(["preset-all", "--preset-mode=disable-only"])
+    s.check(["preset-all"])
+    s.check(["list-unit-files"])
     s.done()
 
 
@@ -312,6 +476,10 @@ def t_host_tree(tap):
         s.check(["disable", n])
     s.check(["set-default", "multi-user.target"])
     s.check(["list-unit-files", "--state=enabled"])
+    # Debian's own preset files (systemd's 90-systemd.preset)
+    s.check(["preset-all"])
+    s.check(["list-unit-files"])
+    s.check(["preset"] + [n for n in names if n.endswith((".service", ".socket", ".timer", ".target"))][:60])
     s.done()
 
 
@@ -323,7 +491,7 @@ def main():
     if not os.access(OURS, os.X_OK):
         print(f"1..0 # SKIP {OURS} not built")
         sys.exit(77)
-    tap.run([t_handwritten, t_corpus, t_host_tree])
+    tap.run([t_handwritten, t_presets, t_corpus, t_host_tree])
 
 
 if __name__ == "__main__":

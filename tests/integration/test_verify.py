@@ -784,10 +784,35 @@ def test_differential_yes(tap):
     differential(tap, "yes")
 
 
+
+def test_streams_interleave_whole_lines(tap):
+    """`sdinit verify 2>&1` (issue 15): each line of stdout (notes) and stderr (problems) arrives
+    whole, in order, never a fragment of one inside the other (stdout was block-buffered)."""
+    files = {f"u{i:03d}.service": S + f"ExecStart=/usr/bin/true\nProtectSystem=strict\nFoo{i}=bar\n" for i in range(300)}
+    root = make_root(files, stubs=True)
+    try:
+        names = sorted(files)
+        rc, out, err = sdinit("verify", "--root", root, *names)
+        both = subprocess.run([SDINIT, "verify", "--root", root] + names, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+        from collections import Counter
+        want = Counter(out.splitlines() + err.splitlines())
+        got = Counter(both.splitlines())
+        foreign = list((got - want).keys())
+        tap.ok(len(out) > 8192 and not foreign and got == want,
+               "stdout and stderr in one pipe: the same lines, each whole", foreign[:5])
+        # In order: each unit's problem comes before the next unit's note.
+        seq = [l for l in both.splitlines() if "u0" in l or "u1" in l or "u2" in l]
+        pos = {n: [k for k, l in enumerate(seq) if f"/{n}:" in l] for n in names[:50]}
+        tap.ok(all(pos[a] and pos[b] and max(pos[a]) < min(pos[b]) for a, b in zip(names[:49], names[1:50])),
+               "in the order sdinit said them")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
 if __name__ == "__main__":
     Tap().run([
         test_errors_with_file_and_line, test_refusals_and_exit_codes, test_not_enforced_and_not_run, test_dependencies,
         test_templates, test_all, test_unit_path_env, test_cat, test_show, test_show_documented_defaults,
         test_show_timespans, test_show_matches_systemd, test_verify_default_dependencies, test_sysv_script, test_slapd,
-        test_differential_no, test_differential_yes,
+        test_differential_no, test_differential_yes, test_streams_interleave_whole_lines,
     ])

@@ -98,5 +98,19 @@ int main(void) {
                         strv_free(e);
                 }
         }
+        {
+                /* The file's assignments merged into an environment that has some of the keys: a
+                 * key keeps its place and takes the last value; new keys follow in the order of
+                 * their first line (what applying the lines one by one gives). */
+                const char *text = "C=1\nA=1\nD=1\nC=2\nA=2\nexport E=\nD=3\n";
+                char **e = NULL;
+                FILE *g = fmemopen((void *) text, strlen(text), "r");
+                CHECK_INT(env_set(&e, "A=0"), 0);
+                CHECK_INT(env_set(&e, "B=0"), 0);
+                CHECK_INT(env_file_parse(g, "merge.env", &e, NULL, NULL), 0);
+                fclose(g);
+                CHECK_STR(joined(e), "[A=2][B=0][C=2][D=3][E=]");
+                strv_free(e);
+        }
         return tap_done();
 }

@@ -1,0 +1,252 @@
+# SPDX-License-Identifier: MIT
+"""Boot the same unit directory under Debian's real systemd 252 and under sdinit, each as PID 1 of
+a user namespace (container root = host uid 100000) with a delegated cgroup v2, and talk to each
+with Debian's own systemctl (nsenter into PID 1's user, mount and pid namespaces: systemctl finds
+/run/systemd/private there).
+
+The recipe is cgroup/tests/cgharness.py's (see /work/shared/TESTING.md): the host creates and
+chowns the cgroup, PID 1 reports "ready" on a pipe, the host moves it into the cgroup and sends
+"go", stage 2 enters a cgroup namespace and mounts cgroup2. In addition each PID 1 gets:
+  - a private /run and /tmp (tmpfs): /run/systemd/private stays inside, and nothing of the
+    host's /tmp is touched;
+  - a private /dev whose console is a regular file of the test: systemd logs there;
+  - $SYSTEMD_UNIT_PATH = the test's unit directory, then /lib/systemd/system (see unit_path()).
+    systemd 252 (src/basic/path-lookup.c) takes it as the whole search path when it does not
+    end in ':' (measured: `systemctl show -p UnitPath` gives exactly these two directories);
+    sdinit the same.
+systemd is stopped with SIGRTMIN+3, sdinit with SIGTERM. Waiting is for lines, pipes, process
+exits and empty job queues, with deadlines that only bound a failure.
+"""
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
+import cgharness  # noqa: E402
+
+SYSTEMD = "/lib/systemd/systemd"
+SYSTEMCTL = "/usr/bin/systemctl"
+SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
+MAPPED_ROOT = cgharness.MAPPED_ROOT
+# The system's python: the one running the test may live where the mapped root cannot read.
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+INNER = r"""#!/bin/sh
+# stage1: PID 1 of the new pid namespace, waits for the host to move it into the cgroup.
+# stage2: after unshare --cgroup: private cgroup2, /run, /tmp and /dev, then exec PID 1.
+case "$1" in
+stage1)
+        echo ready >&{ready_fd} || exit 90
+        exec {ready_fd}>&-
+        read go || exit 91
+        [ "$go" = go ] || exit 92
+        shift
+        exec unshare --cgroup "$0" stage2 "$@"
+        ;;
+stage2)
+        shift
+        if [ "{delegated}" = yes ]; then mount -t cgroup2 none /sys/fs/cgroup || exit 93; fi
+        mount -t tmpfs -o mode=755 tmpfs /run || exit 95
+        mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 95
+        for d in {tmpfs_dirs}; do [ ! -d "$d" ] || mount -t tmpfs -o mode=755 tmpfs "$d" || exit 95; done
+        d=$(mktemp -d /run/dev.XXXXXX) && mount -t tmpfs -o mode=755 tmpfs "$d" || exit 96
+        for n in null zero full random urandom tty; do
+                [ -e /dev/$n ] || continue
+                touch "$d/$n" && mount --bind /dev/$n "$d/$n" || exit 96
+        done
+        touch "$d/console" && mount --bind "{console}" "$d/console" || exit 96
+        mkdir "$d/pts" "$d/shm" && mount --rbind /dev/pts "$d/pts" && ln -s pts/ptmx "$d/ptmx" || exit 96
+        mount -t tmpfs -o mode=1777 tmpfs "$d/shm" || exit 96
+        ln -s /proc/self/fd "$d/fd" && mount --move "$d" /dev && rmdir "$d" || exit 96
+        exec "$@"
+        ;;
+esac
+exit 94
+"""
+
+
+class Unavailable(Exception):
+    """The delegated-cgroup recipe cannot run here (not root, no user namespaces, no cgroup2)."""
+
+
+def preflight():
+    """The host's cgroup2 mount point, or raises Unavailable with the reason.
+    $SDINIT_TEST_NO_DELEGATION=1 pretends there is none (to exercise the recorded-table path)."""
+    if os.environ.get("SDINIT_TEST_NO_DELEGATION") == "1":
+        raise Unavailable("$SDINIT_TEST_NO_DELEGATION=1")
+    class R(cgharness.Results):
+        def skip(self, msg):
+            raise Unavailable(msg)
+    return cgharness.preflight(R("oracle"))[0]
+
+
+class Pid1:
+    """`argv` as PID 1 in a delegated cgroup `name` below the host's cgroup2 mount."""
+
+    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=()):
+        self.res = cgharness.Results(name)
+        self.proc = None
+        self.pid1 = None
+        # cg2 None: no cgroup of our own (the not-delegated case; sdinit only).
+        self.hc = cgharness.HostCgroup(self.res, cg2, name, True) if cg2 else None
+        self.console = os.path.join(workdir, f"console-{name}")
+        open(self.console, "w").close()
+        os.chmod(self.console, 0o666)
+        try:
+            ready_r, ready_w = os.pipe()
+            os.set_inheritable(ready_w, True)
+            inner = os.path.join(workdir, f"inner-{name}.sh")
+            with open(inner, "w") as f:
+                f.write(INNER.replace("{ready_fd}", str(ready_w)).replace("{console}", self.console)
+                        .replace("{delegated}", "yes" if cg2 else "no")
+                        .replace("{tmpfs_dirs}", " ".join(tmpfs_dirs) or "/nonexistent"))
+            os.chmod(inner, 0o755)
+            cmd = ["unshare", "--user", f"--map-users={MAPPED_ROOT},0,65536", f"--map-groups={MAPPED_ROOT},0,65536",
+                   "--setuid", "0", "--setgid", "0", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child",
+                   inner, "stage1"] + list(argv)
+            e = {k: v for k, v in os.environ.items() if not k.startswith(("SYSTEMD_", "NOTIFY_SOCKET", "LISTEN_"))}
+            e.update(env)
+            self.out = open(os.path.join(workdir, f"stdout-{name}"), "wb+")
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=self.out, stderr=subprocess.STDOUT,
+                                         pass_fds=(ready_w,), env=e)
+            os.close(ready_w)
+            with os.fdopen(ready_r) as rf:
+                ready, _, _ = select.select([rf], [], [], 60)
+                line = rf.readline() if ready else ""
+            if line.strip() != "ready":
+                raise RuntimeError(f"PID 1 did not get ready: {self.output()}")
+            self.pid1 = cgharness.find_ns_pid1(self.proc.pid)
+            if self.pid1 is None:
+                raise RuntimeError("cannot find the namespace's PID 1")
+            if self.hc:
+                with open(os.path.join(self.hc.path, "cgroup.procs"), "w") as f:
+                    f.write(str(self.pid1))
+            self.proc.stdin.write(b"go\n")
+            self.proc.stdin.flush()
+        except BaseException:
+            self.close()
+            raise
+
+    def output(self):
+        text = ""
+        for p in (self.console, self.out.name if getattr(self, "out", None) else None):
+            if p:
+                with open(p, errors="replace") as f:
+                    text += f.read()
+        return text
+
+    def systemctl(self, *args, timeout=60):
+        """Debian's systemctl inside PID 1's namespaces: (exit status, stdout, stderr)."""
+        cmd = ["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", SYSTEMCTL, "--no-pager", "--no-ask-password"] + list(args)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        return p.returncode, p.stdout, p.stderr
+
+    def connect(self, path, timeout=30):
+        """A client inside the namespaces connects to the AF_UNIX stream socket and leaves the
+        connection in the listener's queue (it exits without sending)."""
+        code = f"import socket; s = socket.socket(socket.AF_UNIX); s.connect({path!r})"
+        cmd = ["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", PY, "-c", code]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).returncode
+
+    def wait_not_active(self, unit, deadline=10):
+        """Until `unit` is seen not active with no job queued and nothing activating (a settled
+        state). The deadline bounds the case where it stays active (a socket that keeps a
+        connection it never hands over): the caller compares the state."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            self.settle()
+            if self.show([unit], ("ActiveState",))[unit].get("ActiveState") != "active":
+                return
+            time.sleep(0.05)
+
+    def wait_ready(self, deadline=60):
+        """Until PID 1 answers on /run/systemd/private and its boot job is done."""
+        end = time.monotonic() + deadline
+        while True:
+            rc, out, err = self.systemctl("is-system-running")
+            if out.strip() in ("running", "degraded"):
+                return out.strip()
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"PID 1 exited ({self.proc.returncode}): {self.output()[-3000:]}")
+            if time.monotonic() > end:
+                raise TimeoutError(f"PID 1 not ready ({out.strip()} {err.strip()}): {self.output()[-3000:]}")
+            time.sleep(0.05)  # polls a state with a deadline; the answer is what is waited for
+
+    def settle(self, patterns=("*.service", "*.socket"), deadline=60):
+        """Until the job queue is empty and no unit is activating or deactivating (dependency
+        propagation and automatic restarts are asynchronous)."""
+        end = time.monotonic() + deadline
+        while True:
+            rc, out, err = self.systemctl("list-jobs", "--no-legend")
+            if rc == 0 and not out.strip():
+                rc, out, err = self.systemctl("list-units", "--all", "--no-legend", "--plain",
+                                              "--state=activating,deactivating", *patterns)
+                if rc == 0 and not out.strip():
+                    return
+            if time.monotonic() > end:
+                raise TimeoutError(f"jobs left: {out}{err}")
+            time.sleep(0.05)
+
+    def show(self, units, props=("LoadState", "ActiveState", "SubState", "Result")):
+        """{unit: {prop: value}} from one `systemctl show` call."""
+        rc, out, err = self.systemctl("show", "-p", ",".join(props), *units)
+        blocks = out.split("\n\n")
+        got = {}
+        for u, b in zip(units, blocks):
+            got[u] = dict(ln.split("=", 1) for ln in b.strip().splitlines() if "=" in ln)
+        return got
+
+    def stop(self, sig, timeout=60):
+        try:
+            os.kill(self.pid1, sig)
+        except ProcessLookupError:
+            pass
+        return self.proc.wait(timeout=timeout)
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            # systemd clears the parent-death signal that --kill-child sets: kill PID 1 itself
+            # (by its host pid), the pid namespace takes the rest along.
+            if self.pid1:
+                try:
+                    os.kill(self.pid1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.proc.kill()
+            self.proc.wait()
+        if getattr(self, "out", None):
+            self.out.close()
+        if self.hc:
+            self.hc.close()
+        return not self.res.failures
+
+
+def unit_path(unitdir):
+    """The test's units first; Debian's own directory after it for what SIGRTMIN+3 starts in
+    systemd (halt.target, systemd-halt.service). Test units use DefaultDependencies=no, so
+    nothing else of the host is loaded."""
+    return f"{unitdir}:/lib/systemd/system"
+
+
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=()):
+    if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
+        raise Unavailable("Debian's systemd (/lib/systemd/systemd, systemctl) is not installed")
+    return Pid1(cg2, name, workdir, [SYSTEMD, "--log-target=console", "--log-level=info", "--show-status=no"],
+                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs)
+
+
+def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=()):
+    return Pid1(cg2, name, workdir, [SDINIT], {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "SDINIT_SYSTEMD": "never"},
+                tmpfs_dirs)
+
+
+def stop_systemd(p):
+    return p.stop(signal.SIGRTMIN + 3)
+
+
+def stop_sdinit(p):
+    return p.stop(signal.SIGTERM)
