@@ -28,13 +28,15 @@ UMBRELLA = ("[Unit]\nDefaultDependencies=no\nWants=member.service\n"
 MEMBER = ("[Unit]\nDefaultDependencies=no\nPartOf=umbrella.service\nReloadPropagatedFrom=umbrella.service\nBefore=umbrella.service\n"
           "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/sh -c 'echo r >> {s}/umbrella.reloads'\n"
           "ExecStop=/bin/sh -c 'test ! -e {s}/umbrella.hold-stop || read x < {s}/umbrella.gate'\n")
-CASES = ["stop-start", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
+CASES = ["stop-start", "stop-start-fail", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
          "reload-stop", "try-restart", "reload-or-restart", "umbrella"]
 BOOTED = [c for c in CASES if c not in ("try-restart", "reload-or-restart")]
 
 EXPECTED = {
     # the stop job is canceled (its client says so), the start waits and brings the unit back
     "stop-start": ("first:canceled", "second:0", "active", "new-pid"),
+    # --job-mode=fail: the start would replace the running stop job: refused, the stop goes on
+    "stop-start-fail": ("second:4:destructive (stop job queued, start in transaction)", "first:0", "inactive"),
     # the start job is canceled, the stop stops the unit; the ExecStartPre= it killed makes it
     # "failed" (a command killed by a signal is a failure: EXIT_CLEAN_COMMAND in service.c)
     "start-stop": ("first:canceled", "second:0", "failed"),
@@ -151,6 +153,16 @@ class Runner:
             self.hold(n, "stop", False)
             self.release(n)
             return ("first:" + self.rc(first), "second:" + self.rc(second), self.state_of(n), newpid())
+        if n == "stop-start-fail":
+            self.hold(n, "stop")
+            first = self.bg("stop", u)
+            self.running(n, "stop")
+            second = self.ctl("--job-mode=fail", "start", u)
+            said = "destructive (stop job queued, start in transaction)" if (
+                "is destructive" in second.stderr and "'stop' job queued, but 'start' is included" in second.stderr) else second.stderr.strip()
+            self.hold(n, "stop", False)
+            self.release(n)
+            return (f"second:{second.returncode}:{said}", "first:" + self.rc(first), self.state_of(n))
         if n == "start-stop":
             self.ctl("stop", u)
             self.hold(n, "start")
