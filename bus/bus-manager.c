@@ -137,6 +137,14 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         if (type == JOB_RELOAD && u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
                 return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type reload is not applicable for unit %s.", u->id);
 
+        /* --job-mode=fail: a job that would replace the unit's queued or running one is refused
+         * (systemd's transaction_is_destructive(); only for the job asked for, not yet for the
+         * jobs it pulls in). */
+        if (strcmp(mode, "fail") == 0 && u->job != JOB_NONE &&
+            job_type_is_conflicting(u->job, job_type_collapse(type, u->active)))
+                return sd_bus_error_setf(error, BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE,
+                                         "Transaction for %s/%s is destructive (%s has '%s' job queued, but '%s' is included in transaction).",
+                                         u->id, job_type_to_string(type), u->id, job_type_to_string(u->job), job_type_to_string(type));
         r = manager_add_job(s->m, u, type, ignore_deps);
         if (r == -ESHUTDOWN) {
                 /* systemd 252's answer (the new job would undo the irreversible shutdown jobs). */

@@ -8,7 +8,10 @@
  *
  * Model (as systemd's, reduced to what containers use):
  *   - A MUnit is the runtime side of a loaded Unit: its active state (inactive, activating,
- *     active, deactivating, failed), a sub-state per type, and at most one job (start or stop).
+ *     active, deactivating, failed), a sub-state per type, and at most one job. A new job for a
+ *     unit that has one merges into it, re-runs it or replaces it as systemd's job_install()
+ *     says (service/job-type.h): a start while a stop job runs replaces it and waits for the
+ *     unit to be down; what each request pulls in is pulled once per unit and job type.
  *   - A job is runnable when no unit it is ordered after (After=/Before=) still has a job; a stop
  *     job waits for the stop jobs of units ordered after it (reverse order), and any stop job
  *     runs before a start job it is ordered against, in either direction.

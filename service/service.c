@@ -1505,6 +1505,12 @@ void service_stop(MUnit *u) {
         case SUB_STOP_SIGKILL:
         case SUB_STOP_POST:
                 return; /* already on its way */
+        case SUB_RELOAD:
+                /* A reload command runs: as systemd, no ExecStop= beside it, straight to
+                 * SIGTERM (a stop job that replaced the reload job). */
+                watchdog_disarm(u);
+                enter_stop_sigterm(u);
+                return;
         default:
                 enter_stop(u, NULL);
         }

@@ -20,7 +20,7 @@ UNIT = ("[Unit]\nDefaultDependencies=no\n[Service]\n"
         "ExecStartPre=/bin/sh -c 'test ! -e {s}/{n}.hold-start || read x < {s}/{n}.gate'\n"
         "ExecStart=/bin/sleep infinity\n"
         "ExecReload=/bin/sh -c 'echo r >> {s}/{n}.reloads; test ! -e {s}/{n}.hold-reload || read x < {s}/{n}.gate'\n"
-        "ExecStop=/bin/sh -c 'test ! -e {s}/{n}.hold-stop || read x < {s}/{n}.gate'\n")
+        "ExecStop=/bin/sh -c 'echo s >> {s}/{n}.stops; test ! -e {s}/{n}.hold-stop || read x < {s}/{n}.gate'\n")
 # An umbrella and its member shaped as Debian's postgresql.service and postgresql@.service (the
 # member is pulled in by Wants=, as postgresql-generator's .wants link does).
 UMBRELLA = ("[Unit]\nDefaultDependencies=no\nWants=member.service\n"
@@ -28,13 +28,15 @@ UMBRELLA = ("[Unit]\nDefaultDependencies=no\nWants=member.service\n"
 MEMBER = ("[Unit]\nDefaultDependencies=no\nPartOf=umbrella.service\nReloadPropagatedFrom=umbrella.service\nBefore=umbrella.service\n"
           "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/sh -c 'echo r >> {s}/umbrella.reloads'\n"
           "ExecStop=/bin/sh -c 'test ! -e {s}/umbrella.hold-stop || read x < {s}/umbrella.gate'\n")
-CASES = ["stop-start", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
-         "try-restart", "reload-or-restart", "umbrella"]
+CASES = ["stop-start", "stop-start-fail", "start-stop", "stop-restart", "restart-start", "reload-reload", "reload-start", "start-reload",
+         "reload-stop", "try-restart", "reload-or-restart", "umbrella"]
 BOOTED = [c for c in CASES if c not in ("try-restart", "reload-or-restart")]
 
 EXPECTED = {
     # the stop job is canceled (its client says so), the start waits and brings the unit back
     "stop-start": ("first:canceled", "second:0", "active", "new-pid"),
+    # --job-mode=fail: the start would replace the running stop job: refused, the stop goes on
+    "stop-start-fail": ("second:4:destructive (stop job queued, start in transaction)", "first:0", "inactive"),
     # the start job is canceled, the stop stops the unit; the ExecStartPre= it killed makes it
     # "failed" (a command killed by a signal is a failure: EXIT_CLEAN_COMMAND in service.c)
     "start-stop": ("first:canceled", "second:0", "failed"),
@@ -47,6 +49,9 @@ EXPECTED = {
     "reload-start": ("first:0", "second:0", "active", "reloads:2"),
     # the reload merges into the running start
     "start-reload": ("jobs:start", "first:0", "active", "reloads:0"),
+    # the reload job is canceled; the stop kills the reload command and the daemon without running
+    # ExecStop= (service_stop(): "something runs already"), and the killed command fails the unit
+    "reload-stop": ("first:canceled", "second:0", "failed", "stops:0"),
     "try-restart": ("first:0", "inactive"),
     "reload-or-restart": ("first:0", "active", "reloads:0"),
     # reload of the umbrella reloads the member; `stop umbrella` returns once the umbrella is down
@@ -117,9 +122,9 @@ class Runner:
         with open(os.path.join(self.state, f"{n}.gate"), "w") as f:
             f.write("go\n")
 
-    def reloads(self, n):
+    def reloads(self, n, what="reloads"):
         try:
-            with open(os.path.join(self.state, f"{n}.reloads")) as f:
+            with open(os.path.join(self.state, f"{n}.{what}")) as f:
                 return len(f.read().split())
         except FileNotFoundError:
             return 0
@@ -148,6 +153,16 @@ class Runner:
             self.hold(n, "stop", False)
             self.release(n)
             return ("first:" + self.rc(first), "second:" + self.rc(second), self.state_of(n), newpid())
+        if n == "stop-start-fail":
+            self.hold(n, "stop")
+            first = self.bg("stop", u)
+            self.running(n, "stop")
+            second = self.ctl("--job-mode=fail", "start", u)
+            said = "destructive (stop job queued, start in transaction)" if (
+                "is destructive" in second.stderr and "'stop' job queued, but 'start' is included" in second.stderr) else second.stderr.strip()
+            self.hold(n, "stop", False)
+            self.release(n)
+            return (f"second:{second.returncode}:{said}", "first:" + self.rc(first), self.state_of(n))
         if n == "start-stop":
             self.ctl("stop", u)
             self.hold(n, "start")
@@ -186,6 +201,13 @@ class Runner:
             self.hold(n, "start", False)
             self.release(n)
             return ("jobs:" + ",".join(kinds), "first:" + self.rc(first), self.state_of(n), f"reloads:{self.reloads(n)}")
+        if n == "reload-stop":
+            self.hold(n, "reload")
+            first = self.bg("reload", u)
+            self.until(lambda: self.reloads(n) == 1, f"{n}: the reload runs")
+            second = self.ctl("stop", u)
+            self.hold(n, "reload", False)
+            return ("first:" + self.rc(first), f"second:{second.returncode}", self.state_of(n), f"stops:{self.reloads(n, 'stops')}")
         if n == "try-restart":
             r = self.ctl("try-restart", u)
             return (f"first:{r.returncode}", self.state_of(n))

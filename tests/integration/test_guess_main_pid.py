@@ -23,14 +23,14 @@ REAL = "/usr/bin/systemctl"
 TARGET = "[Unit]\nDescription=Daemons\nRequires=basic.target\nAfter=basic.target\nWants={}\n"
 
 
-def until(fn, what, timeout=DEADLINE):
+def until(fn, what, timeout=DEADLINE, b=None):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         v = fn()
         if v:
             return v
         time.sleep(0.02)
-    raise AssertionError(f"{what}: never")
+    raise AssertionError(f"{what}: never" + (f"; PID 1 said:\n{b.text()[-3000:]}" if b else ""))
 
 
 def stat_of(b, nspid):
@@ -70,7 +70,7 @@ def test_apache2(tap):
                "apachectl graceful (ExecReload=): MainPID unchanged", f"{r.returncode} {r.stderr} {ctl.prop('apache2.service', 'MainPID')}")
         os.kill(host_pid_of(b, int(main)), signal.SIGKILL)
         new = until(lambda: (lambda v: v if v not in ("0", "", main) else None)(ctl.prop("apache2.service", "MainPID")),
-                    "a new MainPID after kill -9 of the master")
+                    "a new MainPID after kill -9 of the master", b=b)
         show = ctl("show", "-p", "NRestarts", "-p", "Result", "-p", "ActiveState", "apache2.service").stdout.split()
         until_ok(lambda: in_ns(b, ["curl", "-sS", "-o", "/dev/null", "http://127.0.0.1/"]), "curl after the restart")
         tap.ok(sorted(show) == ["ActiveState=active", "NRestarts=1", "Result=success"] and new == master_from_pidfile(b),
@@ -101,7 +101,7 @@ def test_small_forking(tap):
         pids = ctl("show", "-p", "MainPID", "--value", "d.service").stdout
         os.kill(host_pid_of(b, int(main)), signal.SIGKILL) if ok else None
         new = until(lambda: (lambda v: v if v not in ("0", "", main) else None)(ctl.prop("d.service", "MainPID")),
-                    "a new MainPID after kill -9")
+                    "a new MainPID after kill -9", b=b)
         tap.ok(ctl.prop("d.service", "NRestarts") == "1", "kill -9 of it: Restart=on-abort restarts the service", pids + new)
         # The killed daemon's child (its session) was stopped with it: one daemon session is left.
         out = until(lambda: (lambda v: v if v == "2" else None)(subprocess.run(
