@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         t[size] = 0;
         out = open_memstream(&unit, &len);
         if (out) {
-                int r = unit_sysv_convert("/etc/init.d/fuzz-script", t, out, NULL);
+                int r = unit_sysv_convert("/etc/init.d/fuzz-script", t, size, out, NULL);
                 fclose(out);
                 if (r >= 0 && unit_host_info_new_fixed(&h) >= 0) {
                         if (unit_new("fuzz-script.service", h, &u) >= 0) {

@@ -688,19 +688,24 @@ static int append_description(char **dst, const char *v) {
 }
 
 /* The script's text (buf, modified) into s: its LSB header, chkconfig lines and usage. */
-static int sysv_parse(SysvStub *s, char *buf, const UnitDiagSink *diag) {
+/* The script's len bytes (buf[len] is NUL). Lines end at "\n", "\r\n", "\r" or NUL, as for
+ * systemd's read_line() and sdinit's unit parser: a lone CR kept inside a line went into the
+ * Description= of the generated unit, where the unit parser ends the line, and a following "["
+ * made the generated unit fail to load (found by fuzz/fuzz-sysv.c). */
+static int sysv_parse(SysvStub *s, char *buf, size_t len, const UnitDiagSink *diag) {
         enum { NORMAL, DESCRIPTION, LSB, LSB_DESCRIPTION, USAGE_CONTINUATION } state = NORMAL;
         char *short_d = NULL, *long_d = NULL, *chk_d = NULL, *save = NULL;
         unsigned lineno = 0;
         int k = 0;
 
         /* strtok_r would merge empty lines; walk lines by hand to keep numbers right. */
-        for (char *l = buf, *next; l && k >= 0; l = next) {
-                char *t, *raw = l;
+        for (size_t pos = 0, e; pos < len && k >= 0; ) {
+                char *t, *l = buf + pos, *raw = l;
 
-                next = strchr(l, '\n');
-                if (next)
-                        *next++ = 0;
+                for (e = pos; e < len && buf[e] != '\n' && buf[e] != '\r' && buf[e] != 0; e++)
+                        ;
+                pos = e < len && buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n' ? e + 2 : e + 1;
+                buf[e] = 0;
                 lineno++;
                 t = sdu_strstrip(l);
                 if (*t != '#') {
@@ -798,14 +803,15 @@ static int sysv_parse(SysvStub *s, char *buf, const UnitDiagSink *diag) {
 
 static int sysv_load(SysvStub *s, const UnitDiagSink *diag) {
         char *buf = NULL;
+        size_t len = 0;
         int k;
 
-        k = sdu_read_file(s->host_path, &buf, NULL);
+        k = sdu_read_file(s->host_path, &buf, &len);
         if (k < 0) {
                 unit_diag(diag, UNIT_DIAG_WARNING, s->host_path, 0, "Failed to read init script, ignoring: %s", strerror(-k));
                 return 0;
         }
-        k = sysv_parse(s, buf, diag);
+        k = sysv_parse(s, buf, len, diag);
         free(buf);
         return k;
 }
@@ -997,7 +1003,7 @@ static int sysv_default_start(SysvStub *s) {
         return k;
 }
 
-int unit_sysv_convert(const char *path, char *text, FILE *out, const UnitDiagSink *diag) {
+int unit_sysv_convert(const char *path, char *text, size_t len, FILE *out, const UnitDiagSink *diag) {
         const char *base = strrchr(path, '/');
         SysvStub s = { .start_priority = -1 };
         int k = -ENOMEM;
@@ -1009,7 +1015,7 @@ int unit_sysv_convert(const char *path, char *text, FILE *out, const UnitDiagSin
         s.path = strdup(path);
         s.host_path = strdup(path);
         if (s.path && s.host_path)
-                k = sysv_parse(&s, text, diag);
+                k = sysv_parse(&s, text, len, diag);
         if (k >= 0)
                 k = sysv_default_start(&s);
         if (k >= 0)

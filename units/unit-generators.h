@@ -60,7 +60,7 @@ int unit_generators_run(const UnitGeneratorOptions *o, const UnitDiagSink *diag)
  * runlevels it is enabled in and its Provides= aliases. Returns the number of units written. */
 int unit_sysv_generate(const char *root, const char *dest, char *const *search_path, const UnitDiagSink *diag);
 
-/* The conversion of one script without the file system (fuzz/fuzz-sysv.c): text (NUL-terminated,
- * modified) is the script at path, the unit file it becomes is written to out, as for a script
- * with no rcN.d links. 0, -EINVAL (no valid unit name from path), -ENOMEM. */
-int unit_sysv_convert(const char *path, char *text, FILE *out, const UnitDiagSink *diag);
+/* The conversion of one script without the file system (fuzz/fuzz-sysv.c): the len bytes of text
+ * (text[len] is NUL; modified) are the script at path, the unit file it becomes is written to out,
+ * as for a script with no rcN.d links. 0, -EINVAL (no valid unit name from path), -ENOMEM. */
+int unit_sysv_convert(const char *path, char *text, size_t len, FILE *out, const UnitDiagSink *diag);
