@@ -102,6 +102,11 @@ if ! in_root apt-get -q update > "$WORK/apt.log" 2>&1 ||
         unreachable "$WORK/apt.log" && die 3 "apt-get could not download from $MIRROR: Debian's archive unreachable?"
         die 1 "apt-get install failed"
 fi
+# The one change to Debian's /etc: apache2 and nginx both listen on port 80 as shipped, and which
+# of the two gets it is a race under either PID 1. nginx's default site moves to port 8080.
+sed -i -e 's/listen 80 default_server;/listen 8080 default_server;/' \
+        -e 's/listen \[::\]:80 default_server;/listen [::]:8080 default_server;/' "$ROOT/etc/nginx/sites-available/default"
+grep -q 'listen 8080 default_server;' "$ROOT/etc/nginx/sites-available/default" || die 1 "nginx's default site changed shape"
 in_root dpkg-query -W -f '${Package} ${Version}\n' > "$WORK/packages.lock"
 umount "$ROOT/var/cache/apt/archives" "$ROOT/dev/shm" "$ROOT/proc"
 rm -f "$ROOT/usr/sbin/policy-rc.d"
