@@ -19,10 +19,10 @@ def table():
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            subject, props, shapes, reason = line.split(None, 3)
+            subject, props, shapes, values, reason = line.split(None, 4)
             where = "all shapes" if shapes == "*" else shapes.replace(",", ", ")
-            rows.append(f"| `{subject}` | {props.replace(',', ', ')} | {where} | {reason.replace('|', '/')} |")
-    head = "| unit or subject | property | where | reason |\n|---|---|---|---|\n"
+            rows.append(f"| `{subject}` | {props.replace(',', ', ')} | {where} | {values.replace(',', ', ').replace('_', ' ')} | {reason.replace('|', '/')} |")
+    head = "| unit or subject | property | where | sdinit shows | reason |\n|---|---|---|---|---|\n"
     return head + ("\n".join(rows) if rows else "| (none) | | | |") + "\n"
 
 

@@ -31,7 +31,7 @@ from imageboot import cgharness, log  # noqa: E402
 SDINIT_DIR = os.path.abspath(os.environ.get("SDINIT_BUILD_INIT") or os.path.join(ib.REPO, "build", "init"))
 KNOWN = os.path.join(HERE, "known-differences.txt")
 BOOT_DEADLINE = float(os.environ.get("SDINIT_IMAGE_BOOT_DEADLINE", "60"))
-OPS_BUDGET = float(os.environ.get("SDINIT_IMAGE_OPS_BUDGET", "180"))  # the whole operations script
+OPS_BUDGET = float(os.environ.get("SDINIT_IMAGE_OPS_BUDGET", "150"))  # the whole operations script
 CMD_TIMEOUT = 45.0
 CLIENT_TIMEOUT = 10
 STOP_DEADLINE = float(os.environ.get("SDINIT_IMAGE_STOP_DEADLINE", "30"))
@@ -49,25 +49,26 @@ PROPS = ["LoadState", "ActiveState", "SubState", "Result"]
 # ---- known differences ---------------------------------------------------------------------------
 
 def load_known():
-    """Lines: SUBJECT-GLOB PROPERTY-GLOB[,..] SHAPES(*|a,b) REASON..."""
+    """Lines: SUBJECT-GLOB PROPERTY-GLOB[,..] SHAPES(*|a,b) SDINIT-VALUE-GLOB REASON..."""
     known = []
     with open(KNOWN) as f:
         for n, line in enumerate(f, 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            parts = line.split(None, 3)
-            if len(parts) < 4:
-                raise SystemExit(f"{KNOWN}:{n}: want SUBJECT PROPERTY SHAPES REASON")
+            parts = line.split(None, 4)
+            if len(parts) < 5:
+                raise SystemExit(f"{KNOWN}:{n}: want SUBJECT PROPERTY SHAPES SDINIT-VALUE REASON")
             known.append({"subject": parts[0], "props": parts[1].split(","), "shapes": parts[2].split(","),
-                          "reason": parts[3], "line": n, "used": False})
+                          "value": parts[3], "reason": parts[4], "line": n, "used": False})
     return known
 
 
-def known_reason(known, shape, subject, prop):
+def known_reason(known, shape, subject, prop, value):
     for k in known:
         if (fnmatch.fnmatchcase(subject.replace(" ", "_"), k["subject"]) and any(fnmatch.fnmatchcase(prop, p) for p in k["props"])
-                and ("*" in k["shapes"] or shape in k["shapes"])):
+                and ("*" in k["shapes"] or shape in k["shapes"])
+                and any(fnmatch.fnmatchcase(value.replace(" ", "_"), v) for v in k["value"].split(","))):
             k["used"] = True
             return k["reason"]
     return None
@@ -350,7 +351,7 @@ def compare(shape, oracle, got, known):
         w2 = max(min(len(r[2]), 30) for r in rows)
         log(f"# {'subject':<{w0}}  {'property':<{w1}}  {'systemd':<{w2}}  {'sdinit':<30}  status")
         for s, p, va, vb in rows:
-            reason = known_reason(known, shape, s, p)
+            reason = known_reason(known, shape, s, p, vb)
             status = f"known: {reason}" if reason else "UNEXPECTED"
             if not reason:
                 unexpected.append((s, p, va, vb))
