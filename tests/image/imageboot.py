@@ -295,7 +295,17 @@ class Container:
         return self.exec(["/bin/sh", "-c", script], timeout=timeout)
 
     def alive(self):
-        return self.proc is not None and self.proc.poll() is None
+        """The container runs and its PID 1 is neither gone nor a zombie."""
+        if self.proc is None or self.proc.poll() is not None or self.pid1 is None:
+            return False
+        try:
+            with open(f"/proc/{self.pid1}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return False
+        # A dying pid namespace init waits for its namespace's other processes in state S or D:
+        # PF_EXITING (0x4 in the flags field) tells it apart from a live one.
+        return fields[0] not in ("Z", "X") and not int(fields[6]) & 0x4
 
     def wait_booted(self, deadline=240):
         """`systemctl is-system-running --wait` inside; (state, seconds since start). Both PID 1s
@@ -332,7 +342,10 @@ class Container:
         if self.shape == "runc":
             subprocess.run(["runc", "kill", self.cid, str(sig)], capture_output=True, timeout=30)
         else:
-            os.kill(self.pid1, sig)
+            try:
+                os.kill(self.pid1, sig)
+            except ProcessLookupError:
+                pass  # already gone: wait_exit() reports how it ended
 
     def wait_exit(self, timeout):
         """Waits for the container to end; (status, seconds). status: exit code, or "signal NAME"."""

@@ -20,6 +20,7 @@ namespaces, subordinate ids, a cgroup2 mount or Debian's archive.
 import fnmatch
 import json
 import os
+import signal
 import sys
 import time
 
@@ -291,16 +292,22 @@ def run_pid1(image, kind, shape, cg2, overlay, with_ops, tag, extra_names=()):
             rec["timings"][f"boot {boot}"] = round(t_boot, 2)
             rec["subjects"]["system"] = {"SystemState": state if state in ("running", "degraded") else f"not booted: {state}",
                                          "PID 1 alive": str(c.alive())}
+            if not c.alive():
+                status, _ = c.wait_exit(STOP_DEADLINE)
+                rec["subjects"]["system"]["PID 1 alive"] = f"False (container exit {status})"
+                if c.rc is not None and -c.rc in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE):
+                    rec["subjects"]["system"]["PID 1 crashed"] = status
+                log(f"# {kind}/{shape}: PID 1 is gone; its last output:\n" +
+                    "\n".join("#   " + ln for ln in c.output().splitlines()[-15:]))
+                continue
             if state not in ("running", "degraded"):
                 rc, jobs = c.exec(["systemctl", "list-jobs", "--no-legend"], timeout=30)
                 log(f"# {kind}/{shape}: jobs left at the deadline:\n" + "\n".join("#   " + ln for ln in jobs.splitlines()[:30]))
-            if not c.alive():
-                log(c.output()[-4000:])
-                continue
             if boot == "b" or not with_ops:
                 names = list_units(c)
                 rec["names"] = names
-                names = names + [u for u in extra_names if u not in names]
+                if names:  # the other PID 1's units too, unless this one does not answer at all
+                    names = names + [u for u in extra_names if u not in names]
                 rec["units"] = unit_states(c, names)
                 for k, v in clients(c).items():
                     rec["subjects"][f"client {k}"] = {"result": v}
@@ -311,9 +318,8 @@ def run_pid1(image, kind, shape, cg2, overlay, with_ops, tag, extra_names=()):
             rec["subjects"][f"stop: {how}"] = stop
             rec["exit_text"] = c.output()[-3000:]
             rec["timings"][f"stop {how}"] = round(dt, 2)
-            out = c.output()
-            if "SIGSEGV" in out or "dumped core" in out:
-                rec["subjects"]["system"]["PID 1 crashed"] = "yes"
+            if c.rc is not None and -c.rc in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE):
+                rec["subjects"]["system"]["PID 1 crashed"] = f"container exit {stop['container_exit']}"
         finally:
             if not c.close():
                 rec["subjects"].setdefault("cleanup", {})["cgroups removed"] = "no"
@@ -324,6 +330,9 @@ def compare(shape, oracle, got, known):
     """Prints the per-subject diff table; returns the list of unexpected differences."""
     rows, unexpected = [], []
     o_units, g_units = oracle.get("units", {}), got.get("units", {})
+    if not g_units:
+        rows.append(("all units", "listed", str(len(o_units)), "none (no systemctl answer)"))
+        o_units = {}
     for u in sorted(set(o_units) | set(g_units)):
         a = o_units.get(u, {p: "(not listed)" for p in PROPS})
         b = g_units.get(u, {p: "(not listed)" for p in PROPS})
@@ -406,7 +415,8 @@ def main():
         oracle = dict(oracle, subjects={k: v for k, v in oracle["subjects"].items() if k in got["subjects"]})
     log(f"# timings: systemd {oracle['timings']}, sdinit {got['timings']}")
     unexpected = compare(shape, oracle, got, known)
-    res.check(got["subjects"].get("system", {}).get("PID 1 alive") == "True", "sdinit is alive after boot")
+    res.check(got["subjects"].get("system", {}).get("PID 1 alive") == "True", "sdinit is alive after boot",
+              got["subjects"].get("system"))
     res.check("PID 1 crashed" not in got["subjects"].get("system", {}), "sdinit did not crash")
     res.check("units" in got and len(got["units"]) > 50, f"sdinit lists the image's units ({len(got.get('units', {}))})")
     res.check(not unexpected, f"every difference from systemd is in known-differences.txt ({len(unexpected)} are not)")
