@@ -70,25 +70,8 @@ trap 'exit 130' INT TERM
 mkdir -p "$WORK/out" "$CACHE/debs/debootstrap" "$CACHE/debs/kernel"
 
 # ---- the mirror: the one apt already uses for bookworm ------------------------------------------
-find_mirror() {
-        local f
-        for f in /etc/apt/sources.list.d/*.sources; do
-                [ -f "$f" ] || continue
-                # deb822: the URIs of the first stanza whose Suites has "bookworm" and Types "deb".
-                awk -v suite="$SUITE" '
-                        function flush() { if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") && uris != "") { split(uris, u, " "); print u[1]; found = 1; exit } types = suites = uris = "" }
-                        /^[ \t]*$/ { flush(); next }
-                        /^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
-                        /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
-                        /^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
-                        END { if (!found) flush() }' "$f"
-        done
-        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-                [ -f "$f" ] || continue
-                awk -v suite="$SUITE" '$1 == "deb" && $0 !~ /\[/ && $3 == suite { print $2 } $1 == "deb" && $0 ~ /\]/ { for (i = 2; i <= NF; i++) if ($i ~ /\]$/) { if ($(i + 2) == suite) print $(i + 1); break } }' "$f"
-        done
-}
-MIRROR=${SDINIT_VM_MIRROR:-$(find_mirror | grep -E '^(https?|file)://' | head -n1 || true)}
+. "$HERE/../debian-mirror.sh"
+MIRROR=${SDINIT_VM_MIRROR:-$(find_mirror "$SUITE" | grep -E '^(https?|file)://' | head -n1 || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 log "mirror: $MIRROR"
 
