@@ -11,33 +11,86 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "service/service.h"
 
-/* Which container manager we run under, as systemd-detect-virt names it ("" when none). */
-static const char *container_name(void) {
-        const char *c = getenv("container");
+/* The first line of a small file, "" when missing. */
+static void first_line(const char *path, char *buf, size_t n) {
+        FILE *f = fopen(path, "re");
 
-        if (c && *c)
-                return c;
+        buf[0] = '\0';
+        if (!f)
+                return;
+        if (!fgets(buf, (int) n, f))
+                buf[0] = '\0';
+        fclose(f);
+        buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Which container manager we run under, as systemd 252's detect_container() (src/basic/virt.c)
+ * decides it for its PID 1 ("" when none): /run/host/container-manager, then our $container (set
+ * but empty: none), then /run/.containerenv and /.dockerenv, then a cgroup namespace of our own
+ * ("container-other"). $container=oci counts as the files say, else container-other. */
+static const char *container_name(char *buf, size_t n) {
+        const char *c;
+        char ns[64] = "";
+        ssize_t k;
+
+        first_line("/run/host/container-manager", buf, n);
+        if (buf[0])
+                return buf;
+        c = getenv("container");
+        if (c && !*c)
+                return "";
+        if (c && strcmp(c, "oci") != 0) {
+                snprintf(buf, n, "%s", c);
+                return buf;
+        }
         if (access("/run/.containerenv", F_OK) == 0)
                 return "podman";
         if (access("/.dockerenv", F_OK) == 0)
                 return "docker";
+        if (c)
+                return "container-other"; /* container=oci without a known file */
+        k = readlink("/proc/self/ns/cgroup", ns, sizeof(ns) - 1);
+        if (k > 0) {
+                ns[k] = '\0';
+                if (strcmp(ns, "cgroup:[4026531835]") != 0) /* not the initial cgroup namespace */
+                        return "container-other";
+        }
         return "";
 }
 
+/* systemd's running_in_userns(): a uid or gid map other than the identity, or setgroups "deny". */
+static bool in_user_namespace(void) {
+        static const char *const maps[] = { "/proc/self/uid_map", "/proc/self/gid_map" };
+        char line[128];
+
+        for (size_t i = 0; i < 2; i++) {
+                unsigned long a, b, c;
+                first_line(maps[i], line, sizeof(line));
+                if (sscanf(line, "%lu %lu %lu", &a, &b, &c) != 3 || !(a == 0 && b == 0 && c == 4294967295UL))
+                        return true;
+        }
+        first_line("/proc/self/setgroups", line, sizeof(line));
+        return strcmp(line, "deny") == 0;
+}
+
 static int test_virtualization(const char *p) {
-        const char *c = container_name();
+        char buf[128];
+        const char *c = container_name(buf, sizeof(buf));
         bool in = *c != '\0';
 
+        if (strcmp(p, "private-users") == 0)
+                return in_user_namespace();
         if (strcmp(p, "container") == 0 || strcmp(p, "yes") == 0 || strcmp(p, "true") == 0 || strcmp(p, "1") == 0)
                 return in;
         if (strcmp(p, "no") == 0 || strcmp(p, "false") == 0 || strcmp(p, "0") == 0)
                 return !in;
-        if (strcmp(p, "vm") == 0 || strcmp(p, "private-users") == 0)
+        if (strcmp(p, "vm") == 0)
                 return 0;
         return strcmp(p, c) == 0;
 }
@@ -132,8 +185,15 @@ static int test_one(const Condition *c, bool *ret_unknown) {
                 return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
         if (strcmp(t, "PathIsMountPoint") == 0)
                 return test_mount_point(p);
-        if (strcmp(t, "PathIsReadWrite") == 0)
-                return access(p, W_OK) == 0;
+        if (strcmp(t, "PathIsReadWrite") == 0) {
+                /* systemd: the path exists on a file system not mounted read-only (not a check
+                 * of our own permissions: /proc/sys is read-only in a container though root may
+                 * write to its files' modes). */
+                struct statvfs sv;
+                if (statvfs(p, &sv) < 0)
+                        return errno != ENOENT; /* systemd 252: only a missing path is false */
+                return !(sv.f_flag & ST_RDONLY) && !(access(p, W_OK) < 0 && errno == EROFS);
+        }
         if (strcmp(t, "PathIsEncrypted") == 0)
                 return 0;
         if (strcmp(t, "DirectoryNotEmpty") == 0)

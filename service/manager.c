@@ -54,8 +54,11 @@ const char *munit_sub_state_string(const MUnit *u) {
 
         if (t == UNIT_SERVICE || t == _UNIT_TYPE_INVALID)
                 return sub_state_to_string(u->sub);
-        if (t == UNIT_SOCKET && u->sub == SUB_RUNNING)
-                return "listening";
+        if (t == UNIT_SOCKET && u->sub == SUB_RUNNING) {
+                /* systemd's SOCKET_RUNNING: an Accept=no socket whose service runs. */
+                const MUnit *svc = u->u->socket.accept > 0 ? NULL : trigger_target(u);
+                return svc && svc->u && svc->u->type == UNIT_SERVICE && svc->sub == SUB_RUNNING ? "running" : "listening";
+        }
         if (t == UNIT_MOUNT && u->sub == SUB_RUNNING)
                 return "mounted";
         if (t == UNIT_DEVICE && u->sub == SUB_RUNNING)
@@ -1154,6 +1157,50 @@ static void start_target_like(MUnit *u) {
         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
 }
 
+/* Mounts, automounts and swaps: the container runtime sets up the container's file systems, and
+ * sdinit does not mount. Their conditions are checked as any unit's; a mount or automount whose
+ * path is a mount point already is active ("mounted"), anything else stays inactive with one line
+ * (a start that needs it goes on, as after a skipped condition). systemd 252 would try mount(8)
+ * and, in a user namespace, fail for the kernel's own file systems (debugfs, tracefs, configfs). */
+static void start_mount_like(MUnit *u) {
+        char failed[512] = "", *where = NULL;
+        int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        struct stat a, b;
+        bool mounted = false;
+
+        dual_timestamp_now(&u->ts_condition);
+        u->condition_result = r != 0;
+        if (r == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
+                manager_job_done(u, "done");
+                return;
+        }
+        if (u->u->type != UNIT_SWAP) {
+                if (u->u->mount.where)
+                        where = strdup(u->u->mount.where);
+                else {
+                        char *base = strndup(u->id, strcspn(u->id, "."));
+                        if (base && unit_name_path_unescape(base, &where) < 0)
+                                where = NULL;
+                        free(base);
+                }
+        }
+        if (where) {
+                char parent[4200];
+                snprintf(parent, sizeof(parent), "%s/..", where);
+                mounted = stat(where, &a) == 0 &&
+                          (strcmp(where, "/") == 0 || (stat(parent, &b) == 0 && (a.st_dev != b.st_dev || a.st_ino == b.st_ino)));
+        }
+        if (mounted)
+                munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+        else {
+                manager_log(u->m, MLOG_INFO, "%s: %s is not mounted and sdinit does not mount (the container runtime sets "
+                            "up the file systems); left inactive", u->id, where ? where : "swap");
+                manager_job_done(u, "done");
+        }
+        free(where);
+}
+
 /* The stop half of a restart is done: the same job goes on as a start, pulling in what a start
  * pulls in. */
 static void restart_becomes_start(MUnit *u) {
@@ -1239,9 +1286,14 @@ static void run_job(MUnit *u) {
                 case UNIT_PATH:
                         path_start(u);
                         return;
+                case UNIT_MOUNT:
+                case UNIT_AUTOMOUNT:
+                case UNIT_SWAP:
+                        start_mount_like(u);
+                        return;
                 default:
-                        /* mounts, swaps, ...: loaded and checked, not run yet. */
-                        manager_log(m, MLOG_INFO, "%s: %s units are not run by sdinit yet; treating it as started",
+                        /* scopes: loaded and checked, not run. */
+                        manager_log(m, MLOG_INFO, "%s: %s units are not run by sdinit; treating it as started",
                                     u->id, unit_type_to_string(t));
                         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
                         return;

@@ -50,7 +50,7 @@ PROPS = ["LoadState", "ActiveState", "SubState", "Result"]
 # ---- known differences ---------------------------------------------------------------------------
 
 def load_known():
-    """Lines: SUBJECT-GLOB PROPERTY-GLOB[,..] SHAPES(*|a,b) SDINIT-VALUE-GLOB REASON..."""
+    """Lines: SUBJECT-GLOB[,..] PROPERTY-GLOB[,..] SHAPES(*|a,b) SDINIT-VALUE-GLOB[,..] REASON..."""
     known = []
     with open(KNOWN) as f:
         for n, line in enumerate(f, 1):
@@ -67,7 +67,7 @@ def load_known():
 
 def known_reason(known, shape, subject, prop, value):
     for k in known:
-        if (fnmatch.fnmatchcase(subject.replace(" ", "_"), k["subject"]) and any(fnmatch.fnmatchcase(prop, p) for p in k["props"])
+        if (any(fnmatch.fnmatchcase(subject.replace(" ", "_"), g) for g in k["subject"].split(",")) and any(fnmatch.fnmatchcase(prop, p) for p in k["props"])
                 and ("*" in k["shapes"] or shape in k["shapes"])
                 and any(fnmatch.fnmatchcase(value.replace(" ", "_"), v) for v in k["value"].split(","))):
             k["used"] = True
