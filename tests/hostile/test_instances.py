@@ -8,6 +8,7 @@ connection after them is still served."""
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -71,7 +72,13 @@ def test_instances_release_descriptors(tap):
         # Finished instances are unloaded, as systemd collects them (CollectMode=inactive): what
         # is left is the socket, the templates and the targets, however many ran.
         r = inside(REAL, "list-units", "--all", "--no-legend", "--plain")
-        left = [l.split()[0] for l in r.stdout.splitlines() if "@" in l.split()[0] and not l.split()[0].endswith("@.service")]
+        end = time.monotonic() + 10
+        while True:
+            left = [l.split()[0] for l in r.stdout.splitlines() if "@" in l.split()[0] and not l.split()[0].endswith("@.service")]
+            if not left or time.monotonic() > end:
+                break
+            time.sleep(0.05)
+            r = inside(REAL, "list-units", "--all", "--no-legend", "--plain")
         tap.eq(left, [], f"the {2 * N} finished instances are unloaded")
         tap.ok(r.returncode == 0 and len(r.stdout.splitlines()) < 20, f"{len(r.stdout.splitlines())} units loaded", r.stdout[-800:])
         r = inside(REAL, "start", "t@again.service")
@@ -82,7 +89,13 @@ def test_instances_release_descriptors(tap):
         inside(REAL, "start", "f@1.service", "g@1.service")
         r = inside(REAL, "show", "-p", "LoadState,ActiveState", "f@1.service")
         tap.eq(r.stdout.split(), ["LoadState=loaded", "ActiveState=failed"], "a failed instance stays, failed")
-        r = inside(REAL, "list-units", "--all", "--no-legend", "--plain", "g@*")
+        # Unloading runs when PID 1 is idle, after the job's answer went out: wait for it (bounded).
+        end = time.monotonic() + 10
+        while True:
+            r = inside(REAL, "list-units", "--all", "--no-legend", "--plain", "g@*")
+            if not r.stdout.strip() or time.monotonic() > end:
+                break
+            time.sleep(0.05)
         tap.eq(r.stdout.strip(), "", "with CollectMode=inactive-or-failed a failed instance is unloaded")
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
 

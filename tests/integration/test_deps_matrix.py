@@ -174,6 +174,10 @@ def run_matrix(p, with_sssd):
                 p.wait_not_active(u)
             else:
                 rcs.append(p.systemctl(verb, u)[0])
+                if verb == "start" and u == show[1] and name.endswith("-exit"):
+                    # The unit exits on its own at once; a next step (a stop) must find it exited,
+                    # not race its /bin/false (either PID 1 would then stop it with SIGTERM).
+                    p.wait_not_active(u)
         if name.endswith("-exit"):
             # A Type=simple unit that exits is "active" between a restart (Upholds=) and its
             # exit, with no job: wait until it has left that state for good.
