@@ -240,6 +240,12 @@ static int load_builtin(Manager *m, const char *name, Unit **ret) {
 
 /* ---- loading ---------------------------------------------------------------------------------- */
 
+/* "x@y.service": an instance (a template's is "x@.service"). */
+static bool unit_name_is_instance_of_template(const char *id) {
+        const char *at = strchr(id, '@');
+        return at && at[1] && at[1] != '.';
+}
+
 static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         MUnit *mu;
 
@@ -270,6 +276,10 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         }
         m->units[m->n_units++] = mu;
         index_put(manager_index(m), mu->id, m->n_units - 1);
+        /* An instance loaded only to be looked at (systemctl status x@y, a query after its job)
+         * goes again at the next idle moment unless something uses it (systemd's GC queue). */
+        if (m->defer_gc && unit_name_is_instance_of_template(mu->id))
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
         if (m->hooks && m->hooks->unit_new)
                 m->hooks->unit_new(m->hooks_userdata, mu);
         for (size_t i = 0; u && u->names && u->names[i]; i++)
@@ -714,12 +724,6 @@ static void job_install(MUnit *u, JobType t) {
                 if (m->hooks && m->hooks->job_new)
                         m->hooks->job_new(m->hooks_userdata, u);
         }
-}
-
-/* "x@y.service": an instance (a template's is "x@.service"). */
-static bool unit_name_is_instance_of_template(const char *id) {
-        const char *at = strchr(id, '@');
-        return at && at[1] && at[1] != '.';
 }
 
 void manager_job_done(MUnit *u, const char *result) {
