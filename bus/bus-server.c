@@ -113,28 +113,24 @@ static void on_unit_changed(void *userdata, MUnit *u) {
         free(up);
 }
 
-static void on_unit_new(void *userdata, MUnit *u) {
-        BusServer *s = userdata;
+/* UnitNew / UnitRemoved: the unit's name and object path to every connection. */
+static void broadcast_unit(BusServer *s, const char *member, MUnit *u) {
         char *up;
 
         if (s->n_conns == 0)
                 return;
         up = bus_unit_path(u->id);
         if (up)
-                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "UnitNew", "so", u->id, up);
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, member, "so", u->id, up);
         free(up);
 }
 
-static void on_unit_removed(void *userdata, MUnit *u) {
-        BusServer *s = userdata;
-        char *up;
+static void on_unit_new(void *userdata, MUnit *u) {
+        broadcast_unit(userdata, "UnitNew", u);
+}
 
-        if (s->n_conns == 0)
-                return;
-        up = bus_unit_path(u->id);
-        if (up)
-                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "UnitRemoved", "so", u->id, up);
-        free(up);
+static void on_unit_removed(void *userdata, MUnit *u) {
+        broadcast_unit(userdata, "UnitRemoved", u);
 }
 
 static void on_startup_finished(void *userdata) {

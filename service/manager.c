@@ -1147,7 +1147,8 @@ out:
 
 static void job_finish(MUnit *u, const char *result);
 
-static void start_target_like(MUnit *u) {
+/* Condition*= of a unit without processes: false (the job done, the unit skipped) when one fails. */
+static bool conditions_met(MUnit *u) {
         char failed[512] = "";
         int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
 
@@ -1156,9 +1157,14 @@ static void start_target_like(MUnit *u) {
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
                 manager_job_done(u, "done");
-                return;
+                return false;
         }
-        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+        return true;
+}
+
+static void start_target_like(MUnit *u) {
+        if (conditions_met(u))
+                munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
 }
 
 /* Mounts, automounts and swaps: the container runtime sets up the container's file systems, and
@@ -1167,18 +1173,12 @@ static void start_target_like(MUnit *u) {
  * (a start that needs it goes on, as after a skipped condition). systemd 252 would try mount(8)
  * and, in a user namespace, fail for the kernel's own file systems (debugfs, tracefs, configfs). */
 static void start_mount_like(MUnit *u) {
-        char failed[512] = "", *where = NULL;
-        int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        char *where = NULL;
         struct stat a, b;
         bool mounted = false;
 
-        dual_timestamp_now(&u->ts_condition);
-        u->condition_result = r != 0;
-        if (r == 0) {
-                manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
-                manager_job_done(u, "done");
+        if (!conditions_met(u))
                 return;
-        }
         if (u->u->type != UNIT_SWAP) {
                 if (u->u->mount.where)
                         where = strdup(u->u->mount.where);
