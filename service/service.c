@@ -245,6 +245,8 @@ static int on_cg_event(sd_event_source *s, int fd, uint32_t revents, void *userd
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && u->main_pid <= 0 && u->control_pid <= 0 &&
             cg_read_populated(&u->m->cg, u->cgroup) == 0)
                 enter_stop_post(u);
+        else if (u->sub == SUB_FINAL_SIGKILL && cg_read_populated(&u->m->cg, u->cgroup) == 0)
+                enter_dead(u);
         return 0;
 }
 
@@ -983,6 +985,13 @@ static void enter_stop_post(MUnit *u) {
             unit_signal_all(u, 0, 0) > 0) {
                 service_log_kill_all(u, SIGKILL);
                 unit_signal_all(u, SIGKILL, 0);
+                /* As systemd's final-sigkill: with a cgroup, dead (and a restart) waits until the
+                 * killed processes have left it, or the new start would join their cgroup while
+                 * they die. Bounded by TimeoutStopSec= (on_timer). */
+                if (u->cgroup && cg_read_populated(&u->m->cg, u->cgroup) > 0) {
+                        munit_set_state(u, STATE_DEACTIVATING, SUB_FINAL_SIGKILL);
+                        return;
+                }
         }
         enter_dead(u);
 }
@@ -1091,6 +1100,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 manager_log(u->m, MLOG_ERR, "%s: Stopping timed out. Terminating.", u->id);
                 u->result = "timeout";
                 enter_stop_sigterm(u);
+                break;
+        case SUB_FINAL_SIGKILL:
+                manager_log(u->m, MLOG_WARN, "%s: processes still in its cgroup after SIGKILL; going on", u->id);
+                enter_dead(u);
                 break;
         case SUB_STOP_POST:
                 manager_log(u->m, MLOG_ERR, "%s: ExecStopPost= timed out, killing", u->id);
