@@ -86,7 +86,7 @@ static void on_job_new(void *userdata, MUnit *u) {
         free(up);
 }
 
-static void on_job_removed(void *userdata, uint32_t id, MUnit *u, JobType type, const char *result) {
+static void on_job_removed(void *userdata, uint32_t id, MUnit *u, JobType type, JobResult result) {
         BusServer *s = userdata;
         char *jp;
 
@@ -95,7 +95,7 @@ static void on_job_removed(void *userdata, uint32_t id, MUnit *u, JobType type, 
                 return;
         jp = bus_job_path(id);
         if (jp)
-                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "JobRemoved", "uoss", id, jp, u->id, result);
+                bus_broadcast_signal(s, BUS_PATH, BUS_MANAGER_IFACE, "JobRemoved", "uoss", id, jp, u->id, job_result_to_string(result));
         free(jp);
 }
 

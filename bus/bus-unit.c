@@ -508,7 +508,7 @@ static int service_property(sd_bus *bus, const char *path, const char *iface, co
         if (strcmp(p, "StatusErrno") == 0)
                 return sd_bus_message_append(reply, "i", 0);
         if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", u->result);
+                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "ReloadResult") == 0)
                 return sd_bus_message_append(reply, "s", u->reload_failed ? "exit-code" : "success");
         if (strcmp(p, "CleanResult") == 0)
@@ -627,7 +627,7 @@ static int socket_property(sd_bus *bus, const char *path, const char *iface, con
         if (strcmp(p, "NConnections") == 0)
                 return sd_bus_message_append(reply, "u", (uint32_t) 0);
         if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", u->result);
+                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "ControlPID") == 0)
                 return sd_bus_message_append(reply, "u", (uint32_t) (u->control_pid > 0 ? u->control_pid : 0));
         return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
@@ -686,7 +686,7 @@ static int timer_property(sd_bus *bus, const char *path, const char *iface, cons
         if (strcmp(p, "LastTriggerUSecMonotonic") == 0)
                 return sd_bus_message_append(reply, "t", timer_last_trigger(u).monotonic);
         if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", u->result);
+                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "AccuracyUSec") == 0)
                 return sd_bus_message_append(reply, "t", t && u->u && unit_setting_is_set(u->u, "Timer", "AccuracySec")
                                                                  ? t->accuracy_usec : (uint64_t) 60000000);
@@ -745,7 +745,7 @@ static int path_property(sd_bus *bus, const char *path, const char *iface, const
                 return sd_bus_message_append(reply, "u", (uint32_t) (ps && unit_setting_is_set(u->u, "Path", "DirectoryMode")
                                                                       ? ps->directory_mode : 0755));
         if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", u->result);
+                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "TriggerLimitIntervalUSec") == 0)
                 return sd_bus_message_append(reply, "t", ps && unit_setting_is_set(u->u, "Path", "TriggerLimitIntervalSec")
                                                                  ? ps->trigger_limit_interval_usec : (uint64_t) 2000000);

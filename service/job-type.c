@@ -129,3 +129,39 @@ JobInstallAction job_install_action(JobType installed, bool running, JobType t, 
                 return JOB_INSTALL_MERGE;
         return JOB_INSTALL_RERUN;
 }
+
+static const char *const job_result_names[_JOB_RESULT_MAX] = {
+        [JOB_DONE] = "done",
+        [JOB_CANCELED] = "canceled",
+        [JOB_TIMEOUT] = "timeout",
+        [JOB_FAILED] = "failed",
+        [JOB_DEPENDENCY] = "dependency",
+        [JOB_SKIPPED] = "skipped",
+        [JOB_INVALID_RESULT] = "invalid",
+};
+
+const char *job_result_to_string(JobResult r) {
+        return r >= 0 && r < _JOB_RESULT_MAX ? job_result_names[r] : "?";
+}
+
+static const char *const unit_result_names[_RESULT_MAX] = {
+        [RESULT_SUCCESS] = "success",
+        [RESULT_RESOURCES] = "resources",
+        [RESULT_TIMEOUT] = "timeout",
+        [RESULT_EXIT_CODE] = "exit-code",
+        [RESULT_SIGNAL] = "signal",
+        [RESULT_CORE_DUMP] = "core-dump",
+        [RESULT_WATCHDOG] = "watchdog",
+        [RESULT_START_LIMIT_HIT] = "start-limit-hit",
+        [RESULT_CONDITION] = "condition",
+        [RESULT_ASSERT] = "assert",
+        [RESULT_PROTOCOL] = "protocol",
+        [RESULT_OOM_KILL] = "oom-kill",
+        [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+        [RESULT_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+};
+
+const char *unit_result_to_string(UnitResult r) {
+        return r >= 0 && r < _RESULT_MAX ? unit_result_names[r] : "?";
+}

@@ -78,3 +78,39 @@ typedef enum JobInstallAction {
                               * (*ret_type) goes back to waiting and runs again */
 } JobInstallAction;
 JobInstallAction job_install_action(JobType installed, bool running, JobType t, ActiveState s, JobType *ret_type);
+
+/* How a job ended (systemd's JobResult); job_result_to_string() names it for D-Bus (JobRemoved)
+ * and the log. */
+typedef enum JobResult {
+        JOB_DONE,
+        JOB_CANCELED,
+        JOB_TIMEOUT,
+        JOB_FAILED,
+        JOB_DEPENDENCY,
+        JOB_SKIPPED,
+        JOB_INVALID_RESULT, /* "invalid" (JOB_INVALID is the job type that does not merge) */
+        _JOB_RESULT_MAX,
+} JobResult;
+const char *job_result_to_string(JobResult r);
+
+/* How a unit's last run ended (systemd's Result= of services, sockets, timers and paths);
+ * unit_result_to_string() names it at the edges (D-Bus, $SERVICE_RESULT, the log). */
+typedef enum UnitResult {
+        RESULT_SUCCESS,
+        RESULT_RESOURCES,
+        RESULT_TIMEOUT,
+        RESULT_EXIT_CODE,
+        RESULT_SIGNAL,
+        RESULT_CORE_DUMP,
+        RESULT_WATCHDOG,
+        RESULT_START_LIMIT_HIT,
+        RESULT_CONDITION,
+        RESULT_ASSERT,
+        RESULT_PROTOCOL,
+        RESULT_OOM_KILL,
+        RESULT_TRIGGER_LIMIT_HIT,
+        RESULT_UNIT_START_LIMIT_HIT,
+        RESULT_SERVICE_START_LIMIT_HIT,
+        _RESULT_MAX,
+} UnitResult;
+const char *unit_result_to_string(UnitResult r);

@@ -264,7 +264,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->u = u;
         mu->id = strdup(id);
         mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
-        mu->result = "success";
+        mu->result = RESULT_SUCCESS;
         {
                 DualTimestamp now;
                 dual_timestamp_now(&now);
@@ -708,14 +708,14 @@ uint32_t manager_new_job_id(Manager *m) {
 
 static void fail_inactive_start_dependents(MUnit *u);
 static void deps_recheck(MUnit *u);
-static void job_finish(MUnit *u, const char *result);
+static void job_finish(MUnit *u, JobResult result);
 
 /* Every job change goes through these two, so that the observers see each job begin and end. */
 static void job_install(MUnit *u, JobType t) {
         Manager *m = u->m;
 
         if (u->job != JOB_NONE && u->job != t)
-                manager_job_done(u, "canceled"); /* replaced by a different job */
+                manager_job_done(u, JOB_CANCELED); /* replaced by a different job */
         if (u->job == JOB_NONE) {
                 u->job_id = manager_new_job_id(m);
                 u->job = t;
@@ -726,7 +726,7 @@ static void job_install(MUnit *u, JobType t) {
         }
 }
 
-void manager_job_done(MUnit *u, const char *result) {
+void manager_job_done(MUnit *u, JobResult result) {
         Manager *m = u->m;
         uint32_t id = u->job_id;
         JobType t = u->job;
@@ -753,10 +753,10 @@ void manager_job_done(MUnit *u, const char *result) {
                 path_unit_changed(m, u);
                 socket_unit_changed(m, u);
         }
-        if (strcmp(result, "canceled") != 0) {
+        if (result != JOB_CANCELED) {
                 /* A start that ended "done" without the unit up (a condition skipped it, a oneshot
                  * exited): for what is bound to it or requires it to be up, that is a failure. */
-                if ((t == JOB_START || t == JOB_RESTART) && strcmp(result, "done") == 0 &&
+                if ((t == JOB_START || t == JOB_RESTART) && result == JOB_DONE &&
                     u->active != STATE_ACTIVE && u->active != STATE_RELOADING)
                         fail_inactive_start_dependents(u);
                 deps_recheck(u);
@@ -971,7 +971,7 @@ static void fail_inactive_start_dependents(MUnit *u) {
                 if (has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
                         manager_status(m, "DEPEND", x, "Dependency failed for");
                         x->job_running = true;
-                        job_finish(x, "dependency");
+                        job_finish(x, JOB_DEPENDENCY);
                 }
         }
 }
@@ -1135,7 +1135,7 @@ static void break_cycles(Manager *m) {
                         manager_log(m, MLOG_ERR, "Job %s/%s deleted to break ordering cycle starting with %s/%s",
                                     victim->id, victim->job == JOB_START ? "start" : "stop", stack[0]->id,
                                     stack[0]->job == JOB_START ? "start" : "stop");
-                        manager_job_done(victim, "canceled");
+                        manager_job_done(victim, JOB_CANCELED);
                 }
         }
 out:
@@ -1145,7 +1145,7 @@ out:
 
 /* ---- running jobs ----------------------------------------------------------------------------- */
 
-static void job_finish(MUnit *u, const char *result);
+static void job_finish(MUnit *u, JobResult result);
 
 /* Condition*= of a unit without processes: false (the job done, the unit skipped) when one fails. */
 static bool conditions_met(MUnit *u) {
@@ -1156,7 +1156,7 @@ static bool conditions_met(MUnit *u) {
         u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
                 return false;
         }
         return true;
@@ -1200,7 +1200,7 @@ static void start_mount_like(MUnit *u) {
         else {
                 manager_log(u->m, MLOG_INFO, "%s: %s is not mounted and sdinit does not mount (the container runtime sets "
                             "up the file systems); left inactive", u->id, where ? where : "swap");
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
         }
         free(where);
 }
@@ -1209,7 +1209,7 @@ static void start_mount_like(MUnit *u) {
  * pulls in. */
 static void restart_becomes_start(MUnit *u) {
         if (u->m->shutting_down) {
-                manager_job_done(u, "canceled"); /* the container stops: no start after the stop */
+                manager_job_done(u, JOB_CANCELED); /* the container stops: no start after the stop */
                 return;
         }
         u->job = JOB_START;
@@ -1230,17 +1230,17 @@ static void run_job(MUnit *u) {
 
         u->job_running = true;
         if (u->job == JOB_START && (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)) {
-                manager_job_done(u, "done"); /* already up: never a second main process */
+                manager_job_done(u, JOB_DONE); /* already up: never a second main process */
                 return;
         }
         if (u->job == JOB_START && u->active == STATE_ACTIVATING)
                 return; /* already starting (or about to restart): the job ends with the start */
         if (u->job == JOB_VERIFY_ACTIVE) {
                 if (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)
-                        manager_job_done(u, "done");
+                        manager_job_done(u, JOB_DONE);
                 else {
                         manager_log(m, MLOG_INFO, "%s is inactive.", u->id);
-                        job_finish(u, "skipped");
+                        job_finish(u, JOB_SKIPPED);
                 }
                 return;
         }
@@ -1251,14 +1251,14 @@ static void run_job(MUnit *u) {
                                           u->u->load_state == UNIT_NOT_FOUND ? "not found" :
                                           u->u->load_state == UNIT_MASKED ? "masked" : "bad-setting";
                         manager_log(m, MLOG_ERR, "Failed to start %s: unit %s.", u->id, why);
-                        u->result = "resources";
-                        job_finish(u, "failed");
+                        u->result = RESULT_RESOURCES;
+                        job_finish(u, JOB_FAILED);
                         return;
                 }
                 for (size_t i = 0; i < u->n_deps[UNIT_REQUISITE]; i++)
                         if (u->deps[UNIT_REQUISITE][i]->active != STATE_ACTIVE) {
                                 manager_status(m, "DEPEND", u, "Dependency failed for");
-                                job_finish(u, "dependency");
+                                job_finish(u, JOB_DEPENDENCY);
                                 return;
                         }
                 t = u->u->type;
@@ -1268,7 +1268,7 @@ static void run_job(MUnit *u) {
                         const char *why = NULL;
                         if (handoff_skip_systemd_unit(u->id, &why)) {
                                 manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
-                                manager_job_done(u, "done");
+                                manager_job_done(u, JOB_DONE);
                                 return;
                         }
                 }
@@ -1306,14 +1306,14 @@ static void run_job(MUnit *u) {
         if (u->job == JOB_RELOAD) {
                 /* Only an active unit reloads (systemd's job result "invalid" otherwise). */
                 if (u->active != STATE_ACTIVE) {
-                        manager_job_done(u, "invalid");
+                        manager_job_done(u, JOB_INVALID_RESULT);
                         return;
                 }
                 if (u->u && u->u->type == UNIT_SERVICE && u->u->load_state == UNIT_LOADED) {
                         manager_status(m, NULL, u, "Reloading");
                         service_reload(u);
                 } else
-                        manager_job_done(u, "done"); /* targets and the like: nothing to do */
+                        manager_job_done(u, JOB_DONE); /* targets and the like: nothing to do */
                 return;
         }
         if (u->job == JOB_RESTART && (u->active == STATE_INACTIVE || u->active == STATE_FAILED)) {
@@ -1459,10 +1459,10 @@ void manager_dispatch_soon(Manager *m) {
 }
 
 /* A job ended: report it and propagate failure to the jobs that needed it. */
-static void job_finish(MUnit *u, const char *result) {
+static void job_finish(MUnit *u, JobResult result) {
         Manager *m = u->m;
         JobType type = u->job;
-        bool ok = strcmp(result, "done") == 0;
+        bool ok = result == JOB_DONE;
 
         manager_job_done(u, result);
         if ((type == JOB_START || type == JOB_VERIFY_ACTIVE) && !ok) {
@@ -1475,7 +1475,7 @@ static void job_finish(MUnit *u, const char *result) {
                         if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
                                 manager_status(m, "DEPEND", x, "Dependency failed for");
                                 x->job_running = true;
-                                job_finish(x, "dependency");
+                                job_finish(x, JOB_DEPENDENCY);
                         }
                 }
         }
@@ -1619,9 +1619,9 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                  * failed unit whose new start fails at once, a target started twice): the job
                  * still ends. */
                 if (u->job_running && u->job == JOB_START && (a == STATE_ACTIVE || a == STATE_FAILED))
-                        job_finish(u, a == STATE_ACTIVE ? "done" : "failed");
+                        job_finish(u, a == STATE_ACTIVE ? JOB_DONE : JOB_FAILED);
                 else if (u->job_running && u->job == JOB_STOP && (a == STATE_INACTIVE || a == STATE_FAILED))
-                        job_finish(u, "done");
+                        job_finish(u, JOB_DONE);
                 else if (u->job_running && u->job == JOB_RESTART && (a == STATE_INACTIVE || a == STATE_FAILED))
                         restart_becomes_start(u);
                 return;
@@ -1659,26 +1659,26 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {
                         manager_status(m, "  OK  ", u, is_target ? "Reached target" : "Started");
-                        job_finish(u, "done");
+                        job_finish(u, JOB_DONE);
                 } else if (a == STATE_FAILED) {
-                        job_finish(u, "failed");
+                        job_finish(u, JOB_FAILED);
                 } else if (a == STATE_INACTIVE && old == STATE_ACTIVATING && s == SUB_DEAD) {
                         /* oneshot without RemainAfterExit=, or a condition that skipped it */
-                        if (strcmp(u->result, "success") == 0)
+                        if (u->result == RESULT_SUCCESS)
                                 manager_status(m, "  OK  ", u, "Finished");
-                        job_finish(u, strcmp(u->result, "success") == 0 ? "done" : "failed");
+                        job_finish(u, u->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
                 }
         } else if (u->job == JOB_RELOAD && u->job_running && old == STATE_RELOADING) {
                 if (a == STATE_ACTIVE)
                         manager_status(m, u->reload_failed ? "FAILED" : "  OK  ", u,
                                        u->reload_failed ? "Reload failed for" : "Reloaded");
-                job_finish(u, a == STATE_ACTIVE && !u->reload_failed ? "done" : "failed");
+                job_finish(u, a == STATE_ACTIVE && !u->reload_failed ? JOB_DONE : JOB_FAILED);
         } else if (u->job == JOB_RESTART && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
                 manager_status(m, "  OK  ", u, is_target ? "Stopped target" : "Stopped");
                 restart_becomes_start(u);
         } else if (u->job == JOB_STOP && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
                 manager_status(m, "  OK  ", u, is_target ? "Stopped target" : "Stopped");
-                job_finish(u, "done");
+                job_finish(u, JOB_DONE);
         } else if (a == STATE_FAILED && u->job == JOB_NONE)
                 manager_status(m, "FAILED", u, "Failed unit");
 
@@ -1701,13 +1701,13 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         /* FailureAction= / SuccessAction=: in a container, every action ends the container. */
         if (a == STATE_FAILED && old != STATE_FAILED)
                 emergency_action(u, u->u ? u->u->unit.failure_action : -1, "FailureAction", true);
-        if (a == STATE_INACTIVE && old != STATE_INACTIVE && strcmp(u->result, "success") == 0)
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && u->result == RESULT_SUCCESS)
                 emergency_action(u, u->u ? u->u->unit.success_action : -1, "SuccessAction", false);
         /* OnFailure= / OnSuccess= */
         if (a == STATE_FAILED && !m->shutting_down)
                 for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
                         job_add_start(m, u->deps[UNIT_ON_FAILURE][i]);
-        if (a == STATE_INACTIVE && old != STATE_INACTIVE && strcmp(u->result, "success") == 0 && !m->shutting_down &&
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && u->result == RESULT_SUCCESS && !m->shutting_down &&
             u->n_deps[UNIT_ON_SUCCESS])
                 for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
                         job_add_start(m, u->deps[UNIT_ON_SUCCESS][i]);
@@ -1791,7 +1791,7 @@ int manager_cancel_job(Manager *m, MUnit *u) {
                 return -ENOENT;
         if (u->job_running)
                 return -EBUSY;
-        manager_job_done(u, "canceled");
+        manager_job_done(u, JOB_CANCELED);
         return 0;
 }
 
@@ -1801,7 +1801,7 @@ void manager_reset_failed(Manager *m, MUnit *u) {
         u->start_limit_hit = false;
         if (u->active != STATE_FAILED)
                 return;
-        u->result = "success";
+        u->result = RESULT_SUCCESS;
         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
 }
 
@@ -1849,7 +1849,7 @@ void manager_begin_shutdown(Manager *m, int exit_status) {
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
                 if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
-                        manager_job_done(u, "canceled");
+                        manager_job_done(u, JOB_CANCELED);
         }
         if (m->command_pid > 0)
                 kill(m->command_pid, SIGTERM);

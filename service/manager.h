@@ -85,7 +85,7 @@ struct MUnit {
         Unit *u;
         ActiveState active;
         SubState sub;
-        const char *result;   /* "success", "exit-code", "signal", "timeout", "core-dump", ... */
+        UnitResult result;    /* as systemd's Result= (unit_result_to_string() names it) */
 
         JobType job;
         uint32_t job_id;      /* the job's number (D-Bus: /org/freedesktop/systemd1/job/N), 0 = none */
@@ -243,8 +243,7 @@ struct Manager {
 /* What an observer (the D-Bus server) is told. Every callback may be NULL. */
 typedef struct ManagerHooks {
         void (*job_new)(void *userdata, MUnit *u);
-        /* result: "done", "canceled", "failed", "dependency", "invalid", "skipped" */
-        void (*job_removed)(void *userdata, uint32_t id, MUnit *u, JobType type, const char *result);
+        void (*job_removed)(void *userdata, uint32_t id, MUnit *u, JobType type, JobResult result);
         void (*unit_changed)(void *userdata, MUnit *u);
         void (*unit_new)(void *userdata, MUnit *u);
         /* u is about to be unloaded (garbage-collected): the last moment it may be looked at. */
@@ -284,7 +283,7 @@ int manager_reload(Manager *m);
 /* "starting", "running", "degraded", "stopping" (systemd's SystemState). */
 const char *manager_system_state(Manager *m);
 /* Ends the unit's job with a result, telling the observers. */
-void manager_job_done(MUnit *u, const char *result);
+void manager_job_done(MUnit *u, JobResult result);
 static inline bool munit_job_stops(const MUnit *u) {
         return u->job == JOB_STOP || (u->job == JOB_RESTART && u->job_running);
 }

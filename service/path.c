@@ -206,7 +206,7 @@ static void set_sub(MUnit *u, ActiveState a, SubState s) {
                 munit_set_state(u, a, s);
 }
 
-static void fail(MUnit *u, const char *result) {
+static void fail(MUnit *u, UnitResult result) {
         unwatch(u->path_state);
         u->path_state->running = false;
         u->result = result;
@@ -239,13 +239,13 @@ static void enter_running(MUnit *u) {
                 }
                 if (++p->limit_count > burst) {
                         manager_log(u->m, MLOG_ERR, "%s: trigger limit hit, refusing further activation.", u->id);
-                        fail(u, "trigger-limit-hit");
+                        fail(u, RESULT_TRIGGER_LIMIT_HIT);
                         return;
                 }
         }
         if (!trig->u || trig->u->load_state != UNIT_LOADED) {
                 manager_log(u->m, MLOG_WARN, "%s: unit %s to trigger is not loaded; the path unit fails", u->id, trig->id);
-                fail(u, "resources");
+                fail(u, RESULT_RESOURCES);
                 return;
         }
         manager_log(u->m, MLOG_DEBUG, "%s: triggered, starting %s", u->id, trig->id);
@@ -253,7 +253,7 @@ static void enter_running(MUnit *u) {
         if (r < 0) {
                 if (r != -ESHUTDOWN) {
                         manager_log(u->m, MLOG_WARN, "%s: cannot start %s: %s", u->id, trig->id, strerror(-r));
-                        fail(u, "resources");
+                        fail(u, RESULT_RESOURCES);
                 }
                 return;
         }
@@ -278,7 +278,7 @@ static void enter_waiting(MUnit *u, bool initial, bool from_notify) {
         r = watch(u);
         if (r < 0) {
                 manager_log(u->m, MLOG_ERR, "%s: cannot watch: %s", u->id, strerror(-r));
-                fail(u, "resources");
+                fail(u, RESULT_RESOURCES);
                 return;
         }
         set_sub(u, STATE_ACTIVE, SUB_RUNNING); /* "waiting" */
@@ -372,13 +372,13 @@ void path_start(MUnit *u) {
 
         if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
                 return;
         }
         if (!trig || !trig->u || trig->u->load_state != UNIT_LOADED) {
                 manager_log(u->m, MLOG_ERR, "%s: refusing to start, unit %s to trigger not loaded.", u->id,
                             trig ? trig->id : "(none)");
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
@@ -392,14 +392,14 @@ void path_start(MUnit *u) {
         }
         u->path_state = p;
         if (!p || !p->wd || !p->prev_exists) {
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
         for (size_t i = 0; i < p->n; i++)
                 p->wd[i] = -1;
         make_directories(u);
-        u->result = "success";
+        u->result = RESULT_SUCCESS;
         munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
         if (u->active == STATE_ACTIVE)
                 schedule_check(u, true, false);
@@ -421,7 +421,7 @@ void path_reload(MUnit *u) {
         if (prev)
                 p->prev_exists = prev;
         if (!wd || !prev) {
-                fail(u, "resources");
+                fail(u, RESULT_RESOURCES);
                 return;
         }
         p->n = l->n;
@@ -454,7 +454,7 @@ void path_unit_changed(Manager *m, MUnit *x) {
                 if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
                         /* Its unit refused to start again: the path unit stops, as systemd's. */
                         manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the path unit fails", u->id, x->id);
-                        fail(u, "unit-start-limit-hit");
+                        fail(u, RESULT_UNIT_START_LIMIT_HIT);
                 } else if (p->running && (x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job == JOB_NONE)
                         schedule_check(u, false, true);
                 else if (!p->running && active_or_pending(x)) {

@@ -57,7 +57,7 @@ enum {
         PHASE_STOP_POST,
 };
 
-static void enter_stop(MUnit *u, const char *result);
+static void enter_stop(MUnit *u, UnitResult result);
 static void enter_stop_sigterm(MUnit *u);
 static void enter_stop_post(MUnit *u);
 static void enter_dead(MUnit *u);
@@ -164,7 +164,7 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
                 return 0;
         manager_log(u->m, MLOG_ERR, "%s: Watchdog timeout (limit %llu ms)! Killing the main process.", u->id,
                     (unsigned long long) (u->watchdog_usec / 1000));
-        u->result = "watchdog";
+        u->result = RESULT_WATCHDOG;
         kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
         return 0;
 }
@@ -674,7 +674,7 @@ static void extra_env(MUnit *u, int phase, char ***env) {
                 env_set(env, b);
         }
         if (phase == PHASE_STOP || phase == PHASE_STOP_POST) {
-                env_set_kv(env, "SERVICE_RESULT", u->result);
+                env_set_kv(env, "SERVICE_RESULT", unit_result_to_string(u->result));
                 if (u->main_exit_code) {
                         env_set_kv(env, "EXIT_CODE", u->main_exit_code == CLD_EXITED ? "exited" :
                                                      u->main_exit_code == CLD_DUMPED ? "dumped" : "killed");
@@ -761,7 +761,7 @@ void service_start(MUnit *u) {
         u->condition_result = r != 0;
         if (r == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
                 return;
         }
         u->start_limit_hit = start_limit_hit(u);
@@ -769,15 +769,15 @@ void service_start(MUnit *u) {
                 manager_log(u->m, MLOG_ERR, "%s: start request repeated too quickly (StartLimitBurst=)", u->id);
                 /* The result of the run that failed is kept, as systemd's service_enter_dead()
                  * keeps it: only a unit that last succeeded shows "start-limit-hit". */
-                if (strcmp(u->result, "success") == 0)
-                        u->result = "start-limit-hit";
+                if (u->result == RESULT_SUCCESS)
+                        u->result = RESULT_START_LIMIT_HIT;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
         r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
         if (r < 0) {
                 manager_log(u->m, MLOG_ERR, "%s: assertion (%s) failed", u->id, failed);
-                u->result = "assert";
+                u->result = RESULT_ASSERT;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
@@ -797,7 +797,7 @@ void service_start(MUnit *u) {
                                 u->invocation_id[k++] = uuid[i];
                 u->invocation_id[k] = '\0';
         }
-        u->result = "success";
+        u->result = RESULT_SUCCESS;
         u->main_pid = u->control_pid = 0;
         u->main_exit_code = u->main_exit_status = 0;
         u->ready = false;
@@ -831,7 +831,7 @@ static void enter_start(MUnit *u) {
                         return;
                 }
                 manager_log(u->m, MLOG_ERR, "%s: no ExecStart= to run", u->id);
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 enter_dead(u);
                 return;
         }
@@ -848,7 +848,7 @@ static void enter_start(MUnit *u) {
                         manager_log(u->m, MLOG_ERR, "%s: failed to start '%s': %s", u->id, s->exec_start.items[0].path, strerror(-r));
                 else
                         describe_exit(u, "Main", 0, CLD_EXITED, r);
-                u->result = "exit-code";
+                u->result = RESULT_EXIT_CODE;
                 u->main_exit_code = CLD_EXITED;
                 u->main_exit_status = r > 0 ? r : EXIT_EXEC;
                 enter_stop_post(u);
@@ -887,7 +887,7 @@ static void enter_running(MUnit *u) {
         else {
                 /* oneshot done (or a main process that already exited successfully) */
                 if (s->type != SERVICE_ONESHOT && u->main_pid_known) {
-                        enter_stop(u, "success");
+                        enter_stop(u, RESULT_SUCCESS);
                         return;
                 }
                 enter_dead(u);
@@ -901,10 +901,10 @@ void service_bus_name_acquired(MUnit *u) {
                 enter_start_post(u);
 }
 
-static void enter_stop(MUnit *u, const char *result) {
+static void enter_stop(MUnit *u, UnitResult result) {
         u->waiting_bus_name = false;
         watchdog_disarm(u);
-        if (result && strcmp(u->result, "success") == 0)
+        if (result != RESULT_SUCCESS && u->result == RESULT_SUCCESS)
                 u->result = result;
         disarm_timer(u);
         arm_timer(u, timeout_stop(u));
@@ -1005,12 +1005,12 @@ static bool should_restart(MUnit *u) {
                              u->main_exit_status == SIGTERM || u->main_exit_status == SIGPIPE ||
                              sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, true));
         bool is_signal = u->main_exit_code == CLD_KILLED || u->main_exit_code == CLD_DUMPED;
-        bool timeout = strcmp(u->result, "timeout") == 0, watchdog = strcmp(u->result, "watchdog") == 0;
-        bool success = strcmp(u->result, "success") == 0;
+        bool timeout = u->result == RESULT_TIMEOUT, watchdog = u->result == RESULT_WATCHDOG;
+        bool success = u->result == RESULT_SUCCESS;
 
         if (u->m->shutting_down || munit_job_stops(u))
                 return false;
-        if (u->start_limit_hit || strcmp(u->result, "condition") == 0)
+        if (u->start_limit_hit || u->result == RESULT_CONDITION)
                 return false;
         if (u->main_exit_code &&
             sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
@@ -1037,7 +1037,7 @@ static bool should_restart(MUnit *u) {
 }
 
 static void enter_dead(MUnit *u) {
-        bool ok = strcmp(u->result, "success") == 0;
+        bool ok = u->result == RESULT_SUCCESS;
 
         disarm_timer(u);
         watchdog_disarm(u);
@@ -1087,18 +1087,18 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         case SUB_START:
         case SUB_START_POST:
                 manager_log(u->m, MLOG_ERR, "%s: start operation timed out, terminating", u->id);
-                u->result = "timeout";
+                u->result = RESULT_TIMEOUT;
                 enter_stop_sigterm(u);
                 break;
         case SUB_RUNNING:
                 manager_log(u->m, MLOG_ERR, "%s: service reached its runtime limit, terminating", u->id);
-                enter_stop(u, "timeout");
+                enter_stop(u, RESULT_TIMEOUT);
                 break;
         case SUB_STOP:
                 /* As systemd: the ExecStop= command is terminated with the rest of the unit
                  * (SIGTERM), SIGKILL follows after another TimeoutStopSec=. */
                 manager_log(u->m, MLOG_ERR, "%s: Stopping timed out. Terminating.", u->id);
-                u->result = "timeout";
+                u->result = RESULT_TIMEOUT;
                 enter_stop_sigterm(u);
                 break;
         case SUB_FINAL_SIGKILL:
@@ -1111,7 +1111,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         log_kill(u, u->control_pid, SIGKILL);
                         kill(u->control_pid, SIGKILL);
                 }
-                u->result = "timeout";
+                u->result = RESULT_TIMEOUT;
                 enter_dead(u);
                 break;
         case SUB_STOP_SIGTERM:
@@ -1132,8 +1132,8 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         break;
                 }
                 manager_log(u->m, MLOG_WARN, "%s: state 'stop-sigterm' timed out. Killing.", u->id);
-                if (strcmp(u->result, "success") == 0)
-                        u->result = "timeout";
+                if (u->result == RESULT_SUCCESS)
+                        u->result = RESULT_TIMEOUT;
                 munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
                 service_log_kill_all(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL);
                 send_kill(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL, true);
@@ -1299,8 +1299,8 @@ static bool exit_is_success(MUnit *u, int code, int status) {
         return false;
 }
 
-static const char *failure_result(int code) {
-        return code == CLD_EXITED ? "exit-code" : code == CLD_DUMPED ? "core-dump" : "signal";
+static UnitResult failure_result(int code) {
+        return code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
 }
 
 /* systemd's wording: "nginx.service: Main process exited, code=exited, status=1/FAILURE". */
@@ -1330,12 +1330,12 @@ static SubState reload_done_sub(MUnit *u) {
 void service_reload(MUnit *u) {
         u->reload_failed = false;
         if (u->sub != SUB_RUNNING && u->sub != SUB_EXITED) {
-                manager_job_done(u, "invalid");
+                manager_job_done(u, JOB_INVALID_RESULT);
                 return;
         }
         if (enter_phase(u, PHASE_RELOAD, u->active == STATE_ACTIVE ? STATE_RELOADING : -1, SUB_RELOAD))
                 return;
-        manager_job_done(u, "done"); /* no ExecReload=: nothing to run */
+        manager_job_done(u, JOB_DONE); /* no ExecReload=: nothing to run */
 }
 
 bool service_can_reload(MUnit *u) {
@@ -1361,7 +1361,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                 bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
                              : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)
                                        : exit_is_success(u, code, status);
-                if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && strcmp(u->result, "success") == 0)
+                if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && u->result == RESULT_SUCCESS)
                         u->result = failure_result(code);
                 if (!unit_has_processes(u))
                         enter_stop_post(u);
@@ -1372,9 +1372,9 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                 /* ExecCondition=: 1-254 skips the unit, 255 and signals fail it. */
                 if (code == CLD_EXITED && status > 0 && status < 255) {
                         manager_log(u->m, MLOG_INFO, "%s: skipped because of an unmet condition check (ExecCondition=)", u->id);
-                        u->result = "success";
+                        u->result = RESULT_SUCCESS;
                         disarm_timer(u);
-                        manager_job_done(u, "done");
+                        manager_job_done(u, JOB_DONE);
                         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
                         return;
                 }
@@ -1393,7 +1393,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                         u->main_exit_status = status;
                 }
                 if (phase == PHASE_START_POST)
-                        enter_stop(u, NULL);
+                        enter_stop(u, RESULT_SUCCESS);
                 else
                         enter_stop_sigterm(u);
                 return;
@@ -1452,11 +1452,11 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
         u->main_exit_status = status;
-        if (!ok && strcmp(u->result, "success") == 0)
+        if (!ok && u->result == RESULT_SUCCESS)
                 u->result = failure_result(code);
         if (code == CLD_KILLED && status == SIGKILL && cgroup_oom_killed(u)) {
                 manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
-                u->result = "oom-kill";
+                u->result = RESULT_OOM_KILL;
         }
 
         switch (u->sub) {
@@ -1467,12 +1467,12 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
                         return;
                 }
                 if (ok)
-                        u->result = "protocol";
+                        u->result = RESULT_PROTOCOL;
                 enter_stop_sigterm(u);
                 return;
         case SUB_START_POST:
                 if (!ok)
-                        enter_stop(u, NULL);
+                        enter_stop(u, RESULT_SUCCESS);
                 return; /* the post commands finish; enter_running sees no main pid */
         case SUB_RUNNING:
         case SUB_RELOAD:
@@ -1480,7 +1480,7 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
                         munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
                         return;
                 }
-                enter_stop(u, NULL);
+                enter_stop(u, RESULT_SUCCESS);
                 return;
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
@@ -1511,7 +1511,7 @@ void service_stop(MUnit *u) {
                         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
                         return;
                 }
-                manager_job_done(u, "done"); /* nothing to stop */
+                manager_job_done(u, JOB_DONE); /* nothing to stop */
                 return;
         case SUB_STOP:
         case SUB_STOP_SIGTERM:
@@ -1525,7 +1525,7 @@ void service_stop(MUnit *u) {
                 enter_stop_sigterm(u);
                 return;
         default:
-                enter_stop(u, NULL);
+                enter_stop(u, RESULT_SUCCESS);
         }
 }
 

@@ -316,7 +316,7 @@ static int on_listen_event(sd_event_source *s, int fd, uint32_t revents, void *u
         if (trigger_limit_hit(u)) {
                 manager_log(u->m, MLOG_ERR, "%s: trigger limit hit, refusing further activation.", u->id);
                 socket_free(u);
-                u->result = "trigger-limit-hit";
+                u->result = RESULT_TRIGGER_LIMIT_HIT;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return 0;
         }
@@ -345,7 +345,7 @@ void socket_start(MUnit *u) {
 
         if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
                 return;
         }
         {
@@ -355,7 +355,7 @@ void socket_start(MUnit *u) {
                 MUnit *svc = triggered(u);
                 if (u->u->socket.accept <= 0 && svc && (!svc->u || svc->u->load_state != UNIT_LOADED)) {
                         manager_log(u->m, MLOG_ERR, "%s: socket service %s not loaded, refusing.", u->id, svc->id);
-                        manager_job_done(u, "failed");
+                        manager_job_done(u, JOB_FAILED);
                         return;
                 }
         }
@@ -364,7 +364,7 @@ void socket_start(MUnit *u) {
         u->sock_fds = calloc(l->n ? l->n : 1, sizeof(int));
         u->sock_sources = calloc(l->n ? l->n : 1, sizeof(sd_event_source *));
         if (!u->sock_fds || !u->sock_sources) {
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
@@ -375,7 +375,7 @@ void socket_start(MUnit *u) {
                         manager_log(u->m, MLOG_ERR, "%s: failed to listen on %s=%s: %s: %s", u->id, l->items[i].type,
                                     l->items[i].address, why, strerror(-fd));
                         socket_free(u);
-                        u->result = "resources";
+                        u->result = RESULT_RESOURCES;
                         munit_set_state(u, STATE_FAILED, SUB_FAILED);
                         return;
                 }
@@ -426,7 +426,7 @@ void socket_unit_changed(Manager *m, MUnit *u) {
                          * of holding its clients' connections forever. */
                         manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the socket fails", s->id, u->id);
                         socket_free(s);
-                        s->result = "service-start-limit-hit";
+                        s->result = RESULT_SERVICE_START_LIMIT_HIT;
                         munit_set_state(s, STATE_FAILED, SUB_FAILED);
                 } else
                         set_watching(s, true);

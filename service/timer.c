@@ -237,7 +237,7 @@ static void enter_waiting(MUnit *u) {
         if (min_real != UINT64_MAX && arm(u, &t->real_src, CLOCK_REALTIME, min_real + delay) >= 0)
                 t->next_real = min_real + delay;
         if (!t->mono_src && !t->real_src) {
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
@@ -269,7 +269,7 @@ static int on_elapse(sd_event_source *s, uint64_t usec, void *userdata) {
          * once, as systemd's does, instead of failing a start at every elapse. */
         if (!trig || !trig->u || trig->u->load_state != UNIT_LOADED) {
                 manager_log(m, MLOG_WARN, "%s: unit %s to trigger is not loaded; the timer fails", u->id, trig ? trig->id : "(none)");
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return 0;
         }
@@ -277,7 +277,7 @@ static int on_elapse(sd_event_source *s, uint64_t usec, void *userdata) {
         r = manager_add_job(m, trig, JOB_START, false);
         if (r < 0 && r != -ESHUTDOWN) {
                 manager_log(m, MLOG_WARN, "%s: cannot start %s: %s", u->id, trig->id, strerror(-r));
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return 0;
         }
@@ -345,31 +345,31 @@ void timer_start(MUnit *u) {
 
         if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
-                manager_job_done(u, "done");
+                manager_job_done(u, JOB_DONE);
                 return;
         }
         if (!trig || !trig->u || trig->u->load_state != UNIT_LOADED) {
                 manager_log(u->m, MLOG_ERR, "%s: refusing to start, unit %s to trigger not loaded.", u->id,
                             trig ? trig->id : "(none)");
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
         if (!u->timer_state) {
                 u->timer_state = calloc(1, sizeof(TimerState));
                 if (!u->timer_state) {
-                        u->result = "resources";
+                        u->result = RESULT_RESOURCES;
                         munit_set_state(u, STATE_FAILED, SUB_FAILED);
                         return;
                 }
                 u->timer_state->next_mono = u->timer_state->next_real = UINT64_MAX;
         }
         if (build_values(u) < 0) {
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
-        u->result = "success";
+        u->result = RESULT_SUCCESS;
         /* A (re)started timer counts from now, not from before it was stopped: only
          * Persistent= carries a last trigger over (from its stamp). */
         u->timer_state->last_trigger = (DualTimestamp) { 0, 0 };
@@ -396,7 +396,7 @@ void timer_reload(MUnit *u) {
                 return;
         if (build_values(u) < 0) { /* the last trigger is kept: it is the base of the new values */
                 disarm(t);
-                u->result = "resources";
+                u->result = RESULT_RESOURCES;
                 set_sub(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
@@ -426,7 +426,7 @@ void timer_unit_changed(Manager *m, MUnit *x) {
                                 manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the timer fails", u->id, x->id);
                                 disarm(t);
                                 t->running = false;
-                                u->result = "unit-start-limit-hit";
+                                u->result = RESULT_UNIT_START_LIMIT_HIT;
                                 set_sub(u, STATE_FAILED, SUB_FAILED);
                                 continue;
                         }
