@@ -14,6 +14,7 @@
 #include "install/install.h"
 #include "service/service.h"
 #include "service/timer.h"
+#include "service/trigger.h"
 #include "units/unit-directives.h"
 #include "units/unit-name.h"
 

@@ -7,6 +7,8 @@
  */
 #include "service/busname.h"
 
+#include "service/unit-vtable.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,12 @@ static void drop_bus(Manager *m) {
         m->bus_match = sd_bus_slot_unref(m->bus_match);
 }
 
+static void acquired(MUnit *u) {
+        const UnitVTable *vt = munit_vtable(u);
+        if (vt->bus_name_acquired)
+                vt->bus_name_acquired(u);
+}
+
 static int on_owner_changed(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         const char *name = NULL, *old = NULL, *new_owner = NULL;
@@ -31,7 +39,7 @@ static int on_owner_changed(sd_bus_message *msg, void *userdata, sd_bus_error *e
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
                 if (u->waiting_bus_name && u->u->service.bus_name && strcmp(u->u->service.bus_name, name) == 0)
-                        service_bus_name_acquired(u);
+                        acquired(u);
         }
         return 0;
 }
@@ -43,7 +51,7 @@ static int on_name_has_owner(sd_bus_message *reply, void *userdata, sd_bus_error
         (void) error;
         if (!sd_bus_message_is_method_error(reply, NULL) && sd_bus_message_read(reply, "b", &has) >= 0 && has &&
             u->waiting_bus_name)
-                service_bus_name_acquired(u);
+                acquired(u);
         return 0;
 }
 

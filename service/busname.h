@@ -3,10 +3,8 @@
 
 #include "service/manager.h"
 
-/* Start watching for u's BusName= on the system bus; service_bus_name_acquired() is called. */
+/* Start watching for u's BusName= on the system bus; the unit's bus_name_acquired (its table's,
+ * service/unit-vtable.h) is called once it is owned. */
 void busname_wait(MUnit *u);
 /* Disconnect (at exit). */
 void busname_done(Manager *m);
-
-/* service.c: the name is owned: a Type=dbus service is up. */
-void service_bus_name_acquired(MUnit *u);

@@ -15,7 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "service/service.h"
+#include "service/conditions.h"
 
 /* The first line of a small file, "" when missing. */
 static void first_line(const char *path, char *buf, size_t n) {

@@ -169,8 +169,13 @@ struct MUnit {
         bool gc_doomed;       /* manager_gc(): unloaded in this pass */
 };
 
+struct UnitVTable;
+
 struct Manager {
         sd_event *event;
+        /* What each unit type does (service/unit-vtable.h), by UnitType; the last entry is for
+         * units without a unit file. Set by manager_new() from service/unit-types.c. */
+        const struct UnitVTable *const *vtables;
         UnitRegistry *registry;
         const char *root;
         MUnit **units;
@@ -301,7 +306,7 @@ int manager_run(Manager *m);
  * controllers); otherwise says in one line what is unavailable. Never fatal. */
 void manager_setup_cgroups(Manager *m);
 
-/* Internal API between manager.c and service.c */
+/* For the unit types (service.c, socket.c, timer.c, path.c, unit-passive.c). */
 void munit_set_state(MUnit *u, ActiveState a, SubState s);
 void manager_dispatch_soon(Manager *m);
 const char *active_state_to_string(ActiveState s);
@@ -315,5 +320,8 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
 /* Reaps every zombie child, dispatching those of units (the SIGCHLD handler; also called from
  * the stop polls so that a missed notification cannot hold a stop up). */
 void manager_reap(Manager *m);
+/* Condition*= of a unit: true when met; false when one failed (said in one line, the unit's job
+ * is done and it stays as it is: systemd's "skipped"). */
+bool munit_conditions_met(MUnit *u);
 
 enum { MLOG_ERR, MLOG_WARN, MLOG_INFO, MLOG_DEBUG };

@@ -6,10 +6,21 @@
  *     when the path appears or disappears while watched.
  * Watches are rebuilt (a fresh inotify fd) after every event, so that directories created on the
  * way to a path are watched from then on. Jobs are only queued from event sources. */
-#include "service/path.h"
+/* .path units (systemd.path(5)): PathExists=, PathExistsGlob=, PathChanged=, PathModified=,
+ * DirectoryNotEmpty=, Unit=, MakeDirectory=, DirectoryMode=, TriggerLimitIntervalSec=/Burst=.
+ * One inotify fd per active path unit in the manager's sd-event loop (PID 1 never blocks): every
+ * path is watched with its parent directories, so that a path created later is seen.
+ *
+ * States as systemd's: active "waiting" while watching, "running" while the unit it started runs
+ * (not watching then); when that unit is inactive again the conditions are checked again, so
+ * PathExists= starts it again as long as the path exists (bounded by the trigger limit: the path
+ * unit then fails with result "trigger-limit-hit"; a service that hits its own start limit fails it
+ * with "unit-start-limit-hit"). Only the deepest existing ancestor of a path is watched for
+ * creations; daemon-reload gives an active path unit its new paths. */
 
-#include "service/service.h"
-#include "service/timer.h"
+#include "service/conditions.h"
+#include "service/trigger.h"
+#include "service/unit-types.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,7 +87,7 @@ static void unwatch(PathState *p) {
                 p->wd[i] = -1;
 }
 
-void path_free(MUnit *u) {
+static void path_free(MUnit *u) {
         PathState *p = u->path_state;
 
         if (!p)
@@ -364,7 +375,7 @@ static void make_directories(MUnit *u) {
         }
 }
 
-void path_start(MUnit *u) {
+static void path_start(MUnit *u) {
         MUnit *trig = trigger_target(u);
         const PathSpecList *l = &u->u->path.specs;
         char failed[512] = "";
@@ -405,7 +416,7 @@ void path_start(MUnit *u) {
                 schedule_check(u, true, false);
 }
 
-void path_reload(MUnit *u) {
+static void path_reload(MUnit *u) {
         PathState *p = u->path_state;
         const PathSpecList *l = &u->u->path.specs;
         int *wd;
@@ -434,7 +445,7 @@ void path_reload(MUnit *u) {
                 schedule_check(u, true, false);
 }
 
-void path_stop(MUnit *u) {
+static void path_stop(MUnit *u) {
         if (u->path_state) {
                 unwatch(u->path_state);
                 u->path_state->running = false;
@@ -444,24 +455,35 @@ void path_stop(MUnit *u) {
         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
 }
 
-void path_unit_changed(Manager *m, MUnit *x) {
-        (void) m;
-        for (size_t i = 0; i < x->n_triggered_by; i++) {
-                MUnit *u = x->triggered_by[i];
-                PathState *p = u->path_state;
-                if (!p || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
-                        continue;
-                if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
-                        /* Its unit refused to start again: the path unit stops, as systemd's. */
-                        manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the path unit fails", u->id, x->id);
-                        fail(u, RESULT_UNIT_START_LIMIT_HIT);
-                } else if (p->running && (x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job == JOB_NONE)
-                        schedule_check(u, false, true);
-                else if (!p->running && active_or_pending(x)) {
-                        /* Started by someone else: we run with it. */
-                        p->running = true;
-                        unwatch(p);
-                        set_sub(u, STATE_ACTIVE, SUB_START);
-                }
+static void path_trigger_notify(MUnit *u, MUnit *x) {
+        Manager *m = u->m;
+        PathState *p = u->path_state;
+
+        if (!p || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
+                return;
+        if (p->running && x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
+                /* Its unit refused to start again: the path unit stops, as systemd's. */
+                manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the path unit fails", u->id, x->id);
+                fail(u, RESULT_UNIT_START_LIMIT_HIT);
+        } else if (p->running && (x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job == JOB_NONE)
+                schedule_check(u, false, true);
+        else if (!p->running && active_or_pending(x)) {
+                /* Started by someone else: we run with it. */
+                p->running = true;
+                unwatch(p);
+                set_sub(u, STATE_ACTIVE, SUB_START);
         }
 }
+
+static const char *path_sub_state(const MUnit *u) {
+        return u->sub == SUB_RUNNING ? "waiting" : u->sub == SUB_START ? "running" : NULL;
+}
+
+const UnitVTable path_vtable = {
+        .start = path_start,
+        .stop = path_stop,
+        .trigger_notify = path_trigger_notify,
+        .config_reloaded = path_reload,
+        .done = path_free,
+        .sub_state_string = path_sub_state,
+};

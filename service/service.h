@@ -31,12 +31,8 @@ void service_log_kill_all(MUnit *u, int sig);
 /* A process of this unit changed state (from waitid: CLD_EXITED, CLD_KILLED, CLD_DUMPED). */
 void service_sigchld(MUnit *u, pid_t pid, int code, int status);
 
-/* A process was reaped: forget it in the current /proc snapshot. */
-void service_forget_pid(Manager *m, pid_t pid);
+/* The BusName= of a Type=dbus service is owned: it is up (service/busname.c). */
+void service_bus_name_acquired(MUnit *u);
 
 /* A datagram from the notify socket, already authenticated (pid from SCM_CREDENTIALS). */
 void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notify_msg *msg);
-
-/* Conditions and asserts of any unit type: 1 met, 0 not met (with `failed` naming the first
- * condition that failed), for asserts -EBADR when one failed. */
-int unit_test_conditions(const Unit *u, const ConditionList *l, char *failed, size_t size);

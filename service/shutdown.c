@@ -12,7 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "service/service.h"
+#include "service/manager-private.h"
+#include "service/procs.h"
 
 void shutdown_proc_comm(pid_t pid, char *buf, size_t size) {
         char path[64];
@@ -67,7 +68,7 @@ static uint64_t chain_of(Manager *m, size_t start, uint64_t *memo, size_t *stack
                 }
                 {
                         uint64_t longest = 0;
-                        uint64_t own = service_stop_budget(u);
+                        uint64_t own = munit_vtable(u)->stop_budget ? munit_vtable(u)->stop_budget(u) : 0;
                         for (size_t k = 0; k < u->n_after_me; k++) {
                                 MUnit *x = u->after_me[k];
                                 size_t j = (size_t) x->index_in_manager;
@@ -118,16 +119,18 @@ size_t shutdown_kill_units(Manager *m) {
 
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
+                const UnitVTable *vt = munit_vtable(u);
                 pid_t *v = NULL;
                 int k;
-                if (!u->u || u->u->type != UNIT_SERVICE)
+                if (!vt->pids || !vt->kill)
                         continue;
-                k = service_pids(u, &v);
+                k = vt->pids(u, &v);
                 free(v);
                 if (k <= 0 && u->main_pid <= 0 && u->control_pid <= 0)
                         continue;
-                service_log_kill_all(u, SIGKILL);
-                if (service_kill(u, "all", SIGKILL) > 0)
+                if (vt->log_kill_all)
+                        vt->log_kill_all(u, SIGKILL);
+                if (vt->kill(u, "all", SIGKILL) > 0)
                         n += k > 0 ? (size_t) k : 1;
         }
         if (m->command_pid > 0) {
@@ -233,23 +236,67 @@ static size_t list_leftovers(pid_t *v, size_t max) {
         return n;
 }
 
-/* The unit a process belongs to (its main or control process, or one of its processes), if any. */
-static MUnit *unit_of(Manager *m, pid_t pid) {
-        MUnit *u = manager_unit_by_pid(m, pid);
+/* Which unit each process belongs to: every unit's processes, read once and sorted by pid (then by
+ * the unit's position, so that the first unit that claims a pid keeps it), so that naming the
+ * leftovers costs one pass over the units, not one per process. */
+struct owner {
+        pid_t pid;
+        size_t unit;
+};
 
-        for (size_t i = 0; !u && i < m->n_units; i++) {
+static int cmp_owner(const void *a, const void *b) {
+        const struct owner *x = a, *y = b;
+        if (x->pid != y->pid)
+                return (x->pid > y->pid) - (x->pid < y->pid);
+        return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static size_t owners_build(Manager *m, struct owner **ret) {
+        struct owner *o = NULL;
+        size_t n = 0, cap = 0;
+
+        for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
+                const UnitVTable *vt = munit_vtable(x);
                 pid_t *v = NULL;
-                int n;
-                if (!x->u || x->u->type != UNIT_SERVICE || (x->active == STATE_INACTIVE && !x->cgroup && x->session <= 0))
+                int k;
+                if (!vt->pids || (x->active == STATE_INACTIVE && !x->cgroup && x->session <= 0))
                         continue;
-                n = service_pids(x, &v);
-                for (int k = 0; k < n && !u; k++)
-                        if (v[k] == pid)
-                                u = x;
+                k = vt->pids(x, &v);
+                for (int j = 0; j < k; j++) {
+                        if (n == cap) {
+                                size_t c = cap ? cap * 2 : 64;
+                                struct owner *no = realloc(o, c * sizeof(*o));
+                                if (!no)
+                                        break;
+                                o = no;
+                                cap = c;
+                        }
+                        o[n++] = (struct owner) { v[j], i };
+                }
                 free(v);
         }
-        return u;
+        if (n)
+                qsort(o, n, sizeof(*o), cmp_owner);
+        *ret = o;
+        return n;
+}
+
+/* The unit a process belongs to (its main or control process, or one of its processes), if any. */
+static MUnit *unit_of(Manager *m, const struct owner *o, size_t n, pid_t pid) {
+        MUnit *u = manager_unit_by_pid(m, pid);
+        size_t lo = 0, hi = n;
+
+        if (u)
+                return u;
+        while (lo < hi) { /* the first entry with o[i].pid >= pid */
+                size_t mid = lo + (hi - lo) / 2;
+                if (o[mid].pid < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < n && o[lo].pid == pid ? m->units[o[lo].unit] : NULL;
 }
 
 static void reap_all(Manager *m) {
@@ -268,7 +315,8 @@ size_t shutdown_kill_leftovers(Manager *m) {
         pid_t *v = calloc(MAX, sizeof(pid_t));
         struct timespec ts;
         uint64_t end;
-        size_t n, killed = 0;
+        struct owner *owners = NULL;
+        size_t n, killed = 0, n_owners = 0;
 
         if (!v || getpid() != 1)
                 goto out;
@@ -277,10 +325,11 @@ size_t shutdown_kill_leftovers(Manager *m) {
         if (n == 0)
                 goto out;
         manager_log(m, MLOG_INFO, "Sending SIGTERM to %zu remaining process%s.", n, n == 1 ? "" : "es");
+        n_owners = owners_build(m, &owners);
         for (size_t i = 0; i < n; i++) {
                 if (i < 16) {
                         char comm[64];
-                        MUnit *u = unit_of(m, v[i]);
+                        MUnit *u = unit_of(m, owners, n_owners, v[i]);
                         shutdown_proc_comm(v[i], comm, sizeof(comm));
                         manager_log(m, MLOG_INFO, "Sending SIGTERM to PID %d (%s)%s%s.", (int) v[i], comm, u ? " of " : "", u ? u->id : "");
                 }
@@ -299,9 +348,12 @@ size_t shutdown_kill_leftovers(Manager *m) {
                         break;
                 nanosleep(&tick, NULL);
         }
+        free(owners);
+        owners = NULL;
+        n_owners = n ? owners_build(m, &owners) : 0;
         for (size_t i = 0; i < n; i++) {
                 char comm[64];
-                MUnit *u = unit_of(m, v[i]);
+                MUnit *u = unit_of(m, owners, n_owners, v[i]);
                 shutdown_proc_comm(v[i], comm, sizeof(comm));
                 manager_log(m, MLOG_WARN, "Sending SIGKILL to PID %d (%s)%s%s.", (int) v[i], comm, u ? " of " : "", u ? u->id : "");
                 if (kill(v[i], SIGKILL) == 0)
@@ -316,6 +368,101 @@ size_t shutdown_kill_leftovers(Manager *m) {
         }
         reap_all(m);
 out:
+        free(owners);
         free(v);
         return killed;
+}
+
+/* ---- beginning and ending the shutdown -------------------------------------------------------- */
+
+void shutdown_check_idle(Manager *m) {
+        bool jobs = false, up = false;
+
+        if (!m->shutting_down)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (u->job != JOB_NONE)
+                        jobs = true;
+                else if (u->active != STATE_INACTIVE && u->active != STATE_FAILED)
+                        up = true;
+        }
+        if (!jobs && up) {
+                /* No job left, yet a unit is up (something brought it back after its stop): it is
+                 * stopped again, once; past that, the shutdown deadline ends it. Units on their way
+                 * down by themselves (deactivating) are bounded by their own timeouts. */
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        if (u->job != JOB_NONE || !is_active_or_activating(u) || u->shutdown_restopped)
+                                continue;
+                        manager_log(m, MLOG_WARN, "%s: still %s with no job during shutdown, stopping it again", u->id,
+                                    active_state_to_string(u->active));
+                        u->shutdown_restopped = true;
+                        job_add_stop(m, u);
+                        manager_dispatch_soon(m);
+                }
+                return;
+        }
+        if (jobs || up)
+                return;
+        if (m->command_pid > 0)
+                return;
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
+}
+
+/* The shutdown deadline passed: whatever still runs is killed, each process named, and the loop
+ * ends. */
+static void shutdown_now(Manager *m, const char *why) {
+        size_t n;
+
+        manager_log(m, MLOG_WARN, "%s: killing what is left", why);
+        n = shutdown_kill_units(m);
+        manager_log(m, MLOG_WARN, "killed %zu process%s; exiting with status %d", n, n == 1 ? "" : "es", m->exit_status);
+        if (!m->exit_requested) {
+                m->exit_requested = true;
+                sd_event_exit(m->event, m->exit_status);
+        }
+}
+
+static int on_shutdown_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        char why[128];
+
+        (void) s, (void) usec;
+        snprintf(why, sizeof(why), "shutdown did not finish within its bound (%.1f s)",
+                 (double) (m->shutdown_bound_usec + SHUTDOWN_MARGIN_USEC) / 1e6);
+        shutdown_now(m, why);
+        return 0;
+}
+
+void manager_begin_shutdown(Manager *m, int exit_status) {
+        if (m->shutting_down)
+                return;
+        m->shutting_down = true;
+        m->exit_status = exit_status;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if ((u->job == JOB_START || u->job == JOB_RELOAD) && !u->job_running)
+                        job_uninstall(u, JOB_CANCELED);
+        }
+        if (m->command_pid > 0)
+                kill(m->command_pid, SIGTERM);
+        for (size_t i = 0; i < m->n_units; i++)
+                job_add_stop(m, m->units[i]);
+        /* Bounded: the stop budgets along the longest ordering chain, then everything is killed. */
+        m->shutdown_bound_usec = shutdown_bound_usec(m);
+        {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                m->shutdown_started_usec = (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+        }
+        manager_log(m, MLOG_INFO, "stopping all units (bounded by %.1f s, the stop timeouts along the longest ordering chain)",
+                    (double) m->shutdown_bound_usec / 1e6);
+        if (sd_event_add_time_relative(m->event, &m->shutdown_timer, CLOCK_MONOTONIC,
+                                       m->shutdown_bound_usec + SHUTDOWN_MARGIN_USEC, 10000, on_shutdown_deadline, m) < 0)
+                manager_log(m, MLOG_ERR, "cannot arm the shutdown deadline: a unit that never stops would hold PID 1");
+        manager_dispatch_soon(m);
 }

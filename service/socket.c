@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-#include "service/socket.h"
-
-#include "service/service.h"
+/* .socket units (systemd.socket(5)): listening sockets and FIFOs opened by PID 1 and handed to
+ * services. Accept=no: the triggered service gets every listening fd (LISTEN_FDS, LISTEN_PID,
+ * LISTEN_FDNAMES) and is started on the first connection, or at once when something already
+ * asked for it; PID 1 stops watching while the service runs. Accept=yes: every connection starts
+ * an instance of the template service with the connection as its socket (and stdin/stdout with
+ * StandardInput=socket). */
+#include "service/conditions.h"
+#include "service/trigger.h"
+#include "service/unit-types.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -199,8 +205,10 @@ static int open_listener(MUnit *u, const ListenEntry *e, const char **why) {
 }
 
 /* The service a socket triggers (Service= or the same name). */
+static void socket_free(MUnit *u);
+
 static MUnit *triggered(MUnit *u) {
-        return u->n_deps[UNIT_TRIGGERS] ? u->deps[UNIT_TRIGGERS][0] : NULL;
+        return trigger_target(u);
 }
 
 static void set_watching(MUnit *u, bool on) {
@@ -339,7 +347,7 @@ static int on_listen_event(sd_event_source *s, int fd, uint32_t revents, void *u
         return 0;
 }
 
-void socket_start(MUnit *u) {
+static void socket_start(MUnit *u) {
         const ListenList *l = &u->u->socket.listen;
         char failed[512] = "";
 
@@ -390,7 +398,7 @@ void socket_start(MUnit *u) {
                 set_watching(u, false);
 }
 
-void socket_free(MUnit *u) {
+static void socket_free(MUnit *u) {
         for (size_t i = 0; i < u->n_sock; i++) {
                 sd_event_source_disable_unref(u->sock_sources[i]);
                 close(u->sock_fds[i]);
@@ -402,7 +410,7 @@ void socket_free(MUnit *u) {
         u->n_sock = 0;
 }
 
-void socket_stop(MUnit *u) {
+static void socket_stop(MUnit *u) {
         const ListenList *l = &u->u->socket.listen;
 
         socket_free(u);
@@ -413,44 +421,47 @@ void socket_stop(MUnit *u) {
         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
 }
 
-void socket_unit_changed(Manager *m, MUnit *u) {
-        if (!u->u || u->u->type != UNIT_SERVICE || (u->active != STATE_INACTIVE && u->active != STATE_FAILED))
+/* The service this socket triggers changed state: listening again once it is down, or failed
+ * when it hit its start limit (systemd's socket_trigger_notify()). */
+static void socket_trigger_notify(MUnit *s, MUnit *u) {
+        if (u->active != STATE_INACTIVE && u->active != STATE_FAILED)
                 return;
-        for (size_t i = 0; i < u->n_triggered_by; i++) {
-                MUnit *s = u->triggered_by[i];
-                if (!s->n_sock || s->active != STATE_ACTIVE || s->u->socket.accept > 0 || triggered(s) != u)
-                        continue;
-                if (u->start_limit_hit) {
-                        /* Its service refuses to start (start rate limit): the socket stops
-                         * listening and fails, as systemd's socket_trigger_notify() does, instead
-                         * of holding its clients' connections forever. */
-                        manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the socket fails", s->id, u->id);
-                        socket_free(s);
-                        s->result = RESULT_SERVICE_START_LIMIT_HIT;
-                        munit_set_state(s, STATE_FAILED, SUB_FAILED);
-                } else
-                        set_watching(s, true);
-        }
-        if (u->accept_fd >= 0) {
-                close(u->accept_fd);
-                u->accept_fd = -1;
-        }
+        if (!s->n_sock || s->active != STATE_ACTIVE || s->u->socket.accept > 0 || triggered(s) != u ||
+            munit_vtable(u) != &service_vtable)
+                return;
+        if (u->start_limit_hit) {
+                /* Its service refuses to start (start rate limit): the socket stops listening and
+                 * fails, instead of holding its clients' connections forever. */
+                manager_log(s->m, MLOG_WARN, "%s: %s hit its start limit; the socket fails", s->id, u->id);
+                socket_free(s);
+                s->result = RESULT_SERVICE_START_LIMIT_HIT;
+                munit_set_state(s, STATE_FAILED, SUB_FAILED);
+        } else
+                set_watching(s, true);
 }
 
-size_t socket_fds_for(MUnit *svc, int *fds, const char **names, size_t max) {
-        Manager *m = svc->m;
-        size_t n = 0;
-
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *s = m->units[i];
-                if (!s->n_sock || s->u->socket.accept > 0 || triggered(s) != svc)
-                        continue;
-                for (size_t k = 0; k < s->n_sock && n < max; k++) {
-                        char **fdn = s->u->socket.file_descriptor_names;
-                        fds[n] = s->sock_fds[k];
-                        names[n] = fdn && fdn[0] ? fdn[0] : s->id;
-                        n++;
-                }
-        }
-        return n;
+/* A socket without listening fds (never started, or failed) is down at once. */
+static void socket_vt_stop(MUnit *u) {
+        if (u->n_sock)
+                socket_stop(u);
+        else
+                munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
 }
+
+/* systemd's SOCKET_RUNNING: an Accept=no socket whose service runs; else "listening". */
+static const char *socket_sub_state(const MUnit *u) {
+        const MUnit *svc;
+
+        if (u->sub != SUB_RUNNING)
+                return NULL;
+        svc = u->u->socket.accept > 0 ? NULL : trigger_target(u);
+        return svc && munit_vtable(svc) == &service_vtable && svc->sub == SUB_RUNNING ? "running" : "listening";
+}
+
+const UnitVTable socket_vtable = {
+        .start = socket_start,
+        .stop = socket_vt_stop,
+        .trigger_notify = socket_trigger_notify,
+        .done = socket_free,
+        .sub_state_string = socket_sub_state,
+};

@@ -29,7 +29,7 @@
 #include "common/strv.h"
 #include "service/exec-env.h"
 #include "service/logrelay.h"
-#include "service/socket.h"
+#include "service/trigger.h"
 
 /* Indices of the StandardInput=/StandardOutput= value tables in units/unit-directives.c. */
 enum { IN_NULL, IN_TTY, IN_TTY_FORCE, IN_TTY_FAIL, IN_DATA, IN_FILE, IN_SOCKET, IN_FD };
@@ -854,7 +854,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 fds[0] = u->accept_fd;
                 n_fds = 1;
         } else {
-                n_fds = socket_fds_for(u, fds, fd_names, sizeof(fds) / sizeof(fds[0]));
+                n_fds = trigger_socket_fds(u, fds, fd_names, sizeof(fds) / sizeof(fds[0]));
                 if (n_fds > 0) {
                         char names[4096] = "";
                         size_t k = 0;

@@ -9,7 +9,9 @@
  * A timer that fired is "running" until its unit is inactive again, then re-armed. */
 #include "service/timer.h"
 
-#include "service/service.h"
+#include "service/conditions.h"
+#include "service/trigger.h"
+#include "service/unit-types.h"
 #include "units/calendar.h"
 
 #include <errno.h>
@@ -56,10 +58,6 @@ static uint64_t now_usec(clockid_t clk) {
         return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }
 
-MUnit *trigger_target(const MUnit *u) {
-        return u->n_deps[UNIT_TRIGGERS] ? u->deps[UNIT_TRIGGERS][0] : NULL;
-}
-
 static void free_values(TimerState *t) {
         for (size_t i = 0; i < t->n_cal; i++) {
                 calendar_spec_free(t->cal[i].spec);
@@ -78,7 +76,7 @@ static void disarm(TimerState *t) {
         t->next_mono = t->next_real = UINT64_MAX;
 }
 
-void timer_free(MUnit *u) {
+static void timer_free(MUnit *u) {
         TimerState *t = u->timer_state;
 
         if (!t)
@@ -339,7 +337,7 @@ static int build_values(MUnit *u) {
         return 0;
 }
 
-void timer_start(MUnit *u) {
+static void timer_start(MUnit *u) {
         MUnit *trig = trigger_target(u);
         char failed[512] = "";
 
@@ -389,7 +387,7 @@ void timer_start(MUnit *u) {
                 enter_waiting(u);
 }
 
-void timer_reload(MUnit *u) {
+static void timer_reload(MUnit *u) {
         TimerState *t = u->timer_state;
 
         if (!t || u->active != STATE_ACTIVE)
@@ -404,7 +402,7 @@ void timer_reload(MUnit *u) {
                 enter_waiting(u);
 }
 
-void timer_stop(MUnit *u) {
+static void timer_stop(MUnit *u) {
         if (u->timer_state) {
                 disarm(u->timer_state);
                 u->timer_state->running = false;
@@ -412,35 +410,33 @@ void timer_stop(MUnit *u) {
         munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
 }
 
-void timer_unit_changed(Manager *m, MUnit *x) {
-        (void) m;
-        for (size_t i = 0; i < x->n_triggered_by; i++) {
-                MUnit *u = x->triggered_by[i];
-                TimerState *t = u->timer_state;
-                if (!t || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
-                        continue;
-                if (t->running) {
-                        /* Its unit refused to start again (start rate limit): the timer stops
-                         * too, as systemd's, instead of firing into the limit forever. */
-                        if (x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
-                                manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the timer fails", u->id, x->id);
-                                disarm(t);
-                                t->running = false;
-                                u->result = RESULT_UNIT_START_LIMIT_HIT;
-                                set_sub(u, STATE_FAILED, SUB_FAILED);
-                                continue;
-                        }
-                        /* Waits until the unit it started is inactive (again). */
-                        if ((x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job != JOB_START)
-                                enter_waiting(u);
-                } else {
-                        bool unit_based = false;
-                        for (size_t k = 0; k < t->n_mono; k++)
-                                if (t->mono[k].base == B_UNIT_ACTIVE || t->mono[k].base == B_UNIT_INACTIVE)
-                                        unit_based = true;
-                        if (unit_based)
-                                enter_waiting(u); /* recalculate */
+static void timer_trigger_notify(MUnit *u, MUnit *x) {
+        Manager *m = u->m;
+        TimerState *t = u->timer_state;
+
+        if (!t || u == x || u->active != STATE_ACTIVE || trigger_target(u) != x)
+                return;
+        if (t->running) {
+                /* Its unit refused to start again (start rate limit): the timer stops
+                 * too, as systemd's, instead of firing into the limit forever. */
+                if (x->active == STATE_FAILED && x->job == JOB_NONE && x->start_limit_hit) {
+                        manager_log(m, MLOG_WARN, "%s: %s hit its start limit; the timer fails", u->id, x->id);
+                        disarm(t);
+                        t->running = false;
+                        u->result = RESULT_UNIT_START_LIMIT_HIT;
+                        set_sub(u, STATE_FAILED, SUB_FAILED);
+                        return;
                 }
+                /* Waits until the unit it started is inactive (again). */
+                if ((x->active == STATE_INACTIVE || x->active == STATE_FAILED) && x->job != JOB_START)
+                        enter_waiting(u);
+        } else {
+                bool unit_based = false;
+                for (size_t k = 0; k < t->n_mono; k++)
+                        if (t->mono[k].base == B_UNIT_ACTIVE || t->mono[k].base == B_UNIT_INACTIVE)
+                                unit_based = true;
+                if (unit_based)
+                        enter_waiting(u); /* recalculate */
         }
 }
 
@@ -490,3 +486,25 @@ size_t timer_values(const MUnit *u, bool calendar, TimerValueInfo *out, size_t m
         }
         return n;
 }
+
+static const char *timer_sub_state(const MUnit *u) {
+        switch (u->sub) {
+        case SUB_RUNNING:
+                return "waiting";
+        case SUB_START:
+                return "running"; /* the unit it triggered runs */
+        case SUB_EXITED:
+                return "elapsed";
+        default:
+                return NULL;
+        }
+}
+
+const UnitVTable timer_vtable = {
+        .start = timer_start,
+        .stop = timer_stop,
+        .trigger_notify = timer_trigger_notify,
+        .config_reloaded = timer_reload,
+        .done = timer_free,
+        .sub_state_string = timer_sub_state,
+};

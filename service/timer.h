@@ -24,15 +24,6 @@ typedef struct TimerValueInfo {
         uint64_t next;          /* next elapse (µs, CLOCK_MONOTONIC or CLOCK_REALTIME); 0 = none */
 } TimerValueInfo;
 
-void timer_start(MUnit *u);
-void timer_stop(MUnit *u);
-void timer_free(MUnit *u);
-/* After daemon-reload: an active timer takes its unit file's values now (its last trigger kept). */
-void timer_reload(MUnit *u);
-
-/* A unit changed state: timers that trigger it re-arm (OnUnitActiveSec=, "running" -> "waiting"). */
-void timer_unit_changed(Manager *m, MUnit *u);
-
 /* For the D-Bus API (bus/bus-unit.c). Next elapses are UINT64_MAX when none. */
 uint64_t timer_next_elapse_realtime(const MUnit *u);
 uint64_t timer_next_elapse_monotonic(const MUnit *u);
@@ -40,5 +31,3 @@ DualTimestamp timer_last_trigger(const MUnit *u);
 /* The timer's values (configured ones, with their next elapse while it runs); returns how many
  * there are (may exceed max). calendar = false: monotonic ones, true: OnCalendar= ones. */
 size_t timer_values(const MUnit *u, bool calendar, TimerValueInfo *out, size_t max);
-/* The unit a timer or path triggers (Unit= or the same name), NULL if none. */
-MUnit *trigger_target(const MUnit *u);

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+/* Running and ending jobs, state changes and what they propagate (requirements, BindsTo=,
+ * StopWhenUnneeded=, Upholds=, OnFailure=/OnSuccess=, FailureAction=/SuccessAction=). */
+#include "service/manager-private.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "handoff/handoff.h"
+#include "service/conditions.h"
+#include "units/unit-directives.h"
+
+/* ---- ending jobs ------------------------------------------------------------------------------ */
+
+static void job_finish(MUnit *u, JobResult result);
+static void deps_recheck(MUnit *u);
+static void fail_inactive_start_dependents(MUnit *u);
+
+void manager_job_done(MUnit *u, JobResult result) {
+        JobType t = u->job;
+
+        if (t == JOB_NONE)
+                return;
+        job_uninstall(u, result);
+        if (result != JOB_CANCELED) {
+                /* A start that ended "done" without the unit up (a condition skipped it, a oneshot
+                 * exited): for what is bound to it or requires it to be up, that is a failure. */
+                if ((t == JOB_START || t == JOB_RESTART) && result == JOB_DONE &&
+                    u->active != STATE_ACTIVE && u->active != STATE_RELOADING)
+                        fail_inactive_start_dependents(u);
+                deps_recheck(u);
+        }
+}
+
+/* A job ended: report it and propagate failure to the jobs that needed it. */
+static void job_finish(MUnit *u, JobResult result) {
+        Manager *m = u->m;
+        JobType type = u->job;
+        bool ok = result == JOB_DONE;
+
+        manager_job_done(u, result);
+        if ((type == JOB_START || type == JOB_VERIFY_ACTIVE) && !ok) {
+                if (u->u && u->u->load_state == UNIT_LOADED && u->active == STATE_FAILED)
+                        manager_status(m, "FAILED", u, "Failed to start");
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *x = m->units[i];
+                        if (x->job != JOB_START || x->job_running)
+                                continue;
+                        if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
+                                manager_status(m, "DEPEND", x, "Dependency failed for");
+                                x->job_running = true;
+                                job_finish(x, JOB_DEPENDENCY);
+                        }
+                }
+        }
+        manager_dispatch_soon(m);
+}
+
+/* ---- dependency checks after a job or a state change ------------------------------------------ */
+
+/* systemd's unit_active_or_pending(): up, coming up, or with a start queued. */
+static bool active_or_pending(MUnit *x) {
+        if (x->job == JOB_STOP)
+                return false;
+        return x->job == JOB_START || x->job == JOB_RESTART || x->job == JOB_RELOAD || is_active_or_activating(x);
+}
+
+/* A unit cannot stay up while a unit it is bound to is inactive and has no job (systemd's
+ * unit_check_binds_to): a condition skipped it, it failed, it was stopped or never started. */
+static void check_bound(MUnit *u) {
+        Manager *m = u->m;
+
+        if (u->job != JOB_NONE || !is_active_or_activating(u))
+                return;
+        for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++) {
+                MUnit *x = u->deps[UNIT_BINDS_TO][i];
+                if (x->job != JOB_NONE || (x->active != STATE_INACTIVE && x->active != STATE_FAILED))
+                        continue;
+                manager_log(m, MLOG_INFO, "%s: bound to inactive unit %s, stopping it too", u->id, x->id);
+                job_add_stop(m, u);
+                return;
+        }
+}
+
+/* StopWhenUnneeded=: stopped once no unit that is up or starting requires, wants or is bound to it. */
+static void check_unneeded(MUnit *u) {
+        Manager *m = u->m;
+
+        if (!u->u || u->u->unit.stop_when_unneeded <= 0 || u->job != JOB_NONE || !is_active_or_activating(u) ||
+            m->shutting_down)
+                return;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x != u && active_or_pending(x) &&
+                    (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_REQUISITE, u) || has_dep(x, UNIT_WANTS, u) ||
+                     has_dep(x, UNIT_BINDS_TO, u)))
+                        return;
+        }
+        manager_log(m, MLOG_INFO, "%s: not needed anymore, stopping it", u->id);
+        job_add_stop(m, u);
+}
+
+/* u's job ended or its state changed: u and what hangs on it are checked again. */
+static void deps_recheck(MUnit *u) {
+        static const UnitDependency pins[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS, UNIT_BINDS_TO };
+
+        if (u->m->shutting_down)
+                return;
+        check_bound(u);
+        check_unneeded(u);
+        for (size_t i = 0; i < u->n_bound_by; i++)
+                check_bound(u->bound_by[i]);
+        for (size_t d = 0; d < sizeof(pins) / sizeof(pins[0]); d++)
+                for (size_t i = 0; i < u->n_deps[pins[d]]; i++)
+                        check_unneeded(u->deps[pins[d]][i]);
+}
+
+/* u's start job ended "done" but u is not up: pending starts of units bound to it or with
+ * Requisite= on it fail with "dependency" (systemd's job_fail_dependencies() with the atom
+ * UNIT_ATOM_PROPAGATE_INACTIVE_START_AS_FAILURE, which BoundBy= and RequisiteOf= carry). */
+static void fail_inactive_start_dependents(MUnit *u) {
+        Manager *m = u->m;
+
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *x = m->units[i];
+                if (x->job != JOB_START || x->job_running)
+                        continue;
+                if (has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
+                        manager_status(m, "DEPEND", x, "Dependency failed for");
+                        x->job_running = true;
+                        job_finish(x, JOB_DEPENDENCY);
+                }
+        }
+}
+
+/* ---- running jobs ----------------------------------------------------------------------------- */
+
+/* Condition*= of a unit without processes: false (the job done, the unit skipped) when one fails. */
+bool munit_conditions_met(MUnit *u) {
+        char failed[512] = "";
+        int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+
+        dual_timestamp_now(&u->ts_condition);
+        u->condition_result = r != 0;
+        if (r == 0) {
+                manager_log(u->m, MLOG_INFO, "%s: condition %s not met, skipping", u->id, failed);
+                manager_job_done(u, JOB_DONE);
+                return false;
+        }
+        return true;
+}
+
+/* The stop half of a restart is done: the same job goes on as a start, pulling in what a start
+ * pulls in. */
+static void restart_becomes_start(MUnit *u) {
+        if (u->m->shutting_down) {
+                manager_job_done(u, JOB_CANCELED); /* the container stops: no start after the stop */
+                return;
+        }
+        u->job = JOB_START;
+        u->job_running = false;
+        u->job_failed_dependency = false;
+        if (!u->job_ignore_deps) {
+                tr_begin(u->m);
+                (void) tr_first(u->m, u, JOB_START);
+                job_pull_start_deps(u->m, u);
+                tr_end(u->m);
+        }
+        break_cycles(u->m);
+        manager_dispatch_soon(u->m);
+}
+
+static void run_job(MUnit *u) {
+        Manager *m = u->m;
+        const UnitVTable *vt = munit_vtable(u);
+
+        u->job_running = true;
+        if (u->job == JOB_START && (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)) {
+                manager_job_done(u, JOB_DONE); /* already up: never a second main process */
+                return;
+        }
+        if (u->job == JOB_START && u->active == STATE_ACTIVATING)
+                return; /* already starting (or about to restart): the job ends with the start */
+        if (u->job == JOB_VERIFY_ACTIVE) {
+                if (u->active == STATE_ACTIVE || u->active == STATE_RELOADING)
+                        manager_job_done(u, JOB_DONE);
+                else {
+                        manager_log(m, MLOG_INFO, "%s is inactive.", u->id);
+                        job_finish(u, JOB_SKIPPED);
+                }
+                return;
+        }
+        if (u->job == JOB_START) {
+                if (!u->u || u->u->load_state != UNIT_LOADED) {
+                        const char *why = !u->u ? "not loaded" :
+                                          u->u->load_state == UNIT_NOT_FOUND ? "not found" :
+                                          u->u->load_state == UNIT_MASKED ? "masked" : "bad-setting";
+                        manager_log(m, MLOG_ERR, "Failed to start %s: unit %s.", u->id, why);
+                        u->result = RESULT_RESOURCES;
+                        job_finish(u, JOB_FAILED);
+                        return;
+                }
+                for (size_t i = 0; i < u->n_deps[UNIT_REQUISITE]; i++)
+                        if (u->deps[UNIT_REQUISITE][i]->active != STATE_ACTIVE) {
+                                manager_status(m, "DEPEND", u, "Dependency failed for");
+                                job_finish(u, JOB_DEPENDENCY);
+                                return;
+                        }
+                {
+                        /* systemd's own units that cannot work without systemd as PID 1 (journald,
+                         * udevd, logind, gettys...): skipped with one line, never waited for. */
+                        const char *why = NULL;
+                        if (handoff_skip_systemd_unit(u->id, &why)) {
+                                manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
+                                manager_job_done(u, JOB_DONE);
+                                return;
+                        }
+                }
+                if (vt->start)
+                        vt->start(u);
+                else {
+                        manager_log(m, MLOG_INFO, "%s: %s units are not run by sdinit; treating it as started", u->id,
+                                    unit_type_to_string(u->u->type));
+                        munit_set_state(u, STATE_ACTIVE, SUB_RUNNING);
+                }
+                return;
+        }
+        if (u->job == JOB_RELOAD) {
+                /* Only an active unit reloads (systemd's job result "invalid" otherwise). */
+                if (u->active != STATE_ACTIVE) {
+                        manager_job_done(u, JOB_INVALID_RESULT);
+                        return;
+                }
+                if (vt->reload)
+                        vt->reload(u);
+                else
+                        manager_job_done(u, JOB_DONE); /* targets and the like: nothing to do */
+                return;
+        }
+        if (u->job == JOB_RESTART && (u->active == STATE_INACTIVE || u->active == STATE_FAILED)) {
+                restart_becomes_start(u);
+                return;
+        }
+        if (u->job == JOB_STOP || u->job == JOB_RESTART) {
+                if (vt->stop)
+                        vt->stop(u);
+                else
+                        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+        }
+}
+
+/* The main program of `sdinit -- COMMAND` in manager mode: started once the boot target's job is
+ * done, in the foreground of the terminal like the drop-in child, with signals unblocked. */
+static void start_command(Manager *m) {
+        pid_t pid;
+
+        m->command_started = true;
+        pid = fork();
+        if (pid < 0) {
+                manager_log(m, MLOG_ERR, "cannot start %s: %s", m->command[0], strerror(errno));
+                manager_begin_shutdown(m, 126);
+                return;
+        }
+        if (pid == 0) {
+                sigset_t ss;
+                pid_t parent_pgrp = getpgrp();
+                setpgid(0, 0);
+                for (int fd = 0; fd < 3; fd++)
+                        if (tcgetpgrp(fd) == parent_pgrp) {
+                                tcsetpgrp(fd, getpgrp());
+                                break;
+                        }
+                sigemptyset(&ss);
+                sigprocmask(SIG_SETMASK, &ss, NULL);
+                execvp(m->command[0], m->command);
+                fprintf(stderr, "sdinit: cannot execute '%s': %s\n", m->command[0], strerror(errno));
+                _exit(errno == ENOENT ? 127 : 126);
+        }
+        m->command_pid = pid;
+        manager_log(m, MLOG_INFO, "boot done; started %s (pid %d)", m->command[0], (int) pid);
+}
+
+void manager_dispatch(Manager *m) {
+        bool progress = true;
+
+        m->dispatch_pending = false;
+        while (progress) {
+                progress = false;
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        if (u->job == JOB_NONE || u->job_running || !job_runnable(u))
+                                continue;
+                        run_job(u);
+                        progress = true;
+                }
+        }
+        if (m->command && !m->command_started && !m->shutting_down && m->boot_target && m->boot_target->job == JOB_NONE)
+                start_command(m);
+        shutdown_check_idle(m);
+}
+
+/* ---- state changes ---------------------------------------------------------------------------- */
+
+/* FailureAction=/SuccessAction= (exit, poweroff, halt, reboot and their -force variants): the
+ * container stops, with FailureActionExitStatus=/SuccessActionExitStatus=, else the main
+ * process's status, as systemd propagates it to a container manager. */
+static void emergency_action(MUnit *u, int action, const char *what, bool failure) {
+        int status;
+
+        if (action <= 0 || u->m->shutting_down)
+                return;
+        status = failure ? u->u->unit.failure_action_exit_status : u->u->unit.success_action_exit_status;
+        if (status < 0 || !unit_setting_is_set(u->u, "Unit", failure ? "FailureActionExitStatus" : "SuccessActionExitStatus"))
+                status = u->main_exit_code == CLD_EXITED ? u->main_exit_status
+                         : u->main_exit_code ? 128 + u->main_exit_status : failure ? 1 : 0;
+        manager_log(u->m, MLOG_WARN, "%s: %s= triggered: stopping the container with exit status %d", u->id, what, status);
+        manager_begin_shutdown(u->m, status);
+}
+
+void munit_set_state(MUnit *u, ActiveState a, SubState s) {
+        Manager *m = u->m;
+        ActiveState old = u->active;
+        const UnitVTable *vt = munit_vtable(u);
+        const char *started = vt->started_verb ? vt->started_verb : "Started";
+        const char *stopped = vt->stopped_verb ? vt->stopped_verb : "Stopped";
+
+        u->active = a;
+        u->sub = s;
+        if (m->hooks && m->hooks->unit_changed)
+                m->hooks->unit_changed(m->hooks_userdata, u);
+        if (old == a) {
+                /* The state a running job waits for may be the one the unit is in already (a
+                 * failed unit whose new start fails at once, a target started twice): the job
+                 * still ends. */
+                if (u->job_running && u->job == JOB_START && (a == STATE_ACTIVE || a == STATE_FAILED))
+                        job_finish(u, a == STATE_ACTIVE ? JOB_DONE : JOB_FAILED);
+                else if (u->job_running && u->job == JOB_STOP && (a == STATE_INACTIVE || a == STATE_FAILED))
+                        job_finish(u, JOB_DONE);
+                else if (u->job_running && u->job == JOB_RESTART && (a == STATE_INACTIVE || a == STATE_FAILED))
+                        restart_becomes_start(u);
+                return;
+        }
+
+        if (a == STATE_ACTIVATING && old != STATE_ACTIVATING && s != SUB_AUTO_RESTART)
+                manager_status(m, NULL, u, "Starting");
+        if (a == STATE_DEACTIVATING && old != STATE_DEACTIVATING && (u->job == JOB_STOP || u->job == JOB_RESTART))
+                manager_status(m, NULL, u, "Stopping");
+
+        {
+                DualTimestamp now;
+                dual_timestamp_now(&now);
+                u->ts_state_change = now;
+                if (old == STATE_INACTIVE || old == STATE_FAILED)
+                        u->ts_inactive_exit = now;
+                if (a == STATE_ACTIVE && old != STATE_RELOADING)
+                        u->ts_active_enter = now;
+                if ((old == STATE_ACTIVE || old == STATE_RELOADING) && a != STATE_ACTIVE && a != STATE_RELOADING)
+                        u->ts_active_exit = now;
+                if (a == STATE_INACTIVE || a == STATE_FAILED)
+                        u->ts_inactive_enter = now;
+        }
+        /* A unit that is down gives back the write end of its log pipe: the read end ends (and
+         * is closed by the relay) once the last process of the unit that held it is gone. A new
+         * start makes a new pipe. Without this every instance ever started (Accept=yes
+         * connections, templates) kept two descriptors in PID 1. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && u->out_wfd >= 0) {
+                close(u->out_wfd);
+                u->out_wfd = -1;
+        }
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && m->defer_gc && unit_name_is_instance_of_template(u->id))
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+
+        if (u->job == JOB_START && u->job_running) {
+                if (a == STATE_ACTIVE) {
+                        manager_status(m, "  OK  ", u, started);
+                        job_finish(u, JOB_DONE);
+                } else if (a == STATE_FAILED) {
+                        job_finish(u, JOB_FAILED);
+                } else if (a == STATE_INACTIVE && old == STATE_ACTIVATING && s == SUB_DEAD) {
+                        /* oneshot without RemainAfterExit=, or a condition that skipped it */
+                        if (u->result == RESULT_SUCCESS)
+                                manager_status(m, "  OK  ", u, "Finished");
+                        job_finish(u, u->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
+                }
+        } else if (u->job == JOB_RELOAD && u->job_running && old == STATE_RELOADING) {
+                if (a == STATE_ACTIVE)
+                        manager_status(m, u->reload_failed ? "FAILED" : "  OK  ", u,
+                                       u->reload_failed ? "Reload failed for" : "Reloaded");
+                job_finish(u, a == STATE_ACTIVE && !u->reload_failed ? JOB_DONE : JOB_FAILED);
+        } else if (u->job == JOB_RESTART && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
+                manager_status(m, "  OK  ", u, stopped);
+                restart_becomes_start(u);
+        } else if (u->job == JOB_STOP && u->job_running && (a == STATE_INACTIVE || a == STATE_FAILED)) {
+                manager_status(m, "  OK  ", u, stopped);
+                job_finish(u, JOB_DONE);
+        } else if (a == STATE_FAILED && u->job == JOB_NONE)
+                manager_status(m, "FAILED", u, "Failed unit");
+
+        /* Units bound to us stop with us, whatever stopped us; a unit that came up bound to an
+         * inactive unit stops again; StopWhenUnneeded= units we held may stop. */
+        deps_recheck(u);
+        trigger_notify_all(u);
+        /* Upholds=: a unit upheld by an active unit is started again whenever it stops. */
+        if ((a == STATE_INACTIVE || a == STATE_FAILED) && !m->shutting_down && u->job == JOB_NONE)
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *x = m->units[i];
+                        if (x->active == STATE_ACTIVE && has_dep(x, UNIT_UPHOLDS, u)) {
+                                manager_log(m, MLOG_INFO, "%s: upheld by %s, starting it again", u->id, x->id);
+                                job_add_start(m, u);
+                                break;
+                        }
+                }
+        /* FailureAction= / SuccessAction=: in a container, every action ends the container. */
+        if (a == STATE_FAILED && old != STATE_FAILED)
+                emergency_action(u, u->u ? u->u->unit.failure_action : -1, "FailureAction", true);
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && u->result == RESULT_SUCCESS)
+                emergency_action(u, u->u ? u->u->unit.success_action : -1, "SuccessAction", false);
+        /* OnFailure= / OnSuccess= */
+        if (a == STATE_FAILED && !m->shutting_down)
+                for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
+                        job_add_start(m, u->deps[UNIT_ON_FAILURE][i]);
+        if (a == STATE_INACTIVE && old != STATE_INACTIVE && u->result == RESULT_SUCCESS && !m->shutting_down &&
+            u->n_deps[UNIT_ON_SUCCESS])
+                for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
+                        job_add_start(m, u->deps[UNIT_ON_SUCCESS][i]);
+        manager_dispatch_soon(m);
+}
+
+void manager_reset_failed(Manager *m, MUnit *u) {
+        (void) m;
+        u->n_start_times = 0;
+        u->start_limit_hit = false;
+        if (u->active != STATE_FAILED)
+                return;
+        u->result = RESULT_SUCCESS;
+        munit_set_state(u, STATE_INACTIVE, SUB_DEAD);
+}
+
+const char *manager_system_state(Manager *m) {
+        if (m->shutting_down)
+                return "stopping";
+        if (!m->ts_finish.monotonic)
+                return "starting";
+        for (size_t i = 0; i < m->n_units; i++)
+                if (m->units[i]->active == STATE_FAILED)
+                        return "degraded";
+        return "running";
+}

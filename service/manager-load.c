@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading units: the name index (ids and aliases), built-in standard targets, the closure of what
+ * a unit names, the default and implicit dependencies, reverse edges, daemon-reload. */
+#include "service/manager-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/strv.h"
+#include "service/logrelay.h"
+#include "units/unit-defaults.h"
+#include "units/unit-directives.h"
+
+/* ---- the unit index --------------------------------------------------------------------------- */
+
+static size_t hash_name(const char *s) {
+        size_t h = 1469598103934665603ULL;
+        for (; *s; s++)
+                h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+        return h;
+}
+
+/* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
+struct name_slot {
+        char *name;
+        size_t unit;
+};
+
+typedef struct Index {
+        struct name_slot *slots;
+        size_t cap, used;
+} Index;
+
+static Index *manager_index(Manager *m) {
+        return m->index;
+}
+
+static int index_grow(Index *ix) {
+        size_t cap = ix->cap ? ix->cap * 2 : 256;
+        struct name_slot *ns = calloc(cap, sizeof(*ns));
+        if (!ns)
+                return -ENOMEM;
+        for (size_t i = 0; i < ix->cap; i++) {
+                size_t h;
+                if (!ix->slots[i].name)
+                        continue;
+                h = hash_name(ix->slots[i].name) & (cap - 1);
+                while (ns[h].name)
+                        h = (h + 1) & (cap - 1);
+                ns[h] = ix->slots[i];
+        }
+        free(ix->slots);
+        ix->slots = ns;
+        ix->cap = cap;
+        return 0;
+}
+
+static int index_put(Index *ix, const char *name, size_t unit) {
+        size_t h;
+
+        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0)
+                return -ENOMEM;
+        h = hash_name(name) & (ix->cap - 1);
+        while (ix->slots[h].name) {
+                if (strcmp(ix->slots[h].name, name) == 0)
+                        return 0; /* first owner wins (an alias claimed twice) */
+                h = (h + 1) & (ix->cap - 1);
+        }
+        /* The index owns its names: a unit's strings go with it on daemon-reload. */
+        ix->slots[h].name = strdup(name);
+        if (!ix->slots[h].name)
+                return -ENOMEM;
+        ix->slots[h].unit = unit;
+        ix->used++;
+        return 0;
+}
+
+static MUnit *index_get(Manager *m, const char *name) {
+        Index *ix = manager_index(m);
+        size_t h;
+
+        if (!ix->cap)
+                return NULL;
+        h = hash_name(name) & (ix->cap - 1);
+        while (ix->slots[h].name) {
+                if (strcmp(ix->slots[h].name, name) == 0)
+                        return m->units[ix->slots[h].unit];
+                h = (h + 1) & (ix->cap - 1);
+        }
+        return NULL;
+}
+
+MUnit *manager_get_unit(Manager *m, const char *name) {
+        return index_get(m, name);
+}
+
+void manager_index_renumber(Manager *m, const size_t *newpos) {
+        Index *ix = manager_index(m);
+        struct name_slot *old = ix->slots;
+        size_t old_cap = ix->cap;
+
+        ix->slots = NULL;
+        ix->cap = ix->used = 0;
+        for (size_t i = 0; i < old_cap; i++) {
+                if (!old[i].name)
+                        continue;
+                if (newpos[old[i].unit] != SIZE_MAX)
+                        (void) index_put(ix, old[i].name, newpos[old[i].unit]);
+                free(old[i].name);
+        }
+        free(old);
+}
+
+void manager_index_free(Manager *m) {
+        Index *ix = m->index;
+
+        if (!ix)
+                return;
+        for (size_t i = 0; i < ix->cap; i++)
+                free(ix->slots[i].name);
+        free(ix->slots);
+        free(ix);
+        m->index = NULL;
+}
+
+int manager_index_new(Manager *m) {
+        m->index = calloc(1, sizeof(Index));
+        return m->index ? 0 : -ENOMEM;
+}
+
+/* ---- built-in units --------------------------------------------------------------------------- */
+
+/* The standard targets (systemd.special(7)) for images that do not ship systemd come from
+ * unit_builtin_text() (units/unit-defaults.c), which `sdinit verify` uses too. */
+
+/* Unit-file diagnostics go where sdinit's own messages go, as "file:line: message". "Not found"
+ * is said by the job that needed the unit, if any. */
+void manager_on_diag(const UnitDiag *d, void *userdata) {
+        Manager *m = userdata;
+
+        if (m->quiet_not_found && d->level == UNIT_DIAG_ERROR && !d->file)
+                return;
+        if (d->file && d->line)
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s:%u: %s", d->file, d->line, d->message);
+        else if (d->file)
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s: %s", d->file, d->message);
+        else
+                manager_log(m, d->level == UNIT_DIAG_ERROR ? MLOG_ERR : MLOG_WARN, "%s", d->message);
+}
+
+static int load_builtin(Manager *m, const char *name, Unit **ret) {
+        UnitDiagSink diag = { manager_on_diag, m };
+        const char *text = unit_builtin_text(name);
+        char path[128];
+        Unit *u;
+        int r;
+
+        if (!text)
+                return 0;
+        r = unit_new(name, unit_registry_get_host(m->registry), &u);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "sdinit-builtin:%s", name);
+        r = unit_load_fragment_buffer(u, path, text, strlen(text), false, &diag);
+        if (r < 0) {
+                unit_free(u);
+                return r;
+        }
+        u->load_state = UNIT_LOADED;
+        *ret = u;
+        return 1;
+}
+
+/* ---- loading ---------------------------------------------------------------------------------- */
+
+static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
+        MUnit *mu;
+
+        if (m->n_units == m->cap_units) {
+                size_t cap = m->cap_units ? m->cap_units * 2 : 64;
+                MUnit **nu = realloc(m->units, cap * sizeof(*nu));
+                if (!nu)
+                        return -ENOMEM;
+                m->units = nu;
+                m->cap_units = cap;
+        }
+        mu = calloc(1, sizeof(*mu));
+        if (!mu)
+                return -ENOMEM;
+        mu->m = m;
+        mu->u = u;
+        mu->id = strdup(id);
+        mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
+        mu->result = RESULT_SUCCESS;
+        {
+                DualTimestamp now;
+                dual_timestamp_now(&now);
+                mu->load_realtime = now.realtime;
+        }
+        if (!mu->id) {
+                free(mu);
+                return -ENOMEM;
+        }
+        m->units[m->n_units++] = mu;
+        index_put(manager_index(m), mu->id, m->n_units - 1);
+        /* An instance loaded only to be looked at (systemctl status x@y, a query after its job)
+         * goes again at the next idle moment unless something uses it (systemd's GC queue). */
+        if (m->defer_gc && unit_name_is_instance_of_template(mu->id))
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+        if (m->hooks && m->hooks->unit_new)
+                m->hooks->unit_new(m->hooks_userdata, mu);
+        for (size_t i = 0; u && u->names && u->names[i]; i++)
+                index_put(manager_index(m), u->names[i], m->n_units - 1);
+        *ret = mu;
+        return 0;
+}
+
+static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
+        MUnit **nv;
+
+        for (size_t i = 0; i < *n; i++)
+                if ((*v)[i] == x)
+                        return 0;
+        nv = realloc(*v, (*n + 1) * sizeof(MUnit *));
+        if (!nv)
+                return -ENOMEM;
+        nv[(*n)++] = x;
+        *v = nv;
+        return 0;
+}
+
+static int munit_add_dep(MUnit *u, UnitDependency d, MUnit *other) {
+        if (u == other)
+                return 0;
+        return add_edge(&u->deps[d], &u->n_deps[d], other);
+}
+
+static int load_one(Manager *m, const char *name, MUnit **ret) {
+        MUnit *mu = index_get(m, name);
+        Unit *u = NULL;
+        char *cpus = NULL;
+        int r;
+
+        if (mu) {
+                *ret = mu;
+                return 0;
+        }
+        /* A missing unit is reported when a job needs it, not when something merely names it
+         * (After=tmp.mount in basic.target is fine without a tmp.mount). */
+        m->quiet_not_found = true;
+        r = unit_load(m->registry, name, &u);
+        m->quiet_not_found = false;
+        if (r < 0)
+                return r;
+        /* An alias (a symlink, Alias=) of a unit already loaded is that unit, never a second one. */
+        if (u->id && strcmp(u->id, name) != 0 && (mu = index_get(m, u->id))) {
+                for (size_t i = 0; i < m->n_units; i++)
+                        if (m->units[i] == mu)
+                                index_put(manager_index(m), name, i);
+                unit_free(u);
+                *ret = mu;
+                return 0;
+        }
+        if (u->load_state == UNIT_NOT_FOUND) {
+                Unit *b = NULL;
+                if (strcmp(name, "default.target") == 0) {
+                        /* No default.target: multi-user.target, as systemd's own default. */
+                        MUnit *mut;
+                        unit_free(u);
+                        r = load_one(m, "multi-user.target", &mut);
+                        if (r < 0)
+                                return r;
+                        for (size_t i = 0; i < m->n_units; i++)
+                                if (m->units[i] == mut)
+                                        index_put(manager_index(m), "default.target", i);
+                        *ret = mut;
+                        return 0;
+                }
+                r = load_builtin(m, name, &b);
+                if (r < 0) {
+                        unit_free(u);
+                        return r;
+                }
+                if (r > 0) {
+                        unit_free(u);
+                        u = b;
+                }
+        } else if (u->load_state == UNIT_LOADED) {
+                UnitDiagSink diag = { manager_on_diag, m };
+                unit_verify(u, &diag);
+        }
+        /* AllowedCPUs= is kept as validated words by the unit model: take it before the
+         * book-keeping goes. */
+        {
+                int i = u->settings ? unit_directive_lookup(u->type, "Service", "AllowedCPUs") : -1;
+                char *const *raw = i >= 0 ? u->settings[i].raw : NULL;
+                if (raw && raw[0]) {
+                        size_t len = 0;
+                        for (size_t k = 0; raw[k]; k++)
+                                len += strlen(raw[k]) + 1;
+                        cpus = calloc(1, len + 1);
+                        for (size_t k = 0; cpus && raw[k]; k++) {
+                                if (k)
+                                        strcat(cpus, ",");
+                                strcat(cpus, raw[k]);
+                        }
+                }
+        }
+        /* The manager only asks "was it set?": drop the per-directive file:line book-keeping
+         * (12 kB a unit, most of PID 1's memory on a large boot). */
+        unit_compact(u);
+        r = add_unit(m, u, u->id ? u->id : name, ret);
+        if (r >= 0)
+                (*ret)->allowed_cpus = cpus;
+        else
+                free(cpus);
+        return r;
+}
+
+static bool type_gets_shutdown_conflict(UnitType t) {
+        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
+}
+
+/* systemd.unit(5) "Default Dependencies" and the per-type implicit ones. */
+static int add_default_dependencies(Manager *m, MUnit *u) {
+        UnitType t;
+        MUnit *x;
+        int r;
+
+        if (!u->u || u->u->load_state != UNIT_LOADED)
+                return 0;
+        t = u->u->type;
+        if (u->u->unit.default_dependencies == 0)
+                goto implicit;
+
+        if (t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
+                if ((r = load_one(m, "sysinit.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_REQUIRES, x);
+                munit_add_dep(u, UNIT_AFTER, x);
+        }
+        if (t == UNIT_SERVICE) {
+                if ((r = load_one(m, "basic.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_AFTER, x);
+        }
+        if (t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
+                const char *tgt = t == UNIT_SOCKET ? "sockets.target" : t == UNIT_TIMER ? "timers.target" : "paths.target";
+                if ((r = load_one(m, tgt, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+        }
+        if (t == UNIT_TARGET) {
+                /* After= everything it pulls in, unless that unit opted out of default deps. */
+                static const UnitDependency pulls[] = { UNIT_WANTS, UNIT_REQUIRES, UNIT_REQUISITE, UNIT_BINDS_TO };
+                for (size_t k = 0; k < 4; k++)
+                        for (size_t i = 0; i < u->n_deps[pulls[k]]; i++) {
+                                MUnit *d = u->deps[pulls[k]][i];
+                                if (d->u && d->u->unit.default_dependencies == 0)
+                                        continue;
+                                if (!has_dep(u, UNIT_BEFORE, d) && !has_dep(d, UNIT_AFTER, u))
+                                        munit_add_dep(u, UNIT_AFTER, d);
+                        }
+        }
+        if (type_gets_shutdown_conflict(t) && strcmp(u->id, "shutdown.target") != 0) {
+                if ((r = load_one(m, "shutdown.target", &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_CONFLICTS, x);
+                munit_add_dep(u, UNIT_BEFORE, x);
+        }
+
+implicit:
+        /* A socket activates the service of the same name (or Service=) and is ordered before it. */
+        if (t == UNIT_SOCKET) {
+                char name[UNIT_NAME_MAX + 16];
+                const char *svc = u->u->socket.service;
+                if (!svc) {
+                        const char *dot = strrchr(u->id, '.');
+                        snprintf(name, sizeof(name), "%.*s%s.service", (int) (dot - u->id), u->id,
+                                 u->u->socket.accept > 0 ? "@" : "");
+                        svc = name;
+                }
+                if ((r = load_one(m, svc, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+                munit_add_dep(u, UNIT_TRIGGERS, x);
+        }
+        /* Timers and paths: Unit= or the service of the same name (timer.c, path.c). */
+        if (t == UNIT_TIMER || t == UNIT_PATH) {
+                char name[UNIT_NAME_MAX + 16];
+                const char *tu = t == UNIT_TIMER ? u->u->timer.unit : u->u->path.unit;
+                if (!tu) {
+                        const char *dot = strrchr(u->id, '.');
+                        snprintf(name, sizeof(name), "%.*s.service", (int) (dot - u->id), u->id);
+                        tu = name;
+                }
+                if ((r = load_one(m, tu, &x)) < 0)
+                        return r;
+                munit_add_dep(u, UNIT_BEFORE, x);
+                munit_add_dep(u, UNIT_TRIGGERS, x);
+        }
+        return 0;
+}
+
+static int link_units(Manager *m, size_t first_new);
+
+/* Loads `name` and the closure of everything referenced, then links names into edges. */
+int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
+        size_t first_new = m->n_units;
+        MUnit *root;
+        int r;
+
+        r = load_one(m, name, &root);
+        if (r < 0)
+                return r;
+        r = link_units(m, first_new);
+        if (r < 0)
+                return r;
+        *ret = root;
+        return 0;
+}
+
+/* Edges of the units from first_new on (and of those they load), then the reverse edges. */
+static int link_units(Manager *m, size_t first_new) {
+        int r;
+
+        /* Breadth-first over newly loaded units (the array grows while we walk it). */
+        for (size_t i = first_new; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                if (!u->u)
+                        continue;
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t k = 0; u->u->unit.deps[d] && u->u->unit.deps[d][k]; k++) {
+                                MUnit *x;
+                                r = load_one(m, u->u->unit.deps[d][k], &x);
+                                if (r == -EINVAL) {
+                                        manager_log(m, MLOG_WARN, "%s: invalid unit name '%s' in %s=, ignoring",
+                                                    u->id, u->u->unit.deps[d][k], unit_dependency_to_string(d));
+                                        continue;
+                                }
+                                if (r < 0)
+                                        return r;
+                                munit_add_dep(u, (UnitDependency) d, x);
+                        }
+        }
+        for (size_t i = first_new; i < m->n_units; i++) {
+                r = add_default_dependencies(m, m->units[i]);
+                if (r < 0)
+                        return r;
+        }
+        /* Units loaded by the default dependencies get theirs too (a short fixed point). */
+        for (size_t i = first_new; i < m->n_units; i++)
+                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
+                        add_default_dependencies(m, m->units[i]);
+
+        /* Reverse ordering and trigger edges for everyone (cheap, and keeps the job code and the
+         * trigger units' hooks, called at every state change, free of scans of all units). */
+        for (size_t i = 0; i < m->n_units; i++) {
+                free(m->units[i]->after_me);
+                m->units[i]->after_me = NULL;
+                m->units[i]->n_after_me = 0;
+                free(m->units[i]->triggered_by);
+                m->units[i]->triggered_by = NULL;
+                m->units[i]->n_triggered_by = 0;
+                free(m->units[i]->bound_by);
+                m->units[i]->bound_by = NULL;
+                m->units[i]->n_bound_by = 0;
+        }
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++)
+                        add_edge(&u->deps[UNIT_AFTER][k]->after_me, &u->deps[UNIT_AFTER][k]->n_after_me, u);
+                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++)
+                        add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
+                for (size_t k = 0; k < u->n_deps[UNIT_TRIGGERS]; k++)
+                        add_edge(&u->deps[UNIT_TRIGGERS][k]->triggered_by, &u->deps[UNIT_TRIGGERS][k]->n_triggered_by, u);
+                for (size_t k = 0; k < u->n_deps[UNIT_BINDS_TO]; k++)
+                        add_edge(&u->deps[UNIT_BINDS_TO][k]->bound_by, &u->deps[UNIT_BINDS_TO][k]->n_bound_by, u);
+        }
+        return 0;
+}
+
+/* ---- daemon-reload ---------------------------------------------------------------------------- */
+
+int manager_registry_create(Manager *m, UnitRegistry **ret) {
+        UnitDiagSink diag = { manager_on_diag, m };
+        UnitRegistry *reg;
+        int r = unit_registry_new(m->root, &diag, &reg);
+
+        if (r < 0)
+                return r;
+        {
+                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
+                 * appends the default search path. */
+                const char *up = getenv("SYSTEMD_UNIT_PATH");
+                if (up && *up) {
+                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
+                        bool append = up[strlen(up) - 1] == ':';
+                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
+                                strv_extend(&dirs, w);
+                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
+                                strv_extend(&dirs, unit_default_search_path[i]);
+                        if (dirs)
+                                unit_registry_set_search_path(reg, dirs);
+                        strv_free(dirs);
+                        free(copy);
+                }
+        }
+        *ret = reg;
+        return 0;
+}
+
+/* Whether the unit's running control process uses a command list of `old`. */
+/* Whether the unit's command list points into `old` (control_list is a member of a Unit). */
+static bool uses_unit(const MUnit *mu, const Unit *old) {
+        const char *p = (const char *) mu->control_list;
+
+        return p && p >= (const char *) old && p < (const char *) (old + 1);
+}
+
+/* Frees old (a unit mu had before a reload) unless its running control process still uses it;
+ * returns false when it was kept. */
+static bool free_old_unit(MUnit *mu, Unit *old) {
+        if (uses_unit(mu, old)) {
+                if (mu->control_pid > 0)
+                        return false;
+                mu->control_list = NULL;
+        }
+        unit_free(old);
+        return true;
+}
+
+/* Retires the unit mu had before a reload: freed now, or kept until its command is done. */
+static void retire_unit(Manager *m, MUnit *mu, Unit *old) {
+        struct Grave *g;
+
+        if (!old || free_old_unit(mu, old))
+                return;
+        g = realloc(m->graveyard, (m->n_graveyard + 1) * sizeof(*g));
+        if (!g)
+                return; /* out of memory: keep it, unreferenced, rather than free what runs */
+        m->graveyard = g;
+        g[m->n_graveyard++] = (struct Grave) { mu, old };
+}
+
+int manager_reload(Manager *m) {
+        UnitDiagSink diag = { manager_on_diag, m };
+        UnitRegistry *reg, *old_reg;
+        size_t n = m->n_units;
+        int r;
+
+        if (m->hooks && m->hooks->reloading)
+                m->hooks->reloading(m->hooks_userdata, true);
+        /* Units an earlier reload replaced whose commands are done now go. */
+        for (size_t i = 0; i < m->n_graveyard;)
+                if (free_old_unit(m->graveyard[i].owner, m->graveyard[i].unit))
+                        m->graveyard[i] = m->graveyard[--m->n_graveyard];
+                else
+                        i++;
+        r = manager_registry_create(m, &reg);
+        if (r < 0)
+                goto finish;
+        /* A loaded unit needs its registry only while it is parsed: the old one goes below. */
+        old_reg = m->registry;
+        m->registry = reg;
+        m->quiet_not_found = true;
+        for (size_t i = 0; i < n; i++) {
+                MUnit *mu = m->units[i];
+                Unit *nu = NULL;
+                if (mu->u && mu->u->fragment_path && strncmp(mu->u->fragment_path, "sdinit-builtin:", 15) == 0)
+                        continue;
+                if (unit_load(reg, mu->id, &nu) < 0)
+                        continue;
+                if (nu->load_state == UNIT_NOT_FOUND) {
+                        Unit *b = NULL;
+                        if (load_builtin(m, mu->id, &b) > 0) {
+                                unit_free(nu);
+                                nu = b;
+                        }
+                } else if (nu->load_state == UNIT_LOADED)
+                        unit_verify(nu, &diag);
+                /* A unit that runs keeps the definition it runs with when its file is gone or
+                 * broken now, so that it can still be stopped as what it is (systemd keeps it
+                 * loaded as well). */
+                if (nu->load_state != UNIT_LOADED && nu->load_state != UNIT_MASKED && mu->u &&
+                    mu->u->load_state == UNIT_LOADED && mu->active != STATE_INACTIVE && mu->active != STATE_FAILED) {
+                        manager_log(m, MLOG_WARN, "%s: its unit file is gone or broken; it keeps running as loaded before", mu->id);
+                        unit_free(nu);
+                        continue;
+                }
+                unit_compact(nu);
+                retire_unit(m, mu, mu->u);
+                mu->u = nu;
+                for (size_t k = 0; nu->names && nu->names[k]; k++)
+                        index_put(manager_index(m), nu->names[k], i); /* aliases added since */
+                {
+                        DualTimestamp now;
+                        dual_timestamp_now(&now);
+                        mu->load_realtime = now.realtime;
+                }
+        }
+        m->quiet_not_found = false;
+        unit_registry_free(old_reg);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *mu = m->units[i];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                        free(mu->deps[d]);
+                        mu->deps[d] = NULL;
+                        mu->n_deps[d] = 0;
+                }
+        }
+        r = link_units(m, 0);
+        for (size_t i = 0; i < m->n_units; i++) {
+                const UnitVTable *vt = munit_vtable(m->units[i]);
+                if (vt->config_reloaded)
+                        vt->config_reloaded(m->units[i]);
+        }
+finish:
+        if (m->hooks && m->hooks->reloading)
+                m->hooks->reloading(m->hooks_userdata, false);
+        manager_dispatch_soon(m);
+        return r;
+}
+
+/* ---- freeing ---------------------------------------------------------------------------------- */
+
+/* Frees a unit's runtime side and its loaded unit; the caller has unlinked it. */
+void munit_destroy(Manager *m, MUnit *u) {
+        const UnitVTable *vt = munit_vtable(u);
+
+        logrelay_detach(m->log, u);
+        if (vt->done)
+                vt->done(u);
+        if (u->accept_fd >= 0)
+                close(u->accept_fd);
+        if (u->out_wfd >= 0)
+                close(u->out_wfd);
+        sd_event_source_unref(u->timer);
+        sd_event_source_unref(u->watchdog);
+        sd_event_source_unref(u->cg_watch_source);
+        if (u->cg_watch_fd >= 0)
+                close(u->cg_watch_fd);
+        free(u->cgroup);
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                free(u->deps[d]);
+        free(u->after_me);
+        free(u->triggered_by);
+        free(u->bound_by);
+        free(u->status_text);
+        free(u->linebuf);
+        free(u->allowed_cpus);
+        unit_free(u->u);
+        free(u->id);
+        free(u);
+}

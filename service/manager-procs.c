@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* SIGCHLD: whose process it was, looked up before it is reaped. */
+#include "service/manager-private.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "service/procs.h"
+#include "service/shutdown.h"
+
+void manager_reap(Manager *m) {
+        for (;;) {
+                siginfo_t info = {};
+                MUnit *u;
+
+                /* Look first (WNOWAIT), so the pid cannot be reused before we know whose it was. */
+                if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
+                        break;
+                u = manager_unit_by_pid(m, info.si_pid);
+                {
+                        siginfo_t reaped = {};
+                        waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);
+                }
+                procs_forget_pid(m, info.si_pid);
+                if (info.si_pid == m->command_pid) {
+                        m->command_status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+                        m->command_pid = 0;
+                        manager_log(m, MLOG_INFO, "main command exited with status %d", m->command_status);
+                        if (m->shutting_down && m->exit_status < 0)
+                                m->exit_status = m->command_status; /* stopped while it ran: its status */
+                        manager_begin_shutdown(m, m->command_status);
+                        shutdown_check_idle(m);
+                } else if (u && munit_vtable(u)->sigchld)
+                        munit_vtable(u)->sigchld(u, info.si_pid, info.si_code, info.si_status);
+        }
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The manager's vocabulary: state and result names, logging, timestamps, small predicates. */
+#include "service/manager-private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/logrelay.h"
+
+/* ---- names ------------------------------------------------------------------------------------ */
+
+static const char *const active_names[_STATE_MAX] = {
+        "inactive", "activating", "active", "reloading", "deactivating", "failed",
+};
+
+static const char *const sub_names[_SUB_MAX] = {
+        "dead", "condition", "start-pre", "start", "start-post", "running", "exited", "reload", "stop",
+        "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill", "auto-restart", "failed",
+};
+
+const char *active_state_to_string(ActiveState s) {
+        return s >= 0 && s < _STATE_MAX ? active_names[s] : "?";
+}
+
+const char *sub_state_to_string(SubState s) {
+        return s >= 0 && s < _SUB_MAX ? sub_names[s] : "?";
+}
+
+const char *unit_sub_state_generic(const MUnit *u) {
+        if (u->sub == SUB_RUNNING || u->sub == SUB_EXITED)
+                return "active";
+        if (u->sub == SUB_DEAD || u->sub == SUB_FAILED)
+                return u->sub == SUB_FAILED ? "failed" : "dead";
+        return sub_state_to_string(u->sub);
+}
+
+const char *munit_sub_state_string(const MUnit *u) {
+        const UnitVTable *vt = munit_vtable(u);
+        const char *s = vt->sub_state_string ? vt->sub_state_string(u) : NULL;
+
+        return s ? s : unit_sub_state_generic(u);
+}
+
+/* ---- logging ---------------------------------------------------------------------------------- */
+
+void manager_log(Manager *m, int level, const char *fmt, ...) {
+        char line[2048];
+        va_list ap;
+        int n;
+
+        if (level > m->verbosity)
+                return;
+        n = snprintf(line, sizeof(line), "sdinit: ");
+        va_start(ap, fmt);
+        vsnprintf(line + n, sizeof(line) - (size_t) n, fmt, ap);
+        va_end(ap);
+        if (m->log)
+                logrelay_own(m->log, line);
+        else
+                fprintf(stderr, "%s\n", line);
+}
+
+/* systemd's console status lines: "[  OK  ] Started nginx.service - nginx web server." */
+void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
+        char line[1024];
+        const char *desc = u->u && u->u->unit.description ? u->u->unit.description : NULL;
+
+        if (!m->show_status)
+                return;
+        if (tag)
+                snprintf(line, sizeof(line), "[%s] %s %s%s%s.", tag, what, u->id, desc ? " - " : "", desc ? desc : "");
+        else
+                snprintf(line, sizeof(line), "         %s %s%s%s...", what, u->id, desc ? " - " : "", desc ? desc : "");
+        if (m->log)
+                logrelay_own(m->log, line);
+        else
+                printf("%s\n", line);
+}
+
+/* ---- small helpers ---------------------------------------------------------------------------- */
+
+void dual_timestamp_now(DualTimestamp *ts) {
+        struct timespec a, b;
+
+        clock_gettime(CLOCK_REALTIME, &a);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        ts->realtime = (uint64_t) a.tv_sec * 1000000 + (uint64_t) a.tv_nsec / 1000;
+        ts->monotonic = (uint64_t) b.tv_sec * 1000000 + (uint64_t) b.tv_nsec / 1000;
+}
+
+/* "x@y.service": an instance (a template's is "x@.service"). */
+bool unit_name_is_instance_of_template(const char *id) {
+        const char *at = strchr(id, '@');
+        return at && at[1] && at[1] != '.';
+}
+
+bool is_active_or_activating(const MUnit *u) {
+        return u->active == STATE_ACTIVE || u->active == STATE_ACTIVATING || u->active == STATE_RELOADING;
+}
+
+void manager_dispatch_soon(Manager *m) {
+        if (m->dispatch_pending)
+                return;
+        m->dispatch_pending = true;
+        sd_event_source_set_enabled(m->defer_dispatch, SD_EVENT_ONESHOT);
+}
+
+bool has_dep(const MUnit *u, UnitDependency d, const MUnit *other) {
+        for (size_t i = 0; i < u->n_deps[d]; i++)
+                if (u->deps[d][i] == other)
+                        return true;
+        return false;
+}

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/* A service's processes: with a delegated cgroup its cgroup.procs is the truth; without one, the
+ * unit's sessions and the descendants of its main and control processes in this iteration's /proc
+ * snapshot (service/procs.h), and a detached daemon by the INVOCATION_ID in its environment. */
+#include "service/service-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/signames.h"
+#include "service/procs.h"
+#include "service/shutdown.h"
+#include "service/unit-types.h"
+
+/* One line per process PID 1 has to kill with SIGKILL (or FinalKillSignal=), as systemd says it. */
+void log_kill(MUnit *u, pid_t pid, int sig) {
+        char comm[64], name[32];
+
+        shutdown_proc_comm(pid, comm, sizeof(comm));
+        manager_log(u->m, MLOG_WARN, "%s: Killing process %d (%s) with signal %s.", u->id, (int) pid, comm,
+                    signal_to_string(sig, name, sizeof(name)));
+}
+
+void service_log_kill_all(MUnit *u, int sig) {
+        pid_t *v = NULL;
+        int n = service_pids(u, &v);
+        bool main_seen = u->main_pid <= 0, control_seen = u->control_pid <= 0;
+
+        for (int i = 0; i < n; i++) {
+                log_kill(u, v[i], sig);
+                main_seen |= v[i] == u->main_pid;
+                control_seen |= v[i] == u->control_pid;
+        }
+        if (!main_seen && kill(u->main_pid, 0) == 0)
+                log_kill(u, u->main_pid, sig);
+        if (!control_seen && kill(u->control_pid, 0) == 0)
+                log_kill(u, u->control_pid, sig);
+        free(v);
+}
+
+static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned depth) {
+        if (v[i].pid == getpid())
+                return false;
+        if (u->session > 0 && v[i].sid == u->session)
+                return true;
+        if (u->main_session > 0 && v[i].sid == u->main_session)
+                return true;
+        if (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid))
+                return true;
+        if (u->control_pid > 0 && v[i].pid == u->control_pid)
+                return true;
+        if (depth > 32 || v[i].ppid <= 1)
+                return false;
+        for (size_t j = 0; j < n; j++)
+                if (v[j].pid == v[i].ppid)
+                        return belongs(u, v, n, j, depth + 1);
+        return false;
+}
+
+/* Signals every process of the unit (except `except`; -1: except the main and control processes,
+ * signalled already), followed by SIGCONT when `cont`;
+ * returns how many exist. With a cgroup, its cgroup.procs is the truth; without one, the
+ * session/descendant heuristic above over this iteration's /proc snapshot. */
+int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
+        struct proc *v;
+        size_t n;
+        int count = 0;
+
+        if (u->cgroup) {
+                if (sig == 0)
+                        return cg_read_populated(&u->m->cg, u->cgroup) > 0;
+                if (sig == SIGKILL) {
+                        struct cg_kill_result kr;
+                        return cg_kill(&u->m->cg, u->cgroup, 0, &kr) < 0 ? 0 : 1;
+                }
+                return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
+        }
+        n = procs_snapshot(u->m, &v);
+        for (size_t i = 0; i < n; i++)
+                /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked
+                 * and called setsid() to leave its service): signalled with the rest. Looked at only
+                 * when signalling, not for the "any processes left?" checks. */
+                if ((belongs(u, v, n, i, 0) ||
+                     (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
+                    v[i].pid != except && !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
+                        count++;
+                        if (sig)
+                                kill(v[i].pid, sig);
+                        if (cont)
+                                kill(v[i].pid, SIGCONT);
+                }
+        return count;
+}
+
+int unit_signal_all(MUnit *u, int sig, pid_t except) {
+        return unit_signal_all_cont(u, sig, except, false);
+}
+
+int kill_signal(MUnit *u) {
+        return u->u->kill.kill_signal > 0 ? u->u->kill.kill_signal : SIGTERM;
+}
+
+int kill_mode(MUnit *u) {
+        return u->u->kill.kill_mode >= 0 ? u->u->kill.kill_mode : KILL_CONTROL_GROUP;
+}
+
+int service_kill(MUnit *u, const char *whom, int sig) {
+        int n = 0;
+
+        if (strcmp(whom, "main") == 0 || strcmp(whom, "control") == 0) {
+                pid_t pid = strcmp(whom, "main") == 0 ? u->main_pid : u->control_pid;
+                if (pid <= 0)
+                        return -ESRCH;
+                return kill(pid, sig) < 0 ? -errno : 1;
+        }
+        if (u->main_pid > 0 && kill(u->main_pid, sig) == 0)
+                n++;
+        if (u->control_pid > 0 && kill(u->control_pid, sig) == 0)
+                n++;
+        n += unit_signal_all(u, sig, 0) > 0;
+        return n > 0 ? n : -ESRCH;
+}
+
+static bool push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid) {
+        if (*n == *cap) {
+                pid_t *nv = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof(pid_t));
+                if (!nv)
+                        return false;
+                *v = nv;
+        }
+        (*v)[(*n)++] = pid;
+        return true;
+}
+
+/* The processes of the unit (cgroup.procs of its cgroup tree, or the /proc heuristic). */
+int service_pids(MUnit *u, pid_t **ret) {
+        pid_t *v = NULL;
+        size_t n = 0, cap = 0;
+
+        if (u->cgroup) {
+                char path[CG_PATH_MAX * 2];
+                FILE *f;
+                int pid;
+                snprintf(path, sizeof(path), "%s/%s/cgroup.procs", u->m->cg.own_dir, u->cgroup);
+                f = fopen(path, "re");
+                while (f && fscanf(f, "%d", &pid) == 1 && push_pid(&v, &n, &cap, pid))
+                        ;
+                if (f)
+                        fclose(f);
+        } else {
+                struct proc *p;
+                size_t np = procs_snapshot(u->m, &p);
+                for (size_t i = 0; i < np; i++)
+                        if (belongs(u, p, np, i, 0) && !push_pid(&v, &n, &cap, p[i].pid))
+                                break;
+        }
+        *ret = v;
+        return (int) n;
+}
+
+/* Whether pid's environment holds INVOCATION_ID=<id> (what every process of a unit gets, and a
+ * daemon inherits through its forks). Reads at most 1 MiB of /proc/PID/environ. */
+static bool environ_has_invocation(pid_t pid, const char *id) {
+        char path[64], want[64], buf[4096];
+        size_t wlen, have = 0, total = 0;
+        bool at_start = true, found = false;
+        int fd;
+
+        if (!id || !*id)
+                return false;
+        wlen = (size_t) snprintf(want, sizeof(want), "INVOCATION_ID=%s", id) + 1; /* with its NUL */
+        snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        /* Compare each entry's start with want, entry by entry, across reads. */
+        for (;;) {
+                ssize_t k = read(fd, buf, sizeof(buf));
+                if (k <= 0 || (total += (size_t) k) > (1u << 20))
+                        break;
+                for (ssize_t i = 0; i < k && !found; i++) {
+                        if (at_start)
+                                have = 0, at_start = false;
+                        if (have < wlen && have != SIZE_MAX) {
+                                if (buf[i] == want[have]) {
+                                        if (++have == wlen)
+                                                found = true;
+                                } else
+                                        have = SIZE_MAX; /* this entry does not match */
+                        }
+                        if (buf[i] == '\0')
+                                at_start = true;
+                }
+                if (found)
+                        break;
+        }
+        close(fd);
+        return found;
+}
+
+/* GuessMainPID= (systemd's unit_search_main_pid()): once the start command of a forking service
+ * without PIDFile= has exited, the main process is the one process of the unit whose parent is
+ * PID 1 (the daemon that detached; it was re-parented to us); with more than one, it is unknown.
+ * The unit's processes are its cgroup.procs with a cgroup. Without one, a daemon that called
+ * setsid() in a child whose parent then exited (apachectl -> apache2) is in none of the unit's
+ * sessions and has no ancestor left in the unit: a child of PID 1 that no other unit claims is
+ * then the unit's when its environment holds this start's INVOCATION_ID. */
+void guess_main_pid(MUnit *u) {
+        struct proc *v;
+        size_t n = procs_snapshot(u->m, &v);
+        pid_t self = getpid(), cand = 0;
+        unsigned found = 0;
+
+        if (u->cgroup) {
+                pid_t *pids = NULL;
+                int k = service_pids(u, &pids);
+                for (int j = 0; j < k; j++)
+                        for (size_t i = 0; i < n; i++)
+                                if (v[i].pid == pids[j] && v[i].ppid == self && v[i].pid != u->control_pid && v[i].pid != cand) {
+                                        found++;
+                                        cand = v[i].pid;
+                                }
+                free(pids);
+        } else
+                for (size_t i = 0; i < n; i++) {
+                        if (v[i].ppid != self || v[i].pid == u->control_pid)
+                                continue;
+                        /* The environment is read only for children of PID 1 that are no unit's
+                         * main or control process (orphans): few. */
+                        if (!belongs(u, v, n, i, 0) &&
+                            (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
+                                continue;
+                        found++;
+                        cand = v[i].pid;
+                }
+        if (found != 1) {
+                manager_log(u->m, MLOG_DEBUG, "%s: cannot guess the main process (%u candidates)", u->id, found);
+                return;
+        }
+        u->main_pid = cand;
+        u->main_pid_known = true;
+        manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
+}
+
+bool unit_has_processes(MUnit *u) {
+        /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
+        if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
+                u->main_pid = 0;
+        if (u->control_pid > 0 && kill(u->control_pid, 0) < 0 && errno == ESRCH)
+                u->control_pid = 0;
+        if (u->main_pid > 0 || u->control_pid > 0)
+                return true;
+        /* KillMode=process/none: the rest of the unit is left alone, and not waited for. */
+        if (kill_mode(u) == KILL_PROCESS || kill_mode(u) == KILL_NONE)
+                return false;
+        return unit_signal_all(u, 0, 0) > 0;
+}
+
+/* Without cgroups, a daemon that detached completely (setsid() in a child whose parent exited, as
+ * pg_ctl starts postgres, which also overwrites its environment with its process title) is an
+ * orphan that nothing ties to its unit. It is taken as the unit's when no other unit claims it (as
+ * main or control process, or by its session and ancestry): a process of another service never
+ * is. The limit of tracking without cgroups; with a delegated cgroup the cgroup decides. */
+static bool unclaimed_orphan(MUnit *u, const struct proc *v, size_t n, size_t i) {
+        Manager *m = u->m;
+
+        if (v[i].ppid != getpid())
+                return false;
+        for (size_t k = 0; k < m->n_units; k++) {
+                MUnit *o = m->units[k];
+                if (o == u || munit_vtable(o) != &service_vtable || o->active == STATE_INACTIVE)
+                        continue;
+                if (o->main_pid == v[i].pid || o->control_pid == v[i].pid || belongs(o, v, n, i, 0))
+                        return false;
+        }
+        return true;
+}
+
+/* Whether pid is one of the unit's processes: by its cgroup when the unit has one, otherwise by
+ * the session/descendant tracking (this iteration's /proc snapshot). */
+bool unit_owns_pid(MUnit *u, pid_t pid) {
+        if (u->cgroup) {
+                char path[64], line[4096];
+                size_t k = strlen(u->cgroup);
+                bool own = false;
+                FILE *f;
+
+                snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+                f = fopen(path, "re");
+                if (!f)
+                        return false;
+                while (!own && fgets(line, sizeof(line), f))
+                        own = strncmp(line, "0::/", 4) == 0 && strncmp(line + 4, u->cgroup, k) == 0 &&
+                              (line[4 + k] == '\n' || line[4 + k] == '/' || line[4 + k] == '\0');
+                fclose(f);
+                return own;
+        }
+        {
+                /* Without a cgroup: the session/descendant tracking, or this start's INVOCATION_ID
+                 * in the process's environment (a daemon that detached with setsid() and whose
+                 * parent exited, as pg_ctlcluster's postgres; no process can put another unit's
+                 * invocation id into a process it does not own). */
+                struct proc *v;
+                size_t n = procs_snapshot(u->m, &v);
+                for (size_t i = 0; i < n; i++)
+                        if (v[i].pid == pid)
+                                return belongs(u, v, n, i, 0) || environ_has_invocation(pid, u->invocation_id) ||
+                                       unclaimed_orphan(u, v, n, i);
+        }
+        return false;
+}
+
+/* ---- resource limits of the unit's cgroup ----------------------------------------------------- */
+
+static uint64_t mem_total_bytes(void) {
+        FILE *f = fopen("/proc/meminfo", "re");
+        unsigned long long kb = 0;
+        char line[256];
+
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+                        break;
+        if (f)
+                fclose(f);
+        return (uint64_t) kb * 1024;
+}
+
+static uint64_t limit_bytes(const LimitValue *v) {
+        if (!v->set)
+                return CG_UNSET;
+        if (v->value == SDU_SIZE_INFINITY && !v->is_relative)
+                return CG_INFINITY;
+        if (v->is_relative)
+                return mem_total_bytes() / 10000 * v->permyriad;
+        return v->value;
+}
+
+void service_apply_limits(MUnit *u) {
+        const CGroupSettings *c = &u->u->cgroup;
+        struct cg_limits l;
+        struct cg_limits_result res;
+
+        cg_limits_init(&l);
+        l.memory_min = limit_bytes(&c->memory_min);
+        l.memory_low = limit_bytes(&c->memory_low);
+        l.memory_high = limit_bytes(&c->memory_high);
+        l.memory_max = limit_bytes(c->memory_max.set ? &c->memory_max : &c->memory_limit);
+        l.memory_swap_max = limit_bytes(&c->memory_swap_max);
+        if (unit_setting_is_set(u->u, "Service", "CPUWeight") || unit_setting_is_set(u->u, "Service", "CPUShares"))
+                l.cpu_weight = c->cpu_weight;
+        if (c->cpu_quota.set)
+                l.cpu_quota_usec = (uint64_t) c->cpu_quota.permyriad * 100;
+        if (unit_setting_is_set(u->u, "Service", "CPUQuotaPeriodSec"))
+                l.cpu_quota_period_usec = c->cpu_quota_period_usec;
+        if (c->tasks_max.set) {
+                if (c->tasks_max.is_relative)
+                        l.tasks_max_permyriad = c->tasks_max.permyriad;
+                else
+                        l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
+        }
+        if (unit_setting_is_set(u->u, "Service", "IOWeight"))
+                l.io_weight = c->io_weight;
+        l.allowed_cpus = u->allowed_cpus;
+        if (S(u)->oom_policy == 2 /* kill */)
+                l.oom_group = 1;
+        cg_apply_limits(&u->m->cg, u->cgroup, &l, &res);
+}
