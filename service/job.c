@@ -47,16 +47,17 @@ static void job_finish(MUnit *u, JobResult result) {
         if ((type == JOB_START || type == JOB_VERIFY_ACTIVE) && !ok) {
                 if (u->u && u->u->load_state == UNIT_LOADED && u->active == STATE_FAILED)
                         manager_status(m, "FAILED", u, "Failed to start");
-                for (size_t i = 0; i < m->n_units; i++) {
-                        MUnit *x = m->units[i];
+                UnitSet s;
+                unit_set_collect(&s, u, 0, DEP(UNIT_REQUIRES) | DEP(UNIT_BINDS_TO) | DEP(UNIT_REQUISITE));
+                for (size_t i = 0; i < s.n; i++) {
+                        MUnit *x = s.v[i];
                         if (x->job != JOB_START || x->job_running)
                                 continue;
-                        if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
-                                manager_status(m, "DEPEND", x, "Dependency failed for");
-                                x->job_running = true;
-                                job_finish(x, JOB_DEPENDENCY);
-                        }
+                        manager_status(m, "DEPEND", x, "Dependency failed for");
+                        x->job_running = true;
+                        job_finish(x, JOB_DEPENDENCY);
                 }
+                unit_set_done(&s);
         }
         manager_dispatch_soon(m);
 }
@@ -89,18 +90,19 @@ static void check_bound(MUnit *u) {
 
 /* StopWhenUnneeded=: stopped once no unit that is up or starting requires, wants or is bound to it. */
 static void check_unneeded(MUnit *u) {
+        UnitSet s;
+        bool needed = false;
         Manager *m = u->m;
 
         if (!u->u || u->u->unit.stop_when_unneeded <= 0 || u->job != JOB_NONE || !is_active_or_activating(u) ||
             m->shutting_down)
                 return;
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x != u && active_or_pending(x) &&
-                    (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_REQUISITE, u) || has_dep(x, UNIT_WANTS, u) ||
-                     has_dep(x, UNIT_BINDS_TO, u)))
-                        return;
-        }
+        unit_set_collect(&s, u, 0, DEP(UNIT_REQUIRES) | DEP(UNIT_REQUISITE) | DEP(UNIT_WANTS) | DEP(UNIT_BINDS_TO));
+        for (size_t i = 0; i < s.n && !needed; i++)
+                needed = s.v[i] != u && active_or_pending(s.v[i]);
+        unit_set_done(&s);
+        if (needed)
+                return;
         manager_log(m, MLOG_INFO, "%s: not needed anymore, stopping it", u->id);
         job_add_stop(m, u);
 }
@@ -113,8 +115,8 @@ static void deps_recheck(MUnit *u) {
                 return;
         check_bound(u);
         check_unneeded(u);
-        for (size_t i = 0; i < u->n_bound_by; i++)
-                check_bound(u->bound_by[i]);
+        for (size_t i = 0; i < u->n_rdeps[UNIT_BINDS_TO]; i++)
+                check_bound(u->rdeps[UNIT_BINDS_TO][i]);
         for (size_t d = 0; d < sizeof(pins) / sizeof(pins[0]); d++)
                 for (size_t i = 0; i < u->n_deps[pins[d]]; i++)
                         check_unneeded(u->deps[pins[d]][i]);
@@ -125,17 +127,18 @@ static void deps_recheck(MUnit *u) {
  * UNIT_ATOM_PROPAGATE_INACTIVE_START_AS_FAILURE, which BoundBy= and RequisiteOf= carry). */
 static void fail_inactive_start_dependents(MUnit *u) {
         Manager *m = u->m;
+        UnitSet s;
 
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
+        unit_set_collect(&s, u, 0, DEP(UNIT_BINDS_TO) | DEP(UNIT_REQUISITE));
+        for (size_t i = 0; i < s.n; i++) {
+                MUnit *x = s.v[i];
                 if (x->job != JOB_START || x->job_running)
                         continue;
-                if (has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_REQUISITE, u)) {
-                        manager_status(m, "DEPEND", x, "Dependency failed for");
-                        x->job_running = true;
-                        job_finish(x, JOB_DEPENDENCY);
-                }
+                manager_status(m, "DEPEND", x, "Dependency failed for");
+                x->job_running = true;
+                job_finish(x, JOB_DEPENDENCY);
         }
+        unit_set_done(&s);
 }
 
 /* ---- running jobs ----------------------------------------------------------------------------- */
@@ -407,9 +410,9 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         trigger_notify_all(u);
         /* Upholds=: a unit upheld by an active unit is started again whenever it stops. */
         if ((a == STATE_INACTIVE || a == STATE_FAILED) && !m->shutting_down && u->job == JOB_NONE)
-                for (size_t i = 0; i < m->n_units; i++) {
-                        MUnit *x = m->units[i];
-                        if (x->active == STATE_ACTIVE && has_dep(x, UNIT_UPHOLDS, u)) {
+                for (size_t i = 0; i < u->n_rdeps[UNIT_UPHOLDS]; i++) {
+                        MUnit *x = u->rdeps[UNIT_UPHOLDS][i];
+                        if (x->active == STATE_ACTIVE) {
                                 manager_log(m, MLOG_INFO, "%s: upheld by %s, starting it again", u->id, x->id);
                                 job_add_start(m, u);
                                 break;

@@ -65,8 +65,9 @@ void manager_gc(Manager *m) {
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
                 drop_doomed(&x->after_me, &x->n_after_me);
-                drop_doomed(&x->triggered_by, &x->n_triggered_by);
-                drop_doomed(&x->bound_by, &x->n_bound_by);
+                drop_doomed(&x->before_me, &x->n_before_me);
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        drop_doomed(&x->rdeps[d], &x->n_rdeps[d]);
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
@@ -77,6 +78,7 @@ void manager_gc(Manager *m) {
                         munit_destroy(m, x);
                 } else {
                         newpos[i] = k;
+                        x->index_in_manager = k;
                         m->units[k++] = x;
                 }
         }

@@ -203,6 +203,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
                 free(mu);
                 return -ENOMEM;
         }
+        mu->index_in_manager = m->n_units;
         m->units[m->n_units++] = mu;
         index_put(manager_index(m), mu->id, m->n_units - 1);
         /* An instance loaded only to be looked at (systemctl status x@y, a query after its job)
@@ -217,18 +218,23 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         return 0;
 }
 
-static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
-        MUnit **nv;
+/* Appends x; the array grows by doubling (its capacity is the next power of two of n). */
+static int push_edge(MUnit ***v, size_t *n, MUnit *x) {
+        if (*n == 0 || (*n & (*n - 1)) == 0) {
+                MUnit **nv = realloc(*v, (*n ? *n * 2 : 4) * sizeof(MUnit *));
+                if (!nv)
+                        return -ENOMEM;
+                *v = nv;
+        }
+        (*v)[(*n)++] = x;
+        return 0;
+}
 
+static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
         for (size_t i = 0; i < *n; i++)
                 if ((*v)[i] == x)
                         return 0;
-        nv = realloc(*v, (*n + 1) * sizeof(MUnit *));
-        if (!nv)
-                return -ENOMEM;
-        nv[(*n)++] = x;
-        *v = nv;
-        return 0;
+        return push_edge(v, n, x);
 }
 
 static int munit_add_dep(MUnit *u, UnitDependency d, MUnit *other) {
@@ -455,29 +461,44 @@ static int link_units(Manager *m, size_t first_new) {
                 if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
                         add_default_dependencies(m, m->units[i]);
 
-        /* Reverse ordering and trigger edges for everyone (cheap, and keeps the job code and the
-         * trigger units' hooks, called at every state change, free of scans of all units). */
+        /* Reverse edges for everyone, in the manager's order of units: what the job code and the
+         * trigger units' hooks, called at every state change, walk instead of scanning every
+         * unit. Each forward edge is there once, so each reverse edge is too. */
         for (size_t i = 0; i < m->n_units; i++) {
-                free(m->units[i]->after_me);
-                m->units[i]->after_me = NULL;
-                m->units[i]->n_after_me = 0;
-                free(m->units[i]->triggered_by);
-                m->units[i]->triggered_by = NULL;
-                m->units[i]->n_triggered_by = 0;
-                free(m->units[i]->bound_by);
-                m->units[i]->bound_by = NULL;
-                m->units[i]->n_bound_by = 0;
+                MUnit *u = m->units[i];
+                u->index_in_manager = i;
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                        free(u->rdeps[d]);
+                        u->rdeps[d] = NULL;
+                        u->n_rdeps[d] = 0;
+                }
+                free(u->after_me);
+                u->after_me = NULL;
+                u->n_after_me = 0;
+                free(u->before_me);
+                u->before_me = NULL;
+                u->n_before_me = 0;
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
-                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++)
-                        add_edge(&u->deps[UNIT_AFTER][k]->after_me, &u->deps[UNIT_AFTER][k]->n_after_me, u);
-                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++)
-                        add_edge(&u->after_me, &u->n_after_me, u->deps[UNIT_BEFORE][k]);
-                for (size_t k = 0; k < u->n_deps[UNIT_TRIGGERS]; k++)
-                        add_edge(&u->deps[UNIT_TRIGGERS][k]->triggered_by, &u->deps[UNIT_TRIGGERS][k]->n_triggered_by, u);
-                for (size_t k = 0; k < u->n_deps[UNIT_BINDS_TO]; k++)
-                        add_edge(&u->deps[UNIT_BINDS_TO][k]->bound_by, &u->deps[UNIT_BINDS_TO][k]->n_bound_by, u);
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t k = 0; k < u->n_deps[d]; k++)
+                                if ((r = push_edge(&u->deps[d][k]->rdeps[d], &u->deps[d][k]->n_rdeps[d], u)) < 0)
+                                        return r;
+                /* u After= x: u is after x; u Before= x: x is after u. A pair given both ways
+                 * is there twice, which the walks over these do not mind. */
+                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++) {
+                        MUnit *x = u->deps[UNIT_AFTER][k];
+                        if ((r = push_edge(&x->after_me, &x->n_after_me, u)) < 0 ||
+                            (r = push_edge(&u->before_me, &u->n_before_me, x)) < 0)
+                                return r;
+                }
+                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++) {
+                        MUnit *x = u->deps[UNIT_BEFORE][k];
+                        if ((r = push_edge(&u->after_me, &u->n_after_me, x)) < 0 ||
+                            (r = push_edge(&x->before_me, &x->n_before_me, u)) < 0)
+                                return r;
+                }
         }
         return 0;
 }
@@ -645,9 +666,10 @@ void munit_destroy(Manager *m, MUnit *u) {
         free(u->cgroup);
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                 free(u->deps[d]);
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                free(u->rdeps[d]);
         free(u->after_me);
-        free(u->triggered_by);
-        free(u->bound_by);
+        free(u->before_me);
         free(u->status_text);
         free(u->linebuf);
         free(u->allowed_cpus);

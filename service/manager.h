@@ -105,13 +105,14 @@ struct MUnit {
 
         MUnit **deps[_UNIT_DEPENDENCY_MAX];
         size_t n_deps[_UNIT_DEPENDENCY_MAX];
-        /* Reverse ordering edges, so both directions are cheap to walk. */
+        /* Reverse edges (manager-load.c), so both directions are cheap to walk: rdeps[d] are the
+         * units with a dependency d on me, in the manager's order of units. */
+        MUnit **rdeps[_UNIT_DEPENDENCY_MAX];
+        size_t n_rdeps[_UNIT_DEPENDENCY_MAX];
         MUnit **after_me;     /* units that are After= me, or that I am Before= */
         size_t n_after_me;
-        MUnit **triggered_by; /* sockets, timers and paths that start me (their Triggers= edge) */
-        size_t n_triggered_by;
-        MUnit **bound_by;     /* units with BindsTo= me: they cannot be active while I am not */
-        size_t n_bound_by;
+        MUnit **before_me;    /* units that I am After=, or that are Before= me */
+        size_t n_before_me;
         uint64_t walk;        /* the last dependency walk that passed here (manager.c) */
         bool start_limit_hit; /* the last start was refused by StartLimitBurst= (service.c) */
 
@@ -150,7 +151,7 @@ struct MUnit {
         unsigned n_accepted;
         unsigned n_refused;   /* connections refused because the socket was stopping (NRefused=) */
         bool activation_suppressed; /* said once that traffic triggers nothing now */
-        size_t index_in_manager;    /* scratch for shutdown_bound_usec() (shutdown.c) */
+        size_t index_in_manager;    /* my position in Manager.units (kept by manager-load.c and manager-gc.c) */
         bool shutdown_restopped;    /* found active without a job during shutdown: stopped again */
         int accept_fd;
         uint64_t trigger_limit_start; /* TriggerLimitIntervalSec= window (CLOCK_MONOTONIC µs) */

@@ -3,6 +3,7 @@
 #include "service/manager-private.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -112,4 +113,43 @@ bool has_dep(const MUnit *u, UnitDependency d, const MUnit *other) {
                 if (u->deps[d][i] == other)
                         return true;
         return false;
+}
+
+static int cmp_position(const void *a, const void *b) {
+        const MUnit *x = *(MUnit *const *) a, *y = *(MUnit *const *) b;
+        return (x->index_in_manager > y->index_in_manager) - (x->index_in_manager < y->index_in_manager);
+}
+
+void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev) {
+        size_t total = 0, k = 0;
+
+        s->v = s->buf;
+        s->n = 0;
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                total += ((fwd >> d) & 1 ? u->n_deps[d] : 0) + ((rev >> d) & 1 ? u->n_rdeps[d] : 0);
+        if (total > sizeof(s->buf) / sizeof(s->buf[0])) {
+                s->v = malloc(total * sizeof(MUnit *));
+                if (!s->v) {
+                        manager_log(u->m, MLOG_ERR, "%s: out of memory walking its dependencies", u->id);
+                        s->v = s->buf;
+                        return;
+                }
+        }
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                for (size_t i = 0; (fwd >> d) & 1 && i < u->n_deps[d]; i++)
+                        s->v[k++] = u->deps[d][i];
+                for (size_t i = 0; (rev >> d) & 1 && i < u->n_rdeps[d]; i++)
+                        s->v[k++] = u->rdeps[d][i];
+        }
+        qsort(s->v, k, sizeof(MUnit *), cmp_position);
+        for (size_t i = 0; i < k; i++)
+                if (s->n == 0 || s->v[s->n - 1] != s->v[i])
+                        s->v[s->n++] = s->v[i];
+}
+
+void unit_set_done(UnitSet *s) {
+        if (s->v != s->buf)
+                free(s->v);
+        s->v = NULL;
+        s->n = 0;
 }

@@ -8,26 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- ordering helpers ------------------------------------------------------------------------- */
-
-/* Calls fn for every unit that `u` is ordered after (u After= x, or x Before= u). */
-#define FOREACH_BEFORE(u, x, body)                                                                 \
-        do {                                                                                       \
-                for (size_t _i = 0; _i < (u)->n_deps[UNIT_AFTER]; _i++) {                          \
-                        MUnit *x = (u)->deps[UNIT_AFTER][_i];                                      \
-                        body;                                                                      \
-                }                                                                                  \
-                for (size_t _j = 0; _j < (u)->m->n_units; _j++) {                                  \
-                        MUnit *x = (u)->m->units[_j];                                              \
-                        if (!has_dep(x, UNIT_BEFORE, (u)))                                         \
-                                continue;                                                          \
-                        body;                                                                      \
-                }                                                                                  \
-        } while (0)
-
-static bool ordered_after(MUnit *u, MUnit *x) {
-        return has_dep(u, UNIT_AFTER, x) || has_dep(x, UNIT_BEFORE, u);
-}
+/* ---- installing jobs -------------------------------------------------------------------------- */
 
 /* Whether a reload job makes sense for u (ExecReload= for a service; other types reload as a
  * no-op). */
@@ -35,8 +16,6 @@ static bool munit_can_reload(MUnit *u) {
         const UnitVTable *vt = munit_vtable(u);
         return !vt->can_reload || vt->can_reload(u);
 }
-
-/* ---- installing jobs -------------------------------------------------------------------------- */
 
 uint32_t manager_new_job_id(Manager *m) {
         if (++m->last_job_id == 0)
@@ -177,9 +156,8 @@ void job_pull_start_deps(Manager *m, MUnit *u) {
         /* Conflicts= works both ways. */
         for (size_t i = 0; i < u->n_deps[UNIT_CONFLICTS]; i++)
                 job_add_stop(m, u->deps[UNIT_CONFLICTS][i]);
-        for (size_t i = 0; i < m->n_units; i++)
-                if (has_dep(m->units[i], UNIT_CONFLICTS, u))
-                        job_add_stop(m, m->units[i]);
+        for (size_t i = 0; i < u->n_rdeps[UNIT_CONFLICTS]; i++)
+                job_add_stop(m, u->rdeps[UNIT_CONFLICTS][i]);
 }
 
 static void job_pull_stop_deps(Manager *m, MUnit *u);
@@ -201,12 +179,13 @@ void job_add_stop(Manager *m, MUnit *u) {
 static void job_pull_stop_deps(Manager *m, MUnit *u) {
         /* Whoever requires us, is bound to us, is part of us or takes its stop from us stops too;
          * and what we propagate our stop to. */
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u) ||
-                    has_dep(x, UNIT_REQUISITE, u) || has_dep(x, UNIT_STOP_PROPAGATED_FROM, u))
-                        job_add_stop(m, x);
-        }
+        UnitSet s;
+
+        unit_set_collect(&s, u, 0, DEP(UNIT_REQUIRES) | DEP(UNIT_BINDS_TO) | DEP(UNIT_PART_OF) | DEP(UNIT_REQUISITE) |
+                                           DEP(UNIT_STOP_PROPAGATED_FROM));
+        for (size_t i = 0; i < s.n; i++)
+                job_add_stop(m, s.v[i]);
+        unit_set_done(&s);
         for (size_t i = 0; i < u->n_deps[UNIT_PROPAGATES_STOP_TO]; i++)
                 job_add_stop(m, u->deps[UNIT_PROPAGATES_STOP_TO][i]);
 }
@@ -214,24 +193,25 @@ static void job_pull_stop_deps(Manager *m, MUnit *u) {
 /* What a restart of u propagates to (systemd's PROPAGATE_RESTART): a try-restart of the units that
  * require it, are bound to it, are part of it or have it as a requisite. */
 static void job_pull_restart_deps(Manager *m, MUnit *u) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x != u && (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) || has_dep(x, UNIT_PART_OF, u) ||
-                               has_dep(x, UNIT_REQUISITE, u)) &&
-                    job_enqueue(m, x, JOB_TRY_RESTART, false))
-                        job_pull_restart_deps(m, x);
-        }
+        UnitSet s;
+
+        unit_set_collect(&s, u, 0, DEP(UNIT_REQUIRES) | DEP(UNIT_BINDS_TO) | DEP(UNIT_PART_OF) | DEP(UNIT_REQUISITE));
+        for (size_t i = 0; i < s.n; i++)
+                if (s.v[i] != u && job_enqueue(m, s.v[i], JOB_TRY_RESTART, false))
+                        job_pull_restart_deps(m, s.v[i]);
+        unit_set_done(&s);
 }
 
 /* A reload of u reloads what it propagates reloads to (PropagatesReloadTo=, and the units with
  * ReloadPropagatedFrom=u), when they are active (a try-reload). */
 static void job_pull_reload_deps(Manager *m, MUnit *u) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x != u && (has_dep(u, UNIT_PROPAGATES_RELOAD_TO, x) || has_dep(x, UNIT_RELOAD_PROPAGATED_FROM, u)) &&
-                    munit_can_reload(x) && job_enqueue(m, x, JOB_TRY_RELOAD, false))
-                        job_pull_reload_deps(m, x);
-        }
+        UnitSet s;
+
+        unit_set_collect(&s, u, DEP(UNIT_PROPAGATES_RELOAD_TO), DEP(UNIT_RELOAD_PROPAGATED_FROM));
+        for (size_t i = 0; i < s.n; i++)
+                if (s.v[i] != u && munit_can_reload(s.v[i]) && job_enqueue(m, s.v[i], JOB_TRY_RELOAD, false))
+                        job_pull_reload_deps(m, s.v[i]);
+        unit_set_done(&s);
 }
 
 int manager_start_unit(Manager *m, MUnit *u) {
@@ -345,11 +325,10 @@ bool job_runnable(MUnit *u) {
                 return false;
         /* Ordering as systemd's job_compare(): a reload or verify-active orders like a start. */
         if (u->job == JOB_START || u->job == JOB_RELOAD || u->job == JOB_VERIFY_ACTIVE) {
-                bool ok = true;
                 /* Wait for every job of a unit we are ordered after... */
-                FOREACH_BEFORE(u, x, if (x->job != JOB_NONE) ok = false);
-                if (!ok)
-                        return false;
+                for (size_t i = 0; i < u->n_before_me; i++)
+                        if (u->before_me[i]->job != JOB_NONE)
+                                return false;
                 /* ...and for stop jobs of units ordered after us (stop before start). */
                 for (size_t i = 0; i < u->n_after_me; i++)
                         if (u->after_me[i]->job == JOB_STOP || u->after_me[i]->job == JOB_RESTART)
@@ -370,49 +349,70 @@ bool job_runnable(MUnit *u) {
 /* ---- ordering cycles -------------------------------------------------------------------------- */
 
 /* Depth-first search over "job waits for job" edges. Returns a unit on a cycle and fills path. */
+static int cmp_position(const void *a, const void *b) {
+        const MUnit *x = *(MUnit *const *) a, *y = *(MUnit *const *) b;
+        return (x->index_in_manager > y->index_in_manager) - (x->index_in_manager < y->index_in_manager);
+}
+
+/* The units whose job u's job waits for (a start waits for the starts of what it is ordered
+ * after, a stop for the stops of what is ordered after it), each once, in the manager's order:
+ * the order a scan of every unit would visit them in, so the cycle found and its victim are the
+ * same. Returns the count; *ret is malloc'ed (NULL when none, or out of memory). */
+static size_t waits_for(MUnit *u, MUnit ***ret) {
+        MUnit *const *e = u->job == JOB_START ? u->before_me : u->after_me;
+        size_t n = u->job == JOB_START ? u->n_before_me : u->job == JOB_STOP ? u->n_after_me : 0, k = 0;
+        MUnit **v;
+
+        *ret = NULL;
+        if (n == 0 || !(v = malloc(n * sizeof(MUnit *))))
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                if (e[i] != u && e[i]->job == u->job)
+                        v[k++] = e[i];
+        qsort(v, k, sizeof(MUnit *), cmp_position);
+        n = 0;
+        for (size_t i = 0; i < k; i++)
+                if (n == 0 || v[n - 1] != v[i])
+                        v[n++] = v[i];
+        *ret = v;
+        return n;
+}
+
+/* Depth-first search over "job waits for job" edges. Returns a unit on a cycle and fills path. */
 static MUnit *find_cycle(Manager *m, MUnit *u, uint8_t *color, MUnit **stack, size_t depth, size_t *ret_len) {
-        size_t idx = 0;
+        MUnit **next, *found = NULL;
+        size_t n = waits_for(u, &next);
 
-        for (size_t i = 0; i < m->n_units; i++)
-                if (m->units[i] == u)
-                        idx = i;
-        color[idx] = 1;
+        color[u->index_in_manager] = 1;
         stack[depth] = u;
-
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x->job == JOB_NONE || x == u)
-                        continue;
-                if (!(u->job == JOB_START && x->job == JOB_START && ordered_after(u, x)) &&
-                    !(u->job == JOB_STOP && x->job == JOB_STOP && ordered_after(x, u)))
-                        continue;
-                if (color[i] == 1) {
+        for (size_t i = 0; i < n && !found; i++) {
+                MUnit *x = next[i];
+                if (color[x->index_in_manager] == 1) {
                         /* Found: the cycle is stack[k..depth] where stack[k] == x. */
                         size_t k = depth;
                         while (k > 0 && stack[k] != x)
                                 k--;
                         memmove(stack, stack + k, (depth - k + 1) * sizeof(MUnit *));
                         *ret_len = depth - k + 1;
-                        return x;
-                }
-                if (color[i] == 0) {
-                        MUnit *c = find_cycle(m, x, color, stack, depth + 1, ret_len);
-                        if (c)
-                                return c;
-                }
+                        found = x;
+                } else if (color[x->index_in_manager] == 0)
+                        found = find_cycle(m, x, color, stack, depth + 1, ret_len);
         }
-        color[idx] = 2;
-        return NULL;
+        free(next);
+        if (!found)
+                color[u->index_in_manager] = 2;
+        return found;
 }
 
-static bool job_required_by_others(Manager *m, MUnit *u) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x->job == JOB_START && (has_dep(x, UNIT_REQUIRES, u) || has_dep(x, UNIT_BINDS_TO, u) ||
-                                            has_dep(x, UNIT_REQUISITE, u)))
-                        return true;
-        }
-        return false;
+static bool job_required_by_others(MUnit *u) {
+        UnitSet s;
+        bool r = false;
+
+        unit_set_collect(&s, u, 0, DEP(UNIT_REQUIRES) | DEP(UNIT_BINDS_TO) | DEP(UNIT_REQUISITE));
+        for (size_t i = 0; i < s.n && !r; i++)
+                r = s.v[i]->job == JOB_START;
+        unit_set_done(&s);
+        return r;
 }
 
 void break_cycles(Manager *m) {
@@ -444,7 +444,7 @@ void break_cycles(Manager *m) {
                                 snprintf(line + n, sizeof(line) - n, " -> %s", stack[0]->id);
                         manager_log(m, MLOG_ERR, "%s", line);
                         for (size_t i = 0; i < len && !victim; i++)
-                                if (!job_required_by_others(m, stack[i]))
+                                if (!job_required_by_others(stack[i]))
                                         victim = stack[i];
                         if (!victim)
                                 victim = stack[len - 1];
