@@ -264,6 +264,7 @@ class Run:
         t1 = time.monotonic()
         os.kill(pid, signal.SIGTERM)
         hwm_end = r["hwm_boot"]
+        cpu_end = r["cpu_boot"]
         deadline = t1 + self.timeout
         open_ = True
         while open_ and time.monotonic() < deadline:
@@ -271,6 +272,9 @@ class Run:
             h = proc_status(pid, ("VmHWM",)).get("VmHWM")
             if h:
                 hwm_end = h
+            c = proc_cpu_s(pid)
+            if c is not None:
+                cpu_end = c
         if open_:
             self.problems.append(f"PID 1 still running {self.timeout:.0f} s after SIGTERM")
             return r
@@ -284,6 +288,8 @@ class Run:
             pass
         r["stop"] = t2 - t1
         r["hwm_end"] = hwm_end
+        if cpu_end is not None and r["cpu_boot"] is not None:
+            r["cpu_stop"] = cpu_end - r["cpu_boot"]  # last seen while stopping (sampled every 10 ms)
         r["rc"] = rc
         stopped_rx = re.compile(r"\] Stopped ([^ ]+\.service)\b")
         r["stopped"] = len({m.group(1) for _, l in self.lines[n_lines_before:]
@@ -414,7 +420,7 @@ def bench(args, sdinit, sizes, workdir, notify_exec, notify_access, how):
     h0 = med(base, "hwm_boot") if base else None
     print()
     hdr = (f"{'units':>6} {'boot s':>7} {'(min-max)':>13} {'ms/unit':>8} {'marg.':>7} {'stop s':>7} {'ms/unit':>8} "
-           f"{'CPU s':>6} {'HWM boot':>9} {'HWM end':>8} {'kB/unit':>8} {'started':>8} {'live':>5} {'stopped':>8}")
+           f"{'CPU s':>6} {'ms/unit':>8} {'stopCPU':>7} {'ms/unit':>8} {'HWM boot':>9} {'HWM end':>8} {'kB/unit':>8} {'started':>8} {'live':>5} {'stopped':>8}")
     print(hdr)
     print("-" * len(hdr))
     for n, rs in results.items():
@@ -426,11 +432,13 @@ def bench(args, sdinit, sizes, workdir, notify_exec, notify_access, how):
         marg = fmt((boot - b0) / n, ".3f", 1000) if n and boot is not None and b0 is not None else "-"
         kbu = fmt((hb - h0) / n, ".1f") if n and hb is not None and h0 is not None else "-"
         print(f"{n:>6} {fmt(boot, '.3f'):>7} {rng:>13} {per(boot):>8} {marg:>7} {fmt(stop, '.3f'):>7} {per(stop):>8} "
-              f"{fmt(med(rs, 'cpu_boot'), '.2f'):>6} {fmt(hb, '.2f', 1 / 1024) + ' MB':>9} {fmt(he, '.2f', 1 / 1024) + ' MB':>8} "
+              f"{fmt(med(rs, 'cpu_boot'), '.2f'):>6} {per(med(rs, 'cpu_boot')):>8} "
+              f"{fmt(med(rs, 'cpu_stop'), '.2f'):>7} {per(med(rs, 'cpu_stop')):>8} {fmt(hb, '.2f', 1 / 1024) + ' MB':>9} {fmt(he, '.2f', 1 / 1024) + ' MB':>8} "
               f"{kbu:>8} {fmt(med(rs, 'started'), '.0f'):>8} {fmt(med(rs, 'live'), '.0f'):>5} {fmt(med(rs, 'stopped'), '.0f'):>8}")
     print()
     print("boot: exec of unshare -> 'Reached target default.target'; stop: SIGTERM -> exit of PID 1;\n"
           "marg.: (boot - boot of an empty default.target)/N in ms; CPU: PID 1's user+sys until all active;\n"
+          "stopCPU: PID 1's user+sys from SIGTERM until last seen (sampled every 10 ms);\n"
           "HWM: PID 1's VmHWM before SIGTERM / last seen while stopping; kB/unit: (HWM boot - empty's)/N;\n"
           "started/live/stopped: 'Started' lines, processes under PID 1 before SIGTERM, 'Stopped' lines.")
     big = max(sizes)

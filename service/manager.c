@@ -22,6 +22,7 @@
 #include "service/busname.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
+#include "service/procs.h"
 #include "service/shutdown.h"
 #include "service/unit-types.h"
 #include "units/unit-generators.h"
@@ -255,6 +256,7 @@ int manager_new(const char *root, Manager **ret) {
         m->show_status = true;
         m->verbosity = MLOG_INFO;
         m->vtables = unit_vtables;
+        m->self_pid = getpid();
         if (manager_index_new(m) < 0) {
                 free(m);
                 return -ENOMEM;
@@ -323,7 +325,7 @@ Manager *manager_free(Manager *m) {
                 munit_destroy(m, m->units[i]);
         busname_done(m);
         free(m->units);
-        free(m->procs);
+        procs_free(m);
         manager_index_free(m);
         m->log = logrelay_free(m->log);
         sd_event_source_unref(m->notify_source);

@@ -76,6 +76,7 @@ typedef enum LogFormat {
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
 typedef struct LogRelay LogRelay;
+struct proc;
 typedef struct TimerState TimerState; /* service/timer.c */
 typedef struct PathState PathState;   /* service/path.c */
 
@@ -135,6 +136,7 @@ struct MUnit {
         char invocation_id[33];
         pid_t session;        /* process tracking without cgroups: the session of our first process */
         pid_t main_session;   /* ...and the session a main process that exited led (its workers) */
+        size_t procs_at, procs_n; /* my processes in Manager.procs_by_owner (service/procs.c) */
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;
@@ -221,10 +223,16 @@ struct Manager {
 
         /* One /proc snapshot per event-loop iteration for process tracking without cgroups
          * (service.c): a stop of 1,000 units must not read /proc a million times. */
-        void *procs;
+        struct proc *procs;   /* sorted by pid (service/procs.h) */
         size_t n_procs;
-        uint64_t procs_iteration;
+        uint64_t procs_iteration, procs_read_usec;
         bool procs_valid;
+        uint64_t procs_version;       /* bumped whenever the snapshot changes */
+        uint64_t procs_index_version; /* the snapshot the owner index was built for (0: none) */
+        size_t procs_index_units;
+        struct proc **procs_by_owner; /* each unit's processes as one run (MUnit.procs_at/_n) */
+        size_t n_procs_by_owner;
+        pid_t self_pid;       /* getpid(), once */
 
         /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */
         uint32_t last_job_id;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "service/procs.h"
 
+#include "service/manager-private.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 
 static size_t read_procs(struct proc **ret) {
         DIR *d = opendir("/proc");
@@ -61,7 +62,7 @@ static int cmp_pid(const void *a, const void *b) {
 /* Marks the strays of a fresh snapshot: children of PID 1 that no unit has as main or control
  * process (daemons that detached, escapees). One sort of the units' pids, one search per child. */
 static void mark_strays(Manager *m, struct proc *v, size_t n) {
-        pid_t *known = malloc((2 * m->n_units + 1) * sizeof(pid_t)), self = getpid();
+        pid_t *known = malloc((2 * m->n_units + 1) * sizeof(pid_t)), self = m->self_pid;
         size_t k = 0;
 
         if (!known)
@@ -104,32 +105,210 @@ const char *stray_invocation(struct proc *p) {
         return p->inv;
 }
 
-/* The snapshot of this event-loop iteration (re-read at most once per iteration). */
-size_t procs_snapshot(Manager *m, struct proc **ret) {
-        uint64_t it = 0;
+/* ---- the snapshot ------------------------------------------------------------------------------ */
+
+static int cmp_proc(const void *a, const void *b) {
+        const struct proc *x = a, *y = b;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static struct proc *find(struct proc *v, size_t n, pid_t pid) {
+        struct proc key = { .pid = pid };
+        return n ? bsearch(&key, v, n, sizeof(*v), cmp_proc) : NULL;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+}
+
+size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret) {
+        uint64_t it = 0, now = 0;
 
         sd_event_get_iteration(m->event, &it);
-        if (!m->procs_valid || m->procs_iteration != it) {
+        if (m->procs_valid && m->procs_iteration != it)
+                now = now_usec();
+        if (!m->procs_valid || (m->procs_iteration != it && now - m->procs_read_usec >= max_age_usec)) {
                 struct proc *v;
                 free(m->procs);
                 m->n_procs = read_procs(&v);
                 m->procs = v;
+                if (m->n_procs)
+                        qsort(v, m->n_procs, sizeof(*v), cmp_proc);
                 m->procs_iteration = it;
+                m->procs_read_usec = now ? now : now_usec();
                 m->procs_valid = true;
+                m->procs_version++;
                 mark_strays(m, v, m->n_procs);
         }
         *ret = m->procs;
         return m->n_procs;
 }
 
+/* The reaped process is marked gone (the index stays valid: it is what a reap changes); its
+ * children are PID 1's now, as the kernel made them, and keep the unit they had. */
 void procs_forget_pid(Manager *m, pid_t pid) {
-        struct proc *v = m->procs;
+        struct proc *v = m->procs, *p;
 
-        for (size_t i = 0; m->procs_valid && i < m->n_procs; i++)
-                if (v[i].pid == pid) {
-                        v[i] = v[--m->n_procs];
-                        return;
-                }
+        if (!m->procs_valid || !(p = find(v, m->n_procs, pid)) || p->dead)
+                return;
+        p->dead = true;
+        for (size_t i = 0; i < m->n_procs; i++)
+                if (v[i].ppid == pid)
+                        v[i].ppid = m->self_pid;
+}
+
+struct proc *procs_find(Manager *m, pid_t pid) {
+        struct proc *v, *p;
+        size_t n = procs_snapshot(m, 0, &v);
+
+        p = find(v, n, pid);
+        return p && !p->dead ? p : NULL;
+}
+
+/* ---- which unit each process belongs to -------------------------------------------------------- */
+
+/* A unit's keys: a process belongs to the unit whose main or control process it is, or that is in
+ * one of the unit's sessions (its first process's, the one its exited main process led, or the one
+ * its main process leads); else to the unit its parent belongs to. */
+struct key {
+        pid_t key;
+        size_t unit;
+};
+
+static int cmp_key(const void *a, const void *b) {
+        const struct key *x = a, *y = b;
+        if (x->key != y->key)
+                return (x->key > y->key) - (x->key < y->key);
+        return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* The first unit (in the manager's order) with `key` in v, SIZE_MAX if none. */
+static size_t lookup(const struct key *v, size_t n, pid_t key) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid].key < key)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < n && v[lo].key == key ? v[lo].unit : SIZE_MAX;
+}
+
+/* owner[i] for v[i], following parents (memo: state 0 unknown, 1 on the walk, 2 known). */
+static MUnit *owner_of(Manager *m, struct proc *v, size_t n, size_t i, const struct key *pk, size_t npk,
+                       const struct key *sk, size_t nsk, uint8_t *state, unsigned depth) {
+        size_t a, b, best;
+        struct proc *parent;
+
+        if (state[i] == 2)
+                return v[i].owner;
+        if (state[i] == 1 || v[i].pid == m->self_pid)
+                return NULL; /* a loop in a snapshot taken while processes changed; PID 1 itself */
+        state[i] = 1;
+        a = lookup(pk, npk, v[i].pid);
+        b = lookup(sk, nsk, v[i].sid);
+        best = a < b ? a : b;
+        if (best != SIZE_MAX)
+                v[i].owner = m->units[best];
+        else if (depth <= 32 && v[i].ppid > 1 && (parent = find(v, n, v[i].ppid)))
+                v[i].owner = owner_of(m, v, n, (size_t) (parent - v), pk, npk, sk, nsk, state, depth + 1);
+        else
+                v[i].owner = NULL;
+        state[i] = 2;
+        return v[i].owner;
+}
+
+static int cmp_owner(const void *a, const void *b) {
+        const struct proc *x = *(struct proc *const *) a, *y = *(struct proc *const *) b;
+        size_t i = x->owner->index_in_manager, j = y->owner->index_in_manager;
+        if (i != j)
+                return (i > j) - (i < j);
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Builds the index: every process's owner, and each unit's processes as one run of by_owner.
+ * One pass over the units and one over the processes (with a sort of each), instead of a walk
+ * from every process to the root for every unit that asks. */
+static void index_build(Manager *m) {
+        struct proc *v = m->procs;
+        size_t n = m->n_procs, npk = 0, nsk = 0, k = 0;
+        struct key *pk = malloc((2 * m->n_units + 1) * sizeof(*pk)), *sk = malloc((3 * m->n_units + 1) * sizeof(*sk));
+        uint8_t *state = calloc(n + 1, 1);
+        struct proc **by = realloc(m->procs_by_owner, (n + 1) * sizeof(*by));
+
+        m->procs_index_version = 0;
+        if (!pk || !sk || !state || !by) {
+                manager_log(m, MLOG_ERR, "out of memory indexing processes");
+                free(pk), free(sk), free(state);
+                if (by)
+                        m->procs_by_owner = by;
+                return;
+        }
+        m->procs_by_owner = by;
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                u->procs_at = u->procs_n = 0;
+                if (u->main_pid > 0)
+                        pk[npk++] = (struct key) { u->main_pid, i };
+                if (u->control_pid > 0)
+                        pk[npk++] = (struct key) { u->control_pid, i };
+                if (u->session > 0)
+                        sk[nsk++] = (struct key) { u->session, i };
+                if (u->main_session > 0)
+                        sk[nsk++] = (struct key) { u->main_session, i };
+                if (u->main_pid > 0)
+                        sk[nsk++] = (struct key) { u->main_pid, i };
+        }
+        qsort(pk, npk, sizeof(*pk), cmp_key);
+        qsort(sk, nsk, sizeof(*sk), cmp_key);
+        for (size_t i = 0; i < n; i++)
+                if (owner_of(m, v, n, i, pk, npk, sk, nsk, state, 0) && !v[i].dead)
+                        by[k++] = &v[i];
+        qsort(by, k, sizeof(*by), cmp_owner);
+        for (size_t i = 0; i < k; i++) {
+                MUnit *u = by[i]->owner;
+                if (u->procs_n == 0)
+                        u->procs_at = i;
+                u->procs_n++;
+        }
+        m->n_procs_by_owner = k;
+        free(pk), free(sk), free(state);
+        m->procs_index_version = m->procs_version;
+        m->procs_index_units = m->n_units;
+}
+
+size_t procs_of(MUnit *u, uint64_t max_age_usec, struct proc ***ret) {
+        Manager *m = u->m;
+        struct proc *v;
+
+        (void) procs_snapshot(m, max_age_usec, &v); /* may re-read, which makes a new version */
+        if (m->procs_index_version != m->procs_version || m->procs_index_units != m->n_units)
+                index_build(m);
+        if (m->procs_index_version != m->procs_version) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = m->procs_by_owner + u->procs_at;
+        return u->procs_n;
+}
+
+MUnit *procs_owner(Manager *m, struct proc *p) {
+        if (m->procs_index_version != m->procs_version || m->procs_index_units != m->n_units)
+                index_build(m);
+        return m->procs_index_version == m->procs_version && !p->dead ? p->owner : NULL;
+}
+
+void procs_free(Manager *m) {
+        free(m->procs);
+        free(m->procs_by_owner);
+        m->procs = NULL;
+        m->procs_by_owner = NULL;
+        m->n_procs = m->n_procs_by_owner = 0;
+        m->procs_valid = false;
 }
 
 /* The unit whose main or control process pid is. */

@@ -15,11 +15,27 @@ struct proc {
         bool stray;           /* a child of PID 1 that is no unit's main or control process */
         bool inv_read;        /* inv holds its INVOCATION_ID (read once per snapshot, strays only) */
         char inv[33];
+        bool dead;            /* reaped since the snapshot was read */
+        MUnit *owner;         /* the unit it belongs to (valid while the index is: procs_of, procs_owner) */
 };
 
-/* The snapshot of this event-loop iteration (re-read at most once per iteration). */
-size_t procs_snapshot(Manager *m, struct proc **ret);
-/* A process was reaped: forget it in the current snapshot. */
+/* The snapshot, sorted by pid. It is read again only in a new event-loop iteration and only when
+ * it is older than max_age_usec (0: in every iteration that asks): what changes it in between is
+ * applied to it (a reap), so a stop of 5,000 units reads /proc a few times, not 5,000. Processes
+ * that are gone are still there, with `dead` set. */
+#define PROCS_MAX_AGE_USEC (50 * 1000ULL)
+size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret);
+/* A process was reaped: forget it in the current snapshot (its children are PID 1's now). */
 void procs_forget_pid(Manager *m, pid_t pid);
+/* The process pid in the snapshot, NULL if it is not there. */
+struct proc *procs_find(Manager *m, pid_t pid);
+/* The unit's processes in the snapshot (the pointers are valid until the snapshot is read again;
+ * skip the dead ones): the processes in its sessions, its main and control processes, and their
+ * descendants. Found through an index of every process's unit, built once per snapshot: one pass
+ * over the units and one over the processes, not a walk to the root per process and unit. */
+size_t procs_of(MUnit *u, uint64_t max_age_usec, struct proc ***ret);
+/* The unit p belongs to, NULL if none. */
+MUnit *procs_owner(Manager *m, struct proc *p);
+void procs_free(Manager *m);
 /* The INVOCATION_ID= in a stray's environment ("" if none or unreadable), read once. */
 const char *stray_invocation(struct proc *p);

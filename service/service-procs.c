@@ -43,31 +43,22 @@ void service_log_kill_all(MUnit *u, int sig) {
         free(v);
 }
 
-static bool belongs(MUnit *u, const struct proc *v, size_t n, size_t i, unsigned depth) {
-        if (v[i].pid == getpid())
-                return false;
-        if (u->session > 0 && v[i].sid == u->session)
-                return true;
-        if (u->main_session > 0 && v[i].sid == u->main_session)
-                return true;
-        if (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid))
-                return true;
-        if (u->control_pid > 0 && v[i].pid == u->control_pid)
-                return true;
-        if (depth > 32 || v[i].ppid <= 1)
-                return false;
-        for (size_t j = 0; j < n; j++)
-                if (v[j].pid == v[i].ppid)
-                        return belongs(u, v, n, j, depth + 1);
-        return false;
-}
-
 /* Signals every process of the unit (except `except`; -1: except the main and control processes,
  * signalled already), followed by SIGCONT when `cont`;
  * returns how many exist. With a cgroup, its cgroup.procs is the truth; without one, the
  * session/descendant heuristic above over this iteration's /proc snapshot. */
+static bool signal_one(MUnit *u, pid_t pid, int sig, pid_t except, bool cont) {
+        if (pid == except || (except < 0 && (pid == u->main_pid || pid == u->control_pid)))
+                return false;
+        if (sig)
+                kill(pid, sig);
+        if (cont)
+                kill(pid, SIGCONT);
+        return true;
+}
+
 int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
-        struct proc *v;
+        struct proc **own, *v;
         size_t n;
         int count = 0;
 
@@ -80,20 +71,19 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
                 }
                 return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
         }
-        n = procs_snapshot(u->m, &v);
+        n = procs_of(u, PROCS_MAX_AGE_USEC, &own);
         for (size_t i = 0; i < n; i++)
-                /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked
-                 * and called setsid() to leave its service): signalled with the rest. Looked at only
-                 * when signalling, not for the "any processes left?" checks. */
-                if ((belongs(u, v, n, i, 0) ||
-                     (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
-                    v[i].pid != except && !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
-                        count++;
-                        if (sig)
-                                kill(v[i].pid, sig);
-                        if (cont)
-                                kill(v[i].pid, SIGCONT);
-                }
+                if (!own[i]->dead)
+                        count += signal_one(u, own[i]->pid, sig, except, cont);
+        if (sig == 0 || !u->invocation_id[0])
+                return count;
+        /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked and
+         * called setsid() to leave its service): signalled with the rest. Looked at only when
+         * signalling, not for the "any processes left?" checks. */
+        n = procs_snapshot(u->m, PROCS_MAX_AGE_USEC, &v);
+        for (size_t i = 0; i < n; i++)
+                if (v[i].stray && !v[i].dead && procs_owner(u->m, &v[i]) != u && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
+                        count += signal_one(u, v[i].pid, sig, except, cont);
         return count;
 }
 
@@ -153,10 +143,10 @@ int service_pids(MUnit *u, pid_t **ret) {
                 if (f)
                         fclose(f);
         } else {
-                struct proc *p;
-                size_t np = procs_snapshot(u->m, &p);
+                struct proc **own;
+                size_t np = procs_of(u, 0, &own);
                 for (size_t i = 0; i < np; i++)
-                        if (belongs(u, p, np, i, 0) && !push_pid(&v, &n, &cap, p[i].pid))
+                        if (!own[i]->dead && !push_pid(&v, &n, &cap, own[i]->pid))
                                 break;
         }
         *ret = v;
@@ -212,8 +202,8 @@ static bool environ_has_invocation(pid_t pid, const char *id) {
  * then the unit's when its environment holds this start's INVOCATION_ID. */
 void guess_main_pid(MUnit *u) {
         struct proc *v;
-        size_t n = procs_snapshot(u->m, &v);
-        pid_t self = getpid(), cand = 0;
+        size_t n = procs_snapshot(u->m, 0, &v);
+        pid_t self = u->m->self_pid, cand = 0;
         unsigned found = 0;
 
         if (u->cgroup) {
@@ -221,18 +211,18 @@ void guess_main_pid(MUnit *u) {
                 int k = service_pids(u, &pids);
                 for (int j = 0; j < k; j++)
                         for (size_t i = 0; i < n; i++)
-                                if (v[i].pid == pids[j] && v[i].ppid == self && v[i].pid != u->control_pid && v[i].pid != cand) {
+                                if (v[i].pid == pids[j] && !v[i].dead && v[i].ppid == self && v[i].pid != u->control_pid && v[i].pid != cand) {
                                         found++;
                                         cand = v[i].pid;
                                 }
                 free(pids);
         } else
                 for (size_t i = 0; i < n; i++) {
-                        if (v[i].ppid != self || v[i].pid == u->control_pid)
+                        if (v[i].dead || v[i].ppid != self || v[i].pid == u->control_pid)
                                 continue;
                         /* The environment is read only for children of PID 1 that are no unit's
                          * main or control process (orphans): few. */
-                        if (!belongs(u, v, n, i, 0) &&
+                        if (procs_owner(u->m, &v[i]) != u &&
                             (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
                                 continue;
                         found++;
@@ -266,19 +256,15 @@ bool unit_has_processes(MUnit *u) {
  * orphan that nothing ties to its unit. It is taken as the unit's when no other unit claims it (as
  * main or control process, or by its session and ancestry): a process of another service never
  * is. The limit of tracking without cgroups; with a delegated cgroup the cgroup decides. */
-static bool unclaimed_orphan(MUnit *u, const struct proc *v, size_t n, size_t i) {
-        Manager *m = u->m;
+static bool unclaimed_orphan(MUnit *u, struct proc *p) {
+        MUnit *o;
 
-        if (v[i].ppid != getpid())
+        if (p->ppid != u->m->self_pid)
                 return false;
-        for (size_t k = 0; k < m->n_units; k++) {
-                MUnit *o = m->units[k];
-                if (o == u || munit_vtable(o) != &service_vtable || o->active == STATE_INACTIVE)
-                        continue;
-                if (o->main_pid == v[i].pid || o->control_pid == v[i].pid || belongs(o, v, n, i, 0))
-                        return false;
-        }
-        return true;
+        o = manager_unit_by_pid(u->m, p->pid);
+        if (!o)
+                o = procs_owner(u->m, p);
+        return !o || o == u || munit_vtable(o) != &service_vtable || o->active == STATE_INACTIVE;
 }
 
 /* Whether pid is one of the unit's processes: by its cgroup when the unit has one, otherwise by
@@ -305,12 +291,10 @@ bool unit_owns_pid(MUnit *u, pid_t pid) {
                  * in the process's environment (a daemon that detached with setsid() and whose
                  * parent exited, as pg_ctlcluster's postgres; no process can put another unit's
                  * invocation id into a process it does not own). */
-                struct proc *v;
-                size_t n = procs_snapshot(u->m, &v);
-                for (size_t i = 0; i < n; i++)
-                        if (v[i].pid == pid)
-                                return belongs(u, v, n, i, 0) || environ_has_invocation(pid, u->invocation_id) ||
-                                       unclaimed_orphan(u, v, n, i);
+                struct proc *p = procs_find(u->m, pid);
+                if (p)
+                        return procs_owner(u->m, p) == u || environ_has_invocation(pid, u->invocation_id) ||
+                               unclaimed_orphan(u, p);
         }
         return false;
 }
