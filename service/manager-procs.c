@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* SIGCHLD: whose process it was, looked up before it is reaped. */
 #include "service/manager-private.h"
+#include "service/sys.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,12 +15,12 @@ void manager_reap(Manager *m) {
                 MUnit *u;
 
                 /* Look first (WNOWAIT), so the pid cannot be reused before we know whose it was. */
-                if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
+                if (m->sys->waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
                         break;
                 u = manager_unit_by_pid(m, info.si_pid);
                 {
                         siginfo_t reaped = {};
-                        waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);
+                        m->sys->waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);
                 }
                 procs_forget_pid(m, info.si_pid);
                 if (info.si_pid == m->command_pid) {

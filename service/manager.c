@@ -24,6 +24,7 @@
 #include "service/notify.h"
 #include "service/procs.h"
 #include "service/shutdown.h"
+#include "service/sys.h"
 #include "service/unit-types.h"
 #include "units/unit-generators.h"
 
@@ -257,6 +258,7 @@ int manager_new(const char *root, Manager **ret) {
         m->verbosity = MLOG_INFO;
         m->vtables = unit_vtables;
         m->self_pid = getpid();
+        m->sys = &sys_real;
         if (manager_index_new(m) < 0) {
                 free(m);
                 return -ENOMEM;

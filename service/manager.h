@@ -173,12 +173,15 @@ struct MUnit {
 };
 
 struct UnitVTable;
+struct SysOps;
 
 struct Manager {
         sd_event *event;
         /* What each unit type does (service/unit-vtable.h), by UnitType; the last entry is for
          * units without a unit file. Set by manager_new() from service/unit-types.c. */
         const struct UnitVTable *const *vtables;
+        /* The system calls of the state machines (service/sys.h): sys_real, or a test's. */
+        const struct SysOps *sys;
         UnitRegistry *registry;
         const char *root;
         MUnit **units;

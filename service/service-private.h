@@ -4,6 +4,7 @@
 /* Between service.c (the state machine) and service-procs.c (a service's processes). */
 
 #include "service/manager-private.h"
+#include "service/sys.h"
 #include "service/service.h"
 
 static inline const ServiceSettings *S(MUnit *u) {

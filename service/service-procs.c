@@ -36,9 +36,9 @@ void service_log_kill_all(MUnit *u, int sig) {
                 main_seen |= v[i] == u->main_pid;
                 control_seen |= v[i] == u->control_pid;
         }
-        if (!main_seen && kill(u->main_pid, 0) == 0)
+        if (!main_seen && u->m->sys->kill(u->main_pid, 0) == 0)
                 log_kill(u, u->main_pid, sig);
-        if (!control_seen && kill(u->control_pid, 0) == 0)
+        if (!control_seen && u->m->sys->kill(u->control_pid, 0) == 0)
                 log_kill(u, u->control_pid, sig);
         free(v);
 }
@@ -51,9 +51,9 @@ static bool signal_one(MUnit *u, pid_t pid, int sig, pid_t except, bool cont) {
         if (pid == except || (except < 0 && (pid == u->main_pid || pid == u->control_pid)))
                 return false;
         if (sig)
-                kill(pid, sig);
+                u->m->sys->kill(pid, sig);
         if (cont)
-                kill(pid, SIGCONT);
+                u->m->sys->kill(pid, SIGCONT);
         return true;
 }
 
@@ -106,11 +106,11 @@ int service_kill(MUnit *u, const char *whom, int sig) {
                 pid_t pid = strcmp(whom, "main") == 0 ? u->main_pid : u->control_pid;
                 if (pid <= 0)
                         return -ESRCH;
-                return kill(pid, sig) < 0 ? -errno : 1;
+                return u->m->sys->kill(pid, sig) < 0 ? -errno : 1;
         }
-        if (u->main_pid > 0 && kill(u->main_pid, sig) == 0)
+        if (u->main_pid > 0 && u->m->sys->kill(u->main_pid, sig) == 0)
                 n++;
-        if (u->control_pid > 0 && kill(u->control_pid, sig) == 0)
+        if (u->control_pid > 0 && u->m->sys->kill(u->control_pid, sig) == 0)
                 n++;
         n += unit_signal_all(u, sig, 0) > 0;
         return n > 0 ? n : -ESRCH;
@@ -239,9 +239,9 @@ void guess_main_pid(MUnit *u) {
 
 bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
-        if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
+        if (u->main_pid > 0 && u->m->sys->kill(u->main_pid, 0) < 0 && errno == ESRCH)
                 u->main_pid = 0;
-        if (u->control_pid > 0 && kill(u->control_pid, 0) < 0 && errno == ESRCH)
+        if (u->control_pid > 0 && u->m->sys->kill(u->control_pid, 0) < 0 && errno == ESRCH)
                 u->control_pid = 0;
         if (u->main_pid > 0 || u->control_pid > 0)
                 return true;

@@ -69,12 +69,6 @@ static void enter_start(MUnit *u);
 static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int status);
 static bool read_pid_file(MUnit *u);
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static bool set(MUnit *u, const char *key) {
         return unit_setting_is_set(u->u, "Service", key);
 }
@@ -113,8 +107,8 @@ static void arm_timer(MUnit *u, uint64_t relative_usec) {
         u->timeout_deadline = 0;
         if (relative_usec == SDU_SIZE_INFINITY || relative_usec == 0)
                 return;
-        u->timeout_deadline = now_usec() + relative_usec;
-        sd_event_add_time(u->m->event, &u->timer, CLOCK_MONOTONIC, u->timeout_deadline, 1000, on_timer, u);
+        u->timeout_deadline = u->m->sys->now() + relative_usec;
+        sd_event_add_time_relative(u->m->event, &u->timer, CLOCK_MONOTONIC, relative_usec, 1000, on_timer, u);
 }
 
 static void disarm_timer(MUnit *u) {
@@ -135,7 +129,7 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
         manager_log(u->m, MLOG_ERR, "%s: Watchdog timeout (limit %llu ms)! Killing the main process.", u->id,
                     (unsigned long long) (u->watchdog_usec / 1000));
         u->result = RESULT_WATCHDOG;
-        kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
+        u->m->sys->kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
         return 0;
 }
 
@@ -272,7 +266,7 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
         u->control_list = l;
         u->control_index = idx;
         extra_env(u, phase, &env);
-        r = spawn_exec(u, &l->items[idx], env, false, &pid);
+        r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
         strv_free(env);
         if (r != 0) {
                 /* Set-up failed before a process existed: as if it had exited with that status. */
@@ -304,7 +298,7 @@ static bool enter_phase(MUnit *u, int phase, int a, SubState sub) {
 /* ---- entering states -------------------------------------------------------------------------- */
 
 static bool start_limit_hit(MUnit *u) {
-        uint64_t interval = DEFAULT_START_LIMIT_INTERVAL, now = now_usec();
+        uint64_t interval = DEFAULT_START_LIMIT_INTERVAL, now = u->m->sys->now();
         unsigned burst = DEFAULT_START_LIMIT_BURST, recent = 0;
 
         if (unit_setting_is_set(u->u, "Unit", "StartLimitIntervalSec") || unit_setting_is_set(u->u, "Service", "StartLimitInterval"))
@@ -414,7 +408,7 @@ static void enter_start(MUnit *u) {
                 run_control(u, PHASE_START, 0);
                 return;
         }
-        r = spawn_exec(u, &s->exec_start.items[0], NULL, true, &pid);
+        r = u->m->sys->spawn(u, &s->exec_start.items[0], NULL, true, &pid);
         if (r != 0) {
                 if (r < 0)
                         manager_log(u->m, MLOG_ERR, "%s: failed to start '%s': %s", u->id, s->exec_start.items[0].path, strerror(-r));
@@ -493,9 +487,9 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
         if (mode == KILL_NONE && !final_kill)
                 return;
         if (u->main_pid > 0)
-                kill(u->main_pid, sig);
+                u->m->sys->kill(u->main_pid, sig);
         if (u->control_pid > 0)
-                kill(u->control_pid, sig);
+                u->m->sys->kill(u->control_pid, sig);
         /* Stopped processes would never see the signal: SIGCONT follows (in the same pass). */
         /* The rest of the unit; the main and control processes got theirs just above: each
          * process is signalled once, as systemd does. */
@@ -503,12 +497,12 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
                 unit_signal_all_cont(u, sig, -1, sig != SIGKILL && sig != SIGCONT);
         if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
                 if (u->main_pid > 0)
-                        kill(u->main_pid, SIGHUP);
+                        u->m->sys->kill(u->main_pid, SIGHUP);
                 if (mode == KILL_CONTROL_GROUP)
                         unit_signal_all(u, SIGHUP, 0);
         }
         if (sig != SIGKILL && sig != SIGCONT && u->main_pid > 0)
-                kill(u->main_pid, SIGCONT);
+                u->m->sys->kill(u->main_pid, SIGCONT);
 }
 
 /* In the kill phases the timer ticks every STRAY_POLL_USEC: processes that are not our children
@@ -535,7 +529,7 @@ static void enter_stop_sigterm(MUnit *u) {
         }
         munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGTERM);
         send_kill(u, kill_signal(u), false);
-        u->timeout_deadline = t == 0 || t == SDU_SIZE_INFINITY ? 0 : now_usec() + t;
+        u->timeout_deadline = t == 0 || t == SDU_SIZE_INFINITY ? 0 : u->m->sys->now() + t;
         arm_poll(u);
 }
 
@@ -639,7 +633,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         enter_start_post(u);
                         return 0;
                 }
-                if (!u->timeout_deadline || now_usec() + 2000 < u->timeout_deadline) {
+                if (!u->timeout_deadline || u->m->sys->now() + 2000 < u->timeout_deadline) {
                         arm_poll(u);
                         return 0;
                 }
@@ -673,7 +667,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 manager_log(u->m, MLOG_ERR, "%s: ExecStopPost= timed out, killing", u->id);
                 if (u->control_pid > 0) {
                         log_kill(u, u->control_pid, SIGKILL);
-                        kill(u->control_pid, SIGKILL);
+                        u->m->sys->kill(u->control_pid, SIGKILL);
                 }
                 u->result = RESULT_TIMEOUT;
                 enter_dead(u);
@@ -686,7 +680,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         enter_stop_post(u);
                         break;
                 }
-                if (!u->timeout_deadline || now_usec() + 2000 < u->timeout_deadline) {
+                if (!u->timeout_deadline || u->m->sys->now() + 2000 < u->timeout_deadline) {
                         arm_poll(u); /* not yet: keep looking */
                         break;
                 }
@@ -701,11 +695,11 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
                 service_log_kill_all(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL);
                 send_kill(u, u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL, true);
-                u->timeout_deadline = now_usec() + (timeout_stop(u) ? timeout_stop(u) : DEFAULT_TIMEOUT_USEC);
+                u->timeout_deadline = u->m->sys->now() + (timeout_stop(u) ? timeout_stop(u) : DEFAULT_TIMEOUT_USEC);
                 arm_poll(u);
                 break;
         case SUB_STOP_SIGKILL:
-                if (!unit_has_processes(u) || now_usec() + 2000 >= u->timeout_deadline) {
+                if (!unit_has_processes(u) || u->m->sys->now() + 2000 >= u->timeout_deadline) {
                         enter_stop_post(u);
                         break;
                 }
@@ -1071,7 +1065,7 @@ void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notif
         if (msg->has_errno)
                 manager_log(u->m, MLOG_INFO, "%s: reported errno %d (%s)", u->id, msg->errno_value, strerror(msg->errno_value));
         if (msg->has_extend_timeout && u->timer && msg->extend_timeout_usec > 0) {
-                uint64_t want = now_usec() + msg->extend_timeout_usec;
+                uint64_t want = u->m->sys->now() + msg->extend_timeout_usec;
                 if (want > u->timeout_deadline) {
                         u->timeout_deadline = want;
                         sd_event_source_set_time(u->timer, want);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* The system calls the manager's state machines make, behind one table (as dinit's baseproc-sys),
+ * so that the manager, its jobs and the service state machine run in a unit test without root
+ * and without real processes (tests/unit/test-manager-core.c). Manager.sys is sys_real unless a
+ * test replaces it. Timers still run on the sd-event loop's clock; `now` is what deadlines and
+ * the start rate limit are computed from. */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "units/unit.h"
+
+typedef struct MUnit MUnit;
+
+typedef struct SysOps {
+        /* Starts one command of u (fork, the child's set-up, exec: service/spawn.c): 0 and the
+         * pid, or the systemd exit status (EXIT_*) the start failed with, or -errno. */
+        int (*spawn)(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid);
+        /* kill(2): 0, or -1 with errno set. */
+        int (*kill)(pid_t pid, int sig);
+        /* waitid(2): 0, or -1 with errno set. */
+        int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);
+        /* CLOCK_MONOTONIC in µs. */
+        uint64_t (*now)(void);
+} SysOps;
+
+extern const SysOps sys_real;
