@@ -152,6 +152,14 @@ static int job_result(const char *unit) {
         return -1;
 }
 
+/* The last result of a job of `unit` of type t, -1 if none ended. */
+static int job_result_of(const char *unit, JobType t) {
+        for (size_t i = n_removed; i-- > 0;)
+                if (strcmp(removed[i].unit, unit) == 0 && removed[i].type == t)
+                        return (int) removed[i].result;
+        return -1;
+}
+
 static size_t spawns_of(const char *unit) {
         size_t k = 0;
         for (size_t i = 0; i < n_spawned; i++)
@@ -852,6 +860,201 @@ static void test_sub_state_names(void) {
         manager_free(m);
 }
 
+static void test_stop_when_unneeded(void) {
+        Manager *m;
+        MUnit *a, *b;
+
+        fresh();
+        write_unit("a.service", "[Unit]\nWants=b.service\n[Service]\nExecStart=/bin/a\n");
+        write_unit("b.service", "[Unit]\nStopWhenUnneeded=yes\n[Service]\nExecStart=/bin/b\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        b = manager_get_unit(m, "b.service");
+        CHECK(ACTIVE(b));
+        manager_stop_unit(m, a);
+        settle(m);
+        CHECK_INT(b->active, STATE_INACTIVE);
+        manager_free(m);
+}
+
+static void test_upholds(void) {
+        Manager *m;
+        MUnit *b;
+
+        fresh();
+        write_unit("a.service", "[Unit]\nUpholds=b.service\n[Service]\nExecStart=/bin/a\n");
+        write_unit("b.service", "[Service]\nExecStart=/bin/b\n");
+        m = start_manager();
+        start(m, "a.service");
+        b = manager_get_unit(m, "b.service");
+        CHECK(ACTIVE(b));
+        queue_exit(b->main_pid, CLD_EXITED, 0);
+        settle(m);
+        CHECK_INT(spawns_of("b.service"), 2); /* upheld: started again */
+        CHECK(ACTIVE(b));
+        manager_free(m);
+}
+
+static void test_on_success(void) {
+        Manager *m;
+
+        fresh();
+        write_unit("a.service", "[Unit]\nOnSuccess=h.service\n[Service]\nType=oneshot\nExecStart=/bin/a\n");
+        write_unit("h.service", "[Service]\nExecStart=/bin/h\n");
+        m = start_manager();
+        start(m, "a.service");
+        queue_exit(last_pid_of("a.service"), CLD_EXITED, 0);
+        settle(m);
+        CHECK(ACTIVE(manager_get_unit(m, "h.service")));
+        manager_free(m);
+}
+
+static void test_restart_always_after_success(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\nRestart=always\nRestartSec=5ms\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        queue_exit(a->main_pid, CLD_EXITED, 0);
+        run_for(m, 40);
+        CHECK_INT(spawns_of("a.service"), 2);
+        CHECK(ACTIVE(a));
+        manager_free(m);
+}
+
+static void test_on_failure_clean_signal_no_restart(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\nRestart=on-failure\nRestartSec=5ms\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        queue_exit(a->main_pid, CLD_KILLED, SIGTERM); /* SIGTERM from outside: a clean exit */
+        run_for(m, 30);
+        CHECK_INT(spawns_of("a.service"), 1);
+        CHECK_INT(a->active, STATE_INACTIVE);
+        manager_free(m);
+}
+
+static void test_success_exit_status(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\nRestart=on-failure\nRestartSec=5ms\nSuccessExitStatus=3\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        queue_exit(a->main_pid, CLD_EXITED, 3);
+        run_for(m, 30);
+        CHECK_INT(spawns_of("a.service"), 1);
+        CHECK_INT(a->result, RESULT_SUCCESS);
+        manager_free(m);
+}
+
+static void test_stop_replaces_waiting_start(void) {
+        Manager *m;
+        MUnit *a, *b;
+
+        fresh();
+        write_unit("a.service", "[Service]\nType=notify\nExecStart=/bin/a\n");
+        write_unit("b.service", "[Unit]\nAfter=a.service\nWants=a.service\n[Service]\nExecStart=/bin/b\n");
+        m = start_manager();
+        b = start(m, "b.service");
+        a = manager_get_unit(m, "a.service");
+        manager_stop_unit(m, b);
+        settle(m);
+        CHECK_INT(job_result_of("b.service", JOB_START), JOB_CANCELED); /* replaced by the stop */
+        CHECK_INT(job_result_of("b.service", JOB_STOP), JOB_DONE);
+        notify(a, "READY=1");
+        settle(m);
+        CHECK_INT(spawns_of("b.service"), 0);
+        CHECK_INT(b->active, STATE_INACTIVE);
+        manager_free(m);
+}
+
+static void test_verify_active_and_try_restart(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\n");
+        m = start_manager();
+        a = load(m, "a.service");
+        CHECK_INT(manager_add_job(m, a, JOB_TRY_RESTART, false), 0); /* inactive: nothing to do */
+        CHECK(manager_add_job(m, a, JOB_VERIFY_ACTIVE, false) > 0);
+        settle(m);
+        CHECK_INT(job_result("a.service"), JOB_SKIPPED);
+        CHECK_INT(spawns_of("a.service"), 0);
+        manager_free(m);
+}
+
+static void test_exec_stop_post(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\nExecStopPost=/bin/post\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        manager_stop_unit(m, a);
+        settle(m);
+        CHECK(strcmp(spawned[n_spawned - 1].path, "/bin/post") == 0);
+        CHECK_INT(a->sub, SUB_STOP_POST);
+        queue_exit(spawned[n_spawned - 1].pid, CLD_EXITED, 0);
+        settle(m);
+        CHECK_INT(a->active, STATE_INACTIVE);
+        manager_free(m);
+}
+
+static void test_masked_start_fails(void) {
+        Manager *m;
+        MUnit *a;
+        char path[512];
+
+        fresh();
+        snprintf(path, sizeof(path), "%s/a.service", dir);
+        CHECK(symlink("/dev/null", path) == 0);
+        m = start_manager();
+        a = start(m, "a.service");
+        CHECK(a && a->u->load_state == UNIT_MASKED);
+        CHECK_INT(job_result("a.service"), JOB_FAILED);
+        CHECK_INT(spawns_of("a.service"), 0);
+        manager_free(m);
+}
+
+static void test_start_timeout(void) {
+        Manager *m;
+        MUnit *a;
+
+        fresh();
+        write_unit("a.service", "[Service]\nType=notify\nExecStart=/bin/a\nTimeoutStartSec=20ms\n");
+        m = start_manager();
+        a = start(m, "a.service");
+        run_for(m, 120);
+        CHECK(first_kill_of("a.service", SIGTERM) != SIZE_MAX);
+        CHECK_INT(a->active, STATE_FAILED);
+        CHECK_INT(a->result, RESULT_TIMEOUT);
+        CHECK_INT(job_result("a.service"), JOB_FAILED);
+        manager_free(m);
+}
+
+static void test_target_condition(void) {
+        Manager *m;
+        MUnit *t;
+
+        fresh();
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\n");
+        write_unit("t.target", "[Unit]\nWants=a.service\nConditionPathExists=/nonexistent/h13-test\n");
+        m = start_manager();
+        t = start(m, "t.target");
+        CHECK_INT(t->active, STATE_INACTIVE); /* the target is skipped... */
+        CHECK(ACTIVE(manager_get_unit(m, "a.service"))); /* ...what it pulled in starts anyway */
+        manager_free(m);
+}
+
 int main(void) {
         snprintf(dir, sizeof(dir), "%s/sdinit-test-manager-core.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp",
                  (int) getpid());
@@ -888,6 +1091,18 @@ int main(void) {
         test_degraded_state();
         test_stop_propagates_from_inactive();
         test_sub_state_names();
+        test_stop_when_unneeded();
+        test_upholds();
+        test_on_success();
+        test_restart_always_after_success();
+        test_on_failure_clean_signal_no_restart();
+        test_success_exit_status();
+        test_stop_replaces_waiting_start();
+        test_verify_active_and_try_restart();
+        test_exec_stop_post();
+        test_masked_start_fails();
+        test_start_timeout();
+        test_target_condition();
 
         clean_dir();
         printf("1..%d\n", tap_n);
