@@ -1386,7 +1386,18 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                 munit_set_state(u, STATE_ACTIVE, reload_done_sub(u));
                 return;
         }
-        if (!ok && phase != PHASE_STOP && phase != PHASE_STOP_POST && phase != PHASE_RELOAD) {
+        if (!ok && (phase == PHASE_STOP || phase == PHASE_STOP_POST)) {
+                /* A failed ExecStop=/ExecStopPost= command fails the unit (systemd sets the result
+                 * from every control process but a reload's) and ends its phase. */
+                if (strcmp(u->result, "success") == 0)
+                        u->result = failure_result(code);
+                if (phase == PHASE_STOP)
+                        enter_stop_sigterm(u);
+                else
+                        enter_dead(u);
+                return;
+        }
+        if (!ok && phase != PHASE_RELOAD) {
                 u->result = failure_result(code);
                 if (phase == PHASE_START && S(u)->type != SERVICE_FORKING) {
                         u->main_exit_code = code;
@@ -1443,7 +1454,12 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
 }
 
 static void main_exited(MUnit *u, pid_t pid, int code, int status) {
-        bool ok = exit_is_success(u, code, status);
+        /* As systemd's service_sigchld_event(): a main process whose ExecStart= has the "-" prefix
+         * (the forking start command's, for Type=forking: pg_ctlcluster's unit) ends as a success,
+         * whatever its status. */
+        const ServiceSettings *s = S(u);
+        bool ok = exit_is_success(u, code, status) ||
+                  (s->exec_start.n > 0 && (s->exec_start.items[0].flags & EXEC_COMMAND_IGNORE_FAILURE));
 
         describe_exit(u, "Main", pid, code, status);
         /* Processes of the session it led (a daemon's workers) are still the unit's. */
@@ -1476,7 +1492,14 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
                 return; /* the post commands finish; enter_running sees no main pid */
         case SUB_RUNNING:
         case SUB_RELOAD:
-                if (ok && S(u)->remain_after_exit > 0) {
+                /* systemd's service_enter_running(): a failed running service is terminated
+                 * without its ExecStop= (which runs only after a successful main process). */
+                if (u->sub == SUB_RUNNING && strcmp(u->result, "success") != 0) {
+                        watchdog_disarm(u);
+                        enter_stop_sigterm(u);
+                        return;
+                }
+                if (ok && s->remain_after_exit > 0) {
                         munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
                         return;
                 }
