@@ -17,7 +17,8 @@ service_sigchld_event() and service_enter_running() in v252):
 Each cell is a unit and an operation (`kill -9` of its MainPID inside the namespace, or
 `systemctl stop`); compared: ActiveState/SubState/Result, and whether its ExecStop= ran (it writes
 /run/stopran-UNIT). ExecMainCode/Status are not compared: systemd unloads an inactive unit and
-shows zeros for it.
+shows zeros for it. Also compared: LoadState/ActiveState/SubState/Result of a mount and an
+automount unit (the Result property of their D-Bus interfaces).
 
 systemd's results are also recorded below (EXPECTED) and asserted against sdinit, so the test
 holds where systemd cannot boot (that half SKIPs). Regenerate with --record.
@@ -55,7 +56,13 @@ def write_units(d):
     os.makedirs(d)
     os.chmod(d, 0o755)
     with open(os.path.join(d, "default.target"), "w") as f:
-        f.write("[Unit]\nDescription=exit results\n")
+        f.write("[Unit]\nDescription=exit results\nWants=tmp.mount\n")
+    # Mount and automount units have the Result property too (/tmp is a tmpfs in both PID 1s;
+    # sdinit reports a mount unit mounted once started, it does not follow the mount table).
+    with open(os.path.join(d, "tmp.mount"), "w") as f:
+        f.write("[Unit]\nDefaultDependencies=no\n[Mount]\nWhat=tmpfs\nWhere=/tmp\nType=tmpfs\n")
+    with open(os.path.join(d, "tmp-exitres.automount"), "w") as f:
+        f.write("[Unit]\nDefaultDependencies=no\n[Automount]\nWhere=/tmp/exitres\n")
     for name, (svc, _) in CELLS.items():
         with open(os.path.join(d, name + ".service"), "w") as f:
             f.write(f"[Unit]\nDefaultDependencies=no\n[Service]\n{svc}")
@@ -83,6 +90,10 @@ def run_cells(p):
         ran = in_ns(p, "test", "-e", f"/run/stopran-{u}").returncode == 0
         got[name] = {"rc": rcs, "state": "/".join(st.get(k, "?") for k in ("ActiveState", "SubState", "Result")),
                      "ExecStop ran": ran}
+    mounts = ("tmp.mount", "tmp-exitres.automount")
+    st = p.show(list(mounts), ("LoadState", "ActiveState", "SubState", "Result"))
+    for u in mounts:
+        got[u] = "/".join(st[u].get(k, "(none)") for k in ("LoadState", "ActiveState", "SubState", "Result"))
     return got
 
 
@@ -106,6 +117,8 @@ EXPECTED = {
     'simple-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': True},
     'simple-stoppostfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': False},
     'simple-stopfail-ign': {'rc': [0, 0], 'state': 'inactive/dead/success', 'ExecStop ran': True},
+    'tmp.mount': 'loaded/active/mounted/success',
+    'tmp-exitres.automount': 'loaded/inactive/dead/success',
 }
 
 
@@ -150,7 +163,7 @@ def main():
             print("}")
             return
         sd, mine = results.get("systemd"), results.get("sdinit")
-        for name in CELLS:
+        for name in list(CELLS) + ["tmp.mount", "tmp-exitres.automount"]:
             if sd is not None:
                 ref, src = sd.get(name), "systemd (this run)"
                 if EXPECTED.get(name) != ref:
