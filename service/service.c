@@ -963,10 +963,21 @@ static void enter_stop_sigterm(MUnit *u) {
                 return;
         }
         /* KillMode=mixed without a main or control process left (the main process died): the
-         * SIGTERM would reach nobody, so, as systemd, nothing is waited for and the rest of the
-         * unit gets the final SIGKILL (enter_stop_post's sweep) at once. */
+         * SIGTERM would reach nobody, so, as systemd's service_enter_signal(), the rest of the
+         * unit gets SIGKILL at once (stop-sigkill), and the stop goes on when it has left (within
+         * TimeoutStopSec=): a restart must not join a cgroup that still holds the dying workers
+         * (apache2 after kill -9 of its master). */
+        if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0 && u->u->kill.send_sigkill != 0) {
+                int sig = u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL;
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
+                service_log_kill_all(u, sig);
+                send_kill(u, sig, true);
+                u->timeout_deadline = t == 0 || t == SDU_SIZE_INFINITY ? UINT64_MAX : now_usec() + t;
+                arm_poll(u);
+                return;
+        }
         if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0) {
-                enter_stop_post(u);
+                enter_stop_post(u); /* SendSIGKILL=no: nothing to wait for */
                 return;
         }
         munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGTERM);
