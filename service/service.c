@@ -1009,14 +1009,8 @@ static void enter_stop_post(MUnit *u) {
 
 static bool should_restart(MUnit *u) {
         const ServiceSettings *s = S(u);
-        bool clean_exit = u->main_exit_code == CLD_EXITED && (u->main_exit_status == 0 ||
-                          sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, false));
-        bool clean_signal = u->main_exit_code == CLD_KILLED &&
-                            (u->main_exit_status == SIGHUP || u->main_exit_status == SIGINT ||
-                             u->main_exit_status == SIGTERM || u->main_exit_status == SIGPIPE ||
-                             sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, true));
         bool is_signal = u->main_exit_code == CLD_KILLED || u->main_exit_code == CLD_DUMPED;
-        bool timeout = strcmp(u->result, "timeout") == 0, watchdog = strcmp(u->result, "watchdog") == 0;
+        bool watchdog = strcmp(u->result, "watchdog") == 0;
         bool success = strcmp(u->result, "success") == 0;
 
         if (u->m->shutting_down || munit_job_stops(u))
@@ -1029,17 +1023,19 @@ static bool should_restart(MUnit *u) {
         if (u->main_exit_code &&
             sdu_exit_status_set_test(&s->restart_force_exit_status, u->main_exit_status, is_signal))
                 return true;
+        /* By the unit's result, as systemd's service_shall_restart(): a main process whose
+         * ExecStart= has the "-" prefix leaves "success" whatever killed it. */
         switch (s->restart) {
         case SERVICE_RESTART_ALWAYS:
                 return true;
         case SERVICE_RESTART_ON_SUCCESS:
-                return success && (clean_exit || clean_signal || !u->main_exit_code);
+                return success;
         case SERVICE_RESTART_ON_FAILURE:
                 return !success;
         case SERVICE_RESTART_ON_ABNORMAL:
-                return (is_signal && !clean_signal) || timeout || watchdog;
+                return !success && strcmp(u->result, "exit-code") != 0;
         case SERVICE_RESTART_ON_ABORT:
-                return is_signal && !clean_signal;
+                return strcmp(u->result, "signal") == 0 || strcmp(u->result, "core-dump") == 0;
         case SERVICE_RESTART_ON_WATCHDOG:
                 return watchdog;
         default:

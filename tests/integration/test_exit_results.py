@@ -15,8 +15,8 @@ service_sigchld_event() and service_enter_running() in v252):
     but a reload's does; ExecStopPost= too;
   - a running service whose main process failed is terminated without its ExecStop=.
 Each cell is a unit and an operation (`kill -9` of its MainPID inside the namespace, or
-`systemctl stop`); compared: ActiveState/SubState/Result, and whether its ExecStop= ran (it writes
-/run/stopran-UNIT). ExecMainCode/Status are not compared: systemd unloads an inactive unit and
+`systemctl stop`); compared: ActiveState/SubState/Result/NRestarts, and whether its ExecStop= ran
+(it writes /run/stopran-UNIT). Restart= goes by the result as well (service_shall_restart()). ExecMainCode/Status are not compared: systemd unloads an inactive unit and
 shows zeros for it. Also compared: LoadState/ActiveState/SubState/Result of a mount and an
 automount unit (the Result property of their D-Bus interfaces).
 
@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -49,6 +50,10 @@ CELLS = {
     "simple-stopfail": (f"ExecStart=/bin/sleep infinity\nExecStop={STOP_FAILS}\n", "stop"),
     "simple-stoppostfail": ("ExecStart=/bin/sleep infinity\nExecStopPost=/bin/sh -c 'exit 1'\n", "stop"),
     "simple-stopfail-ign": (f"ExecStart=/bin/sleep infinity\nExecStop=-{STOP_FAILS}\n", "stop"),
+    # Restart= goes by the result: a "-" main process killed by SIGKILL is a success, not an abort.
+    "simple-ign-onabort": ("ExecStart=-/bin/sleep infinity\nRestart=on-abort\nRestartSec=0\n", "kill"),
+    "simple-onabort": ("ExecStart=/bin/sleep infinity\nRestart=on-abort\nRestartSec=0\n", "kill-restarts"),
+    "fork-ign-stopfail-onabnormal": (f"{FORKING}ExecStart=-{DAEMON}\nExecStop={STOP_FAILS}\nRestart=on-abnormal\nRestartSec=0\n", "kill"),
 }
 
 
@@ -73,22 +78,35 @@ def in_ns(p, *argv):
                           text=True, timeout=30)
 
 
+def wait_restarted(p, u, deadline=30):
+    """Until `u` was restarted once and is active again; the deadline bounds a failure."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        st = p.show([u], ("ActiveState", "NRestarts"))[u]
+        if st.get("NRestarts") == "1" and st.get("ActiveState") == "active":
+            return
+        time.sleep(0.05)  # polls a state; the state is what is waited for
+
+
 def run_cells(p):
     p.wait_ready()
     got = {}
     for name, (_, op) in CELLS.items():
         u = name + ".service"
         rcs = [p.systemctl("start", u)[0]]
-        if op == "kill":
+        if op.startswith("kill"):
             pid = p.show([u], ("MainPID",))[u].get("MainPID", "0")
             rcs.append(in_ns(p, "/bin/kill", "-9", pid).returncode if pid != "0" else "no MainPID")
-            p.wait_not_active(u)
+            if op == "kill-restarts":
+                wait_restarted(p, u)
+            else:
+                p.wait_not_active(u)
         else:
             rcs.append(p.systemctl("stop", u)[0])
         p.settle()
-        st = p.show([u], ("ActiveState", "SubState", "Result"))[u]
+        st = p.show([u], ("ActiveState", "SubState", "Result", "NRestarts"))[u]
         ran = in_ns(p, "test", "-e", f"/run/stopran-{u}").returncode == 0
-        got[name] = {"rc": rcs, "state": "/".join(st.get(k, "?") for k in ("ActiveState", "SubState", "Result")),
+        got[name] = {"rc": rcs, "state": "/".join(st.get(k, "?") for k in ("ActiveState", "SubState", "Result", "NRestarts")),
                      "ExecStop ran": ran}
     mounts = ("tmp.mount", "tmp-exitres.automount")
     st = p.show(list(mounts), ("LoadState", "ActiveState", "SubState", "Result"))
@@ -109,14 +127,17 @@ def boot_and_run(kind, cg2, work, unitdir):
 
 
 EXPECTED = {
-    'fork-ign-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': True},
-    'fork-stopfail': {'rc': [0, 0], 'state': 'failed/failed/signal', 'ExecStop ran': False},
-    'fork-ign': {'rc': [0, 0], 'state': 'inactive/dead/success', 'ExecStop ran': False},
-    'simple-ign': {'rc': [0, 0], 'state': 'inactive/dead/success', 'ExecStop ran': False},
-    'simple-ign-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': True},
-    'simple-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': True},
-    'simple-stoppostfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code', 'ExecStop ran': False},
-    'simple-stopfail-ign': {'rc': [0, 0], 'state': 'inactive/dead/success', 'ExecStop ran': True},
+    'fork-ign-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code/0', 'ExecStop ran': True},
+    'fork-stopfail': {'rc': [0, 0], 'state': 'failed/failed/signal/0', 'ExecStop ran': False},
+    'fork-ign': {'rc': [0, 0], 'state': 'inactive/dead/success/0', 'ExecStop ran': False},
+    'simple-ign': {'rc': [0, 0], 'state': 'inactive/dead/success/0', 'ExecStop ran': False},
+    'simple-ign-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code/0', 'ExecStop ran': True},
+    'simple-stopfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code/0', 'ExecStop ran': True},
+    'simple-stoppostfail': {'rc': [0, 0], 'state': 'failed/failed/exit-code/0', 'ExecStop ran': False},
+    'simple-stopfail-ign': {'rc': [0, 0], 'state': 'inactive/dead/success/0', 'ExecStop ran': True},
+    'simple-ign-onabort': {'rc': [0, 0], 'state': 'inactive/dead/success/0', 'ExecStop ran': False},
+    'simple-onabort': {'rc': [0, 0], 'state': 'active/running/success/1', 'ExecStop ran': False},
+    'fork-ign-stopfail-onabnormal': {'rc': [0, 0], 'state': 'failed/failed/exit-code/0', 'ExecStop ran': True},
     'tmp.mount': 'loaded/active/mounted/success',
     'tmp-exitres.automount': 'loaded/inactive/dead/success',
 }
