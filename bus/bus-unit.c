@@ -773,6 +773,25 @@ static const sd_bus_vtable target_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+/* ---- Mount / Automount: Result only (sdinit never mounts; systemd's other properties are not
+ * served yet) ------------------------------------------------------------------------------------ */
+
+static int mount_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
+                          void *userdata, sd_bus_error *error) {
+        MUnit *u = userdata;
+
+        (void) bus, (void) path, (void) iface;
+        if (strcmp(p, "Result") == 0)
+                return sd_bus_message_append(reply, "s", u->result);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+}
+
+static const sd_bus_vtable mount_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        PROP_DYN("Result", "s", mount_property),
+        SD_BUS_VTABLE_END,
+};
+
 /* ---- jobs ------------------------------------------------------------------------------------- */
 
 static int job_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
@@ -836,7 +855,9 @@ static int find_unit(sd_bus *bus, const char *path, const char *iface, void *use
             (strcmp(iface, "org.freedesktop.systemd1.Socket") == 0 && t != UNIT_SOCKET) ||
             (strcmp(iface, "org.freedesktop.systemd1.Target") == 0 && t != UNIT_TARGET) ||
             (strcmp(iface, "org.freedesktop.systemd1.Timer") == 0 && t != UNIT_TIMER) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Path") == 0 && t != UNIT_PATH))
+            (strcmp(iface, "org.freedesktop.systemd1.Path") == 0 && t != UNIT_PATH) ||
+            (strcmp(iface, "org.freedesktop.systemd1.Mount") == 0 && t != UNIT_MOUNT) ||
+            (strcmp(iface, "org.freedesktop.systemd1.Automount") == 0 && t != UNIT_AUTOMOUNT))
                 return 0;
         *found = u;
         return 1;
@@ -933,6 +954,8 @@ int bus_add_objects(BusConn *c) {
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Target", target_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Timer", timer_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Path", path_vtable, find_unit, s)) < 0 ||
+            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Mount", mount_vtable, find_unit, s)) < 0 ||
+            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Automount", mount_vtable, find_unit, s)) < 0 ||
             (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_JOB_PREFIX, "org.freedesktop.systemd1.Job", job_vtable, find_job, s)) < 0)
                 return r;
         if ((r = sd_bus_add_node_enumerator(c->bus, NULL, BUS_UNIT_PREFIX, enumerate_units, s)) < 0)

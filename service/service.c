@@ -521,10 +521,21 @@ static void enter_stop_sigterm(MUnit *u) {
                 return;
         }
         /* KillMode=mixed without a main or control process left (the main process died): the
-         * SIGTERM would reach nobody, so, as systemd, nothing is waited for and the rest of the
-         * unit gets the final SIGKILL (enter_stop_post's sweep) at once. */
+         * SIGTERM would reach nobody, so, as systemd's service_enter_signal(), the rest of the
+         * unit gets SIGKILL at once (stop-sigkill), and the stop goes on when it has left (within
+         * TimeoutStopSec=): a restart must not join a cgroup that still holds the dying workers
+         * (apache2 after kill -9 of its master). */
+        if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0 && u->u->kill.send_sigkill != 0) {
+                int sig = u->u->kill.final_kill_signal > 0 ? u->u->kill.final_kill_signal : SIGKILL;
+                munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGKILL);
+                service_log_kill_all(u, sig);
+                send_kill(u, sig, true);
+                u->timeout_deadline = t == 0 || t == SDU_SIZE_INFINITY ? UINT64_MAX : u->m->sys->now() + t;
+                arm_poll(u);
+                return;
+        }
         if (kill_mode(u) == KILL_MIXED && u->main_pid <= 0 && u->control_pid <= 0) {
-                enter_stop_post(u);
+                enter_stop_post(u); /* SendSIGKILL=no: nothing to wait for */
                 return;
         }
         munit_set_state(u, STATE_DEACTIVATING, SUB_STOP_SIGTERM);
@@ -556,14 +567,8 @@ static void enter_stop_post(MUnit *u) {
 
 static bool should_restart(MUnit *u) {
         const ServiceSettings *s = S(u);
-        bool clean_exit = u->main_exit_code == CLD_EXITED && (u->main_exit_status == 0 ||
-                          sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, false));
-        bool clean_signal = u->main_exit_code == CLD_KILLED &&
-                            (u->main_exit_status == SIGHUP || u->main_exit_status == SIGINT ||
-                             u->main_exit_status == SIGTERM || u->main_exit_status == SIGPIPE ||
-                             sdu_exit_status_set_test(&s->success_exit_status, u->main_exit_status, true));
         bool is_signal = u->main_exit_code == CLD_KILLED || u->main_exit_code == CLD_DUMPED;
-        bool timeout = u->result == RESULT_TIMEOUT, watchdog = u->result == RESULT_WATCHDOG;
+        bool watchdog = u->result == RESULT_WATCHDOG;
         bool success = u->result == RESULT_SUCCESS;
 
         if (u->m->shutting_down || munit_job_stops(u))
@@ -576,17 +581,19 @@ static bool should_restart(MUnit *u) {
         if (u->main_exit_code &&
             sdu_exit_status_set_test(&s->restart_force_exit_status, u->main_exit_status, is_signal))
                 return true;
+        /* By the unit's result, as systemd's service_shall_restart(): a main process whose
+         * ExecStart= has the "-" prefix leaves "success" whatever killed it. */
         switch (s->restart) {
         case SERVICE_RESTART_ALWAYS:
                 return true;
         case SERVICE_RESTART_ON_SUCCESS:
-                return success && (clean_exit || clean_signal || !u->main_exit_code);
+                return success;
         case SERVICE_RESTART_ON_FAILURE:
                 return !success;
         case SERVICE_RESTART_ON_ABNORMAL:
-                return (is_signal && !clean_signal) || timeout || watchdog;
+                return !success && u->result != RESULT_EXIT_CODE;
         case SERVICE_RESTART_ON_ABORT:
-                return is_signal && !clean_signal;
+                return u->result == RESULT_SIGNAL || u->result == RESULT_CORE_DUMP;
         case SERVICE_RESTART_ON_WATCHDOG:
                 return watchdog;
         default:
@@ -890,7 +897,18 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
                 munit_set_state(u, STATE_ACTIVE, reload_done_sub(u));
                 return;
         }
-        if (!ok && phase != PHASE_STOP && phase != PHASE_STOP_POST && phase != PHASE_RELOAD) {
+        if (!ok && (phase == PHASE_STOP || phase == PHASE_STOP_POST)) {
+                /* A failed ExecStop=/ExecStopPost= command fails the unit (systemd sets the result
+                 * from every control process but a reload's) and ends its phase. */
+                if (u->result == RESULT_SUCCESS)
+                        u->result = failure_result(code);
+                if (phase == PHASE_STOP)
+                        enter_stop_sigterm(u);
+                else
+                        enter_dead(u);
+                return;
+        }
+        if (!ok && phase != PHASE_RELOAD) {
                 u->result = failure_result(code);
                 if (phase == PHASE_START && S(u)->type != SERVICE_FORKING) {
                         u->main_exit_code = code;
@@ -947,7 +965,12 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
 }
 
 static void main_exited(MUnit *u, pid_t pid, int code, int status) {
-        bool ok = exit_is_success(u, code, status);
+        /* As systemd's service_sigchld_event(): a main process whose ExecStart= has the "-" prefix
+         * (the forking start command's, for Type=forking: pg_ctlcluster's unit) ends as a success,
+         * whatever its status. */
+        const ServiceSettings *s = S(u);
+        bool ok = exit_is_success(u, code, status) ||
+                  (s->exec_start.n > 0 && (s->exec_start.items[0].flags & EXEC_COMMAND_IGNORE_FAILURE));
 
         describe_exit(u, "Main", pid, code, status);
         /* Processes of the session it led (a daemon's workers) are still the unit's. */
@@ -980,7 +1003,14 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
                 return; /* the post commands finish; enter_running sees no main pid */
         case SUB_RUNNING:
         case SUB_RELOAD:
-                if (ok && S(u)->remain_after_exit > 0) {
+                /* systemd's service_enter_running(): a failed running service is terminated
+                 * without its ExecStop= (which runs only after a successful main process). */
+                if (u->sub == SUB_RUNNING && u->result != RESULT_SUCCESS) {
+                        watchdog_disarm(u);
+                        enter_stop_sigterm(u);
+                        return;
+                }
+                if (ok && s->remain_after_exit > 0) {
                         munit_set_state(u, STATE_ACTIVE, SUB_EXITED);
                         return;
                 }
