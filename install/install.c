@@ -29,6 +29,7 @@
 
 #include "sdu-util.h"
 #include "unit-name.h"
+#include "unit-registry.h"
 
 /* ---- small helpers ---- */
 
@@ -265,24 +266,6 @@ bool install_changes_have_errors(const InstallChanges *c) {
 
 /* ---- lookup paths ---- */
 
-/* Debian 12's systemd 252 (split-usr build): /lib/systemd/system before /usr/lib/systemd/system. */
-static const char *const default_search[] = {
-        "/etc/systemd/system.control",
-        "/run/systemd/system.control",
-        "/run/systemd/transient",
-        "/run/systemd/generator.early",
-        "/etc/systemd/system",
-        "/etc/systemd/system.attached",
-        "/run/systemd/system",
-        "/run/systemd/system.attached",
-        "/run/systemd/generator",
-        "/usr/local/lib/systemd/system",
-        "/lib/systemd/system",
-        "/usr/lib/systemd/system",
-        "/run/systemd/generator.late",
-        NULL,
-};
-
 static int add_rooted(Lookup *lp, char ***l, const char *dir) {
         char *p = sdu_strjoin3(lp->root, "", dir), *n;
 
@@ -304,7 +287,7 @@ static int add_rooted(Lookup *lp, char ***l, const char *dir) {
 }
 
 int lookup_init(Lookup *lp, const char *root) {
-        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        char **dirs;
         struct {
                 char **field;
                 const char *dir;
@@ -339,25 +322,17 @@ int lookup_init(Lookup *lp, const char *root) {
         if (sdu_streq(lp->root, "/"))
                 lp->root[0] = 0;
 
-        if (env && *env) {
-                char *copy = strdup(env), *save = NULL;
-
-                if (!copy)
+        r = unit_search_path_new(&dirs);
+        if (r < 0) {
+                lookup_done(lp);
+                return r;
+        }
+        for (size_t i = 0; dirs[i]; i++)
+                if (add_rooted(lp, &lp->search, dirs[i]) < 0) {
+                        sdu_strv_free(dirs);
                         goto oom;
-                for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
-                        if (w[0] == '/' && add_rooted(lp, &lp->search, w) < 0) {
-                                free(copy);
-                                goto oom;
-                        }
-                free(copy);
-                if (env[strlen(env) - 1] == ':')
-                        for (size_t i = 0; default_search[i]; i++)
-                                if (add_rooted(lp, &lp->search, default_search[i]) < 0)
-                                        goto oom;
-        } else
-                for (size_t i = 0; default_search[i]; i++)
-                        if (add_rooted(lp, &lp->search, default_search[i]) < 0)
-                                goto oom;
+                }
+        sdu_strv_free(dirs);
         if (!lp->search && !(lp->search = calloc(1, sizeof(char *))))
                 goto oom;
         for (size_t i = 0; i < SDU_ELEMENTSOF(special); i++) {

@@ -2092,30 +2092,8 @@ bound:
 
 static int registry_create(Manager *m, UnitRegistry **ret) {
         UnitDiagSink diag = { on_diag, m };
-        UnitRegistry *reg;
-        int r = unit_registry_new(m->root, &diag, &reg);
 
-        if (r < 0)
-                return r;
-        {
-                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
-                 * appends the default search path. */
-                const char *up = getenv("SYSTEMD_UNIT_PATH");
-                if (up && *up) {
-                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
-                        bool append = up[strlen(up) - 1] == ':';
-                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
-                                strv_extend(&dirs, w);
-                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
-                                strv_extend(&dirs, unit_default_search_path[i]);
-                        if (dirs)
-                                unit_registry_set_search_path(reg, dirs);
-                        strv_free(dirs);
-                        free(copy);
-                }
-        }
-        *ret = reg;
-        return 0;
+        return unit_registry_new_from_env(m->root, &diag, ret);
 }
 
 int manager_new(const char *root, Manager **ret) {

@@ -33,6 +33,11 @@
 #include "sdu-util.h"
 #include "unit-directives.h"
 
+/* systemd 252's system search path (src/basic/path-lookup.c, lookup_paths_init(), system scope)
+ * as Debian 12 builds it: split-usr, so SYSTEM_DATA_UNIT_DIR is /lib/systemd/system and comes
+ * before /usr/lib/systemd/system (`systemd-analyze unit-paths` prints this list). The only copy:
+ * the manager, sdinit verify/cat/show and systemctl enable/preset (install/) all take it from
+ * unit_search_path_new(). */
 const char *const unit_default_search_path[] = {
         "/etc/systemd/system.control",
         "/run/systemd/system.control",
@@ -44,11 +49,66 @@ const char *const unit_default_search_path[] = {
         "/run/systemd/system.attached",
         "/run/systemd/generator",
         "/usr/local/lib/systemd/system",
-        "/usr/lib/systemd/system",
         "/lib/systemd/system",
+        "/usr/lib/systemd/system",
         "/run/systemd/generator.late",
         NULL,
 };
+
+static int search_path_add(char ***l, const char *dir) {
+        char *abs = NULL;
+        int k;
+
+        if (!*dir)
+                return 0;
+        if (dir[0] != '/') {
+                /* as systemd's path_split_and_make_absolute(): relative to the working directory */
+                char cwd[PATH_MAX];
+
+                if (!getcwd(cwd, sizeof(cwd)))
+                        return -errno;
+                abs = sdu_path_join(cwd, dir);
+                if (!abs)
+                        return -ENOMEM;
+                dir = abs;
+        }
+        k = sdu_strv_contains(*l, dir) ? 0 : sdu_strv_extend(l, dir);
+        free(abs);
+        return k;
+}
+
+int unit_search_path_new(char ***ret) {
+        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        char **dirs = NULL;
+        bool append = true;
+        int k = 0;
+
+        if (env && *env) {
+                const char *p = env;
+
+                append = env[strlen(env) - 1] == ':';
+                while (k >= 0 && *p) {
+                        size_t n = strcspn(p, ":");
+                        char *w = sdu_strndup(p, n);
+
+                        k = w ? search_path_add(&dirs, w) : -ENOMEM;
+                        free(w);
+                        p += n;
+                        if (*p == ':')
+                                p++;
+                }
+        }
+        for (size_t i = 0; append && k >= 0 && unit_default_search_path[i]; i++)
+                k = search_path_add(&dirs, unit_default_search_path[i]);
+        if (k >= 0 && !dirs && !(dirs = calloc(1, sizeof(char *))))
+                k = -ENOMEM;
+        if (k < 0) {
+                sdu_strv_free(dirs);
+                return k;
+        }
+        *ret = dirs;
+        return 0;
+}
 
 struct UnitRegistry {
         char *root;              /* "" for the host */
@@ -95,38 +155,23 @@ oom:
 }
 
 int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
-        const char *env = getenv("SYSTEMD_UNIT_PATH");
-        char **dirs = NULL, *copy, *save = NULL;
+        char **dirs;
         UnitRegistry *r;
         int k;
 
+        k = unit_search_path_new(&dirs);
+        if (k < 0)
+                return k;
         k = unit_registry_new(root, diag, &r);
-        if (k < 0 || !env || !*env) {
-                if (k >= 0)
-                        *ret = r;
+        if (k >= 0)
+                k = unit_registry_set_search_path(r, dirs);
+        sdu_strv_free(dirs);
+        if (k < 0) {
+                unit_registry_free(r);
                 return k;
         }
-        copy = strdup(env);
-        if (!copy)
-                goto oom;
-        for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
-                if (sdu_strv_extend(&dirs, w) < 0) {
-                        free(copy);
-                        goto oom;
-                }
-        free(copy);
-        if (env[strlen(env) - 1] == ':' &&
-            sdu_strv_extend_strv(&dirs, (char *const *) unit_default_search_path, true) < 0)
-                goto oom;
-        if (dirs && unit_registry_set_search_path(r, dirs) < 0)
-                goto oom;
-        sdu_strv_free(dirs);
         *ret = r;
         return 0;
-oom:
-        sdu_strv_free(dirs);
-        unit_registry_free(r);
-        return -ENOMEM;
 }
 
 const char *unit_registry_get_root(const UnitRegistry *r) {
