@@ -275,14 +275,12 @@ static int add_rooted(Lookup *lp, char ***l, const char *dir) {
         free(p);
         if (!n)
                 return -ENOMEM;
-        if (sdu_strv_contains(*l, n)) {
+        if (strv_contains(*l, n)) {
                 free(n);
                 return 0;
         }
-        if (sdu_strv_consume(l, n) < 0) {
-                free(n);
+        if (strv_push(l, n) < 0)
                 return -ENOMEM;
-        }
         return 0;
 }
 
@@ -329,10 +327,10 @@ int lookup_init(Lookup *lp, const char *root) {
         }
         for (size_t i = 0; dirs[i]; i++)
                 if (add_rooted(lp, &lp->search, dirs[i]) < 0) {
-                        sdu_strv_free(dirs);
+                        strv_free(dirs);
                         goto oom;
                 }
-        sdu_strv_free(dirs);
+        strv_free(dirs);
         if (!lp->search && !(lp->search = calloc(1, sizeof(char *))))
                 goto oom;
         for (size_t i = 0; i < SDU_ELEMENTSOF(special); i++) {
@@ -352,7 +350,7 @@ oom:
 
 void lookup_done(Lookup *lp) {
         free(lp->root);
-        sdu_strv_free(lp->search);
+        strv_free(lp->search);
         free(lp->persistent_config);
         free(lp->runtime_config);
         free(lp->transient);
@@ -422,7 +420,7 @@ bool lookup_is_runtime(const Lookup *lp, const char *path, bool check_parent) {
 }
 
 bool lookup_in_search_path(const Lookup *lp, const char *path) {
-        return parent_is(path, (const char *const *) lp->search, sdu_strv_length(lp->search));
+        return parent_is(path, (const char *const *) lp->search, strv_length(lp->search));
 }
 
 /* ---- install context ---- */
@@ -600,14 +598,14 @@ static int file_load(Ctx *ctx, Info *info, const char *path, const Lookup *lp, i
                 if (r < 0)
                         return r;
         }
-        n_also = sdu_strv_length(info->u->install.also);
+        n_also = strv_length(info->u->install.also);
         r = unit_load_fragment_file(info->u, path, dropin, &(UnitDiagSink) { syntax_diag, NULL });
         if (r == -ENOMEM)
                 return r;
         if (r < 0 && r != -EBADMSG)
                 return r;
         /* Also= units are queued as they are read, as systemd's parser does. */
-        for (size_t k = n_also; ctx && k < sdu_strv_length(info->u->install.also); k++) {
+        for (size_t k = n_also; ctx && k < strv_length(info->u->install.also); k++) {
                 r = ctx_add(ctx, info->u->install.also[k], NULL, true, NULL);
                 if (r < 0 && r != -EINVAL)
                         return r;
@@ -710,17 +708,17 @@ int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret) 
                         continue;
                 while (r >= 0 && (de = readdir(d))) {
                         if (hidden_or_backup_file(de->d_name) || !sdu_endswith(de->d_name, suffix) ||
-                            sdu_strv_contains(names, de->d_name))
+                            strv_contains(names, de->d_name))
                                 continue;
-                        r = sdu_strv_extend(&names, de->d_name);
+                        r = strv_extend(&names, de->d_name);
                         if (r >= 0)
-                                r = sdu_strv_consume(&paths, sdu_path_join(dirs[i], de->d_name));
+                                r = strv_push(&paths, sdu_path_join(dirs[i], de->d_name));
                 }
                 closedir(d);
         }
         if (r >= 0 && names) {
-                size_t n = sdu_strv_length(names);
-                char **sorted = sdu_strv_copy(names);
+                size_t n = strv_length(names);
+                char **sorted = strv_copy(names);
 
                 if (!sorted)
                         r = -ENOMEM;
@@ -734,15 +732,15 @@ int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret) 
                                         /* masked (/dev/null or empty): dropped */
                                         if (stat(paths[j], &st) >= 0 && stat_null_or_empty(&st))
                                                 break;
-                                        r = sdu_strv_extend(&result, paths[j]);
+                                        r = strv_extend(&result, paths[j]);
                                         break;
                                 }
-                sdu_strv_free(sorted);
+                strv_free(sorted);
         }
-        sdu_strv_free(names);
-        sdu_strv_free(paths);
+        strv_free(names);
+        strv_free(paths);
         if (r < 0) {
-                sdu_strv_free(result);
+                strv_free(result);
                 return r;
         }
         *ret = result;
@@ -803,8 +801,7 @@ static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
                 for (size_t i = 0; lp->search[i]; i++) {
                         char *d = sdu_asprintf("%s/%s.d", lp->search[i], n);
 
-                        if (!d || sdu_strv_consume(&dirs, d) < 0) {
-                                free(d);
+                        if (strv_push(&dirs, d) < 0) {
                                 r = -ENOMEM;
                                 goto finish;
                         }
@@ -815,8 +812,8 @@ static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
                 r = load_or_readlink(ctx, info, files[i], lp, flags | SEARCH_DROPIN);
 finish:
         free(template);
-        sdu_strv_free(dirs);
-        sdu_strv_free(files);
+        strv_free(dirs);
+        strv_free(files);
         return r < 0 ? r : 0;
 }
 
@@ -1281,14 +1278,12 @@ static int mark(Marks *m, const char *p) {
 
         if (!n)
                 return -ENOMEM;
-        if (sdu_strv_contains(m->names, n)) {
+        if (strv_contains(m->names, n)) {
                 free(n);
                 return 0;
         }
-        if (sdu_strv_consume(&m->names, n) < 0) {
-                free(n);
+        if (strv_push(&m->names, n) < 0)
                 return -ENOMEM;
-        }
         return 1;
 }
 
@@ -1379,8 +1374,8 @@ static int remove_marked_in(Marks *m, const char *path, const char *config_path,
                                 closedir(d);
                                 return -ENOMEM;
                         }
-                        found = sdu_strv_contains(m->names, dest) || sdu_strv_contains(m->names, base_name(dest)) ||
-                                sdu_strv_contains(m->names, de->d_name);
+                        found = strv_contains(m->names, dest) || strv_contains(m->names, base_name(dest)) ||
+                                strv_contains(m->names, de->d_name);
                         free(dest);
                         if (found) {
                                 const char *rp;
@@ -1510,7 +1505,7 @@ int install_disable(const char *root, InstallFlags flags, char *const *names, In
         if (r >= 0)
                 r = remove_marked(&m, config_path_of(&lp, flags), &lp, changes);
 finish:
-        sdu_strv_free(m.names);
+        strv_free(m.names);
         ctx_done(&ctx);
         lookup_done(&lp);
         return r;
@@ -1537,9 +1532,9 @@ int install_reenable(const char *root, InstallFlags flags, char *const *names, I
                 if (r < 0)
                         goto finish;
                 rp = lookup_skip_root(&lp, info->path);
-                r = sdu_strv_extend(&bases, info->name);
+                r = strv_extend(&bases, info->name);
                 if (r >= 0)
-                        r = sdu_strv_extend(&files, rp ? rp : info->path);
+                        r = strv_extend(&files, rp ? rp : info->path);
                 if (r < 0)
                         goto finish;
         }
@@ -1550,8 +1545,8 @@ int install_reenable(const char *root, InstallFlags flags, char *const *names, I
 finish:
         ctx_done(&ctx);
         lookup_done(&lp);
-        sdu_strv_free(bases);
-        sdu_strv_free(files);
+        strv_free(bases);
+        strv_free(files);
         return r;
 }
 
@@ -1609,8 +1604,8 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
                         r = -ENOMEM;
                         goto finish;
                 }
-                if (stat(path, &st) >= 0 && stat_null_or_empty(&st) && !sdu_strv_contains(todo, names[k]) &&
-                    sdu_strv_extend(&todo, names[k]) < 0) {
+                if (stat(path, &st) >= 0 && stat_null_or_empty(&st) && !strv_contains(todo, names[k]) &&
+                    strv_extend(&todo, names[k]) < 0) {
                         free(path);
                         r = -ENOMEM;
                         goto finish;
@@ -1649,8 +1644,8 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
         if (r >= 0)
                 r = q;
 finish:
-        sdu_strv_free(todo);
-        sdu_strv_free(m.names);
+        strv_free(todo);
+        strv_free(m.names);
         lookup_done(&lp);
         return r;
 }
@@ -1687,7 +1682,7 @@ static int preset_prepare_one(Ctx *plus, Ctx *minus, const Lookup *lp, const cha
                 r = info_discover(minus, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
 finish:
         ctx_done(&tmp);
-        sdu_strv_free(instances);
+        strv_free(instances);
         return r < 0 ? r : 0;
 }
 
@@ -1704,7 +1699,7 @@ static int execute_preset(Ctx *plus, Ctx *minus, const Lookup *lp, InstallFlags 
                 r = ctx_mark_for_removal(minus, lp, &m, changes);
                 if (r >= 0)
                         r = remove_marked(&m, config_path, lp, changes);
-                sdu_strv_free(m.names);
+                strv_free(m.names);
                 if (r < 0)
                         return r;
         }

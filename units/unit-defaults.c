@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/defaults.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
 
@@ -131,7 +132,7 @@ static const char *raw_value(const Unit *u, const char *key) {
         if (i < 0 || !u->settings || u->settings[i].count == 0)
                 return NULL;
         raw = u->settings[i].raw;
-        n = sdu_strv_length(raw);
+        n = strv_length(raw);
         return n > 0 ? raw[n - 1] : NULL;
 }
 
@@ -289,14 +290,14 @@ typedef struct DepCtx {
 } DepCtx;
 
 static bool names_unit(const Unit *u, const char *name) {
-        return sdu_streq(u->id, name) || sdu_strv_contains(u->names, name);
+        return sdu_streq(u->id, name) || strv_contains(u->names, name);
 }
 
 static int add(DepCtx *c, UnitDependency kind, const char *name) {
-        if (!name || names_unit(c->u, name) || sdu_strv_contains(c->u->unit.deps[kind], name) ||
-            sdu_strv_contains(c->d->deps[kind], name))
+        if (!name || names_unit(c->u, name) || strv_contains(c->u->unit.deps[kind], name) ||
+            strv_contains(c->d->deps[kind], name))
                 return 0;
-        return sdu_strv_extend(&c->d->deps[kind], name);
+        return strv_extend(&c->d->deps[kind], name);
 }
 
 static int add2(DepCtx *c, UnitDependency a, UnitDependency b, const char *name) {
@@ -373,16 +374,16 @@ static int mount_default_deps(DepCtx *c) {
 /* Whether `target` is ordered before `other` (so that After= other would make a loop). */
 static bool ordered_before(const Unit *target, const UnitImplicitDeps *target_implicit, const Unit *other, const char *name) {
         UnitImplicitDeps od = {};
-        bool before = sdu_strv_contains(target->unit.deps[UNIT_BEFORE], name) ||
-                      sdu_strv_contains(target_implicit->deps[UNIT_BEFORE], name);
+        bool before = strv_contains(target->unit.deps[UNIT_BEFORE], name) ||
+                      strv_contains(target_implicit->deps[UNIT_BEFORE], name);
 
         for (size_t i = 0; !before && target->names && target->names[i]; i++)
-                before = sdu_strv_contains(other->unit.deps[UNIT_AFTER], target->names[i]);
+                before = strv_contains(other->unit.deps[UNIT_AFTER], target->names[i]);
         /* The other unit's own implicit After= (a service is After=basic.target, ...). Not
          * followed further for targets: systemd adds those in queue order. */
         if (!before && unit_implicit_deps(other, UNIT_IMPLICIT_ALL, NULL, NULL, &od) >= 0) {
                 for (size_t i = 0; !before && target->names && target->names[i]; i++)
-                        before = sdu_strv_contains(od.deps[UNIT_AFTER], target->names[i]);
+                        before = strv_contains(od.deps[UNIT_AFTER], target->names[i]);
                 unit_implicit_deps_done(&od);
         }
         return before;
@@ -459,8 +460,8 @@ static int trigger_deps(DepCtx *c) {
         case UNIT_SERVICE:
                 for (char **s = u->service.sockets; s && *s && r >= 0; s++) {
                         r = add2(c, UNIT_WANTS, UNIT_AFTER, *s);
-                        if (r >= 0 && !sdu_strv_contains(c->d->triggered_by, *s))
-                                r = sdu_strv_extend(&c->d->triggered_by, *s);
+                        if (r >= 0 && !strv_contains(c->d->triggered_by, *s))
+                                r = strv_extend(&c->d->triggered_by, *s);
                 }
                 return r;
         case UNIT_SOCKET:
@@ -561,8 +562,8 @@ static int slice_deps(DepCtx *c) {
 
 void unit_implicit_deps_done(UnitImplicitDeps *d) {
         for (int i = 0; i < _UNIT_DEPENDENCY_MAX; i++)
-                sdu_strv_free(d->deps[i]);
-        sdu_strv_free(d->triggered_by);
+                strv_free(d->deps[i]);
+        strv_free(d->triggered_by);
         *d = (UnitImplicitDeps) {};
 }
 
@@ -874,8 +875,6 @@ static uint64_t time_field(const Unit *u, const char *section, const char *key, 
         return *(const uint64_t *) ((const char *) u + unit_directive_table[i].offset);
 }
 
-#define USEC_90S (UINT64_C(90) * SDU_USEC_PER_SEC)
-
 /* The default of an unset row, computed from the unit; NULL when there is none (or it is only
  * known at run time). May also return a constant from constant_defaults. */
 static char *computed_default(const Unit *u, const UnitDirective *d) {
@@ -915,7 +914,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 if (sdu_streq(k, "TimeoutStartSec"))
                         return strdup(unit_effective_service_type(u) == SERVICE_ONESHOT ? "infinity" : "1min 30s");
                 if (sdu_streq(k, "TimeoutAbortSec"))
-                        return unit_format_timespan_show(time_field(u, "Service", "TimeoutStopSec", USEC_90S));
+                        return unit_format_timespan_show(time_field(u, "Service", "TimeoutStopSec", DEFAULT_TIMEOUT_USEC));
                 if (sdu_streq(k, "NotifyAccess")) {
                         int t = unit_effective_service_type(u);
                         bool wd = is_set(u, "Service", "WatchdogSec") && u->service.watchdog_usec > 0;
@@ -1109,22 +1108,22 @@ static void emit_deps(PropCtx *c, size_t i) {
         for (int k = 0; k < _UNIT_DEPENDENCY_MAX; k++)
                 if (unit_directive_table[i].offset == offsetof(Unit, unit.deps) + (size_t) k * sizeof(char **))
                         kind = k;
-        if (sdu_strv_extend_strv(&all, file, true) < 0 ||
-            (kind >= 0 && sdu_strv_extend_strv(&all, c->deps.deps[kind], true) < 0)) {
-                sdu_strv_free(all);
+        if (strv_extend_strv(&all, file, true) < 0 ||
+            (kind >= 0 && strv_extend_strv(&all, c->deps.deps[kind], true) < 0)) {
+                strv_free(all);
                 c->r = -ENOMEM;
                 return;
         }
-        v = all ? sdu_strv_join(all, " ") : NULL;
+        v = all ? strv_join(all, " ") : NULL;
         if (all && !v)
                 c->r = -ENOMEM;
         emit(c, d->key, d->key, v);
         free(v);
-        sdu_strv_free(all);
+        strv_free(all);
 }
 
 static void emit_list(PropCtx *c, const char *name, char **l) {
-        char *v = l ? sdu_strv_join(l, " ") : NULL;
+        char *v = l ? strv_join(l, " ") : NULL;
 
         if (l && !v)
                 c->r = -ENOMEM;
@@ -1143,7 +1142,7 @@ int unit_properties(const Unit *u, UnitLookupFn lookup, void *userdata, UnitProp
                 return r;
 
         emit(&c, "Id", NULL, u->id);
-        s = sdu_strv_join(u->names, " ");
+        s = strv_join(u->names, " ");
         if (!s) {
                 unit_implicit_deps_done(&c.deps);
                 return -ENOMEM;
@@ -1152,7 +1151,7 @@ int unit_properties(const Unit *u, UnitLookupFn lookup, void *userdata, UnitProp
         free(s);
         emit(&c, "LoadState", NULL, unit_load_state_to_string(u->load_state));
         emit(&c, "FragmentPath", NULL, u->fragment_path);
-        s = u->dropin_paths ? sdu_strv_join(u->dropin_paths, " ") : NULL;
+        s = u->dropin_paths ? strv_join(u->dropin_paths, " ") : NULL;
         if (u->dropin_paths && !s)
                 c.r = -ENOMEM;
         emit(&c, "DropInPaths", NULL, s);

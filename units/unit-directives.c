@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/signames.h"
 #include "sdu-util.h"
 
 #define U(f) offsetof(Unit, f)
@@ -815,7 +816,7 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
 
         if (!*v) {
                 if (empty_resets) {
-                        sdu_strv_free(*f);
+                        strv_free(*f);
                         *f = NULL;
                         mark_reset(c);
                 }
@@ -851,16 +852,14 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
                         free(x);
                         continue;
                 }
-                if (check == WORD_UNIT_NAME && sdu_strv_contains(*f, x)) {
+                if (check == WORD_UNIT_NAME && strv_contains(*f, x)) {
                         free(x);
                         mark_set(c);
                         continue;
                 }
-                r = sdu_strv_consume(f, x);
-                if (r < 0) {
-                        free(x);
+                r = strv_push(f, x);
+                if (r < 0)
                         return r;
-                }
                 mark_set(c);
         }
         return 0;
@@ -1052,7 +1051,7 @@ static int parse_signal(Ctx *c, const char *v) {
                 mark_reset(c);
                 return 0;
         }
-        sig = sdu_signal_from_string(v);
+        sig = signal_from_string(v);
         if (sig <= 0) {
                 ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse signal name, ignoring: %s", v);
                 return 0;
@@ -1153,7 +1152,7 @@ static int parse_env(Ctx *c, const char *v) {
         const char *p = v;
 
         if (!*v) {
-                sdu_strv_free(*f);
+                strv_free(*f);
                 *f = NULL;
                 mark_reset(c);
                 return 0;
@@ -1182,7 +1181,7 @@ static int parse_env(Ctx *c, const char *v) {
                         free(x);
                         continue;
                 }
-                r = sdu_env_replace(f, x);
+                r = env_set(f, x);
                 free(x);
                 if (r < 0)
                         return r;
@@ -1197,7 +1196,7 @@ static int parse_env_files(Ctx *c, const char *v) {
         int r;
 
         if (!*v) {
-                sdu_strv_free(*f);
+                strv_free(*f);
                 *f = NULL;
                 mark_reset(c);
                 return 0;
@@ -1211,11 +1210,9 @@ static int parse_env_files(Ctx *c, const char *v) {
                 free(x);
                 return 0;
         }
-        r = sdu_strv_consume(f, x);
-        if (r < 0) {
-                free(x);
+        r = strv_push(f, x);
+        if (r < 0)
                 return r;
-        }
         mark_set(c);
         return 0;
 }
@@ -1517,7 +1514,7 @@ static int parse_calendar(Ctx *c, const char *v) {
         int r;
 
         if (!*v) {
-                sdu_strv_free(*f);
+                strv_free(*f);
                 *f = NULL;
                 mark_reset(c);
                 return 0;
@@ -1544,11 +1541,9 @@ static int parse_calendar(Ctx *c, const char *v) {
                         return 0;
                 }
         }
-        r = sdu_strv_consume(f, x);
-        if (r < 0) {
-                free(x);
+        r = strv_push(f, x);
+        if (r < 0)
                 return r;
-        }
         mark_set(c);
         return 0;
 }
@@ -1651,7 +1646,7 @@ static int parse_raw(Ctx *c, const char *v) {
         int r;
 
         if (!*v) {
-                sdu_strv_free(s->raw);
+                strv_free(s->raw);
                 s->raw = NULL;
                 mark_reset(c);
                 return 0;
@@ -1666,14 +1661,12 @@ static int parse_raw(Ctx *c, const char *v) {
         }
         if (!list) {
                 /* Single-valued settings: the last assignment wins. */
-                sdu_strv_free(s->raw);
+                strv_free(s->raw);
                 s->raw = NULL;
         }
-        r = sdu_strv_consume(&s->raw, x);
-        if (r < 0) {
-                free(x);
+        r = strv_push(&s->raw, x);
+        if (r < 0)
                 return r;
-        }
         mark_set(c);
         return 0;
 }
@@ -1786,14 +1779,7 @@ void unit_directive_init_defaults(Unit *u) {
 }
 
 static int push(char ***l, char *s) {
-        int r;
-
-        if (!s)
-                return -ENOMEM;
-        r = sdu_strv_consume(l, s);
-        if (r < 0)
-                free(s);
-        return r;
+        return strv_push(l, s); /* -ENOMEM for a NULL s */
 }
 
 static char *format_words(char **l, bool quote) {
@@ -1915,11 +1901,8 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
         case KIND_SIGNAL: {
                 char buf[16];
                 int sig = *(const int *) field;
-                const char *n = sig > 0 ? sdu_signal_to_string(sig, buf) : NULL;
-                if (n)
-                        r = push(&l, sdu_asprintf("SIG%s", n));
-                else if (sig > 0)
-                        r = push(&l, sdu_asprintf("%d", sig));
+                if (sig > 0)
+                        r = push(&l, strdup(signal_to_string(sig, buf, sizeof(buf))));
                 break;
         }
         case KIND_EXIT_STATUS:
@@ -2003,7 +1986,7 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                 break;
         }
         if (r < 0) {
-                sdu_strv_free(l);
+                strv_free(l);
                 return r;
         }
         *ret = l;
@@ -2021,8 +2004,8 @@ int unit_directive_format(const Unit *u, size_t i, char **ret) {
                 *ret = NULL;
                 return 0;
         }
-        s = sdu_strv_join(l, "\n");
-        sdu_strv_free(l);
+        s = strv_join(l, "\n");
+        strv_free(l);
         if (!s)
                 return -ENOMEM;
         *ret = s;

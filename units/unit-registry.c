@@ -72,7 +72,7 @@ static int search_path_add(char ***l, const char *dir) {
                         return -ENOMEM;
                 dir = abs;
         }
-        k = sdu_strv_contains(*l, dir) ? 0 : sdu_strv_extend(l, dir);
+        k = strv_contains(*l, dir) ? 0 : strv_extend(l, dir);
         free(abs);
         return k;
 }
@@ -103,7 +103,7 @@ int unit_search_path_new(char ***ret) {
         if (k >= 0 && !dirs && !(dirs = calloc(1, sizeof(char *))))
                 k = -ENOMEM;
         if (k < 0) {
-                sdu_strv_free(dirs);
+                strv_free(dirs);
                 return k;
         }
         *ret = dirs;
@@ -165,7 +165,7 @@ int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitR
         k = unit_registry_new(root, diag, &r);
         if (k >= 0)
                 k = unit_registry_set_search_path(r, dirs);
-        sdu_strv_free(dirs);
+        strv_free(dirs);
         if (k < 0) {
                 unit_registry_free(r);
                 return k;
@@ -184,18 +184,18 @@ UnitRegistry *unit_registry_free(UnitRegistry *r) {
         free(r->root);
         for (size_t i = 0; i < 3; i++)
                 free(r->generator_dirs[i]);
-        sdu_strv_free(r->search_path);
+        strv_free(r->search_path);
         unit_host_info_free(r->host);
         free(r);
         return NULL;
 }
 
 int unit_registry_set_search_path(UnitRegistry *r, char *const *dirs) {
-        char **copy = sdu_strv_copy(dirs);
+        char **copy = strv_copy(dirs);
 
         if (!copy)
                 return -ENOMEM;
-        sdu_strv_free(r->search_path);
+        strv_free(r->search_path);
         r->search_path = copy;
         return 0;
 }
@@ -259,7 +259,7 @@ typedef struct Resolution {
 
 static void resolution_done(Resolution *res) {
         free(res->id);
-        sdu_strv_free(res->aliases);
+        strv_free(res->aliases);
         free(res->fragment);
         *res = (Resolution) {};
 }
@@ -381,14 +381,15 @@ static int resolve_name(UnitRegistry *r, const char *name, Resolution *res) {
                                 k = 0;
                                 break;
                         }
-                        if (sdu_strv_contains(res->aliases, next) || sdu_streq(next, name)) {
+                        if (strv_contains(res->aliases, next) || sdu_streq(next, name)) {
                                 free(next);
                                 k = -ELOOP;
                                 break;
                         }
-                        k = sdu_strv_consume(&res->aliases, cur);
+                        k = strv_push(&res->aliases, cur);
                         if (k < 0) {
                                 free(next);
+                                cur = NULL; /* taken by strv_push() */
                                 break;
                         }
                         cur = next;
@@ -416,9 +417,10 @@ static int resolve_name(UnitRegistry *r, const char *name, Resolution *res) {
                                 resolution_done(&t);
                                 if (k < 0)
                                         break;
-                                k = sdu_strv_consume(&res->aliases, cur);
+                                k = strv_push(&res->aliases, cur);
                                 if (k < 0) {
                                         free(inst_name);
+                                        cur = NULL; /* taken by strv_push() */
                                         break;
                                 }
                                 cur = inst_name;
@@ -446,9 +448,9 @@ static int add_dir_if_exists(char ***dirs, const char *path) {
 
         if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
                 return 0;
-        if (sdu_strv_contains(*dirs, path))
+        if (strv_contains(*dirs, path))
                 return 0;
-        return sdu_strv_extend(dirs, path);
+        return strv_extend(dirs, path);
 }
 
 /* NAME.d, then the template's, then the dash prefixes, in one search directory. */
@@ -535,7 +537,7 @@ static int collect_dropin_dirs(UnitRegistry *r, char *const *names, const char *
                 free(path);
         }
         if (k < 0) {
-                sdu_strv_free(dirs);
+                strv_free(dirs);
                 return k;
         }
         *ret = dirs;
@@ -579,7 +581,7 @@ static int cmp_dropin(const void *a, const void *b) {
 static int list_dropin_files(char *const *dirs, char ***ret) {
         DropinEntry *v = NULL;
         size_t n = 0, cap = 0;
-        SduStrvBuf result = {};
+        StrvBuf result = {};
         int k = 0;
 
         for (size_t i = 0; dirs && dirs[i] && k >= 0; i++) {
@@ -636,13 +638,13 @@ static int list_dropin_files(char *const *dirs, char ***ret) {
                 if (i > 0 && sdu_streq(v[i].name, v[i - 1].name))
                         continue; /* a later directory's file of the same name */
                 if (!v[i].masked)
-                        k = sdu_strvbuf_extend(&result, v[i].path);
+                        k = strvbuf_extend(&result, v[i].path);
         }
         for (size_t i = 0; i < n; i++)
                 free(v[i].path);
         free(v);
         if (k < 0) {
-                sdu_strv_free(result.v);
+                strv_free(result.v);
                 return k;
         }
         *ret = result.v;
@@ -661,10 +663,10 @@ static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
                 return 0;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && unit_name_is_valid(de->d_name, UNIT_NAME_ANY) &&
-                    (k = sdu_strv_extend(&found, de->d_name)) < 0)
+                    (k = strv_extend(&found, de->d_name)) < 0)
                         break;
         closedir(d);
-        sdu_strv_sort(found);
+        strv_sort(found);
         for (size_t i = 0; found && found[i] && k >= 0; i++) {
                 char *name = NULL;
 
@@ -681,12 +683,12 @@ static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
                         k = -ENOMEM;
                         break;
                 }
-                if (sdu_strv_contains(u->unit.deps[dep], name))
+                if (strv_contains(u->unit.deps[dep], name))
                         free(name);
-                else if ((k = sdu_strv_consume(&u->unit.deps[dep], name)) < 0)
-                        free(name);
+                else
+                        k = strv_push(&u->unit.deps[dep], name);
         }
-        sdu_strv_free(found);
+        strv_free(found);
         return k;
 }
 
@@ -710,11 +712,11 @@ static int load_dependency_dirs(UnitRegistry *r, Unit *u, char *const *names) {
                 for (size_t i = 0; dirs && dirs[i]; i++) {
                         e = add_dependency_dir(u, dirs[i], kinds[k].dep);
                         if (e < 0) {
-                                sdu_strv_free(dirs);
+                                strv_free(dirs);
                                 return e;
                         }
                 }
-                sdu_strv_free(dirs);
+                strv_free(dirs);
         }
         return 0;
 }
@@ -728,13 +730,13 @@ static int load_dropins_and_deps(UnitRegistry *r, Unit *u) {
         k = collect_dropin_dirs(r, u->names, ".d", &dirs);
         if (k >= 0)
                 k = list_dropin_files(dirs, &files);
-        sdu_strv_free(dirs);
+        strv_free(dirs);
         for (size_t i = 0; k >= 0 && files && files[i]; i++) {
                 k = unit_load_fragment_file(u, files[i], true, &r->diag);
                 if (k != -ENOMEM)
                         k = 0;
         }
-        sdu_strv_free(files);
+        strv_free(files);
         if (k < 0)
                 return k;
         return load_dependency_dirs(r, u, u->names);
@@ -761,7 +763,7 @@ int unit_load(UnitRegistry *r, const char *name, Unit **ret) {
         k = unit_new(res.id, r->host, &u);
         if (k < 0)
                 goto finish;
-        k = sdu_strv_extend_strv(&u->names, res.aliases, true);
+        k = strv_extend_strv(&u->names, res.aliases, true);
         if (k < 0)
                 goto finish;
         if (res.masked) {
@@ -843,19 +845,19 @@ int unit_registry_list(UnitRegistry *r, char ***ret) {
                 if (!d)
                         continue;
                 while (k >= 0 && (de = readdir(d))) {
-                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || sdu_strv_contains(names, de->d_name))
+                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || strv_contains(names, de->d_name))
                                 continue;
                         if (de->d_type == DT_DIR)
                                 continue;
-                        k = sdu_strv_extend(&names, de->d_name);
+                        k = strv_extend(&names, de->d_name);
                 }
                 closedir(d);
         }
         if (k < 0) {
-                sdu_strv_free(names);
+                strv_free(names);
                 return k;
         }
-        sdu_strv_sort(names);
+        strv_sort(names);
         *ret = names;
         return 0;
 }

@@ -89,7 +89,7 @@ int main(void) {
         CHECK(u != NULL);
         CHECK_INT(u->load_state, UNIT_LOADED);
         CHECK_TEXT(u->unit.description, "Web blue on sdinit-host");
-        CHECK_INT(sdu_strv_length(u->unit.deps[UNIT_WANTS]), 3);
+        CHECK_INT(strv_length(u->unit.deps[UNIT_WANTS]), 3);
         CHECK_TEXT(u->unit.deps[UNIT_WANTS][2], "c.service");
         CHECK_TEXT(u->unit.deps[UNIT_AFTER][0], "x@blue.service");
         CHECK(u->unit.deps[UNIT_REQUIRES] == NULL);
@@ -99,7 +99,7 @@ int main(void) {
         CHECK_INT(u->unit.asserts.n, 1);
         CHECK_TEXT(u->unit.asserts.items[0].type, "Virtualization");
         CHECK_INT(u->service.type, SERVICE_NOTIFY);
-        CHECK_INT(sdu_strv_length(u->exec.environment), 2);
+        CHECK_INT(strv_length(u->exec.environment), 2);
         CHECK_TEXT(u->exec.environment[0], "A=b c");
         CHECK_TEXT(u->exec.environment[1], "D=f");
         CHECK_INT(u->service.exec_start.n, 1);
@@ -196,7 +196,7 @@ int main(void) {
         CHECK_INT(unit_verify(u, NULL), 0);
         unit_free(u);
         u = load("t.timer", "[Timer]\nOnCalendar=daily\nOnCalendar=Mon *-*-* 00:00:00\nOnCalendar=@@@\n", h);
-        CHECK_INT(sdu_strv_length(u->timer.on_calendar), 2);
+        CHECK_INT(strv_length(u->timer.on_calendar), 2);
         CHECK_INT(unit_verify(u, NULL), 0);
         unit_free(u);
 
