@@ -372,7 +372,7 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
         /* AllowedCPUs= is kept as validated words by the unit model: take it before the
          * book-keeping goes. */
         {
-                int i = u->settings ? unit_directive_lookup(u->type, "Service", "AllowedCPUs") : -1;
+                int i = u->settings && u->type == UNIT_SERVICE ? UD_CGROUP_ALLOWED_CPUS : -1;
                 char *const *raw = i >= 0 ? u->settings[i].raw : NULL;
                 if (raw && raw[0]) {
                         size_t len = 0;
@@ -1491,7 +1491,7 @@ static void emergency_action(MUnit *u, int action, const char *what, bool failur
         if (action <= 0 || u->m->shutting_down)
                 return;
         status = failure ? u->u->unit.failure_action_exit_status : u->u->unit.success_action_exit_status;
-        if (status < 0 || !unit_setting_is_set(u->u, "Unit", failure ? "FailureActionExitStatus" : "SuccessActionExitStatus"))
+        if (status < 0 || !unit_is_set(u->u, failure ? UD_UNIT_FAILURE_ACTION_EXIT_STATUS : UD_UNIT_SUCCESS_ACTION_EXIT_STATUS))
                 status = u->main_exit_code == CLD_EXITED ? u->main_exit_status
                          : u->main_exit_code ? 128 + u->main_exit_status : failure ? 1 : 0;
         manager_log(u->m, MLOG_WARN, "%s: %s= triggered: stopping the container with exit status %d", u->id, what, status);

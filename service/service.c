@@ -40,8 +40,6 @@
 #include "service/spawn.h"
 
 #define USEC_PER_SEC 1000000ULL
-#define DEFAULT_START_LIMIT_INTERVAL (10 * USEC_PER_SEC)
-#define DEFAULT_START_LIMIT_BURST 5
 #define STRAY_POLL_USEC (50 * 1000ULL)
 
 enum {
@@ -75,20 +73,13 @@ static const ServiceSettings *S(MUnit *u) {
         return &u->u->service;
 }
 
-static bool set(MUnit *u, const char *key) {
-        return unit_setting_is_set(u->u, "Service", key);
-}
-
+/* The unit's settings with systemd's defaults already in them (units/ unit_apply_defaults()). */
 static uint64_t timeout_start(MUnit *u) {
-        if (set(u, "TimeoutStartSec") || set(u, "TimeoutSec"))
-                return S(u)->timeout_start_usec;
-        return S(u)->type == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+        return S(u)->timeout_start_usec;
 }
 
 static uint64_t timeout_stop(MUnit *u) {
-        if (set(u, "TimeoutStopSec") || set(u, "TimeoutSec"))
-                return S(u)->timeout_stop_usec;
-        return DEFAULT_TIMEOUT_USEC;
+        return S(u)->timeout_stop_usec;
 }
 
 uint64_t service_stop_budget(MUnit *u) {
@@ -214,11 +205,11 @@ static void apply_limits(MUnit *u) {
         l.memory_high = limit_bytes(&c->memory_high);
         l.memory_max = limit_bytes(c->memory_max.set ? &c->memory_max : &c->memory_limit);
         l.memory_swap_max = limit_bytes(&c->memory_swap_max);
-        if (unit_setting_is_set(u->u, "Service", "CPUWeight") || unit_setting_is_set(u->u, "Service", "CPUShares"))
+        if (unit_is_set(u->u, UD_CGROUP_CPU_WEIGHT) || unit_is_set(u->u, UD_CGROUP_CPU_SHARES))
                 l.cpu_weight = c->cpu_weight;
         if (c->cpu_quota.set)
                 l.cpu_quota_usec = (uint64_t) c->cpu_quota.permyriad * 100;
-        if (unit_setting_is_set(u->u, "Service", "CPUQuotaPeriodSec"))
+        if (unit_is_set(u->u, UD_CGROUP_CPU_QUOTA_PERIOD_SEC))
                 l.cpu_quota_period_usec = c->cpu_quota_period_usec;
         if (c->tasks_max.set) {
                 if (c->tasks_max.is_relative)
@@ -226,7 +217,7 @@ static void apply_limits(MUnit *u) {
                 else
                         l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
         }
-        if (unit_setting_is_set(u->u, "Service", "IOWeight"))
+        if (unit_is_set(u->u, UD_CGROUP_IO_WEIGHT))
                 l.io_weight = c->io_weight;
         l.allowed_cpus = u->allowed_cpus;
         if (S(u)->oom_policy == 2 /* kill */)
@@ -730,13 +721,9 @@ static bool enter_phase(MUnit *u, int phase, int a, SubState sub) {
 /* ---- entering states -------------------------------------------------------------------------- */
 
 static bool start_limit_hit(MUnit *u) {
-        uint64_t interval = DEFAULT_START_LIMIT_INTERVAL, now = now_usec();
-        unsigned burst = DEFAULT_START_LIMIT_BURST, recent = 0;
+        uint64_t interval = u->u->unit.start_limit_interval_usec, now = now_usec();
+        unsigned burst = (unsigned) u->u->unit.start_limit_burst, recent = 0;
 
-        if (unit_setting_is_set(u->u, "Unit", "StartLimitIntervalSec") || unit_setting_is_set(u->u, "Service", "StartLimitInterval"))
-                interval = u->u->unit.start_limit_interval_usec;
-        if (unit_setting_is_set(u->u, "Unit", "StartLimitBurst") || unit_setting_is_set(u->u, "Service", "StartLimitBurst"))
-                burst = (unsigned) u->u->unit.start_limit_burst;
         if (interval == 0 || burst == 0)
                 return false;
         u->start_times[u->n_start_times++ % 16] = now;
@@ -1050,7 +1037,7 @@ static void enter_dead(MUnit *u) {
         }
         spawn_tty_revert(u); /* TTYReset=/TTYVHangup= after the unit, terminal back to root:tty */
         if (should_restart(u)) {
-                uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
+                uint64_t delay = S(u)->restart_usec;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,
                             ok ? "exited" : "failed", u->n_restarts + 1);
                 munit_set_state(u, STATE_ACTIVATING, SUB_AUTO_RESTART);

@@ -86,7 +86,7 @@ char *unit_format_timespan_show(uint64_t t) {
 static unsigned row_count(const Unit *u, size_t i) {
         if (u->settings)
                 return u->settings[i].count;
-        return u->settings_set && ((u->settings_set[i / 8] >> (i % 8)) & 1) ? 1 : 0;
+        return unit_is_set(u, (UnitDirectiveId) i) ? 1 : 0;
 }
 
 /* Whether row i was assigned, directly or through an alias row (the legacy [Service]
@@ -616,17 +616,12 @@ static const struct {
         { "Unit", "JobTimeoutSec", "infinity" },
         { "Unit", "JobRunningTimeoutSec", "infinity" },
         { "Unit", "JobTimeoutAction", "none" },
-        { "Unit", "StartLimitIntervalSec", "10s" },
-        { "Unit", "StartLimitBurst", "5" },
         { "Unit", "StartLimitAction", "none" },
         /* systemd.service(5) */
         { "Service", "ExitType", "main" },
         { "Service", "Restart", "no" },
-        { "Service", "RestartSec", "100ms" },
-        { "Service", "TimeoutStopSec", "1min 30s" },
         { "Service", "TimeoutStartFailureMode", "terminate" },
         { "Service", "TimeoutStopFailureMode", "terminate" },
-        { "Service", "RuntimeMaxSec", "infinity" },
         { "Service", "RuntimeRandomizedExtraSec", "0" },
         { "Service", "WatchdogSec", "0" },
         { "Service", "RemainAfterExit", "no" },
@@ -652,12 +647,7 @@ static const struct {
         { "Socket", "BindIPv6Only", "default" },
         { "Socket", "Backlog", "2147483647" }, /* INT_MAX in 252; the man page says 4294967295 */
         { "Socket", "MaxConnections", "64" },
-        { "Socket", "SocketMode", "0666" },
-        { "Socket", "DirectoryMode", "0755" },
-        { "Socket", "TimeoutSec", "1min 30s" },
-        { "Socket", "TriggerLimitIntervalSec", "2s" },
         /* systemd.timer(5) */
-        { "Timer", "AccuracySec", "1min" },
         { "Timer", "RandomizedDelaySec", "0" },
         { "Timer", "FixedRandomDelay", "no" },
         { "Timer", "OnClockChange", "no" },
@@ -667,19 +657,14 @@ static const struct {
         { "Timer", "RemainAfterElapse", "yes" },
         /* systemd.path(5) */
         { "Path", "MakeDirectory", "no" },
-        { "Path", "DirectoryMode", "0755" },
-        { "Path", "TriggerLimitIntervalSec", "2s" },
-        { "Path", "TriggerLimitBurst", "200" },
         /* systemd.mount(5) */
         { "Mount", "SloppyOptions", "no" },
         { "Mount", "LazyUnmount", "no" },
         { "Mount", "ReadWriteOnly", "no" },
         { "Mount", "ForceUnmount", "no" },
-        { "Mount", "DirectoryMode", "0755" },
         { "Mount", "TimeoutSec", "1min 30s" },
         /* systemd.exec(5); SyslogFacility=daemon and SyslogLevel=info as systemctl prints them
          * (numbers), LogLevelMax= unset is -1. */
-        { "@exec", "UMask", "0022" },
         { "@exec", "IgnoreSIGPIPE", "yes" },
         { "@exec", "SyslogFacility", "3" },
         { "@exec", "SyslogLevel", "6" },
@@ -688,11 +673,6 @@ static const struct {
         { "@exec", "TTYReset", "no" },
         { "@exec", "TTYVHangup", "no" },
         { "@exec", "TTYVTDisallocate", "no" },
-        { "@exec", "RuntimeDirectoryMode", "0755" },
-        { "@exec", "StateDirectoryMode", "0755" },
-        { "@exec", "CacheDirectoryMode", "0755" },
-        { "@exec", "LogsDirectoryMode", "0755" },
-        { "@exec", "ConfigurationDirectoryMode", "0755" },
         { "@exec", "RuntimeDirectoryPreserve", "no" },
         { "@exec", "DynamicUser", "no" },
         { "@exec", "PrivateDevices", "no" },
@@ -867,12 +847,88 @@ static const char *constant_default(const UnitDirective *d) {
         return NULL;
 }
 
-static uint64_t time_field(const Unit *u, const char *section, const char *key, uint64_t dflt) {
-        int i = row_of(u, section, key);
+/* ---- effective defaults, written into the unit ---- */
 
-        if (i < 0 || !row_is_set(u, (size_t) i))
-                return dflt;
-        return *(const uint64_t *) ((const char *) u + unit_directive_table[i].offset);
+#define USEC_S(n) ((uint64_t) (n) * SDU_USEC_PER_SEC)
+
+/* systemd 252's defaults for the settings the manager reads as numbers: written into every unit
+ * that leaves them unset (unit_apply_defaults()), and printed by `sdinit show` from the same field,
+ * so what show says is what the manager runs. alias: a legacy row writing the same field. value:
+ * for KIND_TIME rows in usec, KIND_MODE a mode, KIND_INT a number. Sources: systemd.unit(5),
+ * .service, .socket, .timer, .path, .exec, systemd-system.conf(5). */
+static const struct {
+        UnitDirectiveId id, alias;
+        uint64_t value;
+} field_defaults[] = {
+        { UD_UNIT_START_LIMIT_INTERVAL_SEC, UD_SERVICE_START_LIMIT_INTERVAL, USEC_S(10) },
+        { UD_UNIT_START_LIMIT_BURST, UD_SERVICE_START_LIMIT_BURST, 5 },
+        { UD_SERVICE_RESTART_SEC, UD_SERVICE_RESTART_SEC, DEFAULT_RESTART_USEC },
+        { UD_SERVICE_TIMEOUT_STOP_SEC, UD_SERVICE_TIMEOUT_STOP_SEC, DEFAULT_TIMEOUT_USEC },
+        { UD_SERVICE_RUNTIME_MAX_SEC, UD_SERVICE_RUNTIME_MAX_SEC, SDU_SIZE_INFINITY },
+        { UD_SOCKET_SOCKET_MODE, UD_SOCKET_SOCKET_MODE, 0666 },
+        { UD_SOCKET_DIRECTORY_MODE, UD_SOCKET_DIRECTORY_MODE, 0755 },
+        { UD_SOCKET_TIMEOUT_SEC, UD_SOCKET_TIMEOUT_SEC, DEFAULT_TIMEOUT_USEC },
+        { UD_SOCKET_TRIGGER_LIMIT_INTERVAL_SEC, UD_SOCKET_TRIGGER_LIMIT_INTERVAL_SEC, USEC_S(2) },
+        { UD_TIMER_ACCURACY_SEC, UD_TIMER_ACCURACY_SEC, USEC_S(60) },
+        { UD_PATH_DIRECTORY_MODE, UD_PATH_DIRECTORY_MODE, 0755 },
+        { UD_PATH_TRIGGER_LIMIT_INTERVAL_SEC, UD_PATH_TRIGGER_LIMIT_INTERVAL_SEC, USEC_S(2) },
+        { UD_PATH_TRIGGER_LIMIT_BURST, UD_PATH_TRIGGER_LIMIT_BURST, 200 },
+        { UD_MOUNT_DIRECTORY_MODE, UD_MOUNT_DIRECTORY_MODE, 0755 },
+        { UD_EXEC_UMASK, UD_EXEC_UMASK, 0022 },
+        { UD_EXEC_RUNTIME_DIRECTORY_MODE, UD_EXEC_RUNTIME_DIRECTORY_MODE, 0755 },
+        { UD_EXEC_STATE_DIRECTORY_MODE, UD_EXEC_STATE_DIRECTORY_MODE, 0755 },
+        { UD_EXEC_CACHE_DIRECTORY_MODE, UD_EXEC_CACHE_DIRECTORY_MODE, 0755 },
+        { UD_EXEC_LOGS_DIRECTORY_MODE, UD_EXEC_LOGS_DIRECTORY_MODE, 0755 },
+        { UD_EXEC_CONFIGURATION_DIRECTORY_MODE, UD_EXEC_CONFIGURATION_DIRECTORY_MODE, 0755 },
+};
+
+static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
+        const UnitDirective *d = unit_directive_table + id;
+        void *field = (char *) u + d->offset;
+
+        switch (d->kind) {
+        case KIND_TIME:
+                *(uint64_t *) field = value;
+                break;
+        case KIND_MODE:
+                *(mode_t *) field = (mode_t) value;
+                break;
+        case KIND_INT:
+                *(int *) field = (int) value;
+                break;
+        default:
+                break;
+        }
+}
+
+/* Rows whose unset value unit_apply_defaults() computes (so show formats the field). */
+static bool row_has_applied_default(size_t i) {
+        if (i == UD_SERVICE_TIMEOUT_START_SEC || i == UD_SERVICE_TIMEOUT_ABORT_SEC || i == UD_SOCKET_TRIGGER_LIMIT_BURST)
+                return true;
+        for (size_t k = 0; k < SDU_ELEMENTSOF(field_defaults); k++)
+                if (field_defaults[k].id == i)
+                        return true;
+        return false;
+}
+
+void unit_apply_defaults(Unit *u) {
+        for (size_t k = 0; k < SDU_ELEMENTSOF(field_defaults); k++) {
+                UnitDirectiveId id = field_defaults[k].id;
+
+                if (unit_directive_applies(unit_directive_table + id, u->type) && !unit_is_set(u, id) &&
+                    !unit_is_set(u, field_defaults[k].alias))
+                        write_field(u, id, field_defaults[k].value);
+        }
+        if (u->type == UNIT_SERVICE) {
+                /* systemd's service_add_extras(): a oneshot service has no start timeout. */
+                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
+                        u->service.timeout_start_usec =
+                                unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
+                        u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+        }
+        if (u->type == UNIT_SOCKET && !unit_is_set(u, UD_SOCKET_TRIGGER_LIMIT_BURST))
+                u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
 }
 
 /* The default of an unset row, computed from the unit; NULL when there is none (or it is only
@@ -911,10 +967,6 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                         const char *const *v = unit_directive_enum_values("Service", "Type");
                         return v ? strdup(v[unit_effective_service_type(u)]) : NULL;
                 }
-                if (sdu_streq(k, "TimeoutStartSec"))
-                        return strdup(unit_effective_service_type(u) == SERVICE_ONESHOT ? "infinity" : "1min 30s");
-                if (sdu_streq(k, "TimeoutAbortSec"))
-                        return unit_format_timespan_show(time_field(u, "Service", "TimeoutStopSec", DEFAULT_TIMEOUT_USEC));
                 if (sdu_streq(k, "NotifyAccess")) {
                         int t = unit_effective_service_type(u);
                         bool wd = is_set(u, "Service", "WatchdogSec") && u->service.watchdog_usec > 0;
@@ -928,8 +980,6 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
         }
         if (sdu_streq(d->section, "Socket") && sdu_streq(k, "FileDescriptorName"))
                 return strdup(u->id);
-        if (sdu_streq(d->section, "Socket") && sdu_streq(k, "TriggerLimitBurst"))
-                return strdup(u->socket.accept > 0 ? "200" : "20"); /* systemd.socket(5) */
         if ((sdu_streq(d->section, "Timer") || sdu_streq(d->section, "Path")) && sdu_streq(k, "Unit"))
                 return same_name_service(u);
         if (sdu_streq(d->section, "@exec")) {
@@ -1039,7 +1089,8 @@ static int row_value(const Unit *u, size_t i, char **ret) {
         const char *k = d->key;
         char *v = NULL;
 
-        if (row_is_set(u, i)) {
+        if (row_is_set(u, i) || row_has_applied_default(i)) {
+                /* set, or written by unit_apply_defaults(): the field is what the manager runs */
                 v = set_value(u, i);
                 if (!v)
                         return -ENOMEM;

@@ -137,7 +137,9 @@ CONDITIONS(COND_DESC)
 #define RAW_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, NE, &desc },
 #define STDIO_FILE(f) ((const void *) (uintptr_t) U(f))
 
-const UnitDirective unit_directive_table[] = {
+/* Indexed by UnitDirectiveId (unit-directive-ids.h): a row added here gets its id there, at the
+ * same position. */
+const UnitDirective unit_directive_table[_UD_MAX] = {
         /* [Unit] */
         { "Unit", "Description", KIND_STRING, U(unit.description), 0, NULL },
         { "Unit", "Documentation", KIND_STRV, U(unit.documentation), 0, NULL },
@@ -687,6 +689,7 @@ static void mark_set(Ctx *c) {
         s->file = c->file;
         s->line = c->line;
         s->count++;
+        c->u->set[c->row / 8] |= (uint8_t) (1u << (c->row % 8));
 }
 
 static void mark_reset(Ctx *c) {
@@ -695,6 +698,7 @@ static void mark_reset(Ctx *c) {
         s->file = c->file;
         s->line = c->line;
         s->count = 0;
+        c->u->set[c->row / 8] &= (uint8_t) ~(1u << (c->row % 8));
 }
 
 /* Expands specifiers unless the row forbids it. Returns 1 with *ret, 0 if it warned, <0 on OOM. */
@@ -985,7 +989,7 @@ static int parse_time(Ctx *c, const char *v) {
 
 static int parse_timeout_both(Ctx *c, const char *v) {
         uint64_t t;
-        int r, start, stop;
+        int r;
 
         r = sdu_parse_sec(v, &t);
         if (r == -ENOMEM)
@@ -995,14 +999,10 @@ static int parse_timeout_both(Ctx *c, const char *v) {
                 return 0;
         }
         /* TimeoutSec= is TimeoutStartSec= plus TimeoutStopSec=; record both rows. */
-        start = unit_directive_lookup(UNIT_SERVICE, "Service", "TimeoutStartSec");
-        stop = unit_directive_lookup(UNIT_SERVICE, "Service", "TimeoutStopSec");
-        if (start < 0 || stop < 0)
-                return 0;
         c->u->service.timeout_start_usec = c->u->service.timeout_stop_usec = t;
         for (int i = 0; i < 2; i++) {
                 Ctx sub = *c;
-                sub.row = (size_t) (i == 0 ? start : stop);
+                sub.row = i == 0 ? UD_SERVICE_TIMEOUT_START_SEC : UD_SERVICE_TIMEOUT_STOP_SEC;
                 sub.d = unit_directive_table + sub.row;
                 mark_set(&sub);
         }

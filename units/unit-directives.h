@@ -86,7 +86,7 @@ typedef struct UnitDirective {
         const void *data;
 } UnitDirective;
 
-extern const UnitDirective unit_directive_table[];
+extern const UnitDirective unit_directive_table[_UD_MAX];
 extern const size_t unit_directive_table_size;
 
 /* The type-specific section name ("Service" for services, NULL for targets/devices). */

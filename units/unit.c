@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sdu-util.h"
+#include "unit-defaults.h"
 #include "unit-directives.h"
 #include "unit-syntax.h"
 
@@ -192,7 +193,6 @@ Unit *unit_free(Unit *u) {
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
                 strv_free(u->settings[i].raw);
         free(u->settings);
-        free(u->settings_set);
         free(u->id);
         strv_free(u->names);
         free(u->fragment_path);
@@ -272,6 +272,9 @@ int unit_load_fragment_buffer(Unit *u, const char *file, const char *buf, size_t
         }
         if (u->load_state == UNIT_STUB)
                 u->load_state = UNIT_LOADED;
+        /* after every file (fragment, then each drop-in), so the last one leaves the defaults of
+         * what is unset in the end (a drop-in may set Type=oneshot or reset a setting) */
+        unit_apply_defaults(u);
         return 0;
 }
 
@@ -293,32 +296,14 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
         return r;
 }
 
-bool unit_setting_is_set(const Unit *u, const char *section, const char *key) {
-        int i = unit_directive_lookup(u->type, section, key);
-
-        if (i < 0)
-                return false;
-        if (!u->settings)
-                return u->settings_set && (u->settings_set[i / 8] >> (i % 8)) & 1;
-        return u->settings[i].count > 0;
-}
-
 int unit_compact(Unit *u) {
-        uint8_t *bits;
-
+        unit_apply_defaults(u);
         if (!u->settings)
                 return 0;
-        bits = calloc((unit_directive_table_size + 7) / 8, 1);
-        if (!bits)
-                return -ENOMEM;
-        for (size_t i = 0; i < unit_directive_table_size; i++) {
-                if (u->settings[i].count > 0)
-                        bits[i / 8] |= (uint8_t) (1u << (i % 8));
+        for (size_t i = 0; i < unit_directive_table_size; i++)
                 strv_free(u->settings[i].raw);
-        }
         free(u->settings);
         u->settings = NULL;
-        u->settings_set = bits;
         return 0;
 }
 
