@@ -9,7 +9,9 @@ same units must give the same values, and `sdinit show` (offline) must print wha
 manager reports. The units are chosen where the old sources disagreed: StartLimitBurst=0 (the
 D-Bus property said 5, the manager used 0), a service without ExecStart= and Type= (systemd
 makes it oneshot: no start timeout; the manager used 90 s), the legacy [Service]
-StartLimitInterval=/StartLimitBurst=, RestartSec= and TimeoutStopSec= set.
+StartLimitInterval=/StartLimitBurst=, RestartSec= and TimeoutStopSec= set. The default and
+trigger dependencies the manager adds are units/' unit_implicit_deps() (what `sdinit show`
+prints): a service's Sockets= pulls its socket in, as under systemd.
 
 SKIP when systemd cannot boot here (no delegated cgroup v2).
 """
@@ -27,7 +29,7 @@ from harness import Tap  # noqa: E402
 NODEF = "[Unit]\nDefaultDependencies=no\n"
 UNITS = {
     "default.target": "[Unit]\nDescription=defaults oracle\nWants=plain.service noexec.service burst0.service "
-                      "legacy.service abort.service t.timer p.path\n",
+                      "legacy.service abort.service t.timer p.path sockuser.service up.target\n",
     "plain.service": NODEF + "[Service]\nExecStart=/bin/sleep infinity\n",
     "noexec.service": NODEF + "[Service]\nRemainAfterExit=yes\nExecStop=/bin/true\n",
     "burst0.service": NODEF + "StartLimitBurst=0\n[Service]\nExecStart=/bin/sleep infinity\n",
@@ -35,12 +37,20 @@ UNITS = {
     "abort.service": NODEF + "[Service]\nTimeoutStopSec=7\nRestartSec=3\nExecStart=/bin/sleep infinity\n",
     "t.timer": NODEF + "[Timer]\nOnActiveSec=1h\nUnit=plain.service\n",
     "p.path": NODEF + "[Path]\nPathExists=/nonexistent-sdinit-defaults\nUnit=plain.service\n",
+    # Sockets= pulls the socket in (Wants=, After=): an implicit dependency the manager's own copy
+    # of the default dependencies did not add.
+    "sockuser.service": NODEF + "[Service]\nSockets=extra.socket\nExecStart=/bin/sleep infinity\n",
+    "extra.socket": NODEF + "[Socket]\nListenStream=/run/sdinit-defaults-extra.sock\n",
+    # A target is After= what it pulls in, Upholds= included (systemd.target(5)).
+    "up.target": "[Unit]\nUpholds=upheld.service\n",
+    "upheld.service": "[Service]\nExecStart=/bin/sleep infinity\n",
 }
 SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service"]
 # TimeoutAbortUSec is not among sdinit's D-Bus properties yet (sdinit show prints it).
 SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec", "TimeoutStopUSec", "RestartUSec",
                  "RuntimeMaxUSec")
 OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
+STATE = ("extra.socket", "sockuser.service")
 
 
 def write_units(d):
@@ -55,6 +65,9 @@ def props_of(p):
     got = p.show(SERVICES, SERVICE_PROPS)
     for unit, props in OTHER.items():
         got.update(p.show([unit], props))
+    for unit, st in p.show(list(STATE), ("ActiveState",)).items():
+        got["state " + unit] = st
+    got["after up.target"] = sorted(p.show(["up.target"], ("After",))["up.target"].get("After", "").split())
     return got
 
 
@@ -105,6 +118,9 @@ def main():
         for unit in SERVICES + list(OTHER):
             tap.eq(mine.get(unit), sd.get(unit), f"{unit}: sdinit's manager reports systemd's values")
             tap.eq(show.get(unit), mine.get(unit), f"{unit}: sdinit show prints what sdinit's manager reports")
+        for unit in STATE:
+            tap.eq(mine.get("state " + unit), sd.get("state " + unit), f"{unit}: active as under systemd (implicit deps)")
+        tap.eq(mine.get("after up.target"), sd.get("after up.target"), "a target is After= the unit it Upholds=, as under systemd")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     tap.run([])
