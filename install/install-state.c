@@ -59,11 +59,6 @@ bool install_state_is_enabled(InstallState s) {
                s == INSTALL_STATE_ALIAS || s == INSTALL_STATE_INDIRECT || s == INSTALL_STATE_GENERATED;
 }
 
-static const char *base_name(const char *p) {
-        const char *s = strrchr(p, '/');
-        return s ? s + 1 : p;
-}
-
 static bool path_below(const char *path, const char *dir) {
         size_t l = strlen(dir);
 
