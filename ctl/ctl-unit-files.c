@@ -11,6 +11,7 @@
 
 #include "ctl/ctl-bus.h"
 #include "ctl/ctl.h"
+#include "common/cleanup.h"
 #include "install/install.h"
 
 /* ---- unit files ---- */
@@ -625,14 +626,15 @@ static int cat_file(const char *path, bool newline_before) {
 }
 
 int ctl_verb_cat(Ctl *c) {
-        char **names = NULL;
+        _cleanup_strv_free_ char **names = NULL;
         bool first = true;
         int rc = 0;
 
         if (ctl_expand_patterns(c, c->args, &names) < 0)
                 return 1;
         for (size_t i = 0; names && names[i]; i++) {
-                char *path = NULL, *fragment = NULL, *load = NULL, **dropins = NULL;
+                _cleanup_free_ char *path = NULL, *fragment = NULL, *load = NULL;
+                _cleanup_strv_free_ char **dropins = NULL;
 
                 if (ctl_unit_path(names[i], &path) < 0)
                         break;
@@ -654,11 +656,6 @@ int ctl_verb_cat(Ctl *c) {
                                 if (cat_file(dropins[k], true) < 0)
                                         rc = 1;
                 }
-                free(path);
-                free(fragment);
-                free(load);
-                strv_free(dropins);
         }
-        strv_free(names);
         return rc;
 }

@@ -27,6 +27,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "sdu-util.h"
 #include "unit-name.h"
 #include "unit-registry.h"
@@ -267,25 +268,15 @@ bool install_changes_have_errors(const InstallChanges *c) {
 /* ---- lookup paths ---- */
 
 static int add_rooted(Lookup *lp, char ***l, const char *dir) {
-        char *p = sdu_strjoin3(lp->root, "", dir), *n;
+        _cleanup_free_ char *p = sdu_strjoin3(lp->root, "", dir), *n = p ? path_normalize(p) : NULL;
 
-        if (!p)
-                return -ENOMEM;
-        n = path_normalize(p);
-        free(p);
         if (!n)
                 return -ENOMEM;
-        if (strv_contains(*l, n)) {
-                free(n);
-                return 0;
-        }
-        if (strv_push(l, n) < 0)
-                return -ENOMEM;
-        return 0;
+        return strv_contains(*l, n) ? 0 : strv_push(l, TAKE_PTR(n));
 }
 
 int lookup_init(Lookup *lp, const char *root) {
-        char **dirs;
+        _cleanup_strv_free_ char **dirs = NULL;
         struct {
                 char **field;
                 const char *dir;
@@ -326,11 +317,8 @@ int lookup_init(Lookup *lp, const char *root) {
                 return r;
         }
         for (size_t i = 0; dirs[i]; i++)
-                if (add_rooted(lp, &lp->search, dirs[i]) < 0) {
-                        strv_free(dirs);
+                if (add_rooted(lp, &lp->search, dirs[i]) < 0)
                         goto oom;
-                }
-        strv_free(dirs);
         if (!lp->search && !(lp->search = calloc(1, sizeof(char *))))
                 goto oom;
         for (size_t i = 0; i < SDU_ELEMENTSOF(special); i++) {

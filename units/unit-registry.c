@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
 
@@ -56,8 +57,7 @@ const char *const unit_default_search_path[] = {
 };
 
 static int search_path_add(char ***l, const char *dir) {
-        char *abs = NULL;
-        int k;
+        _cleanup_free_ char *abs = NULL;
 
         if (!*dir)
                 return 0;
@@ -67,19 +67,16 @@ static int search_path_add(char ***l, const char *dir) {
 
                 if (!getcwd(cwd, sizeof(cwd)))
                         return -errno;
-                abs = sdu_path_join(cwd, dir);
+                dir = abs = sdu_path_join(cwd, dir);
                 if (!abs)
                         return -ENOMEM;
-                dir = abs;
         }
-        k = strv_contains(*l, dir) ? 0 : strv_extend(l, dir);
-        free(abs);
-        return k;
+        return strv_contains(*l, dir) ? 0 : strv_extend(l, dir);
 }
 
 int unit_search_path_new(char ***ret) {
         const char *env = getenv("SYSTEMD_UNIT_PATH");
-        char **dirs = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
         bool append = true;
         int k = 0;
 
@@ -89,24 +86,19 @@ int unit_search_path_new(char ***ret) {
                 append = env[strlen(env) - 1] == ':';
                 while (k >= 0 && *p) {
                         size_t n = strcspn(p, ":");
-                        char *w = sdu_strndup(p, n);
+                        _cleanup_free_ char *w = sdu_strndup(p, n);
 
                         k = w ? search_path_add(&dirs, w) : -ENOMEM;
-                        free(w);
-                        p += n;
-                        if (*p == ':')
-                                p++;
+                        p += n + (p[n] == ':');
                 }
         }
         for (size_t i = 0; append && k >= 0 && unit_default_search_path[i]; i++)
                 k = search_path_add(&dirs, unit_default_search_path[i]);
-        if (k >= 0 && !dirs && !(dirs = calloc(1, sizeof(char *))))
-                k = -ENOMEM;
-        if (k < 0) {
-                strv_free(dirs);
+        if (k < 0)
                 return k;
-        }
-        *ret = dirs;
+        if (!dirs && !(dirs = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(dirs);
         return 0;
 }
 
@@ -155,7 +147,7 @@ oom:
 }
 
 int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
-        char **dirs;
+        _cleanup_strv_free_ char **dirs = NULL;
         UnitRegistry *r;
         int k;
 
@@ -163,9 +155,9 @@ int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitR
         if (k < 0)
                 return k;
         k = unit_registry_new(root, diag, &r);
-        if (k >= 0)
-                k = unit_registry_set_search_path(r, dirs);
-        strv_free(dirs);
+        if (k < 0)
+                return k;
+        k = unit_registry_set_search_path(r, dirs);
         if (k < 0) {
                 unit_registry_free(r);
                 return k;
