@@ -170,9 +170,9 @@ int main(int argc, char **argv) {
                         Unit *u;
                         if (unit_load(reg, "multi-user.target", &u) < 0)
                                 return 1;
-                        if (sdu_strv_length(u->unit.deps[UNIT_WANTS]) != n_plain) {
+                        if (strv_length(u->unit.deps[UNIT_WANTS]) != n_plain) {
                                 fprintf(stderr, "multi-user.target wants %zu units, expected %u\n",
-                                        sdu_strv_length(u->unit.deps[UNIT_WANTS]), n_plain);
+                                        strv_length(u->unit.deps[UNIT_WANTS]), n_plain);
                                 return 1;
                         }
                         unit_free(u);

@@ -14,12 +14,6 @@
 #define FLAG_RUNTIME (UINT64_C(1) << 0)
 #define FLAG_FORCE (UINT64_C(1) << 1)
 
-static void strv_free_(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
-}
-
 static int changes_error(const InstallChanges *c, int r, sd_bus_error *error) {
         for (size_t i = 0; i < c->n; i++) {
                 const InstallChange *x = &c->items[i];
@@ -92,11 +86,11 @@ static int change_files(sd_bus_message *msg, void *userdata, sd_bus_error *error
                 flags = (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0);
         }
         if (r < 0) {
-                strv_free_(names);
+                strv_free(names);
                 return r;
         }
         rr = fn(NULL, flags, names ? names : (char *[]) { NULL }, &c);
-        strv_free_(names);
+        strv_free(names);
         r = changes_error(&c, rr, error);
         if (r >= 0) {
                 r = reply_changes(msg, &c, with_info ? rr > 0 : -1);
@@ -149,12 +143,12 @@ static int preset_files(sd_bus_message *msg, void *userdata, sd_bus_error *error
         if (r >= 0 && mode && *mode && (m = install_preset_mode_from_string(mode)) < 0)
                 r = -EINVAL;
         if (r < 0) {
-                strv_free_(names);
+                strv_free(names);
                 return r;
         }
         rr = install_preset(NULL, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0), m,
                             names ? names : (char *[]) { NULL }, &c);
-        strv_free_(names);
+        strv_free(names);
         r = reply_preset(userdata, msg, &c, rr, rr > 0, error);
         install_changes_done(&c);
         return r;
@@ -214,8 +208,8 @@ int bus_list_files_by_patterns(sd_bus_message *msg, void *ud, sd_bus_error *e) {
         (void) ud, (void) e;
         if ((r = sd_bus_message_read_strv(msg, &states)) >= 0 && (r = sd_bus_message_read_strv(msg, &patterns)) >= 0)
                 r = list_files(msg, states, patterns);
-        strv_free_(states);
-        strv_free_(patterns);
+        strv_free(states);
+        strv_free(patterns);
         return r;
 }
 

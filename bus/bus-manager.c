@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/defaults.h"
 #include "service/service.h"
 #include "units/unit-name.h"
 
@@ -497,12 +498,6 @@ static int list_units(sd_bus_message *msg, BusServer *s, char **states, char **p
         return r;
 }
 
-static void strv_free_(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
-}
-
 static int m_list_units(sd_bus_message *msg, void *ud, sd_bus_error *e) {
         (void) e;
         return list_units(msg, ud, NULL, NULL, NULL);
@@ -516,7 +511,7 @@ static int m_list_units_filtered(sd_bus_message *msg, void *ud, sd_bus_error *e)
         if ((r = sd_bus_message_read_strv(msg, &states)) < 0)
                 return r;
         r = list_units(msg, ud, states, NULL, NULL);
-        strv_free_(states);
+        strv_free(states);
         return r;
 }
 
@@ -527,8 +522,8 @@ static int m_list_units_by_patterns(sd_bus_message *msg, void *ud, sd_bus_error 
         (void) e;
         if ((r = sd_bus_message_read_strv(msg, &states)) >= 0 && (r = sd_bus_message_read_strv(msg, &patterns)) >= 0)
                 r = list_units(msg, ud, states, patterns, NULL);
-        strv_free_(states);
-        strv_free_(patterns);
+        strv_free(states);
+        strv_free(patterns);
         return r;
 }
 
@@ -540,7 +535,7 @@ static int m_list_units_by_names(sd_bus_message *msg, void *ud, sd_bus_error *e)
         if ((r = sd_bus_message_read_strv(msg, &names)) < 0)
                 return r;
         r = list_units(msg, ud, NULL, NULL, names ? names : (char *[]) { NULL });
-        strv_free_(names);
+        strv_free(names);
         return r;
 }
 
@@ -709,9 +704,9 @@ static int manager_property(sd_bus *bus, const char *path, const char *iface, co
         if (strcmp(p, "DefaultStandardOutput") == 0 || strcmp(p, "DefaultStandardError") == 0)
                 return sd_bus_message_append(reply, "s", "inherit");
         if (strcmp(p, "DefaultTimeoutStartUSec") == 0 || strcmp(p, "DefaultTimeoutStopUSec") == 0)
-                return sd_bus_message_append(reply, "t", (uint64_t) 90000000);
+                return sd_bus_message_append(reply, "t", DEFAULT_TIMEOUT_USEC);
         if (strcmp(p, "DefaultRestartUSec") == 0)
-                return sd_bus_message_append(reply, "t", (uint64_t) 100000);
+                return sd_bus_message_append(reply, "t", DEFAULT_RESTART_USEC);
         if (strcmp(p, "UserspaceTimestamp") == 0)
                 return sd_bus_message_append(reply, "t", m->ts_startup.realtime);
         if (strcmp(p, "UserspaceTimestampMonotonic") == 0)

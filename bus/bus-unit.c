@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/defaults.h"
 #include "install/install.h"
 #include "service/service.h"
 #include "service/timer.h"
@@ -274,10 +275,9 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "SuccessAction") == 0)
                 return sd_bus_message_append(reply, "s", enum_name("Unit", "SuccessAction", f ? f->unit.success_action : 0, "none"));
         if (strcmp(p, "StartLimitIntervalUSec") == 0)
-                return sd_bus_message_append(reply, "t", f && unit_setting_is_set(f, "Unit", "StartLimitIntervalSec")
-                                                                 ? f->unit.start_limit_interval_usec : (uint64_t) 10000000);
+                return sd_bus_message_append(reply, "t", f ? f->unit.start_limit_interval_usec : (uint64_t) 10000000);
         if (strcmp(p, "StartLimitBurst") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (f && f->unit.start_limit_burst > 0 ? f->unit.start_limit_burst : 5));
+                return sd_bus_message_append(reply, "u", (uint32_t) (f ? f->unit.start_limit_burst : 5));
         return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
 }
 
@@ -391,9 +391,6 @@ static int append_exec(sd_bus_message *reply, const ExecCommandList *l) {
 }
 
 
-static bool setting(MUnit *u, const char *section, const char *key) {
-        return u->u && unit_setting_is_set(u->u, section, key);
-}
 
 static void cgroup_stats(MUnit *u, struct cg_stats *st) {
         st->memory_current = st->memory_peak = st->pids_current = st->cpu_usage_usec = UNSET;
@@ -483,19 +480,15 @@ static int service_property(sd_bus *bus, const char *path, const char *iface, co
         if (strcmp(p, "BusName") == 0)
                 return sd_bus_message_append(reply, "s", s && s->bus_name ? s->bus_name : "");
         if (strcmp(p, "RestartUSec") == 0)
-                return sd_bus_message_append(reply, "t", setting(u, "Service", "RestartSec") ? s->restart_usec : (uint64_t) 100000);
-        if (strcmp(p, "TimeoutStartUSec") == 0) {
-                uint64_t v = setting(u, "Service", "TimeoutStartSec") || setting(u, "Service", "TimeoutSec") ? s->timeout_start_usec
-                             : s && s->type == SERVICE_ONESHOT ? UNSET : (uint64_t) 90000000;
-                return sd_bus_message_append(reply, "t", v);
-        }
+                return sd_bus_message_append(reply, "t", s ? s->restart_usec : DEFAULT_RESTART_USEC);
+        if (strcmp(p, "TimeoutStartUSec") == 0)
+                return sd_bus_message_append(reply, "t", s ? s->timeout_start_usec : DEFAULT_TIMEOUT_USEC);
         if (strcmp(p, "TimeoutStopUSec") == 0)
-                return sd_bus_message_append(reply, "t", setting(u, "Service", "TimeoutStopSec") || setting(u, "Service", "TimeoutSec")
-                                                                 ? s->timeout_stop_usec : (uint64_t) 90000000);
+                return sd_bus_message_append(reply, "t", s ? s->timeout_stop_usec : DEFAULT_TIMEOUT_USEC);
         if (strcmp(p, "WatchdogUSec") == 0)
                 return sd_bus_message_append(reply, "t", u->watchdog_usec ? u->watchdog_usec : s ? s->watchdog_usec : 0);
         if (strcmp(p, "RuntimeMaxUSec") == 0)
-                return sd_bus_message_append(reply, "t", setting(u, "Service", "RuntimeMaxSec") ? s->runtime_max_usec : UNSET);
+                return sd_bus_message_append(reply, "t", s ? s->runtime_max_usec : UNSET);
         if (strcmp(p, "RemainAfterExit") == 0)
                 return sd_bus_message_append(reply, "b", (int) (s && s->remain_after_exit > 0));
         if (strcmp(p, "GuessMainPID") == 0)
@@ -689,8 +682,7 @@ static int timer_property(sd_bus *bus, const char *path, const char *iface, cons
         if (strcmp(p, "Result") == 0)
                 return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "AccuracyUSec") == 0)
-                return sd_bus_message_append(reply, "t", t && u->u && unit_setting_is_set(u->u, "Timer", "AccuracySec")
-                                                                 ? t->accuracy_usec : (uint64_t) 60000000);
+                return sd_bus_message_append(reply, "t", t ? t->accuracy_usec : (uint64_t) 60000000);
         if (strcmp(p, "RandomizedDelayUSec") == 0)
                 return sd_bus_message_append(reply, "t", t ? t->randomized_delay_usec : (uint64_t) 0);
         if (strcmp(p, "FixedRandomDelay") == 0)
@@ -743,16 +735,13 @@ static int path_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "MakeDirectory") == 0)
                 return sd_bus_message_append(reply, "b", (int) (ps && ps->make_directory > 0));
         if (strcmp(p, "DirectoryMode") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (ps && unit_setting_is_set(u->u, "Path", "DirectoryMode")
-                                                                      ? ps->directory_mode : 0755));
+                return sd_bus_message_append(reply, "u", (uint32_t) (ps ? ps->directory_mode : 0755));
         if (strcmp(p, "Result") == 0)
                 return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
         if (strcmp(p, "TriggerLimitIntervalUSec") == 0)
-                return sd_bus_message_append(reply, "t", ps && unit_setting_is_set(u->u, "Path", "TriggerLimitIntervalSec")
-                                                                 ? ps->trigger_limit_interval_usec : (uint64_t) 2000000);
+                return sd_bus_message_append(reply, "t", ps ? ps->trigger_limit_interval_usec : (uint64_t) 2000000);
         if (strcmp(p, "TriggerLimitBurst") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (ps && unit_setting_is_set(u->u, "Path", "TriggerLimitBurst")
-                                                                      ? ps->trigger_limit_burst : 200));
+                return sd_bus_message_append(reply, "u", (uint32_t) (ps ? ps->trigger_limit_burst : 200));
         return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cg-internal.h"
+#include "common/fileio.h"
 
 void cg_log(const struct cg_manager *m, int level, const char *fmt, ...) {
         char msg[1024];
@@ -112,51 +113,16 @@ int cg_read_small(const char *path, char *buf, size_t size) {
 }
 
 int cg_read_alloc(const char *path, char **ret) {
-        size_t len = 0, cap = 4096;
+        size_t len;
         char *buf;
-        int fd;
+        int r = read_full_file(path, &buf, &len);
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        buf = malloc(cap);
-        if (!buf) {
-                close(fd);
-                return -ENOMEM;
+        if (r < 0)
+                return r;
+        if (len > INT_MAX) {
+                free(buf);
+                return -EFBIG;
         }
-        for (;;) {
-                ssize_t k;
-                if (len + 1 >= cap) {
-                        char *nb;
-                        if (cap >= (size_t) INT_MAX / 2) {
-                                free(buf);
-                                close(fd);
-                                return -EFBIG;
-                        }
-                        nb = realloc(buf, cap * 2);
-                        if (!nb) {
-                                free(buf);
-                                close(fd);
-                                return -ENOMEM;
-                        }
-                        buf = nb;
-                        cap *= 2;
-                }
-                k = read(fd, buf + len, cap - 1 - len);
-                if (k < 0) {
-                        int e = errno;
-                        if (e == EINTR)
-                                continue;
-                        free(buf);
-                        close(fd);
-                        return -e;
-                }
-                if (k == 0)
-                        break;
-                len += (size_t) k;
-        }
-        close(fd);
-        buf[len] = 0;
         *ret = buf;
         return (int) len;
 }

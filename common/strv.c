@@ -58,6 +58,102 @@ bool strv_contains(char *const *v, const char *s) {
         return false;
 }
 
+int strv_extend_strv(char ***v, char *const *other, bool skip_dups) {
+        for (size_t i = 0; other && other[i]; i++) {
+                int r;
+
+                if (skip_dups && strv_contains(*v, other[i]))
+                        continue;
+                r = strv_extend(v, other[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort(char **v) {
+        size_t n = strv_length(v);
+
+        if (n > 1)
+                qsort(v, n, sizeof(char *), cmp_str);
+}
+
+char *strv_join(char *const *v, const char *sep) {
+        size_t len = 1, seplen = strlen(sep), at = 0;
+        char *r;
+
+        for (size_t i = 0; v && v[i]; i++)
+                len += strlen(v[i]) + (i ? seplen : 0);
+        r = malloc(len);
+        if (!r)
+                return NULL;
+        for (size_t i = 0; v && v[i]; i++) {
+                size_t n = strlen(v[i]);
+
+                if (i) {
+                        memcpy(r + at, sep, seplen);
+                        at += seplen;
+                }
+                memcpy(r + at, v[i], n);
+                at += n;
+        }
+        r[at] = 0;
+        return r;
+}
+
+static size_t pow2_at_least(size_t n) {
+        size_t c = 8;
+
+        while (c < n)
+                c *= 2;
+        return c;
+}
+
+int strv_push_counted(char ***v, size_t *n, char *s) {
+        /* The array holds *n + 1 pointers (with the NULL) in pow2_at_least(*n + 1) slots. */
+        if (!s)
+                return -ENOMEM;
+        if (!*v || pow2_at_least(*n + 2) != pow2_at_least(*n + 1)) {
+                char **nv = realloc(*v, pow2_at_least(*n + 2) * sizeof(char *));
+
+                if (!nv) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                *v = nv;
+        }
+        (*v)[(*n)++] = s;
+        (*v)[*n] = NULL;
+        return 0;
+}
+
+int strvbuf_push(StrvBuf *b, char *s) {
+        if (!s)
+                return -ENOMEM;
+        if (b->n + 2 > b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 8;
+                char **nv = realloc(b->v, cap * sizeof(char *));
+
+                if (!nv) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                b->v = nv;
+                b->cap = cap;
+        }
+        b->v[b->n++] = s;
+        b->v[b->n] = NULL;
+        return 0;
+}
+
+int strvbuf_extend(StrvBuf *b, const char *s) {
+        return strvbuf_push(b, strdup(s));
+}
+
 bool env_name_is_valid(const char *s, size_t n) {
         if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
                 return false;

@@ -22,52 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned n_tests, n_failed;
 
-static int read_all(const char *path, uint8_t **ret, size_t *ret_len) {
-        size_t len = 0, cap = 0;
-        uint8_t *buf = NULL;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-        if (fd < 0)
-                return -errno;
-        for (;;) {
-                ssize_t k;
-                if (cap - len < 4096) {
-                        uint8_t *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-                        if (!nb) {
-                                free(buf);
-                                close(fd);
-                                return -ENOMEM;
-                        }
-                        buf = nb;
-                }
-                k = read(fd, buf + len, cap - len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int r = -errno;
-                        free(buf);
-                        close(fd);
-                        return r;
-                }
-                if (k == 0)
-                        break;
-                len += (size_t) k;
-        }
-        close(fd);
-        *ret = buf;
-        *ret_len = len;
-        return 0;
-}
-
 static void run_file(const char *path) {
-        uint8_t *buf = NULL;
+        char *buf = NULL;
         size_t len = 0;
 
-        if (read_all(path, &buf, &len) < 0) {
+        if (read_full_file(path, &buf, &len) < 0) {
                 printf("not ok %u - %s (unreadable)\n", ++n_tests, path);
                 n_failed++;
                 return;

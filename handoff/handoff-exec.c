@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup/env.h"
+#include "common/fileio.h"
 #include "common/strv.h"
 
 extern char **environ;
@@ -298,33 +299,10 @@ int handoff_prepare(const struct handoff_prepare_opts *o, char *const *env) {
 }
 
 char **handoff_initial_environ(void) {
-        char *buf = NULL, **v = NULL;
-        size_t len = 0, cap = 0;
-        int fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+        char *buf = NULL, **v;
+        size_t len = 0;
 
-        if (fd >= 0) {
-                for (;;) {
-                        ssize_t n;
-                        if (cap - len < 4096) {
-                                char *nb = realloc(buf, cap + 65536);
-                                if (!nb) {
-                                        free(buf);
-                                        close(fd);
-                                        return NULL;
-                                }
-                                buf = nb;
-                                cap += 65536;
-                        }
-                        n = read(fd, buf + len, cap - len - 1);
-                        if (n < 0 && errno == EINTR)
-                                continue;
-                        if (n <= 0)
-                                break;
-                        len += (size_t) n;
-                }
-                close(fd);
-        }
-        if (!buf || len == 0) {
+        if (read_full_file("/proc/self/environ", &buf, &len) < 0 || len == 0) {
                 free(buf);
                 v = strv_copy(environ);
                 return v ? v : calloc(1, sizeof(char *));

@@ -80,3 +80,29 @@ int lookup_state(const Lookup *lp, const char *name, InstallState *ret);
 int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret);
 /* The preset files of the root of lp (install_presets_read()). */
 int presets_read_lookup(const Lookup *lp, InstallPresets **ret);
+
+/* Shared by install.c (paths, discovery), install-symlinks.c (creating and removing symlinks) and
+ * install-ops.c (the operations). */
+const char *base_name(const char *p);
+int validate_alias(const char *src_path, const char *dst_path);
+int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags);
+int read_link(const char *path, char **ret);
+const char *path_startswith(const char *path, const char *prefix);
+char *path_normalize(const char *p);
+bool path_equal(const char *a, const char *b);
+UnitNameFlags name_classify(const char *n);
+int info_traverse(Ctx *ctx, const Lookup *lp, Info *start, int flags, Info **ret);
+char *dir_name(const char *p);
+Info *ctx_take_first(Ctx *ctx);
+Info *ctx_find(Ctx *ctx, const char *name);
+int ctx_add(Ctx *ctx, const char *name, const char *path, bool auxiliary, Info **ret);
+
+/* Names and paths marked for removal by disable/unmask. */
+typedef struct Marks {
+        char **names;
+} Marks;
+int remove_marked(Marks *m, const char *config_path, const Lookup *lp, InstallChanges *changes);
+int marks_add(Marks *m, const char *p);
+int ctx_mark_for_removal(Ctx *ctx, const Lookup *lp, Marks *m, InstallChanges *changes);
+int ctx_apply(Ctx *ctx, const Lookup *lp, InstallFlags flags, const char *config_path, int sflags, InstallChanges *changes);
+int create_symlink(const Lookup *lp, const char *old_path, const char *new_path, bool force, InstallChanges *changes);

@@ -59,11 +59,6 @@ bool install_state_is_enabled(InstallState s) {
                s == INSTALL_STATE_ALIAS || s == INSTALL_STATE_INDIRECT || s == INSTALL_STATE_GENERATED;
 }
 
-static const char *base_name(const char *p) {
-        const char *s = strrchr(p, '/');
-        return s ? s + 1 : p;
-}
-
 static bool path_below(const char *path, const char *dir) {
         size_t l = strlen(dir);
 
@@ -75,7 +70,7 @@ static bool path_below(const char *path, const char *dir) {
 static bool known_name(const Info *i, const char *name) {
         const char *di = info_default_instance(i);
 
-        if (strcmp(name, i->name) == 0 || sdu_strv_contains(info_aliases(i), name))
+        if (strcmp(name, i->name) == 0 || strv_contains(info_aliases(i), name))
                 return true;
         if (di && unit_name_is_template(i->name)) {
                 char *s = NULL;
@@ -354,7 +349,7 @@ int install_list(const char *root, char *const *states, char *const *patterns, I
 
                         if (hidden_or_backup_file(de->d_name) || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
                                 continue;
-                        if (!fnmatch_any(patterns, de->d_name) || sdu_strv_contains(seen, de->d_name))
+                        if (!fnmatch_any(patterns, de->d_name) || strv_contains(seen, de->d_name))
                                 continue;
                         t = entry_type(d, de);
                         if (t != DT_LNK && t != DT_REG)
@@ -366,9 +361,9 @@ int install_list(const char *root, char *const *states, char *const *patterns, I
                         }
                         if (q < 0)
                                 st = INSTALL_STATE_BAD;
-                        if (states && states[0] && !sdu_strv_contains(states, install_state_to_string(st)))
+                        if (states && states[0] && !strv_contains(states, install_state_to_string(st)))
                                 continue;
-                        r = sdu_strv_extend(&seen, de->d_name);
+                        r = strv_extend(&seen, de->d_name);
                         if (r < 0)
                                 break;
                         nf = realloc(files, (n + 1) * sizeof(*nf));
@@ -384,7 +379,7 @@ int install_list(const char *root, char *const *states, char *const *patterns, I
                 }
                 closedir(d);
         }
-        sdu_strv_free(seen);
+        strv_free(seen);
         lookup_done(&lp);
         if (r < 0) {
                 install_files_free(files, n);
@@ -422,7 +417,7 @@ void install_presets_free(InstallPresets *p) {
                 return;
         for (size_t i = 0; i < p->n; i++) {
                 free(p->rules[i].pattern);
-                sdu_strv_free(p->rules[i].instances);
+                strv_free(p->rules[i].instances);
         }
         free(p->rules);
         free(p);
@@ -468,9 +463,9 @@ static int preset_parse_line(const char *l, PresetRule *rule) {
                         while (*rest) {
                                 size_t n = strcspn(rest, SDU_WHITESPACE);
 
-                                if (sdu_strv_consume(&rule->instances, sdu_strndup(rest, n)) < 0) {
+                                if (strv_push(&rule->instances, sdu_strndup(rest, n)) < 0) {
                                         free(rule->pattern);
-                                        sdu_strv_free(rule->instances);
+                                        strv_free(rule->instances);
                                         return -ENOMEM;
                                 }
                                 rest += n;
@@ -497,7 +492,7 @@ static int presets_read_file(InstallPresets *p, const char *path) {
                 return errno == ENOENT ? 0 : -errno;
         if (!S_ISREG(st.st_mode))
                 return 0; /* also /dev/null: a masked file */
-        r = sdu_read_file(path, &text, NULL);
+        r = read_full_file(path, &text, NULL);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -535,7 +530,7 @@ static int presets_read_file(InstallPresets *p, const char *path) {
                         PresetRule *nr = realloc(p->rules, na * sizeof(*nr));
                         if (!nr) {
                                 free(rule.pattern);
-                                sdu_strv_free(rule.instances);
+                                strv_free(rule.instances);
                                 r = -ENOMEM;
                                 break;
                         }
@@ -557,13 +552,13 @@ int presets_read_lookup(const Lookup *lp, InstallPresets **ret) {
         if (!p)
                 return -ENOMEM;
         for (size_t i = 0; i < SDU_ELEMENTSOF(preset_dirs) && r >= 0; i++)
-                r = sdu_strv_consume(&dirs, sdu_strjoin3(lp->root, preset_dirs[i], NULL));
+                r = strv_push(&dirs, sdu_strjoin3(lp->root, preset_dirs[i], NULL));
         if (r >= 0)
                 r = install_list_conf_files(dirs, ".preset", &files);
         for (size_t i = 0; r >= 0 && files && files[i]; i++)
                 r = presets_read_file(p, files[i]);
-        sdu_strv_free(dirs);
-        sdu_strv_free(files);
+        strv_free(dirs);
+        strv_free(files);
         if (r < 0) {
                 install_presets_free(p);
                 return r;
@@ -605,9 +600,9 @@ static int rule_match_instances(const PresetRule *rule, const char *name, char *
 
                         r = unit_name_replace_instance(name, rule->instances[i], &n);
                         if (r >= 0)
-                                r = sdu_strv_consume(&l, n);
+                                r = strv_push(&l, n);
                         if (r < 0) {
-                                sdu_strv_free(l);
+                                strv_free(l);
                                 return r;
                         }
                 }
@@ -619,7 +614,7 @@ static int rule_match_instances(const PresetRule *rule, const char *name, char *
                 r = unit_name_to_instance(name, &inst);
                 if (r < 0)
                         return r;
-                r = sdu_strv_contains(rule->instances, inst);
+                r = strv_contains(rule->instances, inst);
                 free(inst);
                 return r;
         }

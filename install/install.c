@@ -27,17 +27,19 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "sdu-util.h"
 #include "unit-name.h"
+#include "unit-registry.h"
 
 /* ---- small helpers ---- */
 
-static const char *base_name(const char *p) {
+const char *base_name(const char *p) {
         const char *s = strrchr(p, '/');
         return s ? s + 1 : p;
 }
 
-static char *dir_name(const char *p) {
+char *dir_name(const char *p) {
         const char *s = strrchr(p, '/');
 
         if (!s)
@@ -48,7 +50,7 @@ static char *dir_name(const char *p) {
 }
 
 /* Lexical normalisation of an absolute path: no "//", ".", "..", trailing slash. */
-static char *path_normalize(const char *p) {
+char *path_normalize(const char *p) {
         char *out = malloc(strlen(p) + 2);
         size_t n = 0;
 
@@ -85,7 +87,7 @@ static char *path_normalize(const char *p) {
 }
 
 /* "a" equals "b" or is below it: returns the rest ("" when equal), else NULL. */
-static const char *path_startswith(const char *path, const char *prefix) {
+const char *path_startswith(const char *path, const char *prefix) {
         size_t l = strlen(prefix);
 
         while (l > 0 && prefix[l - 1] == '/')
@@ -101,7 +103,7 @@ static const char *path_startswith(const char *path, const char *prefix) {
         return path + l;
 }
 
-static bool path_equal(const char *a, const char *b) {
+bool path_equal(const char *a, const char *b) {
         char *x, *y;
         bool r;
 
@@ -138,7 +140,7 @@ bool hidden_or_backup_file(const char *name) {
         return false;
 }
 
-static int read_link(const char *path, char **ret) {
+int read_link(const char *path, char **ret) {
         char buf[PATH_MAX];
         ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
@@ -158,7 +160,7 @@ static bool unit_type_may_template(UnitType t) {
         return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
 }
 
-static UnitNameFlags name_classify(const char *n) {
+UnitNameFlags name_classify(const char *n) {
         if (unit_name_is_valid(n, UNIT_NAME_PLAIN))
                 return UNIT_NAME_PLAIN;
         if (unit_name_is_valid(n, UNIT_NAME_TEMPLATE))
@@ -170,7 +172,7 @@ static UnitNameFlags name_classify(const char *n) {
 
 /* systemd's unit_validate_alias_symlink_or_warn(): -EINVAL bad source, -EXDEV bad target,
  * -ELOOP self-alias. */
-static int validate_alias(const char *src_path, const char *dst_path) {
+int validate_alias(const char *src_path, const char *dst_path) {
         const char *src = base_name(src_path), *dst = base_name(dst_path);
         UnitNameFlags st = name_classify(src), dt;
         UnitType t;
@@ -265,46 +267,16 @@ bool install_changes_have_errors(const InstallChanges *c) {
 
 /* ---- lookup paths ---- */
 
-/* Debian 12's systemd 252 (split-usr build): /lib/systemd/system before /usr/lib/systemd/system. */
-static const char *const default_search[] = {
-        "/etc/systemd/system.control",
-        "/run/systemd/system.control",
-        "/run/systemd/transient",
-        "/run/systemd/generator.early",
-        "/etc/systemd/system",
-        "/etc/systemd/system.attached",
-        "/run/systemd/system",
-        "/run/systemd/system.attached",
-        "/run/systemd/generator",
-        "/usr/local/lib/systemd/system",
-        "/lib/systemd/system",
-        "/usr/lib/systemd/system",
-        "/run/systemd/generator.late",
-        NULL,
-};
-
 static int add_rooted(Lookup *lp, char ***l, const char *dir) {
-        char *p = sdu_strjoin3(lp->root, "", dir), *n;
+        _cleanup_free_ char *p = sdu_strjoin3(lp->root, "", dir), *n = p ? path_normalize(p) : NULL;
 
-        if (!p)
-                return -ENOMEM;
-        n = path_normalize(p);
-        free(p);
         if (!n)
                 return -ENOMEM;
-        if (sdu_strv_contains(*l, n)) {
-                free(n);
-                return 0;
-        }
-        if (sdu_strv_consume(l, n) < 0) {
-                free(n);
-                return -ENOMEM;
-        }
-        return 0;
+        return strv_contains(*l, n) ? 0 : strv_push(l, TAKE_PTR(n));
 }
 
 int lookup_init(Lookup *lp, const char *root) {
-        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        _cleanup_strv_free_ char **dirs = NULL;
         struct {
                 char **field;
                 const char *dir;
@@ -339,25 +311,14 @@ int lookup_init(Lookup *lp, const char *root) {
         if (sdu_streq(lp->root, "/"))
                 lp->root[0] = 0;
 
-        if (env && *env) {
-                char *copy = strdup(env), *save = NULL;
-
-                if (!copy)
+        r = unit_search_path_new(&dirs);
+        if (r < 0) {
+                lookup_done(lp);
+                return r;
+        }
+        for (size_t i = 0; dirs[i]; i++)
+                if (add_rooted(lp, &lp->search, dirs[i]) < 0)
                         goto oom;
-                for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
-                        if (w[0] == '/' && add_rooted(lp, &lp->search, w) < 0) {
-                                free(copy);
-                                goto oom;
-                        }
-                free(copy);
-                if (env[strlen(env) - 1] == ':')
-                        for (size_t i = 0; default_search[i]; i++)
-                                if (add_rooted(lp, &lp->search, default_search[i]) < 0)
-                                        goto oom;
-        } else
-                for (size_t i = 0; default_search[i]; i++)
-                        if (add_rooted(lp, &lp->search, default_search[i]) < 0)
-                                goto oom;
         if (!lp->search && !(lp->search = calloc(1, sizeof(char *))))
                 goto oom;
         for (size_t i = 0; i < SDU_ELEMENTSOF(special); i++) {
@@ -377,7 +338,7 @@ oom:
 
 void lookup_done(Lookup *lp) {
         free(lp->root);
-        sdu_strv_free(lp->search);
+        strv_free(lp->search);
         free(lp->persistent_config);
         free(lp->runtime_config);
         free(lp->transient);
@@ -447,7 +408,7 @@ bool lookup_is_runtime(const Lookup *lp, const char *path, bool check_parent) {
 }
 
 bool lookup_in_search_path(const Lookup *lp, const char *path) {
-        return parent_is(path, (const char *const *) lp->search, sdu_strv_length(lp->search));
+        return parent_is(path, (const char *const *) lp->search, strv_length(lp->search));
 }
 
 /* ---- install context ---- */
@@ -473,7 +434,7 @@ void ctx_done(Ctx *ctx) {
         *ctx = (Ctx) {};
 }
 
-static Info *ctx_find(Ctx *ctx, const char *name) {
+Info *ctx_find(Ctx *ctx, const char *name) {
         for (size_t i = 0; i < ctx->n_have; i++)
                 if (strcmp(ctx->have[i]->name, name) == 0)
                         return ctx->have[i];
@@ -483,7 +444,7 @@ static Info *ctx_find(Ctx *ctx, const char *name) {
         return NULL;
 }
 
-static int ctx_add(Ctx *ctx, const char *name, const char *path, bool auxiliary, Info **ret) {
+int ctx_add(Ctx *ctx, const char *name, const char *path, bool auxiliary, Info **ret) {
         Info *i, **n;
 
         if (!name)
@@ -516,7 +477,7 @@ static int ctx_add(Ctx *ctx, const char *name, const char *path, bool auxiliary,
 }
 
 /* Moves the first of will_process to have_processed and returns it. */
-static Info *ctx_take_first(Ctx *ctx) {
+Info *ctx_take_first(Ctx *ctx) {
         Info *i, **n;
 
         if (ctx->n_will == 0)
@@ -625,14 +586,14 @@ static int file_load(Ctx *ctx, Info *info, const char *path, const Lookup *lp, i
                 if (r < 0)
                         return r;
         }
-        n_also = sdu_strv_length(info->u->install.also);
+        n_also = strv_length(info->u->install.also);
         r = unit_load_fragment_file(info->u, path, dropin, &(UnitDiagSink) { syntax_diag, NULL });
         if (r == -ENOMEM)
                 return r;
         if (r < 0 && r != -EBADMSG)
                 return r;
         /* Also= units are queued as they are read, as systemd's parser does. */
-        for (size_t k = n_also; ctx && k < sdu_strv_length(info->u->install.also); k++) {
+        for (size_t k = n_also; ctx && k < strv_length(info->u->install.also); k++) {
                 r = ctx_add(ctx, info->u->install.also[k], NULL, true, NULL);
                 if (r < 0 && r != -EINVAL)
                         return r;
@@ -735,17 +696,17 @@ int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret) 
                         continue;
                 while (r >= 0 && (de = readdir(d))) {
                         if (hidden_or_backup_file(de->d_name) || !sdu_endswith(de->d_name, suffix) ||
-                            sdu_strv_contains(names, de->d_name))
+                            strv_contains(names, de->d_name))
                                 continue;
-                        r = sdu_strv_extend(&names, de->d_name);
+                        r = strv_extend(&names, de->d_name);
                         if (r >= 0)
-                                r = sdu_strv_consume(&paths, sdu_path_join(dirs[i], de->d_name));
+                                r = strv_push(&paths, sdu_path_join(dirs[i], de->d_name));
                 }
                 closedir(d);
         }
         if (r >= 0 && names) {
-                size_t n = sdu_strv_length(names);
-                char **sorted = sdu_strv_copy(names);
+                size_t n = strv_length(names);
+                char **sorted = strv_copy(names);
 
                 if (!sorted)
                         r = -ENOMEM;
@@ -759,22 +720,22 @@ int install_list_conf_files(char *const *dirs, const char *suffix, char ***ret) 
                                         /* masked (/dev/null or empty): dropped */
                                         if (stat(paths[j], &st) >= 0 && stat_null_or_empty(&st))
                                                 break;
-                                        r = sdu_strv_extend(&result, paths[j]);
+                                        r = strv_extend(&result, paths[j]);
                                         break;
                                 }
-                sdu_strv_free(sorted);
+                strv_free(sorted);
         }
-        sdu_strv_free(names);
-        sdu_strv_free(paths);
+        strv_free(names);
+        strv_free(paths);
         if (r < 0) {
-                sdu_strv_free(result);
+                strv_free(result);
                 return r;
         }
         *ret = result;
         return 0;
 }
 
-static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
+int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
         char *template = NULL, **dirs = NULL, **files = NULL;
         bool found = false;
         int r = 0;
@@ -828,8 +789,7 @@ static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
                 for (size_t i = 0; lp->search[i]; i++) {
                         char *d = sdu_asprintf("%s/%s.d", lp->search[i], n);
 
-                        if (!d || sdu_strv_consume(&dirs, d) < 0) {
-                                free(d);
+                        if (strv_push(&dirs, d) < 0) {
                                 r = -ENOMEM;
                                 goto finish;
                         }
@@ -840,8 +800,8 @@ static int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags) {
                 r = load_or_readlink(ctx, info, files[i], lp, flags | SEARCH_DROPIN);
 finish:
         free(template);
-        sdu_strv_free(dirs);
-        sdu_strv_free(files);
+        strv_free(dirs);
+        strv_free(files);
         return r < 0 ? r : 0;
 }
 
@@ -859,7 +819,7 @@ static int info_follow(Ctx *ctx, Info *i, const Lookup *lp, int flags, bool igno
         return load_or_readlink(ctx, i, i->path, lp, flags);
 }
 
-static int info_traverse(Ctx *ctx, const Lookup *lp, Info *start, int flags, Info **ret) {
+int info_traverse(Ctx *ctx, const Lookup *lp, Info *start, int flags, Info **ret) {
         Info *i = start;
         unsigned k = 0;
         int r;
@@ -945,928 +905,4 @@ int info_may_process(const Info *i, const Lookup *lp, InstallChanges *changes) {
                 return -EADDRNOTAVAIL;
         }
         return 0;
-}
-
-/* ---- symlinks ---- */
-
-static void mkdir_parents(const char *path) {
-        char *p = strdup(path);
-
-        if (!p)
-                return;
-        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-                *s = 0;
-                (void) mkdir(p, 0755);
-                *s = '/';
-        }
-        free(p);
-}
-
-static bool files_same(const char *a, const char *b) {
-        struct stat x, y;
-
-        if (path_equal(a, b))
-                return true;
-        return stat(a, &x) >= 0 && stat(b, &y) >= 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
-static int symlink_atomic(const char *from, const char *to) {
-        char *tmp = sdu_asprintf("%s.#sdinit%ld", to, (long) getpid());
-        int r = 0;
-
-        if (!tmp)
-                return -ENOMEM;
-        (void) unlink(tmp);
-        if (symlink(from, tmp) < 0)
-                r = -errno;
-        else if (rename(tmp, to) < 0) {
-                r = -errno;
-                (void) unlink(tmp);
-        }
-        free(tmp);
-        return r;
-}
-
-/* Creates new_path -> old_path (old_path a host path: written without the root). 1 if created or
- * already there, -errno. */
-static int create_symlink(const Lookup *lp, const char *old_path, const char *new_path, bool force,
-                          InstallChanges *changes) {
-        const char *rp = lookup_skip_root(lp, old_path);
-        char *dest = NULL, *dir, *a, *b;
-        bool same;
-        int r;
-
-        if (rp)
-                old_path = rp;
-        mkdir_parents(new_path);
-        if (symlink(old_path, new_path) >= 0) {
-                changes_add(changes, INSTALL_CHANGE_SYMLINK, new_path, old_path);
-                return 1;
-        }
-        if (errno != EEXIST) {
-                r = -errno;
-                changes_add(changes, r, new_path, NULL);
-                return r;
-        }
-        r = read_link(new_path, &dest);
-        if (r < 0) {
-                if (r == -EINVAL)
-                        r = -EEXIST;
-                changes_add(changes, r, new_path, NULL);
-                return r;
-        }
-        dir = dir_name(new_path);
-        a = sdu_asprintf("%s/%s", dest[0] == '/' ? (*lp->root ? lp->root : "/") : dir, dest);
-        b = sdu_asprintf("%s/%s", old_path[0] == '/' ? (*lp->root ? lp->root : "/") : dir, old_path);
-        same = a && b && files_same(a, b);
-        free(dir);
-        free(a);
-        free(b);
-        if (same) {
-                free(dest);
-                return 1;
-        }
-        if (!force) {
-                changes_add(changes, -EEXIST, new_path, dest);
-                free(dest);
-                return -EEXIST;
-        }
-        free(dest);
-        r = symlink_atomic(old_path, new_path);
-        if (r < 0) {
-                changes_add(changes, r, new_path, NULL);
-                return r;
-        }
-        changes_add(changes, INSTALL_CHANGE_UNLINK, new_path, NULL);
-        changes_add(changes, INSTALL_CHANGE_SYMLINK, new_path, old_path);
-        return 1;
-}
-
-static int verify_alias(const Info *info, const char *dst, char **ret_dst, InstallChanges *changes) {
-        char *updated = NULL;
-        int r;
-
-        if (strchr(dst, '/')) {
-                /* Legacy Alias=foo.target.wants/x.service */
-                char *dir = dir_name(dst), *p;
-                const char *alias = base_name(dst);
-                bool ok;
-
-                if (!dir)
-                        return -ENOMEM;
-                p = sdu_endswith(dir, ".wants");
-                if (!p)
-                        p = sdu_endswith(dir, ".requires");
-                if (p)
-                        *p = 0;
-                ok = p && name_classify(dir) != 0;
-                if (ok) {
-                        if (name_classify(dir) == UNIT_NAME_TEMPLATE && unit_name_is_instance(info->name)) {
-                                char *t = NULL;
-                                ok = unit_name_template(info->name, &t) >= 0 && strcmp(t, alias) == 0;
-                                free(t);
-                                ok = ok || strcmp(alias, info->name) == 0;
-                        } else
-                                ok = strcmp(alias, info->name) == 0;
-                }
-                free(dir);
-                if (!ok) {
-                        changes_add(changes, -EXDEV, dst, NULL);
-                        return -EXDEV;
-                }
-                *ret_dst = NULL;
-                return 0;
-        }
-        if (unit_name_is_instance(info->name) && unit_name_is_template(dst)) {
-                char *inst = NULL;
-
-                r = unit_name_to_instance(info->name, &inst);
-                if (r >= 0)
-                        r = unit_name_replace_instance(dst, inst, &updated);
-                free(inst);
-                if (r < 0)
-                        return r;
-        }
-        r = validate_alias(updated ? updated : dst, info->name);
-        if (r == -ELOOP) {
-                free(updated);
-                return r;
-        }
-        if (r < 0) {
-                changes_add(changes, r == -EINVAL ? -EXDEV : r, updated ? updated : dst, info->name);
-                free(updated);
-                return r;
-        }
-        *ret_dst = updated;
-        return 0;
-}
-
-static int symlink_alias(const Lookup *lp, const Info *info, const char *config_path, bool force,
-                         InstallChanges *changes) {
-        char **aliases = info_aliases(info);
-        int r = 0, q;
-
-        for (size_t k = 0; aliases && aliases[k]; k++) {
-                char *updated = NULL, *alias_path;
-                struct stat st;
-                bool broken;
-
-                q = verify_alias(info, aliases[k], &updated, changes);
-                if (q == -ENOMEM)
-                        return q;
-                if (q == -ELOOP)
-                        continue;
-                if (q < 0) {
-                        r = r < 0 ? r : q;
-                        continue;
-                }
-                alias_path = sdu_path_join(config_path, updated ? updated : aliases[k]);
-                free(updated);
-                if (!alias_path)
-                        return -ENOMEM;
-                /* An existing symlink whose target is gone is replaced without --force. */
-                broken = lstat(alias_path, &st) >= 0 && S_ISLNK(st.st_mode) && stat(alias_path, &st) < 0;
-                q = create_symlink(lp, info->path, alias_path, force || broken, changes);
-                r = r < 0 ? r : q;
-                free(alias_path);
-        }
-        return r;
-}
-
-/* systemd's unit_file_exists(): discovery without loading. 1, 0, -errno. */
-int lookup_exists(const Lookup *lp, const char *name) {
-        Ctx ctx = {};
-        int r;
-
-        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
-                return -EINVAL;
-        r = info_discover(&ctx, lp, name, 0, NULL, NULL);
-        ctx_done(&ctx);
-        if (r == -ENOENT)
-                return 0;
-        return r < 0 ? r : 1;
-}
-
-static int symlink_wants(const Lookup *lp, const Info *info, const char *config_path, char **list,
-                         const char *suffix, bool preset, InstallChanges *changes) {
-        UnitNameFlags valid = UNIT_NAME_ANY;
-        char *buf = NULL;
-        const char *n;
-        int r = 0, q;
-
-        if (!list || !list[0])
-                return 0;
-        if (unit_name_is_valid(info->name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
-                n = info->name;
-        else if (info_default_instance(info)) {
-                Info inst = { .type = INFO_INVALID };
-
-                r = unit_name_replace_instance(info->name, info_default_instance(info), &buf);
-                if (r < 0)
-                        return r;
-                inst.name = buf;
-                r = unit_file_search(NULL, &inst, lp, SEARCH_FOLLOW_CONFIG_SYMLINKS);
-                if (r < 0) {
-                        free(inst.path);
-                        free(inst.symlink_target);
-                        free(buf);
-                        return r;
-                }
-                if (inst.type == INFO_MASKED) {
-                        changes_add(changes, -ERFKILL, inst.path, NULL);
-                        free(inst.path);
-                        free(inst.symlink_target);
-                        free(buf);
-                        return -ERFKILL;
-                }
-                free(inst.path);
-                free(inst.symlink_target);
-                n = buf;
-        } else {
-                valid = UNIT_NAME_INSTANCE | UNIT_NAME_TEMPLATE;
-                n = info->name;
-        }
-        r = 0;
-        for (size_t k = 0; list[k]; k++) {
-                const char *dst = list[k];
-                char *path;
-
-                if (!unit_name_is_valid(dst, valid)) {
-                        /* presets skip what cannot be done ("preset getty@.service" without
-                         * DefaultInstance=), as systemd 252 does */
-                        if (preset)
-                                continue;
-                        if (unit_name_is_valid(dst, UNIT_NAME_ANY)) {
-                                changes_add(changes, -EIDRM, dst, n);
-                                r = -EIDRM;
-                        } else {
-                                changes_add(changes, -EUCLEAN, dst, NULL);
-                                r = -EUCLEAN;
-                        }
-                        continue;
-                }
-                path = sdu_asprintf("%s/%s%s%s", config_path, dst, suffix, n);
-                if (!path) {
-                        free(buf);
-                        return -ENOMEM;
-                }
-                q = create_symlink(lp, info->path, path, true, changes);
-                free(path);
-                if (r == 0)
-                        r = q;
-                if (lookup_exists(lp, dst) == 0)
-                        changes_add(changes, INSTALL_CHANGE_DESTINATION_NOT_PRESENT, dst, info->path);
-        }
-        free(buf);
-        return r;
-}
-
-static int symlink_link(const Lookup *lp, const Info *info, const char *config_path, bool force,
-                        InstallChanges *changes) {
-        char *path;
-        int r;
-
-        if (lookup_in_search_path(lp, info->path))
-                return 0;
-        path = sdu_path_join(config_path, info->name);
-        if (!path)
-                return -ENOMEM;
-        r = create_symlink(lp, info->path, path, force, changes);
-        free(path);
-        return r;
-}
-
-static int info_apply(const Lookup *lp, InstallFlags flags, const Info *info, const char *config_path,
-                      InstallChanges *changes) {
-        bool force = flags & INSTALL_FORCE;
-        int r, q;
-
-        if (info->type != INFO_REGULAR)
-                return 0;
-        r = symlink_link(lp, info, config_path, force, changes);
-        if (r > 0)
-                r = 0; /* links to the unit file do not count as install rules */
-        q = symlink_alias(lp, info, config_path, force, changes);
-        if (q != 0 && r >= 0)
-                r = q;
-        q = symlink_wants(lp, info, config_path, info_wanted_by(info), ".wants/", flags & INSTALL_PRESET_APPLY, changes);
-        if (q != 0 && r >= 0)
-                r = q;
-        q = symlink_wants(lp, info, config_path, info_required_by(info), ".requires/", flags & INSTALL_PRESET_APPLY,
-                          changes);
-        if (q != 0 && r >= 0)
-                r = q;
-        return r;
-}
-
-static int ctx_apply(Ctx *ctx, const Lookup *lp, InstallFlags flags, const char *config_path, int sflags,
-                     InstallChanges *changes) {
-        Info *i;
-        int r = 0;
-
-        while ((i = ctx_take_first(ctx))) {
-                int q = info_traverse(ctx, lp, i, sflags, NULL);
-
-                if (q < 0) {
-                        if (i->auxiliary) {
-                                if (changes_add(changes, INSTALL_CHANGE_AUXILIARY_FAILED, NULL, i->name) < 0)
-                                        return -ENOMEM;
-                                continue;
-                        }
-                        changes_add(changes, q, i->name, NULL);
-                        return q;
-                }
-                if (i->type == INFO_MASKED) {
-                        changes_add(changes, INSTALL_CHANGE_IS_MASKED, i->path, NULL);
-                        if (r >= 0)
-                                r++;
-                        continue;
-                }
-                if (i->type != INFO_REGULAR)
-                        continue;
-                q = info_apply(lp, flags, i, config_path, changes);
-                if (r >= 0) {
-                        if (q < 0)
-                                r = q;
-                        else
-                                r += q;
-                }
-        }
-        return ctx->n_will > 0 ? -ENOMEM : r;
-}
-
-/* ---- removal ---- */
-
-typedef struct Marks {
-        char **names;
-} Marks;
-
-static int mark(Marks *m, const char *p) {
-        char *n = p[0] == '/' ? path_normalize(p) : strdup(p);
-
-        if (!n)
-                return -ENOMEM;
-        if (sdu_strv_contains(m->names, n)) {
-                free(n);
-                return 0;
-        }
-        if (sdu_strv_consume(&m->names, n) < 0) {
-                free(n);
-                return -ENOMEM;
-        }
-        return 1;
-}
-
-/* Where a symlink finally points, resolved on the host (systemd 252 chases without the root). */
-static char *chase_host(const char *p) {
-        char *cur = realpath(p, NULL);
-
-        if (cur)
-                return cur;
-        cur = strdup(p);
-        for (unsigned hops = 0; cur && hops < 32; hops++) {
-                char *t = NULL, *next;
-                struct stat st;
-
-                if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode) || read_link(cur, &t) < 0)
-                        break;
-                if (t[0] == '/')
-                        next = path_normalize(t);
-                else {
-                        char *d = dir_name(cur), *j = d ? sdu_asprintf("%s/%s", d, t) : NULL;
-                        next = j ? path_normalize(j) : NULL;
-                        free(d);
-                        free(j);
-                }
-                free(t);
-                free(cur);
-                cur = next;
-        }
-        return cur;
-}
-
-static void rmdir_parents(const char *path, const char *stop) {
-        char *p = strdup(path);
-
-        while (p) {
-                char *s = strrchr(p, '/');
-
-                if (!s || s == p)
-                        break;
-                *s = 0;
-                if (path_equal(p, stop) || !path_startswith(p, stop))
-                        break;
-                if (rmdir(p) < 0)
-                        break;
-        }
-        free(p);
-}
-
-static int remove_marked_in(Marks *m, const char *path, const char *config_path, const Lookup *lp, bool *restart,
-                            InstallChanges *changes) {
-        DIR *d = opendir(path);
-        struct dirent *de;
-        int r = 0;
-
-        if (!d)
-                return errno == ENOENT ? 0 : -errno;
-        while ((de = readdir(d))) {
-                unsigned char type = de->d_type;
-                char *p;
-
-                if (hidden_or_backup_file(de->d_name))
-                        continue;
-                p = sdu_path_join(path, de->d_name);
-                if (!p) {
-                        closedir(d);
-                        return -ENOMEM;
-                }
-                if (type == DT_UNKNOWN) {
-                        struct stat st;
-                        type = lstat(p, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-                }
-                if (type == DT_DIR) {
-                        int q = remove_marked_in(m, p, config_path, lp, restart, changes);
-                        if (q == -ENOMEM) {
-                                free(p);
-                                closedir(d);
-                                return q;
-                        }
-                        if (q < 0 && r == 0)
-                                r = q;
-                } else if (type == DT_LNK && unit_name_is_valid(de->d_name, UNIT_NAME_ANY)) {
-                        char *dest = chase_host(p);
-                        bool found;
-                        int q;
-
-                        if (!dest) {
-                                free(p);
-                                closedir(d);
-                                return -ENOMEM;
-                        }
-                        found = sdu_strv_contains(m->names, dest) || sdu_strv_contains(m->names, base_name(dest)) ||
-                                sdu_strv_contains(m->names, de->d_name);
-                        free(dest);
-                        if (found) {
-                                const char *rp;
-
-                                if (unlink(p) < 0 && errno != ENOENT) {
-                                        q = -errno;
-                                        if (r == 0)
-                                                r = q;
-                                        changes_add(changes, q, p, NULL);
-                                        free(p);
-                                        continue;
-                                }
-                                rmdir_parents(p, config_path);
-                                changes_add(changes, INSTALL_CHANGE_UNLINK, p, NULL);
-                                rp = lookup_skip_root(lp, p);
-                                q = mark(m, rp ? rp : p);
-                                if (q < 0) {
-                                        free(p);
-                                        closedir(d);
-                                        return q;
-                                }
-                                if (q > 0)
-                                        *restart = true;
-                        }
-                }
-                free(p);
-        }
-        closedir(d);
-        return r;
-}
-
-static int remove_marked(Marks *m, const char *config_path, const Lookup *lp, InstallChanges *changes) {
-        bool restart;
-        int r = 0;
-
-        if (!m->names)
-                return 0;
-        do {
-                int q;
-
-                restart = false;
-                q = remove_marked_in(m, config_path, config_path, lp, &restart, changes);
-                if (q == -ENOMEM)
-                        return q;
-                if (r == 0)
-                        r = q;
-        } while (restart);
-        return r;
-}
-
-static int ctx_mark_for_removal(Ctx *ctx, const Lookup *lp, Marks *m, InstallChanges *changes) {
-        Info *i;
-        int r;
-
-        while ((i = ctx_take_first(ctx))) {
-                r = info_traverse(ctx, lp, i, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, NULL);
-                if (r == -ENOLINK)
-                        changes_add(changes, INSTALL_CHANGE_IS_DANGLING, i->path ? i->path : i->name, NULL);
-                else if (r == -ENOENT) {
-                        if (!i->auxiliary)
-                                changes_add(changes, r, i->path ? i->path : i->name, NULL);
-                } else if (r == -ENOMEM)
-                        return r;
-                else if (r < 0)
-                        changes_add(changes, r, i->path ? i->path : i->name, NULL);
-                else if (i->type == INFO_MASKED) {
-                        changes_add(changes, INSTALL_CHANGE_IS_MASKED, i->path ? i->path : i->name, NULL);
-                        continue;
-                } else if (i->type != INFO_REGULAR)
-                        continue;
-                r = mark(m, i->name);
-                if (r < 0)
-                        return r;
-        }
-        return ctx->n_will > 0 ? -ENOMEM : 0;
-}
-
-/* ---- operations ---- */
-
-static const char *config_path_of(const Lookup *lp, InstallFlags flags) {
-        return (flags & INSTALL_RUNTIME) ? lp->runtime_config : lp->persistent_config;
-}
-
-int install_enable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        Lookup lp;
-        Ctx ctx = {};
-        int r;
-
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; names && names[k]; k++) {
-                Info *info;
-
-                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
-                if (r >= 0)
-                        r = info_may_process(info, &lp, changes);
-                if (r < 0)
-                        goto finish;
-        }
-        r = ctx_apply(&ctx, &lp, flags, config_path_of(&lp, flags), SEARCH_LOAD, changes);
-finish:
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        return r;
-}
-
-int install_disable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        Lookup lp;
-        Ctx ctx = {};
-        Marks m = {};
-        int r;
-
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; names && names[k]; k++) {
-                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
-                        r = -EINVAL;
-                        goto finish;
-                }
-                r = ctx_add(&ctx, names[k], NULL, false, NULL);
-                if (r < 0)
-                        goto finish;
-        }
-        r = ctx_mark_for_removal(&ctx, &lp, &m, changes);
-        if (r >= 0)
-                r = remove_marked(&m, config_path_of(&lp, flags), &lp, changes);
-finish:
-        sdu_strv_free(m.names);
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        return r;
-}
-
-int install_reenable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        char **bases = NULL, **files = NULL;
-        Ctx ctx = {};
-        Lookup lp;
-        int r;
-
-        /* systemd 252 resolves the names first: disable by unit name, enable by unit file path (so
-         * an instance re-enables its template, an alias the unit it points to). */
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; names && names[k]; k++) {
-                Info *info;
-                const char *rp;
-
-                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
-                if (r >= 0)
-                        r = info_may_process(info, &lp, changes);
-                if (r < 0)
-                        goto finish;
-                rp = lookup_skip_root(&lp, info->path);
-                r = sdu_strv_extend(&bases, info->name);
-                if (r >= 0)
-                        r = sdu_strv_extend(&files, rp ? rp : info->path);
-                if (r < 0)
-                        goto finish;
-        }
-        ctx_done(&ctx);
-        r = install_disable(root, flags, bases, changes);
-        if (r >= 0)
-                r = install_enable(root, flags, files, changes);
-finish:
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        sdu_strv_free(bases);
-        sdu_strv_free(files);
-        return r;
-}
-
-int install_mask(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        Lookup lp;
-        int r, q;
-
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        r = 0;
-        for (size_t k = 0; names && names[k]; k++) {
-                char *path;
-
-                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
-                        if (r == 0)
-                                r = -EINVAL;
-                        continue;
-                }
-                path = sdu_path_join(config_path_of(&lp, flags), names[k]);
-                if (!path) {
-                        r = -ENOMEM;
-                        break;
-                }
-                q = create_symlink(&lp, "/dev/null", path, flags & INSTALL_FORCE, changes);
-                free(path);
-                if (q < 0 && r >= 0)
-                        r = q;
-        }
-        lookup_done(&lp);
-        return r;
-}
-
-int install_unmask(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        const char *config_path;
-        char **todo = NULL;
-        Marks m = {};
-        Lookup lp;
-        int r, q;
-
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        config_path = config_path_of(&lp, flags);
-        for (size_t k = 0; names && names[k]; k++) {
-                struct stat st;
-                char *path;
-
-                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
-                        r = -EINVAL;
-                        goto finish;
-                }
-                path = sdu_path_join(config_path, names[k]);
-                if (!path) {
-                        r = -ENOMEM;
-                        goto finish;
-                }
-                if (stat(path, &st) >= 0 && stat_null_or_empty(&st) && !sdu_strv_contains(todo, names[k]) &&
-                    sdu_strv_extend(&todo, names[k]) < 0) {
-                        free(path);
-                        r = -ENOMEM;
-                        goto finish;
-                }
-                free(path);
-        }
-        r = 0;
-        for (size_t k = 0; todo && todo[k]; k++) {
-                char *path = sdu_path_join(config_path, todo[k]);
-                const char *rp;
-
-                if (!path) {
-                        r = -ENOMEM;
-                        goto finish;
-                }
-                if (unlink(path) < 0) {
-                        if (errno != ENOENT) {
-                                q = -errno;
-                                if (r >= 0)
-                                        r = q;
-                                changes_add(changes, q, path, NULL);
-                        }
-                        free(path);
-                        continue;
-                }
-                changes_add(changes, INSTALL_CHANGE_UNLINK, path, NULL);
-                rp = lookup_skip_root(&lp, path);
-                q = mark(&m, rp ? rp : path);
-                free(path);
-                if (q < 0) {
-                        r = q;
-                        goto finish;
-                }
-        }
-        q = remove_marked(&m, config_path, &lp, changes);
-        if (r >= 0)
-                r = q;
-finish:
-        sdu_strv_free(todo);
-        sdu_strv_free(m.names);
-        lookup_done(&lp);
-        return r;
-}
-
-/* ---- presets ---- */
-
-static int discover_and_check(Ctx *ctx, const Lookup *lp, const char *name, InstallChanges *changes) {
-        Info *info;
-        int r = info_discover(ctx, lp, name, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
-
-        return r < 0 ? r : info_may_process(info, lp, changes);
-}
-
-/* systemd's preset_prepare_one(): queue name in plus (to enable) or minus (to disable). */
-static int preset_prepare_one(Ctx *plus, Ctx *minus, const Lookup *lp, const char *name,
-                              const InstallPresets *presets, InstallChanges *changes) {
-        char **instances = NULL;
-        Ctx tmp = {};
-        Info *info;
-        int r;
-
-        if (ctx_find(plus, name) || ctx_find(minus, name))
-                return 0;
-        r = info_discover(&tmp, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
-        if (r < 0 || strcmp(name, info->name) != 0)
-                goto finish; /* an alias: presets name the unit itself */
-        r = install_presets_query(presets, name, &instances);
-        if (r > 0 && instances)
-                for (size_t i = 0; instances[i] && r >= 0; i++)
-                        r = discover_and_check(plus, lp, instances[i], changes);
-        else if (r > 0)
-                r = discover_and_check(plus, lp, name, changes);
-        else if (r == 0)
-                r = info_discover(minus, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
-finish:
-        ctx_done(&tmp);
-        sdu_strv_free(instances);
-        return r < 0 ? r : 0;
-}
-
-/* systemd's execute_preset(): disable minus (without their Also= units: they were not loaded),
- * then enable plus. */
-static int execute_preset(Ctx *plus, Ctx *minus, const Lookup *lp, InstallFlags flags, InstallPresetMode mode,
-                          InstallChanges *changes) {
-        const char *config_path = config_path_of(lp, flags);
-        int r = 0;
-
-        if (mode != INSTALL_PRESET_ENABLE_ONLY) {
-                Marks m = {};
-
-                r = ctx_mark_for_removal(minus, lp, &m, changes);
-                if (r >= 0)
-                        r = remove_marked(&m, config_path, lp, changes);
-                sdu_strv_free(m.names);
-                if (r < 0)
-                        return r;
-        }
-        if (mode != INSTALL_PRESET_DISABLE_ONLY) {
-                int q = ctx_apply(plus, lp, flags | INSTALL_PRESET_APPLY, config_path, SEARCH_LOAD, changes);
-
-                r = q < 0 ? q : r + q;
-        }
-        return r;
-}
-
-int install_preset(const char *root, InstallFlags flags, InstallPresetMode mode, char *const *names,
-                   InstallChanges *changes) {
-        InstallPresets *presets = NULL;
-        Ctx plus = {}, minus = {};
-        Lookup lp;
-        int r;
-
-        if (mode < 0 || mode >= _INSTALL_PRESET_MODE_MAX)
-                return -EINVAL;
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        r = presets_read_lookup(&lp, &presets);
-        for (size_t k = 0; r >= 0 && names && names[k]; k++)
-                r = preset_prepare_one(&plus, &minus, &lp, names[k], presets, changes);
-        if (r >= 0)
-                r = execute_preset(&plus, &minus, &lp, flags, mode, changes);
-        install_presets_free(presets);
-        ctx_done(&plus);
-        ctx_done(&minus);
-        lookup_done(&lp);
-        return r;
-}
-
-static unsigned char dirent_type(DIR *d, struct dirent *de) {
-        struct stat st;
-
-        if (de->d_type != DT_UNKNOWN)
-                return de->d_type;
-        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return DT_UNKNOWN;
-        return S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-}
-
-int install_preset_all(const char *root, InstallFlags flags, InstallPresetMode mode, InstallChanges *changes) {
-        InstallPresets *presets = NULL;
-        Ctx plus = {}, minus = {};
-        Lookup lp;
-        int r;
-
-        if (mode < 0 || mode >= _INSTALL_PRESET_MODE_MAX)
-                return -EINVAL;
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        r = presets_read_lookup(&lp, &presets);
-        for (size_t k = 0; r >= 0 && lp.search[k]; k++) {
-                DIR *d = opendir(lp.search[k]);
-                struct dirent *de = NULL;
-
-                if (!d) {
-                        if (errno != ENOENT)
-                                r = -errno;
-                        continue;
-                }
-                /* readdir order, as systemd: the messages come out in the same order */
-                while (r >= 0 && (errno = 0, de = readdir(d))) {
-                        unsigned char t;
-
-                        if (hidden_or_backup_file(de->d_name) || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
-                                continue;
-                        t = dirent_type(d, de);
-                        if (t != DT_LNK && t != DT_REG)
-                                continue;
-                        r = preset_prepare_one(&plus, &minus, &lp, de->d_name, presets, changes);
-                        /* missing, masked, generated, transient, invalid units: reported, skipped */
-                        if (r == -EEXIST || r == -ERFKILL || r == -EADDRNOTAVAIL || r == -EBADSLT || r == -EIDRM ||
-                            r == -EUCLEAN || r == -ELOOP || r == -ENOENT || r == -EUNATCH || r == -EXDEV)
-                                r = 0;
-                }
-                if (r >= 0 && !de && errno != 0)
-                        r = -errno;
-                closedir(d);
-        }
-        if (r >= 0)
-                r = execute_preset(&plus, &minus, &lp, flags, mode, changes);
-        install_presets_free(presets);
-        ctx_done(&plus);
-        ctx_done(&minus);
-        lookup_done(&lp);
-        return r;
-}
-
-int install_get_default(const char *root, char **ret) {
-        Lookup lp;
-        Ctx ctx = {};
-        Info *info;
-        int r;
-
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        r = info_discover(&ctx, &lp, "default.target", SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, NULL);
-        if (r >= 0)
-                r = info_may_process(info, &lp, NULL);
-        if (r >= 0) {
-                *ret = strdup(info->name);
-                r = *ret ? 0 : -ENOMEM;
-        }
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        return r;
-}
-
-int install_set_default(const char *root, InstallFlags flags, const char *name, InstallChanges *changes) {
-        Lookup lp;
-        Ctx ctx = {};
-        Info *info;
-        char *new_path;
-        int r;
-
-        if (!unit_name_is_valid(name, UNIT_NAME_ANY) || unit_name_to_type(name) != UNIT_TARGET ||
-            strcmp(name, "default.target") == 0)
-                return -EINVAL;
-        r = lookup_init(&lp, root);
-        if (r < 0)
-                return r;
-        r = info_discover(&ctx, &lp, name, 0, &info, changes);
-        if (r >= 0)
-                r = info_may_process(info, &lp, changes);
-        if (r >= 0) {
-                new_path = sdu_path_join(lp.persistent_config, "default.target");
-                r = new_path ? create_symlink(&lp, info->path, new_path, flags & INSTALL_FORCE, changes) : -ENOMEM;
-                free(new_path);
-        }
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        return r;
 }

@@ -318,7 +318,7 @@ static void emergency_action(MUnit *u, int action, const char *what, bool failur
         if (action <= 0 || u->m->shutting_down)
                 return;
         status = failure ? u->u->unit.failure_action_exit_status : u->u->unit.success_action_exit_status;
-        if (status < 0 || !unit_setting_is_set(u->u, "Unit", failure ? "FailureActionExitStatus" : "SuccessActionExitStatus"))
+        if (status < 0 || !unit_is_set(u->u, failure ? UD_UNIT_FAILURE_ACTION_EXIT_STATUS : UD_UNIT_SUCCESS_ACTION_EXIT_STATUS))
                 status = u->main_exit_code == CLD_EXITED ? u->main_exit_status
                          : u->main_exit_code ? 128 + u->main_exit_status : failure ? 1 : 0;
         manager_log(u->m, MLOG_WARN, "%s: %s= triggered: stopping the container with exit status %d", u->id, what, status);

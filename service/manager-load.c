@@ -300,7 +300,7 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
         /* AllowedCPUs= is kept as validated words by the unit model: take it before the
          * book-keeping goes. */
         {
-                int i = u->settings ? unit_directive_lookup(u->type, "Service", "AllowedCPUs") : -1;
+                int i = u->settings && u->type == UNIT_SERVICE ? UD_CGROUP_ALLOWED_CPUS : -1;
                 char *const *raw = i >= 0 ? u->settings[i].raw : NULL;
                 if (raw && raw[0]) {
                         size_t len = 0;
@@ -325,89 +325,44 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
         return r;
 }
 
-static bool type_gets_shutdown_conflict(UnitType t) {
-        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
+static const Unit *implicit_lookup(const char *name, void *userdata) {
+        MUnit *x;
+
+        return load_one(userdata, name, &x) >= 0 ? x->u : NULL;
 }
 
-/* systemd.unit(5) "Default Dependencies" and the per-type implicit ones. */
+/* systemd.unit(5) "Default Dependencies" and the trigger ones, as units/ computes them
+ * (unit_implicit_deps(), the tested copy; `sdinit show` prints the same). */
 static int add_default_dependencies(Manager *m, MUnit *u) {
-        UnitType t;
+        UnitImplicitDeps d = {};
         MUnit *x;
         int r;
 
         if (!u->u || u->u->load_state != UNIT_LOADED)
                 return 0;
-        t = u->u->type;
-        if (u->u->unit.default_dependencies == 0)
-                goto implicit;
-
-        if (t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
-                if ((r = load_one(m, "sysinit.target", &x)) < 0)
-                        return r;
-                munit_add_dep(u, UNIT_REQUIRES, x);
-                munit_add_dep(u, UNIT_AFTER, x);
-        }
-        if (t == UNIT_SERVICE) {
-                if ((r = load_one(m, "basic.target", &x)) < 0)
-                        return r;
-                munit_add_dep(u, UNIT_AFTER, x);
-        }
-        if (t == UNIT_SOCKET || t == UNIT_TIMER || t == UNIT_PATH) {
-                const char *tgt = t == UNIT_SOCKET ? "sockets.target" : t == UNIT_TIMER ? "timers.target" : "paths.target";
-                if ((r = load_one(m, tgt, &x)) < 0)
-                        return r;
-                munit_add_dep(u, UNIT_BEFORE, x);
-        }
-        if (t == UNIT_TARGET) {
-                /* After= everything it pulls in, unless that unit opted out of default deps. */
-                static const UnitDependency pulls[] = { UNIT_WANTS, UNIT_REQUIRES, UNIT_REQUISITE, UNIT_BINDS_TO };
-                for (size_t k = 0; k < 4; k++)
-                        for (size_t i = 0; i < u->n_deps[pulls[k]]; i++) {
-                                MUnit *d = u->deps[pulls[k]][i];
-                                if (d->u && d->u->unit.default_dependencies == 0)
-                                        continue;
-                                if (!has_dep(u, UNIT_BEFORE, d) && !has_dep(d, UNIT_AFTER, u))
-                                        munit_add_dep(u, UNIT_AFTER, d);
-                        }
-        }
-        if (type_gets_shutdown_conflict(t) && strcmp(u->id, "shutdown.target") != 0) {
-                if ((r = load_one(m, "shutdown.target", &x)) < 0)
-                        return r;
-                munit_add_dep(u, UNIT_CONFLICTS, x);
-                munit_add_dep(u, UNIT_BEFORE, x);
-        }
-
-implicit:
-        /* A socket activates the service of the same name (or Service=) and is ordered before it. */
-        if (t == UNIT_SOCKET) {
+        r = unit_implicit_deps(u->u, UNIT_IMPLICIT_DEFAULT | UNIT_IMPLICIT_TRIGGER, implicit_lookup, m, &d);
+        for (int k = 0; r >= 0 && k < _UNIT_DEPENDENCY_MAX; k++)
+                for (char **n = d.deps[k]; r >= 0 && n && *n; n++)
+                        if ((r = load_one(m, *n, &x)) >= 0)
+                                r = munit_add_dep(u, (UnitDependency) k, x);
+        unit_implicit_deps_done(&d);
+        if (r < 0 || u->u->type != UNIT_SOCKET || u->u->socket.accept <= 0)
+                return r;
+        /* Accept=yes: no fixed unit to trigger (systemd shows none); socket.c finds the template
+         * its instances are made of through this edge. */
+        {
                 char name[UNIT_NAME_MAX + 16];
-                const char *svc = u->u->socket.service;
+                const char *svc = u->u->socket.service, *dot = strrchr(u->id, '.');
+
                 if (!svc) {
-                        const char *dot = strrchr(u->id, '.');
-                        snprintf(name, sizeof(name), "%.*s%s.service", (int) (dot - u->id), u->id,
-                                 u->u->socket.accept > 0 ? "@" : "");
+                        snprintf(name, sizeof(name), "%.*s@.service", (int) (dot - u->id), u->id);
                         svc = name;
                 }
                 if ((r = load_one(m, svc, &x)) < 0)
                         return r;
                 munit_add_dep(u, UNIT_BEFORE, x);
-                munit_add_dep(u, UNIT_TRIGGERS, x);
+                return munit_add_dep(u, UNIT_TRIGGERS, x);
         }
-        /* Timers and paths: Unit= or the service of the same name (timer.c, path.c). */
-        if (t == UNIT_TIMER || t == UNIT_PATH) {
-                char name[UNIT_NAME_MAX + 16];
-                const char *tu = t == UNIT_TIMER ? u->u->timer.unit : u->u->path.unit;
-                if (!tu) {
-                        const char *dot = strrchr(u->id, '.');
-                        snprintf(name, sizeof(name), "%.*s.service", (int) (dot - u->id), u->id);
-                        tu = name;
-                }
-                if ((r = load_one(m, tu, &x)) < 0)
-                        return r;
-                munit_add_dep(u, UNIT_BEFORE, x);
-                munit_add_dep(u, UNIT_TRIGGERS, x);
-        }
-        return 0;
 }
 
 static int link_units(Manager *m, size_t first_new);
@@ -507,30 +462,8 @@ static int link_units(Manager *m, size_t first_new) {
 
 int manager_registry_create(Manager *m, UnitRegistry **ret) {
         UnitDiagSink diag = { manager_on_diag, m };
-        UnitRegistry *reg;
-        int r = unit_registry_new(m->root, &diag, &reg);
 
-        if (r < 0)
-                return r;
-        {
-                /* $SYSTEMD_UNIT_PATH, as systemd honours it: colon-separated; a trailing colon
-                 * appends the default search path. */
-                const char *up = getenv("SYSTEMD_UNIT_PATH");
-                if (up && *up) {
-                        char **dirs = NULL, *copy = strdup(up), *save = NULL;
-                        bool append = up[strlen(up) - 1] == ':';
-                        for (char *w = copy ? strtok_r(copy, ":", &save) : NULL; w; w = strtok_r(NULL, ":", &save))
-                                strv_extend(&dirs, w);
-                        for (size_t i = 0; append && unit_default_search_path[i]; i++)
-                                strv_extend(&dirs, unit_default_search_path[i]);
-                        if (dirs)
-                                unit_registry_set_search_path(reg, dirs);
-                        strv_free(dirs);
-                        free(copy);
-                }
-        }
-        *ret = reg;
-        return 0;
+        return unit_registry_new_from_env(m->root, &diag, ret);
 }
 
 /* Whether the unit's running control process uses a command list of `old`. */

@@ -233,9 +233,8 @@ static void enter_running(MUnit *u) {
         PathState *p = u->path_state;
         MUnit *trig = trigger_target(u);
         const PathSettings *s = &u->u->path;
-        uint64_t interval = unit_setting_is_set(u->u, "Path", "TriggerLimitIntervalSec") ? s->trigger_limit_interval_usec
-                                                                                            : 2000000;
-        unsigned burst = unit_setting_is_set(u->u, "Path", "TriggerLimitBurst") ? (unsigned) s->trigger_limit_burst : 200;
+        uint64_t interval = s->trigger_limit_interval_usec;
+        unsigned burst = (unsigned) s->trigger_limit_burst;
         uint64_t now = now_mono();
         int r;
 
@@ -354,7 +353,7 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userda
 
 static void make_directories(MUnit *u) {
         const PathSettings *s = &u->u->path;
-        mode_t mode = unit_setting_is_set(u->u, "Path", "DirectoryMode") ? s->directory_mode : 0755;
+        mode_t mode = s->directory_mode;
 
         if (s->make_directory <= 0)
                 return;

@@ -335,11 +335,11 @@ void service_apply_limits(MUnit *u) {
         l.memory_high = limit_bytes(&c->memory_high);
         l.memory_max = limit_bytes(c->memory_max.set ? &c->memory_max : &c->memory_limit);
         l.memory_swap_max = limit_bytes(&c->memory_swap_max);
-        if (unit_setting_is_set(u->u, "Service", "CPUWeight") || unit_setting_is_set(u->u, "Service", "CPUShares"))
+        if (unit_is_set(u->u, UD_CGROUP_CPU_WEIGHT) || unit_is_set(u->u, UD_CGROUP_CPU_SHARES))
                 l.cpu_weight = c->cpu_weight;
         if (c->cpu_quota.set)
                 l.cpu_quota_usec = (uint64_t) c->cpu_quota.permyriad * 100;
-        if (unit_setting_is_set(u->u, "Service", "CPUQuotaPeriodSec"))
+        if (unit_is_set(u->u, UD_CGROUP_CPU_QUOTA_PERIOD_SEC))
                 l.cpu_quota_period_usec = c->cpu_quota_period_usec;
         if (c->tasks_max.set) {
                 if (c->tasks_max.is_relative)
@@ -347,7 +347,7 @@ void service_apply_limits(MUnit *u) {
                 else
                         l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
         }
-        if (unit_setting_is_set(u->u, "Service", "IOWeight"))
+        if (unit_is_set(u->u, UD_CGROUP_IO_WEIGHT))
                 l.io_weight = c->io_weight;
         l.allowed_cpus = u->allowed_cpus;
         if (S(u)->oom_policy == 2 /* kill */)

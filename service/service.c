@@ -42,10 +42,6 @@
 #include "service/unit-types.h"
 
 #define USEC_PER_SEC 1000000ULL
-#define DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
-#define DEFAULT_RESTART_USEC (100 * 1000ULL)
-#define DEFAULT_START_LIMIT_INTERVAL (10 * USEC_PER_SEC)
-#define DEFAULT_START_LIMIT_BURST 5
 #define STRAY_POLL_USEC (50 * 1000ULL)
 
 enum {
@@ -69,20 +65,13 @@ static void enter_start(MUnit *u);
 static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int status);
 static bool read_pid_file(MUnit *u);
 
-static bool set(MUnit *u, const char *key) {
-        return unit_setting_is_set(u->u, "Service", key);
-}
-
+/* The unit's settings with systemd's defaults already in them (units/ unit_apply_defaults()). */
 static uint64_t timeout_start(MUnit *u) {
-        if (set(u, "TimeoutStartSec") || set(u, "TimeoutSec"))
-                return S(u)->timeout_start_usec;
-        return S(u)->type == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+        return S(u)->timeout_start_usec;
 }
 
 static uint64_t timeout_stop(MUnit *u) {
-        if (set(u, "TimeoutStopSec") || set(u, "TimeoutSec"))
-                return S(u)->timeout_stop_usec;
-        return DEFAULT_TIMEOUT_USEC;
+        return S(u)->timeout_stop_usec;
 }
 
 uint64_t service_stop_budget(MUnit *u) {
@@ -298,13 +287,9 @@ static bool enter_phase(MUnit *u, int phase, int a, SubState sub) {
 /* ---- entering states -------------------------------------------------------------------------- */
 
 static bool start_limit_hit(MUnit *u) {
-        uint64_t interval = DEFAULT_START_LIMIT_INTERVAL, now = u->m->sys->now();
-        unsigned burst = DEFAULT_START_LIMIT_BURST, recent = 0;
+        uint64_t interval = u->u->unit.start_limit_interval_usec, now = u->m->sys->now();
+        unsigned burst = (unsigned) u->u->unit.start_limit_burst, recent = 0;
 
-        if (unit_setting_is_set(u->u, "Unit", "StartLimitIntervalSec") || unit_setting_is_set(u->u, "Service", "StartLimitInterval"))
-                interval = u->u->unit.start_limit_interval_usec;
-        if (unit_setting_is_set(u->u, "Unit", "StartLimitBurst") || unit_setting_is_set(u->u, "Service", "StartLimitBurst"))
-                burst = (unsigned) u->u->unit.start_limit_burst;
         if (interval == 0 || burst == 0)
                 return false;
         u->start_times[u->n_start_times++ % 16] = now;
@@ -617,7 +602,7 @@ static void enter_dead(MUnit *u) {
         }
         spawn_tty_revert(u); /* TTYReset=/TTYVHangup= after the unit, terminal back to root:tty */
         if (should_restart(u)) {
-                uint64_t delay = set(u, "RestartSec") ? S(u)->restart_usec : DEFAULT_RESTART_USEC;
+                uint64_t delay = S(u)->restart_usec;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,
                             ok ? "exited" : "failed", u->n_restarts + 1);
                 munit_set_state(u, STATE_ACTIVATING, SUB_AUTO_RESTART);

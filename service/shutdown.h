@@ -21,12 +21,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/defaults.h"
 #include "service/manager.h"
 
 #define SHUTDOWN_MARGIN_USEC (5ULL * 1000000ULL)
 #define SHUTDOWN_CAP_USEC (30ULL * 60ULL * 1000000ULL)
 /* What the main command of `sdinit -- COMMAND` gets after SIGTERM (systemd's DefaultTimeoutStopSec=). */
-#define SHUTDOWN_COMMAND_USEC (90ULL * 1000000ULL)
+#define SHUTDOWN_COMMAND_USEC DEFAULT_TIMEOUT_USEC
 /* Processes left when every unit is stopped get SIGTERM, then SIGKILL after this long. */
 #define SHUTDOWN_LEFTOVER_GRACE_USEC (3ULL * 1000000ULL)
 

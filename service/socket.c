@@ -107,8 +107,7 @@ static void mkdir_parents(const char *path, mode_t mode) {
 /* Opens one Listen*= entry. Returns the fd or -errno (with *why set). */
 static int open_listener(MUnit *u, const ListenEntry *e, const char **why) {
         const SocketSettings *s = &u->u->socket;
-        mode_t mode = unit_setting_is_set(u->u, "Socket", "SocketMode") ? s->socket_mode : 0666;
-        mode_t dmode = unit_setting_is_set(u->u, "Socket", "DirectoryMode") ? s->directory_mode : 0755;
+        mode_t mode = s->socket_mode, dmode = s->directory_mode; /* defaults written by units/ */
         int type, fd, one = 1;
         struct sockaddr_storage ss;
         socklen_t len;
@@ -288,10 +287,8 @@ static bool activation_refused(MUnit *u) {
  * with "trigger-limit-hit" instead of waking PID 1 forever, as systemd's socket_dispatch_io(). */
 static bool trigger_limit_hit(MUnit *u) {
         const SocketSettings *ss = &u->u->socket;
-        uint64_t interval = unit_setting_is_set(u->u, "Socket", "TriggerLimitIntervalSec") ? ss->trigger_limit_interval_usec
-                                                                                              : 2000000;
-        unsigned burst = unit_setting_is_set(u->u, "Socket", "TriggerLimitBurst") ? (unsigned) ss->trigger_limit_burst
-                         : ss->accept > 0 ? 200 : 20;
+        uint64_t interval = ss->trigger_limit_interval_usec;
+        unsigned burst = (unsigned) ss->trigger_limit_burst;
         struct timespec ts;
         uint64_t now;
 

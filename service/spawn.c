@@ -519,7 +519,7 @@ static int make_directories(MUnit *u, const struct ids *ids) {
         for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
                 for (size_t i = 0; kinds[k].dirs && kinds[k].dirs[i]; i++) {
                         char path[4096];
-                        mode_t mode = unit_setting_is_set(u->u, "Service", kinds[k].key) ? kinds[k].mode : 0755;
+                        mode_t mode = kinds[k].mode; /* 0755 when unset: units/ wrote the default */
                         snprintf(path, sizeof(path), "%s/%s", kinds[k].base, kinds[k].dirs[i]);
                         /* mkdir -p */
                         for (char *p = path + 1; *p; p++)
@@ -660,10 +660,10 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 for (int fd = 3 + (int) n_fds; fd < 1024; fd++)
                         close(fd);
 
-        umask(unit_setting_is_set(u->u, "Service", "UMask") ? e->umask : 0022);
-        if (unit_setting_is_set(u->u, "Service", "Nice") && setpriority(PRIO_PROCESS, 0, e->nice) < 0)
+        umask(e->umask);
+        if (unit_is_set(u->u, UD_EXEC_NICE) && setpriority(PRIO_PROCESS, 0, e->nice) < 0)
                 _exit(EXIT_NICE);
-        if (unit_setting_is_set(u->u, "Service", "OOMScoreAdjust")) {
+        if (unit_is_set(u->u, UD_EXEC_OOM_SCORE_ADJUST)) {
                 int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
                 char b[16];
                 int n = snprintf(b, sizeof(b), "%d", e->oom_score_adjust);

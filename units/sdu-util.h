@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Small helpers shared by the units library: NULL-terminated string vectors, a growable string
- * buffer, and path joining. Everything here is allocation-only (no global state); functions return
+ * buffer, and path joining (string vectors are common/strv.h's). Everything here is allocation-only (no global state); functions return
  * -errno (only -ENOMEM in practice) and leave their outputs untouched on failure. The sdu_ prefix
  * keeps these from clashing with helpers other parts of sdinit may define. */
 #pragma once
@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common/fileio.h"
+#include "common/strv.h"
 
 #define SDU_ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define SDU_WHITESPACE " \t\n\r"
@@ -32,28 +35,7 @@ bool sdu_path_is_absolute(const char *p);
 bool sdu_path_is_normalized(const char *p);
 char *sdu_asprintf(const char *fmt, ...) SDU_PRINTF(1, 2);
 
-size_t sdu_strv_length(char * const *l);
-void sdu_strv_free(char **l);
-char **sdu_strv_copy(char * const *l);
-/* Appends a copy of s; *l may be NULL. */
-int sdu_strv_extend(char ***l, const char *s);
-/* Appends s itself (takes ownership on success only). */
-/* A vector built word by word: appends are amortised O(1) (sdu_strv_consume() counts the
- * vector first). v stays NULL-terminated; take it when done. */
-typedef struct SduStrvBuf {
-        char **v;
-        size_t n, cap;
-} SduStrvBuf;
-int sdu_strvbuf_consume(SduStrvBuf *b, char *s);  /* takes s, also on failure */
-/* Appends s to *l whose length the caller keeps in *n: amortised O(1), the capacity being the
- * power of two that *n implies. Takes s, also on failure. */
-int sdu_strv_consume_counted(char ***l, size_t *n, char *s);
-int sdu_strvbuf_extend(SduStrvBuf *b, const char *s);
-int sdu_strv_consume(char ***l, char *s);
-int sdu_strv_extend_strv(char ***l, char * const *other, bool skip_dups);
-bool sdu_strv_contains(char * const *l, const char *s);
-void sdu_strv_sort(char **l);
-char *sdu_strv_join(char * const *l, const char *sep);
+/* String vectors (strv_*, StrvBuf) and the file reader are common/'s, one copy for all of sdinit. */
 
 /* Growable string buffer. */
 typedef struct SduBuf {
@@ -68,6 +50,4 @@ int sdu_buf_putc(SduBuf *b, char c);
 char *sdu_buf_steal(SduBuf *b);
 void sdu_buf_done(SduBuf *b);
 
-/* Reads a whole file (any size) into a NUL-terminated buffer. */
-int sdu_read_file(const char *path, char **ret, size_t *ret_len);
 bool sdu_utf8_is_valid_n(const char *s, size_t n);

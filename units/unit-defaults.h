@@ -63,6 +63,13 @@ typedef struct UnitImplicitDeps {
 int unit_implicit_deps(const Unit *u, unsigned which, UnitLookupFn lookup, void *userdata, UnitImplicitDeps *ret);
 void unit_implicit_deps_done(UnitImplicitDeps *d);
 
+/* Writes systemd's default into every numeric field the unit's files leave unset (RestartSec=100ms,
+ * TimeoutStartSec= 90 s or infinity for oneshot, TimeoutStopSec=, StartLimitIntervalSec=/Burst=,
+ * socket and directory modes, UMask=, trigger limits, AccuracySec=, ...): the manager reads the
+ * fields as they are and `sdinit show` prints them. Idempotent; called after each file is loaded
+ * and by unit_compact(). */
+void unit_apply_defaults(Unit *u);
+
 /* The effective Type= of a service (simple, dbus when BusName= is set, oneshot without
  * ExecStart=), as ServiceType. */
 int unit_effective_service_type(const Unit *u);

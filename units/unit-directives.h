@@ -86,7 +86,13 @@ typedef struct UnitDirective {
         const void *data;
 } UnitDirective;
 
-extern const UnitDirective unit_directive_table[];
+extern const UnitDirective unit_directive_table[_UD_MAX];
+
+/* Shared by the table (unit-directives.c), the parsers (unit-directive-parse.c) and the
+ * formatters (unit-directive-format.c). */
+enum { LIMIT_MEMORY, LIMIT_TASKS, LIMIT_CPU_QUOTA }; /* KIND_LIMIT flavours (data) */
+enum { COND_STRING, COND_PATH, COND_BOOL };          /* ConditionDesc.check */
+extern const char *const directive_stdin_values[], *const directive_stdout_values[], *const directive_preserve_values[];
 extern const size_t unit_directive_table_size;
 
 /* The type-specific section name ("Service" for services, NULL for targets/devices). */

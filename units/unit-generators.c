@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/defaults.h"
 #include "sdu-util.h"
 #include "unit-name.h"
 #include "unit-registry.h"
@@ -140,40 +141,37 @@ int unit_generators_list(const char *root, char *const *path, char ***ret) {
                         struct stat st;
                         char *p;
 
-                        if (de->d_name[0] == '.' || sdu_strv_contains(seen, de->d_name))
+                        if (de->d_name[0] == '.' || strv_contains(seen, de->d_name))
                                 continue;
-                        k = sdu_strv_extend(&seen, de->d_name);
+                        k = strv_extend(&seen, de->d_name);
                         if (k < 0)
                                 break;
                         if (is_masked_entry(dirfd(d), de->d_name) ||
-                            sdu_strv_contains((char *const *) unit_generators_skipped, de->d_name))
+                            strv_contains((char *const *) unit_generators_skipped, de->d_name))
                                 continue;
                         if (fstatat(dirfd(d), de->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode) ||
                             !(st.st_mode & 0111))
                                 continue;
                         p = sdu_path_join(path[i], de->d_name);
-                        if (!p || (k = sdu_strv_consume(&paths, p)) < 0) {
-                                free(p);
-                                k = -ENOMEM;
-                        }
+                        k = strv_push(&paths, p);
                 }
                 closedir(d);
         }
         /* Sorted by file name (the order is irrelevant when they run in parallel, but stable
          * output makes logs comparable). */
         if (k >= 0 && seen) {
-                sdu_strv_sort(seen);
+                strv_sort(seen);
                 for (size_t i = 0; seen[i] && k >= 0; i++)
                         for (size_t j = 0; paths && paths[j]; j++)
                                 if (sdu_streq(strrchr(paths[j], '/') + 1, seen[i])) {
-                                        k = sdu_strv_extend(&result, paths[j]);
+                                        k = strv_extend(&result, paths[j]);
                                         break;
                                 }
         }
-        sdu_strv_free(seen);
-        sdu_strv_free(paths);
+        strv_free(seen);
+        strv_free(paths);
         if (k < 0) {
-                sdu_strv_free(result);
+                strv_free(result);
                 return k;
         }
         *ret = result;
@@ -325,34 +323,28 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
         if (*root && !o->chroot) {
                 unit_diag(diag, UNIT_DIAG_NOTICE, NULL, 0,
                           "Not running %zu generator(s) of %s without chroot (they would read the host's configuration).",
-                          sdu_strv_length(gens), root);
-                sdu_strv_free(gens);
+                          strv_length(gens), root);
+                strv_free(gens);
                 return 0;
         }
         /* The environment systemd gives generators (systemd.generator(7), since 251), on top of ours. */
         for (char **e = environ; e && *e && k >= 0; e++)
                 if (!sdu_startswith(*e, "SYSTEMD_SCOPE=") && !sdu_startswith(*e, "SYSTEMD_IN_INITRD=") &&
                     !sdu_startswith(*e, "SYSTEMD_VIRTUALIZATION=") && !sdu_startswith(*e, "SYSTEMD_ARCHITECTURE="))
-                        k = sdu_strv_extend(&envp, *e);
+                        k = strv_extend(&envp, *e);
         if (k >= 0)
-                k = sdu_strv_extend(&envp, "SYSTEMD_SCOPE=system");
+                k = strv_extend(&envp, "SYSTEMD_SCOPE=system");
         if (k >= 0)
-                k = sdu_strv_extend(&envp, "SYSTEMD_IN_INITRD=0");
+                k = strv_extend(&envp, "SYSTEMD_IN_INITRD=0");
         if (k >= 0 && getenv("container") && *getenv("container")) {
                 char *v = sdu_asprintf("SYSTEMD_VIRTUALIZATION=container:%s", getenv("container"));
-                if (!v || (k = sdu_strv_consume(&envp, v)) < 0) {
-                        free(v);
-                        k = -ENOMEM;
-                }
+                k = strv_push(&envp, v);
         }
         if (k >= 0 && systemd_architecture()) {
                 char *v = sdu_asprintf("SYSTEMD_ARCHITECTURE=%s", systemd_architecture());
-                if (!v || (k = sdu_strv_consume(&envp, v)) < 0) {
-                        free(v);
-                        k = -ENOMEM;
-                }
+                k = strv_push(&envp, v);
         }
-        children = calloc(sdu_strv_length(gens), sizeof(Child));
+        children = calloc(strv_length(gens), sizeof(Child));
         if (k < 0 || !children) {
                 k = -ENOMEM;
                 goto finish;
@@ -383,7 +375,7 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
                 if (k < 0)
                         break;
         }
-        deadline = now_usec() + (o->timeout_usec ? o->timeout_usec : UNIT_GENERATOR_DEFAULT_TIMEOUT_USEC);
+        deadline = now_usec() + (o->timeout_usec ? o->timeout_usec : DEFAULT_TIMEOUT_USEC);
         while (running > 0) {
                 uint64_t now = now_usec();
                 struct pollfd *pfds = NULL;
@@ -415,7 +407,7 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
                                 unit_diag(diag, UNIT_DIAG_WARNING, children[i].path, 0,
                                           "Generator timed out after %llus, killing it.",
                                           (unsigned long long) ((o->timeout_usec ? o->timeout_usec
-                                                                                 : UNIT_GENERATOR_DEFAULT_TIMEOUT_USEC) / 1000000));
+                                                                                 : DEFAULT_TIMEOUT_USEC) / 1000000));
                                 kill(-children[i].pid, SIGKILL);
                                 kill(children[i].pid, SIGKILL);
                                 (void) waitpid(children[i].pid, &status, 0);
@@ -444,8 +436,8 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
                 unit_diag(diag, UNIT_DIAG_NOTICE, NULL, 0, "%u of %zu generator(s) failed.", failed, n);
 finish:
         free(children);
-        sdu_strv_free(envp);
-        sdu_strv_free(gens);
+        strv_free(envp);
+        strv_free(gens);
         return k < 0 ? k : 0;
 }
 
@@ -478,13 +470,13 @@ int unit_generators_run(const UnitGeneratorOptions *o, const UnitDiagSink *diag)
                 /* The SysV conversion must not mistake the generators' own output for native units. */
                 for (size_t i = 0; sp[i] && k >= 0; i++)
                         if (!sdu_streq(sp[i], dirs[0]) && !sdu_streq(sp[i], dirs[1]) && !sdu_streq(sp[i], dirs[2]))
-                                k = sdu_strv_extend(&search, sp[i]);
+                                k = strv_extend(&search, sp[i]);
                 if (k >= 0 && late)
                         k = unit_sysv_generate(o->root, late, search, diag);
                 else
                         k = -ENOMEM;
                 free(late);
-                sdu_strv_free(search);
+                strv_free(search);
                 if (k == -ENOMEM)
                         return k;
         }
@@ -513,12 +505,12 @@ static void stub_free(SysvStub *s) {
         free(s->host_path);
         free(s->description);
         free(s->pid_file);
-        sdu_strv_free(s->before);
-        sdu_strv_free(s->after);
-        sdu_strv_free(s->wants);
-        sdu_strv_free(s->wanted_by);
-        sdu_strv_free(s->aliases);
-        sdu_strv_free(s->default_start);
+        strv_free(s->before);
+        strv_free(s->after);
+        strv_free(s->wants);
+        strv_free(s->wanted_by);
+        strv_free(s->aliases);
+        strv_free(s->default_start);
 }
 
 static bool hidden_or_backup(const char *n) {
@@ -608,9 +600,9 @@ static int sysv_translate_facility(const char *word, const char *script, char **
 #define SYSV_DESCRIPTION_MAX 4096
 
 static int strv_add_unique(char ***l, const char *s) {
-        if (sdu_strv_length(*l) >= SYSV_LIST_MAX || sdu_strv_contains(*l, s))
+        if (strv_length(*l) >= SYSV_LIST_MAX || strv_contains(*l, s))
                 return 0;
-        return sdu_strv_extend(l, s);
+        return strv_extend(l, s);
 }
 
 static bool startswith_no_case(const char *s, const char *prefix) {
@@ -806,7 +798,7 @@ static int sysv_load(SysvStub *s, const UnitDiagSink *diag) {
         size_t len = 0;
         int k;
 
-        k = sdu_read_file(s->host_path, &buf, &len);
+        k = read_full_file(s->host_path, &buf, &len);
         if (k < 0) {
                 unit_diag(diag, UNIT_DIAG_WARNING, s->host_path, 0, "Failed to read init script, ignoring: %s", strerror(-k));
                 return 0;
@@ -994,7 +986,7 @@ static int sysv_default_start(SysvStub *s) {
         for (size_t j = 0; j < SDU_ELEMENTSOF(rcnd_table) && k >= 0; j++) {
                 char lvl[2] = { rcnd_table[j].runlevel, 0 };
 
-                if (!sdu_strv_contains(s->default_start, lvl))
+                if (!strv_contains(s->default_start, lvl))
                         continue;
                 k = strv_add_unique(&s->before, rcnd_table[j].target);
                 if (k >= 0)

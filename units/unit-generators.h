@@ -24,7 +24,6 @@ extern const char *const unit_generator_search_path[];
 /* File names of generators that are never run (see unit-generators.c for why, one by one). */
 extern const char *const unit_generators_skipped[];
 
-#define UNIT_GENERATOR_DEFAULT_TIMEOUT_USEC (90ULL * 1000000ULL) /* systemd's DEFAULT_TIMEOUT_USEC */
 
 typedef struct UnitGeneratorOptions {
         const char *root;            /* NULL or "/" for the host */

@@ -30,9 +30,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
 
+/* systemd 252's system search path (src/basic/path-lookup.c, lookup_paths_init(), system scope)
+ * as Debian 12 builds it: split-usr, so SYSTEM_DATA_UNIT_DIR is /lib/systemd/system and comes
+ * before /usr/lib/systemd/system (`systemd-analyze unit-paths` prints this list). The only copy:
+ * the manager, sdinit verify/cat/show and systemctl enable/preset (install/) all take it from
+ * unit_search_path_new(). */
 const char *const unit_default_search_path[] = {
         "/etc/systemd/system.control",
         "/run/systemd/system.control",
@@ -44,11 +50,57 @@ const char *const unit_default_search_path[] = {
         "/run/systemd/system.attached",
         "/run/systemd/generator",
         "/usr/local/lib/systemd/system",
-        "/usr/lib/systemd/system",
         "/lib/systemd/system",
+        "/usr/lib/systemd/system",
         "/run/systemd/generator.late",
         NULL,
 };
+
+static int search_path_add(char ***l, const char *dir) {
+        _cleanup_free_ char *abs = NULL;
+
+        if (!*dir)
+                return 0;
+        if (dir[0] != '/') {
+                /* as systemd's path_split_and_make_absolute(): relative to the working directory */
+                char cwd[PATH_MAX];
+
+                if (!getcwd(cwd, sizeof(cwd)))
+                        return -errno;
+                dir = abs = sdu_path_join(cwd, dir);
+                if (!abs)
+                        return -ENOMEM;
+        }
+        return strv_contains(*l, dir) ? 0 : strv_extend(l, dir);
+}
+
+int unit_search_path_new(char ***ret) {
+        const char *env = getenv("SYSTEMD_UNIT_PATH");
+        _cleanup_strv_free_ char **dirs = NULL;
+        bool append = true;
+        int k = 0;
+
+        if (env && *env) {
+                const char *p = env;
+
+                append = env[strlen(env) - 1] == ':';
+                while (k >= 0 && *p) {
+                        size_t n = strcspn(p, ":");
+                        _cleanup_free_ char *w = sdu_strndup(p, n);
+
+                        k = w ? search_path_add(&dirs, w) : -ENOMEM;
+                        p += n + (p[n] == ':');
+                }
+        }
+        for (size_t i = 0; append && k >= 0 && unit_default_search_path[i]; i++)
+                k = search_path_add(&dirs, unit_default_search_path[i]);
+        if (k < 0)
+                return k;
+        if (!dirs && !(dirs = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(dirs);
+        return 0;
+}
 
 struct UnitRegistry {
         char *root;              /* "" for the host */
@@ -95,38 +147,23 @@ oom:
 }
 
 int unit_registry_new_from_env(const char *root, const UnitDiagSink *diag, UnitRegistry **ret) {
-        const char *env = getenv("SYSTEMD_UNIT_PATH");
-        char **dirs = NULL, *copy, *save = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
         UnitRegistry *r;
         int k;
 
+        k = unit_search_path_new(&dirs);
+        if (k < 0)
+                return k;
         k = unit_registry_new(root, diag, &r);
-        if (k < 0 || !env || !*env) {
-                if (k >= 0)
-                        *ret = r;
+        if (k < 0)
+                return k;
+        k = unit_registry_set_search_path(r, dirs);
+        if (k < 0) {
+                unit_registry_free(r);
                 return k;
         }
-        copy = strdup(env);
-        if (!copy)
-                goto oom;
-        for (char *w = strtok_r(copy, ":", &save); w; w = strtok_r(NULL, ":", &save))
-                if (sdu_strv_extend(&dirs, w) < 0) {
-                        free(copy);
-                        goto oom;
-                }
-        free(copy);
-        if (env[strlen(env) - 1] == ':' &&
-            sdu_strv_extend_strv(&dirs, (char *const *) unit_default_search_path, true) < 0)
-                goto oom;
-        if (dirs && unit_registry_set_search_path(r, dirs) < 0)
-                goto oom;
-        sdu_strv_free(dirs);
         *ret = r;
         return 0;
-oom:
-        sdu_strv_free(dirs);
-        unit_registry_free(r);
-        return -ENOMEM;
 }
 
 const char *unit_registry_get_root(const UnitRegistry *r) {
@@ -139,18 +176,18 @@ UnitRegistry *unit_registry_free(UnitRegistry *r) {
         free(r->root);
         for (size_t i = 0; i < 3; i++)
                 free(r->generator_dirs[i]);
-        sdu_strv_free(r->search_path);
+        strv_free(r->search_path);
         unit_host_info_free(r->host);
         free(r);
         return NULL;
 }
 
 int unit_registry_set_search_path(UnitRegistry *r, char *const *dirs) {
-        char **copy = sdu_strv_copy(dirs);
+        char **copy = strv_copy(dirs);
 
         if (!copy)
                 return -ENOMEM;
-        sdu_strv_free(r->search_path);
+        strv_free(r->search_path);
         r->search_path = copy;
         return 0;
 }
@@ -214,7 +251,7 @@ typedef struct Resolution {
 
 static void resolution_done(Resolution *res) {
         free(res->id);
-        sdu_strv_free(res->aliases);
+        strv_free(res->aliases);
         free(res->fragment);
         *res = (Resolution) {};
 }
@@ -336,14 +373,15 @@ static int resolve_name(UnitRegistry *r, const char *name, Resolution *res) {
                                 k = 0;
                                 break;
                         }
-                        if (sdu_strv_contains(res->aliases, next) || sdu_streq(next, name)) {
+                        if (strv_contains(res->aliases, next) || sdu_streq(next, name)) {
                                 free(next);
                                 k = -ELOOP;
                                 break;
                         }
-                        k = sdu_strv_consume(&res->aliases, cur);
+                        k = strv_push(&res->aliases, cur);
                         if (k < 0) {
                                 free(next);
+                                cur = NULL; /* taken by strv_push() */
                                 break;
                         }
                         cur = next;
@@ -371,9 +409,10 @@ static int resolve_name(UnitRegistry *r, const char *name, Resolution *res) {
                                 resolution_done(&t);
                                 if (k < 0)
                                         break;
-                                k = sdu_strv_consume(&res->aliases, cur);
+                                k = strv_push(&res->aliases, cur);
                                 if (k < 0) {
                                         free(inst_name);
+                                        cur = NULL; /* taken by strv_push() */
                                         break;
                                 }
                                 cur = inst_name;
@@ -401,9 +440,9 @@ static int add_dir_if_exists(char ***dirs, const char *path) {
 
         if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
                 return 0;
-        if (sdu_strv_contains(*dirs, path))
+        if (strv_contains(*dirs, path))
                 return 0;
-        return sdu_strv_extend(dirs, path);
+        return strv_extend(dirs, path);
 }
 
 /* NAME.d, then the template's, then the dash prefixes, in one search directory. */
@@ -490,7 +529,7 @@ static int collect_dropin_dirs(UnitRegistry *r, char *const *names, const char *
                 free(path);
         }
         if (k < 0) {
-                sdu_strv_free(dirs);
+                strv_free(dirs);
                 return k;
         }
         *ret = dirs;
@@ -534,7 +573,7 @@ static int cmp_dropin(const void *a, const void *b) {
 static int list_dropin_files(char *const *dirs, char ***ret) {
         DropinEntry *v = NULL;
         size_t n = 0, cap = 0;
-        SduStrvBuf result = {};
+        StrvBuf result = {};
         int k = 0;
 
         for (size_t i = 0; dirs && dirs[i] && k >= 0; i++) {
@@ -591,13 +630,13 @@ static int list_dropin_files(char *const *dirs, char ***ret) {
                 if (i > 0 && sdu_streq(v[i].name, v[i - 1].name))
                         continue; /* a later directory's file of the same name */
                 if (!v[i].masked)
-                        k = sdu_strvbuf_extend(&result, v[i].path);
+                        k = strvbuf_extend(&result, v[i].path);
         }
         for (size_t i = 0; i < n; i++)
                 free(v[i].path);
         free(v);
         if (k < 0) {
-                sdu_strv_free(result.v);
+                strv_free(result.v);
                 return k;
         }
         *ret = result.v;
@@ -616,10 +655,10 @@ static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
                 return 0;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && unit_name_is_valid(de->d_name, UNIT_NAME_ANY) &&
-                    (k = sdu_strv_extend(&found, de->d_name)) < 0)
+                    (k = strv_extend(&found, de->d_name)) < 0)
                         break;
         closedir(d);
-        sdu_strv_sort(found);
+        strv_sort(found);
         for (size_t i = 0; found && found[i] && k >= 0; i++) {
                 char *name = NULL;
 
@@ -636,12 +675,12 @@ static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
                         k = -ENOMEM;
                         break;
                 }
-                if (sdu_strv_contains(u->unit.deps[dep], name))
+                if (strv_contains(u->unit.deps[dep], name))
                         free(name);
-                else if ((k = sdu_strv_consume(&u->unit.deps[dep], name)) < 0)
-                        free(name);
+                else
+                        k = strv_push(&u->unit.deps[dep], name);
         }
-        sdu_strv_free(found);
+        strv_free(found);
         return k;
 }
 
@@ -665,11 +704,11 @@ static int load_dependency_dirs(UnitRegistry *r, Unit *u, char *const *names) {
                 for (size_t i = 0; dirs && dirs[i]; i++) {
                         e = add_dependency_dir(u, dirs[i], kinds[k].dep);
                         if (e < 0) {
-                                sdu_strv_free(dirs);
+                                strv_free(dirs);
                                 return e;
                         }
                 }
-                sdu_strv_free(dirs);
+                strv_free(dirs);
         }
         return 0;
 }
@@ -683,13 +722,13 @@ static int load_dropins_and_deps(UnitRegistry *r, Unit *u) {
         k = collect_dropin_dirs(r, u->names, ".d", &dirs);
         if (k >= 0)
                 k = list_dropin_files(dirs, &files);
-        sdu_strv_free(dirs);
+        strv_free(dirs);
         for (size_t i = 0; k >= 0 && files && files[i]; i++) {
                 k = unit_load_fragment_file(u, files[i], true, &r->diag);
                 if (k != -ENOMEM)
                         k = 0;
         }
-        sdu_strv_free(files);
+        strv_free(files);
         if (k < 0)
                 return k;
         return load_dependency_dirs(r, u, u->names);
@@ -716,7 +755,7 @@ int unit_load(UnitRegistry *r, const char *name, Unit **ret) {
         k = unit_new(res.id, r->host, &u);
         if (k < 0)
                 goto finish;
-        k = sdu_strv_extend_strv(&u->names, res.aliases, true);
+        k = strv_extend_strv(&u->names, res.aliases, true);
         if (k < 0)
                 goto finish;
         if (res.masked) {
@@ -798,19 +837,19 @@ int unit_registry_list(UnitRegistry *r, char ***ret) {
                 if (!d)
                         continue;
                 while (k >= 0 && (de = readdir(d))) {
-                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || sdu_strv_contains(names, de->d_name))
+                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || strv_contains(names, de->d_name))
                                 continue;
                         if (de->d_type == DT_DIR)
                                 continue;
-                        k = sdu_strv_extend(&names, de->d_name);
+                        k = strv_extend(&names, de->d_name);
                 }
                 closedir(d);
         }
         if (k < 0) {
-                sdu_strv_free(names);
+                strv_free(names);
                 return k;
         }
-        sdu_strv_sort(names);
+        strv_sort(names);
         *ret = names;
         return 0;
 }

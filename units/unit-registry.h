@@ -48,6 +48,11 @@ const UnitHostInfo *unit_registry_get_host(const UnitRegistry *r);
 /* The default system search path, in systemd's order (systemd.unit(5), "Unit File Load Path"). */
 extern const char *const unit_default_search_path[];
 
+/* The search path in effect: $SYSTEMD_UNIT_PATH (colon-separated, relative entries made absolute,
+ * duplicates dropped; a trailing colon appends the default), else unit_default_search_path. The
+ * one place every user (manager, verify, install) gets it from. Returns -ENOMEM, -errno. */
+int unit_search_path_new(char ***ret);
+
 /* Loads name (plain, instance, or template for checking). Always returns a Unit on success (0):
  * check u->load_state (UNIT_NOT_FOUND and UNIT_BAD_SETTING come with ERROR diagnostics,
  * UNIT_MASKED does not). Returns -EINVAL for an invalid name, -ENOMEM. */

@@ -106,7 +106,7 @@ static char *read_first_line(const char *root, const char *path) {
         full = sdu_path_join(root ?: "/", path);
         if (!full)
                 return NULL;
-        if (sdu_read_file(full, &buf, NULL) < 0) {
+        if (read_full_file(full, &buf, NULL) < 0) {
                 free(full);
                 return NULL;
         }
@@ -157,7 +157,7 @@ static int os_release_apply(UnitHostInfo *h, const char *root) {
 
                 if (!full)
                         return -ENOMEM;
-                if (sdu_read_file(full, &buf, NULL) < 0)
+                if (read_full_file(full, &buf, NULL) < 0)
                         buf = NULL;
                 free(full);
         }

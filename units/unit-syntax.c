@@ -199,7 +199,7 @@ int unit_syntax_parse_file(const char *path, const UnitDiagSink *diag, const Uni
         char *buf;
         int r;
 
-        r = sdu_read_file(path, &buf, &len);
+        r = read_full_file(path, &buf, &len);
         if (r < 0)
                 return r;
         r = unit_syntax_parse_buffer(path, buf, len, diag, cb);

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 
+#include "common/signames.h"
 #include "sdu-util.h"
 
 int sdu_parse_boolean(const char *v) {
@@ -310,75 +311,7 @@ int sdu_parse_permyriad(const char *s, unsigned *ret) {
         return -EINVAL;
 }
 
-/* ---- signals ---- */
-
-static const struct {
-        const char *name;
-        int sig;
-} signal_table[] = {
-        { "HUP", SIGHUP },     { "INT", SIGINT },       { "QUIT", SIGQUIT },     { "ILL", SIGILL },
-        { "TRAP", SIGTRAP },   { "ABRT", SIGABRT },     { "BUS", SIGBUS },       { "FPE", SIGFPE },
-        { "KILL", SIGKILL },   { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },     { "USR2", SIGUSR2 },
-        { "PIPE", SIGPIPE },   { "ALRM", SIGALRM },     { "TERM", SIGTERM },
-#ifdef SIGSTKFLT
-        { "STKFLT", SIGSTKFLT },
-#endif
-        { "CHLD", SIGCHLD },   { "CONT", SIGCONT },     { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
-        { "TTIN", SIGTTIN },   { "TTOU", SIGTTOU },     { "URG", SIGURG },       { "XCPU", SIGXCPU },
-        { "XFSZ", SIGXFSZ },   { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },     { "WINCH", SIGWINCH },
-        { "IO", SIGIO },       { "PWR", SIGPWR },       { "SYS", SIGSYS },
-};
-
-static int rt_offset(const char *s, int base, int sign) {
-        int n, sig;
-
-        if (!*s)
-                return base;
-        if (*s != (sign > 0 ? '+' : '-') || !isdigit((unsigned char) s[1]))
-                return -EINVAL;
-        if (sdu_safe_atoi(s + 1, &n) < 0 || n < 0)
-                return -EINVAL;
-        sig = base + sign * n;
-        if (sig < SIGRTMIN || sig > SIGRTMAX)
-                return -EINVAL;
-        return sig;
-}
-
-int sdu_signal_from_string(const char *s) {
-        const char *p;
-        int n;
-
-        if (!s || !*s)
-                return -EINVAL;
-        if (isdigit((unsigned char) *s)) {
-                if (sdu_safe_atoi(s, &n) < 0 || n <= 0 || n > SIGRTMAX)
-                        return -EINVAL;
-                return n;
-        }
-        p = sdu_startswith(s, "SIG") ?: s;
-        for (size_t i = 0; i < SDU_ELEMENTSOF(signal_table); i++)
-                if (strcmp(p, signal_table[i].name) == 0)
-                        return signal_table[i].sig;
-        if (sdu_startswith(p, "RTMIN"))
-                return rt_offset(p + 5, SIGRTMIN, +1);
-        if (sdu_startswith(p, "RTMAX"))
-                return rt_offset(p + 5, SIGRTMAX, -1);
-        return -EINVAL;
-}
-
-const char *sdu_signal_to_string(int sig, char buf[static 16]) {
-        for (size_t i = 0; i < SDU_ELEMENTSOF(signal_table); i++)
-                if (signal_table[i].sig == sig)
-                        return signal_table[i].name;
-        if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-                if (sig == SIGRTMIN)
-                        snprintf(buf, 16, "RTMIN");
-                else
-                        snprintf(buf, 16, "RTMIN+%d", sig - SIGRTMIN);
-                return buf;
-        }
-        return NULL;
-}
+/* Signal names: common/signames.c, the one table. */
 
 /* ---- rlimits ---- */
 
@@ -759,50 +692,16 @@ oom:
 
 /* ---- environment ---- */
 
-bool sdu_env_name_is_valid(const char *s) {
-        if (!s || !*s || isdigit((unsigned char) *s))
-                return false;
-        for (const char *c = s; *c; c++)
-                if (!(isalnum((unsigned char) *c) || *c == '_'))
-                        return false;
-        return true;
-}
-
 bool sdu_env_assignment_is_valid(const char *s) {
         const char *eq = strchr(s, '=');
-        char *name;
-        bool ok;
 
-        if (!eq)
-                return false;
-        name = sdu_strndup(s, (size_t) (eq - s));
-        if (!name)
-                return false;
-        ok = sdu_env_name_is_valid(name);
-        free(name);
-        if (!ok || !sdu_utf8_is_valid_n(eq + 1, strlen(eq + 1)))
+        if (!eq || !env_name_is_valid(s, (size_t) (eq - s)) || !sdu_utf8_is_valid_n(eq + 1, strlen(eq + 1)))
                 return false;
         /* Values may contain newlines and tabs but no other control characters. */
         for (const char *c = eq + 1; *c; c++)
                 if (((unsigned char) *c < ' ' && *c != '\n' && *c != '\t') || *c == 127)
                         return false;
         return true;
-}
-
-int sdu_env_replace(char ***env, const char *assignment) {
-        size_t n = strcspn(assignment, "=");
-
-        for (size_t i = 0; *env && (*env)[i]; i++)
-                if (strncmp((*env)[i], assignment, n) == 0 && (*env)[i][n] == '=') {
-                        char *c = strdup(assignment);
-
-                        if (!c)
-                                return -ENOMEM;
-                        free((*env)[i]);
-                        (*env)[i] = c;
-                        return 0;
-                }
-        return sdu_strv_extend(env, assignment);
 }
 
 /* ---- exit statuses ---- */
@@ -870,7 +769,7 @@ int sdu_exit_status_set_add(SduExitStatusSet *set, const char *s, char **ret_bad
                         free(w);
                         continue;
                 }
-                code = sdu_signal_from_string(w);
+                code = signal_from_string(w);
                 if (code <= 0 || code >= 64) {
                         if (ret_bad)
                                 *ret_bad = w;
@@ -910,13 +809,10 @@ char *sdu_exit_status_set_to_string(const SduExitStatusSet *set) {
         for (int i = 1; i < 64 && r >= 0; i++)
                 if (sdu_exit_status_set_test(set, i, true)) {
                         char buf[16];
-                        const char *n = sdu_signal_to_string(i, buf);
                         if (b.len)
                                 r = sdu_buf_putc(&b, ' ');
                         if (r >= 0)
-                                r = sdu_buf_puts(&b, "SIG");
-                        if (r >= 0)
-                                r = sdu_buf_puts(&b, n ?: "?");
+                                r = sdu_buf_puts(&b, signal_to_string(i, buf, sizeof(buf)));
                 }
         if (r < 0) {
                 sdu_buf_done(&b);
@@ -930,7 +826,7 @@ char *sdu_exit_status_set_to_string(const SduExitStatusSet *set) {
 void exec_command_list_done(ExecCommandList *l) {
         for (size_t i = 0; i < l->n; i++) {
                 free(l->items[i].path);
-                sdu_strv_free(l->items[i].argv);
+                strv_free(l->items[i].argv);
         }
         free(l->items);
         *l = (ExecCommandList) {};
@@ -960,7 +856,7 @@ char *exec_command_to_string(const ExecCommand *c) {
 
                 if (i == 0)
                         w = c->path;
-                else if (a >= sdu_strv_length(c->argv))
+                else if (a >= strv_length(c->argv))
                         break;
                 else
                         w = c->argv[a];
@@ -1038,7 +934,7 @@ static int apply_word_fn(sdu_word_fn fn, void *userdata, char **w) {
 static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, ExecCommand *ret,
                              const char **ret_error, bool *relaxed) {
         ExecCommand c = {};
-        SduStrvBuf argv = {};
+        StrvBuf argv = {};
         char *first = NULL, *path = NULL;
         const char *f;
         int r;
@@ -1082,7 +978,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                 goto fail;
         }
         if (!(c.flags & EXEC_COMMAND_SEPARATE_ARGV0)) {
-                r = sdu_strvbuf_extend(&argv, path);
+                r = strvbuf_extend(&argv, path);
                 if (r < 0)
                         goto fail;
         }
@@ -1096,7 +992,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                 }
                 if ((*p)[0] == '\\' && (*p)[1] == ';' && (!(*p)[2] || strchr(SDU_WHITESPACE, (*p)[2]))) {
                         *p += 2;
-                        r = sdu_strvbuf_extend(&argv, ";");
+                        r = strvbuf_extend(&argv, ";");
                         if (r < 0)
                                 goto fail;
                         continue;
@@ -1114,7 +1010,7 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                         *ret_error = "Failed to resolve unit specifiers";
                         goto fail;
                 }
-                r = sdu_strvbuf_consume(&argv, w);
+                r = strvbuf_push(&argv, w);
                 if (r < 0)
                         goto fail;
         }
@@ -1130,8 +1026,8 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
         return 1;
 fail:
         free(path);
-        sdu_strv_free(argv.v);
-        sdu_strv_free(c.argv);
+        strv_free(argv.v);
+        strv_free(c.argv);
         return r;
 }
 
@@ -1158,7 +1054,7 @@ int sdu_parse_exec_line(const char *s, sdu_word_fn fn, void *userdata, ExecComma
                 n = realloc(tmp.items, (tmp.n + 1) * sizeof(ExecCommand));
                 if (!n) {
                         free(c.path);
-                        sdu_strv_free(c.argv);
+                        strv_free(c.argv);
                         r = -ENOMEM;
                         goto fail;
                 }

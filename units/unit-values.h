@@ -39,11 +39,7 @@ int sdu_safe_atoi(const char *s, int *ret);
 /* Octal mode 0..07777. */
 int sdu_parse_mode(const char *s, mode_t *ret);
 
-/* "SIGTERM", "TERM", "15", "SIGRTMIN+3", "RTMAX-1". Returns the signal number or -EINVAL. */
-int sdu_signal_from_string(const char *s);
-/* "TERM"-style name (without SIG), or NULL for an unknown number (RT signals are "RTMIN+n"). The
- * buffer is used for RT signals. */
-const char *sdu_signal_to_string(int sig, char buf[static 16]);
+/* Signal names: common/signames.h (signal_from_string(), signal_to_string()). */
 
 /* Resource limits: index is RLIMIT_*; name is the directive ("LimitNOFILE"). */
 int sdu_rlimit_from_directive(const char *key);
@@ -76,11 +72,9 @@ int sdu_extract_word(const char **p, char **ret, SduExtractFlags flags);
 /* Quotes a word for output if it needs it (spaces, quotes, backslashes, control chars). */
 char *sdu_quote_word(const char *s);
 
-/* Environment. */
-bool sdu_env_name_is_valid(const char *s);
+/* Environment: "NAME=value" with a valid name, UTF-8 and no control characters but \n and \t.
+ * Names and NAME=value vectors: common/strv.h (env_name_is_valid(), env_set(), ...). */
 bool sdu_env_assignment_is_valid(const char *s);
-/* Adds or replaces NAME=... in *env (keeps order of first definition, value of the last). */
-int sdu_env_replace(char ***env, const char *assignment);
 
 /* Exit statuses (SuccessExitStatus= etc.): numbers 0..255 and signal names. */
 typedef struct SduExitStatusSet {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sdu-util.h"
+#include "unit-defaults.h"
 #include "unit-directives.h"
 #include "unit-syntax.h"
 
@@ -55,7 +56,7 @@ int unit_new(const char *name, const UnitHostInfo *host, Unit **ret) {
                 return -ENOMEM;
         u->settings = calloc(unit_directive_table_size, sizeof(UnitSetting));
         u->id = strdup(name);
-        if (!u->settings || !u->id || sdu_strv_extend(&u->names, name) < 0)
+        if (!u->settings || !u->id || strv_extend(&u->names, name) < 0)
                 goto oom;
         if (unit_name_is_instance(name) && unit_name_to_instance(name, &inst) < 0)
                 goto oom;
@@ -82,11 +83,11 @@ static void condition_list_done(ConditionList *l) {
 
 static void free_unit_section(UnitUnitSection *s) {
         free(s->description);
-        sdu_strv_free(s->documentation);
+        strv_free(s->documentation);
         for (int i = 0; i < _UNIT_DEPENDENCY_MAX; i++)
-                sdu_strv_free(s->deps[i]);
-        sdu_strv_free(s->requires_mounts_for);
-        sdu_strv_free(s->wants_mounts_for);
+                strv_free(s->deps[i]);
+        strv_free(s->requires_mounts_for);
+        strv_free(s->wants_mounts_for);
         free(s->reboot_argument);
         free(s->job_timeout_reboot_argument);
         free(s->source_path);
@@ -95,11 +96,11 @@ static void free_unit_section(UnitUnitSection *s) {
 }
 
 static void free_install(UnitInstallSection *s) {
-        sdu_strv_free(s->alias);
-        sdu_strv_free(s->wanted_by);
-        sdu_strv_free(s->required_by);
-        sdu_strv_free(s->upheld_by);
-        sdu_strv_free(s->also);
+        strv_free(s->alias);
+        strv_free(s->wanted_by);
+        strv_free(s->required_by);
+        strv_free(s->upheld_by);
+        strv_free(s->also);
         free(s->default_instance);
 }
 
@@ -115,7 +116,7 @@ static void free_exec(ExecSettings *e) {
         for (size_t i = 0; i < SDU_ELEMENTSOF(strings); i++)
                 free(strings[i]);
         for (size_t i = 0; i < SDU_ELEMENTSOF(lists); i++)
-                sdu_strv_free(lists[i]);
+                strv_free(lists[i]);
 }
 
 static void free_service(ServiceSettings *s) {
@@ -128,7 +129,7 @@ static void free_service(ServiceSettings *s) {
         free(s->bus_name);
         free(s->usb_function_descriptors);
         free(s->usb_function_strings);
-        sdu_strv_free(s->sockets);
+        strv_free(s->sockets);
 }
 
 static void free_socket(SocketSettings *s) {
@@ -143,8 +144,8 @@ static void free_socket(SocketSettings *s) {
         free(s->bind_to_device);
         free(s->tcp_congestion);
         free(s->smack_label);
-        sdu_strv_free(s->file_descriptor_names);
-        sdu_strv_free(s->symlinks);
+        strv_free(s->file_descriptor_names);
+        strv_free(s->symlinks);
         exec_command_list_done(&s->exec_start_pre);
         exec_command_list_done(&s->exec_start_post);
         exec_command_list_done(&s->exec_stop_pre);
@@ -156,7 +157,7 @@ static void free_timer(TimerSettings *t) {
 
         for (size_t i = 0; i < SDU_ELEMENTSOF(lists); i++)
                 free(lists[i]->items);
-        sdu_strv_free(t->on_calendar);
+        strv_free(t->on_calendar);
         free(t->unit);
 }
 
@@ -183,20 +184,19 @@ Unit *unit_free(Unit *u) {
         free_install(&u->install);
         free_exec(&u->exec);
         free(u->cgroup.slice);
-        sdu_strv_free(u->cgroup.delegate_controllers);
+        strv_free(u->cgroup.delegate_controllers);
         free_service(&u->service);
         free_socket(&u->socket);
         free_timer(&u->timer);
         free_path(&u->path);
         free_mount(&u->mount);
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
-                sdu_strv_free(u->settings[i].raw);
+                strv_free(u->settings[i].raw);
         free(u->settings);
-        free(u->settings_set);
         free(u->id);
-        sdu_strv_free(u->names);
+        strv_free(u->names);
         free(u->fragment_path);
-        sdu_strv_free(u->dropin_paths);
+        strv_free(u->dropin_paths);
         free(u->instance);
         free(u);
         return NULL;
@@ -227,7 +227,7 @@ static int on_assign(void *userdata, const char *section, const char *key, const
 static const char *remember_file(Unit *u, const char *file, bool is_dropin) {
         if (is_dropin) {
                 char *c = strdup(file);
-                if (!c || sdu_strv_consume_counted(&u->dropin_paths, &u->n_dropin_paths, c) < 0)
+                if (!c || strv_push_counted(&u->dropin_paths, &u->n_dropin_paths, c) < 0)
                         return NULL;
                 return u->dropin_paths[u->n_dropin_paths - 1];
         }
@@ -272,6 +272,9 @@ int unit_load_fragment_buffer(Unit *u, const char *file, const char *buf, size_t
         }
         if (u->load_state == UNIT_STUB)
                 u->load_state = UNIT_LOADED;
+        /* after every file (fragment, then each drop-in), so the last one leaves the defaults of
+         * what is unset in the end (a drop-in may set Type=oneshot or reset a setting) */
+        unit_apply_defaults(u);
         return 0;
 }
 
@@ -280,7 +283,7 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
         char *buf;
         int r;
 
-        r = sdu_read_file(path, &buf, &len);
+        r = read_full_file(path, &buf, &len);
         if (r < 0) {
                 u->n_errors++;
                 unit_diag(diag, UNIT_DIAG_ERROR, path, 0, "Failed to read unit file: %s", strerror(-r));
@@ -293,32 +296,14 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
         return r;
 }
 
-bool unit_setting_is_set(const Unit *u, const char *section, const char *key) {
-        int i = unit_directive_lookup(u->type, section, key);
-
-        if (i < 0)
-                return false;
-        if (!u->settings)
-                return u->settings_set && (u->settings_set[i / 8] >> (i % 8)) & 1;
-        return u->settings[i].count > 0;
-}
-
 int unit_compact(Unit *u) {
-        uint8_t *bits;
-
+        unit_apply_defaults(u);
         if (!u->settings)
                 return 0;
-        bits = calloc((unit_directive_table_size + 7) / 8, 1);
-        if (!bits)
-                return -ENOMEM;
-        for (size_t i = 0; i < unit_directive_table_size; i++) {
-                if (u->settings[i].count > 0)
-                        bits[i / 8] |= (uint8_t) (1u << (i % 8));
-                sdu_strv_free(u->settings[i].raw);
-        }
+        for (size_t i = 0; i < unit_directive_table_size; i++)
+                strv_free(u->settings[i].raw);
         free(u->settings);
         u->settings = NULL;
-        u->settings_set = bits;
         return 0;
 }
 
@@ -408,7 +393,7 @@ int unit_dump(const Unit *u, FILE *f, bool all) {
         char *s;
 
         fprintf(f, "Id=%s\n", u->id);
-        s = sdu_strv_join(u->names, " ");
+        s = strv_join(u->names, " ");
         if (!s)
                 return -ENOMEM;
         fprintf(f, "Names=%s\n", s);
@@ -417,7 +402,7 @@ int unit_dump(const Unit *u, FILE *f, bool all) {
         if (u->fragment_path)
                 fprintf(f, "FragmentPath=%s\n", u->fragment_path);
         if (u->dropin_paths) {
-                s = sdu_strv_join(u->dropin_paths, " ");
+                s = strv_join(u->dropin_paths, " ");
                 if (!s)
                         return -ENOMEM;
                 fprintf(f, "DropInPaths=%s\n", s);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "unit-diag.h"
+#include "unit-directive-ids.h"
 #include "unit-name.h"
 #include "unit-specifier.h"
 #include "unit-values.h"
@@ -264,7 +265,7 @@ typedef struct Unit {
         MountSettings mount;
 
         UnitSetting *settings; /* one per directive table row; NULL after unit_compact() */
-        uint8_t *settings_set; /* after unit_compact(): one bit per row, "was assigned" */
+        uint8_t set[(_UD_MAX + 7) / 8]; /* one bit per row (UnitDirectiveId): assigned, not reset */
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
 } Unit;
@@ -303,9 +304,12 @@ int unit_foreach_not_enforced(const Unit *u, unit_not_enforced_fn fn, void *user
  * a boot. unit_dump() and unit_foreach_not_enforced() print less on a compacted unit. */
 int unit_compact(Unit *u);
 
-/* Whether section/key was assigned (and not reset) for this unit, e.g. ("Service", "TimeoutStartSec").
- * Scalars without an explicit "unset" value (times, sizes, modes, integers) need this. */
-bool unit_setting_is_set(const Unit *u, const char *section, const char *key);
+/* Whether the directive was assigned (and not reset) in this unit's files, e.g. UD_EXEC_NICE; O(1).
+ * The manager rarely needs it: unit_apply_defaults() (unit-defaults.h) has written systemd's
+ * default into every field the files leave unset. */
+static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
+        return (u->set[id / 8] >> (id % 8)) & 1;
+}
 
 /* Enum values (for the manager): */
 typedef enum ServiceType {

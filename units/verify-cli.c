@@ -246,10 +246,10 @@ static int cli_run_generators(Cli *c) {
                                 k = mkdir(c->gen_dirs[i], 0755) < 0 ? -errno : 0;
                         for (size_t i = 0; sp && sp[i] && k >= 0; i++)
                                 if (!sdu_startswith(sp[i], "/run/systemd/generator"))
-                                        k = sdu_strv_extend(&search, sp[i]);
+                                        k = strv_extend(&search, sp[i]);
                         if (k >= 0)
                                 k = unit_sysv_generate(root, c->gen_dirs[2], search, &sink);
-                        sdu_strv_free(search);
+                        strv_free(search);
                 }
                 for (size_t i = 0; i < 3; i++)
                         free(inside[i]);
@@ -761,7 +761,7 @@ static int parse_common(Cli *c, int argc, char **argv, bool *all, char ***props,
                                 if (!copy)
                                         return -1;
                                 for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
-                                        if (sdu_strv_extend(props, w) < 0) {
+                                        if (strv_extend(props, w) < 0) {
                                                 free(copy);
                                                 return -1;
                                         }
@@ -826,7 +826,7 @@ int sdinit_verify_main(int argc, char **argv) {
         }
         for (int i = first; i < argc && k >= 0; i++)
                 k = verify_one(&c, argv[i], false);
-        sdu_strv_free(names);
+        strv_free(names);
         cli_done(&c);
         if (k < 0) {
                 fprintf(stderr, "sdinit verify: %s\n", strerror(-k));
@@ -842,7 +842,7 @@ static int cat_file(const Cli *c, const char *path, bool first) {
         size_t len;
         int k;
 
-        k = sdu_read_file(path, &buf, &len);
+        k = read_full_file(path, &buf, &len);
         if (k < 0) {
                 fprintf(stderr, "sdinit cat: %s: %s\n", path, strerror(-k));
                 return k;
@@ -942,7 +942,7 @@ static const Unit *show_lookup(const char *name, void *userdata) {
                 sc->r = -ENOMEM;
         sc->c->quiet = quiet;
         units = realloc(sc->units, (sc->n + 1) * sizeof(Unit *));
-        if (!units || sdu_strv_extend(&sc->names, name) < 0) {
+        if (!units || strv_extend(&sc->names, name) < 0) {
                 if (units)
                         sc->units = units;
                 unit_free(u);
@@ -958,7 +958,7 @@ static void show_cache_done(ShowCache *sc) {
         for (size_t i = 0; i < sc->n; i++)
                 unit_free(sc->units[i]);
         free(sc->units);
-        sdu_strv_free(sc->names);
+        strv_free(sc->names);
 }
 
 typedef struct ShowOut {
@@ -972,7 +972,7 @@ static void show_property(const char *name, const char *key, const char *value, 
         const ShowOut *o = userdata;
         char *line, *shown;
 
-        if (o->props && !sdu_strv_contains(o->props, name) && !(key && sdu_strv_contains(o->props, key)))
+        if (o->props && !strv_contains(o->props, name) && !(key && strv_contains(o->props, key)))
                 return;
         if (!value && !o->all)
                 return;
@@ -993,17 +993,17 @@ int sdinit_show_main(int argc, char **argv) {
 
         first = parse_common(&c, argc, argv, &all, &props, &value);
         if (first <= 0) {
-                sdu_strv_free(props);
+                strv_free(props);
                 return -first;
         }
         if (first >= argc) {
                 fprintf(stderr, "sdinit show: no units given\n");
-                sdu_strv_free(props);
+                strv_free(props);
                 return 2;
         }
         if (cli_setup(&c) < 0) {
                 cli_done(&c);
-                sdu_strv_free(props);
+                strv_free(props);
                 return 1;
         }
         for (int i = first; i < argc; i++) {
@@ -1037,7 +1037,7 @@ int sdinit_show_main(int argc, char **argv) {
                 }
         }
         fflush(stdout);
-        sdu_strv_free(props);
+        strv_free(props);
         cli_done(&c);
         return rc;
 }

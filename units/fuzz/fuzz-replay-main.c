@@ -18,7 +18,7 @@ static void run(const char *path) {
         char *buf;
         size_t len;
 
-        if (sdu_read_file(path, &buf, &len) < 0) {
+        if (read_full_file(path, &buf, &len) < 0) {
                 printf("not ok %u - %s (unreadable)\n", ++n, path);
                 return;
         }
@@ -41,13 +41,13 @@ int main(int argc, char **argv) {
                 d = opendir(argv[i]);
                 while (d && (de = readdir(d)))
                         if (de->d_name[0] != '.')
-                                sdu_strv_consume(&files, sdu_path_join(argv[i], de->d_name));
+                                strv_push(&files, sdu_path_join(argv[i], de->d_name));
                 if (d)
                         closedir(d);
-                sdu_strv_sort(files);
+                strv_sort(files);
                 for (size_t j = 0; files && files[j]; j++)
                         run(files[j]);
-                sdu_strv_free(files);
+                strv_free(files);
         }
         printf("1..%u\n", n);
         return n == 0;

@@ -138,12 +138,12 @@ static int check_dir(const char *dir, Stats *s) {
         if (!dh)
                 return -errno;
         while ((de = readdir(dh)))
-                if (de->d_name[0] != '.' && sdu_strv_extend(&entries, de->d_name) < 0) {
+                if (de->d_name[0] != '.' && strv_extend(&entries, de->d_name) < 0) {
                         closedir(dh);
                         return -ENOMEM;
                 }
         closedir(dh);
-        sdu_strv_sort(entries);
+        strv_sort(entries);
 
         r = unit_registry_new(NULL, &(UnitDiagSink) { on_diag, s }, &reg);
         if (r >= 0)
@@ -220,7 +220,7 @@ static int check_dir(const char *dir, Stats *s) {
                 free(path);
         }
         unit_registry_free(reg);
-        sdu_strv_free(entries);
+        strv_free(entries);
         return r;
 }
 
@@ -231,7 +231,7 @@ static char *symlink_stub_target(const char *path, const struct stat *st) {
 
         if (!S_ISREG(st->st_mode) || st->st_size == 0 || st->st_size > 4096)
                 return NULL;
-        if (sdu_read_file(path, &buf, &len) < 0)
+        if (read_full_file(path, &buf, &len) < 0)
                 return NULL;
         if (strpbrk(buf, "\n=[ ") || len != strlen(buf)) {
                 free(buf);
@@ -250,7 +250,7 @@ static int copy_file(const char *from, const char *to) {
         FILE *f;
         int r;
 
-        r = sdu_read_file(from, &buf, &len);
+        r = read_full_file(from, &buf, &len);
         if (r < 0)
                 return r;
         f = fopen(to, "we");

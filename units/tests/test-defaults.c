@@ -32,7 +32,7 @@ static char *deps_text(const UnitImplicitDeps *d) {
                 char *s;
                 if (!d->deps[k])
                         continue;
-                s = sdu_strv_join(d->deps[k], " ");
+                s = strv_join(d->deps[k], " ");
                 sdu_buf_puts(&b, b.len ? ";" : "");
                 sdu_buf_puts(&b, unit_dependency_to_string((UnitDependency) k));
                 sdu_buf_puts(&b, "=");
@@ -61,10 +61,10 @@ typedef struct Props {
 static void collect(const char *name, const char *key, const char *value, void *userdata) {
         Props *p = userdata;
 
-        if (sdu_strv_contains(p->names, name))
+        if (strv_contains(p->names, name))
                 return;
-        sdu_strv_extend(&p->names, name);
-        sdu_strv_extend(&p->values, value ? value : "(none)");
+        strv_extend(&p->names, name);
+        strv_extend(&p->values, value ? value : "(none)");
 }
 
 static const char *prop(const Props *p, const char *name) {
@@ -75,8 +75,8 @@ static const char *prop(const Props *p, const char *name) {
 }
 
 static void props_done(Props *p) {
-        sdu_strv_free(p->names);
-        sdu_strv_free(p->values);
+        strv_free(p->names);
+        strv_free(p->values);
         *p = (Props) {};
 }
 

@@ -10,6 +10,7 @@
 #include "tests/tap.h"
 #include "check-text.h"
 #include "unit.h"
+#include "unit-directives.h"
 
 static SduBuf diags;
 
@@ -89,7 +90,7 @@ int main(void) {
         CHECK(u != NULL);
         CHECK_INT(u->load_state, UNIT_LOADED);
         CHECK_TEXT(u->unit.description, "Web blue on sdinit-host");
-        CHECK_INT(sdu_strv_length(u->unit.deps[UNIT_WANTS]), 3);
+        CHECK_INT(strv_length(u->unit.deps[UNIT_WANTS]), 3);
         CHECK_TEXT(u->unit.deps[UNIT_WANTS][2], "c.service");
         CHECK_TEXT(u->unit.deps[UNIT_AFTER][0], "x@blue.service");
         CHECK(u->unit.deps[UNIT_REQUIRES] == NULL);
@@ -99,7 +100,7 @@ int main(void) {
         CHECK_INT(u->unit.asserts.n, 1);
         CHECK_TEXT(u->unit.asserts.items[0].type, "Virtualization");
         CHECK_INT(u->service.type, SERVICE_NOTIFY);
-        CHECK_INT(sdu_strv_length(u->exec.environment), 2);
+        CHECK_INT(strv_length(u->exec.environment), 2);
         CHECK_TEXT(u->exec.environment[0], "A=b c");
         CHECK_TEXT(u->exec.environment[1], "D=f");
         CHECK_INT(u->service.exec_start.n, 1);
@@ -111,8 +112,10 @@ int main(void) {
         CHECK_TEXT(u->service.exec_reload.items[0].path, "/bin/true");
         CHECK_INT(u->service.timeout_start_usec, 90000000);
         CHECK_INT(u->service.timeout_stop_usec, 90000000);
-        CHECK(unit_setting_is_set(u, "Service", "TimeoutStopSec"));
-        CHECK(!unit_setting_is_set(u, "Service", "RestartSec"));
+        CHECK(unit_is_set(u, UD_SERVICE_TIMEOUT_STOP_SEC));
+        CHECK(unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC)); /* TimeoutSec= sets both */
+        CHECK(!unit_is_set(u, UD_SERVICE_RESTART_SEC));
+        CHECK_INT(u->service.restart_usec, 100000); /* RestartSec=soon ignored: systemd's default */
         CHECK_INT(u->kill.kill_signal, SIGRTMIN + 3);
         CHECK(u->exec.rlimits[RLIMIT_NOFILE].set);
         CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].soft, 1024);
@@ -127,7 +130,7 @@ int main(void) {
         CHECK_INT(u->cgroup.cpu_quota.permyriad, 15000);
         CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, 143, false));
         CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, SIGTERM, true));
-        CHECK(!unit_setting_is_set(u, "Service", "Nice"));
+        CHECK(!unit_is_set(u, UD_EXEC_NICE));
         CHECK_INT(u->exec.umask, 027);
         CHECK_TEXT(u->exec.standard_output_file, "/var/log/blue.log");
         CHECK_INT(u->exec.standard_error, 3); /* journal */
@@ -196,7 +199,7 @@ int main(void) {
         CHECK_INT(unit_verify(u, NULL), 0);
         unit_free(u);
         u = load("t.timer", "[Timer]\nOnCalendar=daily\nOnCalendar=Mon *-*-* 00:00:00\nOnCalendar=@@@\n", h);
-        CHECK_INT(sdu_strv_length(u->timer.on_calendar), 2);
+        CHECK_INT(strv_length(u->timer.on_calendar), 2);
         CHECK_INT(unit_verify(u, NULL), 0);
         unit_free(u);
 
@@ -220,6 +223,47 @@ int main(void) {
                                "LimitNOFILE=8:16\nCapabilityBoundingSet=CAP_KILL\nKillMode=mixed\n");
                 free(out);
         }
+        unit_free(u);
+
+        /* Every id names its row (unit-directive-ids.h is written beside the table). */
+        {
+                static const struct {
+                        const char *section, *key;
+                } ids[] = {
+#define ROW(id, section, key) [id] = { section, key },
+                        UNIT_DIRECTIVE_IDS(ROW)
+#undef ROW
+                };
+                size_t bad = 0;
+
+                CHECK_INT(unit_directive_table_size, _UD_MAX);
+                CHECK_INT(SDU_ELEMENTSOF(ids), _UD_MAX);
+                for (size_t i = 0; i < _UD_MAX; i++)
+                        if (!unit_directive_table[i].key || strcmp(unit_directive_table[i].section, ids[i].section) != 0 ||
+                            strcmp(unit_directive_table[i].key, ids[i].key) != 0)
+                                bad++;
+                CHECK_INT(bad, 0);
+        }
+
+        /* Effective defaults are in the fields after loading, reset and drop-ins included. */
+        u = load("o.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nUMask=0077\n[Unit]\nStartLimitBurst=0\n", h);
+        CHECK(u->service.timeout_start_usec == SDU_SIZE_INFINITY);
+        CHECK_INT(u->service.timeout_stop_usec, 90000000);
+        CHECK_INT(u->service.timeout_abort_usec, 90000000);
+        CHECK_INT(u->service.restart_usec, 100000);
+        CHECK_INT(u->unit.start_limit_interval_usec, 10000000);
+        CHECK_INT(u->unit.start_limit_burst, 0);
+        CHECK_INT(u->exec.umask, 0077);
+        CHECK_INT(u->exec.runtime_directory_mode, 0755);
+        CHECK_INT(unit_load_fragment_buffer(u, "/x/dropin.conf", "[Service]\nUMask=\nTimeoutStopSec=5\n", 34, true, NULL), 0);
+        CHECK_INT(u->exec.umask, 0022);
+        CHECK_INT(u->service.timeout_stop_usec, 5000000);
+        CHECK_INT(u->service.timeout_abort_usec, 5000000);
+        unit_free(u);
+        u = load("s.socket", "[Socket]\nListenStream=/run/s\nAccept=yes\n", h);
+        CHECK_INT(u->socket.socket_mode, 0666);
+        CHECK_INT(u->socket.trigger_limit_burst, 200);
+        CHECK_INT(u->socket.trigger_limit_interval_usec, 2000000);
         unit_free(u);
 
         unit_host_info_free(h);

@@ -70,7 +70,7 @@ static char *slurp(const char *rel) {
         char *p = at(rel), *buf = NULL;
         size_t len;
 
-        if (sdu_read_file(p, &buf, &len) < 0)
+        if (read_full_file(p, &buf, &len) < 0)
                 buf = NULL;
         free(p);
         return buf;
@@ -131,9 +131,9 @@ static void test_external(void) {
         put_mode("out/normal/stale.service", "[Service]\nExecStart=/bin/true\n", 0644);
 
         CHECK(unit_generators_list(NULL, gp, &list) == 0);
-        CHECK_INT(sdu_strv_length(list), 4); /* gen-dup gen-fail gen-hang gen-ok */
+        CHECK_INT(strv_length(list), 4); /* gen-dup gen-fail gen-hang gen-ok */
         CHECK(list && strstr(list[0], "etc/systemd/system-generators/gen-dup") != NULL);
-        sdu_strv_free(list);
+        strv_free(list);
 
         clock_gettime(CLOCK_MONOTONIC, &t0);
         CHECK(unit_generators_run(&(UnitGeneratorOptions) {
@@ -284,8 +284,8 @@ static void test_sysv(void) {
         CHECK(u && u->load_state == UNIT_LOADED && strcmp(u->id, "legacyd.service") == 0);
         unit_free(u);
         CHECK(unit_load(reg, "multi-user.target", &u) == 0);
-        CHECK(u && sdu_strv_contains(u->unit.deps[UNIT_WANTS], "legacyd.service"));
-        CHECK(u && sdu_strv_contains(u->unit.deps[UNIT_WANTS], "fallback.service"));
+        CHECK(u && strv_contains(u->unit.deps[UNIT_WANTS], "legacyd.service"));
+        CHECK(u && strv_contains(u->unit.deps[UNIT_WANTS], "fallback.service"));
         unit_free(u);
         CHECK_INT(n_warnings, 1); /* multi-user.target itself is not found in this tree */
         unit_registry_free(reg);

@@ -57,10 +57,10 @@ int main(void) {
                 return tap_done();
         while ((de = readdir(d)))
                 if (unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
-                        sdu_strv_extend(&names, de->d_name);
+                        strv_extend(&names, de->d_name);
         closedir(d);
-        sdu_strv_sort(names);
-        CHECK(sdu_strv_length(names) >= 5);
+        strv_sort(names);
+        CHECK(strv_length(names) >= 5);
 
         for (size_t i = 0; names && names[i]; i++) {
                 char *out = NULL, *exp = NULL, *exp_path;
@@ -83,7 +83,7 @@ int main(void) {
                                 fclose(w);
                         }
                 }
-                if (sdu_read_file(exp_path, &exp, NULL) < 0)
+                if (read_full_file(exp_path, &exp, NULL) < 0)
                         exp = NULL;
                 printf("# golden %s\n", names[i]);
                 CHECK_TEXT(out, exp ?: "(missing .expected file)");
@@ -91,6 +91,6 @@ int main(void) {
                 free(exp_path);
                 free(out);
         }
-        sdu_strv_free(names);
+        strv_free(names);
         return tap_done();
 }

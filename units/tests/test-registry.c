@@ -113,7 +113,7 @@ int main(void) {
         /* Alias symlink: the id becomes the target name. */
         CHECK_INT(unit_load(reg, "bee.service", &u), 0);
         CHECK_STR(u->id, "b.service");
-        CHECK_INT(sdu_strv_length(u->names), 2);
+        CHECK_INT(strv_length(u->names), 2);
         CHECK_STR(u->names[1], "bee.service");
         CHECK_STR(rel(u->fragment_path), "/usr/lib/systemd/system/b.service");
         CHECK_STR(u->install.alias[0], "bee.service");
@@ -150,7 +150,7 @@ int main(void) {
         CHECK_STR(u->unit.description, "from lib 10");
         CHECK_STR(u->service.exec_start.items[0].argv[1], "one");
         {
-                char *env = sdu_strv_join(u->exec.environment, ",");
+                char *env = strv_join(u->exec.environment, ",");
                 CHECK_STR(env, "ALL=1,INST=one,DASH=2,DASH1=1,SRC=etc");
                 free(env);
         }
@@ -171,12 +171,12 @@ int main(void) {
         /* Listing. */
         CHECK_INT(unit_registry_list(reg, &names), 0);
         {
-                char *all = sdu_strv_join(names, " ");
+                char *all = strv_join(names, " ");
                 CHECK_STR(all, "a.service alias@.service b.service bee.service empty.service foo-bar-baz@.service "
                                "masked.service multi-user.target");
                 free(all);
         }
-        sdu_strv_free(names);
+        strv_free(names);
 
         /* Loading a file by path still gets the drop-ins of its name. */
         {

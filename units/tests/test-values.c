@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "tests/tap.h"
+#include "common/signames.h"
 #include "sdu-util.h"
 #include "unit-values.h"
 
@@ -117,15 +118,15 @@ int main(void) {
         CHECK_INT(sdu_parse_permyriad("5", &pm), -EINVAL);
 
         /* Signals. */
-        CHECK_INT(sdu_signal_from_string("SIGTERM"), SIGTERM);
-        CHECK_INT(sdu_signal_from_string("TERM"), SIGTERM);
-        CHECK_INT(sdu_signal_from_string("9"), SIGKILL);
-        CHECK_INT(sdu_signal_from_string("SIGRTMIN+3"), SIGRTMIN + 3);
-        CHECK_INT(sdu_signal_from_string("RTMAX-1"), SIGRTMAX - 1);
-        CHECK_INT(sdu_signal_from_string("SIGFOO"), -EINVAL);
-        CHECK_INT(sdu_signal_from_string("0"), -EINVAL);
-        CHECK_INT(sdu_signal_from_string("RTMIN+999"), -EINVAL);
-        CHECK_INT(sdu_signal_from_string("sigterm"), -EINVAL);
+        CHECK_INT(signal_from_string("SIGTERM"), SIGTERM);
+        CHECK_INT(signal_from_string("TERM"), SIGTERM);
+        CHECK_INT(signal_from_string("9"), SIGKILL);
+        CHECK_INT(signal_from_string("SIGRTMIN+3"), SIGRTMIN + 3);
+        CHECK_INT(signal_from_string("RTMAX-1"), SIGRTMAX - 1);
+        CHECK_INT(signal_from_string("SIGFOO"), -EINVAL);
+        CHECK_INT(signal_from_string("0"), -EINVAL);
+        CHECK_INT(signal_from_string("RTMIN+999"), -EINVAL);
+        CHECK_INT(signal_from_string("sigterm"), -EINVAL);
 
         /* rlimits. */
         CHECK_INT(sdu_parse_rlimit(RLIMIT_NOFILE, "1024:4096", &soft, &hard), 0);
@@ -230,12 +231,12 @@ int main(void) {
         CHECK(!sdu_env_assignment_is_valid("A=\001"));
         {
                 char **env = NULL;
-                CHECK_INT(sdu_env_replace(&env, "A=1"), 0);
-                CHECK_INT(sdu_env_replace(&env, "B=2"), 0);
-                CHECK_INT(sdu_env_replace(&env, "A=3"), 0);
-                CHECK_INT(sdu_strv_length(env), 2);
+                CHECK_INT(env_set(&env, "A=1"), 0);
+                CHECK_INT(env_set(&env, "B=2"), 0);
+                CHECK_INT(env_set(&env, "A=3"), 0);
+                CHECK_INT(strv_length(env), 2);
                 CHECK_STR(env[0], "A=3");
-                sdu_strv_free(env);
+                strv_free(env);
         }
 
         /* Modes. */

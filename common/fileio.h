@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stddef.h>
+
+/* Reads the whole file at path into a NUL-terminated buffer (*ret_len: its length, without the
+ * NUL; may be NULL). Retries EINTR; reads until EOF, so also pseudo-files whose size is 0.
+ * Returns 0, -errno from open/read, -ENOMEM; *ret untouched on failure. The one file reader. */
+int read_full_file(const char *path, char **ret, size_t *ret_len);

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Effective defaults, one source (issue 13): the values the manager runs with for settings a
+unit leaves unset (start limits, timeouts, RestartSec=, trigger limits, AccuracySec=, modes)
+are written into the unit at load by units/ (unit_apply_defaults()); the manager, its D-Bus
+properties and `sdinit show` all read them from there. Booted under Debian's real systemd 252
+and under sdinit (oraclelib.py: user namespace, delegated cgroup v2), `systemctl show` of the
+same units must give the same values, and `sdinit show` (offline) must print what sdinit's
+manager reports. The units are chosen where the old sources disagreed: StartLimitBurst=0 (the
+D-Bus property said 5, the manager used 0), a service without ExecStart= and Type= (systemd
+makes it oneshot: no start timeout; the manager used 90 s), the legacy [Service]
+StartLimitInterval=/StartLimitBurst=, RestartSec= and TimeoutStopSec= set. The default and
+trigger dependencies the manager adds are units/' unit_implicit_deps() (what `sdinit show`
+prints): a service's Sockets= pulls its socket in, as under systemd.
+
+SKIP when systemd cannot boot here (no delegated cgroup v2).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import oraclelib  # noqa: E402
+from harness import Tap  # noqa: E402
+
+NODEF = "[Unit]\nDefaultDependencies=no\n"
+UNITS = {
+    "default.target": "[Unit]\nDescription=defaults oracle\nWants=plain.service noexec.service burst0.service "
+                      "legacy.service abort.service t.timer p.path sockuser.service up.target\n",
+    "plain.service": NODEF + "[Service]\nExecStart=/bin/sleep infinity\n",
+    "noexec.service": NODEF + "[Service]\nRemainAfterExit=yes\nExecStop=/bin/true\n",
+    "burst0.service": NODEF + "StartLimitBurst=0\n[Service]\nExecStart=/bin/sleep infinity\n",
+    "legacy.service": NODEF + "[Service]\nStartLimitInterval=20s\nStartLimitBurst=2\nExecStart=/bin/sleep infinity\n",
+    "abort.service": NODEF + "[Service]\nTimeoutStopSec=7\nRestartSec=3\nExecStart=/bin/sleep infinity\n",
+    "t.timer": NODEF + "[Timer]\nOnActiveSec=1h\nUnit=plain.service\n",
+    "p.path": NODEF + "[Path]\nPathExists=/nonexistent-sdinit-defaults\nUnit=plain.service\n",
+    # Sockets= pulls the socket in (Wants=, After=): an implicit dependency the manager's own copy
+    # of the default dependencies did not add.
+    "sockuser.service": NODEF + "[Service]\nSockets=extra.socket\nExecStart=/bin/sleep infinity\n",
+    "extra.socket": NODEF + "[Socket]\nListenStream=/run/sdinit-defaults-extra.sock\n",
+    # A target is After= what it pulls in, Upholds= included (systemd.target(5)).
+    "up.target": "[Unit]\nUpholds=upheld.service\n",
+    "upheld.service": "[Service]\nExecStart=/bin/sleep infinity\n",
+}
+SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service"]
+# TimeoutAbortUSec is not among sdinit's D-Bus properties yet (sdinit show prints it).
+SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec", "TimeoutStopUSec", "RestartUSec",
+                 "RuntimeMaxUSec")
+OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
+STATE = ("extra.socket", "sockuser.service")
+
+
+def write_units(d):
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    for n, text in UNITS.items():
+        with open(os.path.join(d, n), "w") as f:
+            f.write(text)
+
+
+def props_of(p):
+    got = p.show(SERVICES, SERVICE_PROPS)
+    for unit, props in OTHER.items():
+        got.update(p.show([unit], props))
+    for unit, st in p.show(list(STATE), ("ActiveState",)).items():
+        got["state " + unit] = st
+    got["after up.target"] = sorted(p.show(["up.target"], ("After",))["up.target"].get("After", "").split())
+    return got
+
+
+def boot(kind, cg2, work, unitdir):
+    start = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
+    p = start(cg2, f"sdinit-defaults-{kind}-{os.getpid()}", work, unitdir)
+    try:
+        p.wait_ready()
+        p.settle()
+        got = props_of(p)
+        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
+        stop(p)
+        return got
+    finally:
+        p.close()
+
+
+def offline_show(unitdir):
+    """`sdinit show` of the same units, {unit: {prop: value}}."""
+    env = dict(os.environ, SYSTEMD_UNIT_PATH=oraclelib.unit_path(unitdir))
+    got = {}
+    for unit in SERVICES + list(OTHER):
+        props = SERVICE_PROPS if unit in SERVICES else OTHER[unit]
+        r = subprocess.run([oraclelib.SDINIT, "show", "-p", ",".join(props), unit], capture_output=True, text=True,
+                           timeout=60, env=env)
+        got[unit] = dict(ln.split("=", 1) for ln in r.stdout.splitlines() if "=" in ln)
+    return got
+
+
+def main():
+    tap = Tap()
+    if os.geteuid() != 0:
+        tap.skip("defaults oracle", "needs root (user namespaces with subordinate ids)")
+        tap.run([])
+    work = tempfile.mkdtemp(prefix="sdinit-defaults-", dir="/var/tmp")
+    os.chmod(work, 0o755)
+    unitdir = os.path.join(work, "units")
+    write_units(unitdir)
+    try:
+        try:
+            cg2 = oraclelib.preflight()
+        except oraclelib.Unavailable as e:
+            tap.skip("defaults oracle", f"no delegated cgroup v2: {e}")
+            tap.run([])
+        sd = boot("systemd", cg2, work, unitdir)
+        mine = boot("sdinit", cg2, work, unitdir)
+        show = offline_show(unitdir)
+        for unit in SERVICES + list(OTHER):
+            tap.eq(mine.get(unit), sd.get(unit), f"{unit}: sdinit's manager reports systemd's values")
+            tap.eq(show.get(unit), mine.get(unit), f"{unit}: sdinit show prints what sdinit's manager reports")
+        for unit in STATE:
+            tap.eq(mine.get("state " + unit), sd.get("state " + unit), f"{unit}: active as under systemd (implicit deps)")
+        tap.eq(mine.get("after up.target"), sd.get("after up.target"), "a target is After= the unit it Upholds=, as under systemd")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    tap.run([])
+
+
+if __name__ == "__main__":
+    main()
