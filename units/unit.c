@@ -193,6 +193,9 @@ Unit *unit_free(Unit *u) {
                 sdu_strv_free(u->settings[i].raw);
         free(u->settings);
         free(u->settings_set);
+        for (size_t i = 0; i < u->n_raw_kept; i++)
+                sdu_strv_free(u->raw_kept[i].raw);
+        free(u->raw_kept);
         free(u->id);
         sdu_strv_free(u->names);
         free(u->fragment_path);
@@ -303,18 +306,39 @@ bool unit_setting_is_set(const Unit *u, const char *section, const char *key) {
         return u->settings[i].count > 0;
 }
 
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key) {
+        int i = unit_directive_lookup(u->type, section, key);
+
+        if (i < 0)
+                return NULL;
+        if (u->settings)
+                return u->settings[i].raw;
+        for (size_t k = 0; k < u->n_raw_kept; k++)
+                if (u->raw_kept[k].row == (unsigned) i)
+                        return u->raw_kept[k].raw;
+        return NULL;
+}
+
 int unit_compact(Unit *u) {
+        size_t n_raw = 0;
         uint8_t *bits;
 
         if (!u->settings)
                 return 0;
+        for (size_t i = 0; i < unit_directive_table_size; i++)
+                n_raw += u->settings[i].raw != NULL;
         bits = calloc((unit_directive_table_size + 7) / 8, 1);
         if (!bits)
                 return -ENOMEM;
+        if (n_raw > 0 && !(u->raw_kept = calloc(n_raw, sizeof(UnitRawValue)))) {
+                free(bits);
+                return -ENOMEM;
+        }
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 if (u->settings[i].count > 0)
                         bits[i / 8] |= (uint8_t) (1u << (i % 8));
-                sdu_strv_free(u->settings[i].raw);
+                if (u->settings[i].raw)
+                        u->raw_kept[u->n_raw_kept++] = (UnitRawValue) { .row = (unsigned) i, .raw = u->settings[i].raw };
         }
         free(u->settings);
         u->settings = NULL;

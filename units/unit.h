@@ -241,6 +241,13 @@ typedef struct UnitSetting {
         char **raw;           /* validated values of "not enforced" directives */
 } UnitSetting;
 
+/* A "not enforced" row's raw values, kept by unit_compact() (the sandbox directives the D-Bus
+ * API reports and the service manager applies). */
+typedef struct UnitRawValue {
+        unsigned row;
+        char **raw;
+} UnitRawValue;
+
 typedef struct Unit {
         char *id;             /* the name it was loaded as after alias resolution */
         char **names;         /* id plus aliases (symlink names) */
@@ -265,6 +272,8 @@ typedef struct Unit {
 
         UnitSetting *settings; /* one per directive table row; NULL after unit_compact() */
         uint8_t *settings_set; /* after unit_compact(): one bit per row, "was assigned" */
+        UnitRawValue *raw_kept; /* after unit_compact(): the raw values of the rows that have one */
+        size_t n_raw_kept;
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
 } Unit;
@@ -302,6 +311,11 @@ int unit_foreach_not_enforced(const Unit *u, unit_not_enforced_fn fn, void *user
  * costs a few hundred bytes less than 12 kB. For the service manager, which holds every unit of
  * a boot. unit_dump() and unit_foreach_not_enforced() print less on a compacted unit. */
 int unit_compact(Unit *u);
+
+/* The validated raw values of a "not enforced" directive (KIND_RAW rows: ProtectSystem=,
+ * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
+ * not assigned (or reset). */
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
 
 /* Whether section/key was assigned (and not reset) for this unit, e.g. ("Service", "TimeoutStartSec").
  * Scalars without an explicit "unset" value (times, sizes, modes, integers) need this. */
