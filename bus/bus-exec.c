@@ -6,15 +6,23 @@
  * systemd's exec, kill and cgroup contexts. */
 #include "bus/bus-internal.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/syscall-sets.h"
 #include "service/service.h"
 #include "service/timer.h"
+#include "units/unit-defaults.h"
 #include "units/unit-directives.h"
+#include "units/unit-values.h"
 
 #define UNSET UINT64_MAX
 #define MU(field) offsetof(MUnit, field)
@@ -128,6 +136,26 @@ BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->
 BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name("Service", "KillMode", F(userdata)->kill.kill_mode, "control-group")))
 BUS_DEFINE_GETTER(get_kill_signal, sd_bus_message_append(reply, "i", F(userdata)->kill.kill_signal > 0 ? F(userdata)->kill.kill_signal : SIGTERM))
 
+static bool dynamic_user(void *userdata);
+
+/* User= and Group=; with DynamicUser= and no User=, the name systemd derives from the unit's
+ * (for a unit name that is no valid user name systemd hashes it, which sdinit does not: "_du"). */
+static int append_user(sd_bus_message *reply, void *userdata, const char *v) {
+        char *du = NULL;
+        int r;
+
+        if (!v && dynamic_user(userdata)) {
+                du = unit_dynamic_user_name(F(userdata));
+                v = du ? du : "_du";
+        }
+        r = sd_bus_message_append(reply, "s", v ? v : "");
+        free(du);
+        return r;
+}
+
+BUS_DEFINE_GETTER(get_user, append_user(reply, userdata, F(userdata)->exec.user))
+BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.group ? F(userdata)->exec.group : F(userdata)->exec.user))
+
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_PROP("TasksMax", "t", get_tasks_max),
@@ -135,8 +163,8 @@ const sd_bus_vtable bus_exec_settings_vtable[] = {
         BUS_PROP("KillSignal", "i", get_kill_signal),
         BUS_FIELD("SendSIGKILL", "b", bus_get_bool_not_zero, UF(kill.send_sigkill)),
         BUS_FIELD("SendSIGHUP", "b", bus_get_bool_positive, UF(kill.send_sighup)),
-        BUS_FIELD("User", "s", bus_get_string, UF(exec.user)),
-        BUS_FIELD("Group", "s", bus_get_string, UF(exec.group)),
+        BUS_PROP("User", "s", get_user),
+        BUS_PROP("Group", "s", get_group),
         BUS_FIELD("WorkingDirectory", "s", bus_get_string, UF(exec.working_directory)),
         SD_BUS_VTABLE_END,
 };
@@ -344,5 +372,532 @@ const sd_bus_vtable bus_path_settings_vtable[] = {
         BUS_PROP("DirectoryMode", "u", get_directory_mode),
         BUS_PROP("TriggerLimitIntervalUSec", "t", get_trigger_limit_interval),
         BUS_PROP("TriggerLimitBurst", "u", get_trigger_limit_burst),
+        SD_BUS_VTABLE_END,
+};
+
+/* ---- sandbox settings (what `systemd-analyze security` reads) ----------------------------------
+ * sdinit keeps these directives as validated raw values (units/: "not enforced" rows); the
+ * getters below give them systemd's D-Bus types, and the adjustments systemd makes when it loads
+ * a unit (unit_patch_contexts(): DynamicUser='s sandbox, the capabilities PrivateDevices=,
+ * ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop, DevicePolicy=closed with
+ * PrivateDevices=, char-rtc for ProtectClock=). */
+
+/* The raw values of the row key in the unit's own section ("Service", "Socket"). */
+static char *const *raw(void *userdata, const char *key) {
+        Unit *f = F(userdata);
+        const char *section = unit_type_section(f->type);
+
+        return section ? unit_setting_raw(f, section, key) : NULL;
+}
+
+/* The last assignment of a single-valued row. */
+static const char *raw_last(void *userdata, const char *key) {
+        char *const *v = raw(userdata, key);
+        size_t n = 0;
+
+        while (v && v[n])
+                n++;
+        return n ? v[n - 1] : NULL;
+}
+
+static bool raw_true(void *userdata, const char *key) {
+        const char *v = raw_last(userdata, key);
+        return v && sdu_parse_boolean(v) > 0;
+}
+
+static bool dynamic_user(void *userdata) {
+        return raw_true(userdata, "DynamicUser");
+}
+
+/* A boolean, or the string of a boolean-or-enum row (ProtectSystem=, ProtectHome=). */
+static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
+        const char *v = raw_last(userdata, key);
+        int b = v ? sdu_parse_boolean(v) : -1;
+
+        return !v ? dflt : b > 0 ? "yes" : b == 0 ? "no" : v;
+}
+
+#define RAW_BOOL_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) raw_true(userdata, key)))
+#define RAW_BOOL_DU_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) (raw_true(userdata, key) || dynamic_user(userdata))))
+#define RAW_STRING_GETTER(fn, key, dflt) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "s", raw_enum(userdata, key, dflt)))
+RAW_BOOL_GETTER(get_dynamic_user, "DynamicUser")
+RAW_BOOL_GETTER(get_private_devices, "PrivateDevices")
+RAW_BOOL_GETTER(get_private_network, "PrivateNetwork")
+RAW_BOOL_GETTER(get_private_users, "PrivateUsers")
+RAW_BOOL_GETTER(get_private_ipc, "PrivateIPC")
+RAW_BOOL_GETTER(get_private_mounts, "PrivateMounts")
+RAW_BOOL_GETTER(get_protect_kernel_tunables, "ProtectKernelTunables")
+RAW_BOOL_GETTER(get_protect_kernel_modules, "ProtectKernelModules")
+RAW_BOOL_GETTER(get_protect_kernel_logs, "ProtectKernelLogs")
+RAW_BOOL_GETTER(get_protect_control_groups, "ProtectControlGroups")
+RAW_BOOL_GETTER(get_protect_clock, "ProtectClock")
+RAW_BOOL_GETTER(get_protect_hostname, "ProtectHostname")
+RAW_BOOL_GETTER(get_restrict_realtime, "RestrictRealtime")
+RAW_BOOL_GETTER(get_lock_personality, "LockPersonality")
+RAW_BOOL_GETTER(get_memory_deny_write_execute, "MemoryDenyWriteExecute")
+RAW_BOOL_DU_GETTER(get_private_tmp, "PrivateTmp")
+RAW_BOOL_DU_GETTER(get_remove_ipc, "RemoveIPC")
+RAW_BOOL_DU_GETTER(get_restrict_suid_sgid, "RestrictSUIDSGID")
+RAW_STRING_GETTER(get_protect_proc, "ProtectProc", "default")
+RAW_STRING_GETTER(get_proc_subset, "ProcSubset", "all")
+RAW_STRING_GETTER(get_root_image, "RootImage", "")
+BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", dynamic_user(userdata) ? "strict" : raw_enum(userdata, "ProtectSystem", "no")))
+BUS_DEFINE_GETTER(get_no_new_privileges, sd_bus_message_append(reply, "b", (int) (F(userdata)->exec.no_new_privileges > 0 || dynamic_user(userdata))))
+BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", F(userdata)->type == UNIT_SERVICE ? "private" : "shared")))
+BUS_DEFINE_GETTER(get_umask, sd_bus_message_append(reply, "u", (uint32_t) (set(userdata, unit_type_section(F(userdata)->type), "UMask")
+                                                                                  ? F(userdata)->exec.umask : 0022)))
+BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
+                                                                                  ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
+
+static int get_protect_home(BUS_GETTER_ARGS) {
+        const char *v = raw_enum(userdata, "ProtectHome", "no");
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        return sd_bus_message_append(reply, "s", dynamic_user(userdata) && strcmp(v, "no") == 0 ? "read-only" : v);
+}
+
+static int get_capability_bounding_set(BUS_GETTER_ARGS) {
+        const CapabilitySetting *c = &F(userdata)->exec.capability_bounding_set;
+        uint64_t mask = c->set ? c->mask : UINT64_MAX;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (raw_true(userdata, "PrivateDevices"))
+                mask &= ~(UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO);
+        if (raw_true(userdata, "ProtectKernelModules"))
+                mask &= ~(UINT64_C(1) << CAP_SYS_MODULE);
+        if (raw_true(userdata, "ProtectKernelLogs"))
+                mask &= ~(UINT64_C(1) << CAP_SYSLOG);
+        if (raw_true(userdata, "ProtectClock"))
+                mask &= ~(UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM);
+        return sd_bus_message_append(reply, "t", mask);
+}
+
+static const char *device_policy(void *userdata) {
+        const char *v = raw_last(userdata, "DevicePolicy");
+
+        if (v)
+                return v;
+        return raw_true(userdata, "PrivateDevices") ? "closed" : "auto";
+}
+
+BUS_DEFINE_GETTER(get_device_policy, sd_bus_message_append(reply, "s", device_policy(userdata)))
+
+static int get_device_allow(BUS_GETTER_ARGS) {
+        char *const *v = raw(userdata, "DeviceAllow");
+        size_t n = 0;
+        int r;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        while (v && v[n])
+                n++;
+        /* systemd puts each entry in front of the list (newest first); char-rtc for
+         * ProtectClock= comes last, at load. Entries are "PATH [rwm]". */
+        r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        if (r >= 0 && raw_true(userdata, "ProtectClock") && (n > 0 || strcmp(device_policy(userdata), "auto") != 0))
+                r = sd_bus_message_append(reply, "(ss)", "char-rtc", "r");
+        while (r >= 0 && n-- > 0) {
+                char dev[PATH_MAX];
+                size_t k = strcspn(v[n], " \t");
+                const char *perm = v[n] + k + strspn(v[n] + k, " \t");
+                snprintf(dev, sizeof(dev), "%.*s", (int) k, v[n]);
+                r = sd_bus_message_append(reply, "(ss)", dev, *perm ? perm : "rwm");
+        }
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int get_delegate(BUS_GETTER_ARGS) {
+        const char *v = raw_last(userdata, "Delegate");
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        /* A boolean, or a list of controllers (which means yes). */
+        return sd_bus_message_append(reply, "b", (int) (v && sdu_parse_boolean(v) != 0));
+}
+
+/* IPAddressAllow=/IPAddressDeny=: addresses with prefix, and systemd's names for the usual sets. */
+static int append_ip_prefix(sd_bus_message *reply, int family, const char *addr, unsigned prefix) {
+        unsigned char buf[16];
+        int r;
+
+        if (inet_pton(family, addr, buf) != 1)
+                return 0;
+        r = sd_bus_message_open_container(reply, 'r', "iayu");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "i", family);
+        if (r >= 0)
+                r = sd_bus_message_append_array(reply, 'y', buf, family == AF_INET ? 4 : 16);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "u", (uint32_t) prefix);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int append_ip_word(sd_bus_message *reply, const char *w) {
+        static const struct {
+                const char *name, *v4, *v6;
+                unsigned p4, p6;
+        } named[] = {
+                { "any", "0.0.0.0", "::", 0, 0 },
+                { "localhost", "127.0.0.0", "::1", 8, 128 },
+                { "link-local", "169.254.0.0", "fe80::", 16, 64 },
+                { "multicast", "224.0.0.0", "ff00::", 4, 8 },
+        };
+        char addr[INET6_ADDRSTRLEN + 8];
+        const char *slash = strchr(w, '/');
+        size_t n = slash ? (size_t) (slash - w) : strlen(w);
+        bool v6 = memchr(w, ':', n) != NULL;
+        unsigned long prefix = v6 ? 128 : 32;
+        int r;
+
+        for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+                if (strcmp(w, named[i].name) == 0) {
+                        r = append_ip_prefix(reply, AF_INET, named[i].v4, named[i].p4);
+                        return r < 0 ? r : append_ip_prefix(reply, AF_INET6, named[i].v6, named[i].p6);
+                }
+        if (n >= sizeof(addr))
+                return 0;
+        snprintf(addr, sizeof(addr), "%.*s", (int) n, w);
+        if (slash)
+                prefix = strtoul(slash + 1, NULL, 10);
+        return append_ip_prefix(reply, v6 ? AF_INET6 : AF_INET, addr, (unsigned) prefix);
+}
+
+static int append_ip_list(sd_bus_message *reply, void *userdata, const char *key) {
+        char *const *v = raw(userdata, key);
+        int r = sd_bus_message_open_container(reply, 'a', "(iayu)");
+
+        for (size_t i = 0; r >= 0 && v && v[i]; i++)
+                for (const char *p = v[i]; r >= 0 && *p;) {
+                        char w[INET6_ADDRSTRLEN + 16];
+                        size_t n = strcspn(p, " \t");
+                        if (n > 0 && n < sizeof(w)) {
+                                snprintf(w, sizeof(w), "%.*s", (int) n, p);
+                                r = append_ip_word(reply, w);
+                        }
+                        p += n;
+                        p += strspn(p, " \t");
+                }
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+BUS_DEFINE_GETTER(get_ip_address_allow, append_ip_list(reply, userdata, "IPAddressAllow"))
+BUS_DEFINE_GETTER(get_ip_address_deny, append_ip_list(reply, userdata, "IPAddressDeny"))
+
+/* Space-separated words of every assignment, in order, each once. */
+static int append_words(sd_bus_message *reply, char *const *v, bool strip_tilde) {
+        int r = sd_bus_message_open_container(reply, 'a', "s");
+
+        for (size_t i = 0; r >= 0 && v && v[i]; i++) {
+                const char *p = v[i] + (strip_tilde && v[i][0] == '~');
+                while (r >= 0 && *p) {
+                        size_t n = strcspn(p, " \t");
+                        char w[256];
+                        if (n > 0 && n < sizeof(w)) {
+                                snprintf(w, sizeof(w), "%.*s", (int) n, p);
+                                r = sd_bus_message_append(reply, "s", w);
+                        }
+                        p += n;
+                        p += strspn(p, " \t");
+                }
+        }
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+BUS_DEFINE_GETTER(get_ip_ingress_filter, append_words(reply, raw(userdata, "IPIngressFilterPath"), false))
+BUS_DEFINE_GETTER(get_ip_egress_filter, append_words(reply, raw(userdata, "IPEgressFilterPath"), false))
+
+static int get_syscall_archs(BUS_GETTER_ARGS) {
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        return append_words(reply, raw(userdata, "SystemCallArchitectures"), false);
+}
+
+/* A word list with systemd's list semantics (RestrictAddressFamilies=, SystemCallFilter=): the
+ * first assignment decides allow- or deny-list ('~'); later ones of the same kind add, of the
+ * other kind remove; an empty assignment resets (units/ keeps what follows it); "none" for
+ * address families is an empty allow-list. At most 512 words. */
+typedef struct WordList {
+        bool set, allow;
+        size_t n;
+        char words[512][64];
+} WordList;
+
+static void word_list_apply(WordList *l, const char *value, bool none_word) {
+        bool invert = value[0] == '~';
+        const char *p = value + invert;
+
+        if (none_word && strcmp(value, "none") == 0) {
+                l->set = l->allow = true;
+                l->n = 0;
+                return;
+        }
+        if (!l->set) {
+                l->set = true;
+                l->allow = !invert;
+        }
+        while (*p) {
+                size_t n = strcspn(p, " \t"), k;
+                char w[64];
+                if (n > 0 && n < sizeof(w)) {
+                        snprintf(w, sizeof(w), "%.*s", (int) n, p);
+                        for (k = 0; k < l->n && strcmp(l->words[k], w) != 0; k++)
+                                ;
+                        if (invert != l->allow && k == l->n && l->n < sizeof(l->words) / sizeof(l->words[0]))
+                                snprintf(l->words[l->n++], sizeof(l->words[0]), "%s", w);
+                        else if (invert == l->allow && k < l->n)
+                                memmove(l->words[k], l->words[k + 1], (--l->n - k) * sizeof(l->words[0]));
+                }
+                p += n;
+                p += strspn(p, " \t");
+        }
+}
+
+static int append_word_list(sd_bus_message *reply, const WordList *l) {
+        int r = sd_bus_message_open_container(reply, 'r', "bas");
+
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "b", (int) l->allow);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t i = 0; r >= 0 && i < l->n; i++)
+                r = sd_bus_message_append(reply, "s", l->words[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int get_restrict_address_families(BUS_GETTER_ARGS) {
+        char *const *v = raw(userdata, "RestrictAddressFamilies");
+        WordList *l = calloc(1, sizeof(WordList));
+        int r;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; v && v[i]; i++)
+                word_list_apply(l, v[i], true);
+        r = append_word_list(reply, l);
+        free(l);
+        return r;
+}
+
+/* RestrictNamespaces=: the namespace types still allowed, as CLONE_NEW* flags. */
+#define NAMESPACES_ALL (uint64_t) (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWUTS)
+
+static uint64_t namespace_flag(const char *w, size_t n) {
+        static const struct {
+                const char *name;
+                uint64_t flag;
+        } ns[] = {
+                { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "mnt", CLONE_NEWNS },
+                { "pid", CLONE_NEWPID }, { "user", CLONE_NEWUSER }, { "uts", CLONE_NEWUTS },
+        };
+        for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+                if (strlen(ns[i].name) == n && strncmp(ns[i].name, w, n) == 0)
+                        return ns[i].flag;
+        return 0;
+}
+
+static int get_restrict_namespaces(BUS_GETTER_ARGS) {
+        char *const *v = raw(userdata, "RestrictNamespaces");
+        uint64_t allowed = UINT64_MAX; /* not set: systemd's "initial" value */
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        for (size_t i = 0; v && v[i]; i++) {
+                int b = sdu_parse_boolean(v[i]);
+                bool invert = v[i][0] == '~';
+                uint64_t flags = 0;
+                if (b >= 0) {
+                        allowed = b ? 0 : NAMESPACES_ALL;
+                        continue;
+                }
+                for (const char *p = v[i] + invert; *p;) {
+                        size_t n = strcspn(p, " \t");
+                        flags |= namespace_flag(p, n);
+                        p += n;
+                        p += strspn(p, " \t");
+                }
+                if (invert)
+                        flags = ~flags & NAMESPACES_ALL;
+                allowed = allowed == UINT64_MAX ? flags : invert ? allowed & flags : allowed | flags;
+        }
+        return sd_bus_message_append(reply, "t", allowed);
+}
+
+/* SystemCallFilter=: a set of system call names (at most SYSCALLS_MAX, open addressing), filled
+ * as systemd does: an allow-list starts with @default; a name of the list's kind is added, one of
+ * the other kind ('~' in an allow-list, none in a deny-list) removed; groups expand to their
+ * members (common/syscall-sets.c); ":ERRNO" suffixes are dropped (in an allow-list such an entry
+ * denies the call). */
+#define SYSCALLS_MAX 2048
+#define SYSCALL_NAME_MAX 40
+
+typedef struct SyscallFilter {
+        bool allow;
+        size_t n;
+        char slot[SYSCALLS_MAX][SYSCALL_NAME_MAX]; /* "" free, "\x01" removed */
+} SyscallFilter;
+
+static size_t syscall_hash(const char *s, size_t n) {
+        size_t h = 5381;
+        for (size_t i = 0; i < n; i++)
+                h = h * 33 + (unsigned char) s[i];
+        return h % SYSCALLS_MAX;
+}
+
+static void syscall_filter_put(SyscallFilter *f, const char *name, size_t n, bool add) {
+        size_t h = syscall_hash(name, n), free_slot = SYSCALLS_MAX;
+
+        if (n == 0 || n >= SYSCALL_NAME_MAX)
+                return;
+        for (size_t i = 0; i < SYSCALLS_MAX; i++, h = (h + 1) % SYSCALLS_MAX) {
+                char *s = f->slot[h];
+                if (s[0] == '\0')
+                        break;
+                if (s[0] == '\x01') {
+                        if (free_slot == SYSCALLS_MAX)
+                                free_slot = h;
+                        continue;
+                }
+                if (strlen(s) == n && strncmp(s, name, n) == 0) {
+                        if (!add) {
+                                s[0] = '\x01';
+                                s[1] = '\0';
+                                f->n--;
+                        }
+                        return;
+                }
+        }
+        if (!add)
+                return;
+        if (free_slot == SYSCALLS_MAX && f->slot[h][0] == '\0')
+                free_slot = h;
+        if (free_slot == SYSCALLS_MAX || f->n + 1 >= SYSCALLS_MAX / 2)
+                return; /* full: more names than systemd knows */
+        memcpy(f->slot[free_slot], name, n);
+        f->slot[free_slot][n] = '\0';
+        f->n++;
+}
+
+static void syscall_filter_word(SyscallFilter *f, const char *w, size_t n, bool add, unsigned depth) {
+        size_t colon = 0;
+
+        while (colon < n && w[colon] != ':')
+                colon++;
+        if (colon < n && f->allow)
+                add = false;
+        n = colon;
+        if (n > 0 && w[0] == '@') {
+                char name[SYSCALL_NAME_MAX];
+                const SyscallSet *set;
+                if (n >= sizeof(name) || depth > 8)
+                        return;
+                memcpy(name, w, n);
+                name[n] = '\0';
+                set = syscall_set_find(name);
+                for (const char *p = set ? set->members : ""; *p;) {
+                        size_t k = strcspn(p, " ");
+                        syscall_filter_word(f, p, k, add, depth + 1);
+                        p += k;
+                        p += strspn(p, " ");
+                }
+                return;
+        }
+        syscall_filter_put(f, w, n, add);
+}
+
+static int syscall_name_cmp(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static int get_system_call_filter(BUS_GETTER_ARGS) {
+        char *const *v = raw(userdata, "SystemCallFilter");
+        SyscallFilter *f = calloc(1, sizeof(SyscallFilter));
+        const char **names = NULL;
+        size_t k = 0;
+        int r;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; v && v[i]; i++) {
+                bool invert = v[i][0] == '~';
+                if (i == 0) {
+                        f->allow = !invert;
+                        if (f->allow)
+                                syscall_filter_word(f, "@default", 8, true, 0);
+                }
+                for (const char *p = v[i] + invert; *p;) {
+                        size_t n = strcspn(p, " \t");
+                        syscall_filter_word(f, p, n, invert != f->allow, 0);
+                        p += n;
+                        p += strspn(p, " \t");
+                }
+        }
+        names = calloc(f->n + 1, sizeof(char *));
+        if (!names) {
+                free(f);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < SYSCALLS_MAX && k < f->n; i++)
+                if (f->slot[i][0] != '\0' && f->slot[i][0] != '\x01')
+                        names[k++] = f->slot[i];
+        qsort(names, k, sizeof(char *), syscall_name_cmp);
+        r = sd_bus_message_open_container(reply, 'r', "bas");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "b", (int) f->allow);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t i = 0; r >= 0 && i < k; i++)
+                r = sd_bus_message_append(reply, "s", names[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        free(names);
+        free(f);
+        return r;
+}
+
+const sd_bus_vtable bus_exec_sandbox_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        BUS_FIELD("SupplementaryGroups", "as", bus_get_strv, UF(exec.supplementary_groups)),
+        BUS_FIELD("RootDirectory", "s", bus_get_string, UF(exec.root_directory)),
+        BUS_PROP("RootImage", "s", get_root_image),
+        BUS_PROP("UMask", "u", get_umask),
+        BUS_PROP("CapabilityBoundingSet", "t", get_capability_bounding_set),
+        BUS_PROP("AmbientCapabilities", "t", get_ambient_capabilities),
+        BUS_PROP("DynamicUser", "b", get_dynamic_user),
+        BUS_PROP("RemoveIPC", "b", get_remove_ipc),
+        BUS_PROP("NoNewPrivileges", "b", get_no_new_privileges),
+        BUS_PROP("KeyringMode", "s", get_keyring_mode),
+        BUS_PROP("ProtectProc", "s", get_protect_proc),
+        BUS_PROP("ProcSubset", "s", get_proc_subset),
+        BUS_PROP("ProtectSystem", "s", get_protect_system),
+        BUS_PROP("ProtectHome", "s", get_protect_home),
+        BUS_PROP("PrivateTmp", "b", get_private_tmp),
+        BUS_PROP("PrivateDevices", "b", get_private_devices),
+        BUS_PROP("PrivateNetwork", "b", get_private_network),
+        BUS_PROP("PrivateUsers", "b", get_private_users),
+        BUS_PROP("PrivateIPC", "b", get_private_ipc),
+        BUS_PROP("PrivateMounts", "b", get_private_mounts),
+        BUS_PROP("ProtectKernelTunables", "b", get_protect_kernel_tunables),
+        BUS_PROP("ProtectKernelModules", "b", get_protect_kernel_modules),
+        BUS_PROP("ProtectKernelLogs", "b", get_protect_kernel_logs),
+        BUS_PROP("ProtectControlGroups", "b", get_protect_control_groups),
+        BUS_PROP("ProtectClock", "b", get_protect_clock),
+        BUS_PROP("ProtectHostname", "b", get_protect_hostname),
+        BUS_PROP("RestrictRealtime", "b", get_restrict_realtime),
+        BUS_PROP("RestrictSUIDSGID", "b", get_restrict_suid_sgid),
+        BUS_PROP("RestrictNamespaces", "t", get_restrict_namespaces),
+        BUS_PROP("RestrictAddressFamilies", "(bas)", get_restrict_address_families),
+        BUS_PROP("LockPersonality", "b", get_lock_personality),
+        BUS_PROP("MemoryDenyWriteExecute", "b", get_memory_deny_write_execute),
+        BUS_PROP("SystemCallArchitectures", "as", get_syscall_archs),
+        BUS_PROP("SystemCallFilter", "(bas)", get_system_call_filter),
+        BUS_PROP("Delegate", "b", get_delegate),
+        BUS_PROP("DevicePolicy", "s", get_device_policy),
+        BUS_PROP("DeviceAllow", "a(ss)", get_device_allow),
+        BUS_PROP("IPAddressAllow", "a(iayu)", get_ip_address_allow),
+        BUS_PROP("IPAddressDeny", "a(iayu)", get_ip_address_deny),
+        BUS_PROP("IPIngressFilterPath", "as", get_ip_ingress_filter),
+        BUS_PROP("IPEgressFilterPath", "as", get_ip_egress_filter),
         SD_BUS_VTABLE_END,
 };
