@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
 #include "common/syscall-sets.h"
 #include "service/service.h"
 #include "service/timer.h"
@@ -154,7 +158,8 @@ static int append_user(sd_bus_message *reply, void *userdata, const char *v) {
 }
 
 BUS_DEFINE_GETTER(get_user, append_user(reply, userdata, F(userdata)->exec.user))
-BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.group ? F(userdata)->exec.group : F(userdata)->exec.user))
+BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.group ? F(userdata)->exec.group
+                                                             : dynamic_user(userdata) ? F(userdata)->exec.user : NULL))
 
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -649,8 +654,15 @@ static void word_list_apply(WordList *l, const char *value, bool none_word) {
         }
 }
 
-static int append_word_list(sd_bus_message *reply, const WordList *l) {
+static int word_cmp(const void *a, const void *b) {
+        return strcmp(a, b);
+}
+
+/* (bas), the words sorted as systemd sorts them. */
+static int append_word_list(sd_bus_message *reply, WordList *l) {
         int r = sd_bus_message_open_container(reply, 'r', "bas");
+
+        qsort(l->words, l->n, sizeof(l->words[0]), word_cmp);
 
         if (r >= 0)
                 r = sd_bus_message_append(reply, "b", (int) l->allow);
@@ -800,7 +812,27 @@ static void syscall_filter_word(SyscallFilter *f, const char *w, size_t n, bool 
                 }
                 return;
         }
+#if HAVE_SECCOMP
+        {
+                /* systemd lists only the calls libseccomp resolves to a number and back to a
+                 * name of the native architecture. */
+                char name[SYSCALL_NAME_MAX], *back;
+                int nr;
+                if (n >= sizeof(name))
+                        return;
+                memcpy(name, w, n);
+                name[n] = '\0';
+                nr = seccomp_syscall_resolve_name(name);
+                if (nr == __NR_SCMP_ERROR || !(back = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr)))
+                        return;
+                /* systemd keys its filter by number: the name it shows is the number's. */
+                syscall_filter_put(f, back, strlen(back), add);
+                free(back);
+                return;
+        }
+#else
         syscall_filter_put(f, w, n, add);
+#endif
 }
 
 static int syscall_name_cmp(const void *a, const void *b) {
