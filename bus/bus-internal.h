@@ -4,6 +4,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "bus/bus-props.h"
 #include "bus/bus-server.h"
 
 #define BUS_NAME "org.freedesktop.systemd1"
@@ -68,6 +69,7 @@ struct BusServer {
         int shutdown_status;
         bool warned_full;     /* the "all connections taken" warning was logged */
         ManagerHooks hooks;
+        Unit *defaults;       /* a unit with no settings: what the settings tables read for a unit with no file */
 };
 
 /* The unit-file methods (bus-install.c) and the UnitFileState lookup they provide. */
@@ -104,5 +106,23 @@ uint32_t bus_nop_job(BusServer *s, MUnit *u, const char *result);
 void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, const char *member, const char *types, ...);
 void bus_request_shutdown(BusServer *s, int status, sd_bus_message *msg);
 
-/* The unit's processes as a(sus) and cgroup statistics (bus-unit.c). */
+/* The unit's UnitFileState (bus-unit.c). */
 const char *bus_unit_file_state(MUnit *u);
+
+/* Object lookup for the fallback tables below /org/freedesktop/systemd1/unit: the MUnit of the
+ * path (tables of runtime state), or its parsed Unit (tables of settings; a unit with no file
+ * reads BusServer.defaults), when the unit has the interface. */
+int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
+int bus_find_settings(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
+
+/* The name of enum value v of section/key's directive, or dflt. */
+const char *bus_enum_name(const char *section, const char *key, int v, const char *dflt);
+
+/* The per-type tables (bus-exec.c): runtime and settings for each interface, and the tables
+ * shared by the interfaces of units that run processes (systemd's exec, kill and cgroup
+ * contexts). */
+extern const sd_bus_vtable bus_service_vtable[], bus_service_settings_vtable[];
+extern const sd_bus_vtable bus_socket_vtable[], bus_socket_settings_vtable[];
+extern const sd_bus_vtable bus_timer_vtable[], bus_timer_settings_vtable[];
+extern const sd_bus_vtable bus_path_vtable[], bus_path_settings_vtable[];
+extern const sd_bus_vtable bus_cgroup_vtable[], bus_exec_settings_vtable[], bus_exec_sandbox_vtable[];

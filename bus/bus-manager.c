@@ -645,121 +645,101 @@ static int m_exit(sd_bus_message *msg, void *ud, sd_bus_error *error) {
 
 /* ---- properties ------------------------------------------------------------------------------- */
 
-static int manager_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                            void *userdata, sd_bus_error *error) {
-        BusServer *s = userdata;
-        Manager *m = s->m;
-
-        (void) bus, (void) path, (void) iface;
-        if (strcmp(p, "Version") == 0)
-                return sd_bus_message_append(reply, "s", "sdinit-" SDINIT_VERSION);
-        if (strcmp(p, "Features") == 0)
-                return sd_bus_message_append(reply, "s", "-PAM -AUDIT -SELINUX -APPARMOR -SMACK +SYSVINIT");
-        if (strcmp(p, "Virtualization") == 0)
-                return sd_bus_message_append(reply, "s", "container-other");
-        if (strcmp(p, "Architecture") == 0)
-                return sd_bus_message_append(reply, "s",
-#if defined(__x86_64__)
-                                             "x86-64"
-#elif defined(__aarch64__)
-                                             "arm64"
-#else
-                                             ""
-#endif
-                );
-        if (strcmp(p, "Tainted") == 0)
-                return sd_bus_message_append(reply, "s", "");
-        if (strcmp(p, "SystemState") == 0)
-                return sd_bus_message_append(reply, "s", manager_system_state(m));
-        if (strcmp(p, "NNames") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) m->n_units);
-        if (strcmp(p, "NFailedUnits") == 0 || strcmp(p, "NJobs") == 0) {
-                uint32_t n = 0;
-                for (size_t i = 0; i < m->n_units; i++)
-                        n += p[1] == 'F' ? m->units[i]->active == STATE_FAILED : m->units[i]->job != JOB_NONE;
-                return sd_bus_message_append(reply, "u", n);
-        }
-        if (strcmp(p, "NInstalledJobs") == 0)
-                return sd_bus_message_append(reply, "u", m->last_job_id);
-        if (strcmp(p, "Progress") == 0) {
-                size_t jobs = 0;
-                for (size_t i = 0; i < m->n_units; i++)
-                        jobs += m->units[i]->job != JOB_NONE;
-                return sd_bus_message_append(reply, "d", m->last_job_id ? 1.0 - (double) jobs / (double) m->last_job_id : 1.0);
-        }
-        if (strcmp(p, "Environment") == 0) {
-                extern char **environ;
-                int r = sd_bus_message_open_container(reply, 'a', "s");
-                for (size_t i = 0; r >= 0 && environ[i]; i++)
-                        if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0)
-                                r = sd_bus_message_append(reply, "s", environ[i]);
-                return r < 0 ? r : sd_bus_message_close_container(reply);
-        }
-        if (strcmp(p, "ControlGroup") == 0)
-                return sd_bus_message_append(reply, "s", m->cg_tree ? m->cg.own_path : "");
-        if (strcmp(p, "ShowStatus") == 0)
-                return sd_bus_message_append(reply, "b", (int) m->show_status);
-        if (strcmp(p, "ExitCode") == 0)
-                return sd_bus_message_append(reply, "y", (uint8_t) (m->exit_code_override >= 0 ? m->exit_code_override : 0));
-        if (strcmp(p, "DefaultStandardOutput") == 0 || strcmp(p, "DefaultStandardError") == 0)
-                return sd_bus_message_append(reply, "s", "inherit");
-        if (strcmp(p, "DefaultTimeoutStartUSec") == 0 || strcmp(p, "DefaultTimeoutStopUSec") == 0)
-                return sd_bus_message_append(reply, "t", DEFAULT_TIMEOUT_USEC);
-        if (strcmp(p, "DefaultRestartUSec") == 0)
-                return sd_bus_message_append(reply, "t", DEFAULT_RESTART_USEC);
-        if (strcmp(p, "UserspaceTimestamp") == 0)
-                return sd_bus_message_append(reply, "t", m->ts_startup.realtime);
-        if (strcmp(p, "UserspaceTimestampMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", m->ts_startup.monotonic);
-        if (strcmp(p, "FinishTimestamp") == 0)
-                return sd_bus_message_append(reply, "t", m->ts_finish.realtime);
-        if (strcmp(p, "FinishTimestampMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", m->ts_finish.monotonic);
-        if (strcmp(p, "FirmwareTimestamp") == 0 || strcmp(p, "FirmwareTimestampMonotonic") == 0 ||
-            strcmp(p, "LoaderTimestamp") == 0 || strcmp(p, "LoaderTimestampMonotonic") == 0 ||
-            strcmp(p, "KernelTimestamp") == 0 || strcmp(p, "KernelTimestampMonotonic") == 0 ||
-            strcmp(p, "InitRDTimestamp") == 0 || strcmp(p, "InitRDTimestampMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", (uint64_t) 0);
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+static Manager *MGR(void *userdata) {
+        return S(userdata)->m;
 }
 
-#define MPROP(name, sig) SD_BUS_PROPERTY(name, sig, manager_property, 0, 0)
+#if defined(__x86_64__)
+#define ARCHITECTURE "x86-64"
+#elif defined(__aarch64__)
+#define ARCHITECTURE "arm64"
+#else
+#define ARCHITECTURE ""
+#endif
+
+static uint32_t count_units(Manager *m, bool failed) {
+        uint32_t n = 0;
+        for (size_t i = 0; i < m->n_units; i++)
+                n += failed ? m->units[i]->active == STATE_FAILED : m->units[i]->job != JOB_NONE;
+        return n;
+}
+
+static int get_environment(BUS_GETTER_ARGS) {
+        extern char **environ;
+        int r = sd_bus_message_open_container(reply, 'a', "s");
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) userdata, (void) error;
+        for (size_t i = 0; r >= 0 && environ[i]; i++)
+                if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0)
+                        r = sd_bus_message_append(reply, "s", environ[i]);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int get_progress(BUS_GETTER_ARGS) {
+        Manager *m = MGR(userdata);
+        uint32_t jobs = count_units(m, false);
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        return sd_bus_message_append(reply, "d", m->last_job_id ? 1.0 - (double) jobs / (double) m->last_job_id : 1.0);
+}
+
+BUS_DEFINE_GETTER(get_version, sd_bus_message_append(reply, "s", "sdinit-" SDINIT_VERSION))
+BUS_DEFINE_GETTER(get_features, sd_bus_message_append(reply, "s", "-PAM -AUDIT -SELINUX -APPARMOR -SMACK +SYSVINIT"))
+BUS_DEFINE_GETTER(get_virtualization, sd_bus_message_append(reply, "s", "container-other"))
+BUS_DEFINE_GETTER(get_architecture, sd_bus_message_append(reply, "s", ARCHITECTURE))
+BUS_DEFINE_GETTER(get_system_state, sd_bus_message_append(reply, "s", manager_system_state(MGR(userdata))))
+BUS_DEFINE_GETTER(get_n_names, sd_bus_message_append(reply, "u", (uint32_t) MGR(userdata)->n_units))
+BUS_DEFINE_GETTER(get_n_failed, sd_bus_message_append(reply, "u", count_units(MGR(userdata), true)))
+BUS_DEFINE_GETTER(get_n_jobs, sd_bus_message_append(reply, "u", count_units(MGR(userdata), false)))
+BUS_DEFINE_GETTER(get_n_installed_jobs, sd_bus_message_append(reply, "u", MGR(userdata)->last_job_id))
+BUS_DEFINE_GETTER(get_control_group, sd_bus_message_append(reply, "s", MGR(userdata)->cg_tree ? MGR(userdata)->cg.own_path : ""))
+BUS_DEFINE_GETTER(get_show_status, sd_bus_message_append(reply, "b", (int) MGR(userdata)->show_status))
+BUS_DEFINE_GETTER(get_exit_code, sd_bus_message_append(reply, "y", (uint8_t) (MGR(userdata)->exit_code_override >= 0
+                                                                                      ? MGR(userdata)->exit_code_override : 0)))
+BUS_DEFINE_GETTER(get_inherit, sd_bus_message_append(reply, "s", "inherit"))
+BUS_DEFINE_GETTER(get_default_timeout, sd_bus_message_append(reply, "t", (uint64_t) 90000000))
+BUS_DEFINE_GETTER(get_default_restart, sd_bus_message_append(reply, "t", (uint64_t) 100000))
+BUS_DEFINE_GETTER(get_startup_realtime, sd_bus_message_append(reply, "t", MGR(userdata)->ts_startup.realtime))
+BUS_DEFINE_GETTER(get_startup_monotonic, sd_bus_message_append(reply, "t", MGR(userdata)->ts_startup.monotonic))
+BUS_DEFINE_GETTER(get_finish_realtime, sd_bus_message_append(reply, "t", MGR(userdata)->ts_finish.realtime))
+BUS_DEFINE_GETTER(get_finish_monotonic, sd_bus_message_append(reply, "t", MGR(userdata)->ts_finish.monotonic))
+
 #define M(name, in, out, fn) SD_BUS_METHOD(name, in, out, fn, SD_BUS_VTABLE_UNPRIVILEGED)
 
 const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        MPROP("Version", "s"),
-        MPROP("Features", "s"),
-        MPROP("Virtualization", "s"),
-        MPROP("Architecture", "s"),
-        MPROP("Tainted", "s"),
-        MPROP("FirmwareTimestamp", "t"),
-        MPROP("FirmwareTimestampMonotonic", "t"),
-        MPROP("LoaderTimestamp", "t"),
-        MPROP("LoaderTimestampMonotonic", "t"),
-        MPROP("KernelTimestamp", "t"),
-        MPROP("KernelTimestampMonotonic", "t"),
-        MPROP("InitRDTimestamp", "t"),
-        MPROP("InitRDTimestampMonotonic", "t"),
-        MPROP("UserspaceTimestamp", "t"),
-        MPROP("UserspaceTimestampMonotonic", "t"),
-        MPROP("FinishTimestamp", "t"),
-        MPROP("FinishTimestampMonotonic", "t"),
-        MPROP("NNames", "u"),
-        MPROP("NFailedUnits", "u"),
-        MPROP("NJobs", "u"),
-        MPROP("NInstalledJobs", "u"),
-        MPROP("Progress", "d"),
-        MPROP("Environment", "as"),
-        MPROP("ControlGroup", "s"),
-        MPROP("SystemState", "s"),
-        MPROP("ShowStatus", "b"),
-        MPROP("ExitCode", "y"),
-        MPROP("DefaultStandardOutput", "s"),
-        MPROP("DefaultStandardError", "s"),
-        MPROP("DefaultTimeoutStartUSec", "t"),
-        MPROP("DefaultTimeoutStopUSec", "t"),
-        MPROP("DefaultRestartUSec", "t"),
+        BUS_PROP("Version", "s", get_version),
+        BUS_PROP("Features", "s", get_features),
+        BUS_PROP("Virtualization", "s", get_virtualization),
+        BUS_PROP("Architecture", "s", get_architecture),
+        BUS_PROP("Tainted", "s", bus_get_empty),
+        BUS_PROP("FirmwareTimestamp", "t", bus_get_u64_zero),
+        BUS_PROP("FirmwareTimestampMonotonic", "t", bus_get_u64_zero),
+        BUS_PROP("LoaderTimestamp", "t", bus_get_u64_zero),
+        BUS_PROP("LoaderTimestampMonotonic", "t", bus_get_u64_zero),
+        BUS_PROP("KernelTimestamp", "t", bus_get_u64_zero),
+        BUS_PROP("KernelTimestampMonotonic", "t", bus_get_u64_zero),
+        BUS_PROP("InitRDTimestamp", "t", bus_get_u64_zero),
+        BUS_PROP("InitRDTimestampMonotonic", "t", bus_get_u64_zero),
+        BUS_PROP("UserspaceTimestamp", "t", get_startup_realtime),
+        BUS_PROP("UserspaceTimestampMonotonic", "t", get_startup_monotonic),
+        BUS_PROP("FinishTimestamp", "t", get_finish_realtime),
+        BUS_PROP("FinishTimestampMonotonic", "t", get_finish_monotonic),
+        BUS_PROP("NNames", "u", get_n_names),
+        BUS_PROP("NFailedUnits", "u", get_n_failed),
+        BUS_PROP("NJobs", "u", get_n_jobs),
+        BUS_PROP("NInstalledJobs", "u", get_n_installed_jobs),
+        BUS_PROP("Progress", "d", get_progress),
+        BUS_PROP("Environment", "as", get_environment),
+        BUS_PROP("ControlGroup", "s", get_control_group),
+        BUS_PROP("SystemState", "s", get_system_state),
+        BUS_PROP("ShowStatus", "b", get_show_status),
+        BUS_PROP("ExitCode", "y", get_exit_code),
+        BUS_PROP("DefaultStandardOutput", "s", get_inherit),
+        BUS_PROP("DefaultStandardError", "s", get_inherit),
+        BUS_PROP("DefaultTimeoutStartUSec", "t", get_default_timeout),
+        BUS_PROP("DefaultTimeoutStopUSec", "t", get_default_timeout),
+        BUS_PROP("DefaultRestartUSec", "t", get_default_restart),
         M("GetUnit", "s", "o", m_get_unit),
         M("GetUnitByPID", "u", "o", m_get_unit_by_pid),
         M("LoadUnit", "s", "o", m_load_unit),

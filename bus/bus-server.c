@@ -108,8 +108,8 @@ static void on_unit_changed(void *userdata, MUnit *u) {
         up = bus_unit_path(u->id);
         for (size_t i = 0; up && i < s->n_conns; i++)
                 if (conn_usable(s, s->conns[i]))
-                        (void) sd_bus_emit_properties_changed(s->conns[i]->bus, up, "org.freedesktop.systemd1.Unit",
-                                                              "ActiveState", "SubState", NULL);
+                        (void) sd_bus_emit_properties_changed_strv(s->conns[i]->bus, up, "org.freedesktop.systemd1.Unit",
+                                                                   NULL); /* the rows flagged BUS_EMITS */
         free(up);
 }
 
@@ -402,6 +402,10 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
                 return -ENOMEM;
         s->m = m;
         s->listen_fd = -1;
+        r = unit_new("sdinit-defaults.service", NULL, &s->defaults);
+        if (r < 0)
+                goto fail;
+        (void) unit_compact(s->defaults);
         snprintf(s->path, sizeof(s->path), "%s", path);
         snprintf(dir, sizeof(dir), "%s", path);
         slash = strrchr(dir, '/');
@@ -573,6 +577,7 @@ BusServer *bus_server_free(BusServer *s) {
                 close(s->listen_fd);
                 unlink(s->path);
         }
+        unit_free(s->defaults);
         free(s);
         return NULL;
 }

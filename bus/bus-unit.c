@@ -58,49 +58,79 @@ const char *bus_unit_file_state(MUnit *u) {
                 return "static"; /* a standard target sdinit provides: no file to enable */
         return install_get_state(NULL, u->id, &st) < 0 ? "" : install_state_to_string(st);
 }
-/* ---- property helpers ------------------------------------------------------------------------- */
+/* ---- the Unit interface ------------------------------------------------------------------------
+ * Two tables, as systemd splits its vtables by the struct they read: unit_vtable reads the
+ * manager's runtime record (MUnit), unit_settings_vtable the parsed unit file (Unit, see
+ * bus_find_settings()). */
 
-#define PROP(name, sig, fn) SD_BUS_PROPERTY(name, sig, fn, 0, SD_BUS_VTABLE_PROPERTY_CONST)
-#define PROP_CHANGE(name, sig, fn) SD_BUS_PROPERTY(name, sig, fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
-#define PROP_DYN(name, sig, fn) SD_BUS_PROPERTY(name, sig, fn, 0, 0)
+static MUnit *U(void *userdata) {
+        return userdata;
+}
 
-static int append_strv(sd_bus_message *reply, char *const *v) {
+static Unit *F(void *userdata) {
+        return userdata;
+}
+
+#define MU(field) offsetof(MUnit, field)
+#define UF(field) offsetof(Unit, field)
+
+/* A dependency list (MUnit.deps[dep]) and a reverse one (the units that have dep on this one). */
+static int append_deps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t i = 0; r >= 0 && v && v[i]; i++)
-                r = sd_bus_message_append(reply, "s", v[i]);
+        for (size_t i = 0; r >= 0 && i < u->n_deps[dep]; i++)
+                r = sd_bus_message_append(reply, "s", u->deps[dep][i]->id);
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int append_units(sd_bus_message *reply, MUnit **v, size_t n) {
+static int append_rdeps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t i = 0; r >= 0 && i < n; i++)
-                r = sd_bus_message_append(reply, "s", v[i]->id);
+        for (size_t k = 0; r >= 0 && k < u->m->n_units; k++) {
+                MUnit *x = u->m->units[k];
+                for (size_t j = 0; j < x->n_deps[dep]; j++)
+                        if (x->deps[dep][j] == u) {
+                                r = sd_bus_message_append(reply, "s", x->id);
+                                break;
+                        }
+        }
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static const struct {
-        const char *name;
-        UnitDependency dep;
-} dep_props[] = {
-        { "Requires", UNIT_REQUIRES }, { "Requisite", UNIT_REQUISITE }, { "Wants", UNIT_WANTS },
-        { "BindsTo", UNIT_BINDS_TO }, { "PartOf", UNIT_PART_OF }, { "Upholds", UNIT_UPHOLDS },
-        { "Conflicts", UNIT_CONFLICTS }, { "Before", UNIT_BEFORE }, { "After", UNIT_AFTER },
-        { "OnFailure", UNIT_ON_FAILURE }, { "OnSuccess", UNIT_ON_SUCCESS }, { "Triggers", UNIT_TRIGGERS },
-        { "PropagatesReloadTo", UNIT_PROPAGATES_RELOAD_TO }, { "ReloadPropagatedFrom", UNIT_RELOAD_PROPAGATED_FROM },
-        { "PropagatesStopTo", UNIT_PROPAGATES_STOP_TO }, { "StopPropagatedFrom", UNIT_STOP_PROPAGATED_FROM },
-        { "JoinsNamespaceOf", UNIT_JOINS_NAMESPACE_OF },
-};
+#define DEP_GETTER(fn, dep) BUS_DEFINE_GETTER(fn, append_deps(reply, U(userdata), dep))
+#define RDEP_GETTER(fn, dep) BUS_DEFINE_GETTER(fn, append_rdeps(reply, U(userdata), dep))
+DEP_GETTER(get_requires, UNIT_REQUIRES)
+DEP_GETTER(get_requisite, UNIT_REQUISITE)
+DEP_GETTER(get_wants, UNIT_WANTS)
+DEP_GETTER(get_binds_to, UNIT_BINDS_TO)
+DEP_GETTER(get_part_of, UNIT_PART_OF)
+DEP_GETTER(get_upholds, UNIT_UPHOLDS)
+DEP_GETTER(get_conflicts, UNIT_CONFLICTS)
+DEP_GETTER(get_before, UNIT_BEFORE)
+DEP_GETTER(get_after, UNIT_AFTER)
+DEP_GETTER(get_on_failure, UNIT_ON_FAILURE)
+DEP_GETTER(get_on_success, UNIT_ON_SUCCESS)
+DEP_GETTER(get_triggers, UNIT_TRIGGERS)
+DEP_GETTER(get_propagates_reload_to, UNIT_PROPAGATES_RELOAD_TO)
+DEP_GETTER(get_reload_propagated_from, UNIT_RELOAD_PROPAGATED_FROM)
+DEP_GETTER(get_propagates_stop_to, UNIT_PROPAGATES_STOP_TO)
+DEP_GETTER(get_stop_propagated_from, UNIT_STOP_PROPAGATED_FROM)
+DEP_GETTER(get_joins_namespace_of, UNIT_JOINS_NAMESPACE_OF)
+RDEP_GETTER(get_required_by, UNIT_REQUIRES)
+RDEP_GETTER(get_requisite_of, UNIT_REQUISITE)
+RDEP_GETTER(get_wanted_by, UNIT_WANTS)
+RDEP_GETTER(get_bound_by, UNIT_BINDS_TO)
+RDEP_GETTER(get_consists_of, UNIT_PART_OF)
+RDEP_GETTER(get_upheld_by, UNIT_UPHOLDS)
+RDEP_GETTER(get_conflicted_by, UNIT_CONFLICTS)
+RDEP_GETTER(get_on_failure_of, UNIT_ON_FAILURE)
+RDEP_GETTER(get_on_success_of, UNIT_ON_SUCCESS)
+RDEP_GETTER(get_triggered_by, UNIT_TRIGGERS)
 
-/* Reverse edges systemctl shows: RequiredBy=, WantedBy=, ... */
-static const struct {
-        const char *name;
-        UnitDependency dep;
-} rdep_props[] = {
-        { "RequiredBy", UNIT_REQUIRES }, { "RequisiteOf", UNIT_REQUISITE }, { "WantedBy", UNIT_WANTS },
-        { "BoundBy", UNIT_BINDS_TO }, { "ConsistsOf", UNIT_PART_OF }, { "UpheldBy", UNIT_UPHOLDS },
-        { "ConflictedBy", UNIT_CONFLICTS }, { "OnFailureOf", UNIT_ON_FAILURE }, { "OnSuccessOf", UNIT_ON_SUCCESS },
-        { "TriggeredBy", UNIT_TRIGGERS },
-};
+/* DualTimestamp fields. */
+BUS_DEFINE_GETTER(get_ts_realtime, sd_bus_message_append(reply, "t", ((const DualTimestamp *) userdata)->realtime))
+BUS_DEFINE_GETTER(get_ts_monotonic, sd_bus_message_append(reply, "t", ((const DualTimestamp *) userdata)->monotonic))
+#define TIMESTAMP_ROWS(name, field)                                                                        \
+        BUS_FIELD(name "Timestamp", "t", get_ts_realtime, MU(field)),                                      \
+        BUS_FIELD(name "TimestampMonotonic", "t", get_ts_monotonic, MU(field))
 
 static bool need_daemon_reload(MUnit *u) {
         struct stat st;
@@ -117,8 +147,7 @@ static bool need_daemon_reload(MUnit *u) {
         return false;
 }
 
-
-static const char *enum_name(const char *section, const char *key, int v, const char *dflt) {
+const char *bus_enum_name(const char *section, const char *key, int v, const char *dflt) {
         const char *const *names = unit_directive_enum_values(section, key);
         if (v < 0 || !names)
                 return dflt;
@@ -139,621 +168,176 @@ static int append_conditions(sd_bus_message *reply, const ConditionList *l, cons
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int unit_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                         void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-        Unit *f = u->u;
+static int get_names(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
 
-        (void) bus, (void) path, (void) iface, (void) error;
-        for (size_t i = 0; i < sizeof(dep_props) / sizeof(dep_props[0]); i++)
-                if (strcmp(p, dep_props[i].name) == 0)
-                        return append_units(reply, u->deps[dep_props[i].dep], u->n_deps[dep_props[i].dep]);
-        for (size_t i = 0; i < sizeof(rdep_props) / sizeof(rdep_props[0]); i++)
-                if (strcmp(p, rdep_props[i].name) == 0) {
-                        int r = sd_bus_message_open_container(reply, 'a', "s");
-                        for (size_t k = 0; r >= 0 && k < u->m->n_units; k++) {
-                                MUnit *x = u->m->units[k];
-                                for (size_t j = 0; j < x->n_deps[rdep_props[i].dep]; j++)
-                                        if (x->deps[rdep_props[i].dep][j] == u) {
-                                                r = sd_bus_message_append(reply, "s", x->id);
-                                                break;
-                                        }
-                        }
-                        return r < 0 ? r : sd_bus_message_close_container(reply);
-                }
-        if (strcmp(p, "Id") == 0)
-                return sd_bus_message_append(reply, "s", u->id);
-        if (strcmp(p, "Names") == 0) {
-                if (f && f->names)
-                        return append_strv(reply, f->names);
-                return sd_bus_message_append(reply, "as", 1, u->id);
-        }
-        if (strcmp(p, "Following") == 0)
-                return sd_bus_message_append(reply, "s", "");
-        if (strcmp(p, "Description") == 0)
-                return sd_bus_message_append(reply, "s", f && f->unit.description ? f->unit.description : u->id);
-        if (strcmp(p, "Documentation") == 0)
-                return append_strv(reply, f ? f->unit.documentation : NULL);
-        if (strcmp(p, "LoadState") == 0)
-                return sd_bus_message_append(reply, "s", load_state(u));
-        if (strcmp(p, "ActiveState") == 0)
-                return sd_bus_message_append(reply, "s", active_state_to_string(u->active));
-        if (strcmp(p, "FreezerState") == 0)
-                return sd_bus_message_append(reply, "s", "running");
-        if (strcmp(p, "SubState") == 0)
-                return sd_bus_message_append(reply, "s", munit_sub_state_string(u));
-        if (strcmp(p, "FragmentPath") == 0)
-                return sd_bus_message_append(reply, "s", f && f->fragment_path && f->fragment_path[0] == '/' ? f->fragment_path : "");
-        if (strcmp(p, "SourcePath") == 0)
-                return sd_bus_message_append(reply, "s", f && f->unit.source_path ? f->unit.source_path : "");
-        if (strcmp(p, "DropInPaths") == 0)
-                return append_strv(reply, f ? f->dropin_paths : NULL);
-        if (strcmp(p, "UnitFileState") == 0)
-                return sd_bus_message_append(reply, "s", bus_unit_file_state(u));
-        if (strcmp(p, "UnitFilePreset") == 0)
-                return sd_bus_message_append(reply, "s", "");
-#define TS(prop, field)                                                                                     \
-        if (strcmp(p, prop "Timestamp") == 0)                                                               \
-                return sd_bus_message_append(reply, "t", u->field.realtime);                                \
-        if (strcmp(p, prop "TimestampMonotonic") == 0)                                                      \
-                return sd_bus_message_append(reply, "t", u->field.monotonic);
-        TS("StateChange", ts_state_change)
-        TS("InactiveExit", ts_inactive_exit)
-        TS("ActiveEnter", ts_active_enter)
-        TS("ActiveExit", ts_active_exit)
-        TS("InactiveEnter", ts_inactive_enter)
-        TS("Condition", ts_condition)
-        TS("Assert", ts_condition)
-#undef TS
-        if (strcmp(p, "CanStart") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->load_state == UNIT_LOADED && f->unit.refuse_manual_start <= 0 &&
-                                                                munit_type(u) != UNIT_DEVICE));
-        if (strcmp(p, "CanStop") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.refuse_manual_stop <= 0));
-        if (strcmp(p, "CanReload") == 0)
-                return sd_bus_message_append(reply, "b", (int) (munit_type(u) == UNIT_SERVICE ? service_can_reload(u) : false));
-        if (strcmp(p, "CanIsolate") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.allow_isolate > 0));
-        if (strcmp(p, "CanFreeze") == 0 || strcmp(p, "CanClean") == 0 || strcmp(p, "Transient") == 0 ||
-            strcmp(p, "Perpetual") == 0 || strcmp(p, "IgnoreOnIsolate") == 0)
-                return sd_bus_message_append(reply, "b", 0);
-        if (strcmp(p, "Job") == 0) {
-                char *jp = u->job != JOB_NONE ? bus_job_path(u->job_id) : NULL;
-                int r = sd_bus_message_append(reply, "(uo)", u->job != JOB_NONE ? u->job_id : 0, jp ? jp : "/");
-                free(jp);
-                return r;
-        }
-        if (strcmp(p, "StopWhenUnneeded") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.stop_when_unneeded > 0));
-        if (strcmp(p, "RefuseManualStart") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.refuse_manual_start > 0));
-        if (strcmp(p, "RefuseManualStop") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.refuse_manual_stop > 0));
-        if (strcmp(p, "AllowIsolate") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->unit.allow_isolate > 0));
-        if (strcmp(p, "DefaultDependencies") == 0)
-                return sd_bus_message_append(reply, "b", (int) (!f || f->unit.default_dependencies != 0));
-        if (strcmp(p, "NeedDaemonReload") == 0)
-                return sd_bus_message_append(reply, "b", (int) need_daemon_reload(u));
-        if (strcmp(p, "JobTimeoutUSec") == 0 || strcmp(p, "JobRunningTimeoutUSec") == 0)
-                return sd_bus_message_append(reply, "t", UNSET);
-        if (strcmp(p, "ConditionResult") == 0 || strcmp(p, "AssertResult") == 0)
-                return sd_bus_message_append(reply, "b", (int) (u->ts_condition.monotonic ? u->condition_result : true));
-        if (strcmp(p, "Conditions") == 0)
-                return append_conditions(reply, f ? &f->unit.conditions : NULL, "Condition");
-        if (strcmp(p, "Asserts") == 0)
-                return append_conditions(reply, f ? &f->unit.asserts : NULL, "Assert");
-        if (strcmp(p, "LoadError") == 0) {
-                char msg[UNIT_NAME_MAX + 64];
-                if (!f || f->load_state == UNIT_NOT_FOUND) {
-                        snprintf(msg, sizeof(msg), "Unit %s not found.", u->id);
-                        return sd_bus_message_append(reply, "(ss)", BUS_ERROR_NO_SUCH_UNIT, msg);
-                }
-                if (f->load_state == UNIT_MASKED) {
-                        snprintf(msg, sizeof(msg), "Unit %s is masked.", u->id);
-                        return sd_bus_message_append(reply, "(ss)", BUS_ERROR_UNIT_MASKED, msg);
-                }
-                if (f->load_state == UNIT_BAD_SETTING) {
-                        snprintf(msg, sizeof(msg), "Unit %s has a bad unit file setting.", u->id);
-                        return sd_bus_message_append(reply, "(ss)", BUS_ERROR_BAD_UNIT_SETTING, msg);
-                }
-                return sd_bus_message_append(reply, "(ss)", "", "");
-        }
-        if (strcmp(p, "InvocationID") == 0) {
-                uint8_t id[16] = {};
-                for (size_t i = 0; i < 16 && u->invocation_id[2 * i] && u->invocation_id[2 * i + 1]; i++) {
-                        unsigned v;
-                        if (sscanf(u->invocation_id + 2 * i, "%2x", &v) == 1)
-                                id[i] = (uint8_t) v;
-                }
-                return sd_bus_message_append_array(reply, 'y', id, u->invocation_id[0] ? 16 : 0);
-        }
-        if (strcmp(p, "CollectMode") == 0)
-                return sd_bus_message_append(reply, "s", "inactive");
-        if (strcmp(p, "FailureAction") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Unit", "FailureAction", f ? f->unit.failure_action : 0, "none"));
-        if (strcmp(p, "SuccessAction") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Unit", "SuccessAction", f ? f->unit.success_action : 0, "none"));
-        if (strcmp(p, "StartLimitIntervalUSec") == 0)
-                return sd_bus_message_append(reply, "t", f ? f->unit.start_limit_interval_usec : (uint64_t) 10000000);
-        if (strcmp(p, "StartLimitBurst") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (f ? f->unit.start_limit_burst : 5));
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (u->u && u->u->names)
+                return bus_append_strv(reply, u->u->names);
+        return sd_bus_message_append(reply, "as", 1, u->id);
 }
+
+static int get_job(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
+        char *jp = u->job != JOB_NONE ? bus_job_path(u->job_id) : NULL;
+        int r;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        r = sd_bus_message_append(reply, "(uo)", u->job != JOB_NONE ? u->job_id : 0, jp ? jp : "/");
+        free(jp);
+        return r;
+}
+
+static int get_load_error(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
+        Unit *f = u->u;
+        char msg[UNIT_NAME_MAX + 64];
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!f || f->load_state == UNIT_NOT_FOUND) {
+                snprintf(msg, sizeof(msg), "Unit %s not found.", u->id);
+                return sd_bus_message_append(reply, "(ss)", BUS_ERROR_NO_SUCH_UNIT, msg);
+        }
+        if (f->load_state == UNIT_MASKED) {
+                snprintf(msg, sizeof(msg), "Unit %s is masked.", u->id);
+                return sd_bus_message_append(reply, "(ss)", BUS_ERROR_UNIT_MASKED, msg);
+        }
+        if (f->load_state == UNIT_BAD_SETTING) {
+                snprintf(msg, sizeof(msg), "Unit %s has a bad unit file setting.", u->id);
+                return sd_bus_message_append(reply, "(ss)", BUS_ERROR_BAD_UNIT_SETTING, msg);
+        }
+        return sd_bus_message_append(reply, "(ss)", "", "");
+}
+
+static int get_invocation_id(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
+        uint8_t id[16] = {};
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        for (size_t i = 0; i < 16 && u->invocation_id[2 * i] && u->invocation_id[2 * i + 1]; i++) {
+                unsigned v;
+                if (sscanf(u->invocation_id + 2 * i, "%2x", &v) == 1)
+                        id[i] = (uint8_t) v;
+        }
+        return sd_bus_message_append_array(reply, 'y', id, u->invocation_id[0] ? 16 : 0);
+}
+
+BUS_DEFINE_GETTER(get_description, sd_bus_message_append(reply, "s", U(userdata)->u && U(userdata)->u->unit.description
+                                                                             ? U(userdata)->u->unit.description : U(userdata)->id))
+BUS_DEFINE_GETTER(get_load_state, sd_bus_message_append(reply, "s", load_state(U(userdata))))
+BUS_DEFINE_GETTER(get_active_state, sd_bus_message_append(reply, "s", active_state_to_string(U(userdata)->active)))
+BUS_DEFINE_GETTER(get_sub_state, sd_bus_message_append(reply, "s", munit_sub_state_string(U(userdata))))
+BUS_DEFINE_GETTER(get_running, sd_bus_message_append(reply, "s", "running"))
+BUS_DEFINE_GETTER(get_inactive, sd_bus_message_append(reply, "s", "inactive"))
+BUS_DEFINE_GETTER(get_fragment_path, sd_bus_message_append(reply, "s", U(userdata)->u && U(userdata)->u->fragment_path &&
+                                                                               U(userdata)->u->fragment_path[0] == '/'
+                                                                               ? U(userdata)->u->fragment_path : ""))
+BUS_DEFINE_GETTER(get_unit_file_state, sd_bus_message_append(reply, "s", bus_unit_file_state(U(userdata))))
+BUS_DEFINE_GETTER(get_can_start, sd_bus_message_append(reply, "b", (int) (U(userdata)->u && U(userdata)->u->load_state == UNIT_LOADED &&
+                                                                          U(userdata)->u->unit.refuse_manual_start <= 0 &&
+                                                                          munit_type(U(userdata)) != UNIT_DEVICE)))
+BUS_DEFINE_GETTER(get_can_stop, sd_bus_message_append(reply, "b", (int) (U(userdata)->u && U(userdata)->u->unit.refuse_manual_stop <= 0)))
+BUS_DEFINE_GETTER(get_can_reload, sd_bus_message_append(reply, "b", (int) (munit_type(U(userdata)) == UNIT_SERVICE &&
+                                                                           service_can_reload(U(userdata)))))
+BUS_DEFINE_GETTER(get_need_daemon_reload, sd_bus_message_append(reply, "b", (int) need_daemon_reload(U(userdata))))
+BUS_DEFINE_GETTER(get_condition_result, sd_bus_message_append(reply, "b", (int) (U(userdata)->ts_condition.monotonic
+                                                                                 ? U(userdata)->condition_result : true)))
 
 static const sd_bus_vtable unit_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        PROP("Id", "s", unit_property),
-        PROP_DYN("Names", "as", unit_property),
-        PROP("Following", "s", unit_property),
-        PROP_DYN("Requires", "as", unit_property),
-        PROP_DYN("Requisite", "as", unit_property),
-        PROP_DYN("Wants", "as", unit_property),
-        PROP_DYN("BindsTo", "as", unit_property),
-        PROP_DYN("PartOf", "as", unit_property),
-        PROP_DYN("Upholds", "as", unit_property),
-        PROP_DYN("RequiredBy", "as", unit_property),
-        PROP_DYN("RequisiteOf", "as", unit_property),
-        PROP_DYN("WantedBy", "as", unit_property),
-        PROP_DYN("BoundBy", "as", unit_property),
-        PROP_DYN("UpheldBy", "as", unit_property),
-        PROP_DYN("ConsistsOf", "as", unit_property),
-        PROP_DYN("Conflicts", "as", unit_property),
-        PROP_DYN("ConflictedBy", "as", unit_property),
-        PROP_DYN("Before", "as", unit_property),
-        PROP_DYN("After", "as", unit_property),
-        PROP_DYN("OnSuccess", "as", unit_property),
-        PROP_DYN("OnSuccessOf", "as", unit_property),
-        PROP_DYN("OnFailure", "as", unit_property),
-        PROP_DYN("OnFailureOf", "as", unit_property),
-        PROP_DYN("Triggers", "as", unit_property),
-        PROP_DYN("TriggeredBy", "as", unit_property),
-        PROP_DYN("PropagatesReloadTo", "as", unit_property),
-        PROP_DYN("ReloadPropagatedFrom", "as", unit_property),
-        PROP_DYN("PropagatesStopTo", "as", unit_property),
-        PROP_DYN("StopPropagatedFrom", "as", unit_property),
-        PROP_DYN("JoinsNamespaceOf", "as", unit_property),
-        PROP_DYN("Documentation", "as", unit_property),
-        PROP_DYN("Description", "s", unit_property),
-        PROP_DYN("LoadState", "s", unit_property),
-        PROP_CHANGE("ActiveState", "s", unit_property),
-        PROP_DYN("FreezerState", "s", unit_property),
-        PROP_CHANGE("SubState", "s", unit_property),
-        PROP_DYN("FragmentPath", "s", unit_property),
-        PROP_DYN("SourcePath", "s", unit_property),
-        PROP_DYN("DropInPaths", "as", unit_property),
-        PROP_DYN("UnitFileState", "s", unit_property),
-        PROP_DYN("UnitFilePreset", "s", unit_property),
-        PROP_DYN("StateChangeTimestamp", "t", unit_property),
-        PROP_DYN("StateChangeTimestampMonotonic", "t", unit_property),
-        PROP_DYN("InactiveExitTimestamp", "t", unit_property),
-        PROP_DYN("InactiveExitTimestampMonotonic", "t", unit_property),
-        PROP_DYN("ActiveEnterTimestamp", "t", unit_property),
-        PROP_DYN("ActiveEnterTimestampMonotonic", "t", unit_property),
-        PROP_DYN("ActiveExitTimestamp", "t", unit_property),
-        PROP_DYN("ActiveExitTimestampMonotonic", "t", unit_property),
-        PROP_DYN("InactiveEnterTimestamp", "t", unit_property),
-        PROP_DYN("InactiveEnterTimestampMonotonic", "t", unit_property),
-        PROP_DYN("CanStart", "b", unit_property),
-        PROP_DYN("CanStop", "b", unit_property),
-        PROP_DYN("CanReload", "b", unit_property),
-        PROP_DYN("CanIsolate", "b", unit_property),
-        PROP_DYN("CanClean", "b", unit_property),
-        PROP_DYN("CanFreeze", "b", unit_property),
-        PROP_DYN("Job", "(uo)", unit_property),
-        PROP_DYN("StopWhenUnneeded", "b", unit_property),
-        PROP_DYN("RefuseManualStart", "b", unit_property),
-        PROP_DYN("RefuseManualStop", "b", unit_property),
-        PROP_DYN("AllowIsolate", "b", unit_property),
-        PROP_DYN("DefaultDependencies", "b", unit_property),
-        PROP_DYN("IgnoreOnIsolate", "b", unit_property),
-        PROP_DYN("NeedDaemonReload", "b", unit_property),
-        PROP_DYN("JobTimeoutUSec", "t", unit_property),
-        PROP_DYN("JobRunningTimeoutUSec", "t", unit_property),
-        PROP_DYN("ConditionResult", "b", unit_property),
-        PROP_DYN("AssertResult", "b", unit_property),
-        PROP_DYN("ConditionTimestamp", "t", unit_property),
-        PROP_DYN("ConditionTimestampMonotonic", "t", unit_property),
-        PROP_DYN("AssertTimestamp", "t", unit_property),
-        PROP_DYN("AssertTimestampMonotonic", "t", unit_property),
-        PROP_DYN("Conditions", "a(sbbsi)", unit_property),
-        PROP_DYN("Asserts", "a(sbbsi)", unit_property),
-        PROP_DYN("LoadError", "(ss)", unit_property),
-        PROP_DYN("Transient", "b", unit_property),
-        PROP_DYN("Perpetual", "b", unit_property),
-        PROP_DYN("StartLimitIntervalUSec", "t", unit_property),
-        PROP_DYN("StartLimitBurst", "u", unit_property),
-        PROP_DYN("FailureAction", "s", unit_property),
-        PROP_DYN("SuccessAction", "s", unit_property),
-        PROP_DYN("InvocationID", "ay", unit_property),
-        PROP_DYN("CollectMode", "s", unit_property),
+        SD_BUS_PROPERTY("Id", "s", bus_get_string, MU(id), BUS_CONST),
+        BUS_PROP("Names", "as", get_names),
+        SD_BUS_PROPERTY("Following", "s", bus_get_empty, 0, BUS_CONST),
+        BUS_PROP("Requires", "as", get_requires),
+        BUS_PROP("Requisite", "as", get_requisite),
+        BUS_PROP("Wants", "as", get_wants),
+        BUS_PROP("BindsTo", "as", get_binds_to),
+        BUS_PROP("PartOf", "as", get_part_of),
+        BUS_PROP("Upholds", "as", get_upholds),
+        BUS_PROP("RequiredBy", "as", get_required_by),
+        BUS_PROP("RequisiteOf", "as", get_requisite_of),
+        BUS_PROP("WantedBy", "as", get_wanted_by),
+        BUS_PROP("BoundBy", "as", get_bound_by),
+        BUS_PROP("UpheldBy", "as", get_upheld_by),
+        BUS_PROP("ConsistsOf", "as", get_consists_of),
+        BUS_PROP("Conflicts", "as", get_conflicts),
+        BUS_PROP("ConflictedBy", "as", get_conflicted_by),
+        BUS_PROP("Before", "as", get_before),
+        BUS_PROP("After", "as", get_after),
+        BUS_PROP("OnSuccess", "as", get_on_success),
+        BUS_PROP("OnSuccessOf", "as", get_on_success_of),
+        BUS_PROP("OnFailure", "as", get_on_failure),
+        BUS_PROP("OnFailureOf", "as", get_on_failure_of),
+        BUS_PROP("Triggers", "as", get_triggers),
+        BUS_PROP("TriggeredBy", "as", get_triggered_by),
+        BUS_PROP("PropagatesReloadTo", "as", get_propagates_reload_to),
+        BUS_PROP("ReloadPropagatedFrom", "as", get_reload_propagated_from),
+        BUS_PROP("PropagatesStopTo", "as", get_propagates_stop_to),
+        BUS_PROP("StopPropagatedFrom", "as", get_stop_propagated_from),
+        BUS_PROP("JoinsNamespaceOf", "as", get_joins_namespace_of),
+        BUS_PROP("Description", "s", get_description),
+        BUS_PROP("LoadState", "s", get_load_state),
+        SD_BUS_PROPERTY("ActiveState", "s", get_active_state, 0, BUS_EMITS),
+        BUS_PROP("FreezerState", "s", get_running),
+        SD_BUS_PROPERTY("SubState", "s", get_sub_state, 0, BUS_EMITS),
+        BUS_PROP("FragmentPath", "s", get_fragment_path),
+        BUS_PROP("UnitFileState", "s", get_unit_file_state),
+        BUS_PROP("UnitFilePreset", "s", bus_get_empty),
+        TIMESTAMP_ROWS("StateChange", ts_state_change),
+        TIMESTAMP_ROWS("InactiveExit", ts_inactive_exit),
+        TIMESTAMP_ROWS("ActiveEnter", ts_active_enter),
+        TIMESTAMP_ROWS("ActiveExit", ts_active_exit),
+        TIMESTAMP_ROWS("InactiveEnter", ts_inactive_enter),
+        BUS_PROP("CanStart", "b", get_can_start),
+        BUS_PROP("CanStop", "b", get_can_stop),
+        BUS_PROP("CanReload", "b", get_can_reload),
+        BUS_PROP("CanClean", "b", bus_get_false),
+        BUS_PROP("CanFreeze", "b", bus_get_false),
+        BUS_PROP("Job", "(uo)", get_job),
+        BUS_PROP("IgnoreOnIsolate", "b", bus_get_false),
+        BUS_PROP("NeedDaemonReload", "b", get_need_daemon_reload),
+        BUS_PROP("JobTimeoutUSec", "t", bus_get_u64_unset),
+        BUS_PROP("JobRunningTimeoutUSec", "t", bus_get_u64_unset),
+        BUS_PROP("ConditionResult", "b", get_condition_result),
+        BUS_PROP("AssertResult", "b", get_condition_result),
+        TIMESTAMP_ROWS("Condition", ts_condition),
+        TIMESTAMP_ROWS("Assert", ts_condition),
+        BUS_PROP("LoadError", "(ss)", get_load_error),
+        BUS_PROP("Transient", "b", bus_get_false),
+        BUS_PROP("Perpetual", "b", bus_get_false),
+        BUS_PROP("InvocationID", "ay", get_invocation_id),
+        BUS_PROP("CollectMode", "s", get_inactive),
         SD_BUS_VTABLE_END,
 };
 
-/* ---- Service / Socket / Target ---------------------------------------------------------------- */
+BUS_DEFINE_GETTER(get_can_isolate, sd_bus_message_append(reply, "b", (int) (F(userdata)->unit.allow_isolate > 0)))
+BUS_DEFINE_GETTER(get_conditions, append_conditions(reply, &F(userdata)->unit.conditions, "Condition"))
+BUS_DEFINE_GETTER(get_asserts, append_conditions(reply, &F(userdata)->unit.asserts, "Assert"))
+BUS_DEFINE_GETTER(get_failure_action, sd_bus_message_append(reply, "s", bus_enum_name("Unit", "FailureAction", F(userdata)->unit.failure_action, "none")))
+BUS_DEFINE_GETTER(get_success_action, sd_bus_message_append(reply, "s", bus_enum_name("Unit", "SuccessAction", F(userdata)->unit.success_action, "none")))
+BUS_DEFINE_GETTER(get_start_limit_interval, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_UNIT_START_LIMIT_INTERVAL_SEC)
+                                                                                      ? F(userdata)->unit.start_limit_interval_usec
+                                                                                      : (uint64_t) 10000000))
+BUS_DEFINE_GETTER(get_start_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) (F(userdata)->unit.start_limit_burst > 0
+                                                                                               ? F(userdata)->unit.start_limit_burst : 5)))
 
-static int append_exec(sd_bus_message *reply, const ExecCommandList *l) {
-        int r = sd_bus_message_open_container(reply, 'a', "(sasbttttuii)");
-        for (size_t i = 0; r >= 0 && l && i < l->n; i++) {
-                const ExecCommand *c = &l->items[i];
-                r = sd_bus_message_open_container(reply, 'r', "sasbttttuii");
-                if (r >= 0)
-                        r = sd_bus_message_append(reply, "s", c->path);
-                if (r >= 0)
-                        r = append_strv(reply, c->argv);
-                if (r >= 0)
-                        r = sd_bus_message_append(reply, "bttttuii", (int) ((c->flags & EXEC_COMMAND_IGNORE_FAILURE) != 0),
-                                                  (uint64_t) 0, (uint64_t) 0, (uint64_t) 0, (uint64_t) 0, (uint32_t) 0, 0, 0);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(reply);
-        }
-        return r < 0 ? r : sd_bus_message_close_container(reply);
-}
-
-
-
-static void cgroup_stats(MUnit *u, struct cg_stats *st) {
-        st->memory_current = st->memory_peak = st->pids_current = st->cpu_usage_usec = UNSET;
-        if (u->cgroup && cg_read_stats(&u->m->cg, u->cgroup, st) < 0)
-                st->memory_current = st->memory_peak = st->pids_current = st->cpu_usage_usec = UNSET;
-}
-
-static int exec_property(MUnit *u, const char *p, sd_bus_message *reply, bool *handled) {
-        Unit *f = u->u;
-        struct cg_stats st;
-
-        *handled = true;
-        if (strcmp(p, "ControlGroup") == 0) {
-                char buf[CG_PATH_MAX + 2] = "";
-                if (u->cgroup) {
-                        const char *own = u->m->cg.own_path;
-                        snprintf(buf, sizeof(buf), "%s/%s", strcmp(own, "/") == 0 ? "" : own, u->cgroup);
-                }
-                return sd_bus_message_append(reply, "s", buf);
-        }
-        if (strcmp(p, "Slice") == 0) {
-                char buf[CG_PATH_MAX];
-                if (cg_unit_default_slice(u->id, buf, sizeof(buf)) < 0)
-                        buf[0] = '\0';
-                return sd_bus_message_append(reply, "s", f && f->cgroup.slice ? f->cgroup.slice : buf);
-        }
-        if (strcmp(p, "MemoryCurrent") == 0 || strcmp(p, "TasksCurrent") == 0 || strcmp(p, "CPUUsageNSec") == 0 ||
-            strcmp(p, "MemoryPeak") == 0) {
-                cgroup_stats(u, &st);
-                if (strcmp(p, "MemoryCurrent") == 0)
-                        return sd_bus_message_append(reply, "t", st.memory_current);
-                if (strcmp(p, "MemoryPeak") == 0)
-                        return sd_bus_message_append(reply, "t", st.memory_peak);
-                if (strcmp(p, "TasksCurrent") == 0)
-                        return sd_bus_message_append(reply, "t", st.pids_current);
-                return sd_bus_message_append(reply, "t", st.cpu_usage_usec == UNSET ? UNSET : st.cpu_usage_usec * 1000);
-        }
-        if (strcmp(p, "MemoryAvailable") == 0 || strcmp(p, "IPIngressBytes") == 0 || strcmp(p, "IPEgressBytes") == 0 ||
-            strcmp(p, "IPIngressPackets") == 0 || strcmp(p, "IPEgressPackets") == 0 || strcmp(p, "IOReadBytes") == 0 ||
-            strcmp(p, "IOWriteBytes") == 0 || strcmp(p, "IOReadOperations") == 0 || strcmp(p, "IOWriteOperations") == 0)
-                return sd_bus_message_append(reply, "t", UNSET);
-        if (strcmp(p, "TasksMax") == 0)
-                return sd_bus_message_append(reply, "t", f && f->cgroup.tasks_max.set && !f->cgroup.tasks_max.is_relative
-                                                                 ? f->cgroup.tasks_max.value : UNSET);
-        if (strcmp(p, "KillMode") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "KillMode", f ? f->kill.kill_mode : -1, "control-group"));
-        if (strcmp(p, "KillSignal") == 0)
-                return sd_bus_message_append(reply, "i", f && f->kill.kill_signal > 0 ? f->kill.kill_signal : SIGTERM);
-        if (strcmp(p, "SendSIGKILL") == 0)
-                return sd_bus_message_append(reply, "b", (int) (!f || f->kill.send_sigkill != 0));
-        if (strcmp(p, "SendSIGHUP") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->kill.send_sighup > 0));
-        if (strcmp(p, "User") == 0)
-                return sd_bus_message_append(reply, "s", f && f->exec.user ? f->exec.user : "");
-        if (strcmp(p, "Group") == 0)
-                return sd_bus_message_append(reply, "s", f && f->exec.group ? f->exec.group : "");
-        if (strcmp(p, "WorkingDirectory") == 0)
-                return sd_bus_message_append(reply, "s", f && f->exec.working_directory ? f->exec.working_directory : "");
-        *handled = false;
-        return 0;
-}
-
-static int service_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                            void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-        Unit *f = u->u;
-        const ServiceSettings *s = f ? &f->service : NULL;
-        bool handled;
-        int r;
-
-        (void) bus, (void) path, (void) iface;
-        r = exec_property(u, p, reply, &handled);
-        if (handled)
-                return r;
-        if (strcmp(p, "Type") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "Type", s ? s->type : -1, "simple"));
-        if (strcmp(p, "Restart") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "Restart", s ? s->restart : -1, "no"));
-        if (strcmp(p, "NotifyAccess") == 0) {
-                int a = s ? s->notify_access : -1;
-                if (a < 0 && s)
-                        a = s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD ? NOTIFY_MAIN : NOTIFY_NONE;
-                return sd_bus_message_append(reply, "s", enum_name("Service", "NotifyAccess", a, "none"));
-        }
-        if (strcmp(p, "PIDFile") == 0)
-                return sd_bus_message_append(reply, "s", s && s->pid_file ? s->pid_file : "");
-        if (strcmp(p, "BusName") == 0)
-                return sd_bus_message_append(reply, "s", s && s->bus_name ? s->bus_name : "");
-        if (strcmp(p, "RestartUSec") == 0)
-                return sd_bus_message_append(reply, "t", s ? s->restart_usec : DEFAULT_RESTART_USEC);
-        if (strcmp(p, "TimeoutStartUSec") == 0)
-                return sd_bus_message_append(reply, "t", s ? s->timeout_start_usec : DEFAULT_TIMEOUT_USEC);
-        if (strcmp(p, "TimeoutStopUSec") == 0)
-                return sd_bus_message_append(reply, "t", s ? s->timeout_stop_usec : DEFAULT_TIMEOUT_USEC);
-        if (strcmp(p, "WatchdogUSec") == 0)
-                return sd_bus_message_append(reply, "t", u->watchdog_usec ? u->watchdog_usec : s ? s->watchdog_usec : 0);
-        if (strcmp(p, "RuntimeMaxUSec") == 0)
-                return sd_bus_message_append(reply, "t", s ? s->runtime_max_usec : UNSET);
-        if (strcmp(p, "RemainAfterExit") == 0)
-                return sd_bus_message_append(reply, "b", (int) (s && s->remain_after_exit > 0));
-        if (strcmp(p, "GuessMainPID") == 0)
-                return sd_bus_message_append(reply, "b", (int) (!s || s->guess_main_pid != 0));
-        if (strcmp(p, "MainPID") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (u->main_pid > 0 ? u->main_pid : 0));
-        if (strcmp(p, "ControlPID") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (u->control_pid > 0 ? u->control_pid : 0));
-        if (strcmp(p, "StatusText") == 0)
-                return sd_bus_message_append(reply, "s", u->status_text ? u->status_text : "");
-        if (strcmp(p, "StatusErrno") == 0)
-                return sd_bus_message_append(reply, "i", 0);
-        if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
-        if (strcmp(p, "ReloadResult") == 0)
-                return sd_bus_message_append(reply, "s", u->reload_failed ? "exit-code" : "success");
-        if (strcmp(p, "CleanResult") == 0)
-                return sd_bus_message_append(reply, "s", "success");
-        if (strcmp(p, "NRestarts") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) u->n_restarts);
-        if (strcmp(p, "OOMPolicy") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "OOMPolicy", s ? s->oom_policy : -1, "stop"));
-        if (strcmp(p, "ExecMainStartTimestamp") == 0)
-                return sd_bus_message_append(reply, "t", u->ts_main_start.realtime);
-        if (strcmp(p, "ExecMainStartTimestampMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", u->ts_main_start.monotonic);
-        if (strcmp(p, "ExecMainExitTimestamp") == 0)
-                return sd_bus_message_append(reply, "t", u->ts_main_exit.realtime);
-        if (strcmp(p, "ExecMainExitTimestampMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", u->ts_main_exit.monotonic);
-        if (strcmp(p, "ExecMainPID") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (u->exec_main_pid > 0 ? u->exec_main_pid : 0));
-        if (strcmp(p, "ExecMainCode") == 0)
-                return sd_bus_message_append(reply, "i", u->main_exit_code);
-        if (strcmp(p, "ExecMainStatus") == 0)
-                return sd_bus_message_append(reply, "i", u->main_exit_status);
-#define EXEC(prop, field)                                                                                   \
-        if (strcmp(p, prop) == 0)                                                                           \
-                return append_exec(reply, s ? &s->field : NULL);
-        EXEC("ExecCondition", exec_condition)
-        EXEC("ExecStartPre", exec_start_pre)
-        EXEC("ExecStart", exec_start)
-        EXEC("ExecStartPost", exec_start_post)
-        EXEC("ExecReload", exec_reload)
-        EXEC("ExecStop", exec_stop)
-        EXEC("ExecStopPost", exec_stop_post)
-#undef EXEC
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
-}
-
-#define EXEC_CGROUP_PROPS(fn)                                                                               \
-        PROP_DYN("Slice", "s", fn), PROP_DYN("ControlGroup", "s", fn), PROP_DYN("MemoryCurrent", "t", fn),  \
-        PROP_DYN("MemoryPeak", "t", fn), PROP_DYN("MemoryAvailable", "t", fn), PROP_DYN("CPUUsageNSec", "t", fn), \
-        PROP_DYN("TasksCurrent", "t", fn), PROP_DYN("TasksMax", "t", fn), PROP_DYN("IPIngressBytes", "t", fn), \
-        PROP_DYN("IPIngressPackets", "t", fn), PROP_DYN("IPEgressBytes", "t", fn),                          \
-        PROP_DYN("IPEgressPackets", "t", fn), PROP_DYN("IOReadBytes", "t", fn), PROP_DYN("IOReadOperations", "t", fn), \
-        PROP_DYN("IOWriteBytes", "t", fn), PROP_DYN("IOWriteOperations", "t", fn), PROP_DYN("KillMode", "s", fn), \
-        PROP_DYN("KillSignal", "i", fn), PROP_DYN("SendSIGKILL", "b", fn), PROP_DYN("SendSIGHUP", "b", fn), \
-        PROP_DYN("User", "s", fn), PROP_DYN("Group", "s", fn), PROP_DYN("WorkingDirectory", "s", fn)
-
-static const sd_bus_vtable service_vtable[] = {
+static const sd_bus_vtable unit_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        PROP_DYN("Type", "s", service_property),
-        PROP_DYN("Restart", "s", service_property),
-        PROP_DYN("PIDFile", "s", service_property),
-        PROP_DYN("NotifyAccess", "s", service_property),
-        PROP_DYN("RestartUSec", "t", service_property),
-        PROP_DYN("TimeoutStartUSec", "t", service_property),
-        PROP_DYN("TimeoutStopUSec", "t", service_property),
-        PROP_DYN("RuntimeMaxUSec", "t", service_property),
-        PROP_DYN("WatchdogUSec", "t", service_property),
-        PROP_DYN("RemainAfterExit", "b", service_property),
-        PROP_DYN("GuessMainPID", "b", service_property),
-        PROP_DYN("MainPID", "u", service_property),
-        PROP_DYN("ControlPID", "u", service_property),
-        PROP_DYN("BusName", "s", service_property),
-        PROP_DYN("StatusText", "s", service_property),
-        PROP_DYN("StatusErrno", "i", service_property),
-        PROP_DYN("Result", "s", service_property),
-        PROP_DYN("ReloadResult", "s", service_property),
-        PROP_DYN("CleanResult", "s", service_property),
-        PROP_DYN("NRestarts", "u", service_property),
-        PROP_DYN("OOMPolicy", "s", service_property),
-        PROP_DYN("ExecMainStartTimestamp", "t", service_property),
-        PROP_DYN("ExecMainStartTimestampMonotonic", "t", service_property),
-        PROP_DYN("ExecMainExitTimestamp", "t", service_property),
-        PROP_DYN("ExecMainExitTimestampMonotonic", "t", service_property),
-        PROP_DYN("ExecMainPID", "u", service_property),
-        PROP_DYN("ExecMainCode", "i", service_property),
-        PROP_DYN("ExecMainStatus", "i", service_property),
-        PROP_DYN("ExecCondition", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecStartPre", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecStart", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecStartPost", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecReload", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecStop", "a(sasbttttuii)", service_property),
-        PROP_DYN("ExecStopPost", "a(sasbttttuii)", service_property),
-        EXEC_CGROUP_PROPS(service_property),
-        SD_BUS_VTABLE_END,
-};
-
-static int socket_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                           void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-        Unit *f = u->u;
-        bool handled;
-        int r;
-
-        (void) bus, (void) path, (void) iface;
-        r = exec_property(u, p, reply, &handled);
-        if (handled)
-                return r;
-        if (strcmp(p, "Listen") == 0) {
-                r = sd_bus_message_open_container(reply, 'a', "(ss)");
-                for (size_t i = 0; r >= 0 && f && i < f->socket.listen.n; i++) {
-                        const char *t = f->socket.listen.items[i].type;
-                        const char *kind = strcmp(t, "ListenStream") == 0 ? "Stream" : strcmp(t, "ListenDatagram") == 0 ? "Datagram"
-                                           : strcmp(t, "ListenSequentialPacket") == 0 ? "SequentialPacket"
-                                           : strcmp(t, "ListenFIFO") == 0 ? "FIFO" : t + (strncmp(t, "Listen", 6) == 0 ? 6 : 0);
-                        r = sd_bus_message_append(reply, "(ss)", kind, f->socket.listen.items[i].address);
-                }
-                return r < 0 ? r : sd_bus_message_close_container(reply);
-        }
-        if (strcmp(p, "Accept") == 0)
-                return sd_bus_message_append(reply, "b", (int) (f && f->socket.accept > 0));
-        if (strcmp(p, "NAccepted") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) u->n_accepted);
-        if (strcmp(p, "NRefused") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) u->n_refused);
-        if (strcmp(p, "NConnections") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) 0);
-        if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
-        if (strcmp(p, "ControlPID") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (u->control_pid > 0 ? u->control_pid : 0));
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
-}
-
-static const sd_bus_vtable socket_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        PROP_DYN("Listen", "a(ss)", socket_property),
-        PROP_DYN("Accept", "b", socket_property),
-        PROP_DYN("NAccepted", "u", socket_property),
-        PROP_DYN("NConnections", "u", socket_property),
-        PROP_DYN("NRefused", "u", socket_property),
-        PROP_DYN("Result", "s", socket_property),
-        PROP_DYN("ControlPID", "u", socket_property),
-        EXEC_CGROUP_PROPS(socket_property),
-        SD_BUS_VTABLE_END,
-};
-
-/* ---- Timer / Path (service/timer.c, service/path.c) -------------------------------------------- */
-
-static int append_trigger_unit(MUnit *u, sd_bus_message *reply) {
-        MUnit *x = trigger_target(u);
-        return sd_bus_message_append(reply, "s", x ? x->id : "");
-}
-
-static int timer_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                          void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-        const TimerSettings *t = u->u ? &u->u->timer : NULL;
-        TimerValueInfo v[64];
-        size_t n;
-        int r;
-
-        (void) bus, (void) path, (void) iface;
-        if (strcmp(p, "Unit") == 0)
-                return append_trigger_unit(u, reply);
-        if (strcmp(p, "TimersMonotonic") == 0 || strcmp(p, "TimersCalendar") == 0) {
-                bool cal = strcmp(p, "TimersCalendar") == 0;
-                n = timer_values(u, cal, v, 64);
-                r = sd_bus_message_open_container(reply, 'a', cal ? "(sst)" : "(stt)");
-                for (size_t i = 0; r >= 0 && i < n && i < 64; i++)
-                        r = cal ? sd_bus_message_append(reply, "(sst)", v[i].base, v[i].calendar, v[i].next)
-                                : sd_bus_message_append(reply, "(stt)", v[i].base, v[i].value, v[i].next);
-                return r < 0 ? r : sd_bus_message_close_container(reply);
-        }
-        if (strcmp(p, "OnClockChange") == 0)
-                return sd_bus_message_append(reply, "b", (int) (t && t->on_clock_change > 0));
-        if (strcmp(p, "OnTimezoneChange") == 0)
-                return sd_bus_message_append(reply, "b", (int) (t && t->on_timezone_change > 0));
-        if (strcmp(p, "NextElapseUSecRealtime") == 0)
-                return sd_bus_message_append(reply, "t", timer_next_elapse_realtime(u));
-        if (strcmp(p, "NextElapseUSecMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", timer_next_elapse_monotonic(u));
-        if (strcmp(p, "LastTriggerUSec") == 0)
-                return sd_bus_message_append(reply, "t", timer_last_trigger(u).realtime);
-        if (strcmp(p, "LastTriggerUSecMonotonic") == 0)
-                return sd_bus_message_append(reply, "t", timer_last_trigger(u).monotonic);
-        if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
-        if (strcmp(p, "AccuracyUSec") == 0)
-                return sd_bus_message_append(reply, "t", t ? t->accuracy_usec : (uint64_t) 60000000);
-        if (strcmp(p, "RandomizedDelayUSec") == 0)
-                return sd_bus_message_append(reply, "t", t ? t->randomized_delay_usec : (uint64_t) 0);
-        if (strcmp(p, "FixedRandomDelay") == 0)
-                return sd_bus_message_append(reply, "b", (int) (t && t->fixed_random_delay > 0));
-        if (strcmp(p, "Persistent") == 0)
-                return sd_bus_message_append(reply, "b", (int) (t && t->persistent > 0));
-        if (strcmp(p, "WakeSystem") == 0)
-                return sd_bus_message_append(reply, "b", (int) (t && t->wake_system > 0));
-        if (strcmp(p, "RemainAfterElapse") == 0)
-                return sd_bus_message_append(reply, "b", (int) (!t || t->remain_after_elapse != 0));
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
-}
-
-static const sd_bus_vtable timer_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        PROP_DYN("Unit", "s", timer_property),
-        PROP_DYN("TimersMonotonic", "a(stt)", timer_property),
-        PROP_DYN("TimersCalendar", "a(sst)", timer_property),
-        PROP_DYN("OnClockChange", "b", timer_property),
-        PROP_DYN("OnTimezoneChange", "b", timer_property),
-        PROP_DYN("NextElapseUSecRealtime", "t", timer_property),
-        PROP_DYN("NextElapseUSecMonotonic", "t", timer_property),
-        PROP_DYN("LastTriggerUSec", "t", timer_property),
-        PROP_DYN("LastTriggerUSecMonotonic", "t", timer_property),
-        PROP_DYN("Result", "s", timer_property),
-        PROP_DYN("AccuracyUSec", "t", timer_property),
-        PROP_DYN("RandomizedDelayUSec", "t", timer_property),
-        PROP_DYN("FixedRandomDelay", "b", timer_property),
-        PROP_DYN("Persistent", "b", timer_property),
-        PROP_DYN("WakeSystem", "b", timer_property),
-        PROP_DYN("RemainAfterElapse", "b", timer_property),
-        SD_BUS_VTABLE_END,
-};
-
-static int path_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                         void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-        const PathSettings *ps = u->u ? &u->u->path : NULL;
-        int r;
-
-        (void) bus, (void) path, (void) iface;
-        if (strcmp(p, "Unit") == 0)
-                return append_trigger_unit(u, reply);
-        if (strcmp(p, "Paths") == 0) {
-                r = sd_bus_message_open_container(reply, 'a', "(ss)");
-                for (size_t i = 0; r >= 0 && ps && i < ps->specs.n; i++)
-                        r = sd_bus_message_append(reply, "(ss)", ps->specs.items[i].type, ps->specs.items[i].path);
-                return r < 0 ? r : sd_bus_message_close_container(reply);
-        }
-        if (strcmp(p, "MakeDirectory") == 0)
-                return sd_bus_message_append(reply, "b", (int) (ps && ps->make_directory > 0));
-        if (strcmp(p, "DirectoryMode") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (ps ? ps->directory_mode : 0755));
-        if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", unit_result_to_string(u->result));
-        if (strcmp(p, "TriggerLimitIntervalUSec") == 0)
-                return sd_bus_message_append(reply, "t", ps ? ps->trigger_limit_interval_usec : (uint64_t) 2000000);
-        if (strcmp(p, "TriggerLimitBurst") == 0)
-                return sd_bus_message_append(reply, "u", (uint32_t) (ps ? ps->trigger_limit_burst : 200));
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
-}
-
-static const sd_bus_vtable path_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        PROP_DYN("Unit", "s", path_property),
-        PROP_DYN("Paths", "a(ss)", path_property),
-        PROP_DYN("MakeDirectory", "b", path_property),
-        PROP_DYN("DirectoryMode", "u", path_property),
-        PROP_DYN("Result", "s", path_property),
-        PROP_DYN("TriggerLimitIntervalUSec", "t", path_property),
-        PROP_DYN("TriggerLimitBurst", "u", path_property),
+        BUS_FIELD("Documentation", "as", bus_get_strv, UF(unit.documentation)),
+        BUS_FIELD("SourcePath", "s", bus_get_string, UF(unit.source_path)),
+        BUS_FIELD("DropInPaths", "as", bus_get_strv, UF(dropin_paths)),
+        BUS_PROP("CanIsolate", "b", get_can_isolate),
+        BUS_FIELD("StopWhenUnneeded", "b", bus_get_bool_positive, UF(unit.stop_when_unneeded)),
+        BUS_FIELD("RefuseManualStart", "b", bus_get_bool_positive, UF(unit.refuse_manual_start)),
+        BUS_FIELD("RefuseManualStop", "b", bus_get_bool_positive, UF(unit.refuse_manual_stop)),
+        BUS_FIELD("AllowIsolate", "b", bus_get_bool_positive, UF(unit.allow_isolate)),
+        BUS_FIELD("DefaultDependencies", "b", bus_get_bool_not_zero, UF(unit.default_dependencies)),
+        BUS_PROP("Conditions", "a(sbbsi)", get_conditions),
+        BUS_PROP("Asserts", "a(sbbsi)", get_asserts),
+        BUS_PROP("StartLimitIntervalUSec", "t", get_start_limit_interval),
+        BUS_PROP("StartLimitBurst", "u", get_start_limit_burst),
+        BUS_PROP("FailureAction", "s", get_failure_action),
+        BUS_PROP("SuccessAction", "s", get_success_action),
         SD_BUS_VTABLE_END,
 };
 
@@ -765,43 +349,27 @@ static const sd_bus_vtable target_vtable[] = {
 /* ---- Mount / Automount: Result only (sdinit never mounts; systemd's other properties are not
  * served yet) ------------------------------------------------------------------------------------ */
 
-static int mount_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                          void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
-
-        (void) bus, (void) path, (void) iface;
-        if (strcmp(p, "Result") == 0)
-                return sd_bus_message_append(reply, "s", u->result);
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
-}
-
 static const sd_bus_vtable mount_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        PROP_DYN("Result", "s", mount_property),
+        BUS_FIELD("Result", "s", bus_get_unit_result, MU(result)),
         SD_BUS_VTABLE_END,
 };
 
 /* ---- jobs ------------------------------------------------------------------------------------- */
 
-static int job_property(sd_bus *bus, const char *path, const char *iface, const char *p, sd_bus_message *reply,
-                        void *userdata, sd_bus_error *error) {
-        MUnit *u = userdata;
+static int get_job_unit(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
+        char *up = bus_unit_path(u->id);
+        int r;
 
-        (void) bus, (void) path, (void) iface;
-        if (strcmp(p, "Id") == 0)
-                return sd_bus_message_append(reply, "u", u->job_id);
-        if (strcmp(p, "Unit") == 0) {
-                char *up = bus_unit_path(u->id);
-                int r = sd_bus_message_append(reply, "(so)", u->id, up ? up : "/");
-                free(up);
-                return r;
-        }
-        if (strcmp(p, "JobType") == 0)
-                return sd_bus_message_append(reply, "s", job_type_to_string(u->job));
-        if (strcmp(p, "State") == 0)
-                return sd_bus_message_append(reply, "s", u->job_running ? "running" : "waiting");
-        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", p);
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        r = sd_bus_message_append(reply, "(so)", u->id, up ? up : "/");
+        free(up);
+        return r;
 }
+
+BUS_DEFINE_GETTER(get_job_type, sd_bus_message_append(reply, "s", job_type_to_string(U(userdata)->job)))
+BUS_DEFINE_GETTER(get_job_state, sd_bus_message_append(reply, "s", U(userdata)->job_running ? "running" : "waiting"))
 
 static int job_cancel(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         MUnit *u = userdata;
@@ -814,17 +382,17 @@ static int job_cancel(sd_bus_message *msg, void *userdata, sd_bus_error *error) 
 
 static const sd_bus_vtable job_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        PROP_DYN("Id", "u", job_property),
-        PROP_DYN("Unit", "(so)", job_property),
-        PROP_DYN("JobType", "s", job_property),
-        PROP_DYN("State", "s", job_property),
+        BUS_FIELD("Id", "u", bus_get_u32, MU(job_id)),
+        BUS_PROP("Unit", "(so)", get_job_unit),
+        BUS_PROP("JobType", "s", get_job_type),
+        BUS_PROP("State", "s", get_job_state),
         SD_BUS_METHOD("Cancel", NULL, NULL, job_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
 /* ---- object lookup ---------------------------------------------------------------------------- */
 
-static int find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error) {
+int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error) {
         BusServer *s = userdata;
         char *name = NULL;
         MUnit *u;
@@ -849,6 +417,17 @@ static int find_unit(sd_bus *bus, const char *path, const char *iface, void *use
             (strcmp(iface, "org.freedesktop.systemd1.Automount") == 0 && t != UNIT_AUTOMOUNT))
                 return 0;
         *found = u;
+        return 1;
+}
+
+int bus_find_settings(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error) {
+        BusServer *s = userdata;
+        void *u;
+        int r = bus_find_unit(bus, path, iface, userdata, &u, error);
+
+        if (r <= 0)
+                return r;
+        *found = U(u)->u ? U(u)->u : s->defaults;
         return 1;
 }
 
@@ -930,6 +509,34 @@ static const sd_bus_vtable driver_vtable[] = {
 extern const sd_bus_vtable bus_manager_vtable[];
 
 
+#define IFACE "org.freedesktop.systemd1."
+/* Every table of a unit object, in the order GetAll and introspection list them. */
+static const struct {
+        const char *iface;
+        const sd_bus_vtable *vtable;
+        sd_bus_object_find_t find;
+} unit_tables[] = {
+        { IFACE "Unit", unit_vtable, bus_find_unit },
+        { IFACE "Unit", unit_settings_vtable, bus_find_settings },
+        { IFACE "Service", bus_service_vtable, bus_find_unit },
+        { IFACE "Service", bus_service_settings_vtable, bus_find_settings },
+        { IFACE "Service", bus_cgroup_vtable, bus_find_unit },
+        { IFACE "Service", bus_exec_settings_vtable, bus_find_settings },
+        { IFACE "Service", bus_exec_sandbox_vtable, bus_find_settings },
+        { IFACE "Socket", bus_socket_vtable, bus_find_unit },
+        { IFACE "Socket", bus_socket_settings_vtable, bus_find_settings },
+        { IFACE "Socket", bus_cgroup_vtable, bus_find_unit },
+        { IFACE "Socket", bus_exec_settings_vtable, bus_find_settings },
+        { IFACE "Socket", bus_exec_sandbox_vtable, bus_find_settings },
+        { IFACE "Target", target_vtable, bus_find_unit },
+        { IFACE "Timer", bus_timer_vtable, bus_find_unit },
+        { IFACE "Timer", bus_timer_settings_vtable, bus_find_settings },
+        { IFACE "Path", bus_path_vtable, bus_find_unit },
+        { IFACE "Path", bus_path_settings_vtable, bus_find_settings },
+        { IFACE "Mount", mount_vtable, bus_find_unit },
+        { IFACE "Automount", mount_vtable, bus_find_unit },
+};
+
 int bus_add_objects(BusConn *c) {
         BusServer *s = c->server;
         int r;
@@ -937,15 +544,11 @@ int bus_add_objects(BusConn *c) {
         if ((r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH, BUS_MANAGER_IFACE, bus_manager_vtable, s)) < 0 ||
             (r = sd_bus_add_object_vtable(c->bus, NULL, "/org/freedesktop/DBus", "org.freedesktop.DBus", driver_vtable, s)) < 0)
                 return r;
-        if ((r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Unit", unit_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Service", service_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Socket", socket_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Target", target_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Timer", timer_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Path", path_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Mount", mount_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, "org.freedesktop.systemd1.Automount", mount_vtable, find_unit, s)) < 0 ||
-            (r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_JOB_PREFIX, "org.freedesktop.systemd1.Job", job_vtable, find_job, s)) < 0)
+        for (size_t i = 0; i < sizeof(unit_tables) / sizeof(unit_tables[0]); i++)
+                if ((r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_UNIT_PREFIX, unit_tables[i].iface, unit_tables[i].vtable,
+                                                    unit_tables[i].find, s)) < 0)
+                        return r;
+        if ((r = sd_bus_add_fallback_vtable(c->bus, NULL, BUS_JOB_PREFIX, "org.freedesktop.systemd1.Job", job_vtable, find_job, s)) < 0)
                 return r;
         if ((r = sd_bus_add_node_enumerator(c->bus, NULL, BUS_UNIT_PREFIX, enumerate_units, s)) < 0)
                 return r;

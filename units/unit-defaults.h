@@ -74,6 +74,10 @@ void unit_apply_defaults(Unit *u);
  * ExecStart=), as ServiceType. */
 int unit_effective_service_type(const Unit *u);
 
+/* DynamicUser= without User=: the user name systemd derives, the unit name's prefix (systemd
+ * hashes names that are not valid user names: not computed, NULL). Caller frees. */
+char *unit_dynamic_user_name(const Unit *u);
+
 /* The slice a unit is placed in ("system.slice", "system-getty.slice", "foo.slice" for
  * "foo-bar.slice"), or NULL (-.slice itself, units without a cgroup). Caller frees. *ret NULL
  * is not an error. Returns 0 or -ENOMEM. */

@@ -183,9 +183,7 @@ static bool valid_user_name(const char *s) {
         return true;
 }
 
-/* DynamicUser= without User=: the unit name's prefix (systemd hashes names that are not valid
- * user names: not computed). */
-static char *dynamic_user_name(const Unit *u) {
+char *unit_dynamic_user_name(const Unit *u) {
         char *p = NULL;
 
         if (unit_name_to_prefix(u->id, &p) < 0)
@@ -421,10 +419,10 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 bool du = udef_dynamic_user(u);
 
                 if (du && sdu_streq(k, "User"))
-                        return dynamic_user_name(u);
+                        return unit_dynamic_user_name(u);
                 if (du && sdu_streq(k, "Group")) {
                         char *user = udef_row_text(u, NULL, "User");
-                        return user ? user : dynamic_user_name(u);
+                        return user ? user : unit_dynamic_user_name(u);
                 }
                 if (sdu_streq(k, "PrivateTmp") || sdu_streq(k, "RemoveIPC") || sdu_streq(k, "NoNewPrivileges") ||
                     sdu_streq(k, "RestrictSUIDSGID"))

@@ -193,6 +193,9 @@ Unit *unit_free(Unit *u) {
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
                 strv_free(u->settings[i].raw);
         free(u->settings);
+        for (size_t i = 0; i < u->n_raw_kept; i++)
+                strv_free(u->raw_kept[i].raw);
+        free(u->raw_kept);
         free(u->id);
         strv_free(u->names);
         free(u->fragment_path);
@@ -296,12 +299,32 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
         return r;
 }
 
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key) {
+        int i = unit_directive_lookup(u->type, section, key);
+
+        if (i < 0)
+                return NULL;
+        if (u->settings)
+                return u->settings[i].raw;
+        for (size_t k = 0; k < u->n_raw_kept; k++)
+                if (u->raw_kept[k].row == (unsigned) i)
+                        return u->raw_kept[k].raw;
+        return NULL;
+}
+
 int unit_compact(Unit *u) {
+        size_t n_raw = 0;
+
         unit_apply_defaults(u);
         if (!u->settings)
                 return 0;
         for (size_t i = 0; i < unit_directive_table_size; i++)
-                strv_free(u->settings[i].raw);
+                n_raw += u->settings[i].raw != NULL;
+        if (n_raw > 0 && !(u->raw_kept = calloc(n_raw, sizeof(UnitRawValue))))
+                return -ENOMEM;
+        for (size_t i = 0; i < unit_directive_table_size; i++)
+                if (u->settings[i].raw)
+                        u->raw_kept[u->n_raw_kept++] = (UnitRawValue) { .row = (unsigned) i, .raw = u->settings[i].raw };
         free(u->settings);
         u->settings = NULL;
         return 0;

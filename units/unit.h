@@ -242,6 +242,13 @@ typedef struct UnitSetting {
         char **raw;           /* validated values of "not enforced" directives */
 } UnitSetting;
 
+/* A "not enforced" row's raw values, kept by unit_compact() (the sandbox directives the D-Bus
+ * API reports and the service manager applies). */
+typedef struct UnitRawValue {
+        unsigned row;
+        char **raw;
+} UnitRawValue;
+
 typedef struct Unit {
         char *id;             /* the name it was loaded as after alias resolution */
         char **names;         /* id plus aliases (symlink names) */
@@ -266,6 +273,8 @@ typedef struct Unit {
 
         UnitSetting *settings; /* one per directive table row; NULL after unit_compact() */
         uint8_t set[(_UD_MAX + 7) / 8]; /* one bit per row (UnitDirectiveId): assigned, not reset */
+        UnitRawValue *raw_kept; /* after unit_compact(): the raw values of the rows that have one */
+        size_t n_raw_kept;
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
 } Unit;
@@ -310,6 +319,11 @@ int unit_compact(Unit *u);
 static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
         return (u->set[id / 8] >> (id % 8)) & 1;
 }
+
+/* The validated raw values of a "not enforced" directive (KIND_RAW rows: ProtectSystem=,
+ * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
+ * not assigned (or reset). */
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
 
 /* Enum values (for the manager): */
 typedef enum ServiceType {
