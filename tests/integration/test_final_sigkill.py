@@ -39,6 +39,10 @@ libc = ctypes.CDLL(None, use_errno=True)
 PTRACE_DETACH, PTRACE_SEIZE, PTRACE_O_TRACEEXIT = 17, 0x4206, 0x40
 
 
+class NoPtrace(Exception):
+    """The test cannot hold a process with ptrace here."""
+
+
 def deadline_wait(pred, seconds, what):
     """pred() until true; the deadline only bounds a failure."""
     end = time.monotonic() + seconds
@@ -93,7 +97,7 @@ def scenario(p):
     if hp is None:
         raise RuntimeError(f"worker {worker} not found on the host")
     if libc.ptrace(PTRACE_SEIZE, hp, None, ctypes.c_void_p(PTRACE_O_TRACEEXIT)) != 0:
-        raise OSError(ctypes.get_errno(), "PTRACE_SEIZE")
+        raise NoPtrace(f"PTRACE_SEIZE: {os.strerror(ctypes.get_errno())} (Yama's ptrace_scope, or no CAP_SYS_PTRACE)")
     held = True
     try:
         main = p.show([UNIT], ("MainPID",))[UNIT]["MainPID"]
@@ -160,6 +164,8 @@ def main():
                     out = pp.output()
                     bad = [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
                     tap.ok(rc == 0 and not bad, "sdinit exits 0 on SIGTERM, no sanitizer report", "\n".join(bad[:20]) or rc)
+            except NoPtrace as e:
+                tap.skip(f"{kind}: the scenario", f"LOUD SKIP: {e}: the final-sigkill wait is NOT tested")
             except (TimeoutError, RuntimeError, OSError, subprocess.CalledProcessError) as e:
                 tap.ok(False, f"{kind}: the scenario ran", f"{e}\n{pp.output()[-3000:]}")
             finally:
