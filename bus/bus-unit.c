@@ -26,7 +26,10 @@ MUnit *bus_load_unit(BusServer *s, const char *name, sd_bus_error *error) {
         if (u)
                 return u;
         if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
-                sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Unit name %s is not valid.", name);
+                /* systemd's manager_load_unit_prepare() */
+                sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                  unit_name_is_valid(name, UNIT_NAME_TEMPLATE) ? "Unit name %s is missing the instance name."
+                                                                               : "Unit name %s is not valid.", name);
                 return NULL;
         }
         r = manager_load_unit(s->m, name, &u);
@@ -822,10 +825,18 @@ static int find_unit(sd_bus *bus, const char *path, const char *iface, void *use
         UnitType t;
         int r;
 
-        (void) bus, (void) error;
+        (void) bus;
         r = sd_bus_path_decode(path, BUS_UNIT_PREFIX, &name);
         if (r <= 0)
                 return 0;
+        /* A path that names no unit (a template, say): systemd's manager_load_unit_from_dbus_path()
+         * answers with this error, which systemctl prints. */
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
+                r = sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                      "Unit name %s is neither a valid invocation ID nor unit name.", name);
+                free(name);
+                return r;
+        }
         u = bus_load_unit(s, name, NULL);
         free(name);
         if (!u)
