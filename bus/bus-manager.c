@@ -115,9 +115,9 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         }
         /* systemd collapses try-restart of an inactive unit to a no-op only after its transaction
          * checked the load state (transaction_add_job_and_dependencies()): a missing unit still
-         * gets "not found". */
-        if (type == JOB_NOP && (!u->u || u->u->load_state == UNIT_NOT_FOUND))
-                return check_loadable(u, JOB_START, error);
+         * gets "not found", a masked one "is masked" (which systemctl ignores for try-*). */
+        if (type == JOB_NOP && (r = check_loadable(u, JOB_START, error)) < 0)
+                return r;
         if (type == JOB_NOP)
                 return reply_job(msg, bus_nop_job(s, u, "done"));
         /* poweroff/halt/reboot/exit.target: in a container, all of them end the container. The

@@ -59,6 +59,19 @@ const char *bus_unit_file_state(MUnit *u) {
                 return "static"; /* a standard target sdinit provides: no file to enable */
         return install_get_state(NULL, u->id, &st) < 0 ? "" : install_state_to_string(st);
 }
+
+/* UnitFilePreset: what the preset files say of the unit's file (systemd's unit_get_unit_file_preset(),
+ * by the file's name), "" when there is no file or no answer. systemctl status shows it. */
+const char *bus_unit_file_preset(MUnit *u) {
+        const char *f = u->u ? u->u->fragment_path : NULL, *base;
+        int r;
+
+        if (!f || f[0] != '/')
+                return "";
+        base = strrchr(f, '/') + 1;
+        r = install_query_preset(NULL, base);
+        return r < 0 ? "" : r > 0 ? "enabled" : "disabled";
+}
 /* ---- property helpers ------------------------------------------------------------------------- */
 
 #define PROP(name, sig, fn) SD_BUS_PROPERTY(name, sig, fn, 0, SD_BUS_VTABLE_PROPERTY_CONST)
@@ -192,7 +205,7 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "UnitFileState") == 0)
                 return sd_bus_message_append(reply, "s", bus_unit_file_state(u));
         if (strcmp(p, "UnitFilePreset") == 0)
-                return sd_bus_message_append(reply, "s", "");
+                return sd_bus_message_append(reply, "s", bus_unit_file_preset(u));
 #define TS(prop, field)                                                                                     \
         if (strcmp(p, prop "Timestamp") == 0)                                                               \
                 return sd_bus_message_append(reply, "t", u->field.realtime);                                \
