@@ -22,6 +22,7 @@
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
+#include "service/journal.h"
 #include "service/shutdown.h"
 #include "service/manager.h"
 #include "units/verify-cli.h"
@@ -122,8 +123,10 @@ static int boot(int argc, char **argv) {
                 else if (mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST)
                         manager_log(m, MLOG_WARN, "cannot create /run/systemd/system: %s", strerror(errno));
                 /* Daemons that see /run/systemd/system expect systemd-journald's syslog socket
-                 * (rsyslog then reads only what the journal forwards): sdinit provides it. */
-                if (bus && access("/dev/log", F_OK) < 0 && (r = devlog_new(m, &devlog)) < 0)
+                 * (rsyslog then reads only what the journal forwards): sdinit provides it.
+                 * Where the image has systemd-journald, its own socket units provide it instead.
+                 */
+                if (bus && access("/dev/log", F_OK) < 0 && !journal_image_has_journald() && (r = devlog_new(m, &devlog)) < 0)
                         manager_log(m, MLOG_WARN, "cannot provide /dev/log: %s", strerror(-r));
         }
         r = manager_boot(m, unit);

@@ -19,6 +19,7 @@
 #include "cgroup/env.h"
 #include "handoff/handoff.h"
 #include "common/strv.h"
+#include "service/journal.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/service.h"
@@ -1266,7 +1267,7 @@ static void run_job(MUnit *u) {
                         /* systemd's own units that cannot work without systemd as PID 1 (journald,
                          * udevd, logind, gettys...): skipped with one line, never waited for. */
                         const char *why = NULL;
-                        if (handoff_skip_systemd_unit(u->id, &why)) {
+                        if (handoff_skip_systemd_unit(u->id, &why) && !journal_runs_unit(u->id)) {
                                 manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
                                 manager_job_done(u, "done");
                                 return;
@@ -1896,6 +1897,11 @@ void manager_reap(Manager *m) {
                 if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
                         break;
                 u = manager_unit_by_pid(m, info.si_pid);
+                /* Its last output to the journal while its pid still names it (service/journal.c). */
+                if (u && u->journal) {
+                        logrelay_drain(m->log, u);
+                        journal_stream_flush_as(u, info.si_pid);
+                }
                 {
                         siginfo_t reaped = {};
                         waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);
