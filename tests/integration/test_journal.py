@@ -80,7 +80,12 @@ def write_units(d):
 
 def run(tap, p):
     p.wait_ready()
-    rc, out, err = p.systemctl("show", "-p", "ActiveState,SubState", "systemd-journald.service")
+    end = time.monotonic() + DEADLINE
+    while True:  # socket-activated by the services' streams: waits for its READY=1
+        rc, out, err = p.systemctl("show", "-p", "ActiveState,SubState", "systemd-journald.service")
+        if "ActiveState=activating" not in out or time.monotonic() > end:
+            break
+        time.sleep(0.05)
     tap.ok("ActiveState=active" in out, "systemd-journald.service runs under sdinit", out + err)
     got = wait_journal(p, ["-u", "a.service"], ["a-out-1", "a-err-2", "a-out-3"])
     tap.ok(all(w in got for w in ("a-out-1", "a-err-2", "a-out-3")), "journalctl -u a.service shows a's stdout and stderr",
@@ -148,6 +153,14 @@ def main():
         rc = oraclelib.stop_sdinit(p)
         out = p.output()
         tap.ok(rc == 0, "sdinit exits 0 on SIGTERM", rc)
+        lines = out.splitlines()
+        stops = {u: i for i, ln in enumerate(lines) for u in ("a.service", "b.service", "c.service",
+                                                               "systemd-journald.service", "systemd-journald.socket")
+                 if "Stopped " + u in ln}
+        last_service = max((stops.get(u, -1) for u in ("a.service", "b.service", "c.service")), default=-1)
+        tap.ok(len(stops) == 5 and stops["systemd-journald.service"] > last_service and
+               stops["systemd-journald.socket"] > last_service,
+               "systemd-journald and its socket stop after every service", "\n".join(lines[-40:]))
         for want in ("a.service: a-out-1", "a.service: a-err-2", "a.service: a-out-3", "b.service: b-out-1",
                      "d.service: d-oneshot-1", "c.service: c-followed-1"):
             n = out.splitlines().count(want)
