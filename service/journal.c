@@ -46,6 +46,12 @@ bool journal_runs_unit(const char *id) {
         return false;
 }
 
+bool journal_boot_provides_devlog(Manager *m) {
+        MUnit *d = manager_get_unit(m, "systemd-journald-dev-log.socket");
+
+        return d && journal_runs_unit(d->id) && (d->job == JOB_START || d->active == STATE_ACTIVE);
+}
+
 /* journald's own units and what runs before it must not write into it. */
 static bool is_journald_itself(const char *id) {
         return strncmp(id, "systemd-journald", 16) == 0 || strcmp(id, "systemd-journal-flush.service") == 0;

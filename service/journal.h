@@ -29,6 +29,8 @@ bool journal_image_has_journald(void);
 /* One of journald's units sdinit runs when the image has journald (instead of skipping it). */
 bool journal_runs_unit(const char *id);
 
+/* After manager_boot(): the boot starts the image's systemd-journald-dev-log.socket (/dev/log). */
+bool journal_boot_provides_devlog(Manager *m);
 /* PID 1, before the first process of a start is forked: the unit's stream to journald, connected,
  * with its header (identifier: SyslogIdentifier= or ident's last part). 0 (also when journald's
  * socket is not there), or -errno: the unit's lines then go to stdout only. */
