@@ -597,6 +597,13 @@ int ctl_verb_status(Ctl *c) {
                 }
                 if (ret == 0 && strcmp(s.active_state, "active") != 0 && strcmp(s.active_state, "reloading") != 0)
                         ret = 3;
+                /* the unit's last lines from the journal, since it last started (systemctl's -n) */
+                {
+                        uint64_t since = prop_t(c, path, U, "InactiveExitTimestampMonotonic");
+                        fflush(stdout);
+                        ctl_show_unit_journal(s.id ? s.id : names[i], since == UINT64_MAX ? 0 : since,
+                                              c->lines < 0 ? 0 : (unsigned) c->lines);
+                }
         next:
                 free(path);
                 free(s.id), free(s.description), free(s.load_state), free(s.active_state), free(s.sub_state);

@@ -28,6 +28,7 @@ from harness import Tap  # noqa: E402
 
 JOURNALD = "/lib/systemd/systemd-journald"
 JOURNALCTL = "/usr/bin/journalctl"
+OURS = os.path.abspath(os.environ.get("SDINIT_SYSTEMCTL") or os.path.join(HERE, "..", "..", "build", "init", "systemctl"))
 TMPFS_DIRS = ("/var/log/journal",)
 DEADLINE = 30
 
@@ -98,6 +99,14 @@ def run(tap, p):
     r = ns(p, oraclelib.SYSTEMCTL, "--no-pager", "status", "a.service")
     tap.ok("a-out-1" in r.stdout and "a-out-3" in r.stdout, "systemctl status a.service shows its last lines", r.stdout + r.stderr)
 
+    # sdinit's own systemctl reads the journal as Debian's does: the same log lines (after the
+    # status block's blank line), for a running service and a finished one
+    for unit in ("a.service", "d.service"):
+        theirs = ns(p, oraclelib.SYSTEMCTL, "--no-pager", "status", unit).stdout
+        ours = ns(p, OURS, "--no-pager", "status", unit).stdout
+        tail = lambda out: out.split("\n\n", 1)[1] if "\n\n" in out else ""  # noqa: E731
+        tap.ok(tail(theirs) != "" and tail(ours) == tail(theirs), f"sdinit's systemctl status {unit}: Debian's log lines",
+               f"Debian's:\n{theirs}\nsdinit's:\n{ours}")
     r = ns(p, "/usr/bin/logger", "-t", "sdinit-journal-test", "hello from logger")
     tap.ok(r.returncode == 0, "logger writes to /dev/log", r.stderr)
     got = wait_journal(p, ["-t", "sdinit-journal-test"], ["hello from logger"])
