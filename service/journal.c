@@ -296,6 +296,79 @@ void journal_stream_flush_as(MUnit *u, pid_t pid) {
         flush(j);
 }
 
+/* Only while journald runs, as systemd (manager_recheck_journal()): earlier lines would wait in
+ * the socket for a journald that may never come. */
+static bool journald_active(Manager *m) {
+        MUnit *jd = manager_get_unit(m, "systemd-journald.service");
+
+        return jd && jd->active == STATE_ACTIVE && journal_runs_unit(jd->id);
+}
+
+void journal_unit_message(MUnit *u, int priority, const char *text) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char msg[2048];
+        int fd, n;
+
+        if (!journald_active(u->m) || strchr(text, '\n'))
+                return;
+        /* journald's native protocol (systemd.journal-fields(7)): KEY=value lines in one datagram */
+        n = snprintf(msg, sizeof(msg), "MESSAGE=%s\nPRIORITY=%d\nSYSLOG_FACILITY=3\nSYSLOG_IDENTIFIER=sdinit\nUNIT=%s\n",
+                     text, priority, u->id);
+        if (n < 0 || (size_t) n >= sizeof(msg))
+                return;
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return;
+        memcpy(sa.sun_path, JOURNAL_NATIVE_SOCKET, sizeof(JOURNAL_NATIVE_SOCKET));
+        (void) sendto(fd, msg, (size_t) n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *) &sa, sizeof(sa));
+        close(fd);
+}
+
+struct pending_begin {
+        Manager *m;
+        char *id, *text;
+        ActiveState state;
+};
+
+static void pending_begin_free(void *userdata) {
+        struct pending_begin *b = userdata;
+
+        free(b->id);
+        free(b->text);
+        free(b);
+}
+
+static int on_pending_begin(sd_event_source *s, void *userdata) {
+        struct pending_begin *b = userdata;
+        MUnit *u = manager_get_unit(b->m, b->id);
+
+        if (u && u->active == b->state && u->job != JOB_NONE)
+                journal_unit_message(u, 6, b->text);
+        (void) sd_event_source_set_floating(s, 0); /* frees s, then b (pending_begin_free) */
+        return 0;
+}
+
+void journal_unit_begin_message(MUnit *u, const char *text) {
+        struct pending_begin *b;
+        sd_event_source *s = NULL;
+
+        if (!journald_active(u->m))
+                return;
+        b = calloc(1, sizeof(*b));
+        if (!b || !(b->id = strdup(u->id)) || !(b->text = strdup(text)) ||
+            sd_event_add_defer(u->m->event, &s, on_pending_begin, b) < 0) {
+                if (b)
+                        pending_begin_free(b);
+                return;
+        }
+        b->m = u->m;
+        b->state = u->active;
+        (void) sd_event_source_set_destroy_callback(s, pending_begin_free);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        if (sd_event_source_set_floating(s, 1) >= 0)
+                sd_event_source_unref(s); /* the event loop's now */
+}
+
 void journal_stream_close(MUnit *u) {
         JournalStream *j = u->journal;
 

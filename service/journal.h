@@ -21,6 +21,7 @@
 #include "service/manager.h"
 
 #define JOURNAL_STDOUT_SOCKET "/run/systemd/journal/stdout"
+#define JOURNAL_NATIVE_SOCKET "/run/systemd/journal/socket"
 
 typedef struct JournalStream JournalStream;
 
@@ -40,5 +41,13 @@ void journal_stream_line(MUnit *u, const char *line, size_t len);
 /* PID 1: process pid of u has exited and is not reaped yet; what the relay has read from the unit
  * goes out now, in its name (call after logrelay_drain()). */
 void journal_stream_flush_as(MUnit *u, pid_t pid);
+/* PID 1's own line about unit u ("Started u - description."), to journald's native socket with
+ * UNIT=u, as systemd logs its job messages (journalctl -u and systemctl status show them). Never
+ * blocks; nothing without the image's journald. */
+void journal_unit_message(MUnit *u, int priority, const char *text);
+/* "Starting u..." / "Stopping u...": to the journal only if u is still activating (deactivating)
+ * with its job at the end of this event-loop pass, as systemd's job_perform_on_unit() logs them
+ * only for units that do not reach their state at once. */
+void journal_unit_begin_message(MUnit *u, const char *text);
 /* PID 1: the unit's output is done (EOF, unit unloaded): what can be written is, then closed. */
 void journal_stream_close(MUnit *u);
