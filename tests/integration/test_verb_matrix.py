@@ -9,7 +9,8 @@ is the run's own systemd; without a delegated cgroup v2 the test SKIPs loudly.
 
 Kinds of unit: unknown (no file), masked (a link to /dev/null in the unit directory), failed
 (a oneshot /bin/false, started once before the matrix), inactive (loaded, never started, with an
-[Install] section), template (a template named without instance). Each cell has its own unit, so
+[Install] section), template (a template named without instance), active (a running service,
+started before the matrix), bad-setting (a oneshot without ExecStart=). Each cell has its own unit, so
 the verbs do not interfere; the cells are named <kind>-<verb>-<set>.service, set "a" for Debian's
 systemctl and "b" for sdinit's own (under systemd both sets are driven by Debian's systemctl).
 
@@ -30,7 +31,7 @@ from harness import Tap  # noqa: E402
 REAL = "/usr/bin/systemctl"
 OURS = os.path.abspath(os.environ.get("SDINIT_SYSTEMCTL") or
                        os.path.join(HERE, "..", "..", "build", "init", "systemctl"))
-KINDS = ("unknown", "masked", "failed", "inactive", "template")
+KINDS = ("unknown", "masked", "failed", "inactive", "template", "active", "bad-setting")
 VERBS = ("start", "stop", "restart", "try-restart", "reload", "reload-or-restart", "reload-or-try-restart", "kill",
          "reset-failed", "is-active", "is-failed", "is-enabled", "status", "show", "cat", "enable", "disable", "mask",
          "unmask")
@@ -52,6 +53,9 @@ def unit_text(kind):
         return "->/dev/null"
     if kind == "failed":
         return "[Unit]\nDescription=fails\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/false\n"
+    if kind == "bad-setting":
+        # "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing." (load state bad-setting)
+        return "[Unit]\nDescription=bad\nDefaultDependencies=no\n[Service]\nType=oneshot\n"
     return ("[Unit]\nDescription=sleeps\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep infinity\n"
             "[Install]\nWantedBy=multi-user.target\n")
 
@@ -110,6 +114,7 @@ def run_matrix(p, clients):
     p.wait_ready()
     failed = [unit_name("failed", v, c) for c in clients for v in VERBS]
     p.systemctl("start", *failed)
+    p.systemctl("start", *[unit_name("active", v, c) for c in clients for v in VERBS])
     p.settle()
     got = {}
     for cset, binary in clients.items():
