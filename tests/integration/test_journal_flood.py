@@ -93,6 +93,8 @@ def main():
         counts = [dict() for _ in range(N_SERVICES)]
         with open(p.out.name, errors="replace") as f:
             for ln in f:
+                if "not written to the journal" in ln or "Suppressed" in ln:
+                    print("# " + ln.rstrip())
                 if not ln.startswith("flood"):
                     continue
                 unit, _, msg = ln.rstrip("\n").partition(": ")
