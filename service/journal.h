@@ -9,10 +9,10 @@
  * PID 1 connects one stream per start of a unit, with systemd's header (connect_logger_as()), and
  * writes the lines it relays into it without ever blocking, each write carrying the unit's process
  * in SCM_CREDENTIALS (journald reads the sender per message): journald files the lines under that
- * process's cgroup, _SYSTEMD_UNIT= of the unit, or the header's unit id when it has no cgroup of its
- * own. A process's last lines are written before PID 1 reaps it (manager_reap()). A unit's lines that journald does not
- * take in time (beyond JOURNAL_PENDING_MAX bytes waiting) are dropped for the journal only, counted
- * and reported; stdout still gets them. */
+ * process's cgroup, _SYSTEMD_UNIT= of the unit, or the header's unit id when it has no cgroup of
+ * its own. A process's last lines are written before PID 1 reaps it (manager_reap()). A unit's
+ * lines that journald does not take in time (beyond 1 MB waiting) are dropped for the journal
+ * only, counted and reported; stdout still gets them. */
 
 #include <stdbool.h>
 #include <stddef.h>
