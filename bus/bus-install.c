@@ -28,9 +28,30 @@ static int changes_error(const InstallChanges *c, int r, sd_bus_error *error) {
                 case EADDRNOTAVAIL:
                         return sd_bus_error_setf(error, BUS_ERROR_UNIT_GENERATED, "Unit %s is transient or generated.", p);
                 case EEXIST:
+                        if (x->path && x->source)
+                                return sd_bus_error_setf(error, BUS_ERROR_UNIT_EXISTS, "File %s already exists and is a symlink to %s.",
+                                                         x->path, x->source);
                         return sd_bus_error_setf(error, BUS_ERROR_UNIT_EXISTS, "File %s already exists.", p);
+                /* The rest as systemd 252's install_error() (src/core/dbus-manager.c) words them. */
+                case ETXTBSY:
+                        return sd_bus_error_setf(error, "org.freedesktop.systemd1.UnitBadPath",
+                                                 "File %s is under the systemd unit hierarchy already.", p);
+                case EBADSLT:
+                        return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Invalid specifier in %s.", p);
+                case EIDRM:
+                        return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Destination unit %s is a non-template unit.", p);
+                case EUCLEAN:
+                        return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "\"%s\" is not a valid unit name.", p);
+                case ELOOP:
+                        return sd_bus_error_setf(error, BUS_ERROR_UNIT_LINKED, "Refusing to operate on alias name or linked unit file: %s", p);
+                case EXDEV:
+                        if (x->path && x->source)
+                                return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Cannot alias %s as %s.", x->source, x->path);
+                        return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Invalid unit reference %s.", p);
+                case EUNATCH:
+                        return sd_bus_error_setf(error, BUS_ERROR_BAD_UNIT_SETTING, "Cannot resolve specifiers in %s.", p);
                 default:
-                        return sd_bus_error_set_errnof(error, -x->type, "Failed to change %s: %s", p, strerror(-x->type));
+                        return sd_bus_error_set_errnof(error, -x->type, "File %s: %s", p, strerror(-x->type));
                 }
         }
         if (r < 0)

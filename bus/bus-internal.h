@@ -107,6 +107,7 @@ void bus_broadcast_signal(BusServer *s, const char *path, const char *iface, con
 void bus_request_shutdown(BusServer *s, int status, sd_bus_message *msg);
 
 /* The unit's UnitFileState (bus-unit.c). */
+const char *bus_unit_file_preset(MUnit *u);
 const char *bus_unit_file_state(MUnit *u);
 
 /* Object lookup for the fallback tables below /org/freedesktop/systemd1/unit: the MUnit of the

@@ -55,6 +55,11 @@ static bool is_shutdown_target(const char *name) {
 
 /* The load state checks systemd makes before it queues a job for a unit. */
 static int check_loadable(MUnit *u, JobType type, sd_bus_error *error) {
+        /* A stop of an inactive unit without a unit file (bus_unit_queue_job()). */
+        if (type == JOB_STOP && u->active == STATE_INACTIVE &&
+            (!u->u || u->u->load_state == UNIT_NOT_FOUND || u->u->load_state == UNIT_BAD_SETTING ||
+             u->u->load_state == UNIT_ERROR))
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", u->id);
         if (type == JOB_STOP)
                 return 0;
         if (!u->u || u->u->load_state == UNIT_NOT_FOUND)
@@ -109,6 +114,11 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
         default:
                 return -EINVAL;
         }
+        /* systemd collapses try-restart of an inactive unit to a no-op only after its transaction
+         * checked the load state (transaction_add_job_and_dependencies()): a missing unit still
+         * gets "not found", a masked one "is masked" (which systemctl ignores for try-*). */
+        if (type == JOB_NOP && (r = check_loadable(u, JOB_START, error)) < 0)
+                return r;
         if (type == JOB_NOP)
                 return reply_job(msg, bus_nop_job(s, u, "done"));
         /* poweroff/halt/reboot/exit.target: in a container, all of them end the container. The
@@ -198,9 +208,11 @@ static int m_kill(sd_bus_message *msg, void *ud, sd_bus_error *error) {
                 base[strlen(base) - 5] = '\0';
         if (strcmp(base, "all") != 0 && strcmp(base, "main") != 0 && strcmp(base, "control") != 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid who argument %s", whom);
-        u = bus_load_unit(s, name, error);
+        /* Not loaded: systemd does not load a unit to kill it (method_kill_unit()); nor does it keep
+         * an inactive unit nothing refers to (that difference is the manager's, see the README). */
+        u = manager_get_unit(s->m, name);
         if (!u)
-                return -EINVAL;
+                return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
         r = u->u && u->u->type == UNIT_SERVICE ? service_kill(u, base, sig) : -ESRCH;
         if (r == -ESRCH && (must || strcmp(base, "all") != 0))
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_PROCESS, strcmp(base, "control") == 0 ? "No control process to kill"

@@ -28,7 +28,10 @@ MUnit *bus_load_unit(BusServer *s, const char *name, sd_bus_error *error) {
         if (u)
                 return u;
         if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
-                sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Unit name %s is not valid.", name);
+                /* systemd's manager_load_unit_prepare() */
+                sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                  unit_name_is_valid(name, UNIT_NAME_TEMPLATE) ? "Unit name %s is missing the instance name."
+                                                                               : "Unit name %s is not valid.", name);
                 return NULL;
         }
         r = manager_load_unit(s->m, name, &u);
@@ -57,6 +60,19 @@ const char *bus_unit_file_state(MUnit *u) {
         if (u->u && u->u->fragment_path && strncmp(u->u->fragment_path, "sdinit-builtin:", 15) == 0)
                 return "static"; /* a standard target sdinit provides: no file to enable */
         return install_get_state(NULL, u->id, &st) < 0 ? "" : install_state_to_string(st);
+}
+
+/* UnitFilePreset: what the preset files say of the unit's file (systemd's unit_get_unit_file_preset(),
+ * by the file's name), "" when there is no file or no answer. systemctl status shows it. */
+const char *bus_unit_file_preset(MUnit *u) {
+        const char *f = u->u ? u->u->fragment_path : NULL, *base;
+        int r;
+
+        if (!f || f[0] != '/')
+                return "";
+        base = strrchr(f, '/') + 1;
+        r = install_query_preset(NULL, base);
+        return r < 0 ? "" : r > 0 ? "enabled" : "disabled";
 }
 /* ---- the Unit interface ------------------------------------------------------------------------
  * Two tables, as systemd splits its vtables by the struct they read: unit_vtable reads the
@@ -233,6 +249,7 @@ BUS_DEFINE_GETTER(get_fragment_path, sd_bus_message_append(reply, "s", U(userdat
                                                                                U(userdata)->u->fragment_path[0] == '/'
                                                                                ? U(userdata)->u->fragment_path : ""))
 BUS_DEFINE_GETTER(get_unit_file_state, sd_bus_message_append(reply, "s", bus_unit_file_state(U(userdata))))
+BUS_DEFINE_GETTER(get_unit_file_preset, sd_bus_message_append(reply, "s", bus_unit_file_preset(U(userdata))))
 BUS_DEFINE_GETTER(get_can_start, sd_bus_message_append(reply, "b", (int) (U(userdata)->u && U(userdata)->u->load_state == UNIT_LOADED &&
                                                                           U(userdata)->u->unit.refuse_manual_start <= 0 &&
                                                                           munit_type(U(userdata)) != UNIT_DEVICE)))
@@ -282,7 +299,7 @@ static const sd_bus_vtable unit_vtable[] = {
         SD_BUS_PROPERTY("SubState", "s", get_sub_state, 0, BUS_EMITS),
         BUS_PROP("FragmentPath", "s", get_fragment_path),
         BUS_PROP("UnitFileState", "s", get_unit_file_state),
-        BUS_PROP("UnitFilePreset", "s", bus_get_empty),
+        BUS_PROP("UnitFilePreset", "s", get_unit_file_preset),
         TIMESTAMP_ROWS("StateChange", ts_state_change),
         TIMESTAMP_ROWS("InactiveExit", ts_inactive_exit),
         TIMESTAMP_ROWS("ActiveEnter", ts_active_enter),
@@ -399,10 +416,18 @@ int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userda
         UnitType t;
         int r;
 
-        (void) bus, (void) error;
+        (void) bus;
         r = sd_bus_path_decode(path, BUS_UNIT_PREFIX, &name);
         if (r <= 0)
                 return 0;
+        /* A path that names no unit (a template, say): systemd's manager_load_unit_from_dbus_path()
+         * answers with this error, which systemctl prints. */
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
+                r = sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                      "Unit name %s is neither a valid invocation ID nor unit name.", name);
+                free(name);
+                return r;
+        }
         u = bus_load_unit(s, name, NULL);
         free(name);
         if (!u)

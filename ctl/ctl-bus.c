@@ -16,6 +16,7 @@
 #include "ctl/ctl-bus.h"
 #include "ctl/ctl.h"
 #include "install/install.h"
+#include "units/unit-name.h"
 
 const char *ctl_bus_error_message(const sd_bus_error *e, int r) {
         if (e && sd_bus_error_is_set(e) && e->message)
@@ -338,8 +339,8 @@ static const struct {
         { "try-restart", "TryRestartUnit" },
         { "condrestart", "TryRestartUnit" },
         { "reload-or-restart", "ReloadOrRestartUnit" },
+        { "reload-or-try-restart", "ReloadOrTryRestartUnit" }, /* first: systemctl names the job type in errors */
         { "try-reload-or-restart", "ReloadOrTryRestartUnit" },
-        { "reload-or-try-restart", "ReloadOrTryRestartUnit" },
         { "force-reload", "ReloadOrTryRestartUnit" },
         { "isolate", "StartUnit" },
 };
@@ -409,6 +410,12 @@ static int start_units(Ctl *c, const char *method, char **names, const char *mod
                 const char *path;
 
                 r = ctl_call(c, MGR_PATH, MGR_IFACE, method, &e, &reply, "ss", names[i], mode);
+                /* try-restart and reload-or-try-restart ignore a masked unit, as systemctl does */
+                if (r < 0 && sd_bus_error_has_name(&e, ERR_UNIT_MASKED) &&
+                    (strcmp(method, "TryRestartUnit") == 0 || strcmp(method, "ReloadOrTryRestartUnit") == 0)) {
+                        sd_bus_error_free(&e);
+                        continue;
+                }
                 if (r < 0) {
                         fprintf(stderr, "Failed to %s %s: %s\n", method_to_verb(method), names[i], ctl_bus_error_message(&e, r));
                         if (!sd_bus_error_has_name(&e, ERR_NO_SUCH_UNIT) && !sd_bus_error_has_name(&e, ERR_UNIT_MASKED) &&
@@ -568,15 +575,18 @@ int ctl_verb_is_active(Ctl *c) {
         if (ctl_expand_patterns(c, c->args, &names) < 0)
                 return 1;
         for (size_t i = 0; names && names[i]; i++) {
+                sd_bus_error e = SD_BUS_ERROR_NULL;
                 char *path = NULL, *state = NULL;
                 int r;
 
                 if (ctl_unit_path(names[i], &path) < 0)
                         return 1;
-                r = ctl_get_property_string(c, path, UNIT_IFACE, "ActiveState", &state);
+                r = sd_bus_get_property_string(c->bus, DEST, path, UNIT_IFACE, "ActiveState", &e, &state);
                 free(path);
                 if (r < 0) {
-                        fprintf(stderr, "Failed to retrieve unit state: %s\n", strerror(-r));
+                        /* PID 1's answer, as systemctl prints it (a template: "Unit name ... is neither ...") */
+                        fprintf(stderr, "Failed to retrieve unit state: %s\n", ctl_bus_error_message(&e, r));
+                        sd_bus_error_free(&e);
                         strv_free(names);
                         return 1;
                 }

@@ -208,6 +208,21 @@ static int print_property(const Ctl *c, sd_bus_message *m, const char *name) {
                 }
                 /* fall through */
         default:
+                if (strcmp(name, "LoadError") == 0 && strcmp(contents, "(ss)") == 0) {
+                        /* systemctl's form: `org.freedesktop.systemd1.NoSuchUnit "Unit x not found."` */
+                        const char *a = NULL, *b = NULL;
+                        char *v = NULL;
+                        if ((r = sd_bus_message_read(m, "(ss)", &a, &b)) < 0)
+                                return r;
+                        if ((a && *a) || (b && *b)) {
+                                if (asprintf(&v, "%s \"%s\"", a ? a : "", b ? b : "") < 0)
+                                        return -ENOMEM;
+                        }
+                        if (wanted(c, name))
+                                print_value(c, name, v);
+                        free(v);
+                        break;
+                }
                 sd_bus_message_skip(m, contents);
                 if (c->all && !c->properties && !c->value)
                         printf("%s=[unprintable]\n", name);
@@ -333,6 +348,21 @@ static char *prop_s(Ctl *c, const char *path, const char *iface, const char *nam
         return s;
 }
 
+/* The message of LoadError (ss), NULL when empty. */
+static char *prop_load_error(Ctl *c, const char *path) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        const char *msg = NULL;
+        char *v = NULL;
+
+        if (sd_bus_get_property(c->bus, DEST, path, "org.freedesktop.systemd1.Unit", "LoadError", &e, &reply, "(ss)") >= 0 &&
+            sd_bus_message_read(reply, "(ss)", NULL, &msg) >= 0 && msg && *msg)
+                v = strdup(msg);
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&e);
+        return v;
+}
+
 static uint64_t prop_t(Ctl *c, const char *path, const char *iface, const char *name) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
         uint64_t v = UINT64_MAX;
@@ -407,7 +437,17 @@ int ctl_verb_status(Ctl *c) {
 
                 if (ctl_unit_path(names[i], &path) < 0)
                         break;
-                s.id = prop_s(c, path, U, "Id");
+                {
+                        sd_bus_error e = SD_BUS_ERROR_NULL;
+                        int q = sd_bus_get_property_string(c->bus, DEST, path, U, "Id", &e, &s.id);
+                        if (q < 0) {
+                                /* PID 1's answer, as systemctl prints it (a template: "Unit name ... is neither ...") */
+                                ctl_log_bus_error("Failed to get properties", &e, q);
+                                sd_bus_error_free(&e);
+                                ret = ret ? ret : 1;
+                                goto next;
+                        }
+                }
                 s.load_state = prop_s(c, path, U, "LoadState");
                 s.active_state = prop_s(c, path, U, "ActiveState");
                 if (!s.load_state || !s.active_state) {
@@ -428,6 +468,7 @@ int ctl_verb_status(Ctl *c) {
                 s.fragment_path = prop_s(c, path, U, "FragmentPath");
                 s.unit_file_state = prop_s(c, path, U, "UnitFileState");
                 s.unit_file_preset = prop_s(c, path, U, "UnitFilePreset");
+                s.load_error = prop_load_error(c, path);
                 s.documentation = prop_as(c, path, U, "Documentation");
                 s.dropins = prop_as(c, path, U, "DropInPaths");
                 s.triggered_by = prop_as(c, path, U, "TriggeredBy");
@@ -458,11 +499,12 @@ int ctl_verb_status(Ctl *c) {
                         }
                 }
                 {
-                        bool red = strcmp(s.active_state, "failed") == 0 || strcmp(s.load_state, "error") == 0 ||
-                                   strcmp(s.load_state, "not-found") == 0 || strcmp(s.load_state, "bad-setting") == 0 ||
-                                   strcmp(s.load_state, "masked") == 0;
-                        const char *circle = strcmp(s.active_state, "failed") == 0 ? (c->utf8 ? "\xc3\x97" : "x")
-                                             : red || strcmp(s.active_state, "active") == 0 || strcmp(s.active_state, "reloading") == 0
+                        /* by the active state alone, as systemd's unit_active_state_to_glyph() */
+                        const char *a = s.active_state;
+                        const char *circle = strcmp(a, "failed") == 0 ? (c->utf8 ? "\xc3\x97" : "x")
+                                             : strcmp(a, "reloading") == 0 ? (c->utf8 ? "\xe2\x86\xbb" : "*")
+                                             : strcmp(a, "active") == 0 || strcmp(a, "activating") == 0 ||
+                                                               strcmp(a, "deactivating") == 0
                                                      ? ctl_glyph_circle(c)
                                                      : (c->utf8 ? "\xe2\x97\x8b" : "*");
                         printf("%s %s", circle, s.id ? s.id : names[i]);
@@ -471,11 +513,16 @@ int ctl_verb_status(Ctl *c) {
                         puts("");
                 }
                 printf("     Loaded: %s", s.load_state);
-                if (s.fragment_path && *s.fragment_path) {
+                if (s.load_error)
+                        printf(" (Reason: %s)", s.load_error);
+                else if (s.fragment_path && *s.fragment_path) {
+                        const char *ufs = s.unit_file_state;
                         printf(" (%s", s.fragment_path);
-                        if (s.unit_file_state && *s.unit_file_state)
-                                printf("; %s", s.unit_file_state);
-                        if (s.unit_file_preset && *s.unit_file_preset)
+                        if (ufs && *ufs)
+                                printf("; %s", ufs);
+                        /* systemctl's show_preset_for_state() */
+                        if (ufs && *ufs && s.unit_file_preset && *s.unit_file_preset && strcmp(ufs, "alias") != 0 &&
+                            strcmp(ufs, "static") != 0 && strcmp(ufs, "generated") != 0 && strcmp(ufs, "transient") != 0)
                                 printf("; preset: %s", s.unit_file_preset);
                         printf(")");
                 }
@@ -550,6 +597,13 @@ int ctl_verb_status(Ctl *c) {
                 }
                 if (ret == 0 && strcmp(s.active_state, "active") != 0 && strcmp(s.active_state, "reloading") != 0)
                         ret = 3;
+                /* the unit's last lines from the journal, since it last started (systemctl's -n) */
+                {
+                        uint64_t since = prop_t(c, path, U, "InactiveExitTimestampMonotonic");
+                        fflush(stdout);
+                        ctl_show_unit_journal(s.id ? s.id : names[i], since == UINT64_MAX ? 0 : since,
+                                              c->lines < 0 ? 0 : (unsigned) c->lines);
+                }
         next:
                 free(path);
                 free(s.id), free(s.description), free(s.load_state), free(s.active_state), free(s.sub_state);

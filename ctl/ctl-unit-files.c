@@ -13,6 +13,7 @@
 #include "ctl/ctl.h"
 #include "common/cleanup.h"
 #include "install/install.h"
+#include "units/unit-name.h"
 
 /* ---- unit files ---- */
 
@@ -108,7 +109,12 @@ static int daemon_reload(Ctl *c) {
  * existing unless it is not-found and inactive). 1, 0, or -errno. */
 static int unit_exists(Ctl *c, const char *name) {
         char *path = NULL, *load = NULL, *active = NULL;
-        int r = ctl_unit_path(name, &path);
+        int r;
+
+        /* A template is looked for in the client's own search path (systemctl's unit_exists()). */
+        if (unit_name_is_valid(name, UNIT_NAME_TEMPLATE))
+                return install_unit_exists(c->root, name);
+        r = ctl_unit_path(name, &path);
 
         if (r >= 0)
                 r = ctl_get_property_string(c, path, UNIT_IFACE, "LoadState", &load);

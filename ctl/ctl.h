@@ -54,6 +54,10 @@ int ctl_unit_path(const char *unit, char **ret);
 /* Unit name mangling as systemctl does ("foo" -> "foo.service"; paths kept for enable). */
 int ctl_mangle(const Ctl *c, const char *name, bool allow_glob, char **ret);
 
+/* systemctl status: the unit's last how_many journal lines since not_before (monotonic µs, 0 = all
+ * of this boot), after a blank line, as systemctl prints them (ctl-journal.c). */
+void ctl_show_unit_journal(const char *unit, uint64_t not_before, unsigned how_many);
+
 /* systemctl's lines for an install change list ("Created symlink X → Y.", errors). */
 struct InstallChanges;
 void ctl_dump_changes(const Ctl *c, int r, const char *verb, const struct InstallChanges *ch);

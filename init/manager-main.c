@@ -22,6 +22,7 @@
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
+#include "service/journal.h"
 #include "service/shutdown.h"
 #include "service/manager.h"
 #include "units/verify-cli.h"
@@ -121,19 +122,19 @@ static int boot(int argc, char **argv) {
                                     strerror(-r));
                 else if (mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST)
                         manager_log(m, MLOG_WARN, "cannot create /run/systemd/system: %s", strerror(errno));
-                /* Daemons that see /run/systemd/system expect systemd-journald's syslog socket
-                 * (rsyslog then reads only what the journal forwards): sdinit provides it. */
-                if (bus && access("/dev/log", F_OK) < 0 && (r = devlog_new(m, &devlog)) < 0)
-                        manager_log(m, MLOG_WARN, "cannot provide /dev/log: %s", strerror(-r));
         }
         r = manager_boot(m, unit);
         if (r < 0) {
                 manager_log(m, MLOG_ERR, "cannot load %s: %s", unit, strerror(-r));
                 bus_server_free(bus);
-                devlog_free(devlog);
                 manager_free(m);
                 return 1;
         }
+        /* Daemons that see /run/systemd/system expect systemd-journald's syslog socket (rsyslog
+         * then reads only what the journal forwards): sdinit provides it, unless the boot runs the
+         * image's own systemd-journald-dev-log.socket (service/journal.c). */
+        if (bus && access("/dev/log", F_OK) < 0 && !journal_boot_provides_devlog(m) && (r = devlog_new(m, &devlog)) < 0)
+                manager_log(m, MLOG_WARN, "cannot provide /dev/log: %s", strerror(-r));
         r = manager_run(m);
         bus_server_flush(bus);
         bus_server_linger(bus, 3000);

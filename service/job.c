@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Running and ending jobs, state changes and what they propagate (requirements, BindsTo=,
  * StopWhenUnneeded=, Upholds=, OnFailure=/OnSuccess=, FailureAction=/SuccessAction=). */
+#include "service/journal.h"
 #include "service/manager-private.h"
 
 #include <errno.h>
@@ -218,7 +219,7 @@ static void run_job(MUnit *u) {
                         /* systemd's own units that cannot work without systemd as PID 1 (journald,
                          * udevd, logind, gettys...): skipped with one line, never waited for. */
                         const char *why = NULL;
-                        if (handoff_skip_systemd_unit(u->id, &why)) {
+                        if (handoff_skip_systemd_unit(u->id, &why) && !journal_runs_unit(u->id)) {
                                 manager_log(m, MLOG_INFO, "%s: skipped: %s", u->id, why);
                                 manager_job_done(u, JOB_DONE);
                                 return;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "service/logrelay.h"
 
+#include "service/journal.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -278,6 +280,7 @@ static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
                 if (c == '\n' || u->linebuf_len == LINEBUF_MAX) {
                         /* Over-long lines are cut into pieces rather than lost. */
                         logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
+                        journal_stream_line(u, u->linebuf, u->linebuf_len);
                         u->linebuf_len = 0;
                         if (c == '\n')
                                 continue;
@@ -303,6 +306,7 @@ static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *us
         /* EOF: every writer is gone. */
         if (u->linebuf_len) {
                 logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
+                journal_stream_line(u, u->linebuf, u->linebuf_len);
                 u->linebuf_len = 0;
         }
         logrelay_detach(r, u);
@@ -335,6 +339,7 @@ void logrelay_drain(LogRelay *r, MUnit *u) {
 
 void logrelay_detach(LogRelay *r, MUnit *u) {
         (void) r;
+        journal_stream_close(u);
         u->out_source = sd_event_source_disable_unref(u->out_source);
         if (u->out_fd >= 0)
                 close(u->out_fd);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/strv.h"
+#include "service/journal.h"
 #include "service/logrelay.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"

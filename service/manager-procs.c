@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* SIGCHLD: whose process it was, looked up before it is reaped. */
+#include "service/logrelay.h"
+#include "service/journal.h"
 #include "service/manager-private.h"
 #include "service/sys.h"
 
@@ -18,6 +20,11 @@ void manager_reap(Manager *m) {
                 if (m->sys->waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
                         break;
                 u = manager_unit_by_pid(m, info.si_pid);
+                /* Its last output to the journal while its pid still names it (service/journal.c). */
+                if (u && u->journal) {
+                        logrelay_drain(m->log, u);
+                        journal_stream_flush_as(u, info.si_pid);
+                }
                 {
                         siginfo_t reaped = {};
                         m->sys->waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);

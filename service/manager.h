@@ -77,6 +77,7 @@ typedef struct Manager Manager;
 typedef struct MUnit MUnit;
 typedef struct LogRelay LogRelay;
 struct proc;
+typedef struct JournalStream JournalStream; /* service/journal.c */
 typedef struct TimerState TimerState; /* service/timer.c */
 typedef struct PathState PathState;   /* service/path.c */
 
@@ -166,6 +167,7 @@ struct MUnit {
         /* Output of the unit's processes (stdout and stderr through one pipe). */
         int out_fd, out_wfd;  /* read end (ours), write end (given to each process) */
         sd_event_source *out_source;
+        JournalStream *journal; /* the copy of the output for systemd-journald (service/journal.c) */
         char *linebuf;        /* LINEBUF_MAX bytes, allocated at the first output */
         size_t linebuf_len;
         MUnit *next_blocked;

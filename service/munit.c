@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The manager's vocabulary: state and result names, logging, timestamps, small predicates. */
+#include "service/journal.h"
 #include "service/manager-private.h"
 
 #include <stdarg.h>
@@ -68,6 +69,13 @@ void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
         char line[1024];
         const char *desc = u->u && u->u->unit.description ? u->u->unit.description : NULL;
 
+        /* the same words in the journal, about the unit (service/journal.c); not "Reloading",
+         * which systemd does not log */
+        snprintf(line, sizeof(line), "%s %s%s%s%s", what, u->id, desc ? " - " : "", desc ? desc : "", tag ? "." : "...");
+        if (tag)
+                journal_unit_message(u, strcmp(tag, "FAILED") == 0 || strcmp(tag, "DEPEND") == 0 ? 3 : 6, line);
+        else if (strcmp(what, "Reloading") != 0)
+                journal_unit_begin_message(u, line);
         if (!m->show_status)
                 return;
         if (tag)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "service/journal.h"
 #include "service/shutdown.h"
 
 #include <dirent.h>
@@ -388,6 +389,24 @@ void shutdown_check_idle(Manager *m) {
                         up = true;
         }
         if (!jobs && up) {
+                bool others = false;
+                for (size_t i = 0; i < m->n_units && !others; i++)
+                        others = is_active_or_activating(m->units[i]) && !journal_runs_unit(m->units[i]->id);
+                if (!others) {
+                        /* Only systemd-journald's units are left: now they stop (see manager_begin_shutdown()). */
+                        bool added = false;
+                        for (size_t i = 0; i < m->n_units; i++)
+                                if (m->units[i]->job == JOB_NONE && is_active_or_activating(m->units[i]) &&
+                                    journal_runs_unit(m->units[i]->id) && !m->units[i]->shutdown_restopped) {
+                                        m->units[i]->shutdown_restopped = true;
+                                        job_add_stop(m, m->units[i]);
+                                        added = true;
+                                }
+                        if (added) {
+                                manager_dispatch_soon(m);
+                                return;
+                        }
+                }
                 /* No job left, yet a unit is up (something brought it back after its stop): it is
                  * stopped again, once; past that, the shutdown deadline ends it. Units on their way
                  * down by themselves (deactivating) are bounded by their own timeouts. */
@@ -450,8 +469,11 @@ void manager_begin_shutdown(Manager *m, int exit_status) {
         }
         if (m->command_pid > 0)
                 kill(m->command_pid, SIGTERM);
+        /* systemd-journald and its sockets stay up until everything else is down (check_idle()),
+         * as under systemd, where no stop job reaches them and the final kill ends them. */
         for (size_t i = 0; i < m->n_units; i++)
-                job_add_stop(m, m->units[i]);
+                if (!journal_runs_unit(m->units[i]->id))
+                        job_add_stop(m, m->units[i]);
         /* Bounded: the stop budgets along the longest ordering chain, then everything is killed. */
         m->shutdown_bound_usec = shutdown_bound_usec(m);
         {

@@ -193,6 +193,24 @@ static int open_listener(MUnit *u, const ListenEntry *e, const char **why) {
         if (ss.ss_family == AF_UNIX && e->address[0] == '/') {
                 chmod(e->address, mode);
                 chown_socket_file(u, e->address);
+                /* Symlinks= (systemd-journald-dev-log.socket: /dev/log) */
+                for (char **l = s->symlinks; l && *l; l++) {
+                        mkdir_parents(*l, dmode);
+                        if (symlink(e->address, *l) < 0 && errno == EEXIST && unlink(*l) == 0)
+                                (void) !symlink(e->address, *l);
+                }
+        }
+        /* ReceiveBuffer=, SendBuffer= (journald's sockets ask for 8M): the FORCE variants need
+         * CAP_NET_ADMIN of the initial namespace; the plain ones are capped at rmem_max/wmem_max. */
+        if (unit_is_set(u->u, UD_SOCKET_RECEIVE_BUFFER) && s->receive_buffer <= INT32_MAX) {
+                int v = (int) s->receive_buffer;
+                if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+                        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+        }
+        if (unit_is_set(u->u, UD_SOCKET_SEND_BUFFER) && s->send_buffer <= INT32_MAX) {
+                int v = (int) s->send_buffer;
+                if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) < 0)
+                        (void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
         }
         if (type != SOCK_DGRAM && listen(fd, s->backlog > 0 ? s->backlog : SOMAXCONN) < 0) {
                 int r = -errno;

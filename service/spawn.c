@@ -28,6 +28,7 @@
 
 #include "common/strv.h"
 #include "service/exec-env.h"
+#include "service/journal.h"
 #include "service/logrelay.h"
 #include "service/trigger.h"
 
@@ -847,6 +848,9 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 r = logrelay_attach(u->m->log, u, p[0]);
                 if (r < 0)
                         goto out;
+                /* a copy for systemd-journald when it runs (service/journal.c) */
+                if ((r = journal_stream_prepare(u, argv[0])) < 0)
+                        manager_log(u->m, MLOG_WARN, "%s: output not copied to the journal: %s", u->id, strerror(-r));
         }
 
         /* Sockets: the listening fds of Accept=no sockets, or our connection (Accept=yes). */

@@ -7,7 +7,9 @@ does): curl the web service, `systemctl status`, `systemctl reload`, kill -9 the
 watch Restart= bring it back, `sdinit status`, and finally stop the container with SIGRTMIN+3
 (systemd images' STOPSIGNAL).
 
-Usage: run.py [PATH-TO-sdinit]   (default: build/init/sdinit; its sibling `systemctl` link is used)
+Usage: run.py [PATH-TO-sdinit] [--plot FILE.svg]
+  (default: build/init/sdinit; its sibling `systemctl` link is used). With --plot, Debian's
+  `systemd-analyze plot` of the boot, run inside, is saved to FILE.svg (docs/demo-boot.svg).
 """
 import os
 import re
@@ -19,7 +21,14 @@ import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(here))
-sdinit = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "build", "init", "sdinit"))
+args = sys.argv[1:]
+plot = None
+if "--plot" in args:
+    i = args.index("--plot")
+    plot = args[i + 1]
+    del args[i:i + 2]
+sdinit = os.path.abspath(args[0] if args else os.path.join(root, "build", "init", "sdinit"))
+ANALYZE = "/usr/bin/systemd-analyze"
 systemctl = os.path.join(os.path.dirname(sdinit), "systemctl")  # the build's link to sdinit
 setup = ("ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && "
          "mount -t tmpfs -o mode=755 tmpfs /usr/local/lib && mkdir /usr/local/lib/sdinit-demo && "
@@ -95,6 +104,15 @@ def fetch():
 
 read_until(r"Reached target demo.target")
 ok = fetch()
+if os.access(ANALYZE, os.X_OK):
+    # Debian's systemd-analyze reads sdinit's D-Bus properties as it reads systemd's.
+    inside(ANALYZE, "blame")
+    if plot:
+        r = subprocess.run(["nsenter", "-t", str(pid1()), "-U", "-m", "-p", "-n", "--preserve-credentials", ANALYZE, "plot"],
+                           capture_output=True, text=True, timeout=30)
+        with open(plot, "w") as f:
+            f.write(r.stdout)
+        print(f"demo: (inside) $ systemd-analyze plot > {plot}   (status {r.returncode})", flush=True)
 inside(systemctl, "status", "--no-pager", "worker.service")
 inside(systemctl, "reload", "worker.service")
 inside(systemctl, "show", "-p", "StatusText", "worker.service")

@@ -154,6 +154,16 @@ def clients(c):
     rc, out = c.exec(["timeout", str(CLIENT_TIMEOUT - 1), "bash", "-c", "exec 3< <(exec tail -q -F -n +1 /var/log/syslog 2>/dev/null); t=$!; "
                       f"grep -q -m1 {token} <&3; rc=$?; kill $t; exit $rc"], timeout=CLIENT_TIMEOUT)
     r["logger -> syslog file"] = "found" if rc == 0 else "missing"
+    # The same line in the journal (issue 15: systemd-journald runs under both PID 1s), followed
+    # by journalctl -f until it comes, bounded.
+    rc, out = c.exec(["timeout", str(CLIENT_TIMEOUT - 1), "bash", "-c",
+                      f"journalctl --no-pager -f -n all -o cat -t image-probe | grep -q -m1 {token}"], timeout=CLIENT_TIMEOUT)
+    r["logger -> journal"] = "found" if rc == 0 else "missing"
+    # A daemon's own output under its unit, and as systemctl status shows it.
+    rc, out = c.exec(["journalctl", "--no-pager", "-o", "cat", "-u", "ssh.service"], timeout=CLIENT_TIMEOUT)
+    r["journalctl -u ssh.service"] = "Server listening" if "Server listening" in out else f"rc={rc}, none"
+    rc, out = c.exec(["systemctl", "--no-pager", "status", "ssh.service"], timeout=CLIENT_TIMEOUT)
+    r["systemctl status ssh.service: log lines"] = "Server listening" if "Server listening" in out else "none"
     rc, out = c.exec(["runuser", "-u", "postgres", "--", "psql", "-Atc", "select 6*7"], timeout=CLIENT_TIMEOUT)
     r["psql"] = out if rc == 0 else f"rc={rc}"
     rc, out = c.exec(["ldapsearch", "-x", "-LLL", "-H", "ldap://127.0.0.1", "-b", "", "-s", "base", "namingContexts"], timeout=CLIENT_TIMEOUT)

@@ -232,10 +232,12 @@ def unit_path(unitdir):
     return f"{unitdir}:/lib/systemd/system"
 
 
-def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=()):
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), log_target="console"):
+    """log_target: "console" (the console file of the test), or "journal-or-kmsg" as systemd's
+    default, for tests that compare what reaches the journal."""
     if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
         raise Unavailable("Debian's systemd (/lib/systemd/systemd, systemctl) is not installed")
-    return Pid1(cg2, name, workdir, [SYSTEMD, "--log-target=console", "--log-level=info", "--show-status=no"],
+    return Pid1(cg2, name, workdir, [SYSTEMD, f"--log-target={log_target}", "--log-level=info", "--show-status=no"],
                 {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs)
 
 

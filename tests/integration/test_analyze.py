@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Debian's systemd-analyze against sdinit as PID 1 (issue 15): `time`, `blame`, `critical-chain`
-and `plot` read sdinit's D-Bus properties (the Manager's timestamps, each unit's
+"""Debian's systemd-analyze against sdinit as PID 1 (issue 15): `time`, `blame`, `critical-chain`,
+`plot`, `dot` and `security` read sdinit's D-Bus properties (the Manager's timestamps, each unit's
 InactiveExitTimestamp/ActiveEnterTimestamp...) as they read systemd's. A chain a -> b -> c is
 booted; the answers must name the units, in the chain's order, with times that agree with it."""
 import os
@@ -72,6 +72,20 @@ def test_analyze(tap):
             svg, texts = None, str(e)
         tap.ok(r.returncode == 0 and svg is not None and all(u in texts for u in ("a.service", "b.service", "c.service")),
                "plot: an SVG that draws the three services", texts[:500])
+        r = analyze("dot")
+        tap.ok(r.returncode == 0 and r.stdout.startswith("digraph systemd {") and
+               '"b.service"->"a.service" [color="black"]' in r.stdout and
+               '"b.service"->"a.service" [color="green"]' in r.stdout and
+               '"c.service"->"a.service"' not in r.stdout,
+               "dot: b Requires= (black) and After= (green) a, c no edge to a", r.stdout + r.stderr)
+
+        # security reads the sandboxing properties of the unit (issue 14 adds them to the bus)
+        r = analyze("security", "c.service")
+        tap.ok(r.returncode == 0 and "Overall exposure level for c.service:" in r.stdout and "NoNewPrivileges=" in r.stdout,
+               "security c.service: the table and the overall exposure", r.stdout[-800:] + r.stderr)
+        r = analyze("security")
+        tap.ok(r.returncode == 0 and re.search(r"^c\.service\s+\d+\.\d+ ", r.stdout, re.M),
+               "security: one line per running service", r.stdout + r.stderr)
         tap.eq(b.stop(), 0, "stops cleanly")
 
 

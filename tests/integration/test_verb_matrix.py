@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""systemctl's answers for every verb on every kind of unit, as systemd 252 gives them (issue 15,
+item 3): exit status, stderr and (normalised) stdout of Debian's systemctl against sdinit's D-Bus
+API, and of sdinit's own systemctl against sdinit, compared cell by cell with Debian's systemctl
+against Debian's real systemd 252 booted in the same run (oraclelib.py: user namespace, delegated
+cgroup v2, private /run, /tmp, /dev and /etc/systemd/system). Nothing is hard-coded: the oracle
+is the run's own systemd; without a delegated cgroup v2 the test SKIPs loudly.
+
+Kinds of unit: unknown (no file), masked (a link to /dev/null in the unit directory), failed
+(a oneshot /bin/false, started once before the matrix), inactive (loaded, never started, with an
+[Install] section), template (a template named without instance), active (a running service,
+started before the matrix), bad-setting (a oneshot without ExecStart=). Each cell has its own unit, so
+the verbs do not interfere; the cells are named <kind>-<verb>-<set>.service, set "a" for Debian's
+systemctl and "b" for sdinit's own (under systemd both sets are driven by Debian's systemctl).
+
+Run with --diff to print every cell that differs instead of TAP.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import oraclelib  # noqa: E402
+from harness import Tap  # noqa: E402
+
+REAL = "/usr/bin/systemctl"
+OURS = os.path.abspath(os.environ.get("SDINIT_SYSTEMCTL") or
+                       os.path.join(HERE, "..", "..", "build", "init", "systemctl"))
+KINDS = ("unknown", "masked", "failed", "inactive", "template", "active", "bad-setting")
+VERBS = ("start", "stop", "restart", "try-restart", "reload", "reload-or-restart", "reload-or-try-restart", "kill",
+         "reset-failed", "is-active", "is-failed", "is-enabled", "status", "show", "cat", "enable", "disable", "mask",
+         "unmask")
+# /etc/systemd/system: enable, disable, mask and unmask write there; each PID 1 gets an empty tmpfs.
+TMPFS_DIRS = ("/etc/systemd/system",)
+SHOW_PROPS = "Id,LoadState,ActiveState,SubState,Result,UnitFileState,LoadError,CanStart,CanStop,CanReload"
+
+
+def unit_name(kind, verb, cset):
+    if kind == "template":
+        return f"{kind}-{verb}-{cset}@.service"
+    return f"{kind}-{verb}-{cset}.service"
+
+
+def unit_text(kind):
+    if kind == "unknown":
+        return None
+    if kind == "masked":
+        return "->/dev/null"
+    if kind == "failed":
+        return "[Unit]\nDescription=fails\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/false\n"
+    if kind == "bad-setting":
+        # "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing." (load state bad-setting)
+        return "[Unit]\nDescription=bad\nDefaultDependencies=no\n[Service]\nType=oneshot\n"
+    return ("[Unit]\nDescription=sleeps\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep infinity\n"
+            "[Install]\nWantedBy=multi-user.target\n")
+
+
+def write_units(d):
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    with open(os.path.join(d, "default.target"), "w") as f:
+        f.write("[Unit]\nDescription=verb matrix\n")
+    with open(os.path.join(d, "multi-user.target"), "w") as f:
+        f.write("[Unit]\nDescription=verb matrix multi-user\n")
+    for cset in ("a", "b"):
+        for kind in KINDS:
+            text = unit_text(kind)
+            if text is None:
+                continue
+            for verb in VERBS:
+                p = os.path.join(d, unit_name(kind, verb, cset))
+                if text.startswith("->"):
+                    os.symlink(text[2:], p)
+                else:
+                    with open(p, "w") as f:
+                        f.write(text)
+
+
+def argv(verb, unit):
+    if verb == "show":
+        return ["show", "-p", SHOW_PROPS, unit]
+    return [verb, unit]
+
+
+TIME = re.compile(r" since [^;]*; [^\n]* ago")
+
+
+def normalise(verb, out):
+    """status: the header, Loaded: and Active: lines only (no times, pids, memory or journal)."""
+    if verb != "status":
+        return out
+    keep = []
+    for ln in out.splitlines():
+        s = ln.strip()
+        if ln.startswith(("●", "○", "×", "Unit ")) or s.startswith(("Loaded:", "Active:")):
+            keep.append(TIME.sub(" since <time>", ln))
+    return "\n".join(keep)
+
+
+def run(p, binary, args):
+    cmd = ["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", binary, "--no-pager", "--no-ask-password"] + args
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, LANG="C.UTF-8", SYSTEMD_COLORS="0", SYSTEMD_PAGER=""))
+    return r.returncode, r.stdout, r.stderr
+
+
+def run_matrix(p, clients):
+    """{(kind, verb, set): (status, stdout, stderr)}; clients {set: binary}."""
+    p.wait_ready()
+    failed = [unit_name("failed", v, c) for c in clients for v in VERBS]
+    p.systemctl("start", *failed)
+    p.systemctl("start", *[unit_name("active", v, c) for c in clients for v in VERBS])
+    p.settle()
+    got = {}
+    for cset, binary in clients.items():
+        for kind in KINDS:
+            for verb in VERBS:
+                u = unit_name(kind, verb, cset)
+                rc, out, err = run(p, binary, argv(verb, u))
+                got[(kind, verb, cset)] = (rc, normalise(verb, out), err)
+    return got
+
+
+def boot_and_run(kind, cg2, work, unitdir, clients):
+    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
+    p = boot(cg2, f"sdinit-verbs-{kind}-{os.getpid()}", work, unitdir, TMPFS_DIRS)
+    try:
+        got = run_matrix(p, clients)
+        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
+        return got, stop(p), p.output()
+    finally:
+        p.close()
+
+
+def main():
+    diff = "--diff" in sys.argv
+    tap = Tap()
+    if os.geteuid() != 0:
+        tap.skip("verb matrix", "needs root (user namespaces with subordinate ids)")
+        tap.run([])
+    if not os.access(REAL, os.X_OK):
+        tap.skip("verb matrix", f"LOUD SKIP: no {REAL}")
+        tap.run([])
+    try:
+        cg2 = oraclelib.preflight()
+    except oraclelib.Unavailable as e:
+        tap.skip("verb matrix", f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot be the oracle")
+        tap.run([])
+    work = tempfile.mkdtemp(prefix="sdinit-verbs-", dir="/var/tmp")
+    os.chmod(work, 0o755)
+    unitdir = os.path.join(work, "units")
+    write_units(unitdir)
+    try:
+        sd, rc_sd, _ = boot_and_run("systemd", cg2, work, unitdir, {"a": REAL, "b": REAL})
+        tap.ok(True, f"systemd booted and ran {len(sd)} cells (status {rc_sd})")
+        mine, rc, out = boot_and_run("sdinit", cg2, work, unitdir, {"a": REAL, "b": OURS})
+        bad = [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
+        tap.ok(rc == 0 and not bad, "sdinit exits 0 on SIGTERM, no sanitizer report", "\n".join(bad[:20]) or rc)
+        ndiff = 0
+        for cset, client in (("a", "Debian's systemctl"), ("b", "sdinit's systemctl")):
+            for kind in KINDS:
+                for verb in VERBS:
+                    k = (kind, verb, cset)
+                    name = f"{client}: {verb} {kind} unit"
+                    if "--dump" in sys.argv:
+                        print(f"{name}: systemd {sd[k]!r}")
+                    if diff:
+                        if sd[k] != mine[k]:
+                            ndiff += 1
+                            print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
+                        continue
+                    tap.eq(mine[k], sd[k], name)
+        if diff:
+            print(f"# {ndiff} cells differ")
+            return
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    tap.run([])
+
+
+if __name__ == "__main__":
+    main()
