@@ -193,6 +193,9 @@ Unit *unit_free(Unit *u) {
                 sdu_strv_free(u->settings[i].raw);
         free(u->settings);
         free(u->settings_set);
+        for (size_t i = 0; i < u->n_raw_kept; i++)
+                sdu_strv_free(u->raw_kept[i].raw);
+        free(u->raw_kept);
         free(u->id);
         sdu_strv_free(u->names);
         free(u->fragment_path);
@@ -303,17 +306,43 @@ bool unit_setting_is_set(const Unit *u, const char *section, const char *key) {
         return u->settings[i].count > 0;
 }
 
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key) {
+        int i = unit_directive_lookup(u->type, section, key);
+
+        if (i < 0)
+                return NULL;
+        if (u->settings)
+                return u->settings[i].raw;
+        for (size_t k = 0; k < u->n_raw_kept; k++)
+                if (u->raw_kept[k].row == (size_t) i)
+                        return u->raw_kept[k].raw;
+        return NULL;
+}
+
 int unit_compact(Unit *u) {
         uint8_t *bits;
+        size_t n_keep = 0;
 
         if (!u->settings)
                 return 0;
         bits = calloc((unit_directive_table_size + 7) / 8, 1);
         if (!bits)
                 return -ENOMEM;
+        for (size_t i = 0; i < unit_directive_table_size; i++)
+                if (u->settings[i].raw && unit_directive_table[i].kind == KIND_RAW)
+                        n_keep++;
+        if (n_keep > 0 && !(u->raw_kept = calloc(n_keep, sizeof(*u->raw_kept)))) {
+                free(bits);
+                return -ENOMEM;
+        }
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 if (u->settings[i].count > 0)
                         bits[i / 8] |= (uint8_t) (1u << (i % 8));
+                if (u->settings[i].raw && unit_directive_table[i].kind == KIND_RAW) {
+                        /* the manager reads them when it starts the unit (unit_setting_raw()) */
+                        u->raw_kept[u->n_raw_kept++] = (struct UnitRawKept) { i, u->settings[i].raw };
+                        continue;
+                }
                 sdu_strv_free(u->settings[i].raw);
         }
         free(u->settings);

@@ -265,6 +265,9 @@ typedef struct Unit {
 
         UnitSetting *settings; /* one per directive table row; NULL after unit_compact() */
         uint8_t *settings_set; /* after unit_compact(): one bit per row, "was assigned" */
+        struct UnitRawKept { size_t row; char **raw; } *raw_kept; /* after unit_compact(): the values
+                                                                   * of the raw-kind rows set */
+        size_t n_raw_kept;
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
 } Unit;
@@ -306,6 +309,10 @@ int unit_compact(Unit *u);
 /* Whether section/key was assigned (and not reset) for this unit, e.g. ("Service", "TimeoutStartSec").
  * Scalars without an explicit "unset" value (times, sizes, modes, integers) need this. */
 bool unit_setting_is_set(const Unit *u, const char *section, const char *key);
+
+/* The validated values of a raw-kind directive in assignment order (an empty assignment resets
+ * the list), or NULL when unset. Kept across unit_compact(). */
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
 
 /* Enum values (for the manager): */
 typedef enum ServiceType {
