@@ -144,11 +144,17 @@ static void unlink_lock(uid_t uid, const char *name) {
         uid_symlinks(uid, name, false);
 }
 
+uid_t dynamic_user_hashed_uid(const char *name) {
+        static const uint8_t key[16] = { 0x37, 0x53, 0x7e, 0x31, 0xcf, 0xce, 0x48, 0xf5,
+                                         0x8a, 0xbb, 0x39, 0x57, 0x8d, 0xd9, 0xec, 0x59 };
+        /* UID_CLAMP_INTO_RANGE(): truncated to uid_t first, then reduced */
+        return (uid_t) dynamic_user_siphash24(name, strlen(name), key) % (DYNAMIC_UID_MAX - DYNAMIC_UID_MIN + 1) +
+               DYNAMIC_UID_MIN;
+}
+
 /* pick_uid(): the owner of a suggested path, the hashed name, then random candidates; 100 tries.
  * Returns the locked fd or -errno. */
 static int pick_uid(char *const *suggested, const char *name, uid_t *ret) {
-        static const uint8_t key[16] = { 0x37, 0x53, 0x7e, 0x31, 0xcf, 0xce, 0x48, 0xf5,
-                                         0x8a, 0xbb, 0x39, 0x57, 0x8d, 0xd9, 0xec, 0x59 };
         enum { SUGGESTED, HASHED, RANDOM } phase = SUGGESTED;
         size_t next_suggested = 0;
 
@@ -170,9 +176,7 @@ static int pick_uid(char *const *suggested, const char *name, uid_t *ret) {
                                 continue;
                         cand = st.st_uid;
                 } else if (phase == HASHED) {
-                        /* UID_CLAMP_INTO_RANGE(): truncated to uid_t first, then reduced */
-                        cand = (uid_t) dynamic_user_siphash24(name, strlen(name), key) % (DYNAMIC_UID_MAX - DYNAMIC_UID_MIN + 1) +
-                               DYNAMIC_UID_MIN;
+                        cand = dynamic_user_hashed_uid(name);
                         phase = RANDOM;
                 } else {
                         uint32_t rnd = 0;

@@ -25,6 +25,9 @@ uint64_t dynamic_user_siphash24(const void *in, size_t len, const uint8_t key[16
  * is a valid user name, otherwise "_du" and 16 hex digits of its hash. */
 int dynamic_user_name_for_unit(const char *unit_id, char *buf, size_t size);
 
+/* The uid systemd tries first for a name (the hash phase of its pick_uid()). */
+uid_t dynamic_user_hashed_uid(const char *name);
+
 bool dynamic_user_enabled(const Unit *u);
 
 /* Acquires (or reuses, for a unit holding it already) the unit's dynamic user. The name is
