@@ -393,6 +393,10 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
         return exec_seccomp_apply(u, s, err, errlen);
 }
 
+void exec_privileges_prepare(MUnit *u) {
+        exec_seccomp_prepare(u->u, exec_section(u->u));
+}
+
 void exec_sandbox_unit_dead(MUnit *u) {
         dynamic_user_release(u);
         exec_credentials_remove(u);

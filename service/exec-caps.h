@@ -24,6 +24,9 @@ typedef struct ExecIdentity {
 /* The unit's exec section name ("Service", "Socket", ...) for unit_setting_raw(). */
 const char *exec_section(const Unit *u);
 
+/* In the manager, before fork: what can be computed once for the child (the seccomp programs). */
+void exec_privileges_prepare(MUnit *u);
+
 /* In the child. Returns 0, or systemd's exit status for the failed step (with a message in err,
  * for the unit's log). */
 int exec_privileges_apply(MUnit *u, const ExecCommand *cmd, const ExecIdentity *id, char *err, size_t errlen);

@@ -17,6 +17,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "service/spawn.h"
 #include "units/unit-values.h"
@@ -52,6 +56,83 @@ static uint32_t local_archs[] = {
 };
 #define N_ARCHS (sizeof(local_archs) / sizeof(local_archs[0]))
 static bool arch_blocked[N_ARCHS]; /* by SystemCallArchitectures=: later filters skip them */
+
+/* ---- loading, or compiling for the manager's cache ----
+ * PID 1 compiles a unit's filters once (libseccomp is the costly part: tens of milliseconds for a
+ * unit like redis-server's) and keeps the BPF programs, shared between units with the same
+ * settings; the forked child finds them in its copy of that cache and only hands them to the
+ * kernel. Without a cached plan the child compiles and loads them itself. */
+
+struct ExecSeccompPlan {
+        int status;     /* 0, or the exit status the child fails with (compilation failed) */
+        char msg[160];
+        size_t n;
+        struct {
+                const struct sock_fprog *prog;
+                int status; /* EXIT_SECCOMP or EXIT_ADDRESS_FAMILIES when the kernel refuses it */
+        } *items;
+};
+
+static ExecSeccompPlan *collecting;   /* compiling into this plan instead of loading */
+static int emit_status = EXIT_SECCOMP; /* the exit status of the filters being emitted */
+
+/* Programs are kept once (deduplicated by content) for the manager's lifetime: their number is
+ * bounded by the distinct settings of the loaded units. */
+static struct sock_fprog **uniq_progs;
+static size_t n_uniq_progs;
+
+static const struct sock_fprog *intern_program(const void *insns, size_t bytes) {
+        struct sock_fprog *p, **l;
+
+        for (size_t i = 0; i < n_uniq_progs; i++)
+                if ((size_t) uniq_progs[i]->len * sizeof(struct sock_filter) == bytes && memcmp(uniq_progs[i]->filter, insns, bytes) == 0)
+                        return uniq_progs[i];
+        p = malloc(sizeof(*p));
+        l = realloc(uniq_progs, (n_uniq_progs + 1) * sizeof(*l));
+        if (l)
+                uniq_progs = l;
+        if (!p || !l || !(p->filter = malloc(bytes))) {
+                free(p);
+                return NULL;
+        }
+        memcpy(p->filter, insns, bytes);
+        p->len = (unsigned short) (bytes / sizeof(struct sock_filter));
+        uniq_progs[n_uniq_progs++] = p;
+        return p;
+}
+
+/* The filter is loaded, or (compiling) exported and added to the plan. */
+static int emit(scmp_filter_ctx c) {
+        const struct sock_fprog *prog;
+        void *buf, *items;
+        off_t size;
+        int fd, r;
+
+        if (!collecting)
+                return seccomp_load(c);
+        fd = memfd_create("sdinit-seccomp", MFD_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = seccomp_export_bpf(c, fd);
+        size = r >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+        if (r >= 0 && (size <= 0 || size > 65535 * (off_t) sizeof(struct sock_filter)))
+                r = -E2BIG;
+        buf = r >= 0 ? malloc((size_t) size) : NULL;
+        if (r >= 0 && (!buf || pread(fd, buf, (size_t) size, 0) != size))
+                r = -EIO;
+        close(fd);
+        prog = r >= 0 ? intern_program(buf, (size_t) size) : NULL;
+        free(buf);
+        if (r < 0)
+                return r;
+        items = prog ? realloc(collecting->items, (collecting->n + 1) * sizeof(*collecting->items)) : NULL;
+        if (!items)
+                return -ENOMEM;
+        collecting->items = items;
+        collecting->items[collecting->n].prog = prog;
+        collecting->items[collecting->n++].status = emit_status;
+        return 0;
+}
 
 /* A filter for one architecture that lets other architectures through (seccomp_init_for_arch). */
 static scmp_filter_ctx init_for_arch(uint32_t arch, uint32_t default_action) {
@@ -225,7 +306,7 @@ static int load_set(uint32_t default_action, const SyscallSet *s, uint32_t actio
                         if (s->act[i] != ABSENT) /* a call the architecture lacks is skipped, as in systemd */
                                 (void) seccomp_rule_add_exact(c, s->act[i] >= 0 ? SCMP_ACT_ERRNO((uint32_t) s->act[i]) : action,
                                                               slot_nr(i), 0);
-                r = seccomp_load(c);
+                r = emit(c);
                 seccomp_release(c);
                 if (r < 0)
                         return r;
@@ -262,7 +343,7 @@ static int load_rules(rules_fn fn, const void *userdata, bool skip_socketcall_ar
                 if (!(c = init_for_arch(local_archs[a], SCMP_ACT_ALLOW)))
                         return -ENOMEM;
                 /* A rule the architecture cannot take: no filter for it, as systemd does ("continue"). */
-                r = fn(c, local_archs[a], userdata) < 0 ? 0 : seccomp_load(c);
+                r = fn(c, local_archs[a], userdata) < 0 ? 0 : emit(c);
                 seccomp_release(c);
                 if (r < 0)
                         return r;
@@ -587,7 +668,7 @@ static int restrict_archs(char *const *lines) {
         }
         r = 0;
         if (block_new && (r = seccomp_attr_set(c, SCMP_FLTATR_CTL_NNP, 0)) >= 0)
-                r = seccomp_load(c);
+                r = emit(c);
         seccomp_release(c);
         return r;
 }
@@ -619,20 +700,20 @@ bool exec_seccomp_wanted(const Unit *u, const char *section) {
                 return status;                                                                   \
         } while (0)
 
-int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t errlen) {
+static int apply_all(const Unit *u, const char *section, char *err, size_t errlen) {
         SyscallSet *set = NULL;
         bool allow_list;
         long retain;
         int r;
 
-        if (!seccomp_available() || !exec_seccomp_wanted(u, section))
-                return 0;
-
+        memset(arch_blocked, 0, sizeof(arch_blocked));
         if (unit_setting_raw(u, section, "RestrictAddressFamilies")) {
                 AfSpec spec;
                 parse_address_families(unit_setting_raw(u, section, "RestrictAddressFamilies"), &spec);
-                if (spec.set && (spec.allow_list || memchr(spec.in, true, sizeof(spec.in))) &&
-                    (r = load_rules(rules_address_families, &spec, true)) < 0)
+                emit_status = EXIT_ADDRESS_FAMILIES;
+                r = spec.set && (spec.allow_list || memchr(spec.in, true, sizeof(spec.in))) ? load_rules(rules_address_families, &spec, true) : 0;
+                emit_status = EXIT_SECCOMP;
+                if (r < 0)
                         FAIL(EXIT_ADDRESS_FAMILIES, "restrict address families");
         }
         if (exec_raw_bool(u, section, "MemoryDenyWriteExecute") > 0 && (r = load_rules(rules_mdwe, NULL, false)) < 0)
@@ -707,5 +788,91 @@ int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t err
                 }
         }
         free(set);
+        return 0;
+}
+
+/* The settings the filters depend on, as one string: the cache key. */
+static char *plan_key(const Unit *u, const char *section) {
+        static const char *const keys[] = { "RestrictAddressFamilies", "MemoryDenyWriteExecute", "RestrictRealtime",
+                                            "RestrictSUIDSGID", "DynamicUser", "RestrictNamespaces", "ProtectKernelTunables",
+                                            "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "PrivateDevices",
+                                            "ProtectHostname", "SystemCallArchitectures", "LockPersonality",
+                                            "SystemCallLog", "SystemCallFilter", "SystemCallErrorNumber", NULL };
+        size_t n = 1;
+        char *key, *p;
+
+        for (int k = 0; keys[k]; k++)
+                for (char *const *l = unit_setting_raw(u, section, keys[k]); l && *l; l++)
+                        n += strlen(keys[k]) + strlen(*l) + 2;
+        n += u->exec.personality ? strlen(u->exec.personality) + 1 : 1;
+        if (!(p = key = malloc(n)))
+                return NULL;
+        for (int k = 0; keys[k]; k++)
+                for (char *const *l = unit_setting_raw(u, section, keys[k]); l && *l; l++)
+                        p += sprintf(p, "%s=%s\n", keys[k], *l);
+        sprintf(p, "%s", u->exec.personality ? u->exec.personality : "");
+        return key;
+}
+
+static struct {
+        char *key;
+        ExecSeccompPlan *plan;
+} *plans;
+static size_t n_plans;
+
+static const ExecSeccompPlan *plan_find(const char *key) {
+        for (size_t i = 0; i < n_plans; i++)
+                if (strcmp(plans[i].key, key) == 0)
+                        return plans[i].plan;
+        return NULL;
+}
+
+void exec_seccomp_prepare(const Unit *u, const char *section) {
+        ExecSeccompPlan *plan;
+        char *key;
+        void *l;
+
+        if (!seccomp_available() || !exec_seccomp_wanted(u, section) || !(key = plan_key(u, section)))
+                return;
+        if (plan_find(key) || !(plan = calloc(1, sizeof(*plan)))) {
+                free(key);
+                return;
+        }
+        collecting = plan;
+        plan->status = apply_all(u, section, plan->msg, sizeof(plan->msg));
+        collecting = NULL;
+        memset(arch_blocked, 0, sizeof(arch_blocked));
+        l = realloc(plans, (n_plans + 1) * sizeof(*plans));
+        if (!l) {
+                free(plan->items);
+                free(plan);
+                free(key);
+                return;
+        }
+        plans = l;
+        plans[n_plans].key = key;
+        plans[n_plans++].plan = plan;
+}
+
+int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t errlen) {
+        const ExecSeccompPlan *plan;
+        char *key;
+
+        if (!seccomp_available() || !exec_seccomp_wanted(u, section))
+                return 0;
+        key = plan_key(u, section);
+        plan = key ? plan_find(key) : NULL;
+        free(key);
+        if (!plan)
+                return apply_all(u, section, err, errlen);
+        if (plan->status) {
+                snprintf(err, errlen, "%s", plan->msg);
+                return plan->status;
+        }
+        for (size_t i = 0; i < plan->n; i++)
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, plan->items[i].prog) < 0) {
+                        snprintf(err, errlen, "Failed to apply system call filters: %s", strerror(errno));
+                        return plan->items[i].status;
+                }
         return 0;
 }

@@ -24,7 +24,13 @@ extern const ExecSyscallGroup exec_syscall_groups[]; /* NULL-terminated */
  * process without CAP_SYS_ADMIN). */
 bool exec_seccomp_wanted(const Unit *u, const char *section);
 
-/* Applies them all. Returns 0, or systemd's exit status (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with
+/* In the manager, before fork: compiles the unit's filters once for all units with the same
+ * settings (kept for the manager's lifetime), so that the child only loads them. Optional. */
+void exec_seccomp_prepare(const Unit *u, const char *section);
+
+typedef struct ExecSeccompPlan ExecSeccompPlan;
+
+/* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with
  * a message in err. */
 int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t errlen);
 

@@ -837,6 +837,8 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         status = make_directories(u, &ids);
         if (!status)
                 status = exec_credentials_setup(u, ids.set ? ids.uid : 0, &env);
+        if (!status && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+                exec_privileges_prepare(u); /* the seccomp programs, compiled once */
         if (status) {
                 r = status;
                 goto out;
