@@ -109,6 +109,45 @@ ProtectKernelTunables=yes
     # sssd-common 2.8.2-4, sssd.service
     "sssd-hardening": """CapabilityBoundingSet=  CAP_IPC_LOCK CAP_CHOWN CAP_DAC_READ_SEARCH CAP_KILL CAP_NET_ADMIN CAP_SYS_NICE CAP_FOWNER CAP_SETGID CAP_SETUID CAP_SYS_ADMIN CAP_SYS_RESOURCE CAP_BLOCK_SUSPEND
 """,
+    # chrony 4.3-2+deb12u1, chrony-wait.service: DynamicUser= with the full hardening
+    # (IPAddressAllow=/IPAddressDeny=/DevicePolicy= left out: cgroup BPF, not this step).
+    "chrony-wait-hardening": """DynamicUser=yes
+CapabilityBoundingSet=
+LockPersonality=yes
+MemoryDenyWriteExecute=yes
+PrivateDevices=yes
+PrivateUsers=yes
+ProcSubset=pid
+ProtectClock=yes
+ProtectControlGroups=yes
+ProtectHome=yes
+ProtectHostname=yes
+ProtectKernelLogs=yes
+ProtectKernelModules=yes
+ProtectKernelTunables=yes
+ProtectProc=invisible
+ProtectSystem=strict
+RestrictAddressFamilies=AF_INET AF_INET6
+RestrictNamespaces=yes
+RestrictRealtime=yes
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources
+UMask=0777
+""",
+    # mariadb-server 1:10.11.6-0+deb12u1, mariadb.service (its User=mysql/Group=mysql replaced by
+    # nobody/nogroup: this machine has no mysql user)
+    "mariadb-caps": """User=nobody
+Group=nogroup
+AmbientCapabilities=CAP_IPC_LOCK
+UMask=007
+""",
+    # tomcat10 10.1.6-1+deb12u1, tomcat10.service (User=tomcat replaced by nobody, as above)
+    "tomcat10-caps": """User=nobody
+Group=nogroup
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+NoNewPrivileges=true
+""",
     # A static user with an ambient capability (the usual way to bind port 80 unprivileged).
     "ambient": """User=nobody
 AmbientCapabilities=CAP_NET_BIND_SERVICE
