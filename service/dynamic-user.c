@@ -344,6 +344,18 @@ static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gi
         return 0;
 }
 
+const void *dynamic_user_next(const void *cursor, const char **ret_name, uid_t *ret_uid) {
+        const DynUser *d = cursor ? ((const DynUser *) cursor)->next : dyn_users;
+
+        while (d && d->lock_fd < 0) /* a static user of that name: not ours to report */
+                d = d->next;
+        if (d) {
+                *ret_name = d->name;
+                *ret_uid = d->uid;
+        }
+        return d;
+}
+
 int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_name) {
         const ExecSettings *e = &u->u->exec;
         char name[64];
@@ -351,6 +363,11 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
         gid_t gid = (gid_t) -1, static_gid = (gid_t) -1;
         int r;
 
+        if (u->m) {
+                int k = dynamic_userdb_start(u->m->event);
+                if (k < 0) /* the names do not resolve in the image; the service runs all the same */
+                        manager_log(u->m, MLOG_WARN, "%s: cannot serve dynamic users on " "/run/systemd/userdb: %s", u->id, strerror(-k));
+        }
         if (e->user)
                 snprintf(name, sizeof(name), "%s", e->user);
         else if (dynamic_user_name_for_unit(u->id, name, sizeof(name)) < 0)

@@ -15,6 +15,7 @@ compared keys depends on them.
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -192,8 +193,54 @@ KNOWN = {
 }
 
 
+# The dynamic user's name as the image's tools see it (nss-systemd asks PID 1's varlink service
+# io.systemd.DynamicUser), the raw answers of that service, and its lock files, while a
+# DynamicUser= service runs and after it stopped.
+DYN_SLEEP = "[Unit]\nDefaultDependencies=no\n\n[Service]\nDynamicUser=yes\nExecStart=/bin/sleep infinity\n"
+VARLINK = r"""
+import json, socket
+def call(method, params, more=False):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect("/run/systemd/userdb/io.systemd.DynamicUser")
+    msg = {"method": method, "parameters": params}
+    if more:
+        msg["more"] = True
+    s.sendall(json.dumps(msg).encode() + b"\0")
+    buf = b""
+    while not buf.endswith(b"\0") or (more and b'"continues":true' in buf.split(b"\0")[-2]):
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+    print(method, json.dumps(params, sort_keys=True), more, buf.decode())
+U, S = "io.systemd.UserDatabase.", "io.systemd.DynamicUser"
+call(U + "GetUserRecord", {"userName": "dyn-sleep", "service": S})
+call(U + "GetUserRecord", {"userName": "no-such-user", "service": S})
+call(U + "GetGroupRecord", {"groupName": "dyn-sleep", "service": S})
+call(U + "GetUserRecord", {"service": S}, True)
+call(U + "GetGroupRecord", {"service": S}, True)
+call(U + "GetMemberships", {"service": S}, True)
+call(U + "GetUserRecord", {"userName": "dyn-sleep", "service": "other"})
+"""
+
+
+def userdb_view(p):
+    ns = ["nsenter", "-t", str(p.pid1), "-U", "-m", "-p"]
+    out = {}
+    for key, cmd in (("getent passwd", ["getent", "passwd", "dyn-sleep"]), ("getent group", ["getent", "group", "dyn-sleep"]),
+                     ("lock files", ["sh", "-c", "cd /run/systemd/dynamic-uid && for f in *; do [ -L \"$f\" ] && "
+                                     "echo \"$f -> $(readlink \"$f\")\" || echo \"$f $(stat -c %a $f) $(cat $f)\"; done"]),
+                     ("varlink", [oraclelib.PY, "-c", VARLINK])):
+        r = subprocess.run(ns + cmd, capture_output=True, text=True, timeout=60)
+        out[key] = r.stdout.strip()
+    return out
+
+
 def write_units(unitdir, work):
     os.makedirs(unitdir, exist_ok=True)
+    with open(os.path.join(unitdir, "dyn-sleep.service"), "w") as f:
+        f.write(DYN_SLEEP)
     for name, body in UNITS.items():
         with open(os.path.join(unitdir, f"{name}.service"), "w") as f:
             f.write(f"[Unit]\nDescription=sandbox probe {name}\nDefaultDependencies=no\n\n[Service]\nType=oneshot\n"
@@ -245,6 +292,10 @@ def run(kind, cg2, work, unitdir):
                 got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""),
                             "ExecMainStatus": st.get("ExecMainStatus", "")})
                 res[f"{name}#{i}"] = got
+        rc, so, se = p.systemctl("start", "dyn-sleep.service", timeout=60)
+        res["userdb running"] = userdb_view(p)
+        rc, so, se = p.systemctl("stop", "dyn-sleep.service", timeout=60)
+        res["userdb stopped"] = userdb_view(p)
         stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
         stop(p)
         os.rename(out, f"{out}-{kind}")
@@ -277,10 +328,15 @@ def main():
             tap.run([])
         for kind in ("systemd", "sdinit"):
             results[kind], output = run(kind, cg2, work, unitdir)
-            tap.ok(all("probe-done" in v or v["Result"] != "success" for v in results[kind].values()),
+            tap.ok(all("probe-done" in v or v["Result"] != "success" for k, v in results[kind].items() if "#" in k),
                    f"{kind}: every unit ran the probe or failed", output[-3000:])
         ref, mine = results["systemd"], results["sdinit"]
-        for key in sorted(ref):
+        for key in ("userdb running", "userdb stopped"):
+            for k in sorted(ref[key]):
+                tap.eq(mine[key].get(k), ref[key][k], f"{key}: {k} as under systemd")
+        tap.ok("dyn-sleep:x:" in ref["userdb running"]["getent passwd"], "the dynamic user resolves under systemd",
+               ref["userdb running"])
+        for key in sorted(k for k in ref if "#" in k):
             creds = sorted({k for k in list(ref[key]) + list(mine.get(key, {})) if k.startswith("cred:")})
             for k in KEYS + tuple(creds) + ("Result", "ExecMainStatus"):
                 a, b = ref[key].get(k), mine.get(key, {}).get(k)
