@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "service/dynamic-user.h"
+#include "service/userdb-request.h"
 
 #define USERDB_DIR "/run/systemd/userdb"
 #define USERDB_SOCKET USERDB_DIR "/io.systemd.DynamicUser"
@@ -44,150 +45,6 @@ static void conn_close(Conn *c) {
         close(c->fd);
         free(c->out);
         free(c);
-}
-
-/* ---- a minimal JSON reader: the top-level object's "method", "more" and the "parameters"
- * object's uid/gid/userName/groupName/service. Linear; nesting bounded. ---- */
-
-typedef struct Request {
-        char method[96], user[64], group[64], service[64];
-        long long uid, gid;
-        bool more, has_service;
-} Request;
-
-static const char *ws(const char *p, const char *end) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-                p++;
-        return p;
-}
-
-/* A string at p (after the quote) into out (truncated; non-ASCII escapes become '?'). */
-static const char *str(const char *p, const char *end, char *out, size_t size) {
-        size_t n = 0;
-
-        while (p < end && *p != '"') {
-                char c = *p++;
-                if (c == '\\' && p < end) {
-                        c = *p++;
-                        switch (c) {
-                        case 'n': c = '\n'; break;
-                        case 't': c = '\t'; break;
-                        case 'r': c = '\r'; break;
-                        case 'b': c = '\b'; break;
-                        case 'f': c = '\f'; break;
-                        case 'u':
-                                if (end - p < 4)
-                                        return NULL;
-                                p += 4;
-                                c = '?';
-                                break;
-                        default: break; /* \" \\ \/ */
-                        }
-                }
-                if (out && n + 1 < size)
-                        out[n++] = c;
-        }
-        if (out && size)
-                out[n] = '\0';
-        return p < end ? p + 1 : NULL;
-}
-
-static const char *skip_value(const char *p, const char *end, int depth) {
-        p = ws(p, end);
-        if (p >= end || depth > 16)
-                return NULL;
-        if (*p == '"')
-                return str(p + 1, end, NULL, 0);
-        if (*p == '{' || *p == '[') {
-                char close = *p == '{' ? '}' : ']';
-                p = ws(p + 1, end);
-                if (p < end && *p == close)
-                        return p + 1;
-                for (;;) {
-                        if (close == '}') {
-                                p = ws(p, end);
-                                if (p >= end || *p != '"' || !(p = str(p + 1, end, NULL, 0)))
-                                        return NULL;
-                                p = ws(p, end);
-                                if (p >= end || *p++ != ':')
-                                        return NULL;
-                        }
-                        if (!(p = skip_value(p, end, depth + 1)))
-                                return NULL;
-                        p = ws(p, end);
-                        if (p < end && *p == ',') {
-                                p++;
-                                continue;
-                        }
-                        return p < end && *p == close ? p + 1 : NULL;
-                }
-        }
-        while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
-                p++;
-        return p;
-}
-
-/* Iterates an object's members: calls fn(key, value start) for each. */
-static const char *object(const char *p, const char *end, int depth,
-                          void (*fn)(Request *r, const char *key, const char *v, const char *end, int depth), Request *r) {
-        p = ws(p, end);
-        if (p >= end || *p != '{')
-                return NULL;
-        p = ws(p + 1, end);
-        if (p < end && *p == '}')
-                return p + 1;
-        for (;;) {
-                char key[32];
-                const char *v;
-                p = ws(p, end);
-                if (p >= end || *p != '"' || !(p = str(p + 1, end, key, sizeof(key))))
-                        return NULL;
-                p = ws(p, end);
-                if (p >= end || *p++ != ':')
-                        return NULL;
-                v = ws(p, end);
-                fn(r, key, v, end, depth);
-                if (!(p = skip_value(v, end, depth + 1)))
-                        return NULL;
-                p = ws(p, end);
-                if (p < end && *p == ',') {
-                        p++;
-                        continue;
-                }
-                return p < end && *p == '}' ? p + 1 : NULL;
-        }
-}
-
-static void on_param(Request *r, const char *key, const char *v, const char *end, int depth) {
-        (void) depth;
-        if (v >= end)
-                return;
-        if (*v == '"') {
-                if (strcmp(key, "userName") == 0)
-                        str(v + 1, end, r->user, sizeof(r->user));
-                else if (strcmp(key, "groupName") == 0)
-                        str(v + 1, end, r->group, sizeof(r->group));
-                else if (strcmp(key, "service") == 0) {
-                        str(v + 1, end, r->service, sizeof(r->service));
-                        r->has_service = true;
-                }
-        } else if (*v >= '0' && *v <= '9') {
-                if (strcmp(key, "uid") == 0)
-                        r->uid = strtoll(v, NULL, 10);
-                else if (strcmp(key, "gid") == 0)
-                        r->gid = strtoll(v, NULL, 10);
-        }
-}
-
-static void on_top(Request *r, const char *key, const char *v, const char *end, int depth) {
-        if (v >= end)
-                return;
-        if (strcmp(key, "method") == 0 && *v == '"')
-                str(v + 1, end, r->method, sizeof(r->method));
-        else if (strcmp(key, "more") == 0)
-                r->more = end - v >= 4 && memcmp(v, "true", 4) == 0;
-        else if (strcmp(key, "parameters") == 0 && *v == '{')
-                object(v, end, depth + 1, on_param, r);
 }
 
 /* ---- replies ---- */
@@ -227,11 +84,11 @@ static void record(char *b, size_t size, bool user, const char *name, uid_t uid,
 }
 
 static bool handle(Conn *c, const char *msg, size_t len) {
-        Request r = { .uid = -1, .gid = -1 };
+        UserdbRequest r;
         bool user;
         char b[512];
 
-        if (!object(msg, msg + len, 0, on_top, &r))
+        if (userdb_request_parse(msg, len, &r) < 0)
                 return false; /* not JSON: the connection goes */
         user = strcmp(r.method, "io.systemd.UserDatabase.GetUserRecord") == 0;
         if (!user && strcmp(r.method, "io.systemd.UserDatabase.GetGroupRecord") != 0 &&

@@ -363,11 +363,19 @@ static int resolve_ids(MUnit *u, struct ids *ids) {
                 if (status)
                         return status;
                 ids->set = ids->dynamic = true;
-                ids->groups = calloc(1, sizeof(gid_t)); /* its own group only, as under systemd */
+                /* its own group and SupplementaryGroups=, as under systemd */
+                ids->groups = calloc(1 + strv_length(e->supplementary_groups), sizeof(gid_t));
                 if (!ids->groups)
                         return EXIT_MEMORY;
-                ids->groups[0] = ids->gid;
-                ids->n_groups = 1;
+                ids->groups[ids->n_groups++] = ids->gid;
+                for (size_t i = 0; e->supplementary_groups && e->supplementary_groups[i]; i++) {
+                        gr = getgrnam(e->supplementary_groups[i]);
+                        if (!gr) {
+                                manager_log(u->m, MLOG_ERR, "%s: supplementary group '%s' not found", u->id, e->supplementary_groups[i]);
+                                return EXIT_GROUP;
+                        }
+                        ids->groups[ids->n_groups++] = gr->gr_gid;
+                }
                 return 0;
         }
         if (!e->user && !e->group && !e->supplementary_groups)

@@ -171,6 +171,11 @@ RestrictAddressFamilies=none
     "probe-dyn": """DynamicUser=yes
 StateDirectory=probe-dyn
 """,
+    # a dynamic user with supplementary groups and an ambient capability
+    "dyn-groups": """DynamicUser=yes
+SupplementaryGroups=daemon nogroup
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+""",
     # credentials for a static user
     "creds": """User=nobody
 LoadCredential=file-cred:{work}/cred-src
@@ -222,6 +227,33 @@ call(U + "GetUserRecord", {"service": S}, True)
 call(U + "GetGroupRecord", {"service": S}, True)
 call(U + "GetMemberships", {"service": S}, True)
 call(U + "GetUserRecord", {"userName": "dyn-sleep", "service": "other"})
+"""
+
+
+# Hostile clients of PID 1's varlink socket: more connections than it takes, garbage, a request
+# without its terminating NUL larger than any request, a client that never reads its replies.
+HOSTILE = r"""
+import socket
+conns = []
+for i in range(40):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("/run/systemd/userdb/io.systemd.DynamicUser")
+    conns.append(s)
+conns[0].sendall(b"{not json\0")
+conns[1].sendall(b"{" * 5000 + b"\0")
+conns[2].setblocking(False)
+try:
+    conns[2].sendall(b"x" * 100000)
+except BlockingIOError:
+    pass
+req = b'{"method":"io.systemd.UserDatabase.GetUserRecord","parameters":{"service":"io.systemd.DynamicUser"},"more":true}\0'
+conns[3].setblocking(False)
+try:
+    for i in range(5000):
+        conns[3].send(req)
+except BlockingIOError:
+    pass
+print("sent")
 """
 
 
@@ -293,6 +325,9 @@ def run(kind, cg2, work, unitdir):
                             "ExecMainStatus": st.get("ExecMainStatus", "")})
                 res[f"{name}#{i}"] = got
         rc, so, se = p.systemctl("start", "dyn-sleep.service", timeout=60)
+        hostile = subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", oraclelib.PY, "-c", HOSTILE],
+                                 capture_output=True, text=True, timeout=60)
+        res["hostile"] = hostile.stdout.strip() + hostile.stderr.strip()[-500:]
         res["userdb running"] = userdb_view(p)
         rc, so, se = p.systemctl("stop", "dyn-sleep.service", timeout=60)
         res["userdb stopped"] = userdb_view(p)
@@ -331,6 +366,8 @@ def main():
             tap.ok(all("probe-done" in v or v["Result"] != "success" for k, v in results[kind].items() if "#" in k),
                    f"{kind}: every unit ran the probe or failed", output[-3000:])
         ref, mine = results["systemd"], results["sdinit"]
+        tap.eq((results["systemd"]["hostile"], results["sdinit"]["hostile"]), ("sent", "sent"),
+               "hostile varlink clients sent their garbage (then the answers below are still systemd's)")
         for key in ("userdb running", "userdb stopped"):
             for k in sorted(ref[key]):
                 tap.eq(mine[key].get(k), ref[key][k], f"{key}: {k} as under systemd")
