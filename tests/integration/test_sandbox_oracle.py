@@ -28,6 +28,7 @@ PROBE = os.environ.get("SANDBOX_PROBE", os.path.join(HERE, "..", "..", "build", 
 # Keys systemd and sdinit must agree on (Seccomp_filters: as many filter programs, one per setting
 # and architecture; "cred:ID": mode, owner and content of each credential).
 KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "umask",
+        "securebits", "coredump_filter", "mempolicy", "Cpus_allowed_list", "Mems_allowed_list", "keyctl_join",
         "af_packet", "af_inet", "af_netlink", "swapoff", "ioperm", "init_module", "ptrace", "umount2", "clock_settime",
         "setresuid", "sched_fifo", "wx_mmap", "unshare_uts", "unshare_net", "personality32", "chmod_suid", "mkdir_sgid",
         "creds_dir", "creds_dir_stat", "creds_write", "state_dir", "state_dir_stat", "state_write", "state_prev",
@@ -175,6 +176,14 @@ StateDirectory=probe-dyn
     "dyn-groups": """DynamicUser=yes
 SupplementaryGroups=daemon nogroup
 AmbientCapabilities=CAP_NET_BIND_SERVICE
+""",
+    # the process settings of systemd.exec(5) "Scheduling" and "Process Properties"
+    "process-props": """CPUAffinity=0
+NUMAPolicy=local
+CoredumpFilter=private-anonymous shared-anonymous private-huge
+KeyringMode=shared
+SecureBits=noroot
+UMask=0027
 """,
     # credentials for a static user
     "creds": """User=nobody

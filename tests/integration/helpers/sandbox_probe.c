@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -104,7 +105,8 @@ static const struct {
 
 int main(int argc, char **argv) {
         static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:",
-                                            "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", NULL };
+                                            "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", "Cpus_allowed_list:",
+                                            "Mems_allowed_list:", NULL };
         char line[512];
         FILE *f = fopen("/proc/self/status", "re");
         const char *cd;
@@ -122,6 +124,17 @@ int main(int argc, char **argv) {
         if (f)
                 fclose(f);
         printf("umask=%04o\n", (unsigned) umask(0));
+        printf("securebits=%d\n", prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+        if ((f = fopen("/proc/self/coredump_filter", "re"))) {
+                if (fgets(line, sizeof(line), f))
+                        printf("coredump_filter=%s", line);
+                fclose(f);
+        }
+        {
+                /* NUMAPolicy=: the memory policy mode (get_mempolicy) */
+                int mode = -1;
+                printf("mempolicy=%s\n", syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL) == 0 ? (char[]) { (char) ('0' + mode), 0 } : strerrorname_np(errno));
+        }
         for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
                 int st;
                 pid_t pid;
