@@ -88,6 +88,9 @@ RestrictAddressFamilies=AF_NETLINK
 """,
     # chrony.service's User=, on a machine without the user: 217/USER, never root.
     "chrony-user": "User=_chrony\nNoNewPrivileges=yes\n",
+    # an unknown Group= (216/GROUP) and an unknown supplementary group of a dynamic user
+    "bad-group": "User=nobody\nGroup=no-such-group-sdinit\n",
+    "bad-supp": "DynamicUser=yes\nSupplementaryGroups=no-such-group-sdinit\n",
     # memcached 1.6.18-1, memcached.service (runs as root; memcached drops to "memcache" itself).
     "memcached-hardening": """PrivateTmp=true
 ProtectSystem=full
