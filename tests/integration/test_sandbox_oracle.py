@@ -275,7 +275,11 @@ def userdb_view(p):
     for key, cmd in (("getent passwd", ["getent", "passwd", "dyn-sleep"]), ("getent group", ["getent", "group", "dyn-sleep"]),
                      ("lock files", ["sh", "-c", "cd /run/systemd/dynamic-uid && for f in *; do [ -L \"$f\" ] && "
                                      "echo \"$f -> $(readlink \"$f\")\" || echo \"$f $(stat -c %a $f) $(cat $f)\"; done"]),
-                     ("varlink", [oraclelib.PY, "-c", VARLINK])):
+                     ("varlink", [oraclelib.PY, "-c", VARLINK]),
+                     # StateDirectory= of a DynamicUser= unit: private/ 0700 root, the symlink,
+                     # the directory owned by the dynamic user (probe-dyn ran twice before)
+                     ("state layout", ["stat", "-c", "%n %a %u:%g %F %N", "/var/lib/private", "/var/lib/probe-dyn",
+                                       "/var/lib/private/probe-dyn", "/var/lib/private/probe-dyn/probe-file"])):
         r = subprocess.run(ns + cmd, capture_output=True, text=True, timeout=60)
         out[key] = r.stdout.strip()
     return out
@@ -385,6 +389,9 @@ def main():
                 tap.eq(mine[key].get(k), ref[key][k], f"{key}: {k} as under systemd")
         tap.ok("dyn-sleep:x:" in ref["userdb running"]["getent passwd"], "the dynamic user resolves under systemd",
                ref["userdb running"])
+        lay = ref["userdb stopped"]["state layout"]
+        tap.ok("/var/lib/private 700 0:0 directory" in lay and "'/var/lib/probe-dyn' -> 'private/probe-dyn'" in lay and
+               "/var/lib/private/probe-dyn/probe-file" in lay, "systemd's private/ layout is what was compared", lay)
         for key in sorted(k for k in ref if "#" in k):
             creds = sorted({k for k in list(ref[key]) + list(mine.get(key, {})) if k.startswith("cred:")})
             for k in KEYS + tuple(creds) + ("Result", "ExecMainStatus"):
