@@ -44,10 +44,14 @@ static int read_cred_file(int dirfd, const char *path, char **ret, size_t *ret_l
 
         if (fd < 0)
                 return -errno;
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CRED_MAX) {
-                int r = errno && !S_ISREG(st.st_mode) ? -EINVAL : st.st_size > CRED_MAX ? -EFBIG : -EINVAL;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
                 close(fd);
                 return r;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_size > CRED_MAX) {
+                close(fd);
+                return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
         }
         buf = malloc((size_t) st.st_size + 1);
         if (!buf) {
