@@ -295,8 +295,47 @@ def userdb_view(p):
     return out
 
 
+# A real daemon from its own Debian unit file: redis-server.service as installed, with a drop-in
+# that only changes its command line (no config file: the host's /etc/redis/redis.conf is not
+# readable by the container's redis user; a Unix socket instead of TCP port 6379 in the machine's
+# network namespace). Its main process's status lines are compared.
+REDIS_UNIT = "/lib/systemd/system/redis-server.service"
+REDIS_DROPIN = """[Service]
+ExecStart=
+ExecStart=/usr/bin/redis-server --supervised systemd --daemonize no --port 0 --unixsocket /run/redis/redis.sock --save "" --dir /run/redis
+PIDFile=
+"""
+STATUS_KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff", "CapBnd",
+               "CapAmb")
+
+
+def have_redis():
+    return os.access("/usr/bin/redis-server", os.X_OK) and os.path.exists(REDIS_UNIT)
+
+
+def real_daemon_status(p):
+    rc, so, se = p.systemctl("start", "redis-server.service", timeout=60)
+    st = p.show(["redis-server.service"], ("ActiveState", "MainPID", "ExecMainStatus"))["redis-server.service"]
+    got = {"ActiveState": st.get("ActiveState", "")}
+    pid = st.get("MainPID", "0")
+    if pid != "0":
+        r = subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", "cat", f"/proc/{pid}/status"],
+                           capture_output=True, text=True, timeout=30)
+        for line in r.stdout.splitlines():
+            k, _, v = line.partition(":")
+            if k in STATUS_KEYS:
+                got[k] = " ".join(v.split())
+    p.systemctl("stop", "redis-server.service", timeout=60)
+    return got
+
+
 def write_units(unitdir, work):
     os.makedirs(unitdir, exist_ok=True)
+    if have_redis():
+        shutil.copy(REDIS_UNIT, unitdir)
+        os.makedirs(os.path.join(unitdir, "redis-server.service.d"), exist_ok=True)
+        with open(os.path.join(unitdir, "redis-server.service.d", "probe.conf"), "w") as f:
+            f.write(REDIS_DROPIN)
     with open(os.path.join(unitdir, "dyn-sleep.service"), "w") as f:
         f.write(DYN_SLEEP)
     for name, body in UNITS.items():
@@ -350,6 +389,8 @@ def run(kind, cg2, work, unitdir):
                 got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""),
                             "ExecMainStatus": st.get("ExecMainStatus", "")})
                 res[f"{name}#{i}"] = got
+        if have_redis():
+            res["redis-server"] = real_daemon_status(p)
         rc, so, se = p.systemctl("start", "dyn-sleep.service", timeout=60)
         hostile = subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", oraclelib.PY, "-c", HOSTILE],
                                  capture_output=True, text=True, timeout=60)
@@ -392,6 +433,13 @@ def main():
             tap.ok(all("probe-done" in v or v["Result"] != "success" for k, v in results[kind].items() if "#" in k),
                    f"{kind}: every unit ran the probe or failed", output[-3000:])
         ref, mine = results["systemd"], results["sdinit"]
+        if have_redis():
+            a, b = ref["redis-server"], mine["redis-server"]
+            tap.eq(a.get("ActiveState"), "active", "redis-server runs under systemd", )
+            for k in ("ActiveState",) + STATUS_KEYS:
+                tap.eq(b.get(k), a.get(k), f"redis-server's own unit, main process {k}: sdinit as systemd ({a.get(k)})")
+        else:
+            tap.skip("redis-server's own unit", "redis-server is not installed (scripts/deps.sh installs it)")
         tap.eq((results["systemd"]["hostile"], results["sdinit"]["hostile"]), ("sent", "sent"),
                "hostile varlink clients sent their garbage (then the answers below are still systemd's)")
         for key in ("userdb running", "userdb stopped"):
