@@ -114,7 +114,7 @@ static size_t unescape(const char *s, char *out) {
 static int write_cred(int dfd, const char *id, const char *data, size_t len, uid_t uid, size_t *left) {
         int fd;
 
-        if (len > *left)
+        if (len + strlen(id) > *left) /* the name counts too, as in systemd */
                 return -E2BIG;
         fd = openat(dfd, id, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
         if (fd < 0)
@@ -136,13 +136,58 @@ static int write_cred(int dfd, const char *id, const char *data, size_t len, uid
                 return r;
         }
         close(fd);
-        *left -= len;
+        *left -= len + strlen(id);
         return 0;
 }
 
 static bool unit_has_credentials(const Unit *u, const char *s) {
         return unit_setting_raw(u, s, "LoadCredential") || unit_setting_raw(u, s, "SetCredential") ||
                unit_setting_raw(u, s, "ImportCredential");
+}
+
+/* LoadCredential=ID:/DIR: every regular file below DIR, as ID_SUB_PATH ("/" becomes "_"), in
+ * sorted order, a name already present skipped (systemd's load_cred_recurse_dir_cb()). */
+static int load_dir(MUnit *mu, int dirfd, const char *prefix, int dfd, uid_t uid, size_t *left, int depth) {
+        struct dirent **list = NULL;
+        int n, r = 0;
+
+        if (depth > 16)
+                return -ELOOP;
+        n = scandirat(dirfd, ".", &list, NULL, alphasort);
+        if (n < 0)
+                return -errno;
+        for (int i = 0; i < n; i++) {
+                const char *name = list[i]->d_name;
+                char id[512], *data = NULL;
+                struct stat st;
+                size_t len = 0;
+
+                if (r < 0 || name[0] == '.' || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        continue;
+                if (snprintf(id, sizeof(id), "%s_%s", prefix, name) >= (int) sizeof(id) || !valid_cred_name(id, strlen(id)))
+                        continue;
+                if (S_ISDIR(st.st_mode)) {
+                        int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                        if (sub >= 0) {
+                                r = load_dir(mu, sub, id, dfd, uid, left, depth + 1);
+                                close(sub);
+                        }
+                        continue;
+                }
+                if (!S_ISREG(st.st_mode) || faccessat(dfd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                        continue; /* (sockets are not read by PID 1, which must not block) */
+                r = read_cred_file(dirfd, name, &data, &len);
+                if (r >= 0)
+                        r = write_cred(dfd, id, data, len, uid, left);
+                free(data);
+                if (r == -EEXIST)
+                        r = 0;
+        }
+        for (int i = 0; i < n; i++)
+                free(list[i]);
+        free(list);
+        (void) mu;
+        return r;
 }
 
 static int fill(MUnit *mu, int dfd, uid_t uid) {
@@ -152,7 +197,12 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
         size_t left = CRED_MAX;
         int r = 0;
 
-        for (char *const *l = unit_setting_raw(u, s, "LoadCredential"); l && *l && r >= 0; l++) {
+        char *const *load = unit_setting_raw(u, s, "LoadCredential"), *const *set = unit_setting_raw(u, s, "SetCredential");
+
+        /* From the last assignment to the first: for an ID given twice, the later one counts (as in
+         * systemd, where it replaces the earlier one); an ID already written is skipped. */
+        for (size_t i = strv_length(load); i > 0 && r >= 0; i--) {
+                char *const *l = load + i - 1;
                 const char *colon = strchr(*l, ':');
                 size_t idlen = colon ? (size_t) (colon - *l) : strlen(*l);
                 const char *path = colon ? colon + 1 : NULL;
@@ -166,6 +216,15 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                 memcpy(id, *l, idlen);
                 id[idlen] = '\0';
                 if (path && *path == '/') {
+                        int sub = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (sub >= 0) {
+                                r = load_dir(mu, sub, id, dfd, uid, &left, 0);
+                                close(sub);
+                                if (r < 0)
+                                        manager_log(mu->m, MLOG_ERR, "%s: failed to load credentials from %s: %s", mu->id, path,
+                                                    strerror(-r));
+                                continue;
+                        }
                         r = read_cred_file(AT_FDCWD, path, &data, &len);
                         if (r < 0) {
                                 manager_log(mu->m, MLOG_ERR, "%s: failed to read credential '%s' from %s: %s", mu->id, id, path,
@@ -206,7 +265,8 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                 }
                 closedir(d);
         }
-        for (char *const *l = unit_setting_raw(u, s, "SetCredential"); l && *l && r >= 0; l++) {
+        for (size_t i = strv_length(set); i > 0 && r >= 0; i--) {
+                char *const *l = set + i - 1;
                 const char *colon = strchr(*l, ':');
                 char id[256], *data;
                 size_t idlen, len;

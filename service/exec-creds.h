@@ -6,8 +6,9 @@
  * 0755, the unit's directory a small private tmpfs (a plain directory where mounting is refused),
  * each credential a file of mode 0400 owned by the service's user, the directory 0500 owned by it,
  * then remounted read-only; $CREDENTIALS_DIRECTORY names it. LoadCredential=ID:PATH reads a regular
- * file (absolute PATH), or a credential PID 1 itself was given ($CREDENTIALS_DIRECTORY of sdinit,
- * e.g. from the container runtime) for a relative or missing PATH; SetCredential= is the fallback
+ * file (absolute PATH; a directory: every file below it, as ID_SUB_PATH), or a credential PID 1
+ * itself was given ($CREDENTIALS_DIRECTORY of sdinit, e.g. from the container runtime) for a
+ * relative or missing PATH; for an ID given twice the later assignment counts; SetCredential= is the fallback
  * for an ID no LoadCredential= provided; ImportCredential=GLOB copies PID 1's matching ones. Each
  * credential at most 1 MiB, 1 MiB in total (systemd's limits). In the manager, before fork; once
  * per activation (processes of a running unit keep theirs). */

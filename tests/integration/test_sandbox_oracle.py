@@ -201,6 +201,9 @@ UMask=0027
 LoadCredential=file-cred:{work}/cred-src
 SetCredential=set-cred:hello\\nworld
 SetCredential=file-cred:overridden-by-load
+LoadCredential=dir:{work}/cred-dir
+SetCredential=twice:first
+SetCredential=twice:second
 """,
 }
 
@@ -215,6 +218,9 @@ KNOWN = {
     "creds#0 creds_write": "same: EACCES on systemd's root-owned directory, EROFS on sdinit's read-only mount",
     "creds#0 cred:file-cred": "systemd's directory is empty here",
     "creds#0 cred:set-cred": "systemd's directory is empty here",
+    "creds#0 cred:dir_a": "systemd's directory is empty here",
+    "creds#0 cred:dir_sub_b": "systemd's directory is empty here",
+    "creds#0 cred:twice": "systemd's directory is empty here",
 }
 
 
@@ -419,6 +425,13 @@ def main():
     with open(os.path.join(work, "cred-src"), "w") as f:
         f.write("secret-from-file\n")
     os.chmod(os.path.join(work, "cred-src"), 0o644)
+    os.makedirs(os.path.join(work, "cred-dir", "sub"))
+    for name, text in (("a", "in-dir"), ("sub/b", "in-subdir")):
+        with open(os.path.join(work, "cred-dir", name), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(work, "cred-dir", name), 0o644)
+    for d in ("cred-dir", "cred-dir/sub"):
+        os.chmod(os.path.join(work, d), 0o755)
     unitdir = os.path.join(work, "units")
     write_units(unitdir, work)
     results = {}
@@ -468,6 +481,11 @@ def main():
         tap.eq((c.get("creds_dir"), c.get("creds_dir_stat"), c.get("cred:file-cred"), c.get("cred:set-cred"), c.get("creds_write")),
                ("/run/credentials/creds.service", "0500 65534", "0400 65534 secret-from-file|", "0400 65534 hello|world", "EROFS"),
                "sdinit: credentials as systemd.exec(5) lays them out")
+        # a directory: every file below it as ID_SUB_PATH; the later of two assignments counts
+        # (systemd 252's acquire_credentials() and config_parse_set_credential())
+        tap.eq((c.get("cred:dir_a"), c.get("cred:dir_sub_b"), c.get("cred:twice")),
+               ("0400 65534 in-dir", "0400 65534 in-subdir", "0400 65534 second"),
+               "sdinit: LoadCredential= of a directory, and the later SetCredential= of an ID")
         # Never root: a DynamicUser= service has a uid of the dynamic range, the same in both runs,
         # and its state survives the restart.
         for kind in ("systemd", "sdinit"):
