@@ -35,6 +35,7 @@
 #include "common/strv.h"
 #include "service/busname.h"
 #include "service/conditions.h"
+#include "service/exec-caps.h"
 #include "service/logrelay.h"
 #include "service/pid-file.h"
 #include "service/shutdown.h"
@@ -601,6 +602,7 @@ static void enter_dead(MUnit *u) {
                         spawn_remove_runtime_directories(u);
         }
         spawn_tty_revert(u); /* TTYReset=/TTYVHangup= after the unit, terminal back to root:tty */
+        exec_sandbox_unit_dead(u); /* DynamicUser= released, credentials removed */
         if (should_restart(u)) {
                 uint64_t delay = S(u)->restart_usec;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,

@@ -53,6 +53,7 @@ stage2)
         mount -t tmpfs -o mode=755 tmpfs /run || exit 95
         mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 95
         for d in {tmpfs_dirs}; do [ ! -d "$d" ] || mount -t tmpfs -o mode=755 tmpfs "$d" || exit 95; done
+        {binds}
         d=$(mktemp -d /run/dev.XXXXXX) && mount -t tmpfs -o mode=755 tmpfs "$d" || exit 96
         for n in null zero full random urandom tty; do
                 [ -e /dev/$n ] || continue
@@ -87,7 +88,7 @@ def preflight():
 class Pid1:
     """`argv` as PID 1 in a delegated cgroup `name` below the host's cgroup2 mount."""
 
-    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=()):
+    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=(), binds=()):
         self.res = cgharness.Results(name)
         self.proc = None
         self.pid1 = None
@@ -103,7 +104,8 @@ class Pid1:
             with open(inner, "w") as f:
                 f.write(INNER.replace("{ready_fd}", str(ready_w)).replace("{console}", self.console)
                         .replace("{delegated}", "yes" if cg2 else "no")
-                        .replace("{tmpfs_dirs}", " ".join(tmpfs_dirs) or "/nonexistent"))
+                        .replace("{tmpfs_dirs}", " ".join(tmpfs_dirs) or "/nonexistent")
+                        .replace("{binds}", "".join(f"mount --bind '{a}' '{b}' || exit 95; " for a, b in binds) or ":"))
             os.chmod(inner, 0o755)
             cmd = ["unshare", "--user", f"--map-users={MAPPED_ROOT},0,65536", f"--map-groups={MAPPED_ROOT},0,65536",
                    "--setuid", "0", "--setgid", "0", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child",
@@ -232,18 +234,18 @@ def unit_path(unitdir):
     return f"{unitdir}:/lib/systemd/system"
 
 
-def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), log_target="console"):
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), log_target="console", binds=()):
     """log_target: "console" (the console file of the test), or "journal-or-kmsg" as systemd's
     default, for tests that compare what reaches the journal."""
     if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
         raise Unavailable("Debian's systemd (/lib/systemd/systemd, systemctl) is not installed")
     return Pid1(cg2, name, workdir, [SYSTEMD, f"--log-target={log_target}", "--log-level=info", "--show-status=no"],
-                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs)
+                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs, binds)
 
 
-def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=()):
+def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=()):
     return Pid1(cg2, name, workdir, [SDINIT], {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "SDINIT_SYSTEMD": "never"},
-                tmpfs_dirs)
+                tmpfs_dirs, binds)
 
 
 def stop_systemd(p):
