@@ -9,8 +9,9 @@
  *
  * Scalars use "unset" sentinels (-1 for tristates and enums, UINT64_MAX for "infinity" where the
  * type allows it) and the per-directive UnitSetting tells whether, where and how often a directive
- * was assigned. `sdinit show` prints what was assigned; the service manager applies systemd's
- * defaults for the rest. */
+ * was assigned. After loading, unit_apply_defaults() has written systemd's default into the
+ * numeric fields left unset (timeouts, start limits, modes, ...): the manager, its D-Bus
+ * properties and `sdinit show` all read those fields. */
 #pragma once
 
 #include <stdbool.h>
