@@ -117,8 +117,8 @@ static bool need_daemon_reload(MUnit *u) {
 }
 
 
-static const char *enum_name(const char *section, const char *key, int v, const char *dflt) {
-        const char *const *names = unit_directive_enum_values(section, key);
+static const char *enum_name(UnitDirectiveId id, int v, const char *dflt) {
+        const char *const *names = unit_enum_values(id);
         if (v < 0 || !names)
                 return dflt;
         for (int i = 0; names[i]; i++)
@@ -270,9 +270,9 @@ static int unit_property(sd_bus *bus, const char *path, const char *iface, const
         if (strcmp(p, "CollectMode") == 0)
                 return sd_bus_message_append(reply, "s", "inactive");
         if (strcmp(p, "FailureAction") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Unit", "FailureAction", f ? f->unit.failure_action : 0, "none"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_UNIT_FAILURE_ACTION, f ? f->unit.failure_action : 0, "none"));
         if (strcmp(p, "SuccessAction") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Unit", "SuccessAction", f ? f->unit.success_action : 0, "none"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_UNIT_SUCCESS_ACTION, f ? f->unit.success_action : 0, "none"));
         if (strcmp(p, "StartLimitIntervalUSec") == 0)
                 return sd_bus_message_append(reply, "t", f ? f->unit.start_limit_interval_usec : (uint64_t) 10000000);
         if (strcmp(p, "StartLimitBurst") == 0)
@@ -435,7 +435,7 @@ static int exec_property(MUnit *u, const char *p, sd_bus_message *reply, bool *h
                 return sd_bus_message_append(reply, "t", f && f->cgroup.tasks_max.set && !f->cgroup.tasks_max.is_relative
                                                                  ? f->cgroup.tasks_max.value : UNSET);
         if (strcmp(p, "KillMode") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "KillMode", f ? f->kill.kill_mode : -1, "control-group"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_KILL_KILL_MODE, f ? f->kill.kill_mode : -1, "control-group"));
         if (strcmp(p, "KillSignal") == 0)
                 return sd_bus_message_append(reply, "i", f && f->kill.kill_signal > 0 ? f->kill.kill_signal : SIGTERM);
         if (strcmp(p, "SendSIGKILL") == 0)
@@ -465,14 +465,14 @@ static int service_property(sd_bus *bus, const char *path, const char *iface, co
         if (handled)
                 return r;
         if (strcmp(p, "Type") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "Type", s ? s->type : -1, "simple"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_SERVICE_TYPE, s ? s->type : -1, "simple"));
         if (strcmp(p, "Restart") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "Restart", s ? s->restart : -1, "no"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_SERVICE_RESTART, s ? s->restart : -1, "no"));
         if (strcmp(p, "NotifyAccess") == 0) {
                 int a = s ? s->notify_access : -1;
                 if (a < 0 && s)
                         a = s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD ? NOTIFY_MAIN : NOTIFY_NONE;
-                return sd_bus_message_append(reply, "s", enum_name("Service", "NotifyAccess", a, "none"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_SERVICE_NOTIFY_ACCESS, a, "none"));
         }
         if (strcmp(p, "PIDFile") == 0)
                 return sd_bus_message_append(reply, "s", s && s->pid_file ? s->pid_file : "");
@@ -509,7 +509,7 @@ static int service_property(sd_bus *bus, const char *path, const char *iface, co
         if (strcmp(p, "NRestarts") == 0)
                 return sd_bus_message_append(reply, "u", (uint32_t) u->n_restarts);
         if (strcmp(p, "OOMPolicy") == 0)
-                return sd_bus_message_append(reply, "s", enum_name("Service", "OOMPolicy", s ? s->oom_policy : -1, "stop"));
+                return sd_bus_message_append(reply, "s", enum_name(UD_SERVICE_OOM_POLICY, s ? s->oom_policy : -1, "stop"));
         if (strcmp(p, "ExecMainStartTimestamp") == 0)
                 return sd_bus_message_append(reply, "t", u->ts_main_start.realtime);
         if (strcmp(p, "ExecMainStartTimestampMonotonic") == 0)

@@ -332,5 +332,6 @@ typedef enum NotifyAccess {
         NOTIFY_NONE, NOTIFY_MAIN, NOTIFY_EXEC, NOTIFY_ALL, _NOTIFY_ACCESS_MAX,
 } NotifyAccess;
 
-/* Strings of an enum-typed directive, in enum order (NULL-terminated), or NULL. */
-const char *const *unit_directive_enum_values(const char *section, const char *key);
+/* Strings of an enum-typed directive (UD_SERVICE_TYPE, UD_KILL_KILL_MODE, ...), in enum order
+ * (NULL-terminated), or NULL for a directive that is not an enum. */
+const char *const *unit_enum_values(UnitDirectiveId id);
