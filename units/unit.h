@@ -9,8 +9,9 @@
  *
  * Scalars use "unset" sentinels (-1 for tristates and enums, UINT64_MAX for "infinity" where the
  * type allows it) and the per-directive UnitSetting tells whether, where and how often a directive
- * was assigned. `sdinit show` prints what was assigned; the service manager applies systemd's
- * defaults for the rest. */
+ * was assigned. After loading, unit_apply_defaults() has written systemd's default into the
+ * numeric fields left unset (timeouts, start limits, modes, ...): the manager, its D-Bus
+ * properties and `sdinit show` all read those fields. */
 #pragma once
 
 #include <stdbool.h>
@@ -345,5 +346,6 @@ typedef enum NotifyAccess {
         NOTIFY_NONE, NOTIFY_MAIN, NOTIFY_EXEC, NOTIFY_ALL, _NOTIFY_ACCESS_MAX,
 } NotifyAccess;
 
-/* Strings of an enum-typed directive, in enum order (NULL-terminated), or NULL. */
-const char *const *unit_directive_enum_values(const char *section, const char *key);
+/* Strings of an enum-typed directive (UD_SERVICE_TYPE, UD_KILL_KILL_MODE, ...), in enum order
+ * (NULL-terminated), or NULL for a directive that is not an enum. */
+const char *const *unit_enum_values(UnitDirectiveId id);
