@@ -27,6 +27,7 @@
 #include "service/path.h"
 #include "service/timer.h"
 #include "service/busname.h"
+#include "service/exec-ns.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
 #include "units/unit-generators.h"
@@ -2216,6 +2217,7 @@ static void munit_destroy(Manager *m, MUnit *u) {
         free(u->status_text);
         free(u->linebuf);
         free(u->allowed_cpus);
+        exec_ns_release(u, true);
         unit_free(u->u);
         free(u->id);
         free(u);

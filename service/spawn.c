@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "service/exec-ns.h"
 #include "service/spawn.h"
 
 #include <ctype.h>
@@ -694,6 +695,11 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                         }
                 }
 
+        /* Namespaces and the private mount table (systemd's exec_child() order: before groups,
+         * user and capabilities). */
+        if ((status = exec_ns_apply(u, cmd)) != 0)
+                _exit(status);
+
         /* Capabilities: drop from the bounding set what CapabilityBoundingSet= excludes. */
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) && e->capability_bounding_set.set)
                 for (int c = 0; c <= CAP_LAST_CAP; c++)
@@ -831,6 +837,11 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 goto out;
         }
         status = make_directories(u, &ids);
+        if (status) {
+                r = status;
+                goto out;
+        }
+        status = exec_ns_prepare(u, cmd);
         if (status) {
                 r = status;
                 goto out;

@@ -134,6 +134,8 @@ CONDITIONS(COND_DESC)
         { "@exec", "Limit" #name, KIND_RLIMIT, U(exec.rlimits), 0, (const void *) (uintptr_t) (res) },
 #define DEP_ROW(key, dep) { "Unit", key, KIND_DEPS, U(unit.deps[dep]), 0, NULL },
 #define RAW_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, NE, &desc },
+/* Validated as RAW_ROW, enforced by the service manager from Unit.exec.sandbox (service/exec-ns*.c). */
+#define KEPT_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, DIRECTIVE_KEEP_RAW, &desc },
 #define STDIO_FILE(f) ((const void *) (uintptr_t) U(f))
 
 const UnitDirective unit_directive_table[] = {
@@ -424,22 +426,22 @@ const UnitDirective unit_directive_table[] = {
         /* Sandboxing and friends: validated, not enforced. */
         RAW_ROW("@exec", "DynamicUser", raw_bool)
         RAW_ROW("@exec", "PAMName", raw_any)
-        RAW_ROW("@exec", "ProtectSystem", raw_protect_system)
-        RAW_ROW("@exec", "ProtectHome", raw_protect_home)
-        RAW_ROW("@exec", "PrivateTmp", raw_bool)
-        RAW_ROW("@exec", "PrivateDevices", raw_bool)
-        RAW_ROW("@exec", "PrivateNetwork", raw_bool)
+        KEPT_ROW("@exec", "ProtectSystem", raw_protect_system)
+        KEPT_ROW("@exec", "ProtectHome", raw_protect_home)
+        KEPT_ROW("@exec", "PrivateTmp", raw_bool)
+        KEPT_ROW("@exec", "PrivateDevices", raw_bool)
+        KEPT_ROW("@exec", "PrivateNetwork", raw_bool)
         RAW_ROW("@exec", "PrivateUsers", raw_private_users)
-        RAW_ROW("@exec", "PrivateIPC", raw_bool)
-        RAW_ROW("@exec", "PrivateMounts", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelTunables", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelModules", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelLogs", raw_bool)
-        RAW_ROW("@exec", "ProtectControlGroups", raw_cgroups)
+        KEPT_ROW("@exec", "PrivateIPC", raw_bool)
+        KEPT_ROW("@exec", "PrivateMounts", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelTunables", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelModules", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelLogs", raw_bool)
+        KEPT_ROW("@exec", "ProtectControlGroups", raw_cgroups)
         RAW_ROW("@exec", "ProtectClock", raw_bool)
-        RAW_ROW("@exec", "ProtectHostname", raw_bool)
-        RAW_ROW("@exec", "ProtectProc", raw_protect_proc)
-        RAW_ROW("@exec", "ProcSubset", raw_proc_subset)
+        KEPT_ROW("@exec", "ProtectHostname", raw_bool)
+        KEPT_ROW("@exec", "ProtectProc", raw_protect_proc)
+        KEPT_ROW("@exec", "ProcSubset", raw_proc_subset)
         RAW_ROW("@exec", "RestrictAddressFamilies", raw_words)
         RAW_ROW("@exec", "RestrictNamespaces", raw_words)
         RAW_ROW("@exec", "RestrictRealtime", raw_bool)
@@ -453,19 +455,19 @@ const UnitDirective unit_directive_table[] = {
         RAW_ROW("@exec", "SystemCallArchitectures", raw_words)
         RAW_ROW("@exec", "SystemCallErrorNumber", raw_any)
         RAW_ROW("@exec", "SystemCallLog", raw_words)
-        RAW_ROW("@exec", "ReadWritePaths", raw_paths)
-        RAW_ROW("@exec", "ReadOnlyPaths", raw_paths)
-        RAW_ROW("@exec", "InaccessiblePaths", raw_paths)
-        RAW_ROW("@exec", "ExecPaths", raw_paths)
-        RAW_ROW("@exec", "NoExecPaths", raw_paths)
-        RAW_ROW("@exec", "ReadWriteDirectories", raw_paths)
-        RAW_ROW("@exec", "ReadOnlyDirectories", raw_paths)
-        RAW_ROW("@exec", "InaccessibleDirectories", raw_paths)
-        RAW_ROW("@exec", "BindPaths", raw_words)
-        RAW_ROW("@exec", "BindReadOnlyPaths", raw_words)
-        RAW_ROW("@exec", "TemporaryFileSystem", raw_words)
-        RAW_ROW("@exec", "MountFlags", raw_mount_flags)
-        RAW_ROW("@exec", "MountAPIVFS", raw_bool)
+        KEPT_ROW("@exec", "ReadWritePaths", raw_paths)
+        KEPT_ROW("@exec", "ReadOnlyPaths", raw_paths)
+        KEPT_ROW("@exec", "InaccessiblePaths", raw_paths)
+        KEPT_ROW("@exec", "ExecPaths", raw_paths)
+        KEPT_ROW("@exec", "NoExecPaths", raw_paths)
+        KEPT_ROW("@exec", "ReadWriteDirectories", raw_paths)
+        KEPT_ROW("@exec", "ReadOnlyDirectories", raw_paths)
+        KEPT_ROW("@exec", "InaccessibleDirectories", raw_paths)
+        KEPT_ROW("@exec", "BindPaths", raw_words)
+        KEPT_ROW("@exec", "BindReadOnlyPaths", raw_words)
+        KEPT_ROW("@exec", "TemporaryFileSystem", raw_words)
+        KEPT_ROW("@exec", "MountFlags", raw_mount_flags)
+        KEPT_ROW("@exec", "MountAPIVFS", raw_bool)
         RAW_ROW("@exec", "RootImage", raw_any)
         RAW_ROW("@exec", "RootImageOptions", raw_any)
         RAW_ROW("@exec", "MountImages", raw_any)
@@ -491,8 +493,8 @@ const UnitDirective unit_directive_table[] = {
         RAW_ROW("@exec", "UtmpMode", raw_utmp_mode)
         RAW_ROW("@exec", "SecureBits", raw_words)
         RAW_ROW("@exec", "CoredumpFilter", raw_words)
-        RAW_ROW("@exec", "NetworkNamespacePath", raw_any)
-        RAW_ROW("@exec", "IPCNamespacePath", raw_any)
+        KEPT_ROW("@exec", "NetworkNamespacePath", raw_any)
+        KEPT_ROW("@exec", "IPCNamespacePath", raw_any)
 
         /* systemd.kill(5) */
         { "@kill", "KillMode", KIND_ENUM, U(kill.kill_mode), 0, kill_mode_values },
@@ -1643,6 +1645,21 @@ static bool raw_ok(Ctx *c, const RawDesc *desc, const char *x) {
         return false;
 }
 
+/* Removes the "key=..." entries of a Unit.exec.sandbox list (an empty assignment, or a new value of a
+ * single-valued key). */
+static void sandbox_drop(char ***l, const char *key) {
+        size_t n = strlen(key), j = 0;
+
+        for (size_t i = 0; *l && (*l)[i]; i++) {
+                if (strncmp((*l)[i], key, n) == 0 && (*l)[i][n] == '=')
+                        free((*l)[i]);
+                else
+                        (*l)[j++] = (*l)[i];
+        }
+        if (*l)
+                (*l)[j] = NULL;
+}
+
 static int parse_raw(Ctx *c, const char *v) {
         const RawDesc *desc = c->d->data;
         UnitSetting *s = c->u->settings + c->row;
@@ -1653,6 +1670,8 @@ static int parse_raw(Ctx *c, const char *v) {
         if (!*v) {
                 sdu_strv_free(s->raw);
                 s->raw = NULL;
+                if (c->d->flags & DIRECTIVE_KEEP_RAW)
+                        sandbox_drop(&c->u->exec.sandbox, c->d->key);
                 mark_reset(c);
                 return 0;
         }
@@ -1668,6 +1687,21 @@ static int parse_raw(Ctx *c, const char *v) {
                 /* Single-valued settings: the last assignment wins. */
                 sdu_strv_free(s->raw);
                 s->raw = NULL;
+                if (c->d->flags & DIRECTIVE_KEEP_RAW)
+                        sandbox_drop(&c->u->exec.sandbox, c->d->key);
+        }
+        if (c->d->flags & DIRECTIVE_KEEP_RAW) {
+                char *kv;
+                if (asprintf(&kv, "%s=%s", c->d->key, x) < 0) {
+                        free(x);
+                        return -ENOMEM;
+                }
+                r = sdu_strv_consume(&c->u->exec.sandbox, kv);
+                if (r < 0) {
+                        free(kv);
+                        free(x);
+                        return r;
+                }
         }
         r = sdu_strv_consume(&s->raw, x);
         if (r < 0) {
