@@ -66,7 +66,6 @@ struct MountPlan {
 
 #define TMPFS_LIMITS_EMPTY ",size=4m,nr_inodes=1k"
 #define TMPFS_LIMITS_PRIVATE_DEV ",size=4m,nr_inodes=64k"
-#define TMPFS_LIMITS_RUN ",size=20%,nr_inodes=800k"
 #define TMPFS_LIMITS_NESTED ",size=10%,nr_inodes=400k"
 
 /* ---- building (PID 1) ---- */
@@ -436,7 +435,7 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
                 if (add_access(p, c->rw, M_READWRITE) < 0 || add_binds(p, c->bind, false) < 0 ||
                     add_binds(p, c->bind_ro, true) < 0 || add_tmpfs(p, c->tmpfs) < 0)
                         goto fail;
-                goto done;
+                goto common;
         }
         p->nosuid = x->no_new_privileges > 0;
         if (add_access(p, c->rw, M_READWRITE) < 0 || add_access(p, c->ro, M_READONLY) < 0 ||
@@ -479,15 +478,13 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
                 r = add_static(p, home_read_only, N(home_read_only), false);
                 break;
         case PROTECT_HOME_TMPFS: {
-                static const char *const dirs[] = { "/home", "/run/user", "/root" };
-                for (size_t i = 0; i < 3 && r == 0; i++) {
-                        if (!(e = add(p, dirs[i], M_TMPFS)) ||
-                            !(e->options = strdup(i == 2 ? "mode=0700" TMPFS_LIMITS_EMPTY : "mode=0755" TMPFS_LIMITS_EMPTY)))
-                                goto fail;
-                        e->ignore = true;
-                        e->read_only = true;
-                        e->flags = MS_NODEV | MS_STRICTATIME;
-                }
+                /* systemd 252's table says read-only, mode=0755/0700 and nodev, but its
+                 * append_static_mounts() copies path, mode and ignore only: what it mounts (the
+                 * oracle) is a plain read-write tmpfs. Same here. */
+                static const StaticEntry home_tmpfs[] = {
+                        { "/home", M_TMPFS, true }, { "/run/user", M_TMPFS, true }, { "/root", M_TMPFS, true },
+                };
+                r = add_static(p, home_tmpfs, N(home_tmpfs), false);
                 break;
         }
         }
@@ -509,13 +506,10 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
         /* ProtectControlGroups=, ProtectKernelTunables=, ProtectProc=, ProcSubset= imply MountAPIVFS=. */
         if (apivfs || c->protect_control_groups || c->protect_kernel_tunables || c->protect_proc != PROTECT_PROC_DEFAULT ||
             c->proc_subset_pid) {
+                /* (/run: a plain tmpfs where none is mounted; systemd 252 drops the table's
+                 * options the same way as for ProtectHome=tmpfs.) */
                 if (add_static(p, apivfs_table, N(apivfs_table), false) < 0)
                         goto fail;
-                for (size_t i = 0; i < p->n; i++)
-                        if (p->e[i].mode == M_RUN && !(p->e[i].options = strdup("mode=755" TMPFS_LIMITS_RUN)))
-                                goto fail;
-                        else if (p->e[i].mode == M_RUN)
-                                p->e[i].flags = MS_NOSUID | MS_NODEV | MS_STRICTATIME;
         }
         if (c->protect_hostname) {
                 if (!(e = add(p, "/proc/sys/kernel/hostname", M_READONLY)))
@@ -530,6 +524,7 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
                         goto fail;
                 e->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
         }
+common:
         /* The credentials tree: the unit's own directory read-only on an empty tmpfs, or nothing. */
         snprintf(path, sizeof(path), "/run/credentials/%s", unit_id);
         if (access(path, F_OK) == 0) {
@@ -555,13 +550,12 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
         mkdir(path, 0600);
         mkdir("/run/systemd/incoming", 0755);
 
-        if (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid) {
+        if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
                 static const char *const hp[] = { "off", "noaccess", "invisible", "ptraceable" };
                 snprintf(p->proc_buf, sizeof(p->proc_buf), "hidepid=%s%s", hp[c->protect_proc],
                          c->proc_subset_pid ? ",subset=pid" : "");
                 p->proc_opts = p->proc_buf;
         }
-done:
         if (prefix_paths(p) < 0)
                 goto fail;
         /* Symlinks in a path are resolved first (/lib is /usr/lib on Debian 12): the entry then

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "exec-ns-internal.h"
+#include "cgroup/env-sandbox.h"
 #include "service/spawn.h"
 #include "units/unit-values.h"
 
@@ -176,67 +177,6 @@ bool exec_ns_needs_mount_ns(const Unit *u, const ExecNsConfig *c, bool private_t
         return false;
 }
 
-/* ---- what the container allows ---- */
-
-/* A child tries each namespace on its own and reports a bit mask in its exit status... over a pipe
- * (exit statuses have 8 bits). */
-unsigned exec_ns_probe(void) {
-        static unsigned cached;
-        unsigned bits = 0;
-        int p[2];
-        pid_t pid;
-
-        if (cached)
-                return cached;
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return EXEC_NS_PROBED;
-        pid = fork();
-        if (pid < 0) {
-                close(p[0]);
-                close(p[1]);
-                return EXEC_NS_PROBED;
-        }
-        if (pid == 0) {
-                unsigned b = 0;
-                char d[] = "/tmp/.sdinit-probe-XXXXXX";
-                close(p[0]);
-                if (unshare(CLONE_NEWNET) == 0)
-                        b |= EXEC_NS_CAN_NET;
-                if (unshare(CLONE_NEWIPC) == 0)
-                        b |= EXEC_NS_CAN_IPC;
-                if (unshare(CLONE_NEWUTS) == 0)
-                        b |= EXEC_NS_CAN_UTS;
-                if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) == 0) {
-                        b |= EXEC_NS_CAN_MOUNT;
-                        if (mkdtemp(d)) {
-                                if (mount("tmpfs", d, "tmpfs", 0, "size=4k") == 0) {
-                                        struct {
-                                                unsigned long long set, clr, prop, userns;
-                                        } a = { 1 /* MOUNT_ATTR_RDONLY */, 0, 0, 0 };
-                                        b |= EXEC_NS_CAN_TMPFS;
-                                        if (syscall(SYS_mount_setattr, AT_FDCWD, d, 0, &a, sizeof(a)) == 0)
-                                                b |= EXEC_NS_CAN_SETATTR;
-                                        if (mount("proc", d, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") == 0)
-                                                b |= EXEC_NS_CAN_PROC;
-                                        umount2(d, MNT_DETACH);
-                                        umount2(d, MNT_DETACH);
-                                }
-                                rmdir(d);
-                        }
-                }
-                (void) !write(p[1], &b, sizeof(b));
-                _exit(0);
-        }
-        close(p[1]);
-        if (read(p[0], &bits, sizeof(bits)) != (ssize_t) sizeof(bits))
-                bits = 0;
-        close(p[0]);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-        cached = bits | EXEC_NS_PROBED;
-        return cached;
-}
-
 /* ---- the runtime PID 1 keeps per unit ---- */
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -299,39 +239,71 @@ static char *make_private_tmp(const char *base, const char *unit) {
         return p;
 }
 
-/* A namespace of the given kind created (and left) by PID 1: its fd, lo up for the network one. */
+/* A new network or IPC namespace, held by fd: made by a short-lived child (PID 1 itself could not
+ * come back to a namespace its user namespace does not own), with loopback up for the network
+ * one (systemd's loopback_setup()). */
 static int make_ns(int type) {
-        const char *path = type == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/ipc";
-        int own = open(path, O_RDONLY | O_CLOEXEC), fd, r;
+        int go[2], done[2], fd = -1, r;
+        char path[64], c;
+        pid_t pid;
 
-        if (own < 0)
+        if (pipe2(go, O_CLOEXEC) < 0)
                 return -errno;
-        if (unshare(type) < 0) {
+        if (pipe2(done, O_CLOEXEC) < 0) {
                 r = -errno;
-                close(own);
+                close(go[0]);
+                close(go[1]);
                 return r;
         }
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        r = fd < 0 ? -errno : 0;
-        if (fd >= 0 && type == CLONE_NEWNET) {
-                /* Loopback up (systemd's loopback_setup()). */
-                int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-                struct ifreq ifr = { 0 };
-                snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-                if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-                        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-                        (void) ioctl(s, SIOCSIFFLAGS, &ifr);
-                }
-                if (s >= 0)
-                        close(s);
+        pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                goto out;
         }
-        /* Back into PID 1's own namespace, whatever happened. */
-        if (setns(own, type) < 0)
-                r = -errno; /* cannot happen: we just left it */
-        close(own);
-        if (r < 0 && fd >= 0) {
-                close(fd);
-                fd = -1;
+        if (pid == 0) {
+                int e = 0;
+                close(go[0]);
+                close(done[1]);
+                if (unshare(type) < 0)
+                        e = errno;
+                else if (type == CLONE_NEWNET) {
+                        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                        struct ifreq ifr = { 0 };
+                        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+                        if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+                                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                                (void) ioctl(s, SIOCSIFFLAGS, &ifr);
+                        }
+                }
+                (void) !write(go[1], &e, sizeof(e));
+                (void) !read(done[0], &c, 1); /* until PID 1 holds the namespace */
+                _exit(0);
+        }
+        close(go[1]);
+        go[1] = -1;
+        close(done[0]);
+        done[0] = -1;
+        {
+                int e = EIO;
+                if (read(go[0], &e, sizeof(e)) != (ssize_t) sizeof(e))
+                        e = EIO;
+                if (e == 0) {
+                        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, type == CLONE_NEWNET ? "net" : "ipc");
+                        fd = open(path, O_RDONLY | O_CLOEXEC);
+                        r = fd < 0 ? -errno : 0;
+                } else
+                        r = -e;
+        }
+        close(done[1]);
+        done[1] = -1;
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+out:
+        for (int i = 0; i < 2; i++) {
+                if (go[i] >= 0)
+                        close(go[i]);
+                if (done[i] >= 0)
+                        close(done[i]);
         }
         return fd >= 0 ? fd : r;
 }
@@ -383,9 +355,24 @@ static void list_mount_settings(const ExecNsConfig *c, const Unit *u, char *b, s
                         k += (size_t) snprintf(b + k, n - k, "%s%s", k ? ", " : "", t[i].name);
 }
 
+static void note(char *b, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *b, size_t n, const char *fmt, ...) {
+        size_t k = strlen(b);
+        va_list ap;
+
+        if (k + 3 >= n)
+                return;
+        if (k)
+                k += (size_t) snprintf(b + k, n - k, ", ");
+        va_start(ap, fmt);
+        vsnprintf(b + k, n - k, fmt, ap);
+        va_end(ap);
+}
+
 int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         ExecNsRuntime *rt = u->ns_rt, *j;
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
+        char ignored[2048] = "", list[1024] = "";
         unsigned can;
         int r;
 
@@ -406,7 +393,7 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         if (r < 0)
                 return EXIT_MEMORY;
         j = joined(u);
-        can = exec_ns_probe();
+        can = env_sandbox_probe();
 
         /* PrivateTmp=: one pair of directories per unit while it runs (or its joined unit's). */
         if (rt->cfg.private_tmp && !rt->tmp_dir) {
@@ -447,9 +434,7 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                                                     strerror(-r));
                                         return EXIT_NETWORK;
                                 }
-                                if (!rt->said)
-                                        say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring: %s",
-                                            strerror(-r));
+                                note(ignored, sizeof(ignored), "PrivateNetwork= (network namespace: %s)", strerror(-r));
                         }
                 }
         }
@@ -472,13 +457,12 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                                         manager_log(u->m, MLOG_ERR, "%s: Failed to set up IPC namespacing: %s", u->id, strerror(-r));
                                         return EXIT_NAMESPACE;
                                 }
-                                if (!rt->said)
-                                        say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring: %s", strerror(-r));
+                                note(ignored, sizeof(ignored), "PrivateIPC= (IPC namespace: %s)", strerror(-r));
                         }
                 }
         }
-        if (sandbox && rt->cfg.protect_hostname && !(can & EXEC_NS_CAN_UTS) && !rt->said)
-                say(u, "ProtectHostname=yes is configured, but UTS namespace setup is prohibited (container manager?), ignoring namespace setup.");
+        if (sandbox && rt->cfg.protect_hostname && !(can & ENV_SANDBOX_UTS_NS))
+                note(ignored, sizeof(ignored), "ProtectHostname= (UTS namespace)");
 
         rt->needs_mount_ns = exec_ns_needs_mount_ns(u->u, &rt->cfg, rt->tmp_dir != NULL);
         if (rt->needs_mount_ns) {
@@ -488,20 +472,19 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                 if (!rt->plan)
                         return EXIT_MEMORY;
                 rt->insists = mount_plan_insists(rt->plan);
-                rt->mount_refused = !(can & EXEC_NS_CAN_MOUNT);
-                if (rt->mount_refused && !rt->said) {
-                        char list[1024];
+                rt->mount_refused = !(can & ENV_SANDBOX_MOUNT_NS);
+                if (rt->mount_refused) {
                         list_mount_settings(&rt->cfg, u->u, list, sizeof(list));
-                        if (rt->insists)
-                                say(u, "this container does not allow a mount namespace (no CAP_SYS_ADMIN, or unshare refused); %s "
-                                       "change the file system non-trivially: refusing to start (226/NAMESPACE), as systemd does",
-                                    list);
-                        else
-                                say(u, "this container does not allow a mount namespace (no CAP_SYS_ADMIN, or unshare refused): not "
-                                       "applied: %s (ignored, as systemd does)",
-                                    list);
+                        if (!rt->insists)
+                                note(ignored, sizeof(ignored), "%s (mount namespace)", list);
                 }
         }
+        /* One line per unit (its first start) for all that the container does not allow. */
+        if (!rt->said && (ignored[0] || (rt->mount_refused && rt->insists)))
+                say(u, "the container refuses namespaces (no CAP_SYS_ADMIN, or unshare refused)%s%s%s%s%s",
+                    ignored[0] ? ": not applied: " : "", ignored, ignored[0] ? " (ignored, as systemd does)" : "",
+                    rt->mount_refused && rt->insists ? "; refusing to start (226/NAMESPACE), as systemd does, since these change the file system non-trivially: " : "",
+                    rt->mount_refused && rt->insists ? list : "");
         rt->said = true;
         return 0;
 }

@@ -27,19 +27,6 @@
 
 typedef struct ExecNsRuntime ExecNsRuntime;
 
-/* What this container lets a service use, probed once (in a throw-away child). */
-enum {
-        EXEC_NS_CAN_MOUNT = 1 << 0,  /* unshare(CLONE_NEWNS) and bind mounts */
-        EXEC_NS_CAN_NET = 1 << 1,    /* unshare(CLONE_NEWNET) */
-        EXEC_NS_CAN_IPC = 1 << 2,    /* unshare(CLONE_NEWIPC) */
-        EXEC_NS_CAN_UTS = 1 << 3,    /* unshare(CLONE_NEWUTS) */
-        EXEC_NS_CAN_PROC = 1 << 4,   /* a new procfs instance (ProtectProc=, ProcSubset=) */
-        EXEC_NS_CAN_TMPFS = 1 << 5,  /* mount a tmpfs (PrivateDevices=, TemporaryFileSystem=) */
-        EXEC_NS_CAN_SETATTR = 1 << 6,/* mount_setattr(): read-only and noexec flags on mounts */
-        EXEC_NS_PROBED = 1 << 15,
-};
-unsigned exec_ns_probe(void);
-
 /* Manager side, before fork. Returns 0, or a systemd exit status (> 0) when the process must not
  * start (a refused namespace a setting insists on). */
 int exec_ns_prepare(MUnit *u, const ExecCommand *cmd);

@@ -640,6 +640,11 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_STDOUT);
         if (dup2(err_fd, 2) < 0)
                 _exit(EXIT_STDERR);
+        /* Namespaces and the private mount table: before groups, user and capabilities (systemd's
+         * exec_child() order), and while the unit's namespace fds and log pipe are still open. */
+        if ((status = exec_ns_apply(u, cmd)) != 0)
+                _exit(status);
+
         /* Socket activation: the listening fds become 3, 4, ... (sd_listen_fds(3)). They are
          * first moved above every fd number they could collide with. */
         if (n_fds > 0) {
@@ -694,11 +699,6 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                                         _exit(EXIT_LIMITS);
                         }
                 }
-
-        /* Namespaces and the private mount table (systemd's exec_child() order: before groups,
-         * user and capabilities). */
-        if ((status = exec_ns_apply(u, cmd)) != 0)
-                _exit(status);
 
         /* Capabilities: drop from the bounding set what CapabilityBoundingSet= excludes. */
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) && e->capability_bounding_set.set)

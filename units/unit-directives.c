@@ -1667,6 +1667,12 @@ static int parse_raw(Ctx *c, const char *v) {
         char *x;
         int r;
 
+        if (!*v && (c->d->flags & DIRECTIVE_KEEP_RAW) && desc->check == RAW_BOOL) {
+                /* systemd's config_parse_bool(): an empty value is not a boolean (PrivateTmp=
+                 * after PrivateTmp=yes leaves it on, measured under systemd 252). */
+                ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse boolean value of %s, ignoring: ", c->d->key);
+                return 0;
+        }
         if (!*v) {
                 sdu_strv_free(s->raw);
                 s->raw = NULL;
