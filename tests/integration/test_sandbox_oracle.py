@@ -85,7 +85,8 @@ for p in ("/", "/usr", "/etc", "/var", "/home", "/proc/sys", "/sys", "/sys/fs/cg
         r["mount flags " + p] = errno.errorcode.get(e.errno, "?")
 for ns in ("mnt", "net", "ipc", "uts"):
     r["own " + ns + " namespace"] = os.readlink("/proc/self/ns/" + ns) != os.readlink("/proc/1/ns/" + ns)
-r["interfaces"] = sorted(n for _, n in socket.if_nameindex())
+# (Only whether loopback is all there is: the host's own interfaces come and go between the runs.)
+r["only loopback"] = sorted(n for _, n in socket.if_nameindex()) == ["lo"]
 with open("/proc/self/mountinfo") as f:
     r["mountinfo"] = f.read()
 print("PROBE " + json.dumps(r), flush=True)
