@@ -52,6 +52,7 @@ typedef struct MEntry {
         unsigned long flags;
         MountMode mode;
         bool ignore, read_only, noexec, exec, has_prefix;
+        bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
 } MEntry;
 
 struct MountPlan {
@@ -179,6 +180,7 @@ static int add_access(MountPlan *p, char **words, MountMode mode) {
                 if (!e)
                         return -ENOMEM;
                 e->ignore = ignore;
+                e->user = true;
                 /* Without RootDirectory= nothing is prefixed; with it, only '+' paths are. */
                 e->has_prefix = !plus;
         }
@@ -217,6 +219,7 @@ static int add_binds(MountPlan *p, char **words, bool ro) {
                         return -ENOMEM;
                 e->read_only = ro;
                 e->ignore = ignore;
+                e->user = true;
         }
         return 0;
 }
@@ -265,6 +268,7 @@ static int add_tmpfs(MountPlan *p, char **words) {
                         return -ENOMEM;
                 e->flags = flags;
                 e->read_only = ro;
+                e->user = true;
                 p->insists = true;
         }
         return 0;
@@ -562,7 +566,7 @@ common:
          * sorts and merges where it really lies, as systemd's follow_symlink() has it. */
         if (!p->root)
                 for (size_t i = 0; i < p->n; i++) {
-                        char *rp = realpath(p->e[i].path, NULL);
+                        char *rp = p->e[i].user ? realpath(p->e[i].path, NULL) : NULL;
                         if (rp && strcmp(rp, p->e[i].path) != 0) {
                                 free(p->e[i].path);
                                 p->e[i].path = rp;
@@ -605,6 +609,7 @@ void mount_make_inaccessible_nodes(void) {
 
 static int mountinfo_fd = -1;
 static char mi_buf[1 << 20];
+static bool mi_fresh; /* mi_buf holds the current table (the read-only rounds change no mount point) */
 
 /* /proc/self/mountinfo into mi_buf (opened before /proc may be covered). */
 static int mountinfo_read(void) {
@@ -661,37 +666,26 @@ static int is_mount_point(const char *path) {
         return !!(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
-/* Unmounts everything at and below path, deepest first; a mount that cannot go (locked by the
- * container's user namespace) stays, the others still go. */
+/* Unmounts everything at and below path: one look at the table, then each mount found there, the
+ * last mounted first (MNT_DETACH takes a mount's children along; those then fail, harmlessly). A
+ * mount that cannot go (locked by the container's user namespace) stays; the others still go. */
 static void umount_recursive(const char *path) {
         char mp[4096];
-        size_t skip = 0; /* mounts (by mountinfo line order among the candidates) that refused */
+        size_t pos = 0, n = 0, starts[256];
 
-        for (int round = 0; round < 256; round++) {
-                size_t pos = 0, best_len = 0, idx = 0, best_idx = 0;
-                char best[4096] = "";
-
-                if (mountinfo_read() < 0)
-                        return;
-                /* The last-listed of the deepest candidates (mounted last), skipping refusals. */
-                while (mountinfo_next(&pos, mp, sizeof(mp)))
-                        if (path_under(mp, path)) {
-                                if (idx++ < skip)
-                                        continue;
-                                if (strlen(mp) >= best_len) {
-                                        best_len = strlen(mp);
-                                        best_idx = idx;
-                                        snprintf(best, sizeof(best), "%s", mp);
-                                }
-                        }
-                if (!best_len)
-                        return;
-                if (umount2(best, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
-                        /* Move the refused one out of the way: from now on skip everything up to it. */
-                        if (best_idx <= skip)
-                                return;
-                        skip = best_idx;
-                }
+        if (mountinfo_read() < 0)
+                return;
+        for (;;) {
+                size_t here = pos;
+                if (!mountinfo_next(&pos, mp, sizeof(mp)))
+                        break;
+                if (path_under(mp, path) && n < sizeof(starts) / sizeof(starts[0]))
+                        starts[n++] = here;
+        }
+        while (n-- > 0) {
+                size_t at = starts[n];
+                if (mountinfo_next(&at, mp, sizeof(mp)))
+                        (void) umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW);
         }
 }
 
@@ -711,8 +705,9 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
         r = mount_setattr_one(e->path, set, clr, false);
         if (r < 0)
                 return r;
-        if (!submounts || mountinfo_read() < 0)
+        if (!submounts || (!mi_fresh && mountinfo_read() < 0))
                 return 0;
+        mi_fresh = true;
         while (mountinfo_next(&pos, mp, sizeof(mp))) {
                 bool deny = false;
                 if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
@@ -978,6 +973,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                 }
         }
         /* Round two: read-only, recursively but for what has its own entry (not below tmpfs). */
+        mi_fresh = false;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
                 if (!entry_ro(e) && e->mode != M_PRIVATE_DEV)
