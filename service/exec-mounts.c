@@ -428,7 +428,7 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
         if (!p)
                 return NULL;
         p->propagation = c->mount_flags ? c->mount_flags : MS_SHARED;
-        if (x->root_directory) {
+        if (x->root_directory && strcmp(x->root_directory, "/") != 0) {
                 p->root = strdup(x->root_directory);
                 if (!p->root)
                         goto fail;

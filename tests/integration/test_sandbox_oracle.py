@@ -152,6 +152,22 @@ SYNTHETIC = [
 ]
 
 
+def make_root(path):
+    """A small root for RootDirectory=: dash and its libraries, owned by the container's root (as
+    an image's files are after a chown-based runtime shifted them)."""
+    os.makedirs(os.path.join(path, "bin"))
+    shutil.copy("/bin/dash", os.path.join(path, "bin", "sh"))
+    libs = subprocess.run(["ldd", "/bin/dash"], capture_output=True, text=True).stdout
+    for lib in re.findall(r"(/\S+)", libs):
+        dst = os.path.join(path, lib.lstrip("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy(os.path.realpath(lib), dst)
+    for d, _, files in os.walk(path):
+        os.chown(d, oraclelib.MAPPED_ROOT, oraclelib.MAPPED_ROOT)
+        for f in files:
+            os.chown(os.path.join(d, f), oraclelib.MAPPED_ROOT, oraclelib.MAPPED_ROOT)
+
+
 def relaxed(lines):
     """A corpus unit that cannot start on this host (a ReadWritePaths= directory of its daemon is
     missing; its ExecPaths= exclude the probe): the same directives with every path optional and
@@ -173,10 +189,14 @@ def write_units(unitdir, outdir, units):
     for name, lines in units:
         stem = name[:-len(".service")]
         plus = "+" if any(ln == "#privileged" for ln in lines) else ""
+        cmd = probe_cmd()
+        if any(ln.startswith("RootDirectory=") for ln in lines):
+            # (No python in the small root: its shell prints the mount table.)
+            cmd = "/bin/sh -c 'while read -r l; do echo \"MI $l\"; done < /proc/self/mountinfo'"
         text = ("[Unit]\nDefaultDependencies=no\n" + "".join(ln[1:] + "\n" for ln in lines if ln.startswith("[Unit]")) +
                 "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
                 f"StandardOutput=file:{outdir}/{stem}.out\nStandardError=inherit\nEnvironment=PROBE_NAME={stem}\n"
-                f"Environment=MARKER={MARKER}\nExecStart={plus}{probe_cmd()}\n" +
+                f"Environment=MARKER={MARKER}\nExecStart={plus}{cmd}\n" +
                 "".join(ln + "\n" for ln in lines if not ln.startswith(("#", "[Unit]"))))
         with open(os.path.join(unitdir, f"probe-{name}"), "w") as f:
             f.write(text)
@@ -207,15 +227,18 @@ def norm_mountinfo(text):
 
 def read_probe(outdir, stem):
     path = os.path.join(outdir, f"{stem}.out")
+    mi = []
     try:
         with open(path, errors="replace") as f:
             for ln in f:
                 if ln.startswith("PROBE "):
                     import json
                     return json.loads(ln[6:])
+                if ln.startswith("MI "):  # (the RootDirectory= units' shell)
+                    mi.append(ln[3:].rstrip("\n"))
     except FileNotFoundError:
         pass
-    return None
+    return {"mountinfo": "\n".join(mi)} if mi else None
 
 
 def boot_and_probe(res, kind, cg2, tmp, unitdir, outdir, names):
@@ -254,7 +277,7 @@ def boot_and_probe(res, kind, cg2, tmp, unitdir, outdir, names):
         p.close()
 
 
-def compare(res, names, sysd, sdi):
+def compare(res, names, sysd, sdi, lines_of):
     same_units = 0
     # Mount points only one of the two PID 1s has (systemd mounts /run/lock, /dev/mqueue ... at
     # boot) are not the sandbox's doing.
@@ -275,8 +298,11 @@ def compare(res, names, sysd, sdi):
                 continue  # (PID 1's own /dev differs: systemd adds initctl, stdin ... at boot)
             ok &= res.check(a[k] == b.get(k), f"{name}: {k}: {a[k]}", f"sdinit: {b.get(k)}")
         ma, mb = norm_mountinfo(a["mountinfo"]), norm_mountinfo(b["mountinfo"])
-        ma = {"+ " + m for m in ma - sysd[5]} | {"- " + m for m in sysd[5] - ma}
-        mb = {"+ " + m for m in mb - sdi[5]} | {"- " + m for m in sdi[5] - mb}
+        if len(a) > 1:  # (RootDirectory=: the whole table is the sandbox's)
+            ma = {"+ " + m for m in ma - sysd[5]} | {"- " + m for m in sysd[5] - ma}
+            mb = {"+ " + m for m in mb - sdi[5]} | {"- " + m for m in sdi[5] - mb}
+        else:
+            ma, mb = {"= " + m for m in ma}, {"= " + m for m in mb}
         ma = {m for m in ma if m.split()[1] not in only_one}
         mb = {m for m in mb if m.split()[1] not in only_one}
         ok &= res.check(ma == mb, f"{name}: the same mount table changes ({len(ma)} mounts added or covered)",
@@ -287,8 +313,9 @@ def compare(res, names, sysd, sdi):
     # Which units have a private /var/tmp directory while up: those whose probe saw a private
     # /var/tmp under systemd (a JoinsNamespaceOf= unit shares its partner's).
     units_of = lambda x: {m.group(1) for m in map(PRIVATE_RE.search, x) if m and m.group(1).startswith("probe-")}  # noqa: E731
-    expect = {f"probe-{n}" for n in names if sysd[0].get(n) and not sysd[0][n]["outer /var/tmp visible"]
-              and "joins-b" not in n}
+    # (The RootDirectory= units' shell says nothing about /var/tmp: their PrivateTmp= line does.)
+    expect = {f"probe-{n}" for n in names if sysd[0].get(n) and "joins-b" not in n and
+              not sysd[0][n].get("outer /var/tmp visible", "PrivateTmp=yes" not in lines_of[n])}
     res.check(units_of(sdi[2]) == units_of(sysd[2]) and expect and expect <= units_of(sdi[2]),
               f"PrivateTmp= units keep private /tmp and /var/tmp directories while up, as under systemd "
               f"({len(units_of(sdi[2]))}, a JoinsNamespaceOf= unit uses its partner's)",
@@ -365,7 +392,6 @@ def main():
     units += [("relaxed-" + n, relaxed(lines)) for n, lines in units
               if any(ln.startswith(("ReadWrite", "ExecPaths", "TemporaryFileSystem")) for ln in lines)]
     units += SYNTHETIC
-    names = [n for n, _ in units]
     # Each PID 1 gets its own /var/tmp too (the boot's systemd-tmpfiles-setup.service removes
     # /var/tmp/systemd-private-* with "R!"; a shared /var/tmp would lose the host's and the other
     # run's directories): so the test's files live in /var/lib.
@@ -373,6 +399,11 @@ def main():
     os.makedirs(base, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="sandbox-", dir=base)
     os.chmod(tmp, 0o755)
+    make_root(os.path.join(tmp, "root"))
+    units += [("x-root-directory.service", [f"RootDirectory={tmp}/root"]),
+              ("x-root-directory-protect.service", [f"RootDirectory={tmp}/root", "ProtectSystem=strict",
+                                                    "PrivateTmp=yes", "PrivateDevices=yes", "ProtectKernelTunables=yes"])]
+    names = [n for n, _ in units]
     try:
         if os.environ.get("SDINIT_SANDBOX_ONLY_DEGRADED") == "1":
             degraded(res, cg2, tmp)
@@ -388,7 +419,7 @@ def main():
         for name in names:
             res.check(got["systemd"][1][name][1:] == got["sdinit"][1][name][1:],
                       f"{name}: started the same way: {got['systemd'][1][name][1:]}", got["sdinit"][1][name])
-        compare(res, names, got["systemd"], got["sdinit"])
+        compare(res, names, got["systemd"], got["sdinit"], dict(units))
         if os.environ.get("SDINIT_SANDBOX_SKIP_DEGRADED") != "1":
             degraded(res, cg2, tmp)
     finally:
