@@ -53,6 +53,7 @@ typedef struct MEntry {
         MountMode mode;
         bool ignore, read_only, noexec, exec, has_prefix;
         bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
+        bool submounts;        /* something may be mounted at or below path when it is applied */
 } MEntry;
 
 struct MountPlan {
@@ -415,6 +416,8 @@ void mount_plan_free(MountPlan *p) {
         free(p);
 }
 
+static void mark_submounts(MountPlan *p);
+
 MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = &u->exec;
@@ -574,10 +577,54 @@ common:
                                 free(rp);
                 }
         normalize(p);
+        mark_submounts(p);
         return p;
 fail:
         mount_plan_free(p);
         return NULL;
+}
+
+/* Which entries need a look at the mount table when applied (to unmount what lies below them):
+ * those with a mount of PID 1's at or below their path, or below an earlier entry that mounts
+ * something (the table is sorted: nothing mounted later lies below an entry applied before).
+ * One read of PID 1's table here saves one read per entry in the child. */
+static void mark_submounts(MountPlan *p) {
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        char *line = NULL;
+        size_t cap = 0;
+
+        if (!f) {
+                for (size_t i = 0; i < p->n; i++)
+                        p->e[i].submounts = true;
+                return;
+        }
+        while (getline(&line, &cap, f) > 0) {
+                char *mp = line, *end;
+                for (int k = 0; k < 4 && mp; k++)
+                        mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
+                if (!mp || !(end = strchr(mp, ' ')))
+                        continue;
+                *end = '\0';
+                if (strchr(mp, '\\')) { /* escaped (spaces ...): be conservative */
+                        for (size_t i = 0; i < p->n; i++)
+                                p->e[i].submounts = true;
+                        break;
+                }
+                for (size_t i = 0; i < p->n; i++)
+                        if (!p->e[i].submounts && path_under(mp, p->e[i].path))
+                                p->e[i].submounts = true;
+        }
+        free(line);
+        fclose(f);
+        for (size_t i = 0; i < p->n; i++) {
+                MountMode m = p->e[i].mode;
+                if (m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC ||
+                    m == M_INACCESSIBLE)
+                        continue; /* (their bind copies mounts to the same paths: already counted) */
+                for (size_t j = i + 1; j < p->n; j++)
+                        if (path_under(p->e[j].path, p->e[i].path))
+                                p->e[j].submounts = true;
+        }
 }
 
 bool mount_plan_insists(const MountPlan *p) {
@@ -743,7 +790,8 @@ static void mkdir_p(const char *path, mode_t mode) {
 
 static int mount_tmpfs_at(const MEntry *e) {
         mkdir_p(e->path, 0755);
-        umount_recursive(e->path);
+        if (e->submounts)
+                umount_recursive(e->path);
         return mount("tmpfs", e->path, "tmpfs", e->flags, e->options) < 0 ? -errno : 0;
 }
 
@@ -885,7 +933,8 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         switch (e->mode) {
         case M_INACCESSIBLE: {
                 const char *src;
-                umount_recursive(e->path);
+                if (e->submounts)
+                        umount_recursive(e->path);
                 if (lstat(e->path, &st) < 0)
                         return errno == ENOENT && e->ignore ? 0 : -errno;
                 src = S_ISDIR(st.st_mode)    ? "/run/systemd/inaccessible/dir"
@@ -939,7 +988,8 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                 return r > 0 ? 0 : mount_tmpfs_at(e);
         case M_MQUEUE:
                 mkdir_p(e->path, 0755);
-                umount_recursive(e->path);
+                if (e->submounts)
+                        umount_recursive(e->path);
                 return mount("mqueue", e->path, "mqueue", e->flags, NULL) < 0 ? -errno : 0;
         }
         return 0;
