@@ -618,6 +618,9 @@ static void mark_submounts(MountPlan *p) {
         fclose(f);
         for (size_t i = 0; i < p->n; i++) {
                 MountMode m = p->e[i].mode;
+                /* Recursive binds from elsewhere bring their source's mounts along. */
+                if (m == M_SYSFS || m == M_BIND_DEV || m == M_BIND_REC || m == M_PRIVATE_DEV || m == M_PROCFS)
+                        p->e[i].submounts = true;
                 if (m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC ||
                     m == M_INACCESSIBLE)
                         continue; /* (their bind copies mounts to the same paths: already counted) */
@@ -752,7 +755,9 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
         r = mount_setattr_one(e->path, set, clr, false);
         if (r < 0)
                 return r;
-        if (!submounts || (!mi_fresh && mountinfo_read() < 0))
+        /* Below an entry without PID 1 mounts under it, whatever is mounted has its own entry (or
+         * lies below one): nothing else to flip, no need to look. */
+        if (!submounts || !e->submounts || (!mi_fresh && mountinfo_read() < 0))
                 return 0;
         mi_fresh = true;
         while (mountinfo_next(&pos, mp, sizeof(mp))) {
