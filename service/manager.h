@@ -145,6 +145,7 @@ struct MUnit {
         sd_event_source *cg_watch_source;
         uint64_t oom_kills;   /* memory.events oom_kill when the unit started */
         char *allowed_cpus;   /* AllowedCPUs= (cpuset.cpus), NULL if unset */
+        struct ExecNsRuntime *ns_rt; /* PrivateTmp= dirs, network/IPC namespaces (exec-ns.c) */
 
         /* Socket units: listening fds and their event sources; services started by an
          * Accept=yes socket: their connection. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "service/exec-ns.h"
 #include "service/spawn.h"
 
 #include <ctype.h>
@@ -674,6 +675,11 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_STDOUT);
         if (dup2(err_fd, 2) < 0)
                 _exit(EXIT_STDERR);
+        /* Namespaces and the private mount table: before groups, user and capabilities (systemd's
+         * exec_child() order), and while the unit's namespace fds and log pipe are still open. */
+        if ((status = exec_ns_apply(u, cmd)) != 0)
+                _exit(status);
+
         /* Socket activation: the listening fds become 3, 4, ... (sd_listen_fds(3)). They are
          * first moved above every fd number they could collide with. */
         if (n_fds > 0) {
@@ -848,6 +854,11 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 status = exec_credentials_setup(u, ids.set ? ids.uid : 0, &env);
         if (!status && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED))
                 exec_privileges_prepare(u); /* the seccomp programs, compiled once */
+        if (status) {
+                r = status;
+                goto out;
+        }
+        status = exec_ns_prepare(u, cmd);
         if (status) {
                 r = status;
                 goto out;

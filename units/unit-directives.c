@@ -137,6 +137,8 @@ CONDITIONS(COND_DESC)
 /* Validated and kept verbatim like RAW_ROW, and enforced by the service manager (service/exec-*.c),
  * which reads the values with unit_setting_raw(). */
 #define RAW_ROW_ENFORCED(sec, key, desc) { sec, key, KIND_RAW, 0, 0, &desc },
+/* Validated as RAW_ROW, enforced by the service manager from Unit.exec.sandbox (service/exec-ns*.c). */
+#define KEPT_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, DIRECTIVE_KEEP_RAW, &desc },
 #define STDIO_FILE(f) ((const void *) (uintptr_t) U(f))
 
 /* Indexed by UnitDirectiveId (unit-directive-ids.h): a row added here gets its id there, at the
@@ -429,22 +431,22 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         /* Sandboxing and friends: validated, not enforced. */
         RAW_ROW_ENFORCED("@exec", "DynamicUser", raw_bool)
         RAW_ROW("@exec", "PAMName", raw_any)
-        RAW_ROW("@exec", "ProtectSystem", raw_protect_system)
-        RAW_ROW("@exec", "ProtectHome", raw_protect_home)
-        RAW_ROW("@exec", "PrivateTmp", raw_bool)
-        RAW_ROW("@exec", "PrivateDevices", raw_bool)
-        RAW_ROW("@exec", "PrivateNetwork", raw_bool)
+        KEPT_ROW("@exec", "ProtectSystem", raw_protect_system)
+        KEPT_ROW("@exec", "ProtectHome", raw_protect_home)
+        KEPT_ROW("@exec", "PrivateTmp", raw_bool)
+        KEPT_ROW("@exec", "PrivateDevices", raw_bool)
+        KEPT_ROW("@exec", "PrivateNetwork", raw_bool)
         RAW_ROW("@exec", "PrivateUsers", raw_private_users)
-        RAW_ROW("@exec", "PrivateIPC", raw_bool)
-        RAW_ROW("@exec", "PrivateMounts", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelTunables", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelModules", raw_bool)
-        RAW_ROW("@exec", "ProtectKernelLogs", raw_bool)
-        RAW_ROW("@exec", "ProtectControlGroups", raw_cgroups)
+        KEPT_ROW("@exec", "PrivateIPC", raw_bool)
+        KEPT_ROW("@exec", "PrivateMounts", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelTunables", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelModules", raw_bool)
+        KEPT_ROW("@exec", "ProtectKernelLogs", raw_bool)
+        KEPT_ROW("@exec", "ProtectControlGroups", raw_cgroups)
         RAW_ROW("@exec", "ProtectClock", raw_bool)
-        RAW_ROW("@exec", "ProtectHostname", raw_bool)
-        RAW_ROW("@exec", "ProtectProc", raw_protect_proc)
-        RAW_ROW("@exec", "ProcSubset", raw_proc_subset)
+        KEPT_ROW("@exec", "ProtectHostname", raw_bool)
+        KEPT_ROW("@exec", "ProtectProc", raw_protect_proc)
+        KEPT_ROW("@exec", "ProcSubset", raw_proc_subset)
         RAW_ROW_ENFORCED("@exec", "RestrictAddressFamilies", raw_words)
         RAW_ROW_ENFORCED("@exec", "RestrictNamespaces", raw_words)
         RAW_ROW_ENFORCED("@exec", "RestrictRealtime", raw_bool)
@@ -458,19 +460,19 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RAW_ROW_ENFORCED("@exec", "SystemCallArchitectures", raw_words)
         RAW_ROW_ENFORCED("@exec", "SystemCallErrorNumber", raw_any)
         RAW_ROW_ENFORCED("@exec", "SystemCallLog", raw_words)
-        RAW_ROW("@exec", "ReadWritePaths", raw_paths)
-        RAW_ROW("@exec", "ReadOnlyPaths", raw_paths)
-        RAW_ROW("@exec", "InaccessiblePaths", raw_paths)
-        RAW_ROW("@exec", "ExecPaths", raw_paths)
-        RAW_ROW("@exec", "NoExecPaths", raw_paths)
-        RAW_ROW("@exec", "ReadWriteDirectories", raw_paths)
-        RAW_ROW("@exec", "ReadOnlyDirectories", raw_paths)
-        RAW_ROW("@exec", "InaccessibleDirectories", raw_paths)
-        RAW_ROW("@exec", "BindPaths", raw_words)
-        RAW_ROW("@exec", "BindReadOnlyPaths", raw_words)
-        RAW_ROW("@exec", "TemporaryFileSystem", raw_words)
-        RAW_ROW("@exec", "MountFlags", raw_mount_flags)
-        RAW_ROW("@exec", "MountAPIVFS", raw_bool)
+        KEPT_ROW("@exec", "ReadWritePaths", raw_paths)
+        KEPT_ROW("@exec", "ReadOnlyPaths", raw_paths)
+        KEPT_ROW("@exec", "InaccessiblePaths", raw_paths)
+        KEPT_ROW("@exec", "ExecPaths", raw_paths)
+        KEPT_ROW("@exec", "NoExecPaths", raw_paths)
+        KEPT_ROW("@exec", "ReadWriteDirectories", raw_paths)
+        KEPT_ROW("@exec", "ReadOnlyDirectories", raw_paths)
+        KEPT_ROW("@exec", "InaccessibleDirectories", raw_paths)
+        KEPT_ROW("@exec", "BindPaths", raw_words)
+        KEPT_ROW("@exec", "BindReadOnlyPaths", raw_words)
+        KEPT_ROW("@exec", "TemporaryFileSystem", raw_words)
+        KEPT_ROW("@exec", "MountFlags", raw_mount_flags)
+        KEPT_ROW("@exec", "MountAPIVFS", raw_bool)
         RAW_ROW("@exec", "RootImage", raw_any)
         RAW_ROW("@exec", "RootImageOptions", raw_any)
         RAW_ROW("@exec", "MountImages", raw_any)
@@ -496,8 +498,8 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RAW_ROW("@exec", "UtmpMode", raw_utmp_mode)
         RAW_ROW_ENFORCED("@exec", "SecureBits", raw_words)
         RAW_ROW_ENFORCED("@exec", "CoredumpFilter", raw_words)
-        RAW_ROW("@exec", "NetworkNamespacePath", raw_any)
-        RAW_ROW("@exec", "IPCNamespacePath", raw_any)
+        KEPT_ROW("@exec", "NetworkNamespacePath", raw_any)
+        KEPT_ROW("@exec", "IPCNamespacePath", raw_any)
 
         /* systemd.kill(5) */
         { "@kill", "KillMode", KIND_ENUM, U(kill.kill_mode), 0, kill_mode_values },
@@ -652,3 +654,4 @@ int unit_directive_lookup(UnitType t, const char *section, const char *key) {
         }
         return -ENOENT;
 }
+

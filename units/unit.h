@@ -162,6 +162,8 @@ typedef struct ExecSettings {
         int runtime_directory_preserve;
         uint64_t timer_slack_nsec;
         char *personality;
+        char **sandbox; /* "Key=value" of the DIRECTIVE_KEEP_RAW rows (namespaces, mounts), in assignment
+                         * order, kept by unit_compact(); "Key=" alone resets earlier ones */
 } ExecSettings;
 
 typedef struct KillSettings {
