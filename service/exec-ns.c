@@ -31,7 +31,11 @@ struct ExecNsRuntime {
         MountPlan *plan;        /* for the process being started */
         char *tmp_dir, *var_tmp_dir; /* PrivateTmp=: /tmp/systemd-private-..., /var/tmp/systemd-private-... */
         bool owns_tmp;          /* created for this unit (not joined from a JoinsNamespaceOf= unit) */
-        int netns_fd, ipcns_fd; /* kept while the unit runs (systemd's runtime), -1 if none */
+        int netns_fd, ipcns_fd; /* NetworkNamespacePath=/IPCNamespacePath= opened, -1 if none */
+        /* PrivateNetwork=, PrivateIPC=: systemd's storage sockets. The first process of the unit
+         * run makes the namespace and leaves its fd in the socket, the next ones (and the
+         * JoinsNamespaceOf= units, which share the socket) take it from there. -1 if none. */
+        int net_store[2], ipc_store[2];
         bool needs_mount_ns, insists, mount_refused;
         bool said;              /* the degrade line was said (once per unit, kept across runs) */
 };
@@ -191,6 +195,13 @@ static void rt_close_ns(ExecNsRuntime *rt) {
         if (rt->ipcns_fd >= 0)
                 close(rt->ipcns_fd);
         rt->netns_fd = rt->ipcns_fd = -1;
+        for (int i = 0; i < 2; i++) {
+                if (rt->net_store[i] >= 0)
+                        close(rt->net_store[i]);
+                if (rt->ipc_store[i] >= 0)
+                        close(rt->ipc_store[i]);
+                rt->net_store[i] = rt->ipc_store[i] = -1;
+        }
 }
 
 /* A JoinsNamespaceOf= unit's runtime that is up, or NULL. */
@@ -239,73 +250,16 @@ static char *make_private_tmp(const char *base, const char *unit) {
         return p;
 }
 
-/* A new network or IPC namespace, held by fd: made by a short-lived child (PID 1 itself could not
- * come back to a namespace its user namespace does not own), with loopback up for the network
- * one (systemd's loopback_setup()). */
-static int make_ns(int type) {
-        int go[2], done[2], fd = -1, r;
-        char path[64], c;
-        pid_t pid;
-
-        if (pipe2(go, O_CLOEXEC) < 0)
-                return -errno;
-        if (pipe2(done, O_CLOEXEC) < 0) {
-                r = -errno;
-                close(go[0]);
-                close(go[1]);
-                return r;
+/* The storage socket pair of a PrivateNetwork=/PrivateIPC= unit run (shared with the joined unit's). */
+static int store_open(int store[2], const int *joined_store) {
+        if (store[0] >= 0)
+                return 0;
+        if (joined_store && joined_store[0] >= 0) {
+                store[0] = fcntl(joined_store[0], F_DUPFD_CLOEXEC, 3);
+                store[1] = fcntl(joined_store[1], F_DUPFD_CLOEXEC, 3);
+                return store[0] < 0 || store[1] < 0 ? -errno : 0;
         }
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                goto out;
-        }
-        if (pid == 0) {
-                int e = 0;
-                close(go[0]);
-                close(done[1]);
-                if (unshare(type) < 0)
-                        e = errno;
-                else if (type == CLONE_NEWNET) {
-                        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-                        struct ifreq ifr = { 0 };
-                        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-                        if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-                                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-                                (void) ioctl(s, SIOCSIFFLAGS, &ifr);
-                        }
-                }
-                (void) !write(go[1], &e, sizeof(e));
-                (void) !read(done[0], &c, 1); /* until PID 1 holds the namespace */
-                _exit(0);
-        }
-        close(go[1]);
-        go[1] = -1;
-        close(done[0]);
-        done[0] = -1;
-        {
-                int e = EIO;
-                if (read(go[0], &e, sizeof(e)) != (ssize_t) sizeof(e))
-                        e = EIO;
-                if (e == 0) {
-                        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, type == CLONE_NEWNET ? "net" : "ipc");
-                        fd = open(path, O_RDONLY | O_CLOEXEC);
-                        r = fd < 0 ? -errno : 0;
-                } else
-                        r = -e;
-        }
-        close(done[1]);
-        done[1] = -1;
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-out:
-        for (int i = 0; i < 2; i++) {
-                if (go[i] >= 0)
-                        close(go[i]);
-                if (done[i] >= 0)
-                        close(done[i]);
-        }
-        return fd >= 0 ? fd : r;
+        return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, store) < 0 ? -errno : 0;
 }
 
 static void say(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -383,6 +337,7 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                 if (!rt)
                         return EXIT_MEMORY;
                 rt->netns_fd = rt->ipcns_fd = -1;
+                rt->net_store[0] = rt->net_store[1] = rt->ipc_store[0] = rt->ipc_store[1] = -1;
                 u->ns_rt = rt;
         } else {
                 exec_ns_config_done(&rt->cfg);
@@ -412,54 +367,37 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                         }
                 }
         }
-        /* PrivateNetwork=, NetworkNamespacePath=, PrivateIPC=, IPCNamespacePath=: made once per unit
-         * run, by PID 1 (it returns to its own namespace), shared with JoinsNamespaceOf= units. */
-        if (sandbox && (rt->cfg.private_network || rt->cfg.netns_path) && rt->netns_fd < 0) {
-                if (j && j->netns_fd >= 0)
-                        rt->netns_fd = fcntl(j->netns_fd, F_DUPFD_CLOEXEC, 3);
-                else if (rt->cfg.netns_path) {
-                        rt->netns_fd = open(rt->cfg.netns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-                        if (rt->netns_fd < 0) {
-                                manager_log(u->m, MLOG_ERR, "%s: Failed to open network namespace path %s: %s", u->id,
-                                            rt->cfg.netns_path, strerror(errno));
-                                return EXIT_NETWORK;
-                        }
-                } else {
-                        rt->netns_fd = make_ns(CLONE_NEWNET);
-                        if (rt->netns_fd < 0) {
-                                r = rt->netns_fd;
-                                rt->netns_fd = -1;
-                                if (r != -EPERM && r != -EACCES && r != -ENOSYS && r != -EINVAL) {
-                                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up network namespacing: %s", u->id,
-                                                    strerror(-r));
-                                        return EXIT_NETWORK;
-                                }
-                                note(ignored, sizeof(ignored), "PrivateNetwork= (network namespace: %s)", strerror(-r));
-                        }
+        /* NetworkNamespacePath=, IPCNamespacePath=: opened by PID 1; PrivateNetwork=, PrivateIPC=:
+         * made by the unit run's first process (storage sockets), shared with JoinsNamespaceOf= units. */
+        if (sandbox && rt->cfg.netns_path && rt->netns_fd < 0) {
+                rt->netns_fd = open(rt->cfg.netns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (rt->netns_fd < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to open network namespace path %s: %s", u->id,
+                                    rt->cfg.netns_path, strerror(errno));
+                        return EXIT_NETWORK;
                 }
+        } else if (sandbox && rt->cfg.private_network) {
+                if (store_open(rt->net_store, j ? j->net_store : NULL) < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up network namespacing: %s", u->id, strerror(errno));
+                        return EXIT_NETWORK;
+                }
+                if (!(can & ENV_SANDBOX_NET_NS))
+                        note(ignored, sizeof(ignored), "PrivateNetwork= (network namespace)");
         }
-        if (sandbox && (rt->cfg.private_ipc || rt->cfg.ipcns_path) && rt->ipcns_fd < 0) {
-                if (j && j->ipcns_fd >= 0)
-                        rt->ipcns_fd = fcntl(j->ipcns_fd, F_DUPFD_CLOEXEC, 3);
-                else if (rt->cfg.ipcns_path) {
-                        rt->ipcns_fd = open(rt->cfg.ipcns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-                        if (rt->ipcns_fd < 0) {
-                                manager_log(u->m, MLOG_ERR, "%s: Failed to open IPC namespace path %s: %s", u->id,
-                                            rt->cfg.ipcns_path, strerror(errno));
-                                return EXIT_NAMESPACE;
-                        }
-                } else {
-                        rt->ipcns_fd = make_ns(CLONE_NEWIPC);
-                        if (rt->ipcns_fd < 0) {
-                                r = rt->ipcns_fd;
-                                rt->ipcns_fd = -1;
-                                if (r != -EPERM && r != -EACCES && r != -ENOSYS && r != -EINVAL) {
-                                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up IPC namespacing: %s", u->id, strerror(-r));
-                                        return EXIT_NAMESPACE;
-                                }
-                                note(ignored, sizeof(ignored), "PrivateIPC= (IPC namespace: %s)", strerror(-r));
-                        }
+        if (sandbox && rt->cfg.ipcns_path && rt->ipcns_fd < 0) {
+                rt->ipcns_fd = open(rt->cfg.ipcns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (rt->ipcns_fd < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to open IPC namespace path %s: %s", u->id,
+                                    rt->cfg.ipcns_path, strerror(errno));
+                        return EXIT_NAMESPACE;
                 }
+        } else if (sandbox && rt->cfg.private_ipc) {
+                if (store_open(rt->ipc_store, j ? j->ipc_store : NULL) < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up IPC namespacing: %s", u->id, strerror(errno));
+                        return EXIT_NAMESPACE;
+                }
+                if (!(can & ENV_SANDBOX_IPC_NS))
+                        note(ignored, sizeof(ignored), "PrivateIPC= (IPC namespace)");
         }
         if (sandbox && rt->cfg.protect_hostname && !(can & ENV_SANDBOX_UTS_NS))
                 note(ignored, sizeof(ignored), "ProtectHostname= (UTS namespace)");
@@ -506,6 +444,72 @@ static void child_say(MUnit *u, const char *fmt, ...) {
         (void) !write(u->out_wfd, msg, (size_t) n);
 }
 
+static int send_fd(int sock, int fd) {
+        char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+        char byte = 0;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* -EAGAIN when the socket holds no fd. */
+static int recv_fd(int sock) {
+        char cbuf[CMSG_SPACE(sizeof(int))];
+        char byte;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+        struct cmsghdr *c;
+        int fd;
+
+        if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
+                return -errno;
+        c = CMSG_FIRSTHDR(&mh);
+        if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+                return -EBADMSG;
+        memcpy(&fd, CMSG_DATA(c), sizeof(int));
+        return fd;
+}
+
+/* systemd's setup_shareable_ns(): join the unit run's namespace if one is stored, or make it
+ * (loopback up for a network one) and store it. 0, 1 when the container refused it, or -errno. */
+static int shareable_ns(const int store[2], int type) {
+        int fd = recv_fd(store[0]), r;
+
+        if (fd >= 0) {
+                r = setns(fd, type) < 0 ? -errno : 0;
+                (void) send_fd(store[1], fd); /* back for the next process */
+                close(fd);
+                return r;
+        }
+        if (fd != -EAGAIN)
+                return fd;
+        if (unshare(type) < 0)
+                return errno == EPERM || errno == EACCES || errno == EINVAL || errno == ENOSYS ? 1 : -errno;
+        if (type == CLONE_NEWNET) {
+                int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                struct ifreq ifr = { 0 };
+                snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+                if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+                        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                        (void) ioctl(s, SIOCSIFFLAGS, &ifr);
+                }
+                if (s >= 0)
+                        close(s);
+        }
+        fd = open(type == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = send_fd(store[1], fd);
+        close(fd);
+        return r;
+}
+
 int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
         ExecNsRuntime *rt = u->ns_rt;
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
@@ -513,6 +517,24 @@ int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
         if (!rt)
                 return 0;
         /* Order of systemd's exec_child(): network, IPC, mount, then UTS. */
+        if (sandbox && rt->net_store[0] >= 0) {
+                int r = shareable_ns(rt->net_store, CLONE_NEWNET);
+                if (r < 0) {
+                        child_say(u, "Failed to set up network namespacing: %s", strerror(-r));
+                        return EXIT_NETWORK;
+                }
+                if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_NET_NS)) /* (else PID 1 said it) */
+                        child_say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring.");
+        }
+        if (sandbox && rt->ipc_store[0] >= 0) {
+                int r = shareable_ns(rt->ipc_store, CLONE_NEWIPC);
+                if (r < 0) {
+                        child_say(u, "Failed to set up IPC namespacing: %s", strerror(-r));
+                        return EXIT_NAMESPACE;
+                }
+                if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_IPC_NS))
+                        child_say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring.");
+        }
         if (sandbox && rt->netns_fd >= 0 && setns(rt->netns_fd, CLONE_NEWNET) < 0) {
                 if (errno != EPERM) {
                         child_say(u, "Failed to set up network namespacing: %s", strerror(errno));

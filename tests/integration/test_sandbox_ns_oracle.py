@@ -73,6 +73,17 @@ r["list /mnt/share"] = err(lambda: os.listdir("/mnt/share"))
 r["/proc/sys exists"] = os.path.exists("/proc/sys")
 r["pid 1 visible"] = os.path.exists("/proc/1/status")
 r["list /usr/share/doc"] = err(lambda: os.listdir("/usr/share/doc"))
+# Namespaces shared within a unit run (ExecStartPre= left its own in a file) and with a
+# JoinsNamespaceOf= unit (its probe left its own).
+net = os.readlink("/proc/self/ns/net")
+for key, path in (("same network namespace as its ExecStartPre=", "/tmp/netns-pre-" + os.environ["PROBE_NAME"]),
+                  ("same network namespace as the unit it joins", "/tmp/netns-of-" + os.environ.get("JOINS", "-"))):
+    if os.path.exists(path):
+        r[key] = open(path).read().strip() == net
+try:
+    open("/tmp/netns-of-" + os.environ["PROBE_NAME"], "w").write(net)
+except OSError:
+    pass
 r["/dev names"] = sorted(n for n in os.listdir("/dev") if n not in ("console",))
 r["open /proc/sys/kernel/hostname for writing"] = err(lambda: os.close(os.open("/proc/sys/kernel/hostname", os.O_WRONLY)))
 r["read /proc/kmsg"] = err(lambda: os.close(os.open("/proc/kmsg", os.O_RDONLY | os.O_NONBLOCK)))
@@ -149,6 +160,11 @@ SYNTHETIC = [
     ("x-joins-a.service", ["PrivateTmp=yes"]),
     ("x-joins-b.service", ["[Unit]JoinsNamespaceOf=probe-x-joins-a.service", "PrivateTmp=yes"]),
     ("x-reset.service", ["PrivateTmp=yes", "PrivateTmp=", "ReadOnlyPaths=/usr", "ReadOnlyPaths="]),
+    ("x-net-pre.service", ["PrivateNetwork=yes",
+                           "ExecStartPre=/bin/sh -c 'readlink /proc/self/ns/net > /tmp/netns-pre-x-net-pre'"]),
+    ("x-net-joins-a.service", ["PrivateNetwork=yes"]),
+    ("x-net-joins-b.service", ["[Unit]JoinsNamespaceOf=probe-x-net-joins-a.service", "PrivateNetwork=yes",
+                               "Environment=JOINS=x-net-joins-a"]),
 ]
 
 
@@ -193,7 +209,7 @@ def write_units(unitdir, outdir, units):
         if any(ln.startswith("RootDirectory=") for ln in lines):
             # (No python in the small root: its shell prints the mount table.)
             cmd = "/bin/sh -c 'while read -r l; do echo \"MI $l\"; done < /proc/self/mountinfo'"
-        text = ("[Unit]\nDefaultDependencies=no\n" + "".join(ln[1:] + "\n" for ln in lines if ln.startswith("[Unit]")) +
+        text = ("[Unit]\nDefaultDependencies=no\n" + "".join(ln[len("[Unit]"):] + "\n" for ln in lines if ln.startswith("[Unit]")) +
                 "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
                 f"StandardOutput=file:{outdir}/{stem}.out\nStandardError=inherit\nEnvironment=PROBE_NAME={stem}\n"
                 f"Environment=MARKER={MARKER}\nExecStart={plus}{cmd}\n" +
