@@ -23,6 +23,7 @@
 
 #include "exec-ns-internal.h"
 #include "cgroup/env-sandbox.h"
+#include "service/dynamic-user.h"
 #include "service/spawn.h"
 #include "units/unit-values.h"
 
@@ -158,6 +159,15 @@ int exec_ns_config_parse(const Unit *u, ExecNsConfig *c) {
                         free(c->ipcns_path);
                         r = (c->ipcns_path = strdup(v)) ? 0 : -ENOMEM;
                 }
+        }
+        if (r >= 0 && dynamic_user_enabled(u)) {
+                /* systemd's unit_patch_contexts(): a dynamic user must leave nothing of its own
+                 * behind, so DynamicUser= implies PrivateTmp=yes, ProtectSystem=strict and at least
+                 * ProtectHome=read-only. */
+                c->private_tmp = true;
+                c->protect_system = PROTECT_SYSTEM_STRICT;
+                if (c->protect_home == PROTECT_HOME_NO)
+                        c->protect_home = PROTECT_HOME_READ_ONLY;
         }
         if (r < 0)
                 exec_ns_config_done(c);

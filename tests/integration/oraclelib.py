@@ -234,7 +234,7 @@ def unit_path(unitdir):
     return f"{unitdir}:/lib/systemd/system"
 
 
-def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), log_target="console", binds=()):
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), log_target="console"):
     """log_target: "console" (the console file of the test), or "journal-or-kmsg" as systemd's
     default, for tests that compare what reaches the journal."""
     if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
