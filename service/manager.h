@@ -223,6 +223,7 @@ struct Manager {
         struct sd_bus *bus;
         struct sd_bus_slot *bus_match;
         sd_event_source *bus_retry;
+        void (*bus_done)(Manager *m); /* set by busname.c once it watches: closes the connection */
 
         /* One /proc snapshot per event-loop iteration for process tracking without cgroups
          * (service.c): a stop of 1,000 units must not read /proc a million times. */
