@@ -34,6 +34,9 @@ struct proc *procs_find(Manager *m, pid_t pid);
  * descendants. Found through an index of every process's unit, built once per snapshot: one pass
  * over the units and one over the processes, not a walk to the root per process and unit. */
 size_t procs_of(MUnit *u, uint64_t max_age_usec, struct proc ***ret);
+/* Whether p (of the snapshot) is one of u's processes, by u's main and control processes and
+ * sessions as they are now. */
+bool procs_belongs(MUnit *u, struct proc *p);
 /* The unit p belongs to, NULL if none. */
 MUnit *procs_owner(Manager *m, struct proc *p);
 void procs_free(Manager *m);

@@ -87,7 +87,7 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
          * signalling, not for the "any processes left?" checks. */
         n = procs_snapshot(u->m, age, &v);
         for (size_t i = 0; i < n; i++)
-                if (v[i].stray && !v[i].dead && procs_owner(u->m, &v[i]) != u && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
+                if (v[i].stray && !v[i].dead && !procs_belongs(u, &v[i]) && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
                         count += signal_one(u, v[i].pid, sig, except, cont);
         return count;
 }
@@ -227,7 +227,7 @@ void guess_main_pid(MUnit *u) {
                                 continue;
                         /* The environment is read only for children of PID 1 that are no unit's
                          * main or control process (orphans): few. */
-                        if (procs_owner(u->m, &v[i]) != u &&
+                        if (!procs_belongs(u, &v[i]) &&
                             (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
                                 continue;
                         found++;
@@ -298,7 +298,7 @@ bool unit_owns_pid(MUnit *u, pid_t pid) {
                  * invocation id into a process it does not own). */
                 struct proc *p = procs_find(u->m, pid);
                 if (p)
-                        return procs_owner(u->m, p) == u || environ_has_invocation(pid, u->invocation_id) ||
+                        return procs_belongs(u, p) || environ_has_invocation(pid, u->invocation_id) ||
                                unclaimed_orphan(u, p);
         }
         return false;
