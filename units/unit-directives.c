@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "list-index.h"
 #include "sdu-util.h"
 
 #define U(f) offsetof(Unit, f)
@@ -815,6 +816,7 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
 
         if (!*v) {
                 if (empty_resets) {
+                        sdu_list_index_forget(c->u->load_index, f);
                         sdu_strv_free(*f);
                         *f = NULL;
                         mark_reset(c);
@@ -851,16 +853,14 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
                         free(x);
                         continue;
                 }
-                if (check == WORD_UNIT_NAME && sdu_strv_contains(*f, x)) {
+                /* A name already listed is not added again: through the unit's index, so that
+                 * tens of thousands of names load in linear time. */
+                if (check == WORD_UNIT_NAME)
+                        r = sdu_list_index_add(&c->u->load_index, f, SDU_LIST_KEY_WHOLE, x, false);
+                else if ((r = sdu_strv_consume(f, x)) < 0)
                         free(x);
-                        mark_set(c);
-                        continue;
-                }
-                r = sdu_strv_consume(f, x);
-                if (r < 0) {
-                        free(x);
+                if (r < 0)
                         return r;
-                }
                 mark_set(c);
         }
         return 0;
@@ -1153,6 +1153,7 @@ static int parse_env(Ctx *c, const char *v) {
         const char *p = v;
 
         if (!*v) {
+                sdu_list_index_forget(c->u->load_index, f);
                 sdu_strv_free(*f);
                 *f = NULL;
                 mark_reset(c);
@@ -1182,8 +1183,9 @@ static int parse_env(Ctx *c, const char *v) {
                         free(x);
                         continue;
                 }
-                r = sdu_env_replace(f, x);
-                free(x);
+                /* As sdu_env_replace(), through the unit's index: the last assignment of a name
+                 * wins, in the first one's place, in linear time however many names. */
+                r = sdu_list_index_add(&c->u->load_index, f, SDU_LIST_KEY_ENV_NAME, x, true);
                 if (r < 0)
                         return r;
                 mark_set(c);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list-index.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
 #include "unit-syntax.h"
@@ -193,6 +194,7 @@ Unit *unit_free(Unit *u) {
                 sdu_strv_free(u->settings[i].raw);
         free(u->settings);
         free(u->settings_set);
+        sdu_list_index_free(u->load_index);
         free(u->id);
         sdu_strv_free(u->names);
         free(u->fragment_path);
@@ -319,6 +321,7 @@ int unit_compact(Unit *u) {
         free(u->settings);
         u->settings = NULL;
         u->settings_set = bits;
+        u->load_index = sdu_list_index_free(u->load_index);
         return 0;
 }
 

@@ -267,6 +267,7 @@ typedef struct Unit {
         uint8_t *settings_set; /* after unit_compact(): one bit per row, "was assigned" */
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
+        struct SduListIndex *load_index; /* list-index.h: while loading; NULL after unit_compact() */
 } Unit;
 
 /* A fresh unit named name (must be a valid name; templates allowed for checking files). */
