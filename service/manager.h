@@ -165,6 +165,8 @@ struct MUnit {
         sd_event_source *out_source;
         char *linebuf;        /* LINEBUF_MAX bytes, allocated at the first output */
         size_t linebuf_len;
+        uint64_t rl_begin;    /* journald's rate limit of this output (logrelay.c): window start, */
+        unsigned rl_num, rl_suppressed; /* lines let through in it and lines dropped */
         MUnit *next_blocked;
         bool gc_doomed;       /* manager_gc(): unloaded in this pass */
 };
