@@ -264,6 +264,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->u = u;
         mu->id = strdup(id);
         mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
+        mu->main_pidfd = -1;
         mu->result = "success";
         {
                 DualTimestamp now;
@@ -2207,6 +2208,8 @@ static void munit_destroy(Manager *m, MUnit *u) {
         sd_event_source_unref(u->cg_watch_source);
         if (u->cg_watch_fd >= 0)
                 close(u->cg_watch_fd);
+        if (u->main_pidfd >= 0)
+                close(u->main_pidfd);
         free(u->cgroup);
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                 free(u->deps[d]);

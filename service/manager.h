@@ -117,6 +117,11 @@ struct MUnit {
 
         /* Service runtime */
         pid_t main_pid, control_pid;
+        /* A main process that is not PID 1's child (MAINPID=, PIDFile=, guessed) is held by a
+         * pidfd (service.c): if its own parent reaps it, PID 1 learns it died, and never signals
+         * a process that later gets the same pid. main_pidfd_pid: the pid it was opened for. */
+        int main_pidfd;
+        pid_t main_pidfd_pid;
         int main_exit_code, main_exit_status; /* CLD_EXITED/CLD_KILLED/..., status or signal */
         const ExecCommandList *control_list;
         size_t control_index;

@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,9 +117,59 @@ static void log_kill(MUnit *u, pid_t pid, int sig) {
                     signal_to_string(sig, name, sizeof(name)));
 }
 
+/* ---- a main process that is not our child ------------------------------------------------------ */
+
+/* Holds the main process by pidfd (after MAINPID=, PIDFile= or a guess): the pid may belong to a
+ * process whose parent is not PID 1, which reaps it unseen, after which the pid can be given to
+ * another unit's process. systemd 252 signals such a pid anyway; later systemd holds a pidfd
+ * (PidRef), as this does. Without pidfd_open() (ENOSYS), the pid alone as before. */
+static void main_pid_track(MUnit *u) {
+        if (u->main_pidfd >= 0)
+                close(u->main_pidfd);
+        u->main_pidfd = u->main_pid > 0 ? (int) syscall(SYS_pidfd_open, u->main_pid, 0) : -1;
+        u->main_pidfd_pid = u->main_pid;
+        if (u->main_pidfd >= 0)
+                (void) fcntl(u->main_pidfd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Forgets a main pid whose process has exited without PID 1 reaping it; drops a pidfd that is
+ * for another pid than the main one now. */
+static void main_pid_refresh(MUnit *u) {
+        struct pollfd p;
+
+        if (u->main_pidfd < 0)
+                return;
+        if (u->main_pidfd_pid != u->main_pid || u->main_pid <= 0) {
+                close(u->main_pidfd);
+                u->main_pidfd = -1;
+                return;
+        }
+        p = (struct pollfd) { .fd = u->main_pidfd, .events = POLLIN };
+        if (poll(&p, 1, 0) > 0) { /* readable: the process has exited */
+                manager_log(u->m, MLOG_INFO, "%s: main process %d exited and was reaped by its own parent", u->id,
+                            (int) u->main_pid);
+                close(u->main_pidfd);
+                u->main_pidfd = -1;
+                u->main_pid = 0;
+        }
+}
+
+/* kill(2) of the main process, through its pidfd when it has one. */
+static int main_kill(MUnit *u, int sig) {
+        main_pid_refresh(u);
+        if (u->main_pid <= 0)
+                return -ESRCH;
+        if (u->main_pidfd >= 0)
+                return syscall(SYS_pidfd_send_signal, u->main_pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+        return kill(u->main_pid, sig) < 0 ? -errno : 0;
+}
+
 void service_log_kill_all(MUnit *u, int sig) {
         pid_t *v = NULL;
-        int n = service_pids(u, &v);
+        int n;
+
+        main_pid_refresh(u);
+        n = service_pids(u, &v);
         bool main_seen = u->main_pid <= 0, control_seen = u->control_pid <= 0;
 
         for (int i = 0; i < n; i++) {
@@ -165,7 +217,7 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
         manager_log(u->m, MLOG_ERR, "%s: Watchdog timeout (limit %llu ms)! Killing the main process.", u->id,
                     (unsigned long long) (u->watchdog_usec / 1000));
         u->result = "watchdog";
-        kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
+        (void) main_kill(u, sig); /* its exit runs the stop, then Restart= decides */
         return 0;
 }
 
@@ -495,12 +547,17 @@ int service_kill(MUnit *u, const char *whom, int sig) {
         int n = 0;
 
         if (strcmp(whom, "main") == 0 || strcmp(whom, "control") == 0) {
-                pid_t pid = strcmp(whom, "main") == 0 ? u->main_pid : u->control_pid;
+                pid_t pid;
+                if (strcmp(whom, "main") == 0) {
+                        int r = main_kill(u, sig);
+                        return r < 0 ? r : 1;
+                }
+                pid = u->control_pid;
                 if (pid <= 0)
                         return -ESRCH;
                 return kill(pid, sig) < 0 ? -errno : 1;
         }
-        if (u->main_pid > 0 && kill(u->main_pid, sig) == 0)
+        if (main_kill(u, sig) == 0)
                 n++;
         if (u->control_pid > 0 && kill(u->control_pid, sig) == 0)
                 n++;
@@ -626,11 +683,13 @@ static void guess_main_pid(MUnit *u) {
         }
         u->main_pid = cand;
         u->main_pid_known = true;
+        main_pid_track(u);
         manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
 }
 
 static bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
+        main_pid_refresh(u);
         if (u->main_pid > 0 && kill(u->main_pid, 0) < 0 && errno == ESRCH)
                 u->main_pid = 0;
         if (u->control_pid > 0 && kill(u->control_pid, 0) < 0 && errno == ESRCH)
@@ -928,8 +987,7 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
 
         if (mode == KILL_NONE && !final_kill)
                 return;
-        if (u->main_pid > 0)
-                kill(u->main_pid, sig);
+        (void) main_kill(u, sig);
         if (u->control_pid > 0)
                 kill(u->control_pid, sig);
         /* Stopped processes would never see the signal: SIGCONT follows (in the same pass). */
@@ -938,13 +996,12 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
         if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL))
                 unit_signal_all_cont(u, sig, -1, sig != SIGKILL && sig != SIGCONT);
         if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
-                if (u->main_pid > 0)
-                        kill(u->main_pid, SIGHUP);
+                (void) main_kill(u, SIGHUP);
                 if (mode == KILL_CONTROL_GROUP)
                         unit_signal_all(u, SIGHUP, 0);
         }
-        if (sig != SIGKILL && sig != SIGCONT && u->main_pid > 0)
-                kill(u->main_pid, SIGCONT);
+        if (sig != SIGKILL && sig != SIGCONT)
+                (void) main_kill(u, SIGCONT);
 }
 
 /* In the kill phases the timer ticks every STRAY_POLL_USEC: processes that are not our children
@@ -1043,6 +1100,7 @@ static void enter_dead(MUnit *u) {
         watchdog_disarm(u);
         u->main_pid = u->control_pid = 0;
         u->main_pid_known = false;
+        main_pid_refresh(u); /* its pidfd goes */
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
         {
@@ -1287,6 +1345,7 @@ static bool read_pid_file(MUnit *u) {
         }
         u->main_pid = p;
         u->main_pid_known = true;
+        main_pid_track(u);
         return true;
 }
 
@@ -1449,6 +1508,7 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         /* Processes of the session it led (a daemon's workers) are still the unit's. */
         u->main_session = pid;
         u->main_pid = 0;
+        main_pid_refresh(u); /* its pidfd goes */
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
         u->main_exit_status = status;
@@ -1556,6 +1616,7 @@ void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notif
                 } else if (r >= 0) {
                         u->main_pid = msg->main_pid;
                         u->main_pid_known = true;
+                        main_pid_track(u);
                 }
         }
         if (msg->has_errno)
