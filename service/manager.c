@@ -2210,6 +2210,8 @@ static void munit_destroy(Manager *m, MUnit *u) {
                 close(u->cg_watch_fd);
         if (u->main_pidfd >= 0)
                 close(u->main_pidfd);
+        for (unsigned i = 0; i < u->n_strays; i++)
+                close(u->stray_pidfd[i]);
         free(u->cgroup);
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                 free(u->deps[d]);

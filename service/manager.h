@@ -122,6 +122,11 @@ struct MUnit {
          * a process that later gets the same pid. main_pidfd_pid: the pid it was opened for. */
         int main_pidfd;
         pid_t main_pidfd_pid;
+        /* Strays of this start (detached, found by INVOCATION_ID) signalled by a stop, held by
+         * pidfd until they have exited: the stop waits for them as for the rest (service.c). */
+        int stray_pidfd[16];
+        pid_t stray_pid[16];
+        unsigned n_strays;
         int main_exit_code, main_exit_status; /* CLD_EXITED/CLD_KILLED/..., status or signal */
         const ExecCommandList *control_list;
         size_t control_index;

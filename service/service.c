@@ -154,6 +154,42 @@ static void main_pid_refresh(MUnit *u) {
         }
 }
 
+/* A stray signalled by a stop is held until it has exited (readable pidfd), so that the stop waits
+ * for it: its environment, by which it was found, is gone while it exits. */
+static void stray_hold(MUnit *u, pid_t pid) {
+        int fd;
+
+        for (unsigned i = 0; i < u->n_strays; i++)
+                if (u->stray_pid[i] == pid)
+                        return;
+        if (u->n_strays >= sizeof(u->stray_pid) / sizeof(u->stray_pid[0]))
+                return; /* beyond 16, found by their environment only, as before */
+        fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return;
+        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        u->stray_pid[u->n_strays] = pid;
+        u->stray_pidfd[u->n_strays++] = fd;
+}
+
+/* How many held strays have not exited yet; those that have are let go. all: let go of all. */
+static unsigned strays_left(MUnit *u, bool all) {
+        unsigned left = 0;
+
+        for (unsigned i = 0; i < u->n_strays;) {
+                struct pollfd p = { .fd = u->stray_pidfd[i], .events = POLLIN };
+                if (!all && poll(&p, 1, 0) == 0) {
+                        left++;
+                        i++;
+                        continue;
+                }
+                close(u->stray_pidfd[i]);
+                u->stray_pidfd[i] = u->stray_pidfd[--u->n_strays];
+                u->stray_pid[i] = u->stray_pid[u->n_strays];
+        }
+        return left;
+}
+
 /* kill(2) of the main process, through its pidfd when it has one. */
 static int main_kill(MUnit *u, int sig) {
         main_pid_refresh(u);
@@ -521,19 +557,27 @@ static int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
                 return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
         }
         n = procs_snapshot(u->m, &v);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
                 /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked
                  * and called setsid() to leave its service): signalled with the rest. Looked at only
-                 * when signalling, not for the "any processes left?" checks. */
+                 * when signalling, not for the "any processes left?" checks, which count instead
+                 * the strays signalled until they have exited. */
+                bool stray = false;
                 if ((belongs(u, v, n, i, 0) ||
-                     (sig != 0 && v[i].stray && u->invocation_id[0] && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
+                     (stray = sig != 0 && v[i].stray && u->invocation_id[0] &&
+                              strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)) &&
                     v[i].pid != except && !(except < 0 && (v[i].pid == u->main_pid || v[i].pid == u->control_pid))) {
                         count++;
+                        if (stray)
+                                stray_hold(u, v[i].pid);
                         if (sig)
                                 kill(v[i].pid, sig);
                         if (cont)
                                 kill(v[i].pid, SIGCONT);
                 }
+        }
+        if (sig == 0)
+                count += (int) strays_left(u, false);
         return count;
 }
 
@@ -1101,6 +1145,7 @@ static void enter_dead(MUnit *u) {
         u->main_pid = u->control_pid = 0;
         u->main_pid_known = false;
         main_pid_refresh(u); /* its pidfd goes */
+        (void) strays_left(u, true);
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
         {
