@@ -124,10 +124,27 @@ static void log_kill(MUnit *u, pid_t pid, int sig) {
  * another unit's process. systemd 252 signals such a pid anyway; later systemd holds a pidfd
  * (PidRef), as this does. Without pidfd_open() (ENOSYS), the pid alone as before. */
 static void main_pid_track(MUnit *u) {
+        char path[64], buf[1024];
+        pid_t ppid = 0;
+        char state;
+        int fd;
+
         if (u->main_pidfd >= 0)
                 close(u->main_pidfd);
-        u->main_pidfd = u->main_pid > 0 ? (int) syscall(SYS_pidfd_open, u->main_pid, 0) : -1;
+        u->main_pidfd = -1;
         u->main_pidfd_pid = u->main_pid;
+        if (u->main_pid <= 0)
+                return;
+        /* Our own child (a daemon reparented to PID 1 included) is reaped by us: its pid cannot be
+         * reused unseen, and it costs no descriptor. */
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) u->main_pid);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+                ssize_t k = read(fd, buf, sizeof(buf));
+                close(fd);
+                if (k > 0 && proc_stat_parse(buf, (size_t) k, &state, &ppid, NULL) >= 0 && ppid == getpid())
+                        return;
+        }
+        u->main_pidfd = (int) syscall(SYS_pidfd_open, u->main_pid, 0);
         if (u->main_pidfd >= 0)
                 (void) fcntl(u->main_pidfd, F_SETFD, FD_CLOEXEC);
 }
