@@ -42,6 +42,8 @@ typedef struct BusConn {
         bool asked_shutdown;
         bool lingered;        /* bus_server_linger(): processed in this round */
         uint64_t active_usec; /* CLOCK_MONOTONIC of the last message from the peer (or accept) */
+        uint64_t accept_usec; /* CLOCK_MONOTONIC of accept() */
+        bool subscribed;      /* called Subscribe (and not Unsubscribe): waits for signals */
 } BusConn;
 
 typedef struct NopJob {
@@ -66,6 +68,8 @@ struct BusServer {
         sd_event_source *shutdown_defer;
         /* Connections marked gone (a client that does not read) are closed from here. */
         sd_event_source *drop_defer;
+        /* Connections that never authenticate, or sit idle, are closed from here (bus-server.c). */
+        sd_event_source *sweep_timer;
         int shutdown_status;
         bool warned_full;     /* the "all connections taken" warning was logged */
         ManagerHooks hooks;

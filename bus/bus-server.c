@@ -43,6 +43,14 @@ char *bus_job_path(uint32_t id) {
  * all are taken, a new client still gets in: the connection that has been quiet the longest is
  * closed for it, so that no set of idle connections can lock systemctl out. */
 #define CONNS_MAX 32
+/* Besides that limit, connections that hold a place for nothing are closed: one that has not
+ * completed authentication 10 s after it connected (sd-bus itself would wait 90 s), and one that
+ * has sent nothing for 30 s and is not subscribed to signals (Subscribe: systemctl waiting for its
+ * job, or systemctl --wait). systemd has no idle timeout on its private socket; a client of it
+ * never sits silent without waiting for a signal. Checked once a second while any are open. */
+#define CONN_AUTH_TIMEOUT_USEC (10ULL * 1000000ULL)
+#define CONN_IDLE_TIMEOUT_USEC (30ULL * 1000000ULL)
+#define CONN_SWEEP_USEC 1000000ULL
 
 static bool conn_usable(BusServer *s, BusConn *c) {
         uint64_t queued = 0;
@@ -272,6 +280,10 @@ static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
                 return 0;
         if (c->gone)
                 return 1;
+        if (sd_bus_message_is_method_call(msg, BUS_MANAGER_IFACE, "Subscribe") > 0)
+                c->subscribed = true;
+        else if (sd_bus_message_is_method_call(msg, BUS_MANAGER_IFACE, "Unsubscribe") > 0)
+                c->subscribed = false;
         if (sd_bus_get_n_queued_write(c->bus, &queued) >= 0 && queued >= CONN_REPLY_BACKLOG_MAX) {
                 manager_log(s->m, MLOG_WARN, "D-Bus: pid %d calls without reading its replies (%" PRIu64 " queued); disconnecting it",
                             (int) c->pid, queued);
@@ -302,6 +314,39 @@ static void evict_quietest(BusServer *s) {
                 s->warned_full = true;
         }
         conn_drop(victim);
+}
+
+static int on_sweep(sd_event_source *es, uint64_t usec, void *userdata) {
+        BusServer *s = userdata;
+        uint64_t now = now_usec();
+        unsigned n_auth = 0, n_idle = 0;
+
+        (void) usec;
+        for (size_t i = 0; i < s->n_conns; i++) {
+                BusConn *c = s->conns[i];
+                if (c->gone || c->asked_shutdown)
+                        continue;
+                if (sd_bus_is_ready(c->bus) <= 0) {
+                        if (now - c->accept_usec >= CONN_AUTH_TIMEOUT_USEC) {
+                                c->gone = true;
+                                n_auth++;
+                        }
+                } else if (!c->subscribed && now - c->active_usec >= CONN_IDLE_TIMEOUT_USEC) {
+                        c->gone = true;
+                        n_idle++;
+                }
+        }
+        if (n_auth || n_idle) {
+                manager_log(s->m, MLOG_INFO, "D-Bus: closing %u connection(s) not authenticated within %llu s and %u idle "
+                            "for %llu s", n_auth, CONN_AUTH_TIMEOUT_USEC / 1000000ULL, n_idle,
+                            CONN_IDLE_TIMEOUT_USEC / 1000000ULL);
+                on_drop_defer(NULL, s);
+        }
+        if (s->n_conns > 0) {
+                (void) sd_event_source_set_time_relative(es, CONN_SWEEP_USEC);
+                (void) sd_event_source_set_enabled(es, SD_EVENT_ONESHOT);
+        }
+        return 0;
 }
 
 static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
@@ -346,7 +391,7 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
                 return 0;
         }
         c->server = s;
-        c->active_usec = now_usec();
+        c->active_usec = c->accept_usec = now_usec();
         c->pid = cred.pid; /* 0 for a peer outside our pid namespace */
         c->privileged = cred.uid == 0 || cred.uid == geteuid();
         if (!c->privileged)
@@ -378,6 +423,13 @@ static int on_connection(sd_event_source *es, int fd, uint32_t revents, void *us
         /* Connections outlive the event loop: bus_server_linger() still talks to them. */
         (void) sd_bus_set_close_on_exit(c->bus, 0);
         s->conns[s->n_conns++] = c;
+        if (s->sweep_timer) {
+                int on = SD_EVENT_OFF;
+                if (sd_event_source_get_enabled(s->sweep_timer, &on) >= 0 && on == SD_EVENT_OFF) {
+                        (void) sd_event_source_set_time_relative(s->sweep_timer, CONN_SWEEP_USEC);
+                        (void) sd_event_source_set_enabled(s->sweep_timer, SD_EVENT_ONESHOT);
+                }
+        }
         return 0;
 fail:
         manager_log(s->m, MLOG_WARN, "D-Bus: cannot set up a connection: %s", strerror(-r));
@@ -445,6 +497,10 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
                 goto fail;
         sd_event_source_set_enabled(s->drop_defer, SD_EVENT_OFF);
         sd_event_source_set_enabled(s->shutdown_defer, SD_EVENT_OFF);
+        if ((r = sd_event_add_time_relative(m->event, &s->sweep_timer, CLOCK_MONOTONIC, CONN_SWEEP_USEC,
+                                            CONN_SWEEP_USEC / 4, on_sweep, s)) < 0)
+                goto fail;
+        sd_event_source_set_enabled(s->sweep_timer, SD_EVENT_OFF);
         /* Replies and signals go out before jobs are dispatched in the same iteration. */
         sd_event_source_set_priority(s->nop_defer, SD_EVENT_PRIORITY_IDLE);
         sd_event_source_set_priority(s->shutdown_defer, SD_EVENT_PRIORITY_IDLE);
@@ -572,6 +628,7 @@ BusServer *bus_server_free(BusServer *s) {
         sd_event_source_unref(s->nop_defer);
         sd_event_source_unref(s->shutdown_defer);
         sd_event_source_unref(s->drop_defer);
+        sd_event_source_unref(s->sweep_timer);
         sd_event_source_unref(s->listen_source);
         if (s->listen_fd >= 0) {
                 close(s->listen_fd);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Above RELAY_BUFFER_MAX bytes waiting for the reader, PID 1 stops reading from services: their
@@ -272,6 +273,76 @@ void logrelay_untrusted(LogRelay *r, const char *line, size_t len) {
         try_write(r);
 }
 
+/* journald's rate limit (journald.conf(5), journald-rate-limit.c), applied per unit to the lines
+ * of its stdout/stderr: at most LogRateLimitBurst= lines (10,000 by default) in a window of
+ * LogRateLimitIntervalSec= (30 s) that starts at the first line; later lines of the window are
+ * dropped; the first line after the window is preceded by "Suppressed N messages from UNIT"
+ * when any were. 0 for either setting turns the limit off. journald scales the burst with the free
+ * space of the journal's file system (x1 up to 1 MB, x2 at 16 MB, x3 at 256 MB ...); sdinit keeps
+ * no journal and applies the burst as set. All lines of a service count as journald's stdout
+ * lines do: at one priority (SyslogLevel=info), so in one of its per-priority pools. A unit that
+ * floods thus costs PID 1 a read and a count per line, and neither fills the relay's buffer nor
+ * holds back the output of the others. */
+#define RELAY_RATE_INTERVAL_USEC (30ULL * 1000000ULL)
+#define RELAY_RATE_BURST 10000u
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+static const char *exec_section(UnitType t) {
+        switch (t) {
+        case UNIT_SERVICE:
+                return "Service";
+        case UNIT_SOCKET:
+                return "Socket";
+        case UNIT_MOUNT:
+                return "Mount";
+        case UNIT_SWAP:
+                return "Swap";
+        default:
+                return NULL;
+        }
+}
+
+static bool rate_ok(LogRelay *r, MUnit *u) {
+        const char *sec = u->u ? exec_section(u->u->type) : NULL;
+        uint64_t interval = RELAY_RATE_INTERVAL_USEC, now;
+        unsigned burst = RELAY_RATE_BURST;
+
+        if (sec && unit_setting_is_set(u->u, sec, "LogRateLimitIntervalSec"))
+                interval = u->u->exec.log_ratelimit_interval_usec;
+        if (sec && unit_setting_is_set(u->u, sec, "LogRateLimitBurst"))
+                burst = (unsigned) u->u->exec.log_ratelimit_burst;
+        if (interval == 0 || burst == 0)
+                return true;
+        now = now_usec();
+        if (u->rl_num == 0 || u->rl_begin + interval < now) {
+                if (u->rl_suppressed) {
+                        char note[320];
+                        snprintf(note, sizeof(note), "Suppressed %u messages from %s", u->rl_suppressed, u->id);
+                        logrelay_own(r, note);
+                }
+                u->rl_begin = now;
+                u->rl_num = 1;
+                u->rl_suppressed = 0;
+                return true;
+        }
+        if (u->rl_num < burst) {
+                u->rl_num++;
+                return true;
+        }
+        u->rl_suppressed++;
+        return false;
+}
+
+static void relay_unit_line(LogRelay *r, MUnit *u, const char *line, size_t len) {
+        if (rate_ok(r, u))
+                logrelay_line(r, u->id, line, len);
+}
+
 static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
         if (!u->linebuf && !(u->linebuf = malloc(LINEBUF_MAX)))
                 return; /* out of memory: this output is lost, PID 1 goes on */
@@ -279,8 +350,8 @@ static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
                 char c = data[i];
                 if (c == '\n' || u->linebuf_len == LINEBUF_MAX) {
                         /* Over-long lines are cut into pieces rather than lost. */
-                        logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
                         journal_stream_line(u, u->linebuf, u->linebuf_len);
+                        relay_unit_line(r, u, u->linebuf, u->linebuf_len);
                         u->linebuf_len = 0;
                         if (c == '\n')
                                 continue;
@@ -305,8 +376,8 @@ static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *us
                 return 0;
         /* EOF: every writer is gone. */
         if (u->linebuf_len) {
-                logrelay_line(r, u->id, u->linebuf, u->linebuf_len);
                 journal_stream_line(u, u->linebuf, u->linebuf_len);
+                relay_unit_line(r, u, u->linebuf, u->linebuf_len);
                 u->linebuf_len = 0;
         }
         logrelay_detach(r, u);

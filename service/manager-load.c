@@ -195,6 +195,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->u = u;
         mu->id = strdup(id);
         mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
+        mu->main_pidfd = -1;
         mu->result = RESULT_SUCCESS;
         {
                 DualTimestamp now;
@@ -598,6 +599,10 @@ void munit_destroy(Manager *m, MUnit *u) {
         sd_event_source_unref(u->cg_watch_source);
         if (u->cg_watch_fd >= 0)
                 close(u->cg_watch_fd);
+        if (u->main_pidfd >= 0)
+                close(u->main_pidfd);
+        for (unsigned i = 0; i < u->n_strays; i++)
+                close(u->stray_pidfd[i]);
         free(u->cgroup);
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                 free(u->deps[d]);

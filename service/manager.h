@@ -120,6 +120,16 @@ struct MUnit {
 
         /* Service runtime */
         pid_t main_pid, control_pid;
+        /* A main process that is not PID 1's child (MAINPID=, PIDFile=, guessed) is held by a
+         * pidfd (service.c): if its own parent reaps it, PID 1 learns it died, and never signals
+         * a process that later gets the same pid. main_pidfd_pid: the pid it was opened for. */
+        int main_pidfd;
+        pid_t main_pidfd_pid;
+        /* Strays of this start (detached, found by INVOCATION_ID) signalled by a stop, held by
+         * pidfd until they have exited: the stop waits for them as for the rest (service.c). */
+        int stray_pidfd[16];
+        pid_t stray_pid[16];
+        unsigned n_strays;
         int main_exit_code, main_exit_status; /* CLD_EXITED/CLD_KILLED/..., status or signal */
         const ExecCommandList *control_list;
         size_t control_index;
@@ -172,6 +182,8 @@ struct MUnit {
         JournalStream *journal; /* the copy of the output for systemd-journald (service/journal.c) */
         char *linebuf;        /* LINEBUF_MAX bytes, allocated at the first output */
         size_t linebuf_len;
+        uint64_t rl_begin;    /* journald's rate limit of this output (logrelay.c): window start, */
+        unsigned rl_num, rl_suppressed; /* lines let through in it and lines dropped */
         MUnit *next_blocked;
         bool gc_doomed;       /* manager_gc(): unloaded in this pass */
 };

@@ -20,6 +20,16 @@ int unit_signal_all(MUnit *u, int sig, pid_t except);
 /* GuessMainPID=: the one process of the unit whose parent is PID 1, if there is one. */
 void guess_main_pid(MUnit *u);
 bool unit_has_processes(MUnit *u);
+/* The main process held by pidfd when it is not PID 1's child (its pid could be reused unseen). */
+void main_pid_track(MUnit *u);
+/* Forgets a main pid whose process exited unseen; drops a pidfd of an older main pid. */
+void main_pid_refresh(MUnit *u);
+/* kill(2) of the main process, through its pidfd when it has one; -ESRCH without one. */
+int main_kill(MUnit *u, int sig);
+/* A stray signalled by a stop, held by pidfd until it has exited (at most 16 per unit). */
+void stray_hold(MUnit *u, pid_t pid);
+/* How many held strays have not exited yet; those that have are let go (all: every one). */
+unsigned strays_left(MUnit *u, bool all);
 /* Whether pid is one of the unit's processes (its cgroup, or the /proc tracking). */
 bool unit_owns_pid(MUnit *u, pid_t pid);
 /* One line: the process is about to be killed with `sig`. */

@@ -26,9 +26,112 @@ void log_kill(MUnit *u, pid_t pid, int sig) {
                     signal_to_string(sig, name, sizeof(name)));
 }
 
+/* ---- a main process that is not our child ------------------------------------------------------ */
+
+/* Holds the main process by pidfd (after MAINPID=, PIDFile= or a guess): the pid may belong to a
+ * process whose parent is not PID 1, which reaps it unseen, after which the pid can be given to
+ * another unit's process. systemd 252 signals such a pid anyway; later systemd holds a pidfd
+ * (PidRef), as this does. Without pidfd_open() (ENOSYS), the pid alone as before. */
+void main_pid_track(MUnit *u) {
+        char path[64], buf[1024];
+        pid_t ppid = 0;
+        char state;
+        int fd;
+
+        if (u->main_pidfd >= 0)
+                close(u->main_pidfd);
+        u->main_pidfd = -1;
+        u->main_pidfd_pid = u->main_pid;
+        if (u->main_pid <= 0)
+                return;
+        /* Our own child (a daemon reparented to PID 1 included) is reaped by us: its pid cannot be
+         * reused unseen, and it costs no descriptor. */
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) u->main_pid);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+                ssize_t k = read(fd, buf, sizeof(buf));
+                close(fd);
+                if (k > 0 && proc_stat_parse(buf, (size_t) k, &state, &ppid, NULL) >= 0 && ppid == u->m->self_pid)
+                        return;
+        }
+        u->main_pidfd = (int) syscall(SYS_pidfd_open, u->main_pid, 0);
+        if (u->main_pidfd >= 0)
+                (void) fcntl(u->main_pidfd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Forgets a main pid whose process has exited without PID 1 reaping it; drops a pidfd that is
+ * for another pid than the main one now. */
+void main_pid_refresh(MUnit *u) {
+        struct pollfd p;
+
+        if (u->main_pidfd < 0)
+                return;
+        if (u->main_pidfd_pid != u->main_pid || u->main_pid <= 0) {
+                close(u->main_pidfd);
+                u->main_pidfd = -1;
+                return;
+        }
+        p = (struct pollfd) { .fd = u->main_pidfd, .events = POLLIN };
+        if (poll(&p, 1, 0) > 0) { /* readable: the process has exited */
+                manager_log(u->m, MLOG_INFO, "%s: main process %d exited and was reaped by its own parent", u->id,
+                            (int) u->main_pid);
+                close(u->main_pidfd);
+                u->main_pidfd = -1;
+                u->main_pid = 0;
+        }
+}
+
+/* A stray signalled by a stop is held until it has exited (readable pidfd), so that the stop waits
+ * for it: its environment, by which it was found, is gone while it exits. */
+void stray_hold(MUnit *u, pid_t pid) {
+        int fd;
+
+        for (unsigned i = 0; i < u->n_strays; i++)
+                if (u->stray_pid[i] == pid)
+                        return;
+        if (u->n_strays >= sizeof(u->stray_pid) / sizeof(u->stray_pid[0]))
+                return; /* beyond 16, found by their environment only, as before */
+        fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return;
+        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        u->stray_pid[u->n_strays] = pid;
+        u->stray_pidfd[u->n_strays++] = fd;
+}
+
+/* How many held strays have not exited yet; those that have are let go. all: let go of all. */
+unsigned strays_left(MUnit *u, bool all) {
+        unsigned left = 0;
+
+        for (unsigned i = 0; i < u->n_strays;) {
+                struct pollfd p = { .fd = u->stray_pidfd[i], .events = POLLIN };
+                if (!all && poll(&p, 1, 0) == 0) {
+                        left++;
+                        i++;
+                        continue;
+                }
+                close(u->stray_pidfd[i]);
+                u->stray_pidfd[i] = u->stray_pidfd[--u->n_strays];
+                u->stray_pid[i] = u->stray_pid[u->n_strays];
+        }
+        return left;
+}
+
+/* kill(2) of the main process, through its pidfd when it has one. */
+int main_kill(MUnit *u, int sig) {
+        main_pid_refresh(u);
+        if (u->main_pid <= 0)
+                return -ESRCH;
+        if (u->main_pidfd >= 0)
+                return syscall(SYS_pidfd_send_signal, u->main_pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+        return u->m->sys->kill(u->main_pid, sig) < 0 ? -errno : 0;
+}
+
 void service_log_kill_all(MUnit *u, int sig) {
         pid_t *v = NULL;
-        int n = service_pids(u, &v);
+        int n;
+
+        main_pid_refresh(u);
+        n = service_pids(u, &v);
         bool main_seen = u->main_pid <= 0, control_seen = u->control_pid <= 0;
 
         for (int i = 0; i < n; i++) {
@@ -80,15 +183,22 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         for (size_t i = 0; i < n; i++)
                 if (!own[i]->dead)
                         count += signal_one(u, own[i]->pid, sig, except, cont);
-        if (sig == 0 || !u->invocation_id[0])
+        if (sig == 0) /* the strays signalled by a stop count until they have exited */
+                return count + (int) strays_left(u, false);
+        if (!u->invocation_id[0])
                 return count;
         /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked and
-         * called setsid() to leave its service): signalled with the rest. Looked at only when
-         * signalling, not for the "any processes left?" checks. */
+         * called setsid() to leave its service): signalled with the rest, and held by pidfd until
+         * it has exited (its environment, by which it was found, goes while it exits). Looked at
+         * only when signalling. */
         n = procs_snapshot(u->m, age, &v);
         for (size_t i = 0; i < n; i++)
-                if (v[i].stray && !v[i].dead && !procs_belongs(u, &v[i]) && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
-                        count += signal_one(u, v[i].pid, sig, except, cont);
+                if (v[i].stray && !v[i].dead && !procs_belongs(u, &v[i]) && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0) {
+                        int k = signal_one(u, v[i].pid, sig, except, cont);
+                        if (k > 0)
+                                stray_hold(u, v[i].pid);
+                        count += k;
+                }
         return count;
 }
 
@@ -107,13 +217,16 @@ int kill_mode(MUnit *u) {
 int service_kill(MUnit *u, const char *whom, int sig) {
         int n = 0;
 
-        if (strcmp(whom, "main") == 0 || strcmp(whom, "control") == 0) {
-                pid_t pid = strcmp(whom, "main") == 0 ? u->main_pid : u->control_pid;
-                if (pid <= 0)
-                        return -ESRCH;
-                return u->m->sys->kill(pid, sig) < 0 ? -errno : 1;
+        if (strcmp(whom, "main") == 0) {
+                int r = main_kill(u, sig);
+                return r < 0 ? r : 1;
         }
-        if (u->main_pid > 0 && u->m->sys->kill(u->main_pid, sig) == 0)
+        if (strcmp(whom, "control") == 0) {
+                if (u->control_pid <= 0)
+                        return -ESRCH;
+                return u->m->sys->kill(u->control_pid, sig) < 0 ? -errno : 1;
+        }
+        if (main_kill(u, sig) == 0)
                 n++;
         if (u->control_pid > 0 && u->m->sys->kill(u->control_pid, sig) == 0)
                 n++;
@@ -239,11 +352,13 @@ void guess_main_pid(MUnit *u) {
         }
         u->main_pid = cand;
         u->main_pid_known = true;
+        main_pid_track(u);
         manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
 }
 
 bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
+        main_pid_refresh(u);
         if (u->main_pid > 0 && u->m->sys->kill(u->main_pid, 0) < 0 && errno == ESRCH)
                 u->main_pid = 0;
         if (u->control_pid > 0 && u->m->sys->kill(u->control_pid, 0) < 0 && errno == ESRCH)

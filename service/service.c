@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,7 +122,7 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
         manager_log(u->m, MLOG_ERR, "%s: Watchdog timeout (limit %llu ms)! Killing the main process.", u->id,
                     (unsigned long long) (u->watchdog_usec / 1000));
         u->result = RESULT_WATCHDOG;
-        u->m->sys->kill(u->main_pid, sig); /* its exit runs the stop, then Restart= decides */
+        (void) main_kill(u, sig); /* its exit runs the stop, then Restart= decides */
         return 0;
 }
 
@@ -473,8 +475,7 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
 
         if (mode == KILL_NONE && !final_kill)
                 return;
-        if (u->main_pid > 0)
-                u->m->sys->kill(u->main_pid, sig);
+        (void) main_kill(u, sig);
         if (u->control_pid > 0)
                 u->m->sys->kill(u->control_pid, sig);
         /* Stopped processes would never see the signal: SIGCONT follows (in the same pass). */
@@ -483,13 +484,12 @@ static void send_kill(MUnit *u, int sig, bool final_kill) {
         if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && sig == SIGKILL))
                 unit_signal_all_cont(u, sig, -1, sig != SIGKILL && sig != SIGCONT);
         if (sig != SIGKILL && u->u->kill.send_sighup > 0) {
-                if (u->main_pid > 0)
-                        u->m->sys->kill(u->main_pid, SIGHUP);
+                (void) main_kill(u, SIGHUP);
                 if (mode == KILL_CONTROL_GROUP)
                         unit_signal_all(u, SIGHUP, 0);
         }
-        if (sig != SIGKILL && sig != SIGCONT && u->main_pid > 0)
-                u->m->sys->kill(u->main_pid, SIGCONT);
+        if (sig != SIGKILL && sig != SIGCONT)
+                (void) main_kill(u, SIGCONT);
 }
 
 /* In the kill phases the timer ticks every STRAY_POLL_USEC: processes that are not our children
@@ -595,6 +595,8 @@ static void enter_dead(MUnit *u) {
         watchdog_disarm(u);
         u->main_pid = u->control_pid = 0;
         u->main_pid_known = false;
+        main_pid_refresh(u); /* its pidfd goes */
+        (void) strays_left(u, true);
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
         {
@@ -787,6 +789,7 @@ static bool read_pid_file(MUnit *u) {
         }
         u->main_pid = p;
         u->main_pid_known = true;
+        main_pid_track(u);
         return true;
 }
 
@@ -965,6 +968,7 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         /* Processes of the session it led (a daemon's workers) are still the unit's. */
         u->main_session = pid;
         u->main_pid = 0;
+        main_pid_refresh(u); /* its pidfd goes */
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
         u->main_exit_status = status;
@@ -1079,6 +1083,7 @@ void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notif
                 } else if (r >= 0) {
                         u->main_pid = msg->main_pid;
                         u->main_pid_known = true;
+                        main_pid_track(u);
                 }
         }
         if (msg->has_errno)

@@ -547,13 +547,21 @@ static int make_directories(MUnit *u, const struct ids *ids) {
                         char path[4096];
                         mode_t mode = kinds[k].mode; /* 0755 when unset: units/ wrote the default */
                         snprintf(path, sizeof(path), "%s/%s", kinds[k].base, kinds[k].dirs[i]);
-                        /* mkdir -p */
-                        for (char *p = path + 1; *p; p++)
+                        /* mkdir -p; the first that cannot be made is the one named (a full /run:
+                         * ENOSPC on the parent, not ENOENT on the child) */
+                        int failed = 0;
+                        for (char *p = path + 1; *p && !failed; p++)
                                 if (*p == '/') {
                                         *p = '\0';
-                                        mkdir(path, 0755);
-                                        *p = '/';
+                                        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+                                                failed = errno;
+                                        else
+                                                *p = '/';
                                 }
+                        if (failed) {
+                                manager_log(u->m, MLOG_ERR, "%s: cannot create %s: %s", u->id, path, strerror(failed));
+                                return kinds[k].status;
+                        }
                         if (ids->dynamic && ((k >= 1 && k <= 3) || (k == 0 && e->runtime_directory_preserve > 0))) {
                                 /* DynamicUser=: systemd's private/ layout (not ConfigurationDirectory=,
                                  * RuntimeDirectory= only when preserved) */

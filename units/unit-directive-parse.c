@@ -3,6 +3,7 @@
 #include "unit-directives.h"
 
 #include "calendar.h"
+#include "list-index.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -188,6 +189,7 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
 
         if (!*v) {
                 if (empty_resets) {
+                        sdu_list_index_forget(c->u->load_index, f);
                         strv_free(*f);
                         *f = NULL;
                         mark_reset(c);
@@ -224,12 +226,12 @@ static int parse_words(Ctx *c, const char *v, WordCheck check, bool empty_resets
                         free(x);
                         continue;
                 }
-                if (check == WORD_UNIT_NAME && strv_contains(*f, x)) {
-                        free(x);
-                        mark_set(c);
-                        continue;
-                }
-                r = strv_push(f, x);
+                /* A name already listed is not added again: through the unit's index, so that
+                 * tens of thousands of names load in linear time. */
+                if (check == WORD_UNIT_NAME)
+                        r = sdu_list_index_add(&c->u->load_index, f, SDU_LIST_KEY_WHOLE, x, false);
+                else
+                        r = strv_push(f, x); /* takes x, also on failure */
                 if (r < 0)
                         return r;
                 mark_set(c);
@@ -520,6 +522,7 @@ static int parse_env(Ctx *c, const char *v) {
         const char *p = v;
 
         if (!*v) {
+                sdu_list_index_forget(c->u->load_index, f);
                 strv_free(*f);
                 *f = NULL;
                 mark_reset(c);
@@ -549,8 +552,9 @@ static int parse_env(Ctx *c, const char *v) {
                         free(x);
                         continue;
                 }
-                r = env_set(f, x);
-                free(x);
+                /* As env_set(), through the unit's index: the last assignment of a name wins, in
+                 * the first one's place, in linear time however many names. */
+                r = sdu_list_index_add(&c->u->load_index, f, SDU_LIST_KEY_ENV_NAME, x, true);
                 if (r < 0)
                         return r;
                 mark_set(c);

@@ -30,6 +30,7 @@
 #include <sys/resource.h>
 
 #include "common/signames.h"
+#include "list-index.h"
 #include "sdu-util.h"
 
 #define U(f) offsetof(Unit, f)
@@ -491,8 +492,8 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RAW_ROW("@exec", "SetCredentialEncrypted", raw_any)
         RAW_ROW_ENFORCED("@exec", "ImportCredential", raw_any)
         RAW_ROW("@exec", "LogNamespace", raw_any)
-        RAW_ROW("@exec", "LogRateLimitIntervalSec", raw_any)
-        RAW_ROW("@exec", "LogRateLimitBurst", raw_any)
+        { "@exec", "LogRateLimitIntervalSec", KIND_TIME, U(exec.log_ratelimit_interval_usec), 0, NULL },
+        { "@exec", "LogRateLimitBurst", KIND_INT, U(exec.log_ratelimit_burst), 0, &range_nonneg },
         RAW_ROW("@exec", "LogExtraFields", raw_any)
         RAW_ROW("@exec", "UtmpIdentifier", raw_any)
         RAW_ROW("@exec", "UtmpMode", raw_utmp_mode)

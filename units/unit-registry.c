@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "list-index.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
 
@@ -648,16 +649,18 @@ static int list_dropin_files(char *const *dirs, char ***ret) {
 static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
         DIR *d = opendir(dir);
         struct dirent *de;
-        char **found = NULL;
+        StrvBuf b = {};
+        char **found;
         int k = 0;
 
         if (!d)
                 return 0;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && unit_name_is_valid(de->d_name, UNIT_NAME_ANY) &&
-                    (k = strv_extend(&found, de->d_name)) < 0)
+                    (k = strvbuf_extend(&b, de->d_name)) < 0)
                         break;
         closedir(d);
+        found = b.v;
         strv_sort(found);
         for (size_t i = 0; found && found[i] && k >= 0; i++) {
                 char *name = NULL;
@@ -675,10 +678,9 @@ static int add_dependency_dir(Unit *u, const char *dir, UnitDependency dep) {
                         k = -ENOMEM;
                         break;
                 }
-                if (strv_contains(u->unit.deps[dep], name))
-                        free(name);
-                else
-                        k = strv_push(&u->unit.deps[dep], name);
+                k = sdu_list_index_add(&u->load_index, &u->unit.deps[dep], SDU_LIST_KEY_WHOLE, name, false);
+                if (k > 0)
+                        k = 0;
         }
         strv_free(found);
         return k;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list-index.h"
 #include "sdu-util.h"
 #include "unit-defaults.h"
 #include "unit-directives.h"
@@ -196,6 +197,7 @@ Unit *unit_free(Unit *u) {
         for (size_t i = 0; i < u->n_raw_kept; i++)
                 strv_free(u->raw_kept[i].raw);
         free(u->raw_kept);
+        sdu_list_index_free(u->load_index);
         free(u->id);
         strv_free(u->names);
         free(u->fragment_path);
@@ -327,6 +329,7 @@ int unit_compact(Unit *u) {
                         u->raw_kept[u->n_raw_kept++] = (UnitRawValue) { .row = (unsigned) i, .raw = u->settings[i].raw };
         free(u->settings);
         u->settings = NULL;
+        u->load_index = sdu_list_index_free(u->load_index);
         return 0;
 }
 

@@ -155,6 +155,8 @@ typedef struct ExecSettings {
         char *standard_input_text;
         char *syslog_identifier, *syslog_facility, *syslog_level, *log_level_max, *tty_path, *pam_name;
         int syslog_level_prefix, tty_reset, tty_vhangup, tty_vt_disallocate;
+        uint64_t log_ratelimit_interval_usec; /* LogRateLimitIntervalSec= (unit_setting_is_set() tells if set) */
+        int log_ratelimit_burst;              /* LogRateLimitBurst= (likewise) */
         char **runtime_directory, **state_directory, **cache_directory, **logs_directory,
                 **configuration_directory;
         mode_t runtime_directory_mode, state_directory_mode, cache_directory_mode, logs_directory_mode,
@@ -280,6 +282,7 @@ typedef struct Unit {
         size_t n_raw_kept;
         unsigned n_errors;     /* ERROR diagnostics while loading */
         unsigned n_warnings;   /* WARNING diagnostics while loading */
+        struct SduListIndex *load_index; /* list-index.h: while loading; NULL after unit_compact() */
 } Unit;
 
 /* A fresh unit named name (must be a valid name; templates allowed for checking files). */

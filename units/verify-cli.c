@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "list-index.h"
 #include "sdu-util.h"
 #include "unit-defaults.h"
 #include "unit-directives.h"
@@ -62,7 +63,9 @@ typedef struct Cli {
         bool quiet;                /* drop diagnostics (used by cat/show for dependencies) */
 
         Visited *visited;
-        size_t n_visited;
+        size_t n_visited, cap_visited;
+        char **visited_names;      /* the same names, indexed: found in O(1) however many */
+        SduListIndex *visited_index;
         int recursive;
         unsigned failures;
 } Cli;
@@ -148,6 +151,8 @@ static void cli_done(Cli *c) {
         for (size_t i = 0; i < c->n_visited; i++)
                 free(c->visited[i].name);
         free(c->visited);
+        free(c->visited_names);
+        sdu_list_index_free(c->visited_index);
 }
 
 static int parse_generators(const char *v) {
@@ -353,23 +358,33 @@ static int load_dependency(Cli *c, const char *name, Unit **ret) {
 /* ---- verify ---- */
 
 static Visited *visited_find(Cli *c, const char *name) {
-        for (size_t i = 0; i < c->n_visited; i++)
-                if (sdu_streq(c->visited[i].name, name))
-                        return c->visited + i;
-        return NULL;
+        long i = sdu_list_index_find(&c->visited_index, &c->visited_names, SDU_LIST_KEY_WHOLE, name);
+        return i >= 0 ? c->visited + i : NULL;
 }
 
 static Visited *visited_add(Cli *c, const char *name, UnitLoadState state) {
-        Visited *v = realloc(c->visited, (c->n_visited + 1) * sizeof(*v));
+        Visited *v;
+        char *n;
 
-        if (!v)
-                return NULL;
-        c->visited = v;
-        v += c->n_visited;
+        if (c->n_visited == c->cap_visited) {
+                size_t cap = c->cap_visited ? 2 * c->cap_visited : 16;
+                v = realloc(c->visited, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                c->visited = v;
+                c->cap_visited = cap;
+        }
+        v = c->visited + c->n_visited;
         v->name = strdup(name);
         v->state = state;
         if (!v->name)
                 return NULL;
+        /* The index's list borrows the name (freed with visited[]). */
+        n = v->name;
+        if (sdu_list_index_add(&c->visited_index, &c->visited_names, SDU_LIST_KEY_WHOLE, n, false) < 0) {
+                /* the index freed n */
+                return NULL;
+        }
         c->n_visited++;
         return v;
 }

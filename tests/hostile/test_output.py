@@ -7,11 +7,17 @@
   never raw. It floods 30,000 datagrams: past journald's default burst (10,000 in 30 s) its
   messages are dropped with one line saying so, and another service's output still arrives.
 - --log-format=json: a service that writes bytes that are not UTF-8, and control characters:
-  every line PID 1 writes is valid JSON (the bytes as an array, as journalctl -o json does)."""
+  every line PID 1 writes is valid JSON (the bytes as an array, as journalctl -o json does).
+- A service that floods its stdout without end (yes): its lines are rate-limited per unit with
+  journald's defaults (10,000 in 30 s), so a quiet service's line still arrives promptly and
+  systemctl answers within 1 s; a unit with LogRateLimitBurst=100 and LogRateLimitIntervalSec=2s
+  gets 100 of 1,000 lines through and "Suppressed 900 messages from burst.service" before its
+  next line after the window, as journald writes it."""
 import json
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -103,5 +109,70 @@ def test_json_utf8(tap):
         tap.ok("control \x1b[31m red \x00 nul \x7f del" in msgs, "control characters are escaped inside the string")
 
 
+def test_relay_flood(tap):
+    units = {
+        "default.target": "[Unit]\nWants=flood.service burst.service\n",
+        "flood.service": "[Service]\nExecStart=/usr/bin/yes flood-line\n",
+        "quiet.service": "[Service]\nExecStart=/bin/sh -c 'echo quiet hello; exec sleep infinity'\n",
+        # 1,000 lines at once, then (after the 2 s window) one more.
+        "burst.service": "[Service]\nLogRateLimitIntervalSec=2s\nLogRateLimitBurst=100\n"
+                         "ExecStart=/bin/sh -c 'seq -f \"burst %%g\" 1 1000; sleep 3; echo burst after'\n",
+    }
+    with Boot(units, net=True) as b:
+        t_boot = time.monotonic()
+        b.booted()
+        b.expect(r"flood.service: flood-line")
+
+        def ctl(*args):
+            t = time.monotonic()
+            r = subprocess.run(["nsenter", "-t", str(b.p.host_pid()), "-U", "-m", "-p", "-n", "--preserve-credentials",
+                                "/bin/systemctl", "--no-pager"] + list(args), capture_output=True, text=True, timeout=60)
+            return r, time.monotonic() - t
+
+        r, dt_start = ctl("start", "quiet.service")
+        t = time.monotonic()
+        b.expect(r"quiet.service: quiet hello", timeout=30)
+        dt_line = time.monotonic() - t
+        tap.ok(r.returncode == 0, "systemctl start of a quiet service during the flood", r.stderr)
+        tap.ok(dt_line < 1.0, f"the quiet service's line arrives promptly ({dt_line:.3f} s after systemctl returned)")
+        worst = dt_start
+        for _ in range(5):
+            r, dt = ctl("is-active", "flood.service")
+            worst = max(worst, dt)
+        if os.environ.get("SDINIT_HOSTILE_LONG") == "1":
+            # The benchmark-like mode: the flood goes on for minutes; systemctl is timed every
+            # second and PID 1 sampled; the maxima are printed.
+            seconds = int(os.environ.get("SDINIT_HOSTILE_SECONDS", "300"))
+            end, max_rss, max_fds, calls = time.monotonic() + seconds, 0, 0, 0
+            while time.monotonic() < end:
+                r, dt = ctl("is-active", "flood.service")
+                worst, calls = max(worst, dt), calls + 1
+                with open(f"/proc/{b.p.host_pid()}/status") as f:
+                    max_rss = max(max_rss, int([l for l in f if l.startswith("VmRSS:")][0].split()[1]))
+                max_fds = max(max_fds, len(os.listdir(f"/proc/{b.p.host_pid()}/fd")))
+                time.sleep(1)  # pacing of the samples, not synchronisation
+            print(f"# long mode: output flood for {seconds} s, {calls} systemctl calls; maxima: latency {worst:.3f} s, "
+                  f"VmRSS {max_rss} kB, {max_fds} descriptors", flush=True)
+        tap.ok(worst < 1.0 and r.stdout.strip() == "active", f"systemctl answers within 1 s during the flood (slowest {worst:.3f} s)")
+        b.expect(r"burst.service: burst after", timeout=30)
+        burst = [l.split(": ", 1)[1] for l in b.lines if l.startswith("burst.service: burst ")]
+        tap.eq(burst, [f"burst {i}" for i in range(1, 101)] + ["burst after"],
+               "LogRateLimitBurst=100: the first 100 lines of the window, then the line after it")
+        i_sup, i_after = b.index(r"Suppressed 900 messages from burst\.service$"), b.index(r"burst.service: burst after")
+        tap.ok(0 <= i_sup < i_after, "\"Suppressed 900 messages from burst.service\" comes before the next line, as journald's",
+               [l for l in b.lines if "uppressed" in l])
+        with open(f"/proc/{b.p.host_pid()}/status") as f:
+            rss = int([l for l in f if l.startswith("VmRSS:")][0].split()[1])
+        limit = 65536 if "ASAN_OPTIONS" in os.environ else 16384  # ASan's shadow memory and quarantine
+        tap.ok(rss < limit, f"PID 1 at {rss} kB during the flood (bound {limit // 1024} MB)")
+        elapsed = time.monotonic() - t_boot
+        rc = b.stop()
+        flood = sum(1 for l in b.lines if l == "flood.service: flood-line")
+        windows = int(elapsed // 30) + 1
+        tap.ok(0 < flood <= 10000 * windows, f"the flood is cut at journald's burst: {flood} lines in {elapsed:.0f} s "
+               f"(at most 10,000 per 30 s window)")
+        tap.eq(rc, 0, "PID 1 stops cleanly")
+
+
 if __name__ == "__main__":
-    Tap().run([test_devlog, test_json_utf8])
+    Tap().run([test_devlog, test_json_utf8, test_relay_flood])

@@ -11,7 +11,10 @@ service_notify_message) are the oracle:
 and a refused main PID leaves the unit with its old one. Afterwards: PID 1 alive, the victim
 service active with its own main process, stopping the attacker harms nobody else, and the
 container still stops cleanly. Also: a daemon that double-forks and calls setsid() to escape its
-service is still stopped with it."""
+service is still stopped with it.
+D-Bus: the API socket is 0600, as systemd's; the test then opens it to all (as a misconfigured
+image might) and the same uid calls StopUnit, KillUnit and Reboot on it: every call is refused
+with AccessDenied and nothing changes."""
 import os
 import subprocess
 import sys
@@ -109,6 +112,59 @@ print("probe writable", " ".join(sorted(writable)) or "-", flush=True)
 print("probe done", flush=True)
 """
 
+# A D-Bus client marshalled by hand (the D-Bus specification's message format), as uid 65534: calls
+# that need privilege, each answered with the error's name (or "return").
+BUSPROBE = r"""
+import os, socket, struct
+def pad(b, n):
+    return b + b"\0" * ((-len(b)) % n)
+def string(v):
+    v = v.encode()
+    return struct.pack("<I", len(v)) + v + b"\0"
+def call(serial, member, sig, args, path="/org/freedesktop/systemd1", iface="org.freedesktop.systemd1.Manager"):
+    body = b""
+    for a in args:
+        body = pad(body, 4)
+        body += string(a) if isinstance(a, str) else struct.pack("<i", a)
+    fields = b""
+    for code, t, val in ((1, b"o", path), (2, b"s", iface), (3, b"s", member), (6, b"s", "org.freedesktop.systemd1")):
+        fields = pad(fields, 8) + struct.pack("<BB", code, 1) + t + b"\0" + string(val)
+    if sig:
+        fields = pad(fields, 8) + struct.pack("<BB", 8, 1) + b"g\0" + struct.pack("<B", len(sig)) + sig.encode() + b"\0"
+    head = struct.pack("<cBBBII", b"l", 1, 0, 1, len(body), serial) + struct.pack("<I", len(fields)) + fields
+    return pad(head, 8) + body
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("/run/systemd/private")
+s.sendall(b"\0AUTH EXTERNAL " + str(os.getuid()).encode().hex().encode() + b"\r\n")
+assert s.recv(256).startswith(b"OK")
+s.sendall(b"BEGIN\r\n")
+buf = b""
+s.settimeout(10)
+def reply(serial):
+    global buf
+    while True:
+        while len(buf) >= 16:
+            body_len, fields_len = struct.unpack("<I", buf[4:8])[0], struct.unpack("<I", buf[12:16])[0]
+            total = 16 + fields_len + ((-fields_len) % 8) + body_len
+            if len(buf) < total:
+                break
+            m, buf = buf[:total], buf[total:]
+            if m[1] in (2, 3) and struct.pack("<BB", 5, 1) + b"u\0" + struct.pack("<I", serial) in m[16:16 + fields_len]:
+                if m[1] == 2:
+                    return "return"
+                i = m.find(b"org.freedesktop.")
+                return m[i:m.index(b"\0", i)].decode()
+        buf += s.recv(65536)
+for serial, (member, sig, args) in enumerate([("StopUnit", "ss", ["victim.service", "replace"]),
+                                             ("KillUnit", "ssi", ["victim.service", "all", 9]),
+                                             ("Reboot", "", [])], 1):
+    # (sd-bus dispatches a message that arrived together with BEGIN only at the next input: a
+    # Ping follows each call, as a second message.)
+    s.sendall(call(serial, member, sig, args) + call(100 + serial, "Ping", "", [], iface="org.freedesktop.DBus.Peer"))
+    print("busprobe", member, reply(serial), flush=True)
+print("busprobe done", flush=True)
+"""
+
 UNITS = {
     "default.target": "[Unit]\nWants=victim.service\n",
     "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
@@ -120,6 +176,7 @@ UNITS = {
                               "TimeoutStartSec=3\nExecStart=" + PY + " @STATE@/pidfile.py victim /run/pfv/pid\n",
     "escape.service": "[Service]\nUser=nobody\nRuntimeDirectory=escape\nExecStart=" + PY + " @STATE@/escape.py\n",
     "probe.service": "[Service]\nUser=nobody\nType=oneshot\nExecStart=" + PY + " @STATE@/probe.py\n",
+    "busprobe.service": "[Service]\nUser=nobody\nType=oneshot\nExecStart=" + PY + " @STATE@/busprobe.py\n",
 }
 
 
@@ -150,7 +207,7 @@ def check_unharmed(tap, c, victim_pid, what):
 def test_hostile_service(tap):
     if not os.path.exists(REAL):
         raise Skip("Debian's systemctl is not installed")
-    files = {"notify.py": NOTIFY, "pidfile.py": PIDFILE, "escape.py": ESCAPE, "probe.py": PROBE}
+    files = {"notify.py": NOTIFY, "pidfile.py": PIDFILE, "escape.py": ESCAPE, "probe.py": PROBE, "busprobe.py": BUSPROBE}
     with Boot(UNITS, mapping="unpriv", net=True, files=files) as b:
         for f in files:
             os.chmod(os.path.join(b.state, f), 0o644)
@@ -214,6 +271,19 @@ def test_hostile_service(tap):
                "the only files in /run it can write are the notify and syslog sockets (as with systemd)")
         check_unharmed(tap, c, victim, "signals, D-Bus, notify garbage")
         tap.eq(c.prop("probe.service", "Result"), "success", "the prober's own unit is unaffected by its forged notifications")
+
+        # 7. D-Bus calls that need privilege, on a socket opened to all.
+        sock = f"/proc/{b.p.host_pid()}/root/run/systemd/private"
+        os.chmod(sock, 0o666)
+        c.ctl("start", "busprobe.service")
+        try:
+            b.expect(r"busprobe.service: busprobe done")
+        except TimeoutError:
+            tap.ok(False, "the D-Bus prober ran", "\n".join(l for l in b.lines if "busprobe" in l))
+        got = {l.split()[2]: l.split()[3] for l in b.lines if "busprobe.service: busprobe " in l and len(l.split()) >= 4}
+        tap.eq([got.get(k) for k in ("StopUnit", "KillUnit", "Reboot")],
+               ["org.freedesktop.DBus.Error.AccessDenied"] * 3, "StopUnit, KillUnit and Reboot from uid 65534: AccessDenied")
+        check_unharmed(tap, c, victim, "D-Bus calls from uid 65534")
 
         rc = b.stop()
         tap.eq(rc, 0, "the container stops cleanly, exit 0")
