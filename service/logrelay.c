@@ -312,9 +312,9 @@ static bool rate_ok(LogRelay *r, MUnit *u) {
         uint64_t interval = RELAY_RATE_INTERVAL_USEC, now;
         unsigned burst = RELAY_RATE_BURST;
 
-        if (sec && unit_setting_is_set(u->u, sec, "LogRateLimitIntervalSec"))
+        if (sec && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_INTERVAL_SEC))
                 interval = u->u->exec.log_ratelimit_interval_usec;
-        if (sec && unit_setting_is_set(u->u, sec, "LogRateLimitBurst"))
+        if (sec && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_BURST))
                 burst = (unsigned) u->u->exec.log_ratelimit_burst;
         if (interval == 0 || burst == 0)
                 return true;
