@@ -155,7 +155,7 @@ typedef struct ExecSettings {
         char *standard_input_text;
         char *syslog_identifier, *syslog_facility, *syslog_level, *log_level_max, *tty_path, *pam_name;
         int syslog_level_prefix, tty_reset, tty_vhangup, tty_vt_disallocate;
-        uint64_t log_ratelimit_interval_usec; /* LogRateLimitIntervalSec= (unit_setting_is_set() tells if set) */
+        uint64_t log_ratelimit_interval_usec; /* LogRateLimitIntervalSec= (unit_is_set() tells if set) */
         int log_ratelimit_burst;              /* LogRateLimitBurst= (likewise) */
         char **runtime_directory, **state_directory, **cache_directory, **logs_directory,
                 **configuration_directory;
