@@ -437,23 +437,6 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         return 0;
 }
 
-static void child_say(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void child_say(MUnit *u, const char *fmt, ...) {
-        char msg[1024];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t) n > sizeof(msg) - 2)
-                n = (int) sizeof(msg) - 2;
-        msg[n++] = '\n';
-        (void) !write(u->out_wfd, msg, (size_t) n);
-}
-
 static int send_fd(int sock, int fd) {
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
         char byte = 0;
@@ -530,53 +513,53 @@ int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
         if (sandbox && rt->net_store[0] >= 0) {
                 int r = shareable_ns(rt->net_store, CLONE_NEWNET);
                 if (r < 0) {
-                        child_say(u, "Failed to set up network namespacing: %s", strerror(-r));
+                        spawn_child_log(u, "Failed to set up network namespacing: %s", strerror(-r));
                         return EXIT_NETWORK;
                 }
                 if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_NET_NS)) /* (else PID 1 said it) */
-                        child_say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring.");
+                        spawn_child_log(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring.");
         }
         if (sandbox && rt->ipc_store[0] >= 0) {
                 int r = shareable_ns(rt->ipc_store, CLONE_NEWIPC);
                 if (r < 0) {
-                        child_say(u, "Failed to set up IPC namespacing: %s", strerror(-r));
+                        spawn_child_log(u, "Failed to set up IPC namespacing: %s", strerror(-r));
                         return EXIT_NAMESPACE;
                 }
                 if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_IPC_NS))
-                        child_say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring.");
+                        spawn_child_log(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring.");
         }
         if (sandbox && rt->netns_fd >= 0 && setns(rt->netns_fd, CLONE_NEWNET) < 0) {
                 if (errno != EPERM) {
-                        child_say(u, "Failed to set up network namespacing: %s", strerror(errno));
+                        spawn_child_log(u, "Failed to set up network namespacing: %s", strerror(errno));
                         return EXIT_NETWORK;
                 }
-                child_say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring: %s", strerror(errno));
+                spawn_child_log(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring: %s", strerror(errno));
         }
         if (sandbox && rt->ipcns_fd >= 0 && setns(rt->ipcns_fd, CLONE_NEWIPC) < 0) {
                 if (errno != EPERM) {
-                        child_say(u, "Failed to set up IPC namespacing: %s", strerror(errno));
+                        spawn_child_log(u, "Failed to set up IPC namespacing: %s", strerror(errno));
                         return EXIT_NAMESPACE;
                 }
-                child_say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring: %s", strerror(errno));
+                spawn_child_log(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring: %s", strerror(errno));
         }
         if (rt->needs_mount_ns && rt->plan) {
                 const char *where = NULL;
                 int r = mount_plan_apply(rt->plan, &where);
                 if (r == -ENOANO) {
                         if (rt->insists) {
-                                child_say(u, "Failed to set up mount namespacing: the settings alter the mount environment non-trivially, refusing");
+                                spawn_child_log(u, "Failed to set up mount namespacing: the settings alter the mount environment non-trivially, refusing");
                                 return EXIT_NAMESPACE;
                         }
                         if (!rt->mount_refused) /* not foreseen (PID 1 said nothing): say it here */
-                                child_say(u, "Failed to set up namespace, assuming containerized execution and ignoring.");
+                                spawn_child_log(u, "Failed to set up namespace, assuming containerized execution and ignoring.");
                 } else if (r < 0) {
-                        child_say(u, "Failed to set up mount namespacing%s%s: %s", where ? ": " : "", where ? where : "", strerror(-r));
+                        spawn_child_log(u, "Failed to set up mount namespacing%s%s: %s", where ? ": " : "", where ? where : "", strerror(-r));
                         return EXIT_NAMESPACE;
                 }
         }
         if (sandbox && rt->cfg.protect_hostname && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EINVAL &&
             errno != ENOSYS && errno != EOPNOTSUPP && errno != EACCES) {
-                child_say(u, "Failed to set up UTS namespacing: %s", strerror(errno));
+                spawn_child_log(u, "Failed to set up UTS namespacing: %s", strerror(errno));
                 return EXIT_NAMESPACE;
         }
         return 0;

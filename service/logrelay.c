@@ -292,29 +292,13 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }
 
-static const char *exec_section(UnitType t) {
-        switch (t) {
-        case UNIT_SERVICE:
-                return "Service";
-        case UNIT_SOCKET:
-                return "Socket";
-        case UNIT_MOUNT:
-                return "Mount";
-        case UNIT_SWAP:
-                return "Swap";
-        default:
-                return NULL;
-        }
-}
-
 static bool rate_ok(LogRelay *r, MUnit *u) {
-        const char *sec = u->u ? exec_section(u->u->type) : NULL;
         uint64_t interval = RELAY_RATE_INTERVAL_USEC, now;
         unsigned burst = RELAY_RATE_BURST;
 
-        if (sec && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_INTERVAL_SEC))
+        if (u->u && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_INTERVAL_SEC))
                 interval = u->u->exec.log_ratelimit_interval_usec;
-        if (sec && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_BURST))
+        if (u->u && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_BURST))
                 burst = (unsigned) u->u->exec.log_ratelimit_burst;
         if (interval == 0 || burst == 0)
                 return true;

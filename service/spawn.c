@@ -611,8 +611,7 @@ static int open_output(MUnit *u, int kind, const char *file, int in_fd) {
 
 enum { FD_TTY = -1, FD_AS_STDOUT = -2 }; /* stdio set up in the child (see child()) */
 
-/* A line on the unit's log, from the child before exec (systemd logs these to the journal). */
-static void __attribute__((format(printf, 2, 3))) child_log(MUnit *u, const char *fmt, ...) {
+void spawn_child_log(MUnit *u, const char *fmt, ...) {
         char msg[512];
         va_list ap;
         int n;
@@ -656,14 +655,14 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         if (in_fd == FD_TTY) {
                 in_fd = acquire_terminal(exec_tty_path(e), e->standard_input);
                 if (in_fd < 0) {
-                        child_log(u, "Failed to set up standard input: %s", strerror(-in_fd));
+                        spawn_child_log(u, "Failed to set up standard input: %s", strerror(-in_fd));
                         _exit(EXIT_STDIN);
                 }
         }
         if (out_fd == FD_TTY) {
                 out_fd = is_tty_input(e->standard_input) ? in_fd : open_terminal(exec_tty_path(e), O_WRONLY | O_NOCTTY, true);
                 if (out_fd < 0) {
-                        child_log(u, "Failed to set up standard output: %s", strerror(-out_fd));
+                        spawn_child_log(u, "Failed to set up standard output: %s", strerror(-out_fd));
                         _exit(EXIT_STDOUT);
                 }
         }
@@ -672,7 +671,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         else if (err_fd == FD_TTY) {
                 err_fd = is_tty_input(e->standard_input) ? in_fd : open_terminal(exec_tty_path(e), O_WRONLY | O_NOCTTY, true);
                 if (err_fd < 0) {
-                        child_log(u, "Failed to set up standard error: %s", strerror(-err_fd));
+                        spawn_child_log(u, "Failed to set up standard error: %s", strerror(-err_fd));
                         _exit(EXIT_STDERR);
                 }
         }
@@ -749,7 +748,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 if (fstat(0, &st) < 0)
                         _exit(EXIT_STDIN);
                 if (st.st_uid != ids->uid && (fchown(0, ids->uid, (gid_t) -1) < 0 || fchmod(0, TTY_MODE) < 0)) {
-                        child_log(u, "Failed to change ownership of terminal: %s", strerror(errno));
+                        spawn_child_log(u, "Failed to change ownership of terminal: %s", strerror(errno));
                         _exit(EXIT_STDIN);
                 }
         }
@@ -760,12 +759,12 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 char msg[256];
                 int r = ids->dynamic && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) ? dynamic_user_child_mounts(u->u) : 0;
                 if (r < 0) {
-                        child_log(u, "Failed to set up mount namespacing: %s", strerror(-r));
+                        spawn_child_log(u, "Failed to set up mount namespacing: %s", strerror(-r));
                         _exit(EXIT_NAMESPACE);
                 }
                 status = exec_privileges_apply(u, cmd, &id, msg, sizeof(msg));
                 if (status) {
-                        child_log(u, "%s", msg);
+                        spawn_child_log(u, "%s", msg);
                         _exit(status);
                 }
         }
