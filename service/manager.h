@@ -191,7 +191,7 @@ struct Manager {
         void *index;          /* name -> unit (ids and aliases), open addressing (manager.c) */
 
         sd_event_source *defer_dispatch;
-        sd_event_source *defer_gc;    /* unloads finished instances (manager_gc) */
+        sd_event_source *defer_gc;    /* unloads units nothing uses (manager_gc) */
         bool dispatch_pending;
 
         int notify_fd;

@@ -37,8 +37,7 @@ void job_uninstall(MUnit *u, JobResult result) {
         u->job_id = 0;
         if (m->hooks && m->hooks->job_removed)
                 m->hooks->job_removed(m->hooks_userdata, id, u, t, result);
-        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED) &&
-            unit_name_is_instance_of_template(u->id))
+        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
                 sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
         if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
                 dual_timestamp_now(&m->ts_finish);
