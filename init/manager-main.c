@@ -112,6 +112,10 @@ static int boot(int argc, char **argv) {
         m->verbosity = verbosity;
         m->command = command;
         manager_setup_cgroups(m);
+        if (getpid() == 1 && manager_detect_first_boot(argv)) {
+                manager_log(m, MLOG_INFO, "Detected first boot.");
+                manager_set_first_boot(m, true);
+        }
         /* systemd's D-Bus API for systemctl, as PID 1 only (the socket and /run/systemd/system
          * belong to the container's init). /run/systemd/system says "systemd-compatible manager
          * running" (sd_booted()); it is created only once the API answers there. */

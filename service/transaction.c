@@ -41,6 +41,7 @@ void job_uninstall(MUnit *u, JobResult result) {
                 sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
         if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
                 dual_timestamp_now(&m->ts_finish);
+                manager_set_first_boot(m, false); /* no longer the first boot */
                 if (m->hooks && m->hooks->startup_finished)
                         m->hooks->startup_finished(m->hooks_userdata);
         }
