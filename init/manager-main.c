@@ -158,6 +158,13 @@ int main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
         const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 
+        /* Results on stdout, diagnostics on stderr, often into one pipe (`2>&1 | less`, CI and
+         * container logs): both line-buffered, every line goes out whole and in the order
+         * written, whatever the subcommand or personality (a fully buffered stdout cut a line
+         * at 4 KiB around a diagnostic). */
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        setvbuf(stderr, NULL, _IOLBF, 0);
+
         /* The systemctl personality: a symlink named systemctl to sdinit (or to this binary). */
         base = base ? base + 1 : argv[0];
         if (base && strcmp(base, "systemctl") == 0)
