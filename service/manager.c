@@ -85,7 +85,7 @@ static int on_forward_signal(sd_event_source *s, const struct signalfd_siginfo *
 
 /* ---- the notify socket ------------------------------------------------------------------------ */
 
-static void notify_warn(Manager *m, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static void notify_warn(Manager *m, const char *fmt, ...) {
         struct timespec ts;
         uint64_t now;
         char line[1024];
