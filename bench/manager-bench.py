@@ -12,7 +12,8 @@ that becomes the whole unit search path ($SYSTEMD_UNIT_PATH), then runs
   stop    from SIGTERM to PID 1 until it has exited (every unit stopped, in reverse order);
   VmHWM   PID 1's peak RSS, read from /proc/<pid>/status just before SIGTERM ("boot") and last
           seen while it stops ("end");
-  CPU     PID 1's own user+system time spent until all units were active;
+  CPU     PID 1's own user+system time spent until all units were active, and while stopping
+          (from SIGTERM until it was last seen, sampled every 10 ms);
   ms/unit boot and stop divided by N, and "marginal" (boot - boot of an empty default.target)/N.
 
 The units: half of them in chains of 10 (each link After= and Requires= the previous one; the

@@ -134,7 +134,7 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 
 BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->cgroup.tasks_max.set && !F(userdata)->cgroup.tasks_max.is_relative
                                                                            ? F(userdata)->cgroup.tasks_max.value : UNSET))
-BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name("Service", "KillMode", F(userdata)->kill.kill_mode, "control-group")))
+BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name(UD_KILL_KILL_MODE, F(userdata)->kill.kill_mode, "control-group")))
 BUS_DEFINE_GETTER(get_kill_signal, sd_bus_message_append(reply, "i", F(userdata)->kill.kill_signal > 0 ? F(userdata)->kill.kill_signal : SIGTERM))
 
 static bool dynamic_user(void *userdata);
@@ -206,7 +206,7 @@ static int get_notify_access(BUS_GETTER_ARGS) {
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
         if (a < 0)
                 a = s->type == SERVICE_NOTIFY || s->type == SERVICE_NOTIFY_RELOAD ? NOTIFY_MAIN : NOTIFY_NONE;
-        return sd_bus_message_append(reply, "s", bus_enum_name("Service", "NotifyAccess", a, "none"));
+        return sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_NOTIFY_ACCESS, a, "none"));
 }
 
 static int get_timeout_start(BUS_GETTER_ARGS) {
@@ -218,9 +218,9 @@ static int get_timeout_start(BUS_GETTER_ARGS) {
                                                  : s->type == SERVICE_ONESHOT ? UNSET : (uint64_t) 90000000);
 }
 
-BUS_DEFINE_GETTER(get_service_type, sd_bus_message_append(reply, "s", bus_enum_name("Service", "Type", F(userdata)->service.type, "simple")))
-BUS_DEFINE_GETTER(get_restart, sd_bus_message_append(reply, "s", bus_enum_name("Service", "Restart", F(userdata)->service.restart, "no")))
-BUS_DEFINE_GETTER(get_oom_policy, sd_bus_message_append(reply, "s", bus_enum_name("Service", "OOMPolicy", F(userdata)->service.oom_policy, "stop")))
+BUS_DEFINE_GETTER(get_service_type, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_TYPE, F(userdata)->service.type, "simple")))
+BUS_DEFINE_GETTER(get_restart, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_RESTART, F(userdata)->service.restart, "no")))
+BUS_DEFINE_GETTER(get_oom_policy, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_OOM_POLICY, F(userdata)->service.oom_policy, "stop")))
 BUS_DEFINE_GETTER(get_restart_usec, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_RESTART_SEC) ? F(userdata)->service.restart_usec
                                                                                                               : (uint64_t) 100000))
 BUS_DEFINE_GETTER(get_timeout_stop, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_STOP_SEC) || unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_SEC)

@@ -116,8 +116,8 @@ const char *bus_unit_file_state(MUnit *u);
 int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
 int bus_find_settings(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
 
-/* The name of enum value v of section/key's directive, or dflt. */
-const char *bus_enum_name(const char *section, const char *key, int v, const char *dflt);
+/* The name of enum value v of the directive id (its table row), or dflt. */
+const char *bus_enum_name(UnitDirectiveId id, int v, const char *dflt);
 
 /* The per-type tables (bus-exec.c): runtime and settings for each interface, and the tables
  * shared by the interfaces of units that run processes (systemd's exec, kill and cgroup

@@ -15,6 +15,7 @@
 
 #include "common/defaults.h"
 #include "service/service.h"
+#include "service/unit-vtable.h"
 #include "units/unit-name.h"
 
 #define SHUTDOWN_TARGETS "poweroff.target", "halt.target", "reboot.target", "kexec.target", "exit.target", "ctrl-alt-del.target"
@@ -145,7 +146,7 @@ static int do_job(sd_bus_message *msg, BusServer *s, Verb verb, sd_bus_error *er
                 return sd_bus_error_setf(error, BUS_ERROR_ONLY_BY_DEPENDENCY,
                                          "Operation refused, unit %s may be requested by dependency only (it is configured to refuse manual start/stop).",
                                          u->id);
-        if (type == JOB_RELOAD && u->u && u->u->type == UNIT_SERVICE && !service_can_reload(u))
+        if (type == JOB_RELOAD && munit_vtable(u)->can_reload && !munit_vtable(u)->can_reload(u))
                 return sd_bus_error_setf(error, BUS_ERROR_JOB_TYPE_NOT_APPLICABLE, "Job type reload is not applicable for unit %s.", u->id);
 
         /* --job-mode=fail: a job that would replace the unit's queued or running one is refused
@@ -213,7 +214,7 @@ static int m_kill(sd_bus_message *msg, void *ud, sd_bus_error *error) {
         u = manager_get_unit(s->m, name);
         if (!u)
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
-        r = u->u && u->u->type == UNIT_SERVICE ? service_kill(u, base, sig) : -ESRCH;
+        r = munit_vtable(u)->kill ? munit_vtable(u)->kill(u, base, sig) : -ESRCH;
         if (r == -ESRCH && (must || strcmp(base, "all") != 0))
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_PROCESS, strcmp(base, "control") == 0 ? "No control process to kill"
                                          : strcmp(base, "main") == 0 ? "No main process to kill" : "No matching processes to kill");
@@ -299,9 +300,8 @@ static MUnit *unit_by_pid(BusServer *s, pid_t pid) {
         if (!u)
                 for (size_t i = 0; i < s->m->n_units; i++) {
                         pid_t *v = NULL;
-                        int n = s->m->units[i]->u && s->m->units[i]->u->type == UNIT_SERVICE &&
-                                        s->m->units[i]->active != STATE_INACTIVE
-                                        ? service_pids(s->m->units[i], &v) : 0;
+                        const UnitVTable *vt = munit_vtable(s->m->units[i]);
+                        int n = vt->pids && s->m->units[i]->active != STATE_INACTIVE ? vt->pids(s->m->units[i], &v) : 0;
                         for (int k = 0; k < n && !u; k++)
                                 if (v[k] == pid)
                                         u = s->m->units[i];
@@ -416,8 +416,8 @@ static int m_get_unit_processes(sd_bus_message *msg, void *ud, sd_bus_error *err
                 return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
         if (u->cgroup)
                 snprintf(cg, sizeof(cg), "%s/%s", strcmp(s->m->cg.own_path, "/") == 0 ? "" : s->m->cg.own_path, u->cgroup);
-        if (u->u && (u->u->type == UNIT_SERVICE || u->u->type == UNIT_SOCKET) && u->active != STATE_INACTIVE)
-                n = service_pids(u, &v);
+        if (munit_vtable(u)->pids && u->active != STATE_INACTIVE)
+                n = munit_vtable(u)->pids(u, &v); /* services (sockets run no processes) */
         if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0)
                 goto out;
         if ((r = sd_bus_message_open_container(reply, 'a', "(sus)")) < 0)

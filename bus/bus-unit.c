@@ -163,8 +163,8 @@ static bool need_daemon_reload(MUnit *u) {
         return false;
 }
 
-const char *bus_enum_name(const char *section, const char *key, int v, const char *dflt) {
-        const char *const *names = unit_directive_enum_values(section, key);
+const char *bus_enum_name(UnitDirectiveId id, int v, const char *dflt) {
+        const char *const *names = unit_enum_values(id);
         if (v < 0 || !names)
                 return dflt;
         for (int i = 0; names[i]; i++)
@@ -330,13 +330,11 @@ static const sd_bus_vtable unit_vtable[] = {
 BUS_DEFINE_GETTER(get_can_isolate, sd_bus_message_append(reply, "b", (int) (F(userdata)->unit.allow_isolate > 0)))
 BUS_DEFINE_GETTER(get_conditions, append_conditions(reply, &F(userdata)->unit.conditions, "Condition"))
 BUS_DEFINE_GETTER(get_asserts, append_conditions(reply, &F(userdata)->unit.asserts, "Assert"))
-BUS_DEFINE_GETTER(get_failure_action, sd_bus_message_append(reply, "s", bus_enum_name("Unit", "FailureAction", F(userdata)->unit.failure_action, "none")))
-BUS_DEFINE_GETTER(get_success_action, sd_bus_message_append(reply, "s", bus_enum_name("Unit", "SuccessAction", F(userdata)->unit.success_action, "none")))
-BUS_DEFINE_GETTER(get_start_limit_interval, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_UNIT_START_LIMIT_INTERVAL_SEC)
-                                                                                      ? F(userdata)->unit.start_limit_interval_usec
-                                                                                      : (uint64_t) 10000000))
-BUS_DEFINE_GETTER(get_start_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) (F(userdata)->unit.start_limit_burst > 0
-                                                                                               ? F(userdata)->unit.start_limit_burst : 5)))
+BUS_DEFINE_GETTER(get_failure_action, sd_bus_message_append(reply, "s", bus_enum_name(UD_UNIT_FAILURE_ACTION, F(userdata)->unit.failure_action, "none")))
+BUS_DEFINE_GETTER(get_success_action, sd_bus_message_append(reply, "s", bus_enum_name(UD_UNIT_SUCCESS_ACTION, F(userdata)->unit.success_action, "none")))
+/* unit_apply_defaults() has written systemd's defaults (10 s, 5) where the files set nothing. */
+BUS_DEFINE_GETTER(get_start_limit_interval, sd_bus_message_append(reply, "t", F(userdata)->unit.start_limit_interval_usec))
+BUS_DEFINE_GETTER(get_start_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) F(userdata)->unit.start_limit_burst))
 
 static const sd_bus_vtable unit_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),

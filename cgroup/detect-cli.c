@@ -6,6 +6,7 @@
  * with the errno explained; the exit status tells scripts whether the output can be trusted. */
 #include "detect-cli.h"
 #include "env.h"
+#include "env-sandbox.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@ static void usage(FILE *f, const char *prog) {
                 "Usage: %s [--json] [--root DIR]\n"
                 "\n"
                 "Detect the container environment (user and cgroup namespaces, cgroup layout and\n"
-                "delegation, mounts, container manager) and print what sdinit will do.\n"
+                "delegation, mounts, container manager, the sandbox features services may get) and print\n"
+                "what sdinit will do.\n"
                 "\n"
                 "  -j, --json       print one JSON object (keys documented in cgroup/README.md)\n"
                 "  -r, --root DIR   read /proc and /sys below DIR instead of / (for testing)\n"
@@ -64,6 +66,8 @@ int sdinit_detect_main(int argc, char **argv) {
                 fprintf(stderr, "%s: detection below %s failed: %s\n", prog, root, strerror(-r));
                 return 1;
         }
+        if (strcmp(root, "/") == 0)
+                info.sandbox = env_sandbox_probe();
         r = json ? env_print_json(&info, stdout) : env_print_human(&info, stdout);
         if (r < 0) {
                 fprintf(stderr, "%s: writing the result failed: %s\n", prog, strerror(-r));

@@ -5,6 +5,7 @@
  * cgroup/README.md (add keys, never rename or retype them; bump "schema_version" if that ever must
  * happen).  Unknown tri-states print as null in JSON and "unknown" for humans. */
 #include "env.h"
+#include "env-sandbox.h"
 #include "json-writer.h"
 
 #include <errno.h>
@@ -70,6 +71,24 @@ static void json_mount(struct json_writer *w, const char *key, const struct env_
         json_bool(w, "read_only", m->read_only);
         json_end_object(w);
 }
+
+/* The sandbox bits as (JSON key, human label). */
+static const struct {
+        unsigned bit;
+        const char *key, *label;
+} sandbox_features[] = {
+        { ENV_SANDBOX_MOUNT_NS, "mount_namespace", "mount namespace (PrivateTmp=, ProtectSystem=, ...)" },
+        { ENV_SANDBOX_TMPFS, "tmpfs", "new tmpfs (PrivateDevices=, TemporaryFileSystem=)" },
+        { ENV_SANDBOX_PROCFS, "procfs", "new procfs (ProtectProc=, ProcSubset=)" },
+        { ENV_SANDBOX_SETATTR, "mount_setattr", "mount flags (read-only, noexec, nosuid)" },
+        { ENV_SANDBOX_NET_NS, "network_namespace", "network namespace (PrivateNetwork=)" },
+        { ENV_SANDBOX_IPC_NS, "ipc_namespace", "IPC namespace (PrivateIPC=)" },
+        { ENV_SANDBOX_UTS_NS, "uts_namespace", "UTS namespace (ProtectHostname=)" },
+        { ENV_SANDBOX_USER_NS, "user_namespace", "user namespace (PrivateUsers=)" },
+        { ENV_SANDBOX_SECCOMP, "seccomp", "seccomp filters (SystemCallFilter=, ...)" },
+        { ENV_SANDBOX_SECCOMP_ON, "seccomp_already_filtered", "already under a seccomp filter (runtime profile)" },
+        { ENV_SANDBOX_NNP, "no_new_privs_already", "no_new_privs already set" },
+};
 
 int env_print_json(const struct env_info *info, FILE *f) {
         struct json_writer w;
@@ -151,6 +170,13 @@ int env_print_json(const struct env_info *info, FILE *f) {
         json_string(&w, "effective", info->cap_sys_admin == ENV_UNKNOWN ? NULL : hex);
         json_end_object(&w);
 
+        if (info->sandbox) {
+                json_begin_object(&w, "sandbox");
+                for (size_t i = 0; i < sizeof(sandbox_features) / sizeof(sandbox_features[0]); i++)
+                        json_bool(&w, sandbox_features[i].key, info->sandbox & sandbox_features[i].bit);
+                json_end_object(&w);
+        } else
+                json_null(&w, "sandbox");
         json_string(&w, "plan", env_plan_to_string(info->plan));
         json_begin_array(&w, "reasons");
         for (size_t i = 0; i < info->n_reasons; i++)
@@ -244,6 +270,13 @@ int env_print_human(const struct env_info *info, FILE *f) {
         fprintf(f, "  %-13s %s\n", "/dev/console", info->dev_console ? "present" : "missing");
         fprintf(f, "  %-13s %s%s\n", "systemd", info->systemd_binary[0] ? info->systemd_binary : "not installed",
                 !info->systemd_binary[0] ? "" : info->systemd_usable == ENV_YES ? "" : " (cannot be executed)");
+
+        if (info->sandbox) {
+                fputs("\nSandbox (what services may get here)\n", f);
+                for (size_t i = 0; i < sizeof(sandbox_features) / sizeof(sandbox_features[0]); i++)
+                        fprintf(f, "  %-3s %s\n", info->sandbox & sandbox_features[i].bit ? "yes" : "no",
+                                sandbox_features[i].label);
+        }
 
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;

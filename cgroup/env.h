@@ -120,6 +120,10 @@ struct env_info {
         char container_manager_source[ENV_NAME_LEN]; /* "env", "containerenv", "dockerenv", "kubernetes" */
         bool kubernetes;
 
+        /* The sandbox features services may get (env-sandbox.h bits), 0 when not probed
+         * (env_detect() has no side effects; `sdinit detect` probes on the live system). */
+        unsigned sandbox;
+
         /* Result. */
         enum env_plan plan;
         char reasons[ENV_REASON_MAX][ENV_REASON_LEN]; /* why the plan is not better */

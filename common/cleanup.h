@@ -23,6 +23,7 @@ static inline void closep(int *fd) {
                 close(*fd);
 }
 
+#define _cleanup_(f) __attribute__((cleanup(f))) /* f(&variable): a type's own *_done() */
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_strv_free_ __attribute__((cleanup(strv_freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))

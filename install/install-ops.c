@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "sdu-util.h"
 #include "unit-name.h"
 #include "unit-registry.h"
@@ -25,8 +26,8 @@ static const char *config_path_of(const Lookup *lp, InstallFlags flags) {
 }
 
 int install_enable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        Lookup lp;
-        Ctx ctx = {};
+        _cleanup_(lookup_done) Lookup lp = {};
+        _cleanup_(ctx_done) Ctx ctx = {};
         int r;
 
         r = lookup_init(&lp, root);
@@ -39,18 +40,14 @@ int install_enable(const char *root, InstallFlags flags, char *const *names, Ins
                 if (r >= 0)
                         r = info_may_process(info, &lp, changes);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
-        r = ctx_apply(&ctx, &lp, flags, config_path_of(&lp, flags), SEARCH_LOAD, changes);
-finish:
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        return r;
+        return ctx_apply(&ctx, &lp, flags, config_path_of(&lp, flags), SEARCH_LOAD, changes);
 }
 
 int install_disable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        Lookup lp;
-        Ctx ctx = {};
+        _cleanup_(lookup_done) Lookup lp = {};
+        _cleanup_(ctx_done) Ctx ctx = {};
         Marks m = {};
         int r;
 
@@ -58,28 +55,23 @@ int install_disable(const char *root, InstallFlags flags, char *const *names, In
         if (r < 0)
                 return r;
         for (size_t k = 0; names && names[k]; k++) {
-                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY)) {
-                        r = -EINVAL;
-                        goto finish;
-                }
+                if (!unit_name_is_valid(names[k], UNIT_NAME_ANY))
+                        return -EINVAL;
                 r = ctx_add(&ctx, names[k], NULL, false, NULL);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
         r = ctx_mark_for_removal(&ctx, &lp, &m, changes);
         if (r >= 0)
                 r = remove_marked(&m, config_path_of(&lp, flags), &lp, changes);
-finish:
         strv_free(m.names);
-        ctx_done(&ctx);
-        lookup_done(&lp);
         return r;
 }
 
 int install_reenable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
-        char **bases = NULL, **files = NULL;
-        Ctx ctx = {};
-        Lookup lp;
+        _cleanup_strv_free_ char **bases = NULL, **files = NULL;
+        _cleanup_(lookup_done) Lookup lp = {};
+        _cleanup_(ctx_done) Ctx ctx = {};
         int r;
 
         /* systemd 252 resolves the names first: disable by unit name, enable by unit file path (so
@@ -95,24 +87,17 @@ int install_reenable(const char *root, InstallFlags flags, char *const *names, I
                 if (r >= 0)
                         r = info_may_process(info, &lp, changes);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 rp = lookup_skip_root(&lp, info->path);
                 r = strv_extend(&bases, info->name);
                 if (r >= 0)
                         r = strv_extend(&files, rp ? rp : info->path);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
         ctx_done(&ctx);
         r = install_disable(root, flags, bases, changes);
-        if (r >= 0)
-                r = install_enable(root, flags, files, changes);
-finish:
-        ctx_done(&ctx);
-        lookup_done(&lp);
-        strv_free(bases);
-        strv_free(files);
-        return r;
+        return r < 0 ? r : install_enable(root, flags, files, changes);
 }
 
 int install_mask(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {

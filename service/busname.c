@@ -120,6 +120,7 @@ static void check_all(Manager *m) {
 
 void busname_wait(MUnit *u) {
         u->waiting_bus_name = true;
+        u->m->bus_done = busname_done; /* the manager closes the connection at exit */
         check_all(u->m);
 }
 

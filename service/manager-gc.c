@@ -107,6 +107,7 @@ void manager_gc(Manager *m) {
         }
         m->n_units = k;
         m->procs_valid = false;
+        m->procs_version++; /* the process index names units: none may point at a freed one */
         /* The index names array positions: renumbered with the survivors' new ones. */
         manager_index_renumber(m, newpos);
         free(newpos);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Loading units: the name index (ids and aliases), built-in standard targets, the closure of what
  * a unit names, the default and implicit dependencies, reverse edges, daemon-reload. */
+#include "service/exec-ns.h"
 #include "service/manager-private.h"
 
 #include <errno.h>
@@ -607,6 +608,7 @@ void munit_destroy(Manager *m, MUnit *u) {
         free(u->status_text);
         free(u->linebuf);
         free(u->allowed_cpus);
+        exec_ns_release(u, true);
         unit_free(u->u);
         free(u->id);
         free(u);

@@ -21,7 +21,6 @@
 #include "cgroup/env.h"
 #include "common/strv.h"
 #include "install/install.h"
-#include "service/busname.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/procs.h"
@@ -85,7 +84,8 @@ static int on_forward_signal(sd_event_source *s, const struct signalfd_siginfo *
 
 /* ---- the notify socket ------------------------------------------------------------------------ */
 
-__attribute__((format(printf, 2, 3))) static void notify_warn(Manager *m, const char *fmt, ...) {
+static void notify_warn(Manager *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void notify_warn(Manager *m, const char *fmt, ...) {
         struct timespec ts;
         uint64_t now;
         char line[1024];
@@ -388,7 +388,8 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         for (size_t i = 0; i < m->n_units; i++)
                 munit_destroy(m, m->units[i]);
-        busname_done(m);
+        if (m->bus_done)
+                m->bus_done(m);
         free(m->units);
         procs_free(m);
         manager_index_free(m);

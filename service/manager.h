@@ -138,6 +138,7 @@ struct MUnit {
         pid_t session;        /* process tracking without cgroups: the session of our first process */
         pid_t main_session;   /* ...and the session a main process that exited led (its workers) */
         size_t procs_at, procs_n; /* my processes in Manager.procs_by_owner (service/procs.c) */
+        pid_t procs_keys[4];  /* main, control, session, main session when that index was built */
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;
@@ -145,6 +146,7 @@ struct MUnit {
         sd_event_source *cg_watch_source;
         uint64_t oom_kills;   /* memory.events oom_kill when the unit started */
         char *allowed_cpus;   /* AllowedCPUs= (cpuset.cpus), NULL if unset */
+        struct ExecNsRuntime *ns_rt; /* PrivateTmp= dirs, network/IPC namespaces (exec-ns.c) */
 
         /* Socket units: listening fds and their event sources; services started by an
          * Accept=yes socket: their connection. */
@@ -228,6 +230,7 @@ struct Manager {
         struct sd_bus *bus;
         struct sd_bus_slot *bus_match;
         sd_event_source *bus_retry;
+        void (*bus_done)(Manager *m); /* set by busname.c once it watches: closes the connection */
 
         /* One /proc snapshot per event-loop iteration for process tracking without cgroups
          * (service.c): a stop of 1,000 units must not read /proc a million times. */
@@ -240,6 +243,7 @@ struct Manager {
         size_t procs_index_units;
         struct proc **procs_by_owner; /* each unit's processes as one run (MUnit.procs_at/_n) */
         size_t n_procs_by_owner;
+        struct proc **procs_scratch;  /* the processes of a unit whose keys changed since (procs_of) */
         pid_t self_pid;       /* getpid(), once */
 
         /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */

@@ -198,6 +198,64 @@ static size_t lookup(const struct key *v, size_t n, pid_t key) {
         return lo < n && v[lo].key == key ? v[lo].unit : SIZE_MAX;
 }
 
+static void record_keys(MUnit *u) {
+        u->procs_keys[0] = u->main_pid;
+        u->procs_keys[1] = u->control_pid;
+        u->procs_keys[2] = u->session;
+        u->procs_keys[3] = u->main_session;
+}
+
+static bool keys_changed(const MUnit *u) {
+        return u->procs_keys[0] != u->main_pid || u->procs_keys[1] != u->control_pid || u->procs_keys[2] != u->session ||
+               u->procs_keys[3] != u->main_session;
+}
+
+/* Whether v[i] is u's by u's keys now, or its parent is (memo: 0 unknown, 1 on the walk, 2 yes,
+ * 3 no). */
+static bool belongs_now(const MUnit *u, struct proc *v, size_t n, size_t i, uint8_t *memo, unsigned depth) {
+        struct proc *parent;
+        bool r;
+
+        if (memo && memo[i] >= 2)
+                return memo[i] == 2;
+        if ((memo && memo[i] == 1) || v[i].pid == u->m->self_pid)
+                return false;
+        if (memo)
+                memo[i] = 1;
+        r = (u->session > 0 && v[i].sid == u->session) || (u->main_session > 0 && v[i].sid == u->main_session) ||
+            (u->main_pid > 0 && (v[i].pid == u->main_pid || v[i].sid == u->main_pid)) ||
+            (u->control_pid > 0 && v[i].pid == u->control_pid) ||
+            (depth <= 32 && v[i].ppid > 1 && (parent = find(v, n, v[i].ppid)) &&
+             belongs_now(u, v, n, (size_t) (parent - v), memo, depth + 1));
+        if (memo)
+                memo[i] = r ? 2 : 3;
+        return r;
+}
+
+/* The processes of a unit whose main or control process or sessions changed since the index was
+ * built: one pass over the snapshot by its keys now (the index is left as it is). */
+static size_t scan_unit(MUnit *u, struct proc ***ret) {
+        Manager *m = u->m;
+        size_t n = m->n_procs, k = 0;
+        uint8_t *memo = calloc(n + 1, 1);
+        struct proc **by = realloc(m->procs_scratch, (n + 1) * sizeof(*by));
+
+        *ret = NULL;
+        if (by)
+                m->procs_scratch = by;
+        if (!memo || !by) {
+                free(memo);
+                manager_log(m, MLOG_ERR, "out of memory looking for the processes of %s", u->id);
+                return 0;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (!m->procs[i].dead && belongs_now(u, m->procs, n, i, memo, 0))
+                        by[k++] = &m->procs[i];
+        free(memo);
+        *ret = by;
+        return k;
+}
+
 /* owner[i] for v[i], following parents (memo: state 0 unknown, 1 on the walk, 2 known). */
 static MUnit *owner_of(Manager *m, struct proc *v, size_t n, size_t i, const struct key *pk, size_t npk,
                        const struct key *sk, size_t nsk, uint8_t *state, unsigned depth) {
@@ -251,6 +309,7 @@ static void index_build(Manager *m) {
         m->procs_by_owner = by;
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
+                record_keys(u);
                 u->procs_at = u->procs_n = 0;
                 if (u->main_pid > 0)
                         pk[npk++] = (struct key) { u->main_pid, i };
@@ -292,6 +351,8 @@ size_t procs_of(MUnit *u, uint64_t max_age_usec, struct proc ***ret) {
                 *ret = NULL;
                 return 0;
         }
+        if (keys_changed(u))
+                return scan_unit(u, ret);
         *ret = m->procs_by_owner + u->procs_at;
         return u->procs_n;
 }
@@ -305,6 +366,8 @@ MUnit *procs_owner(Manager *m, struct proc *p) {
 void procs_free(Manager *m) {
         free(m->procs);
         free(m->procs_by_owner);
+        free(m->procs_scratch);
+        m->procs_scratch = NULL;
         m->procs = NULL;
         m->procs_by_owner = NULL;
         m->n_procs = m->n_procs_by_owner = 0;
@@ -319,4 +382,16 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
                         return u;
         }
         return NULL;
+}
+
+bool procs_belongs(MUnit *u, struct proc *p) {
+        Manager *m = u->m;
+
+        if (p->dead)
+                return false;
+        if (m->procs_index_version != m->procs_version || m->procs_index_units != m->n_units)
+                index_build(m);
+        if (m->procs_index_version == m->procs_version && !keys_changed(u))
+                return p->owner == u;
+        return belongs_now(u, m->procs, m->n_procs, (size_t) (p - m->procs), NULL, 0);
 }

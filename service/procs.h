@@ -21,8 +21,8 @@ struct proc {
 
 /* The snapshot, sorted by pid. It is read again only in a new event-loop iteration and only when
  * it is older than max_age_usec (0: in every iteration that asks): what changes it in between is
- * applied to it (a reap), so a stop of 5,000 units reads /proc a few times, not 5,000. Processes
- * that are gone are still there, with `dead` set. */
+ * applied to it (a reap), so the "any process left?" checks of a stop of 5,000 units read /proc
+ * a few times, not once per exit. Processes that are gone are still there, with `dead` set. */
 #define PROCS_MAX_AGE_USEC (50 * 1000ULL)
 size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret);
 /* A process was reaped: forget it in the current snapshot (its children are PID 1's now). */
@@ -34,6 +34,9 @@ struct proc *procs_find(Manager *m, pid_t pid);
  * descendants. Found through an index of every process's unit, built once per snapshot: one pass
  * over the units and one over the processes, not a walk to the root per process and unit. */
 size_t procs_of(MUnit *u, uint64_t max_age_usec, struct proc ***ret);
+/* Whether p (of the snapshot) is one of u's processes, by u's main and control processes and
+ * sessions as they are now. */
+bool procs_belongs(MUnit *u, struct proc *p);
 /* The unit p belongs to, NULL if none. */
 MUnit *procs_owner(Manager *m, struct proc *p);
 void procs_free(Manager *m);

@@ -59,6 +59,7 @@ static bool signal_one(MUnit *u, pid_t pid, int sig, pid_t except, bool cont) {
 
 int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         struct proc **own, *v;
+        uint64_t age;
         size_t n;
         int count = 0;
 
@@ -71,7 +72,11 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
                 }
                 return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
         }
-        n = procs_of(u, PROCS_MAX_AGE_USEC, &own);
+        /* What is signalled is what runs now (read again in every event-loop iteration that
+         * signals); "any left?" may look at a snapshot up to PROCS_MAX_AGE_USEC old, as reaps are
+         * applied to it. */
+        age = sig ? 0 : PROCS_MAX_AGE_USEC;
+        n = procs_of(u, age, &own);
         for (size_t i = 0; i < n; i++)
                 if (!own[i]->dead)
                         count += signal_one(u, own[i]->pid, sig, except, cont);
@@ -80,9 +85,9 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked and
          * called setsid() to leave its service): signalled with the rest. Looked at only when
          * signalling, not for the "any processes left?" checks. */
-        n = procs_snapshot(u->m, PROCS_MAX_AGE_USEC, &v);
+        n = procs_snapshot(u->m, age, &v);
         for (size_t i = 0; i < n; i++)
-                if (v[i].stray && !v[i].dead && procs_owner(u->m, &v[i]) != u && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
+                if (v[i].stray && !v[i].dead && !procs_belongs(u, &v[i]) && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0)
                         count += signal_one(u, v[i].pid, sig, except, cont);
         return count;
 }
@@ -222,7 +227,7 @@ void guess_main_pid(MUnit *u) {
                                 continue;
                         /* The environment is read only for children of PID 1 that are no unit's
                          * main or control process (orphans): few. */
-                        if (procs_owner(u->m, &v[i]) != u &&
+                        if (!procs_belongs(u, &v[i]) &&
                             (manager_unit_by_pid(u->m, v[i].pid) || !environ_has_invocation(v[i].pid, u->invocation_id)))
                                 continue;
                         found++;
@@ -293,7 +298,7 @@ bool unit_owns_pid(MUnit *u, pid_t pid) {
                  * invocation id into a process it does not own). */
                 struct proc *p = procs_find(u->m, pid);
                 if (p)
-                        return procs_owner(u->m, p) == u || environ_has_invocation(pid, u->invocation_id) ||
+                        return procs_belongs(u, p) || environ_has_invocation(pid, u->invocation_id) ||
                                unclaimed_orphan(u, p);
         }
         return false;

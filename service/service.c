@@ -15,6 +15,7 @@
  * as systemd does); the unit's processes are its session plus the main process and its
  * descendants. Daemons that start a session of their own are found through their main pid.
  */
+#include "service/exec-ns.h"
 #include "service/service-private.h"
 
 #include <dirent.h>
@@ -35,6 +36,7 @@
 #include "common/strv.h"
 #include "service/busname.h"
 #include "service/conditions.h"
+#include "service/exec-caps.h"
 #include "service/logrelay.h"
 #include "service/pid-file.h"
 #include "service/shutdown.h"
@@ -600,7 +602,9 @@ static void enter_dead(MUnit *u) {
                 if (preserve != 1 && !(preserve == 2 && should_restart(u)))
                         spawn_remove_runtime_directories(u);
         }
+        exec_ns_release(u, false); /* PrivateTmp= directories, namespaces */
         spawn_tty_revert(u); /* TTYReset=/TTYVHangup= after the unit, terminal back to root:tty */
+        exec_sandbox_unit_dead(u); /* DynamicUser= released, credentials removed */
         if (should_restart(u)) {
                 uint64_t delay = S(u)->restart_usec;
                 manager_log(u->m, MLOG_INFO, "%s: %s; scheduling restart (restart counter %u)", u->id,

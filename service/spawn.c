@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "service/exec-ns.h"
 #include "service/spawn.h"
 
 #include <ctype.h>
@@ -27,6 +28,9 @@
 #include <unistd.h>
 
 #include "common/strv.h"
+#include "service/dynamic-user.h"
+#include "service/exec-caps.h"
+#include "service/exec-creds.h"
 #include "service/exec-env.h"
 #include "service/journal.h"
 #include "service/logrelay.h"
@@ -331,7 +335,7 @@ static int acquire_terminal(const char *path, int mode) {
 }
 
 struct ids {
-        bool set;
+        bool set, dynamic;
         uid_t uid;
         gid_t gid;
         gid_t *groups;
@@ -355,6 +359,27 @@ static int resolve_ids(MUnit *u, struct ids *ids) {
         int ng = 64;
 
         memset(ids, 0, sizeof(*ids));
+        if (dynamic_user_enabled(u->u)) {
+                /* DynamicUser=: never root; no home or shell (systemd sets neither) */
+                int status = dynamic_user_acquire(u, &ids->uid, &ids->gid, &ids->name);
+                if (status)
+                        return status;
+                ids->set = ids->dynamic = true;
+                /* its own group and SupplementaryGroups=, as under systemd */
+                ids->groups = calloc(1 + strv_length(e->supplementary_groups), sizeof(gid_t));
+                if (!ids->groups)
+                        return EXIT_MEMORY;
+                ids->groups[ids->n_groups++] = ids->gid;
+                for (size_t i = 0; e->supplementary_groups && e->supplementary_groups[i]; i++) {
+                        gr = getgrnam(e->supplementary_groups[i]);
+                        if (!gr) {
+                                manager_log(u->m, MLOG_ERR, "%s: supplementary group '%s' not found", u->id, e->supplementary_groups[i]);
+                                return EXIT_GROUP;
+                        }
+                        ids->groups[ids->n_groups++] = gr->gr_gid;
+                }
+                return 0;
+        }
         if (!e->user && !e->group && !e->supplementary_groups)
                 return 0;
         ids->set = true;
@@ -529,6 +554,16 @@ static int make_directories(MUnit *u, const struct ids *ids) {
                                         mkdir(path, 0755);
                                         *p = '/';
                                 }
+                        if (ids->dynamic && ((k >= 1 && k <= 3) || (k == 0 && e->runtime_directory_preserve > 0))) {
+                                /* DynamicUser=: systemd's private/ layout (not ConfigurationDirectory=,
+                                 * RuntimeDirectory= only when preserved) */
+                                int r = dynamic_user_make_directory(kinds[k].base, kinds[k].dirs[i], mode, ids->uid, ids->gid);
+                                if (r < 0) {
+                                        manager_log(u->m, MLOG_ERR, "%s: cannot set up %s: %s", u->id, path, strerror(-r));
+                                        return kinds[k].status;
+                                }
+                                continue;
+                        }
                         if (mkdir(path, mode) < 0 && errno != EEXIST) {
                                 manager_log(u->m, MLOG_ERR, "%s: cannot create %s: %s", u->id, path, strerror(errno));
                                 return kinds[k].status;
@@ -640,6 +675,11 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_STDOUT);
         if (dup2(err_fd, 2) < 0)
                 _exit(EXIT_STDERR);
+        /* Namespaces and the private mount table: before groups, user and capabilities (systemd's
+         * exec_child() order), and while the unit's namespace fds and log pipe are still open. */
+        if ((status = exec_ns_apply(u, cmd)) != 0)
+                _exit(status);
+
         /* Socket activation: the listening fds become 3, 4, ... (sd_listen_fds(3)). They are
          * first moved above every fd number they could collide with. */
         if (n_fds > 0) {
@@ -695,13 +735,6 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                         }
                 }
 
-        /* Capabilities: drop from the bounding set what CapabilityBoundingSet= excludes. */
-        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) && e->capability_bounding_set.set)
-                for (int c = 0; c <= CAP_LAST_CAP; c++)
-                        if (!(e->capability_bounding_set.mask & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
-                            errno != EINVAL)
-                                _exit(EXIT_CAPABILITIES);
-
         /* A service running as User= owns its terminal (mode 0620), as under systemd. */
         if (ids->set && e->user && !privileged && isatty(0)) {
                 struct stat st;
@@ -713,38 +746,21 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 }
         }
 
-        if (ids->set && !privileged) {
-                bool ambient = e->ambient_capabilities.set && e->ambient_capabilities.mask;
-                if (ambient && prctl(PR_SET_KEEPCAPS, 1) < 0)
-                        _exit(EXIT_CAPABILITIES);
-                if (setgroups((size_t) ids->n_groups, ids->groups) < 0 && errno != EPERM)
-                        _exit(EXIT_GROUP);
-                if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
-                        _exit(EXIT_GROUP);
-                if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
-                        _exit(EXIT_USER);
-                if (ambient) {
-                        cap_t caps = cap_get_proc();
-                        cap_value_t list[64];
-                        int n = 0;
-                        for (int c = 0; c <= CAP_LAST_CAP; c++)
-                                if (e->ambient_capabilities.mask & (1ULL << c))
-                                        list[n++] = c;
-                        if (!caps || cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 ||
-                            cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
-                                _exit(EXIT_CAPABILITIES);
-                        cap_free(caps);
-                        for (int i = 0; i < n; i++)
-                                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, list[i], 0, 0) < 0)
-                                        _exit(EXIT_CAPABILITIES);
+        {
+                /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h). */
+                ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups };
+                char msg[256];
+                int r = ids->dynamic && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) ? dynamic_user_child_mounts(u->u) : 0;
+                if (r < 0) {
+                        child_log(u, "Failed to set up mount namespacing: %s", strerror(-r));
+                        _exit(EXIT_NAMESPACE);
                 }
-        } else if (!privileged && e->ambient_capabilities.set && e->ambient_capabilities.mask) {
-                for (int c = 0; c <= CAP_LAST_CAP; c++)
-                        if (e->ambient_capabilities.mask & (1ULL << c))
-                                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+                status = exec_privileges_apply(u, cmd, &id, msg, sizeof(msg));
+                if (status) {
+                        child_log(u, "%s", msg);
+                        _exit(status);
+                }
         }
-        if (e->no_new_privileges > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                _exit(EXIT_NO_NEW_PRIVILEGES);
 
         if (e->working_directory) {
                 const char *wd = e->working_directory;
@@ -821,8 +837,10 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         if (ids.set && ids.name && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
                 env_set_kv(&env, "USER", ids.name);
                 env_set_kv(&env, "LOGNAME", ids.name);
-                env_set_kv(&env, "HOME", ids.home ? ids.home : "/");
-                env_set_kv(&env, "SHELL", ids.shell ? ids.shell : "/bin/sh");
+                if (!ids.dynamic) {
+                        env_set_kv(&env, "HOME", ids.home ? ids.home : "/");
+                        env_set_kv(&env, "SHELL", ids.shell ? ids.shell : "/bin/sh");
+                }
         }
         r = exec_expand_argv(cmd->argv, env, cmd->flags & EXEC_COMMAND_NO_ENV_EXPAND, &argv);
         if (r < 0)
@@ -832,6 +850,15 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 goto out;
         }
         status = make_directories(u, &ids);
+        if (!status)
+                status = exec_credentials_setup(u, ids.set ? ids.uid : 0, &env);
+        if (!status && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+                exec_privileges_prepare(u); /* the seccomp programs, compiled once */
+        if (status) {
+                r = status;
+                goto out;
+        }
+        status = exec_ns_prepare(u, cmd);
         if (status) {
                 r = status;
                 goto out;

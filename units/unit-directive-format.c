@@ -272,12 +272,8 @@ int unit_directive_format(const Unit *u, size_t i, char **ret) {
         return 0;
 }
 
-const char *const *unit_directive_enum_values(const char *section, const char *key) {
-        for (size_t i = 0; i < unit_directive_table_size; i++) {
-                const UnitDirective *d = unit_directive_table + i;
+const char *const *unit_enum_values(UnitDirectiveId id) {
+        const UnitDirective *d = unit_directive_table + id;
 
-                if (d->kind == KIND_ENUM && sdu_streq(d->section, section) && sdu_streq(d->key, key))
-                        return d->data;
-        }
-        return NULL;
+        return d->kind == KIND_ENUM ? d->data : NULL;
 }

@@ -353,6 +353,12 @@ void unit_apply_defaults(Unit *u) {
                         write_field(u, id, field_defaults[k].value);
         }
         if (u->type == UNIT_SERVICE) {
+                /* Type= unset: dbus with BusName=, oneshot without ExecStart=, else simple
+                 * (systemd.service(5)). Recomputed after every file, as a drop-in may add
+                 * ExecStart= or BusName=. */
+                if (!unit_is_set(u, UD_SERVICE_TYPE))
+                        u->service.type = -1;
+                u->service.type = unit_effective_service_type(u);
                 /* systemd's service_add_extras(): a oneshot service has no start timeout. */
                 if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
                         u->service.timeout_start_usec =
@@ -397,7 +403,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
         }
         if (service && sdu_streq(d->section, "Service")) {
                 if (sdu_streq(k, "Type")) {
-                        const char *const *v = unit_directive_enum_values("Service", "Type");
+                        const char *const *v = unit_enum_values(UD_SERVICE_TYPE);
                         return v ? strdup(v[unit_effective_service_type(u)]) : NULL;
                 }
                 if (sdu_streq(k, "NotifyAccess")) {

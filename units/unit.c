@@ -111,7 +111,7 @@ static void free_exec(ExecSettings *e) {
                             e->log_level_max, e->tty_path, e->pam_name, e->personality };
         char **lists[] = { e->supplementary_groups, e->environment, e->environment_files, e->pass_environment,
                            e->unset_environment, e->runtime_directory, e->state_directory, e->cache_directory,
-                           e->logs_directory, e->configuration_directory };
+                           e->logs_directory, e->configuration_directory, e->sandbox };
 
         for (size_t i = 0; i < SDU_ELEMENTSOF(strings); i++)
                 free(strings[i]);

@@ -9,8 +9,9 @@
  *
  * Scalars use "unset" sentinels (-1 for tristates and enums, UINT64_MAX for "infinity" where the
  * type allows it) and the per-directive UnitSetting tells whether, where and how often a directive
- * was assigned. `sdinit show` prints what was assigned; the service manager applies systemd's
- * defaults for the rest. */
+ * was assigned. After loading, unit_apply_defaults() has written systemd's default into the
+ * numeric fields left unset (timeouts, start limits, modes, ...): the manager, its D-Bus
+ * properties and `sdinit show` all read those fields. */
 #pragma once
 
 #include <stdbool.h>
@@ -161,6 +162,8 @@ typedef struct ExecSettings {
         int runtime_directory_preserve;
         uint64_t timer_slack_nsec;
         char *personality;
+        char **sandbox; /* "Key=value" of the DIRECTIVE_KEEP_RAW rows (namespaces, mounts), in assignment
+                         * order, kept by unit_compact(); "Key=" alone resets earlier ones */
 } ExecSettings;
 
 typedef struct KillSettings {
@@ -345,5 +348,6 @@ typedef enum NotifyAccess {
         NOTIFY_NONE, NOTIFY_MAIN, NOTIFY_EXEC, NOTIFY_ALL, _NOTIFY_ACCESS_MAX,
 } NotifyAccess;
 
-/* Strings of an enum-typed directive, in enum order (NULL-terminated), or NULL. */
-const char *const *unit_directive_enum_values(const char *section, const char *key);
+/* Strings of an enum-typed directive (UD_SERVICE_TYPE, UD_KILL_KILL_MODE, ...), in enum order
+ * (NULL-terminated), or NULL for a directive that is not an enum. */
+const char *const *unit_enum_values(UnitDirectiveId id);

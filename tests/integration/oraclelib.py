@@ -53,6 +53,7 @@ stage2)
         mount -t tmpfs -o mode=755 tmpfs /run || exit 95
         mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 95
         for d in {tmpfs_dirs}; do [ ! -d "$d" ] || mount -t tmpfs -o mode=755 tmpfs "$d" || exit 95; done
+        {binds}
         d=$(mktemp -d /run/dev.XXXXXX) && mount -t tmpfs -o mode=755 tmpfs "$d" || exit 96
         for n in null zero full random urandom tty; do
                 [ -e /dev/$n ] || continue
@@ -88,7 +89,7 @@ def preflight():
 class Pid1:
     """`argv` as PID 1 in a delegated cgroup `name` below the host's cgroup2 mount."""
 
-    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=(), setup=":"):
+    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=(), binds=(), setup=":"):
         self.res = cgharness.Results(name)
         self.proc = None
         self.pid1 = None
@@ -105,6 +106,7 @@ class Pid1:
                 f.write(INNER.replace("{ready_fd}", str(ready_w)).replace("{console}", self.console)
                         .replace("{delegated}", "yes" if cg2 else "no")
                         .replace("{tmpfs_dirs}", " ".join(tmpfs_dirs) or "/nonexistent")
+                        .replace("{binds}", "".join(f"mount --bind '{a}' '{b}' || exit 95; " for a, b in binds) or ":")
                         .replace("{setup}", setup + " || exit 97"))
             os.chmod(inner, 0o755)
             cmd = ["unshare", "--user", f"--map-users={MAPPED_ROOT},0,65536", f"--map-groups={MAPPED_ROOT},0,65536",
@@ -234,19 +236,19 @@ def unit_path(unitdir):
     return f"{unitdir}:/lib/systemd/system"
 
 
-def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), log_target="console", setup=":"):
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), log_target="console", setup=":"):
     """log_target: "console" (the console file of the test), or "journal-or-kmsg" as systemd's
     default, for tests that compare what reaches the journal. setup: a shell command run in the
     PID 1's namespaces just before the exec (after the private /run, /tmp, /dev and tmpfs_dirs)."""
     if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
         raise Unavailable("Debian's systemd (/lib/systemd/systemd, systemctl) is not installed")
     return Pid1(cg2, name, workdir, [SYSTEMD, f"--log-target={log_target}", "--log-level=info", "--show-status=no"],
-                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs, setup)
+                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs, binds, setup)
 
 
-def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=(), setup=":"):
+def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), setup=":"):
     return Pid1(cg2, name, workdir, [SDINIT], {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "SDINIT_SYSTEMD": "never"},
-                tmpfs_dirs, setup)
+                tmpfs_dirs, binds, setup)
 
 
 def stop_systemd(p):

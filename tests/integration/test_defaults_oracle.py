@@ -9,7 +9,9 @@ same units must give the same values, and `sdinit show` (offline) must print wha
 manager reports. The units are chosen where the old sources disagreed: StartLimitBurst=0 (the
 D-Bus property said 5, the manager used 0), a service without ExecStart= and Type= (systemd
 makes it oneshot: no start timeout; the manager used 90 s), the legacy [Service]
-StartLimitInterval=/StartLimitBurst=, RestartSec= and TimeoutStopSec= set. The default and
+StartLimitInterval=/StartLimitBurst=, RestartSec= and TimeoutStopSec= set, KillMode=mixed (the
+D-Bus property looked the [Service] section up by name, found no KillMode= row there (it is an
+@kill row) and always said control-group). The default and
 trigger dependencies the manager adds are units/' unit_implicit_deps() (what `sdinit show`
 prints): a service's Sockets= pulls its socket in, as under systemd.
 
@@ -34,7 +36,8 @@ UNITS = {
     "noexec.service": NODEF + "[Service]\nRemainAfterExit=yes\nExecStop=/bin/true\n",
     "burst0.service": NODEF + "StartLimitBurst=0\n[Service]\nExecStart=/bin/sleep infinity\n",
     "legacy.service": NODEF + "[Service]\nStartLimitInterval=20s\nStartLimitBurst=2\nExecStart=/bin/sleep infinity\n",
-    "abort.service": NODEF + "[Service]\nTimeoutStopSec=7\nRestartSec=3\nExecStart=/bin/sleep infinity\n",
+    "abort.service": NODEF + "[Service]\nTimeoutStopSec=7\nRestartSec=3\nKillMode=mixed\nType=exec\n"
+                     "ExecStart=/bin/sleep infinity\n",
     "t.timer": NODEF + "[Timer]\nOnActiveSec=1h\nUnit=plain.service\n",
     "p.path": NODEF + "[Path]\nPathExists=/nonexistent-sdinit-defaults\nUnit=plain.service\n",
     # Sockets= pulls the socket in (Wants=, After=): an implicit dependency the manager's own copy
@@ -48,9 +51,9 @@ UNITS = {
 SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service"]
 # TimeoutAbortUSec is not among sdinit's D-Bus properties yet (sdinit show prints it).
 SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec", "TimeoutStopUSec", "RestartUSec",
-                 "RuntimeMaxUSec")
+                 "RuntimeMaxUSec", "KillMode", "Type", "Restart", "NotifyAccess", "OOMPolicy")
 OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
-STATE = ("extra.socket", "sockuser.service")
+STATE = ("extra.socket", "sockuser.service", "noexec.service")
 
 
 def write_units(d):
@@ -119,7 +122,7 @@ def main():
             tap.eq(mine.get(unit), sd.get(unit), f"{unit}: sdinit's manager reports systemd's values")
             tap.eq(show.get(unit), mine.get(unit), f"{unit}: sdinit show prints what sdinit's manager reports")
         for unit in STATE:
-            tap.eq(mine.get("state " + unit), sd.get("state " + unit), f"{unit}: active as under systemd (implicit deps)")
+            tap.eq(mine.get("state " + unit), sd.get("state " + unit), f"{unit}: ActiveState as under systemd (Sockets= pulls the socket in; no ExecStart=: oneshot)")
         tap.eq(mine.get("after up.target"), sd.get("after up.target"), "a target is After= the unit it Upholds=, as under systemd")
     finally:
         shutil.rmtree(work, ignore_errors=True)

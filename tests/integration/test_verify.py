@@ -123,7 +123,7 @@ def test_refusals_and_exit_codes(tap):
 
 def test_not_enforced_and_not_run(tap):
     root = make_root({
-        "nginx.service": S + "ExecStart=/usr/bin/true\nPrivateTmp=yes\nProtectSystem=strict\n",
+        "nginx.service": S + "ExecStart=/usr/bin/true\nRootImage=/x.raw\nMountImages=/y.raw:/y\nPrivateTmp=yes\nProtectSystem=strict\n",
         "a.timer": "[Timer]\nOnCalendar=daily\n",
         "a.service": S + "ExecStart=/usr/bin/true\n",
         "p.path": "[Path]\nPathExists=/etc/x\nUnit=a.service\n",
@@ -131,8 +131,10 @@ def test_not_enforced_and_not_run(tap):
     path = os.path.join(root, "etc/systemd/system/nginx.service")
     rc, out, err = sdinit("verify", "--root", root, "nginx.service")
     tap.eq(rc, 0, "verify: not-enforced directives do not fail a unit")
-    tap.ok(f"{path}:5: PrivateTmp= is not enforced by sdinit" in out and
-           f"{path}:6: ProtectSystem= is not enforced by sdinit" in out, "verify: not-enforced directives listed with file:line", out)
+    tap.ok(f"{path}:5: RootImage= is not enforced by sdinit" in out and
+           f"{path}:6: MountImages= is not enforced by sdinit" in out, "verify: not-enforced directives listed with file:line", out)
+    tap.ok("PrivateTmp=" not in out and "ProtectSystem=" not in out,
+           "verify: the enforced sandbox directives (PrivateTmp=, ProtectSystem=) are not listed", out)
     rc, out, err = sdinit("verify", "--root", root, "a.timer", "p.path")
     tap.ok(rc == 0 and "not run by sdinit" not in out, "verify: timer and path units run: no 'not run yet' note", out + err)
     shutil.rmtree(root)
@@ -788,7 +790,7 @@ def test_differential_yes(tap):
 def test_streams_interleave_whole_lines(tap):
     """`sdinit verify 2>&1` (issue 15): each line of stdout (notes) and stderr (problems) arrives
     whole, in order, never a fragment of one inside the other (stdout was block-buffered)."""
-    files = {f"u{i:03d}.service": S + f"ExecStart=/usr/bin/true\nProtectSystem=strict\nFoo{i}=bar\n" for i in range(300)}
+    files = {f"u{i:03d}.service": S + f"ExecStart=/usr/bin/true\nRootImage=/x.raw\nFoo{i}=bar\n" for i in range(300)}
     root = make_root(files, stubs=True)
     try:
         names = sorted(files)

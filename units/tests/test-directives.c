@@ -150,11 +150,27 @@ int main(void) {
         {
                 SduBuf ne = {};
                 sdu_buf_puts(&ne, "");
-                CHECK_INT(unit_foreach_not_enforced(u, ne_collect, &ne), 3);
-                CHECK_TEXT(ne.data, "ProtectSystem@37 PrivateTmp@39 ReadWritePaths@40 ");
+                /* The namespace directives are enforced (service/exec-ns*.c) from exec.sandbox. */
+                CHECK_INT(unit_foreach_not_enforced(u, ne_collect, &ne), 0);
                 sdu_buf_done(&ne);
+                CHECK(u->exec.sandbox && u->exec.sandbox[0] && u->exec.sandbox[1] && u->exec.sandbox[2] && !u->exec.sandbox[3]);
+                CHECK_TEXT(u->exec.sandbox[0], "ProtectSystem=strict");
+                CHECK_TEXT(u->exec.sandbox[1], "PrivateTmp=yes");
+                CHECK_TEXT(u->exec.sandbox[2], "ReadWritePaths=-/var/lib/blue /run"); /* specifiers expanded */
         }
         CHECK_INT(unit_verify(u, NULL), 0);
+        unit_free(u);
+
+        /* exec.sandbox: an empty list assignment resets that key only, an empty boolean is not one
+         * (systemd's config_parse_bool keeps PrivateTmp=yes), single values replace, and the list
+         * survives unit_compact() (the manager compacts every unit it loads). */
+        u = load("sb.service", "[Service]\nExecStart=/bin/true\nReadOnlyPaths=/a\nPrivateTmp=yes\nReadOnlyPaths=\n"
+                               "ReadOnlyPaths=/b\nPrivateTmp=\nProtectSystem=yes\nProtectSystem=full\n", h);
+        CHECK(unit_compact(u) == 0);
+        CHECK(u->exec.sandbox && u->exec.sandbox[0] && u->exec.sandbox[1] && u->exec.sandbox[2] && !u->exec.sandbox[3]);
+        CHECK_TEXT(u->exec.sandbox[0], "PrivateTmp=yes");
+        CHECK_TEXT(u->exec.sandbox[1], "ReadOnlyPaths=/b");
+        CHECK_TEXT(u->exec.sandbox[2], "ProtectSystem=full");
         unit_free(u);
 
         /* Sections that do not belong to the type warn; [Service] in a socket is unknown. */

@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: MIT */
+/* The namespaces of a service (see exec-ns.h): settings, the per-unit runtime kept by PID 1, the
+ * network/IPC/UTS namespaces and the degrade rules of systemd 252's exec_child(). The mount table
+ * itself is exec-mounts.c. */
+#include "exec-ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec-ns-internal.h"
+#include "cgroup/env-sandbox.h"
+#include "service/dynamic-user.h"
+#include "service/spawn.h"
+#include "units/unit-values.h"
+
+struct ExecNsRuntime {
+        ExecNsConfig cfg;
+        MountPlan *plan;        /* for the process being started */
+        char *tmp_dir, *var_tmp_dir; /* PrivateTmp=: /tmp/systemd-private-..., /var/tmp/systemd-private-... */
+        bool owns_tmp;          /* created for this unit (not joined from a JoinsNamespaceOf= unit) */
+        int netns_fd, ipcns_fd; /* NetworkNamespacePath=/IPCNamespacePath= opened, -1 if none */
+        /* PrivateNetwork=, PrivateIPC=: systemd's storage sockets. The first process of the unit
+         * run makes the namespace and leaves its fd in the socket, the next ones (and the
+         * JoinsNamespaceOf= units, which share the socket) take it from there. -1 if none. */
+        int net_store[2], ipc_store[2];
+        bool needs_mount_ns, insists, mount_refused;
+        bool said;              /* the degrade line was said (once per unit, kept across runs) */
+};
+
+/* ---- settings ---- */
+
+static int push_words(char ***l, const char *v) {
+        const char *p = v;
+        size_t n = 0;
+
+        while (*l && (*l)[n])
+                n++;
+        for (;;) {
+                char *w, **nl;
+                int r = sdu_extract_word(&p, &w, SDU_EXTRACT_UNQUOTE | SDU_EXTRACT_CUNESCAPE);
+                if (r <= 0)
+                        return r;
+                nl = realloc(*l, (n + 2) * sizeof(char *));
+                if (!nl) {
+                        free(w);
+                        return -ENOMEM;
+                }
+                *l = nl;
+                nl[n++] = w;
+                nl[n] = NULL;
+        }
+}
+
+static void strv_free_(char **l) {
+        for (size_t i = 0; l && l[i]; i++)
+                free(l[i]);
+        free(l);
+}
+
+void exec_ns_config_done(ExecNsConfig *c) {
+        char **lists[] = { c->rw, c->ro, c->inaccessible, c->exec, c->noexec, c->bind, c->bind_ro, c->tmpfs };
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+                strv_free_(lists[i]);
+        free(c->netns_path);
+        free(c->ipcns_path);
+        *c = (ExecNsConfig) { .mount_apivfs = -1 };
+}
+
+static int enum_or_bool(const char *v, const char *const *names, int yes) {
+        int b = sdu_parse_boolean(v);
+        if (b >= 0)
+                return b ? yes : 0;
+        for (int i = 0; names[i]; i++)
+                if (strcmp(v, names[i]) == 0)
+                        return i + 1;
+        return 0;
+}
+
+int exec_ns_config_parse(const Unit *u, ExecNsConfig *c) {
+        static const char *const system_names[] = { "yes", "full", "strict", NULL };
+        static const char *const home_names[] = { "yes", "read-only", "tmpfs", NULL };
+        static const char *const proc_names[] = { "noaccess", "invisible", "ptraceable", NULL };
+        int r = 0;
+
+        *c = (ExecNsConfig) { .mount_apivfs = -1 };
+        for (char **s = u->exec.sandbox; s && *s && r >= 0; s++) {
+                const char *eq = strchr(*s, '='), *v = eq ? eq + 1 : "";
+                size_t k = eq ? (size_t) (eq - *s) : strlen(*s);
+                char key[64];
+                bool b = sdu_parse_boolean(v) > 0;
+
+                snprintf(key, sizeof(key), "%.*s", (int) k, *s);
+                if (!strcmp(key, "ProtectSystem"))
+                        c->protect_system = enum_or_bool(v, system_names, PROTECT_SYSTEM_YES);
+                else if (!strcmp(key, "ProtectHome"))
+                        c->protect_home = enum_or_bool(v, home_names, PROTECT_HOME_YES);
+                else if (!strcmp(key, "ProtectProc"))
+                        c->protect_proc = strcmp(v, "default") == 0 ? 0 : enum_or_bool(v, proc_names, 0);
+                else if (!strcmp(key, "ProcSubset"))
+                        c->proc_subset_pid = strcmp(v, "pid") == 0;
+                else if (!strcmp(key, "PrivateTmp"))
+                        c->private_tmp = b;
+                else if (!strcmp(key, "PrivateDevices"))
+                        c->private_devices = b;
+                else if (!strcmp(key, "PrivateNetwork"))
+                        c->private_network = b;
+                else if (!strcmp(key, "PrivateIPC"))
+                        c->private_ipc = b;
+                else if (!strcmp(key, "PrivateMounts"))
+                        c->private_mounts = b;
+                else if (!strcmp(key, "ProtectKernelTunables"))
+                        c->protect_kernel_tunables = b;
+                else if (!strcmp(key, "ProtectKernelModules"))
+                        c->protect_kernel_modules = b;
+                else if (!strcmp(key, "ProtectKernelLogs"))
+                        c->protect_kernel_logs = b;
+                else if (!strcmp(key, "ProtectControlGroups"))
+                        c->protect_control_groups = sdu_parse_boolean(v) != 0; /* yes, private, strict */
+                else if (!strcmp(key, "ProtectHostname"))
+                        c->protect_hostname = b;
+                else if (!strcmp(key, "MountAPIVFS"))
+                        c->mount_apivfs = b;
+                else if (!strcmp(key, "MountFlags"))
+                        c->mount_flags = !strcmp(v, "shared") ? MS_SHARED : !strcmp(v, "slave") ? MS_SLAVE : MS_PRIVATE;
+                else if (!strcmp(key, "ReadWritePaths") || !strcmp(key, "ReadWriteDirectories"))
+                        r = push_words(&c->rw, v);
+                else if (!strcmp(key, "ReadOnlyPaths") || !strcmp(key, "ReadOnlyDirectories"))
+                        r = push_words(&c->ro, v);
+                else if (!strcmp(key, "InaccessiblePaths") || !strcmp(key, "InaccessibleDirectories"))
+                        r = push_words(&c->inaccessible, v);
+                else if (!strcmp(key, "ExecPaths"))
+                        r = push_words(&c->exec, v);
+                else if (!strcmp(key, "NoExecPaths"))
+                        r = push_words(&c->noexec, v);
+                else if (!strcmp(key, "BindPaths"))
+                        r = push_words(&c->bind, v);
+                else if (!strcmp(key, "BindReadOnlyPaths"))
+                        r = push_words(&c->bind_ro, v);
+                else if (!strcmp(key, "TemporaryFileSystem"))
+                        r = push_words(&c->tmpfs, v);
+                else if (!strcmp(key, "NetworkNamespacePath")) {
+                        free(c->netns_path);
+                        r = (c->netns_path = strdup(v)) ? 0 : -ENOMEM;
+                } else if (!strcmp(key, "IPCNamespacePath")) {
+                        free(c->ipcns_path);
+                        r = (c->ipcns_path = strdup(v)) ? 0 : -ENOMEM;
+                }
+        }
+        if (r >= 0 && dynamic_user_enabled(u)) {
+                /* systemd's unit_patch_contexts(): a dynamic user must leave nothing of its own
+                 * behind, so DynamicUser= implies PrivateTmp=yes, ProtectSystem=strict and at least
+                 * ProtectHome=read-only. */
+                c->private_tmp = true;
+                c->protect_system = PROTECT_SYSTEM_STRICT;
+                if (c->protect_home == PROTECT_HOME_NO)
+                        c->protect_home = PROTECT_HOME_READ_ONLY;
+        }
+        if (r < 0)
+                exec_ns_config_done(c);
+        return r < 0 ? r : 0;
+}
+
+bool exec_ns_needs_mount_ns(const Unit *u, const ExecNsConfig *c, bool private_tmp_dirs) {
+        if (c->rw || c->ro || c->inaccessible || c->exec || c->noexec || c->bind || c->bind_ro || c->tmpfs)
+                return true;
+        if (c->mount_flags && c->mount_flags != MS_SHARED)
+                return true;
+        if (c->private_tmp && private_tmp_dirs)
+                return true;
+        if (c->private_devices || c->private_mounts || c->protect_system || c->protect_home || c->protect_kernel_tunables ||
+            c->protect_kernel_modules || c->protect_kernel_logs || c->protect_control_groups ||
+            c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid || c->private_ipc || c->ipcns_path)
+                return true;
+        if (u->exec.root_directory && (c->mount_apivfs != 0 || u->exec.runtime_directory || u->exec.state_directory ||
+                                       u->exec.cache_directory || u->exec.logs_directory || u->exec.configuration_directory))
+                return true;
+        return false;
+}
+
+/* ---- the runtime PID 1 keeps per unit ---- */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+        (void) st, (void) flag, (void) ftw;
+        (void) remove(path);
+        return 0;
+}
+
+static void rt_close_ns(ExecNsRuntime *rt) {
+        if (rt->netns_fd >= 0)
+                close(rt->netns_fd);
+        if (rt->ipcns_fd >= 0)
+                close(rt->ipcns_fd);
+        rt->netns_fd = rt->ipcns_fd = -1;
+        for (int i = 0; i < 2; i++) {
+                if (rt->net_store[i] >= 0)
+                        close(rt->net_store[i]);
+                if (rt->ipc_store[i] >= 0)
+                        close(rt->ipc_store[i]);
+                rt->net_store[i] = rt->ipc_store[i] = -1;
+        }
+}
+
+/* A JoinsNamespaceOf= unit's runtime that is up, or NULL. */
+static ExecNsRuntime *joined(MUnit *u) {
+        for (size_t i = 0; i < u->n_deps[UNIT_JOINS_NAMESPACE_OF]; i++) {
+                MUnit *o = u->deps[UNIT_JOINS_NAMESPACE_OF][i];
+                if (o != u && o->ns_rt)
+                        return o->ns_rt;
+        }
+        return NULL;
+}
+
+/* systemd's setup_tmp_dirs(): /tmp/systemd-private-BOOTID-UNIT-XXXXXX (0700) holding tmp (1777). */
+static char *make_private_tmp(const char *base, const char *unit) {
+        char boot[64] = "", *p;
+        char inner[4200];
+        FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+        size_t k = 0;
+        mode_t old;
+
+        if (f) {
+                int ch;
+                while ((ch = fgetc(f)) != EOF && k + 1 < sizeof(boot))
+                        if (ch != '-' && ch != '\n')
+                                boot[k++] = (char) ch;
+                boot[k] = '\0';
+                fclose(f);
+        }
+        if (asprintf(&p, "%s/systemd-private-%s-%s-XXXXXX", base, boot, unit) < 0)
+                return NULL;
+        old = umask(0077);
+        if (!mkdtemp(p)) {
+                umask(old);
+                free(p);
+                return NULL;
+        }
+        umask(0);
+        snprintf(inner, sizeof(inner), "%s/tmp", p);
+        if (mkdir(inner, 01777) < 0) {
+                umask(old);
+                rmdir(p);
+                free(p);
+                return NULL;
+        }
+        umask(old);
+        return p;
+}
+
+/* The storage socket pair of a PrivateNetwork=/PrivateIPC= unit run (shared with the joined unit's). */
+static int store_open(int store[2], const int *joined_store) {
+        if (store[0] >= 0)
+                return 0;
+        if (joined_store && joined_store[0] >= 0) {
+                store[0] = fcntl(joined_store[0], F_DUPFD_CLOEXEC, 3);
+                store[1] = fcntl(joined_store[1], F_DUPFD_CLOEXEC, 3);
+                return store[0] < 0 || store[1] < 0 ? -errno : 0;
+        }
+        return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, store) < 0 ? -errno : 0;
+}
+
+static void say(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(MUnit *u, const char *fmt, ...) {
+        char msg[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        manager_log(u->m, MLOG_WARN, "%s: %s", u->id, msg);
+}
+
+/* The mount-affecting settings the unit sets, as "A=, B=" for the degrade line. */
+static void list_mount_settings(const ExecNsConfig *c, const Unit *u, char *b, size_t n) {
+        const struct {
+                bool on;
+                const char *name;
+        } t[] = {
+                { c->private_tmp, "PrivateTmp=" },
+                { c->protect_system != 0, "ProtectSystem=" },
+                { c->protect_home != 0, "ProtectHome=" },
+                { c->private_devices, "PrivateDevices=" },
+                { c->protect_kernel_tunables, "ProtectKernelTunables=" },
+                { c->protect_kernel_modules, "ProtectKernelModules=" },
+                { c->protect_kernel_logs, "ProtectKernelLogs=" },
+                { c->protect_control_groups, "ProtectControlGroups=" },
+                { c->protect_proc != 0, "ProtectProc=" },
+                { c->proc_subset_pid, "ProcSubset=" },
+                { c->rw != NULL, "ReadWritePaths=" },
+                { c->ro != NULL, "ReadOnlyPaths=" },
+                { c->inaccessible != NULL, "InaccessiblePaths=" },
+                { c->exec != NULL, "ExecPaths=" },
+                { c->noexec != NULL, "NoExecPaths=" },
+                { c->bind != NULL, "BindPaths=" },
+                { c->bind_ro != NULL, "BindReadOnlyPaths=" },
+                { c->tmpfs != NULL, "TemporaryFileSystem=" },
+                { c->private_mounts, "PrivateMounts=" },
+                { c->private_ipc || c->ipcns_path, "PrivateIPC= (/dev/mqueue)" },
+                { u->exec.root_directory != NULL, "RootDirectory=" },
+        };
+        size_t k = 0;
+
+        b[0] = '\0';
+        for (size_t i = 0; i < sizeof(t) / sizeof(t[0]) && k < n; i++)
+                if (t[i].on)
+                        k += (size_t) snprintf(b + k, n - k, "%s%s", k ? ", " : "", t[i].name);
+}
+
+static void note(char *b, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *b, size_t n, const char *fmt, ...) {
+        size_t k = strlen(b);
+        va_list ap;
+
+        if (k + 3 >= n)
+                return;
+        if (k)
+                k += (size_t) snprintf(b + k, n - k, ", ");
+        va_start(ap, fmt);
+        vsnprintf(b + k, n - k, fmt, ap);
+        va_end(ap);
+}
+
+int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
+        ExecNsRuntime *rt = u->ns_rt, *j;
+        bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
+        char ignored[2048] = "", list[1024] = "";
+        unsigned can;
+        int r;
+
+        if (!u->u->exec.sandbox && !u->u->exec.root_directory && !rt)
+                return 0; /* the common case: nothing to do */
+        if (!rt) {
+                rt = calloc(1, sizeof(*rt));
+                if (!rt)
+                        return EXIT_MEMORY;
+                rt->netns_fd = rt->ipcns_fd = -1;
+                rt->net_store[0] = rt->net_store[1] = rt->ipc_store[0] = rt->ipc_store[1] = -1;
+                u->ns_rt = rt;
+        } else {
+                exec_ns_config_done(&rt->cfg);
+                mount_plan_free(rt->plan);
+                rt->plan = NULL;
+        }
+        r = exec_ns_config_parse(u->u, &rt->cfg);
+        if (r < 0)
+                return EXIT_MEMORY;
+        j = joined(u);
+        can = env_sandbox_probe();
+
+        /* PrivateTmp=: one pair of directories per unit while it runs (or its joined unit's). */
+        if (rt->cfg.private_tmp && !rt->tmp_dir) {
+                if (j && j->tmp_dir) {
+                        rt->tmp_dir = strdup(j->tmp_dir);
+                        rt->var_tmp_dir = j->var_tmp_dir ? strdup(j->var_tmp_dir) : NULL;
+                        rt->owns_tmp = false;
+                } else {
+                        rt->tmp_dir = make_private_tmp("/tmp", u->id);
+                        rt->var_tmp_dir = make_private_tmp("/var/tmp", u->id);
+                        rt->owns_tmp = true;
+                        if (!rt->tmp_dir || !rt->var_tmp_dir) {
+                                manager_log(u->m, MLOG_ERR, "%s: cannot create the private /tmp or /var/tmp: %s", u->id,
+                                            strerror(errno));
+                                return EXIT_NAMESPACE;
+                        }
+                }
+        }
+        /* NetworkNamespacePath=, IPCNamespacePath=: opened by PID 1; PrivateNetwork=, PrivateIPC=:
+         * made by the unit run's first process (storage sockets), shared with JoinsNamespaceOf= units. */
+        if (sandbox && rt->cfg.netns_path && rt->netns_fd < 0) {
+                rt->netns_fd = open(rt->cfg.netns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (rt->netns_fd < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to open network namespace path %s: %s", u->id,
+                                    rt->cfg.netns_path, strerror(errno));
+                        return EXIT_NETWORK;
+                }
+        } else if (sandbox && rt->cfg.private_network) {
+                if (store_open(rt->net_store, j ? j->net_store : NULL) < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up network namespacing: %s", u->id, strerror(errno));
+                        return EXIT_NETWORK;
+                }
+                if (!(can & ENV_SANDBOX_NET_NS))
+                        note(ignored, sizeof(ignored), "PrivateNetwork= (network namespace)");
+        }
+        if (sandbox && rt->cfg.ipcns_path && rt->ipcns_fd < 0) {
+                rt->ipcns_fd = open(rt->cfg.ipcns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (rt->ipcns_fd < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to open IPC namespace path %s: %s", u->id,
+                                    rt->cfg.ipcns_path, strerror(errno));
+                        return EXIT_NAMESPACE;
+                }
+        } else if (sandbox && rt->cfg.private_ipc) {
+                if (store_open(rt->ipc_store, j ? j->ipc_store : NULL) < 0) {
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to set up IPC namespacing: %s", u->id, strerror(errno));
+                        return EXIT_NAMESPACE;
+                }
+                if (!(can & ENV_SANDBOX_IPC_NS))
+                        note(ignored, sizeof(ignored), "PrivateIPC= (IPC namespace)");
+        }
+        if (sandbox && rt->cfg.protect_hostname && !(can & ENV_SANDBOX_UTS_NS))
+                note(ignored, sizeof(ignored), "ProtectHostname= (UTS namespace)");
+
+        rt->needs_mount_ns = exec_ns_needs_mount_ns(u->u, &rt->cfg, rt->tmp_dir != NULL);
+        if (rt->needs_mount_ns) {
+                mount_make_inaccessible_nodes();
+                rt->plan = mount_plan_new(u->u, &rt->cfg, sandbox, sandbox ? rt->tmp_dir : NULL, sandbox ? rt->var_tmp_dir : NULL,
+                                          u->id);
+                if (!rt->plan)
+                        return EXIT_MEMORY;
+                rt->insists = mount_plan_insists(rt->plan);
+                rt->mount_refused = !(can & ENV_SANDBOX_MOUNT_NS);
+                if (rt->mount_refused) {
+                        list_mount_settings(&rt->cfg, u->u, list, sizeof(list));
+                        if (!rt->insists)
+                                note(ignored, sizeof(ignored), "%s (mount namespace)", list);
+                }
+        }
+        /* One line per unit (its first start) for all that the container does not allow. */
+        if (!rt->said && (ignored[0] || (rt->mount_refused && rt->insists)))
+                say(u, "the container refuses namespaces (no CAP_SYS_ADMIN, or unshare refused)%s%s%s%s%s",
+                    ignored[0] ? ": not applied: " : "", ignored, ignored[0] ? " (ignored, as systemd does)" : "",
+                    rt->mount_refused && rt->insists ? "; refusing to start (226/NAMESPACE), as systemd does, since these change the file system non-trivially: " : "",
+                    rt->mount_refused && rt->insists ? list : "");
+        rt->said = true;
+        return 0;
+}
+
+static void child_say(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void child_say(MUnit *u, const char *fmt, ...) {
+        char msg[1024];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        if ((size_t) n > sizeof(msg) - 2)
+                n = (int) sizeof(msg) - 2;
+        msg[n++] = '\n';
+        (void) !write(u->out_wfd, msg, (size_t) n);
+}
+
+static int send_fd(int sock, int fd) {
+        char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+        char byte = 0;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* -EAGAIN when the socket holds no fd. */
+static int recv_fd(int sock) {
+        char cbuf[CMSG_SPACE(sizeof(int))];
+        char byte;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+        struct cmsghdr *c;
+        int fd;
+
+        if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
+                return -errno;
+        c = CMSG_FIRSTHDR(&mh);
+        if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+                return -EBADMSG;
+        memcpy(&fd, CMSG_DATA(c), sizeof(int));
+        return fd;
+}
+
+/* systemd's setup_shareable_ns(): join the unit run's namespace if one is stored, or make it
+ * (loopback up for a network one) and store it. 0, 1 when the container refused it, or -errno. */
+static int shareable_ns(const int store[2], int type) {
+        int fd = recv_fd(store[0]), r;
+
+        if (fd >= 0) {
+                r = setns(fd, type) < 0 ? -errno : 0;
+                (void) send_fd(store[1], fd); /* back for the next process */
+                close(fd);
+                return r;
+        }
+        if (fd != -EAGAIN)
+                return fd;
+        if (unshare(type) < 0)
+                return errno == EPERM || errno == EACCES || errno == EINVAL || errno == ENOSYS ? 1 : -errno;
+        if (type == CLONE_NEWNET) {
+                int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                struct ifreq ifr = { 0 };
+                snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+                if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+                        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                        (void) ioctl(s, SIOCSIFFLAGS, &ifr);
+                }
+                if (s >= 0)
+                        close(s);
+        }
+        fd = open(type == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = send_fd(store[1], fd);
+        close(fd);
+        return r;
+}
+
+int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
+        ExecNsRuntime *rt = u->ns_rt;
+        bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
+
+        if (!rt)
+                return 0;
+        /* Order of systemd's exec_child(): network, IPC, mount, then UTS. */
+        if (sandbox && rt->net_store[0] >= 0) {
+                int r = shareable_ns(rt->net_store, CLONE_NEWNET);
+                if (r < 0) {
+                        child_say(u, "Failed to set up network namespacing: %s", strerror(-r));
+                        return EXIT_NETWORK;
+                }
+                if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_NET_NS)) /* (else PID 1 said it) */
+                        child_say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring.");
+        }
+        if (sandbox && rt->ipc_store[0] >= 0) {
+                int r = shareable_ns(rt->ipc_store, CLONE_NEWIPC);
+                if (r < 0) {
+                        child_say(u, "Failed to set up IPC namespacing: %s", strerror(-r));
+                        return EXIT_NAMESPACE;
+                }
+                if (r > 0 && (env_sandbox_probe() & ENV_SANDBOX_IPC_NS))
+                        child_say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring.");
+        }
+        if (sandbox && rt->netns_fd >= 0 && setns(rt->netns_fd, CLONE_NEWNET) < 0) {
+                if (errno != EPERM) {
+                        child_say(u, "Failed to set up network namespacing: %s", strerror(errno));
+                        return EXIT_NETWORK;
+                }
+                child_say(u, "PrivateNetwork=yes is configured, but network namespace setup failed, ignoring: %s", strerror(errno));
+        }
+        if (sandbox && rt->ipcns_fd >= 0 && setns(rt->ipcns_fd, CLONE_NEWIPC) < 0) {
+                if (errno != EPERM) {
+                        child_say(u, "Failed to set up IPC namespacing: %s", strerror(errno));
+                        return EXIT_NAMESPACE;
+                }
+                child_say(u, "PrivateIPC=yes is configured, but IPC namespace setup failed, ignoring: %s", strerror(errno));
+        }
+        if (rt->needs_mount_ns && rt->plan) {
+                const char *where = NULL;
+                int r = mount_plan_apply(rt->plan, &where);
+                if (r == -ENOANO) {
+                        if (rt->insists) {
+                                child_say(u, "Failed to set up mount namespacing: the settings alter the mount environment non-trivially, refusing");
+                                return EXIT_NAMESPACE;
+                        }
+                        if (!rt->mount_refused) /* not foreseen (PID 1 said nothing): say it here */
+                                child_say(u, "Failed to set up namespace, assuming containerized execution and ignoring.");
+                } else if (r < 0) {
+                        child_say(u, "Failed to set up mount namespacing%s%s: %s", where ? ": " : "", where ? where : "", strerror(-r));
+                        return EXIT_NAMESPACE;
+                }
+        }
+        if (sandbox && rt->cfg.protect_hostname && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EINVAL &&
+            errno != ENOSYS && errno != EOPNOTSUPP && errno != EACCES) {
+                child_say(u, "Failed to set up UTS namespacing: %s", strerror(errno));
+                return EXIT_NAMESPACE;
+        }
+        return 0;
+}
+
+void exec_ns_release(MUnit *u, bool destroy) {
+        ExecNsRuntime *rt = u->ns_rt;
+
+        if (!rt)
+                return;
+        if (rt->owns_tmp) {
+                /* A JoinsNamespaceOf= unit still running takes the directories over. */
+                bool handed = false;
+                for (size_t i = 0; i < u->n_deps[UNIT_JOINS_NAMESPACE_OF] && !handed; i++) {
+                        MUnit *o = u->deps[UNIT_JOINS_NAMESPACE_OF][i];
+                        if (o != u && o->ns_rt && o->ns_rt->tmp_dir && rt->tmp_dir && strcmp(o->ns_rt->tmp_dir, rt->tmp_dir) == 0 &&
+                            (o->main_pid > 0 || o->control_pid > 0)) {
+                                o->ns_rt->owns_tmp = true;
+                                handed = true;
+                        }
+                }
+                if (!handed) {
+                        if (rt->tmp_dir)
+                                nftw(rt->tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+                        if (rt->var_tmp_dir)
+                                nftw(rt->var_tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+                }
+        }
+        rt_close_ns(rt);
+        exec_ns_config_done(&rt->cfg);
+        mount_plan_free(rt->plan);
+        rt->plan = NULL;
+        free(rt->tmp_dir);
+        free(rt->var_tmp_dir);
+        rt->tmp_dir = rt->var_tmp_dir = NULL;
+        rt->owns_tmp = false;
+        if (destroy) {
+                free(rt);
+                u->ns_rt = NULL;
+        }
+}
