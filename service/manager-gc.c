@@ -18,8 +18,11 @@ static bool gc_candidate(Manager *m, MUnit *u) {
                 return false;
         if (!(u->active == STATE_INACTIVE || (u->active == STATE_FAILED && u->u->unit.collect_mode == 1)))
                 return false;
+        /* A timer's or path unit's runtime state (timer.c, path.c) may stay after a stop: down, it
+         * arms nothing, and unloading frees it (its done()), as systemd forgets a collected
+         * timer's last trigger (Persistent= keeps its stamp on disk). */
         if (u->out_fd >= 0 || u->out_wfd >= 0 || u->accept_fd >= 0 || u->timer || u->watchdog || u->n_sock ||
-            u->timer_state || u->path_state || u->cg_watch_source)
+            u->cg_watch_source)
                 return false;
         for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
                 if (u->deps[UNIT_ON_FAILURE][i]->job != JOB_NONE)

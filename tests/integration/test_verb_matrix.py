@@ -18,8 +18,9 @@ Garbage collection (systemd's unit_may_gc()): a unit that `systemctl status` loa
 nothing references is unloaded again at the manager's next idle moment, so a following kill,
 reset-failed or stop answers as for a unit never loaded. GC cells run `status` first, then the
 verb, on gc-<kind>-<verb>-<set>.service; kinds: inactive, masked, bad-setting, unknown,
-failed-reset (failed, then reset-failed before the status) and referenced (inactive, but named
-in After= of a running unit, so it stays loaded).
+failed-reset (failed, then reset-failed before the status), referenced (inactive, but named
+in After= of a running unit, so it stays loaded), and other unit types: an inactive target,
+timer, socket and path unit, and a timer and a socket started and stopped before the status.
 
 Run with --diff to print every cell that differs instead of TAP.
 """
@@ -44,7 +45,19 @@ VERBS = ("start", "stop", "restart", "try-restart", "reload", "reload-or-restart
          "unmask")
 # /etc/systemd/system: enable, disable, mask and unmask write there; each PID 1 gets an empty tmpfs.
 TMPFS_DIRS = ("/etc/systemd/system",)
-GC_KINDS = ("inactive", "masked", "bad-setting", "unknown", "failed-reset", "referenced")
+GC_KINDS = ("inactive", "masked", "bad-setting", "unknown", "failed-reset", "referenced", "target", "timer", "socket",
+            "path", "stopped-timer", "stopped-socket")
+# The GC kinds that are not services: their suffix and unit text (they trigger gc-holder.service).
+GC_OTHER = {
+    "target": ("target", "[Unit]\nDescription=gc target\n"),
+    "timer": ("timer", "[Unit]\nDefaultDependencies=no\n[Timer]\nOnActiveSec=1h\nUnit=gc-holder.service\n"),
+    "stopped-timer": ("timer", "[Unit]\nDefaultDependencies=no\n[Timer]\nOnActiveSec=1h\nUnit=gc-holder.service\n"),
+    "path": ("path", "[Unit]\nDefaultDependencies=no\n[Path]\nPathExists=/nonexistent-gc\nUnit=gc-holder.service\n"),
+    "socket": ("socket", "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/gc-{name}.sock\n"
+                         "Service=gc-holder.service\n"),
+    "stopped-socket": ("socket", "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/gc-{name}.sock\n"
+                                 "Service=gc-holder.service\n"),
+}
 GC_VERBS = ("kill", "reset-failed", "stop")
 SHOW_PROPS = "Id,LoadState,ActiveState,SubState,Result,UnitFileState,LoadError,CanStart,CanStop,CanReload"
 
@@ -70,10 +83,12 @@ def unit_text(kind):
 
 
 def gc_name(kind, verb, cset):
-    return f"gc-{kind}-{verb}-{cset}.service"
+    return f"gc-{kind}-{verb}-{cset}." + (GC_OTHER[kind][0] if kind in GC_OTHER else "service")
 
 
-def gc_text(kind):
+def gc_text(kind, verb="", cset=""):
+    if kind in GC_OTHER:
+        return GC_OTHER[kind][1].replace("{name}", f"{kind}-{verb}-{cset}")
     return unit_text({"failed-reset": "failed", "referenced": "inactive"}.get(kind, kind))
 
 
@@ -97,8 +112,8 @@ def write_units(d):
                     with open(p, "w") as f:
                         f.write(text)
         for kind in GC_KINDS:
-            text = gc_text(kind)
             for verb in GC_VERBS:
+                text = gc_text(kind, verb, cset)
                 p = os.path.join(d, gc_name(kind, verb, cset))
                 if text is None:
                     continue
@@ -152,6 +167,12 @@ def run_matrix(p, clients):
     p.systemctl("start", "gc-holder.service", *gc_failed)
     p.settle()
     p.systemctl("reset-failed", *gc_failed)
+    # Started, then stopped: down again, nothing references them.
+    stopped = [gc_name(k, v, c) for k in ("stopped-timer", "stopped-socket") for c in clients for v in GC_VERBS]
+    p.systemctl("start", *stopped)
+    p.settle(("*.service", "*.socket", "*.timer"))
+    p.systemctl("stop", *stopped)
+    p.settle(("*.service", "*.socket", "*.timer"))
     got = {}
     for cset, binary in clients.items():
         for kind in KINDS:
