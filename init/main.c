@@ -47,6 +47,11 @@ int main(int argc, char **argv) {
         enum personality p = personality_from_argv0(argv[0]);
         int ret;
 
+        /* Whole lines in order when stdout and stderr share a pipe (tini's personality logs on
+         * both), as sdinit-manager does. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        setvbuf(stderr, NULL, _IOLBF, 0);
+
         switch (options_parse(p, argc, argv, getenv, stdout, stderr, &cfg, &ret)) {
         case OPTIONS_EXIT:
                 return ret;

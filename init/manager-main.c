@@ -112,6 +112,10 @@ static int boot(int argc, char **argv) {
         m->verbosity = verbosity;
         m->command = command;
         manager_setup_cgroups(m);
+        if (getpid() == 1 && manager_detect_first_boot(argv)) {
+                manager_log(m, MLOG_INFO, "Detected first boot.");
+                manager_set_first_boot(m, true);
+        }
         /* systemd's D-Bus API for systemctl, as PID 1 only (the socket and /run/systemd/system
          * belong to the container's init). /run/systemd/system says "systemd-compatible manager
          * running" (sd_booted()); it is created only once the API answers there. */
@@ -153,6 +157,13 @@ static int boot(int argc, char **argv) {
 int main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
         const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+        /* Results on stdout, diagnostics on stderr, often into one pipe (`2>&1 | less`, CI and
+         * container logs): both line-buffered, every line goes out whole and in the order
+         * written, whatever the subcommand or personality (a fully buffered stdout cut a line
+         * at 4 KiB around a diagnostic). */
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        setvbuf(stderr, NULL, _IOLBF, 0);
 
         /* The systemctl personality: a symlink named systemctl to sdinit (or to this binary). */
         base = base ? base + 1 : argv[0];

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "service/conditions.h"
+#include "units/unit-values.h"
 
 /* The first line of a small file, "" when missing. */
 static void first_line(const char *path, char *buf, size_t n) {
@@ -251,9 +252,17 @@ static int test_one(const Condition *c, bool *ret_unknown) {
                 return strcmp(p, "native") == 0 || strcmp(p, u.machine) == 0 ||
                        (strcmp(p, "x86-64") == 0 && strcmp(u.machine, "x86_64") == 0);
         }
-        /* A fresh container is not a first boot of a machine, has nothing to update, has no
-         * security modules of its own and runs on mains power. */
-        if (strcmp(t, "FirstBoot") == 0 || strcmp(t, "NeedsUpdate") == 0 || strcmp(t, "Security") == 0)
+        /* systemd's condition_test_first_boot(): /run/systemd/first-boot, which PID 1 creates on a
+         * first boot (manager_set_first_boot()), against the boolean. */
+        if (strcmp(t, "FirstBoot") == 0) {
+                int b = sdu_parse_boolean(p);
+                if (b < 0)
+                        return 0;
+                return (access("/run/systemd/first-boot", F_OK) >= 0) == b;
+        }
+        /* A container has nothing to update, no security modules of its own and runs on mains
+         * power. */
+        if (strcmp(t, "NeedsUpdate") == 0 || strcmp(t, "Security") == 0)
                 return 0;
         if (strcmp(t, "ACPower") == 0)
                 return 1;

@@ -1,23 +1,35 @@
 /* SPDX-License-Identifier: MIT */
-/* Unloading finished instances (systemd's unit GC, CollectMode=). */
+/* Unloading units nothing uses any more (systemd's unit GC, CollectMode=). */
 #include "service/manager-private.h"
 
 #include <stdlib.h>
 
-/* An instance that is done may be unloaded, as systemd's unit_may_gc() would: no job, down
- * (inactive; failed too with CollectMode=inactive-or-failed), no process, output, connection or
- * timer of its own left. Every Accept=yes connection and template start is such an instance;
- * kept, each would cost PID 1 memory for ever. Units other than instances stay loaded. */
+/* A unit that is down may be unloaded, as systemd's unit_may_gc() says: no job, inactive (failed
+ * too with CollectMode=inactive-or-failed), no process, connection, output or timer of its own
+ * left, no OnFailure=/OnSuccess= unit with a job (systemd's unit_success_failure_handler_has_jobs()).
+ * Every kind of unit, not only instances: `systemctl status x` loads x, and systemd unloads it again
+ * at its next idle moment, so a later `systemctl kill x` answers "Unit x not loaded.". Whether
+ * another unit still references it is manager_gc()'s question. The boot target is sdinit's one
+ * perpetual unit (systemd's -.slice and init.scope). */
 static bool gc_candidate(Manager *m, MUnit *u) {
-        if (!u->u || !unit_name_is_instance_of_template(u->id) || u == m->boot_target)
+        if (!u->u || u == m->boot_target)
                 return false;
         if (u->job != JOB_NONE || u->job_running || u->main_pid > 0 || u->control_pid > 0)
                 return false;
         if (!(u->active == STATE_INACTIVE || (u->active == STATE_FAILED && u->u->unit.collect_mode == 1)))
                 return false;
+        /* A timer's or path unit's runtime state (timer.c, path.c) may stay after a stop: down, it
+         * arms nothing, and unloading frees it (its done()), as systemd forgets a collected
+         * timer's last trigger (Persistent= keeps its stamp on disk). */
         if (u->out_fd >= 0 || u->out_wfd >= 0 || u->accept_fd >= 0 || u->timer || u->watchdog || u->n_sock ||
-            u->timer_state || u->path_state || u->cg_watch_source)
+            u->cg_watch_source)
                 return false;
+        for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
+                if (u->deps[UNIT_ON_FAILURE][i]->job != JOB_NONE)
+                        return false;
+        for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
+                if (u->deps[UNIT_ON_SUCCESS][i]->job != JOB_NONE)
+                        return false;
         for (size_t i = 0; i < m->n_graveyard; i++)
                 if (m->graveyard[i].owner == u)
                         return false;
@@ -32,28 +44,42 @@ static void drop_doomed(MUnit ***v, size_t *n) {
         *n = k;
 }
 
-/* Unloads what gc_candidate() allows and no loaded unit depends on. One pass over every unit's
- * edges, one compaction of the unit array, one rebuild of the name index. */
+/* Unloads what gc_candidate() allows and no kept unit references, directly or through other
+ * candidates (systemd's unit_gc_sweep(): any dependency, ordering and trigger edges included, is a
+ * reference; a cycle of candidates nothing else references goes whole). Linear: one walk over the
+ * edges from the kept units, one compaction of the unit array, one rebuild of the name index. */
 void manager_gc(Manager *m) {
-        size_t n_doomed = 0, k = 0, *newpos;
+        size_t n_doomed = 0, k = 0, n_stack = 0, *newpos;
+        MUnit **stack;
 
         for (size_t i = 0; i < m->n_units; i++)
                 if ((m->units[i]->gc_doomed = gc_candidate(m, m->units[i])))
                         n_doomed++;
         if (!n_doomed)
                 return;
-        /* Referenced by another unit's dependency: it stays (systemd keeps referenced units). */
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *x = m->units[i];
-                if (x->gc_doomed)
-                        continue;
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t j = 0; j < x->n_deps[d]; j++)
-                                if (x->deps[d][j]->gc_doomed) {
-                                        x->deps[d][j]->gc_doomed = false;
-                                        n_doomed--;
-                                }
+        stack = malloc(m->n_units * sizeof(MUnit *));
+        if (!stack) {
+                for (size_t i = 0; i < m->n_units; i++)
+                        m->units[i]->gc_doomed = false;
+                return;
         }
+        /* What a kept unit references is kept, and so on: each unit enters the stack once. */
+        for (size_t i = 0; i < m->n_units; i++)
+                if (!m->units[i]->gc_doomed)
+                        stack[n_stack++] = m->units[i];
+        while (n_stack > 0 && n_doomed > 0) {
+                MUnit *x = stack[--n_stack];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t j = 0; j < x->n_deps[d]; j++) {
+                                MUnit *y = x->deps[d][j];
+                                if (y->gc_doomed) {
+                                        y->gc_doomed = false;
+                                        n_doomed--;
+                                        stack[n_stack++] = y;
+                                }
+                        }
+        }
+        free(stack);
         if (!n_doomed)
                 return;
         newpos = malloc(m->n_units * sizeof(size_t));

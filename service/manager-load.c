@@ -209,9 +209,9 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->index_in_manager = m->n_units;
         m->units[m->n_units++] = mu;
         index_put(manager_index(m), mu->id, m->n_units - 1);
-        /* An instance loaded only to be looked at (systemctl status x@y, a query after its job)
-         * goes again at the next idle moment unless something uses it (systemd's GC queue). */
-        if (m->defer_gc && unit_name_is_instance_of_template(mu->id))
+        /* A unit loaded only to be looked at (systemctl status x, a query after its job) goes
+         * again at the next idle moment unless something uses it (systemd's GC queue). */
+        if (m->defer_gc)
                 sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
         if (m->hooks && m->hooks->unit_new)
                 m->hooks->unit_new(m->hooks_userdata, mu);

@@ -8,7 +8,7 @@
  *   trigger.c        the trigger relation (Triggers=): what a socket, timer or path starts
  *   procs.c          the /proc snapshot for process tracking without a delegated cgroup
  *   manager-load.c   the name index, loading and linking units, daemon-reload, freeing a unit
- *   manager-gc.c     unloading finished instances
+ *   manager-gc.c     unloading units nothing uses (systemd's GC)
  *   transaction.c    installing jobs and what each pulls in, ordering, cycles
  *   shutdown.c       the bounded shutdown
  *   job.c            running and ending jobs, state changes and what they propagate

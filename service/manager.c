@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 
 #include "cgroup/env.h"
 #include "common/strv.h"
+#include "install/install.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/procs.h"
@@ -26,6 +28,7 @@
 #include "service/sys.h"
 #include "service/unit-types.h"
 #include "units/unit-generators.h"
+#include "units/unit-values.h"
 
 /* ---- signals ---------------------------------------------------------------------------------- */
 
@@ -222,6 +225,64 @@ static int on_gc(sd_event_source *es, void *userdata) {
         return 0;
 }
 
+bool manager_detect_first_boot(char *const *argv) {
+        static const char key[] = "systemd.condition-first-boot";
+        char buf[64];
+        FILE *f;
+        bool first;
+
+        for (size_t i = 0; argv && argv[i]; i++) {
+                if (strncmp(argv[i], key, sizeof(key) - 1) != 0)
+                        continue;
+                if (argv[i][sizeof(key) - 1] == '\0')
+                        return true; /* a bare boolean option is true (proc_cmdline_get_bool()) */
+                if (argv[i][sizeof(key) - 1] == '=') {
+                        int b = sdu_parse_boolean(argv[i] + sizeof(key));
+                        if (b >= 0)
+                                return b;
+                }
+        }
+        f = fopen("/etc/machine-id", "re");
+        if (!f)
+                return true;
+        /* The first line, as read_one_line_file(): an empty file is an initialised system. */
+        first = fgets(buf, sizeof(buf), f) ? strcmp(buf, "uninitialized\n") == 0 || strcmp(buf, "uninitialized") == 0
+                                           : ferror(f) != 0;
+        fclose(f);
+        return first;
+}
+
+void manager_set_first_boot(Manager *m, bool b) {
+        if (getpid() != 1 || m->first_boot == b)
+                return;
+        m->first_boot = b;
+        if (b) {
+                int fd = open("/run/systemd/first-boot", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+                if (fd < 0 && (mkdir("/run/systemd", 0755) >= 0 || errno == EEXIST))
+                        fd = open("/run/systemd/first-boot", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+                if (fd < 0)
+                        manager_log(m, MLOG_WARN, "cannot create /run/systemd/first-boot: %s", strerror(errno));
+                else
+                        close(fd);
+        } else if (unlink("/run/systemd/first-boot") < 0 && errno != ENOENT)
+                manager_log(m, MLOG_WARN, "cannot remove /run/systemd/first-boot: %s", strerror(errno));
+}
+
+/* systemd's manager_preset_all(): Debian builds systemd 252 without first-boot-full-preset, so
+ * the policy only enables; nothing is disabled. Failures are logged and the boot goes on. */
+static void preset_all(Manager *m) {
+        InstallChanges ch = {};
+        int r;
+
+        r = install_preset_all(NULL, 0, INSTALL_PRESET_ENABLE_ONLY, &ch);
+        if (r < 0)
+                manager_log(m, r == -EEXIST ? MLOG_INFO : MLOG_WARN,
+                            "Failed to populate /etc with preset unit settings, ignoring: %s", strerror(-r));
+        else
+                manager_log(m, MLOG_INFO, "Populated /etc with preset unit settings.");
+        install_changes_done(&ch);
+}
+
 int manager_boot(Manager *m, const char *target) {
         MUnit *u;
         int r;
@@ -236,6 +297,8 @@ int manager_boot(Manager *m, const char *target) {
                 if (r < 0)
                         manager_log(m, MLOG_WARN, "cannot run the generators: %s", strerror(-r));
         }
+        if (m->first_boot)
+                preset_all(m);
         r = manager_load_unit(m, target, &u);
 
         if (r < 0)

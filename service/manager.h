@@ -205,7 +205,7 @@ struct Manager {
         void *index;          /* name -> unit (ids and aliases), open addressing (manager.c) */
 
         sd_event_source *defer_dispatch;
-        sd_event_source *defer_gc;    /* unloads finished instances (manager_gc) */
+        sd_event_source *defer_gc;    /* unloads units nothing uses (manager_gc) */
         bool dispatch_pending;
 
         int notify_fd;
@@ -234,6 +234,9 @@ struct Manager {
         int command_status; /* -1 while it runs */
 
         bool quiet_not_found;
+        /* First boot (systemd's m->first_boot): preset-all before the boot target loads,
+         * /run/systemd/first-boot (ConditionFirstBoot=) until the boot is done. */
+        bool first_boot;
 
         /* Type=dbus: a client connection to the image's system bus (busname.c). */
         struct sd_bus *bus;
@@ -327,7 +330,17 @@ void dual_timestamp_now(DualTimestamp *ts);
 /* Stops everything (reverse order) and makes the loop exit when done. */
 void manager_begin_shutdown(Manager *m, int exit_status);
 
-/* Boots `target` (and, once its job is done, runs m->command as the main program). */
+/* systemd 252's first-boot rule (src/core/main.c): systemd.condition-first-boot=BOOL among
+ * PID 1's arguments (a container's kernel command line) decides; otherwise it is the first boot
+ * when /etc/machine-id is missing, unreadable or says "uninitialized" (an empty one does not). */
+bool manager_detect_first_boot(char *const *argv);
+/* Sets m->first_boot, creating or removing /run/systemd/first-boot (systemd's
+ * manager_set_first_boot()); as PID 1 only. */
+void manager_set_first_boot(Manager *m, bool b);
+
+/* Boots `target` (and, once its job is done, runs m->command as the main program). On a first
+ * boot the preset policy is applied to every unit file first (preset-all, enable only), after the
+ * generators and before the target loads, as systemd's manager_startup(). */
 int manager_boot(Manager *m, const char *target);
 
 int manager_run(Manager *m);

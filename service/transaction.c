@@ -37,9 +37,17 @@ void job_uninstall(MUnit *u, JobResult result) {
         u->job_id = 0;
         if (m->hooks && m->hooks->job_removed)
                 m->hooks->job_removed(m->hooks_userdata, id, u, t, result);
-        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED) &&
-            unit_name_is_instance_of_template(u->id))
+        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
                 sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+        /* No longer the first boot once the boot's jobs are all done (systemd's
+         * manager_check_finished(): an empty job queue), not when the target's own job is. */
+        if (m->first_boot && (m->ts_finish.monotonic || u == m->boot_target)) {
+                bool busy = false;
+                for (size_t i = 0; i < m->n_units && !busy; i++)
+                        busy = m->units[i]->job != JOB_NONE;
+                if (!busy)
+                        manager_set_first_boot(m, false);
+        }
         if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
                 dual_timestamp_now(&m->ts_finish);
                 if (m->hooks && m->hooks->startup_finished)

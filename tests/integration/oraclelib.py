@@ -63,6 +63,7 @@ stage2)
         mkdir "$d/pts" "$d/shm" && mount --rbind /dev/pts "$d/pts" && ln -s pts/ptmx "$d/ptmx" || exit 96
         mount -t tmpfs -o mode=1777 tmpfs "$d/shm" || exit 96
         ln -s /proc/self/fd "$d/fd" && mount --move "$d" /dev && rmdir "$d" || exit 96
+        {setup}
         exec "$@"
         ;;
 esac
@@ -88,7 +89,7 @@ def preflight():
 class Pid1:
     """`argv` as PID 1 in a delegated cgroup `name` below the host's cgroup2 mount."""
 
-    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=(), binds=()):
+    def __init__(self, cg2, name, workdir, argv, env, tmpfs_dirs=(), binds=(), setup=":"):
         self.res = cgharness.Results(name)
         self.proc = None
         self.pid1 = None
@@ -105,7 +106,8 @@ class Pid1:
                 f.write(INNER.replace("{ready_fd}", str(ready_w)).replace("{console}", self.console)
                         .replace("{delegated}", "yes" if cg2 else "no")
                         .replace("{tmpfs_dirs}", " ".join(tmpfs_dirs) or "/nonexistent")
-                        .replace("{binds}", "".join(f"mount --bind '{a}' '{b}' || exit 95; " for a, b in binds) or ":"))
+                        .replace("{binds}", "".join(f"mount --bind '{a}' '{b}' || exit 95; " for a, b in binds) or ":")
+                        .replace("{setup}", setup + " || exit 97"))
             os.chmod(inner, 0o755)
             cmd = ["unshare", "--user", f"--map-users={MAPPED_ROOT},0,65536", f"--map-groups={MAPPED_ROOT},0,65536",
                    "--setuid", "0", "--setgid", "0", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child",
@@ -234,18 +236,19 @@ def unit_path(unitdir):
     return f"{unitdir}:/lib/systemd/system"
 
 
-def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), log_target="console"):
+def boot_systemd(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), log_target="console", setup=":"):
     """log_target: "console" (the console file of the test), or "journal-or-kmsg" as systemd's
-    default, for tests that compare what reaches the journal."""
+    default, for tests that compare what reaches the journal. setup: a shell command run in the
+    PID 1's namespaces just before the exec (after the private /run, /tmp, /dev and tmpfs_dirs)."""
     if not os.access(SYSTEMD, os.X_OK) or not os.access(SYSTEMCTL, os.X_OK):
         raise Unavailable("Debian's systemd (/lib/systemd/systemd, systemctl) is not installed")
     return Pid1(cg2, name, workdir, [SYSTEMD, f"--log-target={log_target}", "--log-level=info", "--show-status=no"],
-                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs, binds)
+                {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "container": "sdinit-test"}, tmpfs_dirs, binds, setup)
 
 
-def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=()):
+def boot_sdinit(cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), setup=":"):
     return Pid1(cg2, name, workdir, [SDINIT], {"SYSTEMD_UNIT_PATH": unit_path(unitdir), "SDINIT_SYSTEMD": "never"},
-                tmpfs_dirs, binds)
+                tmpfs_dirs, binds, setup)
 
 
 def stop_systemd(p):

@@ -55,6 +55,10 @@ def t_verbs(tap):
                ["start", "--no-block", "a.service"], ["is-system-running"], ["daemon-reload"]]
         for args in seq:
             ra = in_ns(pid, REAL, args)
+            if args == ["reset-failed", "f.service"]:
+                # Reset, f.service is inactive and nothing references it: PID 1 unloads it (systemd's
+                # unit GC), so the second client would find it not loaded. Fail it again first.
+                in_ns(pid, REAL, ["start", "f.service"])
             rb = in_ns(pid, OURS, args)
             tap.ok(ra == rb, "systemctl " + " ".join(args), f"real:   {ra!r}\nsdinit: {rb!r}")
     finally:

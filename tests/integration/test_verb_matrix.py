@@ -14,6 +14,14 @@ started before the matrix), bad-setting (a oneshot without ExecStart=). Each cel
 the verbs do not interfere; the cells are named <kind>-<verb>-<set>.service, set "a" for Debian's
 systemctl and "b" for sdinit's own (under systemd both sets are driven by Debian's systemctl).
 
+Garbage collection (systemd's unit_may_gc()): a unit that `systemctl status` loaded and that
+nothing references is unloaded again at the manager's next idle moment, so a following kill,
+reset-failed or stop answers as for a unit never loaded. GC cells run `status` first, then the
+verb, on gc-<kind>-<verb>-<set>.service; kinds: inactive, masked, bad-setting, unknown,
+failed-reset (failed, then reset-failed before the status), referenced (inactive, but named
+in After= of a running unit, so it stays loaded), and other unit types: an inactive target,
+timer, socket and path unit, and a timer and a socket started and stopped before the status.
+
 Run with --diff to print every cell that differs instead of TAP.
 """
 import os
@@ -37,6 +45,20 @@ VERBS = ("start", "stop", "restart", "try-restart", "reload", "reload-or-restart
          "unmask")
 # /etc/systemd/system: enable, disable, mask and unmask write there; each PID 1 gets an empty tmpfs.
 TMPFS_DIRS = ("/etc/systemd/system",)
+GC_KINDS = ("inactive", "masked", "bad-setting", "unknown", "failed-reset", "referenced", "target", "timer", "socket",
+            "path", "stopped-timer", "stopped-socket")
+# The GC kinds that are not services: their suffix and unit text (they trigger gc-holder.service).
+GC_OTHER = {
+    "target": ("target", "[Unit]\nDescription=gc target\n"),
+    "timer": ("timer", "[Unit]\nDefaultDependencies=no\n[Timer]\nOnActiveSec=1h\nUnit=gc-holder.service\n"),
+    "stopped-timer": ("timer", "[Unit]\nDefaultDependencies=no\n[Timer]\nOnActiveSec=1h\nUnit=gc-holder.service\n"),
+    "path": ("path", "[Unit]\nDefaultDependencies=no\n[Path]\nPathExists=/nonexistent-gc\nUnit=gc-holder.service\n"),
+    "socket": ("socket", "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/gc-{name}.sock\n"
+                         "Service=gc-holder.service\n"),
+    "stopped-socket": ("socket", "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=/run/gc-{name}.sock\n"
+                                 "Service=gc-holder.service\n"),
+}
+GC_VERBS = ("kill", "reset-failed", "stop")
 SHOW_PROPS = "Id,LoadState,ActiveState,SubState,Result,UnitFileState,LoadError,CanStart,CanStop,CanReload"
 
 
@@ -60,6 +82,16 @@ def unit_text(kind):
             "[Install]\nWantedBy=multi-user.target\n")
 
 
+def gc_name(kind, verb, cset):
+    return f"gc-{kind}-{verb}-{cset}." + (GC_OTHER[kind][0] if kind in GC_OTHER else "service")
+
+
+def gc_text(kind, verb="", cset=""):
+    if kind in GC_OTHER:
+        return GC_OTHER[kind][1].replace("{name}", f"{kind}-{verb}-{cset}")
+    return unit_text({"failed-reset": "failed", "referenced": "inactive"}.get(kind, kind))
+
+
 def write_units(d):
     os.makedirs(d)
     os.chmod(d, 0o755)
@@ -79,6 +111,22 @@ def write_units(d):
                 else:
                     with open(p, "w") as f:
                         f.write(text)
+        for kind in GC_KINDS:
+            for verb in GC_VERBS:
+                text = gc_text(kind, verb, cset)
+                p = os.path.join(d, gc_name(kind, verb, cset))
+                if text is None:
+                    continue
+                if text.startswith("->"):
+                    os.symlink(text[2:], p)
+                else:
+                    with open(p, "w") as f:
+                        f.write(text)
+    # A running unit that references the "referenced" GC units (After= loads without starting).
+    refs = " ".join(gc_name("referenced", v, c) for c in ("a", "b") for v in GC_VERBS)
+    with open(os.path.join(d, "gc-holder.service"), "w") as f:
+        f.write(f"[Unit]\nDescription=holds references\nDefaultDependencies=no\nAfter={refs}\n"
+                "[Service]\nExecStart=/bin/sleep infinity\n")
 
 
 def argv(verb, unit):
@@ -115,7 +163,16 @@ def run_matrix(p, clients):
     failed = [unit_name("failed", v, c) for c in clients for v in VERBS]
     p.systemctl("start", *failed)
     p.systemctl("start", *[unit_name("active", v, c) for c in clients for v in VERBS])
+    gc_failed = [gc_name("failed-reset", v, c) for c in clients for v in GC_VERBS]
+    p.systemctl("start", "gc-holder.service", *gc_failed)
     p.settle()
+    p.systemctl("reset-failed", *gc_failed)
+    # Started, then stopped: down again, nothing references them.
+    stopped = [gc_name(k, v, c) for k in ("stopped-timer", "stopped-socket") for c in clients for v in GC_VERBS]
+    p.systemctl("start", *stopped)
+    p.settle(("*.service", "*.socket", "*.timer"))
+    p.systemctl("stop", *stopped)
+    p.settle(("*.service", "*.socket", "*.timer"))
     got = {}
     for cset, binary in clients.items():
         for kind in KINDS:
@@ -123,6 +180,13 @@ def run_matrix(p, clients):
                 u = unit_name(kind, verb, cset)
                 rc, out, err = run(p, binary, argv(verb, u))
                 got[(kind, verb, cset)] = (rc, normalise(verb, out), err)
+        for kind in GC_KINDS:
+            for verb in GC_VERBS:
+                u = gc_name(kind, verb, cset)
+                rc, out, err = run(p, binary, argv("status", u))
+                got[("gc-" + kind, "status", verb, cset)] = (rc, normalise("status", out), err)
+                rc, out, err = run(p, binary, argv(verb, u))
+                got[("gc-" + kind, verb, cset)] = (rc, normalise(verb, out), err)
     return got
 
 
@@ -175,6 +239,18 @@ def main():
                             print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
                         continue
                     tap.eq(mine[k], sd[k], name)
+            for kind in GC_KINDS:
+                for verb in GC_VERBS:
+                    for k, name in ((("gc-" + kind, "status", verb, cset), f"{client}: status {kind} unit (GC cell)"),
+                                    (("gc-" + kind, verb, cset), f"{client}: status, then {verb} {kind} unit (GC)")):
+                        if "--dump" in sys.argv:
+                            print(f"{name}: systemd {sd[k]!r}")
+                        if diff:
+                            if sd[k] != mine[k]:
+                                ndiff += 1
+                                print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
+                            continue
+                        tap.eq(mine[k], sd[k], name)
         if diff:
             print(f"# {ndiff} cells differ")
             return

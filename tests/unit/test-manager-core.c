@@ -232,6 +232,9 @@ static Manager *start_manager(void) {
         m->verbosity = -1;
         m->show_status = false;
         m->hooks = &hooks;
+        /* These tests look at units after they stopped: no garbage collection here (it unloads
+         * every unit nothing references once it is down); test_gc() turns it back on. */
+        m->defer_gc = sd_event_source_disable_unref(m->defer_gc);
         return m;
 }
 
@@ -1046,6 +1049,47 @@ static void test_masked_start_fails(void) {
         manager_free(m);
 }
 
+/* systemd's unit GC (manager-gc.c): a unit that is down and that nothing kept references goes at
+ * the next idle moment; one referenced by a running unit (any dependency, After= too) stays; a
+ * cycle of down units that only reference each other goes whole; a failed one stays until reset. */
+static void test_gc(void) {
+        Manager *m;
+        MUnit *c;
+
+        fresh();
+        write_unit("x.service", "[Service]\nExecStart=/bin/x\n");
+        write_unit("c.service", "[Unit]\nAfter=d.service\n[Service]\nExecStart=/bin/c\n");
+        write_unit("d.service", "[Service]\nExecStart=/bin/d\n");
+        write_unit("e.service", "[Unit]\nWants=f.service\n[Service]\nExecStart=/bin/e\n");
+        write_unit("f.service", "[Unit]\nWants=e.service\n[Service]\nExecStart=/bin/f\n");
+        write_unit("g.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n");
+        m = NULL;
+        if (manager_new(NULL, &m) < 0)
+                exit(1);
+        m->sys = &fake_sys;
+        m->verbosity = -1;
+        m->show_status = false;
+        m->hooks = &hooks;
+        CHECK(load(m, "x.service") != NULL);
+        CHECK(load(m, "e.service") != NULL);
+        CHECK(load(m, "nosuch.service") != NULL);
+        c = start(m, "c.service");
+        CHECK(c && ACTIVE(c));
+        CHECK(start(m, "g.service") != NULL);
+        queue_exit(last_pid_of("g.service"), CLD_EXITED, 1);
+        settle(m);
+        CHECK(manager_get_unit(m, "x.service") == NULL);
+        CHECK(manager_get_unit(m, "nosuch.service") == NULL);
+        CHECK(manager_get_unit(m, "e.service") == NULL && manager_get_unit(m, "f.service") == NULL);
+        CHECK(manager_get_unit(m, "c.service") == c);
+        CHECK(manager_get_unit(m, "d.service") != NULL);
+        CHECK(manager_get_unit(m, "g.service") && manager_get_unit(m, "g.service")->active == STATE_FAILED);
+        manager_reset_failed(m, manager_get_unit(m, "g.service"));
+        settle(m);
+        CHECK(manager_get_unit(m, "g.service") == NULL);
+        manager_free(m);
+}
+
 static void test_start_timeout(void) {
         Manager *m;
         MUnit *a;
@@ -1124,6 +1168,7 @@ int main(void) {
         test_masked_start_fails();
         test_start_timeout();
         test_target_condition();
+        test_gc();
 
         clean_dir();
         printf("1..%d\n", tap_n);
