@@ -415,6 +415,15 @@ def main():
     os.makedirs(base, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="sandbox-", dir=base)
     os.chmod(tmp, 0o755)
+    # PID 1 gets a /var/tmp of its own, which hides a checkout below /var/tmp (a CI clone): it
+    # runs a copy of sdinit and sdinit-manager kept outside (the front-end finds the manager
+    # beside itself).
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    os.chmod(bindir, 0o755)
+    for b in ("sdinit", "sdinit-manager"):
+        shutil.copy2(os.path.join(os.path.dirname(oraclelib.SDINIT), b), bindir)
+    oraclelib.SDINIT = os.path.join(bindir, "sdinit")
     make_root(os.path.join(tmp, "root"))
     units += [("x-root-directory.service", [f"RootDirectory={tmp}/root"]),
               ("x-root-directory-protect.service", [f"RootDirectory={tmp}/root", "ProtectSystem=strict",

@@ -433,6 +433,12 @@ def main():
         tap.run([])
     work = tempfile.mkdtemp(prefix="sdinit-sandbox-", dir="/var/tmp")
     os.chmod(work, 0o755)
+    # The probe runs inside the units' sandboxes, where PrivateTmp= (also implied by DynamicUser=)
+    # hides a checkout below /tmp or /var/tmp (a CI clone): they run a copy kept outside both.
+    global PROBE
+    probe_dir = tempfile.mkdtemp(prefix="sdinit-probe-", dir="/srv")
+    os.chmod(probe_dir, 0o755)
+    PROBE = shutil.copy2(PROBE, os.path.join(probe_dir, "sandbox_probe"))
     with open(os.path.join(work, "cred-src"), "w") as f:
         f.write("secret-from-file\n")
     os.chmod(os.path.join(work, "cred-src"), 0o644)
@@ -508,6 +514,7 @@ def main():
     finally:
         if os.environ.get("SDINIT_TEST_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(probe_dir, ignore_errors=True)
         else:
             print(f"# kept {work}")
     tap.run([])
