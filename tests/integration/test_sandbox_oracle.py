@@ -424,6 +424,7 @@ def run(kind, cg2, work, unitdir):
 
 
 def main():
+    global PROBE
     tap = Tap()
     if os.geteuid() != 0:
         tap.skip("sandbox oracle", "needs root (user namespaces with subordinate ids)")
@@ -435,7 +436,6 @@ def main():
     os.chmod(work, 0o755)
     # The probe runs inside the units' sandboxes, where PrivateTmp= (also implied by DynamicUser=)
     # hides a checkout below /tmp or /var/tmp (a CI clone): they run a copy kept outside both.
-    global PROBE
     probe_dir = tempfile.mkdtemp(prefix="sdinit-probe-", dir="/srv")
     os.chmod(probe_dir, 0o755)
     PROBE = shutil.copy2(PROBE, os.path.join(probe_dir, "sandbox_probe"))
