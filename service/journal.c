@@ -210,7 +210,8 @@ static void flush(JournalStream *j) {
         }
         if (j->dead)
                 off = j->len;
-        memmove(j->buf, j->buf + off, j->len - off);
+        if (off > 0 && off < j->len) /* j->buf is NULL while nothing was ever queued */
+                memmove(j->buf, j->buf + off, j->len - off);
         j->len -= off;
         if (j->len == 0)
                 report_dropped(j);
