@@ -20,7 +20,7 @@ per service start:
 
 A benchmark, not a test: it never fails on a number; exit 1 only when a boot fails. Needs root.
 
-  meson test -C build --benchmark --suite sandbox --verbose [--test-args=--quick]
+  meson test -C build --benchmark --suite sandbox-ns --verbose [--test-args=--quick]
   /usr/bin/python3 bench/sandbox-bench.py --sdinit build/init/sdinit [--units N] [--runs R] [--quick]
 """
 import argparse
