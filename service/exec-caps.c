@@ -21,6 +21,7 @@
 #include "service/dynamic-user.h"
 #include "service/exec-creds.h"
 #include "service/exec-seccomp.h"
+#include "service/exec-userns.h"
 #include "service/spawn.h"
 #include "units/unit-values.h"
 
@@ -342,6 +343,9 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                 if (setresgid(id->gid, id->gid, id->gid) < 0)
                         FAIL(EXIT_GROUP, "Failed to change GID to %u: %s", (unsigned) id->gid, strerror(errno));
         }
+        /* PrivateUsers= (exec-userns.h): after the groups, before capabilities and the user */
+        if (sandbox && (r = exec_userns_apply(mu, id, err, errlen)))
+                return r;
 
         if (sandbox) {
                 if (exec_raw_bool(u, s, "RestrictRealtime") > 0 && !e->rlimits[RLIMIT_RTPRIO].set &&

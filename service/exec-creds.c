@@ -142,7 +142,8 @@ static int write_cred(int dfd, const char *id, const char *data, size_t len, uid
 
 static bool unit_has_credentials(const Unit *u, const char *s) {
         return unit_setting_raw(u, s, "LoadCredential") || unit_setting_raw(u, s, "SetCredential") ||
-               unit_setting_raw(u, s, "ImportCredential");
+               unit_setting_raw(u, s, "ImportCredential") || unit_setting_raw(u, s, "LoadCredentialEncrypted") ||
+               unit_setting_raw(u, s, "SetCredentialEncrypted");
 }
 
 /* LoadCredential=ID:/DIR: every regular file below DIR, as ID_SUB_PATH ("/" becomes "_"), in
@@ -226,6 +227,10 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                                 continue;
                         }
                         r = read_cred_file(AT_FDCWD, path, &data, &len);
+                        if (r == -ENXIO) { /* an AF_UNIX socket: read by the child (exec-creds-child.c) */
+                                r = 0;
+                                continue;
+                        }
                         if (r < 0) {
                                 manager_log(mu->m, MLOG_ERR, "%s: failed to read credential '%s' from %s: %s", mu->id, id, path,
                                             strerror(-r));

@@ -30,6 +30,7 @@
 #include "common/strv.h"
 #include "service/dynamic-user.h"
 #include "service/exec-caps.h"
+#include "service/exec-creds-child.h"
 #include "service/exec-creds.h"
 #include "service/exec-env.h"
 #include "service/journal.h"
@@ -682,6 +683,14 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_STDOUT);
         if (dup2(err_fd, 2) < 0)
                 _exit(EXIT_STDERR);
+        {
+                /* RootImage=/MountImages= refused, credentials PID 1 does not read (exec-creds-child.h) */
+                char msg[256];
+                if ((status = exec_child_credentials_and_images(u, cmd, ids->set ? ids->uid : 0, msg, sizeof(msg)))) {
+                        spawn_child_log(u, "%s", msg);
+                        _exit(status);
+                }
+        }
         /* Namespaces and the private mount table: before groups, user and capabilities (systemd's
          * exec_child() order), and while the unit's namespace fds and log pipe are still open. */
         if ((status = exec_ns_apply(u, cmd)) != 0)
