@@ -80,6 +80,7 @@ UNITS = {
     "cred-socket-missing": "LoadCredential=sock:{work}/no-such.sock\n",
     "cred-enc": "LoadCredentialEncrypted=enc:/run/enc.cred\n",
     "cred-enc-missing": "LoadCredentialEncrypted=enc:/run/no-such.cred\n",
+    "cred-setenc": "User=daemon\n",  # + SetCredentialEncrypted= in a drop-in written by SETUP
     "root-image": "RootImage={work}/img.raw\n",
     "mount-images": "MountImages={work}/img.raw:/mnt\n",
 }
@@ -91,12 +92,15 @@ UNITS = {
 KNOWN = {
     "cred-socket cred:sock": "systemd's directory is empty in a user namespace",
     "cred-enc cred:enc": "systemd's directory is empty in a user namespace",
+    "cred-setenc cred:setenc": "systemd's directory is empty in a user namespace",
 }
 
 # Set up in each PID 1's namespaces before the exec: a host key in its own /var/lib (tmpfs) and a
 # credential encrypted with it by the image's systemd-creds.
 SETUP = ("mkdir -p /var/lib/systemd && printf 'enc-secret\\n' > /run/enc.plain && "
-         "systemd-creds encrypt --with-key=host --name=enc /run/enc.plain /run/enc.cred")
+         "systemd-creds encrypt --with-key=host --name=enc /run/enc.plain /run/enc.cred && "
+         "mkdir -p {unitdir}/cred-setenc.service.d && { echo [Service]; "
+         "systemd-creds encrypt --with-key=host --name=setenc -p /run/enc.plain -; } > {unitdir}/cred-setenc.service.d/enc.conf")
 
 
 class CredServer:
@@ -160,7 +164,7 @@ def run(kind, cg2, work, unitdir, server):
     os.makedirs(out)
     os.chmod(out, 0o777)
     for attempt in range(3):
-        p = boot(cg2, f"sdinit-sbdirs-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",), setup=SETUP)
+        p = boot(cg2, f"sdinit-sbdirs-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",), setup=SETUP.replace("{unitdir}", unitdir))
         try:
             p.wait_ready()
             break
@@ -207,6 +211,7 @@ def main():
     os.chmod(os.path.join(work, "img.raw"), 0o644)
     unitdir = os.path.join(work, "units")
     write_units(unitdir, work, probe)
+    os.chmod(unitdir, 0o777)  # SETUP (container root) writes cred-setenc's drop-in
     server = CredServer(os.path.join(work, "cred.sock"), b"from-socket\n")
     results = {}
     try:
@@ -237,8 +242,8 @@ def main():
                     tap.eq(b, a, f"{name} {k}: sdinit as systemd ({a})")
         # What systemd could not show here (KNOWN): the credentials' content, mode and owner, as
         # systemd.exec(5) lays them out (0400, owned by the service's user).
-        tap.eq((mine["cred-socket"].get("cred:sock"), mine["cred-enc"].get("cred:enc")),
-               ("0400 1 from-socket|", "0400 0 enc-secret|"),
+        tap.eq((mine["cred-socket"].get("cred:sock"), mine["cred-enc"].get("cred:enc"), mine["cred-setenc"].get("cred:setenc")),
+               ("0400 1 from-socket|", "0400 0 enc-secret|", "0400 1 enc-secret|"),
                "sdinit: the socket's and the decrypted credential, 0400, owned by the service's user")
     finally:
         server.close()
