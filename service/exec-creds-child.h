@@ -2,9 +2,9 @@
 #pragma once
 
 /* In the service's child, after its standard fds and before its namespaces: remembers the
- * manager's ids for PrivateUsers= (exec-userns.h), refuses RootImage=/
- * MountImages= (226/NAMESPACE, see exec-userns.h), then acquires the credentials PID 1 does not
- * read itself (LoadCredential= from an AF_UNIX socket, LoadCredentialEncrypted=,
+ * manager's ids for PrivateUsers= (exec-userns.h), refuses RootImage=/MountImages=/
+ * ExtensionImages= (226/NAMESPACE, see exec-userns.h), then acquires the credentials PID 1 does
+ * not read itself (LoadCredential= from an AF_UNIX socket, LoadCredentialEncrypted=,
  * SetCredentialEncrypted=; see exec-creds-child.c) into the unit's /run/credentials directory,
  * owned by `uid`. Returns 0, or systemd's exit status (EXIT_NAMESPACE, EXIT_CREDENTIALS) with a
  * message in err. */

@@ -157,17 +157,20 @@ int exec_images_refuse(MUnit *mu, char *err, size_t errlen) {
         const char *s = exec_section(u);
         int fd;
 
-        if (!unit_setting_raw(u, s, "RootImage") && !unit_setting_raw(u, s, "MountImages"))
+        const char *what = unit_setting_raw(u, s, "RootImage") ? "RootImage="
+                           : unit_setting_raw(u, s, "MountImages") ? "MountImages="
+                           : unit_setting_raw(u, s, "ExtensionImages") ? "ExtensionImages=" : NULL;
+
+        if (!what)
                 return 0;
         /* What systemd's loop_device_make() meets first: the loop control device. */
         fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                snprintf(err, errlen, "Failed to set up mount namespacing: %s: cannot set up a loop device: %s",
-                         unit_setting_raw(u, s, "RootImage") ? "RootImage=" : "MountImages=", strerror(errno));
+                snprintf(err, errlen, "Failed to set up mount namespacing: %s: cannot set up a loop device: %s", what,
+                         strerror(errno));
         else {
                 close(fd);
-                snprintf(err, errlen, "Failed to set up mount namespacing: %s is not supported by sdinit",
-                         unit_setting_raw(u, s, "RootImage") ? "RootImage=" : "MountImages=");
+                snprintf(err, errlen, "Failed to set up mount namespacing: %s is not supported by sdinit", what);
         }
         return EXIT_NAMESPACE;
 }

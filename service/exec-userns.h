@@ -20,7 +20,7 @@ void exec_userns_save_ids(void);
 /* Returns 0 (nothing to do, or done), or EXIT_USER with a message in err. */
 int exec_userns_apply(MUnit *u, const ExecIdentity *id, char *err, size_t errlen);
 
-/* RootImage=, MountImages=: sdinit does not dissect disk images. systemd 252 in a user namespace
+/* RootImage=, MountImages=, ExtensionImages=: sdinit does not dissect disk images. systemd 252 in a user namespace
  * fails such a unit with 226/NAMESPACE (the kernel refuses loop devices to a user namespace's
  * root); sdinit fails it the same way everywhere instead of running the service on the wrong root.
  * Called in the child before the namespaces are set up. Returns 0, or EXIT_NAMESPACE with a

@@ -64,6 +64,8 @@ if d and os.access(d, os.R_OK | os.X_OK):
         except OSError as e:
             out.append(f"cred:{n}={errno.errorcode.get(e.errno)}")
 out.append(f"root_marker={os.path.exists('/IMAGE-ROOT')}")
+out.append(f"usr_writable={os.access('/usr', os.W_OK)}")
+out.append(f"netdevs={','.join(sorted(os.listdir('/sys/class/net')))}")
 out.append("probe-done")
 print("\n".join(out), flush=True)
 '''
@@ -75,6 +77,7 @@ UNITS = {
     "clock-user": "User=daemon\nProtectClock=yes\n",
     "users-root": "PrivateUsers=yes\n",
     "users-user": "User=daemon\nGroup=daemon\nPrivateUsers=yes\n",
+    "users-ns": "User=daemon\nPrivateUsers=yes\nPrivateTmp=yes\nProtectSystem=strict\nPrivateNetwork=yes\n",
     "users-clock": "User=daemon\nPrivateUsers=yes\nProtectClock=yes\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n",
     "cred-socket": "User=daemon\nLoadCredential=sock:{work}/cred.sock\n",
     "cred-socket-missing": "LoadCredential=sock:{work}/no-such.sock\n",
@@ -83,6 +86,7 @@ UNITS = {
     "cred-setenc": "User=daemon\n",  # + SetCredentialEncrypted= in a drop-in written by SETUP
     "root-image": "RootImage={work}/img.raw\n",
     "mount-images": "MountImages={work}/img.raw:/mnt\n",
+    "ext-images": "ExtensionImages={work}/img.raw\n",
 }
 
 # Differences with their reason (asserted to differ, so that a change on either side is seen).
@@ -202,7 +206,10 @@ def main():
         tap.run([])
     work = tempfile.mkdtemp(prefix="sdinit-sbdirs-", dir="/var/tmp")
     os.chmod(work, 0o755)
-    probe = os.path.join(work, "probe.py")
+    # PrivateTmp= hides /var/tmp from the probe: it lives outside /tmp and /var/tmp.
+    probe_dir = tempfile.mkdtemp(prefix="sdinit-sbdirs-probe-", dir="/srv")
+    os.chmod(probe_dir, 0o755)
+    probe = os.path.join(probe_dir, "probe.py")
     with open(probe, "w") as f:
         f.write(PROBE_PY)
     os.chmod(probe, 0o644)
@@ -249,6 +256,7 @@ def main():
         server.close()
         if os.environ.get("SDINIT_TEST_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(probe_dir, ignore_errors=True)
         else:
             print(f"# kept {work}")
     tap.run([])
