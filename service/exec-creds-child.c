@@ -196,6 +196,19 @@ static bool wanted(const Unit *u, const char *s) {
         return false;
 }
 
+bool exec_creds_child_provides(const Unit *u, const char *s, const char *want) {
+        static const char *const keys[] = { "LoadCredential", "LoadCredentialEncrypted", "SetCredentialEncrypted" };
+        char id[256];
+        const char *v;
+
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+                for (char *const *l = unit_setting_raw(u, s, keys[k]); l && *l; l++)
+                        if ((v = split(*l, id, sizeof(id))) && strcmp(id, want) == 0 &&
+                            (k == 2 || (k == 1 && v[0] == '/') || is_socket(v)))
+                                return true;
+        return false;
+}
+
 #define FAIL(...)                                         \
         do {                                              \
                 snprintf(err, errlen, __VA_ARGS__);       \

@@ -17,6 +17,7 @@
 
 #include "common/strv.h"
 #include "service/exec-caps.h"
+#include "service/exec-creds-child.h"
 #include "service/exec-seccomp.h"
 #include "service/spawn.h"
 
@@ -283,6 +284,8 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                 idlen = (size_t) (colon - *l);
                 memcpy(id, *l, idlen);
                 id[idlen] = '\0';
+                if (exec_creds_child_provides(u, s, id)) /* a socket or encrypted source wins */
+                        continue;
                 data = malloc(strlen(colon + 1) + 1);
                 if (!data) {
                         r = -ENOMEM;

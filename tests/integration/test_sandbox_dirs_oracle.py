@@ -82,6 +82,9 @@ UNITS = {
     "cred-socket": "User=daemon\nLoadCredential=sock:{work}/cred.sock\n",
     "cred-socket-missing": "LoadCredential=sock:{work}/no-such.sock\n",
     "cred-enc": "LoadCredentialEncrypted=enc:/run/enc.cred\n",
+    # systemd.exec(5): SetCredential= is used only for an ID no LoadCredential*= provides
+    "cred-precedence": "SetCredential=sock:fallback\nLoadCredential=sock:{work}/cred.sock\n"
+                       "SetCredential=enc:fallback\nLoadCredentialEncrypted=enc:/run/enc.cred\nSetCredential=other:fallback\n",
     "cred-enc-missing": "LoadCredentialEncrypted=enc:/run/no-such.cred\n",
     "cred-setenc": "User=daemon\n",  # + SetCredentialEncrypted= in a drop-in written by SETUP
     "root-image": "RootImage={work}/img.raw\n",
@@ -97,6 +100,9 @@ KNOWN = {
     "cred-socket cred:sock": "systemd's directory is empty in a user namespace",
     "cred-enc cred:enc": "systemd's directory is empty in a user namespace",
     "cred-setenc cred:setenc": "systemd's directory is empty in a user namespace",
+    "cred-precedence cred:sock": "systemd's directory is empty in a user namespace",
+    "cred-precedence cred:enc": "systemd's directory is empty in a user namespace",
+    "cred-precedence cred:other": "systemd's directory is empty in a user namespace",
 }
 
 # Set up in each PID 1's namespaces before the exec: a host key in its own /var/lib (tmpfs) and a
@@ -189,7 +195,7 @@ def run(kind, cg2, work, unitdir, server):
             got = parse(os.path.join(out, name))
             got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""),
                         "ExecMainStatus": st.get("ExecMainStatus", "")})
-            if name.startswith("cred-socket"):
+            if name.startswith(("cred-socket", "cred-precedence")):
                 got["server_saw"] = " ".join(server.peers[before:])
             res[name] = got
         stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
@@ -252,6 +258,9 @@ def main():
         tap.eq((mine["cred-socket"].get("cred:sock"), mine["cred-enc"].get("cred:enc"), mine["cred-setenc"].get("cred:setenc")),
                ("0400 1 from-socket|", "0400 0 enc-secret|", "0400 1 enc-secret|"),
                "sdinit: the socket's and the decrypted credential, 0400, owned by the service's user")
+        tap.eq(tuple(mine["cred-precedence"].get(f"cred:{n}") for n in ("enc", "other", "sock")),
+               ("0400 0 enc-secret|", "0400 0 fallback", "0400 0 from-socket|"),
+               "sdinit: SetCredential= only where no LoadCredential=/LoadCredentialEncrypted= provides the ID")
     finally:
         server.close()
         if os.environ.get("SDINIT_TEST_KEEP") != "1":
