@@ -435,6 +435,8 @@ static uint64_t limit_bytes(const LimitValue *v) {
         return v->value;
 }
 
+#define DEFAULT_TASKS_MAX_PERMYRIAD 1500 /* systemd 252's DefaultTasksMax=15% */
+
 void service_apply_limits(MUnit *u) {
         const CGroupSettings *c = &u->u->cgroup;
         struct cg_limits l;
@@ -457,7 +459,12 @@ void service_apply_limits(MUnit *u) {
                         l.tasks_max_permyriad = c->tasks_max.permyriad;
                 else
                         l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
-        }
+        } else if (u->m->cg.controllers & CG_CTRL_PIDS)
+                /* systemd's DefaultTasksMax=15% (of min(threads-max, pid_max - 1, the root
+                 * cgroup's pids.max)): without it one fork bomb takes a container's whole pids
+                 * budget and PID 1 can start nothing more. Only where the pids controller is
+                 * ours: elsewhere a default is no setting to warn about. */
+                l.tasks_max_permyriad = DEFAULT_TASKS_MAX_PERMYRIAD;
         if (unit_is_set(u->u, UD_CGROUP_IO_WEIGHT))
                 l.io_weight = c->io_weight;
         l.allowed_cpus = u->allowed_cpus;
