@@ -290,8 +290,8 @@ def run(name, argv, stop_sig):
     # each unit has had time to notice.
     wait_for(lambda: all((keyed(read(ucg(u, "memory.events")), "oom_kill") or 0) > 0 or not os.path.isdir(ucg(u))
                          for u in ("hog.service", "mix.service")) or not c.alive(), 60, step=0.2)
-    done = wait_for(lambda: (failed("hog.service") and failed("mix.service")) or not c.alive(), 10, step=0.5)
     for u in ("hog.service", "mix.service"):
+        done = wait_for(lambda: failed(u) or not c.alive(), 10, step=0.5)
         s = c.show(u, "ActiveState", "Result", "ExecMainStatus", "ExecMainCode")
         res[u] = s
         ev = read(ucg(u, "memory.events"))
