@@ -151,11 +151,26 @@ int cg_limits_format(const struct cg_limits *l, uint64_t pid_max, struct cg_limi
         return (int) ret->n;
 }
 
-static uint64_t read_pid_max(void) {
+static uint64_t read_u64(const char *path, uint64_t dflt) {
         char buf[64];
-        if (cg_read_small("/proc/sys/kernel/pid_max", buf, sizeof buf) < 0)
-                return 32768; /* the kernel's default */
+        if (cg_read_small(path, buf, sizeof buf) < 0 || buf[0] < '0' || buf[0] > '9')
+                return dflt; /* unreadable, or "max" */
         return strtoull(buf, NULL, 10);
+}
+
+/* What a relative TasksMax= (and DefaultTasksMax=) is a fraction of, as systemd's
+ * system_tasks_max() (src/basic/limits-util.c): the least of kernel.threads-max, kernel.pid_max
+ * minus one (pid 0 is not a pid) and pids.max of our root cgroup (a container's pids limit). */
+static uint64_t system_tasks_max(struct cg_manager *m) {
+        char abs[CG_PATH_MAX];
+        uint64_t t = read_u64("/proc/sys/kernel/threads-max", UINT64_MAX), p;
+
+        p = read_u64("/proc/sys/kernel/pid_max", 32768); /* the kernel's default */
+        if (p > 0 && p - 1 < t)
+                t = p - 1;
+        if (cg_build(m, "", "pids.max", abs, sizeof abs) == 0 && (p = read_u64(abs, UINT64_MAX)) < t)
+                t = p;
+        return t;
 }
 
 static void controller_of(const char *file, char *buf, size_t size) {
@@ -202,7 +217,7 @@ int cg_apply_limits(struct cg_manager *m, const char *path, const struct cg_limi
         if (!*path)
                 return -EINVAL;
         if (l->tasks_max_permyriad != CG_UNSET)
-                pid_max = read_pid_max();
+                pid_max = system_tasks_max(m);
         r = cg_limits_format(l, pid_max, ret);
         if (r < 0) {
                 cg_log(m, LOG_ERR, "invalid resource limits for %s: %s", path, strerror(-r));

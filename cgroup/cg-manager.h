@@ -211,6 +211,14 @@ int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_chi
  * changes. Set it up, then check cg_read_populated(): changes in between are not lost. */
 int cg_watch_empty(struct cg_manager *m, const char *path);
 
+/* Adds <path>/<file> (memory.events: the OOM killer acted) to the inotify fd of cg_watch_empty():
+ * the fd then also becomes readable when that file changes. Returns 0 or -errno (-ENOENT: the
+ * controller is not enabled there). */
+int cg_watch_also(struct cg_manager *m, int fd, const char *path, const char *file);
+
+/* memory.events' oom_kill of the cgroup: 0 and *ret, or -errno (-ENOENT: no memory controller). */
+int cg_read_oom_kills(struct cg_manager *m, const char *path, uint64_t *ret);
+
 /* Consume pending inotify events. Returns the number of events or -errno. */
 int cg_watch_drain(int fd);
 

@@ -214,6 +214,31 @@ int cg_watch_empty(struct cg_manager *m, const char *path) {
         return fd;
 }
 
+int cg_watch_also(struct cg_manager *m, int fd, const char *path, const char *file) {
+        char abs[CG_PATH_MAX];
+        int r;
+
+        r = cg_build(m, path, file, abs, sizeof abs);
+        if (r < 0)
+                return r;
+        return inotify_add_watch(fd, abs, IN_MODIFY) < 0 ? -errno : 0;
+}
+
+int cg_read_oom_kills(struct cg_manager *m, const char *path, uint64_t *ret) {
+        char buf[512];
+        unsigned long long v;
+        int r;
+
+        r = cg_read_attr(m, path, "memory.events", buf, sizeof buf);
+        if (r < 0)
+                return r;
+        r = cg_keyed_u64(buf, "oom_kill", &v);
+        if (r < 0)
+                return r;
+        *ret = v;
+        return 0;
+}
+
 int cg_watch_drain(int fd) {
         char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
         int n = 0;

@@ -286,14 +286,20 @@ void logrelay_untrusted(LogRelay *r, const char *line, size_t len) {
 #define RELAY_RATE_INTERVAL_USEC (30ULL * 1000000ULL)
 #define RELAY_RATE_BURST 10000u
 
-static uint64_t now_usec(void) {
+/* The event loop's time of this iteration (one clock read per iteration, not one per line); the
+ * clock itself only when the loop has none (sd_event_now() fails after a fork). */
+static uint64_t loop_now(Manager *m) {
+        uint64_t t;
         struct timespec ts;
+
+        if (m->event && sd_event_now(m->event, CLOCK_MONOTONIC, &t) >= 0)
+                return t;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }
 
-static bool rate_ok(LogRelay *r, MUnit *u) {
-        uint64_t interval = RELAY_RATE_INTERVAL_USEC, now;
+static bool rate_ok(LogRelay *r, MUnit *u, uint64_t now) {
+        uint64_t interval = RELAY_RATE_INTERVAL_USEC;
         unsigned burst = RELAY_RATE_BURST;
 
         if (u->u && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_INTERVAL_SEC))
@@ -302,7 +308,6 @@ static bool rate_ok(LogRelay *r, MUnit *u) {
                 burst = (unsigned) u->u->exec.log_ratelimit_burst;
         if (interval == 0 || burst == 0)
                 return true;
-        now = now_usec();
         if (u->rl_num == 0 || u->rl_begin + interval < now) {
                 if (u->rl_suppressed) {
                         char note[320];
@@ -322,12 +327,12 @@ static bool rate_ok(LogRelay *r, MUnit *u) {
         return false;
 }
 
-static void relay_unit_line(LogRelay *r, MUnit *u, const char *line, size_t len) {
-        if (rate_ok(r, u))
+static void relay_unit_line(LogRelay *r, MUnit *u, const char *line, size_t len, uint64_t now) {
+        if (rate_ok(r, u, now))
                 logrelay_line(r, u->id, line, len);
 }
 
-static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
+static void consume(LogRelay *r, MUnit *u, const char *data, size_t n, uint64_t now) {
         if (!u->linebuf && !(u->linebuf = malloc(LINEBUF_MAX)))
                 return; /* out of memory: this output is lost, PID 1 goes on */
         for (size_t i = 0; i < n; i++) {
@@ -335,7 +340,7 @@ static void consume(LogRelay *r, MUnit *u, const char *data, size_t n) {
                 if (c == '\n' || u->linebuf_len == LINEBUF_MAX) {
                         /* Over-long lines are cut into pieces rather than lost. */
                         journal_stream_line(u, u->linebuf, u->linebuf_len);
-                        relay_unit_line(r, u, u->linebuf, u->linebuf_len);
+                        relay_unit_line(r, u, u->linebuf, u->linebuf_len, now);
                         u->linebuf_len = 0;
                         if (c == '\n')
                                 continue;
@@ -348,12 +353,13 @@ static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *us
         MUnit *u = userdata;
         LogRelay *r = u->m->log;
         char data[8192];
+        uint64_t now = loop_now(u->m);
         ssize_t n;
 
         (void) s, (void) revents;
         n = read(fd, data, sizeof(data));
         if (n > 0) {
-                consume(r, u, data, (size_t) n);
+                consume(r, u, data, (size_t) n, now);
                 return 0;
         }
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -361,7 +367,7 @@ static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *us
         /* EOF: every writer is gone. */
         if (u->linebuf_len) {
                 journal_stream_line(u, u->linebuf, u->linebuf_len);
-                relay_unit_line(r, u, u->linebuf, u->linebuf_len);
+                relay_unit_line(r, u, u->linebuf, u->linebuf_len, now);
                 u->linebuf_len = 0;
         }
         logrelay_detach(r, u);
@@ -388,8 +394,9 @@ void logrelay_drain(LogRelay *r, MUnit *u) {
         /* While the reader is behind, what is in the pipe stays there: it is read later. */
         if (u->out_fd < 0 || !r || r->paused)
                 return;
+        uint64_t now = loop_now(u->m);
         while ((n = read(u->out_fd, data, sizeof(data))) > 0)
-                consume(r, u, data, (size_t) n);
+                consume(r, u, data, (size_t) n, now);
 }
 
 void logrelay_detach(LogRelay *r, MUnit *u) {

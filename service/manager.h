@@ -154,7 +154,8 @@ struct MUnit {
         char *cgroup;
         int cg_watch_fd;
         sd_event_source *cg_watch_source;
-        uint64_t oom_kills;   /* memory.events oom_kill when the unit started */
+        uint64_t oom_kills;   /* memory.events oom_kill when the unit started, then when last seen */
+        bool oom_killed;      /* the OOM killer acted in the unit's cgroup since it started */
         char *allowed_cpus;   /* AllowedCPUs= (cpuset.cpus), NULL if unset */
         struct ExecNsRuntime *ns_rt; /* PrivateTmp= dirs, network/IPC namespaces (exec-ns.c) */
 

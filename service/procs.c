@@ -4,11 +4,33 @@
 #include "service/manager-private.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+int procs_read_stat(pid_t pid, char *ret_state, pid_t *ret_ppid, pid_t *ret_sid) {
+        char path[64], buf[512];
+        ssize_t k;
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        k = read(fd, buf, sizeof(buf) - 1);
+        if (k < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        close(fd);
+        if (k == 0)
+                return -ESRCH; /* gone between open and read */
+        return proc_stat_parse(buf, (size_t) k, ret_state, ret_ppid, ret_sid);
+}
 
 static size_t read_procs(struct proc **ret) {
         DIR *d = opendir("/proc");
@@ -21,23 +43,14 @@ static size_t read_procs(struct proc **ret) {
                 return 0;
         }
         while ((de = readdir(d))) {
-                char path[300], buf[512], state;
-                pid_t ppid, sid;
-                int fd;
-                ssize_t k;
+                char state;
+                pid_t pid, ppid, sid;
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
                         continue;
-                snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-                fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        continue;
-                k = read(fd, buf, sizeof(buf) - 1);
-                close(fd);
-                if (k <= 0)
-                        continue;
+                pid = atoi(de->d_name);
                 /* state ppid pgrp session; zombies are gone as far as a unit is concerned */
-                if (proc_stat_parse(buf, (size_t) k, &state, &ppid, &sid) < 0 || state == 'Z')
+                if (procs_read_stat(pid, &state, &ppid, &sid) < 0 || state == 'Z')
                         continue;
                 if (n == cap) {
                         size_t c = cap ? cap * 2 : 256;
@@ -47,7 +60,7 @@ static size_t read_procs(struct proc **ret) {
                         v = nv;
                         cap = c;
                 }
-                v[n++] = (struct proc) { atoi(de->d_name), ppid, sid };
+                v[n++] = (struct proc) { pid, ppid, sid };
         }
         closedir(d);
         *ret = v;

@@ -19,6 +19,10 @@ struct proc {
         MUnit *owner;         /* the unit it belongs to (valid while the index is: procs_of, procs_owner) */
 };
 
+/* Reads /proc/<pid>/stat once: the process's state, parent and session (any may be NULL).
+ * 0, or -errno (-ENOENT/-ESRCH: no such process; -EINVAL: not parseable). */
+int procs_read_stat(pid_t pid, char *ret_state, pid_t *ret_ppid, pid_t *ret_sid);
+
 /* The snapshot, sorted by pid. It is read again only in a new event-loop iteration and only when
  * it is older than max_age_usec (0: in every iteration that asks): what changes it in between is
  * applied to it (a reap), so the "any process left?" checks of a stop of 5,000 units read /proc

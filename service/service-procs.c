@@ -35,10 +35,7 @@ void log_kill(MUnit *u, pid_t pid, int sig) {
  * another unit's process. systemd 252 signals such a pid anyway; later systemd holds a pidfd
  * (PidRef), as this does. Without pidfd_open() (ENOSYS), the pid alone as before. */
 void main_pid_track(MUnit *u) {
-        char path[64], buf[1024];
         pid_t ppid = 0;
-        char state;
-        int fd;
 
         if (u->main_pidfd >= 0)
                 close(u->main_pidfd);
@@ -48,16 +45,9 @@ void main_pid_track(MUnit *u) {
                 return;
         /* Our own child (a daemon reparented to PID 1 included) is reaped by us: its pid cannot be
          * reused unseen, and it costs no descriptor. */
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) u->main_pid);
-        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-                ssize_t k = read(fd, buf, sizeof(buf));
-                close(fd);
-                if (k > 0 && proc_stat_parse(buf, (size_t) k, &state, &ppid, NULL) >= 0 && ppid == u->m->self_pid)
-                        return;
-        }
-        u->main_pidfd = (int) syscall(SYS_pidfd_open, u->main_pid, 0);
-        if (u->main_pidfd >= 0)
-                (void) fcntl(u->main_pidfd, F_SETFD, FD_CLOEXEC);
+        if (procs_read_stat(u->main_pid, NULL, &ppid, NULL) >= 0 && ppid == u->m->self_pid)
+                return;
+        u->main_pidfd = u->m->sys->pidfd_open(u->main_pid);
 }
 
 /* Forgets a main pid whose process has exited without PID 1 reaping it; drops a pidfd that is
@@ -92,10 +82,9 @@ void stray_hold(MUnit *u, pid_t pid) {
                         return;
         if (u->n_strays >= sizeof(u->stray_pid) / sizeof(u->stray_pid[0]))
                 return; /* beyond 16, found by their environment only, as before */
-        fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        fd = u->m->sys->pidfd_open(pid);
         if (fd < 0)
                 return;
-        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
         u->stray_pid[u->n_strays] = pid;
         u->stray_pidfd[u->n_strays++] = fd;
 }
@@ -446,6 +435,8 @@ static uint64_t limit_bytes(const LimitValue *v) {
         return v->value;
 }
 
+#define DEFAULT_TASKS_MAX_PERMYRIAD 1500 /* systemd 252's DefaultTasksMax=15% */
+
 void service_apply_limits(MUnit *u) {
         const CGroupSettings *c = &u->u->cgroup;
         struct cg_limits l;
@@ -468,7 +459,12 @@ void service_apply_limits(MUnit *u) {
                         l.tasks_max_permyriad = c->tasks_max.permyriad;
                 else
                         l.tasks_max = c->tasks_max.value == SDU_SIZE_INFINITY ? CG_INFINITY : c->tasks_max.value;
-        }
+        } else if (u->m->cg.controllers & CG_CTRL_PIDS)
+                /* systemd's DefaultTasksMax=15% (of min(threads-max, pid_max - 1, the root
+                 * cgroup's pids.max)): without it one fork bomb takes a container's whole pids
+                 * budget and PID 1 can start nothing more. Only where the pids controller is
+                 * ours: elsewhere a default is no setting to warn about. */
+                l.tasks_max_permyriad = DEFAULT_TASKS_MAX_PERMYRIAD;
         if (unit_is_set(u->u, UD_CGROUP_IO_WEIGHT))
                 l.io_weight = c->io_weight;
         l.allowed_cpus = u->allowed_cpus;

@@ -139,11 +139,19 @@ static void watchdog_arm(MUnit *u) {
 
 /* ---- the unit's cgroup ------------------------------------------------------------------------ */
 
+static bool cgroup_oom_killed(MUnit *u);
+static void oom_event(MUnit *u);
+
 static int on_cg_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
 
         (void) s, (void) revents;
         cg_watch_drain(fd);
+        if (cgroup_oom_killed(u)) {
+                oom_event(u);
+                if (!u->cgroup)
+                        return 0; /* the unit is dead and its cgroup gone */
+        }
         /* The cgroup emptied: a stop waiting for stray processes can go on at once. */
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && u->main_pid <= 0 && u->control_pid <= 0 &&
             cg_read_populated(&u->m->cg, u->cgroup) == 0)
@@ -177,9 +185,14 @@ static void cgroup_prepare(MUnit *u) {
                 cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
         }
         u->cg_watch_fd = cg_watch_empty(&u->m->cg, u->cgroup);
-        if (u->cg_watch_fd >= 0)
+        if (u->cg_watch_fd >= 0) {
+                /* The OOM killer acting on any process of the unit (not only its main process),
+                 * as systemd watches memory.events; no memory controller: nothing to watch. */
+                (void) cg_watch_also(&u->m->cg, u->cg_watch_fd, u->cgroup, "memory.events");
                 sd_event_add_io(u->m->event, &u->cg_watch_source, u->cg_watch_fd, EPOLLIN, on_cg_event, u);
+        }
         u->oom_kills = cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET ? st.oom_kill : 0;
+        u->oom_killed = false;
 }
 
 static void cgroup_release(MUnit *u) {
@@ -194,12 +207,50 @@ static void cgroup_release(MUnit *u) {
         u->cgroup = NULL;
 }
 
-/* Did the kernel's OOM killer act in this unit since it started? */
+/* Did the kernel's OOM killer act in this unit since this was last asked (or it started)? Each
+ * kill is reported once, by whichever comes first: the main process's SIGKILL or memory.events. */
 static bool cgroup_oom_killed(MUnit *u) {
-        struct cg_stats st;
+        uint64_t n;
 
-        return u->cgroup && cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET &&
-               st.oom_kill > u->oom_kills;
+        if (!u->cgroup || cg_read_oom_kills(&u->m->cg, u->cgroup, &n) < 0 || n <= u->oom_kills)
+                return false;
+        u->oom_kills = n;
+        u->oom_killed = true;
+        return true;
+}
+
+/* The OOM killer killed a process of the unit (memory.events), as systemd's unit_check_oom() and
+ * service_notify_cgroup_oom_event(): one line; with OOMPolicy=stop (systemd's DefaultOOMPolicy=)
+ * or kill (the kernel's memory.oom.group has killed the rest already) a starting or running unit
+ * is stopped with result oom-kill; one that is stopping keeps stopping, with that result. */
+static void oom_event(MUnit *u) {
+        int policy = unit_is_set(u->u, UD_SERVICE_OOM_POLICY) ? S(u)->oom_policy : 1 /* stop */;
+
+        manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
+        if (policy == 0 /* continue */)
+                return;
+        switch (u->sub) {
+        case SUB_CONDITION:
+        case SUB_START_PRE:
+        case SUB_START:
+        case SUB_START_POST:
+        case SUB_RUNNING:
+        case SUB_EXITED:
+        case SUB_STOP:
+                u->waiting_pid_file = false;
+                enter_stop(u, RESULT_OOM_KILL);
+                break;
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_STOP_POST:
+        case SUB_FINAL_SIGTERM:
+        case SUB_FINAL_SIGKILL:
+                if (u->result == RESULT_SUCCESS)
+                        u->result = RESULT_OOM_KILL;
+                break;
+        default:
+                break;
+        }
 }
 
 /* ---- running commands ------------------------------------------------------------------------- */
@@ -974,9 +1025,12 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         u->main_exit_status = status;
         if (!ok && u->result == RESULT_SUCCESS)
                 u->result = failure_result(code);
-        if (code == CLD_KILLED && status == SIGKILL && cgroup_oom_killed(u)) {
-                manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
-                u->result = RESULT_OOM_KILL;
+        if (code == CLD_KILLED && status == SIGKILL) {
+                if (cgroup_oom_killed(u))
+                        manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.",
+                                    u->id);
+                if (u->oom_killed)
+                        u->result = RESULT_OOM_KILL;
         }
 
         switch (u->sub) {

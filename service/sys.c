@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "service/sys.h"
 
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "service/spawn.h"
 
@@ -11,6 +13,11 @@ static uint64_t real_now(void) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
+static int real_pidfd_open(pid_t pid) {
+        /* pidfd_open() gives a close-on-exec descriptor (O_CLOEXEC is implied). */
+        return (int) syscall(SYS_pidfd_open, pid, 0);
+}
+
 static int real_waitid(idtype_t type, id_t id, siginfo_t *info, int options) {
         return waitid(type, id, info, options);
 }
@@ -18,6 +25,7 @@ static int real_waitid(idtype_t type, id_t id, siginfo_t *info, int options) {
 const SysOps sys_real = {
         .spawn = spawn_exec,
         .kill = kill,
+        .pidfd_open = real_pidfd_open,
         .waitid = real_waitid,
         .now = real_now,
 };

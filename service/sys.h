@@ -23,6 +23,9 @@ typedef struct SysOps {
         int (*spawn)(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid);
         /* kill(2): 0, or -1 with errno set. */
         int (*kill)(pid_t pid, int sig);
+        /* pidfd_open(2), close-on-exec: the descriptor, or -1 with errno set (ENOSYS on kernels
+         * before 5.3). */
+        int (*pidfd_open)(pid_t pid);
         /* waitid(2): 0, or -1 with errno set. */
         int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);
         /* CLOCK_MONOTONIC in µs. */

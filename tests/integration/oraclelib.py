@@ -257,3 +257,72 @@ def stop_systemd(p):
 
 def stop_sdinit(p):
     return p.stop(signal.SIGTERM)
+
+
+def boot_and_run(kind, cg2, name, workdir, unitdir, run, tmpfs_dirs=()):
+    """Boots `kind` ("systemd" or "sdinit") as PID 1 of the cgroup `name`, calls run(p) and stops it
+    the way that manager is stopped: (what run returned, PID 1's exit status, its output)."""
+    boot = boot_systemd if kind == "systemd" else boot_sdinit
+    p = boot(cg2, name, workdir, unitdir, tmpfs_dirs)
+    try:
+        got = run(p)
+        rc = (stop_systemd if kind == "systemd" else stop_sdinit)(p)
+        return got, rc, p.output()
+    finally:
+        p.close()
+
+
+def sanitizer_lines(out):
+    """The lines of a PID 1's output in which ASan or UBSan report something."""
+    return [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
+
+
+def check_sdinit_exit(tap, rc, out):
+    bad = sanitizer_lines(out)
+    tap.ok(rc == 0 and not bad, "sdinit exits 0 on SIGTERM, no sanitizer report", "\n".join(bad[:20]) or rc)
+
+
+def boot_both(tap, cg2, why, boot_and_run_kind):
+    """Runs boot_and_run_kind(kind) -> (got, rc, out) for systemd, then sdinit; systemd is skipped
+    loudly when there is no delegated cgroup (cg2 None, `why`), either when it raises Unavailable.
+    Returns {kind: got} for those that booted."""
+    results = {}
+    for kind in ("systemd", "sdinit"):
+        if cg2 is None and kind == "systemd":
+            tap.skip("systemd boots", f"LOUD SKIP: no delegated cgroup v2 ({why}): systemd NOT booted, "
+                     "sdinit is compared with the recorded table only")
+            continue
+        try:
+            got, rc, out = boot_and_run_kind(kind)
+        except Unavailable as e:
+            tap.skip(f"{kind} boots", str(e))
+            continue
+        results[kind] = got
+        tap.ok(True, f"{kind} booted, ran {len(got)} cells and stopped (status {rc})")
+        if kind == "sdinit":
+            check_sdinit_exit(tap, rc, out)
+    return results
+
+
+def print_expected(results):
+    """--record: systemd's results as the EXPECTED table to paste into the test. False when
+    systemd did not boot."""
+    if "systemd" not in results:
+        print("# cannot record: systemd did not boot", file=sys.stderr)
+        return False
+    print("EXPECTED = {")
+    for k, v in results["systemd"].items():
+        print(f"    {k!r}: {v!r},")
+    print("}")
+    return True
+
+
+def reference(tap, sd, expected, name):
+    """What sdinit's cell `name` is compared with: systemd's result of this run (which must still be
+    the recorded one), or the recorded one when systemd did not boot. (reference, its source)."""
+    if sd is None:
+        return expected.get(name), "systemd (recorded)"
+    ref = sd.get(name)
+    if name in expected and expected[name] != ref:
+        tap.ok(False, f"{name}: systemd still gives the recorded result", f"recorded {expected[name]}\nnow      {ref}")
+    return ref, "systemd (this run)"

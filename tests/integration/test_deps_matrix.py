@@ -190,18 +190,6 @@ def run_matrix(p, with_sssd):
     return got
 
 
-def boot_and_run(kind, cg2, work, unitdir, with_sssd):
-    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    p = boot(cg2, f"sdinit-deps-{kind}-{os.getpid()}", work, unitdir, TMPFS_DIRS)
-    try:
-        got = run_matrix(p, with_sssd)
-        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
-        rc = stop(p)
-        return got, rc, p.output()
-    finally:
-        p.close()
-
-
 # Recorded from Debian's systemd 252 (252.39-1~deb12u2) with --record; see the docstring.
 EXPECTED = {
     'sssd': {'sssd.service': 'loaded/inactive/dead/success', 'sssd-nss.socket': 'loaded/inactive/dead/success', 'sssd-nss.service': 'loaded/inactive/dead/success', 'sssd-pam.socket': 'loaded/inactive/dead/success', 'sssd-pam-priv.socket': 'loaded/inactive/dead/success', 'sssd-pam.service': 'loaded/inactive/dead/success', 'sssd-autofs.socket': 'loaded/inactive/dead/success', 'sssd-autofs.service': 'loaded/inactive/dead/success', 'sssd-ssh.socket': 'loaded/inactive/dead/success', 'sssd-ssh.service': 'loaded/inactive/dead/success', 'sssd-sudo.socket': 'loaded/inactive/dead/success', 'sssd-sudo.service': 'loaded/inactive/dead/success'},
@@ -301,7 +289,6 @@ def main():
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")
     tap = Tap()
-    results = {}
     if os.geteuid() != 0:
         tap.skip("deps matrix", "needs root (user namespaces with subordinate ids)")
         tap.run([])
@@ -311,33 +298,15 @@ def main():
     write_units(unitdir, sssd_src)
     try:
         try:
-            cg2 = oraclelib.preflight()
+            cg2, why = oraclelib.preflight(), None
         except oraclelib.Unavailable as e:
-            cg2 = None
-            why = str(e)
-        for kind in ("systemd", "sdinit"):
-            if cg2 is None and kind == "systemd":
-                tap.skip("systemd boots", f"LOUD SKIP: no delegated cgroup v2 ({why}): systemd NOT booted, "
-                         "sdinit is compared with the recorded table only")
-                continue
-            try:
-                got, rc, out = boot_and_run(kind, cg2, work, unitdir, bool(sssd_src))
-            except oraclelib.Unavailable as e:
-                tap.skip(f"{kind} boots", str(e))
-                continue
-            results[kind] = got
-            tap.ok(True, f"{kind} booted, ran {len(got)} cells and stopped (status {rc})")
-            if kind == "sdinit":
-                bad = [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
-                tap.ok(rc == 0 and not bad, "sdinit exits 0 on SIGTERM, no sanitizer report", "\n".join(bad[:20]) or rc)
+            cg2, why = None, str(e)
+        results = oraclelib.boot_both(tap, cg2, why, lambda kind: oraclelib.boot_and_run(
+            kind, cg2, f"sdinit-deps-{kind}-{os.getpid()}", work, unitdir,
+            lambda p: run_matrix(p, bool(sssd_src)), TMPFS_DIRS))
         if record:
-            if "systemd" not in results:
-                print("# cannot record: systemd did not boot", file=sys.stderr)
+            if not oraclelib.print_expected(results):
                 sys.exit(1)
-            print("EXPECTED = {")
-            for k, v in results["systemd"].items():
-                print(f"    {k!r}: {v!r},")
-            print("}")
             for k, v in results["systemd"].items():
                 if results.get("sdinit", {}).get(k) != v:
                     print(f"# differs: {k}: sdinit {results.get('sdinit', {}).get(k)!r}")
@@ -352,12 +321,7 @@ def main():
                 tap.ok(nss.split("/")[1] != "active", "sssd-nss.socket does not listen while sssd.service is "
                        "condition-skipped", nss)
         for name in names:
-            if sd is not None:
-                ref, src = sd.get(name), "systemd (this run)"
-                if name in EXPECTED and EXPECTED[name] != ref:
-                    tap.ok(False, f"{name}: systemd still gives the recorded result", f"recorded {EXPECTED[name]}\nnow      {ref}")
-            else:
-                ref, src = EXPECTED.get(name), "systemd (recorded)"
+            ref, src = oraclelib.reference(tap, sd, EXPECTED, name)
             if mine is None:
                 continue
             if name in KNOWN:

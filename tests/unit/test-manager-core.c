@@ -121,7 +121,15 @@ static uint64_t fake_now(void) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000 + clock_offset;
 }
 
-static const SysOps fake_sys = { fake_spawn, fake_kill, fake_waitid, fake_now };
+static int fake_pidfd_open(pid_t pid) {
+        (void) pid;
+        errno = ENOSYS; /* the fake processes have no pidfd: the pid alone, as without pidfd_open() */
+        return -1;
+}
+
+static const SysOps fake_sys = {
+        .spawn = fake_spawn, .kill = fake_kill, .pidfd_open = fake_pidfd_open, .waitid = fake_waitid, .now = fake_now,
+};
 
 /* ---- observing jobs -------------------------------------------------------------------------- */
 
