@@ -27,6 +27,7 @@
 #include "service/timer.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
+#include "units/unit-type-info.h"
 #include "units/unit-values.h"
 
 #define UNSET UINT64_MAX
@@ -445,7 +446,7 @@ RAW_STRING_GETTER(get_proc_subset, "ProcSubset", "all")
 RAW_STRING_GETTER(get_root_image, "RootImage", "")
 BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", dynamic_user(userdata) ? "strict" : raw_enum(userdata, "ProtectSystem", "no")))
 BUS_DEFINE_GETTER(get_no_new_privileges, sd_bus_message_append(reply, "b", (int) (F(userdata)->exec.no_new_privileges > 0 || dynamic_user(userdata))))
-BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", F(userdata)->type == UNIT_SERVICE ? "private" : "shared")))
+BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", unit_type_info(F(userdata)->type)->keyring_mode)))
 BUS_DEFINE_GETTER(get_umask, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_EXEC_UMASK)
                                                                                   ? F(userdata)->exec.umask : 0022)))
 BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set

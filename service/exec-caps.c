@@ -22,19 +22,13 @@
 #include "service/exec-creds.h"
 #include "service/exec-seccomp.h"
 #include "service/spawn.h"
+#include "units/unit-type-info.h"
 #include "units/unit-values.h"
 
 const char *exec_section(const Unit *u) {
-        switch (u->type) {
-        case UNIT_SOCKET:
-                return "Socket";
-        case UNIT_MOUNT:
-                return "Mount";
-        case UNIT_SWAP:
-                return "Swap";
-        default:
-                return "Service";
-        }
+        const UnitTypeInfo *info = unit_type_info(u->type);
+
+        return info->exec && info->section ? info->section : "Service";
 }
 
 static bool have_effective_cap(cap_value_t c) {

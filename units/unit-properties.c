@@ -12,6 +12,7 @@
 #include "sdu-util.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
+#include "unit-type-info.h"
 
 static bool is_set(const Unit *u, const char *section, const char *key) {
         int i = udef_row_of(u, section, key);
@@ -344,7 +345,29 @@ static bool row_has_applied_default(size_t i) {
         return false;
 }
 
+void udef_service_apply_defaults(Unit *u) {
+        /* Type= unset: dbus with BusName=, oneshot without ExecStart=, else simple
+         * (systemd.service(5)). Recomputed after every file, as a drop-in may add
+         * ExecStart= or BusName=. */
+        if (!unit_is_set(u, UD_SERVICE_TYPE))
+                u->service.type = -1;
+        u->service.type = unit_effective_service_type(u);
+        /* systemd's service_add_extras(): a oneshot service has no start timeout. */
+        if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
+                u->service.timeout_start_usec =
+                        unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+        if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
+                u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+}
+
+void udef_socket_apply_defaults(Unit *u) {
+        if (!unit_is_set(u, UD_SOCKET_TRIGGER_LIMIT_BURST))
+                u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
+}
+
 void unit_apply_defaults(Unit *u) {
+        const UnitTypeInfo *info = unit_type_info(u->type);
+
         for (size_t k = 0; k < SDU_ELEMENTSOF(field_defaults); k++) {
                 UnitDirectiveId id = field_defaults[k].id;
 
@@ -352,56 +375,45 @@ void unit_apply_defaults(Unit *u) {
                     !unit_is_set(u, field_defaults[k].alias))
                         write_field(u, id, field_defaults[k].value);
         }
-        if (u->type == UNIT_SERVICE) {
-                /* Type= unset: dbus with BusName=, oneshot without ExecStart=, else simple
-                 * (systemd.service(5)). Recomputed after every file, as a drop-in may add
-                 * ExecStart= or BusName=. */
-                if (!unit_is_set(u, UD_SERVICE_TYPE))
-                        u->service.type = -1;
-                u->service.type = unit_effective_service_type(u);
-                /* systemd's service_add_extras(): a oneshot service has no start timeout. */
-                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
-                        u->service.timeout_start_usec =
-                                unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
-                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
-                        u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+        if (info->apply_defaults)
+                info->apply_defaults(u);
+}
+
+/* Description= of a slice: "Slice /a/b" for a-b.slice, "Root Slice" for -.slice. */
+char *udef_slice_description(const Unit *u) {
+        char *p = NULL, *path = NULL, *s;
+
+        if (sdu_streq(u->id, "-.slice"))
+                return strdup("Root Slice");
+        if (unit_name_to_prefix(u->id, &p) < 0 || unit_name_path_unescape(p, &path) < 0) {
+                free(p);
+                return strdup(u->id);
         }
-        if (u->type == UNIT_SOCKET && !unit_is_set(u, UD_SOCKET_TRIGGER_LIMIT_BURST))
-                u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
+        s = sdu_strjoin3("Slice ", path, NULL);
+        free(p);
+        free(path);
+        return s;
+}
+
+/* Description= of a mount: its Where=. */
+char *udef_mount_description(const Unit *u) {
+        return strdup(u->mount.where ? u->mount.where : u->id);
 }
 
 /* The default of an unset row, computed from the unit; NULL when there is none (or it is only
  * known at run time). May also return a constant from constant_defaults. */
 static char *computed_default(const Unit *u, const UnitDirective *d) {
+        const UnitTypeInfo *info = unit_type_info(u->type);
         const char *k = d->key, *cst;
-        bool service = u->type == UNIT_SERVICE;
 
         if (sdu_streq(d->section, "Unit")) {
-                if (sdu_streq(k, "Description")) {
-                        if (u->type == UNIT_SLICE) {
-                                char *p = NULL, *path = NULL, *s;
-                                if (sdu_streq(u->id, "-.slice"))
-                                        return strdup("Root Slice");
-                                if (unit_name_to_prefix(u->id, &p) < 0 || unit_name_path_unescape(p, &path) < 0) {
-                                        free(p);
-                                        return strdup(u->id);
-                                }
-                                s = sdu_strjoin3("Slice ", path, NULL);
-                                free(p);
-                                free(path);
-                                return s;
-                        }
-                        if (u->type == UNIT_MOUNT && u->mount.where)
-                                return strdup(u->mount.where);
-                        return strdup(u->id);
-                }
+                if (sdu_streq(k, "Description"))
+                        return info->default_description ? info->default_description(u) : strdup(u->id);
                 if (sdu_streq(k, "IgnoreOnIsolate"))
-                        return strdup(u->type == UNIT_SLICE || u->type == UNIT_MOUNT || u->type == UNIT_SWAP ||
-                                                      u->type == UNIT_AUTOMOUNT || u->type == UNIT_SCOPE
-                                              ? "yes"
-                                              : "no");
+                        return strdup(info->ignore_on_isolate ? "yes" : "no");
         }
-        if (service && sdu_streq(d->section, "Service")) {
+        /* Only services have the [Service] rows (unit_directive_applies()). */
+        if (sdu_streq(d->section, "Service")) {
                 if (sdu_streq(k, "Type")) {
                         const char *const *v = unit_enum_values(UD_SERVICE_TYPE);
                         return v ? strdup(v[unit_effective_service_type(u)]) : NULL;
@@ -438,7 +450,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 if (sdu_streq(k, "ProtectHome"))
                         return strdup(du ? "read-only" : "no");
                 if (sdu_streq(k, "KeyringMode"))
-                        return strdup(service ? "private" : "shared");
+                        return strdup(info->keyring_mode ? info->keyring_mode : "shared");
                 if (sdu_streq(k, "MountAPIVFS"))
                         return strdup(u->exec.root_directory || udef_raw_value(u, "RootImage") ? "yes" : "no");
                 if (sdu_streq(k, "StandardInput") || sdu_streq(k, "StandardOutput") || sdu_streq(k, "StandardError")) {
