@@ -138,7 +138,9 @@ BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->
 BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name(UD_KILL_KILL_MODE, F(userdata)->kill.kill_mode, "control-group")))
 BUS_DEFINE_GETTER(get_kill_signal, sd_bus_message_append(reply, "i", F(userdata)->kill.kill_signal > 0 ? F(userdata)->kill.kill_signal : SIGTERM))
 
-static bool dynamic_user(void *userdata);
+static bool dynamic_user(void *userdata) {
+        return F(userdata)->exec.effective.dynamic_user;
+}
 
 /* User= and Group=; with DynamicUser= and no User=, the name systemd derives from the unit's
  * (for a unit name that is no valid user name systemd hashes it, which sdinit does not: "_du"). */
@@ -379,11 +381,12 @@ const sd_bus_vtable bus_path_settings_vtable[] = {
 };
 
 /* ---- sandbox settings (what `systemd-analyze security` reads) ----------------------------------
- * sdinit keeps these directives as validated raw values (units/: "not enforced" rows); the
- * getters below give them systemd's D-Bus types, and the adjustments systemd makes when it loads
- * a unit (unit_patch_contexts(): DynamicUser='s sandbox, the capabilities PrivateDevices=,
- * ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop, DevicePolicy=closed with
- * PrivateDevices=, char-rtc for ProtectClock=). */
+ * DynamicUser= and the settings it forces on are fields of the unit (exec.effective, written by
+ * units/ unit_apply_defaults()). sdinit keeps the other directives as validated raw values
+ * (units/: "not enforced" rows); the getters below give them systemd's D-Bus types, and the
+ * adjustments systemd makes when it loads a unit (unit_patch_contexts(): the capabilities
+ * PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop,
+ * DevicePolicy=closed with PrivateDevices=, char-rtc for ProtectClock=). */
 
 /* The raw values of the row key in the unit's own section ("Service", "Socket"). */
 static char *const *raw(void *userdata, const char *key) {
@@ -408,10 +411,6 @@ static bool raw_true(void *userdata, const char *key) {
         return v && sdu_parse_boolean(v) > 0;
 }
 
-static bool dynamic_user(void *userdata) {
-        return raw_true(userdata, "DynamicUser");
-}
-
 /* A boolean, or the string of a boolean-or-enum row (ProtectSystem=, ProtectHome=). */
 static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
         const char *v = raw_last(userdata, key);
@@ -421,9 +420,7 @@ static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
 }
 
 #define RAW_BOOL_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) raw_true(userdata, key)))
-#define RAW_BOOL_DU_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) (raw_true(userdata, key) || dynamic_user(userdata))))
 #define RAW_STRING_GETTER(fn, key, dflt) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "s", raw_enum(userdata, key, dflt)))
-RAW_BOOL_GETTER(get_dynamic_user, "DynamicUser")
 RAW_BOOL_GETTER(get_private_devices, "PrivateDevices")
 RAW_BOOL_GETTER(get_private_network, "PrivateNetwork")
 RAW_BOOL_GETTER(get_private_users, "PrivateUsers")
@@ -438,26 +435,16 @@ RAW_BOOL_GETTER(get_protect_hostname, "ProtectHostname")
 RAW_BOOL_GETTER(get_restrict_realtime, "RestrictRealtime")
 RAW_BOOL_GETTER(get_lock_personality, "LockPersonality")
 RAW_BOOL_GETTER(get_memory_deny_write_execute, "MemoryDenyWriteExecute")
-RAW_BOOL_DU_GETTER(get_private_tmp, "PrivateTmp")
-RAW_BOOL_DU_GETTER(get_remove_ipc, "RemoveIPC")
-RAW_BOOL_DU_GETTER(get_restrict_suid_sgid, "RestrictSUIDSGID")
 RAW_STRING_GETTER(get_protect_proc, "ProtectProc", "default")
 RAW_STRING_GETTER(get_proc_subset, "ProcSubset", "all")
 RAW_STRING_GETTER(get_root_image, "RootImage", "")
-BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", dynamic_user(userdata) ? "strict" : raw_enum(userdata, "ProtectSystem", "no")))
-BUS_DEFINE_GETTER(get_no_new_privileges, sd_bus_message_append(reply, "b", (int) (F(userdata)->exec.no_new_privileges > 0 || dynamic_user(userdata))))
+BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(F(userdata)->exec.effective.protect_system)))
+BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(F(userdata)->exec.effective.protect_home)))
 BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", unit_type_info(F(userdata)->type)->keyring_mode)))
 BUS_DEFINE_GETTER(get_umask, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_EXEC_UMASK)
                                                                                   ? F(userdata)->exec.umask : 0022)))
 BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
                                                                                   ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
-
-static int get_protect_home(BUS_GETTER_ARGS) {
-        const char *v = raw_enum(userdata, "ProtectHome", "no");
-
-        (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        return sd_bus_message_append(reply, "s", dynamic_user(userdata) && strcmp(v, "no") == 0 ? "read-only" : v);
-}
 
 static int get_capability_bounding_set(BUS_GETTER_ARGS) {
         const CapabilitySetting *c = &F(userdata)->exec.capability_bounding_set;
@@ -894,15 +881,15 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_PROP("UMask", "u", get_umask),
         BUS_PROP("CapabilityBoundingSet", "t", get_capability_bounding_set),
         BUS_PROP("AmbientCapabilities", "t", get_ambient_capabilities),
-        BUS_PROP("DynamicUser", "b", get_dynamic_user),
-        BUS_PROP("RemoveIPC", "b", get_remove_ipc),
-        BUS_PROP("NoNewPrivileges", "b", get_no_new_privileges),
+        BUS_FIELD("DynamicUser", "b", bus_get_bool_positive, UF(exec.effective.dynamic_user)),
+        BUS_FIELD("RemoveIPC", "b", bus_get_bool_positive, UF(exec.effective.remove_ipc)),
+        BUS_FIELD("NoNewPrivileges", "b", bus_get_bool_positive, UF(exec.effective.no_new_privileges)),
         BUS_PROP("KeyringMode", "s", get_keyring_mode),
         BUS_PROP("ProtectProc", "s", get_protect_proc),
         BUS_PROP("ProcSubset", "s", get_proc_subset),
         BUS_PROP("ProtectSystem", "s", get_protect_system),
         BUS_PROP("ProtectHome", "s", get_protect_home),
-        BUS_PROP("PrivateTmp", "b", get_private_tmp),
+        BUS_FIELD("PrivateTmp", "b", bus_get_bool_positive, UF(exec.effective.private_tmp)),
         BUS_PROP("PrivateDevices", "b", get_private_devices),
         BUS_PROP("PrivateNetwork", "b", get_private_network),
         BUS_PROP("PrivateUsers", "b", get_private_users),
@@ -915,7 +902,7 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_PROP("ProtectClock", "b", get_protect_clock),
         BUS_PROP("ProtectHostname", "b", get_protect_hostname),
         BUS_PROP("RestrictRealtime", "b", get_restrict_realtime),
-        BUS_PROP("RestrictSUIDSGID", "b", get_restrict_suid_sgid),
+        BUS_FIELD("RestrictSUIDSGID", "b", bus_get_bool_positive, UF(exec.effective.restrict_suid_sgid)),
         BUS_PROP("RestrictNamespaces", "t", get_restrict_namespaces),
         BUS_PROP("RestrictAddressFamilies", "(bas)", get_restrict_address_families),
         BUS_PROP("LockPersonality", "b", get_lock_personality),

@@ -12,7 +12,6 @@
 int udef_row_of(const Unit *u, const char *section, const char *key);
 bool udef_row_is_set(const Unit *u, size_t i);
 const char *udef_raw_value(const Unit *u, const char *key);
-bool udef_dynamic_user(const Unit *u);
 char *udef_row_text(const Unit *u, const char *section, const char *key);
 int udef_effective_stdio(const Unit *u, char **in, char **out, char **err);
 char *udef_same_name_service(const Unit *u);

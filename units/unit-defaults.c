@@ -132,16 +132,6 @@ const char *udef_raw_value(const Unit *u, const char *key) {
         return n > 0 ? raw[n - 1] : NULL;
 }
 
-static int raw_bool(const Unit *u, const char *key) {
-        const char *v = udef_raw_value(u, key);
-
-        return v ? sdu_parse_boolean(v) : -1;
-}
-
-bool udef_dynamic_user(const Unit *u) {
-        return raw_bool(u, "DynamicUser") > 0;
-}
-
 char *udef_row_text(const Unit *u, const char *section, const char *key) {
         int i = udef_row_of(u, section, key);
         char *v = NULL;
@@ -490,7 +480,7 @@ static int exec_deps(DepCtx *c) {
         }
         if (!has_exec)
                 return 0;
-        if (raw_bool(u, "PrivateTmp") > 0 || udef_dynamic_user(u)) {
+        if (u->exec.effective.private_tmp) {
                 if ((r = add2(c, UNIT_AFTER, UNIT_WANTS, "tmp.mount")) < 0 ||
                     (r = add(c, UNIT_AFTER, "systemd-tmpfiles-setup.service")) < 0)
                         return r;

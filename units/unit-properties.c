@@ -110,7 +110,6 @@ static const struct {
         { "@exec", "TTYVHangup", "no" },
         { "@exec", "TTYVTDisallocate", "no" },
         { "@exec", "RuntimeDirectoryPreserve", "no" },
-        { "@exec", "DynamicUser", "no" },
         { "@exec", "PrivateDevices", "no" },
         { "@exec", "PrivateNetwork", "no" },
         { "@exec", "PrivateUsers", "no" },
@@ -365,6 +364,73 @@ void udef_socket_apply_defaults(Unit *u) {
                 u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
 }
 
+static const char *const protect_system_names[] = { "no", "yes", "full", "strict" };
+static const char *const protect_home_names[] = { "no", "yes", "read-only", "tmpfs" };
+
+const char *unit_protect_system_to_string(UnitProtectSystem v) {
+        return v >= 0 && (size_t) v < SDU_ELEMENTSOF(protect_system_names) ? protect_system_names[v] : "no";
+}
+
+const char *unit_protect_home_to_string(UnitProtectHome v) {
+        return v >= 0 && (size_t) v < SDU_ELEMENTSOF(protect_home_names) ? protect_home_names[v] : "no";
+}
+
+/* The last value of a raw exec row in the unit's own section, NULL when unset (before and
+ * after unit_compact()). */
+static const char *exec_raw_last(const Unit *u, const char *key) {
+        const char *section = unit_type_section(u->type);
+        char *const *v = section ? unit_setting_raw(u, section, key) : NULL;
+        size_t n = 0;
+
+        while (v && v[n])
+                n++;
+        return n > 0 ? v[n - 1] : NULL;
+}
+
+static int exec_raw_true(const Unit *u, const char *key) {
+        const char *v = exec_raw_last(u, key);
+
+        return v && sdu_parse_boolean(v) > 0;
+}
+
+/* A boolean-or-word row (ProtectSystem=, ProtectHome=): no/yes as 0/1, the other words by index. */
+static int exec_raw_word(const Unit *u, const char *key, const char *const *names, size_t n) {
+        const char *v = exec_raw_last(u, key);
+        int b = v ? sdu_parse_boolean(v) : 0;
+
+        if (b >= 0)
+                return b > 0;
+        for (size_t i = 2; i < n; i++)
+                if (sdu_streq(names[i], v))
+                        return (int) i;
+        return 0;
+}
+
+/* systemd's unit_patch_contexts(): a dynamic user must leave nothing of its own behind (no files
+ * outside its directories, no IPC objects, no SUID/SGID binaries), so DynamicUser= forces this
+ * sandbox on whatever the unit says. Computed from the settings each time (idempotent: a drop-in
+ * may turn DynamicUser= off again). */
+static void apply_effective_sandbox(Unit *u) {
+        ExecEffectiveSandbox *e = &u->exec.effective;
+        int du;
+
+        *e = (ExecEffectiveSandbox) {};
+        if (!unit_type_info(u->type)->exec)
+                return;
+        du = exec_raw_true(u, "DynamicUser");
+        e->dynamic_user = du;
+        e->private_tmp = du || exec_raw_true(u, "PrivateTmp");
+        e->remove_ipc = du || exec_raw_true(u, "RemoveIPC");
+        e->no_new_privileges = du || u->exec.no_new_privileges > 0;
+        e->restrict_suid_sgid = du || exec_raw_true(u, "RestrictSUIDSGID");
+        e->protect_system = du ? UNIT_PROTECT_SYSTEM_STRICT
+                               : (UnitProtectSystem) exec_raw_word(u, "ProtectSystem", protect_system_names,
+                                                                   SDU_ELEMENTSOF(protect_system_names));
+        e->protect_home = (UnitProtectHome) exec_raw_word(u, "ProtectHome", protect_home_names, SDU_ELEMENTSOF(protect_home_names));
+        if (du && e->protect_home == UNIT_PROTECT_HOME_NO)
+                e->protect_home = UNIT_PROTECT_HOME_READ_ONLY;
+}
+
 void unit_apply_defaults(Unit *u) {
         const UnitTypeInfo *info = unit_type_info(u->type);
 
@@ -377,6 +443,7 @@ void unit_apply_defaults(Unit *u) {
         }
         if (info->apply_defaults)
                 info->apply_defaults(u);
+        apply_effective_sandbox(u);
 }
 
 /* Description= of a slice: "Slice /a/b" for a-b.slice, "Root Slice" for -.slice. */
@@ -434,7 +501,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
         if ((sdu_streq(d->section, "Timer") || sdu_streq(d->section, "Path")) && sdu_streq(k, "Unit"))
                 return udef_same_name_service(u);
         if (sdu_streq(d->section, "@exec")) {
-                bool du = udef_dynamic_user(u);
+                bool du = u->exec.effective.dynamic_user;
 
                 if (du && sdu_streq(k, "User"))
                         return unit_dynamic_user_name(u);
@@ -442,13 +509,6 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                         char *user = udef_row_text(u, NULL, "User");
                         return user ? user : unit_dynamic_user_name(u);
                 }
-                if (sdu_streq(k, "PrivateTmp") || sdu_streq(k, "RemoveIPC") || sdu_streq(k, "NoNewPrivileges") ||
-                    sdu_streq(k, "RestrictSUIDSGID"))
-                        return strdup(du ? "yes" : "no");
-                if (sdu_streq(k, "ProtectSystem"))
-                        return strdup(du ? "strict" : "no");
-                if (sdu_streq(k, "ProtectHome"))
-                        return strdup(du ? "read-only" : "no");
                 if (sdu_streq(k, "KeyringMode"))
                         return strdup(info->keyring_mode ? info->keyring_mode : "shared");
                 if (sdu_streq(k, "MountAPIVFS"))
@@ -532,14 +592,53 @@ static char *set_value(const Unit *u, size_t i) {
         return v;
 }
 
+/* DynamicUser= and the rows it forces, as they take effect (u->exec.effective, written by
+ * unit_apply_defaults()). false: row i is not one of them. */
+static bool effective_sandbox_row(const Unit *u, size_t i, char **ret) {
+        const ExecEffectiveSandbox *e = &u->exec.effective;
+        int b;
+
+        switch (i) {
+        case UD_EXEC_DYNAMIC_USER:
+                b = e->dynamic_user;
+                break;
+        case UD_EXEC_PRIVATE_TMP:
+                b = e->private_tmp;
+                break;
+        case UD_EXEC_REMOVE_IPC:
+                b = e->remove_ipc;
+                break;
+        case UD_EXEC_NO_NEW_PRIVILEGES:
+                b = e->no_new_privileges;
+                break;
+        case UD_EXEC_RESTRICT_SUIDSGID:
+                b = e->restrict_suid_sgid;
+                break;
+        case UD_EXEC_PROTECT_SYSTEM:
+                *ret = strdup(unit_protect_system_to_string(e->protect_system));
+                return true;
+        case UD_EXEC_PROTECT_HOME:
+                *ret = strdup(unit_protect_home_to_string(e->protect_home));
+                return true;
+        default:
+                return false;
+        }
+        *ret = strdup(b ? "yes" : "no");
+        return true;
+}
+
 /* The effective value of row i: what the unit sets, with the adjustments systemd makes
- * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox), else the
+ * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox: u->exec.effective), else the
  * default. *ret NULL: no value. */
 static int row_value(const Unit *u, size_t i, char **ret) {
         const UnitDirective *d = unit_directive_table + i;
         const char *k = d->key;
         char *v = NULL;
 
+        if (effective_sandbox_row(u, i, &v)) {
+                *ret = v;
+                return v ? 0 : -ENOMEM;
+        }
         if (udef_row_is_set(u, i) || row_has_applied_default(i)) {
                 /* set, or written by unit_apply_defaults(): the field is what the manager runs */
                 v = set_value(u, i);
@@ -553,14 +652,6 @@ static int row_value(const Unit *u, size_t i, char **ret) {
                    (sdu_streq(k, "StandardInput") || sdu_streq(k, "StandardOutput") || sdu_streq(k, "StandardError"))) {
                 free(v);
                 v = NULL;
-        } else if (sdu_streq(d->section, "@exec") && udef_dynamic_user(u)) {
-                /* DynamicUser= forces its sandbox on, whatever the unit says. */
-                if (sdu_streq(k, "PrivateTmp") || sdu_streq(k, "RemoveIPC") || sdu_streq(k, "NoNewPrivileges") ||
-                    sdu_streq(k, "RestrictSUIDSGID") || sdu_streq(k, "ProtectSystem") ||
-                    (sdu_streq(k, "ProtectHome") && v && sdu_streq(v, "no"))) {
-                        free(v);
-                        v = NULL;
-                }
         }
         if (!v) {
                 v = computed_default(u, d);
