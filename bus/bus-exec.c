@@ -30,18 +30,6 @@
 #include "units/unit-type-info.h"
 #include "units/unit-values.h"
 
-#define UNSET UINT64_MAX
-#define MU(field) offsetof(MUnit, field)
-#define UF(field) offsetof(Unit, field)
-
-static MUnit *U(void *userdata) {
-        return userdata;
-}
-
-static Unit *F(void *userdata) {
-        return userdata;
-}
-
 /* ---- exec commands ---------------------------------------------------------------------------- */
 
 static int get_exec_list(BUS_GETTER_ARGS) {
@@ -135,8 +123,7 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 
 BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->cgroup.tasks_max.set && !F(userdata)->cgroup.tasks_max.is_relative
                                                                            ? F(userdata)->cgroup.tasks_max.value : UNSET))
-BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name(UD_KILL_KILL_MODE, F(userdata)->kill.kill_mode, "control-group")))
-BUS_DEFINE_GETTER(get_kill_signal, sd_bus_message_append(reply, "i", F(userdata)->kill.kill_signal > 0 ? F(userdata)->kill.kill_signal : SIGTERM))
+BUS_ENUM_GETTER(get_kill_mode, UD_KILL_KILL_MODE, "control-group")
 
 static bool dynamic_user(void *userdata) {
         return F(userdata)->exec.effective.dynamic_user;
@@ -164,8 +151,8 @@ BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.grou
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_PROP("TasksMax", "t", get_tasks_max),
-        BUS_PROP("KillMode", "s", get_kill_mode),
-        BUS_PROP("KillSignal", "i", get_kill_signal),
+        BUS_FIELD("KillMode", "s", get_kill_mode, UF(kill.kill_mode)),
+        BUS_FIELD("KillSignal", "i", bus_get_int, UF(kill.kill_signal)),
         BUS_FIELD("SendSIGKILL", "b", bus_get_bool_not_zero, UF(kill.send_sigkill)),
         BUS_FIELD("SendSIGHUP", "b", bus_get_bool_positive, UF(kill.send_sighup)),
         BUS_PROP("User", "s", get_user),
@@ -192,10 +179,8 @@ const sd_bus_vtable bus_service_vtable[] = {
         BUS_PROP("ReloadResult", "s", get_reload_result),
         BUS_PROP("CleanResult", "s", get_success),
         BUS_FIELD("NRestarts", "u", bus_get_u32, MU(n_restarts)),
-        BUS_FIELD("ExecMainStartTimestamp", "t", bus_get_u64, MU(ts_main_start.realtime)),
-        BUS_FIELD("ExecMainStartTimestampMonotonic", "t", bus_get_u64, MU(ts_main_start.monotonic)),
-        BUS_FIELD("ExecMainExitTimestamp", "t", bus_get_u64, MU(ts_main_exit.realtime)),
-        BUS_FIELD("ExecMainExitTimestampMonotonic", "t", bus_get_u64, MU(ts_main_exit.monotonic)),
+        TIMESTAMP_ROWS("ExecMainStart", ts_main_start),
+        TIMESTAMP_ROWS("ExecMainExit", ts_main_exit),
         BUS_FIELD("ExecMainPID", "u", bus_get_pid, MU(exec_main_pid)),
         BUS_FIELD("ExecMainCode", "i", bus_get_int, MU(main_exit_code)),
         BUS_FIELD("ExecMainStatus", "i", bus_get_int, MU(main_exit_status)),
@@ -212,39 +197,26 @@ static int get_notify_access(BUS_GETTER_ARGS) {
         return sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_NOTIFY_ACCESS, a, "none"));
 }
 
-static int get_timeout_start(BUS_GETTER_ARGS) {
-        const ServiceSettings *s = &F(userdata)->service;
-
-        (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        return sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_START_SEC) || unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_SEC)
-                                                         ? s->timeout_start_usec
-                                                 : s->type == SERVICE_ONESHOT ? UNSET : (uint64_t) 90000000);
-}
-
-BUS_DEFINE_GETTER(get_service_type, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_TYPE, F(userdata)->service.type, "simple")))
-BUS_DEFINE_GETTER(get_restart, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_RESTART, F(userdata)->service.restart, "no")))
-BUS_DEFINE_GETTER(get_oom_policy, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_OOM_POLICY, F(userdata)->service.oom_policy, "stop")))
-BUS_DEFINE_GETTER(get_restart_usec, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_RESTART_SEC) ? F(userdata)->service.restart_usec
-                                                                                                              : (uint64_t) 100000))
-BUS_DEFINE_GETTER(get_timeout_stop, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_STOP_SEC) || unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_SEC)
-                                                                              ? F(userdata)->service.timeout_stop_usec : (uint64_t) 90000000))
-BUS_DEFINE_GETTER(get_runtime_max, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_RUNTIME_MAX_SEC) ? F(userdata)->service.runtime_max_usec
-                                                                                                                : UNSET))
+BUS_ENUM_GETTER(get_service_type, UD_SERVICE_TYPE, "simple")
+BUS_ENUM_GETTER(get_restart, UD_SERVICE_RESTART, "no")
+BUS_ENUM_GETTER(get_oom_policy, UD_SERVICE_OOM_POLICY, "stop")
 
 const sd_bus_vtable bus_service_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        BUS_PROP("Type", "s", get_service_type),
-        BUS_PROP("Restart", "s", get_restart),
+        /* unit_apply_defaults() has written systemd's defaults (Type=, RestartSec=100ms, the
+         * timeouts: 90 s, none for oneshot) where the files set nothing. */
+        BUS_FIELD("Type", "s", get_service_type, UF(service.type)),
+        BUS_FIELD("Restart", "s", get_restart, UF(service.restart)),
         BUS_FIELD("PIDFile", "s", bus_get_string, UF(service.pid_file)),
         BUS_PROP("NotifyAccess", "s", get_notify_access),
-        BUS_PROP("RestartUSec", "t", get_restart_usec),
-        BUS_PROP("TimeoutStartUSec", "t", get_timeout_start),
-        BUS_PROP("TimeoutStopUSec", "t", get_timeout_stop),
-        BUS_PROP("RuntimeMaxUSec", "t", get_runtime_max),
+        BUS_FIELD("RestartUSec", "t", bus_get_u64, UF(service.restart_usec)),
+        BUS_FIELD("TimeoutStartUSec", "t", bus_get_u64, UF(service.timeout_start_usec)),
+        BUS_FIELD("TimeoutStopUSec", "t", bus_get_u64, UF(service.timeout_stop_usec)),
+        BUS_FIELD("RuntimeMaxUSec", "t", bus_get_u64, UF(service.runtime_max_usec)),
         BUS_FIELD("RemainAfterExit", "b", bus_get_bool_positive, UF(service.remain_after_exit)),
         BUS_FIELD("GuessMainPID", "b", bus_get_bool_not_zero, UF(service.guess_main_pid)),
         BUS_FIELD("BusName", "s", bus_get_string, UF(service.bus_name)),
-        BUS_PROP("OOMPolicy", "s", get_oom_policy),
+        BUS_FIELD("OOMPolicy", "s", get_oom_policy, UF(service.oom_policy)),
         EXEC_ROW("ExecCondition", service.exec_condition),
         EXEC_ROW("ExecStartPre", service.exec_start_pre),
         EXEC_ROW("ExecStart", service.exec_start),
@@ -328,14 +300,11 @@ const sd_bus_vtable bus_timer_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-BUS_DEFINE_GETTER(get_accuracy, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_TIMER_ACCURACY_SEC) ? F(userdata)->timer.accuracy_usec
-                                                                                                         : (uint64_t) 60000000))
-
 const sd_bus_vtable bus_timer_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_FIELD("OnClockChange", "b", bus_get_bool_positive, UF(timer.on_clock_change)),
         BUS_FIELD("OnTimezoneChange", "b", bus_get_bool_positive, UF(timer.on_timezone_change)),
-        BUS_PROP("AccuracyUSec", "t", get_accuracy),
+        BUS_FIELD("AccuracyUSec", "t", bus_get_u64, UF(timer.accuracy_usec)), /* 1 min unless set (unit_apply_defaults()) */
         BUS_FIELD("RandomizedDelayUSec", "t", bus_get_u64, UF(timer.randomized_delay_usec)),
         BUS_FIELD("FixedRandomDelay", "b", bus_get_bool_positive, UF(timer.fixed_random_delay)),
         BUS_FIELD("Persistent", "b", bus_get_bool_positive, UF(timer.persistent)),
@@ -362,21 +331,14 @@ static int get_paths(BUS_GETTER_ARGS) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-BUS_DEFINE_GETTER(get_directory_mode, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_PATH_DIRECTORY_MODE)
-                                                                                            ? F(userdata)->path.directory_mode : 0755)))
-BUS_DEFINE_GETTER(get_trigger_limit_interval, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_PATH_TRIGGER_LIMIT_INTERVAL_SEC)
-                                                                                        ? F(userdata)->path.trigger_limit_interval_usec
-                                                                                        : (uint64_t) 2000000))
-BUS_DEFINE_GETTER(get_trigger_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_PATH_TRIGGER_LIMIT_BURST)
-                                                                                                 ? F(userdata)->path.trigger_limit_burst : 200)))
-
 const sd_bus_vtable bus_path_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_FIELD("Paths", "a(ss)", get_paths, UF(path.specs)),
         BUS_FIELD("MakeDirectory", "b", bus_get_bool_positive, UF(path.make_directory)),
-        BUS_PROP("DirectoryMode", "u", get_directory_mode),
-        BUS_PROP("TriggerLimitIntervalUSec", "t", get_trigger_limit_interval),
-        BUS_PROP("TriggerLimitBurst", "u", get_trigger_limit_burst),
+        /* unit_apply_defaults() has written systemd's defaults (0755, 2 s, 200) where unset. */
+        BUS_FIELD("DirectoryMode", "u", bus_get_u32, UF(path.directory_mode)),
+        BUS_FIELD("TriggerLimitIntervalUSec", "t", bus_get_u64, UF(path.trigger_limit_interval_usec)),
+        BUS_FIELD("TriggerLimitBurst", "u", bus_get_u32, UF(path.trigger_limit_burst)),
         SD_BUS_VTABLE_END,
 };
 
@@ -441,8 +403,6 @@ RAW_STRING_GETTER(get_root_image, "RootImage", "")
 BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(F(userdata)->exec.effective.protect_system)))
 BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(F(userdata)->exec.effective.protect_home)))
 BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", unit_type_info(F(userdata)->type)->keyring_mode)))
-BUS_DEFINE_GETTER(get_umask, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_EXEC_UMASK)
-                                                                                  ? F(userdata)->exec.umask : 0022)))
 BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
                                                                                   ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
 
@@ -878,7 +838,7 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_FIELD("SupplementaryGroups", "as", bus_get_strv, UF(exec.supplementary_groups)),
         BUS_FIELD("RootDirectory", "s", bus_get_string, UF(exec.root_directory)),
         BUS_PROP("RootImage", "s", get_root_image),
-        BUS_PROP("UMask", "u", get_umask),
+        BUS_FIELD("UMask", "u", bus_get_u32, UF(exec.umask)), /* 0022 unless set (unit_apply_defaults()) */
         BUS_PROP("CapabilityBoundingSet", "t", get_capability_bounding_set),
         BUS_PROP("AmbientCapabilities", "t", get_ambient_capabilities),
         BUS_FIELD("DynamicUser", "b", bus_get_bool_positive, UF(exec.effective.dynamic_user)),

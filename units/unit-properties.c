@@ -3,6 +3,7 @@
 #include "unit-defaults.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,9 +132,6 @@ static const struct {
         { "@exec", "UtmpMode", "init" },
         /* systemd.kill(5), as numbers like systemctl prints signals */
         { "@kill", "KillMode", "control-group" },
-        { "@kill", "KillSignal", "15" },
-        { "@kill", "FinalKillSignal", "9" },
-        { "@kill", "WatchdogSignal", "6" },
         { "@kill", "SendSIGKILL", "yes" },
         { "@kill", "SendSIGHUP", "no" },
         /* systemd.resource-control(5), systemd-system.conf(5) Default*Accounting= */
@@ -287,7 +285,7 @@ static const char *constant_default(const UnitDirective *d) {
 /* systemd 252's defaults for the settings the manager reads as numbers: written into every unit
  * that leaves them unset (unit_apply_defaults()), and printed by `sdinit show` from the same field,
  * so what show says is what the manager runs. alias: a legacy row writing the same field. value:
- * for KIND_TIME rows in usec, KIND_MODE a mode, KIND_INT a number. Sources: systemd.unit(5),
+ * for KIND_TIME rows in usec, KIND_MODE a mode, KIND_INT and KIND_SIGNAL a number. Sources: systemd.unit(5),
  * .service, .socket, .timer, .path, .exec, systemd-system.conf(5). */
 static const struct {
         UnitDirectiveId id, alias;
@@ -313,6 +311,10 @@ static const struct {
         { UD_EXEC_CACHE_DIRECTORY_MODE, UD_EXEC_CACHE_DIRECTORY_MODE, 0755 },
         { UD_EXEC_LOGS_DIRECTORY_MODE, UD_EXEC_LOGS_DIRECTORY_MODE, 0755 },
         { UD_EXEC_CONFIGURATION_DIRECTORY_MODE, UD_EXEC_CONFIGURATION_DIRECTORY_MODE, 0755 },
+        /* systemd.kill(5): SIGTERM, SIGKILL, SIGABRT (as numbers, like systemctl prints signals) */
+        { UD_KILL_KILL_SIGNAL, UD_KILL_KILL_SIGNAL, SIGTERM },
+        { UD_KILL_FINAL_KILL_SIGNAL, UD_KILL_FINAL_KILL_SIGNAL, SIGKILL },
+        { UD_KILL_WATCHDOG_SIGNAL, UD_KILL_WATCHDOG_SIGNAL, SIGABRT },
 };
 
 static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
@@ -327,6 +329,7 @@ static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
                 *(mode_t *) field = (mode_t) value;
                 break;
         case KIND_INT:
+        case KIND_SIGNAL:
                 *(int *) field = (int) value;
                 break;
         default:
@@ -528,7 +531,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 }
         }
         if (sdu_streq(d->section, "@kill") && sdu_streq(k, "RestartKillSignal"))
-                return sdu_asprintf("%d", is_set(u, NULL, "KillSignal") && u->kill.kill_signal > 0 ? u->kill.kill_signal : 15);
+                return sdu_asprintf("%d", u->kill.kill_signal); /* KillSignal=, SIGTERM unless set */
         if (sdu_streq(d->section, "@cgroup") && sdu_streq(k, "Slice")) {
                 char *s = NULL;
                 (void) unit_effective_slice(u, &s);
