@@ -206,16 +206,11 @@ static int get_load_error(BUS_GETTER_ARGS) {
 }
 
 static int get_invocation_id(BUS_GETTER_ARGS) {
-        MUnit *u = U(userdata);
-        uint8_t id[16] = {};
+        uint8_t id[16];
+        bool set = munit_invocation_id_bytes(U(userdata), id);
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        for (size_t i = 0; i < 16 && u->invocation_id[2 * i] && u->invocation_id[2 * i + 1]; i++) {
-                unsigned v;
-                if (sscanf(u->invocation_id + 2 * i, "%2x", &v) == 1)
-                        id[i] = (uint8_t) v;
-        }
-        return sd_bus_message_append_array(reply, 'y', id, u->invocation_id[0] ? 16 : 0);
+        return sd_bus_message_append_array(reply, 'y', id, set ? 16 : 0);
 }
 
 BUS_DEFINE_GETTER(get_description, sd_bus_message_append(reply, "s", U(userdata)->u && U(userdata)->u->unit.description

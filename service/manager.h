@@ -327,6 +327,11 @@ static inline bool munit_job_stops(const MUnit *u) {
 }
 void dual_timestamp_now(DualTimestamp *ts);
 
+/* The unit's invocation id (MUnit.invocation_id, 32 hex digits) as its 16 bytes, for D-Bus and
+ * the kernel keyring. false (ret zeroed) when the unit has none. No allocation: also used in the
+ * child before exec. */
+bool munit_invocation_id_bytes(const MUnit *u, uint8_t ret[16]);
+
 /* Stops everything (reverse order) and makes the loop exit when done. */
 void manager_begin_shutdown(Manager *m, int exit_status);
 

@@ -67,6 +67,11 @@ def test_tables(tap):
         tap.eq(get("cfg.service", "Service", "ProtectSystem"), 's "full"', "Get: ProtectSystem (a sandbox row)")
         tap.eq(get("run.service", "Service", "ProtectSystem"), 's "no"', "Get: ProtectSystem unset")
         tap.eq(get("cfg.service", "Unit", "Id"), 's "cfg.service"', "Get: Id (a constant row)")
+        # InvocationID: the 16 bytes of the $INVOCATION_ID the service was started with.
+        env = subprocess.run(ns(b) + ["cat", "/proc/%s/environ" % pid.split()[-1]], capture_output=True, timeout=30).stdout
+        m = re.search(rb"(?:^|\0)INVOCATION_ID=([0-9a-f]{32})\0", env)
+        want = "ay 16 " + " ".join(str(int(m[1][i:i + 2], 16)) for i in range(0, 32, 2)) if m else "(no INVOCATION_ID)"
+        tap.eq(get("run.service", "Unit", "InvocationID"), want, "Get: InvocationID is the service's $INVOCATION_ID")
         r = busctl(b, "get-property", "org.freedesktop.systemd1", PATH + "run_2eservice", IFACE + "Service", "NoSuchProperty")
         tap.ok(r.returncode != 0 and "NoSuchProperty" in r.stderr, "Get: an unknown property is an error", r.stderr)
 
