@@ -275,6 +275,9 @@ struct Manager {
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
         bool cg_tree;         /* per-unit cgroups in use */
+        /* systemd's running_in_userns() (a uid or gid map other than the identity, or setgroups
+         * "deny"), from env_detect() at start: ConditionVirtualization=private-users. */
+        bool in_userns;
         int verbosity;
 };
 
