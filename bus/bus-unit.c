@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -16,6 +17,7 @@
 #include "service/service.h"
 #include "service/timer.h"
 #include "service/trigger.h"
+#include "service/unit-vtable.h"
 #include "units/unit-directives.h"
 #include "units/unit-name.h"
 
@@ -229,8 +231,14 @@ BUS_DEFINE_GETTER(get_can_start, sd_bus_message_append(reply, "b", (int) (U(user
                                                                           U(userdata)->u->unit.refuse_manual_start <= 0 &&
                                                                           munit_type(U(userdata)) != UNIT_DEVICE)))
 BUS_DEFINE_GETTER(get_can_stop, sd_bus_message_append(reply, "b", (int) (U(userdata)->u && U(userdata)->u->unit.refuse_manual_stop <= 0)))
-BUS_DEFINE_GETTER(get_can_reload, sd_bus_message_append(reply, "b", (int) (munit_type(U(userdata)) == UNIT_SERVICE &&
-                                                                           service_can_reload(U(userdata)))))
+/* The type reloads (its table has reload), and this unit can (can_reload). */
+static bool can_reload(MUnit *u) {
+        const UnitVTable *vt = munit_vtable(u);
+
+        return vt->reload && (!vt->can_reload || vt->can_reload(u));
+}
+
+BUS_DEFINE_GETTER(get_can_reload, sd_bus_message_append(reply, "b", (int) can_reload(U(userdata))))
 BUS_DEFINE_GETTER(get_need_daemon_reload, sd_bus_message_append(reply, "b", (int) need_daemon_reload(U(userdata))))
 BUS_DEFINE_GETTER(get_condition_result, sd_bus_message_append(reply, "b", (int) (U(userdata)->ts_condition.monotonic
                                                                                  ? U(userdata)->condition_result : true)))
@@ -403,15 +411,13 @@ int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userda
         free(name);
         if (!u)
                 return 0;
+        /* A type's own interface (org.freedesktop.systemd1.Service, ...: the type's name,
+         * capitalised) only on units of that type. */
         t = munit_type(u);
-        if ((strcmp(iface, "org.freedesktop.systemd1.Service") == 0 && t != UNIT_SERVICE) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Socket") == 0 && t != UNIT_SOCKET) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Target") == 0 && t != UNIT_TARGET) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Timer") == 0 && t != UNIT_TIMER) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Path") == 0 && t != UNIT_PATH) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Mount") == 0 && t != UNIT_MOUNT) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Automount") == 0 && t != UNIT_AUTOMOUNT))
-                return 0;
+        if (strncmp(iface, BUS_NAME ".", sizeof(BUS_NAME)) == 0)
+                for (int k = 0; k < _UNIT_TYPE_MAX; k++)
+                        if (k != (int) t && strcasecmp(iface + sizeof(BUS_NAME), unit_type_to_string((UnitType) k)) == 0)
+                                return 0;
         *found = u;
         return 1;
 }

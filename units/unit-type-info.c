@@ -36,6 +36,7 @@ static const UnitExecListInfo socket_exec_lists[] = {
 
 static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
         [UNIT_SERVICE] = {
+                .may_alias = true, .may_template = true,
                 .section = "Service",
                 .exec = true, .kill = true, .cgroup = true, .install = true, .from_file = true,
                 .fix_stdio = true,
@@ -47,6 +48,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
                 .verify = unit_verify_service,
         },
         [UNIT_SOCKET] = {
+                .may_alias = true, .may_template = true,
                 .section = "Socket",
                 .exec = true, .kill = true, .cgroup = true, .install = true, .from_file = true,
                 .exec_deps_need_commands = true,
@@ -61,6 +63,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
                 .verify = unit_verify_socket,
         },
         [UNIT_TARGET] = {
+                .may_alias = true, .may_template = true,
                 .install = true, .from_file = true,
                 .default_deps = udef_target_default_deps,
         },
@@ -92,6 +95,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
                 .keyring_mode = "shared",
         },
         [UNIT_TIMER] = {
+                .may_alias = true, .may_template = true,
                 .section = "Timer",
                 .install = true, .from_file = true,
                 .trigger_setting = offsetof(Unit, timer.unit),
@@ -100,6 +104,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
                 .verify = unit_verify_timer,
         },
         [UNIT_PATH] = {
+                .may_alias = true, .may_template = true,
                 .section = "Path",
                 .install = true, .from_file = true,
                 .trigger_setting = offsetof(Unit, path.unit),

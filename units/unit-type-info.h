@@ -37,6 +37,9 @@ typedef struct UnitTypeInfo {
         bool install;
         /* Loaded from unit files (devices and scopes are made by the manager). */
         bool from_file;
+        /* systemctl enable may link it under another name (Alias=), or as a template instance
+         * (systemd's unit_type_may_alias() and unit_type_may_template()). */
+        bool may_alias, may_template;
         /* IgnoreOnIsolate= default. */
         bool ignore_on_isolate;
         /* systemd's service_fix_stdio(): StandardInputText= reads as "data", an inherited stdout

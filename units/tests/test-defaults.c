@@ -9,6 +9,7 @@
 #include "tests/tap.h"
 #include "check-text.h"
 #include "unit-defaults.h"
+#include "unit-type-info.h"
 
 static UnitHostInfo *host;
 
@@ -330,6 +331,34 @@ int main(void) {
         p = props_of(u, NULL, NULL);
         CHECK_STR(prop(&p, "Description"), "Slice /a/b");
         props_done(&p);
+        unit_free(u);
+
+        /* unit_type_info(): the section of each type is its name, capitalised; an invalid type
+         * has the empty row. unit_trigger_target(): Unit=/Service=, else the service of the same
+         * name; an Accept=yes socket an instance of its template, or none. */
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++) {
+                const char *sec = unit_type_info((UnitType) t)->section, *name = unit_type_to_string((UnitType) t);
+                CHECK(!sec || (sec[0] == name[0] - 'a' + 'A' && strcmp(sec + 1, name + 1) == 0));
+        }
+        CHECK(!unit_type_info(_UNIT_TYPE_INVALID)->section && !unit_type_info(_UNIT_TYPE_INVALID)->exec);
+        u = load("acc.socket", "[Socket]\nListenStream=/run/acc\nAccept=yes\nService=other.service\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0 && s == NULL);
+        CHECK(unit_trigger_target(u, "internal", &s) == 0);
+        CHECK_STR(s, "acc@internal.service");
+        free(s);
+        unit_free(u);
+        u = load("tt.timer", "[Timer]\nOnActiveSec=1h\nUnit=x.service\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0);
+        CHECK_STR(s, "x.service");
+        free(s);
+        unit_free(u);
+        u = load("pp@i.path", "[Path]\nPathExists=/x\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0);
+        CHECK_STR(s, "pp@i.service");
+        free(s);
+        unit_free(u);
+        u = load("plain.service", "[Service]\nExecStart=/bin/true\n");
+        CHECK(unit_trigger_target(u, "internal", &s) == 0 && s == NULL);
         unit_free(u);
 
         CHECK(unit_builtin_text("sysinit.target") != NULL);
