@@ -27,19 +27,8 @@
 #include "service/timer.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
+#include "units/unit-type-info.h"
 #include "units/unit-values.h"
-
-#define UNSET UINT64_MAX
-#define MU(field) offsetof(MUnit, field)
-#define UF(field) offsetof(Unit, field)
-
-static MUnit *U(void *userdata) {
-        return userdata;
-}
-
-static Unit *F(void *userdata) {
-        return userdata;
-}
 
 /* ---- exec commands ---------------------------------------------------------------------------- */
 
@@ -134,10 +123,11 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 
 BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->cgroup.tasks_max.set && !F(userdata)->cgroup.tasks_max.is_relative
                                                                            ? F(userdata)->cgroup.tasks_max.value : UNSET))
-BUS_DEFINE_GETTER(get_kill_mode, sd_bus_message_append(reply, "s", bus_enum_name(UD_KILL_KILL_MODE, F(userdata)->kill.kill_mode, "control-group")))
-BUS_DEFINE_GETTER(get_kill_signal, sd_bus_message_append(reply, "i", F(userdata)->kill.kill_signal > 0 ? F(userdata)->kill.kill_signal : SIGTERM))
+BUS_ENUM_GETTER(get_kill_mode, UD_KILL_KILL_MODE, "control-group")
 
-static bool dynamic_user(void *userdata);
+static bool dynamic_user(void *userdata) {
+        return F(userdata)->exec.effective.dynamic_user;
+}
 
 /* User= and Group=; with DynamicUser= and no User=, the name systemd derives from the unit's
  * (for a unit name that is no valid user name systemd hashes it, which sdinit does not: "_du"). */
@@ -161,8 +151,8 @@ BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.grou
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_PROP("TasksMax", "t", get_tasks_max),
-        BUS_PROP("KillMode", "s", get_kill_mode),
-        BUS_PROP("KillSignal", "i", get_kill_signal),
+        BUS_FIELD("KillMode", "s", get_kill_mode, UF(kill.kill_mode)),
+        BUS_FIELD("KillSignal", "i", bus_get_int, UF(kill.kill_signal)),
         BUS_FIELD("SendSIGKILL", "b", bus_get_bool_not_zero, UF(kill.send_sigkill)),
         BUS_FIELD("SendSIGHUP", "b", bus_get_bool_positive, UF(kill.send_sighup)),
         BUS_PROP("User", "s", get_user),
@@ -189,10 +179,8 @@ const sd_bus_vtable bus_service_vtable[] = {
         BUS_PROP("ReloadResult", "s", get_reload_result),
         BUS_PROP("CleanResult", "s", get_success),
         BUS_FIELD("NRestarts", "u", bus_get_u32, MU(n_restarts)),
-        BUS_FIELD("ExecMainStartTimestamp", "t", bus_get_u64, MU(ts_main_start.realtime)),
-        BUS_FIELD("ExecMainStartTimestampMonotonic", "t", bus_get_u64, MU(ts_main_start.monotonic)),
-        BUS_FIELD("ExecMainExitTimestamp", "t", bus_get_u64, MU(ts_main_exit.realtime)),
-        BUS_FIELD("ExecMainExitTimestampMonotonic", "t", bus_get_u64, MU(ts_main_exit.monotonic)),
+        TIMESTAMP_ROWS("ExecMainStart", ts_main_start),
+        TIMESTAMP_ROWS("ExecMainExit", ts_main_exit),
         BUS_FIELD("ExecMainPID", "u", bus_get_pid, MU(exec_main_pid)),
         BUS_FIELD("ExecMainCode", "i", bus_get_int, MU(main_exit_code)),
         BUS_FIELD("ExecMainStatus", "i", bus_get_int, MU(main_exit_status)),
@@ -209,39 +197,26 @@ static int get_notify_access(BUS_GETTER_ARGS) {
         return sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_NOTIFY_ACCESS, a, "none"));
 }
 
-static int get_timeout_start(BUS_GETTER_ARGS) {
-        const ServiceSettings *s = &F(userdata)->service;
-
-        (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        return sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_START_SEC) || unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_SEC)
-                                                         ? s->timeout_start_usec
-                                                 : s->type == SERVICE_ONESHOT ? UNSET : (uint64_t) 90000000);
-}
-
-BUS_DEFINE_GETTER(get_service_type, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_TYPE, F(userdata)->service.type, "simple")))
-BUS_DEFINE_GETTER(get_restart, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_RESTART, F(userdata)->service.restart, "no")))
-BUS_DEFINE_GETTER(get_oom_policy, sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_OOM_POLICY, F(userdata)->service.oom_policy, "stop")))
-BUS_DEFINE_GETTER(get_restart_usec, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_RESTART_SEC) ? F(userdata)->service.restart_usec
-                                                                                                              : (uint64_t) 100000))
-BUS_DEFINE_GETTER(get_timeout_stop, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_STOP_SEC) || unit_is_set(F(userdata), UD_SERVICE_TIMEOUT_SEC)
-                                                                              ? F(userdata)->service.timeout_stop_usec : (uint64_t) 90000000))
-BUS_DEFINE_GETTER(get_runtime_max, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_SERVICE_RUNTIME_MAX_SEC) ? F(userdata)->service.runtime_max_usec
-                                                                                                                : UNSET))
+BUS_ENUM_GETTER(get_service_type, UD_SERVICE_TYPE, "simple")
+BUS_ENUM_GETTER(get_restart, UD_SERVICE_RESTART, "no")
+BUS_ENUM_GETTER(get_oom_policy, UD_SERVICE_OOM_POLICY, "stop")
 
 const sd_bus_vtable bus_service_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        BUS_PROP("Type", "s", get_service_type),
-        BUS_PROP("Restart", "s", get_restart),
+        /* unit_apply_defaults() has written systemd's defaults (Type=, RestartSec=100ms, the
+         * timeouts: 90 s, none for oneshot) where the files set nothing. */
+        BUS_FIELD("Type", "s", get_service_type, UF(service.type)),
+        BUS_FIELD("Restart", "s", get_restart, UF(service.restart)),
         BUS_FIELD("PIDFile", "s", bus_get_string, UF(service.pid_file)),
         BUS_PROP("NotifyAccess", "s", get_notify_access),
-        BUS_PROP("RestartUSec", "t", get_restart_usec),
-        BUS_PROP("TimeoutStartUSec", "t", get_timeout_start),
-        BUS_PROP("TimeoutStopUSec", "t", get_timeout_stop),
-        BUS_PROP("RuntimeMaxUSec", "t", get_runtime_max),
+        BUS_FIELD("RestartUSec", "t", bus_get_u64, UF(service.restart_usec)),
+        BUS_FIELD("TimeoutStartUSec", "t", bus_get_u64, UF(service.timeout_start_usec)),
+        BUS_FIELD("TimeoutStopUSec", "t", bus_get_u64, UF(service.timeout_stop_usec)),
+        BUS_FIELD("RuntimeMaxUSec", "t", bus_get_u64, UF(service.runtime_max_usec)),
         BUS_FIELD("RemainAfterExit", "b", bus_get_bool_positive, UF(service.remain_after_exit)),
         BUS_FIELD("GuessMainPID", "b", bus_get_bool_not_zero, UF(service.guess_main_pid)),
         BUS_FIELD("BusName", "s", bus_get_string, UF(service.bus_name)),
-        BUS_PROP("OOMPolicy", "s", get_oom_policy),
+        BUS_FIELD("OOMPolicy", "s", get_oom_policy, UF(service.oom_policy)),
         EXEC_ROW("ExecCondition", service.exec_condition),
         EXEC_ROW("ExecStartPre", service.exec_start_pre),
         EXEC_ROW("ExecStart", service.exec_start),
@@ -325,14 +300,11 @@ const sd_bus_vtable bus_timer_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-BUS_DEFINE_GETTER(get_accuracy, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_TIMER_ACCURACY_SEC) ? F(userdata)->timer.accuracy_usec
-                                                                                                         : (uint64_t) 60000000))
-
 const sd_bus_vtable bus_timer_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_FIELD("OnClockChange", "b", bus_get_bool_positive, UF(timer.on_clock_change)),
         BUS_FIELD("OnTimezoneChange", "b", bus_get_bool_positive, UF(timer.on_timezone_change)),
-        BUS_PROP("AccuracyUSec", "t", get_accuracy),
+        BUS_FIELD("AccuracyUSec", "t", bus_get_u64, UF(timer.accuracy_usec)), /* 1 min unless set (unit_apply_defaults()) */
         BUS_FIELD("RandomizedDelayUSec", "t", bus_get_u64, UF(timer.randomized_delay_usec)),
         BUS_FIELD("FixedRandomDelay", "b", bus_get_bool_positive, UF(timer.fixed_random_delay)),
         BUS_FIELD("Persistent", "b", bus_get_bool_positive, UF(timer.persistent)),
@@ -359,30 +331,24 @@ static int get_paths(BUS_GETTER_ARGS) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-BUS_DEFINE_GETTER(get_directory_mode, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_PATH_DIRECTORY_MODE)
-                                                                                            ? F(userdata)->path.directory_mode : 0755)))
-BUS_DEFINE_GETTER(get_trigger_limit_interval, sd_bus_message_append(reply, "t", unit_is_set(F(userdata), UD_PATH_TRIGGER_LIMIT_INTERVAL_SEC)
-                                                                                        ? F(userdata)->path.trigger_limit_interval_usec
-                                                                                        : (uint64_t) 2000000))
-BUS_DEFINE_GETTER(get_trigger_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_PATH_TRIGGER_LIMIT_BURST)
-                                                                                                 ? F(userdata)->path.trigger_limit_burst : 200)))
-
 const sd_bus_vtable bus_path_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_FIELD("Paths", "a(ss)", get_paths, UF(path.specs)),
         BUS_FIELD("MakeDirectory", "b", bus_get_bool_positive, UF(path.make_directory)),
-        BUS_PROP("DirectoryMode", "u", get_directory_mode),
-        BUS_PROP("TriggerLimitIntervalUSec", "t", get_trigger_limit_interval),
-        BUS_PROP("TriggerLimitBurst", "u", get_trigger_limit_burst),
+        /* unit_apply_defaults() has written systemd's defaults (0755, 2 s, 200) where unset. */
+        BUS_FIELD("DirectoryMode", "u", bus_get_u32, UF(path.directory_mode)),
+        BUS_FIELD("TriggerLimitIntervalUSec", "t", bus_get_u64, UF(path.trigger_limit_interval_usec)),
+        BUS_FIELD("TriggerLimitBurst", "u", bus_get_u32, UF(path.trigger_limit_burst)),
         SD_BUS_VTABLE_END,
 };
 
 /* ---- sandbox settings (what `systemd-analyze security` reads) ----------------------------------
- * sdinit keeps these directives as validated raw values (units/: "not enforced" rows); the
- * getters below give them systemd's D-Bus types, and the adjustments systemd makes when it loads
- * a unit (unit_patch_contexts(): DynamicUser='s sandbox, the capabilities PrivateDevices=,
- * ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop, DevicePolicy=closed with
- * PrivateDevices=, char-rtc for ProtectClock=). */
+ * DynamicUser= and the settings it forces on are fields of the unit (exec.effective, written by
+ * units/ unit_apply_defaults()). sdinit keeps the other directives as validated raw values
+ * (units/: "not enforced" rows); the getters below give them systemd's D-Bus types, and the
+ * adjustments systemd makes when it loads a unit (unit_patch_contexts(): the capabilities
+ * PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop,
+ * DevicePolicy=closed with PrivateDevices=, char-rtc for ProtectClock=). */
 
 /* The raw values of the row key in the unit's own section ("Service", "Socket"). */
 static char *const *raw(void *userdata, const char *key) {
@@ -407,10 +373,6 @@ static bool raw_true(void *userdata, const char *key) {
         return v && sdu_parse_boolean(v) > 0;
 }
 
-static bool dynamic_user(void *userdata) {
-        return raw_true(userdata, "DynamicUser");
-}
-
 /* A boolean, or the string of a boolean-or-enum row (ProtectSystem=, ProtectHome=). */
 static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
         const char *v = raw_last(userdata, key);
@@ -420,9 +382,7 @@ static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
 }
 
 #define RAW_BOOL_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) raw_true(userdata, key)))
-#define RAW_BOOL_DU_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) (raw_true(userdata, key) || dynamic_user(userdata))))
 #define RAW_STRING_GETTER(fn, key, dflt) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "s", raw_enum(userdata, key, dflt)))
-RAW_BOOL_GETTER(get_dynamic_user, "DynamicUser")
 RAW_BOOL_GETTER(get_private_devices, "PrivateDevices")
 RAW_BOOL_GETTER(get_private_network, "PrivateNetwork")
 RAW_BOOL_GETTER(get_private_users, "PrivateUsers")
@@ -437,26 +397,14 @@ RAW_BOOL_GETTER(get_protect_hostname, "ProtectHostname")
 RAW_BOOL_GETTER(get_restrict_realtime, "RestrictRealtime")
 RAW_BOOL_GETTER(get_lock_personality, "LockPersonality")
 RAW_BOOL_GETTER(get_memory_deny_write_execute, "MemoryDenyWriteExecute")
-RAW_BOOL_DU_GETTER(get_private_tmp, "PrivateTmp")
-RAW_BOOL_DU_GETTER(get_remove_ipc, "RemoveIPC")
-RAW_BOOL_DU_GETTER(get_restrict_suid_sgid, "RestrictSUIDSGID")
 RAW_STRING_GETTER(get_protect_proc, "ProtectProc", "default")
 RAW_STRING_GETTER(get_proc_subset, "ProcSubset", "all")
 RAW_STRING_GETTER(get_root_image, "RootImage", "")
-BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", dynamic_user(userdata) ? "strict" : raw_enum(userdata, "ProtectSystem", "no")))
-BUS_DEFINE_GETTER(get_no_new_privileges, sd_bus_message_append(reply, "b", (int) (F(userdata)->exec.no_new_privileges > 0 || dynamic_user(userdata))))
-BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", F(userdata)->type == UNIT_SERVICE ? "private" : "shared")))
-BUS_DEFINE_GETTER(get_umask, sd_bus_message_append(reply, "u", (uint32_t) (unit_is_set(F(userdata), UD_EXEC_UMASK)
-                                                                                  ? F(userdata)->exec.umask : 0022)))
+BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(F(userdata)->exec.effective.protect_system)))
+BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(F(userdata)->exec.effective.protect_home)))
+BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", unit_type_info(F(userdata)->type)->keyring_mode)))
 BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
                                                                                   ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
-
-static int get_protect_home(BUS_GETTER_ARGS) {
-        const char *v = raw_enum(userdata, "ProtectHome", "no");
-
-        (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        return sd_bus_message_append(reply, "s", dynamic_user(userdata) && strcmp(v, "no") == 0 ? "read-only" : v);
-}
 
 static int get_capability_bounding_set(BUS_GETTER_ARGS) {
         const CapabilitySetting *c = &F(userdata)->exec.capability_bounding_set;
@@ -890,18 +838,18 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_FIELD("SupplementaryGroups", "as", bus_get_strv, UF(exec.supplementary_groups)),
         BUS_FIELD("RootDirectory", "s", bus_get_string, UF(exec.root_directory)),
         BUS_PROP("RootImage", "s", get_root_image),
-        BUS_PROP("UMask", "u", get_umask),
+        BUS_FIELD("UMask", "u", bus_get_u32, UF(exec.umask)), /* 0022 unless set (unit_apply_defaults()) */
         BUS_PROP("CapabilityBoundingSet", "t", get_capability_bounding_set),
         BUS_PROP("AmbientCapabilities", "t", get_ambient_capabilities),
-        BUS_PROP("DynamicUser", "b", get_dynamic_user),
-        BUS_PROP("RemoveIPC", "b", get_remove_ipc),
-        BUS_PROP("NoNewPrivileges", "b", get_no_new_privileges),
+        BUS_FIELD("DynamicUser", "b", bus_get_bool_positive, UF(exec.effective.dynamic_user)),
+        BUS_FIELD("RemoveIPC", "b", bus_get_bool_positive, UF(exec.effective.remove_ipc)),
+        BUS_FIELD("NoNewPrivileges", "b", bus_get_bool_positive, UF(exec.effective.no_new_privileges)),
         BUS_PROP("KeyringMode", "s", get_keyring_mode),
         BUS_PROP("ProtectProc", "s", get_protect_proc),
         BUS_PROP("ProcSubset", "s", get_proc_subset),
         BUS_PROP("ProtectSystem", "s", get_protect_system),
         BUS_PROP("ProtectHome", "s", get_protect_home),
-        BUS_PROP("PrivateTmp", "b", get_private_tmp),
+        BUS_FIELD("PrivateTmp", "b", bus_get_bool_positive, UF(exec.effective.private_tmp)),
         BUS_PROP("PrivateDevices", "b", get_private_devices),
         BUS_PROP("PrivateNetwork", "b", get_private_network),
         BUS_PROP("PrivateUsers", "b", get_private_users),
@@ -914,7 +862,7 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_PROP("ProtectClock", "b", get_protect_clock),
         BUS_PROP("ProtectHostname", "b", get_protect_hostname),
         BUS_PROP("RestrictRealtime", "b", get_restrict_realtime),
-        BUS_PROP("RestrictSUIDSGID", "b", get_restrict_suid_sgid),
+        BUS_FIELD("RestrictSUIDSGID", "b", bus_get_bool_positive, UF(exec.effective.restrict_suid_sgid)),
         BUS_PROP("RestrictNamespaces", "t", get_restrict_namespaces),
         BUS_PROP("RestrictAddressFamilies", "(bas)", get_restrict_address_families),
         BUS_PROP("LockPersonality", "b", get_lock_personality),

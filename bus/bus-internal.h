@@ -2,6 +2,8 @@
 #pragma once
 /* Shared between the transport (bus-server.c) and the objects (bus-manager.c, bus-unit.c). */
 
+#include <stddef.h>
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 #include "bus/bus-props.h"
@@ -73,7 +75,9 @@ struct BusServer {
         int shutdown_status;
         bool warned_full;     /* the "all connections taken" warning was logged */
         ManagerHooks hooks;
-        Unit *defaults;       /* a unit with no settings: what the settings tables read for a unit with no file */
+        /* A unit of each type with no settings, systemd's defaults written in (unit_compact()):
+         * what the settings tables read for a unit with no file. */
+        Unit *defaults[_UNIT_TYPE_MAX];
 };
 
 /* The unit-file methods (bus-install.c) and the UnitFileState lookup they provide. */
@@ -116,12 +120,36 @@ const char *bus_unit_file_state(MUnit *u);
 
 /* Object lookup for the fallback tables below /org/freedesktop/systemd1/unit: the MUnit of the
  * path (tables of runtime state), or its parsed Unit (tables of settings; a unit with no file
- * reads BusServer.defaults), when the unit has the interface. */
+ * reads BusServer.defaults of its type), when the unit has the interface. */
 int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
 int bus_find_settings(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error);
 
 /* The name of enum value v of the directive id (its table row), or dflt. */
 const char *bus_enum_name(UnitDirectiveId id, int v, const char *dflt);
+
+/* The two objects the unit tables read (the userdata of their getters), and the offsets of
+ * their rows: MUnit (runtime state, tables found by bus_find_unit()) and Unit (the parsed
+ * settings with systemd's defaults written in, found by bus_find_settings()). */
+static inline MUnit *U(void *userdata) {
+        return userdata;
+}
+
+static inline Unit *F(void *userdata) {
+        return userdata;
+}
+
+#define MU(field) offsetof(MUnit, field)
+#define UF(field) offsetof(Unit, field)
+#define UNSET UINT64_MAX
+
+/* An enum setting (an int field, -1 unset) under its directive's value names: one getter per
+ * directive id, the field comes from the row's offset. */
+#define BUS_ENUM_GETTER(fn, id, dflt) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "s", bus_enum_name(id, *(const int *) userdata, dflt)))
+
+/* A DualTimestamp field of MUnit as systemd's NameTimestamp and NameTimestampMonotonic. */
+#define TIMESTAMP_ROWS(name, field)                                                                        \
+        BUS_FIELD(name "Timestamp", "t", bus_get_u64, MU(field.realtime)),                                 \
+        BUS_FIELD(name "TimestampMonotonic", "t", bus_get_u64, MU(field.monotonic))
 
 /* The per-type tables (bus-exec.c): runtime and settings for each interface, and the tables
  * shared by the interfaces of units that run processes (systemd's exec, kill and cgroup

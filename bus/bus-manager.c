@@ -709,8 +709,8 @@ BUS_DEFINE_GETTER(get_show_status, sd_bus_message_append(reply, "b", (int) MGR(u
 BUS_DEFINE_GETTER(get_exit_code, sd_bus_message_append(reply, "y", (uint8_t) (MGR(userdata)->exit_code_override >= 0
                                                                                       ? MGR(userdata)->exit_code_override : 0)))
 BUS_DEFINE_GETTER(get_inherit, sd_bus_message_append(reply, "s", "inherit"))
-BUS_DEFINE_GETTER(get_default_timeout, sd_bus_message_append(reply, "t", (uint64_t) 90000000))
-BUS_DEFINE_GETTER(get_default_restart, sd_bus_message_append(reply, "t", (uint64_t) 100000))
+BUS_DEFINE_GETTER(get_default_timeout, sd_bus_message_append(reply, "t", (uint64_t) DEFAULT_TIMEOUT_USEC))
+BUS_DEFINE_GETTER(get_default_restart, sd_bus_message_append(reply, "t", (uint64_t) DEFAULT_RESTART_USEC))
 BUS_DEFINE_GETTER(get_startup_realtime, sd_bus_message_append(reply, "t", MGR(userdata)->ts_startup.realtime))
 BUS_DEFINE_GETTER(get_startup_monotonic, sd_bus_message_append(reply, "t", MGR(userdata)->ts_startup.monotonic))
 BUS_DEFINE_GETTER(get_finish_realtime, sd_bus_message_append(reply, "t", MGR(userdata)->ts_finish.realtime))

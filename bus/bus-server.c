@@ -454,10 +454,15 @@ int bus_server_new(Manager *m, const char *path, BusServer **ret) {
                 return -ENOMEM;
         s->m = m;
         s->listen_fd = -1;
-        r = unit_new("sdinit-defaults.service", NULL, &s->defaults);
-        if (r < 0)
-                goto fail;
-        (void) unit_compact(s->defaults);
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++) {
+                char name[64];
+
+                snprintf(name, sizeof(name), "sdinit-defaults.%s", unit_type_to_string((UnitType) t));
+                r = unit_new(name, NULL, &s->defaults[t]);
+                if (r < 0)
+                        goto fail;
+                (void) unit_compact(s->defaults[t]);
+        }
         snprintf(s->path, sizeof(s->path), "%s", path);
         snprintf(dir, sizeof(dir), "%s", path);
         slash = strrchr(dir, '/');
@@ -634,7 +639,8 @@ BusServer *bus_server_free(BusServer *s) {
                 close(s->listen_fd);
                 unlink(s->path);
         }
-        unit_free(s->defaults);
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++)
+                unit_free(s->defaults[t]);
         free(s);
         return NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -16,10 +17,9 @@
 #include "service/service.h"
 #include "service/timer.h"
 #include "service/trigger.h"
+#include "service/unit-vtable.h"
 #include "units/unit-directives.h"
 #include "units/unit-name.h"
-
-#define UNSET UINT64_MAX
 
 MUnit *bus_load_unit(BusServer *s, const char *name, sd_bus_error *error) {
         MUnit *u = manager_get_unit(s->m, name);
@@ -79,17 +79,6 @@ const char *bus_unit_file_preset(MUnit *u) {
  * manager's runtime record (MUnit), unit_settings_vtable the parsed unit file (Unit, see
  * bus_find_settings()). */
 
-static MUnit *U(void *userdata) {
-        return userdata;
-}
-
-static Unit *F(void *userdata) {
-        return userdata;
-}
-
-#define MU(field) offsetof(MUnit, field)
-#define UF(field) offsetof(Unit, field)
-
 /* A dependency list (MUnit.deps[dep]) and a reverse one (the units that have dep on this one). */
 static int append_deps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
@@ -140,13 +129,6 @@ RDEP_GETTER(get_conflicted_by, UNIT_CONFLICTS)
 RDEP_GETTER(get_on_failure_of, UNIT_ON_FAILURE)
 RDEP_GETTER(get_on_success_of, UNIT_ON_SUCCESS)
 RDEP_GETTER(get_triggered_by, UNIT_TRIGGERS)
-
-/* DualTimestamp fields. */
-BUS_DEFINE_GETTER(get_ts_realtime, sd_bus_message_append(reply, "t", ((const DualTimestamp *) userdata)->realtime))
-BUS_DEFINE_GETTER(get_ts_monotonic, sd_bus_message_append(reply, "t", ((const DualTimestamp *) userdata)->monotonic))
-#define TIMESTAMP_ROWS(name, field)                                                                        \
-        BUS_FIELD(name "Timestamp", "t", get_ts_realtime, MU(field)),                                      \
-        BUS_FIELD(name "TimestampMonotonic", "t", get_ts_monotonic, MU(field))
 
 static bool need_daemon_reload(MUnit *u) {
         struct stat st;
@@ -226,16 +208,11 @@ static int get_load_error(BUS_GETTER_ARGS) {
 }
 
 static int get_invocation_id(BUS_GETTER_ARGS) {
-        MUnit *u = U(userdata);
-        uint8_t id[16] = {};
+        uint8_t id[16];
+        bool set = munit_invocation_id_bytes(U(userdata), id);
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        for (size_t i = 0; i < 16 && u->invocation_id[2 * i] && u->invocation_id[2 * i + 1]; i++) {
-                unsigned v;
-                if (sscanf(u->invocation_id + 2 * i, "%2x", &v) == 1)
-                        id[i] = (uint8_t) v;
-        }
-        return sd_bus_message_append_array(reply, 'y', id, u->invocation_id[0] ? 16 : 0);
+        return sd_bus_message_append_array(reply, 'y', id, set ? 16 : 0);
 }
 
 BUS_DEFINE_GETTER(get_description, sd_bus_message_append(reply, "s", U(userdata)->u && U(userdata)->u->unit.description
@@ -254,8 +231,14 @@ BUS_DEFINE_GETTER(get_can_start, sd_bus_message_append(reply, "b", (int) (U(user
                                                                           U(userdata)->u->unit.refuse_manual_start <= 0 &&
                                                                           munit_type(U(userdata)) != UNIT_DEVICE)))
 BUS_DEFINE_GETTER(get_can_stop, sd_bus_message_append(reply, "b", (int) (U(userdata)->u && U(userdata)->u->unit.refuse_manual_stop <= 0)))
-BUS_DEFINE_GETTER(get_can_reload, sd_bus_message_append(reply, "b", (int) (munit_type(U(userdata)) == UNIT_SERVICE &&
-                                                                           service_can_reload(U(userdata)))))
+/* The type reloads (its table has reload), and this unit can (can_reload). */
+static bool can_reload(MUnit *u) {
+        const UnitVTable *vt = munit_vtable(u);
+
+        return vt->reload && (!vt->can_reload || vt->can_reload(u));
+}
+
+BUS_DEFINE_GETTER(get_can_reload, sd_bus_message_append(reply, "b", (int) can_reload(U(userdata))))
 BUS_DEFINE_GETTER(get_need_daemon_reload, sd_bus_message_append(reply, "b", (int) need_daemon_reload(U(userdata))))
 BUS_DEFINE_GETTER(get_condition_result, sd_bus_message_append(reply, "b", (int) (U(userdata)->ts_condition.monotonic
                                                                                  ? U(userdata)->condition_result : true)))
@@ -330,11 +313,8 @@ static const sd_bus_vtable unit_vtable[] = {
 BUS_DEFINE_GETTER(get_can_isolate, sd_bus_message_append(reply, "b", (int) (F(userdata)->unit.allow_isolate > 0)))
 BUS_DEFINE_GETTER(get_conditions, append_conditions(reply, &F(userdata)->unit.conditions, "Condition"))
 BUS_DEFINE_GETTER(get_asserts, append_conditions(reply, &F(userdata)->unit.asserts, "Assert"))
-BUS_DEFINE_GETTER(get_failure_action, sd_bus_message_append(reply, "s", bus_enum_name(UD_UNIT_FAILURE_ACTION, F(userdata)->unit.failure_action, "none")))
-BUS_DEFINE_GETTER(get_success_action, sd_bus_message_append(reply, "s", bus_enum_name(UD_UNIT_SUCCESS_ACTION, F(userdata)->unit.success_action, "none")))
-/* unit_apply_defaults() has written systemd's defaults (10 s, 5) where the files set nothing. */
-BUS_DEFINE_GETTER(get_start_limit_interval, sd_bus_message_append(reply, "t", F(userdata)->unit.start_limit_interval_usec))
-BUS_DEFINE_GETTER(get_start_limit_burst, sd_bus_message_append(reply, "u", (uint32_t) F(userdata)->unit.start_limit_burst))
+BUS_ENUM_GETTER(get_failure_action, UD_UNIT_FAILURE_ACTION, "none")
+BUS_ENUM_GETTER(get_success_action, UD_UNIT_SUCCESS_ACTION, "none")
 
 static const sd_bus_vtable unit_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -349,10 +329,11 @@ static const sd_bus_vtable unit_settings_vtable[] = {
         BUS_FIELD("DefaultDependencies", "b", bus_get_bool_not_zero, UF(unit.default_dependencies)),
         BUS_PROP("Conditions", "a(sbbsi)", get_conditions),
         BUS_PROP("Asserts", "a(sbbsi)", get_asserts),
-        BUS_PROP("StartLimitIntervalUSec", "t", get_start_limit_interval),
-        BUS_PROP("StartLimitBurst", "u", get_start_limit_burst),
-        BUS_PROP("FailureAction", "s", get_failure_action),
-        BUS_PROP("SuccessAction", "s", get_success_action),
+        /* unit_apply_defaults() has written systemd's defaults (10 s, 5) where the files set nothing. */
+        BUS_FIELD("StartLimitIntervalUSec", "t", bus_get_u64, UF(unit.start_limit_interval_usec)),
+        BUS_FIELD("StartLimitBurst", "u", bus_get_u32, UF(unit.start_limit_burst)),
+        BUS_FIELD("FailureAction", "s", get_failure_action, UF(unit.failure_action)),
+        BUS_FIELD("SuccessAction", "s", get_success_action, UF(unit.success_action)),
         SD_BUS_VTABLE_END,
 };
 
@@ -430,15 +411,13 @@ int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userda
         free(name);
         if (!u)
                 return 0;
+        /* A type's own interface (org.freedesktop.systemd1.Service, ...: the type's name,
+         * capitalised) only on units of that type. */
         t = munit_type(u);
-        if ((strcmp(iface, "org.freedesktop.systemd1.Service") == 0 && t != UNIT_SERVICE) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Socket") == 0 && t != UNIT_SOCKET) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Target") == 0 && t != UNIT_TARGET) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Timer") == 0 && t != UNIT_TIMER) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Path") == 0 && t != UNIT_PATH) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Mount") == 0 && t != UNIT_MOUNT) ||
-            (strcmp(iface, "org.freedesktop.systemd1.Automount") == 0 && t != UNIT_AUTOMOUNT))
-                return 0;
+        if (strncmp(iface, BUS_NAME ".", sizeof(BUS_NAME)) == 0)
+                for (int k = 0; k < _UNIT_TYPE_MAX; k++)
+                        if (k != (int) t && strcasecmp(iface + sizeof(BUS_NAME), unit_type_to_string((UnitType) k)) == 0)
+                                return 0;
         *found = u;
         return 1;
 }
@@ -450,7 +429,7 @@ int bus_find_settings(sd_bus *bus, const char *path, const char *iface, void *us
 
         if (r <= 0)
                 return r;
-        *found = U(u)->u ? U(u)->u : s->defaults;
+        *found = U(u)->u ? U(u)->u : s->defaults[munit_type(U(u)) >= 0 ? munit_type(U(u)) : UNIT_SERVICE];
         return 1;
 }
 

@@ -25,6 +25,32 @@ static const char *config_path_of(const Lookup *lp, InstallFlags flags) {
         return (flags & INSTALL_RUNTIME) ? lp->runtime_config : lp->persistent_config;
 }
 
+/* systemd's install_info_discover_and_check(): name queued in ctx, and allowed to be enabled.
+ * *ret (may be NULL) is its Info. */
+static int discover_and_check(Ctx *ctx, const Lookup *lp, const char *name, int search, Info **ret,
+                              InstallChanges *changes) {
+        Info *info;
+        int r = info_discover(ctx, lp, name, search, &info, changes);
+
+        if (r >= 0)
+                r = info_may_process(info, lp, changes);
+        if (r >= 0 && ret)
+                *ret = info;
+        return r;
+}
+
+/* Removes the symlinks to the units queued in ctx (systemd's install_context_mark_for_removal()
+ * and remove_marked_symlinks()) below config_path. */
+static int remove_queued(Ctx *ctx, const Lookup *lp, const char *config_path, InstallChanges *changes) {
+        Marks m = {};
+        int r = ctx_mark_for_removal(ctx, lp, &m, changes);
+
+        if (r >= 0)
+                r = remove_marked(&m, config_path, lp, changes);
+        strv_free(m.names);
+        return r;
+}
+
 int install_enable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
         _cleanup_(lookup_done) Lookup lp = {};
         _cleanup_(ctx_done) Ctx ctx = {};
@@ -34,11 +60,7 @@ int install_enable(const char *root, InstallFlags flags, char *const *names, Ins
         if (r < 0)
                 return r;
         for (size_t k = 0; names && names[k]; k++) {
-                Info *info;
-
-                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
-                if (r >= 0)
-                        r = info_may_process(info, &lp, changes);
+                r = discover_and_check(&ctx, &lp, names[k], SEARCH_LOAD, NULL, changes);
                 if (r < 0)
                         return r;
         }
@@ -48,7 +70,6 @@ int install_enable(const char *root, InstallFlags flags, char *const *names, Ins
 int install_disable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
         _cleanup_(lookup_done) Lookup lp = {};
         _cleanup_(ctx_done) Ctx ctx = {};
-        Marks m = {};
         int r;
 
         r = lookup_init(&lp, root);
@@ -61,11 +82,7 @@ int install_disable(const char *root, InstallFlags flags, char *const *names, In
                 if (r < 0)
                         return r;
         }
-        r = ctx_mark_for_removal(&ctx, &lp, &m, changes);
-        if (r >= 0)
-                r = remove_marked(&m, config_path_of(&lp, flags), &lp, changes);
-        strv_free(m.names);
-        return r;
+        return remove_queued(&ctx, &lp, config_path_of(&lp, flags), changes);
 }
 
 int install_reenable(const char *root, InstallFlags flags, char *const *names, InstallChanges *changes) {
@@ -83,9 +100,7 @@ int install_reenable(const char *root, InstallFlags flags, char *const *names, I
                 Info *info;
                 const char *rp;
 
-                r = info_discover(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
-                if (r >= 0)
-                        r = info_may_process(info, &lp, changes);
+                r = discover_and_check(&ctx, &lp, names[k], SEARCH_LOAD, &info, changes);
                 if (r < 0)
                         return r;
                 rp = lookup_skip_root(&lp, info->path);
@@ -202,13 +217,6 @@ finish:
 
 /* ---- presets ---- */
 
-static int discover_and_check(Ctx *ctx, const Lookup *lp, const char *name, InstallChanges *changes) {
-        Info *info;
-        int r = info_discover(ctx, lp, name, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
-
-        return r < 0 ? r : info_may_process(info, lp, changes);
-}
-
 /* systemd's preset_prepare_one(): queue name in plus (to enable) or minus (to disable). */
 static int preset_prepare_one(Ctx *plus, Ctx *minus, const Lookup *lp, const char *name,
                               const InstallPresets *presets, InstallChanges *changes) {
@@ -225,9 +233,9 @@ static int preset_prepare_one(Ctx *plus, Ctx *minus, const Lookup *lp, const cha
         r = install_presets_query(presets, name, &instances);
         if (r > 0 && instances)
                 for (size_t i = 0; instances[i] && r >= 0; i++)
-                        r = discover_and_check(plus, lp, instances[i], changes);
+                        r = discover_and_check(plus, lp, instances[i], SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, NULL, changes);
         else if (r > 0)
-                r = discover_and_check(plus, lp, name, changes);
+                r = discover_and_check(plus, lp, name, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, NULL, changes);
         else if (r == 0)
                 r = info_discover(minus, lp, name, SEARCH_FOLLOW_CONFIG_SYMLINKS, &info, changes);
 finish:
@@ -244,12 +252,7 @@ static int execute_preset(Ctx *plus, Ctx *minus, const Lookup *lp, InstallFlags 
         int r = 0;
 
         if (mode != INSTALL_PRESET_ENABLE_ONLY) {
-                Marks m = {};
-
-                r = ctx_mark_for_removal(minus, lp, &m, changes);
-                if (r >= 0)
-                        r = remove_marked(&m, config_path, lp, changes);
-                strv_free(m.names);
+                r = remove_queued(minus, lp, config_path, changes);
                 if (r < 0)
                         return r;
         }

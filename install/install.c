@@ -31,6 +31,7 @@
 #include "sdu-util.h"
 #include "unit-name.h"
 #include "unit-registry.h"
+#include "unit-type-info.h"
 
 /* ---- small helpers ---- */
 
@@ -152,12 +153,11 @@ int read_link(const char *path, char **ret) {
 }
 
 static bool unit_type_may_alias(UnitType t) {
-        return !(t == UNIT_DEVICE || t == UNIT_MOUNT || t == UNIT_AUTOMOUNT || t == UNIT_SWAP ||
-                 t == UNIT_SCOPE || t == UNIT_SLICE);
+        return unit_type_info(t)->may_alias;
 }
 
 static bool unit_type_may_template(UnitType t) {
-        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET || t == UNIT_TIMER || t == UNIT_PATH;
+        return unit_type_info(t)->may_template;
 }
 
 UnitNameFlags name_classify(const char *n) {

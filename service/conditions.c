@@ -65,28 +65,15 @@ static const char *container_name(char *buf, size_t n) {
         return "";
 }
 
-/* systemd's running_in_userns(): a uid or gid map other than the identity, or setgroups "deny". */
-static bool in_user_namespace(void) {
-        static const char *const maps[] = { "/proc/self/uid_map", "/proc/self/gid_map" };
-        char line[128];
-
-        for (size_t i = 0; i < 2; i++) {
-                unsigned long a, b, c;
-                first_line(maps[i], line, sizeof(line));
-                if (sscanf(line, "%lu %lu %lu", &a, &b, &c) != 3 || !(a == 0 && b == 0 && c == 4294967295UL))
-                        return true;
-        }
-        first_line("/proc/self/setgroups", line, sizeof(line));
-        return strcmp(line, "deny") == 0;
-}
-
-static int test_virtualization(const char *p) {
+/* private-users: the manager's Manager.in_userns (systemd's running_in_userns(), from
+ * env_detect() at start). */
+static int test_virtualization(const char *p, bool in_userns) {
         char buf[128];
         const char *c = container_name(buf, sizeof(buf));
         bool in = *c != '\0';
 
         if (strcmp(p, "private-users") == 0)
-                return in_user_namespace();
+                return in_userns;
         if (strcmp(p, "container") == 0 || strcmp(p, "yes") == 0 || strcmp(p, "true") == 0 || strcmp(p, "1") == 0)
                 return in;
         if (strcmp(p, "no") == 0 || strcmp(p, "false") == 0 || strcmp(p, "0") == 0)
@@ -167,7 +154,7 @@ static int test_mount_point(const char *p) {
         return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
 }
 
-static int test_one(const Condition *c, bool *ret_unknown) {
+static int test_one(const Condition *c, bool in_userns, bool *ret_unknown) {
         const char *t = c->type, *p = c->parameter ? c->parameter : "";
         struct stat st;
 
@@ -204,7 +191,7 @@ static int test_one(const Condition *c, bool *ret_unknown) {
         if (strcmp(t, "FileIsExecutable") == 0)
                 return stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
         if (strcmp(t, "Virtualization") == 0)
-                return test_virtualization(p);
+                return test_virtualization(p, in_userns);
         if (strcmp(t, "Capability") == 0)
                 return test_capability(p);
         if (strcmp(t, "KernelCommandLine") == 0)
@@ -270,14 +257,14 @@ static int test_one(const Condition *c, bool *ret_unknown) {
         return 1;
 }
 
-int unit_test_conditions(const Unit *u, const ConditionList *l, char *failed, size_t size) {
+int unit_test_conditions(const MUnit *u, const ConditionList *l, char *failed, size_t size) {
         bool any_trigger = false, trigger_met = false;
-        bool is_assert = l == &u->unit.asserts;
+        bool is_assert = l == &u->u->unit.asserts;
 
         for (size_t i = 0; i < l->n; i++) {
                 const Condition *c = &l->items[i];
                 bool unknown;
-                int r = test_one(c, &unknown);
+                int r = test_one(c, u->m->in_userns, &unknown);
 
                 if (c->negate)
                         r = !r;

@@ -23,19 +23,13 @@
 #include "service/exec-seccomp.h"
 #include "service/exec-userns.h"
 #include "service/spawn.h"
+#include "units/unit-type-info.h"
 #include "units/unit-values.h"
 
 const char *exec_section(const Unit *u) {
-        switch (u->type) {
-        case UNIT_SOCKET:
-                return "Socket";
-        case UNIT_MOUNT:
-                return "Mount";
-        case UNIT_SWAP:
-                return "Swap";
-        default:
-                return "Service";
-        }
+        const UnitTypeInfo *info = unit_type_info(u->type);
+
+        return info->exec && info->section ? info->section : "Service";
 }
 
 static bool have_effective_cap(cap_value_t c) {
@@ -256,14 +250,8 @@ static int setup_keyring(MUnit *u, const ExecIdentity *id, char *err, size_t err
                 snprintf(err, errlen, "Failed to set up kernel keyring: %s", strerror(errno));
                 return EXIT_KEYRING;
         }
-        if (u->invocation_id[0]) {
-                unsigned char raw[16];
-                for (int i = 0; i < 16; i++) {
-                        unsigned v;
-                        if (sscanf(u->invocation_id + 2 * i, "%2x", &v) != 1)
-                                v = 0;
-                        raw[i] = (unsigned char) v;
-                }
+        uint8_t raw[16];
+        if (munit_invocation_id_bytes(u, raw)) {
                 k = syscall(SYS_add_key, "user", "invocation_id", raw, sizeof(raw), KEY_SPEC_SESSION_KEYRING);
                 if (k >= 0)
                         /* possessor and user: view, read, search (systemd's mask) */

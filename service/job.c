@@ -147,7 +147,7 @@ static void fail_inactive_start_dependents(MUnit *u) {
 /* Condition*= of a unit without processes: false (the job done, the unit skipped) when one fails. */
 bool munit_conditions_met(MUnit *u) {
         char failed[512] = "";
-        int r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        int r = unit_test_conditions(u, &u->u->unit.conditions, failed, sizeof(failed));
 
         dual_timestamp_now(&u->ts_condition);
         u->condition_result = r != 0;

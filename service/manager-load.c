@@ -301,9 +301,9 @@ static int load_one(Manager *m, const char *name, MUnit **ret) {
                 unit_verify(u, &diag);
         }
         /* AllowedCPUs= is kept as validated words by the unit model: take it before the
-         * book-keeping goes. */
+         * book-keeping goes (the service type applies it to its cgroup). */
         {
-                int i = u->settings && u->type == UNIT_SERVICE ? UD_CGROUP_ALLOWED_CPUS : -1;
+                int i = u->settings ? UD_CGROUP_ALLOWED_CPUS : -1;
                 char *const *raw = i >= 0 ? u->settings[i].raw : NULL;
                 if (raw && raw[0]) {
                         size_t len = 0;
@@ -349,10 +349,10 @@ static int add_default_dependencies(Manager *m, MUnit *u) {
                         if ((r = load_one(m, *n, &x)) >= 0)
                                 r = munit_add_dep(u, (UnitDependency) k, x);
         unit_implicit_deps_done(&d);
-        if (r < 0 || u->u->type != UNIT_SOCKET || u->u->socket.accept <= 0)
+        if (r < 0 || u->u->socket.accept <= 0)
                 return r;
-        /* Accept=yes: no fixed unit to trigger (systemd shows none); socket.c finds the template
-         * its instances are made of through this edge. */
+        /* Accept=yes (only sockets have it): no fixed unit to trigger (systemd shows none);
+         * socket.c finds the template its instances are made of through this edge. */
         {
                 char name[UNIT_NAME_MAX + 16];
                 const char *svc = u->u->socket.service, *dot = strrchr(u->id, '.');

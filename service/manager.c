@@ -426,6 +426,10 @@ void manager_setup_cgroups(Manager *m) {
         if (!info || !res)
                 goto out;
         r = env_detect("/", info);
+        /* unreadable maps count as a user namespace, as in systemd */
+        m->in_userns = info->userns != ENV_NO || strcmp(info->setgroups, "deny") == 0 ||
+                       !(info->n_gid_map == 1 && info->gid_map[0].inside == 0 && info->gid_map[0].outside == 0 &&
+                         info->gid_map[0].count == UINT32_MAX);
         if (r < 0) {
                 manager_log(m, MLOG_WARN, "cannot detect the environment (%s): running without cgroups", strerror(-r));
                 goto out;

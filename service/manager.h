@@ -276,6 +276,9 @@ struct Manager {
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
         bool cg_tree;         /* per-unit cgroups in use */
+        /* systemd's running_in_userns() (a uid or gid map other than the identity, or setgroups
+         * "deny"), from env_detect() at start: ConditionVirtualization=private-users. */
+        bool in_userns;
         int verbosity;
 };
 
@@ -327,6 +330,11 @@ static inline bool munit_job_stops(const MUnit *u) {
         return u->job == JOB_STOP || (u->job == JOB_RESTART && u->job_running);
 }
 void dual_timestamp_now(DualTimestamp *ts);
+
+/* The unit's invocation id (MUnit.invocation_id, 32 hex digits) as its 16 bytes, for D-Bus and
+ * the kernel keyring. false (ret zeroed) when the unit has none. No allocation: also used in the
+ * child before exec. */
+bool munit_invocation_id_bytes(const MUnit *u, uint8_t ret[16]);
 
 /* Stops everything (reverse order) and makes the loop exit when done. */
 void manager_begin_shutdown(Manager *m, int exit_status);

@@ -90,6 +90,19 @@ void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
 
 /* ---- small helpers ---------------------------------------------------------------------------- */
 
+static int hex_value(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+bool munit_invocation_id_bytes(const MUnit *u, uint8_t ret[16]) {
+        for (size_t i = 0; i < 16; i++) {
+                int hi = hex_value(u->invocation_id[2 * i]), lo = hi >= 0 ? hex_value(u->invocation_id[2 * i + 1]) : -1;
+
+                ret[i] = hi >= 0 && lo >= 0 ? (uint8_t) (hi << 4 | lo) : 0;
+        }
+        return u->invocation_id[0] != '\0';
+}
+
 void dual_timestamp_now(DualTimestamp *ts) {
         struct timespec a, b;
 

@@ -362,7 +362,7 @@ void service_start(MUnit *u) {
         /* Conditions first: a skipped start does not count against the start limit (systemd 252:
          * a socket whose service a condition skips ends with trigger-limit-hit, not the service
          * with start-limit-hit). */
-        r = unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed));
+        r = unit_test_conditions(u, &u->u->unit.conditions, failed, sizeof(failed));
         dual_timestamp_now(&u->ts_condition);
         u->condition_result = r != 0;
         if (r == 0) {
@@ -380,7 +380,7 @@ void service_start(MUnit *u) {
                 munit_set_state(u, STATE_FAILED, SUB_FAILED);
                 return;
         }
-        r = unit_test_conditions(u->u, &u->u->unit.asserts, failed, sizeof(failed));
+        r = unit_test_conditions(u, &u->u->unit.asserts, failed, sizeof(failed));
         if (r < 0) {
                 manager_log(u->m, MLOG_ERR, "%s: assertion (%s) failed", u->id, failed);
                 u->result = RESULT_ASSERT;

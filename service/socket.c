@@ -366,7 +366,7 @@ static void socket_start(MUnit *u) {
         const ListenList *l = &u->u->socket.listen;
         char failed[512] = "";
 
-        if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
+        if (unit_test_conditions(u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
                 manager_job_done(u, JOB_DONE);
                 return;

@@ -341,7 +341,7 @@ static void timer_start(MUnit *u) {
         MUnit *trig = trigger_target(u);
         char failed[512] = "";
 
-        if (unit_test_conditions(u->u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
+        if (unit_test_conditions(u, &u->u->unit.conditions, failed, sizeof(failed)) == 0) {
                 manager_log(u->m, MLOG_INFO, "%s: condition check (%s) failed, skipping", u->id, failed);
                 manager_job_done(u, JOB_DONE);
                 return;

@@ -24,6 +24,7 @@
 #include "sdu-util.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
+#include "unit-type-info.h"
 
 /* ---- time spans ---- */
 
@@ -131,16 +132,6 @@ const char *udef_raw_value(const Unit *u, const char *key) {
         return n > 0 ? raw[n - 1] : NULL;
 }
 
-static int raw_bool(const Unit *u, const char *key) {
-        const char *v = udef_raw_value(u, key);
-
-        return v ? sdu_parse_boolean(v) : -1;
-}
-
-bool udef_dynamic_user(const Unit *u) {
-        return raw_bool(u, "DynamicUser") > 0;
-}
-
 char *udef_row_text(const Unit *u, const char *section, const char *key) {
         int i = udef_row_of(u, section, key);
         char *v = NULL;
@@ -158,22 +149,16 @@ int unit_effective_service_type(const Unit *u) {
         return u->service.exec_start.n > 0 ? SERVICE_SIMPLE : SERVICE_ONESHOT;
 }
 
-static bool type_has_exec(UnitType t) {
-        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_MOUNT || t == UNIT_SWAP;
-}
-
-static bool type_has_cgroup(UnitType t) {
-        return type_has_exec(t) || t == UNIT_SLICE || t == UNIT_SCOPE;
-}
-
 int unit_effective_slice(const Unit *u, char **ret) {
         char *prefix = NULL, *escaped = NULL, *s = NULL;
+        UnitSliceRule rule;
         int r;
 
         *ret = NULL;
-        if (!type_has_cgroup(u->type) || u->type == UNIT_SCOPE)
+        rule = unit_type_info(u->type)->slice;
+        if (rule == SLICE_NONE)
                 return 0;
-        if (u->type == UNIT_SLICE) {
+        if (rule == SLICE_PARENT_BY_NAME) {
                 /* The parent is encoded in the name: a-b-c.slice lives in a-b.slice. */
                 const char *dash;
 
@@ -239,14 +224,15 @@ static bool output_is_logging(const char *v) {
  * (journal) unless stdin is a terminal, a socket or an fd, which are bidirectional (systemd's
  * service_fix_stdio()). */
 int udef_effective_stdio(const Unit *u, char **in, char **out, char **err) {
+        bool fix = unit_type_info(u->type)->fix_stdio;
         char *i = udef_row_text(u, NULL, "StandardInput"), *o = udef_row_text(u, NULL, "StandardOutput"),
              *e = udef_row_text(u, NULL, "StandardError");
 
         if (!i || (sdu_streq(i, "null") && u->exec.standard_input_text)) {
                 free(i);
-                i = strdup(u->exec.standard_input_text && u->type == UNIT_SERVICE ? "data" : "null");
+                i = strdup(u->exec.standard_input_text && fix ? "data" : "null");
         }
-        if (u->type == UNIT_SERVICE) {
+        if (fix) {
                 bool bidir = i && (sdu_startswith(i, "tty") || sdu_streq(i, "socket") || sdu_startswith(i, "fd"));
 
                 if (!bidir && (!o || sdu_streq(o, "inherit"))) {
@@ -272,10 +258,11 @@ int udef_effective_stdio(const Unit *u, char **in, char **out, char **err) {
 
 /* ---- implicit dependencies ---- */
 
-typedef struct DepCtx {
+struct UnitDepCtx {
         const Unit *u;
         UnitImplicitDeps *d;
-} DepCtx;
+};
+typedef struct UnitDepCtx DepCtx;
 
 static bool names_unit(const Unit *u, const char *name) {
         return sdu_streq(u->id, name) || strv_contains(u->names, name);
@@ -331,13 +318,18 @@ static bool path_under(const char *p, const char *prefix) {
         return rest && (*rest == 0 || *rest == '/');
 }
 
+static int shutdown_deps(DepCtx *c) {
+        return add2(c, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
+}
+
 /* systemd.mount(5), "Default Dependencies". */
-static int mount_default_deps(DepCtx *c) {
+int udef_mount_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
         const MountSettings *m = &c->u->mount;
         const char *where = m->where;
         bool network, nofail;
         int r;
 
+        (void) lookup, (void) userdata;
         if (!where || sdu_streq(where, "/") || sdu_streq(where, "/usr") || path_under(where, "/run/initramfs") ||
             path_under(where, "/proc") || path_under(where, "/sys") || path_under(where, "/dev"))
                 return 0;
@@ -400,101 +392,95 @@ static int target_after_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
         return 0;
 }
 
-static int default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
-        const Unit *u = c->u;
-        int r = 0;
+/* systemd.service(5), "Default Dependencies". */
+int udef_service_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
+        int r;
 
-        switch (u->type) {
-        case UNIT_SERVICE:
-                if ((r = add2(c, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target")) < 0 ||
-                    (r = add(c, UNIT_AFTER, "basic.target")) < 0)
-                        return r;
-                break;
-        case UNIT_SOCKET:
-        case UNIT_TIMER:
-        case UNIT_PATH:
-                r = add(c, UNIT_BEFORE,
-                        u->type == UNIT_SOCKET ? "sockets.target" : u->type == UNIT_TIMER ? "timers.target" : "paths.target");
-                if (r < 0 || (r = add2(c, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target")) < 0)
-                        return r;
-                /* systemd.timer(5): OnCalendar= timers wait for the clock. */
-                if (u->type == UNIT_TIMER && u->timer.on_calendar &&
-                    ((r = add(c, UNIT_AFTER, "time-set.target")) < 0 || (r = add(c, UNIT_AFTER, "time-sync.target")) < 0))
-                        return r;
-                break;
-        case UNIT_TARGET:
-                if ((r = target_after_deps(c, lookup, userdata)) < 0)
-                        return r;
-                if (sdu_streq(u->id, "shutdown.target"))
-                        return 0;
-                break;
-        case UNIT_SLICE:
-                break;
-        case UNIT_MOUNT:
-                return mount_default_deps(c);
-        default:
-                return 0; /* swap, automount, scope, device: not computed */
-        }
-        return add2(c, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
+        (void) lookup, (void) userdata;
+        if ((r = add2(c, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target")) < 0 || (r = add(c, UNIT_AFTER, "basic.target")) < 0)
+                return r;
+        return shutdown_deps(c);
+}
+
+/* Sockets, timers and paths: Before= the target collecting the type (sockets.target, ...). */
+static int trigger_unit_deps(DepCtx *c) {
+        int r = add(c, UNIT_BEFORE, unit_type_info(c->u->type)->collect_target);
+
+        return r < 0 ? r : add2(c, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target");
+}
+
+int udef_trigger_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
+        int r = trigger_unit_deps(c);
+
+        (void) lookup, (void) userdata;
+        return r < 0 ? r : shutdown_deps(c);
+}
+
+/* systemd.timer(5): OnCalendar= timers wait for the clock. */
+int udef_timer_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
+        int r = trigger_unit_deps(c);
+
+        (void) lookup, (void) userdata;
+        if (r >= 0 && c->u->timer.on_calendar &&
+            ((r = add(c, UNIT_AFTER, "time-set.target")) < 0 || (r = add(c, UNIT_AFTER, "time-sync.target")) < 0))
+                return r;
+        return r < 0 ? r : shutdown_deps(c);
+}
+
+int udef_target_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
+        int r = target_after_deps(c, lookup, userdata);
+
+        if (r < 0 || sdu_streq(c->u->id, "shutdown.target"))
+                return r;
+        return shutdown_deps(c);
+}
+
+int udef_slice_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
+        (void) lookup, (void) userdata;
+        return shutdown_deps(c);
 }
 
 static int trigger_deps(DepCtx *c) {
         const Unit *u = c->u;
-        char *own = NULL;
-        const char *target = NULL;
+        char *target = NULL;
         int r = 0;
 
-        switch (u->type) {
-        case UNIT_SERVICE:
-                for (char **s = u->service.sockets; s && *s && r >= 0; s++) {
-                        r = add2(c, UNIT_WANTS, UNIT_AFTER, *s);
-                        if (r >= 0 && !strv_contains(c->d->triggered_by, *s))
-                                r = strv_extend(&c->d->triggered_by, *s);
-                }
-                return r;
-        case UNIT_SOCKET:
-                if (u->socket.accept > 0)
-                        return 0; /* an instance per connection: nothing fixed to trigger */
-                target = u->socket.service;
-                break;
-        case UNIT_TIMER:
-                target = u->timer.unit;
-                break;
-        case UNIT_PATH:
-                target = u->path.unit;
-                break;
-        default:
-                return 0;
+        /* Sockets= (only services have it). */
+        for (char **s = u->service.sockets; s && *s && r >= 0; s++) {
+                r = add2(c, UNIT_WANTS, UNIT_AFTER, *s);
+                if (r >= 0 && !strv_contains(c->d->triggered_by, *s))
+                        r = strv_extend(&c->d->triggered_by, *s);
         }
-        if (!target) {
-                own = udef_same_name_service(u);
-                if (!own)
-                        return -ENOMEM;
-                target = own;
-        }
-        r = add2(c, UNIT_BEFORE, UNIT_TRIGGERS, target);
-        free(own);
+        /* An Accept=yes socket has an instance per connection: nothing fixed to trigger. */
+        if (r >= 0)
+                r = unit_trigger_target(u, NULL, &target);
+        if (r >= 0 && target)
+                r = add2(c, UNIT_BEFORE, UNIT_TRIGGERS, target);
+        free(target);
         return r;
 }
 
 static int exec_deps(DepCtx *c) {
         const Unit *u = c->u;
+        const UnitTypeInfo *info = unit_type_info(u->type);
         char *in = NULL, *out = NULL, *err = NULL;
         bool has_exec = true;
         int r;
 
-        if (u->type == UNIT_SERVICE && unit_effective_service_type(u) == SERVICE_DBUS &&
+        /* Type=dbus (BusName= is only in [Service]). */
+        if (u->service.bus_name && unit_effective_service_type(u) == SERVICE_DBUS &&
             (r = add2(c, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket")) < 0)
                 return r;
-        if (!type_has_exec(u->type))
+        if (!info->exec)
                 return 0;
-        if (u->type == UNIT_SOCKET) {
-                const SocketSettings *s = &u->socket;
-                has_exec = s->exec_start_pre.n || s->exec_start_post.n || s->exec_stop_pre.n || s->exec_stop_post.n;
+        if (info->exec_deps_need_commands) {
+                has_exec = false;
+                for (const UnitExecListInfo *l = info->exec_lists; l && l->key; l++)
+                        has_exec = has_exec || ((const ExecCommandList *) ((const char *) u + l->offset))->n > 0;
         }
         if (!has_exec)
                 return 0;
-        if (raw_bool(u, "PrivateTmp") > 0 || udef_dynamic_user(u)) {
+        if (u->exec.effective.private_tmp) {
                 if ((r = add2(c, UNIT_AFTER, UNIT_WANTS, "tmp.mount")) < 0 ||
                     (r = add(c, UNIT_AFTER, "systemd-tmpfiles-setup.service")) < 0)
                         return r;
@@ -515,12 +501,12 @@ static int exec_deps(DepCtx *c) {
 }
 
 /* systemd.mount(5), "Implicit Dependencies": a block device backed mount needs its device. */
-static int device_deps(DepCtx *c) {
+int udef_mount_device_deps(DepCtx *c) {
         const char *what = c->u->mount.what;
         char *esc = NULL, *dev, *blk;
         int r;
 
-        if (c->u->type != UNIT_MOUNT || !what || !path_under(what, "/dev") || sdu_streq(what, "/dev") ||
+        if (!what || !path_under(what, "/dev") || sdu_streq(what, "/dev") ||
             sdu_streq(what, "/dev/root"))
                 return 0;
         r = unit_name_path_escape(what, &esc);
@@ -556,6 +542,7 @@ void unit_implicit_deps_done(UnitImplicitDeps *d) {
 }
 
 int unit_implicit_deps(const Unit *u, unsigned which, UnitLookupFn lookup, void *userdata, UnitImplicitDeps *ret) {
+        const UnitTypeInfo *info = unit_type_info(u->type);
         UnitImplicitDeps d = {};
         DepCtx c = { u, &d };
         int r = 0;
@@ -565,12 +552,12 @@ int unit_implicit_deps(const Unit *u, unsigned which, UnitLookupFn lookup, void 
                 r = trigger_deps(&c);
         if (r >= 0 && (which & UNIT_IMPLICIT_EXEC))
                 r = exec_deps(&c);
-        if (r >= 0 && (which & UNIT_IMPLICIT_DEVICE))
-                r = device_deps(&c);
+        if (r >= 0 && (which & UNIT_IMPLICIT_DEVICE) && info->device_deps)
+                r = info->device_deps(&c);
         if (r >= 0 && (which & UNIT_IMPLICIT_SLICE))
                 r = slice_deps(&c);
-        if (r >= 0 && (which & UNIT_IMPLICIT_DEFAULT) && u->unit.default_dependencies != 0)
-                r = default_deps(&c, lookup, userdata);
+        if (r >= 0 && (which & UNIT_IMPLICIT_DEFAULT) && u->unit.default_dependencies != 0 && info->default_deps)
+                r = info->default_deps(&c, lookup, userdata);
         if (r < 0) {
                 unit_implicit_deps_done(&d);
                 return r;

@@ -56,8 +56,7 @@ typedef struct UnitImplicitDeps {
 } UnitImplicitDeps;
 
 /* Computes the dependencies systemd adds to u. which: UnitImplicitKind bits. lookup may be NULL
- * (then a target gets no After= on the units it pulls in). Works on compacted units too, except
- * for PrivateTmp= and DynamicUser= (kept only as raw values, dropped by unit_compact()).
+ * (then a target gets no After= on the units it pulls in). Works on compacted units too.
  * Returns 0 or -ENOMEM; *ret is filled on success and must be released with
  * unit_implicit_deps_done(). */
 int unit_implicit_deps(const Unit *u, unsigned which, UnitLookupFn lookup, void *userdata, UnitImplicitDeps *ret);
@@ -69,6 +68,10 @@ void unit_implicit_deps_done(UnitImplicitDeps *d);
  * fields as they are and `sdinit show` prints them. Idempotent; called after each file is loaded
  * and by unit_compact(). */
 void unit_apply_defaults(Unit *u);
+
+/* ProtectSystem= and ProtectHome= values as systemd names them ("strict", "read-only", ...). */
+const char *unit_protect_system_to_string(UnitProtectSystem v);
+const char *unit_protect_home_to_string(UnitProtectHome v);
 
 /* The effective Type= of a service (simple, dbus when BusName= is set, oneshot without
  * ExecStart=), as ServiceType. */

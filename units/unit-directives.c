@@ -32,6 +32,7 @@
 #include "common/signames.h"
 #include "list-index.h"
 #include "sdu-util.h"
+#include "unit-type-info.h"
 
 #define U(f) offsetof(Unit, f)
 #define NE DIRECTIVE_NOT_ENFORCED
@@ -582,40 +583,7 @@ const size_t unit_directive_table_size = SDU_ELEMENTSOF(unit_directive_table);
 /* ---- sections ---- */
 
 const char *unit_type_section(UnitType t) {
-        switch (t) {
-        case UNIT_SERVICE:
-                return "Service";
-        case UNIT_SOCKET:
-                return "Socket";
-        case UNIT_TIMER:
-                return "Timer";
-        case UNIT_PATH:
-                return "Path";
-        case UNIT_MOUNT:
-                return "Mount";
-        case UNIT_AUTOMOUNT:
-                return "Automount";
-        case UNIT_SWAP:
-                return "Swap";
-        case UNIT_SLICE:
-                return "Slice";
-        case UNIT_SCOPE:
-                return "Scope";
-        default:
-                return NULL;
-        }
-}
-
-static bool type_has_exec(UnitType t) {
-        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_MOUNT || t == UNIT_SWAP;
-}
-
-static bool type_has_kill(UnitType t) {
-        return type_has_exec(t) || t == UNIT_SCOPE;
-}
-
-static bool type_has_cgroup(UnitType t) {
-        return type_has_kill(t) || t == UNIT_SLICE;
+        return unit_type_info(t)->section;
 }
 
 bool unit_section_is_known(UnitType t, const char *section) {
@@ -624,17 +592,17 @@ bool unit_section_is_known(UnitType t, const char *section) {
         if (sdu_streq(section, "Unit"))
                 return true;
         if (sdu_streq(section, "Install"))
-                return t != UNIT_SCOPE;
+                return unit_type_info(t)->install;
         return own && sdu_streq(section, own);
 }
 
 bool unit_directive_applies(const UnitDirective *d, UnitType t) {
         if (sdu_streq(d->section, "@exec"))
-                return type_has_exec(t);
+                return unit_type_info(t)->exec;
         if (sdu_streq(d->section, "@kill"))
-                return type_has_kill(t);
+                return unit_type_info(t)->kill;
         if (sdu_streq(d->section, "@cgroup"))
-                return type_has_cgroup(t);
+                return unit_type_info(t)->cgroup;
         return unit_section_is_known(t, d->section);
 }
 

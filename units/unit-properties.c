@@ -3,6 +3,7 @@
 #include "unit-defaults.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "sdu-util.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
+#include "unit-type-info.h"
 
 static bool is_set(const Unit *u, const char *section, const char *key) {
         int i = udef_row_of(u, section, key);
@@ -109,7 +111,6 @@ static const struct {
         { "@exec", "TTYVHangup", "no" },
         { "@exec", "TTYVTDisallocate", "no" },
         { "@exec", "RuntimeDirectoryPreserve", "no" },
-        { "@exec", "DynamicUser", "no" },
         { "@exec", "PrivateDevices", "no" },
         { "@exec", "PrivateNetwork", "no" },
         { "@exec", "PrivateUsers", "no" },
@@ -131,9 +132,6 @@ static const struct {
         { "@exec", "UtmpMode", "init" },
         /* systemd.kill(5), as numbers like systemctl prints signals */
         { "@kill", "KillMode", "control-group" },
-        { "@kill", "KillSignal", "15" },
-        { "@kill", "FinalKillSignal", "9" },
-        { "@kill", "WatchdogSignal", "6" },
         { "@kill", "SendSIGKILL", "yes" },
         { "@kill", "SendSIGHUP", "no" },
         /* systemd.resource-control(5), systemd-system.conf(5) Default*Accounting= */
@@ -287,7 +285,7 @@ static const char *constant_default(const UnitDirective *d) {
 /* systemd 252's defaults for the settings the manager reads as numbers: written into every unit
  * that leaves them unset (unit_apply_defaults()), and printed by `sdinit show` from the same field,
  * so what show says is what the manager runs. alias: a legacy row writing the same field. value:
- * for KIND_TIME rows in usec, KIND_MODE a mode, KIND_INT a number. Sources: systemd.unit(5),
+ * for KIND_TIME rows in usec, KIND_MODE a mode, KIND_INT and KIND_SIGNAL a number. Sources: systemd.unit(5),
  * .service, .socket, .timer, .path, .exec, systemd-system.conf(5). */
 static const struct {
         UnitDirectiveId id, alias;
@@ -313,6 +311,10 @@ static const struct {
         { UD_EXEC_CACHE_DIRECTORY_MODE, UD_EXEC_CACHE_DIRECTORY_MODE, 0755 },
         { UD_EXEC_LOGS_DIRECTORY_MODE, UD_EXEC_LOGS_DIRECTORY_MODE, 0755 },
         { UD_EXEC_CONFIGURATION_DIRECTORY_MODE, UD_EXEC_CONFIGURATION_DIRECTORY_MODE, 0755 },
+        /* systemd.kill(5): SIGTERM, SIGKILL, SIGABRT (as numbers, like systemctl prints signals) */
+        { UD_KILL_KILL_SIGNAL, UD_KILL_KILL_SIGNAL, SIGTERM },
+        { UD_KILL_FINAL_KILL_SIGNAL, UD_KILL_FINAL_KILL_SIGNAL, SIGKILL },
+        { UD_KILL_WATCHDOG_SIGNAL, UD_KILL_WATCHDOG_SIGNAL, SIGABRT },
 };
 
 static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
@@ -327,6 +329,7 @@ static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
                 *(mode_t *) field = (mode_t) value;
                 break;
         case KIND_INT:
+        case KIND_SIGNAL:
                 *(int *) field = (int) value;
                 break;
         default:
@@ -344,7 +347,96 @@ static bool row_has_applied_default(size_t i) {
         return false;
 }
 
+void udef_service_apply_defaults(Unit *u) {
+        /* Type= unset: dbus with BusName=, oneshot without ExecStart=, else simple
+         * (systemd.service(5)). Recomputed after every file, as a drop-in may add
+         * ExecStart= or BusName=. */
+        if (!unit_is_set(u, UD_SERVICE_TYPE))
+                u->service.type = -1;
+        u->service.type = unit_effective_service_type(u);
+        /* systemd's service_add_extras(): a oneshot service has no start timeout. */
+        if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
+                u->service.timeout_start_usec =
+                        unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
+        if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
+                u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+}
+
+void udef_socket_apply_defaults(Unit *u) {
+        if (!unit_is_set(u, UD_SOCKET_TRIGGER_LIMIT_BURST))
+                u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
+}
+
+static const char *const protect_system_names[] = { "no", "yes", "full", "strict" };
+static const char *const protect_home_names[] = { "no", "yes", "read-only", "tmpfs" };
+
+const char *unit_protect_system_to_string(UnitProtectSystem v) {
+        return v >= 0 && (size_t) v < SDU_ELEMENTSOF(protect_system_names) ? protect_system_names[v] : "no";
+}
+
+const char *unit_protect_home_to_string(UnitProtectHome v) {
+        return v >= 0 && (size_t) v < SDU_ELEMENTSOF(protect_home_names) ? protect_home_names[v] : "no";
+}
+
+/* The last value of a raw exec row in the unit's own section, NULL when unset (before and
+ * after unit_compact()). */
+static const char *exec_raw_last(const Unit *u, const char *key) {
+        const char *section = unit_type_section(u->type);
+        char *const *v = section ? unit_setting_raw(u, section, key) : NULL;
+        size_t n = 0;
+
+        while (v && v[n])
+                n++;
+        return n > 0 ? v[n - 1] : NULL;
+}
+
+static int exec_raw_true(const Unit *u, const char *key) {
+        const char *v = exec_raw_last(u, key);
+
+        return v && sdu_parse_boolean(v) > 0;
+}
+
+/* A boolean-or-word row (ProtectSystem=, ProtectHome=): no/yes as 0/1, the other words by index. */
+static int exec_raw_word(const Unit *u, const char *key, const char *const *names, size_t n) {
+        const char *v = exec_raw_last(u, key);
+        int b = v ? sdu_parse_boolean(v) : 0;
+
+        if (b >= 0)
+                return b > 0;
+        for (size_t i = 2; i < n; i++)
+                if (sdu_streq(names[i], v))
+                        return (int) i;
+        return 0;
+}
+
+/* systemd's unit_patch_contexts(): a dynamic user must leave nothing of its own behind (no files
+ * outside its directories, no IPC objects, no SUID/SGID binaries), so DynamicUser= forces this
+ * sandbox on whatever the unit says. Computed from the settings each time (idempotent: a drop-in
+ * may turn DynamicUser= off again). */
+static void apply_effective_sandbox(Unit *u) {
+        ExecEffectiveSandbox *e = &u->exec.effective;
+        int du;
+
+        *e = (ExecEffectiveSandbox) {};
+        if (!unit_type_info(u->type)->exec)
+                return;
+        du = exec_raw_true(u, "DynamicUser");
+        e->dynamic_user = du;
+        e->private_tmp = du || exec_raw_true(u, "PrivateTmp");
+        e->remove_ipc = du || exec_raw_true(u, "RemoveIPC");
+        e->no_new_privileges = du || u->exec.no_new_privileges > 0;
+        e->restrict_suid_sgid = du || exec_raw_true(u, "RestrictSUIDSGID");
+        e->protect_system = du ? UNIT_PROTECT_SYSTEM_STRICT
+                               : (UnitProtectSystem) exec_raw_word(u, "ProtectSystem", protect_system_names,
+                                                                   SDU_ELEMENTSOF(protect_system_names));
+        e->protect_home = (UnitProtectHome) exec_raw_word(u, "ProtectHome", protect_home_names, SDU_ELEMENTSOF(protect_home_names));
+        if (du && e->protect_home == UNIT_PROTECT_HOME_NO)
+                e->protect_home = UNIT_PROTECT_HOME_READ_ONLY;
+}
+
 void unit_apply_defaults(Unit *u) {
+        const UnitTypeInfo *info = unit_type_info(u->type);
+
         for (size_t k = 0; k < SDU_ELEMENTSOF(field_defaults); k++) {
                 UnitDirectiveId id = field_defaults[k].id;
 
@@ -352,56 +444,46 @@ void unit_apply_defaults(Unit *u) {
                     !unit_is_set(u, field_defaults[k].alias))
                         write_field(u, id, field_defaults[k].value);
         }
-        if (u->type == UNIT_SERVICE) {
-                /* Type= unset: dbus with BusName=, oneshot without ExecStart=, else simple
-                 * (systemd.service(5)). Recomputed after every file, as a drop-in may add
-                 * ExecStart= or BusName=. */
-                if (!unit_is_set(u, UD_SERVICE_TYPE))
-                        u->service.type = -1;
-                u->service.type = unit_effective_service_type(u);
-                /* systemd's service_add_extras(): a oneshot service has no start timeout. */
-                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_START_SEC))
-                        u->service.timeout_start_usec =
-                                unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
-                if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
-                        u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+        if (info->apply_defaults)
+                info->apply_defaults(u);
+        apply_effective_sandbox(u);
+}
+
+/* Description= of a slice: "Slice /a/b" for a-b.slice, "Root Slice" for -.slice. */
+char *udef_slice_description(const Unit *u) {
+        char *p = NULL, *path = NULL, *s;
+
+        if (sdu_streq(u->id, "-.slice"))
+                return strdup("Root Slice");
+        if (unit_name_to_prefix(u->id, &p) < 0 || unit_name_path_unescape(p, &path) < 0) {
+                free(p);
+                return strdup(u->id);
         }
-        if (u->type == UNIT_SOCKET && !unit_is_set(u, UD_SOCKET_TRIGGER_LIMIT_BURST))
-                u->socket.trigger_limit_burst = u->socket.accept > 0 ? 200 : 20;
+        s = sdu_strjoin3("Slice ", path, NULL);
+        free(p);
+        free(path);
+        return s;
+}
+
+/* Description= of a mount: its Where=. */
+char *udef_mount_description(const Unit *u) {
+        return strdup(u->mount.where ? u->mount.where : u->id);
 }
 
 /* The default of an unset row, computed from the unit; NULL when there is none (or it is only
  * known at run time). May also return a constant from constant_defaults. */
 static char *computed_default(const Unit *u, const UnitDirective *d) {
+        const UnitTypeInfo *info = unit_type_info(u->type);
         const char *k = d->key, *cst;
-        bool service = u->type == UNIT_SERVICE;
 
         if (sdu_streq(d->section, "Unit")) {
-                if (sdu_streq(k, "Description")) {
-                        if (u->type == UNIT_SLICE) {
-                                char *p = NULL, *path = NULL, *s;
-                                if (sdu_streq(u->id, "-.slice"))
-                                        return strdup("Root Slice");
-                                if (unit_name_to_prefix(u->id, &p) < 0 || unit_name_path_unescape(p, &path) < 0) {
-                                        free(p);
-                                        return strdup(u->id);
-                                }
-                                s = sdu_strjoin3("Slice ", path, NULL);
-                                free(p);
-                                free(path);
-                                return s;
-                        }
-                        if (u->type == UNIT_MOUNT && u->mount.where)
-                                return strdup(u->mount.where);
-                        return strdup(u->id);
-                }
+                if (sdu_streq(k, "Description"))
+                        return info->default_description ? info->default_description(u) : strdup(u->id);
                 if (sdu_streq(k, "IgnoreOnIsolate"))
-                        return strdup(u->type == UNIT_SLICE || u->type == UNIT_MOUNT || u->type == UNIT_SWAP ||
-                                                      u->type == UNIT_AUTOMOUNT || u->type == UNIT_SCOPE
-                                              ? "yes"
-                                              : "no");
+                        return strdup(info->ignore_on_isolate ? "yes" : "no");
         }
-        if (service && sdu_streq(d->section, "Service")) {
+        /* Only services have the [Service] rows (unit_directive_applies()). */
+        if (sdu_streq(d->section, "Service")) {
                 if (sdu_streq(k, "Type")) {
                         const char *const *v = unit_enum_values(UD_SERVICE_TYPE);
                         return v ? strdup(v[unit_effective_service_type(u)]) : NULL;
@@ -422,7 +504,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
         if ((sdu_streq(d->section, "Timer") || sdu_streq(d->section, "Path")) && sdu_streq(k, "Unit"))
                 return udef_same_name_service(u);
         if (sdu_streq(d->section, "@exec")) {
-                bool du = udef_dynamic_user(u);
+                bool du = u->exec.effective.dynamic_user;
 
                 if (du && sdu_streq(k, "User"))
                         return unit_dynamic_user_name(u);
@@ -430,15 +512,8 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                         char *user = udef_row_text(u, NULL, "User");
                         return user ? user : unit_dynamic_user_name(u);
                 }
-                if (sdu_streq(k, "PrivateTmp") || sdu_streq(k, "RemoveIPC") || sdu_streq(k, "NoNewPrivileges") ||
-                    sdu_streq(k, "RestrictSUIDSGID"))
-                        return strdup(du ? "yes" : "no");
-                if (sdu_streq(k, "ProtectSystem"))
-                        return strdup(du ? "strict" : "no");
-                if (sdu_streq(k, "ProtectHome"))
-                        return strdup(du ? "read-only" : "no");
                 if (sdu_streq(k, "KeyringMode"))
-                        return strdup(service ? "private" : "shared");
+                        return strdup(info->keyring_mode ? info->keyring_mode : "shared");
                 if (sdu_streq(k, "MountAPIVFS"))
                         return strdup(u->exec.root_directory || udef_raw_value(u, "RootImage") ? "yes" : "no");
                 if (sdu_streq(k, "StandardInput") || sdu_streq(k, "StandardOutput") || sdu_streq(k, "StandardError")) {
@@ -456,7 +531,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 }
         }
         if (sdu_streq(d->section, "@kill") && sdu_streq(k, "RestartKillSignal"))
-                return sdu_asprintf("%d", is_set(u, NULL, "KillSignal") && u->kill.kill_signal > 0 ? u->kill.kill_signal : 15);
+                return sdu_asprintf("%d", u->kill.kill_signal); /* KillSignal=, SIGTERM unless set */
         if (sdu_streq(d->section, "@cgroup") && sdu_streq(k, "Slice")) {
                 char *s = NULL;
                 (void) unit_effective_slice(u, &s);
@@ -520,14 +595,53 @@ static char *set_value(const Unit *u, size_t i) {
         return v;
 }
 
+/* DynamicUser= and the rows it forces, as they take effect (u->exec.effective, written by
+ * unit_apply_defaults()). false: row i is not one of them. */
+static bool effective_sandbox_row(const Unit *u, size_t i, char **ret) {
+        const ExecEffectiveSandbox *e = &u->exec.effective;
+        int b;
+
+        switch (i) {
+        case UD_EXEC_DYNAMIC_USER:
+                b = e->dynamic_user;
+                break;
+        case UD_EXEC_PRIVATE_TMP:
+                b = e->private_tmp;
+                break;
+        case UD_EXEC_REMOVE_IPC:
+                b = e->remove_ipc;
+                break;
+        case UD_EXEC_NO_NEW_PRIVILEGES:
+                b = e->no_new_privileges;
+                break;
+        case UD_EXEC_RESTRICT_SUIDSGID:
+                b = e->restrict_suid_sgid;
+                break;
+        case UD_EXEC_PROTECT_SYSTEM:
+                *ret = strdup(unit_protect_system_to_string(e->protect_system));
+                return true;
+        case UD_EXEC_PROTECT_HOME:
+                *ret = strdup(unit_protect_home_to_string(e->protect_home));
+                return true;
+        default:
+                return false;
+        }
+        *ret = strdup(b ? "yes" : "no");
+        return true;
+}
+
 /* The effective value of row i: what the unit sets, with the adjustments systemd makes
- * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox), else the
+ * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox: u->exec.effective), else the
  * default. *ret NULL: no value. */
 static int row_value(const Unit *u, size_t i, char **ret) {
         const UnitDirective *d = unit_directive_table + i;
         const char *k = d->key;
         char *v = NULL;
 
+        if (effective_sandbox_row(u, i, &v)) {
+                *ret = v;
+                return v ? 0 : -ENOMEM;
+        }
         if (udef_row_is_set(u, i) || row_has_applied_default(i)) {
                 /* set, or written by unit_apply_defaults(): the field is what the manager runs */
                 v = set_value(u, i);
@@ -541,14 +655,6 @@ static int row_value(const Unit *u, size_t i, char **ret) {
                    (sdu_streq(k, "StandardInput") || sdu_streq(k, "StandardOutput") || sdu_streq(k, "StandardError"))) {
                 free(v);
                 v = NULL;
-        } else if (sdu_streq(d->section, "@exec") && udef_dynamic_user(u)) {
-                /* DynamicUser= forces its sandbox on, whatever the unit says. */
-                if (sdu_streq(k, "PrivateTmp") || sdu_streq(k, "RemoveIPC") || sdu_streq(k, "NoNewPrivileges") ||
-                    sdu_streq(k, "RestrictSUIDSGID") || sdu_streq(k, "ProtectSystem") ||
-                    (sdu_streq(k, "ProtectHome") && v && sdu_streq(v, "no"))) {
-                        free(v);
-                        v = NULL;
-                }
         }
         if (!v) {
                 v = computed_default(u, d);

@@ -10,8 +10,10 @@
 #include "list-index.h"
 #include "sdu-util.h"
 #include "unit-defaults.h"
+#include "unit-defaults-internal.h"
 #include "unit-directives.h"
 #include "unit-syntax.h"
+#include "unit-type-info.h"
 
 static const char *const load_state_table[_UNIT_LOAD_STATE_MAX] = {
         [UNIT_STUB] = "stub",           [UNIT_LOADED] = "loaded", [UNIT_NOT_FOUND] = "not-found",
@@ -340,7 +342,7 @@ static int refuse(Unit *u, const UnitDiagSink *diag, const char *msg) {
         return -ENOEXEC;
 }
 
-static int verify_service(Unit *u, const UnitDiagSink *diag) {
+int unit_verify_service(Unit *u, const UnitDiagSink *diag) {
         const ServiceSettings *s = &u->service;
         bool has_start = s->exec_start.n > 0, has_stop = s->exec_stop.n > 0;
         bool success_action = u->unit.success_action > 0;
@@ -363,7 +365,7 @@ static int verify_service(Unit *u, const UnitDiagSink *diag) {
         return 0;
 }
 
-static int verify_mount(Unit *u, const UnitDiagSink *diag) {
+int unit_verify_mount(Unit *u, const UnitDiagSink *diag) {
         char *expected = NULL, *name;
         int r;
 
@@ -385,34 +387,36 @@ static int verify_mount(Unit *u, const UnitDiagSink *diag) {
         return 0;
 }
 
+int unit_verify_socket(Unit *u, const UnitDiagSink *diag) {
+        if (u->socket.listen.n == 0)
+                return refuse(u, diag, "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.");
+        return 0;
+}
+
+int unit_verify_timer(Unit *u, const UnitDiagSink *diag) {
+        const TimerSettings *t = &u->timer;
+
+        if (!t->on_calendar && !t->on_active.n && !t->on_boot.n && !t->on_startup.n && !t->on_unit_active.n &&
+            !t->on_unit_inactive.n)
+                return refuse(u, diag, "Timer unit lacks value setting. Refusing.");
+        return 0;
+}
+
+int unit_verify_path(Unit *u, const UnitDiagSink *diag) {
+        if (u->path.specs.n == 0)
+                return refuse(u, diag, "Path unit lacks path setting. Refusing.");
+        return 0;
+}
+
 int unit_verify(Unit *u, const UnitDiagSink *diag) {
+        int (*verify)(Unit *u, const UnitDiagSink *diag);
+
         if (u->load_state != UNIT_LOADED)
                 return 0;
         if (unit_name_is_template(u->id))
                 return 0; /* templates are checked through their instances */
-        switch (u->type) {
-        case UNIT_SERVICE:
-                return verify_service(u, diag);
-        case UNIT_SOCKET:
-                if (u->socket.listen.n == 0)
-                        return refuse(u, diag, "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.");
-                return 0;
-        case UNIT_TIMER: {
-                const TimerSettings *t = &u->timer;
-                if (!t->on_calendar && !t->on_active.n && !t->on_boot.n && !t->on_startup.n && !t->on_unit_active.n &&
-                    !t->on_unit_inactive.n)
-                        return refuse(u, diag, "Timer unit lacks value setting. Refusing.");
-                return 0;
-        }
-        case UNIT_PATH:
-                if (u->path.specs.n == 0)
-                        return refuse(u, diag, "Path unit lacks path setting. Refusing.");
-                return 0;
-        case UNIT_MOUNT:
-                return verify_mount(u, diag);
-        default:
-                return 0;
-        }
+        verify = unit_type_info(u->type)->verify;
+        return verify ? verify(u, diag) : 0;
 }
 
 int unit_dump(const Unit *u, FILE *f, bool all) {

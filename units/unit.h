@@ -140,6 +140,31 @@ typedef struct UnitInstallSection {
         char *default_instance;
 } UnitInstallSection;
 
+/* ProtectSystem= and ProtectHome= (systemd.exec(5)), in the order of their values. */
+typedef enum UnitProtectSystem {
+        UNIT_PROTECT_SYSTEM_NO,
+        UNIT_PROTECT_SYSTEM_YES,
+        UNIT_PROTECT_SYSTEM_FULL,
+        UNIT_PROTECT_SYSTEM_STRICT,
+} UnitProtectSystem;
+
+typedef enum UnitProtectHome {
+        UNIT_PROTECT_HOME_NO,
+        UNIT_PROTECT_HOME_YES,
+        UNIT_PROTECT_HOME_READ_ONLY,
+        UNIT_PROTECT_HOME_TMPFS,
+} UnitProtectHome;
+
+/* DynamicUser= and the sandbox it forces on (systemd's unit_patch_contexts(): PrivateTmp=,
+ * RemoveIPC=, NoNewPrivileges=, RestrictSUIDSGID=, ProtectSystem=strict, at least
+ * ProtectHome=read-only), as they take effect: computed by unit_apply_defaults() from the unit's
+ * settings after each file, read by `sdinit show`, D-Bus and the sandbox. Booleans are 0 or 1. */
+typedef struct ExecEffectiveSandbox {
+        int dynamic_user, private_tmp, remove_ipc, no_new_privileges, restrict_suid_sgid;
+        UnitProtectSystem protect_system;
+        UnitProtectHome protect_home;
+} ExecEffectiveSandbox;
+
 typedef struct ExecSettings {
         char *user, *group, **supplementary_groups;
         char *working_directory, *root_directory, *root_image;
@@ -166,6 +191,7 @@ typedef struct ExecSettings {
         char *personality;
         char **sandbox; /* "Key=value" of the DIRECTIVE_KEEP_RAW rows (namespaces, mounts), in assignment
                          * order, kept by unit_compact(); "Key=" alone resets earlier ones */
+        ExecEffectiveSandbox effective;
 } ExecSettings;
 
 typedef struct KillSettings {

@@ -40,6 +40,7 @@
 #include "unit-directives.h"
 #include "unit-generators.h"
 #include "unit-registry.h"
+#include "unit-type-info.h"
 
 enum { GEN_NO, GEN_SYSV, GEN_ALL };
 enum { RECURSIVE_NO, RECURSIVE_ONE, RECURSIVE_YES };
@@ -462,22 +463,10 @@ static void check_exec_list(Cli *c, const Unit *u, const char *section, const ch
 }
 
 static void check_executables(Cli *c, const Unit *u) {
-        if (u->type == UNIT_SERVICE) {
-                const ServiceSettings *s = &u->service;
-                check_exec_list(c, u, "Service", "ExecCondition", &s->exec_condition);
-                check_exec_list(c, u, "Service", "ExecStartPre", &s->exec_start_pre);
-                check_exec_list(c, u, "Service", "ExecStart", &s->exec_start);
-                check_exec_list(c, u, "Service", "ExecStartPost", &s->exec_start_post);
-                check_exec_list(c, u, "Service", "ExecReload", &s->exec_reload);
-                check_exec_list(c, u, "Service", "ExecStop", &s->exec_stop);
-                check_exec_list(c, u, "Service", "ExecStopPost", &s->exec_stop_post);
-        } else if (u->type == UNIT_SOCKET) {
-                const SocketSettings *s = &u->socket;
-                check_exec_list(c, u, "Socket", "ExecStartPre", &s->exec_start_pre);
-                check_exec_list(c, u, "Socket", "ExecStartPost", &s->exec_start_post);
-                check_exec_list(c, u, "Socket", "ExecStopPre", &s->exec_stop_pre);
-                check_exec_list(c, u, "Socket", "ExecStopPost", &s->exec_stop_post);
-        }
+        const UnitTypeInfo *info = unit_type_info(u->type);
+
+        for (const UnitExecListInfo *l = info->exec_lists; l && l->key; l++)
+                check_exec_list(c, u, info->section, l->key, (const ExecCommandList *) ((const char *) u + l->offset));
 }
 
 typedef struct NotEnforcedCtx {
@@ -498,8 +487,10 @@ static void on_not_enforced(const char *key, const char *file, unsigned line, vo
 
 static void report_not_run(const Unit *u) {
         /* Services, sockets, timers, paths and targets run (service/); mounts do not yet. */
-        if (u->type == UNIT_MOUNT)
-                printf("%s: mount units are not run by sdinit yet (the container's mounts are the runtime's)\n", u->id);
+        const char *note = unit_type_info(u->type)->verify_note;
+
+        if (note)
+                printf("%s: %s\n", u->id, note);
 }
 
 static bool load_state_ok(Cli *c, const Unit *u, bool report) {
@@ -532,8 +523,9 @@ static int verify_dep(Cli *c, const Unit *from, const char *name, UnitDependency
 
         if (!v) {
                 /* Templates are not loadable; device and scope units never come from files. */
-                if (unit_name_is_template(name) || unit_name_to_type(name) == UNIT_DEVICE ||
-                    unit_name_to_type(name) == UNIT_SCOPE)
+                UnitType t = unit_name_to_type(name);
+
+                if (unit_name_is_template(name) || (t >= 0 && !unit_type_info(t)->from_file))
                         return 0;
                 c->cur_problems = 0;
                 c->suppress_not_found = true;
@@ -572,24 +564,7 @@ static int verify_dep(Cli *c, const Unit *from, const char *name, UnitDependency
 /* The unit a socket, timer or path unit starts (NULL for other units): Unit=/Service= or the
  * same name; for an Accept=yes socket the template, as instance "internal" like systemd-analyze. */
 static int triggered_unit(const Unit *u, char **ret) {
-        const char *set = u->type == UNIT_SOCKET ? u->socket.service
-                        : u->type == UNIT_TIMER  ? u->timer.unit
-                        : u->type == UNIT_PATH   ? u->path.unit
-                                                 : NULL;
-        char *prefix = NULL;
-        int k;
-
-        *ret = NULL;
-        if (u->type != UNIT_SOCKET && u->type != UNIT_TIMER && u->type != UNIT_PATH)
-                return 0;
-        if (set && !(u->type == UNIT_SOCKET && u->socket.accept > 0))
-                return (*ret = strdup(set)) ? 0 : -ENOMEM;
-        k = unit_name_to_id_prefix(u->id, &prefix);
-        if (k < 0)
-                return k == -ENOMEM ? k : 0;
-        *ret = sdu_strjoin3(prefix, u->type == UNIT_SOCKET && u->socket.accept > 0 ? "@internal" : "", ".service");
-        free(prefix);
-        return *ret ? 0 : -ENOMEM;
+        return unit_trigger_target(u, "internal", ret);
 }
 
 /* The unit file's dependencies, then those systemd adds (unit-defaults.h): Requires=sysinit.target
@@ -632,7 +607,7 @@ static int check_socket_service(Cli *c, const Unit *u) {
         char *svc = NULL;
         int k;
 
-        if (u->type != UNIT_SOCKET || u->load_state != UNIT_LOADED)
+        if (!unit_type_info(u->type)->verify_triggered_loaded || u->load_state != UNIT_LOADED)
                 return 0;
         k = triggered_unit(u, &svc);
         if (k < 0 || !svc)

@@ -22,6 +22,7 @@ UNITS = {
     "run.service": "[Service]\nExecStart=/bin/sleep infinity\n",
     "cfg.service": "[Service]\nExecStart=/bin/sleep infinity\nProtectSystem=full\nUser=nobody\n",
     "later.service": "[Service]\nExecStart=/bin/sleep infinity\n",
+    "rl.service": "[Service]\nExecStart=/bin/sleep infinity\nExecReload=/bin/true\n",
 }
 PATH = "/org/freedesktop/systemd1/unit/"
 LISTEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "buslisten.py")
@@ -67,8 +68,17 @@ def test_tables(tap):
         tap.eq(get("cfg.service", "Service", "ProtectSystem"), 's "full"', "Get: ProtectSystem (a sandbox row)")
         tap.eq(get("run.service", "Service", "ProtectSystem"), 's "no"', "Get: ProtectSystem unset")
         tap.eq(get("cfg.service", "Unit", "Id"), 's "cfg.service"', "Get: Id (a constant row)")
+        # InvocationID: the 16 bytes of the $INVOCATION_ID the service was started with.
+        env = subprocess.run(ns(b) + ["cat", "/proc/%s/environ" % pid.split()[-1]], capture_output=True, timeout=30).stdout
+        m = re.search(rb"(?:^|\0)INVOCATION_ID=([0-9a-f]{32})\0", env)
+        want = "ay 16 " + " ".join(str(int(m[1][i:i + 2], 16)) for i in range(0, 32, 2)) if m else "(no INVOCATION_ID)"
+        tap.eq(get("run.service", "Unit", "InvocationID"), want, "Get: InvocationID is the service's $INVOCATION_ID")
         r = busctl(b, "get-property", "org.freedesktop.systemd1", PATH + "run_2eservice", IFACE + "Service", "NoSuchProperty")
         tap.ok(r.returncode != 0 and "NoSuchProperty" in r.stderr, "Get: an unknown property is an error", r.stderr)
+        r = busctl(b, "get-property", "org.freedesktop.systemd1", PATH + "run_2eservice", IFACE + "Socket", "Accept")
+        tap.ok(r.returncode != 0, "Get: another type's interface (Socket on a service) is not there", r.stdout + r.stderr)
+        tap.eq(get("run.service", "Unit", "CanReload"), "b false", "Get: CanReload of a service without ExecReload=")
+        tap.eq(get("rl.service", "Unit", "CanReload"), "b true", "Get: CanReload of a service with ExecReload=")
 
         # A listener on its own connection (a raw client: helpers/buslisten.py), then a start:
         # PropertiesChanged of the unit carries the rows flagged emits-change.

@@ -31,7 +31,8 @@ from harness import Tap  # noqa: E402
 NODEF = "[Unit]\nDefaultDependencies=no\n"
 UNITS = {
     "default.target": "[Unit]\nDescription=defaults oracle\nWants=plain.service noexec.service burst0.service "
-                      "legacy.service abort.service t.timer p.path sockuser.service up.target\n",
+                      "legacy.service abort.service t.timer p.path sockuser.service up.target userns.service "
+                      "nouserns.service\n",
     "plain.service": NODEF + "[Service]\nExecStart=/bin/sleep infinity\n",
     "noexec.service": NODEF + "[Service]\nRemainAfterExit=yes\nExecStop=/bin/true\n",
     "burst0.service": NODEF + "StartLimitBurst=0\n[Service]\nExecStart=/bin/sleep infinity\n",
@@ -47,13 +48,22 @@ UNITS = {
     # A target is After= what it pulls in, Upholds= included (systemd.target(5)).
     "up.target": "[Unit]\nUpholds=upheld.service\n",
     "upheld.service": "[Service]\nExecStart=/bin/sleep infinity\n",
+    # DynamicUser='s implied sandbox (systemd's unit_patch_contexts(); loaded, not started).
+    "du.service": NODEF + "[Service]\nDynamicUser=yes\nProtectHome=tmpfs\nNoNewPrivileges=no\nExecStart=/bin/sleep infinity\n",
+    # Both managers run in a user namespace here: the manager's own detection decides.
+    "userns.service": NODEF + "ConditionVirtualization=private-users\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                      "ExecStart=/bin/true\n",
+    "nouserns.service": NODEF + "ConditionVirtualization=!private-users\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                        "ExecStart=/bin/true\n",
 }
-SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service"]
+SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service", "du.service"]
 # TimeoutAbortUSec is not among sdinit's D-Bus properties yet (sdinit show prints it).
 SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec", "TimeoutStopUSec", "RestartUSec",
-                 "RuntimeMaxUSec", "KillMode", "Type", "Restart", "NotifyAccess", "OOMPolicy")
+                 "RuntimeMaxUSec", "KillMode", "Type", "Restart", "NotifyAccess", "OOMPolicy", "KillSignal", "UMask",
+                 "DynamicUser", "PrivateTmp", "ProtectSystem", "ProtectHome", "RemoveIPC", "NoNewPrivileges",
+                 "RestrictSUIDSGID")
 OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
-STATE = ("extra.socket", "sockuser.service", "noexec.service")
+STATE = ("extra.socket", "sockuser.service", "noexec.service", "userns.service", "nouserns.service")
 
 
 def write_units(d):
@@ -122,7 +132,9 @@ def main():
             tap.eq(mine.get(unit), sd.get(unit), f"{unit}: sdinit's manager reports systemd's values")
             tap.eq(show.get(unit), mine.get(unit), f"{unit}: sdinit show prints what sdinit's manager reports")
         for unit in STATE:
-            tap.eq(mine.get("state " + unit), sd.get("state " + unit), f"{unit}: ActiveState as under systemd (Sockets= pulls the socket in; no ExecStart=: oneshot)")
+            tap.eq(mine.get("state " + unit), sd.get("state " + unit),
+                   f"{unit}: ActiveState as under systemd (Sockets= pulls the socket in; no ExecStart=: oneshot; "
+                   "ConditionVirtualization=private-users)")
         tap.eq(mine.get("after up.target"), sd.get("after up.target"), "a target is After= the unit it Upholds=, as under systemd")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -9,6 +9,7 @@
 #include "tests/tap.h"
 #include "check-text.h"
 #include "unit-defaults.h"
+#include "unit-type-info.h"
 
 static UnitHostInfo *host;
 
@@ -225,6 +226,37 @@ int main(void) {
         props_done(&p);
         unit_free(u);
 
+        /* DynamicUser='s sandbox is computed once, by unit_apply_defaults(), into u->exec.effective:
+         * from the last file (a drop-in turning DynamicUser= off takes it away again) and kept by
+         * unit_compact(), so the manager reads what show prints. */
+        {
+                static const char frag[] = "[Service]\nExecStart=/bin/true\nDynamicUser=yes\nNoNewPrivileges=no\nProtectHome=tmpfs\n";
+                static const char off[] = "[Service]\nDynamicUser=no\n";
+
+                u = load("e.service", frag);
+                CHECK(u->exec.effective.dynamic_user == 1 && u->exec.effective.private_tmp == 1 && u->exec.effective.remove_ipc == 1 &&
+                      u->exec.effective.no_new_privileges == 1 && u->exec.effective.restrict_suid_sgid == 1);
+                CHECK(u->exec.effective.protect_system == UNIT_PROTECT_SYSTEM_STRICT);
+                CHECK(u->exec.effective.protect_home == UNIT_PROTECT_HOME_TMPFS); /* only "no" becomes read-only */
+                CHECK(unit_compact(u) == 0);
+                CHECK(u->exec.effective.dynamic_user == 1 && u->exec.effective.private_tmp == 1);
+                s = implicit(u, UNIT_IMPLICIT_EXEC, NULL, NULL);
+                CHECK_STR(s, "Wants=tmp.mount;After=tmp.mount systemd-tmpfiles-setup.service systemd-journald.socket");
+                free(s);
+                unit_free(u);
+
+                u = load("e.service", frag);
+                unit_load_fragment_buffer(u, "/x/unit.d/off.conf", off, strlen(off), true, NULL);
+                CHECK(u->exec.effective.dynamic_user == 0 && u->exec.effective.private_tmp == 0 && u->exec.effective.no_new_privileges == 0);
+                CHECK(u->exec.effective.protect_system == UNIT_PROTECT_SYSTEM_NO);
+                p = props_of(u, NULL, NULL);
+                CHECK_STR(prop(&p, "NoNewPrivileges"), "no");
+                CHECK_STR(prop(&p, "ProtectHome"), "tmpfs");
+                CHECK_STR(prop(&p, "RemoveIPC"), "no");
+                props_done(&p);
+                unit_free(u);
+        }
+
         /* systemd.socket(5): "Socket units automatically gain a Before= dependency on the service
          * units they activate"; default: Before=sockets.target, Requires=/After=sysinit.target,
          * Conflicts=/Before=shutdown.target. */
@@ -299,6 +331,34 @@ int main(void) {
         p = props_of(u, NULL, NULL);
         CHECK_STR(prop(&p, "Description"), "Slice /a/b");
         props_done(&p);
+        unit_free(u);
+
+        /* unit_type_info(): the section of each type is its name, capitalised; an invalid type
+         * has the empty row. unit_trigger_target(): Unit=/Service=, else the service of the same
+         * name; an Accept=yes socket an instance of its template, or none. */
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++) {
+                const char *sec = unit_type_info((UnitType) t)->section, *name = unit_type_to_string((UnitType) t);
+                CHECK(!sec || (sec[0] == name[0] - 'a' + 'A' && strcmp(sec + 1, name + 1) == 0));
+        }
+        CHECK(!unit_type_info(_UNIT_TYPE_INVALID)->section && !unit_type_info(_UNIT_TYPE_INVALID)->exec);
+        u = load("acc.socket", "[Socket]\nListenStream=/run/acc\nAccept=yes\nService=other.service\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0 && s == NULL);
+        CHECK(unit_trigger_target(u, "internal", &s) == 0);
+        CHECK_STR(s, "acc@internal.service");
+        free(s);
+        unit_free(u);
+        u = load("tt.timer", "[Timer]\nOnActiveSec=1h\nUnit=x.service\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0);
+        CHECK_STR(s, "x.service");
+        free(s);
+        unit_free(u);
+        u = load("pp@i.path", "[Path]\nPathExists=/x\n");
+        CHECK(unit_trigger_target(u, NULL, &s) == 0);
+        CHECK_STR(s, "pp@i.service");
+        free(s);
+        unit_free(u);
+        u = load("plain.service", "[Service]\nExecStart=/bin/true\n");
+        CHECK(unit_trigger_target(u, "internal", &s) == 0 && s == NULL);
         unit_free(u);
 
         CHECK(unit_builtin_text("sysinit.target") != NULL);
