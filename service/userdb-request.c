@@ -3,6 +3,7 @@
 #include "service/userdb-request.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,23 @@ static const char *object(const char *p, const char *end, int depth,
         }
 }
 
+/* A JSON number of digits within [v, end): the request is not NUL-terminated, so no strtoll().
+ * Anything over the uid_t range, or not a plain integer, is NO_SUCH_ID: it matches no user (-1 would
+ * mean "not given", i.e. enumerate). */
+#define NO_SUCH_ID ((long long) UINT32_MAX + 1)
+static long long number(const char *v, const char *end) {
+        long long n = 0;
+
+        for (; v < end && *v >= '0' && *v <= '9'; v++) {
+                n = n * 10 + (*v - '0');
+                if (n > UINT32_MAX)
+                        return NO_SUCH_ID;
+        }
+        if (v < end && (*v == '.' || *v == 'e' || *v == 'E'))
+                return NO_SUCH_ID;
+        return n;
+}
+
 static void on_param(UserdbRequest *r, const char *key, const char *v, const char *end, int depth) {
         (void) depth;
         if (v >= end)
@@ -124,9 +142,9 @@ static void on_param(UserdbRequest *r, const char *key, const char *v, const cha
                 }
         } else if (*v >= '0' && *v <= '9') {
                 if (strcmp(key, "uid") == 0)
-                        r->uid = strtoll(v, NULL, 10);
+                        r->uid = number(v, end);
                 else if (strcmp(key, "gid") == 0)
-                        r->gid = strtoll(v, NULL, 10);
+                        r->gid = number(v, end);
         }
 }
 
