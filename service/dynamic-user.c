@@ -105,7 +105,7 @@ int dynamic_user_name_for_unit(const char *unit_id, char *buf, size_t size) {
 }
 
 bool dynamic_user_enabled(const Unit *u) {
-        return exec_raw_bool(u, u->type == UNIT_SOCKET ? "Socket" : "Service", "DynamicUser") > 0;
+        return u->exec.sandbox && u->exec.sandbox->dynamic_user;
 }
 
 /* ---- the held users: one entry per name, with the units holding it (PID 1's own state; the
