@@ -814,9 +814,9 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
                 bool deny = false;
                 if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
                         continue;
-                for (size_t i = 0; i < p->n && !deny; i++)
-                        deny = p->e + i != e && strcmp(p->e[i].path, e->path) != 0 && path_under(p->e[i].path, e->path) &&
-                               path_under(mp, p->e[i].path);
+                /* the entries below e follow it in the sorted table */
+                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && !deny && path_under(p->e[i].path, e->path); i++)
+                        deny = path_under(mp, p->e[i].path);
                 if (deny)
                         continue;
                 r = mount_setattr_one(mp, set, clr, false);
@@ -1098,7 +1098,9 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                 const MEntry *e = p->e + i;
                 if (!entry_ro(e) && e->mode != M_PRIVATE_DEV)
                         continue;
-                r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0, entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR);
+                /* (nothing is left below an inaccessible path: its mounts were unmounted) */
+                r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
+                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE);
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
@@ -1107,7 +1109,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         /* Round three: noexec and exec. */
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
+                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
                 if (entry_noexec(e))
                         r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
                 else if (e->exec || e->mode == M_EXEC)

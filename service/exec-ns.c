@@ -105,19 +105,22 @@ static ExecNsRuntime *joined(MUnit *u) {
 
 /* systemd's setup_tmp_dirs(): /tmp/systemd-private-BOOTID-UNIT-XXXXXX (0700) holding tmp (1777). */
 static char *make_private_tmp(const char *base, const char *unit) {
-        char boot[64] = "", *p;
+        static char boot[64]; /* the boot ID without dashes, read once */
+        char *p;
         char inner[4200];
-        FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-        size_t k = 0;
         mode_t old;
 
-        if (f) {
-                int ch;
-                while ((ch = fgetc(f)) != EOF && k + 1 < sizeof(boot))
-                        if (ch != '-' && ch != '\n')
-                                boot[k++] = (char) ch;
-                boot[k] = '\0';
-                fclose(f);
+        if (!boot[0]) {
+                FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+                size_t k = 0;
+                if (f) {
+                        int ch;
+                        while ((ch = fgetc(f)) != EOF && k + 1 < sizeof(boot))
+                                if (ch != '-' && ch != '\n')
+                                        boot[k++] = (char) ch;
+                        boot[k] = '\0';
+                        fclose(f);
+                }
         }
         if (asprintf(&p, "%s/systemd-private-%s-%s-XXXXXX", base, boot, unit) < 0)
                 return NULL;
