@@ -20,7 +20,6 @@
 
 #include "service/dynamic-user.h"
 #include "service/exec-creds.h"
-#include "service/exec-ns-internal.h"
 #include "service/exec-seccomp.h"
 #include "service/spawn.h"
 #include "units/unit-values.h"
@@ -188,7 +187,7 @@ static int apply_numa(const ExecSandbox *s, char *err, size_t errlen) {
 int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity *id, char *err, size_t errlen) {
         const Unit *u = mu->u;
         const ExecSettings *e = &u->exec;
-        const ExecSandbox *s = e->sandbox ? e->sandbox : &exec_ns_no_settings;
+        const ExecSandbox *s = unit_sandbox(u);
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
         bool setuid_needed = !(cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID));
         uint64_t ambient = e->ambient_capabilities.set ? e->ambient_capabilities.mask : 0;

@@ -1023,12 +1023,13 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         case M_READWRITE_IMPLICIT:
         case M_EXEC:
         case M_NOEXEC:
-                r = is_mount_point(e->path);
+                /* Without a mount at or below it (mark_submounts()), it is no mount point: no look. */
+                r = e->submounts ? is_mount_point(e->path) : 0;
+                if (r == 0)
+                        r = bind(e->path, e->path, true);
                 if (r == -ENOENT && e->ignore)
                         return 0;
-                if (r < 0)
-                        return r;
-                return r > 0 ? 0 : bind(e->path, e->path, true);
+                return r < 0 ? r : 0;
         case M_BIND:
         case M_BIND_REC:
         case M_PRIVATE_TMP: {

@@ -10,9 +10,7 @@
 #include "units/unit.h"
 #include "units/unit-sandbox.h"
 
-/* The unit's namespace settings are its typed Unit.exec.sandbox (filled at load), or, for a unit
- * that sets none of them, exec_ns_no_settings. */
-extern const ExecSandbox exec_ns_no_settings;
+/* The unit's namespace settings are its typed Unit.exec.sandbox (filled at load): unit_sandbox(). */
 
 /* systemd's exec_needs_mount_namespace(). */
 bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tmp_dirs);

@@ -43,14 +43,11 @@ struct ExecNsRuntime {
 
 /* ---- settings ---- */
 
-const ExecSandbox exec_ns_no_settings = { .mount_apivfs = -1, .restrict_namespaces = -1, .numa_policy = -1,
-                                          .keyring_mode = KEYRING_PRIVATE };
-
 /* The settings of the unit's current file (a daemon-reload may have replaced it since the runtime
  * was made). DynamicUser='s implied sandbox (PrivateTmp=yes, ProtectSystem=strict, at least
  * ProtectHome=read-only: systemd's unit_patch_contexts()) is in them since load (units/). */
 static const ExecSandbox *settings(const MUnit *u) {
-        return u->u->exec.sandbox ? u->u->exec.sandbox : &exec_ns_no_settings;
+        return unit_sandbox(u->u);
 }
 
 bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tmp_dirs) {

@@ -21,6 +21,9 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
+const ExecSandbox unit_sandbox_none = { .mount_apivfs = -1, .restrict_namespaces = -1, .numa_policy = -1,
+                                         .keyring_mode = KEYRING_PRIVATE };
+
 char *const *unit_raw_values(const Unit *u, UnitDirectiveId id) {
         if (u->settings)
                 return u->settings[id].raw;

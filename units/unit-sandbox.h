@@ -49,6 +49,13 @@ typedef struct ExecSandbox {
         unsigned long numa_mask[1024 / (8 * sizeof(unsigned long))];    /* NUMAMask=, 1024 nodes */
 } ExecSandbox;
 
+/* The settings of a unit that sets none of them (systemd's defaults). */
+extern const ExecSandbox unit_sandbox_none;
+
+static inline const ExecSandbox *unit_sandbox(const Unit *u) {
+        return u->exec.sandbox ? u->exec.sandbox : &unit_sandbox_none;
+}
+
 /* Fills (or refills) u->exec.sandbox from the unit's rows; NULL when none is set. -ENOMEM or 0. */
 int unit_sandbox_fill(Unit *u);
 void unit_sandbox_free(ExecSandbox *s);
