@@ -106,7 +106,7 @@ int dynamic_user_name_for_unit(const char *unit_id, char *buf, size_t size) {
 }
 
 bool dynamic_user_enabled(const Unit *u) {
-        return exec_raw_bool(u, exec_section(u), "DynamicUser") > 0;
+        return u->exec.effective.dynamic_user;
 }
 
 /* ---- the held users: one entry per name, with the units holding it (PID 1's own state; the

@@ -21,10 +21,9 @@ typedef struct ExecIdentity {
         int n_groups;
 } ExecIdentity;
 
-/* The unit's exec section name ("Service", "Socket", ...) for unit_setting_raw(). */
-const char *exec_section(const Unit *u);
-
-/* In the manager, before fork: what can be computed once for the child (the seccomp programs). */
+/* In the manager, before fork: what can be computed once for the child (the seccomp programs,
+ * compiled at the first start of a unit with those settings). The child then needs only the
+ * prepared data and the unit's typed settings (Unit.exec.sandbox): it allocates nothing. */
 void exec_privileges_prepare(MUnit *u);
 
 /* In the child. Returns 0, or systemd's exit status for the failed step (with a message in err,

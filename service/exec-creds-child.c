@@ -31,6 +31,7 @@
 #include "service/exec-caps.h"
 #include "service/exec-userns.h"
 #include "service/spawn.h"
+#include "units/unit-sandbox.h"
 
 #define CRED_MAX (1024 * 1024)
 #define CREDS_BASE "/run/credentials"
@@ -184,25 +185,28 @@ static bool is_socket(const char *path) {
         return path[0] == '/' && stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-static bool wanted(const Unit *u, const char *s) {
+/* The credential rows read here, in systemd's order of precedence (an ID already present is kept). */
+static const UnitDirectiveId keys[] = { UD_EXEC_LOAD_CREDENTIAL, UD_EXEC_LOAD_CREDENTIAL_ENCRYPTED,
+                                        UD_EXEC_SET_CREDENTIAL_ENCRYPTED };
+
+static bool wanted(const Unit *u) {
         char id[256];
         const char *p;
 
-        if (unit_setting_raw(u, s, "LoadCredentialEncrypted") || unit_setting_raw(u, s, "SetCredentialEncrypted"))
+        if (unit_raw_values(u, UD_EXEC_LOAD_CREDENTIAL_ENCRYPTED) || unit_raw_values(u, UD_EXEC_SET_CREDENTIAL_ENCRYPTED))
                 return true;
-        for (char *const *l = unit_setting_raw(u, s, "LoadCredential"); l && *l; l++)
+        for (char *const *l = unit_raw_values(u, UD_EXEC_LOAD_CREDENTIAL); l && *l; l++)
                 if ((p = split(*l, id, sizeof(id))) && is_socket(p))
                         return true;
         return false;
 }
 
-bool exec_creds_child_provides(const Unit *u, const char *s, const char *want) {
-        static const char *const keys[] = { "LoadCredential", "LoadCredentialEncrypted", "SetCredentialEncrypted" };
+bool exec_creds_child_provides(const Unit *u, const char *want) {
         char id[256];
         const char *v;
 
         for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-                for (char *const *l = unit_setting_raw(u, s, keys[k]); l && *l; l++)
+                for (char *const *l = unit_raw_values(u, keys[k]); l && *l; l++)
                         if ((v = split(*l, id, sizeof(id))) && strcmp(id, want) == 0 &&
                             (k == 2 || (k == 1 && v[0] == '/') || is_socket(v)))
                                 return true;
@@ -218,13 +222,11 @@ bool exec_creds_child_provides(const Unit *u, const char *s, const char *want) {
 
 static int acquire(MUnit *mu, uid_t uid, char *err, size_t errlen) {
         const Unit *u = mu->u;
-        const char *s = exec_section(u);
-        static const char *const keys[] = { "LoadCredential", "LoadCredentialEncrypted", "SetCredentialEncrypted" };
         char path[4096];
         bool remounted = false;
         int dfd, r = 0;
 
-        if (!wanted(u, s))
+        if (!wanted(u))
                 return 0;
         /* two buffers: what was read, and its clear text */
         data = mmap(NULL, 2 * (CRED_MAX + 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -242,7 +244,7 @@ static int acquire(MUnit *mu, uid_t uid, char *err, size_t errlen) {
         /* systemd: for an ID given twice the later assignment counts; LoadCredential= before
          * LoadCredentialEncrypted= before SetCredentialEncrypted= (an ID already present is kept). */
         for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-                char *const *l = unit_setting_raw(u, s, keys[k]);
+                char *const *l = unit_raw_values(u, keys[k]);
                 size_t n = 0;
                 while (l && l[n])
                         n++;

@@ -20,4 +20,4 @@ int exec_child_credentials_and_images(MUnit *u, const ExecCommand *cmd, uid_t ui
 /* In the manager: whether the child acquires credential `id` (an AF_UNIX LoadCredential=, an
  * absolute LoadCredentialEncrypted=, a SetCredentialEncrypted=): exec-creds.c then skips its
  * SetCredential= fallback for it, since systemd uses SetCredential= only for an ID nothing loaded. */
-bool exec_creds_child_provides(const Unit *u, const char *section, const char *id);
+bool exec_creds_child_provides(const Unit *u, const char *id);

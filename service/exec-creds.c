@@ -141,10 +141,10 @@ static int write_cred(int dfd, const char *id, const char *data, size_t len, uid
         return 0;
 }
 
-static bool unit_has_credentials(const Unit *u, const char *s) {
-        return unit_setting_raw(u, s, "LoadCredential") || unit_setting_raw(u, s, "SetCredential") ||
-               unit_setting_raw(u, s, "ImportCredential") || unit_setting_raw(u, s, "LoadCredentialEncrypted") ||
-               unit_setting_raw(u, s, "SetCredentialEncrypted");
+static bool unit_has_credentials(const Unit *u) {
+        return unit_raw_values(u, UD_EXEC_LOAD_CREDENTIAL) || unit_raw_values(u, UD_EXEC_SET_CREDENTIAL) ||
+               unit_raw_values(u, UD_EXEC_IMPORT_CREDENTIAL) ||
+               unit_raw_values(u, UD_EXEC_LOAD_CREDENTIAL_ENCRYPTED) || unit_raw_values(u, UD_EXEC_SET_CREDENTIAL_ENCRYPTED);
 }
 
 /* LoadCredential=ID:/DIR: every regular file below DIR, as ID_SUB_PATH ("/" becomes "_"), in
@@ -194,12 +194,12 @@ static int load_dir(MUnit *mu, int dirfd, const char *prefix, int dfd, uid_t uid
 
 static int fill(MUnit *mu, int dfd, uid_t uid) {
         const Unit *u = mu->u;
-        const char *s = exec_section(u), *own = getenv("CREDENTIALS_DIRECTORY");
+        const char *own = getenv("CREDENTIALS_DIRECTORY");
         int owndir = own && *own == '/' ? open(own, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
         size_t left = CRED_MAX;
         int r = 0;
 
-        char *const *load = unit_setting_raw(u, s, "LoadCredential"), *const *set = unit_setting_raw(u, s, "SetCredential");
+        char *const *load = unit_raw_values(u, UD_EXEC_LOAD_CREDENTIAL), *const *set = unit_raw_values(u, UD_EXEC_SET_CREDENTIAL);
 
         /* From the last assignment to the first: for an ID given twice, the later one counts (as in
          * systemd, where it replaces the earlier one); an ID already written is skipped. */
@@ -252,7 +252,7 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                 else if (r < 0)
                         manager_log(mu->m, MLOG_ERR, "%s: failed to write credential '%s': %s", mu->id, id, strerror(-r));
         }
-        for (char *const *l = unit_setting_raw(u, s, "ImportCredential"); l && *l && r >= 0 && owndir >= 0; l++) {
+        for (char *const *l = unit_raw_values(u, UD_EXEC_IMPORT_CREDENTIAL); l && *l && r >= 0 && owndir >= 0; l++) {
                 DIR *d = fdopendir(dup(owndir));
                 struct dirent *de;
                 if (!d)
@@ -284,7 +284,7 @@ static int fill(MUnit *mu, int dfd, uid_t uid) {
                 idlen = (size_t) (colon - *l);
                 memcpy(id, *l, idlen);
                 id[idlen] = '\0';
-                if (exec_creds_child_provides(u, s, id)) /* a socket or encrypted source wins */
+                if (exec_creds_child_provides(u, id)) /* a socket or encrypted source wins */
                         continue;
                 data = malloc(strlen(colon + 1) + 1);
                 if (!data) {
@@ -309,7 +309,7 @@ int exec_credentials_setup(MUnit *u, uid_t uid, char ***env) {
         bool mounted;
         int dfd, r;
 
-        if (!unit_has_credentials(u->u, exec_section(u->u)))
+        if (!unit_has_credentials(u->u))
                 return 0;
         if (snprintf(path, sizeof(path), CREDS_BASE "/%s", u->id) >= (int) sizeof(path))
                 return EXIT_CREDENTIALS;

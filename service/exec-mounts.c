@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,7 +419,7 @@ void mount_plan_free(MountPlan *p) {
 
 static void mark_submounts(MountPlan *p);
 
-MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, const char *tmp, const char *var_tmp,
+MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = &u->exec;
         MountPlan *p = calloc(1, sizeof(*p));
@@ -478,13 +479,13 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
         if (r < 0)
                 goto fail;
         switch (c->protect_home) {
-        case PROTECT_HOME_YES:
+        case UNIT_PROTECT_HOME_YES:
                 r = add_static(p, home_yes, N(home_yes), false);
                 break;
-        case PROTECT_HOME_READ_ONLY:
+        case UNIT_PROTECT_HOME_READ_ONLY:
                 r = add_static(p, home_read_only, N(home_read_only), false);
                 break;
-        case PROTECT_HOME_TMPFS: {
+        case UNIT_PROTECT_HOME_TMPFS: {
                 /* systemd 252's table says read-only, mode=0755/0700 and nodev, but its
                  * append_static_mounts() copies path, mode and ignore only: what it mounts (the
                  * oracle) is a plain read-write tmpfs. Same here. */
@@ -498,13 +499,13 @@ MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, co
         if (r < 0)
                 goto fail;
         switch (c->protect_system) {
-        case PROTECT_SYSTEM_YES:
+        case UNIT_PROTECT_SYSTEM_YES:
                 r = add_static(p, system_yes, N(system_yes), false);
                 break;
-        case PROTECT_SYSTEM_FULL:
+        case UNIT_PROTECT_SYSTEM_FULL:
                 r = add_static(p, system_full, N(system_full), false);
                 break;
-        case PROTECT_SYSTEM_STRICT:
+        case UNIT_PROTECT_SYSTEM_STRICT:
                 r = add_static(p, system_strict, N(system_strict), false);
                 break;
         }
@@ -552,10 +553,12 @@ common:
         if (!(e = add(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
-        mkdir("/run/systemd", 0755);
-        mkdir("/run/systemd/propagate", 0755);
-        mkdir(path, 0600);
-        mkdir("/run/systemd/incoming", 0755);
+        if (access(path, F_OK) < 0) {
+                mkdir("/run/systemd", 0755);
+                mkdir("/run/systemd/propagate", 0755);
+                mkdir(path, 0600);
+                mkdir("/run/systemd/incoming", 0755);
+        }
 
         if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
                 static const char *const hp[] = { "off", "noaccess", "invisible", "ptraceable" };
@@ -584,46 +587,93 @@ fail:
         return NULL;
 }
 
-/* Which entries need a look at the mount table when applied (to unmount what lies below them):
- * those with a mount of PID 1's at or below their path, or below an earlier entry that mounts
- * something (the table is sorted: nothing mounted later lies below an entry applied before).
- * One read of PID 1's table here saves one read per entry in the child. */
-static void mark_submounts(MountPlan *p) {
-        FILE *f = fopen("/proc/self/mountinfo", "re");
-        char *line = NULL;
-        size_t cap = 0;
+/* PID 1's mount points (NUL-terminated, one after the other), read from /proc/self/mountinfo again
+ * only when the kernel says that the table has changed (POLLPRI on the open file): not at every
+ * start. escaped: a mount point with an escaped character (spaces ...): be conservative. */
+static struct {
+        int fd;
+        char *mp;
+        size_t len, cap;
+        bool escaped, valid;
+} pid1_table = { .fd = -1 };
 
-        if (!f) {
+static int pid1_table_refresh(void) {
+        struct pollfd pfd;
+        char buf[16384], line[8192];
+        size_t ln = 0;
+        ssize_t k;
+
+        if (pid1_table.fd < 0 && (pid1_table.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+                return -errno;
+        pfd = (struct pollfd) { .fd = pid1_table.fd, .events = POLLPRI };
+        if (poll(&pfd, 1, 0) < 0)
+                return -errno;
+        if (pid1_table.valid && !(pfd.revents & (POLLPRI | POLLERR)))
+                return 0;
+        pid1_table.valid = pid1_table.escaped = false;
+        pid1_table.len = 0;
+        if (lseek(pid1_table.fd, 0, SEEK_SET) < 0)
+                return -errno;
+        /* line by line: "id parent maj:min root MOUNTPOINT ..." */
+        while ((k = read(pid1_table.fd, buf, sizeof(buf))) > 0)
+                for (ssize_t i = 0; i < k; i++) {
+                        char *mp = line, *end;
+                        size_t n;
+                        if (buf[i] != '\n') {
+                                if (ln + 1 < sizeof(line))
+                                        line[ln++] = buf[i];
+                                continue;
+                        }
+                        line[ln] = '\0';
+                        ln = 0;
+                        for (int f = 0; f < 4 && mp; f++)
+                                mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
+                        if (!mp || !(end = strchr(mp, ' ')))
+                                continue;
+                        *end = '\0';
+                        if (strchr(mp, '\\'))
+                                pid1_table.escaped = true;
+                        n = strlen(mp) + 1;
+                        if (pid1_table.len + n > pid1_table.cap) {
+                                size_t cap = (pid1_table.len + n) * 2;
+                                char *m = realloc(pid1_table.mp, cap);
+                                if (!m)
+                                        return -ENOMEM;
+                                pid1_table.mp = m;
+                                pid1_table.cap = cap;
+                        }
+                        memcpy(pid1_table.mp + pid1_table.len, mp, n);
+                        pid1_table.len += n;
+                }
+        if (k < 0)
+                return -errno;
+        pid1_table.valid = true;
+        return 0;
+}
+
+/* Which entries need a look at the mount table when applied (to unmount what lies below them):
+ * those with a mount of PID 1's at or below their path, or below an earlier entry that brings
+ * mounts along (the table is sorted: nothing mounted later lies below an entry applied before).
+ * One look at PID 1's table here saves one read per entry in the child. */
+static void mark_submounts(MountPlan *p) {
+        if (pid1_table_refresh() < 0 || pid1_table.escaped) {
                 for (size_t i = 0; i < p->n; i++)
                         p->e[i].submounts = true;
                 return;
         }
-        while (getline(&line, &cap, f) > 0) {
-                char *mp = line, *end;
-                for (int k = 0; k < 4 && mp; k++)
-                        mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
-                if (!mp || !(end = strchr(mp, ' ')))
-                        continue;
-                *end = '\0';
-                if (strchr(mp, '\\')) { /* escaped (spaces ...): be conservative */
-                        for (size_t i = 0; i < p->n; i++)
-                                p->e[i].submounts = true;
-                        break;
-                }
+        for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
                 for (size_t i = 0; i < p->n; i++)
-                        if (!p->e[i].submounts && path_under(mp, p->e[i].path))
+                        if (!p->e[i].submounts && path_under(pid1_table.mp + o, p->e[i].path))
                                 p->e[i].submounts = true;
-        }
-        free(line);
-        fclose(f);
         for (size_t i = 0; i < p->n; i++) {
                 MountMode m = p->e[i].mode;
-                /* Recursive binds from elsewhere bring their source's mounts along. */
-                if (m == M_SYSFS || m == M_BIND_DEV || m == M_BIND_REC || m == M_PRIVATE_DEV || m == M_PROCFS)
-                        p->e[i].submounts = true;
-                if (m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC ||
-                    m == M_INACCESSIBLE)
-                        continue; /* (their bind copies mounts to the same paths: already counted) */
+                /* Recursive binds from elsewhere bring their source's mounts along (a procfs too,
+                 * where a new one is refused and /proc is bound). The other modes bring nothing
+                 * below their path: a fresh tmpfs or mqueue, a non-recursive bind, the read-only
+                 * and read-write binds of a path onto itself (the same mounts, already counted). */
+                if (!(m == M_SYSFS || m == M_BIND_DEV || m == M_BIND_REC || m == M_PRIVATE_DEV || m == M_PROCFS))
+                        continue;
+                p->e[i].submounts = true;
                 for (size_t j = i + 1; j < p->n; j++)
                         if (path_under(p->e[j].path, p->e[i].path))
                                 p->e[j].submounts = true;
@@ -764,9 +814,9 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
                 bool deny = false;
                 if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
                         continue;
-                for (size_t i = 0; i < p->n && !deny; i++)
-                        deny = p->e + i != e && strcmp(p->e[i].path, e->path) != 0 && path_under(p->e[i].path, e->path) &&
-                               path_under(mp, p->e[i].path);
+                /* the entries below e follow it in the sorted table */
+                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && !deny && path_under(p->e[i].path, e->path); i++)
+                        deny = path_under(mp, p->e[i].path);
                 if (deny)
                         continue;
                 r = mount_setattr_one(mp, set, clr, false);
@@ -833,6 +883,7 @@ static int private_dev(const MEntry *e) {
                 { "/proc/self/fd/2", "stderr" },
         };
         char tmp[] = "/tmp/namespace-dev-XXXXXX", dev[64], b[128], src[64];
+        bool no_mknod = false, have_char = false, have_block = false;
         struct stat st;
         int r;
 
@@ -876,8 +927,10 @@ static int private_dev(const MEntry *e) {
                 if (stat(src, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
                         continue;
                 snprintf(b, sizeof(b), "%s/%s", dev, nodes[i]);
-                if (mknod(b, st.st_mode, st.st_rdev) < 0) {
-                        /* No CAP_MKNOD (a user namespace): bind the node over an empty file. */
+                if (no_mknod || mknod(b, st.st_mode, st.st_rdev) < 0) {
+                        /* No CAP_MKNOD (a user namespace): bind the node over an empty file (and
+                         * no more device nodes are tried). */
+                        no_mknod = no_mknod || errno == EPERM;
                         if (mknod(b, S_IFREG, 0) < 0 && errno != EEXIST) {
                                 r = -errno;
                                 goto fail;
@@ -887,7 +940,10 @@ static int private_dev(const MEntry *e) {
                 }
                 /* /dev/char/MAJ:MIN -> ../NAME, as udev would have it. */
                 snprintf(b, sizeof(b), "%s/%s", dev, S_ISCHR(st.st_mode) ? "char" : "block");
-                mkdir(b, 0755);
+                if (!(S_ISCHR(st.st_mode) ? have_char : have_block)) {
+                        mkdir(b, 0755);
+                        *(S_ISCHR(st.st_mode) ? &have_char : &have_block) = true;
+                }
                 snprintf(b, sizeof(b), "%s/%s/%u:%u", dev, S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
                          minor(st.st_rdev));
                 snprintf(src, sizeof(src), "../%s", nodes[i]);
@@ -938,10 +994,19 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         switch (e->mode) {
         case M_INACCESSIBLE: {
                 const char *src;
-                if (e->submounts)
-                        umount_recursive(e->path);
                 if (lstat(e->path, &st) < 0)
-                        return errno == ENOENT && e->ignore ? 0 : -errno;
+                        return errno == ENOENT && e->ignore ? 0 : -errno; /* (nothing mounted there either) */
+                if (e->submounts) {
+                        /* Nothing can be mounted below a file: only on it (a look at it, not at the
+                         * whole mount table). */
+                        if (S_ISDIR(st.st_mode))
+                                umount_recursive(e->path);
+                        else
+                                while (is_mount_point(e->path) > 0 && umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+                                        ;
+                        if (lstat(e->path, &st) < 0)
+                                return errno == ENOENT && e->ignore ? 0 : -errno;
+                }
                 src = S_ISDIR(st.st_mode)    ? "/run/systemd/inaccessible/dir"
                       : S_ISREG(st.st_mode)  ? "/run/systemd/inaccessible/reg"
                       : S_ISFIFO(st.st_mode) ? "/run/systemd/inaccessible/fifo"
@@ -958,12 +1023,13 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         case M_READWRITE_IMPLICIT:
         case M_EXEC:
         case M_NOEXEC:
-                r = is_mount_point(e->path);
+                /* Without a mount at or below it (mark_submounts()), it is no mount point: no look. */
+                r = e->submounts ? is_mount_point(e->path) : 0;
+                if (r == 0)
+                        r = bind(e->path, e->path, true);
                 if (r == -ENOENT && e->ignore)
                         return 0;
-                if (r < 0)
-                        return r;
-                return r > 0 ? 0 : bind(e->path, e->path, true);
+                return r < 0 ? r : 0;
         case M_BIND:
         case M_BIND_REC:
         case M_PRIVATE_TMP: {
@@ -1033,7 +1099,9 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                 const MEntry *e = p->e + i;
                 if (!entry_ro(e) && e->mode != M_PRIVATE_DEV)
                         continue;
-                r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0, entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR);
+                /* (nothing is left below an inaccessible path: its mounts were unmounted) */
+                r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
+                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE);
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
@@ -1042,7 +1110,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         /* Round three: noexec and exec. */
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
+                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
                 if (entry_noexec(e))
                         r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
                 else if (e->exec || e->mode == M_EXEC)
@@ -1054,16 +1122,23 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         return r;
                 }
         }
-        /* Round four: NoNewPrivileges= makes every entry nosuid. */
-        if (p->nosuid)
+        /* Round four: NoNewPrivileges= makes every entry nosuid, recursively (but tmpfs): an entry
+         * below one done recursively (the table is sorted) has nothing left to change. */
+        if (p->nosuid) {
+                const char *covered = NULL;
                 for (size_t i = 0; i < p->n; i++) {
                         const MEntry *e = p->e + i;
-                        r = mount_setattr_one(e->path, MOUNT_ATTR_NOSUID, 0, e->mode != M_TMPFS && e->mode != M_EMPTY_DIR);
+                        bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
+                        if (covered && path_under(e->path, covered))
+                                continue;
+                        r = mount_setattr_one(e->path, MOUNT_ATTR_NOSUID, 0, rec);
                         if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                                 *error_path = e->path;
                                 return r;
                         }
+                        covered = r == 0 && rec ? e->path : NULL;
                 }
+        }
         if (mountinfo_fd >= 0) {
                 close(mountinfo_fd);
                 mountinfo_fd = -1;

@@ -8,30 +8,12 @@
 #include <stddef.h>
 
 #include "units/unit.h"
+#include "units/unit-sandbox.h"
 
-enum { PROTECT_SYSTEM_NO, PROTECT_SYSTEM_YES, PROTECT_SYSTEM_FULL, PROTECT_SYSTEM_STRICT };
-enum { PROTECT_HOME_NO, PROTECT_HOME_YES, PROTECT_HOME_READ_ONLY, PROTECT_HOME_TMPFS };
-enum { PROTECT_PROC_DEFAULT, PROTECT_PROC_NOACCESS, PROTECT_PROC_INVISIBLE, PROTECT_PROC_PTRACEABLE };
-
-/* The unit's namespace settings, read from Unit.exec.sandbox ("Key=value", in assignment order). */
-typedef struct ExecNsConfig {
-        int protect_system, protect_home, protect_proc;
-        bool proc_subset_pid;
-        bool private_tmp, private_devices, private_network, private_ipc, private_mounts;
-        bool protect_kernel_tunables, protect_kernel_modules, protect_kernel_logs, protect_control_groups;
-        bool protect_hostname;
-        int mount_apivfs;                                /* -1: not set */
-        char **rw, **ro, **inaccessible, **exec, **noexec; /* words, with their '-'/'+' prefixes */
-        char **bind, **bind_ro, **tmpfs;                 /* words: SRC[:DST[:OPTS]], PATH[:OPTS] */
-        unsigned long mount_flags;                       /* MountFlags=: 0 unset, MS_SHARED/SLAVE/PRIVATE */
-        char *netns_path, *ipcns_path;
-} ExecNsConfig;
-
-int exec_ns_config_parse(const Unit *u, ExecNsConfig *c);
-void exec_ns_config_done(ExecNsConfig *c);
+/* The unit's namespace settings are its typed Unit.exec.sandbox (filled at load): unit_sandbox(). */
 
 /* systemd's exec_needs_mount_namespace(). */
-bool exec_ns_needs_mount_ns(const Unit *u, const ExecNsConfig *c, bool private_tmp_dirs);
+bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tmp_dirs);
 
 typedef struct MountPlan MountPlan;
 
@@ -40,7 +22,7 @@ typedef struct MountPlan MountPlan;
  * inaccessible path or made redundant by their parent dropped. sandbox=false for '+' commands.
  * tmp/var_tmp: the unit's private directories (the sticky "tmp" inside them is mounted), or NULL.
  * Returns NULL on ENOMEM. */
-MountPlan *mount_plan_new(const Unit *u, const ExecNsConfig *c, bool sandbox, const char *tmp, const char *var_tmp,
+MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id);
 void mount_plan_free(MountPlan *p);
 

@@ -28,7 +28,7 @@
 #include "units/unit-values.h"
 
 struct ExecNsRuntime {
-        ExecNsConfig cfg;
+        const ExecSandbox *cfg; /* the unit's settings (for the process being started) */
         MountPlan *plan;        /* for the process being started */
         char *tmp_dir, *var_tmp_dir; /* PrivateTmp=: /tmp/systemd-private-..., /var/tmp/systemd-private-... */
         bool owns_tmp;          /* created for this unit (not joined from a JoinsNamespaceOf= unit) */
@@ -43,138 +43,14 @@ struct ExecNsRuntime {
 
 /* ---- settings ---- */
 
-static int push_words(char ***l, const char *v) {
-        const char *p = v;
-        size_t n = 0;
-
-        while (*l && (*l)[n])
-                n++;
-        for (;;) {
-                char *w, **nl;
-                int r = sdu_extract_word(&p, &w, SDU_EXTRACT_UNQUOTE | SDU_EXTRACT_CUNESCAPE);
-                if (r <= 0)
-                        return r;
-                nl = realloc(*l, (n + 2) * sizeof(char *));
-                if (!nl) {
-                        free(w);
-                        return -ENOMEM;
-                }
-                *l = nl;
-                nl[n++] = w;
-                nl[n] = NULL;
-        }
+/* The settings of the unit's current file (a daemon-reload may have replaced it since the runtime
+ * was made). DynamicUser='s implied sandbox (PrivateTmp=yes, ProtectSystem=strict, at least
+ * ProtectHome=read-only: systemd's unit_patch_contexts()) is in them since load (units/). */
+static const ExecSandbox *settings(const MUnit *u) {
+        return unit_sandbox(u->u);
 }
 
-static void strv_free_(char **l) {
-        for (size_t i = 0; l && l[i]; i++)
-                free(l[i]);
-        free(l);
-}
-
-void exec_ns_config_done(ExecNsConfig *c) {
-        char **lists[] = { c->rw, c->ro, c->inaccessible, c->exec, c->noexec, c->bind, c->bind_ro, c->tmpfs };
-        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-                strv_free_(lists[i]);
-        free(c->netns_path);
-        free(c->ipcns_path);
-        *c = (ExecNsConfig) { .mount_apivfs = -1 };
-}
-
-static int enum_or_bool(const char *v, const char *const *names, int yes) {
-        int b = sdu_parse_boolean(v);
-        if (b >= 0)
-                return b ? yes : 0;
-        for (int i = 0; names[i]; i++)
-                if (strcmp(v, names[i]) == 0)
-                        return i + 1;
-        return 0;
-}
-
-int exec_ns_config_parse(const Unit *u, ExecNsConfig *c) {
-        static const char *const system_names[] = { "yes", "full", "strict", NULL };
-        static const char *const home_names[] = { "yes", "read-only", "tmpfs", NULL };
-        static const char *const proc_names[] = { "noaccess", "invisible", "ptraceable", NULL };
-        int r = 0;
-
-        *c = (ExecNsConfig) { .mount_apivfs = -1 };
-        for (char **s = u->exec.sandbox; s && *s && r >= 0; s++) {
-                const char *eq = strchr(*s, '='), *v = eq ? eq + 1 : "";
-                size_t k = eq ? (size_t) (eq - *s) : strlen(*s);
-                char key[64];
-                bool b = sdu_parse_boolean(v) > 0;
-
-                snprintf(key, sizeof(key), "%.*s", (int) k, *s);
-                if (!strcmp(key, "ProtectSystem"))
-                        c->protect_system = enum_or_bool(v, system_names, PROTECT_SYSTEM_YES);
-                else if (!strcmp(key, "ProtectHome"))
-                        c->protect_home = enum_or_bool(v, home_names, PROTECT_HOME_YES);
-                else if (!strcmp(key, "ProtectProc"))
-                        c->protect_proc = strcmp(v, "default") == 0 ? 0 : enum_or_bool(v, proc_names, 0);
-                else if (!strcmp(key, "ProcSubset"))
-                        c->proc_subset_pid = strcmp(v, "pid") == 0;
-                else if (!strcmp(key, "PrivateTmp"))
-                        c->private_tmp = b;
-                else if (!strcmp(key, "PrivateDevices"))
-                        c->private_devices = b;
-                else if (!strcmp(key, "PrivateNetwork"))
-                        c->private_network = b;
-                else if (!strcmp(key, "PrivateIPC"))
-                        c->private_ipc = b;
-                else if (!strcmp(key, "PrivateMounts"))
-                        c->private_mounts = b;
-                else if (!strcmp(key, "ProtectKernelTunables"))
-                        c->protect_kernel_tunables = b;
-                else if (!strcmp(key, "ProtectKernelModules"))
-                        c->protect_kernel_modules = b;
-                else if (!strcmp(key, "ProtectKernelLogs"))
-                        c->protect_kernel_logs = b;
-                else if (!strcmp(key, "ProtectControlGroups"))
-                        c->protect_control_groups = sdu_parse_boolean(v) != 0; /* yes, private, strict */
-                else if (!strcmp(key, "ProtectHostname"))
-                        c->protect_hostname = b;
-                else if (!strcmp(key, "MountAPIVFS"))
-                        c->mount_apivfs = b;
-                else if (!strcmp(key, "MountFlags"))
-                        c->mount_flags = !strcmp(v, "shared") ? MS_SHARED : !strcmp(v, "slave") ? MS_SLAVE : MS_PRIVATE;
-                else if (!strcmp(key, "ReadWritePaths") || !strcmp(key, "ReadWriteDirectories"))
-                        r = push_words(&c->rw, v);
-                else if (!strcmp(key, "ReadOnlyPaths") || !strcmp(key, "ReadOnlyDirectories"))
-                        r = push_words(&c->ro, v);
-                else if (!strcmp(key, "InaccessiblePaths") || !strcmp(key, "InaccessibleDirectories"))
-                        r = push_words(&c->inaccessible, v);
-                else if (!strcmp(key, "ExecPaths"))
-                        r = push_words(&c->exec, v);
-                else if (!strcmp(key, "NoExecPaths"))
-                        r = push_words(&c->noexec, v);
-                else if (!strcmp(key, "BindPaths"))
-                        r = push_words(&c->bind, v);
-                else if (!strcmp(key, "BindReadOnlyPaths"))
-                        r = push_words(&c->bind_ro, v);
-                else if (!strcmp(key, "TemporaryFileSystem"))
-                        r = push_words(&c->tmpfs, v);
-                else if (!strcmp(key, "NetworkNamespacePath")) {
-                        free(c->netns_path);
-                        r = (c->netns_path = strdup(v)) ? 0 : -ENOMEM;
-                } else if (!strcmp(key, "IPCNamespacePath")) {
-                        free(c->ipcns_path);
-                        r = (c->ipcns_path = strdup(v)) ? 0 : -ENOMEM;
-                }
-        }
-        if (r >= 0 && dynamic_user_enabled(u)) {
-                /* systemd's unit_patch_contexts(): a dynamic user must leave nothing of its own
-                 * behind, so DynamicUser= implies PrivateTmp=yes, ProtectSystem=strict and at least
-                 * ProtectHome=read-only. */
-                c->private_tmp = true;
-                c->protect_system = PROTECT_SYSTEM_STRICT;
-                if (c->protect_home == PROTECT_HOME_NO)
-                        c->protect_home = PROTECT_HOME_READ_ONLY;
-        }
-        if (r < 0)
-                exec_ns_config_done(c);
-        return r < 0 ? r : 0;
-}
-
-bool exec_ns_needs_mount_ns(const Unit *u, const ExecNsConfig *c, bool private_tmp_dirs) {
+bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tmp_dirs) {
         if (c->rw || c->ro || c->inaccessible || c->exec || c->noexec || c->bind || c->bind_ro || c->tmpfs)
                 return true;
         if (c->mount_flags && c->mount_flags != MS_SHARED)
@@ -226,19 +102,22 @@ static ExecNsRuntime *joined(MUnit *u) {
 
 /* systemd's setup_tmp_dirs(): /tmp/systemd-private-BOOTID-UNIT-XXXXXX (0700) holding tmp (1777). */
 static char *make_private_tmp(const char *base, const char *unit) {
-        char boot[64] = "", *p;
+        static char boot[64]; /* the boot ID without dashes, read once */
+        char *p;
         char inner[4200];
-        FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-        size_t k = 0;
         mode_t old;
 
-        if (f) {
-                int ch;
-                while ((ch = fgetc(f)) != EOF && k + 1 < sizeof(boot))
-                        if (ch != '-' && ch != '\n')
-                                boot[k++] = (char) ch;
-                boot[k] = '\0';
-                fclose(f);
+        if (!boot[0]) {
+                FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+                size_t k = 0;
+                if (f) {
+                        int ch;
+                        while ((ch = fgetc(f)) != EOF && k + 1 < sizeof(boot))
+                                if (ch != '-' && ch != '\n')
+                                        boot[k++] = (char) ch;
+                        boot[k] = '\0';
+                        fclose(f);
+                }
         }
         if (asprintf(&p, "%s/systemd-private-%s-%s-XXXXXX", base, boot, unit) < 0)
                 return NULL;
@@ -284,7 +163,7 @@ static void say(MUnit *u, const char *fmt, ...) {
 }
 
 /* The mount-affecting settings the unit sets, as "A=, B=" for the degrade line. */
-static void list_mount_settings(const ExecNsConfig *c, const Unit *u, char *b, size_t n) {
+static void list_mount_settings(const ExecSandbox *c, const Unit *u, char *b, size_t n) {
         const struct {
                 bool on;
                 const char *name;
@@ -338,9 +217,8 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
         char ignored[2048] = "", list[1024] = "";
         unsigned can;
-        int r;
 
-        if (!u->u->exec.sandbox && !u->u->exec.root_directory && !rt)
+        if (!settings(u)->ns && !u->u->exec.root_directory && !rt)
                 return 0; /* the common case: nothing to do */
         if (!rt) {
                 rt = calloc(1, sizeof(*rt));
@@ -350,18 +228,15 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                 rt->net_store[0] = rt->net_store[1] = rt->ipc_store[0] = rt->ipc_store[1] = -1;
                 u->ns_rt = rt;
         } else {
-                exec_ns_config_done(&rt->cfg);
                 mount_plan_free(rt->plan);
                 rt->plan = NULL;
         }
-        r = exec_ns_config_parse(u->u, &rt->cfg);
-        if (r < 0)
-                return EXIT_MEMORY;
+        rt->cfg = settings(u);
         j = joined(u);
         can = env_sandbox_probe();
 
         /* PrivateTmp=: one pair of directories per unit while it runs (or its joined unit's). */
-        if (rt->cfg.private_tmp && !rt->tmp_dir) {
+        if (rt->cfg->private_tmp && !rt->tmp_dir) {
                 if (j && j->tmp_dir) {
                         rt->tmp_dir = strdup(j->tmp_dir);
                         rt->var_tmp_dir = j->var_tmp_dir ? strdup(j->var_tmp_dir) : NULL;
@@ -379,14 +254,14 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         }
         /* NetworkNamespacePath=, IPCNamespacePath=: opened by PID 1; PrivateNetwork=, PrivateIPC=:
          * made by the unit run's first process (storage sockets), shared with JoinsNamespaceOf= units. */
-        if (sandbox && rt->cfg.netns_path && rt->netns_fd < 0) {
-                rt->netns_fd = open(rt->cfg.netns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (sandbox && rt->cfg->netns_path && rt->netns_fd < 0) {
+                rt->netns_fd = open(rt->cfg->netns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (rt->netns_fd < 0) {
                         manager_log(u->m, MLOG_ERR, "%s: Failed to open network namespace path %s: %s", u->id,
-                                    rt->cfg.netns_path, strerror(errno));
+                                    rt->cfg->netns_path, strerror(errno));
                         return EXIT_NETWORK;
                 }
-        } else if (sandbox && rt->cfg.private_network) {
+        } else if (sandbox && rt->cfg->private_network) {
                 if (store_open(rt->net_store, j ? j->net_store : NULL) < 0) {
                         manager_log(u->m, MLOG_ERR, "%s: Failed to set up network namespacing: %s", u->id, strerror(errno));
                         return EXIT_NETWORK;
@@ -394,14 +269,14 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                 if (!(can & ENV_SANDBOX_NET_NS))
                         note(ignored, sizeof(ignored), "PrivateNetwork= (network namespace)");
         }
-        if (sandbox && rt->cfg.ipcns_path && rt->ipcns_fd < 0) {
-                rt->ipcns_fd = open(rt->cfg.ipcns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (sandbox && rt->cfg->ipcns_path && rt->ipcns_fd < 0) {
+                rt->ipcns_fd = open(rt->cfg->ipcns_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (rt->ipcns_fd < 0) {
                         manager_log(u->m, MLOG_ERR, "%s: Failed to open IPC namespace path %s: %s", u->id,
-                                    rt->cfg.ipcns_path, strerror(errno));
+                                    rt->cfg->ipcns_path, strerror(errno));
                         return EXIT_NAMESPACE;
                 }
-        } else if (sandbox && rt->cfg.private_ipc) {
+        } else if (sandbox && rt->cfg->private_ipc) {
                 if (store_open(rt->ipc_store, j ? j->ipc_store : NULL) < 0) {
                         manager_log(u->m, MLOG_ERR, "%s: Failed to set up IPC namespacing: %s", u->id, strerror(errno));
                         return EXIT_NAMESPACE;
@@ -409,20 +284,20 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
                 if (!(can & ENV_SANDBOX_IPC_NS))
                         note(ignored, sizeof(ignored), "PrivateIPC= (IPC namespace)");
         }
-        if (sandbox && rt->cfg.protect_hostname && !(can & ENV_SANDBOX_UTS_NS))
+        if (sandbox && rt->cfg->protect_hostname && !(can & ENV_SANDBOX_UTS_NS))
                 note(ignored, sizeof(ignored), "ProtectHostname= (UTS namespace)");
 
-        rt->needs_mount_ns = exec_ns_needs_mount_ns(u->u, &rt->cfg, rt->tmp_dir != NULL);
+        rt->needs_mount_ns = exec_ns_needs_mount_ns(u->u, rt->cfg, rt->tmp_dir != NULL);
         if (rt->needs_mount_ns) {
                 mount_make_inaccessible_nodes();
-                rt->plan = mount_plan_new(u->u, &rt->cfg, sandbox, sandbox ? rt->tmp_dir : NULL, sandbox ? rt->var_tmp_dir : NULL,
+                rt->plan = mount_plan_new(u->u, rt->cfg, sandbox, sandbox ? rt->tmp_dir : NULL, sandbox ? rt->var_tmp_dir : NULL,
                                           u->id);
                 if (!rt->plan)
                         return EXIT_MEMORY;
                 rt->insists = mount_plan_insists(rt->plan);
                 rt->mount_refused = !(can & ENV_SANDBOX_MOUNT_NS);
                 if (rt->mount_refused) {
-                        list_mount_settings(&rt->cfg, u->u, list, sizeof(list));
+                        list_mount_settings(rt->cfg, u->u, list, sizeof(list));
                         if (!rt->insists)
                                 note(ignored, sizeof(ignored), "%s (mount namespace)", list);
                 }
@@ -557,7 +432,7 @@ int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
                         return EXIT_NAMESPACE;
                 }
         }
-        if (sandbox && rt->cfg.protect_hostname && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EINVAL &&
+        if (sandbox && rt->cfg->protect_hostname && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EINVAL &&
             errno != ENOSYS && errno != EOPNOTSUPP && errno != EACCES) {
                 spawn_child_log(u, "Failed to set up UTS namespacing: %s", strerror(errno));
                 return EXIT_NAMESPACE;
@@ -589,7 +464,6 @@ void exec_ns_release(MUnit *u, bool destroy) {
                 }
         }
         rt_close_ns(rt);
-        exec_ns_config_done(&rt->cfg);
         mount_plan_free(rt->plan);
         rt->plan = NULL;
         free(rt->tmp_dir);

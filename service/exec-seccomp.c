@@ -29,18 +29,18 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-const char *exec_raw_last(const Unit *u, const char *section, const char *key) {
-        char *const *l = unit_setting_raw(u, section, key);
+/* The values of a seccomp list setting, by its directive id. */
+static char *const *raw(const Unit *u, UnitDirectiveId id) {
+        return unit_raw_values(u, id);
+}
+
+static const char *raw_last(const Unit *u, UnitDirectiveId id) {
+        char *const *l = unit_raw_values(u, id);
         size_t n = 0;
 
         while (l && l[n])
                 n++;
         return n ? l[n - 1] : NULL;
-}
-
-int exec_raw_bool(const Unit *u, const char *section, const char *key) {
-        const char *v = exec_raw_last(u, section, key);
-        return v ? sdu_parse_boolean(v) : -1;
 }
 
 /* ---- the machine's architectures (systemd's seccomp_local_archs[], native last) ---- */
@@ -532,48 +532,6 @@ static const struct {
 };
 #define NS_ALL (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWTIME)
 
-/* Returns the namespace types to retain, or -1 when the setting is off/unset. systemd: a boolean,
- * or a list of types (allowed) or "~" list (forbidden); assignments combine. */
-static long parse_restrict_namespaces(char *const *lines) {
-        long retain = -1;
-
-        for (size_t i = 0; lines && lines[i]; i++) {
-                const char *p = lines[i];
-                int b = sdu_parse_boolean(p);
-                bool invert = false;
-                unsigned long flags = 0;
-
-                if (b >= 0) {
-                        retain = b ? 0 : -1;
-                        continue;
-                }
-                if (*p == '~') {
-                        invert = true;
-                        p++;
-                }
-                for (;;) {
-                        char *w = NULL;
-                        if (sdu_extract_word(&p, &w, 0) <= 0)
-                                break;
-                        for (size_t k = 0; k < sizeof(ns_types) / sizeof(ns_types[0]); k++)
-                                if (strcmp(ns_types[k].name, w) == 0)
-                                        flags |= ns_types[k].flag;
-                        free(w);
-                }
-                if (invert)
-                        flags = NS_ALL & ~flags;
-                /* Merging, as config_parse_restrict_namespaces does: the first list sets, later
-                 * lists widen the allowed set ("~" lists narrow it). */
-                if (retain < 0)
-                        retain = (long) flags;
-                else if (invert)
-                        retain &= (long) flags;
-                else
-                        retain |= (long) flags;
-        }
-        return retain == (long) NS_ALL ? -1 : retain;
-}
-
 static int rules_namespaces(scmp_filter_ctx c, uint32_t arch, const void *userdata) {
         unsigned long retain = *(const unsigned long *) userdata;
         uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
@@ -679,19 +637,8 @@ static bool seccomp_available(void) {
         return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 }
 
-bool exec_seccomp_wanted(const Unit *u, const char *section) {
-        static const char *const bools[] = { "LockPersonality", "MemoryDenyWriteExecute", "PrivateDevices", "ProtectClock",
-                                             "ProtectHostname", "ProtectKernelTunables", "ProtectKernelModules",
-                                             "ProtectKernelLogs", "RestrictRealtime", "RestrictSUIDSGID", NULL };
-        for (const char *const *k = bools; *k; k++)
-                if (exec_raw_bool(u, section, *k) > 0)
-                        return true;
-        if (exec_raw_bool(u, section, "DynamicUser") > 0) /* implies RestrictSUIDSGID=yes */
-                return true;
-        if (parse_restrict_namespaces(unit_setting_raw(u, section, "RestrictNamespaces")) >= 0)
-                return true;
-        return unit_setting_raw(u, section, "RestrictAddressFamilies") || unit_setting_raw(u, section, "SystemCallArchitectures") ||
-               unit_setting_raw(u, section, "SystemCallFilter") || unit_setting_raw(u, section, "SystemCallLog");
+bool exec_seccomp_wanted(const Unit *u) {
+        return u->exec.sandbox && u->exec.sandbox->seccomp;
 }
 
 #define FAIL(status, what)                                                                       \
@@ -700,59 +647,62 @@ bool exec_seccomp_wanted(const Unit *u, const char *section) {
                 return status;                                                                   \
         } while (0)
 
-static int apply_all(const Unit *u, const char *section, char *err, size_t errlen) {
+static int apply_all(const Unit *u, char *err, size_t errlen) {
+        const ExecSandbox *sb = u->exec.sandbox;
         SyscallSet *set = NULL;
         bool allow_list;
         long retain;
         int r;
 
         memset(arch_blocked, 0, sizeof(arch_blocked));
-        if (unit_setting_raw(u, section, "RestrictAddressFamilies")) {
+        if (!sb)
+                return 0;
+        if (raw(u, UD_EXEC_RESTRICT_ADDRESS_FAMILIES)) {
                 AfSpec spec;
-                parse_address_families(unit_setting_raw(u, section, "RestrictAddressFamilies"), &spec);
+                parse_address_families(raw(u, UD_EXEC_RESTRICT_ADDRESS_FAMILIES), &spec);
                 emit_status = EXIT_ADDRESS_FAMILIES;
                 r = spec.set && (spec.allow_list || memchr(spec.in, true, sizeof(spec.in))) ? load_rules(rules_address_families, &spec, true) : 0;
                 emit_status = EXIT_SECCOMP;
                 if (r < 0)
                         FAIL(EXIT_ADDRESS_FAMILIES, "restrict address families");
         }
-        if (exec_raw_bool(u, section, "MemoryDenyWriteExecute") > 0 && (r = load_rules(rules_mdwe, NULL, false)) < 0)
+        if (sb->memory_deny_write_execute && (r = load_rules(rules_mdwe, NULL, false)) < 0)
                 FAIL(EXIT_SECCOMP, "disable writing to executable memory");
-        if (exec_raw_bool(u, section, "RestrictRealtime") > 0 && (r = load_rules(rules_realtime, NULL, false)) < 0)
+        if (sb->restrict_realtime && (r = load_rules(rules_realtime, NULL, false)) < 0)
                 FAIL(EXIT_SECCOMP, "apply realtime restrictions");
-        if ((exec_raw_bool(u, section, "RestrictSUIDSGID") > 0 || exec_raw_bool(u, section, "DynamicUser") > 0) &&
+        if ((sb->restrict_suid_sgid || sb->dynamic_user) &&
             (r = load_rules(rules_suid_sgid, NULL, false)) < 0)
                 FAIL(EXIT_SECCOMP, "apply SUID/SGID restrictions");
-        retain = parse_restrict_namespaces(unit_setting_raw(u, section, "RestrictNamespaces"));
+        retain = sb->restrict_namespaces;
         if (retain >= 0) {
                 unsigned long ur = (unsigned long) retain;
                 if ((r = load_rules(rules_namespaces, &ur, false)) < 0)
                         FAIL(EXIT_SECCOMP, "apply namespace restrictions");
         }
-        if (exec_raw_bool(u, section, "ProtectKernelTunables") > 0) {
+        if (sb->protect_kernel_tunables) {
                 static const char *const n[] = { "_sysctl", NULL };
                 if ((r = load_rules(rules_eperm_names, n, false)) < 0)
                         FAIL(EXIT_SECCOMP, "apply sysctl restrictions");
         }
-        if (exec_raw_bool(u, section, "ProtectKernelModules") > 0 && (r = load_group("@module", EPERM)) < 0)
+        if (sb->protect_kernel_modules && (r = load_group("@module", EPERM)) < 0)
                 FAIL(EXIT_SECCOMP, "apply module loading restrictions");
-        if (exec_raw_bool(u, section, "ProtectKernelLogs") > 0) {
+        if (sb->protect_kernel_logs) {
                 static const char *const n[] = { "syslog", NULL };
                 if ((r = load_rules(rules_eperm_names, n, false)) < 0)
                         FAIL(EXIT_SECCOMP, "apply kernel log restrictions");
         }
-        if (exec_raw_bool(u, section, "ProtectClock") > 0 && (r = load_group("@clock", EPERM)) < 0)
+        if (sb->protect_clock && (r = load_group("@clock", EPERM)) < 0)
                 FAIL(EXIT_SECCOMP, "apply clock restrictions");
-        if (exec_raw_bool(u, section, "PrivateDevices") > 0 && (r = load_group("@raw-io", EPERM)) < 0)
+        if (sb->private_devices && (r = load_group("@raw-io", EPERM)) < 0)
                 FAIL(EXIT_SECCOMP, "set up private devices");
-        if (exec_raw_bool(u, section, "ProtectHostname") > 0) {
+        if (sb->protect_hostname) {
                 static const char *const n[] = { "sethostname", "setdomainname", NULL };
                 if ((r = load_rules(rules_eperm_names, n, false)) < 0)
                         FAIL(EXIT_SECCOMP, "apply hostname restrictions");
         }
-        if ((r = restrict_archs(unit_setting_raw(u, section, "SystemCallArchitectures"))) < 0)
+        if ((r = restrict_archs(raw(u, UD_EXEC_SYSTEM_CALL_ARCHITECTURES))) < 0)
                 FAIL(EXIT_SECCOMP, "apply syscall architecture restrictions");
-        if (exec_raw_bool(u, section, "LockPersonality") > 0) {
+        if (sb->lock_personality) {
                 const char *pers = u->exec.personality;
                 scmp_datum_t p;
                 if (pers)
@@ -767,7 +717,7 @@ static int apply_all(const Unit *u, const char *section, char *err, size_t errle
                 r = ENOMEM;
                 FAIL(EXIT_SECCOMP, "apply system call filters");
         }
-        if (parse_filter_list(unit_setting_raw(u, section, "SystemCallLog"), false, set, &allow_list)) {
+        if (parse_filter_list(raw(u, UD_EXEC_SYSTEM_CALL_LOG), false, set, &allow_list)) {
                 /* allow list: log only those listed; deny list: log all but those */
                 r = allow_list ? load_set(SCMP_ACT_ALLOW, set, SCMP_ACT_LOG) : load_set(SCMP_ACT_LOG, set, SCMP_ACT_ALLOW);
                 if (r < 0) {
@@ -776,8 +726,8 @@ static int apply_all(const Unit *u, const char *section, char *err, size_t errle
                 }
         }
         /* Last, so that our own code runs unfiltered as long as possible. */
-        if (parse_filter_list(unit_setting_raw(u, section, "SystemCallFilter"), true, set, &allow_list)) {
-                const char *e = exec_raw_last(u, section, "SystemCallErrorNumber");
+        if (parse_filter_list(raw(u, UD_EXEC_SYSTEM_CALL_FILTER), true, set, &allow_list)) {
+                const char *e = raw_last(u, UD_EXEC_SYSTEM_CALL_ERROR_NUMBER);
                 uint32_t negative = SCMP_ACT_KILL_PROCESS;
                 if (e && strcmp(e, "kill") != 0 && parse_errno(e) >= 0)
                         negative = SCMP_ACT_ERRNO((uint32_t) parse_errno(e));
@@ -792,24 +742,26 @@ static int apply_all(const Unit *u, const char *section, char *err, size_t errle
 }
 
 /* The settings the filters depend on, as one string: the cache key. */
-static char *plan_key(const Unit *u, const char *section) {
-        static const char *const keys[] = { "RestrictAddressFamilies", "MemoryDenyWriteExecute", "RestrictRealtime",
-                                            "RestrictSUIDSGID", "DynamicUser", "RestrictNamespaces", "ProtectKernelTunables",
-                                            "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "PrivateDevices",
-                                            "ProtectHostname", "SystemCallArchitectures", "LockPersonality",
-                                            "SystemCallLog", "SystemCallFilter", "SystemCallErrorNumber", NULL };
+static char *plan_key(const Unit *u) {
+        static const UnitDirectiveId ids[] = {
+                UD_EXEC_RESTRICT_ADDRESS_FAMILIES, UD_EXEC_MEMORY_DENY_WRITE_EXECUTE, UD_EXEC_RESTRICT_REALTIME,
+                UD_EXEC_RESTRICT_SUIDSGID, UD_EXEC_DYNAMIC_USER, UD_EXEC_RESTRICT_NAMESPACES, UD_EXEC_PROTECT_KERNEL_TUNABLES,
+                UD_EXEC_PROTECT_KERNEL_MODULES, UD_EXEC_PROTECT_KERNEL_LOGS, UD_EXEC_PROTECT_CLOCK, UD_EXEC_PRIVATE_DEVICES,
+                UD_EXEC_PROTECT_HOSTNAME, UD_EXEC_SYSTEM_CALL_ARCHITECTURES, UD_EXEC_LOCK_PERSONALITY, UD_EXEC_SYSTEM_CALL_LOG,
+                UD_EXEC_SYSTEM_CALL_FILTER, UD_EXEC_SYSTEM_CALL_ERROR_NUMBER,
+        };
         size_t n = 1;
         char *key, *p;
 
-        for (int k = 0; keys[k]; k++)
-                for (char *const *l = unit_setting_raw(u, section, keys[k]); l && *l; l++)
-                        n += strlen(keys[k]) + strlen(*l) + 2;
+        for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+                for (char *const *l = raw(u, ids[k]); l && *l; l++)
+                        n += 12 + strlen(*l) + 2;
         n += u->exec.personality ? strlen(u->exec.personality) + 1 : 1;
         if (!(p = key = malloc(n)))
                 return NULL;
-        for (int k = 0; keys[k]; k++)
-                for (char *const *l = unit_setting_raw(u, section, keys[k]); l && *l; l++)
-                        p += sprintf(p, "%s=%s\n", keys[k], *l);
+        for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+                for (char *const *l = raw(u, ids[k]); l && *l; l++)
+                        p += sprintf(p, "%u=%s\n", (unsigned) ids[k], *l);
         sprintf(p, "%s", u->exec.personality ? u->exec.personality : "");
         return key;
 }
@@ -820,6 +772,11 @@ static struct {
 } *plans;
 static size_t n_plans;
 
+/* The plan exec_seccomp_prepare() found for the unit about to be started: the child (a copy of
+ * PID 1's memory, or sharing it) takes it from here without building the key again. */
+static const Unit *prepared_unit;
+static const ExecSeccompPlan *prepared_plan;
+
 static const ExecSeccompPlan *plan_find(const char *key) {
         for (size_t i = 0; i < n_plans; i++)
                 if (strcmp(plans[i].key, key) == 0)
@@ -827,19 +784,28 @@ static const ExecSeccompPlan *plan_find(const char *key) {
         return NULL;
 }
 
-void exec_seccomp_prepare(const Unit *u, const char *section) {
+void exec_seccomp_prepare(const Unit *u) {
         ExecSeccompPlan *plan;
+        const ExecSeccompPlan *found;
         char *key;
         void *l;
 
-        if (!seccomp_available() || !exec_seccomp_wanted(u, section) || !(key = plan_key(u, section)))
+        prepared_unit = NULL;
+        prepared_plan = NULL;
+        if (!exec_seccomp_wanted(u) || !seccomp_available() || !(key = plan_key(u)))
                 return;
-        if (plan_find(key) || !(plan = calloc(1, sizeof(*plan)))) {
+        if ((found = plan_find(key))) {
+                free(key);
+                prepared_unit = u;
+                prepared_plan = found;
+                return;
+        }
+        if (!(plan = calloc(1, sizeof(*plan)))) {
                 free(key);
                 return;
         }
         collecting = plan;
-        plan->status = apply_all(u, section, plan->msg, sizeof(plan->msg));
+        plan->status = apply_all(u, plan->msg, sizeof(plan->msg));
         collecting = NULL;
         memset(arch_blocked, 0, sizeof(arch_blocked));
         l = realloc(plans, (n_plans + 1) * sizeof(*plans));
@@ -852,19 +818,25 @@ void exec_seccomp_prepare(const Unit *u, const char *section) {
         plans = l;
         plans[n_plans].key = key;
         plans[n_plans++].plan = plan;
+        prepared_unit = u;
+        prepared_plan = plan;
 }
 
-int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t errlen) {
-        const ExecSeccompPlan *plan;
-        char *key;
+int exec_seccomp_apply(const Unit *u, char *err, size_t errlen) {
+        const ExecSeccompPlan *plan = NULL;
 
-        if (!seccomp_available() || !exec_seccomp_wanted(u, section))
+        if (!exec_seccomp_wanted(u) || !seccomp_available())
                 return 0;
-        key = plan_key(u, section);
-        plan = key ? plan_find(key) : NULL;
-        free(key);
+        if (prepared_unit == u)
+                plan = prepared_plan;
+        else {
+                /* Not prepared (a caller without exec_privileges_prepare()): look it up. */
+                char *key = plan_key(u);
+                plan = key ? plan_find(key) : NULL;
+                free(key);
+        }
         if (!plan)
-                return apply_all(u, section, err, errlen);
+                return apply_all(u, err, errlen);
         if (plan->status) {
                 snprintf(err, errlen, "%s", plan->msg);
                 return plan->status;

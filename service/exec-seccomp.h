@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "units/unit.h"
+#include "units/unit-sandbox.h"
 
 typedef struct ExecSyscallGroup {
         const char *name;    /* "@system-service" */
@@ -21,20 +22,16 @@ typedef struct ExecSyscallGroup {
 extern const ExecSyscallGroup exec_syscall_groups[]; /* NULL-terminated */
 
 /* Whether any of the settings above is in effect (systemd then implies NoNewPrivileges= for a
- * process without CAP_SYS_ADMIN). */
-bool exec_seccomp_wanted(const Unit *u, const char *section);
+ * process without CAP_SYS_ADMIN): the typed Unit.exec.sandbox says it. */
+bool exec_seccomp_wanted(const Unit *u);
 
 /* In the manager, before fork: compiles the unit's filters once for all units with the same
- * settings (kept for the manager's lifetime), so that the child only loads them. Optional. */
-void exec_seccomp_prepare(const Unit *u, const char *section);
+ * settings (kept for the manager's lifetime), so that the child only loads them; remembers them for
+ * the process about to be started. Optional. */
+void exec_seccomp_prepare(const Unit *u);
 
 typedef struct ExecSeccompPlan ExecSeccompPlan;
 
-/* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with
- * a message in err. */
-int exec_seccomp_apply(const Unit *u, const char *section, char *err, size_t errlen);
-
-/* A raw-kind setting's last value, or NULL (helpers shared by the exec-*.c files). */
-const char *exec_raw_last(const Unit *u, const char *section, const char *key);
-/* A raw boolean setting: 1, 0, or -1 when unset. */
-int exec_raw_bool(const Unit *u, const char *section, const char *key);
+/* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status
+ * (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with a message in err. */
+int exec_seccomp_apply(const Unit *u, char *err, size_t errlen);

@@ -21,6 +21,7 @@
 
 #include "service/exec-seccomp.h"
 #include "service/spawn.h"
+#include "units/unit-sandbox.h"
 
 static bool have_cap(unsigned cap) {
         struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -142,7 +143,7 @@ void exec_userns_save_ids(void) {
 int exec_userns_apply(MUnit *mu, const ExecIdentity *id, char *err, size_t errlen) {
         int r;
 
-        if (exec_raw_bool(mu->u, exec_section(mu->u), "PrivateUsers") <= 0)
+        if (!unit_sandbox(mu->u)->private_users)
                 return 0;
         r = setup_private_users(saved_uid, saved_gid, id->uid, id->gid, id->set);
         if (r < 0) {
@@ -154,12 +155,10 @@ int exec_userns_apply(MUnit *mu, const ExecIdentity *id, char *err, size_t errle
 
 int exec_images_refuse(MUnit *mu, char *err, size_t errlen) {
         const Unit *u = mu->u;
-        const char *s = exec_section(u);
         int fd;
-
-        const char *what = unit_setting_raw(u, s, "RootImage") ? "RootImage="
-                           : unit_setting_raw(u, s, "MountImages") ? "MountImages="
-                           : unit_setting_raw(u, s, "ExtensionImages") ? "ExtensionImages=" : NULL;
+        const char *what = unit_raw_values(u, UD_EXEC_ROOT_IMAGE) ? "RootImage="
+                           : unit_raw_values(u, UD_EXEC_MOUNT_IMAGES) ? "MountImages="
+                           : unit_raw_values(u, UD_EXEC_EXTENSION_IMAGES) ? "ExtensionImages=" : NULL;
 
         if (!what)
                 return 0;

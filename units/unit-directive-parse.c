@@ -1010,21 +1010,6 @@ static bool raw_ok(Ctx *c, const RawDesc *desc, const char *x) {
         return false;
 }
 
-/* Removes the "key=..." entries of a Unit.exec.sandbox list (an empty assignment, or a new value of a
- * single-valued key). */
-static void sandbox_drop(char ***l, const char *key) {
-        size_t n = strlen(key), j = 0;
-
-        for (size_t i = 0; *l && (*l)[i]; i++) {
-                if (strncmp((*l)[i], key, n) == 0 && (*l)[i][n] == '=')
-                        free((*l)[i]);
-                else
-                        (*l)[j++] = (*l)[i];
-        }
-        if (*l)
-                (*l)[j] = NULL;
-}
-
 static int parse_raw(Ctx *c, const char *v) {
         const RawDesc *desc = c->d->data;
         UnitSetting *s = c->u->settings + c->row;
@@ -1041,8 +1026,6 @@ static int parse_raw(Ctx *c, const char *v) {
         if (!*v) {
                 strv_free(s->raw);
                 s->raw = NULL;
-                if (c->d->flags & DIRECTIVE_KEEP_RAW)
-                        sandbox_drop(&c->u->exec.sandbox, c->d->key);
                 mark_reset(c);
                 return 0;
         }
@@ -1058,20 +1041,6 @@ static int parse_raw(Ctx *c, const char *v) {
                 /* Single-valued settings: the last assignment wins. */
                 strv_free(s->raw);
                 s->raw = NULL;
-                if (c->d->flags & DIRECTIVE_KEEP_RAW)
-                        sandbox_drop(&c->u->exec.sandbox, c->d->key);
-        }
-        if (c->d->flags & DIRECTIVE_KEEP_RAW) {
-                char *kv;
-                if (asprintf(&kv, "%s=%s", c->d->key, x) < 0) {
-                        free(x);
-                        return -ENOMEM;
-                }
-                r = strv_push(&c->u->exec.sandbox, kv); /* takes kv, also on failure */
-                if (r < 0) {
-                        free(x);
-                        return r;
-                }
         }
         r = strv_push(&s->raw, x);
         if (r < 0)

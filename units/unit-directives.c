@@ -136,8 +136,8 @@ CONDITIONS(COND_DESC)
         { "@exec", "Limit" #name, KIND_RLIMIT, U(exec.rlimits), 0, (const void *) (uintptr_t) (res) },
 #define DEP_ROW(key, dep) { "Unit", key, KIND_DEPS, U(unit.deps[dep]), 0, NULL },
 #define RAW_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, NE, &desc },
-/* Validated and kept verbatim like RAW_ROW, and enforced by the service manager (service/exec-*.c),
- * which reads the values with unit_setting_raw(). */
+/* Validated and kept verbatim like RAW_ROW, and enforced by the service manager (service/exec-*.c)
+ * from the typed Unit.exec.sandbox or, for the seccomp lists and credentials, unit_raw_values(). */
 #define RAW_ROW_ENFORCED(sec, key, desc) { sec, key, KIND_RAW, 0, 0, &desc },
 /* Validated as RAW_ROW, enforced by the service manager from Unit.exec.sandbox (service/exec-ns*.c). */
 #define KEPT_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, DIRECTIVE_KEEP_RAW, &desc },

@@ -51,8 +51,8 @@ enum {
         DIRECTIVE_DEPRECATED = 1 << 3,    /* accepted with a notice */
         DIRECTIVE_DASH_OK = 1 << 4,       /* paths may carry a '-' (ignore missing) prefix */
         DIRECTIVE_UNIT_NAMES = 1 << 5,    /* KIND_STRV words must be unit names (templates allowed) */
-        DIRECTIVE_KEEP_RAW = 1 << 6,      /* KIND_RAW rows the service manager enforces: each value is
-                                           * also kept as "Key=value" in Unit.exec.sandbox */
+        DIRECTIVE_KEEP_RAW = 1 << 6,      /* KIND_RAW rows of the namespace sandbox the service manager
+                                           * enforces (typed in Unit.exec.sandbox, unit-sandbox.h) */
 };
 
 typedef struct IntRange {

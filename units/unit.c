@@ -12,6 +12,7 @@
 #include "unit-defaults.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
+#include "unit-sandbox.h"
 #include "unit-syntax.h"
 #include "unit-type-info.h"
 
@@ -114,12 +115,13 @@ static void free_exec(ExecSettings *e) {
                             e->log_level_max, e->tty_path, e->pam_name, e->personality };
         char **lists[] = { e->supplementary_groups, e->environment, e->environment_files, e->pass_environment,
                            e->unset_environment, e->runtime_directory, e->state_directory, e->cache_directory,
-                           e->logs_directory, e->configuration_directory, e->sandbox };
+                           e->logs_directory, e->configuration_directory };
 
         for (size_t i = 0; i < SDU_ELEMENTSOF(strings); i++)
                 free(strings[i]);
         for (size_t i = 0; i < SDU_ELEMENTSOF(lists); i++)
                 strv_free(lists[i]);
+        unit_sandbox_free(e->sandbox);
 }
 
 static void free_service(ServiceSettings *s) {
@@ -322,6 +324,8 @@ int unit_compact(Unit *u) {
         unit_apply_defaults(u);
         if (!u->settings)
                 return 0;
+        if (unit_sandbox_fill(u) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < unit_directive_table_size; i++)
                 n_raw += u->settings[i].raw != NULL;
         if (n_raw > 0 && !(u->raw_kept = calloc(n_raw, sizeof(UnitRawValue))))

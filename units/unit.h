@@ -189,8 +189,8 @@ typedef struct ExecSettings {
         int runtime_directory_preserve;
         uint64_t timer_slack_nsec;
         char *personality;
-        char **sandbox; /* "Key=value" of the DIRECTIVE_KEEP_RAW rows (namespaces, mounts), in assignment
-                         * order, kept by unit_compact(); "Key=" alone resets earlier ones */
+        struct ExecSandbox *sandbox; /* the enforced sandbox settings, typed (unit-sandbox.h): filled by
+                                      * unit_compact(), NULL when the unit sets none */
         ExecEffectiveSandbox effective;
 } ExecSettings;
 

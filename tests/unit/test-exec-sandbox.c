@@ -18,6 +18,8 @@ static Unit *load(const char *name, const char *text, const UnitHostInfo *h) {
         if (unit_new(name, h, &u) < 0)
                 return NULL;
         unit_load_fragment_buffer(u, "/x/unit", text, strlen(text), false, NULL);
+        if (unit_compact(u) < 0) /* as the manager loads every unit: the typed sandbox is filled */
+                return unit_free(u);
         return u;
 }
 
@@ -47,7 +49,6 @@ int main(void) {
                  "[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged\n"
                  "DynamicUser=yes\nRestrictAddressFamilies=AF_UNIX\n", h);
         CHECK(u != NULL);
-        CHECK_INT(unit_compact(u), 0);
         raw = unit_setting_raw(u, "Service", "SystemCallFilter");
         CHECK(raw && raw[0] && raw[1] && !raw[2] && strcmp(raw[0], "@system-service") == 0 && strcmp(raw[1], "~@privileged") == 0);
         CHECK(dynamic_user_enabled(u));

@@ -11,6 +11,7 @@
 #include "check-text.h"
 #include "unit.h"
 #include "unit-directives.h"
+#include "unit-sandbox.h"
 
 static SduBuf diags;
 
@@ -153,24 +154,39 @@ int main(void) {
                 /* The namespace directives are enforced (service/exec-ns*.c) from exec.sandbox. */
                 CHECK_INT(unit_foreach_not_enforced(u, ne_collect, &ne), 0);
                 sdu_buf_done(&ne);
-                CHECK(u->exec.sandbox && u->exec.sandbox[0] && u->exec.sandbox[1] && u->exec.sandbox[2] && !u->exec.sandbox[3]);
-                CHECK_TEXT(u->exec.sandbox[0], "ProtectSystem=strict");
-                CHECK_TEXT(u->exec.sandbox[1], "PrivateTmp=yes");
-                CHECK_TEXT(u->exec.sandbox[2], "ReadWritePaths=-/var/lib/blue /run"); /* specifiers expanded */
         }
         CHECK_INT(unit_verify(u, NULL), 0);
+        CHECK(unit_compact(u) == 0);
+        {
+                const ExecSandbox *s = u->exec.sandbox;
+                CHECK(s && s->ns && s->protect_system == UNIT_PROTECT_SYSTEM_STRICT && s->private_tmp && s->protect_home == UNIT_PROTECT_HOME_NO);
+                CHECK(s && s->rw && s->rw[0] && s->rw[1] && !s->rw[2] && !s->ro);
+                CHECK_TEXT(s ? s->rw[0] : "", "-/var/lib/blue"); /* specifiers expanded */
+                CHECK_TEXT(s ? s->rw[1] : "", "/run");
+        }
         unit_free(u);
 
         /* exec.sandbox: an empty list assignment resets that key only, an empty boolean is not one
-         * (systemd's config_parse_bool keeps PrivateTmp=yes), single values replace, and the list
-         * survives unit_compact() (the manager compacts every unit it loads). */
+         * (systemd's config_parse_bool keeps PrivateTmp=yes), single values replace; filled by
+         * unit_compact() (the manager compacts every unit it loads). */
         u = load("sb.service", "[Service]\nExecStart=/bin/true\nReadOnlyPaths=/a\nPrivateTmp=yes\nReadOnlyPaths=\n"
                                "ReadOnlyPaths=/b\nPrivateTmp=\nProtectSystem=yes\nProtectSystem=full\n", h);
         CHECK(unit_compact(u) == 0);
-        CHECK(u->exec.sandbox && u->exec.sandbox[0] && u->exec.sandbox[1] && u->exec.sandbox[2] && !u->exec.sandbox[3]);
-        CHECK_TEXT(u->exec.sandbox[0], "PrivateTmp=yes");
-        CHECK_TEXT(u->exec.sandbox[1], "ReadOnlyPaths=/b");
-        CHECK_TEXT(u->exec.sandbox[2], "ProtectSystem=full");
+        CHECK(u->exec.sandbox && u->exec.sandbox->private_tmp && u->exec.sandbox->protect_system == UNIT_PROTECT_SYSTEM_FULL);
+        CHECK(u->exec.sandbox && u->exec.sandbox->ro && !u->exec.sandbox->ro[1]);
+        CHECK_TEXT(u->exec.sandbox ? u->exec.sandbox->ro[0] : "", "/b");
+        unit_free(u);
+        /* no sandbox setting: nothing allocated; SecureBits=, CPUAffinity= and RestrictNamespaces= add up */
+        u = load("nosb.service", "[Service]\nExecStart=/bin/true\nUser=nobody\n", h);
+        CHECK(unit_compact(u) == 0 && u->exec.sandbox == NULL);
+        unit_free(u);
+        u = load("p.service", "[Service]\nExecStart=/bin/true\nSecureBits=noroot\nSecureBits=keep-caps\nCPUAffinity=1\n"
+                              "CPUAffinity=3-4\nRestrictNamespaces=net\nRestrictNamespaces=ipc\nKeyringMode=shared\n", h);
+        CHECK(unit_compact(u) == 0 && u->exec.sandbox && !u->exec.sandbox->ns && u->exec.sandbox->seccomp);
+        CHECK(u->exec.sandbox && u->exec.sandbox->secure_bits == ((1 << 0) | (1 << 4))); /* SECURE_NOROOT, SECURE_KEEP_CAPS */
+        CHECK(u->exec.sandbox && u->exec.sandbox->cpu_affinity_set && u->exec.sandbox->cpu_affinity[0] == 0x1a);
+        CHECK(u->exec.sandbox && u->exec.sandbox->restrict_namespaces == (0x40000000L | 0x08000000L)); /* CLONE_NEWNET|NEWIPC */
+        CHECK(u->exec.sandbox && u->exec.sandbox->keyring_mode == KEYRING_SHARED);
         unit_free(u);
 
         /* Sections that do not belong to the type warn; [Service] in a socket is unknown. */
