@@ -69,6 +69,23 @@ struct cg_clone_args {
 
 #define CG_VFORK_STACK (64 * 1024)
 
+/* AddressSanitizer keeps a shadow of every stack frame; the vfork child's frames on our array
+ * leave theirs behind when it execs or exits, which would later read as overflows: the array is
+ * made plain memory again before and after each child. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CG_ASAN 1
+#endif
+#endif
+#ifdef CG_ASAN
+#include <sanitizer/asan_interface.h>
+#define cg_stack_unpoison(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define cg_stack_unpoison(p, n) ((void) (p), (void) (n))
+#endif
+
 #if defined(__x86_64__)
 #define CG_HAVE_CLONE3_VM 1
 /* long cg_clone3_vm(struct cg_clone_args *args, size_t size, cg_child_fn fn, void *arg):
@@ -218,6 +235,7 @@ static int spawn_vfork(struct cg_manager *m, int cgfd, int procs_fd, unsigned fl
          * blocked until it has reset the dispositions (glibc's posix_spawn does the same). */
         sigfillset(&all);
         sigprocmask(SIG_BLOCK, &all, &old);
+        cg_stack_unpoison(stack, sizeof stack);
 #if CG_HAVE_CLONE3_VM
         {
                 struct cg_clone_args args;
@@ -235,6 +253,7 @@ static int spawn_vfork(struct cg_manager *m, int cgfd, int procs_fd, unsigned fl
                 if (pid < 0)
                         pid = -errno;
         }
+        cg_stack_unpoison(stack, sizeof stack);
         sigprocmask(SIG_SETMASK, &old, NULL);
         if (pid < 0)
                 return (int) pid;
