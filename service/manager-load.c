@@ -222,7 +222,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
 }
 
 /* Appends x; the array grows by doubling (its capacity is the next power of two of n). */
-static int push_edge(MUnit ***v, size_t *n, MUnit *x) {
+static int push_edge(MUnit ***v, uint32_t *n, MUnit *x) {
         if (*n == 0 || (*n & (*n - 1)) == 0) {
                 MUnit **nv = realloc(*v, (*n ? *n * 2 : 4) * sizeof(MUnit *));
                 if (!nv)
@@ -233,7 +233,9 @@ static int push_edge(MUnit ***v, size_t *n, MUnit *x) {
         return 0;
 }
 
-static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
+static int add_edge(MUnit ***v, uint32_t *n, MUnit *x) {
+        if (*n == UINT32_MAX)
+                return -E2BIG;
         for (size_t i = 0; i < *n; i++)
                 if ((*v)[i] == x)
                         return 0;

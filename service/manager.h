@@ -105,16 +105,17 @@ struct MUnit {
         pid_t exec_main_pid;  /* the main process of the last start, kept after it exited */
         uint64_t load_realtime; /* when the unit file was read (NeedDaemonReload=) */
 
+        /* Edge counts are 32-bit: 17 dependency kinds both ways in every unit of a boot (5,000
+         * units: 680 kB less than size_t). */
         MUnit **deps[_UNIT_DEPENDENCY_MAX];
-        size_t n_deps[_UNIT_DEPENDENCY_MAX];
+        uint32_t n_deps[_UNIT_DEPENDENCY_MAX];
         /* Reverse edges (manager-load.c), so both directions are cheap to walk: rdeps[d] are the
          * units with a dependency d on me, in the manager's order of units. */
         MUnit **rdeps[_UNIT_DEPENDENCY_MAX];
-        size_t n_rdeps[_UNIT_DEPENDENCY_MAX];
+        uint32_t n_rdeps[_UNIT_DEPENDENCY_MAX];
         MUnit **after_me;     /* units that are After= me, or that I am Before= */
-        size_t n_after_me;
         MUnit **before_me;    /* units that I am After=, or that are Before= me */
-        size_t n_before_me;
+        uint32_t n_after_me, n_before_me;
         uint64_t walk;        /* the last dependency walk that passed here (manager.c) */
         bool start_limit_hit; /* the last start was refused by StartLimitBurst= (service.c) */
 
