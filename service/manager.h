@@ -81,6 +81,14 @@ typedef struct JournalStream JournalStream; /* service/journal.c */
 typedef struct TimerState TimerState; /* service/timer.c */
 typedef struct PathState PathState;   /* service/path.c */
 
+/* Strays of a start (detached, found by INVOCATION_ID) signalled by a stop, held by pidfd until
+ * they have exited (service-procs.c). */
+typedef struct StrayHold {
+        int pidfd[16];
+        pid_t pid[16];
+        unsigned n;
+} StrayHold;
+
 struct MUnit {
         Manager *m;
         char *id;
@@ -128,9 +136,7 @@ struct MUnit {
         pid_t main_pidfd_pid;
         /* Strays of this start (detached, found by INVOCATION_ID) signalled by a stop, held by
          * pidfd until they have exited: the stop waits for them as for the rest (service.c). */
-        int stray_pidfd[16];
-        pid_t stray_pid[16];
-        unsigned n_strays;
+        StrayHold *strays;    /* allocated by the first stray held, freed when none is left */
         int main_exit_code, main_exit_status; /* CLD_EXITED/CLD_KILLED/..., status or signal */
         const ExecCommandList *control_list;
         size_t control_index;
