@@ -192,6 +192,14 @@ typedef int (*cg_child_fn)(void *userdata);
 enum {
         CG_SPAWN_NO_CLONE3 = 1u << 0, /* force fork + join cgroup.procs in the child */
         CG_SPAWN_NO_PIDFD = 1u << 1,
+        /* posix_spawn-style: the child shares our memory (CLONE_VM|CLONE_VFORK) and runs on a stack
+         * of its own; we are suspended until it execs or exits, so nothing of our address space is
+         * copied (fork's cost grows with the caller's heap). All signals are blocked in the caller
+         * around the clone; fn starts with everything blocked and must reset the dispositions of
+         * caught signals before it unblocks any. fn may only do async-signal-safe work on data
+         * prepared before (no malloc, no stdio, no locks) and write nothing shared but what its
+         * caller set aside for it. */
+        CG_SPAWN_VFORK = 1u << 2,
 };
 
 struct cg_spawn_result {

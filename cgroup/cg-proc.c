@@ -10,6 +10,12 @@
  * running the caller's function; a pipe tells the parent whether that worked, so on return the
  * child is in the cgroup either way.
  *
+ * With CG_SPAWN_VFORK the child shares our memory and runs on a stack of its own until it execs
+ * (posix_spawn's way: clone3(CLONE_VM|CLONE_VFORK[|CLONE_INTO_CGROUP]) through a small trampoline
+ * on x86-64, glibc's clone() elsewhere): nothing of our address space is copied, so the cost of a
+ * start does not grow with the caller's heap. Its stack is an array in our own frame (we are
+ * suspended while it runs), so sanitizers see it on this thread's stack.
+ *
  * Killing: cgroup.kill (5.14) kills the whole subtree atomically, forks included. Without it,
  * crun and systemd's approach: freeze the cgroup (nothing in it can fork any more), SIGKILL each
  * pid listed in every cgroup.procs of the subtree, thaw (SIGKILL reaches frozen tasks, they die
@@ -18,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +66,57 @@ struct cg_clone_args {
         uint64_t set_tid_size;
         uint64_t cgroup;
 };
+
+#define CG_VFORK_STACK (64 * 1024)
+
+/* AddressSanitizer keeps a shadow of every stack frame; the vfork child's frames on our array
+ * leave theirs behind when it execs or exits, which would later read as overflows: the array is
+ * made plain memory again before and after each child. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CG_ASAN 1
+#endif
+#endif
+#ifdef CG_ASAN
+#include <sanitizer/asan_interface.h>
+#define cg_stack_unpoison(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define cg_stack_unpoison(p, n) ((void) (p), (void) (n))
+#endif
+
+#if defined(__x86_64__)
+#define CG_HAVE_CLONE3_VM 1
+/* long cg_clone3_vm(struct cg_clone_args *args, size_t size, cg_child_fn fn, void *arg):
+ * clone3(); in the parent it returns the pid or -errno. The child starts on args->stack (the
+ * kernel points its stack pointer at the top), calls fn(arg) and exits with its return value.
+ * r8/r9 survive the system call (only rcx and r11 are clobbered) and carry fn and arg over. */
+long cg_clone3_vm(struct cg_clone_args *args, size_t size, cg_child_fn fn, void *arg);
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".type cg_clone3_vm,@function\n"
+        "cg_clone3_vm:\n"
+        "        endbr64\n"
+        "        mov %rdx, %r8\n"
+        "        mov %rcx, %r9\n"
+        "        mov $435, %eax\n" /* SYS_clone3 */
+        "        syscall\n"
+        "        test %rax, %rax\n"
+        "        jz 1f\n"
+        "        ret\n"
+        "1:      xor %ebp, %ebp\n" /* the child: outermost frame */
+        "        and $-16, %rsp\n"
+        "        mov %r9, %rdi\n"
+        "        call *%r8\n"
+        "        mov %eax, %edi\n"
+        "        mov $60, %eax\n" /* SYS_exit */
+        "        syscall\n"
+        "        hlt\n"
+        ".size cg_clone3_vm, .-cg_clone3_vm\n");
+#else
+#define CG_HAVE_CLONE3_VM 0
+#endif
 
 static int pidfd_open_(pid_t pid) {
         return (int) syscall(SYS_pidfd_open, pid, 0);
@@ -142,6 +200,78 @@ static int spawn_fork(struct cg_manager *m, int procs_fd, unsigned flags, cg_chi
         return 0;
 }
 
+struct vfork_child {
+        cg_child_fn fn;
+        void *userdata;
+        int procs_fd; /* >= 0: join this cgroup.procs first */
+        int err;      /* written by the child: why it could not join */
+};
+
+/* The vfork child's first steps: join the cgroup if asked to (the only shared write is err). */
+static int vfork_entry(void *p) {
+        struct vfork_child *c = p;
+
+        if (c->procs_fd >= 0) {
+                if (write(c->procs_fd, "0", 1) != 1) {
+                        c->err = errno ? errno : EIO;
+                        return EXIT_CGROUP;
+                }
+                close(c->procs_fd);
+        }
+        return c->fn ? c->fn(c->userdata) : 0;
+}
+
+/* cgfd >= 0: born in that cgroup (clone3 only: -ENOSYS where there is no trampoline). */
+static int spawn_vfork(struct cg_manager *m, int cgfd, int procs_fd, unsigned flags, cg_child_fn fn, void *userdata,
+                       struct cg_spawn_result *ret) {
+        _Alignas(16) char stack[CG_VFORK_STACK];
+        struct vfork_child c = { fn, userdata, procs_fd, 0 };
+        sigset_t all, old;
+        long pid = -ENOSYS;
+
+        if (cgfd >= 0 && !CG_HAVE_CLONE3_VM)
+                return -ENOSYS;
+        /* No handler of ours may run in the child while it shares our memory: everything is
+         * blocked until it has reset the dispositions (glibc's posix_spawn does the same). */
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, &old);
+        cg_stack_unpoison(stack, sizeof stack);
+#if CG_HAVE_CLONE3_VM
+        {
+                struct cg_clone_args args;
+                memset(&args, 0, sizeof args);
+                args.flags = CLONE_VM | CLONE_VFORK | (cgfd >= 0 ? CG_CLONE_INTO_CGROUP : 0);
+                args.exit_signal = SIGCHLD;
+                args.stack = (uint64_t) (uintptr_t) stack;
+                args.stack_size = sizeof stack;
+                args.cgroup = cgfd >= 0 ? (uint64_t) cgfd : 0;
+                pid = cg_clone3_vm(&args, sizeof args, vfork_entry, &c);
+        }
+#endif
+        if ((pid == -ENOSYS || pid == -E2BIG || pid == -EINVAL) && cgfd < 0) { /* no clone3 */
+                pid = clone(vfork_entry, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+                if (pid < 0)
+                        pid = -errno;
+        }
+        cg_stack_unpoison(stack, sizeof stack);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (pid < 0)
+                return (int) pid;
+        if (c.err) { /* it has exited already (we were suspended until then) */
+                while (waitpid((pid_t) pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                return -c.err;
+        }
+        ret->pid = (pid_t) pid;
+        ret->pidfd = -1;
+        ret->used_clone3 = cgfd >= 0;
+        if ((m->caps & CG_CAP_PIDFD) && !(flags & CG_SPAWN_NO_PIDFD))
+                ret->pidfd = pidfd_open_(ret->pid); /* our unreaped child: no pid reuse race */
+        if (ret->pidfd < 0)
+                ret->pidfd = -1;
+        return 0;
+}
+
 int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_child_fn fn, void *userdata,
                   struct cg_spawn_result *ret) {
         char dir[CG_PATH_MAX], procs[CG_PATH_MAX];
@@ -157,18 +287,21 @@ int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_chi
         ret->used_clone3 = false;
 
         if (!path || !(m->caps & CG_CAP_TREE))
-                return spawn_fork(m, -1, flags, fn, userdata, ret);
+                return (flags & CG_SPAWN_VFORK) ? spawn_vfork(m, -1, -1, flags, fn, userdata, ret)
+                                                : spawn_fork(m, -1, flags, fn, userdata, ret);
         if (!*path)
                 return -EINVAL;
         r = cg_build(m, path, NULL, dir, sizeof dir);
         if (r < 0)
                 return r;
 
-        if ((m->caps & CG_CAP_CLONE_INTO) && !(flags & CG_SPAWN_NO_CLONE3)) {
+        if ((m->caps & CG_CAP_CLONE_INTO) && !(flags & CG_SPAWN_NO_CLONE3) &&
+            (CG_HAVE_CLONE3_VM || !(flags & CG_SPAWN_VFORK))) {
                 cgfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (cgfd < 0)
                         return -errno;
-                r = spawn_clone3(m, cgfd, flags, fn, userdata, ret);
+                r = (flags & CG_SPAWN_VFORK) ? spawn_vfork(m, cgfd, -1, flags, fn, userdata, ret)
+                                             : spawn_clone3(m, cgfd, flags, fn, userdata, ret);
                 close(cgfd);
                 if (r == 0)
                         return 0;
@@ -188,7 +321,8 @@ int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_chi
         procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
         if (procs_fd < 0)
                 return -errno;
-        r = spawn_fork(m, procs_fd, flags, fn, userdata, ret);
+        r = (flags & CG_SPAWN_VFORK) ? spawn_vfork(m, -1, procs_fd, flags, fn, userdata, ret)
+                                     : spawn_fork(m, procs_fd, flags, fn, userdata, ret);
         close(procs_fd);
         if (r < 0)
                 cg_log(m, LOG_ERR, "cannot start a process in %s: %s (%s: %s)", dir, strerror(-r), cg_errno_name(r),

@@ -135,7 +135,7 @@ int strvbuf_push(StrvBuf *b, char *s) {
         if (!s)
                 return -ENOMEM;
         if (b->n + 2 > b->cap) {
-                size_t cap = b->cap ? b->cap * 2 : 8;
+                size_t cap = b->cap ? b->cap * 2 : 4; /* most hold a command and an argument or two */
                 char **nv = realloc(b->v, cap * sizeof(char *));
 
                 if (!nv) {

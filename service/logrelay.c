@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,11 @@ struct LogRelay {
         sd_event_source *writable;
         bool paused;
         unsigned long dropped_own;
+        /* The units' pipes, in an epoll set of our own that is one source of the event loop:
+         * an event source per unit costs ~300 bytes of PID 1's memory for every unit of a boot,
+         * an epoll entry nothing in ours. Pausing is one switch. */
+        int epfd;
+        sd_event_source *units_source;
 };
 
 static int on_unit_output(sd_event_source *s, int fd, uint32_t revents, void *userdata);
@@ -36,9 +42,26 @@ static void set_reading(LogRelay *r, bool on) {
         Manager *m = r->m;
 
         r->paused = !on;
-        for (size_t i = 0; i < m->n_units; i++)
+        if (r->units_source)
+                sd_event_source_set_enabled(r->units_source, on ? SD_EVENT_ON : SD_EVENT_OFF);
+        for (size_t i = 0; i < m->n_units; i++) /* units attached before the set existed */
                 if (m->units[i]->out_source)
                         sd_event_source_set_enabled(m->units[i]->out_source, on ? SD_EVENT_ON : SD_EVENT_OFF);
+}
+
+/* The set has ready pipes: each gets one read, as each of its own sources would. */
+static int on_units_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        struct epoll_event ev[64];
+        int n;
+
+        (void) s, (void) revents, (void) userdata;
+        n = epoll_wait(fd, ev, 64, 0);
+        for (int i = 0; i < n; i++) {
+                MUnit *u = ev[i].data.ptr;
+                if (u->out_fd >= 0) /* (its pipe may have gone earlier in this batch) */
+                        on_unit_output(NULL, u->out_fd, ev[i].events, u);
+        }
+        return 0;
 }
 
 static void try_write(LogRelay *r) {
@@ -93,6 +116,11 @@ LogRelay *logrelay_new(Manager *m, int out_fd) {
         }
         if (r->fd >= 0 && sd_event_add_io(m->event, &r->writable, r->fd, EPOLLOUT, on_writable, r) >= 0)
                 sd_event_source_set_enabled(r->writable, SD_EVENT_OFF);
+        r->epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (r->epfd >= 0 && sd_event_add_io(m->event, &r->units_source, r->epfd, EPOLLIN, on_units_readable, r) < 0) {
+                close(r->epfd); /* then each unit gets a source of its own */
+                r->epfd = -1;
+        }
         return r;
 }
 
@@ -122,6 +150,9 @@ LogRelay *logrelay_free(LogRelay *r) {
                 return NULL;
         logrelay_flush(r);
         sd_event_source_unref(r->writable);
+        sd_event_source_unref(r->units_source);
+        if (r->epfd >= 0)
+                close(r->epfd);
         if (r->fd >= 0)
                 close(r->fd);
         free(r->buf);
@@ -379,6 +410,10 @@ int logrelay_attach(LogRelay *r, MUnit *u, int fd) {
 
         logrelay_detach(r, u);
         u->out_fd = fd;
+        if (r && r->epfd >= 0) {
+                struct epoll_event ev = { .events = EPOLLIN, .data.ptr = u };
+                return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+        }
         ret = sd_event_add_io(u->m->event, &u->out_source, fd, EPOLLIN, on_unit_output, u);
         if (ret < 0)
                 return ret;
@@ -400,8 +435,11 @@ void logrelay_drain(LogRelay *r, MUnit *u) {
 }
 
 void logrelay_detach(LogRelay *r, MUnit *u) {
-        (void) r;
         journal_stream_close(u);
+        /* Out of the set before the close: a forked child may still hold a copy of the pipe for a
+         * moment, and the entry would outlive our fd (and maybe the unit). */
+        if (!u->out_source && u->out_fd >= 0 && r && r->epfd >= 0)
+                (void) epoll_ctl(r->epfd, EPOLL_CTL_DEL, u->out_fd, NULL);
         u->out_source = sd_event_source_disable_unref(u->out_source);
         if (u->out_fd >= 0)
                 close(u->out_fd);

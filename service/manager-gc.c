@@ -36,8 +36,8 @@ static bool gc_candidate(Manager *m, MUnit *u) {
         return true;
 }
 
-static void drop_doomed(MUnit ***v, size_t *n) {
-        size_t k = 0;
+static void drop_doomed(MUnit ***v, uint32_t *n) {
+        uint32_t k = 0;
         for (size_t i = 0; i < *n; i++)
                 if (!(*v)[i]->gc_doomed)
                         (*v)[k++] = (*v)[i];

@@ -221,10 +221,11 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         return 0;
 }
 
-/* Appends x; the array grows by doubling (its capacity is the next power of two of n). */
-static int push_edge(MUnit ***v, size_t *n, MUnit *x) {
-        if (*n == 0 || (*n & (*n - 1)) == 0) {
-                MUnit **nv = realloc(*v, (*n ? *n * 2 : 4) * sizeof(MUnit *));
+/* Appends x; the array grows by doubling (its capacity is the next power of two of n, at least
+ * 2: most lists hold one or two units, and malloc's smallest chunk holds two pointers). */
+static int push_edge(MUnit ***v, uint32_t *n, MUnit *x) {
+        if (*n == 0 || (*n >= 2 && (*n & (*n - 1)) == 0)) {
+                MUnit **nv = realloc(*v, (*n ? *n * 2 : 2) * sizeof(MUnit *));
                 if (!nv)
                         return -ENOMEM;
                 *v = nv;
@@ -233,7 +234,9 @@ static int push_edge(MUnit ***v, size_t *n, MUnit *x) {
         return 0;
 }
 
-static int add_edge(MUnit ***v, size_t *n, MUnit *x) {
+static int add_edge(MUnit ***v, uint32_t *n, MUnit *x) {
+        if (*n == UINT32_MAX)
+                return -E2BIG;
         for (size_t i = 0; i < *n; i++)
                 if ((*v)[i] == x)
                         return 0;
@@ -601,8 +604,11 @@ void munit_destroy(Manager *m, MUnit *u) {
                 close(u->cg_watch_fd);
         if (u->main_pidfd >= 0)
                 close(u->main_pidfd);
-        for (unsigned i = 0; i < u->n_strays; i++)
-                close(u->stray_pidfd[i]);
+        if (u->strays) {
+                for (unsigned i = 0; i < u->strays->n; i++)
+                        close(u->strays->pidfd[i]);
+                free(u->strays);
+        }
         free(u->cgroup);
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
                 free(u->deps[d]);

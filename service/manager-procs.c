@@ -20,11 +20,13 @@ void manager_reap(Manager *m) {
                 if (m->sys->waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid <= 0)
                         break;
                 u = manager_unit_by_pid(m, info.si_pid);
-                /* Its last output to the journal while its pid still names it (service/journal.c). */
-                if (u && u->journal) {
+                /* What it wrote before it exited comes before its exit (a child that failed
+                 * before exec has written why), and its last output to the journal while its
+                 * pid still names it (service/journal.c). */
+                if (u)
                         logrelay_drain(m->log, u);
+                if (u && u->journal)
                         journal_stream_flush_as(u, info.si_pid);
-                }
                 {
                         siginfo_t reaped = {};
                         m->sys->waitid(P_PID, (id_t) info.si_pid, &reaped, WEXITED);

@@ -75,34 +75,42 @@ void main_pid_refresh(MUnit *u) {
 /* A stray signalled by a stop is held until it has exited (readable pidfd), so that the stop waits
  * for it: its environment, by which it was found, is gone while it exits. */
 void stray_hold(MUnit *u, pid_t pid) {
+        StrayHold *h = u->strays;
         int fd;
 
-        for (unsigned i = 0; i < u->n_strays; i++)
-                if (u->stray_pid[i] == pid)
+        for (unsigned i = 0; h && i < h->n; i++)
+                if (h->pid[i] == pid)
                         return;
-        if (u->n_strays >= sizeof(u->stray_pid) / sizeof(u->stray_pid[0]))
+        if (h && h->n >= sizeof(h->pid) / sizeof(h->pid[0]))
                 return; /* beyond 16, found by their environment only, as before */
-        fd = u->m->sys->pidfd_open(pid);
+        if (!h && !(h = u->strays = calloc(1, sizeof(*h))))
+                return; /* (likewise) */
+        fd = u->m->sys->pidfd_open(pid); /* a pidfd is close-on-exec */
         if (fd < 0)
                 return;
-        u->stray_pid[u->n_strays] = pid;
-        u->stray_pidfd[u->n_strays++] = fd;
+        h->pid[h->n] = pid;
+        h->pidfd[h->n++] = fd;
 }
 
 /* How many held strays have not exited yet; those that have are let go. all: let go of all. */
 unsigned strays_left(MUnit *u, bool all) {
+        StrayHold *h = u->strays;
         unsigned left = 0;
 
-        for (unsigned i = 0; i < u->n_strays;) {
-                struct pollfd p = { .fd = u->stray_pidfd[i], .events = POLLIN };
+        for (unsigned i = 0; h && i < h->n;) {
+                struct pollfd p = { .fd = h->pidfd[i], .events = POLLIN };
                 if (!all && poll(&p, 1, 0) == 0) {
                         left++;
                         i++;
                         continue;
                 }
-                close(u->stray_pidfd[i]);
-                u->stray_pidfd[i] = u->stray_pidfd[--u->n_strays];
-                u->stray_pid[i] = u->stray_pid[u->n_strays];
+                close(h->pidfd[i]);
+                h->pidfd[i] = h->pidfd[--h->n];
+                h->pid[i] = h->pid[h->n];
+        }
+        if (h && h->n == 0) { /* most units never hold one: no memory for it then */
+                free(h);
+                u->strays = NULL;
         }
         return left;
 }

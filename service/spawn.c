@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <linux/kd.h>
 #include <linux/vt.h>
 #include <poll.h>
@@ -35,6 +36,7 @@
 #include "service/exec-env.h"
 #include "service/journal.h"
 #include "service/logrelay.h"
+#include "service/sys.h"
 #include "service/trigger.h"
 
 /* Indices of the StandardInput=/StandardOutput= value tables in units/unit-directives.c. */
@@ -628,9 +630,154 @@ void spawn_child_log(MUnit *u, const char *fmt, ...) {
         (void) !write(u->out_wfd, msg, (size_t) n);
 }
 
+/* ---- starting the child: vfork-style when nothing in it needs a copy of PID 1 -------------- */
+
+/* The lines a child started with SPAWN_VFORK may have to write. It shares PID 1's memory, so it
+ * neither allocates nor formats (no stdio, no strerror): it leaves what failed here and exits, and
+ * the parent, resumed once the child has exited or exec'd, writes the line a forked child writes. */
+enum {
+        CHILD_MSG_NONE,
+        CHILD_MSG_EXEC,        /* on the child's stderr (exec_failed_line) */
+        CHILD_MSG_TTY_OWNER,   /* the others on the unit's log (spawn_child_log) */
+        CHILD_MSG_KEYRING,
+        CHILD_MSG_GROUPS,
+        CHILD_MSG_GID,
+        CHILD_MSG_AMBIENT,
+        CHILD_MSG_UID,
+};
+
+struct vfork_report {
+        bool vfork;   /* the child shares our memory (SPAWN_VFORK) */
+        int status;   /* what the child exited with before exec, 0 if it exec'd */
+        int err;      /* errno of the step that failed */
+        int msg;      /* CHILD_MSG_* */
+        unsigned arg; /* the uid or gid the line names */
+        int listen_pid_index;                   /* env[] entry to replace with "LISTEN_PID=<pid>", -1 if none */
+        unsigned char invocation_id[16];        /* for the keyring, parsed by the parent */
+};
+
+static void __attribute__((noreturn)) vfork_fail(struct vfork_report *vf, int status, int err, int msg, unsigned arg) {
+        vf->status = status;
+        vf->err = err;
+        vf->msg = msg;
+        vf->arg = arg;
+        _exit(status);
+}
+
+/* What a failed execve() leaves on the service's stderr (fork and vfork alike). */
+static int exec_failed_line(char *buf, size_t size, MUnit *u, const ExecCommand *cmd, int err) {
+        int n = snprintf(buf, size, "sdinit: %s: failed to execute %s: %s\n", u->id, cmd->path, strerror(err));
+        return n < 0 ? 0 : (size_t) n >= size ? (int) size - 1 : n;
+}
+
+/* The parent's half of a vfork child's failure: the line the child could not format. */
+static void vfork_report_write(MUnit *u, const ExecCommand *cmd, const struct vfork_report *vf, int err_fd) {
+        char line[512];
+        int n;
+
+        switch (vf->msg) {
+        case CHILD_MSG_EXEC:
+                n = exec_failed_line(line, sizeof(line), u, cmd, vf->err);
+                if (err_fd >= 0)
+                        (void) !write(err_fd, line, (size_t) n);
+                break;
+        case CHILD_MSG_TTY_OWNER:
+                spawn_child_log(u, "Failed to change ownership of terminal: %s", strerror(vf->err));
+                break;
+        case CHILD_MSG_KEYRING:
+                spawn_child_log(u, "Failed to set up kernel keyring: %s", strerror(vf->err));
+                break;
+        case CHILD_MSG_GROUPS:
+                spawn_child_log(u, "Failed to set up supplementary groups: %s", strerror(vf->err));
+                break;
+        case CHILD_MSG_GID:
+                spawn_child_log(u, "Failed to change GID to %u: %s", vf->arg, strerror(vf->err));
+                break;
+        case CHILD_MSG_AMBIENT:
+                spawn_child_log(u, "Failed to apply ambient capabilities (before UID change): %s", strerror(vf->err));
+                break;
+        case CHILD_MSG_UID:
+                spawn_child_log(u, "Failed to change UID to %u: %s", vf->arg, strerror(vf->err));
+                break;
+        default:
+                break;
+        }
+}
+
+/* Decimal digits of v into buf (at least 12 bytes), async-signal-safe; returns the length. */
+static size_t fmt_int(char *buf, long v) {
+        char tmp[24];
+        size_t n = 0, k = 0;
+        unsigned long a = v < 0 ? 0UL - (unsigned long) v : (unsigned long) v;
+
+        do
+                tmp[n++] = (char) ('0' + a % 10);
+        while ((a /= 10) > 0);
+        if (v < 0)
+                buf[k++] = '-';
+        while (n > 0)
+                buf[k++] = tmp[--n];
+        buf[k] = '\0';
+        return k;
+}
+
+/* The privilege step of exec_privileges_apply() for a unit spawn_needs_fork() let through (no
+ * capability, secure-bits, no_new_privs, seccomp, CPU, NUMA or coredump setting, KeyringMode=
+ * unset), in its order and with its messages, without libcap (which allocates): the session
+ * keyring, groups, the ambient set emptied, the user. */
+static int vfork_privileges(MUnit *u, const ExecCommand *cmd, const struct ids *ids, struct vfork_report *vf) {
+        bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
+        bool setuid_needed = !(cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID));
+        long k = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
+
+        if (k < 0 && errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM && errno != EACCES && errno != EDQUOT)
+                vfork_fail(vf, EXIT_KEYRING, errno, CHILD_MSG_KEYRING, 0);
+        if (k >= 0) {
+                if (u->invocation_id[0]) {
+                        k = syscall(SYS_add_key, "user", "invocation_id", vf->invocation_id, sizeof(vf->invocation_id),
+                                    KEY_SPEC_SESSION_KEYRING);
+                        if (k >= 0)
+                                (void) syscall(SYS_keyctl, KEYCTL_SETPERM, k, 0x0b000000 | 0x000b0000, 0, 0);
+                }
+                if (ids->set && (ids->uid != 0 || ids->gid != 0))
+                        (void) syscall(SYS_keyctl, KEYCTL_CHOWN, KEY_SPEC_SESSION_KEYRING, ids->uid, ids->gid, 0);
+        }
+        if (setuid_needed && ids->set) {
+                if (setgroups((size_t) ids->n_groups, ids->groups) < 0 && errno != EPERM)
+                        vfork_fail(vf, EXIT_GROUP, errno, CHILD_MSG_GROUPS, 0);
+                if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
+                        vfork_fail(vf, EXIT_GROUP, errno, CHILD_MSG_GID, (unsigned) ids->gid);
+        }
+        if (sandbox)
+                for (int i = 0; i <= CAP_LAST_CAP; i++)
+                        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, i, 0, 0) > 0 &&
+                            prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, i, 0, 0) < 0)
+                                vfork_fail(vf, EXIT_CAPABILITIES, errno, CHILD_MSG_AMBIENT, 0);
+        if (setuid_needed && ids->set && setresuid(ids->uid, ids->uid, ids->uid) < 0)
+                vfork_fail(vf, EXIT_USER, errno, CHILD_MSG_UID, (unsigned) ids->uid);
+        return 0;
+}
+
+/* Whether this start needs a forked child (a copy of PID 1 in which it may allocate), or can be
+ * started vfork-style. A step the vfork child cannot run (it would allocate or format): terminals
+ * (TTYReset= reads sysfs with stdio), namespaces and mounts, DynamicUser=, and the settings
+ * exec_privileges_apply() handles with libcap or parses at run time (any raw "sandbox" setting,
+ * CapabilityBoundingSet=, AmbientCapabilities=, NoNewPrivileges=, secure bits inherited from
+ * PID 1). When the sandbox steps are allocation-free, this list shrinks. */
+static bool spawn_needs_fork(MUnit *u, const struct ids *ids, char *const *env, size_t n_fds) {
+        const Unit *unit = u->u;
+        const ExecSettings *e = &unit->exec;
+
+        return ids->dynamic || exec_touches_tty(e) || e->tty_path || u->ns_rt || e->sandbox || e->root_directory ||
+               unit->settings /* not compacted: its raw values are not counted */ || unit->n_raw_kept > 0 ||
+               e->capability_bounding_set.set || e->ambient_capabilities.set || e->no_new_privileges > 0 ||
+               prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != 0 ||
+               (n_fds > 0 && strv_length(env) > 1024) /* LISTEN_PID= is set in a copy on the child's stack */;
+}
+
 static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, char **argv, char **env,
                                             const struct ids *ids, int in_fd, int out_fd, int err_fd,
-                                            const int *fds, size_t n_fds) {
+                                            const int *fds, size_t n_fds, struct vfork_report *vf) {
         const ExecSettings *e = &u->u->exec;
         bool privileged = cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID);
         sigset_t ss;
@@ -697,20 +844,23 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(status);
 
         /* Socket activation: the listening fds become 3, 4, ... (sd_listen_fds(3)). They are
-         * first moved above every fd number they could collide with. */
+         * first moved above every fd number they could collide with. LISTEN_FDS= is in env
+         * already; LISTEN_PID= (our pid, known only here) goes into a copy of env on our stack. */
+        size_t n_env = n_fds > 0 ? strv_length(env) : 0;
+        char *env_copy[n_env + 1], listen_pid[32] = "LISTEN_PID=";
         if (n_fds > 0) {
                 int high[64];
-                char b[32];
                 for (size_t i = 0; i < n_fds; i++)
                         if ((high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3 + (int) n_fds + 64)) < 0)
                                 _exit(EXIT_FDS);
                 for (size_t i = 0; i < n_fds; i++)
                         if (dup2(high[i], 3 + (int) i) < 0) /* dup2 clears FD_CLOEXEC */
                                 _exit(EXIT_FDS);
-                snprintf(b, sizeof(b), "%zu", n_fds);
-                env_set_kv(&env, "LISTEN_FDS", b);
-                snprintf(b, sizeof(b), "%d", (int) getpid());
-                env_set_kv(&env, "LISTEN_PID", b);
+                fmt_int(listen_pid + strlen("LISTEN_PID="), (long) getpid());
+                memcpy(env_copy, env, (n_env + 1) * sizeof(char *));
+                if (vf->listen_pid_index >= 0 && (size_t) vf->listen_pid_index < n_env)
+                        env_copy[vf->listen_pid_index] = listen_pid;
+                env = env_copy;
         }
         /* Only 0-2 and the socket-activation fds reach the service. */
         if (syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, 0U) < 0)
@@ -722,8 +872,8 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 _exit(EXIT_NICE);
         if (unit_is_set(u->u, UD_EXEC_OOM_SCORE_ADJUST)) {
                 int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-                char b[16];
-                int n = snprintf(b, sizeof(b), "%d", e->oom_score_adjust);
+                char b[24];
+                int n = (int) fmt_int(b, e->oom_score_adjust);
                 /* As systemd: a privilege error means we run in a container; carry on. */
                 if ((fd < 0 || write(fd, b, (size_t) n) != n) && errno != EPERM && errno != EACCES)
                         _exit(EXIT_OOM_ADJUST);
@@ -757,12 +907,16 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 if (fstat(0, &st) < 0)
                         _exit(EXIT_STDIN);
                 if (st.st_uid != ids->uid && (fchown(0, ids->uid, (gid_t) -1) < 0 || fchmod(0, TTY_MODE) < 0)) {
+                        if (vf->vfork)
+                                vfork_fail(vf, EXIT_STDIN, errno, CHILD_MSG_TTY_OWNER, 0);
                         spawn_child_log(u, "Failed to change ownership of terminal: %s", strerror(errno));
                         _exit(EXIT_STDIN);
                 }
         }
 
-        {
+        if (vf->vfork)
+                (void) vfork_privileges(u, cmd, ids, vf);
+        else {
                 /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h). */
                 ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups };
                 char msg[256];
@@ -795,18 +949,26 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         else {
                 /* A bare name: look it up in the service's PATH, as systemd >= 239 does. */
                 const char *path = env_get(env, "PATH");
+                size_t len = strlen(cmd->path);
                 char buf[4096];
                 for (const char *p = path; p && *p;) {
                         size_t n = strcspn(p, ":");
-                        snprintf(buf, sizeof(buf), "%.*s/%s", (int) n, p, cmd->path);
-                        execve(buf, argv, env);
+                        if (n + 1 + len < sizeof(buf)) {
+                                memcpy(buf, p, n);
+                                buf[n] = '/';
+                                memcpy(buf + n + 1, cmd->path, len + 1);
+                                execve(buf, argv, env);
+                        } else
+                                errno = ENAMETOOLONG;
                         p += n + (p[n] == ':');
                 }
         }
         status = EXIT_EXEC;
+        if (vf->vfork)
+                vfork_fail(vf, status, errno, CHILD_MSG_EXEC, 0);
         {
                 char msg[512];
-                int n = snprintf(msg, sizeof(msg), "sdinit: %s: failed to execute %s: %s\n", u->id, cmd->path, strerror(errno));
+                int n = exec_failed_line(msg, sizeof(msg), u, cmd, errno);
                 (void) !write(STDERR_FILENO, msg, (size_t) n);
         }
         _exit(status);
@@ -820,11 +982,12 @@ struct child_args {
         int in_fd, out_fd, err_fd;
         const int *fds;
         size_t n_fds;
+        struct vfork_report *vf;
 };
 
 static int run_child(void *userdata) {
         struct child_args *a = userdata;
-        child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd, a->fds, a->n_fds);
+        child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd, a->fds, a->n_fds, a->vf);
 }
 
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
@@ -837,6 +1000,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         size_t n_fds = 0;
         bool tty_in;
         pid_t pid;
+        struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
         if (status) {
@@ -910,6 +1074,18 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                         env_set_kv(&env, "LISTEN_FDNAMES", names);
                 }
         }
+        if (n_fds > 0) {
+                /* LISTEN_PID= is the child's pid: a placeholder here, replaced in the child */
+                char b[32];
+                snprintf(b, sizeof(b), "%zu", n_fds);
+                if (env_set_kv(&env, "LISTEN_FDS", b) < 0 || env_set_kv(&env, "LISTEN_PID", "0") < 0) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                for (size_t i = 0; env[i]; i++)
+                        if (strncmp(env[i], "LISTEN_PID=", strlen("LISTEN_PID=")) == 0)
+                                vf.listen_pid_index = (int) i;
+        }
         tty_in = is_tty_input(e->standard_input);
         in_fd = e->standard_input == IN_SOCKET && u->accept_fd >= 0 ? fcntl(u->accept_fd, F_DUPFD_CLOEXEC, 3)
                 : e->standard_input == IN_FILE && e->standard_input_file
@@ -938,9 +1114,14 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         {
                 /* Born in the unit's cgroup (clone3 CLONE_INTO_CGROUP, or join before exec) when
                  * there is one; a plain fork otherwise. */
-                struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd, fds, n_fds };
-                struct cg_spawn_result sr;
-                r = cg_spawn_into(&u->m->cg, u->cgroup, CG_SPAWN_NO_PIDFD, run_child, &a, &sr);
+                struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd, fds, n_fds, &vf };
+                vf.vfork = !spawn_needs_fork(u, &ids, env, n_fds);
+                for (int i = 0; vf.vfork && u->invocation_id[0] && i < 16; i++) {
+                        static const char hex[] = "0123456789abcdef";
+                        const char *hi = memchr(hex, u->invocation_id[2 * i], 16), *lo = hi ? memchr(hex, u->invocation_id[2 * i + 1], 16) : NULL;
+                        vf.invocation_id[i] = hi && lo ? (unsigned char) ((hi - hex) << 4 | (lo - hex)) : 0;
+                }
+                r = u->m->sys->start_child(u, vf.vfork ? SPAWN_VFORK : SPAWN_FORK, run_child, &a, &pid);
                 if (r < 0) {
                         if (r == -EIO || r == -EACCES || r == -ENOENT) {
                                 r = EXIT_CGROUP;
@@ -948,7 +1129,8 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                         }
                         goto out;
                 }
-                pid = sr.pid;
+                if (vf.status)
+                        vfork_report_write(u, cmd, &vf, err_fd == FD_AS_STDOUT ? out_fd : err_fd);
         }
         if (u->session <= 0 || is_main)
                 u->session = pid; /* setsid() in the child: its pid is its session */

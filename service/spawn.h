@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* Starting one process of a service: fork, then in the child everything systemd.exec(5) asks for
+/* Starting one process of a service: a child, then in it everything systemd.exec(5) asks for
  * before exec(): session, stdio, environment, limits, directories, user and group, capabilities.
  * A step that fails exits with systemd's status for it (200-243), so the parent can tell what went
- * wrong from the exit status alone. */
+ * wrong from the exit status alone.
+ *
+ * The child is started vfork-style (SysOps.start_child, SPAWN_VFORK: it shares PID 1's memory on a
+ * stack of its own and PID 1 waits until it has exec'd, so nothing is copied and a start costs the
+ * same at 5,000 units as at 100) unless one of its steps needs a copy of PID 1 because it allocates
+ * or formats (terminals, namespaces, DynamicUser=, the sandbox and capability settings: see
+ * spawn_needs_fork() in spawn.c); then it is forked. Everything the vfork child uses is prepared
+ * by PID 1 before; a failure it cannot describe (no stdio there) is described by PID 1 after. */
 
 #include "service/manager.h"
 
@@ -33,7 +40,7 @@ void spawn_tty_revert(MUnit *u);
  * EnvironmentFile=, PassEnvironment=, UnsetEnvironment=) plus extra ("K=V" entries). */
 int spawn_build_environment(MUnit *u, char *const *extra, char ***ret);
 
-/* Forks and execs cmd for unit u. extra_env: additional "K=V" (MAINPID, SERVICE_RESULT, ...).
+/* Starts cmd for unit u (vfork-style or forked, see above). extra_env: additional "K=V" (MAINPID, SERVICE_RESULT, ...).
  * Returns 0 with *ret_pid; a systemd exit status (200-243, > 0) when a step that runs in the
  * manager before fork failed (unknown User=, missing EnvironmentFile=, directories); or -errno. */
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid);

@@ -7,6 +7,16 @@
 
 #include "service/spawn.h"
 
+static int real_start_child(MUnit *u, SpawnHow how, int (*fn)(void *), void *arg, pid_t *ret_pid) {
+        struct cg_spawn_result sr;
+        int r = cg_spawn_into(&u->m->cg, u->cgroup, CG_SPAWN_NO_PIDFD | (how == SPAWN_VFORK ? CG_SPAWN_VFORK : 0u), fn,
+                              arg, &sr);
+        if (r < 0)
+                return r;
+        *ret_pid = sr.pid;
+        return 0;
+}
+
 static uint64_t real_now(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -28,4 +38,5 @@ const SysOps sys_real = {
         .pidfd_open = real_pidfd_open,
         .waitid = real_waitid,
         .now = real_now,
+        .start_child = real_start_child,
 };

@@ -17,6 +17,10 @@
 
 typedef struct MUnit MUnit;
 
+/* How service/spawn.c starts a child (it chooses per start: SPAWN_FORK only when a step in the
+ * child needs its own copy of PID 1). */
+typedef enum SpawnHow { SPAWN_FORK, SPAWN_VFORK } SpawnHow;
+
 typedef struct SysOps {
         /* Starts one command of u (fork, the child's set-up, exec: service/spawn.c): 0 and the
          * pid, or the systemd exit status (EXIT_*) the start failed with, or -errno. */
@@ -30,6 +34,11 @@ typedef struct SysOps {
         int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);
         /* CLOCK_MONOTONIC in µs. */
         uint64_t (*now)(void);
+        /* Starts fn(arg) as a child in u's cgroup (spawn_exec's last step): SPAWN_VFORK shares our
+         * memory on a stack of its own and returns once the child has exec'd or exited
+         * (clone(CLONE_VM|CLONE_VFORK)); SPAWN_FORK gives it a copy (fork, clone3). 0 and the pid,
+         * or -errno. */
+        int (*start_child)(MUnit *u, SpawnHow how, int (*fn)(void *), void *arg, pid_t *ret_pid);
 } SysOps;
 
 extern const SysOps sys_real;

@@ -148,6 +148,17 @@ static int pause_main(void *userdata) {
         return 0;
 }
 
+/* For CG_SPAWN_VFORK: a vfork child must exec (or exit) before its parent goes on, and it starts
+ * with every signal blocked (this driver catches none: unblocking is all there is to reset). */
+static int exec_sleep_main(void *userdata) {
+        sigset_t none;
+        (void) userdata;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execl("/bin/sleep", "sleep", "1000", (char *) NULL);
+        return 127;
+}
+
 /* A small tree in its own process group: child -> grandchild -> great-grandchild. The deepest
  * one reports {its parent, itself} on the pipe once all three exist. */
 static int tree_main(void *userdata) {
@@ -448,6 +459,26 @@ static void scenario_deleg(struct cg_manager *m) {
         check(r == 3, "cg_signal(SIGTERM) reached %d process(es)", r);
         check(cg_wait_empty(m, "a.slice/a-b.slice/sliced.service", 20000) == 0, "sliced.service empty after SIGTERM");
         reap_some();
+
+        /* CG_SPAWN_VFORK (the child shares our memory until it execs): born in the cgroup by clone3,
+         * or joining cgroup.procs before its exec; in it either way when cg_spawn_into returns. */
+        {
+                struct cg_spawn_result sv;
+                const char *want = "0::/a.slice/a-b.slice/sliced.service";
+                r = cg_spawn_into(m, "a.slice/a-b.slice/sliced.service", CG_SPAWN_VFORK, exec_sleep_main, NULL, &sv);
+                check(r == 0 && sv.used_clone3 == ((m->caps & CG_CAP_CLONE_INTO) != 0),
+                      "vfork-style into sliced.service = %d (clone3: %s)", r, r == 0 && sv.used_clone3 ? "yes" : "no");
+                check(r == 0 && strcmp(proc_cgroup(sv.pid), want) == 0, "vfork-style: /proc/%d/cgroup = %s", (int) sv.pid,
+                      r == 0 ? proc_cgroup(sv.pid) : "");
+                r = cg_spawn_into(m, "a.slice/a-b.slice/sliced.service", CG_SPAWN_VFORK | CG_SPAWN_NO_CLONE3, exec_sleep_main,
+                                  NULL, &sv);
+                check(r == 0 && !sv.used_clone3 && strcmp(proc_cgroup(sv.pid), want) == 0,
+                      "vfork-style joining cgroup.procs: /proc/%d/cgroup = %s", (int) sv.pid, r == 0 ? proc_cgroup(sv.pid) : "");
+                r = cg_signal(m, "a.slice/a-b.slice/sliced.service", SIGTERM, CG_SIGNAL_CONT);
+                check(r == 2, "cg_signal(SIGTERM) reached the %d vfork-started process(es)", r);
+                check(cg_wait_empty(m, "a.slice/a-b.slice/sliced.service", 20000) == 0, "sliced.service empty again");
+                reap_some();
+        }
 
         /* Limits: hugetlb is real here; memory, cpu, pids, io are not available. */
         {

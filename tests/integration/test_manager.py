@@ -237,6 +237,12 @@ def test_setup_exit_codes(tap):
                           (r"noenv.service: .*/no/such/envfile", "missing EnvironmentFile=: named")):
             b.expect(pat)
             tap.ok(True, what)
+        # The exec failure of a child started vfork-style (it shares PID 1's memory and cannot
+        # format): the same lines as from a forked child, systemd's status and our message.
+        failed = r"^noexec.service: sdinit: noexec.service: failed to execute /no/such/binary: No such file or directory$"
+        b.expect(failed)
+        tap.ok(0 <= b.index(failed) < b.index(r"noexec.service: Main process \d+ exited, code=exited, status=203/EXEC$"),
+               "the exec failure is on the service's stderr, before its exit (203/EXEC)", b.text())
         tap.eq(b.stop(), 0, "stop")
 
 

@@ -23,6 +23,7 @@
 
 #include "service/manager-private.h"
 #include "service/notify.h"
+#include "service/spawn.h"
 #include "service/sys.h"
 #include "tests/tap.h"
 
@@ -129,6 +130,30 @@ static int fake_pidfd_open(pid_t pid) {
 
 static const SysOps fake_sys = {
         .spawn = fake_spawn, .kill = fake_kill, .pidfd_open = fake_pidfd_open, .waitid = fake_waitid, .now = fake_now,
+};
+
+/* The real spawn_exec (everything PID 1 does before the child starts), with the last step, the
+ * start of the child, recorded instead of run: which primitive was chosen. */
+static SpawnHow started_how[MAX_EVENTS];
+
+static int fake_start_child(MUnit *u, SpawnHow how, int (*fn)(void *), void *arg, pid_t *ret_pid) {
+        size_t i = n_spawned;
+
+        (void) fn, (void) arg;
+        if (i >= MAX_EVENTS)
+                return -ENOMEM;
+        snprintf(spawned[i].unit, sizeof(spawned[i].unit), "%s", u->id);
+        spawned[i].pid = PID_BASE + (pid_t) i;
+        started_how[i] = how;
+        alive[i] = true;
+        n_spawned++;
+        *ret_pid = spawned[i].pid;
+        return 0;
+}
+
+static const SysOps spawn_sys = {
+        .spawn = spawn_exec, .kill = fake_kill, .pidfd_open = fake_pidfd_open, .waitid = fake_waitid, .now = fake_now,
+        .start_child = fake_start_child,
 };
 
 /* ---- observing jobs -------------------------------------------------------------------------- */
@@ -1128,6 +1153,48 @@ static void test_target_condition(void) {
         manager_free(m);
 }
 
+/* A unit whose child needs nothing but system calls is started vfork-style (no copy of PID 1:
+ * fork's cost grows with PID 1's heap, issue 13); one with a step that allocates in the child
+ * (libcap, seccomp, terminals) is forked. */
+static void test_spawn_primitive(void) {
+        static const struct {
+                const char *name, *text;
+                SpawnHow how;
+        } cases[] = {
+                { "plain.service", "[Service]\nExecStart=/bin/plain\n", SPAWN_VFORK },
+                { "user.service", "[Service]\nUser=root\nGroup=root\nUMask=0077\nNice=1\nLimitNOFILE=100\nOOMScoreAdjust=10\n"
+                                  "Environment=A=b\nWorkingDirectory=/\nExecStart=/bin/user\n", SPAWN_VFORK },
+                { "oneshot.service", "[Service]\nType=oneshot\nExecStartPre=/bin/pre\nExecStart=-/bin/one\n", SPAWN_VFORK },
+                { "caps.service", "[Service]\nCapabilityBoundingSet=CAP_CHOWN\nExecStart=/bin/caps\n", SPAWN_FORK },
+                { "ambient.service", "[Service]\nAmbientCapabilities=CAP_CHOWN\nExecStart=/bin/amb\n", SPAWN_FORK },
+                { "nnp.service", "[Service]\nNoNewPrivileges=yes\nExecStart=/bin/nnp\n", SPAWN_FORK },
+                { "seccomp.service", "[Service]\nSystemCallFilter=@system-service\nExecStart=/bin/sc\n", SPAWN_FORK },
+                { "keyring.service", "[Service]\nKeyringMode=shared\nExecStart=/bin/kr\n", SPAWN_FORK },
+                { "tty.service", "[Service]\nStandardInput=tty\nTTYPath=/dev/tty63\nExecStart=/bin/tty\n", SPAWN_FORK },
+        };
+        Manager *m;
+
+        fresh();
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                write_unit(cases[i].name, cases[i].text);
+        m = start_manager();
+        m->sys = &spawn_sys;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                MUnit *u = start(m, cases[i].name);
+                size_t k = first_spawn(cases[i].name);
+                CHECK(u != NULL && k != SIZE_MAX);
+                if (k == SIZE_MAX)
+                        continue;
+                for (size_t j = k; j < n_spawned; j++)
+                        if (strcmp(spawned[j].unit, cases[i].name) == 0 && started_how[j] != cases[i].how) {
+                                printf("# %s: started with %s\n", cases[i].name, started_how[j] == SPAWN_FORK ? "fork" : "vfork");
+                                k = SIZE_MAX;
+                        }
+                CHECK(k != SIZE_MAX);
+        }
+        manager_free(m);
+}
+
 int main(void) {
         snprintf(dir, sizeof(dir), "%s/sdinit-test-manager-core.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp",
                  (int) getpid());
@@ -1177,6 +1244,7 @@ int main(void) {
         test_start_timeout();
         test_target_condition();
         test_gc();
+        test_spawn_primitive();
 
         clean_dir();
         printf("1..%d\n", tap_n);
