@@ -222,8 +222,9 @@ class Boot:
     def start(self):
         k, d = self.kind, self.dirs
         env = {"SYSTEMD_UNIT_PATH": d["units"]}
-        if k.startswith("sdinit"):
-            argv, env["SDINIT_SYSTEMD"] = [self.args.sdinit], "never"
+        if "sdinit" in k:
+            binary = self.args.sdinit_b if k.startswith("b:") else self.args.sdinit
+            argv, env["SDINIT_SYSTEMD"] = [binary], "never"
         elif k == "systemd":
             argv, env["container"] = [oraclelib.SYSTEMD, "--log-target=console", "--log-level=info",
                                       "--show-status=no"], "sdinit-bench"
@@ -243,10 +244,15 @@ class Boot:
             log = os.path.join(d["logs"], "supervisord.log")
             if os.path.exists(log):
                 os.unlink(log)  # the previous round's
-        cg2 = None if k == "sdinit-plain" else self.cg2
+        cg2 = None if k.endswith("sdinit-plain") else self.cg2
         self.t0 = time.monotonic()
-        self.p = oraclelib.Pid1(cg2, self.tag, self.workdir, argv, env)
+        self.p = oraclelib.Pid1(cg2, self.tag.replace(":", "_"), self.workdir, argv, env)
         self.pid1 = self.p.pid1
+        self.perf = None
+        if self.args.perf and "sdinit" in k:
+            out = os.path.join(self.args.perf, f"{self.tag.replace(':', '_')}.data")
+            self.perf = subprocess.Popen(["perf", "record", "-q", "-F", "499", "-g", "-p", str(self.pid1), "-o", out],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.tails = [Tail(self.p.console), Tail(self.p.out.name)]
         if k == "supervisord":
             self.tails = [Tail(os.path.join(d["logs"], "supervisord.log"))]
@@ -256,7 +262,7 @@ class Boot:
 
     def client(self):
         k = self.kind
-        if k in ("sdinit", "sdinit-plain", "systemd"):
+        if "sdinit" in k or k == "systemd":
             cmd = [oraclelib.SYSTEMCTL, "--no-pager", "show", "-p", "ActiveState", "c0-0.service"]
             ok = "ActiveState="
         elif k == "s6":
@@ -303,6 +309,9 @@ class Boot:
             self._boot_and_stop()
         finally:
             self.p.close()
+            if self.perf:
+                self.perf.send_signal(signal.SIGINT)
+                self.perf.wait()
             if self.notify:
                 self.notify.close()
         return r
@@ -390,11 +399,19 @@ def main():
     ap.add_argument("--inits", default=",".join(INITS), help="comma-separated subset of " + ",".join(INITS))
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a boot or a stop counts as hung")
     ap.add_argument("--no-client", action="store_true", help="no client round trips during the boot")
+    ap.add_argument("--sdinit-b", metavar="PATH", help="a second sdinit (another commit's build): adds the rows "
+                    "b:sdinit-plain and b:sdinit, for before/after comparisons in the same run")
+    ap.add_argument("--perf", metavar="DIR", help="record each sdinit PID 1 with `perf record -g` into DIR")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     a.sdinit = os.path.abspath(a.sdinit)
     sizes = [100, 1000] if a.quick else [int(s) for s in a.sizes.split(",")]
     inits = [i for i in a.inits.split(",") if i]
+    if a.sdinit_b:
+        a.sdinit_b = os.path.abspath(a.sdinit_b)
+        inits += [f"b:{k}" for k in inits if "sdinit" in k]
+    if a.perf:
+        os.makedirs(a.perf, exist_ok=True)
     # A SIGTERM to the bench still removes its cgroups and directories (the finally clauses).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.geteuid() != 0:
@@ -471,7 +488,7 @@ def main():
 
 def report(results, inits, sizes):
     print()
-    hdr = (f"{'init':12} {'N':>5} {'boot s':>7} {'(min-max)':>13} {'ms/unit':>7} {'rt ms':>6} {'stop s':>7} "
+    hdr = (f"{'init':14} {'N':>5} {'boot s':>7} {'(min-max)':>13} {'ms/unit':>7} {'rt ms':>6} {'stop s':>7} "
            f"{'ms/unit':>7} {'CPU s':>6} {'ms/unit':>7} {'stopCPU':>7} {'ms/unit':>7} {'HWM kB':>7} {'kB/unit':>7}")
     print(hdr)
     print("-" * len(hdr))
@@ -484,7 +501,7 @@ def report(results, inits, sizes):
             boots = [r["boot"] for r in rs if r.get("boot") is not None]
             rng = f"{min(boots):.2f}-{max(boots):.2f}" if boots else "-"
             pu = (lambda v, s=1000.0: None if v is None else v * s / n)
-            print(f"{k:12} {n:>5} {fmt(m['boot'], '.3f'):>7} {rng:>13} {fmt(pu(m['boot']), '.3f'):>7} "
+            print(f"{k:14} {n:>5} {fmt(m['boot'], '.3f'):>7} {rng:>13} {fmt(pu(m['boot']), '.3f'):>7} "
                   f"{fmt(pu(m['rt'], n * 1000.0), '.1f'):>6} {fmt(m['stop'], '.3f'):>7} {fmt(pu(m['stop']), '.3f'):>7} "
                   f"{fmt(m['cpu_boot']):>6} {fmt(pu(m['cpu_boot']), '.3f'):>7} {fmt(m['cpu_stop']):>7} "
                   f"{fmt(pu(m['cpu_stop']), '.3f'):>7} {fmt(m['hwm'], '.0f'):>7} {fmt(pu(m['hwm'], 1.0), '.1f'):>7}")
@@ -500,11 +517,10 @@ def report(results, inits, sizes):
             for key, label in (("cpu_boot", "CPU"), ("stop", "stop"), ("cpu_stop", "stopCPU"), ("boot", "boot")):
                 q = ratio(None if a[key] is None else a[key] / hi, None if b[key] is None else b[key] / lo)
                 cells.append(f"{label} {fmt(q)}x")
-            print(f"  {k:12} " + ", ".join(cells))
-    for me in ("sdinit", "sdinit-plain"):
-        if me not in inits:
-            continue
-        peers = [k for k in inits if not k.startswith("sdinit")]
+            print(f"  {k:14} " + ", ".join(cells))
+    mine = [k for k in inits if "sdinit" in k]
+    for me in mine:
+        peers = [k for k in inits if "sdinit" not in k]
         if not peers:
             continue
         print(f"\n{me} / peer, same run (boot, stop, CPU, HWM):")
@@ -514,9 +530,7 @@ def report(results, inits, sizes):
                 print(f"  N={n:5} vs {p:12} boot {fmt(ratio(a['boot'], b['boot']))}  stop {fmt(ratio(a['stop'], b['stop']))}"
                       f"  CPU {fmt(ratio(a['cpu_boot'], b['cpu_boot']))}  HWM {fmt(ratio(a['hwm'], b['hwm']))}")
     print("\nissue 13 targets:")
-    for me in ("sdinit", "sdinit-plain"):
-        if me not in inits:
-            continue
+    for me in mine:
         if "systemd" in inits:
             for n in (100, 1000):
                 if n in sizes:
