@@ -289,36 +289,20 @@ static void start_command(Manager *m) {
         manager_log(m, MLOG_INFO, "boot done; started %s (pid %d)", m->command[0], (int) pid);
 }
 
-/* At most this many jobs run per call; the rest in the next event-loop iteration, so that
- * systemctl, notifications and exits are served between batches: at 5,000 units, starting every
- * runnable job in one call kept PID 1 from answering for over 10 s (bench/manager-compare.py). */
-#define DISPATCH_BATCH 64
-
-/* Runs the jobs that can run, in the order of the unit array, as passes over it until a pass runs
- * nothing. A call that stops after DISPATCH_BATCH jobs leaves a cursor: the next call goes on from
- * there, so the order is the one a single call would have had. */
 void manager_dispatch(Manager *m) {
-        size_t i = m->dispatch_cursor, idle = 0, ran = 0;
+        bool progress = true;
 
         m->dispatch_pending = false;
-        while (idle < m->n_units) {
-                MUnit *u;
-                if (i >= m->n_units)
-                        i = 0;
-                u = m->units[i++];
-                if (u->job == JOB_NONE || u->job_running || !job_runnable(u)) {
-                        idle++;
-                        continue;
-                }
-                run_job(u);
-                idle = 0;
-                if (++ran >= DISPATCH_BATCH) {
-                        m->dispatch_cursor = i;
-                        manager_dispatch_soon(m);
-                        return;
+        while (progress) {
+                progress = false;
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        if (u->job == JOB_NONE || u->job_running || !job_runnable(u))
+                                continue;
+                        run_job(u);
+                        progress = true;
                 }
         }
-        m->dispatch_cursor = 0;
         if (m->command && !m->command_started && !m->shutting_down && m->boot_target && m->boot_target->job == JOB_NONE)
                 start_command(m);
         shutdown_check_idle(m);

@@ -214,7 +214,6 @@ struct Manager {
         MUnit *gc_queue, *gc_waiting; /* manager-gc.c: candidates, and down units still holding something */
         uint64_t gc_pass, gc_walk;
         bool dispatch_pending;
-        size_t dispatch_cursor;       /* where manager_dispatch() goes on after a full batch (job.c) */
 
         int notify_fd;
         uint64_t notify_warn_window;

@@ -1097,49 +1097,6 @@ static void test_gc(void) {
         manager_free(m);
 }
 
-/* PID 1 never blocks: a dispatch with more runnable jobs than its batch starts the first batch, in
- * the order of the units, and goes on in the next event-loop iteration (a D-Bus call or an exit
- * between two batches is served); all of them start in the end, each once. */
-static void test_dispatch_batches(void) {
-        char wants[200 * 16] = "", name[32];
-        Manager *m;
-        MUnit *t;
-        size_t first;
-
-        fresh();
-        for (int i = 0; i < 150; i++) {
-                snprintf(name, sizeof(name), "b%d.service", i);
-                write_unit(name, "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/b\n");
-                strcat(wants, " ");
-                strcat(wants, name);
-        }
-        {
-                char text[sizeof(wants) + 64];
-                snprintf(text, sizeof(text), "[Unit]\nWants=%s\n", wants);
-                write_unit("b.target", text);
-        }
-        m = start_manager();
-        t = load(m, "b.target");
-        CHECK(t != NULL);
-        manager_start_unit(m, t);
-        manager_dispatch(m);
-        first = n_spawned;
-        CHECK(first > 0 && first < 150);
-        CHECK(m->dispatch_pending);
-        settle(m);
-        CHECK_INT(n_spawned, 150);
-        {
-                int once = 0;
-                for (int i = 0; i < 150; i++) {
-                        snprintf(name, sizeof(name), "b%d.service", i);
-                        once += spawns_of(name) == 1;
-                }
-                CHECK_INT(once, 150);
-        }
-        CHECK(ACTIVE(t));
-        manager_free(m);
-}
-
 static void test_start_timeout(void) {
         Manager *m;
         MUnit *a;
@@ -1219,7 +1176,6 @@ int main(void) {
         test_start_timeout();
         test_target_condition();
         test_gc();
-        test_dispatch_batches();
 
         clean_dir();
         printf("1..%d\n", tap_n);
