@@ -6,6 +6,11 @@
  *
  *   manager-notify-child notify   sends READY=1 to $NOTIFY_SOCKET, then pauses (Type=notify)
  *   manager-notify-child simple   only pauses (Type=simple)
+ *   manager-notify-child fd3      writes a newline to fd 3, closes it, then pauses (s6's
+ *                                 notification-fd; manager-compare.py)
+ *
+ * Arguments after the first are ignored: s6's `run` is a "#!manager-notify-child MODE" line, and the
+ * kernel appends the script's path.
  *
  * Exit status: 1 if the notification cannot be sent (with a message on stderr).
  */
@@ -48,12 +53,20 @@ static int notify_ready(void) {
 }
 
 int main(int argc, char **argv) {
-        if (argc != 2 || (strcmp(argv[1], "notify") != 0 && strcmp(argv[1], "simple") != 0)) {
-                fprintf(stderr, "usage: manager-notify-child notify|simple\n");
+        if (argc < 2 || (strcmp(argv[1], "notify") != 0 && strcmp(argv[1], "simple") != 0 &&
+                         strcmp(argv[1], "fd3") != 0)) {
+                fprintf(stderr, "usage: manager-notify-child notify|simple|fd3\n");
                 return 2;
         }
         if (strcmp(argv[1], "notify") == 0 && notify_ready() < 0)
                 return 1;
+        if (strcmp(argv[1], "fd3") == 0) {
+                if (write(3, "\n", 1) != 1) {
+                        perror("manager-notify-child: fd 3");
+                        return 1;
+                }
+                close(3);
+        }
         for (;;)
                 pause();
 }

@@ -376,8 +376,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                 close(u->out_wfd);
                 u->out_wfd = -1;
         }
-        if ((a == STATE_INACTIVE || a == STATE_FAILED) && m->defer_gc)
-                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+        if (a == STATE_INACTIVE || a == STATE_FAILED)
+                manager_gc_enqueue(m, u);
 
         if (u->job == JOB_START && u->job_running) {
                 if (a == STATE_ACTIVE) {

@@ -9,7 +9,7 @@
  * left, no OnFailure=/OnSuccess= unit with a job (systemd's unit_success_failure_handler_has_jobs()).
  * Every kind of unit, not only instances: `systemctl status x` loads x, and systemd unloads it again
  * at its next idle moment, so a later `systemctl kill x` answers "Unit x not loaded.". Whether
- * another unit still references it is manager_gc()'s question. The boot target is sdinit's one
+ * another unit still references it is gc_walk()'s question. The boot target is sdinit's one
  * perpetual unit (systemd's -.slice and init.scope). */
 static bool gc_candidate(Manager *m, MUnit *u) {
         if (!u->u || u == m->boot_target)
@@ -44,48 +44,120 @@ static void drop_doomed(MUnit ***v, uint32_t *n) {
         *n = k;
 }
 
-/* Unloads what gc_candidate() allows and no kept unit references, directly or through other
- * candidates (systemd's unit_gc_sweep(): any dependency, ordering and trigger edges included, is a
- * reference; a cycle of candidates nothing else references goes whole). Linear: one walk over the
- * edges from the kept units, one compaction of the unit array, one rebuild of the name index. */
-void manager_gc(Manager *m) {
-        size_t n_doomed = 0, k = 0, n_stack = 0, *newpos;
-        MUnit **stack;
+/* Down, without a job, but still holding something gc_candidate() waits for (output, a process, a
+ * timer, an old definition, an OnFailure= unit's job): looked at again at every pass until it holds
+ * nothing. A unit with a job is looked at when its job ends, an active one when it goes down. */
+static bool gc_waits(Manager *m, MUnit *u) {
+        return u->u && u != m->boot_target && u->job == JOB_NONE && !u->job_running &&
+               (u->active == STATE_INACTIVE || (u->active == STATE_FAILED && u->u->unit.collect_mode == 1));
+}
 
-        for (size_t i = 0; i < m->n_units; i++)
-                if ((m->units[i]->gc_doomed = gc_candidate(m, m->units[i])))
-                        n_doomed++;
-        if (!n_doomed)
+/* Into the queue once (each unit holds one link); a waiting unit is looked at anyway. */
+static void gc_push(Manager *m, MUnit *u) {
+        if (u->gc_doomed || u->in_gc_queue || u->gc_waiting)
                 return;
-        stack = malloc(m->n_units * sizeof(MUnit *));
-        if (!stack) {
-                for (size_t i = 0; i < m->n_units; i++)
-                        m->units[i]->gc_doomed = false;
-                return;
-        }
-        /* What a kept unit references is kept, and so on: each unit enters the stack once. */
+        u->in_gc_queue = true;
+        u->gc_next = m->gc_queue;
+        m->gc_queue = u;
+}
+
+void manager_gc_enqueue(Manager *m, MUnit *u) {
+        gc_push(m, u);
+        if (m->defer_gc)
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+}
+
+void manager_gc_enqueue_all(Manager *m) {
         for (size_t i = 0; i < m->n_units; i++)
-                if (!m->units[i]->gc_doomed)
-                        stack[n_stack++] = m->units[i];
-        while (n_stack > 0 && n_doomed > 0) {
-                MUnit *x = stack[--n_stack];
+                manager_gc_enqueue(m, m->units[i]);
+}
+
+/* Is candidate u referenced by a unit that stays, directly or through other candidates (systemd's
+ * unit_gc_sweep(): any dependency, ordering and trigger edge is a reference)? A walk over the
+ * reverse edges from u, each unit once: it stops at the first unit that is no candidate or was
+ * found referenced earlier in this pass. If there is none, nothing that stays reaches any unit the
+ * walk saw (each one's referrers were walked too): all of them go, cycles included. Returns the
+ * number of units doomed, 0 if u is referenced. vis: room for every unit. */
+static size_t gc_walk(Manager *m, MUnit *u, MUnit **vis) {
+        uint64_t walk = ++m->gc_walk;
+        size_t n = 0;
+
+        u->gc_seen = walk;
+        vis[n++] = u;
+        for (size_t i = 0; i < n; i++) {
+                MUnit *x = vis[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t j = 0; j < x->n_deps[d]; j++) {
-                                MUnit *y = x->deps[d][j];
-                                if (y->gc_doomed) {
-                                        y->gc_doomed = false;
-                                        n_doomed--;
-                                        stack[n_stack++] = y;
+                        for (size_t j = 0; j < x->n_rdeps[d]; j++) {
+                                MUnit *y = x->rdeps[d][j];
+                                if (y->gc_doomed || y->gc_seen == walk)
+                                        continue;
+                                if (y->gc_kept == m->gc_pass || !gc_candidate(m, y)) {
+                                        u->gc_kept = m->gc_pass;
+                                        return 0;
                                 }
+                                y->gc_seen = walk;
+                                vis[n++] = y;
                         }
         }
-        free(stack);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *x = vis[i];
+                x->gc_doomed = true;
+                /* What x references loses a reference: looked at in this pass. */
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        for (size_t j = 0; j < x->n_deps[d]; j++)
+                                gc_push(m, x->deps[d][j]);
+        }
+        return n;
+}
+
+/* Unloads the queued units that gc_candidate() allows and no staying unit references (see
+ * gc_walk()). The cost is the queue's units and the reverse edges walked from them, not every unit
+ * and edge: a state change of one unit among 5,000 looks at that unit and its referrers. Only when
+ * something goes: one compaction of the unit array and one rebuild of the name index. */
+void manager_gc(Manager *m) {
+        size_t n_doomed = 0, k = 0, *newpos;
+        MUnit **vis, *u, *waiting = NULL;
+
+        if (!m->gc_queue && !m->gc_waiting)
+                return;
+        vis = malloc(m->n_units * sizeof(MUnit *));
+        if (!vis)
+                return; /* the queue stays for the next pass */
+        m->gc_pass++;
+        /* The units that were waiting for something are looked at again (as the full sweep did
+         * at every pass); the pass itself arms no new one. */
+        while ((u = m->gc_waiting)) {
+                m->gc_waiting = u->gc_next;
+                u->gc_waiting = false;
+                gc_push(m, u);
+        }
+        while ((u = m->gc_queue)) {
+                m->gc_queue = u->gc_next;
+                u->in_gc_queue = false;
+                if (u->gc_doomed || u->gc_kept == m->gc_pass)
+                        continue;
+                if (!gc_candidate(m, u)) {
+                        if (gc_waits(m, u)) {
+                                u->gc_waiting = true;
+                                u->gc_next = waiting;
+                                waiting = u;
+                        }
+                        continue;
+                }
+                n_doomed += gc_walk(m, u, vis);
+        }
+        m->gc_waiting = waiting;
+        free(vis);
         if (!n_doomed)
                 return;
         newpos = malloc(m->n_units * sizeof(size_t));
         if (!newpos) {
+                /* Nothing goes: the doomed are looked at again at the next pass. */
                 for (size_t i = 0; i < m->n_units; i++)
-                        m->units[i]->gc_doomed = false;
+                        if (m->units[i]->gc_doomed) {
+                                m->units[i]->gc_doomed = false;
+                                gc_push(m, m->units[i]);
+                        }
                 return;
         }
         for (size_t i = 0; i < m->n_units; i++) {

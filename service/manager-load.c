@@ -211,8 +211,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         index_put(manager_index(m), mu->id, m->n_units - 1);
         /* A unit loaded only to be looked at (systemctl status x, a query after its job) goes
          * again at the next idle moment unless something uses it (systemd's GC queue). */
-        if (m->defer_gc)
-                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+        manager_gc_enqueue(m, mu);
         if (m->hooks && m->hooks->unit_new)
                 m->hooks->unit_new(m->hooks_userdata, mu);
         for (size_t i = 0; u && u->names && u->names[i]; i++)
@@ -577,6 +576,8 @@ int manager_reload(Manager *m) {
                 if (vt->config_reloaded)
                         vt->config_reloaded(m->units[i]);
         }
+        /* The edges are new (and old definitions went): any unit may have lost a reference. */
+        manager_gc_enqueue_all(m);
 finish:
         if (m->hooks && m->hooks->reloading)
                 m->hooks->reloading(m->hooks_userdata, false);

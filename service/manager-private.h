@@ -46,7 +46,12 @@ void manager_index_free(Manager *m);
 int manager_index_new(Manager *m);
 
 /* manager-gc.c */
+/* Processes the GC queue (the defer_gc event source, once per event-loop iteration at idle). */
 void manager_gc(Manager *m);
+/* u changed state, ended a job, was loaded or lost a reference: the next manager_gc() looks at it. */
+void manager_gc_enqueue(Manager *m, MUnit *u);
+/* Every unit (after a daemon-reload rebuilt the edges). */
+void manager_gc_enqueue_all(Manager *m);
 
 /* transaction.c */
 void job_add_start(Manager *m, MUnit *u);

@@ -193,7 +193,12 @@ struct MUnit {
         uint64_t rl_begin;    /* journald's rate limit of this output (logrelay.c): window start, */
         unsigned rl_num, rl_suppressed; /* lines let through in it and lines dropped */
         MUnit *next_blocked;
-        bool gc_doomed;       /* manager_gc(): unloaded in this pass */
+        /* The GC (manager-gc.c): the queue of units to look at, or the list of units that are down
+         * but still hold something (a pipe, a process, an old definition); the last walk that
+         * visited me, the last pass that found me referenced; unloaded in this pass. */
+        MUnit *gc_next;
+        uint64_t gc_seen, gc_kept;
+        bool in_gc_queue, gc_waiting, gc_doomed;
 };
 
 struct UnitVTable;
@@ -214,6 +219,8 @@ struct Manager {
 
         sd_event_source *defer_dispatch;
         sd_event_source *defer_gc;    /* unloads units nothing uses (manager_gc) */
+        MUnit *gc_queue, *gc_waiting; /* manager-gc.c: candidates, and down units still holding something */
+        uint64_t gc_pass, gc_walk;
         bool dispatch_pending;
 
         int notify_fd;

@@ -37,8 +37,8 @@ void job_uninstall(MUnit *u, JobResult result) {
         u->job_id = 0;
         if (m->hooks && m->hooks->job_removed)
                 m->hooks->job_removed(m->hooks_userdata, id, u, t, result);
-        if (m->defer_gc && (u->active == STATE_INACTIVE || u->active == STATE_FAILED))
-                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+        if (u->active == STATE_INACTIVE || u->active == STATE_FAILED)
+                manager_gc_enqueue(m, u);
         /* No longer the first boot once the boot's jobs are all done (systemd's
          * manager_check_finished(): an empty job queue), not when the target's own job is. */
         if (m->first_boot && (m->ts_finish.monotonic || u == m->boot_target)) {

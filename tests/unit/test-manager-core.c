@@ -1084,7 +1084,8 @@ static void test_masked_start_fails(void) {
 
 /* systemd's unit GC (manager-gc.c): a unit that is down and that nothing kept references goes at
  * the next idle moment; one referenced by a running unit (any dependency, After= too) stays; a
- * cycle of down units that only reference each other goes whole; a failed one stays until reset. */
+ * cycle of down units that only reference each other goes whole; a failed one stays until reset;
+ * a unit that only a unit that goes referenced goes with it. */
 static void test_gc(void) {
         Manager *m;
         MUnit *c;
@@ -1120,6 +1121,12 @@ static void test_gc(void) {
         manager_reset_failed(m, manager_get_unit(m, "g.service"));
         settle(m);
         CHECK(manager_get_unit(m, "g.service") == NULL);
+        /* c stops and goes; d, looked at when it was loaded and kept then, lost its only
+         * reference: it goes in the same pass (the queue takes what a unit that goes references). */
+        manager_stop_unit(m, c);
+        settle(m);
+        CHECK(manager_get_unit(m, "c.service") == NULL);
+        CHECK(manager_get_unit(m, "d.service") == NULL);
         manager_free(m);
 }
 
