@@ -612,7 +612,8 @@ static int open_output(MUnit *u, int kind, const char *file, int in_fd) {
         }
 }
 
-enum { FD_TTY = -1, FD_AS_STDOUT = -2 }; /* stdio set up in the child (see child()) */
+/* stdio set up in the child (see child()): values no failed open() or fcntl() returns (-1) */
+enum { FD_TTY = -1000, FD_AS_STDOUT = -1001 };
 
 void spawn_child_log(MUnit *u, const char *fmt, ...) {
         char msg[512];

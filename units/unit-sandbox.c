@@ -310,6 +310,10 @@ static int fill(const Unit *u, ExecSandbox *s) {
 
         /* The process. */
         s->dynamic_user = u->exec.effective.dynamic_user;
+        /* DynamicUser= alone implies a mount namespace (its PrivateTmp=, ProtectSystem=strict,
+         * ProtectHome=read-only), as systemd's unit_patch_contexts() */
+        if (s->private_tmp || s->protect_system != UNIT_PROTECT_SYSTEM_NO || s->protect_home != UNIT_PROTECT_HOME_NO)
+                s->ns = true;
         s->private_users = raw_bool(u, UD_EXEC_PRIVATE_USERS) > 0;
         s->protect_clock = raw_bool(u, UD_EXEC_PROTECT_CLOCK) > 0;
         s->restrict_realtime = raw_bool(u, UD_EXEC_RESTRICT_REALTIME) > 0;

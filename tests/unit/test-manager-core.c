@@ -458,7 +458,7 @@ static void test_restart_on_failure(void) {
         fresh();
         /* RestartSec= long enough that the state between the exit and the restart is seen even
          * on a loaded machine (the loop's timers are real). */
-        write_unit("a.service", "[Service]\nExecStart=/bin/a\nRestart=on-failure\nRestartSec=150ms\n");
+        write_unit("a.service", "[Service]\nExecStart=/bin/a\nRestart=on-failure\nRestartSec=600ms\n");
         m = start_manager();
         a = start(m, "a.service");
         queue_exit(last_pid_of("a.service"), CLD_EXITED, 3);

@@ -176,6 +176,15 @@ int main(void) {
         CHECK(u->exec.sandbox && u->exec.sandbox->ro && !u->exec.sandbox->ro[1]);
         CHECK_TEXT(u->exec.sandbox ? u->exec.sandbox->ro[0] : "", "/b");
         unit_free(u);
+        /* DynamicUser= alone: a mount namespace with what it implies (systemd's unit_patch_contexts():
+         * PrivateTmp=, ProtectSystem=strict, ProtectHome=read-only); before, ns stayed false and
+         * the service saw the container's /tmp */
+        u = load("dyn.service", "[Service]\nExecStart=/bin/true\nDynamicUser=yes\n", h);
+        CHECK(unit_compact(u) == 0);
+        CHECK(u->exec.sandbox && u->exec.sandbox->ns && u->exec.sandbox->private_tmp && u->exec.sandbox->dynamic_user);
+        CHECK(u->exec.sandbox && u->exec.sandbox->protect_system == UNIT_PROTECT_SYSTEM_STRICT &&
+              u->exec.sandbox->protect_home == UNIT_PROTECT_HOME_READ_ONLY && u->exec.sandbox->restrict_suid_sgid);
+        unit_free(u);
         /* no sandbox setting: nothing allocated; SecureBits=, CPUAffinity= and RestrictNamespaces= add up */
         u = load("nosb.service", "[Service]\nExecStart=/bin/true\nUser=nobody\n", h);
         CHECK(unit_compact(u) == 0 && u->exec.sandbox == NULL);
