@@ -322,6 +322,20 @@ int manager_new(const char *root, Manager **ret) {
         m->vtables = unit_vtables;
         m->self_pid = getpid();
         m->sys = &sys_real;
+        m->spawn_vfork_min_rss_kb = SPAWN_VFORK_MIN_RSS_KB;
+        {
+                /* A tuning knob (and the tests' way to take the vfork-style path at any size). */
+                const char *v = getenv("SDINIT_SPAWN_VFORK_MIN_RSS_KB");
+                char *end = NULL;
+                unsigned long long kb;
+
+                errno = 0;
+                kb = v && *v ? strtoull(v, &end, 10) : 0;
+                if (v && *v && errno == 0 && end && *end == '\0' && v[0] != '-')
+                        m->spawn_vfork_min_rss_kb = kb;
+                else if (v)
+                        manager_log(m, MLOG_WARN, "SDINIT_SPAWN_VFORK_MIN_RSS_KB=%s is not a number of kB, ignoring", v);
+        }
         if (manager_index_new(m) < 0) {
                 free(m);
                 return -ENOMEM;

@@ -211,6 +211,9 @@ struct Manager {
         const struct UnitVTable *const *vtables;
         /* The system calls of the state machines (service/sys.h): sys_real, or a test's. */
         const struct SysOps *sys;
+        /* Children start vfork-style (spawn.c) once PID 1's peak RSS reaches this many kB: below it
+         * fork() is cheap and lets PID 1 go on while the child execs (0: always vfork-style). */
+        uint64_t spawn_vfork_min_rss_kb;
         UnitRegistry *registry;
         const char *root;
         MUnit **units;

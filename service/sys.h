@@ -17,9 +17,13 @@
 
 typedef struct MUnit MUnit;
 
-/* How service/spawn.c starts a child (it chooses per start: SPAWN_FORK only when a step in the
+/* How service/spawn.c starts a child (it chooses per start: SPAWN_FORK while PID 1 is small or when a step in the
  * child needs its own copy of PID 1). */
 typedef enum SpawnHow { SPAWN_FORK, SPAWN_VFORK } SpawnHow;
+
+/* PID 1's peak RSS (kB) from which children start vfork-style (Manager.spawn_vfork_min_rss_kb; spawn.c
+ * says why): about 2,000 loaded units. */
+#define SPAWN_VFORK_MIN_RSS_KB 16384ULL
 
 typedef struct SysOps {
         /* Starts one command of u (fork, the child's set-up, exec: service/spawn.c): 0 and the

@@ -223,6 +223,13 @@ def test_command_mode(tap):
 
 
 def test_setup_exit_codes(tap):
+    # Twice: children forked (PID 1 is small), and started vfork-style as PID 1 does once large.
+    for env in (None, {"SDINIT_SPAWN_VFORK_MIN_RSS_KB": "0"}):
+        setup_exit_codes(tap, env)
+
+
+def setup_exit_codes(tap, env):
+    how = "vfork-style" if env else "forked"
     units = {
         "default.target": target("nouser.service", "nodir.service", "noexec.service", "noenv.service"),
         "nouser.service": "[Service]\nUser=no-such-user-here\nExecStart=/bin/true\n",
@@ -230,20 +237,20 @@ def test_setup_exit_codes(tap):
         "noexec.service": "[Service]\nExecStart=/no/such/binary\n",
         "noenv.service": "[Service]\nEnvironmentFile=/no/such/envfile\nExecStart=/bin/true\n",
     }
-    with Boot(units) as b:
+    with Boot(units, env=env) as b:
         for pat, what in ((r"nouser.service: .*status=217/USER", "unknown User=: 217/USER"),
                           (r"nodir.service: .*status=200/CHDIR", "missing WorkingDirectory=: 200/CHDIR"),
                           (r"noexec.service: .*status=203/EXEC", "missing executable: 203/EXEC"),
                           (r"noenv.service: .*/no/such/envfile", "missing EnvironmentFile=: named")):
             b.expect(pat)
-            tap.ok(True, what)
+            tap.ok(True, f"{how}: {what}")
         # The exec failure of a child started vfork-style (it shares PID 1's memory and cannot
         # format): the same lines as from a forked child, systemd's status and our message.
         failed = r"^noexec.service: sdinit: noexec.service: failed to execute /no/such/binary: No such file or directory$"
         b.expect(failed)
         tap.ok(0 <= b.index(failed) < b.index(r"noexec.service: Main process \d+ exited, code=exited, status=203/EXEC$"),
-               "the exec failure is on the service's stderr, before its exit (203/EXEC)", b.text())
-        tap.eq(b.stop(), 0, "stop")
+               f"{how}: the exec failure is on the service's stderr, before its exit (203/EXEC)", b.text())
+        tap.eq(b.stop(), 0, f"{how}: stop")
 
 
 def test_environment(tap):
