@@ -14,7 +14,7 @@
  * Life cycle, as the service manager uses it:
  *   env_detect()  ->  cg_manager_init()  ->  cg_manager_takeover()
  *                     (on failure: degraded; cg_manager_warning() gives the one warning line)
- *   per unit:  cg_unit_create() -> cg_apply_limits() -> cg_spawn_into() -> cg_watch_empty()
+ *   per unit:  cg_unit_create() -> cg_apply_limits() -> cg_spawn_into() -> cg_watch_add()
  *              stop: cg_signal(SIGTERM) ... cg_kill() ... cg_read_populated()==0 -> cg_remove()
  *   degraded:  cg_spawn_into(path NULL) + proc_kill_tree() (pidfd, process group, /proc walk)
  *
@@ -215,14 +215,19 @@ struct cg_spawn_result {
 int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_child_fn fn, void *userdata,
                   struct cg_spawn_result *ret);
 
-/* An inotify fd (non-blocking, close-on-exec) that becomes readable when <path>/cgroup.events
- * changes. Set it up, then check cg_read_populated(): changes in between are not lost. */
-int cg_watch_empty(struct cg_manager *m, const char *path);
+/* One inotify fd (non-blocking, close-on-exec) for the watches of every unit's cgroup: closing an
+ * inotify instance waits for an SRCU grace period (about 0.7 ms here), which a fd per unit paid at
+ * every unit's stop. Returns the fd or -errno. */
+int cg_watch_new(void);
 
-/* Adds <path>/<file> (memory.events: the OOM killer acted) to the inotify fd of cg_watch_empty():
- * the fd then also becomes readable when that file changes. Returns 0 or -errno (-ENOENT: the
- * controller is not enabled there). */
-int cg_watch_also(struct cg_manager *m, int fd, const char *path, const char *file);
+/* Watches <path>/<file> (cgroup.events: populated; memory.events: the OOM killer acted) on fd:
+ * returns the watch descriptor or -errno (-ENOENT: the controller is not enabled there). Set it
+ * up, then read the file: changes in between are not lost. inotify_rm_watch() ends it. */
+int cg_watch_add(struct cg_manager *m, int fd, const char *path, const char *file);
+
+/* Reads the pending events of fd and calls fn with each event's watch descriptor (not for
+ * IN_IGNORED). Returns the number of events or -errno. */
+int cg_watch_read(int fd, void (*fn)(int wd, void *userdata), void *userdata);
 
 /* memory.events' oom_kill of the cgroup: 0 and *ret, or -errno (-ENOENT: no memory controller). */
 int cg_read_oom_kills(struct cg_manager *m, const char *path, uint64_t *ret);
@@ -250,7 +255,7 @@ struct cg_kill_result {
 
 /* SIGKILL everything in the cgroup and below: cgroup.kill when present, else freeze, SIGKILL
  * each pid of every cgroup.procs (recursively), thaw. Does not wait for the processes to be gone:
- * use cg_watch_empty()/cg_wait_empty(). Returns 0 or -errno. */
+ * use cg_watch_add()/cg_wait_empty(). Returns 0 or -errno. */
 int cg_kill(struct cg_manager *m, const char *path, unsigned flags, struct cg_kill_result *ret);
 
 enum {

@@ -330,32 +330,43 @@ int cg_spawn_into(struct cg_manager *m, const char *path, unsigned flags, cg_chi
         return r;
 }
 
-int cg_watch_empty(struct cg_manager *m, const char *path) {
-        char events[CG_PATH_MAX];
-        int fd, r;
-
-        r = cg_build(m, path, "cgroup.events", events, sizeof events);
-        if (r < 0)
-                return r;
-        fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (inotify_add_watch(fd, events, IN_MODIFY) < 0) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        return fd;
+int cg_watch_new(void) {
+        int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        return fd < 0 ? -errno : fd;
 }
 
-int cg_watch_also(struct cg_manager *m, int fd, const char *path, const char *file) {
+int cg_watch_add(struct cg_manager *m, int fd, const char *path, const char *file) {
         char abs[CG_PATH_MAX];
-        int r;
+        int r, wd;
 
         r = cg_build(m, path, file, abs, sizeof abs);
         if (r < 0)
                 return r;
-        return inotify_add_watch(fd, abs, IN_MODIFY) < 0 ? -errno : 0;
+        wd = inotify_add_watch(fd, abs, IN_MODIFY);
+        return wd < 0 ? -errno : wd;
+}
+
+int cg_watch_read(int fd, void (*fn)(int wd, void *userdata), void *userdata) {
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        int n = 0;
+
+        for (;;) {
+                ssize_t k = read(fd, buf, sizeof buf);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return errno == EAGAIN ? n : -errno;
+                }
+                if (k == 0)
+                        return n;
+                for (char *p = buf; p < buf + k;) {
+                        const struct inotify_event *e = (const struct inotify_event *) (void *) p;
+                        if (!(e->mask & IN_IGNORED))
+                                fn(e->wd, userdata);
+                        n++;
+                        p += sizeof(*e) + e->len;
+                }
+        }
 }
 
 int cg_read_oom_kills(struct cg_manager *m, const char *path, uint64_t *ret) {
@@ -417,9 +428,14 @@ int cg_wait_empty(struct cg_manager *m, const char *path, int timeout_ms) {
         struct timespec start, now;
         int fd, r;
 
-        fd = cg_watch_empty(m, path);
+        fd = cg_watch_new();
         if (fd < 0)
                 return fd;
+        r = cg_watch_add(m, fd, path, "cgroup.events");
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
                 struct pollfd pfd = { .fd = fd, .events = POLLIN };

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "service/cg-watch.h"
+
 /* A unit that is down may be unloaded, as systemd's unit_may_gc() says: no job, inactive (failed
  * too with CollectMode=inactive-or-failed), no process, connection, output or timer of its own
  * left, no OnFailure=/OnSuccess= unit with a job (systemd's unit_success_failure_handler_has_jobs()).
@@ -22,7 +24,7 @@ static bool gc_candidate(Manager *m, MUnit *u) {
          * arms nothing, and unloading frees it (its done()), as systemd forgets a collected
          * timer's last trigger (Persistent= keeps its stamp on disk). */
         if (u->out_fd >= 0 || u->out_wfd >= 0 || u->accept_fd >= 0 || u->timer || u->watchdog || u->n_sock ||
-            u->cg_watch_source)
+            cg_watch_has(u))
                 return false;
         for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
                 if (u->deps[UNIT_ON_FAILURE][i]->job != JOB_NONE)

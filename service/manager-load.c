@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/strv.h"
+#include "service/cg-watch.h"
 #include "service/journal.h"
 #include "service/logrelay.h"
 #include "units/unit-defaults.h"
@@ -194,7 +195,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         mu->m = m;
         mu->u = u;
         mu->id = strdup(id);
-        mu->out_fd = mu->out_wfd = mu->cg_watch_fd = mu->accept_fd = -1;
+        mu->out_fd = mu->out_wfd = mu->cg_wd[0] = mu->cg_wd[1] = mu->accept_fd = -1;
         mu->main_pidfd = -1;
         mu->result = RESULT_SUCCESS;
         {
@@ -600,9 +601,7 @@ void munit_destroy(Manager *m, MUnit *u) {
                 close(u->out_wfd);
         sd_event_source_unref(u->timer);
         sd_event_source_unref(u->watchdog);
-        sd_event_source_unref(u->cg_watch_source);
-        if (u->cg_watch_fd >= 0)
-                close(u->cg_watch_fd);
+        cg_unwatch_unit(u);
         if (u->main_pidfd >= 0)
                 close(u->main_pidfd);
         if (u->strays) {

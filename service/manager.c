@@ -21,6 +21,7 @@
 #include "cgroup/env.h"
 #include "common/strv.h"
 #include "install/install.h"
+#include "service/cg-watch.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/procs.h"
@@ -315,6 +316,7 @@ int manager_new(const char *root, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->notify_fd = -1;
+        m->cg_watch_fd = -1;
         m->root = root;
         m->command_status = -1;
         m->show_status = true;
@@ -405,6 +407,7 @@ Manager *manager_free(Manager *m) {
         if (m->bus_done)
                 m->bus_done(m);
         free(m->units);
+        cg_watch_free(m);
         procs_free(m);
         manager_index_free(m);
         m->log = logrelay_free(m->log);

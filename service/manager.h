@@ -159,9 +159,8 @@ struct MUnit {
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;
-        int cg_watch_fd;
+        int cg_wd[2];         /* its cgroup.events and memory.events watches (cg-watch.h), -1: none */
         int accept_fd;        /* (a service of an Accept=yes socket: its connection, see below; here for the layout) */
-        sd_event_source *cg_watch_source;
         uint64_t oom_kills;   /* memory.events oom_kill when the unit started, then when last seen */
         bool oom_killed;      /* the OOM killer acted in the unit's cgroup since it started */
         char *allowed_cpus;   /* AllowedCPUs= (cpuset.cpus), NULL if unset */
@@ -211,6 +210,13 @@ struct Manager {
         const struct UnitVTable *const *vtables;
         /* The system calls of the state machines (service/sys.h): sys_real, or a test's. */
         const struct SysOps *sys;
+        /* The units' cgroup watches: one inotify fd, a table from watch descriptor to unit
+         * (service/cg-watch.c). */
+        int cg_watch_fd;
+        sd_event_source *cg_watch_source;
+        struct CgWatchSlot *cg_watch_slots;
+        size_t cg_watch_cap, cg_watch_used, cg_watch_live;
+        void (*cg_watch_fn)(MUnit *u);
         /* Children start vfork-style (spawn.c) once PID 1's peak RSS reaches this many kB: below it
          * fork() is cheap and lets PID 1 go on while the child execs (0: always vfork-style). */
         uint64_t spawn_vfork_min_rss_kb;

@@ -37,6 +37,7 @@
 #include "common/signames.h"
 #include "common/strv.h"
 #include "service/busname.h"
+#include "service/cg-watch.h"
 #include "service/conditions.h"
 #include "service/exec-caps.h"
 #include "service/logrelay.h"
@@ -142,15 +143,11 @@ static void watchdog_arm(MUnit *u) {
 static bool cgroup_oom_killed(MUnit *u);
 static void oom_event(MUnit *u);
 
-static int on_cg_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        MUnit *u = userdata;
-
-        (void) s, (void) revents;
-        cg_watch_drain(fd);
+static void on_cg_event(MUnit *u) {
         if (cgroup_oom_killed(u)) {
                 oom_event(u);
                 if (!u->cgroup)
-                        return 0; /* the unit is dead and its cgroup gone */
+                        return; /* the unit is dead and its cgroup gone */
         }
         /* The cgroup emptied: a stop waiting for stray processes can go on at once. */
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && u->main_pid <= 0 && u->control_pid <= 0 &&
@@ -158,7 +155,6 @@ static int on_cg_event(sd_event_source *s, int fd, uint32_t revents, void *userd
                 enter_stop_post(u);
         else if (u->sub == SUB_FINAL_SIGKILL && cg_read_populated(&u->m->cg, u->cgroup) == 0)
                 enter_dead(u);
-        return 0;
 }
 
 /* Creates the unit's cgroup (systemd's layout, Slice=), applies its limits, hands it over with
@@ -184,13 +180,12 @@ static void cgroup_prepare(MUnit *u) {
                 struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
                 cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
         }
-        u->cg_watch_fd = cg_watch_empty(&u->m->cg, u->cgroup);
-        if (u->cg_watch_fd >= 0) {
-                /* The OOM killer acting on any process of the unit (not only its main process),
-                 * as systemd watches memory.events; no memory controller: nothing to watch. */
-                (void) cg_watch_also(&u->m->cg, u->cg_watch_fd, u->cgroup, "memory.events");
-                sd_event_add_io(u->m->event, &u->cg_watch_source, u->cg_watch_fd, EPOLLIN, on_cg_event, u);
-        }
+        /* Emptiness, and the OOM killer acting on any process of the unit (not only its main
+         * process), as systemd watches memory.events; no memory controller: nothing to watch. */
+        r = cg_watch_unit(u, on_cg_event);
+        if (r < 0)
+                manager_log(u->m, MLOG_WARN, "%s: cannot watch its cgroup (%s); its emptiness is seen at its processes' exits",
+                            u->id, strerror(-r));
         u->oom_kills = cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET ? st.oom_kill : 0;
         u->oom_killed = false;
 }
@@ -198,10 +193,7 @@ static void cgroup_prepare(MUnit *u) {
 static void cgroup_release(MUnit *u) {
         if (!u->cgroup)
                 return;
-        u->cg_watch_source = sd_event_source_disable_unref(u->cg_watch_source);
-        if (u->cg_watch_fd >= 0)
-                close(u->cg_watch_fd);
-        u->cg_watch_fd = -1;
+        cg_unwatch_unit(u);
         cg_remove(&u->m->cg, u->cgroup, CG_REMOVE_PARENTS); /* EBUSY: processes left (KillMode=none) */
         free(u->cgroup);
         u->cgroup = NULL;
