@@ -46,6 +46,8 @@ typedef struct BusConn {
         uint64_t active_usec; /* CLOCK_MONOTONIC of the last message from the peer (or accept) */
         uint64_t accept_usec; /* CLOCK_MONOTONIC of accept() */
         bool subscribed;      /* called Subscribe (and not Unsubscribe): waits for signals */
+        bool job_client;      /* asked for a job (StartUnit, StopUnit, ...): systemctl then waits for
+                               * JobRemoved without Subscribe (a match on a direct connection) */
 } BusConn;
 
 typedef struct NopJob {

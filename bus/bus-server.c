@@ -45,8 +45,8 @@ char *bus_job_path(uint32_t id) {
 #define CONNS_MAX 32
 /* Besides that limit, connections that hold a place for nothing are closed: one that has not
  * completed authentication 10 s after it connected (sd-bus itself would wait 90 s), and one that
- * has sent nothing for 30 s and is not subscribed to signals (Subscribe: systemctl waiting for its
- * job, or systemctl --wait). systemd has no idle timeout on its private socket; a client of it
+ * has sent nothing for 30 s and is not subscribed to signals (Subscribe: systemctl --wait) nor
+ * waiting for a job it asked for while jobs run (systemctl start/stop wait with a match only). systemd has no idle timeout on its private socket; a client of it
  * never sits silent without waiting for a signal. Checked once a second while any are open. */
 #define CONN_AUTH_TIMEOUT_USEC (10ULL * 1000000ULL)
 #define CONN_IDLE_TIMEOUT_USEC (30ULL * 1000000ULL)
@@ -268,6 +268,26 @@ static uint64_t now_usec(void) {
 
 /* Every message from a peer passes here first. Peers that are neither root nor us get nothing: no
  * method runs for them. A peer that calls while it leaves our replies unread is dropped. */
+/* A call that queues a job: systemctl start/stop/restart/reload/isolate wait for the job's
+ * JobRemoved signal with a local match only (systemd 252's bus_wait_for_jobs_new(); Subscribe only
+ * with --wait), so such a connection is silent while it waits, for as long as the job runs. */
+static bool is_job_call(sd_bus_message *msg) {
+        static const char *const prefixes[] = { "Start", "Stop", "Restart", "TryRestart", "Reload", "Isolate", "Enqueue" };
+        const char *member = sd_bus_message_get_member(msg);
+
+        for (size_t i = 0; member && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+                if (strncmp(member, prefixes[i], strlen(prefixes[i])) == 0)
+                        return true;
+        return false;
+}
+
+static bool manager_has_jobs(const Manager *m) {
+        for (size_t i = 0; i < m->n_units; i++)
+                if (m->units[i]->job != JOB_NONE)
+                        return true;
+        return false;
+}
+
 static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         BusConn *c = userdata;
         BusServer *s = c->server;
@@ -280,6 +300,8 @@ static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
                 return 0;
         if (c->gone)
                 return 1;
+        if (is_job_call(msg))
+                c->job_client = true;
         if (sd_bus_message_is_method_call(msg, BUS_MANAGER_IFACE, "Subscribe") > 0)
                 c->subscribed = true;
         else if (sd_bus_message_is_method_call(msg, BUS_MANAGER_IFACE, "Unsubscribe") > 0)
@@ -320,6 +342,7 @@ static int on_sweep(sd_event_source *es, uint64_t usec, void *userdata) {
         BusServer *s = userdata;
         uint64_t now = now_usec();
         unsigned n_auth = 0, n_idle = 0;
+        int jobs = -1; /* whether the manager has a job: looked up once, when needed */
 
         (void) usec;
         for (size_t i = 0; i < s->n_conns; i++) {
@@ -332,6 +355,10 @@ static int on_sweep(sd_event_source *es, uint64_t usec, void *userdata) {
                                 n_auth++;
                         }
                 } else if (!c->subscribed && now - c->active_usec >= CONN_IDLE_TIMEOUT_USEC) {
+                        if (c->job_client && jobs < 0)
+                                jobs = manager_has_jobs(s->m);
+                        if (c->job_client && jobs > 0)
+                                continue; /* waits for its job's end */
                         c->gone = true;
                         n_idle++;
                 }

@@ -142,8 +142,17 @@ def test_many_connections_held(tap):
 
 def test_idle_timeouts(tap):
     need()
-    with Boot(UNITS, net=True, env=env_for_asan()) as b:
+    # A stop that outlasts the idle timeout: Debian's systemctl waits for its job's JobRemoved with
+    # a local match only (no Subscribe), silent all along; it must not be cut off (before: closed
+    # after 30 s, "Connection reset by peer", and the stop reported as failed).
+    units = dict(UNITS)
+    units["slow.service"] = "[Service]\nExecStart=/bin/sleep infinity\nExecStop=/bin/sleep 36\n"
+    units["default.target"] = UNITS["default.target"].rstrip("\n") + " slow.service\n"
+    with Boot(units, net=True, env=env_for_asan()) as b:
         b.booted()
+        env = {"PATH": "/usr/bin:/bin", "SYSTEMD_COLORS": "0"}
+        slow = subprocess.Popen(inside(b, REAL, "--no-pager", "stop", "slow.service"), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
         kinds = ["noauth", "hold", "subscribe"]
         hs = {k: subprocess.Popen(inside(b, sys.executable, CLIENT, k, "5"), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True) for k in kinds}
@@ -170,7 +179,13 @@ def test_idle_timeouts(tap):
                             timeout=5) is not None, "PID 1 says which connections it closed and why")
             r = systemctl(b, "is-active", "s1.service")
             tap.eq(r.stdout.strip(), "active", "systemctl works as before")
+            out, err = slow.communicate(timeout=60)
+            tap.ok(slow.returncode == 0 and time.monotonic() - t0 > 30,
+                   f"systemctl stop waiting {time.monotonic() - t0:.0f} s for a slow ExecStop= is not cut off", err)
         finally:
+            if slow.poll() is None:
+                slow.kill()
+                slow.wait()
             for h in hs.values():
                 h.stdin.close()
                 h.wait()
