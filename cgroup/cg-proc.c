@@ -384,27 +384,12 @@ int cg_read_oom_kills(struct cg_manager *m, const char *path, uint64_t *ret) {
         return 0;
 }
 
-int cg_watch_drain(int fd) {
-        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-        int n = 0;
+static void ignore_wd(int wd, void *userdata) {
+        (void) wd, (void) userdata;
+}
 
-        for (;;) {
-                ssize_t k = read(fd, buf, sizeof buf);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        if (errno == EAGAIN)
-                                return n;
-                        return -errno;
-                }
-                if (k == 0)
-                        return n;
-                for (char *p = buf; p < buf + k;) {
-                        const struct inotify_event *ev = (const struct inotify_event *) (void *) p;
-                        n++;
-                        p += sizeof *ev + ev->len;
-                }
-        }
+int cg_watch_drain(int fd) {
+        return cg_watch_read(fd, ignore_wd, NULL);
 }
 
 int cg_read_populated(struct cg_manager *m, const char *path) {

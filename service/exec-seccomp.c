@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "service/spawn.h"
+#include "units/unit-sandbox.h"
 #include "units/unit-values.h"
 
 #ifndef CLONE_NEWTIME
@@ -523,14 +524,6 @@ static int rules_suid_sgid(scmp_filter_ctx c, uint32_t arch, const void *userdat
 
 /* ---- RestrictNamespaces= ---- */
 
-static const struct {
-        const char *name;
-        unsigned long flag;
-} ns_types[] = {
-        { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "mnt", CLONE_NEWNS },
-        { "pid", CLONE_NEWPID },       { "user", CLONE_NEWUSER }, { "uts", CLONE_NEWUTS }, { "time", CLONE_NEWTIME },
-};
-#define NS_ALL (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWTIME)
 
 static int rules_namespaces(scmp_filter_ctx c, uint32_t arch, const void *userdata) {
         unsigned long retain = *(const unsigned long *) userdata;
@@ -541,18 +534,18 @@ static int rules_namespaces(scmp_filter_ctx c, uint32_t arch, const void *userda
         r = seccomp_rule_add_exact(c, SCMP_ACT_ERRNO(ENOSYS), sys(arch, "clone3"), 0);
         if (r < 0)
                 return r;
-        if ((retain & NS_ALL) == 0)
+        if ((retain & UNIT_NS_ALL) == 0)
                 r = seccomp_rule_add_exact(c, eperm, sys(arch, "setns"), 0);
         else
                 r = seccomp_rule_add_exact(c, eperm, sys(arch, "setns"), 1, SCMP_A1(SCMP_CMP_EQ, 0));
-        for (size_t k = 0; k < sizeof(ns_types) / sizeof(ns_types[0]) && r >= 0; k++) {
-                scmp_datum_t f = ns_types[k].flag;
+        for (size_t k = 0; k < unit_ns_types_n && r >= 0; k++) {
+                scmp_datum_t f = unit_ns_types[k].flag;
                 if (retain & f)
                         continue;
                 r = seccomp_rule_add_exact(c, eperm, sys(arch, "unshare"), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
                 if (r >= 0)
                         r = seccomp_rule_add_exact(c, eperm, sys(arch, "clone"), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
-                if (r >= 0 && (retain & NS_ALL))
+                if (r >= 0 && (retain & UNIT_NS_ALL))
                         r = seccomp_rule_add_exact(c, eperm, sys(arch, "setns"), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, f, f));
         }
         return r;

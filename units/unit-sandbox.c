@@ -78,14 +78,11 @@ static int push_words(char ***l, char *const *values) {
         return 0;
 }
 
-static const struct {
-        const char *name;
-        unsigned long flag;
-} ns_types[] = {
+const UnitNsType unit_ns_types[] = {
         { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "mnt", CLONE_NEWNS },
         { "pid", CLONE_NEWPID },       { "user", CLONE_NEWUSER }, { "uts", CLONE_NEWUTS }, { "time", CLONE_NEWTIME },
 };
-#define NS_ALL (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWTIME)
+const size_t unit_ns_types_n = sizeof(unit_ns_types) / sizeof(unit_ns_types[0]);
 
 /* RestrictNamespaces=: the types to retain, or -1 when off/unset. A boolean, or a list of types
  * (allowed) or a "~" list (forbidden); the first list sets, later lists widen the allowed set, "~"
@@ -111,13 +108,13 @@ static long parse_restrict_namespaces(char *const *lines) {
                         char *w = NULL;
                         if (sdu_extract_word(&p, &w, 0) <= 0)
                                 break;
-                        for (size_t k = 0; k < sizeof(ns_types) / sizeof(ns_types[0]); k++)
-                                if (strcmp(ns_types[k].name, w) == 0)
-                                        flags |= ns_types[k].flag;
+                        for (size_t k = 0; k < unit_ns_types_n; k++)
+                                if (strcmp(unit_ns_types[k].name, w) == 0)
+                                        flags |= unit_ns_types[k].flag;
                         free(w);
                 }
                 if (invert)
-                        flags = NS_ALL & ~flags;
+                        flags = UNIT_NS_ALL & ~flags;
                 if (retain < 0)
                         retain = (long) flags;
                 else if (invert)
@@ -125,7 +122,7 @@ static long parse_restrict_namespaces(char *const *lines) {
                 else
                         retain |= (long) flags;
         }
-        return retain == (long) NS_ALL ? -1 : retain;
+        return retain == (long) UNIT_NS_ALL ? -1 : retain;
 }
 
 /* CPUAffinity=, NUMAMask=: "0-3 5,7"; assignments add up ("numa" is not supported: ignored).

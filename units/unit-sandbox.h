@@ -12,7 +12,9 @@
  * RestrictAddressFamilies=, SystemCallErrorNumber=) are compiled into BPF programs by PID 1 once per
  * distinct setting (exec-seccomp.c), from unit_raw_values() by directive id; credentials likewise. */
 
+#include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "unit.h"
@@ -46,6 +48,16 @@ typedef struct ExecSandbox {
         unsigned long cpu_affinity[1024 / (8 * sizeof(unsigned long))]; /* a CPU set, 1024 CPUs */
         unsigned long numa_mask[1024 / (8 * sizeof(unsigned long))];    /* NUMAMask=, 1024 nodes */
 } ExecSandbox;
+
+/* The namespace types by their RestrictNamespaces= names (read at load here, turned into seccomp
+ * rules by service/exec-seccomp.c). */
+typedef struct UnitNsType {
+        const char *name;
+        unsigned long flag;
+} UnitNsType;
+extern const UnitNsType unit_ns_types[];
+extern const size_t unit_ns_types_n;
+#define UNIT_NS_ALL (CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWTIME)
 
 /* The settings of a unit that sets none of them (systemd's defaults). */
 extern const ExecSandbox unit_sandbox_none;
