@@ -25,6 +25,7 @@
 #include "service/spawn.h"
 
 #define DYN_DIR "/run/systemd/dynamic-uid"
+#define ETC_PASSWD_LOCK "/etc/.pwd.lock"
 
 /* ---- SipHash-2-4 ---- */
 
@@ -282,6 +283,33 @@ static char **suggested_paths(const Unit *unit) {
 
 /* One name (user or group) for unit u: an entry held by u. is_user: static users are looked up
  * by user name (a group of the name without the user is refused), otherwise by group name. */
+/* The lock useradd & co. take (lckpwdf()), held while a new name is looked up and allocated, as
+ * systemd 252's dynamic_user_realize() does: a read-only /etc is fine (no user can be added there),
+ * any other error to create it fails the start (217/USER). systemd waits for the lock in the
+ * service's child; PID 1 never waits: if another process holds it, the name is allocated without
+ * it, with a warning. Returns the locked fd, -1 for "without", or -errno. */
+static int take_passwd_lock(MUnit *u) {
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        int fd = open(ETC_PASSWD_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+
+        if (fd < 0) {
+                if (errno == EROFS)
+                        return -1;
+                return -errno;
+        }
+        if (fcntl(fd, F_SETLK, &fl) < 0) {
+                int e = errno;
+                close(fd);
+                if (e != EAGAIN && e != EACCES)
+                        return -e;
+                if (u->m)
+                        manager_log(u->m, MLOG_WARN, "%s: %s is held by another process; allocating the dynamic user without it",
+                                    u->id, ETC_PASSWD_LOCK);
+                return -1;
+        }
+        return fd;
+}
+
 static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gid_t *ret_gid) {
         DynUser *d = find_user(name);
         MUnit **h;
@@ -289,10 +317,13 @@ static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gi
         if (!d) {
                 uid_t num = (uid_t) -1;
                 gid_t gid = (gid_t) -1;
-                int fd = -1;
+                int fd = -1, r = 0;
                 char *end;
                 unsigned long v = strtoul(name, &end, 10);
+                int lock = take_passwd_lock(u);
 
+                if (lock < -1)
+                        return lock;
                 if (*name && !*end)
                         num = (uid_t) v;
                 else if (is_user) {
@@ -301,23 +332,27 @@ static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gi
                                 num = pw->pw_uid;
                                 gid = pw->pw_gid;
                         } else if (getgrnam(name))
-                                return -EILSEQ;
+                                r = -EILSEQ;
                 } else {
                         struct group *gr = getgrnam(name);
                         if (gr)
                                 num = gr->gr_gid;
                         else if (getpwnam(name))
-                                return -EILSEQ;
+                                r = -EILSEQ;
                 }
-                if (num == (uid_t) -1) {
+                if (r == 0 && num == (uid_t) -1) {
                         char **sug = suggested_paths(u->u);
                         fd = pick_uid(sug, name, &num);
                         for (size_t i = 0; sug && sug[i]; i++)
                                 free(sug[i]);
                         free(sug);
                         if (fd < 0)
-                                return fd;
+                                r = fd;
                 }
+                if (lock >= 0)
+                        close(lock);
+                if (r < 0)
+                        return r;
                 d = calloc(1, sizeof(*d));
                 if (!d || !(d->name = strdup(name))) {
                         free(d);
@@ -384,8 +419,9 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
         if (r < 0) {
                 if (r == -EILSEQ)
                         manager_log(u->m, MLOG_ERR, "%s: Failed to update dynamic user credentials: User or group with specified name already exists.", u->id);
-                else
-                        manager_log(u->m, MLOG_ERR, "%s: Failed to update dynamic user credentials: %s", u->id, strerror(-r));
+                else /* systemd's words; the lock file's errors name it */
+                        manager_log(u->m, MLOG_ERR, "%s: Failed to update dynamic user credentials: %s%s", u->id, strerror(-r),
+                                    r == -EACCES || r == -EPERM || r == -ENOENT ? " (" ETC_PASSWD_LOCK " or " DYN_DIR ")" : "");
                 dynamic_user_release(u);
                 return EXIT_USER;
         }

@@ -165,6 +165,11 @@ SYNTHETIC = [
     ("x-net-joins-a.service", ["PrivateNetwork=yes"]),
     ("x-net-joins-b.service", ["[Unit]JoinsNamespaceOf=probe-x-net-joins-a.service", "PrivateNetwork=yes",
                                "Environment=JOINS=x-net-joins-a"]),
+    # A new dynamic user is allocated under /etc/.pwd.lock. Here /etc belongs to the host's root,
+    # which the container does not map: its root cannot create the lock, and systemd 252 fails the
+    # start with 217/USER (a read-only /etc would be fine). test_sandbox_oracle gives the container
+    # a lock file of its own and checks the running DynamicUser= services.
+    ("x-dynamic-user.service", ["DynamicUser=yes"]),
 ]
 
 
