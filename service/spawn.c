@@ -1109,6 +1109,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                         ? open(e->standard_input_file, O_RDONLY | O_CLOEXEC | O_NOCTTY)
                 : tty_in ? FD_TTY /* acquired by the child */
                         : open("/dev/null", O_RDWR | O_CLOEXEC); /* read-write: "inherit" output dups it */
+        int io_errno = in_fd < 0 && !tty_in ? errno : 0; /* of the first that failed: later calls change errno */
         {
                 /* Unset, StandardOutput= inherits a terminal on stdin (systemd's service_fix_stdio). */
                 int outk = e->standard_output >= 0 ? e->standard_output
@@ -1116,6 +1117,8 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 int errk = e->standard_error >= 0 ? e->standard_error : OUT_INHERIT;
                 bool out_tty = outk == OUT_TTY || (outk == OUT_INHERIT && tty_in);
                 out_fd = out_tty ? FD_TTY : open_output(u, outk, e->standard_output_file, in_fd);
+                if (!io_errno && out_fd < 0 && out_fd != FD_TTY)
+                        io_errno = errno;
                 /* StandardError= "inherit" means: same as StandardOutput= (so does tty after tty). */
                 err_fd = out_tty && (errk == OUT_INHERIT || errk == OUT_TTY) ? FD_AS_STDOUT
                          : errk == OUT_INHERIT ? fcntl(out_fd, F_DUPFD_CLOEXEC, 3)
@@ -1123,8 +1126,14 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                                            : open_output(u, errk, e->standard_error_file, in_fd);
         }
         if ((in_fd < 0 && !tty_in) || (out_fd < 0 && out_fd != FD_TTY) || (err_fd < 0 && err_fd != FD_TTY && err_fd != FD_AS_STDOUT)) {
-                manager_log(u->m, MLOG_ERR, "%s: cannot set up standard input/output: %s", u->id, strerror(errno));
+                /* systemd's words (its child says them), plus the file that could not be opened */
+                int err = io_errno ? io_errno : errno;
+                const char *file;
                 r = in_fd < 0 && !tty_in ? EXIT_STDIN : out_fd < 0 && out_fd != FD_TTY ? EXIT_STDOUT : EXIT_STDERR;
+                file = r == EXIT_STDIN ? e->standard_input_file : r == EXIT_STDOUT ? e->standard_output_file : e->standard_error_file;
+                manager_log(u->m, MLOG_ERR, "%s: Failed to set up standard %s: %s%s%s%s", u->id,
+                            r == EXIT_STDIN ? "input" : r == EXIT_STDOUT ? "output" : "error output", strerror(err),
+                            file ? " (" : "", file ? file : "", file ? ")" : "");
                 goto out;
         }
 

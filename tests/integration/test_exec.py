@@ -133,7 +133,7 @@ def test_only_fds_012(tap):
 def test_standard_output(tap):
     units = {
         "default.target": target("nul.service", "errnul.service", "f.service", "app.service", "trunc.service",
-                                  "errf.service", "stdin.service", "inh.service", "last.service"),
+                                  "errf.service", "stdin.service", "inh.service", "nofile.service", "last.service"),
         "nul.service": "[Service]\nType=oneshot\nStandardOutput=null\n"
                        "ExecStart=/bin/sh -c 'echo nul-out; echo nul-err >&2; touch @STATE@/nul.ran'\n",
         "errnul.service": "[Service]\nType=oneshot\nStandardError=null\nExecStart=/bin/sh -c 'echo errnul-out; echo errnul-err >&2'\n",
@@ -151,7 +151,9 @@ def test_standard_output(tap):
                          "ExecStart=/bin/sh -c 'if read x; then echo \"stdin gave $x\"; else echo stdin-eof; fi; readlink /proc/self/fd/0'\n",
         # systemd: StandardOutput=inherit duplicates standard input, here /dev/null.
         "inh.service": "[Service]\nType=oneshot\nStandardOutput=inherit\nExecStart=/bin/sh -c 'echo inherit-out; echo inherit-err >&2; x=$$(readlink /proc/$$$$/fd/1); echo $$x > @STATE@/inh.fd1'\n",
-        "last.service": "[Unit]\nAfter=nul.service errnul.service f.service app.service trunc.service errf.service stdin.service inh.service\n"
+        # A file: that cannot be opened: 209/STDOUT, with systemd's words and the file's name.
+        "nofile.service": "[Service]\nType=oneshot\nStandardOutput=file:@STATE@/no-such-dir/x.out\nExecStart=/bin/true\n",
+        "last.service": "[Unit]\nAfter=nul.service errnul.service f.service app.service trunc.service errf.service stdin.service inh.service nofile.service\n"
                         "[Service]\nType=oneshot\nExecStart=/bin/echo all-done\n",
     }
     files = {"f.out": "0123456789\n", "app.out": "before\n", "trunc.out": "a much longer old content\n"}
@@ -172,6 +174,9 @@ def test_standard_output(tap):
         tap.ok("inherit-out" not in t and "inherit-err" not in t and rd("inh.fd1") == "/dev/null\n",
                "StandardOutput=inherit with StandardInput=null: /dev/null as under systemd (a duplicate of stdin), "
                "not PID 1's stdout; stderr follows", t + "\nfd 1: " + rd("inh.fd1"))
+        tap.ok(re.search(r"nofile.service: Failed to set up standard output: No such file or directory \(\S*/no-such-dir/x.out\)", t)
+               and re.search(r"nofile.service: .*status=209/STDOUT", t), "an unopenable StandardOutput=file: fails with 209/STDOUT, "
+               "systemd's message and the file's name", t)
 
 
 # ---- 2b. terminals: StandardInput=tty*, TTYPath=, TTYReset=, TTYVHangup= ----------------------
