@@ -7,3 +7,7 @@
  * NUL; may be NULL). Retries EINTR; reads until EOF, so also pseudo-files whose size is 0.
  * Returns 0, -errno from open/read, -ENOMEM; *ret untouched on failure. The one file reader. */
 int read_full_file(const char *path, char **ret, size_t *ret_len);
+
+/* The target of the symbolic link at path, allocated in *ret. Returns 0, -errno from readlink,
+ * -ENOMEM. */
+int read_link(const char *path, char **ret);

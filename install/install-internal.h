@@ -8,6 +8,7 @@
 
 #include "install.h"
 #include "unit.h"
+#include "common/fileio.h"
 
 /* The search path and the special directories, all with the root prefixed. */
 typedef struct Lookup {
@@ -86,7 +87,6 @@ int presets_read_lookup(const Lookup *lp, InstallPresets **ret);
 const char *base_name(const char *p);
 int validate_alias(const char *src_path, const char *dst_path);
 int unit_file_search(Ctx *ctx, Info *info, const Lookup *lp, int flags);
-int read_link(const char *path, char **ret);
 const char *path_startswith(const char *path, const char *prefix);
 char *path_normalize(const char *p);
 bool path_equal(const char *a, const char *b);

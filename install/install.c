@@ -141,17 +141,6 @@ bool hidden_or_backup_file(const char *name) {
         return false;
 }
 
-int read_link(const char *path, char **ret) {
-        char buf[PATH_MAX];
-        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-
-        if (n < 0)
-                return -errno;
-        buf[n] = 0;
-        *ret = strdup(buf);
-        return *ret ? 0 : -ENOMEM;
-}
-
 static bool unit_type_may_alias(UnitType t) {
         return unit_type_info(t)->may_alias;
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "list-index.h"
 #include "sdu-util.h"
 #include "unit-directives.h"
@@ -230,17 +231,6 @@ static char *rooted(const UnitRegistry *r, const char *path) {
 
 static bool is_mask_target(const char *target) {
         return sdu_streq(target, "/dev/null");
-}
-
-static int read_link(const char *path, char **ret) {
-        char buf[PATH_MAX];
-        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-
-        if (n < 0)
-                return -errno;
-        buf[n] = 0;
-        *ret = strdup(buf);
-        return *ret ? 0 : -ENOMEM;
 }
 
 typedef struct Resolution {
