@@ -22,6 +22,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 SKIP = 77
@@ -180,6 +181,32 @@ def find_ns_pid1(parent_pid):
         if st.get("PPid") == str(parent_pid) and st.get("NSpid", "").split()[-1:] == ["1"]:
             return int(name)
     return None
+
+
+def write_unit_dir(d, files):
+    """The directory d (0755, created) with one file a {name: text} entry of `files`."""
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    for n, text in files.items():
+        with open(os.path.join(d, n), "w") as f:
+            f.write(text)
+
+
+def deleg_and_not(res, scenario, prefix):
+    """Runs scenario(res, tmp, cg2, "deleg", True) then scenario(res, tmp, cg2, "nodeleg", False):
+    the same PID 1 with a delegated cgroup and with one it may not manage. tmp: a work directory
+    below /var/tmp (0755, removed afterwards). Skips when not root or no cgroup2; res.finish()."""
+    if os.geteuid() != 0:
+        res.skip("needs root")
+    cg2 = preflight(res)[0]
+    tmp = tempfile.mkdtemp(prefix=prefix, dir="/var/tmp")
+    os.chmod(tmp, 0o755)
+    try:
+        scenario(res, tmp, cg2, "deleg", True)
+        scenario(res, tmp, cg2, "nodeleg", False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return res.finish()
 
 
 def read(path):

@@ -35,6 +35,7 @@ SYSTEMD = "/lib/systemd/systemd"
 SYSTEMCTL = "/usr/bin/systemctl"
 SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
 MAPPED_ROOT = cgharness.MAPPED_ROOT
+write_unit_dir = cgharness.write_unit_dir
 # The system's python: the one running the test may live where the mapped root cannot read.
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 

@@ -104,14 +104,6 @@ def oracle(cg2, work, unitdir):
         p.close()
 
 
-def write_units(d):
-    os.makedirs(d)
-    os.chmod(d, 0o755)
-    for n, text in UNITS.items():
-        with open(os.path.join(d, n), "w") as f:
-            f.write(text)
-
-
 def run(tap, p):
     p.wait_ready()
     out = wait_journald(p)
@@ -183,7 +175,7 @@ def main():
     work = tempfile.mkdtemp(prefix="sdinit-journal-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")
-    write_units(unitdir)
+    oraclelib.write_unit_dir(unitdir, UNITS)
     p = None
     try:
         p = oraclelib.boot_sdinit(cg2, f"sdinit-journal-{os.getpid()}", work, unitdir, TMPFS_DIRS)
