@@ -264,15 +264,20 @@ class HostCgroup:
         return ok
 
 
-INNER = r"""#!/bin/sh
-# stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
-case "$1" in
-stage1)
+# The first stage of every INNER script (here, test_detect_ns.py, oraclelib.py): PID 1 of the new pid
+# namespace says "ready" on the pipe {ready_fd} and waits for "go" on its stdin; the host moves it
+# into its cgroup in between. The script's own exec follows.
+STAGE1 = r"""stage1)
         echo ready >&{ready_fd} || exit 90
         exec {ready_fd}>&-
         read go || exit 91
         [ "$go" = go ] || exit 92
-        exec unshare --cgroup "$0" stage2 "$2" "$3" "$4"
+"""
+
+INNER = r"""#!/bin/sh
+# stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
+case "$1" in
+""" + STAGE1 + r"""        exec unshare --cgroup "$0" stage2 "$2" "$3" "$4"
         ;;
 stage2)
         if [ "$3" = ro ]; then mount -t cgroup2 -o ro none /sys/fs/cgroup || exit 93

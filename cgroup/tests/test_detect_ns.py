@@ -108,12 +108,7 @@ def scenario_plain(det, cg2, n_v1):
 INNER = r"""#!/bin/sh
 # stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
 case "$1" in
-stage1)
-        echo ready >&{ready_fd} || exit 90
-        exec {ready_fd}>&-
-        read go || exit 91
-        [ "$go" = go ] || exit 92
-        exec unshare --cgroup "$0" stage2 "$2" "$3"
+""" + cgharness.STAGE1 + r"""        exec unshare --cgroup "$0" stage2 "$2" "$3"
         ;;
 stage2)
         if [ "$3" = ro ]; then mount -t cgroup2 -o ro none /sys/fs/cgroup || exit 93

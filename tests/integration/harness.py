@@ -294,6 +294,16 @@ def run_pid1(argv, mapping="root", env=None, timeout=DEADLINE, namespaces=True):
         return p.wait(timeout)
 
 
+def write_file_or_link(path, text):
+    """A unit file (or any file) of a test: "->TARGET" makes path a symlink to TARGET, any other
+    text is its content."""
+    if text.startswith("->"):
+        os.symlink(text[2:], path)
+    else:
+        with open(path, "w") as f:
+            f.write(text)
+
+
 def helper(name):
     return [PY, os.path.join(HELPERS, name)]
 

@@ -43,12 +43,7 @@ INNER = r"""#!/bin/sh
 # stage1: PID 1 of the new pid namespace, waits for the host to move it into the cgroup.
 # stage2: after unshare --cgroup: private cgroup2, /run, /tmp and /dev, then exec PID 1.
 case "$1" in
-stage1)
-        echo ready >&{ready_fd} || exit 90
-        exec {ready_fd}>&-
-        read go || exit 91
-        [ "$go" = go ] || exit 92
-        shift
+""" + cgharness.STAGE1 + r"""        shift
         exec unshare --cgroup "$0" stage2 "$@"
         ;;
 stage2)
@@ -77,6 +72,15 @@ exit 94
 
 class Unavailable(Exception):
     """The delegated-cgroup recipe cannot run here (not root, no user namespaces, no cgroup2)."""
+
+
+def preflight_or_none():
+    """(cg2 mount point, None), or (None, why) where the delegated-cgroup recipe cannot run (the
+    tests that then assert a recorded table, or run sdinit alone)."""
+    try:
+        return preflight(), None
+    except Unavailable as e:
+        return None, str(e)
 
 
 def preflight():
@@ -357,6 +361,19 @@ def reference(tap, sd, expected, name):
     if name in expected and expected[name] != ref:
         tap.ok(False, f"{name}: systemd still gives the recorded result", f"recorded {expected[name]}\nnow      {ref}")
     return ref, "systemd (this run)"
+
+
+def compare_with_reference(tap, sd, mine, expected, names, known=None):
+    """Each cell of `names`: sdinit's (mine; nothing when sdinit did not boot) equals reference()'s;
+    a cell in `known` is skipped loudly with its reason."""
+    for name in names:
+        ref, src = reference(tap, sd, expected, name)
+        if mine is None:
+            continue
+        if known and name in known:
+            tap.skip(f"{name}: sdinit as {src}", f"known difference: {known[name]}; systemd {ref}, sdinit {mine[name]}")
+            continue
+        tap.eq(mine[name], ref, f"{name}: sdinit as {src}")
 
 
 # ---- probe units: a program run as ExecStart= of oneshot units that prints key=value lines ----

@@ -297,10 +297,7 @@ def main():
         tap.skip("sssd-common's units", f"LOUD SKIP: {why_sssd}: defect 2 NOT tested with Debian's sssd units")
     write_units(unitdir, sssd_src)
     try:
-        try:
-            cg2, why = oraclelib.preflight(), None
-        except oraclelib.Unavailable as e:
-            cg2, why = None, str(e)
+        cg2, why = oraclelib.preflight_or_none()
         results = oraclelib.boot_both(tap, cg2, why, lambda kind: oraclelib.boot_and_run(
             kind, cg2, f"sdinit-deps-{kind}-{os.getpid()}", work, unitdir,
             lambda p: run_matrix(p, bool(sssd_src)), TMPFS_DIRS))
@@ -320,14 +317,7 @@ def main():
                 nss = mine["sssd"]["sssd-nss.socket"]
                 tap.ok(nss.split("/")[1] != "active", "sssd-nss.socket does not listen while sssd.service is "
                        "condition-skipped", nss)
-        for name in names:
-            ref, src = oraclelib.reference(tap, sd, EXPECTED, name)
-            if mine is None:
-                continue
-            if name in KNOWN:
-                tap.skip(f"{name}: sdinit as {src}", f"known difference: {KNOWN[name]}; systemd {ref}, sdinit {mine[name]}")
-                continue
-            tap.eq(mine[name], ref, f"{name}: sdinit as {src}")
+        oraclelib.compare_with_reference(tap, sd, mine, EXPECTED, names, KNOWN)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     tap.run([])

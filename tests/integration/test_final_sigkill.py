@@ -123,14 +123,7 @@ def scenario(p):
 
 def main():
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("final sigkill", "needs root (user namespaces, ptrace)")
-        tap.run([])
-    try:
-        cg2 = oraclelib.preflight()
-    except oraclelib.Unavailable as e:
-        tap.skip("final sigkill", f"no delegated cgroup v2 ({e}): nothing to wait for")
-        tap.run([])
+    cg2 = oraclelib.root_or_skip(tap, "final sigkill")
     work = tempfile.mkdtemp(prefix="sdinit-finalkill-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")

@@ -34,7 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oraclelib  # noqa: E402
-from harness import Tap  # noqa: E402
+from harness import Tap, write_file_or_link  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 OURS = os.path.abspath(os.environ.get("SDINIT_SYSTEMCTL") or
@@ -105,23 +105,12 @@ def write_units(d):
             if text is None:
                 continue
             for verb in VERBS:
-                p = os.path.join(d, unit_name(kind, verb, cset))
-                if text.startswith("->"):
-                    os.symlink(text[2:], p)
-                else:
-                    with open(p, "w") as f:
-                        f.write(text)
+                write_file_or_link(os.path.join(d, unit_name(kind, verb, cset)), text)
         for kind in GC_KINDS:
             for verb in GC_VERBS:
                 text = gc_text(kind, verb, cset)
-                p = os.path.join(d, gc_name(kind, verb, cset))
-                if text is None:
-                    continue
-                if text.startswith("->"):
-                    os.symlink(text[2:], p)
-                else:
-                    with open(p, "w") as f:
-                        f.write(text)
+                if text is not None:
+                    write_file_or_link(os.path.join(d, gc_name(kind, verb, cset)), text)
     # A running unit that references the "referenced" GC units (After= loads without starting).
     refs = " ".join(gc_name("referenced", v, c) for c in ("a", "b") for v in GC_VERBS)
     with open(os.path.join(d, "gc-holder.service"), "w") as f:
