@@ -25,7 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oraclelib  # noqa: E402
-from harness import Tap  # noqa: E402
+from harness import Tap, write_file_or_link  # noqa: E402
 
 STATES = ("skip", "fail", "exit", "mask", "limit")
 COND = "ConditionPathExists=/nonexistent-sdinit-deps-matrix\n"
@@ -142,12 +142,7 @@ def write_units(d, sssd_src=None):
         write_sssd(d, sssd_src)
     for _, units, _, _, _ in cells():
         for n, text in units.items():
-            p = os.path.join(d, n)
-            if text.startswith("->"):
-                os.symlink(text[2:], p)
-            else:
-                with open(p, "w") as f:
-                    f.write(text)
+            write_file_or_link(os.path.join(d, n), text)
 
 
 def fmt(props):
