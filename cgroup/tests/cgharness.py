@@ -22,6 +22,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 SKIP = 77
@@ -182,6 +183,32 @@ def find_ns_pid1(parent_pid):
     return None
 
 
+def write_unit_dir(d, files):
+    """The directory d (0755, created) with one file a {name: text} entry of `files`."""
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    for n, text in files.items():
+        with open(os.path.join(d, n), "w") as f:
+            f.write(text)
+
+
+def deleg_and_not(res, scenario, prefix):
+    """Runs scenario(res, tmp, cg2, "deleg", True) then scenario(res, tmp, cg2, "nodeleg", False):
+    the same PID 1 with a delegated cgroup and with one it may not manage. tmp: a work directory
+    below /var/tmp (0755, removed afterwards). Skips when not root or no cgroup2; res.finish()."""
+    if os.geteuid() != 0:
+        res.skip("needs root")
+    cg2 = preflight(res)[0]
+    tmp = tempfile.mkdtemp(prefix=prefix, dir="/var/tmp")
+    os.chmod(tmp, 0o755)
+    try:
+        scenario(res, tmp, cg2, "deleg", True)
+        scenario(res, tmp, cg2, "nodeleg", False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return res.finish()
+
+
 def read(path):
     try:
         with open(path) as f:
@@ -237,15 +264,20 @@ class HostCgroup:
         return ok
 
 
-INNER = r"""#!/bin/sh
-# stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
-case "$1" in
-stage1)
+# The first stage of every INNER script (here, test_detect_ns.py, oraclelib.py): PID 1 of the new pid
+# namespace says "ready" on the pipe {ready_fd} and waits for "go" on its stdin; the host moves it
+# into its cgroup in between. The script's own exec follows.
+STAGE1 = r"""stage1)
         echo ready >&{ready_fd} || exit 90
         exec {ready_fd}>&-
         read go || exit 91
         [ "$go" = go ] || exit 92
-        exec unshare --cgroup "$0" stage2 "$2" "$3" "$4"
+"""
+
+INNER = r"""#!/bin/sh
+# stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
+case "$1" in
+""" + STAGE1 + r"""        exec unshare --cgroup "$0" stage2 "$2" "$3" "$4"
         ;;
 stage2)
         if [ "$3" = ro ]; then mount -t cgroup2 -o ro none /sys/fs/cgroup || exit 93

@@ -20,49 +20,21 @@ by pid only (the unshare parent, with --kill-child taking PID 1 along).  Exit 77
 """
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
 
-SKIP = 77
-SUBID_LINE = "root:100000:65536"
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cgharness  # noqa: E402
+from cgharness import find_ns_pid1, unescape, wait_unpopulated  # noqa: E402
 
-
-def log(msg):
-    print(msg, flush=True)
+res = cgharness.Results("cgroup-detect-ns")
+log, skip, failures = res.log, res.skip, res.failures
 
 
 def check(cond, what, doc=None):
-    if cond:
-        log(f"ok - {what}")
-    else:
-        log(f"FAIL - {what}")
-        if doc is not None:
-            log(json.dumps(doc, indent=1))
-        failures.append(what)
-
-
-def skip(msg):
-    log(f"SKIP: {msg}")
-    log("*" * 70)
-    log(f"*** cgroup-detect-ns SKIPPED: {msg}")
-    log("*" * 70)
-    sys.exit(SKIP)
-
-
-def unescape(s):
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "\\" and i + 3 < len(s) and s[i + 1:i + 4].isdigit():
-            out.append(chr(int(s[i + 1:i + 4], 8)))
-            i += 4
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
+    return res.check(cond, what, None if doc is None else json.dumps(doc, indent=1))
 
 
 def host_cgroup_mounts():
@@ -136,12 +108,7 @@ def scenario_plain(det, cg2, n_v1):
 INNER = r"""#!/bin/sh
 # stage1: PID 1 of the new pid namespace. stage2: after unshare --cgroup.
 case "$1" in
-stage1)
-        echo ready >&{ready_fd} || exit 90
-        exec {ready_fd}>&-
-        read go || exit 91
-        [ "$go" = go ] || exit 92
-        exec unshare --cgroup "$0" stage2 "$2" "$3"
+""" + cgharness.STAGE1 + r"""        exec unshare --cgroup "$0" stage2 "$2" "$3"
         ;;
 stage2)
         if [ "$3" = ro ]; then mount -t cgroup2 -o ro none /sys/fs/cgroup || exit 93
@@ -156,62 +123,6 @@ stage2)
 esac
 exit 94
 """
-
-
-def ensure_subids():
-    """root:100000:65536 in /etc/subuid and /etc/subgid (added idempotently if missing)."""
-    for path in ("/etc/subuid", "/etc/subgid"):
-        try:
-            with open(path) as f:
-                lines = [ln.strip() for ln in f]
-        except FileNotFoundError:
-            lines = []
-        if SUBID_LINE in lines:
-            continue
-        try:
-            with open(path, "a") as f:
-                f.write(SUBID_LINE + "\n")
-            log(f"# added '{SUBID_LINE}' to {path} (needed by newuidmap; left in place)")
-        except OSError as e:
-            skip(f"cannot add '{SUBID_LINE}' to {path}: {e}")
-
-
-def wait_unpopulated(cg, timeout_ms=10000):
-    """Wait until cgroup.events says populated 0, woken by the kernel's notification (poll)."""
-    path = os.path.join(cg, "cgroup.events")
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return True
-    try:
-        poller = select.poll()
-        poller.register(fd, select.POLLPRI | select.POLLERR)
-        remaining = timeout_ms
-        while True:
-            os.lseek(fd, 0, os.SEEK_SET)
-            if "populated 0" in os.read(fd, 4096).decode():
-                return True
-            if remaining <= 0:
-                return False
-            if not poller.poll(remaining):
-                remaining = 0
-    finally:
-        os.close(fd)
-
-
-def find_ns_pid1(parent_pid):
-    """Host pid of the child of parent_pid that is pid 1 in its own pid namespace."""
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/status") as f:
-                st = dict(ln.rstrip("\n").split(":\t", 1) for ln in f if ":\t" in ln)
-        except OSError:
-            continue
-        if st.get("PPid") == str(parent_pid) and st.get("NSpid", "").split()[-1:] == ["1"]:
-            return int(name)
-    return None
 
 
 def run_in_cgroup(det, tmp, cg, mode):
@@ -257,7 +168,7 @@ def run_in_cgroup(det, tmp, cg, mode):
 def scenarios_cgroupns(det, tmp, cg2):
     if shutil.which("newuidmap") is None or shutil.which("newgidmap") is None:
         skip("newuidmap/newgidmap missing: install the 'uidmap' package")
-    ensure_subids()
+    cgharness.ensure_subids(res)
     mnt, mroot = cg2
     if mroot != "/":
         skip(f"cgroup2 mount root is {mroot}, not the hierarchy root")
@@ -368,11 +279,7 @@ def main():
             skip("no cgroup2 mount on this host: scenarios b-d need one")
         scenarios_cgroupns(det, tmp, cg2)
 
-    if failures:
-        log(f"{len(failures)} check(s) failed: {failures}")
-        return 1
-    log("all checks passed")
-    return 0
+    return res.finish()
 
 
 if __name__ == "__main__":

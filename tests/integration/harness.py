@@ -33,6 +33,42 @@ class Skip(Exception):
     pass
 
 
+# ---- bounded waits --------------------------------------------------------------------------------
+
+def poll(fn, timeout=DEADLINE, step=0.02):
+    """fn()'s first true value, or None at the deadline (which only bounds a failure)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(step)   # polls a state, bounded by the deadline
+    return None
+
+
+def until(fn, what, timeout=DEADLINE, b=None):
+    """fn()'s first true value; at the deadline AssertionError "WHAT: never" (with the end of the
+    output of the bootlib.Boot b)."""
+    v = poll(fn, timeout)
+    if v:
+        return v
+    raise AssertionError(f"{what}: never" + (f"; PID 1 said:\n{b.text()[-3000:]}" if b else ""))
+
+
+def until_ok(fn, what, timeout=DEADLINE):
+    """Retries a client (fn() returns a CompletedProcess) until it exits 0: a daemon may be
+    'active' a moment before it listens (forking daemons write their PID file first). Bounded;
+    the last failure is reported."""
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        last = fn()
+        if last.returncode == 0:
+            return last
+        time.sleep(0.05)  # a retry interval for a client, not a synchronisation
+    raise AssertionError(f"{what} never succeeded: {last.stdout} {last.stderr}")
+
+
 # ---- TAP ----------------------------------------------------------------------------------------
 
 class Tap:
@@ -256,6 +292,16 @@ class Pid1:
 def run_pid1(argv, mapping="root", env=None, timeout=DEADLINE, namespaces=True):
     with Pid1(argv, mapping=mapping, env=env, namespaces=namespaces) as p:
         return p.wait(timeout)
+
+
+def write_file_or_link(path, text):
+    """A unit file (or any file) of a test: "->TARGET" makes path a symlink to TARGET, any other
+    text is its content."""
+    if text.startswith("->"):
+        os.symlink(text[2:], path)
+    else:
+        with open(path, "w") as f:
+            f.write(text)
 
 
 def helper(name):

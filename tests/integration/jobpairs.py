@@ -9,7 +9,8 @@ EXPECTED is systemd's behaviour as src/core/job.c (job_install(), job_merging_ta
 job_compare()) and transaction.c define it; the oracle test checks it against systemd itself."""
 import os
 import subprocess
-import time
+
+from harness import until  # (the test that imports this module put its folder on sys.path)
 
 REAL = "/usr/bin/systemctl"
 DEADLINE = 60
@@ -104,12 +105,7 @@ class Runner:
         return " ".join(self.ctl("list-jobs", "--no-legend").stdout.split())
 
     def until(self, fn, what):
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
-            if fn():
-                return
-            time.sleep(0.02)
-        raise AssertionError(f"{what}: never")
+        until(fn, what, DEADLINE)
 
     def hold(self, n, what, on=True):
         path = os.path.join(self.state, f"{n}.hold-{what}")

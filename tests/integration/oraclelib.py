@@ -17,11 +17,14 @@ chowns the cgroup, PID 1 reports "ready" on a pipe, the host moves it into the c
 systemd is stopped with SIGRTMIN+3, sdinit with SIGTERM. Waiting is for lines, pipes, process
 exits and empty job queues, with deadlines that only bound a failure.
 """
+import atexit
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,6 +35,7 @@ SYSTEMD = "/lib/systemd/systemd"
 SYSTEMCTL = "/usr/bin/systemctl"
 SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
 MAPPED_ROOT = cgharness.MAPPED_ROOT
+write_unit_dir = cgharness.write_unit_dir
 # The system's python: the one running the test may live where the mapped root cannot read.
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
@@ -39,12 +43,7 @@ INNER = r"""#!/bin/sh
 # stage1: PID 1 of the new pid namespace, waits for the host to move it into the cgroup.
 # stage2: after unshare --cgroup: private cgroup2, /run, /tmp and /dev, then exec PID 1.
 case "$1" in
-stage1)
-        echo ready >&{ready_fd} || exit 90
-        exec {ready_fd}>&-
-        read go || exit 91
-        [ "$go" = go ] || exit 92
-        shift
+""" + cgharness.STAGE1 + r"""        shift
         exec unshare --cgroup "$0" stage2 "$@"
         ;;
 stage2)
@@ -73,6 +72,15 @@ exit 94
 
 class Unavailable(Exception):
     """The delegated-cgroup recipe cannot run here (not root, no user namespaces, no cgroup2)."""
+
+
+def preflight_or_none():
+    """(cg2 mount point, None), or (None, why) where the delegated-cgroup recipe cannot run (the
+    tests that then assert a recorded table, or run sdinit alone)."""
+    try:
+        return preflight(), None
+    except Unavailable as e:
+        return None, str(e)
 
 
 def preflight():
@@ -259,14 +267,41 @@ def stop_sdinit(p):
     return p.stop(signal.SIGTERM)
 
 
+def boot(kind, cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), setup=":"):
+    """boot_systemd() or boot_sdinit() by `kind` ("systemd" or "sdinit")."""
+    return (boot_systemd if kind == "systemd" else boot_sdinit)(cg2, name, workdir, unitdir, tmpfs_dirs, binds,
+                                                                setup=setup)
+
+
+def stop(kind, p):
+    """Stops `p` the way the manager `kind` is stopped: its exit status."""
+    return (stop_systemd if kind == "systemd" else stop_sdinit)(p)
+
+
+def boot_ready(kind, cg2, name, workdir, unitdir, tmpfs_dirs=(), binds=(), setup=":", attempts=3):
+    """boot() and wait_ready(). Another test on this machine that enabled +hugetlb in the host's
+    cgroup2 root may disable it again (cgharness restores what it changed) while this PID 1 boots:
+    systemd then exits 255 at once. Booted again, at most attempts - 1 times; any other failure
+    stays one (and the PID 1 is closed)."""
+    for attempt in range(attempts):
+        p = boot(kind, cg2, name, workdir, unitdir, tmpfs_dirs, binds, setup)
+        try:
+            p.wait_ready()
+            return p
+        except BaseException as e:
+            p.close()
+            if not isinstance(e, RuntimeError) or "PID 1 exited (255)" not in str(e) or attempt == attempts - 1:
+                raise
+            print(f"# {kind} exited 255 while booting (a controller of the delegated cgroup went away?): again")
+
+
 def boot_and_run(kind, cg2, name, workdir, unitdir, run, tmpfs_dirs=()):
     """Boots `kind` ("systemd" or "sdinit") as PID 1 of the cgroup `name`, calls run(p) and stops it
     the way that manager is stopped: (what run returned, PID 1's exit status, its output)."""
-    boot = boot_systemd if kind == "systemd" else boot_sdinit
-    p = boot(cg2, name, workdir, unitdir, tmpfs_dirs)
+    p = boot(kind, cg2, name, workdir, unitdir, tmpfs_dirs)
     try:
         got = run(p)
-        rc = (stop_systemd if kind == "systemd" else stop_sdinit)(p)
+        rc = stop(kind, p)
         return got, rc, p.output()
     finally:
         p.close()
@@ -326,3 +361,124 @@ def reference(tap, sd, expected, name):
     if name in expected and expected[name] != ref:
         tap.ok(False, f"{name}: systemd still gives the recorded result", f"recorded {expected[name]}\nnow      {ref}")
     return ref, "systemd (this run)"
+
+
+def compare_with_reference(tap, sd, mine, expected, names, known=None):
+    """Each cell of `names`: sdinit's (mine; nothing when sdinit did not boot) equals reference()'s;
+    a cell in `known` is skipped loudly with its reason."""
+    for name in names:
+        ref, src = reference(tap, sd, expected, name)
+        if mine is None:
+            continue
+        if known and name in known:
+            tap.skip(f"{name}: sdinit as {src}", f"known difference: {known[name]}; systemd {ref}, sdinit {mine[name]}")
+            continue
+        tap.eq(mine[name], ref, f"{name}: sdinit as {src}")
+
+
+# ---- probe units: a program run as ExecStart= of oneshot units that prints key=value lines ----
+
+# The lines of /proc/PID/status that the sandbox sets and the oracle tests compare.
+STATUS_KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff", "CapBnd",
+               "CapAmb")
+
+
+def status_fields(text, keys=STATUS_KEYS):
+    """{key: value with its white space folded} of the `keys` lines of a /proc/PID/status text."""
+    got = {}
+    for line in text.splitlines():
+        k, _, v = line.partition(":")
+        if k in keys:
+            got[k] = " ".join(v.split())
+    return got
+
+
+def root_or_skip(tap, what):
+    """The delegated cgroup2 mount for a test that boots systemd and sdinit, or a loud skip (which
+    exits): not root, or no delegated cgroup v2."""
+    if os.geteuid() != 0:
+        tap.skip(what, "needs root (user namespaces with subordinate ids)")
+        tap.run([])
+    try:
+        return preflight()
+    except Unavailable as e:
+        tap.skip(what, f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot boot, nothing compared")
+        tap.run([])
+
+
+def probe_workdirs(prefix):
+    """(work, probe_dir): the test's files in /var/tmp and a directory for the probe in /srv, both
+    0755, removed when the test exits unless $SDINIT_TEST_KEEP=1. The probe runs inside the units'
+    sandboxes, where PrivateTmp= (also implied by DynamicUser=) hides /tmp and /var/tmp (and a
+    checkout below them, a CI clone)."""
+    work = tempfile.mkdtemp(prefix=f"{prefix}-", dir="/var/tmp")
+    os.chmod(work, 0o755)
+    probe_dir = tempfile.mkdtemp(prefix=f"{prefix}-probe-", dir="/srv")
+    os.chmod(probe_dir, 0o755)
+
+    def clean():
+        if os.environ.get("SDINIT_TEST_KEEP") != "1":
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(probe_dir, ignore_errors=True)
+        else:
+            print(f"# kept {work} and {probe_dir}")
+    atexit.register(clean)
+    return work, probe_dir
+
+
+def write_probe_units(unitdir, work, exec_start, units):
+    """One oneshot NAME.service a unit of `units` ({name: [Service] lines, "{work}" replaced}),
+    running `exec_start` with its standard output in WORK/out/NAME (see fresh_outdir())."""
+    os.makedirs(unitdir, exist_ok=True)
+    for name, body in units.items():
+        with open(os.path.join(unitdir, f"{name}.service"), "w") as f:
+            f.write(f"[Unit]\nDescription=sandbox probe {name}\nDefaultDependencies=no\n\n[Service]\nType=oneshot\n"
+                    f"ExecStart={exec_start}\n{body.replace('{work}', work)}"
+                    f"StandardOutput=truncate:{work}/out/{name}\nStandardError=journal\n")
+
+
+def fresh_outdir(work):
+    """WORK/out, empty and writable by every service user."""
+    out = os.path.join(work, "out")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    os.chmod(out, 0o777)
+    return out
+
+
+def parse_probe(path):
+    """{key: value} of a probe's key=value lines ("probe-done" alone: probe-done=yes; a user_env=
+    line holds several space-separated pairs); {} when the probe wrote nothing."""
+    got = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                for part in line.rstrip("\n").split(" ") if line.startswith("user_env=") else [line.rstrip("\n")]:
+                    if "=" in part:
+                        k, v = part.split("=", 1)
+                        got[k] = v.strip()
+                    elif part == "probe-done":
+                        got["probe-done"] = "yes"
+    except FileNotFoundError:
+        pass
+    return got
+
+
+def start_probe(p, name, outdir):
+    """`systemctl start NAME.service` and what its probe printed, with the start's exit status
+    (systemctl_rc) and the unit's Result and ExecMainStatus."""
+    unit = f"{name}.service"
+    rc, so, se = p.systemctl("start", unit, timeout=60)
+    st = p.show([unit], ("Result", "ExecMainStatus", "ActiveState"))[unit]
+    got = parse_probe(os.path.join(outdir, name))
+    got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""), "ExecMainStatus": st.get("ExecMainStatus", "")})
+    return got
+
+
+def compare_cell(tap, name, a, b, known):
+    """systemd's `a` and sdinit's `b` for the cell `name`: the same, or, where `known` gives the
+    reason of a difference, different (so that a change on either side is seen)."""
+    if name in known:
+        tap.ok(a != b, f"{name}: known difference ({known[name]}): systemd {a!r}, sdinit {b!r}")
+    else:
+        tap.eq(b, a, f"{name}: sdinit as systemd ({a})")

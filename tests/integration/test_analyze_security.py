@@ -87,13 +87,12 @@ def analyze_all(p, units):
 
 
 def run(kind, cg2, workdir, unitdir, units):
-    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    p = boot(cg2, f"sec-{kind}", workdir, unitdir)
+    p = oraclelib.boot(kind, cg2, f"sec-{kind}", workdir, unitdir)
     try:
         p.wait_ready()
         return analyze_all(p, units)
     finally:
-        (oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit)(p)
+        oraclelib.stop(kind, p)
         p.close()
 
 

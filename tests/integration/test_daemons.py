@@ -13,11 +13,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, Skip, Tap  # noqa: E402
+from harness import Skip, Tap, until_ok  # noqa: E402
 
 TARGET = "[Unit]\nDescription=Daemons\nRequires=basic.target\nAfter=basic.target\nWants={}\n"
 
@@ -36,19 +35,6 @@ def in_ns(b, argv, user=None, timeout=20, pidns=False):
     if user:
         cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"]
     return subprocess.run(cmd + argv, capture_output=True, text=True, timeout=timeout)
-
-
-def until(fn, what, timeout=DEADLINE):
-    """Retries a client until it succeeds: a daemon may be 'active' a moment before it listens
-    (forking daemons write their PID file first). Bounded; the last failure is reported."""
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        last = fn()
-        if last.returncode == 0:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"{what} never succeeded: {last.stdout} {last.stderr}")
 
 
 def ns_pid_file(b, path):
@@ -97,7 +83,7 @@ def test_nginx(tap):
         b.expect(r"Failed to start broken.service")
         tap.ok(b.index(r"broken.service:4: ") >= 0 and b.index(r"broken.service:5: ") >= 0,
                "a broken unit among the daemons: its problems named as file:line, it fails alone", b.text())
-        r = until(lambda: in_ns(b, ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1/"]), "curl")
+        r = until_ok(lambda: in_ns(b, ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1/"]), "curl")
         tap.eq(r.stdout, "200", "nginx (Type=forking, PIDFile=, ExecStartPre=): answers HTTP on loopback")
         kill9(b, "/run/nginx.pid")
         b.expect(r"nginx.service: Main process \d+ code=killed, status=9/KILL")
@@ -111,11 +97,11 @@ def test_redis(tap):
     with Boot({"default.target": TARGET.format("redis-server.service")}, copy_units=["redis-server.service"],
               mapping="identity", net=True) as b:
         b.expect(r"Started redis-server.service - Advanced key-value store")
-        r = until(lambda: in_ns(b, ["redis-cli", "-h", "127.0.0.1", "ping"]), "redis ping")
+        r = until_ok(lambda: in_ns(b, ["redis-cli", "-h", "127.0.0.1", "ping"]), "redis ping")
         tap.eq(r.stdout.strip(), "PONG", "redis (Type=notify, User=redis, RuntimeDirectory=): answers PING")
         old = kill9(b, "/run/redis/redis-server.pid")
         b.expect(r"redis-server.service: restarting \(restart counter is at 1\)")
-        r = until(lambda: in_ns(b, ["redis-cli", "-h", "127.0.0.1", "ping"]), "redis ping after restart")
+        r = until_ok(lambda: in_ns(b, ["redis-cli", "-h", "127.0.0.1", "ping"]), "redis ping after restart")
         tap.ok(r.stdout.strip() == "PONG" and ns_pid_file(b, "/run/redis/redis-server.pid") != old,
                "Restart=always: a new redis answers after kill -9")
         check_stop(tap, b, "redis", ["redis-server.service"])
@@ -126,7 +112,7 @@ def test_memcached(tap):
     with Boot({"default.target": TARGET.format("memcached.service")}, copy_units=["memcached.service"],
               mapping="identity", net=True) as b:
         b.expect(r"Started memcached.service")
-        r = until(lambda: in_ns(b, ["sh", "-c", "printf 'version\\r\\nquit\\r\\n' | nc -q1 127.0.0.1 11211"]), "memcached")
+        r = until_ok(lambda: in_ns(b, ["sh", "-c", "printf 'version\\r\\nquit\\r\\n' | nc -q1 127.0.0.1 11211"]), "memcached")
         tap.ok(r.stdout.startswith("VERSION"), "memcached answers on 11211", r.stdout)
         b.expect(r"memcached.service")
         check_stop(tap, b, "memcached", ["memcached.service"])
@@ -138,11 +124,11 @@ def test_cron_and_rsyslog(tap):
               copy_units=["cron.service", "rsyslog.service", "syslog.socket"], mapping="identity", net=True) as b:
         b.expect(r"Started cron.service")
         b.expect(r"Started rsyslog.service")
-        r = until(lambda: in_ns(b, ["logger", "-t", "sdinit-test", "hello-from-the-test"]), "logger")
+        r = until_ok(lambda: in_ns(b, ["logger", "-t", "sdinit-test", "hello-from-the-test"]), "logger")
         tap.eq(r.returncode, 0, "rsyslog (Type=notify) accepts a message on /dev/log")
         old = kill9(b, "/run/crond.pid")
         b.expect(r"cron.service: restarting \(restart counter is at 1\)")
-        until(lambda: subprocess.run(["true"]) if ns_pid_file(b, "/run/crond.pid") != old else subprocess.run(["false"]),
+        until_ok(lambda: subprocess.run(["true"]) if ns_pid_file(b, "/run/crond.pid") != old else subprocess.run(["false"]),
               "a new cron pid file")
         tap.ok(True, "cron (Restart=on-failure) comes back after kill -9")
         check_stop(tap, b, "cron+rsyslog", ["cron.service", "rsyslog.service"])
@@ -155,11 +141,11 @@ def test_ssh(tap):
     with Boot({"default.target": TARGET.format("ssh.service")}, copy_units=["ssh.service"],
               mapping="identity", net=True) as b:
         b.expect(r"Started ssh.service - OpenBSD Secure Shell server")
-        r = until(lambda: in_ns(b, ["ssh-keyscan", "-T", "5", "127.0.0.1"]), "ssh-keyscan")
+        r = until_ok(lambda: in_ns(b, ["ssh-keyscan", "-T", "5", "127.0.0.1"]), "ssh-keyscan")
         tap.ok("ssh-" in r.stdout, "sshd (Type=notify, ExecStartPre=, RuntimeDirectory=) answers on port 22")
         kill9(b, "/run/sshd.pid")
         b.expect(r"ssh.service: restarting \(restart counter is at 1\)")
-        until(lambda: in_ns(b, ["ssh-keyscan", "-T", "5", "127.0.0.1"]), "ssh-keyscan after restart")
+        until_ok(lambda: in_ns(b, ["ssh-keyscan", "-T", "5", "127.0.0.1"]), "ssh-keyscan after restart")
         tap.ok(True, "ssh (Restart=on-failure) answers again after kill -9")
         check_stop(tap, b, "ssh", ["ssh.service"])
 
@@ -179,7 +165,7 @@ def test_postgresql(tap):
                "pg-tmpfiles.service": tmpfiles},
               copy_units=["postgresql.service", "postgresql@.service"], mapping="identity", net=True) as b:
         b.expect(rf"Started {inst.replace('@', '@')} - PostgreSQL Cluster")
-        r = until(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql")
+        r = until_ok(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql")
         tap.eq(r.stdout.strip(), "42", f"{inst} (template, Type=forking, pg_ctlcluster) answers a query")
         # pg_ctlcluster sees /run/systemd/system (sdinit serves systemd's API) and hands the
         # restart to systemctl, which asks sdinit: the unit is stopped and started as a job.
@@ -189,7 +175,7 @@ def test_postgresql(tap):
         r = in_ns(b, ["pg_ctlcluster", ver, name, "restart"], timeout=120, pidns=True)
         b.expect(rf"Stopped {re.escape(inst)}")
         b.expect(rf"Started {re.escape(inst)}")
-        r2 = until(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql after restart")
+        r2 = until_ok(lambda: in_ns(b, ["psql", "-At", "-c", "select 40+2"], user="postgres"), "psql after restart")
         tap.ok(r.returncode == 0 and ns_pid_file(b, pidfile) != old and r2.stdout.strip() == "42",
                "pg_ctlcluster restart goes through systemctl to sdinit, and the new server answers", r.stdout + r.stderr)
         check_stop(tap, b, "postgresql", [inst])
@@ -204,7 +190,7 @@ def test_ssh_socket(tap):
               mapping="identity", net=True) as b:
         b.expect(r"Reached target default.target")
         tap.ok(b.index("Started ssh.service") < 0, "ssh.socket: sshd is not running before a connection", b.text())
-        r = until(lambda: in_ns(b, ["ssh-keyscan", "-T", "10", "127.0.0.1"]), "ssh-keyscan through the socket")
+        r = until_ok(lambda: in_ns(b, ["ssh-keyscan", "-T", "10", "127.0.0.1"]), "ssh-keyscan through the socket")
         tap.ok("ssh-" in r.stdout, "ssh.socket: the first connection starts ssh.service, which answers")
         b.expect(r"Started ssh.service")
         check_stop(tap, b, "ssh.socket", ["ssh.service"])

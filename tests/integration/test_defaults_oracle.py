@@ -66,14 +66,6 @@ OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimit
 STATE = ("extra.socket", "sockuser.service", "noexec.service", "userns.service", "nouserns.service")
 
 
-def write_units(d):
-    os.makedirs(d)
-    os.chmod(d, 0o755)
-    for n, text in UNITS.items():
-        with open(os.path.join(d, n), "w") as f:
-            f.write(text)
-
-
 def props_of(p):
     got = p.show(SERVICES, SERVICE_PROPS)
     for unit, props in OTHER.items():
@@ -85,14 +77,12 @@ def props_of(p):
 
 
 def boot(kind, cg2, work, unitdir):
-    start = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    p = start(cg2, f"sdinit-defaults-{kind}-{os.getpid()}", work, unitdir)
+    p = oraclelib.boot(kind, cg2, f"sdinit-defaults-{kind}-{os.getpid()}", work, unitdir)
     try:
         p.wait_ready()
         p.settle()
         got = props_of(p)
-        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
-        stop(p)
+        oraclelib.stop(kind, p)
         return got
     finally:
         p.close()
@@ -112,19 +102,12 @@ def offline_show(unitdir):
 
 def main():
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("defaults oracle", "needs root (user namespaces with subordinate ids)")
-        tap.run([])
+    cg2 = oraclelib.root_or_skip(tap, "defaults oracle")
     work = tempfile.mkdtemp(prefix="sdinit-defaults-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")
-    write_units(unitdir)
+    oraclelib.write_unit_dir(unitdir, UNITS)
     try:
-        try:
-            cg2 = oraclelib.preflight()
-        except oraclelib.Unavailable as e:
-            tap.skip("defaults oracle", f"no delegated cgroup v2: {e}")
-            tap.run([])
         sd = boot("systemd", cg2, work, unitdir)
         mine = boot("sdinit", cg2, work, unitdir)
         show = offline_show(unitdir)

@@ -25,7 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oraclelib  # noqa: E402
-from harness import Tap  # noqa: E402
+from harness import Tap, write_file_or_link  # noqa: E402
 
 STATES = ("skip", "fail", "exit", "mask", "limit")
 COND = "ConditionPathExists=/nonexistent-sdinit-deps-matrix\n"
@@ -142,12 +142,7 @@ def write_units(d, sssd_src=None):
         write_sssd(d, sssd_src)
     for _, units, _, _, _ in cells():
         for n, text in units.items():
-            p = os.path.join(d, n)
-            if text.startswith("->"):
-                os.symlink(text[2:], p)
-            else:
-                with open(p, "w") as f:
-                    f.write(text)
+            write_file_or_link(os.path.join(d, n), text)
 
 
 def fmt(props):
@@ -297,10 +292,7 @@ def main():
         tap.skip("sssd-common's units", f"LOUD SKIP: {why_sssd}: defect 2 NOT tested with Debian's sssd units")
     write_units(unitdir, sssd_src)
     try:
-        try:
-            cg2, why = oraclelib.preflight(), None
-        except oraclelib.Unavailable as e:
-            cg2, why = None, str(e)
+        cg2, why = oraclelib.preflight_or_none()
         results = oraclelib.boot_both(tap, cg2, why, lambda kind: oraclelib.boot_and_run(
             kind, cg2, f"sdinit-deps-{kind}-{os.getpid()}", work, unitdir,
             lambda p: run_matrix(p, bool(sssd_src)), TMPFS_DIRS))
@@ -320,14 +312,7 @@ def main():
                 nss = mine["sssd"]["sssd-nss.socket"]
                 tap.ok(nss.split("/")[1] != "active", "sssd-nss.socket does not listen while sssd.service is "
                        "condition-skipped", nss)
-        for name in names:
-            ref, src = oraclelib.reference(tap, sd, EXPECTED, name)
-            if mine is None:
-                continue
-            if name in KNOWN:
-                tap.skip(f"{name}: sdinit as {src}", f"known difference: {KNOWN[name]}; systemd {ref}, sdinit {mine[name]}")
-                continue
-            tap.eq(mine[name], ref, f"{name}: sdinit as {src}")
+        oraclelib.compare_with_reference(tap, sd, mine, EXPECTED, names, KNOWN)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     tap.run([])

@@ -81,12 +81,11 @@ def observe(p):
 
 
 def boot(kind, cg2, work, unitdir, case):
-    b = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    p = b(cg2, f"sdinit-fb-{kind}-{case}-{os.getpid()}", work, unitdir, ("/etc/systemd/system",),
-          setup=setup_cmd(work, unitdir, case))
+    p = oraclelib.boot(kind, cg2, f"sdinit-fb-{kind}-{case}-{os.getpid()}", work, unitdir, ("/etc/systemd/system",),
+                       setup=setup_cmd(work, unitdir, case))
     try:
         got = observe(p)
-        (oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit)(p)
+        oraclelib.stop(kind, p)
         if "--dump" in sys.argv:
             print("\n".join("#  " + ln for ln in p.output().splitlines() if "preset" in ln or "first boot" in ln))
         return got, p.output()
@@ -96,14 +95,7 @@ def boot(kind, cg2, work, unitdir, case):
 
 def main():
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("first boot", "needs root (user namespaces with subordinate ids)")
-        tap.run([])
-    try:
-        cg2 = oraclelib.preflight()
-    except oraclelib.Unavailable as e:
-        tap.skip("first boot", f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot be the oracle")
-        tap.run([])
+    cg2 = oraclelib.root_or_skip(tap, "first boot")
     work = tempfile.mkdtemp(prefix="sdinit-fb-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")

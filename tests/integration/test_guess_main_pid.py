@@ -11,26 +11,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, Skip, Tap  # noqa: E402
+from harness import Skip, Tap, until, until_ok  # noqa: E402
 from test_systemctl import Ctl  # noqa: E402
-from test_daemons import host_pid_of, in_ns, until as until_ok  # noqa: E402
+from test_daemons import host_pid_of, in_ns  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 TARGET = "[Unit]\nDescription=Daemons\nRequires=basic.target\nAfter=basic.target\nWants={}\n"
-
-
-def until(fn, what, timeout=DEADLINE, b=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.02)
-    raise AssertionError(f"{what}: never" + (f"; PID 1 said:\n{b.text()[-3000:]}" if b else ""))
 
 
 def stat_of(b, nspid):

@@ -7,17 +7,15 @@ unit_search_main_pid()) and from its environment's INVOCATION_ID when not; kill 
 noticed and Restart=on-abort must start it again, the old daemon's other processes stopped.
 Checked with Debian's systemctl. Output: plain ok/FAIL lines (cgharness)."""
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
 sys.path.insert(0, HERE)
 import cgharness  # noqa: E402
+from harness import poll  # noqa: E402
 from test_guess_main_pid import DAEMON  # noqa: E402
 
 SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
@@ -53,23 +51,9 @@ def host_pid_of(pid1, nspid):
     raise LookupError(nspid)
 
 
-def until(fn, timeout=60):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.02)
-    return None
-
-
 def scenario(res, tmp, cg2, name, delegate):
     units = os.path.join(tmp, f"units-{name}")
-    os.mkdir(units)
-    os.chmod(units, 0o755)
-    for n, text in UNITS.items():
-        with open(os.path.join(units, n), "w") as f:
-            f.write(text)
+    cgharness.write_unit_dir(units, UNITS)
     os.environ["SYSTEMD_UNIT_PATH"] = units
     os.environ["SDINIT_SYSTEMD"] = "never"
     hc = cgharness.HostCgroup(res, cg2, f"sdinit-test-guess-{os.getpid()}-{name}", delegate)
@@ -89,22 +73,22 @@ def scenario(res, tmp, cg2, name, delegate):
                   "\n".join(seen))
         cgdir = os.path.join(hc.path, "system.slice", "d.service")
         if delegate:
-            procs = until(lambda: (lambda v: v if len(v) == 2 else None)((cgharness.read(os.path.join(cgdir, "cgroup.procs")) or "").split()))
+            procs = poll(lambda: (lambda v: v if len(v) == 2 else None)((cgharness.read(os.path.join(cgdir, "cgroup.procs")) or "").split()), 60)
             res.check(procs is not None, f"{name}: the unit's cgroup holds the daemon's 2 processes", procs)
         if ok:
             os.kill(host_pid_of(p.pid1, int(main)), signal.SIGKILL)
-        new = until(lambda: (lambda v: v if v not in ("", "0", main) else None)(prop(p.pid1, "d.service", "MainPID")))
+        new = poll(lambda: (lambda v: v if v not in ("", "0", main) else None)(prop(p.pid1, "d.service", "MainPID")), 60)
         want = ["ActiveState=active", "NRestarts=1", "Result=success"]
-        show = until(lambda: (lambda v: v if v == want else None)(
+        show = poll(lambda: (lambda v: v if v == want else None)(
             sorted(ctl(p.pid1, "show", "-p", "NRestarts", "-p", "Result", "-p", "ActiveState", "d.service").stdout.split())), 10)
         res.check(new is not None and show == want,
                   f"{name}: kill -9 of it: restarted (Restart=on-abort), a new MainPID", f"{show} {new}")
         if delegate:
-            procs = until(lambda: (lambda v: v if len(v) == 2 else None)((cgharness.read(os.path.join(cgdir, "cgroup.procs")) or "").split()))
+            procs = poll(lambda: (lambda v: v if len(v) == 2 else None)((cgharness.read(os.path.join(cgdir, "cgroup.procs")) or "").split()), 60)
             res.check(procs is not None, f"{name}: the old daemon's other process is gone from the cgroup", procs)
         else:
-            out = until(lambda: (lambda v: v if v == "2" else None)(subprocess.run(
-                ["nsenter", "-t", str(p.pid1), "-m", "-p", "pgrep", "-c", "-x", "sleep"], capture_output=True, text=True).stdout.strip()))
+            out = poll(lambda: (lambda v: v if v == "2" else None)(subprocess.run(
+                ["nsenter", "-t", str(p.pid1), "-m", "-p", "pgrep", "-c", "-x", "sleep"], capture_output=True, text=True).stdout.strip()), 60)
             res.check(out == "2", f"{name}: the old daemon's other process was stopped (2 sleeps left)", out)
         os.kill(p.pid1, signal.SIGTERM)
         rest = list(it)
@@ -118,19 +102,9 @@ def scenario(res, tmp, cg2, name, delegate):
 
 def main():
     res = cgharness.Results("guess-main-pid-cgroup")
-    if os.geteuid() != 0:
-        res.skip("needs root")
     if not os.path.exists(REAL):
         res.skip("Debian's systemctl is missing (package systemd)")
-    cg2 = cgharness.preflight(res)[0]
-    tmp = tempfile.mkdtemp(prefix="sdinit-guess-cg-", dir="/var/tmp")
-    os.chmod(tmp, 0o755)
-    try:
-        scenario(res, tmp, cg2, "deleg", True)
-        scenario(res, tmp, cg2, "nodeleg", False)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return res.finish()
+    return cgharness.deleg_and_not(res, scenario, "sdinit-guess-cg-")
 
 
 if __name__ == "__main__":

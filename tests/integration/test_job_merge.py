@@ -13,36 +13,17 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, Skip, Tap  # noqa: E402
-from test_systemctl import Ctl  # noqa: E402
+from harness import Skip, Tap, until  # noqa: E402
+from test_systemctl import REAL, Ctl, need_real  # noqa: E402
 import jobpairs  # noqa: E402
-
-REAL = "/usr/bin/systemctl"
-
-
-def need():
-    if not os.path.exists(REAL):
-        raise Skip("Debian's systemctl is missing (package systemd)")
-
-
-def until(fn, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.02)
-    raise AssertionError(f"{what}: never")
-
 
 def test_pairs(tap):
     """Every pair of jobpairs.py, with the outcome systemd's job.c gives (test_job_oracle.py checks
     the same script against the real systemd 252)."""
-    need()
+    need_real()
     with Boot(jobpairs.units("@STATE@"), files={f"{c}.gate": None for c in jobpairs.CASES}) as b:
         b.booted()
         r = jobpairs.Runner(["nsenter", "-t", str(b.p.host_pid()), "-U", "-m", "-p", "-n", "--preserve-credentials"], b.state)
@@ -57,7 +38,7 @@ def test_pairs(tap):
 
 def test_postgresql_stop_start(tap):
     """Debian's own postgresql units and generator: the cluster comes back (issue 11, defect 4)."""
-    need()
+    need_real()
     gen = "/lib/systemd/system-generators/postgresql-generator"
     for p in (gen, "/usr/bin/pg_ctlcluster", "/usr/bin/psql"):
         if not os.path.exists(p):

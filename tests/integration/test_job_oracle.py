@@ -13,27 +13,17 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
 sys.path.insert(0, HERE)
 import cgharness  # noqa: E402
 import jobpairs  # noqa: E402
+from harness import poll  # noqa: E402
 from test_guess_main_pid import DAEMON  # noqa: E402
 
 SDINIT = os.path.abspath(os.environ.get("SDINIT", os.path.join(HERE, "..", "..", "build", "init", "sdinit")))
 SYSTEMD = "/lib/systemd/systemd"
-
-
-def until(fn, timeout=60):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.05)
-    return None
 
 
 class Booted:
@@ -54,9 +44,9 @@ class Booted:
         try:
             self.p = cgharness.Pid1(res, tmp, self.hc, program, "--unit=default.target")
             self.prefix = ["nsenter", "-t", str(self.p.pid1), "-U", "-m", "-p"]
-            state = until(lambda: (lambda s: s if s in ("running", "degraded") else None)(
+            state = poll(lambda: (lambda s: s if s in ("running", "degraded") else None)(
                 subprocess.run(self.prefix + [jobpairs.REAL, "is-system-running"], capture_output=True, text=True,
-                               timeout=30).stdout.strip()))
+                               timeout=30).stdout.strip()), 60)
             if not state:
                 raise RuntimeError(f"{program} did not boot")
         except BaseException:
@@ -77,7 +67,7 @@ class Booted:
                 pass
         if self.p:
             self.p.close()
-        until(lambda: not os.path.exists(f"/proc/{self.p.pid1}") if self.p and self.p.pid1 else True, 10)
+        poll(lambda: not os.path.exists(f"/proc/{self.p.pid1}") if self.p and self.p.pid1 else True, 10)
         self.hc.close()
 
 
@@ -97,7 +87,7 @@ def daemon(res, tmp, cg2, tag, program):
     b = Booted(res, tmp, cg2, f"daemon-{tag}", program, {"default.target": "[Unit]\nWants=d.service\n", "d.service": DAEMON.replace("[Unit]\n", "[Unit]\nDefaultDependencies=no\n")})
     try:
         r = jobpairs.Runner(b.prefix, tmp)
-        main = until(lambda: (lambda v: v if v not in ("", "0") else None)(r.prop("d.service", "MainPID")), 10) or "0"
+        main = poll(lambda: (lambda v: v if v not in ("", "0") else None)(r.prop("d.service", "MainPID")), 10) or "0"
         out = {"main-is-detached-daemon": False}
         if main != "0":
             with open(f"/proc/{b.p.pid1}/root/proc/{main}/stat") as f:
@@ -108,7 +98,7 @@ def daemon(res, tmp, cg2, tag, program):
             if host:
                 os.kill(host[0], signal.SIGKILL)
         want = ["ActiveState=active", "NRestarts=1", "Result=success"]
-        got = until(lambda: (lambda v: v if v == want else None)(sorted(r.ctl(
+        got = poll(lambda: (lambda v: v if v == want else None)(sorted(r.ctl(
             "show", "-p", "NRestarts", "-p", "Result", "-p", "ActiveState", "d.service").stdout.split())), 15)
         out["after-kill-9"] = got or sorted(r.ctl("show", "-p", "NRestarts", "-p", "Result", "-p", "ActiveState", "d.service").stdout.split())
         return out

@@ -10,20 +10,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, Skip, Tap  # noqa: E402
-from test_systemctl import Ctl  # noqa: E402
-
-REAL = "/usr/bin/systemctl"
-
-
-def need():
-    if not os.path.exists(REAL):
-        raise Skip("Debian's systemctl is missing (package systemd)")
-
+from harness import DEADLINE, Tap, until  # noqa: E402
+from test_systemctl import REAL, Ctl, need_real  # noqa: E402
 
 def alive(b, nspid):
     """Whether the process nspid of the container exists (and is not a zombie)."""
@@ -32,14 +23,6 @@ def alive(b, nspid):
             return f.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
-
-
-def until(fn, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if fn():
-            return
-    raise AssertionError(f"{what}: never")
 
 
 def release(b, name):
@@ -56,7 +39,7 @@ SLOW_STOP = "[Service]\nExecStart=/bin/sleep infinity\nExecStop=/bin/sh -c 'read
 
 
 def test_shutdown_during_restart(tap):
-    need()
+    need_real()
     with Boot({"default.target": "[Unit]\nWants=x.service\n", "x.service": SLOW_STOP}, files={"gate": None}) as b:
         b.booted()
         client = bg(b, "restart", "x.service")
@@ -71,7 +54,7 @@ def test_shutdown_during_restart(tap):
 
 
 def test_stop_during_restart(tap):
-    need()
+    need_real()
     with Boot({"default.target": "[Unit]\nWants=x.service\n", "x.service": SLOW_STOP}, files={"gate": None}) as b:
         b.booted()
         ctl = Ctl(b, REAL)
@@ -90,7 +73,7 @@ def test_stop_during_restart(tap):
 
 
 def test_start_while_stop_waits(tap):
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=a.service b.service\n",
              "a.service": "[Service]\nExecStart=/bin/sleep infinity\n",
              "b.service": "[Unit]\nRequires=a.service\nAfter=a.service\n" + SLOW_STOP.replace("[Service]\n", "[Service]\n", 1)}
@@ -119,7 +102,7 @@ def test_start_while_stop_waits(tap):
 
 
 def test_alias(tap):
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=foo.service\n", "foo.service": "[Service]\nExecStart=/bin/sleep infinity\n",
              "bar.service": "->foo.service"}
     with Boot(units) as b:
@@ -135,7 +118,7 @@ def test_alias(tap):
 
 
 def test_command_that_cannot_start(tap):
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=r.service\n",
              "r.service": "[Service]\nEnvironmentFile=@STATE@/env\nExecStartPre=/bin/true\nExecStart=/bin/sleep infinity\n"
                           "ExecReload=/bin/true\n"}
@@ -158,7 +141,7 @@ def test_command_that_cannot_start(tap):
 
 
 def test_unit_file_removed(tap):
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=foo.service\n", "foo.service": "[Service]\nExecStart=/bin/sleep infinity\n"}
     with Boot(units) as b:
         b.booted()
@@ -173,7 +156,7 @@ def test_unit_file_removed(tap):
 
 
 def test_reload_memory(tap):
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=" + " ".join(f"s{i}.service" for i in range(50)) + "\n"}
     for i in range(50):
         units[f"s{i}.service"] = f"[Unit]\nDescription=Service {i}\n[Service]\nExecStart=/bin/sleep infinity\n"
@@ -214,7 +197,7 @@ os.read(0, 1)   # never reads the socket; ends when the test closes stdin
 def test_client_that_does_not_read(tap):
     """A connected client that never reads (a stopped systemctl, say) beside a unit that changes
     state all the time: PID 1 disconnects it instead of queueing for it without bound."""
-    need()
+    need_real()
     units = {"default.target": "[Unit]\nWants=flap.service\n",
              "flap.service": "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=1ms\n"}
     env = {"ASAN_OPTIONS": os.environ["ASAN_OPTIONS"] + ":quarantine_size_mb=0"} if "ASAN_OPTIONS" in os.environ else None

@@ -104,14 +104,6 @@ def oracle(cg2, work, unitdir):
         p.close()
 
 
-def write_units(d):
-    os.makedirs(d)
-    os.chmod(d, 0o755)
-    for n, text in UNITS.items():
-        with open(os.path.join(d, n), "w") as f:
-            f.write(text)
-
-
 def run(tap, p):
     p.wait_ready()
     out = wait_journald(p)
@@ -175,15 +167,13 @@ def main():
         if not os.access(b, os.X_OK):
             tap.skip("journal", f"LOUD SKIP: no {b}")
             tap.run([])
-    try:
-        cg2 = oraclelib.preflight()
-    except oraclelib.Unavailable as e:
-        cg2 = None
-        tap.ok(True, f"no delegated cgroup v2 ({e}): sdinit runs without a cgroup of its own")
+    cg2, why = oraclelib.preflight_or_none()
+    if why:
+        tap.ok(True, f"no delegated cgroup v2 ({why}): sdinit runs without a cgroup of its own")
     work = tempfile.mkdtemp(prefix="sdinit-journal-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")
-    write_units(unitdir)
+    oraclelib.write_unit_dir(unitdir, UNITS)
     p = None
     try:
         p = oraclelib.boot_sdinit(cg2, f"sdinit-journal-{os.getpid()}", work, unitdir, TMPFS_DIRS)

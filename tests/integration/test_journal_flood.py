@@ -51,10 +51,7 @@ def main():
     if not os.access(test_journal.JOURNALD, os.X_OK):
         tap.skip("journal flood", f"LOUD SKIP: no {test_journal.JOURNALD}")
         tap.run([])
-    try:
-        cg2 = oraclelib.preflight()
-    except oraclelib.Unavailable:
-        cg2 = None
+    cg2, _ = oraclelib.preflight_or_none()
     work = tempfile.mkdtemp(prefix="sdinit-flood-", dir="/var/tmp")
     os.chmod(work, 0o755)
     names = write_units(os.path.join(work, "units"))

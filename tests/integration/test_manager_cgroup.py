@@ -6,11 +6,9 @@ systemd's layout, a daemon that escapes its session is still found and stopped t
 cgroup, and the cgroups are removed when the units stop. hugetlb is the only controller here.
 Also the not-delegated case: the same units run, with one warning line naming what is missing."""
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
@@ -28,11 +26,7 @@ UNITS = {
 
 def scenario(res, tmp, cg2, name, delegate):
     units = os.path.join(tmp, f"units-{name}")
-    os.mkdir(units)
-    os.chmod(units, 0o755)
-    for n, text in UNITS.items():
-        with open(os.path.join(units, n), "w") as f:
-            f.write(text)
+    cgharness.write_unit_dir(units, UNITS)
     os.environ["SYSTEMD_UNIT_PATH"] = units
     os.environ["SDINIT_SYSTEMD"] = "never"  # this host has systemd installed: test sdinit's own manager
     hc = cgharness.HostCgroup(res, cg2, f"sdinit-test-mgr-{os.getpid()}-{name}", delegate)
@@ -93,18 +87,7 @@ def scenario(res, tmp, cg2, name, delegate):
 
 
 def main():
-    res = cgharness.Results("manager-cgroup")
-    if os.geteuid() != 0:
-        res.skip("needs root")
-    cg2 = cgharness.preflight(res)[0]
-    tmp = tempfile.mkdtemp(prefix="sdinit-mgr-cg-")
-    os.chmod(tmp, 0o755)
-    try:
-        scenario(res, tmp, cg2, "deleg", True)
-        scenario(res, tmp, cg2, "nodeleg", False)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return res.finish()
+    return cgharness.deleg_and_not(cgharness.Results("manager-cgroup"), scenario, "sdinit-mgr-cg-")
 
 
 if __name__ == "__main__":

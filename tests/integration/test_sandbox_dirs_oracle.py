@@ -20,11 +20,9 @@ ExecMainStatus and the probe's output are compared key by key. Finally `sdinit v
 README's table of directives not enforced are checked against each other.
 """
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,8 +37,7 @@ out = []
 with open("/proc/self/status") as f:
     for line in f:
         k, _, v = line.partition(":")
-        if k in ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff",
-                 "CapBnd", "CapAmb"):
+        if k in {status_keys}:
             out.append(f"{k}={' '.join(v.split())}")
 for n in ("uid_map", "gid_map", "setgroups"):
     with open(f"/proc/self/{n}") as f:
@@ -68,7 +65,7 @@ out.append(f"usr_writable={os.access('/usr', os.W_OK)}")
 out.append(f"netdevs={','.join(sorted(os.listdir('/sys/class/net')))}")
 out.append("probe-done")
 print("\n".join(out), flush=True)
-'''
+'''.replace("{status_keys}", repr(oraclelib.STATUS_KEYS))
 
 # name -> [Service] lines ({probe}, {work} replaced)
 UNITS = {
@@ -142,64 +139,19 @@ class CredServer:
         self.s.close()
 
 
-def write_units(unitdir, work, probe):
-    os.makedirs(unitdir, exist_ok=True)
-    for name, body in UNITS.items():
-        with open(os.path.join(unitdir, f"{name}.service"), "w") as f:
-            f.write(f"[Unit]\nDescription=sandbox probe {name}\nDefaultDependencies=no\n\n[Service]\nType=oneshot\n"
-                    f"ExecStart=/usr/bin/python3 {probe}\n{body.replace('{work}', work)}"
-                    f"StandardOutput=truncate:{work}/out/{name}\nStandardError=journal\n")
-
-
-def parse(path):
-    got = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if "=" in line:
-                    k, v = line.split("=", 1)
-                    got[k] = v
-                elif line == "probe-done":
-                    got["probe-done"] = "yes"
-    except FileNotFoundError:
-        pass
-    return got
-
-
 def run(kind, cg2, work, unitdir, server):
-    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    out = os.path.join(work, "out")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
-    os.chmod(out, 0o777)
-    for attempt in range(3):
-        p = boot(cg2, f"sdinit-sbdirs-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",), setup=SETUP.replace("{unitdir}", unitdir))
-        try:
-            p.wait_ready()
-            break
-        except RuntimeError as e:
-            # as test_sandbox_oracle: another test may take +hugetlb away from the host's cgroup2
-            # root while systemd boots (it exits 255 at once); booted again, at most twice.
-            p.close()
-            if "PID 1 exited (255)" not in str(e) or attempt == 2:
-                raise
-            print(f"# {kind} exited 255 while booting: again")
+    out = oraclelib.fresh_outdir(work)
+    p = oraclelib.boot_ready(kind, cg2, f"sdinit-sbdirs-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",),
+                             setup=SETUP.replace("{unitdir}", unitdir))
     res = {}
     try:
         for name in UNITS:
-            unit = f"{name}.service"
             before = len(server.peers)
-            rc, so, se = p.systemctl("start", unit, timeout=60)
-            st = p.show([unit], ("Result", "ExecMainStatus", "ActiveState"))[unit]
-            got = parse(os.path.join(out, name))
-            got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""),
-                        "ExecMainStatus": st.get("ExecMainStatus", "")})
+            got = oraclelib.start_probe(p, name, out)
             if name.startswith(("cred-socket", "cred-precedence")):
                 got["server_saw"] = " ".join(server.peers[before:])
             res[name] = got
-        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
-        stop(p)
+        oraclelib.stop(kind, p)
         return res, p.output()
     finally:
         p.close()
@@ -207,14 +159,8 @@ def run(kind, cg2, work, unitdir, server):
 
 def main():
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("sandbox directives oracle", "needs root (user namespaces with subordinate ids)")
-        tap.run([])
-    work = tempfile.mkdtemp(prefix="sdinit-sbdirs-", dir="/var/tmp")
-    os.chmod(work, 0o755)
-    # PrivateTmp= hides /var/tmp from the probe: it lives outside /tmp and /var/tmp.
-    probe_dir = tempfile.mkdtemp(prefix="sdinit-sbdirs-probe-", dir="/srv")
-    os.chmod(probe_dir, 0o755)
+    cg2 = oraclelib.root_or_skip(tap, "sandbox directives oracle")
+    work, probe_dir = oraclelib.probe_workdirs("sdinit-sbdirs")
     probe = os.path.join(probe_dir, "probe.py")
     with open(probe, "w") as f:
         f.write(PROBE_PY)
@@ -223,16 +169,11 @@ def main():
     subprocess.run(["mkfs.ext4", "-q", "-F", os.path.join(work, "img.raw")], check=True, capture_output=True)
     os.chmod(os.path.join(work, "img.raw"), 0o644)
     unitdir = os.path.join(work, "units")
-    write_units(unitdir, work, probe)
+    oraclelib.write_probe_units(unitdir, work, f"/usr/bin/python3 {probe}", UNITS)
     os.chmod(unitdir, 0o777)  # SETUP (container root) writes cred-setenc's drop-in
     server = CredServer(os.path.join(work, "cred.sock"), b"from-socket\n")
     results = {}
     try:
-        try:
-            cg2 = oraclelib.preflight()
-        except oraclelib.Unavailable as e:
-            tap.skip("sandbox directives oracle", f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot boot")
-            tap.run([])
         for kind in ("systemd", "sdinit"):
             results[kind], output = run(kind, cg2, work, unitdir, server)
             if os.environ.get("SDINIT_TEST_DUMP") == "1":
@@ -249,10 +190,7 @@ def main():
                     # "\0<random hex>/unit/<unit>/<id>": the random part differs
                     tap.ok(all(x and x.startswith("b'\\x00") for x in (a, b)), f"{name}: abstract source addresses ({a}, {b})")
                     a, b = (x.split("/", 1)[1] if x and "/" in x else x for x in (a, b))
-                if f"{name} {k}" in KNOWN:
-                    tap.ok(a != b, f"{name} {k}: known difference ({KNOWN[name + ' ' + k]}): systemd {a!r}, sdinit {b!r}")
-                else:
-                    tap.eq(b, a, f"{name} {k}: sdinit as systemd ({a})")
+                oraclelib.compare_cell(tap, f"{name} {k}", a, b, KNOWN)
         # What systemd could not show here (KNOWN): the credentials' content, mode and owner, as
         # systemd.exec(5) lays them out (0400, owned by the service's user).
         tap.eq((mine["cred-socket"].get("cred:sock"), mine["cred-enc"].get("cred:enc"), mine["cred-setenc"].get("cred:setenc")),
@@ -263,11 +201,6 @@ def main():
                "sdinit: SetCredential= only where no LoadCredential=/LoadCredentialEncrypted= provides the ID")
     finally:
         server.close()
-        if os.environ.get("SDINIT_TEST_KEEP") != "1":
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.rmtree(probe_dir, ignore_errors=True)
-        else:
-            print(f"# kept {work}")
     tap.run([])
 
 

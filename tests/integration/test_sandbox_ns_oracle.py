@@ -263,8 +263,7 @@ def read_probe(outdir, stem):
 
 
 def boot_and_probe(res, kind, cg2, tmp, unitdir, outdir, names):
-    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    p = boot(cg2, f"sdinit-test-sandbox-{os.getpid()}-{kind}", tmp, unitdir, tmpfs_dirs=("/var/tmp",))
+    p = oraclelib.boot(kind, cg2, f"sdinit-test-sandbox-{os.getpid()}-{kind}", tmp, unitdir, tmpfs_dirs=("/var/tmp",))
     try:
         p.wait_ready()
         # What a sandbox hides: a marker in PID 1's /tmp and /var/tmp, a disk node in its /dev.
@@ -291,10 +290,7 @@ def boot_and_probe(res, kind, cg2, tmp, unitdir, outdir, names):
                                glob.glob(f"/proc/{p.pid1}/root/var/tmp/systemd-private-*"))
         return results, states, private_up, private_after, p.output(), pid1_mounts
     finally:
-        if kind == "systemd":
-            oraclelib.stop_systemd(p)
-        else:
-            oraclelib.stop_sdinit(p)
+        oraclelib.stop(kind, p)
         p.close()
 
 

@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -311,8 +310,7 @@ ExecStart=
 ExecStart=/usr/bin/redis-server --supervised systemd --daemonize no --port 0 --unixsocket /run/redis/redis.sock --save "" --dir /run/redis
 PIDFile=
 """
-STATUS_KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff", "CapBnd",
-               "CapAmb")
+STATUS_KEYS = oraclelib.STATUS_KEYS
 
 
 def have_redis():
@@ -327,10 +325,7 @@ def real_daemon_status(p):
     if pid != "0":
         r = subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "-p", "cat", f"/proc/{pid}/status"],
                            capture_output=True, text=True, timeout=30)
-        for line in r.stdout.splitlines():
-            k, _, v = line.partition(":")
-            if k in STATUS_KEYS:
-                got[k] = " ".join(v.split())
+        got.update(oraclelib.status_fields(r.stdout))
     p.systemctl("stop", "redis-server.service", timeout=60)
     return got
 
@@ -344,68 +339,27 @@ def write_units(unitdir, work):
             f.write(REDIS_DROPIN)
     with open(os.path.join(unitdir, "dyn-sleep.service"), "w") as f:
         f.write(DYN_SLEEP)
-    for name, body in UNITS.items():
-        with open(os.path.join(unitdir, f"{name}.service"), "w") as f:
-            f.write(f"[Unit]\nDescription=sandbox probe {name}\nDefaultDependencies=no\n\n[Service]\nType=oneshot\n"
-                    f"ExecStart={PROBE}\n{body.replace('{work}', work)}"
-                    f"StandardOutput=truncate:{work}/out/{name}\nStandardError=journal\n")
-
-
-def parse(path):
-    got = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                for part in line.rstrip("\n").split(" ") if line.startswith("user_env=") else [line.rstrip("\n")]:
-                    if "=" in part:
-                        k, v = part.split("=", 1)
-                        got[k] = v.strip()
-                    elif part == "probe-done":
-                        got["probe-done"] = "yes"
-    except FileNotFoundError:
-        pass
-    return got
+    oraclelib.write_probe_units(unitdir, work, PROBE, UNITS)
 
 
 def run(kind, cg2, work, unitdir):
-    boot = oraclelib.boot_systemd if kind == "systemd" else oraclelib.boot_sdinit
-    out = os.path.join(work, "out")
-    shutil.rmtree(out, ignore_errors=True)
+    out = oraclelib.fresh_outdir(work)
     shutil.rmtree(f"{out}-{kind}", ignore_errors=True)
-    os.makedirs(out)
-    os.chmod(out, 0o777)
     # The container's own /var/lib (DynamicUser= state) and a /etc/.pwd.lock its root may lock
     # (systemd takes it before allocating a dynamic user: the host's is not the container's).
     lock = os.path.join(work, "pwd.lock")
     open(lock, "a").close()
     os.chown(lock, oraclelib.MAPPED_ROOT, oraclelib.MAPPED_ROOT)
-    for attempt in range(3):
-        p = boot(cg2, f"sdinit-sandbox-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",), ((lock, "/etc/.pwd.lock"),))
-        try:
-            p.wait_ready()
-            break
-        except RuntimeError as e:
-            # Another test on this machine that enabled +hugetlb in the host's cgroup2 root may
-            # disable it again (cgharness restores what it changed) while this PID 1 boots: systemd
-            # then exits 255 at once. Booted again, at most twice; any other failure stays one.
-            p.close()
-            if "PID 1 exited (255)" not in str(e) or attempt == 2:
-                raise
-            print(f"# {kind} exited 255 while booting (a controller of the delegated cgroup went away?): again")
+    p = oraclelib.boot_ready(kind, cg2, f"sdinit-sandbox-{kind}-{os.getpid()}", work, unitdir, ("/var/lib",),
+                             ((lock, "/etc/.pwd.lock"),))
     res = {}
     try:
         for name in UNITS:
             runs = 2 if name == "probe-dyn" else 1
             for i in range(runs):
-                unit = f"{name}.service"
-                rc, so, se = p.systemctl("start", unit, timeout=60)
-                st = p.show([unit], ("Result", "ExecMainStatus", "ActiveState"))[unit]
-                got = parse(os.path.join(out, name))
-                if got:
+                res[f"{name}#{i}"] = oraclelib.start_probe(p, name, out)
+                if os.path.exists(os.path.join(out, name)):
                     os.rename(os.path.join(out, name), os.path.join(out, f"{name}.{i}"))
-                got.update({"systemctl_rc": str(rc), "Result": st.get("Result", ""),
-                            "ExecMainStatus": st.get("ExecMainStatus", "")})
-                res[f"{name}#{i}"] = got
         if have_redis():
             res["redis-server"] = real_daemon_status(p)
         rc, so, se = p.systemctl("start", "dyn-sleep.service", timeout=60)
@@ -415,8 +369,7 @@ def run(kind, cg2, work, unitdir):
         res["userdb running"] = userdb_view(p)
         rc, so, se = p.systemctl("stop", "dyn-sleep.service", timeout=60)
         res["userdb stopped"] = userdb_view(p)
-        stop = oraclelib.stop_systemd if kind == "systemd" else oraclelib.stop_sdinit
-        stop(p)
+        oraclelib.stop(kind, p)
         os.rename(out, f"{out}-{kind}")
         return res, p.output()
     finally:
@@ -426,18 +379,12 @@ def run(kind, cg2, work, unitdir):
 def main():
     global PROBE
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("sandbox oracle", "needs root (user namespaces with subordinate ids)")
-        tap.run([])
+    cg2 = oraclelib.root_or_skip(tap, "sandbox oracle")
     if not os.access(PROBE, os.X_OK):
         tap.ok(False, f"probe {PROBE} built")
         tap.run([])
-    work = tempfile.mkdtemp(prefix="sdinit-sandbox-", dir="/var/tmp")
-    os.chmod(work, 0o755)
-    # The probe runs inside the units' sandboxes, where PrivateTmp= (also implied by DynamicUser=)
-    # hides a checkout below /tmp or /var/tmp (a CI clone): they run a copy kept outside both.
-    probe_dir = tempfile.mkdtemp(prefix="sdinit-probe-", dir="/srv")
-    os.chmod(probe_dir, 0o755)
+    # The units run a copy of the probe kept outside /tmp and /var/tmp (see probe_workdirs()).
+    work, probe_dir = oraclelib.probe_workdirs("sdinit-sandbox")
     PROBE = shutil.copy2(PROBE, os.path.join(probe_dir, "sandbox_probe"))
     with open(os.path.join(work, "cred-src"), "w") as f:
         f.write("secret-from-file\n")
@@ -452,71 +399,55 @@ def main():
     unitdir = os.path.join(work, "units")
     write_units(unitdir, work)
     results = {}
-    try:
-        try:
-            cg2 = oraclelib.preflight()
-        except oraclelib.Unavailable as e:
-            tap.skip("sandbox oracle", f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot boot, nothing compared")
-            tap.run([])
-        for kind in ("systemd", "sdinit"):
-            results[kind], output = run(kind, cg2, work, unitdir)
-            tap.ok(all("probe-done" in v or v["Result"] != "success" for k, v in results[kind].items() if "#" in k),
-                   f"{kind}: every unit ran the probe or failed", output[-3000:])
-        ref, mine = results["systemd"], results["sdinit"]
-        if have_redis():
-            a, b = ref["redis-server"], mine["redis-server"]
-            tap.eq(a.get("ActiveState"), "active", "redis-server runs under systemd", )
-            for k in ("ActiveState",) + STATUS_KEYS:
-                tap.eq(b.get(k), a.get(k), f"redis-server's own unit, main process {k}: sdinit as systemd ({a.get(k)})")
-        else:
-            tap.skip("redis-server's own unit", "redis-server is not installed (scripts/deps.sh installs it)")
-        tap.eq((results["systemd"]["hostile"], results["sdinit"]["hostile"]), ("sent", "sent"),
-               "hostile varlink clients sent their garbage (then the answers below are still systemd's)")
-        for key in ("userdb running", "userdb stopped"):
-            for k in sorted(ref[key]):
-                tap.eq(mine[key].get(k), ref[key][k], f"{key}: {k} as under systemd")
-        tap.ok("dyn-sleep:x:" in ref["userdb running"]["getent passwd"], "the dynamic user resolves under systemd",
-               ref["userdb running"])
-        lay = ref["userdb stopped"]["state layout"]
-        tap.ok("/var/lib/private 700 0:0 directory" in lay and "'/var/lib/probe-dyn' -> 'private/probe-dyn'" in lay and
-               "/var/lib/private/probe-dyn/probe-file" in lay, "systemd's private/ layout is what was compared", lay)
-        for key in sorted(k for k in ref if "#" in k):
-            creds = sorted({k for k in list(ref[key]) + list(mine.get(key, {})) if k.startswith("cred:")})
-            for k in KEYS + tuple(creds) + ("Result", "ExecMainStatus"):
-                a, b = ref[key].get(k), mine.get(key, {}).get(k)
-                if a is None and b is None:
-                    continue
-                name = f"{key} {k}"
-                if name in KNOWN:
-                    tap.ok(a != b, f"{name}: known difference ({KNOWN[name]}): systemd {a!r}, sdinit {b!r}")
-                else:
-                    tap.eq(b, a, f"{name}: sdinit as systemd ({a})")
-        # sdinit's credentials, where systemd provides none (KNOWN): LoadCredential= wins over
-        # SetCredential= for the same ID, C escapes in SetCredential=, 0400 files and a 0500
-        # read-only directory owned by the service's user (nobody).
-        c = mine.get("creds#0", {})
-        tap.eq((c.get("creds_dir"), c.get("creds_dir_stat"), c.get("cred:file-cred"), c.get("cred:set-cred"), c.get("creds_write")),
-               ("/run/credentials/creds.service", "0500 65534", "0400 65534 secret-from-file|", "0400 65534 hello|world", "EROFS"),
-               "sdinit: credentials as systemd.exec(5) lays them out")
-        # a directory: every file below it as ID_SUB_PATH; the later of two assignments counts
-        # (systemd 252's acquire_credentials() and config_parse_set_credential())
-        tap.eq((c.get("cred:dir_a"), c.get("cred:dir_sub_b"), c.get("cred:twice")),
-               ("0400 65534 in-dir", "0400 65534 in-subdir", "0400 65534 second"),
-               "sdinit: LoadCredential= of a directory, and the later SetCredential= of an ID")
-        # Never root: a DynamicUser= service has a uid of the dynamic range, the same in both runs,
-        # and its state survives the restart.
-        for kind in ("systemd", "sdinit"):
-            d0, d1 = results[kind]["probe-dyn#0"], results[kind]["probe-dyn#1"]
-            uid = int(d0.get("Uid", "0 0 0 0").split()[0])
-            tap.ok(61184 <= uid <= 65519, f"{kind}: DynamicUser= uid {uid} in 61184-65519")
-            tap.eq(d1.get("Uid"), d0.get("Uid"), f"{kind}: DynamicUser= uid kept across restarts")
-            tap.eq((d0.get("state_prev"), d1.get("state_prev")), ("no", "yes"), f"{kind}: state directory survives a restart")
-    finally:
-        if os.environ.get("SDINIT_TEST_KEEP") != "1":
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.rmtree(probe_dir, ignore_errors=True)
-        else:
-            print(f"# kept {work}")
+    for kind in ("systemd", "sdinit"):
+        results[kind], output = run(kind, cg2, work, unitdir)
+        tap.ok(all("probe-done" in v or v["Result"] != "success" for k, v in results[kind].items() if "#" in k),
+               f"{kind}: every unit ran the probe or failed", output[-3000:])
+    ref, mine = results["systemd"], results["sdinit"]
+    if have_redis():
+        a, b = ref["redis-server"], mine["redis-server"]
+        tap.eq(a.get("ActiveState"), "active", "redis-server runs under systemd", )
+        for k in ("ActiveState",) + STATUS_KEYS:
+            tap.eq(b.get(k), a.get(k), f"redis-server's own unit, main process {k}: sdinit as systemd ({a.get(k)})")
+    else:
+        tap.skip("redis-server's own unit", "redis-server is not installed (scripts/deps.sh installs it)")
+    tap.eq((results["systemd"]["hostile"], results["sdinit"]["hostile"]), ("sent", "sent"),
+           "hostile varlink clients sent their garbage (then the answers below are still systemd's)")
+    for key in ("userdb running", "userdb stopped"):
+        for k in sorted(ref[key]):
+            tap.eq(mine[key].get(k), ref[key][k], f"{key}: {k} as under systemd")
+    tap.ok("dyn-sleep:x:" in ref["userdb running"]["getent passwd"], "the dynamic user resolves under systemd",
+           ref["userdb running"])
+    lay = ref["userdb stopped"]["state layout"]
+    tap.ok("/var/lib/private 700 0:0 directory" in lay and "'/var/lib/probe-dyn' -> 'private/probe-dyn'" in lay and
+           "/var/lib/private/probe-dyn/probe-file" in lay, "systemd's private/ layout is what was compared", lay)
+    for key in sorted(k for k in ref if "#" in k):
+        creds = sorted({k for k in list(ref[key]) + list(mine.get(key, {})) if k.startswith("cred:")})
+        for k in KEYS + tuple(creds) + ("Result", "ExecMainStatus"):
+            a, b = ref[key].get(k), mine.get(key, {}).get(k)
+            if a is None and b is None:
+                continue
+            oraclelib.compare_cell(tap, f"{key} {k}", a, b, KNOWN)
+    # sdinit's credentials, where systemd provides none (KNOWN): LoadCredential= wins over
+    # SetCredential= for the same ID, C escapes in SetCredential=, 0400 files and a 0500
+    # read-only directory owned by the service's user (nobody).
+    c = mine.get("creds#0", {})
+    tap.eq((c.get("creds_dir"), c.get("creds_dir_stat"), c.get("cred:file-cred"), c.get("cred:set-cred"), c.get("creds_write")),
+           ("/run/credentials/creds.service", "0500 65534", "0400 65534 secret-from-file|", "0400 65534 hello|world", "EROFS"),
+           "sdinit: credentials as systemd.exec(5) lays them out")
+    # a directory: every file below it as ID_SUB_PATH; the later of two assignments counts
+    # (systemd 252's acquire_credentials() and config_parse_set_credential())
+    tap.eq((c.get("cred:dir_a"), c.get("cred:dir_sub_b"), c.get("cred:twice")),
+           ("0400 65534 in-dir", "0400 65534 in-subdir", "0400 65534 second"),
+           "sdinit: LoadCredential= of a directory, and the later SetCredential= of an ID")
+    # Never root: a DynamicUser= service has a uid of the dynamic range, the same in both runs,
+    # and its state survives the restart.
+    for kind in ("systemd", "sdinit"):
+        d0, d1 = results[kind]["probe-dyn#0"], results[kind]["probe-dyn#1"]
+        uid = int(d0.get("Uid", "0 0 0 0").split()[0])
+        tap.ok(61184 <= uid <= 65519, f"{kind}: DynamicUser= uid {uid} in 61184-65519")
+        tap.eq(d1.get("Uid"), d0.get("Uid"), f"{kind}: DynamicUser= uid kept across restarts")
+        tap.eq((d0.get("state_prev"), d1.get("state_prev")), ("no", "yes"), f"{kind}: state directory survives a restart")
     tap.run([])
 
 

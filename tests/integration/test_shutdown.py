@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, PY, Skip, Tap  # noqa: E402
+from harness import DEADLINE, PY, Skip, Tap, until_ok  # noqa: E402
 
 TARGET = "[Unit]\nDescription=Test\nRequires=basic.target\nAfter=basic.target\nWants={}\n"
 MARGIN = 3.0  # seconds over the bound: reaping, polling and the test's own start-up of clients
@@ -46,17 +46,6 @@ while True:
 def in_ns(b, argv, pidns=False, timeout=30):
     cmd = ["nsenter", "-t", str(b.p.host_pid()), "-n", "-m"] + (["-p"] if pidns else [])
     return subprocess.run(cmd + argv, capture_output=True, text=True, timeout=timeout)
-
-
-def until_ok(fn, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        last = fn()
-        if last.returncode == 0:
-            return last
-        time.sleep(0.05)  # a retry interval for a client, not a synchronisation
-    raise AssertionError(f"{what} never succeeded: {last.stdout} {last.stderr}")
 
 
 def wait_exit(b, timeout):

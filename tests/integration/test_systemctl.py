@@ -15,11 +15,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, SDINIT, Skip, Tap  # noqa: E402
+from harness import DEADLINE, SDINIT, Skip, Tap, until  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 
@@ -82,16 +81,6 @@ class Ctl:
 
     def prop(self, unit, name):
         return self("show", "-p", name, "--value", unit).stdout.strip()
-
-
-def until(fn, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.02)
-    raise AssertionError(f"{what}: never true")
 
 
 def lines(path):
@@ -285,9 +274,13 @@ def matrix(tap, name, binary):
         tap.ok(b.index(r"Stopped a.service") >= 0, t + "exit: services stopped in order first")
 
 
-def test_matrix(tap):
+def need_real():
     if not os.path.exists(REAL):
         raise Skip("Debian's systemctl is missing (package systemd; scripts/deps.sh installs it)")
+
+
+def test_matrix(tap):
+    need_real()
     for name, binary in impls():
         matrix(tap, name, binary)
 

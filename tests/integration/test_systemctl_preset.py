@@ -14,7 +14,6 @@ preset files decide nothing). Checked, step by step:
   - `systemctl is-enabled` agrees; enable --now starts the unit, disable --now stops it.
 Then the D-Bus methods directly (busctl): their signatures as systemd's, an unknown preset mode
 refused with InvalidArgs, a FIFO among the preset files skipped, and PID 1 answering afterwards. SKIP without /usr/bin/systemctl."""
-import atexit
 import os
 import shutil
 import subprocess
@@ -23,9 +22,9 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import SDINIT, Skip, Tap  # noqa: E402
+from harness import Skip, Tap  # noqa: E402
+from test_systemctl import REAL, impls  # noqa: E402
 
-REAL = "/usr/bin/systemctl"
 WB = "[Install]\nWantedBy=multi-user.target\n"
 SLEEP = "[Service]\nExecStart=/bin/sleep infinity\n"
 UNITS = {
@@ -88,18 +87,6 @@ STEPS = [
 ]
 
 
-_impls = []
-
-
-def impls():
-    """Debian's systemctl, then sdinit's own invoked as `systemctl` (a symlink of ours)."""
-    if not _impls:
-        d = tempfile.mkdtemp(prefix="sdinit-ctl-")
-        atexit.register(shutil.rmtree, d, True)
-        os.chmod(d, 0o755)
-        os.symlink(SDINIT, os.path.join(d, "systemctl"))
-        _impls.extend([("real", REAL), ("sdinit", os.path.join(d, "systemctl"))])
-    return _impls
 
 
 def in_ns(b, binary, args):

@@ -34,7 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import oraclelib  # noqa: E402
-from harness import Tap  # noqa: E402
+from harness import Tap, write_file_or_link  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 OURS = os.path.abspath(os.environ.get("SDINIT_SYSTEMCTL") or
@@ -105,23 +105,12 @@ def write_units(d):
             if text is None:
                 continue
             for verb in VERBS:
-                p = os.path.join(d, unit_name(kind, verb, cset))
-                if text.startswith("->"):
-                    os.symlink(text[2:], p)
-                else:
-                    with open(p, "w") as f:
-                        f.write(text)
+                write_file_or_link(os.path.join(d, unit_name(kind, verb, cset)), text)
         for kind in GC_KINDS:
             for verb in GC_VERBS:
                 text = gc_text(kind, verb, cset)
-                p = os.path.join(d, gc_name(kind, verb, cset))
-                if text is None:
-                    continue
-                if text.startswith("->"):
-                    os.symlink(text[2:], p)
-                else:
-                    with open(p, "w") as f:
-                        f.write(text)
+                if text is not None:
+                    write_file_or_link(os.path.join(d, gc_name(kind, verb, cset)), text)
     # A running unit that references the "referenced" GC units (After= loads without starting).
     refs = " ".join(gc_name("referenced", v, c) for c in ("a", "b") for v in GC_VERBS)
     with open(os.path.join(d, "gc-holder.service"), "w") as f:
@@ -198,17 +187,10 @@ def boot_and_run(kind, cg2, work, unitdir, clients):
 def main():
     diff = "--diff" in sys.argv
     tap = Tap()
-    if os.geteuid() != 0:
-        tap.skip("verb matrix", "needs root (user namespaces with subordinate ids)")
-        tap.run([])
     if not os.access(REAL, os.X_OK):
         tap.skip("verb matrix", f"LOUD SKIP: no {REAL}")
         tap.run([])
-    try:
-        cg2 = oraclelib.preflight()
-    except oraclelib.Unavailable as e:
-        tap.skip("verb matrix", f"LOUD SKIP: no delegated cgroup v2 ({e}): systemd cannot be the oracle")
-        tap.run([])
+    cg2 = oraclelib.root_or_skip(tap, "verb matrix")
     work = tempfile.mkdtemp(prefix="sdinit-verbs-", dir="/var/tmp")
     os.chmod(work, 0o755)
     unitdir = os.path.join(work, "units")
@@ -219,31 +201,27 @@ def main():
         mine, rc, out = boot_and_run("sdinit", cg2, work, unitdir, {"a": REAL, "b": OURS})
         oraclelib.check_sdinit_exit(tap, rc, out)
         ndiff = 0
+
+        def cell(k, name):
+            """sdinit's cell k against systemd's: printed with --dump; with --diff only counted and
+            printed where they differ; else compared."""
+            nonlocal ndiff
+            if "--dump" in sys.argv:
+                print(f"{name}: systemd {sd[k]!r}")
+            if not diff:
+                tap.eq(mine[k], sd[k], name)
+            elif sd[k] != mine[k]:
+                ndiff += 1
+                print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
+
         for cset, client in (("a", "Debian's systemctl"), ("b", "sdinit's systemctl")):
             for kind in KINDS:
                 for verb in VERBS:
-                    k = (kind, verb, cset)
-                    name = f"{client}: {verb} {kind} unit"
-                    if "--dump" in sys.argv:
-                        print(f"{name}: systemd {sd[k]!r}")
-                    if diff:
-                        if sd[k] != mine[k]:
-                            ndiff += 1
-                            print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
-                        continue
-                    tap.eq(mine[k], sd[k], name)
+                    cell((kind, verb, cset), f"{client}: {verb} {kind} unit")
             for kind in GC_KINDS:
                 for verb in GC_VERBS:
-                    for k, name in ((("gc-" + kind, "status", verb, cset), f"{client}: status {kind} unit (GC cell)"),
-                                    (("gc-" + kind, verb, cset), f"{client}: status, then {verb} {kind} unit (GC)")):
-                        if "--dump" in sys.argv:
-                            print(f"{name}: systemd {sd[k]!r}")
-                        if diff:
-                            if sd[k] != mine[k]:
-                                ndiff += 1
-                                print(f"== {name}\n systemd {sd[k]!r}\n sdinit  {mine[k]!r}")
-                            continue
-                        tap.eq(mine[k], sd[k], name)
+                    cell(("gc-" + kind, "status", verb, cset), f"{client}: status {kind} unit (GC cell)")
+                    cell(("gc-" + kind, verb, cset), f"{client}: status, then {verb} {kind} unit (GC)")
         if diff:
             print(f"# {ndiff} cells differ")
             return

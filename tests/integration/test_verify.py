@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SDINIT, Skip, Tap  # noqa: E402
+from harness import SDINIT, Skip, Tap, write_file_or_link  # noqa: E402
 
 SYSTEMD_ANALYZE = "/usr/bin/systemd-analyze"
 SYSV_GENERATOR = "/lib/systemd/system-generators/systemd-sysv-generator"
@@ -53,13 +53,9 @@ def make_root(files, stubs=False):
             os.unlink(p)
         if text is None:
             continue
-        if text.startswith("->"):
-            os.symlink(text[2:], p)
-        else:
-            with open(p, "w") as f:
-                f.write(text)
-            if name.startswith("ROOT/etc/init.d/"):
-                os.chmod(p, 0o755)
+        write_file_or_link(p, text)
+        if name.startswith("ROOT/etc/init.d/") and not text.startswith("->"):
+            os.chmod(p, 0o755)
     return root
 
 

@@ -19,13 +19,12 @@ guest_hostile.py PATH-TO-sdinit [--oracle]; --oracle boots Debian's systemd 252 
 same units and checks that it still gives the recorded answers (about 3 minutes more under TCG).
 Prints TAP; exit 0 when every check passed."""
 import os
-import select
 import signal
 import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guesttap import finish, ok, read  # noqa: E402
+from guesttap import children, finish, keyed, ok, read, rmtree_cg, wait_for, wait_populated  # noqa: E402
 
 SDINIT = os.path.abspath(sys.argv[1])
 SYSTEMD = "/usr/lib/systemd/systemd"
@@ -143,29 +142,12 @@ INNER = (r'echo 1 > "$CTR/cgroup.procs" && exec unshare --cgroup --mount sh -c '
          r"' sh " + '"$@"')
 
 
-def wait_for(pred, timeout, step=0.05):
-    end = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)   # polls a state, bounded by the deadline
-
-
 def ucg(unit, f=None):
     return os.path.join(CTR, "system.slice", unit, *([f] if f else []))
 
 
 def procs(unit):
     return [int(x) for x in (read(ucg(unit, "cgroup.procs"), "") or "").split()]
-
-
-def keyed(text, key):
-    for line in (text or "").splitlines():
-        k, _, v = line.partition(" ")
-        if k == key:
-            return int(v)
-    return None
 
 
 def system_tasks_max():
@@ -189,7 +171,7 @@ class Container:
                                    "sh", "-c", INNER, "sh", *argv], env=env, stdin=subprocess.DEVNULL,
                                   stdout=out, stderr=subprocess.STDOUT)
         out.close()
-        kids = wait_for(lambda: (read(f"/proc/{self.p.pid}/task/{self.p.pid}/children", "") or "").split(), 20)
+        kids = wait_for(lambda: children(self.p.pid), 20)
         self.pid1 = int(kids[0]) if kids else None
 
     def text(self):
@@ -240,7 +222,7 @@ def run(name, argv, stop_sig):
     # ---- fork bombs ----
     r, _ = c.ctl("start", "--no-block", "bomb.service", "bombd.service")
     ok(r.returncode == 0, f"{name}: the two fork bombs are started", r.stderr)
-    held = wait_for(lambda: all((keyed(read(ucg(u, "pids.events")), "max") or 0) > 0 for u in
+    held = wait_for(lambda: all(keyed(read(ucg(u, "pids.events"))).get("max", 0) > 0 for u in
                                 ("bomb.service", "bombd.service")) or not c.alive(), 90)
     ok(held and c.alive(), f"{name}: both bombs reached their limit (pids.events max > 0)",
        f"{read(ucg('bomb.service', 'pids.events'))} {read(ucg('bombd.service', 'pids.events'))}")
@@ -288,7 +270,7 @@ def run(name, argv, stop_sig):
         return c.show(u, "ActiveState").get("ActiveState") in ("failed", "inactive")
     # Both have been OOM-killed (the kernel's count; a unit's cgroup goes when it has stopped), then
     # each unit has had time to notice.
-    wait_for(lambda: all((keyed(read(ucg(u, "memory.events")), "oom_kill") or 0) > 0 or not os.path.isdir(ucg(u))
+    wait_for(lambda: all(keyed(read(ucg(u, "memory.events"))).get("oom_kill", 0) > 0 or not os.path.isdir(ucg(u))
                          for u in ("hog.service", "mix.service")) or not c.alive(), 60, step=0.2)
     for u in ("hog.service", "mix.service"):
         done = wait_for(lambda: failed(u) or not c.alive(), 10, step=0.5)
@@ -297,8 +279,8 @@ def run(name, argv, stop_sig):
         ev = read(ucg(u, "memory.events"))
         ok(done and s.get("Result") == "oom-kill", f"{name}: {u}: OOM kill recorded: {s}", f"memory.events: {ev}")
     for u in ("neighbour.service", "escape.service", "init.scope"):
-        kills = keyed(read(os.path.join(CTR, u, "memory.events") if u == "init.scope" else ucg(u, "memory.events")),
-                      "oom_kill")
+        kills = keyed(read(os.path.join(CTR, u, "memory.events") if u == "init.scope" else ucg(u, "memory.events"))).get(
+            "oom_kill")
         ok(kills == 0, f"{name}: no OOM kill in {u} (oom_kill {kills})")
     nb3 = c.show("neighbour.service", "MainPID", "ActiveState")
     ok(c.alive() and nb3 == nb, f"{name}: PID 1 alive, the neighbour untouched after the OOM kills", f"{nb} -> {nb3}")
@@ -327,7 +309,7 @@ def run(name, argv, stop_sig):
         c.p.kill()
         c.p.wait()
     ok(rc is not None, f"{name}: the container stops (exit {rc})", c.text())
-    empty = wait_for(lambda: "populated 0" in (read(os.path.join(CTR, "cgroup.events")) or ""), 10)
+    empty = wait_populated(CTR, 0, 10)
     ok(empty, f"{name}: the container cgroup is empty afterwards")
     res["log"] = c.text()
     return res
@@ -349,14 +331,6 @@ KNOWN = {
     # which has no TasksMax= (bus/bus-exec.c's getter does not know the manager's default).
     "bombd TasksMax": "the TasksMax property shows infinity for the default; pids.max is right",
 }
-
-
-def rm_cgroups(top):
-    for dirpath, _, _ in sorted(os.walk(top), key=lambda t: -t[0].count("/")):
-        try:
-            os.rmdir(dirpath)
-        except OSError:
-            pass
 
 
 def main():
@@ -398,7 +372,7 @@ def main():
                  and "Killing process" not in l]
         for line in shown[-40:]:
             print(f"#   {name} | {line[:200]}", flush=True)
-        rm_cgroups(CTR)
+        rmtree_cg(CTR)
 
     # Debian's systemd 252.39 in this VM, recorded with --oracle (scenario_hostile.py BUILD/init/sdinit
     # --oracle boots it first and checks that it still says this).

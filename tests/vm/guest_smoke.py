@@ -13,33 +13,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guesttap import finish, ok  # noqa: E402
+from guesttap import finish, keyed, ok, read, rmtree_cg, wait_for, wait_populated, write  # noqa: E402
 
 CG = "/sys/fs/cgroup"
 WANT = ["cpu", "memory", "pids", "io"]
-
-
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def write(path, value):
-    """Write value; return None on success or the OSError's text."""
-    try:
-        with open(path, "w") as f:
-            f.write(value)
-        return None
-    except OSError as e:
-        return f"{path}: {e}"
-
-
-def keyed(path):
-    return {k: int(v) for k, v in (line.split() for line in read(path).splitlines())}
 
 
 def start_in(cg, argv, **kw):
@@ -51,23 +29,6 @@ def start_in(cg, argv, **kw):
             f.write("0")
 
     return subprocess.Popen(argv, preexec_fn=join, **kw)
-
-
-def wait_populated(cg, want, deadline=30.0):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if f"populated {want}" in read(os.path.join(cg, "cgroup.events")):
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def rmtree_cg(cg):
-    for dirpath, dirnames, _ in sorted(os.walk(cg), key=lambda t: -t[0].count("/")):
-        try:
-            os.rmdir(dirpath)
-        except OSError:
-            pass
 
 
 def main():
@@ -114,7 +75,7 @@ def main():
     except subprocess.TimeoutExpired:
         hog.kill()
         _, err = hog.communicate()
-    events = keyed(f"{hog_cg}/memory.events")
+    events = keyed(read(f"{hog_cg}/memory.events"))
     ok(hog.returncode == -signal.SIGKILL, "the memory hog is killed by SIGKILL",
        f"returncode {hog.returncode}, stderr: {err}")
     ok(events.get("oom_kill", 0) >= 1, "memory.events oom_kill >= 1", events)
@@ -131,13 +92,8 @@ def main():
     # A shell that tries to start 30 long sleeps; the 9th fork fails with EAGAIN.
     fb = start_in(tasks_cg, ["sh", "-c", "for i in $(seq 1 30); do sleep 60 & done; wait"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pids = {}
-    end = time.monotonic() + 30
-    while time.monotonic() < end:
-        pids = keyed(f"{tasks_cg}/pids.events")
-        if pids.get("max", 0) >= 1:
-            break
-        time.sleep(0.05)
+    wait_for(lambda: keyed(read(f"{tasks_cg}/pids.events")).get("max", 0) >= 1, 30)
+    pids = keyed(read(f"{tasks_cg}/pids.events"))
     cur = int(read(f"{tasks_cg}/pids.current"))
     ok(pids.get("max", 0) >= 1 and cur <= 8, "pids.max=8 stops the 9th task (pids.events max >= 1)",
        f"pids.events {pids}, pids.current {cur}")

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guesttap import finish, ok, read  # noqa: E402
+from guesttap import children, finish, ok, read, rmtree_cg, wait_for, wait_populated, write  # noqa: E402
 
 CG = "/sys/fs/cgroup"
 # Not under /tmp: the image's systemd-tmpfiles (run by sdinit in scenario g) empties /tmp at boot,
@@ -39,37 +39,6 @@ CG = "/sys/fs/cgroup"
 BASE = "/var/lib/sdinit-handoff"
 SYSTEMD = "/usr/lib/systemd/systemd"
 UNMAPPED = 100000  # a host uid outside the container's single-uid mapping: shows up as nobody
-
-
-
-
-
-
-def write(path, value):
-    try:
-        with open(path, "w") as f:
-            f.write(value)
-        return None
-    except OSError as e:
-        return f"{path}: {e}"
-
-
-def rmtree_cg(cg):
-    for dirpath, _, _ in sorted(os.walk(cg), key=lambda t: -t[0].count("/")):
-        try:
-            os.rmdir(dirpath)
-        except OSError:
-            pass
-
-
-def wait_for(pred, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.1)
-    return pred()
 
 
 UNIT_TARGET = """[Unit]
@@ -108,11 +77,6 @@ unshare --pid --fork --mount-proc "$SDINIT" detect --json > "$D/detect.json" 2> 
 exec "$SDINIT" --unit=sdinit-test.target $SDINIT_ARGS
 '
 """
-
-
-def children(pid):
-    txt = read(f"/proc/{pid}/task/{pid}/children", "") or ""
-    return [int(x) for x in txt.split()]
 
 
 def start_container(name, d, cg, inner, env):
@@ -243,7 +207,7 @@ def scenario(name, expect_manager, expect_plan, expect_log, cgro=False, delegate
            f"exit status {rc}\n{console}")
     else:
         ok(rc == 0, f"{name}: the container exits with status 0", f"exit status {rc}\n{console}")
-    populated = wait_for(lambda: "populated 0" in (read(f"{cg}/cgroup.events", "") or ""), 10)
+    populated = wait_populated(cg, 0, 10)
     ok(populated, f"{name}: the container's cgroup is empty afterwards", read(f"{cg}/cgroup.events"))
     print(f"# console of {name}:", flush=True)
     for line in console.splitlines()[-25:]:
