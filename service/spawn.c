@@ -897,7 +897,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 if (fd >= 0)
                         close(fd);
         }
-        for (int i = 0; i < SDU_RLIMIT_MAX; i++)
+        for (int i = 0; e->rlimits && i < SDU_RLIMIT_MAX; i++)
                 if (e->rlimits[i].set) {
                         struct rlimit rl = {
                                 .rlim_cur = e->rlimits[i].soft == SDU_SIZE_INFINITY ? RLIM_INFINITY : e->rlimits[i].soft,

@@ -170,7 +170,7 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                         r = push(&l, sdu_exit_status_set_to_string(field));
                 break;
         case KIND_RLIMIT: {
-                const RLimitSetting *rl = (const RLimitSetting *) field + (uintptr_t) d->data;
+                const RLimitSetting *rl = unit_rlimit(&u->exec, (int) (uintptr_t) d->data);
                 if (rl->set) {
                         char *a = format_rlimit_value(rl->soft), *b = format_rlimit_value(rl->hard);
                         if (a && b)

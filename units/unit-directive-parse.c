@@ -455,14 +455,15 @@ static int parse_exit_status(Ctx *c, const char *v) {
 
 static int parse_rlimit(Ctx *c, const char *v) {
         int resource = (int) (uintptr_t) c->d->data;
-        RLimitSetting *f = FIELD(c, RLimitSetting) + resource;
+        RLimitSetting **all = FIELD(c, RLimitSetting *);
         uint64_t soft, hard;
         int r;
 
         if (resource < 0 || resource >= SDU_RLIMIT_MAX)
                 return 0;
         if (!*v) {
-                f->set = false;
+                if (*all)
+                        (*all)[resource].set = false;
                 mark_reset(c);
                 return 0;
         }
@@ -477,7 +478,9 @@ static int parse_rlimit(Ctx *c, const char *v) {
                 ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse resource value, ignoring: %s", v);
                 return 0;
         }
-        *f = (RLimitSetting) { .soft = soft, .hard = hard, .set = true };
+        if (!*all && !(*all = calloc(SDU_RLIMIT_MAX, sizeof(RLimitSetting))))
+                return -ENOMEM;
+        (*all)[resource] = (RLimitSetting) { .soft = soft, .hard = hard, .set = true };
         mark_set(c);
         return 0;
 }

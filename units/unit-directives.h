@@ -27,7 +27,7 @@ typedef enum UnitValueKind {
         KIND_MODE,        /* mode_t */
         KIND_SIGNAL,      /* int, -1 unset */
         KIND_EXIT_STATUS, /* SduExitStatusSet */
-        KIND_RLIMIT,      /* RLimitSetting[resource], resource in data */
+        KIND_RLIMIT,      /* RLimitSetting *, SDU_RLIMIT_MAX allocated on first use; resource in data */
         KIND_CAPS,        /* CapabilitySetting */
         KIND_ENV,         /* char ** of NAME=value */
         KIND_ENV_FILES,   /* char **, absolute paths with optional '-' */

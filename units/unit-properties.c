@@ -668,7 +668,7 @@ static int row_value(const Unit *u, size_t i, char **ret) {
 static void emit_rlimit(PropCtx *c, size_t i) {
         const UnitDirective *d = unit_directive_table + i;
         int res = (int) (uintptr_t) d->data;
-        const RLimitSetting *rl = c->u->exec.rlimits + res;
+        const RLimitSetting *rl = unit_rlimit(&c->u->exec, res);
         char *soft_name = sdu_strjoin3(d->key, "Soft", NULL);
         char *hard = NULL, *soft = NULL;
 

@@ -121,6 +121,7 @@ static void free_exec(ExecSettings *e) {
                 free(strings[i]);
         for (size_t i = 0; i < SDU_ELEMENTSOF(lists); i++)
                 strv_free(lists[i]);
+        free(e->rlimits);
         unit_sandbox_free(e->sandbox);
 }
 

@@ -172,7 +172,8 @@ typedef struct ExecSettings {
         mode_t umask;
         int nice, oom_score_adjust, cpu_scheduling_policy, cpu_scheduling_priority, io_scheduling_class,
                 io_scheduling_priority;
-        RLimitSetting rlimits[SDU_RLIMIT_MAX];
+        RLimitSetting *rlimits; /* SDU_RLIMIT_MAX of them, allocated by the first Limit*= (most units set
+                                 * none: 384 bytes less each); NULL: none set. Read with unit_rlimit(). */
         CapabilitySetting capability_bounding_set, ambient_capabilities;
         int no_new_privileges, dynamic_user, ignore_sigpipe, same_process_group, memory_ksm;
         int standard_input, standard_output, standard_error;
@@ -356,6 +357,12 @@ static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
  * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
  * not assigned (or reset). */
 char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
+
+/* LimitCPU= & co. (resource: RLIMIT_*): the unit's setting, an unset one (.set false) if none. */
+static inline const RLimitSetting *unit_rlimit(const ExecSettings *e, int resource) {
+        static const RLimitSetting unset = { 0, 0, false };
+        return e->rlimits && resource >= 0 && resource < SDU_RLIMIT_MAX ? e->rlimits + resource : &unset;
+}
 
 /* Enum values (for the manager): */
 typedef enum ServiceType {

@@ -118,10 +118,10 @@ int main(void) {
         CHECK(!unit_is_set(u, UD_SERVICE_RESTART_SEC));
         CHECK_INT(u->service.restart_usec, 100000); /* RestartSec=soon ignored: systemd's default */
         CHECK_INT(u->kill.kill_signal, SIGRTMIN + 3);
-        CHECK(u->exec.rlimits[RLIMIT_NOFILE].set);
-        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].soft, 1024);
-        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].hard, 4096);
-        CHECK(u->exec.rlimits[RLIMIT_CORE].soft == SDU_SIZE_INFINITY);
+        CHECK(unit_rlimit(&u->exec, RLIMIT_NOFILE)->set);
+        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->soft, 1024);
+        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->hard, 4096);
+        CHECK(unit_rlimit(&u->exec, RLIMIT_CORE)->soft == SDU_SIZE_INFINITY);
         CHECK(u->exec.capability_bounding_set.set);
         CHECK(u->exec.capability_bounding_set.mask == (UINT64_C(1) << 12));
         CHECK(!u->exec.ambient_capabilities.set);
