@@ -25,6 +25,9 @@ void unit_directive_init_defaults(Unit *u) {
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 const UnitDirective *d = unit_directive_table + i;
 
+                /* Another type's section shares the bytes of this one's (Unit's union). */
+                if (!unit_directive_applies(d, u->type))
+                        continue;
                 switch (d->kind) {
                 case KIND_BOOL:
                 case KIND_ENUM:

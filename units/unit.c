@@ -191,11 +191,25 @@ Unit *unit_free(Unit *u) {
         free_exec(&u->exec);
         free(u->cgroup.slice);
         strv_free(u->cgroup.delegate_controllers);
-        free_service(&u->service);
-        free_socket(&u->socket);
-        free_timer(&u->timer);
-        free_path(&u->path);
-        free_mount(&u->mount);
+        switch (unit_type_info(u->type)->own) { /* the live member of the union */
+        case UNIT_OWN_SERVICE:
+                free_service(&u->service);
+                break;
+        case UNIT_OWN_SOCKET:
+                free_socket(&u->socket);
+                break;
+        case UNIT_OWN_TIMER:
+                free_timer(&u->timer);
+                break;
+        case UNIT_OWN_PATH:
+                free_path(&u->path);
+                break;
+        case UNIT_OWN_MOUNT:
+                free_mount(&u->mount);
+                break;
+        case UNIT_OWN_NONE:
+                break;
+        }
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
                 strv_free(u->settings[i].raw);
         free(u->settings);
