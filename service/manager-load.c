@@ -617,6 +617,7 @@ void munit_destroy(Manager *m, MUnit *u) {
                 free(u->rdeps[d]);
         free(u->after_me);
         free(u->before_me);
+        free(u->start_times);
         free(u->status_text);
         free(u->linebuf);
         free(u->allowed_cpus);

@@ -148,7 +148,10 @@ struct MUnit {
         sd_event_source *watchdog;
         uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */
         uint64_t timeout_deadline;
-        uint64_t start_times[16];
+        /* Start times for StartLimitBurst= (service.c): the first inline, the last 16 in a ring
+         * allocated at the second start (most units start once: 112 bytes less each). */
+        uint64_t first_start_time;
+        uint64_t *start_times;
         unsigned n_start_times;
         char *status_text;
         char invocation_id[33];

@@ -339,6 +339,17 @@ static bool start_limit_hit(MUnit *u) {
 
         if (interval == 0 || burst == 0)
                 return false;
+        if (u->n_start_times == 0) {
+                u->first_start_time = now;
+                u->n_start_times = 1;
+                return false; /* one start is within any burst (burst >= 1) */
+        }
+        if (!u->start_times && !(u->start_times = calloc(16, sizeof(uint64_t)))) {
+                manager_log(u->m, MLOG_WARN, "%s: out of memory, start rate not limited this time", u->id);
+                return false;
+        }
+        if (u->n_start_times == 1)
+                u->start_times[0] = u->first_start_time;
         u->start_times[u->n_start_times++ % 16] = now;
         for (unsigned i = 0; i < 16 && i < u->n_start_times; i++)
                 if (now - u->start_times[i] <= interval)
