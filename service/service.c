@@ -166,7 +166,7 @@ static void cgroup_prepare(MUnit *u) {
 
         if (!u->m->cg_tree || u->cgroup)
                 return;
-        r = cg_unit_create(&u->m->cg, u->id, u->u->cgroup.slice, path, sizeof(path));
+        r = cg_unit_create(&u->m->cg, u->id, unit_cgroup(u->u)->slice, path, sizeof(path));
         if (r < 0) {
                 manager_log(u->m, MLOG_WARN, "%s: cannot create its cgroup (%s); tracking its processes without one",
                             u->id, strerror(-r));
@@ -176,7 +176,7 @@ static void cgroup_prepare(MUnit *u) {
         if (!u->cgroup)
                 return;
         service_apply_limits(u);
-        if (u->u->cgroup.delegate > 0) {
+        if (unit_cgroup(u->u)->delegate > 0) {
                 struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
                 cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
         }

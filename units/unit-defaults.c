@@ -102,6 +102,7 @@ bool udef_row_is_set(const Unit *u, size_t i) {
                 const UnitDirective *a = unit_directive_table + j;
 
                 if (j != i && (a->flags & DIRECTIVE_NO_DUMP) && a->kind == d->kind && a->offset == d->offset &&
+                    (a->flags & DIRECTIVE_IN_CGROUP) == (d->flags & DIRECTIVE_IN_CGROUP) &&
                     a->data == d->data && d->kind != KIND_RAW && unit_directive_applies(a, u->type) && row_count(u, j) > 0)
                         return true;
         }
@@ -175,8 +176,8 @@ int unit_effective_slice(const Unit *u, char **ret) {
                 *ret = s;
                 return 0;
         }
-        if (u->cgroup.slice)
-                s = strdup(u->cgroup.slice);
+        if (unit_cgroup(u)->slice)
+                s = strdup(unit_cgroup(u)->slice);
         else if (u->instance) {
                 /* Instances get a slice per template, the prefix escaped once more ("-" has a
                  * meaning in slice names). */

@@ -25,8 +25,9 @@ void unit_directive_init_defaults(Unit *u) {
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 const UnitDirective *d = unit_directive_table + i;
 
-                /* Another type's section shares the bytes of this one's (Unit's union). */
-                if (!unit_directive_applies(d, u->type))
+                /* Another type's section shares the bytes of this one's (Unit's union); the
+                 * cgroup rows start as unit_cgroup_unset when allocated. */
+                if (!unit_directive_applies(d, u->type) || (d->flags & DIRECTIVE_IN_CGROUP))
                         continue;
                 switch (d->kind) {
                 case KIND_BOOL:
@@ -109,7 +110,7 @@ static char *format_caps(uint64_t mask) {
 /* Returns the lines (values) to print for row i, or NULL list when unset. */
 static int format_row(const Unit *u, size_t i, char ***ret) {
         const UnitDirective *d = unit_directive_table + i;
-        const void *field = (const char *) u + d->offset;
+        const void *field = unit_directive_field_const(u, d);
         char **l = NULL;
         int r = 0;
 

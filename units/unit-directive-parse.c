@@ -50,7 +50,7 @@ static void ctx_log(Ctx *c, UnitDiagLevel level, const char *fmt, ...) {
                 free(msg);
 }
 
-#define FIELD(c, type) ((type *) ((char *) (c)->u + (c)->d->offset))
+#define FIELD(c, type) ((type *) unit_directive_field((c)->u, (c)->d)) /* never NULL: see unit_directive_assign() */
 
 static void mark_set(Ctx *c) {
         UnitSetting *s = c->u->settings + c->row;
@@ -1137,5 +1137,11 @@ int unit_directive_assign(Unit *u, const UnitDiagSink *diag, const char *section
         c.d = unit_directive_table + i;
         if (c.d->flags & DIRECTIVE_DEPRECATED && c.d->kind != KIND_LIMIT)
                 unit_diag(diag, UNIT_DIAG_NOTICE, file, line, "%s= is deprecated.", key);
+        if ((c.d->flags & DIRECTIVE_IN_CGROUP) && !u->cgroup) {
+                u->cgroup = malloc(sizeof(CGroupSettings));
+                if (!u->cgroup)
+                        return -ENOMEM;
+                *u->cgroup = unit_cgroup_unset;
+        }
         return dispatch(&c, value);
 }

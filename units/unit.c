@@ -183,14 +183,21 @@ static void free_mount(MountSettings *m) {
         free(m->options);
 }
 
+const CGroupSettings unit_cgroup_unset = {
+        .cpu_accounting = -1, .memory_accounting = -1, .io_accounting = -1, .tasks_accounting = -1,
+};
+
 Unit *unit_free(Unit *u) {
         if (!u)
                 return NULL;
         free_unit_section(&u->unit);
         free_install(&u->install);
         free_exec(&u->exec);
-        free(u->cgroup.slice);
-        strv_free(u->cgroup.delegate_controllers);
+        if (u->cgroup) {
+                free(u->cgroup->slice);
+                strv_free(u->cgroup->delegate_controllers);
+                free(u->cgroup);
+        }
         switch (unit_type_info(u->type)->own) { /* the live member of the union */
         case UNIT_OWN_SERVICE:
                 free_service(&u->service);

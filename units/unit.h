@@ -296,7 +296,9 @@ typedef struct Unit {
         UnitInstallSection install;
         ExecSettings exec;
         KillSettings kill;
-        CGroupSettings cgroup;
+        CGroupSettings *cgroup; /* allocated by the first cgroup setting (Slice=, MemoryMax=, ...) in the
+                                 * unit's files: most set none (208 bytes less each); NULL: all unset.
+                                 * Read with unit_cgroup(). */
         /* The type's own section: only the member of the unit's type is live (unit_type_info()'s
          * `own` says which; the others overlay it); all zero for types without one. Code that may
          * see units of several types reads it through unit_service()/unit_socket() (unit-type-info.h).
@@ -363,6 +365,13 @@ static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
  * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
  * not assigned (or reset). */
 char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
+
+/* The cgroup settings of a unit that sets none: CPUAccounting= & co. unset (-1), the rest 0. */
+extern const CGroupSettings unit_cgroup_unset;
+
+static inline const CGroupSettings *unit_cgroup(const Unit *u) {
+        return u->cgroup ? u->cgroup : &unit_cgroup_unset;
+}
 
 /* LimitCPU= & co. (resource: RLIMIT_*): the unit's setting, an unset one (.set false) if none. */
 static inline const RLimitSetting *unit_rlimit(const ExecSettings *e, int resource) {
