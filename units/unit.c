@@ -357,6 +357,7 @@ int unit_compact(Unit *u) {
                         u->raw_kept[u->n_raw_kept++] = (UnitRawValue) { .row = (unsigned) i, .raw = u->settings[i].raw };
         free(u->settings);
         u->settings = NULL;
+        sdu_list_index_trim(u->load_index);
         u->load_index = sdu_list_index_free(u->load_index);
         return 0;
 }
