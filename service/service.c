@@ -617,10 +617,10 @@ static bool should_restart(MUnit *u) {
         if (u->start_limit_hit || u->result == RESULT_CONDITION)
                 return false;
         if (u->main_exit_code &&
-            sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
+            sdu_exit_status_set_test(s->restart_prevent_exit_status, u->main_exit_status, is_signal))
                 return false;
         if (u->main_exit_code &&
-            sdu_exit_status_set_test(&s->restart_force_exit_status, u->main_exit_status, is_signal))
+            sdu_exit_status_set_test(s->restart_force_exit_status, u->main_exit_status, is_signal))
                 return true;
         /* By the unit's result, as systemd's service_shall_restart(): a main process whose
          * ExecStart= has the "-" prefix leaves "success" whatever killed it. */
@@ -849,10 +849,10 @@ static bool read_pid_file(MUnit *u) {
 
 static bool exit_is_success(MUnit *u, int code, int status) {
         if (code == CLD_EXITED)
-                return status == 0 || sdu_exit_status_set_test(&S(u)->success_exit_status, status, false);
+                return status == 0 || sdu_exit_status_set_test(S(u)->success_exit_status, status, false);
         if (code == CLD_KILLED)
                 return status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE ||
-                       sdu_exit_status_set_test(&S(u)->success_exit_status, status, true);
+                       sdu_exit_status_set_test(S(u)->success_exit_status, status, true);
         return false;
 }
 
@@ -916,7 +916,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP_POST) {
                 bool command = phase != PHASE_START || S(u)->type == SERVICE_FORKING;
                 bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
-                             : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)
+                             : command ? sdu_exit_status_set_test(S(u)->success_exit_status, status, true)
                                        : exit_is_success(u, code, status);
                 if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && u->result == RESULT_SUCCESS)
                         u->result = failure_result(code);

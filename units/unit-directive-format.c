@@ -170,8 +170,8 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                 break;
         }
         case KIND_EXIT_STATUS:
-                if (!sdu_exit_status_set_is_empty(field))
-                        r = push(&l, sdu_exit_status_set_to_string(field));
+                if (!sdu_exit_status_set_is_empty(*(SduExitStatusSet *const *) field))
+                        r = push(&l, sdu_exit_status_set_to_string(*(SduExitStatusSet *const *) field));
                 break;
         case KIND_RLIMIT: {
                 const RLimitSetting *rl = unit_rlimit(&u->exec, (int) (uintptr_t) d->data);

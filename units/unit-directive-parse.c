@@ -432,16 +432,19 @@ static int parse_signal(Ctx *c, const char *v) {
 }
 
 static int parse_exit_status(Ctx *c, const char *v) {
-        SduExitStatusSet *f = FIELD(c, SduExitStatusSet);
+        SduExitStatusSet **f = FIELD(c, SduExitStatusSet *);
         char *bad = NULL;
         int r;
 
         if (!*v) {
-                *f = (SduExitStatusSet) {};
+                if (*f)
+                        **f = (SduExitStatusSet) {};
                 mark_reset(c);
                 return 0;
         }
-        r = sdu_exit_status_set_add(f, v, &bad);
+        if (!*f && !(*f = calloc(1, sizeof(SduExitStatusSet))))
+                return -ENOMEM;
+        r = sdu_exit_status_set_add(*f, v, &bad);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {

@@ -136,6 +136,9 @@ static void free_service(ServiceSettings *s) {
         free(s->usb_function_descriptors);
         free(s->usb_function_strings);
         strv_free(s->sockets);
+        free(s->success_exit_status);
+        free(s->restart_prevent_exit_status);
+        free(s->restart_force_exit_status);
 }
 
 static void free_socket(SocketSettings *s) {

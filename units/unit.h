@@ -222,7 +222,8 @@ typedef struct ServiceSettings {
                 exec_stop, exec_stop_post;
         uint64_t restart_usec, timeout_start_usec, timeout_stop_usec, timeout_abort_usec,
                 runtime_max_usec, runtime_randomized_extra_usec, watchdog_usec;
-        SduExitStatusSet success_exit_status, restart_prevent_exit_status, restart_force_exit_status;
+        /* Allocated by the first assignment (most services set none); NULL: empty. */
+        SduExitStatusSet *success_exit_status, *restart_prevent_exit_status, *restart_force_exit_status;
         char **sockets;
         int file_descriptor_store_max;
 } ServiceSettings;

@@ -130,8 +130,8 @@ int main(void) {
         CHECK(unit_cgroup(u)->memory_high.is_relative && unit_cgroup(u)->memory_high.permyriad == 5000);
         CHECK(unit_cgroup(u)->tasks_max.value == SDU_SIZE_INFINITY);
         CHECK_INT(unit_cgroup(u)->cpu_quota.permyriad, 15000);
-        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, 143, false));
-        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, SIGTERM, true));
+        CHECK(sdu_exit_status_set_test(u->service.success_exit_status, 143, false));
+        CHECK(sdu_exit_status_set_test(u->service.success_exit_status, SIGTERM, true));
         CHECK(!unit_is_set(u, UD_EXEC_NICE));
         CHECK_INT(u->exec.umask, 027);
         CHECK_TEXT(u->exec.standard_output_file, "/var/log/blue.log");
