@@ -85,7 +85,7 @@ static int get_slice(BUS_GETTER_ARGS) {
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
         if (cg_unit_default_slice(u->id, buf, sizeof(buf)) < 0)
                 buf[0] = '\0';
-        return sd_bus_message_append(reply, "s", u->u && u->u->cgroup.slice ? u->u->cgroup.slice : buf);
+        return sd_bus_message_append(reply, "s", u->u && unit_cgroup(u->u)->slice ? unit_cgroup(u->u)->slice : buf);
 }
 
 BUS_DEFINE_GETTER(get_memory_current, sd_bus_message_append(reply, "t", cgroup_stats(U(userdata)).memory_current))
@@ -121,8 +121,8 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 
 /* ---- exec, kill and cgroup settings (services and sockets) ------------------------------------ */
 
-BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", F(userdata)->cgroup.tasks_max.set && !F(userdata)->cgroup.tasks_max.is_relative
-                                                                           ? F(userdata)->cgroup.tasks_max.value : UNSET))
+BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", unit_cgroup(F(userdata))->tasks_max.set && !unit_cgroup(F(userdata))->tasks_max.is_relative
+                                                                           ? unit_cgroup(F(userdata))->tasks_max.value : UNSET))
 BUS_ENUM_GETTER(get_kill_mode, UD_KILL_KILL_MODE, "control-group")
 
 static bool dynamic_user(void *userdata) {

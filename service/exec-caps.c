@@ -222,7 +222,7 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                 return r;
 
         if (sandbox) {
-                if (s->restrict_realtime && !e->rlimits[RLIMIT_RTPRIO].set &&
+                if (s->restrict_realtime && !unit_rlimit(e, RLIMIT_RTPRIO)->set &&
                     setrlimit(RLIMIT_RTPRIO, &(struct rlimit) { 0, 0 }) < 0)
                         FAIL(EXIT_LIMITS, "Failed to adjust RLIMIT_RTPRIO resource limit: %s", strerror(errno));
                 {

@@ -15,6 +15,7 @@
 #include "service/logrelay.h"
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
+#include "units/unit-type-info.h"
 
 /* ---- the unit index --------------------------------------------------------------------------- */
 
@@ -352,7 +353,7 @@ static int add_default_dependencies(Manager *m, MUnit *u) {
                         if ((r = load_one(m, *n, &x)) >= 0)
                                 r = munit_add_dep(u, (UnitDependency) k, x);
         unit_implicit_deps_done(&d);
-        if (r < 0 || u->u->socket.accept <= 0)
+        if (r < 0 || !unit_socket(u->u) || u->u->socket.accept <= 0)
                 return r;
         /* Accept=yes (only sockets have it): no fixed unit to trigger (systemd shows none);
          * socket.c finds the template its instances are made of through this edge. */
@@ -616,6 +617,7 @@ void munit_destroy(Manager *m, MUnit *u) {
                 free(u->rdeps[d]);
         free(u->after_me);
         free(u->before_me);
+        free(u->start_times);
         free(u->status_text);
         free(u->linebuf);
         free(u->allowed_cpus);

@@ -115,17 +115,17 @@ struct MUnit {
         /* Edge counts are 32-bit: 17 dependency kinds both ways in every unit of a boot (5,000
          * units: 680 kB less than size_t). */
         MUnit **deps[_UNIT_DEPENDENCY_MAX];
-        uint32_t n_deps[_UNIT_DEPENDENCY_MAX];
         /* Reverse edges (manager-load.c), so both directions are cheap to walk: rdeps[d] are the
          * units with a dependency d on me, in the manager's order of units. */
         MUnit **rdeps[_UNIT_DEPENDENCY_MAX];
-        uint32_t n_rdeps[_UNIT_DEPENDENCY_MAX];
+        uint32_t n_deps[_UNIT_DEPENDENCY_MAX], n_rdeps[_UNIT_DEPENDENCY_MAX]; /* side by side: no padding */
         MUnit **after_me;     /* units that are After= me, or that I am Before= */
         MUnit **before_me;    /* units that I am After=, or that are Before= me */
         uint32_t n_after_me, n_before_me;
         uint64_t walk;        /* the last dependency walk that passed here (manager.c) */
         bool start_limit_hit; /* the last start was refused by StartLimitBurst= (service.c) */
         bool condition_result; /* of the check at ts_condition */
+        bool oom_killed;      /* the OOM killer acted in the unit's cgroup since it started (service.c) */
 
         /* Service runtime */
         pid_t main_pid, control_pid;
@@ -148,21 +148,23 @@ struct MUnit {
         sd_event_source *watchdog;
         uint64_t watchdog_usec;   /* WatchdogSec=, or what WATCHDOG_USEC= changed it to */
         uint64_t timeout_deadline;
-        uint64_t start_times[16];
+        /* Start times for StartLimitBurst= (service.c): the first inline, the last 16 in a ring
+         * allocated at the second start (most units start once: 112 bytes less each). */
+        uint64_t first_start_time;
+        uint64_t *start_times;
         unsigned n_start_times;
         char *status_text;
         char invocation_id[33];
         pid_t session;        /* process tracking without cgroups: the session of our first process */
         pid_t main_session;   /* ...and the session a main process that exited led (its workers) */
+        int accept_fd;        /* a service of an Accept=yes socket: its connection (here for the layout) */
         size_t procs_at, procs_n; /* my processes in Manager.procs_by_owner (service/procs.c) */
         pid_t procs_keys[4];  /* main, control, session, main session when that index was built */
 
         /* With a delegated cgroup: the unit's cgroup (relative to ours) and its emptiness watch. */
         char *cgroup;
         int cg_wd[2];         /* its cgroup.events and memory.events watches (cg-watch.h), -1: none */
-        int accept_fd;        /* (a service of an Accept=yes socket: its connection, see below; here for the layout) */
         uint64_t oom_kills;   /* memory.events oom_kill when the unit started, then when last seen */
-        bool oom_killed;      /* the OOM killer acted in the unit's cgroup since it started */
         char *allowed_cpus;   /* AllowedCPUs= (cpuset.cpus), NULL if unset */
         struct ExecNsRuntime *ns_rt; /* PrivateTmp= dirs, network/IPC namespaces (exec-ns.c) */
 

@@ -446,7 +446,7 @@ static uint64_t limit_bytes(const LimitValue *v) {
 #define DEFAULT_TASKS_MAX_PERMYRIAD 1500 /* systemd 252's DefaultTasksMax=15% */
 
 void service_apply_limits(MUnit *u) {
-        const CGroupSettings *c = &u->u->cgroup;
+        const CGroupSettings *c = unit_cgroup(u->u);
         struct cg_limits l;
         struct cg_limits_result res;
 

@@ -166,7 +166,7 @@ static void cgroup_prepare(MUnit *u) {
 
         if (!u->m->cg_tree || u->cgroup)
                 return;
-        r = cg_unit_create(&u->m->cg, u->id, u->u->cgroup.slice, path, sizeof(path));
+        r = cg_unit_create(&u->m->cg, u->id, unit_cgroup(u->u)->slice, path, sizeof(path));
         if (r < 0) {
                 manager_log(u->m, MLOG_WARN, "%s: cannot create its cgroup (%s); tracking its processes without one",
                             u->id, strerror(-r));
@@ -176,7 +176,7 @@ static void cgroup_prepare(MUnit *u) {
         if (!u->cgroup)
                 return;
         service_apply_limits(u);
-        if (u->u->cgroup.delegate > 0) {
+        if (unit_cgroup(u->u)->delegate > 0) {
                 struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
                 cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
         }
@@ -339,6 +339,17 @@ static bool start_limit_hit(MUnit *u) {
 
         if (interval == 0 || burst == 0)
                 return false;
+        if (u->n_start_times == 0) {
+                u->first_start_time = now;
+                u->n_start_times = 1;
+                return false; /* one start is within any burst (burst >= 1) */
+        }
+        if (!u->start_times && !(u->start_times = calloc(16, sizeof(uint64_t)))) {
+                manager_log(u->m, MLOG_WARN, "%s: out of memory, start rate not limited this time", u->id);
+                return false;
+        }
+        if (u->n_start_times == 1)
+                u->start_times[0] = u->first_start_time;
         u->start_times[u->n_start_times++ % 16] = now;
         for (unsigned i = 0; i < 16 && i < u->n_start_times; i++)
                 if (now - u->start_times[i] <= interval)
@@ -606,10 +617,10 @@ static bool should_restart(MUnit *u) {
         if (u->start_limit_hit || u->result == RESULT_CONDITION)
                 return false;
         if (u->main_exit_code &&
-            sdu_exit_status_set_test(&s->restart_prevent_exit_status, u->main_exit_status, is_signal))
+            sdu_exit_status_set_test(s->restart_prevent_exit_status, u->main_exit_status, is_signal))
                 return false;
         if (u->main_exit_code &&
-            sdu_exit_status_set_test(&s->restart_force_exit_status, u->main_exit_status, is_signal))
+            sdu_exit_status_set_test(s->restart_force_exit_status, u->main_exit_status, is_signal))
                 return true;
         /* By the unit's result, as systemd's service_shall_restart(): a main process whose
          * ExecStart= has the "-" prefix leaves "success" whatever killed it. */
@@ -838,10 +849,10 @@ static bool read_pid_file(MUnit *u) {
 
 static bool exit_is_success(MUnit *u, int code, int status) {
         if (code == CLD_EXITED)
-                return status == 0 || sdu_exit_status_set_test(&S(u)->success_exit_status, status, false);
+                return status == 0 || sdu_exit_status_set_test(S(u)->success_exit_status, status, false);
         if (code == CLD_KILLED)
                 return status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE ||
-                       sdu_exit_status_set_test(&S(u)->success_exit_status, status, true);
+                       sdu_exit_status_set_test(S(u)->success_exit_status, status, true);
         return false;
 }
 
@@ -905,7 +916,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         if ((u->sub == SUB_STOP_SIGTERM || u->sub == SUB_STOP_SIGKILL) && phase != PHASE_STOP_POST) {
                 bool command = phase != PHASE_START || S(u)->type == SERVICE_FORKING;
                 bool clean = code == CLD_EXITED ? exit_is_success(u, code, status)
-                             : command ? sdu_exit_status_set_test(&S(u)->success_exit_status, status, true)
+                             : command ? sdu_exit_status_set_test(S(u)->success_exit_status, status, true)
                                        : exit_is_success(u, code, status);
                 if (!clean && !(c && (c->flags & EXEC_COMMAND_IGNORE_FAILURE)) && u->result == RESULT_SUCCESS)
                         u->result = failure_result(code);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common/strv.h"
+#include "units/unit-type-info.h"
 #include "service/dynamic-user.h"
 #include "service/exec-caps.h"
 #include "service/exec-creds-child.h"
@@ -450,6 +451,7 @@ static int set_directory_env(MUnit *u, char ***env, const char *var, char **dirs
 
 int spawn_build_environment(MUnit *u, char *const *extra, char ***ret) {
         const ExecSettings *e = &u->u->exec;
+        const ServiceSettings *svc = unit_service(u->u); /* NULL: a socket's or mount's commands */
         Manager *m = u->m;
         char **env = NULL;
         int r = 0;
@@ -465,12 +467,12 @@ int spawn_build_environment(MUnit *u, char *const *extra, char ***ret) {
         /* $TERM for a unit on a terminal (before Environment=, which may override it). */
         if (exec_touches_tty(e) || e->tty_path)
                 r |= env_set_kv(&env, "TERM", term_for(e));
-        if (m->notify_fd >= 0 && (u->u->service.type == SERVICE_NOTIFY || u->u->service.type == SERVICE_NOTIFY_RELOAD ||
-                                  (u->u->service.notify_access > 0)))
+        if (m->notify_fd >= 0 && svc && (svc->type == SERVICE_NOTIFY || svc->type == SERVICE_NOTIFY_RELOAD ||
+                                         svc->notify_access > 0))
                 r |= env_set_kv(&env, "NOTIFY_SOCKET", m->notify_path);
-        if (u->u->service.watchdog_usec && u->u->service.watchdog_usec != SDU_SIZE_INFINITY) {
+        if (svc && svc->watchdog_usec && svc->watchdog_usec != SDU_SIZE_INFINITY) {
                 char b[32];
-                snprintf(b, sizeof(b), "%llu", (unsigned long long) u->u->service.watchdog_usec);
+                snprintf(b, sizeof(b), "%llu", (unsigned long long) svc->watchdog_usec);
                 r |= env_set_kv(&env, "WATCHDOG_USEC", b);
         }
         r |= set_directory_env(u, &env, "RUNTIME_DIRECTORY", e->runtime_directory, "/run");
@@ -897,7 +899,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 if (fd >= 0)
                         close(fd);
         }
-        for (int i = 0; i < SDU_RLIMIT_MAX; i++)
+        for (int i = 0; e->rlimits && i < SDU_RLIMIT_MAX; i++)
                 if (e->rlimits[i].set) {
                         struct rlimit rl = {
                                 .rlim_cur = e->rlimits[i].soft == SDU_SIZE_INFINITY ? RLIM_INFINITY : e->rlimits[i].soft,

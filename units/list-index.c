@@ -175,6 +175,19 @@ void sdu_list_index_forget(SduListIndex *idx, char ***field) {
                 }
 }
 
+void sdu_list_index_trim(SduListIndex *idx) {
+        for (size_t i = 0; idx && i < idx->n; i++) {
+                char ***field = idx->lists[i].field;
+                char **v;
+
+                if (!*field)
+                        continue;
+                v = realloc(*field, (strv_length(*field) + 1) * sizeof(char *));
+                if (v)
+                        *field = v;
+        }
+}
+
 SduListIndex *sdu_list_index_free(SduListIndex *idx) {
         if (!idx)
                 return NULL;

@@ -31,4 +31,7 @@ long sdu_list_index_find(SduListIndex **idx, char ***field, SduListKey key, cons
 /* The list at field was freed or reset: its index entries are dropped. */
 void sdu_list_index_forget(SduListIndex *idx, char ***field);
 
+/* Once the lists stop growing (unit_compact()): each gives back its room to grow. */
+void sdu_list_index_trim(SduListIndex *idx);
+
 SduListIndex *sdu_list_index_free(SduListIndex *idx);

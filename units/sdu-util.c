@@ -134,6 +134,13 @@ char *sdu_buf_steal(SduBuf *b) {
         if (!b->data && sdu_buf_putn(b, "", 0) < 0)
                 return NULL;
         r = b->data;
+        /* The buffer grew by doubling from 64 bytes; what it becomes is often kept for the unit's
+         * life (expanded values: Description=, ExecStart= words): give the rest back. */
+        if (b->cap - b->len > 16) {
+                char *s = realloc(r, b->len + 1);
+                if (s)
+                        r = s;
+        }
         *b = (SduBuf) {};
         return r;
 }

@@ -102,6 +102,7 @@ bool udef_row_is_set(const Unit *u, size_t i) {
                 const UnitDirective *a = unit_directive_table + j;
 
                 if (j != i && (a->flags & DIRECTIVE_NO_DUMP) && a->kind == d->kind && a->offset == d->offset &&
+                    (a->flags & DIRECTIVE_IN_CGROUP) == (d->flags & DIRECTIVE_IN_CGROUP) &&
                     a->data == d->data && d->kind != KIND_RAW && unit_directive_applies(a, u->type) && row_count(u, j) > 0)
                         return true;
         }
@@ -175,8 +176,8 @@ int unit_effective_slice(const Unit *u, char **ret) {
                 *ret = s;
                 return 0;
         }
-        if (u->cgroup.slice)
-                s = strdup(u->cgroup.slice);
+        if (unit_cgroup(u)->slice)
+                s = strdup(unit_cgroup(u)->slice);
         else if (u->instance) {
                 /* Instances get a slice per template, the prefix escaped once more ("-" has a
                  * meaning in slice names). */
@@ -442,11 +443,12 @@ int udef_slice_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
 
 static int trigger_deps(DepCtx *c) {
         const Unit *u = c->u;
+        const ServiceSettings *svc = unit_service(u);
         char *target = NULL;
         int r = 0;
 
         /* Sockets= (only services have it). */
-        for (char **s = u->service.sockets; s && *s && r >= 0; s++) {
+        for (char **s = svc ? svc->sockets : NULL; s && *s && r >= 0; s++) {
                 r = add2(c, UNIT_WANTS, UNIT_AFTER, *s);
                 if (r >= 0 && !strv_contains(c->d->triggered_by, *s))
                         r = strv_extend(&c->d->triggered_by, *s);
@@ -463,12 +465,13 @@ static int trigger_deps(DepCtx *c) {
 static int exec_deps(DepCtx *c) {
         const Unit *u = c->u;
         const UnitTypeInfo *info = unit_type_info(u->type);
+        const ServiceSettings *svc = unit_service(u);
         char *in = NULL, *out = NULL, *err = NULL;
         bool has_exec = true;
         int r;
 
         /* Type=dbus (BusName= is only in [Service]). */
-        if (u->service.bus_name && unit_effective_service_type(u) == SERVICE_DBUS &&
+        if (svc && svc->bus_name && unit_effective_service_type(u) == SERVICE_DBUS &&
             (r = add2(c, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket")) < 0)
                 return r;
         if (!info->exec)

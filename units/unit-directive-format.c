@@ -25,6 +25,10 @@ void unit_directive_init_defaults(Unit *u) {
         for (size_t i = 0; i < unit_directive_table_size; i++) {
                 const UnitDirective *d = unit_directive_table + i;
 
+                /* Another type's section shares the bytes of this one's (Unit's union); the
+                 * cgroup rows start as unit_cgroup_unset when allocated. */
+                if (!unit_directive_applies(d, u->type) || (d->flags & DIRECTIVE_IN_CGROUP))
+                        continue;
                 switch (d->kind) {
                 case KIND_BOOL:
                 case KIND_ENUM:
@@ -106,7 +110,7 @@ static char *format_caps(uint64_t mask) {
 /* Returns the lines (values) to print for row i, or NULL list when unset. */
 static int format_row(const Unit *u, size_t i, char ***ret) {
         const UnitDirective *d = unit_directive_table + i;
-        const void *field = (const char *) u + d->offset;
+        const void *field = unit_directive_field_const(u, d);
         char **l = NULL;
         int r = 0;
 
@@ -166,11 +170,11 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                 break;
         }
         case KIND_EXIT_STATUS:
-                if (!sdu_exit_status_set_is_empty(field))
-                        r = push(&l, sdu_exit_status_set_to_string(field));
+                if (!sdu_exit_status_set_is_empty(*(SduExitStatusSet *const *) field))
+                        r = push(&l, sdu_exit_status_set_to_string(*(SduExitStatusSet *const *) field));
                 break;
         case KIND_RLIMIT: {
-                const RLimitSetting *rl = (const RLimitSetting *) field + (uintptr_t) d->data;
+                const RLimitSetting *rl = unit_rlimit(&u->exec, (int) (uintptr_t) d->data);
                 if (rl->set) {
                         char *a = format_rlimit_value(rl->soft), *b = format_rlimit_value(rl->hard);
                         if (a && b)

@@ -50,7 +50,7 @@ static void ctx_log(Ctx *c, UnitDiagLevel level, const char *fmt, ...) {
                 free(msg);
 }
 
-#define FIELD(c, type) ((type *) ((char *) (c)->u + (c)->d->offset))
+#define FIELD(c, type) ((type *) unit_directive_field((c)->u, (c)->d)) /* never NULL: see unit_directive_assign() */
 
 static void mark_set(Ctx *c) {
         UnitSetting *s = c->u->settings + c->row;
@@ -432,16 +432,19 @@ static int parse_signal(Ctx *c, const char *v) {
 }
 
 static int parse_exit_status(Ctx *c, const char *v) {
-        SduExitStatusSet *f = FIELD(c, SduExitStatusSet);
+        SduExitStatusSet **f = FIELD(c, SduExitStatusSet *);
         char *bad = NULL;
         int r;
 
         if (!*v) {
-                *f = (SduExitStatusSet) {};
+                if (*f)
+                        **f = (SduExitStatusSet) {};
                 mark_reset(c);
                 return 0;
         }
-        r = sdu_exit_status_set_add(f, v, &bad);
+        if (!*f && !(*f = calloc(1, sizeof(SduExitStatusSet))))
+                return -ENOMEM;
+        r = sdu_exit_status_set_add(*f, v, &bad);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
@@ -455,14 +458,15 @@ static int parse_exit_status(Ctx *c, const char *v) {
 
 static int parse_rlimit(Ctx *c, const char *v) {
         int resource = (int) (uintptr_t) c->d->data;
-        RLimitSetting *f = FIELD(c, RLimitSetting) + resource;
+        RLimitSetting **all = FIELD(c, RLimitSetting *);
         uint64_t soft, hard;
         int r;
 
         if (resource < 0 || resource >= SDU_RLIMIT_MAX)
                 return 0;
         if (!*v) {
-                f->set = false;
+                if (*all)
+                        (*all)[resource].set = false;
                 mark_reset(c);
                 return 0;
         }
@@ -477,7 +481,9 @@ static int parse_rlimit(Ctx *c, const char *v) {
                 ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse resource value, ignoring: %s", v);
                 return 0;
         }
-        *f = (RLimitSetting) { .soft = soft, .hard = hard, .set = true };
+        if (!*all && !(*all = calloc(SDU_RLIMIT_MAX, sizeof(RLimitSetting))))
+                return -ENOMEM;
+        (*all)[resource] = (RLimitSetting) { .soft = soft, .hard = hard, .set = true };
         mark_set(c);
         return 0;
 }
@@ -1134,5 +1140,11 @@ int unit_directive_assign(Unit *u, const UnitDiagSink *diag, const char *section
         c.d = unit_directive_table + i;
         if (c.d->flags & DIRECTIVE_DEPRECATED && c.d->kind != KIND_LIMIT)
                 unit_diag(diag, UNIT_DIAG_NOTICE, file, line, "%s= is deprecated.", key);
+        if ((c.d->flags & DIRECTIVE_IN_CGROUP) && !u->cgroup) {
+                u->cgroup = malloc(sizeof(CGroupSettings));
+                if (!u->cgroup)
+                        return -ENOMEM;
+                *u->cgroup = unit_cgroup_unset;
+        }
         return dispatch(&c, value);
 }

@@ -35,6 +35,7 @@
 #include "unit-type-info.h"
 
 #define U(f) offsetof(Unit, f)
+#define CG(f) offsetof(CGroupSettings, f) /* DIRECTIVE_IN_CGROUP rows */
 #define NE DIRECTIVE_NOT_ENFORCED
 
 /* ---- enum value tables ---- */
@@ -513,25 +514,25 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         { "@kill", "SendSIGHUP", KIND_BOOL, U(kill.send_sighup), 0, NULL },
 
         /* systemd.resource-control(5) */
-        { "@cgroup", "Slice", KIND_UNIT_NAME, U(cgroup.slice), 0, NULL },
-        { "@cgroup", "CPUAccounting", KIND_BOOL, U(cgroup.cpu_accounting), 0, NULL },
-        { "@cgroup", "MemoryAccounting", KIND_BOOL, U(cgroup.memory_accounting), 0, NULL },
-        { "@cgroup", "IOAccounting", KIND_BOOL, U(cgroup.io_accounting), 0, NULL },
-        { "@cgroup", "TasksAccounting", KIND_BOOL, U(cgroup.tasks_accounting), 0, NULL },
-        { "@cgroup", "CPUWeight", KIND_UINT64, U(cgroup.cpu_weight), 0, &range_weight },
-        { "@cgroup", "StartupCPUWeight", KIND_UINT64, U(cgroup.startup_cpu_weight), 0, &range_weight },
-        { "@cgroup", "CPUShares", KIND_UINT64, U(cgroup.cpu_weight), DIRECTIVE_DEPRECATED | DIRECTIVE_NO_DUMP, &range_shares },
-        { "@cgroup", "CPUQuota", KIND_LIMIT, U(cgroup.cpu_quota), 0, &limit_cpu },
-        { "@cgroup", "CPUQuotaPeriodSec", KIND_TIME, U(cgroup.cpu_quota_period_usec), 0, NULL },
-        { "@cgroup", "IOWeight", KIND_UINT64, U(cgroup.io_weight), 0, &range_weight },
-        { "@cgroup", "StartupIOWeight", KIND_UINT64, U(cgroup.startup_io_weight), 0, &range_weight },
-        { "@cgroup", "MemoryMin", KIND_LIMIT, U(cgroup.memory_min), 0, &limit_memory },
-        { "@cgroup", "MemoryLow", KIND_LIMIT, U(cgroup.memory_low), 0, &limit_memory },
-        { "@cgroup", "MemoryHigh", KIND_LIMIT, U(cgroup.memory_high), 0, &limit_memory },
-        { "@cgroup", "MemoryMax", KIND_LIMIT, U(cgroup.memory_max), 0, &limit_memory },
-        { "@cgroup", "MemorySwapMax", KIND_LIMIT, U(cgroup.memory_swap_max), 0, &limit_memory },
-        { "@cgroup", "MemoryLimit", KIND_LIMIT, U(cgroup.memory_limit), DIRECTIVE_DEPRECATED, &limit_memory },
-        { "@cgroup", "TasksMax", KIND_LIMIT, U(cgroup.tasks_max), 0, &limit_tasks },
+        { "@cgroup", "Slice", KIND_UNIT_NAME, CG(slice), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "CPUAccounting", KIND_BOOL, CG(cpu_accounting), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "MemoryAccounting", KIND_BOOL, CG(memory_accounting), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "IOAccounting", KIND_BOOL, CG(io_accounting), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "TasksAccounting", KIND_BOOL, CG(tasks_accounting), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "CPUWeight", KIND_UINT64, CG(cpu_weight), DIRECTIVE_IN_CGROUP, &range_weight },
+        { "@cgroup", "StartupCPUWeight", KIND_UINT64, CG(startup_cpu_weight), DIRECTIVE_IN_CGROUP, &range_weight },
+        { "@cgroup", "CPUShares", KIND_UINT64, CG(cpu_weight), DIRECTIVE_IN_CGROUP | DIRECTIVE_DEPRECATED | DIRECTIVE_NO_DUMP, &range_shares },
+        { "@cgroup", "CPUQuota", KIND_LIMIT, CG(cpu_quota), DIRECTIVE_IN_CGROUP, &limit_cpu },
+        { "@cgroup", "CPUQuotaPeriodSec", KIND_TIME, CG(cpu_quota_period_usec), DIRECTIVE_IN_CGROUP, NULL },
+        { "@cgroup", "IOWeight", KIND_UINT64, CG(io_weight), DIRECTIVE_IN_CGROUP, &range_weight },
+        { "@cgroup", "StartupIOWeight", KIND_UINT64, CG(startup_io_weight), DIRECTIVE_IN_CGROUP, &range_weight },
+        { "@cgroup", "MemoryMin", KIND_LIMIT, CG(memory_min), DIRECTIVE_IN_CGROUP, &limit_memory },
+        { "@cgroup", "MemoryLow", KIND_LIMIT, CG(memory_low), DIRECTIVE_IN_CGROUP, &limit_memory },
+        { "@cgroup", "MemoryHigh", KIND_LIMIT, CG(memory_high), DIRECTIVE_IN_CGROUP, &limit_memory },
+        { "@cgroup", "MemoryMax", KIND_LIMIT, CG(memory_max), DIRECTIVE_IN_CGROUP, &limit_memory },
+        { "@cgroup", "MemorySwapMax", KIND_LIMIT, CG(memory_swap_max), DIRECTIVE_IN_CGROUP, &limit_memory },
+        { "@cgroup", "MemoryLimit", KIND_LIMIT, CG(memory_limit), DIRECTIVE_IN_CGROUP | DIRECTIVE_DEPRECATED, &limit_memory },
+        { "@cgroup", "TasksMax", KIND_LIMIT, CG(tasks_max), DIRECTIVE_IN_CGROUP, &limit_tasks },
         RAW_ROW("@cgroup", "Delegate", raw_words)
         RAW_ROW("@cgroup", "DeviceAllow", raw_words)
         RAW_ROW("@cgroup", "DevicePolicy", raw_device_policy)
@@ -594,6 +595,18 @@ bool unit_section_is_known(UnitType t, const char *section) {
         if (sdu_streq(section, "Install"))
                 return unit_type_info(t)->install;
         return own && sdu_streq(section, own);
+}
+
+void *unit_directive_field(Unit *u, const UnitDirective *d) {
+        if (d->flags & DIRECTIVE_IN_CGROUP)
+                return u->cgroup ? (char *) u->cgroup + d->offset : NULL;
+        return (char *) u + d->offset;
+}
+
+const void *unit_directive_field_const(const Unit *u, const UnitDirective *d) {
+        if (d->flags & DIRECTIVE_IN_CGROUP)
+                return (const char *) unit_cgroup(u) + d->offset;
+        return (const char *) u + d->offset;
 }
 
 bool unit_directive_applies(const UnitDirective *d, UnitType t) {

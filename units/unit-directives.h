@@ -27,7 +27,7 @@ typedef enum UnitValueKind {
         KIND_MODE,        /* mode_t */
         KIND_SIGNAL,      /* int, -1 unset */
         KIND_EXIT_STATUS, /* SduExitStatusSet */
-        KIND_RLIMIT,      /* RLimitSetting[resource], resource in data */
+        KIND_RLIMIT,      /* RLimitSetting *, SDU_RLIMIT_MAX allocated on first use; resource in data */
         KIND_CAPS,        /* CapabilitySetting */
         KIND_ENV,         /* char ** of NAME=value */
         KIND_ENV_FILES,   /* char **, absolute paths with optional '-' */
@@ -53,6 +53,7 @@ enum {
         DIRECTIVE_UNIT_NAMES = 1 << 5,    /* KIND_STRV words must be unit names (templates allowed) */
         DIRECTIVE_KEEP_RAW = 1 << 6,      /* KIND_RAW rows of the namespace sandbox the service manager
                                            * enforces (typed in Unit.exec.sandbox, unit-sandbox.h) */
+        DIRECTIVE_IN_CGROUP = 1 << 7,     /* the field is in *Unit.cgroup: offset into CGroupSettings */
 };
 
 typedef struct IntRange {
@@ -105,6 +106,12 @@ bool unit_directive_applies(const UnitDirective *d, UnitType t);
  * type: -ENXIO. */
 int unit_directive_lookup(UnitType t, const char *section, const char *key);
 bool unit_section_is_known(UnitType t, const char *section);
+
+/* The field row d fills in u: u + offset, or for DIRECTIVE_IN_CGROUP rows u->cgroup + offset
+ * (NULL while u->cgroup is; unit_directive_assign() allocates it). The const variant reads an
+ * unset cgroup row from unit_cgroup_unset. */
+void *unit_directive_field(Unit *u, const UnitDirective *d);
+const void *unit_directive_field_const(const Unit *u, const UnitDirective *d);
 
 /* Applies one assignment to u (used as the syntax callback). */
 int unit_directive_assign(Unit *u, const UnitDiagSink *diag, const char *section, const char *key,

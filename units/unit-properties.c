@@ -320,8 +320,10 @@ static const struct {
 
 static void write_field(Unit *u, UnitDirectiveId id, uint64_t value) {
         const UnitDirective *d = unit_directive_table + id;
-        void *field = (char *) u + d->offset;
+        void *field = unit_directive_field(u, d);
 
+        if (!field) /* an unallocated cgroup row (none has a default written here) */
+                return;
         switch (d->kind) {
         case KIND_TIME:
                 *(uint64_t *) field = value;
@@ -544,7 +546,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
 /* The value of a set row, as systemctl prints it. */
 static char *set_value(const Unit *u, size_t i) {
         const UnitDirective *d = unit_directive_table + i;
-        const void *field = (const char *) u + d->offset;
+        const void *field = unit_directive_field_const(u, d);
         char *v = NULL;
 
         switch (d->kind) {
@@ -668,7 +670,7 @@ static int row_value(const Unit *u, size_t i, char **ret) {
 static void emit_rlimit(PropCtx *c, size_t i) {
         const UnitDirective *d = unit_directive_table + i;
         int res = (int) (uintptr_t) d->data;
-        const RLimitSetting *rl = c->u->exec.rlimits + res;
+        const RLimitSetting *rl = unit_rlimit(&c->u->exec, res);
         char *soft_name = sdu_strjoin3(d->key, "Soft", NULL);
         char *hard = NULL, *soft = NULL;
 
@@ -698,7 +700,7 @@ static void emit_rlimit(PropCtx *c, size_t i) {
 
 static void emit_deps(PropCtx *c, size_t i) {
         const UnitDirective *d = unit_directive_table + i;
-        char **file = *(char **const *) ((const char *) c->u + d->offset), **all = NULL, *v;
+        char **file = *(char **const *) unit_directive_field_const(c->u, d), **all = NULL, *v;
         int kind = -1;
 
         for (int k = 0; k < _UNIT_DEPENDENCY_MAX; k++)

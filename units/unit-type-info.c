@@ -37,7 +37,7 @@ static const UnitExecListInfo socket_exec_lists[] = {
 static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
         [UNIT_SERVICE] = {
                 .may_alias = true, .may_template = true,
-                .section = "Service",
+                .section = "Service", .own = UNIT_OWN_SERVICE,
                 .exec = true, .kill = true, .cgroup = true, .install = true, .from_file = true,
                 .fix_stdio = true,
                 .slice = SLICE_FROM_SETTING,
@@ -49,7 +49,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
         },
         [UNIT_SOCKET] = {
                 .may_alias = true, .may_template = true,
-                .section = "Socket",
+                .section = "Socket", .own = UNIT_OWN_SOCKET,
                 .exec = true, .kill = true, .cgroup = true, .install = true, .from_file = true,
                 .exec_deps_need_commands = true,
                 .verify_triggered_loaded = true,
@@ -71,7 +71,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
                 .install = true,
         },
         [UNIT_MOUNT] = {
-                .section = "Mount",
+                .section = "Mount", .own = UNIT_OWN_MOUNT,
                 .exec = true, .kill = true, .cgroup = true, .install = true, .from_file = true,
                 .ignore_on_isolate = true,
                 .slice = SLICE_FROM_SETTING,
@@ -96,7 +96,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
         },
         [UNIT_TIMER] = {
                 .may_alias = true, .may_template = true,
-                .section = "Timer",
+                .section = "Timer", .own = UNIT_OWN_TIMER,
                 .install = true, .from_file = true,
                 .trigger_setting = offsetof(Unit, timer.unit),
                 .collect_target = "timers.target",
@@ -105,7 +105,7 @@ static const UnitTypeInfo unit_type_infos[_UNIT_TYPE_MAX] = {
         },
         [UNIT_PATH] = {
                 .may_alias = true, .may_template = true,
-                .section = "Path",
+                .section = "Path", .own = UNIT_OWN_PATH,
                 .install = true, .from_file = true,
                 .trigger_setting = offsetof(Unit, path.unit),
                 .collect_target = "paths.target",
@@ -133,10 +133,19 @@ const UnitTypeInfo *unit_type_info(UnitType t) {
         return t >= 0 && t < _UNIT_TYPE_MAX ? unit_type_infos + t : &none;
 }
 
+const ServiceSettings *unit_service(const Unit *u) {
+        return unit_type_info(u->type)->own == UNIT_OWN_SERVICE ? &u->service : NULL;
+}
+
+const SocketSettings *unit_socket(const Unit *u) {
+        return unit_type_info(u->type)->own == UNIT_OWN_SOCKET ? &u->socket : NULL;
+}
+
 int unit_trigger_target(const Unit *u, const char *accept_instance, char **ret) {
         size_t off = unit_type_info(u->type)->trigger_setting;
         const char *set = off ? *(char *const *) ((const char *) u + off) : NULL;
-        bool accept = u->socket.accept > 0; /* only sockets have Accept= */
+        const SocketSettings *sock = unit_socket(u);
+        bool accept = sock && sock->accept > 0; /* only sockets have Accept= */
         char *prefix = NULL;
         int r;
 

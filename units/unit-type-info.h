@@ -28,9 +28,21 @@ typedef struct UnitExecListInfo {
 /* unit-defaults.c's state while it collects implicit dependencies. */
 typedef struct UnitDepCtx UnitDepCtx;
 
+/* Which member of Unit's union of type sections (unit.h) a type fills. */
+typedef enum UnitOwnSettings {
+        UNIT_OWN_NONE,
+        UNIT_OWN_SERVICE,
+        UNIT_OWN_SOCKET,
+        UNIT_OWN_TIMER,
+        UNIT_OWN_PATH,
+        UNIT_OWN_MOUNT,
+} UnitOwnSettings;
+
 typedef struct UnitTypeInfo {
         /* The type's own section ("Service"), NULL when it has none (target, device). */
         const char *section;
+        /* Its settings in Unit's union (its rows of the directive table write there). */
+        UnitOwnSettings own;
         /* systemd's exec, kill and cgroup contexts: the @exec, @kill and @cgroup rows apply. */
         bool exec, kill, cgroup;
         /* [Install] is known (scopes are made at run time and cannot be enabled). */
@@ -76,6 +88,11 @@ typedef struct UnitTypeInfo {
 
 /* The row of type t; an empty row (all false/NULL) for an invalid type. */
 const UnitTypeInfo *unit_type_info(UnitType t);
+
+/* A unit's [Service] or [Socket] settings, NULL for a unit of another type (whose union member
+ * the same bytes are). */
+const ServiceSettings *unit_service(const Unit *u);
+const SocketSettings *unit_socket(const Unit *u);
 
 /* The unit a trigger unit (socket, timer, path) starts: its Unit=/Service=, else the service of
  * the same name. An Accept=yes socket starts an instance per connection: the instance

@@ -787,10 +787,12 @@ int sdu_exit_status_set_add(SduExitStatusSet *set, const char *s, char **ret_bad
 bool sdu_exit_status_set_is_empty(const SduExitStatusSet *set) {
         static const SduExitStatusSet empty = {};
 
-        return memcmp(set, &empty, sizeof(empty)) == 0;
+        return !set || memcmp(set, &empty, sizeof(empty)) == 0;
 }
 
 bool sdu_exit_status_set_test(const SduExitStatusSet *set, int code, bool is_signal) {
+        if (!set)
+                return false;
         if (is_signal)
                 return code > 0 && code < 64 && (set->signal[code / 8] & (1u << (code % 8)));
         return code >= 0 && code < 256 && (set->status[code / 8] & (1u << (code % 8)));

@@ -83,7 +83,7 @@ typedef struct SduExitStatusSet {
 } SduExitStatusSet;
 /* Parses s and adds to *set. On failure *ret_bad points to a malloc()ed copy of the bad word. */
 int sdu_exit_status_set_add(SduExitStatusSet *set, const char *s, char **ret_bad);
-bool sdu_exit_status_set_is_empty(const SduExitStatusSet *set);
+bool sdu_exit_status_set_is_empty(const SduExitStatusSet *set); /* NULL: empty */
 bool sdu_exit_status_set_test(const SduExitStatusSet *set, int code, bool is_signal);
 char *sdu_exit_status_set_to_string(const SduExitStatusSet *set);
 

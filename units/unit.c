@@ -121,6 +121,7 @@ static void free_exec(ExecSettings *e) {
                 free(strings[i]);
         for (size_t i = 0; i < SDU_ELEMENTSOF(lists); i++)
                 strv_free(lists[i]);
+        free(e->rlimits);
         unit_sandbox_free(e->sandbox);
 }
 
@@ -135,6 +136,9 @@ static void free_service(ServiceSettings *s) {
         free(s->usb_function_descriptors);
         free(s->usb_function_strings);
         strv_free(s->sockets);
+        free(s->success_exit_status);
+        free(s->restart_prevent_exit_status);
+        free(s->restart_force_exit_status);
 }
 
 static void free_socket(SocketSettings *s) {
@@ -182,19 +186,40 @@ static void free_mount(MountSettings *m) {
         free(m->options);
 }
 
+const CGroupSettings unit_cgroup_unset = {
+        .cpu_accounting = -1, .memory_accounting = -1, .io_accounting = -1, .tasks_accounting = -1,
+};
+
 Unit *unit_free(Unit *u) {
         if (!u)
                 return NULL;
         free_unit_section(&u->unit);
         free_install(&u->install);
         free_exec(&u->exec);
-        free(u->cgroup.slice);
-        strv_free(u->cgroup.delegate_controllers);
-        free_service(&u->service);
-        free_socket(&u->socket);
-        free_timer(&u->timer);
-        free_path(&u->path);
-        free_mount(&u->mount);
+        if (u->cgroup) {
+                free(u->cgroup->slice);
+                strv_free(u->cgroup->delegate_controllers);
+                free(u->cgroup);
+        }
+        switch (unit_type_info(u->type)->own) { /* the live member of the union */
+        case UNIT_OWN_SERVICE:
+                free_service(&u->service);
+                break;
+        case UNIT_OWN_SOCKET:
+                free_socket(&u->socket);
+                break;
+        case UNIT_OWN_TIMER:
+                free_timer(&u->timer);
+                break;
+        case UNIT_OWN_PATH:
+                free_path(&u->path);
+                break;
+        case UNIT_OWN_MOUNT:
+                free_mount(&u->mount);
+                break;
+        case UNIT_OWN_NONE:
+                break;
+        }
         for (size_t i = 0; u->settings && i < unit_directive_table_size; i++)
                 strv_free(u->settings[i].raw);
         free(u->settings);
@@ -335,6 +360,7 @@ int unit_compact(Unit *u) {
                         u->raw_kept[u->n_raw_kept++] = (UnitRawValue) { .row = (unsigned) i, .raw = u->settings[i].raw };
         free(u->settings);
         u->settings = NULL;
+        sdu_list_index_trim(u->load_index);
         u->load_index = sdu_list_index_free(u->load_index);
         return 0;
 }

@@ -172,7 +172,8 @@ typedef struct ExecSettings {
         mode_t umask;
         int nice, oom_score_adjust, cpu_scheduling_policy, cpu_scheduling_priority, io_scheduling_class,
                 io_scheduling_priority;
-        RLimitSetting rlimits[SDU_RLIMIT_MAX];
+        RLimitSetting *rlimits; /* SDU_RLIMIT_MAX of them, allocated by the first Limit*= (most units set
+                                 * none: 384 bytes less each); NULL: none set. Read with unit_rlimit(). */
         CapabilitySetting capability_bounding_set, ambient_capabilities;
         int no_new_privileges, dynamic_user, ignore_sigpipe, same_process_group, memory_ksm;
         int standard_input, standard_output, standard_error;
@@ -221,7 +222,8 @@ typedef struct ServiceSettings {
                 exec_stop, exec_stop_post;
         uint64_t restart_usec, timeout_start_usec, timeout_stop_usec, timeout_abort_usec,
                 runtime_max_usec, runtime_randomized_extra_usec, watchdog_usec;
-        SduExitStatusSet success_exit_status, restart_prevent_exit_status, restart_force_exit_status;
+        /* Allocated by the first assignment (most services set none); NULL: empty. */
+        SduExitStatusSet *success_exit_status, *restart_prevent_exit_status, *restart_force_exit_status;
         char **sockets;
         int file_descriptor_store_max;
 } ServiceSettings;
@@ -295,12 +297,20 @@ typedef struct Unit {
         UnitInstallSection install;
         ExecSettings exec;
         KillSettings kill;
-        CGroupSettings cgroup;
-        ServiceSettings service;
-        SocketSettings socket;
-        TimerSettings timer;
-        PathSettings path;
-        MountSettings mount;
+        CGroupSettings *cgroup; /* allocated by the first cgroup setting (Slice=, MemoryMax=, ...) in the
+                                 * unit's files: most set none (208 bytes less each); NULL: all unset.
+                                 * Read with unit_cgroup(). */
+        /* The type's own section: only the member of the unit's type is live (unit_type_info()'s
+         * `own` says which; the others overlay it); all zero for types without one. Code that may
+         * see units of several types reads it through unit_service()/unit_socket() (unit-type-info.h).
+         * One union instead of five members: 560 bytes less per unit. */
+        union {
+                ServiceSettings service;
+                SocketSettings socket;
+                TimerSettings timer;
+                PathSettings path;
+                MountSettings mount;
+        };
 
         UnitSetting *settings; /* one per directive table row; NULL after unit_compact() */
         uint8_t set[(_UD_MAX + 7) / 8]; /* one bit per row (UnitDirectiveId): assigned, not reset */
@@ -356,6 +366,19 @@ static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
  * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
  * not assigned (or reset). */
 char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
+
+/* The cgroup settings of a unit that sets none: CPUAccounting= & co. unset (-1), the rest 0. */
+extern const CGroupSettings unit_cgroup_unset;
+
+static inline const CGroupSettings *unit_cgroup(const Unit *u) {
+        return u->cgroup ? u->cgroup : &unit_cgroup_unset;
+}
+
+/* LimitCPU= & co. (resource: RLIMIT_*): the unit's setting, an unset one (.set false) if none. */
+static inline const RLimitSetting *unit_rlimit(const ExecSettings *e, int resource) {
+        static const RLimitSetting unset = { 0, 0, false };
+        return e->rlimits && resource >= 0 && resource < SDU_RLIMIT_MAX ? e->rlimits + resource : &unset;
+}
 
 /* Enum values (for the manager): */
 typedef enum ServiceType {

@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "unit-directives.h"
 #include "unit-sandbox.h"
+#include "unit-type-info.h"
 
 static SduBuf diags;
 
@@ -118,19 +119,19 @@ int main(void) {
         CHECK(!unit_is_set(u, UD_SERVICE_RESTART_SEC));
         CHECK_INT(u->service.restart_usec, 100000); /* RestartSec=soon ignored: systemd's default */
         CHECK_INT(u->kill.kill_signal, SIGRTMIN + 3);
-        CHECK(u->exec.rlimits[RLIMIT_NOFILE].set);
-        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].soft, 1024);
-        CHECK_INT(u->exec.rlimits[RLIMIT_NOFILE].hard, 4096);
-        CHECK(u->exec.rlimits[RLIMIT_CORE].soft == SDU_SIZE_INFINITY);
+        CHECK(unit_rlimit(&u->exec, RLIMIT_NOFILE)->set);
+        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->soft, 1024);
+        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->hard, 4096);
+        CHECK(unit_rlimit(&u->exec, RLIMIT_CORE)->soft == SDU_SIZE_INFINITY);
         CHECK(u->exec.capability_bounding_set.set);
         CHECK(u->exec.capability_bounding_set.mask == (UINT64_C(1) << 12));
         CHECK(!u->exec.ambient_capabilities.set);
-        CHECK_INT(u->cgroup.memory_max.value, 512 << 20);
-        CHECK(u->cgroup.memory_high.is_relative && u->cgroup.memory_high.permyriad == 5000);
-        CHECK(u->cgroup.tasks_max.value == SDU_SIZE_INFINITY);
-        CHECK_INT(u->cgroup.cpu_quota.permyriad, 15000);
-        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, 143, false));
-        CHECK(sdu_exit_status_set_test(&u->service.success_exit_status, SIGTERM, true));
+        CHECK_INT(unit_cgroup(u)->memory_max.value, 512 << 20);
+        CHECK(unit_cgroup(u)->memory_high.is_relative && unit_cgroup(u)->memory_high.permyriad == 5000);
+        CHECK(unit_cgroup(u)->tasks_max.value == SDU_SIZE_INFINITY);
+        CHECK_INT(unit_cgroup(u)->cpu_quota.permyriad, 15000);
+        CHECK(sdu_exit_status_set_test(u->service.success_exit_status, 143, false));
+        CHECK(sdu_exit_status_set_test(u->service.success_exit_status, SIGTERM, true));
         CHECK(!unit_is_set(u, UD_EXEC_NICE));
         CHECK_INT(u->exec.umask, 027);
         CHECK_TEXT(u->exec.standard_output_file, "/var/log/blue.log");
@@ -305,6 +306,36 @@ int main(void) {
         CHECK_INT(u->socket.socket_mode, 0666);
         CHECK_INT(u->socket.trigger_limit_burst, 200);
         CHECK_INT(u->socket.trigger_limit_interval_usec, 2000000);
+        /* The union of type sections: a socket's [Socket] values do not leak into what code that
+         * sees every type reads as [Service] settings. */
+        CHECK(unit_service(u) == NULL && unit_socket(u) == &u->socket);
+        unit_free(u);
+
+        /* Sections and settings allocated on first use: none for a unit that sets none, and an
+         * unset row reads as the initial value the table gives it. */
+        u = load("plain.service", "[Service]\nExecStart=/bin/true\n", h);
+        CHECK(u->cgroup == NULL && u->exec.rlimits == NULL);
+        CHECK(!unit_rlimit(&u->exec, RLIMIT_NOFILE)->set);
+        CHECK(unit_service(u) == &u->service && unit_socket(u) == NULL);
+        {
+                size_t bad = 0;
+                for (size_t i = 0; i < _UD_MAX; i++) {
+                        const UnitDirective *d = unit_directive_table + i;
+                        if (!(d->flags & DIRECTIVE_IN_CGROUP))
+                                continue;
+                        /* The rows unit_directive_init_defaults() sets to -1 on a Unit. */
+                        if ((d->kind == KIND_BOOL || d->kind == KIND_ENUM || d->kind == KIND_SIGNAL || d->kind == KIND_STDIO) &&
+                            *(const int *) unit_directive_field_const(u, d) != -1)
+                                bad++;
+                }
+                CHECK_INT(bad, 0);
+        }
+        CHECK_INT(unit_load_fragment_buffer(u, "/x/d.conf", "[Service]\nMemoryMax=1M\nLimitNOFILE=7\n", 37, true, NULL), 0);
+        CHECK(u->cgroup != NULL && u->exec.rlimits != NULL);
+        CHECK_INT(unit_cgroup(u)->memory_max.value, 1 << 20);
+        CHECK_INT(unit_cgroup(u)->cpu_accounting, -1);
+        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->soft, 7);
+        CHECK(!unit_rlimit(&u->exec, RLIMIT_CORE)->set);
         unit_free(u);
 
         unit_host_info_free(h);
