@@ -49,12 +49,6 @@ static int boot(int argc, char **argv) {
         DevLog *devlog = NULL;
         Manager *m;
 
-        /* Start-up touched pages of the program and its eleven libraries (relocations with -z now,
-         * the constructors of libgcrypt, liblzma, libzstd, ... that libsystemd pulls in) that a
-         * boot never reads again: out of PID 1's page tables before the units load, so VmHWM does
-         * not count them (common/pagedrop.h). */
-        drop_clean_file_pages();
-
         /* Issue 6: hand off to the image's own systemd when it can run here (--systemd=, else
          * $SDINIT_SYSTEMD, else auto). Does not return when it exec()s systemd; returns an exit
          * status for --systemd=always failures, or HANDOFF_CONTINUE (-1): we run the units. */
@@ -64,6 +58,11 @@ static int boot(int argc, char **argv) {
                         return r;
         }
 
+        /* Start-up touched pages of the program and its eleven libraries (relocations with -z now,
+         * the constructors of libgcrypt, liblzma, libzstd, ... that libsystemd pulls in) that a
+         * boot never reads again: out of PID 1's page tables before the units load, so VmHWM does
+         * not count them (common/pagedrop.h). */
+        drop_clean_file_pages();
         /* systemd.unit= as the kernel command line would carry it (container managers pass it). */
         for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
                 if (strncmp(argv[i], "systemd.unit=", 13) == 0)
