@@ -19,7 +19,6 @@
 #include "bus/bus-server.h"
 #include "cgroup/detect-cli.h"
 #include "ctl/systemctl.h"
-#include "common/pagedrop.h"
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
@@ -58,11 +57,6 @@ static int boot(int argc, char **argv) {
                         return r;
         }
 
-        /* Start-up touched pages of the program and its eleven libraries (relocations with -z now,
-         * the constructors of libgcrypt, liblzma, libzstd, ... that libsystemd pulls in) that a
-         * boot never reads again: out of PID 1's page tables before the units load, so VmHWM does
-         * not count them (common/pagedrop.h). */
-        drop_clean_file_pages();
         /* systemd.unit= as the kernel command line would carry it (container managers pass it). */
         for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
                 if (strncmp(argv[i], "systemd.unit=", 13) == 0)
@@ -134,8 +128,6 @@ static int boot(int argc, char **argv) {
                         manager_log(m, MLOG_WARN, "cannot create /run/systemd/system: %s", strerror(errno));
         }
         r = manager_boot(m, unit);
-        /* And the unit-file parser's, once every unit is loaded (about 250 kB at 1,000 units). */
-        drop_clean_file_pages();
         if (r < 0) {
                 manager_log(m, MLOG_ERR, "cannot load %s: %s", unit, strerror(-r));
                 bus_server_free(bus);
