@@ -326,3 +326,16 @@ def reference(tap, sd, expected, name):
     if name in expected and expected[name] != ref:
         tap.ok(False, f"{name}: systemd still gives the recorded result", f"recorded {expected[name]}\nnow      {ref}")
     return ref, "systemd (this run)"
+
+
+def seccomp_filters_match(systemd, sdinit):
+    """/proc/PID/status Seccomp_filters: systemd 252 loads one program per setting and architecture,
+    sdinit one for all the settings that allow by default, one per SystemCallArchitectures=,
+    SystemCallLog= and SystemCallFilter= (README, "The service sandbox in the process"): the same
+    verdicts, which the probes compare call by call. Here: both none, or both some and sdinit's no
+    more than systemd's."""
+    try:
+        a, b = int(systemd), int(sdinit)
+    except (TypeError, ValueError):
+        return systemd == sdinit
+    return (a == 0) == (b == 0) and b <= a
