@@ -55,6 +55,7 @@ typedef struct MEntry {
         bool ignore, read_only, noexec, exec, has_prefix;
         bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
         bool submounts;        /* something may be mounted at or below path when it is applied */
+        bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
 } MEntry;
 
 struct MountPlan {
@@ -795,34 +796,75 @@ static int mount_setattr_one(const char *path, unsigned long set, unsigned long 
                        sizeof(a)) < 0 ? -errno : 0;
 }
 
+/* A mount point mp of the table, strictly below entry e and not at or below another entry: gets the
+ * attributes (a path that now leads elsewhere, below a mount on top, fails harmlessly). */
+static int setattr_below(const MountPlan *p, const MEntry *e, const char *mp, unsigned long set, unsigned long clr) {
+        int r;
+
+        if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
+                return 0;
+        /* the entries below e follow it in the sorted table */
+        for (size_t i = (size_t) (e - p->e) + 1; i < p->n && path_under(p->e[i].path, e->path); i++)
+                if (path_under(mp, p->e[i].path))
+                        return 0;
+        r = mount_setattr_one(mp, set, clr, false);
+        return r < 0 && r != -ENOENT && r != -EINVAL && r != -EACCES ? r : 0;
+}
+
+/* Whether the mounts below entry e in the child's table are PID 1's as read when the plan was made
+ * (the namespace is a copy of it), apart from what the plan's own entries below e mounted: no
+ * entry at or above e has brought a tree from elsewhere (a recursive bind of another path, the
+ * private /dev), no RootDirectory=. Then PID 1's table stands in for a read of the child's. */
+static bool pid1_view(const MountPlan *p, const MEntry *e) {
+        if (p->root || !pid1_table.valid || pid1_table.escaped)
+                return false;
+        for (const MEntry *o = p->e; o <= e; o++)
+                if ((o->mode == M_BIND_REC || o->mode == M_PRIVATE_DEV) && path_under(e->path, o->path))
+                        return false;
+        return true;
+}
+
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
- * plan (they get their own flags). */
-static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts) {
+ * plan (they get their own flags). When every entry below it sets the same attribute (same(), as
+ * ProtectSystem='s /usr and ProtectKernelTunables='s /sys with their sub-entries), that exception
+ * changes nothing: one recursive call (mount_setattr(2), AT_RECURSIVE), no look at the table, and
+ * *covered says the entries below have nothing left to do. */
+static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts,
+                        bool (*same)(const MEntry *), bool *covered) {
         char mp[4096];
         size_t pos = 0;
         int r;
 
+        *covered = false;
+        if (submounts && set && !clr && same) {
+                bool all = true;
+                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && all && path_under(p->e[i].path, e->path); i++)
+                        all = p->e[i].absent || same(p->e + i);
+                /* (setting a flag is never refused for a locked mount: all or nothing, as below) */
+                if (all && (r = mount_setattr_one(e->path, set, 0, true)) >= 0) {
+                        *covered = true;
+                        return 0;
+                }
+        }
         r = mount_setattr_one(e->path, set, clr, false);
         if (r < 0)
                 return r;
         /* Below an entry without PID 1 mounts under it, whatever is mounted has its own entry (or
          * lies below one): nothing else to flip, no need to look. */
-        if (!submounts || !e->submounts || (!mi_fresh && mountinfo_read() < 0))
+        if (!submounts || !e->submounts)
+                return 0;
+        if (pid1_view(p, e)) {
+                for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
+                        if ((r = setattr_below(p, e, pid1_table.mp + o, set, clr)) < 0)
+                                return r;
+                return 0;
+        }
+        if (!mi_fresh && mountinfo_read() < 0)
                 return 0;
         mi_fresh = true;
-        while (mountinfo_next(&pos, mp, sizeof(mp))) {
-                bool deny = false;
-                if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
-                        continue;
-                /* the entries below e follow it in the sorted table */
-                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && !deny && path_under(p->e[i].path, e->path); i++)
-                        deny = path_under(mp, p->e[i].path);
-                if (deny)
-                        continue;
-                r = mount_setattr_one(mp, set, clr, false);
-                if (r < 0 && r != -ENOENT && r != -EINVAL && r != -EACCES)
+        while (mountinfo_next(&pos, mp, sizeof(mp)))
+                if ((r = setattr_below(p, e, mp, set, clr)) < 0)
                         return r;
-        }
         return 0;
 }
 
@@ -876,7 +918,31 @@ static int bind_make(const char *src, const char *dst, bool rec) {
         return bind(src, dst, rec);
 }
 
-static int private_dev(const MEntry *e) {
+/* Unmounts what PID 1 has mounted at and below path, from its table as read when the plan was
+ * made (the child's namespace is a copy of it), the last mounted first: for PrivateDevices='s /dev,
+ * where no earlier entry of the plan lies above path (nothing else can have been mounted there
+ * yet), without reading the child's own table. Returns false when the child's table must be read:
+ * PID 1's is unknown or has escaped characters. */
+static bool umount_pid1_mounts(const MountPlan *p, const MEntry *e) {
+        size_t starts[256], n = 0;
+
+        if (p->root || !pid1_table.valid || pid1_table.escaped)
+                return false;
+        for (const MEntry *o = p->e; o < e; o++)
+                if (path_under(e->path, o->path))
+                        return false;
+        for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
+                if (path_under(pid1_table.mp + o, e->path)) {
+                        if (n == N(starts))
+                                return false;
+                        starts[n++] = o;
+                }
+        while (n-- > 0)
+                (void) umount2(pid1_table.mp + starts[n], MNT_DETACH | UMOUNT_NOFOLLOW);
+        return true;
+}
+
+static int private_dev(const MountPlan *p, const MEntry *e) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
         static const char *const links[][2] = {
                 { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
@@ -954,7 +1020,8 @@ static int private_dev(const MEntry *e) {
                 (void) !symlink(links[i][0], b);
         }
         mkdir_p(e->path, 0755);
-        umount_recursive(e->path);
+        if (!umount_pid1_mounts(p, e))
+                umount_recursive(e->path);
         if (mount(dev, e->path, NULL, MS_MOVE, NULL) < 0) {
                 r = -errno;
                 goto fail;
@@ -969,7 +1036,7 @@ fail:
         return r;
 }
 
-static int mount_proc(const MountPlan *p, const MEntry *e) {
+static int mount_proc(const MountPlan *p, MEntry *e) {
         int r;
 
         mkdir_p(e->path, 0755);
@@ -984,7 +1051,18 @@ static int mount_proc(const MountPlan *p, const MEntry *e) {
                         return bind("/proc", e->path, true) < 0 ? -EPERM : 0;
                 return 0;
         }
+        /* A fresh instance has nothing below it but the entries of the plan that follow (what was
+         * below the old one is out of reach): the later rounds need no look at the table for it. */
+        if (r == 0)
+                e->submounts = false;
         return r;
+}
+
+/* An optional path that is not there: nothing mounted, no flags to set later (they would fail
+ * with ENOENT, or EINVAL where a later entry made the directory: ignored either way). */
+static int absent(MEntry *e) {
+        e->absent = true;
+        return 0;
 }
 
 static int apply_one(const MountPlan *p, MEntry *e) {
@@ -995,7 +1073,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         case M_INACCESSIBLE: {
                 const char *src;
                 if (lstat(e->path, &st) < 0)
-                        return errno == ENOENT && e->ignore ? 0 : -errno; /* (nothing mounted there either) */
+                        return errno == ENOENT && e->ignore ? absent(e) : -errno; /* (nothing mounted there either) */
                 if (e->submounts) {
                         /* Nothing can be mounted below a file: only on it (a look at it, not at the
                          * whole mount table). */
@@ -1005,7 +1083,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                                 while (is_mount_point(e->path) > 0 && umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
                                         ;
                         if (lstat(e->path, &st) < 0)
-                                return errno == ENOENT && e->ignore ? 0 : -errno;
+                                return errno == ENOENT && e->ignore ? absent(e) : -errno;
                 }
                 src = S_ISDIR(st.st_mode)    ? "/run/systemd/inaccessible/dir"
                       : S_ISREG(st.st_mode)  ? "/run/systemd/inaccessible/reg"
@@ -1028,21 +1106,21 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                 if (r == 0)
                         r = bind(e->path, e->path, true);
                 if (r == -ENOENT && e->ignore)
-                        return 0;
+                        return absent(e);
                 return r < 0 ? r : 0;
         case M_BIND:
         case M_BIND_REC:
         case M_PRIVATE_TMP: {
                 char src[4096];
                 if (!realpath(e->source, src))
-                        return errno == ENOENT && e->ignore ? 0 : -errno;
+                        return errno == ENOENT && e->ignore ? absent(e) : -errno;
                 return bind_make(src, e->path, e->mode == M_BIND_REC);
         }
         case M_EMPTY_DIR:
         case M_TMPFS:
                 return mount_tmpfs_at(e);
         case M_PRIVATE_DEV:
-                return private_dev(e);
+                return private_dev(p, e);
         case M_BIND_DEV:
         case M_SYSFS:
                 mkdir_p(e->path, 0755);
@@ -1067,6 +1145,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
 }
 
 int mount_plan_apply(const MountPlan *p, const char **error_path) {
+        const char *covered;
         int r;
 
         *error_path = NULL;
@@ -1095,28 +1174,42 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         }
         /* Round two: read-only, recursively but for what has its own entry (not below tmpfs). */
         mi_fresh = false;
+        covered = NULL;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                if (!entry_ro(e) && e->mode != M_PRIVATE_DEV)
+                bool cov;
+                if ((!entry_ro(e) && e->mode != M_PRIVATE_DEV) || e->absent)
                         continue;
+                if (covered && path_under(e->path, covered))
+                        continue; /* read-only already, with everything below it */
                 /* (nothing is left below an inaccessible path: its mounts were unmounted) */
                 r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
-                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE);
+                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE,
+                                 entry_ro, &cov);
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
                 }
+                if (cov)
+                        covered = e->path;
         }
         /* Round three: noexec and exec. */
+        covered = NULL;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
-                if (entry_noexec(e))
-                        r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
-                else if (e->exec || e->mode == M_EXEC)
-                        r = setattr_tree(p, e, 0, MOUNT_ATTR_NOEXEC, sub);
+                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE, cov = false;
+                if (e->absent)
+                        continue;
+                if (entry_noexec(e)) {
+                        if (covered && path_under(e->path, covered))
+                                continue;
+                        r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub, entry_noexec, &cov);
+                } else if (e->exec || e->mode == M_EXEC)
+                        r = setattr_tree(p, e, 0, MOUNT_ATTR_NOEXEC, sub, NULL, &cov);
                 else
                         continue;
+                if (cov)
+                        covered = e->path;
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
@@ -1125,11 +1218,11 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         /* Round four: NoNewPrivileges= makes every entry nosuid, recursively (but tmpfs): an entry
          * below one done recursively (the table is sorted) has nothing left to change. */
         if (p->nosuid) {
-                const char *covered = NULL;
+                covered = NULL;
                 for (size_t i = 0; i < p->n; i++) {
                         const MEntry *e = p->e + i;
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
-                        if (covered && path_under(e->path, covered))
+                        if ((covered && path_under(e->path, covered)) || e->absent)
                                 continue;
                         r = mount_setattr_one(e->path, MOUNT_ATTR_NOSUID, 0, rec);
                         if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
