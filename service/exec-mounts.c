@@ -825,27 +825,14 @@ static bool pid1_view(const MountPlan *p, const MEntry *e) {
 }
 
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
- * plan (they get their own flags). When every entry below it sets the same attribute (same(), as
- * ProtectSystem='s /usr and ProtectKernelTunables='s /sys with their sub-entries), that exception
- * changes nothing: one recursive call (mount_setattr(2), AT_RECURSIVE), no look at the table, and
- * *covered says the entries below have nothing left to do. */
-static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts,
-                        bool (*same)(const MEntry *), bool *covered) {
+ * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
+ * one stacked on top keeps its flags (one recursive mount_setattr(2) would change those too, and
+ * /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's /sys/fs/cgroup). */
+static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts) {
         char mp[4096];
         size_t pos = 0;
         int r;
 
-        *covered = false;
-        if (submounts && set && !clr && same) {
-                bool all = true;
-                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && all && path_under(p->e[i].path, e->path); i++)
-                        all = p->e[i].absent || same(p->e + i);
-                /* (setting a flag is never refused for a locked mount: all or nothing, as below) */
-                if (all && (r = mount_setattr_one(e->path, set, 0, true)) >= 0) {
-                        *covered = true;
-                        return 0;
-                }
-        }
         r = mount_setattr_one(e->path, set, clr, false);
         if (r < 0)
                 return r;
@@ -1145,7 +1132,6 @@ static int apply_one(const MountPlan *p, MEntry *e) {
 }
 
 int mount_plan_apply(const MountPlan *p, const char **error_path) {
-        const char *covered;
         int r;
 
         *error_path = NULL;
@@ -1174,42 +1160,30 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         }
         /* Round two: read-only, recursively but for what has its own entry (not below tmpfs). */
         mi_fresh = false;
-        covered = NULL;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                bool cov;
                 if ((!entry_ro(e) && e->mode != M_PRIVATE_DEV) || e->absent)
                         continue;
-                if (covered && path_under(e->path, covered))
-                        continue; /* read-only already, with everything below it */
                 /* (nothing is left below an inaccessible path: its mounts were unmounted) */
                 r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
-                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE,
-                                 entry_ro, &cov);
+                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE);
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
                 }
-                if (cov)
-                        covered = e->path;
         }
         /* Round three: noexec and exec. */
-        covered = NULL;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE, cov = false;
+                bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
                 if (e->absent)
                         continue;
-                if (entry_noexec(e)) {
-                        if (covered && path_under(e->path, covered))
-                                continue;
-                        r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub, entry_noexec, &cov);
-                } else if (e->exec || e->mode == M_EXEC)
-                        r = setattr_tree(p, e, 0, MOUNT_ATTR_NOEXEC, sub, NULL, &cov);
+                if (entry_noexec(e))
+                        r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
+                else if (e->exec || e->mode == M_EXEC)
+                        r = setattr_tree(p, e, 0, MOUNT_ATTR_NOEXEC, sub);
                 else
                         continue;
-                if (cov)
-                        covered = e->path;
                 if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                         *error_path = e->path;
                         return r;
@@ -1218,7 +1192,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         /* Round four: NoNewPrivileges= makes every entry nosuid, recursively (but tmpfs): an entry
          * below one done recursively (the table is sorted) has nothing left to change. */
         if (p->nosuid) {
-                covered = NULL;
+                const char *covered = NULL;
                 for (size_t i = 0; i < p->n; i++) {
                         const MEntry *e = p->e + i;
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
