@@ -1178,6 +1178,12 @@ static void test_spawn_primitive(void) {
                 { "seccomp.service", "[Service]\nSystemCallFilter=@system-service\nExecStart=/bin/sc\n", SPAWN_FORK },
                 { "keyring.service", "[Service]\nKeyringMode=shared\nExecStart=/bin/kr\n", SPAWN_FORK },
                 { "tty.service", "[Service]\nStandardInput=tty\nTTYPath=/dev/tty63\nExecStart=/bin/tty\n", SPAWN_FORK },
+                /* Settings kept raw that PID 1 alone reads (credentials it writes itself, what it
+                 * only shows): vfork-style; those the child reads itself: forked. */
+                { "setcred.service", "[Service]\nSetCredential=a:b\nImportCredential=x\nExecStart=/bin/sc\n", SPAWN_VFORK },
+                { "shown.service", "[Service]\nIOSchedulingClass=idle\nExecStart=/bin/io\n", SPAWN_VFORK },
+                { "loadcred.service", "[Service]\nLoadCredential=a:/etc/hostname\nExecStart=/bin/lc\n", SPAWN_FORK },
+                { "image.service", "[Service]\nRootImage=/var/lib/x.raw\nExecStart=/bin/img\n", SPAWN_FORK },
         };
         Manager *m;
 
