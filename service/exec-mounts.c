@@ -717,7 +717,7 @@ static int mountinfo_read(void) {
         size_t n = 0;
         ssize_t k;
 
-        if (mountinfo_fd < 0)
+        if (mountinfo_fd < 0 && (mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
                 return -ENOENT;
         if (lseek(mountinfo_fd, 0, SEEK_SET) < 0)
                 return -errno;
@@ -1023,6 +1023,21 @@ fail:
         return r;
 }
 
+/* e got a fresh file system: nothing is below it but the entries that follow, and below those only
+ * what they bring (mark_submounts(): the entries below one that binds a tree from elsewhere keep
+ * their mark). The child's copy only. */
+static void clear_submounts_below(const MountPlan *p, MEntry *e) {
+        e->submounts = false;
+        for (MEntry *j = e + 1; j < p->e + p->n && path_under(j->path, e->path); j++) {
+                bool brought = false;
+                for (const MEntry *k = e + 1; k < j && !brought; k++)
+                        brought = path_under(j->path, k->path) && (k->mode == M_SYSFS || k->mode == M_BIND_DEV || k->mode == M_BIND_REC ||
+                                                                    k->mode == M_PRIVATE_DEV || k->mode == M_PROCFS);
+                if (!brought)
+                        j->submounts = false;
+        }
+}
+
 static int mount_proc(const MountPlan *p, MEntry *e) {
         int r;
 
@@ -1041,7 +1056,7 @@ static int mount_proc(const MountPlan *p, MEntry *e) {
         /* A fresh instance has nothing below it but the entries of the plan that follow (what was
          * below the old one is out of reach): the later rounds need no look at the table for it. */
         if (r == 0)
-                e->submounts = false;
+                clear_submounts_below(p, e);
         return r;
 }
 
@@ -1131,6 +1146,23 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         return 0;
 }
 
+/* Whether an entry covers /proc with something that has no /proc/self/mountinfo (a tmpfs, an
+ * inaccessible node, a bind from elsewhere), or the root moves. A new procfs (ProtectProc=,
+ * ProcSubset=) still shows this process's table, and the read-only binds of a path onto itself
+ * change nothing there. */
+static bool proc_may_go(const MountPlan *p) {
+        if (p->root)
+                return true;
+        for (size_t i = 0; i < p->n; i++) {
+                MountMode m = p->e[i].mode;
+                if (path_under("/proc", p->e[i].path) &&
+                    !(m == M_PROCFS || m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC ||
+                      m == M_NOEXEC))
+                        return true;
+        }
+        return false;
+}
+
 int mount_plan_apply(const MountPlan *p, const char **error_path) {
         int r;
 
@@ -1148,7 +1180,10 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         return r;
                 }
         }
-        mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+        /* The child's own table is mostly not read at all (PID 1's stands in): opened at the first
+         * read, unless an entry may take /proc away before (then now). */
+        if (proc_may_go(p))
+                mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 
         /* Round one: every mount. */
         for (size_t i = 0; i < p->n; i++) {
