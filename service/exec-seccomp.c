@@ -314,14 +314,16 @@ static bool parse_filter_list(char *const *lines, bool add_default, SyscallSet *
  *     their *at forms, openat2; clone, clone3, unshare, setns; _sysctl; @module; syslog; @clock;
  *     @raw-io; sethostname, setdomainname; personality), so in one program each call gets the
  *     answer of the one setting that names it;
- *   - SystemCallArchitectures='s program (it kills the other architectures' calls whatever the
- *     other programs say, so the one above leaves those architectures out);
+ *     With SystemCallArchitectures=, the same program has only the allowed architectures and kills
+ *     the calls of any other, as systemd's program for that setting does (a kill is the strictest
+ *     answer: what the other programs said for such a call never counted);
  *   - SystemCallLog= and SystemCallFilter=, one program each for all architectures, last.
  * A setting whose rules an architecture cannot take adds nothing for it, as systemd loads no filter
  * for it there. The kernel takes the strictest answer of all programs (of equal ones, the last
  * loaded): the verdicts are systemd's; /proc/PID/status's Seccomp_filters is smaller. */
 
 static scmp_filter_ctx group[N_ARCHS]; /* the settings that allow by default, per architecture */
+static bool archs_restricted;          /* SystemCallArchitectures= blocked some: folded into it */
 static int group_status;               /* the exit status when the kernel refuses it: the first setting's */
 
 static scmp_filter_ctx group_ctx(size_t a) {
@@ -340,6 +342,7 @@ static void group_drop(void) {
                         group[a] = NULL;
                 }
         group_status = 0;
+        archs_restricted = false;
 }
 
 /* Builds an architecture's context of one setting (NULL and *r = 0: none for it). */
@@ -501,10 +504,30 @@ static int flush_group(void) {
                         seccomp_release(group[a]);
                         group[a] = NULL;
                 }
+        /* SystemCallArchitectures=: systemd's own filter for it (a seccomp_init() context with the
+         * allowed architectures, which kills the calls of any other one: libseccomp's default
+         * action for a "bad" architecture) is folded in: every allowed architecture is in the
+         * program, and any other is killed by it. */
+        if (archs_restricted) {
+                uint32_t badarch = SCMP_ACT_KILL;
+                scmp_filter_ctx d = seccomp_init(SCMP_ACT_ALLOW);
+
+                if (!d)
+                        return -ENOMEM;
+                (void) seccomp_attr_get(d, SCMP_FLTATR_ACT_BADARCH, &badarch);
+                seccomp_release(d);
+                for (size_t a = 0; a < N_ARCHS; a++) {
+                        if (arch_blocked[a])
+                                continue;
+                        if (!group_ctx(a) || seccomp_attr_set(group[a], SCMP_FLTATR_ACT_BADARCH, badarch) < 0)
+                                return -ENOMEM;
+                }
+        }
         emit_status = group_status ? group_status : EXIT_SECCOMP;
         r = emit_archs(group, NULL, NULL);
         emit_status = saved;
         group_status = 0;
+        archs_restricted = false;
         return r;
 }
 
@@ -725,13 +748,12 @@ static int rules_personality(scmp_filter_ctx c, uint32_t arch, const void *userd
                                       SCMP_A0(SCMP_CMP_NE, *(const scmp_datum_t *) userdata));
 }
 
-/* SystemCallArchitectures=: one filter that allows only the listed architectures (the native
- * one always), and marks the others so that later filters skip them. */
+/* SystemCallArchitectures=: only the listed architectures (the native one always); the others are
+ * marked, so that later filters skip them, and the shared program (flush_group()) kills their calls
+ * as systemd's own filter for this setting does. */
 static int restrict_archs(char *const *lines) {
         bool allowed[N_ARCHS] = { false };
-        bool any = false, block_new = false;
-        scmp_filter_ctx c;
-        int r;
+        bool any = false;
 
         for (size_t i = 0; lines && lines[i]; i++) {
                 const char *p = lines[i];
@@ -757,27 +779,13 @@ static int restrict_archs(char *const *lines) {
         }
         if (!any)
                 return 0;
-        if (!(c = seccomp_init(SCMP_ACT_ALLOW)))
-                return -ENOMEM;
         for (size_t k = 0; k < N_ARCHS; k++) {
-                if (local_archs[k] == seccomp_arch_native() || local_archs[k] == SCMP_ARCH_NATIVE || arch_blocked[k])
+                if (local_archs[k] == seccomp_arch_native() || local_archs[k] == SCMP_ARCH_NATIVE || arch_blocked[k] || allowed[k])
                         continue;
-                if (allowed[k]) {
-                        r = seccomp_arch_add(c, local_archs[k]);
-                        if (r < 0 && r != -EEXIST) {
-                                seccomp_release(c);
-                                return r;
-                        }
-                } else {
-                        arch_blocked[k] = true;
-                        block_new = true;
-                }
+                arch_blocked[k] = true;
+                archs_restricted = true;
         }
-        r = 0;
-        if (block_new && (r = seccomp_attr_set(c, SCMP_FLTATR_CTL_NNP, 0)) >= 0)
-                r = emit(c);
-        seccomp_release(c);
-        return r;
+        return 0;
 }
 
 /* ---- the whole sequence ---- */

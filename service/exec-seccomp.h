@@ -6,9 +6,9 @@
  * RestrictAddressFamilies=, MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=,
  * RestrictNamespaces=, ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
  * ProtectClock=, PrivateDevices= (their system call parts), SystemCallArchitectures=,
- * LockPersonality=, SystemCallLog=, SystemCallFilter= last). sdinit loads at most four programs:
- * all the settings that allow by default in one, then SystemCallArchitectures=, SystemCallLog=,
- * SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"). */
+ * LockPersonality=, SystemCallLog=, SystemCallFilter= last). sdinit loads at most three programs:
+ * all the settings that allow by default and SystemCallArchitectures= in one, then SystemCallLog=
+ * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"). */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -32,6 +32,7 @@ KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "Cap
         "securebits", "coredump_filter", "mempolicy", "Cpus_allowed_list", "Mems_allowed_list", "keyctl_join",
         "af_packet", "af_inet", "af_netlink", "swapoff", "ioperm", "init_module", "ptrace", "umount2", "clock_settime",
         "setresuid", "sched_fifo", "wx_mmap", "unshare_uts", "unshare_net", "personality32", "chmod_suid", "mkdir_sgid",
+        "i386_getpid", "x32_getpid",
         "creds_dir", "creds_dir_stat", "creds_write", "state_dir", "state_dir_stat", "state_write", "state_prev",
         "user_env", "probe-done")
 
