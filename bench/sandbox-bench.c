@@ -106,9 +106,11 @@ static long long start_once(MUnit *mu, bool dyn, bool with_creds, long long *cpu
         if (pid == 0) {
                 close(p[0]);
                 char err[256];
+                ExecFailure f;
                 if (dyn && dynamic_user_child_mounts(mu->u) < 0)
                         _exit(100);
-                if (exec_privileges_apply(mu, &cmd, &id, err, sizeof(err)) != 0) {
+                if (exec_privileges_apply(mu, &cmd, &id, &f) != 0) {
+                        exec_failure_format(&f, err, sizeof(err));
                         fprintf(stderr, "%s\n", err);
                         _exit(101);
                 }

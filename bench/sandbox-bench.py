@@ -10,7 +10,13 @@ default.target) in three variants and boots each R times (--runs, default 5), in
   hardened   memcached's and chrony's set: PrivateTmp=, ProtectSystem=full, ProtectHome=,
              PrivateDevices=, ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
              ProtectControlGroups=, NoNewPrivileges=, ReadWritePaths=-/var/lib/bench;
-  +network   hardened plus PrivateNetwork= (a network namespace per unit run).
+  +network   hardened plus PrivateNetwork= (a network namespace per unit run);
+  +redis     hardened plus the process settings of Debian's redis-server.service (capabilities,
+             UMask=, ProtectHostname=, ProtectClock=, and its seccomp settings: 34 filter programs
+             under systemd 252).
+
+With --sdinit-b, a second binary (another commit's build) boots every variant too, in the same
+round-robin: the before/after comparison in one run, under the same load.
 
 It reports medians of the boot wall time (exec of unshare until PID 1 prints "Reached target
 default.target": every unit started and exited) and of the CPU time of the whole boot and stop
@@ -21,7 +27,8 @@ per service start:
 A benchmark, not a test: it never fails on a number; exit 1 only when a boot fails. Needs root.
 
   meson test -C build --benchmark --suite sandbox-ns --verbose [--test-args=--quick]
-  /usr/bin/python3 bench/sandbox-bench.py --sdinit build/init/sdinit [--units N] [--runs R] [--quick]
+  /usr/bin/python3 bench/sandbox-bench.py --sdinit build/init/sdinit [--sdinit-b OLD/init/sdinit]
+                  [--units N] [--runs R] [--quick]
 """
 import argparse
 import os
@@ -41,7 +48,11 @@ NS = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--m
 HARDENED = ["PrivateTmp=yes", "ProtectSystem=full", "ProtectHome=yes", "PrivateDevices=yes",
             "ProtectKernelTunables=yes", "ProtectKernelModules=yes", "ProtectKernelLogs=yes",
             "ProtectControlGroups=yes", "NoNewPrivileges=yes", "ReadWritePaths=-/var/lib/bench"]
-VARIANTS = {"plain": [], "hardened": HARDENED, "+network": HARDENED + ["PrivateNetwork=yes"]}
+REDIS = ["UMask=007", "CapabilityBoundingSet=", "LockPersonality=true", "MemoryDenyWriteExecute=true",
+         "ProtectClock=true", "ProtectHostname=true", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+         "RestrictNamespaces=true", "RestrictRealtime=true", "RestrictSUIDSGID=true", "SystemCallArchitectures=native",
+         "SystemCallFilter=@system-service", "SystemCallFilter=~ @privileged @resources"]
+VARIANTS = {"plain": [], "hardened": HARDENED, "+network": HARDENED + ["PrivateNetwork=yes"], "+redis": HARDENED + REDIS}
 
 
 def write_units(d, n, lines):
@@ -94,6 +105,7 @@ def boot(sdinit, unitdir, n, timeout):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sdinit", default=os.path.join(os.path.dirname(__file__), "..", "build", "init", "sdinit"))
+    ap.add_argument("--sdinit-b", metavar="PATH", help="a second sdinit (another commit's build), booted in the same round-robin")
     ap.add_argument("--units", type=int, default=200)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
@@ -101,36 +113,46 @@ def main():
     a = ap.parse_args()
     if a.quick:
         a.units, a.runs = 50, 2
-    sdinit = os.path.abspath(a.sdinit)
+    binaries = {"sdinit": os.path.abspath(a.sdinit)}
+    if a.sdinit_b:
+        binaries["sdinit-b"] = os.path.abspath(a.sdinit_b)
     # (Not below /var/tmp or /tmp: PID 1 gets its own, where the private directories go.)
     base_dir = "/var/lib/sdinit-tests"
     os.makedirs(base_dir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="sandbox-bench-", dir=base_dir)
     os.chmod(tmp, 0o755)
     ok = True
+    load = [os.getloadavg()[0]]
     try:
-        res = {k: {"wall": [], "cpu": []} for k in VARIANTS}
+        res = {(b, k): {"wall": [], "cpu": []} for b in binaries for k in VARIANTS}
         for k, lines in VARIANTS.items():
             write_units(os.path.join(tmp, k), a.units, lines)
         for run in range(a.runs):
             for k in VARIANTS:
-                wall, cpu, started, failed, out = boot(sdinit, os.path.join(tmp, k), a.units, a.timeout)
-                if wall is None or started != a.units or failed:
-                    print(f"{k}: run {run}: boot incomplete ({started} started, {failed} failed)\n{out[-2000:]}")
-                    ok = False
+                for b, sdinit in binaries.items():
+                    wall, cpu, started, failed, out = boot(sdinit, os.path.join(tmp, k), a.units, a.timeout)
+                    if wall is None or started != a.units or failed:
+                        print(f"{b} {k}: run {run}: boot incomplete ({started} started, {failed} failed)\n{out[-2000:]}")
+                        ok = False
+                        continue
+                    res[(b, k)]["wall"].append(wall)
+                    res[(b, k)]["cpu"].append(cpu)
+            load.append(os.getloadavg()[0])
+        print(f"{a.units} oneshot services per boot, {a.runs} runs, medians; load average {min(load):.1f}-{max(load):.1f}")
+        print(f"{'binary':9} {'variant':10} {'boot s':>8} {'CPU s':>8} {'ms/start (wall)':>16} {'ms/start (CPU)':>15}")
+        for b in binaries:
+            plain = res[(b, "plain")]
+            base = {m: statistics.median(plain[m]) if plain[m] else None for m in ("wall", "cpu")}
+            for k in VARIANTS:
+                r = res[(b, k)]
+                if not r["wall"]:
                     continue
-                res[k]["wall"].append(wall)
-                res[k]["cpu"].append(cpu)
-        print(f"{a.units} oneshot services per boot, {a.runs} runs, medians")
-        print(f"{'variant':10} {'boot s':>8} {'CPU s':>8} {'ms/start (wall)':>16} {'ms/start (CPU)':>15}")
-        base = {m: statistics.median(res["plain"][m]) if res["plain"][m] else None for m in ("wall", "cpu")}
-        for k in VARIANTS:
-            if not res[k]["wall"]:
-                continue
-            w, c = statistics.median(res[k]["wall"]), statistics.median(res[k]["cpu"])
-            dw = (w - base["wall"]) * 1000 / a.units if base["wall"] is not None else float("nan")
-            dc = (c - base["cpu"]) * 1000 / a.units if base["cpu"] is not None else float("nan")
-            print(f"{k:10} {w:8.3f} {c:8.3f} {dw:16.3f} {dc:15.3f}")
+                w, c = statistics.median(r["wall"]), statistics.median(r["cpu"])
+                dw = (w - base["wall"]) * 1000 / a.units if base["wall"] is not None else float("nan")
+                dc = (c - base["cpu"]) * 1000 / a.units if base["cpu"] is not None else float("nan")
+                print(f"{b:9} {k:10} {w:8.3f} {c:8.3f} {dw:16.3f} {dc:15.3f}")
+        for b, path in binaries.items():
+            print(f"# {b}: {path}")
         print("target (issue 14): the sandbox costs at most 2 ms per service start")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

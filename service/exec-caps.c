@@ -105,8 +105,12 @@ static int bounding_set_drop(uint64_t keep) {
         return r;
 }
 
-/* capability_ambient_set_apply(set, also_inherit) */
+/* capability_ambient_set_apply(set, also_inherit). An empty set (the common case: every start of
+ * a unit without AmbientCapabilities=) is one call that lowers them all (kernels without ambient
+ * capabilities, EINVAL: nothing to lower). */
 static int ambient_apply(uint64_t set, bool also_inherit) {
+        if (set == 0)
+                return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL ? -errno : 0;
         if (also_inherit) {
                 Caps caps;
                 int r = caps_get(&caps);
@@ -132,7 +136,7 @@ static int ambient_apply(uint64_t set, bool also_inherit) {
 /* KeyringMode= (default "private" for system services): a fresh session keyring owned by the
  * service's user, with the invocation ID in it; "shared" also links the user keyring. Where the
  * kernel or a container forbids keyrings, skipped, as systemd does. */
-static int setup_keyring(MUnit *u, const ExecSandbox *s, const ExecIdentity *id, char *err, size_t errlen) {
+static int setup_keyring(MUnit *u, const ExecSandbox *s, const ExecIdentity *id) {
         long k;
 
         if (s->keyring_mode == KEYRING_INHERIT)
@@ -141,8 +145,7 @@ static int setup_keyring(MUnit *u, const ExecSandbox *s, const ExecIdentity *id,
         if (k < 0) {
                 if (errno == ENOSYS || errno == EOPNOTSUPP || errno == EPERM || errno == EACCES || errno == EDQUOT)
                         return 0;
-                snprintf(err, errlen, "Failed to set up kernel keyring: %s", strerror(errno));
-                return EXIT_KEYRING;
+                return -errno;
         }
         uint8_t raw[16];
         if (munit_invocation_id_bytes(u, raw)) {
@@ -173,13 +176,59 @@ static int apply_numa(const ExecSandbox *s, char *err, size_t errlen) {
         return 0;
 }
 
-#define FAIL(status, ...)                                   \
-        do {                                                \
-                snprintf(err, errlen, __VA_ARGS__);         \
-                return status;                              \
+/* A step that wrote its line into f->msg itself. */
+#define FAIL_TEXT(st)                                                  \
+        do {                                                           \
+                f->status = (st);                                      \
+                f->step = EXEC_FAIL_TEXT;                              \
+                return (st);                                           \
         } while (0)
 
-int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity *id, char *err, size_t errlen) {
+/* A step only a forked child runs: the line now. */
+#define FAIL(st, ...)                                                  \
+        do {                                                           \
+                f->status = (st);                                      \
+                f->step = EXEC_FAIL_TEXT;                              \
+                snprintf(f->msg, sizeof(f->msg), __VA_ARGS__);         \
+                return (st);                                           \
+        } while (0)
+
+/* A step a vfork-style child runs too: recorded, formatted later. */
+#define FAIL_STEP(st, which, e, a)                                     \
+        do {                                                           \
+                f->status = (st);                                      \
+                f->step = (which);                                     \
+                f->err = (e);                                          \
+                f->arg = (a);                                          \
+                return (st);                                           \
+        } while (0)
+
+void exec_failure_format(const ExecFailure *f, char *buf, size_t size) {
+        const char *e = strerror(f->err);
+
+        switch (f->step) {
+        case EXEC_FAIL_KEYRING:
+                snprintf(buf, size, "Failed to set up kernel keyring: %s", e);
+                break;
+        case EXEC_FAIL_GROUPS:
+                snprintf(buf, size, "Failed to set up supplementary groups: %s", e);
+                break;
+        case EXEC_FAIL_GID:
+                snprintf(buf, size, "Failed to change GID to %u: %s", f->arg, e);
+                break;
+        case EXEC_FAIL_AMBIENT:
+                snprintf(buf, size, "Failed to apply ambient capabilities (before UID change): %s", e);
+                break;
+        case EXEC_FAIL_UID:
+                snprintf(buf, size, "Failed to change UID to %u: %s", f->arg, e);
+                break;
+        default:
+                snprintf(buf, size, "%s", f->msg);
+                break;
+        }
+}
+
+int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity *id, ExecFailure *f) {
         const Unit *u = mu->u;
         const ExecSettings *e = &u->exec;
         const ExecSandbox *s = unit_sandbox(u);
@@ -205,21 +254,22 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                 if (sched_setaffinity(0, sizeof(cpus), &cpus) < 0)
                         FAIL(EXIT_CPUAFFINITY, "Failed to set up CPU affinity: %s", strerror(errno));
         }
-        if ((r = apply_numa(s, err, errlen)))
-                return r;
-        if ((r = setup_keyring(mu, s, id, err, errlen)))
-                return r;
+        f->status = 0;
+        if ((r = apply_numa(s, f->msg, sizeof(f->msg))))
+                FAIL_TEXT(r);
+        if ((r = setup_keyring(mu, s, id)) < 0)
+                FAIL_STEP(EXIT_KEYRING, EXEC_FAIL_KEYRING, -r, 0);
 
         /* enforce_groups() */
         if (setuid_needed && id->set) {
                 if (setgroups((size_t) id->n_groups, id->groups) < 0 && errno != EPERM)
-                        FAIL(EXIT_GROUP, "Failed to set up supplementary groups: %s", strerror(errno));
+                        FAIL_STEP(EXIT_GROUP, EXEC_FAIL_GROUPS, errno, 0);
                 if (setresgid(id->gid, id->gid, id->gid) < 0)
-                        FAIL(EXIT_GROUP, "Failed to change GID to %u: %s", (unsigned) id->gid, strerror(errno));
+                        FAIL_STEP(EXIT_GROUP, EXEC_FAIL_GID, errno, (unsigned) id->gid);
         }
         /* PrivateUsers= (exec-userns.h): after the groups, before capabilities and the user */
-        if (sandbox && (r = exec_userns_apply(mu, id, err, errlen)))
-                return r;
+        if (sandbox && (r = exec_userns_apply(mu, id, f->msg, sizeof(f->msg))))
+                FAIL_TEXT(r);
 
         if (sandbox) {
                 if (s->restrict_realtime && !unit_rlimit(e, RLIMIT_RTPRIO)->set &&
@@ -241,7 +291,7 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                                 FAIL(EXIT_CAPABILITIES, "Failed to drop capabilities: %s", strerror(-r));
                 }
                 if ((r = ambient_apply(ambient, true)) < 0)
-                        FAIL(EXIT_CAPABILITIES, "Failed to apply ambient capabilities (before UID change): %s", strerror(-r));
+                        FAIL_STEP(EXIT_CAPABILITIES, EXEC_FAIL_AMBIENT, -r, 0);
         }
 
         /* enforce_user() */
@@ -250,10 +300,10 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                         int cur = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
                         if (cur < 0 || ((cur & (1 << SECURE_KEEP_CAPS)) == 0 &&
                                         prctl(PR_SET_SECUREBITS, cur | (1 << SECURE_KEEP_CAPS), 0, 0, 0) < 0))
-                                FAIL(EXIT_USER, "Failed to change UID to %u: %s", (unsigned) id->uid, strerror(errno));
+                                FAIL_STEP(EXIT_USER, EXEC_FAIL_UID, errno, (unsigned) id->uid);
                 }
                 if (setresuid(id->uid, id->uid, id->uid) < 0)
-                        FAIL(EXIT_USER, "Failed to change UID to %u: %s", (unsigned) id->uid, strerror(errno));
+                        FAIL_STEP(EXIT_USER, EXEC_FAIL_UID, errno, (unsigned) id->uid);
                 if (ambient && (r = ambient_apply(ambient, false)) < 0)
                         FAIL(EXIT_CAPABILITIES, "Failed to apply ambient capabilities (after UID change): %s", strerror(-r));
         }
@@ -266,9 +316,13 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                 if (prctl(PR_SET_SECUREBITS, secure_bits, 0, 0, 0) < 0)
                         FAIL(EXIT_SECUREBITS, "Failed to set process secure bits: %s", strerror(errno));
         }
-        if (exec_no_new_privileges(u, have_effective_cap(CAP_SYS_ADMIN)) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        /* (the capability looked at only where it decides) */
+        if ((exec_no_new_privileges(u, true) || (exec_seccomp_wanted(u) && !have_effective_cap(CAP_SYS_ADMIN))) &&
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 FAIL(EXIT_NO_NEW_PRIVILEGES, "Failed to disable new privileges: %s", strerror(errno));
-        return exec_seccomp_apply(u, err, errlen);
+        if ((r = exec_seccomp_apply(u, f->msg, sizeof(f->msg))))
+                FAIL_TEXT(r);
+        return 0;
 }
 
 void exec_privileges_prepare(MUnit *u) {

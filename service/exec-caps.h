@@ -26,9 +26,33 @@ typedef struct ExecIdentity {
  * prepared data and the unit's typed settings (Unit.exec.sandbox): it allocates nothing. */
 void exec_privileges_prepare(MUnit *u);
 
-/* In the child. Returns 0, or systemd's exit status for the failed step (with a message in err,
- * for the unit's log). */
-int exec_privileges_apply(MUnit *u, const ExecCommand *cmd, const ExecIdentity *id, char *err, size_t errlen);
+/* What failed, recorded without formatting where a vfork-style child can get (spawn.c: it shares
+ * PID 1's memory, and neither allocates nor formats; it passes this to the parent):
+ * exec_failure_format() writes the line systemd logs for it. */
+typedef enum ExecFailStep {
+        EXEC_FAIL_TEXT,    /* the line is in msg (the steps only a forked child runs) */
+        EXEC_FAIL_KEYRING,
+        EXEC_FAIL_GROUPS,
+        EXEC_FAIL_GID,     /* arg: the gid */
+        EXEC_FAIL_AMBIENT, /* before the UID change */
+        EXEC_FAIL_UID,     /* arg: the uid */
+} ExecFailStep;
+
+typedef struct ExecFailure {
+        int status;   /* systemd's exit status of the step; 0: none failed */
+        int err;      /* its errno */
+        int step;     /* ExecFailStep */
+        unsigned arg;
+        char msg[256]; /* EXEC_FAIL_TEXT */
+} ExecFailure;
+
+/* In the child, forked or vfork-style (for a unit spawn.c's spawn_needs_fork() lets through, only
+ * system calls on prepared data are made). Returns 0, or systemd's exit status for the failed step,
+ * described in *f. */
+int exec_privileges_apply(MUnit *u, const ExecCommand *cmd, const ExecIdentity *id, ExecFailure *f);
+
+/* The line for the unit's log (in the forked child, or in the parent of a vfork-style one). */
+void exec_failure_format(const ExecFailure *f, char *buf, size_t size);
 
 /* The unit is dead (not restarting or restarting: systemd releases both at that point): its
  * dynamic user is released and its credentials removed. */

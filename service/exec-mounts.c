@@ -55,6 +55,7 @@ typedef struct MEntry {
         bool ignore, read_only, noexec, exec, has_prefix;
         bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
         bool submounts;        /* something may be mounted at or below path when it is applied */
+        bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
 } MEntry;
 
 struct MountPlan {
@@ -716,7 +717,7 @@ static int mountinfo_read(void) {
         size_t n = 0;
         ssize_t k;
 
-        if (mountinfo_fd < 0)
+        if (mountinfo_fd < 0 && (mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
                 return -ENOENT;
         if (lseek(mountinfo_fd, 0, SEEK_SET) < 0)
                 return -errno;
@@ -795,8 +796,38 @@ static int mount_setattr_one(const char *path, unsigned long set, unsigned long 
                        sizeof(a)) < 0 ? -errno : 0;
 }
 
+/* A mount point mp of the table, strictly below entry e and not at or below another entry: gets the
+ * attributes (a path that now leads elsewhere, below a mount on top, fails harmlessly). */
+static int setattr_below(const MountPlan *p, const MEntry *e, const char *mp, unsigned long set, unsigned long clr) {
+        int r;
+
+        if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
+                return 0;
+        /* the entries below e follow it in the sorted table */
+        for (size_t i = (size_t) (e - p->e) + 1; i < p->n && path_under(p->e[i].path, e->path); i++)
+                if (path_under(mp, p->e[i].path))
+                        return 0;
+        r = mount_setattr_one(mp, set, clr, false);
+        return r < 0 && r != -ENOENT && r != -EINVAL && r != -EACCES ? r : 0;
+}
+
+/* Whether the mounts below entry e in the child's table are PID 1's as read when the plan was made
+ * (the namespace is a copy of it), apart from what the plan's own entries below e mounted: no
+ * entry at or above e has brought a tree from elsewhere (a recursive bind of another path, the
+ * private /dev), no RootDirectory=. Then PID 1's table stands in for a read of the child's. */
+static bool pid1_view(const MountPlan *p, const MEntry *e) {
+        if (p->root || !pid1_table.valid || pid1_table.escaped)
+                return false;
+        for (const MEntry *o = p->e; o <= e; o++)
+                if ((o->mode == M_BIND_REC || o->mode == M_PRIVATE_DEV) && path_under(e->path, o->path))
+                        return false;
+        return true;
+}
+
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
- * plan (they get their own flags). */
+ * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
+ * one stacked on top keeps its flags (one recursive mount_setattr(2) would change those too, and
+ * /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's /sys/fs/cgroup). */
 static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts) {
         char mp[4096];
         size_t pos = 0;
@@ -807,22 +838,20 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
                 return r;
         /* Below an entry without PID 1 mounts under it, whatever is mounted has its own entry (or
          * lies below one): nothing else to flip, no need to look. */
-        if (!submounts || !e->submounts || (!mi_fresh && mountinfo_read() < 0))
+        if (!submounts || !e->submounts)
+                return 0;
+        if (pid1_view(p, e)) {
+                for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
+                        if ((r = setattr_below(p, e, pid1_table.mp + o, set, clr)) < 0)
+                                return r;
+                return 0;
+        }
+        if (!mi_fresh && mountinfo_read() < 0)
                 return 0;
         mi_fresh = true;
-        while (mountinfo_next(&pos, mp, sizeof(mp))) {
-                bool deny = false;
-                if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
-                        continue;
-                /* the entries below e follow it in the sorted table */
-                for (size_t i = (size_t) (e - p->e) + 1; i < p->n && !deny && path_under(p->e[i].path, e->path); i++)
-                        deny = path_under(mp, p->e[i].path);
-                if (deny)
-                        continue;
-                r = mount_setattr_one(mp, set, clr, false);
-                if (r < 0 && r != -ENOENT && r != -EINVAL && r != -EACCES)
+        while (mountinfo_next(&pos, mp, sizeof(mp)))
+                if ((r = setattr_below(p, e, mp, set, clr)) < 0)
                         return r;
-        }
         return 0;
 }
 
@@ -876,7 +905,31 @@ static int bind_make(const char *src, const char *dst, bool rec) {
         return bind(src, dst, rec);
 }
 
-static int private_dev(const MEntry *e) {
+/* Unmounts what PID 1 has mounted at and below path, from its table as read when the plan was
+ * made (the child's namespace is a copy of it), the last mounted first: for PrivateDevices='s /dev,
+ * where no earlier entry of the plan lies above path (nothing else can have been mounted there
+ * yet), without reading the child's own table. Returns false when the child's table must be read:
+ * PID 1's is unknown or has escaped characters. */
+static bool umount_pid1_mounts(const MountPlan *p, const MEntry *e) {
+        size_t starts[256], n = 0;
+
+        if (p->root || !pid1_table.valid || pid1_table.escaped)
+                return false;
+        for (const MEntry *o = p->e; o < e; o++)
+                if (path_under(e->path, o->path))
+                        return false;
+        for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
+                if (path_under(pid1_table.mp + o, e->path)) {
+                        if (n == N(starts))
+                                return false;
+                        starts[n++] = o;
+                }
+        while (n-- > 0)
+                (void) umount2(pid1_table.mp + starts[n], MNT_DETACH | UMOUNT_NOFOLLOW);
+        return true;
+}
+
+static int private_dev(const MountPlan *p, const MEntry *e) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
         static const char *const links[][2] = {
                 { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
@@ -954,7 +1007,8 @@ static int private_dev(const MEntry *e) {
                 (void) !symlink(links[i][0], b);
         }
         mkdir_p(e->path, 0755);
-        umount_recursive(e->path);
+        if (!umount_pid1_mounts(p, e))
+                umount_recursive(e->path);
         if (mount(dev, e->path, NULL, MS_MOVE, NULL) < 0) {
                 r = -errno;
                 goto fail;
@@ -969,7 +1023,22 @@ fail:
         return r;
 }
 
-static int mount_proc(const MountPlan *p, const MEntry *e) {
+/* e got a fresh file system: nothing is below it but the entries that follow, and below those only
+ * what they bring (mark_submounts(): the entries below one that binds a tree from elsewhere keep
+ * their mark). The child's copy only. */
+static void clear_submounts_below(const MountPlan *p, MEntry *e) {
+        e->submounts = false;
+        for (MEntry *j = e + 1; j < p->e + p->n && path_under(j->path, e->path); j++) {
+                bool brought = false;
+                for (const MEntry *k = e + 1; k < j && !brought; k++)
+                        brought = path_under(j->path, k->path) && (k->mode == M_SYSFS || k->mode == M_BIND_DEV || k->mode == M_BIND_REC ||
+                                                                    k->mode == M_PRIVATE_DEV || k->mode == M_PROCFS);
+                if (!brought)
+                        j->submounts = false;
+        }
+}
+
+static int mount_proc(const MountPlan *p, MEntry *e) {
         int r;
 
         mkdir_p(e->path, 0755);
@@ -984,7 +1053,18 @@ static int mount_proc(const MountPlan *p, const MEntry *e) {
                         return bind("/proc", e->path, true) < 0 ? -EPERM : 0;
                 return 0;
         }
+        /* A fresh instance has nothing below it but the entries of the plan that follow (what was
+         * below the old one is out of reach): the later rounds need no look at the table for it. */
+        if (r == 0)
+                clear_submounts_below(p, e);
         return r;
+}
+
+/* An optional path that is not there: nothing mounted, no flags to set later (they would fail
+ * with ENOENT, or EINVAL where a later entry made the directory: ignored either way). */
+static int absent(MEntry *e) {
+        e->absent = true;
+        return 0;
 }
 
 static int apply_one(const MountPlan *p, MEntry *e) {
@@ -995,7 +1075,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         case M_INACCESSIBLE: {
                 const char *src;
                 if (lstat(e->path, &st) < 0)
-                        return errno == ENOENT && e->ignore ? 0 : -errno; /* (nothing mounted there either) */
+                        return errno == ENOENT && e->ignore ? absent(e) : -errno; /* (nothing mounted there either) */
                 if (e->submounts) {
                         /* Nothing can be mounted below a file: only on it (a look at it, not at the
                          * whole mount table). */
@@ -1005,7 +1085,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                                 while (is_mount_point(e->path) > 0 && umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
                                         ;
                         if (lstat(e->path, &st) < 0)
-                                return errno == ENOENT && e->ignore ? 0 : -errno;
+                                return errno == ENOENT && e->ignore ? absent(e) : -errno;
                 }
                 src = S_ISDIR(st.st_mode)    ? "/run/systemd/inaccessible/dir"
                       : S_ISREG(st.st_mode)  ? "/run/systemd/inaccessible/reg"
@@ -1028,21 +1108,21 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                 if (r == 0)
                         r = bind(e->path, e->path, true);
                 if (r == -ENOENT && e->ignore)
-                        return 0;
+                        return absent(e);
                 return r < 0 ? r : 0;
         case M_BIND:
         case M_BIND_REC:
         case M_PRIVATE_TMP: {
                 char src[4096];
                 if (!realpath(e->source, src))
-                        return errno == ENOENT && e->ignore ? 0 : -errno;
+                        return errno == ENOENT && e->ignore ? absent(e) : -errno;
                 return bind_make(src, e->path, e->mode == M_BIND_REC);
         }
         case M_EMPTY_DIR:
         case M_TMPFS:
                 return mount_tmpfs_at(e);
         case M_PRIVATE_DEV:
-                return private_dev(e);
+                return private_dev(p, e);
         case M_BIND_DEV:
         case M_SYSFS:
                 mkdir_p(e->path, 0755);
@@ -1066,6 +1146,23 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         return 0;
 }
 
+/* Whether an entry covers /proc with something that has no /proc/self/mountinfo (a tmpfs, an
+ * inaccessible node, a bind from elsewhere), or the root moves. A new procfs (ProtectProc=,
+ * ProcSubset=) still shows this process's table, and the read-only binds of a path onto itself
+ * change nothing there. */
+static bool proc_may_go(const MountPlan *p) {
+        if (p->root)
+                return true;
+        for (size_t i = 0; i < p->n; i++) {
+                MountMode m = p->e[i].mode;
+                if (path_under("/proc", p->e[i].path) &&
+                    !(m == M_PROCFS || m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC ||
+                      m == M_NOEXEC))
+                        return true;
+        }
+        return false;
+}
+
 int mount_plan_apply(const MountPlan *p, const char **error_path) {
         int r;
 
@@ -1083,7 +1180,10 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         return r;
                 }
         }
-        mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+        /* The child's own table is mostly not read at all (PID 1's stands in): opened at the first
+         * read, unless an entry may take /proc away before (then now). */
+        if (proc_may_go(p))
+                mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 
         /* Round one: every mount. */
         for (size_t i = 0; i < p->n; i++) {
@@ -1097,7 +1197,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         mi_fresh = false;
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
-                if (!entry_ro(e) && e->mode != M_PRIVATE_DEV)
+                if ((!entry_ro(e) && e->mode != M_PRIVATE_DEV) || e->absent)
                         continue;
                 /* (nothing is left below an inaccessible path: its mounts were unmounted) */
                 r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
@@ -1111,6 +1211,8 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         for (size_t i = 0; i < p->n; i++) {
                 const MEntry *e = p->e + i;
                 bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
+                if (e->absent)
+                        continue;
                 if (entry_noexec(e))
                         r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
                 else if (e->exec || e->mode == M_EXEC)
@@ -1129,7 +1231,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                 for (size_t i = 0; i < p->n; i++) {
                         const MEntry *e = p->e + i;
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
-                        if (covered && path_under(e->path, covered))
+                        if ((covered && path_under(e->path, covered)) || e->absent)
                                 continue;
                         r = mount_setattr_one(e->path, MOUNT_ATTR_NOSUID, 0, rec);
                         if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {

@@ -116,7 +116,7 @@ static int emit(scmp_filter_ctx c) {
                 return -errno;
         r = seccomp_export_bpf(c, fd);
         size = r >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-        if (r >= 0 && (size <= 0 || size > 65535 * (off_t) sizeof(struct sock_filter)))
+        if (r >= 0 && (size <= 0 || size > BPF_MAXINSNS * (off_t) sizeof(struct sock_filter)))
                 r = -E2BIG;
         buf = r >= 0 ? malloc((size_t) size) : NULL;
         if (r >= 0 && (!buf || pread(fd, buf, (size_t) size, 0) != size))
@@ -135,6 +135,15 @@ static int emit(scmp_filter_ctx c) {
         return 0;
 }
 
+/* The system calls of a program in a binary tree instead of one after the other (libseccomp's
+ * optimization level 2; the same verdicts). It matters when the kernel loads the program: it runs
+ * it for every system call number to fill its cache of calls always allowed, under a spin lock,
+ * and that run walked half of a 400-call allow list (SystemCallFilter=@system-service) for each
+ * of them; in a tree, a few comparisons. Older libseccomp: the default layout. */
+static void optimize(scmp_filter_ctx c) {
+        (void) seccomp_attr_set(c, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+}
+
 /* A filter for one architecture that lets other architectures through (seccomp_init_for_arch). */
 static scmp_filter_ctx init_for_arch(uint32_t arch, uint32_t default_action) {
         scmp_filter_ctx c = seccomp_init(default_action);
@@ -147,6 +156,7 @@ static scmp_filter_ctx init_for_arch(uint32_t arch, uint32_t default_action) {
         if (seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) < 0 ||
             seccomp_attr_set(c, SCMP_FLTATR_CTL_NNP, 0) < 0)
                 goto fail;
+        optimize(c);
         return c;
 fail:
         seccomp_release(c);
@@ -292,21 +302,88 @@ static bool parse_filter_list(char *const *lines, bool add_default, SyscallSet *
         return seen;
 }
 
-/* seccomp_load_syscall_filter_set_raw(): for each architecture, default_action for everything,
- * `action` (or ERRNO(e) for "name:e") for the set's members. */
-static int load_set(uint32_t default_action, const SyscallSet *s, uint32_t action) {
+/* ---- fewer programs, the same verdicts ----
+ * systemd 252 loads one program per setting and architecture (34 for redis-server's unit); each
+ * costs the kernel about 30 µs to check, translate and compile, and every later system call runs
+ * through all of them. sdinit loads:
+ *   - one program for all the settings that allow by default and answer a few calls
+ *     (RestrictAddressFamilies=, MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=,
+ *     RestrictNamespaces=, ProtectKernelTunables=/Modules=/Logs=, ProtectClock=, PrivateDevices=,
+ *     ProtectHostname=, LockPersonality=): their system calls are disjoint (socket; mmap, mmap2,
+ *     mprotect, pkey_mprotect, shmat; sched_setscheduler; chmod, mkdir, mknod, open, creat and
+ *     their *at forms, openat2; clone, clone3, unshare, setns; _sysctl; @module; syslog; @clock;
+ *     @raw-io; sethostname, setdomainname; personality), so in one program each call gets the
+ *     answer of the one setting that names it;
+ *     With SystemCallArchitectures=, the same program has only the allowed architectures and kills
+ *     the calls of any other, as systemd's program for that setting does (a kill is the strictest
+ *     answer: what the other programs said for such a call never counted);
+ *   - SystemCallLog= and SystemCallFilter=, one program each for all architectures, last.
+ * A setting whose rules an architecture cannot take adds nothing for it, as systemd loads no filter
+ * for it there. The kernel takes the strictest answer of all programs (of equal ones, the last
+ * loaded): the verdicts are systemd's; /proc/PID/status's Seccomp_filters is smaller. */
+
+static scmp_filter_ctx group[N_ARCHS]; /* the settings that allow by default, per architecture */
+static bool archs_restricted;          /* SystemCallArchitectures= blocked some: folded into it */
+static int group_status;               /* the exit status when the kernel refuses it: the first setting's */
+
+static scmp_filter_ctx group_ctx(size_t a) {
+        if (!group[a]) {
+                group[a] = init_for_arch(local_archs[a], SCMP_ACT_ALLOW);
+                if (!group_status)
+                        group_status = emit_status;
+        }
+        return group[a];
+}
+
+static void group_drop(void) {
+        for (size_t a = 0; a < N_ARCHS; a++)
+                if (group[a]) {
+                        seccomp_release(group[a]);
+                        group[a] = NULL;
+                }
+        group_status = 0;
+        archs_restricted = false;
+}
+
+/* Builds an architecture's context of one setting (NULL and *r = 0: none for it). */
+typedef scmp_filter_ctx (*build_fn)(size_t a, const void *userdata, int *r);
+
+/* Emits the contexts of all architectures (consumed) as one program; when libseccomp cannot merge
+ * them or the program is too long for the kernel (BPF_MAXINSNS), one per architecture, built again
+ * by rebuild (the setting's own, as systemd loads them). */
+static int emit_archs(scmp_filter_ctx ctx[N_ARCHS], build_fn rebuild, const void *userdata) {
+        scmp_filter_ctx merged = NULL;
+        int r = 0;
+
+        for (size_t a = 0; a < N_ARCHS; a++) {
+                if (!ctx[a])
+                        continue;
+                if (!merged)
+                        merged = ctx[a];
+                else if (r >= 0 && seccomp_merge(merged, ctx[a]) < 0) { /* the source is freed on success */
+                        seccomp_release(ctx[a]);
+                        r = -EOPNOTSUPP;
+                } else if (r < 0)
+                        seccomp_release(ctx[a]);
+                ctx[a] = NULL;
+        }
+        if (!merged)
+                return 0;
+        if (r >= 0)
+                r = emit(merged);
+        seccomp_release(merged);
+        if (!(r == -EOPNOTSUPP || r == -E2BIG || r == -EINVAL) || !rebuild)
+                return r;
         for (size_t a = 0; a < N_ARCHS; a++) {
                 scmp_filter_ctx c;
-                int r;
-
                 if (arch_blocked[a])
                         continue;
-                if (!(c = init_for_arch(local_archs[a], default_action)))
-                        return -ENOMEM;
-                for (int i = 0; i < SET_SIZE; i++)
-                        if (s->act[i] != ABSENT) /* a call the architecture lacks is skipped, as in systemd */
-                                (void) seccomp_rule_add_exact(c, s->act[i] >= 0 ? SCMP_ACT_ERRNO((uint32_t) s->act[i]) : action,
-                                                              slot_nr(i), 0);
+                r = 0;
+                if (!(c = rebuild(a, userdata, &r))) {
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 r = emit(c);
                 seccomp_release(c);
                 if (r < 0)
@@ -315,21 +392,74 @@ static int load_set(uint32_t default_action, const SyscallSet *s, uint32_t actio
         return 0;
 }
 
-static int load_group(const char *group, int err) {
+typedef struct SetSpec {
+        uint32_t default_action, action;
+        const struct SyscallSet *set;
+} SetSpec;
+
+/* default_action for everything, `action` (or ERRNO(e) for "name:e") for the set's members. */
+static void add_set_rules(scmp_filter_ctx c, const SyscallSet *s, uint32_t action) {
+        for (int i = 0; i < SET_SIZE; i++)
+                if (s->act[i] != ABSENT) /* a call the architecture lacks is skipped, as in systemd */
+                        (void) seccomp_rule_add_exact(c, s->act[i] >= 0 ? SCMP_ACT_ERRNO((uint32_t) s->act[i]) : action,
+                                                      slot_nr(i), 0);
+}
+
+static scmp_filter_ctx build_set(size_t a, const void *userdata, int *r) {
+        const SetSpec *sp = userdata;
+        scmp_filter_ctx c = init_for_arch(local_archs[a], sp->default_action);
+
+        if (!c) {
+                *r = -ENOMEM;
+                return NULL;
+        }
+        add_set_rules(c, sp->set, sp->action);
+        return c;
+}
+
+/* seccomp_load_syscall_filter_set_raw() (SystemCallLog=, SystemCallFilter=): one program. */
+static int load_set(uint32_t default_action, const SyscallSet *s, uint32_t action) {
+        SetSpec sp = { default_action, action, s };
+        scmp_filter_ctx ctx[N_ARCHS] = { NULL };
+        int r = 0;
+
+        for (size_t a = 0; a < N_ARCHS && r >= 0; a++)
+                if (!arch_blocked[a])
+                        ctx[a] = build_set(a, &sp, &r);
+        if (r < 0) {
+                for (size_t a = 0; a < N_ARCHS; a++)
+                        if (ctx[a])
+                                seccomp_release(ctx[a]);
+                return r;
+        }
+        return emit_archs(ctx, build_set, &sp);
+}
+
+/* A group of calls denied with err (ProtectKernelModules=, ProtectClock=, PrivateDevices=): into
+ * the shared program. */
+static int load_group(const char *group_name, int err) {
         SyscallSet *s = malloc(sizeof(*s));
-        int r;
 
         if (!s)
                 return -ENOMEM;
         for (int i = 0; i < SET_SIZE; i++)
                 s->act[i] = ABSENT;
-        set_parse(s, group, strlen(group), -1, P_INVERT, 0); /* a deny list of the group's members */
-        r = load_set(SCMP_ACT_ALLOW, s, SCMP_ACT_ERRNO((uint32_t) err));
+        set_parse(s, group_name, strlen(group_name), -1, P_INVERT, 0); /* a deny list of the group's members */
+        for (size_t a = 0; a < N_ARCHS; a++) {
+                scmp_filter_ctx c;
+                if (arch_blocked[a])
+                        continue;
+                if (!(c = group_ctx(a))) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                add_set_rules(c, s, SCMP_ACT_ERRNO((uint32_t) err));
+        }
         free(s);
-        return r;
+        return 0;
 }
 
-/* A filter per architecture with the rules built by fn (allow by default). */
+/* Rules built by fn (allow by default), per architecture, into the shared program. */
 typedef int (*rules_fn)(scmp_filter_ctx c, uint32_t arch, const void *userdata);
 
 static int load_rules(rules_fn fn, const void *userdata, bool skip_socketcall_archs) {
@@ -341,15 +471,64 @@ static int load_rules(rules_fn fn, const void *userdata, bool skip_socketcall_ar
                         continue;
                 if (skip_socketcall_archs && local_archs[a] == SCMP_ARCH_X86)
                         continue; /* socket() is multiplexed through socketcall() there */
+                /* A rule the architecture cannot take: nothing for it, as systemd loads no filter
+                 * for it ("continue"). Tried on a context of its own first, so that a setting
+                 * adds all its rules to the shared program or none. */
                 if (!(c = init_for_arch(local_archs[a], SCMP_ACT_ALLOW)))
                         return -ENOMEM;
-                /* A rule the architecture cannot take: no filter for it, as systemd does ("continue"). */
-                r = fn(c, local_archs[a], userdata) < 0 ? 0 : emit(c);
+                r = fn(c, local_archs[a], userdata);
+                if (r >= 0 && !group[a]) {
+                        group[a] = c;
+                        if (!group_status)
+                                group_status = emit_status;
+                        continue;
+                }
                 seccomp_release(c);
                 if (r < 0)
+                        continue;
+                if (!(c = group_ctx(a)))
+                        return -ENOMEM;
+                if ((r = fn(c, local_archs[a], userdata)) < 0)
                         return r;
         }
         return 0;
+}
+
+/* The shared program, once all its settings are in: without the architectures that
+ * SystemCallArchitectures= blocked. */
+static int flush_group(void) {
+        int r, saved = emit_status;
+
+        for (size_t a = 0; a < N_ARCHS; a++)
+                if (group[a] && arch_blocked[a]) {
+                        seccomp_release(group[a]);
+                        group[a] = NULL;
+                }
+        /* SystemCallArchitectures=: systemd's own filter for it (a seccomp_init() context with the
+         * allowed architectures, which kills the calls of any other one: libseccomp's default
+         * action for a "bad" architecture) is folded in: every allowed architecture is in the
+         * program, and any other is killed by it. */
+        if (archs_restricted) {
+                uint32_t badarch = SCMP_ACT_KILL;
+                scmp_filter_ctx d = seccomp_init(SCMP_ACT_ALLOW);
+
+                if (!d)
+                        return -ENOMEM;
+                (void) seccomp_attr_get(d, SCMP_FLTATR_ACT_BADARCH, &badarch);
+                seccomp_release(d);
+                for (size_t a = 0; a < N_ARCHS; a++) {
+                        if (arch_blocked[a])
+                                continue;
+                        if (!group_ctx(a) || seccomp_attr_set(group[a], SCMP_FLTATR_ACT_BADARCH, badarch) < 0)
+                                return -ENOMEM;
+                }
+        }
+        emit_status = group_status ? group_status : EXIT_SECCOMP;
+        r = emit_archs(group, NULL, NULL);
+        emit_status = saved;
+        group_status = 0;
+        archs_restricted = false;
+        return r;
 }
 
 /* A system call by name, in native numbering: libseccomp translates native numbers (and its
@@ -569,13 +748,12 @@ static int rules_personality(scmp_filter_ctx c, uint32_t arch, const void *userd
                                       SCMP_A0(SCMP_CMP_NE, *(const scmp_datum_t *) userdata));
 }
 
-/* SystemCallArchitectures=: one filter that allows only the listed architectures (the native
- * one always), and marks the others so that later filters skip them. */
+/* SystemCallArchitectures=: only the listed architectures (the native one always); the others are
+ * marked, so that later filters skip them, and the shared program (flush_group()) kills their calls
+ * as systemd's own filter for this setting does. */
 static int restrict_archs(char *const *lines) {
         bool allowed[N_ARCHS] = { false };
-        bool any = false, block_new = false;
-        scmp_filter_ctx c;
-        int r;
+        bool any = false;
 
         for (size_t i = 0; lines && lines[i]; i++) {
                 const char *p = lines[i];
@@ -601,27 +779,13 @@ static int restrict_archs(char *const *lines) {
         }
         if (!any)
                 return 0;
-        if (!(c = seccomp_init(SCMP_ACT_ALLOW)))
-                return -ENOMEM;
         for (size_t k = 0; k < N_ARCHS; k++) {
-                if (local_archs[k] == seccomp_arch_native() || local_archs[k] == SCMP_ARCH_NATIVE || arch_blocked[k])
+                if (local_archs[k] == seccomp_arch_native() || local_archs[k] == SCMP_ARCH_NATIVE || arch_blocked[k] || allowed[k])
                         continue;
-                if (allowed[k]) {
-                        r = seccomp_arch_add(c, local_archs[k]);
-                        if (r < 0 && r != -EEXIST) {
-                                seccomp_release(c);
-                                return r;
-                        }
-                } else {
-                        arch_blocked[k] = true;
-                        block_new = true;
-                }
+                arch_blocked[k] = true;
+                archs_restricted = true;
         }
-        r = 0;
-        if (block_new && (r = seccomp_attr_set(c, SCMP_FLTATR_CTL_NNP, 0)) >= 0)
-                r = emit(c);
-        seccomp_release(c);
-        return r;
+        return 0;
 }
 
 /* ---- the whole sequence ---- */
@@ -640,12 +804,12 @@ bool exec_seccomp_wanted(const Unit *u) {
                 return status;                                                                   \
         } while (0)
 
-static int apply_all(const Unit *u, char *err, size_t errlen) {
+static int apply_steps(const Unit *u, char *err, size_t errlen) {
         const ExecSandbox *sb = u->exec.sandbox;
         SyscallSet *set = NULL;
         bool allow_list;
         long retain;
-        int r;
+        int r, gs;
 
         memset(arch_blocked, 0, sizeof(arch_blocked));
         if (!sb)
@@ -705,6 +869,12 @@ static int apply_all(const Unit *u, char *err, size_t errlen) {
                 if ((r = load_rules(rules_personality, &p, false)) < 0)
                         FAIL(EXIT_SECCOMP, "lock personalities");
         }
+        gs = group_status;
+        if ((r = flush_group()) < 0) {
+                if (gs == EXIT_ADDRESS_FAMILIES)
+                        FAIL(EXIT_ADDRESS_FAMILIES, "restrict address families");
+                FAIL(EXIT_SECCOMP, "apply system call filters");
+        }
 
         if (!(set = malloc(sizeof(*set)))) {
                 r = ENOMEM;
@@ -732,6 +902,13 @@ static int apply_all(const Unit *u, char *err, size_t errlen) {
         }
         free(set);
         return 0;
+}
+
+static int apply_all(const Unit *u, char *err, size_t errlen) {
+        int r = apply_steps(u, err, errlen);
+
+        group_drop();
+        return r;
 }
 
 /* The settings the filters depend on, as one string: the cache key. */

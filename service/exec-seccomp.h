@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* The seccomp-based settings of systemd.exec(5), applied in the child as systemd 252's exec_child()
- * does: one filter per setting, for each of the machine's system call architectures, in this order:
+/* The seccomp-based settings of systemd.exec(5), applied in the child with systemd 252's verdicts
+ * (its exec_child() loads one filter per setting and architecture, in this order:
  * RestrictAddressFamilies=, MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=,
  * RestrictNamespaces=, ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
  * ProtectClock=, PrivateDevices= (their system call parts), SystemCallArchitectures=,
- * LockPersonality=, SystemCallLog=, SystemCallFilter= last. */
+ * LockPersonality=, SystemCallLog=, SystemCallFilter= last). sdinit loads at most three programs:
+ * all the settings that allow by default and SystemCallArchitectures= in one, then SystemCallLog=
+ * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"). */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -39,6 +39,7 @@
 #include "service/logrelay.h"
 #include "service/sys.h"
 #include "service/trigger.h"
+#include "units/unit-sandbox.h"
 
 /* Indices of the StandardInput=/StandardOutput= value tables in units/unit-directives.c. */
 enum { IN_NULL, IN_TTY, IN_TTY_FORCE, IN_TTY_FAIL, IN_DATA, IN_FILE, IN_SOCKET, IN_FD };
@@ -642,11 +643,7 @@ enum {
         CHILD_MSG_NONE,
         CHILD_MSG_EXEC,        /* on the child's stderr (exec_failed_line) */
         CHILD_MSG_TTY_OWNER,   /* the others on the unit's log (spawn_child_log) */
-        CHILD_MSG_KEYRING,
-        CHILD_MSG_GROUPS,
-        CHILD_MSG_GID,
-        CHILD_MSG_AMBIENT,
-        CHILD_MSG_UID,
+        CHILD_MSG_PRIVILEGES,  /* exec_privileges_apply(): step and arg of its ExecFailure */
 };
 
 struct vfork_report {
@@ -654,9 +651,9 @@ struct vfork_report {
         int status;   /* what the child exited with before exec, 0 if it exec'd */
         int err;      /* errno of the step that failed */
         int msg;      /* CHILD_MSG_* */
+        int step;     /* CHILD_MSG_PRIVILEGES: ExecFailStep */
         unsigned arg; /* the uid or gid the line names */
         int listen_pid_index;                   /* env[] entry to replace with "LISTEN_PID=<pid>", -1 if none */
-        unsigned char invocation_id[16];        /* for the keyring, parsed by the parent */
 };
 
 static void __attribute__((noreturn)) vfork_fail(struct vfork_report *vf, int status, int err, int msg, unsigned arg) {
@@ -687,21 +684,12 @@ static void vfork_report_write(MUnit *u, const ExecCommand *cmd, const struct vf
         case CHILD_MSG_TTY_OWNER:
                 spawn_child_log(u, "Failed to change ownership of terminal: %s", strerror(vf->err));
                 break;
-        case CHILD_MSG_KEYRING:
-                spawn_child_log(u, "Failed to set up kernel keyring: %s", strerror(vf->err));
+        case CHILD_MSG_PRIVILEGES: {
+                ExecFailure f = { .status = vf->status, .err = vf->err, .step = vf->step, .arg = vf->arg };
+                exec_failure_format(&f, line, sizeof(line));
+                spawn_child_log(u, "%s", line);
                 break;
-        case CHILD_MSG_GROUPS:
-                spawn_child_log(u, "Failed to set up supplementary groups: %s", strerror(vf->err));
-                break;
-        case CHILD_MSG_GID:
-                spawn_child_log(u, "Failed to change GID to %u: %s", vf->arg, strerror(vf->err));
-                break;
-        case CHILD_MSG_AMBIENT:
-                spawn_child_log(u, "Failed to apply ambient capabilities (before UID change): %s", strerror(vf->err));
-                break;
-        case CHILD_MSG_UID:
-                spawn_child_log(u, "Failed to change UID to %u: %s", vf->arg, strerror(vf->err));
-                break;
+        }
         default:
                 break;
         }
@@ -724,49 +712,12 @@ static size_t fmt_int(char *buf, long v) {
         return k;
 }
 
-/* The privilege step of exec_privileges_apply() for a unit spawn_needs_fork() let through (no
- * capability, secure-bits, no_new_privs, seccomp, CPU, NUMA or coredump setting, KeyringMode=
- * unset), in its order and with its messages, without libcap (which allocates): the session
- * keyring, groups, the ambient set emptied, the user. */
-static int vfork_privileges(MUnit *u, const ExecCommand *cmd, const struct ids *ids, struct vfork_report *vf) {
-        bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
-        bool setuid_needed = !(cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID));
-        long k = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
-
-        if (k < 0 && errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM && errno != EACCES && errno != EDQUOT)
-                vfork_fail(vf, EXIT_KEYRING, errno, CHILD_MSG_KEYRING, 0);
-        if (k >= 0) {
-                if (u->invocation_id[0]) {
-                        k = syscall(SYS_add_key, "user", "invocation_id", vf->invocation_id, sizeof(vf->invocation_id),
-                                    KEY_SPEC_SESSION_KEYRING);
-                        if (k >= 0)
-                                (void) syscall(SYS_keyctl, KEYCTL_SETPERM, k, 0x0b000000 | 0x000b0000, 0, 0);
-                }
-                if (ids->set && (ids->uid != 0 || ids->gid != 0))
-                        (void) syscall(SYS_keyctl, KEYCTL_CHOWN, KEY_SPEC_SESSION_KEYRING, ids->uid, ids->gid, 0);
-        }
-        if (setuid_needed && ids->set) {
-                if (setgroups((size_t) ids->n_groups, ids->groups) < 0 && errno != EPERM)
-                        vfork_fail(vf, EXIT_GROUP, errno, CHILD_MSG_GROUPS, 0);
-                if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
-                        vfork_fail(vf, EXIT_GROUP, errno, CHILD_MSG_GID, (unsigned) ids->gid);
-        }
-        if (sandbox)
-                for (int i = 0; i <= CAP_LAST_CAP; i++)
-                        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, i, 0, 0) > 0 &&
-                            prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, i, 0, 0) < 0)
-                                vfork_fail(vf, EXIT_CAPABILITIES, errno, CHILD_MSG_AMBIENT, 0);
-        if (setuid_needed && ids->set && setresuid(ids->uid, ids->uid, ids->uid) < 0)
-                vfork_fail(vf, EXIT_USER, errno, CHILD_MSG_UID, (unsigned) ids->uid);
-        return 0;
-}
-
 /* Whether this start needs a forked child (a copy of PID 1 in which it may allocate), or can be
  * started vfork-style. A step the vfork child cannot run (it would allocate or format): terminals
- * (TTYReset= reads sysfs with stdio), namespaces and mounts, DynamicUser=, and the settings
- * exec_privileges_apply() handles with libcap or parses at run time (any raw "sandbox" setting,
+ * (TTYReset= reads sysfs with stdio), namespaces and mounts, DynamicUser=, the steps of
+ * exec_privileges_apply() that only a forked child runs (any sandbox setting: Unit.exec.sandbox;
  * CapabilityBoundingSet=, AmbientCapabilities=, NoNewPrivileges=, secure bits inherited from
- * PID 1). When the sandbox steps are allocation-free, this list shrinks. */
+ * PID 1), and the raw settings the child reads itself (child_reads_raw()). */
 /* Whether a vfork-style start pays off. fork() copies PID 1's page tables and descriptor table, a
  * cost that grows with the units loaded (copy_page_range and unmap_page_range were a third of PID
  * 1's samples at 5,000 units); a vfork-style start costs a fixed wait instead, as PID 1 is
@@ -783,12 +734,27 @@ static bool spawn_prefers_vfork(const Manager *m) {
         return getrusage(RUSAGE_SELF, &ru) == 0 && (uint64_t) ru.ru_maxrss >= m->spawn_vfork_min_rss_kb;
 }
 
+/* The raw settings a child reads without a sandbox setting (the others, SetCredential=,
+ * ImportCredential= and the settings PID 1 only shows or validates, stay in PID 1): the images it
+ * refuses with a message, the credentials it may acquire itself (exec-creds-child.h). */
+static bool child_reads_raw(const Unit *u) {
+        static const UnitDirectiveId ids[] = {
+                UD_EXEC_ROOT_IMAGE, UD_EXEC_MOUNT_IMAGES, UD_EXEC_EXTENSION_IMAGES,
+                UD_EXEC_LOAD_CREDENTIAL, UD_EXEC_LOAD_CREDENTIAL_ENCRYPTED, UD_EXEC_SET_CREDENTIAL_ENCRYPTED,
+        };
+
+        for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+                if (unit_raw_values(u, ids[i]))
+                        return true;
+        return false;
+}
+
 static bool spawn_needs_fork(MUnit *u, const struct ids *ids, char *const *env, size_t n_fds) {
         const Unit *unit = u->u;
         const ExecSettings *e = &unit->exec;
 
         return ids->dynamic || exec_touches_tty(e) || e->tty_path || u->ns_rt || e->sandbox || e->root_directory ||
-               unit->settings /* not compacted: its raw values are not counted */ || unit->n_raw_kept > 0 ||
+               unit->settings /* not compacted: its raw values are not counted */ || child_reads_raw(unit) ||
                e->capability_bounding_set.set || e->ambient_capabilities.set || e->no_new_privileges > 0 ||
                prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != 0 ||
                (n_fds > 0 && strv_length(env) > 1024) /* LISTEN_PID= is set in a copy on the child's stack */;
@@ -933,19 +899,24 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
                 }
         }
 
-        if (vf->vfork)
-                (void) vfork_privileges(u, cmd, ids, vf);
-        else {
-                /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h). */
+        {
+                /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h);
+                 * a vfork-style child only the steps of a unit spawn_needs_fork() let through. */
                 ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups };
-                char msg[256];
+                ExecFailure f;
                 int r = ids->dynamic && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) ? dynamic_user_child_mounts(u->u) : 0;
                 if (r < 0) {
                         spawn_child_log(u, "Failed to set up mount namespacing: %s", strerror(-r));
                         _exit(EXIT_NAMESPACE);
                 }
-                status = exec_privileges_apply(u, cmd, &id, msg, sizeof(msg));
+                status = exec_privileges_apply(u, cmd, &id, &f);
                 if (status) {
+                        char msg[256];
+                        if (vf->vfork) {
+                                vf->step = f.step;
+                                vfork_fail(vf, status, f.err, CHILD_MSG_PRIVILEGES, f.arg);
+                        }
+                        exec_failure_format(&f, msg, sizeof(msg));
                         spawn_child_log(u, "%s", msg);
                         _exit(status);
                 }
@@ -1144,11 +1115,6 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                  * there is one; a plain fork otherwise. */
                 struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd, fds, n_fds, &vf };
                 vf.vfork = spawn_prefers_vfork(u->m) && !spawn_needs_fork(u, &ids, env, n_fds);
-                for (int i = 0; vf.vfork && u->invocation_id[0] && i < 16; i++) {
-                        static const char hex[] = "0123456789abcdef";
-                        const char *hi = memchr(hex, u->invocation_id[2 * i], 16), *lo = hi ? memchr(hex, u->invocation_id[2 * i + 1], 16) : NULL;
-                        vf.invocation_id[i] = hi && lo ? (unsigned char) ((hi - hex) << 4 | (lo - hex)) : 0;
-                }
                 r = u->m->sys->start_child(u, vf.vfork ? SPAWN_VFORK : SPAWN_FORK, run_child, &a, &pid);
                 if (r < 0) {
                         if (r == -EIO || r == -EACCES || r == -ENOENT) {

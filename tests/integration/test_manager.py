@@ -231,11 +231,13 @@ def test_setup_exit_codes(tap):
 def setup_exit_codes(tap, env):
     how = "vfork-style" if env else "forked"
     units = {
-        "default.target": target("nouser.service", "nodir.service", "noexec.service", "noenv.service"),
+        "default.target": target("nouser.service", "nodir.service", "noexec.service", "noenv.service", "nogid.service"),
         "nouser.service": "[Service]\nUser=no-such-user-here\nExecStart=/bin/true\n",
         "nodir.service": "[Service]\nWorkingDirectory=/no/such/dir\nExecStart=/bin/true\n",
         "noexec.service": "[Service]\nExecStart=/no/such/binary\n",
         "noenv.service": "[Service]\nEnvironmentFile=/no/such/envfile\nExecStart=/bin/true\n",
+        # a gid this user namespace does not map (--map-root-user): the privilege step fails
+        "nogid.service": "[Service]\nUser=nobody\nExecStart=/bin/true\n",
     }
     with Boot(units, env=env) as b:
         for pat, what in ((r"nouser.service: .*status=217/USER", "unknown User=: 217/USER"),
@@ -244,6 +246,15 @@ def setup_exit_codes(tap, env):
                           (r"noenv.service: .*/no/such/envfile", "missing EnvironmentFile=: named")):
             b.expect(pat)
             tap.ok(True, f"{how}: {what}")
+        # The privilege step's failure (exec_privileges_apply(), which a vfork-style child runs as a
+        # forked one does, recording what failed for PID 1 to write): 216/GROUP, and from a
+        # vfork-style child the line (a forked child's goes to the log fd it has closed by then).
+        b.expect(r"nogid.service: .*status=216/GROUP")
+        tap.ok(True, f"{how}: an unmapped gid: 216/GROUP")
+        if env:
+            gid = r"nogid.service: Failed to change GID to 65534: Invalid argument$"
+            tap.ok(0 <= b.index(gid) < b.index(r"nogid.service: .*status=216/GROUP"),
+                   f"{how}: an unmapped gid: the privilege step's line, before the exit", b.text())
         # The exec failure of a child started vfork-style (it shares PID 1's memory and cannot
         # format): the same lines as from a forked child, systemd's status and our message.
         failed = r"^noexec.service: sdinit: noexec.service: failed to execute /no/such/binary: No such file or directory$"

@@ -1178,6 +1178,11 @@ static void test_spawn_primitive(void) {
                 { "seccomp.service", "[Service]\nSystemCallFilter=@system-service\nExecStart=/bin/sc\n", SPAWN_FORK },
                 { "keyring.service", "[Service]\nKeyringMode=shared\nExecStart=/bin/kr\n", SPAWN_FORK },
                 { "tty.service", "[Service]\nStandardInput=tty\nTTYPath=/dev/tty63\nExecStart=/bin/tty\n", SPAWN_FORK },
+                /* Settings kept raw that only PID 1 reads (shown, not enforced): vfork-style; one the
+                 * child reads itself (and refuses): forked. (No credentials here: PID 1 would mount
+                 * their directories in this test's mount namespace, the machine's.) */
+                { "shown.service", "[Service]\nPAMName=login\nRestartSteps=3\nExecStart=/bin/shown\n", SPAWN_VFORK },
+                { "image.service", "[Service]\nRootImage=/var/lib/x.raw\nExecStart=/bin/img\n", SPAWN_FORK },
         };
         Manager *m;
 

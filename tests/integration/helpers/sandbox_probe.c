@@ -87,6 +87,24 @@ static int p_sgid_mkdir(void) {
         rmdir(path);
         return r;
 }
+/* A call through another system call architecture (SystemCallArchitectures=): getpid() as an
+ * i386 program makes it (int $0x80, number 20), and as an x32 one (the x32 bit, number 39). */
+static int p_i386_getpid(void) {
+#if defined(__x86_64__)
+        long r = 20;
+        __asm__ volatile("int $0x80" : "+a"(r) : : "memory", "r8", "r9", "r10", "r11");
+        return r < 0 ? (int) -r : 0;
+#else
+        return ENOSYS;
+#endif
+}
+static int p_x32_getpid(void) {
+#if defined(__x86_64__)
+        return syscall(0x40000000L | 39) < 0 ? errno : 0;
+#else
+        return ENOSYS;
+#endif
+}
 static int p_keyctl_join(void) { /* what KeyringMode= left: a session keyring can be joined */
         return syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, 0) < 0 ? errno : 0;
 }
@@ -101,6 +119,7 @@ static const struct {
         { "setresuid", p_setuid },      { "sched_fifo", p_sched_fifo }, { "wx_mmap", p_wx_mmap },
         { "unshare_uts", p_unshare_uts }, { "unshare_net", p_unshare_net }, { "personality32", p_personality },
         { "chmod_suid", p_suid },       { "mkdir_sgid", p_sgid_mkdir }, { "keyctl_join", p_keyctl_join },
+        { "i386_getpid", p_i386_getpid }, { "x32_getpid", p_x32_getpid },
 };
 
 int main(int argc, char **argv) {
