@@ -66,11 +66,12 @@ class C:
         except OSError:
             return False
 
-    def procs_of_uid(self, uid):
-        """Processes of the container's uid (as the host sees them: shifted by the mapping)."""
+    def pids_of_uid(self, uid):
+        """Live processes of the container's uid (as the host sees them: shifted by the mapping),
+        by their pid in the container."""
         uid += 100000 if self.unpriv else 0
         root = f"/proc/{self.b.p.host_pid()}/root/proc"
-        n = 0
+        pids = []
         for p in os.listdir(root):
             if p.isdigit():
                 try:
@@ -79,8 +80,27 @@ class C:
                     continue
                 m = re.search(r"^Uid:\s+(\d+)", st, re.M)
                 if m and int(m.group(1)) == uid and "State:\tZ" not in st:
-                    n += 1
-        return n
+                    pids.append(int(p))
+        return pids
+
+    def procs_of_uid(self, uid):
+        return len(self.pids_of_uid(uid))
+
+    def describe(self, pid):
+        """What a test that fails on a process left over prints of it: its stat, the status lines
+        that say where it came from and what it does with signals, its command line."""
+        root = f"/proc/{self.b.p.host_pid()}/root/proc/{pid}"
+        out = [f"process {pid}:"]
+        try:
+            out.append("  stat: " + open(f"{root}/stat").read().strip())
+            keep = ("State", "Tgid", "PPid", "TracerPid", "NSpid", "NSsid", "NSpgid", "SigQ", "SigPnd", "ShdPnd",
+                    "SigBlk", "SigIgn", "SigCgt", "Threads")
+            out += ["  " + l for l in open(f"{root}/status").read().splitlines() if l.split(":")[0] in keep]
+            out.append("  cmdline: " + open(f"{root}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace"))
+            out.append("  wchan: " + open(f"{root}/wchan").read())
+        except OSError as e:
+            out.append(f"  ({e})")
+        return "\n".join(out)
 
 
 def need():
@@ -216,7 +236,10 @@ def test_fork_bomb(tap):
         end = time.monotonic() + 10
         while c.procs_of_uid(65534) and time.monotonic() < end:
             time.sleep(0.1)  # polling, bounded: reaping the last ones may take a moment
-        tap.eq(c.procs_of_uid(65534), 0, "none of its processes is left")
+        left = c.pids_of_uid(65534)
+        tap.ok(not left, f"none of its processes is left ({len(left)})",
+               "\n".join([c.describe(p) for p in left[:5]] + [c.ctl("status", "bomb.service").stdout] +
+                         [l for l in b.lines if "bomb" in l][-10:]))
         tap.ok(c.fds() <= fds0 + 4, f"PID 1's descriptors: {c.fds()} (before the bomb: {fds0})")
         healthy(tap, c, "after the bomb")
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
