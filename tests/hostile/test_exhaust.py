@@ -245,6 +245,109 @@ def test_fork_bomb(tap):
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
 
 
+# ---- processes born while a stop signals (issue 12: one bomb process outlived its stop) ----------
+
+SPAWNER = r"""
+import os, signal, sys, time
+if os.fork() == 0:                      # the spawner: not the main process, signalled with the rest
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    n = 0
+    while True:
+        try:
+            if os.fork() == 0:
+                os.execv("/bin/sleep", ["sleep", "4711"])
+            n += 1
+            if n == 20:
+                print("spawner: 20 children", flush=True)
+        except OSError:
+            pass
+        time.sleep(0.005)                   # a child every 5 ms, for as long as it lives
+signal.pause()
+"""
+
+
+def test_born_during_kill(tap):
+    """A fork that completes after PID 1 read /proc and before the forking process got its SIGTERM
+    leaves a child no signal reaches: the CI failure of the fork bomb (a fork under way at the
+    stop), made certain here by holding PID 1's first pass 30 ms between its read and its signals
+    (SDINIT_TEST_KILL_DELAY_USEC, a test-only window) while the spawner forks every 5 ms. The old
+    code stopped at once with the newborn children left, or waited TimeoutStopSec= for them; PID 1
+    must read /proc again and signal them (as systemd's kill loop over cgroup.procs)."""
+    need()
+    units = {
+        "default.target": "[Unit]\nWants=victim.service\n",
+        "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
+        "spawner.service": "[Service]\nUser=nobody\nLimitNPROC=300\nTimeoutStopSec=20\nExecStart=" + PY +
+                           " @STATE@/spawner.py\n",
+    }
+    with Boot(units, mapping="unpriv", net=True, files={"spawner.py": SPAWNER},
+              env={"SDINIT_TEST_KILL_DELAY_USEC": "30000"}) as b:
+        os.chmod(os.path.join(b.state, "spawner.py"), 0o644)
+        b.booted()
+        c = C(b, preserve=False)
+        c.ctl("start", "spawner.service")
+        b.expect(r"spawner.service: spawner: 20 children", timeout=60)
+        t = time.monotonic()
+        r = c.ctl("stop", "spawner.service")
+        took = time.monotonic() - t
+        left = c.pids_of_uid(65534)
+        tap.ok(r.returncode == 0 and took < 10, f"the stop ends well before TimeoutStopSec=20s ({took:.2f} s)",
+               r.stderr)
+        tap.ok(not left, f"none of the unit's processes is left ({len(left)})",
+               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if "spawner" in l][-10:]))
+        healthy(tap, c, "after the stop")
+        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+
+
+HANDOFF = r"""
+import os, signal, time
+def term(*a):
+    time.sleep(0.025)                   # its cleanup
+    if os.fork() == 0:                  # a helper that outlives it (no signal has reached it)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.execv("/bin/sleep", ["sleep", "4712"])
+    os._exit(0)
+signal.signal(signal.SIGTERM, term)
+print("handoff: ready", flush=True)
+while True:
+    signal.pause()
+"""
+
+
+def test_born_after_kill(tap):
+    """A main process that forks on SIGTERM and exits: its child is born after every read of /proc
+    the stop made. The old code's 'any left?' used a snapshot up to 50 ms old with the reaped main
+    process taken out of it, found nothing, and ended the stop with the child running. As systemd
+    (the cgroup is not empty), the stop must wait for it and SIGKILL it at TimeoutStopSec=."""
+    need()
+    units = {
+        "default.target": "[Unit]\nWants=victim.service\n",
+        "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
+        "handoff.service": "[Service]\nUser=nobody\nTimeoutStopSec=2\nExecStart=" + PY + " @STATE@/handoff.py\n",
+    }
+    with Boot(units, mapping="unpriv", net=True, files={"handoff.py": HANDOFF}) as b:
+        os.chmod(os.path.join(b.state, "handoff.py"), 0o644)
+        b.booted()
+        c = C(b, preserve=False)
+        c.ctl("start", "handoff.service")
+        b.expect(r"handoff.service: handoff: ready")
+        t = time.monotonic()
+        r = c.ctl("stop", "handoff.service")
+        took = time.monotonic() - t
+        left = c.pids_of_uid(65534)
+        tap.ok(r.returncode == 0, f"the stop ends ({took:.2f} s)", r.stderr)
+        tap.ok(not left, f"the child born after the SIGTERM is not left ({len(left)})",
+               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if "handoff" in l][-10:]))
+        try:
+            m = b.expect(r"handoff.service: Killing process \d+ \(sleep\) with signal SIGKILL", timeout=5)
+            tap.ok(True, "it got SIGKILL at TimeoutStopSec=, as systemd says it", m.group(0))
+        except TimeoutError:
+            tap.ok(False, "it got SIGKILL at TimeoutStopSec=, as systemd says it",
+                   [l for l in b.lines if "handoff" in l])
+        healthy(tap, c, "after the stop")
+        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+
+
 # ---- descriptors passed to PID 1 -----------------------------------------------------------------
 
 FDFLOOD = r"""
@@ -403,4 +506,4 @@ def test_tasksmax_delegated(tap):
 
 
 if __name__ == "__main__":
-    Tap().run([test_pid_reuse, test_fork_bomb, test_fd_flood, test_memory, test_full_run, test_tasksmax_delegated])
+    Tap().run([test_pid_reuse, test_fork_bomb, test_born_during_kill, test_born_after_kill, test_fd_flood, test_memory, test_full_run, test_tasksmax_delegated])
