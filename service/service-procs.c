@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/defaults.h"
 #include "common/signames.h"
 #include "service/procs.h"
 #include "service/shutdown.h"
@@ -528,7 +529,6 @@ static uint64_t limit_bytes(const LimitValue *v) {
         return v->value;
 }
 
-#define DEFAULT_TASKS_MAX_PERMYRIAD 1500 /* systemd 252's DefaultTasksMax=15% */
 
 void service_apply_limits(MUnit *u) {
         const CGroupSettings *c = &u->u->cgroup;
