@@ -245,6 +245,7 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
         for (pass = 0; pass < KILL_PASSES_MAX; pass++) {
                 struct proc **own, *v;
                 size_t n, k = n_done;
+                int before = count;
                 /* What is signalled is what runs now: read in this iteration, and again for every
                  * further pass. */
                 if (pass > 0)
@@ -282,6 +283,8 @@ int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
                                 break;
                 }
                 if (k == n_done) /* nothing this call had not signalled: no process left unseen */
+                        break;
+                if (count == before) /* only the main and control processes, signalled before the read */
                         break;
                 n_done = k;
                 qsort(done, n_done, sizeof(pid_t), cmp_pid_t);
