@@ -348,6 +348,54 @@ def test_born_after_kill(tap):
         tap.eq(b.stop(), 0, "PID 1 stops cleanly")
 
 
+HOPPERS = r"""
+import os, signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+for i in range(8):
+    if os.fork() == 0:                  # a hopper: forks, and the parent exits (a new pid every ~2 ms)
+        while True:
+            time.sleep(0.002)
+            try:
+                if os.fork():
+                    os._exit(0)
+            except OSError:
+                pass
+print("hoppers: 8", flush=True)
+while True:
+    signal.pause()
+"""
+
+
+def test_sigkill_until_none(tap):
+    """Processes that ignore SIGTERM and change their pid every ~2 ms: each SIGKILL pass (held
+    30 ms between its read and its signals, SDINIT_TEST_KILL_DELAY_USEC) misses the ones that moved.
+    The old code sent SIGKILL once at the timeout and once in the final sweep and left them running;
+    as systemd's kill loop, PID 1 must signal again until none is left (bounded by TimeoutStopSec=)."""
+    need()
+    units = {
+        "default.target": "[Unit]\nWants=victim.service\n",
+        "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
+        "hop.service": "[Service]\nUser=nobody\nLimitNPROC=100\nTimeoutStopSec=2\nExecStart=" + PY + " @STATE@/hop.py\n",
+    }
+    with Boot(units, mapping="unpriv", net=True, files={"hop.py": HOPPERS},
+              env={"SDINIT_TEST_KILL_DELAY_USEC": "30000"}) as b:
+        os.chmod(os.path.join(b.state, "hop.py"), 0o644)
+        b.booted()
+        c = C(b, preserve=False)
+        c.ctl("start", "hop.service")
+        b.expect(r"hop.service: hoppers: 8")
+        t = time.monotonic()
+        r = c.ctl("stop", "hop.service")
+        took = time.monotonic() - t
+        left = c.pids_of_uid(65534)
+        tap.ok(r.returncode == 0 and took < 10, f"the stop ends within twice TimeoutStopSec=2s and a margin ({took:.2f} s)",
+               r.stderr)
+        tap.ok(not left, f"none of the hoppers is left ({len(left)})",
+               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if "hop" in l][-10:]))
+        healthy(tap, c, "after the stop")
+        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+
+
 # ---- descriptors passed to PID 1 -----------------------------------------------------------------
 
 FDFLOOD = r"""
@@ -506,4 +554,4 @@ def test_tasksmax_delegated(tap):
 
 
 if __name__ == "__main__":
-    Tap().run([test_pid_reuse, test_fork_bomb, test_born_during_kill, test_born_after_kill, test_fd_flood, test_memory, test_full_run, test_tasksmax_delegated])
+    Tap().run([test_pid_reuse, test_fork_bomb, test_born_during_kill, test_born_after_kill, test_sigkill_until_none, test_fd_flood, test_memory, test_full_run, test_tasksmax_delegated])
