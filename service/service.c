@@ -1120,6 +1120,7 @@ void service_stop(MUnit *u) {
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
         case SUB_STOP_POST:
+        case SUB_FINAL_SIGKILL:
                 return; /* already on its way */
         case SUB_RELOAD:
                 /* A reload command runs: as systemd, no ExecStop= beside it, straight to
