@@ -21,6 +21,7 @@
 #include <seccomp.h>
 #endif
 
+#include "common/defaults.h"
 #include "common/syscall-sets.h"
 #include "service/trigger.h"
 #include "service/service.h"
@@ -99,6 +100,22 @@ static int get_cpu_usage(BUS_GETTER_ARGS) {
         return sd_bus_message_append(reply, "t", v == UNSET ? UNSET : v * 1000);
 }
 
+/* TasksMax as systemd's property gives it (cgroup_tasks_max_resolve()): a relative value, and
+ * DefaultTasksMax=15% for a unit that sets none, as the number of cg_system_tasks_max() it is;
+ * "infinity" only when that is what the unit says. */
+static int get_tasks_max(BUS_GETTER_ARGS) {
+        MUnit *u = U(userdata);
+        const LimitValue *t = u->u ? &unit_cgroup(u->u)->tasks_max : NULL;
+        uint64_t v;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (t && t->set && !t->is_relative)
+                v = t->value;
+        else
+                v = cg_system_tasks_max(&u->m->cg) * (t && t->set ? t->permyriad : DEFAULT_TASKS_MAX_PERMYRIAD) / 10000;
+        return sd_bus_message_append(reply, "t", v);
+}
+
 const sd_bus_vtable bus_cgroup_vtable[] = {
         SD_BUS_VTABLE_START(0),
         BUS_PROP("Slice", "s", get_slice),
@@ -108,6 +125,7 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
         BUS_PROP("MemoryAvailable", "t", bus_get_u64_unset),
         BUS_PROP("CPUUsageNSec", "t", get_cpu_usage),
         BUS_PROP("TasksCurrent", "t", get_tasks_current),
+        BUS_PROP("TasksMax", "t", get_tasks_max),
         BUS_PROP("IPIngressBytes", "t", bus_get_u64_unset),
         BUS_PROP("IPIngressPackets", "t", bus_get_u64_unset),
         BUS_PROP("IPEgressBytes", "t", bus_get_u64_unset),
@@ -121,8 +139,6 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 
 /* ---- exec, kill and cgroup settings (services and sockets) ------------------------------------ */
 
-BUS_DEFINE_GETTER(get_tasks_max, sd_bus_message_append(reply, "t", unit_cgroup(F(userdata))->tasks_max.set && !unit_cgroup(F(userdata))->tasks_max.is_relative
-                                                                           ? unit_cgroup(F(userdata))->tasks_max.value : UNSET))
 BUS_ENUM_GETTER(get_kill_mode, UD_KILL_KILL_MODE, "control-group")
 
 static bool dynamic_user(void *userdata) {
@@ -150,7 +166,6 @@ BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.grou
 
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        BUS_PROP("TasksMax", "t", get_tasks_max),
         BUS_FIELD("KillMode", "s", get_kill_mode, UF(kill.kill_mode)),
         BUS_FIELD("KillSignal", "i", bus_get_int, UF(kill.kill_signal)),
         BUS_FIELD("SendSIGKILL", "b", bus_get_bool_not_zero, UF(kill.send_sigkill)),

@@ -158,19 +158,26 @@ static uint64_t read_u64(const char *path, uint64_t dflt) {
         return strtoull(buf, NULL, 10);
 }
 
-/* What a relative TasksMax= (and DefaultTasksMax=) is a fraction of, as systemd's
- * system_tasks_max() (src/basic/limits-util.c): the least of kernel.threads-max, kernel.pid_max
- * minus one (pid 0 is not a pid) and pids.max of our root cgroup (a container's pids limit). */
-static uint64_t system_tasks_max(struct cg_manager *m) {
+/* systemd's system_tasks_max() (src/basic/limits-util.c): the least of kernel.threads-max,
+ * kernel.pid_max minus one (pid 0 is not a pid), pids.max of our root cgroup (a container's pids
+ * limit) and TASKS_MAX (4194303). Three files: read at the first start that needs it, not at
+ * every one. */
+uint64_t cg_system_tasks_max(struct cg_manager *m) {
         char abs[CG_PATH_MAX];
-        uint64_t t = read_u64("/proc/sys/kernel/threads-max", UINT64_MAX), p;
+        uint64_t t, p;
 
-        p = read_u64("/proc/sys/kernel/pid_max", 32768); /* the kernel's default */
-        if (p > 0 && p - 1 < t)
-                t = p - 1;
-        if (cg_build(m, "", "pids.max", abs, sizeof abs) == 0 && (p = read_u64(abs, UINT64_MAX)) < t)
+        if (m->tasks_max_base)
+                return m->tasks_max_base;
+        t = 4194303; /* a source that says 0 is left out, as systemd does */
+        p = read_u64("/proc/sys/kernel/threads-max", UINT64_MAX);
+        if (p > 0 && p < t)
                 t = p;
-        return t;
+        p = read_u64("/proc/sys/kernel/pid_max", 32768); /* the kernel's default */
+        if (p > 1 && p - 1 < t)
+                t = p - 1;
+        if (cg_build(m, "", "pids.max", abs, sizeof abs) == 0 && (p = read_u64(abs, UINT64_MAX)) > 0 && p < t)
+                t = p;
+        return m->tasks_max_base = t;
 }
 
 static void controller_of(const char *file, char *buf, size_t size) {
@@ -217,7 +224,7 @@ int cg_apply_limits(struct cg_manager *m, const char *path, const struct cg_limi
         if (!*path)
                 return -EINVAL;
         if (l->tasks_max_permyriad != CG_UNSET)
-                pid_max = system_tasks_max(m);
+                pid_max = cg_system_tasks_max(m);
         r = cg_limits_format(l, pid_max, ret);
         if (r < 0) {
                 cg_log(m, LOG_ERR, "invalid resource limits for %s: %s", path, strerror(-r));

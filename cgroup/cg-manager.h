@@ -70,6 +70,7 @@ struct cg_manager {
                                       * then what the take-over really enabled) */
         char why[CG_WHY_MAX];        /* why CG_CAP_TREE is missing, "" if present */
         int freeze_timeout_ms;       /* cg_kill fallback: wait for "frozen 1" (default 5000) */
+        uint64_t tasks_max_base;     /* cg_system_tasks_max(), read once; 0: read it (again) */
         cg_log_fn log;
         void *log_userdata;
 };
@@ -99,6 +100,12 @@ const char *cg_controller_name(unsigned bit);
 /* Fill *m from env_detect()'s result (no I/O, no side effects). log may be NULL.
  * Returns 0 (also when degraded: see m->caps and cg_manager_warning()), -EINVAL on bad args. */
 int cg_manager_init(struct cg_manager *m, const struct env_info *info, cg_log_fn log, void *userdata);
+
+/* What a relative TasksMax= (and DefaultTasksMax=) is a fraction of, as systemd's
+ * system_tasks_max(): the least of kernel.threads-max, kernel.pid_max - 1, pids.max of our root
+ * cgroup and 4194303. Read once and kept in m->tasks_max_base (set it to 0 to read again: a
+ * daemon-reload does). */
+uint64_t cg_system_tasks_max(struct cg_manager *m);
 
 /* The one warning line for the manager's current state. Returns its length (0: nothing missing). */
 size_t cg_manager_warning(const struct cg_manager *m, char *buf, size_t size);

@@ -514,6 +514,7 @@ int manager_reload(Manager *m) {
 
         if (m->hooks && m->hooks->reloading)
                 m->hooks->reloading(m->hooks_userdata, true);
+        m->cg.tasks_max_base = 0; /* DefaultTasksMax='s base is read again at the next start */
         /* Units an earlier reload replaced whose commands are done now go. */
         for (size_t i = 0; i < m->n_graveyard;)
                 if (free_old_unit(m->graveyard[i].owner, m->graveyard[i].unit))

@@ -275,6 +275,7 @@ struct Manager {
         struct proc *procs;   /* sorted by pid (service/procs.h) */
         size_t n_procs;
         uint64_t procs_iteration, procs_read_usec;
+        long procs_last_pid;          /* ns_last_pid just before the snapshot was read (-1: unknown) */
         bool procs_valid;
         uint64_t procs_version;       /* bumped whenever the snapshot changes */
         uint64_t procs_index_version; /* the snapshot the owner index was built for (0: none) */

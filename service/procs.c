@@ -136,6 +136,34 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
+/* The last pid allocated in our pid namespace (the cursor of its allocator; any fork in it, or in
+ * a namespace below it, moves it). -1 where it cannot be read (no CONFIG_CHECKPOINT_RESTORE). Read
+ * at every stop's checks: through one descriptor kept open (pread: 4 us, where open, read and close
+ * took 17). */
+static long read_last_pid(void) {
+        static int fd = -2;
+        char buf[32];
+        ssize_t k;
+
+        if (fd == -2)
+                fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        k = pread(fd, buf, sizeof(buf) - 1, 0);
+        if (k <= 0)
+                return -1;
+        buf[k] = '\0';
+        return strtol(buf, NULL, 10);
+}
+
+bool procs_born_since(Manager *m) {
+        return !m->procs_valid || m->procs_last_pid < 0 || read_last_pid() != m->procs_last_pid;
+}
+
+void procs_invalidate(Manager *m) {
+        m->procs_valid = false;
+}
+
 size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret) {
         uint64_t it = 0, now = 0;
 
@@ -145,6 +173,7 @@ size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret) {
         if (!m->procs_valid || (m->procs_iteration != it && now - m->procs_read_usec >= max_age_usec)) {
                 struct proc *v;
                 free(m->procs);
+                m->procs_last_pid = read_last_pid(); /* before: whatever is born during the read moves it */
                 m->n_procs = read_procs(&v);
                 m->procs = v;
                 if (m->n_procs)

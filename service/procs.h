@@ -29,6 +29,13 @@ int procs_read_stat(pid_t pid, char *ret_state, pid_t *ret_ppid, pid_t *ret_sid)
  * a few times, not once per exit. Processes that are gone are still there, with `dead` set. */
 #define PROCS_MAX_AGE_USEC (50 * 1000ULL)
 size_t procs_snapshot(Manager *m, uint64_t max_age_usec, struct proc **ret);
+/* Whether a process may have been created in PID 1's pid namespace since the snapshot was read
+ * (its ns_last_pid moved, or cannot be read): then a process of a unit can be missing from it. A
+ * child a fork had under way while /proc was read (its pid allocated before) is the one case
+ * this does not see; it is the last pid, which the read reaches last. */
+bool procs_born_since(Manager *m);
+/* The next procs_snapshot() reads /proc again, even in this event-loop iteration. */
+void procs_invalidate(Manager *m);
 /* A process was reaped: forget it in the current snapshot (its children are PID 1's now). */
 void procs_forget_pid(Manager *m, pid_t pid);
 /* The process pid in the snapshot, NULL if it is not there. */

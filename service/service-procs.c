@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/defaults.h"
 #include "common/signames.h"
 #include "service/procs.h"
 #include "service/shutdown.h"
@@ -159,45 +160,144 @@ static bool signal_one(MUnit *u, pid_t pid, int sig, pid_t except, bool cont) {
         return true;
 }
 
-int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
-        struct proc **own, *v;
-        uint64_t age;
-        size_t n;
+static bool push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid) {
+        if (*n == *cap) {
+                pid_t *nv = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof(pid_t));
+                if (!nv)
+                        return false;
+                *v = nv;
+        }
+        (*v)[(*n)++] = pid;
+        return true;
+}
+
+/* A stop signals what a read of /proc shows; a fork that completes after the read and before its
+ * parent's signal leaves a child that no signal reaches (issue 12's fork bomb: the stop then waited
+ * for TimeoutStopSec= with it). So, as systemd's cg_kill() loops over cgroup.procs until a pass
+ * finds no process it has not signalled yet, /proc is read again while processes were born since
+ * the last read, signalling only those not signalled in this call: a parent that got a fatal
+ * signal cannot complete a fork after it (the kernel undoes one under way), so the passes end. At
+ * most KILL_PASSES_MAX reads, and no third one after KILL_PASSES_USEC, in one call (the event loop
+ * goes on; the SIGKILL phases signal again in later iterations). */
+#define KILL_PASSES_MAX 8
+#define KILL_PASSES_USEC (20 * 1000ULL)
+
+/* Tests only: SDINIT_TEST_KILL_DELAY_USEC (at most 100 ms) holds the first pass between its read
+ * of /proc and its signals, the window in which a fork goes unseen. */
+static useconds_t test_kill_delay(void) {
+        static long delay = -1;
+
+        if (delay < 0) {
+                const char *e = getenv("SDINIT_TEST_KILL_DELAY_USEC");
+                delay = e ? strtol(e, NULL, 10) : 0;
+                if (delay < 0 || delay > 100000)
+                        delay = 0;
+        }
+        return (useconds_t) delay;
+}
+
+static int cmp_pid_t(const void *a, const void *b) {
+        pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+        return (x > y) - (x < y);
+}
+
+/* Counts the unit's processes (0: none, by a read of /proc newer than any birth). */
+static int count_processes(MUnit *u) {
+        struct proc **own;
         int count = 0;
+        size_t n = procs_of(u, PROCS_MAX_AGE_USEC, &own);
+
+        for (size_t i = 0; i < n; i++)
+                count += !own[i]->dead;
+        /* the strays signalled by a stop count until they have exited */
+        count += (int) strays_left(u, false);
+        /* None in a snapshot up to 50 ms old, with reaps applied: a process that one of those
+         * forked before it was reaped is not in it. Read again if anything was born since. */
+        if (count == 0 && procs_born_since(u->m)) {
+                procs_invalidate(u->m);
+                n = procs_of(u, 0, &own);
+                for (size_t i = 0; i < n; i++)
+                        count += !own[i]->dead;
+        }
+        return count;
+}
+
+int unit_signal_all_cont(MUnit *u, int sig, pid_t except, bool cont) {
+        Manager *m = u->m;
+        pid_t *done = NULL;
+        size_t n_done = 0, cap = 0;
+        uint64_t start;
+        int count = 0;
+        unsigned pass;
 
         if (u->cgroup) {
                 if (sig == 0)
-                        return cg_read_populated(&u->m->cg, u->cgroup) > 0;
+                        return cg_read_populated(&m->cg, u->cgroup) > 0;
                 if (sig == SIGKILL) {
                         struct cg_kill_result kr;
-                        return cg_kill(&u->m->cg, u->cgroup, 0, &kr) < 0 ? 0 : 1;
+                        return cg_kill(&m->cg, u->cgroup, 0, &kr) < 0 ? 0 : 1;
                 }
-                return cg_signal(&u->m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
+                return cg_signal(&m->cg, u->cgroup, sig, cont ? CG_SIGNAL_CONT : 0);
         }
-        /* What is signalled is what runs now (read again in every event-loop iteration that
-         * signals); "any left?" may look at a snapshot up to PROCS_MAX_AGE_USEC old, as reaps are
-         * applied to it. */
-        age = sig ? 0 : PROCS_MAX_AGE_USEC;
-        n = procs_of(u, age, &own);
-        for (size_t i = 0; i < n; i++)
-                if (!own[i]->dead)
-                        count += signal_one(u, own[i]->pid, sig, except, cont);
-        if (sig == 0) /* the strays signalled by a stop count until they have exited */
-                return count + (int) strays_left(u, false);
-        if (!u->invocation_id[0])
-                return count;
-        /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that double-forked and
-         * called setsid() to leave its service): signalled with the rest, and held by pidfd until
-         * it has exited (its environment, by which it was found, goes while it exits). Looked at
-         * only when signalling. */
-        n = procs_snapshot(u->m, age, &v);
-        for (size_t i = 0; i < n; i++)
-                if (v[i].stray && !v[i].dead && !procs_belongs(u, &v[i]) && strcmp(stray_invocation(&v[i]), u->invocation_id) == 0) {
-                        int k = signal_one(u, v[i].pid, sig, except, cont);
-                        if (k > 0)
-                                stray_hold(u, v[i].pid);
-                        count += k;
+        if (sig == 0)
+                return count_processes(u);
+        start = m->sys->now();
+        for (pass = 0; pass < KILL_PASSES_MAX; pass++) {
+                struct proc **own, *v;
+                size_t n, k = n_done;
+                int before = count;
+                /* What is signalled is what runs now: read in this iteration, and again for every
+                 * further pass. */
+                if (pass > 0)
+                        procs_invalidate(m);
+                n = procs_of(u, 0, &own);
+                if (pass == 0 && test_kill_delay())
+                        usleep(test_kill_delay());
+                for (size_t i = 0; i < n; i++) {
+                        pid_t pid = own[i]->pid;
+                        if (own[i]->dead || (n_done && bsearch(&pid, done, n_done, sizeof(pid_t), cmp_pid_t)))
+                                continue;
+                        if (signal_one(u, pid, sig, except, cont)) {
+                                if (pass > 0 && sig == SIGKILL)
+                                        log_kill(u, pid, sig);
+                                count++;
+                        }
+                        if (!push_pid(&done, &k, &cap, pid))
+                                break;
                 }
+                /* A stray carrying this start's INVOCATION_ID is ours too (a daemon that
+                 * double-forked and called setsid() to leave its service): signalled with the
+                 * rest, and held by pidfd until it has exited (its environment, by which it was
+                 * found, goes while it exits). Looked at only when signalling. */
+                n = u->invocation_id[0] ? procs_snapshot(m, 0, &v) : 0;
+                for (size_t i = 0; i < n; i++) {
+                        pid_t pid = v[i].pid;
+                        if (!v[i].stray || v[i].dead || (n_done && bsearch(&pid, done, n_done, sizeof(pid_t), cmp_pid_t)) ||
+                            procs_belongs(u, &v[i]) || strcmp(stray_invocation(&v[i]), u->invocation_id) != 0)
+                                continue;
+                        if (signal_one(u, pid, sig, except, cont)) {
+                                stray_hold(u, pid);
+                                count++;
+                        }
+                        if (!push_pid(&done, &k, &cap, pid))
+                                break;
+                }
+                if (k == n_done) /* nothing this call had not signalled: no process left unseen */
+                        break;
+                if (count == before) /* only the main and control processes, signalled before the read */
+                        break;
+                n_done = k;
+                qsort(done, n_done, sizeof(pid_t), cmp_pid_t);
+                /* Nothing born since this pass's read: nobody it could have missed. The second
+                 * read is always made when something was (it sees every child of a process the
+                 * first one signalled); further ones within the time budget. */
+                if (!procs_born_since(m) || (pass > 0 && m->sys->now() - start >= KILL_PASSES_USEC))
+                        break;
+        }
+        if (pass == KILL_PASSES_MAX)
+                manager_log(m, MLOG_DEBUG, "%s: still finding new processes after %u reads of /proc; looking again later",
+                            u->id, pass);
+        free(done);
         return count;
 }
 
@@ -231,17 +331,6 @@ int service_kill(MUnit *u, const char *whom, int sig) {
                 n++;
         n += unit_signal_all(u, sig, 0) > 0;
         return n > 0 ? n : -ESRCH;
-}
-
-static bool push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid) {
-        if (*n == *cap) {
-                pid_t *nv = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof(pid_t));
-                if (!nv)
-                        return false;
-                *v = nv;
-        }
-        (*v)[(*n)++] = pid;
-        return true;
 }
 
 /* The processes of the unit (cgroup.procs of its cgroup tree, or the /proc heuristic). */
@@ -443,7 +532,6 @@ static uint64_t limit_bytes(const LimitValue *v) {
         return v->value;
 }
 
-#define DEFAULT_TASKS_MAX_PERMYRIAD 1500 /* systemd 252's DefaultTasksMax=15% */
 
 void service_apply_limits(MUnit *u) {
         const CGroupSettings *c = unit_cgroup(u->u);

@@ -602,6 +602,13 @@ static void enter_stop_post(MUnit *u) {
                         munit_set_state(u, STATE_DEACTIVATING, SUB_FINAL_SIGKILL);
                         return;
                 }
+                /* Without one, the same wait, by looking (on_timer): what is born before the
+                 * last of them is gone gets its SIGKILL there. */
+                if (!u->cgroup && unit_signal_all(u, 0, 0) > 0) {
+                        munit_set_state(u, STATE_DEACTIVATING, SUB_FINAL_SIGKILL);
+                        arm_poll(u);
+                        return;
+                }
         }
         enter_dead(u);
 }
@@ -712,7 +719,22 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 enter_stop_sigterm(u);
                 break;
         case SUB_FINAL_SIGKILL:
-                manager_log(u->m, MLOG_WARN, "%s: processes still in its cgroup after SIGKILL; going on", u->id);
+                if (!u->cgroup) {
+                        manager_reap(u->m);
+                        if (u->sub != SUB_FINAL_SIGKILL)
+                                break;
+                        if (unit_signal_all(u, 0, 0) == 0) {
+                                enter_dead(u);
+                                break;
+                        }
+                        if (!u->timeout_deadline || u->m->sys->now() + 2000 < u->timeout_deadline) {
+                                unit_signal_all(u, SIGKILL, 0); /* those born since the last look */
+                                arm_poll(u);
+                                break;
+                        }
+                }
+                manager_log(u->m, MLOG_WARN, "%s: processes still %s after SIGKILL; going on", u->id,
+                            u->cgroup ? "in its cgroup" : "there");
                 enter_dead(u);
                 break;
         case SUB_STOP_POST:
@@ -751,10 +773,18 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 arm_poll(u);
                 break;
         case SUB_STOP_SIGKILL:
+                manager_reap(u->m);
+                if (u->sub != SUB_STOP_SIGKILL)
+                        break;
                 if (!unit_has_processes(u) || u->m->sys->now() + 2000 >= u->timeout_deadline) {
                         enter_stop_post(u);
                         break;
                 }
+                /* Without a cgroup, a process born after the last signal's read of /proc (a fork
+                 * that completed in between, see unit_signal_all_cont()) gets it now: SIGKILL
+                 * again until none is left, as systemd's kill loop over a cgroup. */
+                if (!u->cgroup && (u->u->kill.final_kill_signal <= 0 || u->u->kill.final_kill_signal == SIGKILL))
+                        send_kill(u, SIGKILL, true);
                 arm_poll(u);
                 break;
         case SUB_AUTO_RESTART:
@@ -1101,6 +1131,7 @@ void service_stop(MUnit *u) {
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
         case SUB_STOP_POST:
+        case SUB_FINAL_SIGKILL:
                 return; /* already on its way */
         case SUB_RELOAD:
                 /* A reload command runs: as systemd, no ExecStop= beside it, straight to

@@ -2,8 +2,10 @@
 /* Unit tests (TAP) for the pure parts of the cgroup mechanisms: systemd's cgroup layout and
  * escaping, CPUQuota conversion, limit formatting, capability assessment and the warning line. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cg-internal.h"
 #include "cg-manager.h"
@@ -342,6 +344,38 @@ static void test_keyed(void) {
         CHECK_INT(cg_parse_pids("1\nx\n", &pids), -EBADMSG);
 }
 
+/* DefaultTasksMax='s base: the root cgroup's pids.max when it is the least, read once (a later
+ * change is seen after tasks_max_base is reset, as a daemon-reload does), "max" and 0 left out. */
+static void test_system_tasks_max(void) {
+        char dir[] = "/var/tmp/sdinit-tasksmax-XXXXXX", file[sizeof(dir) + 16];
+        struct cg_manager m;
+        FILE *f;
+        const char *made = mkdtemp(dir);
+
+        CHECK(made != NULL);
+        if (!made)
+                return;
+        memset(&m, 0, sizeof(m));
+        snprintf(m.own_dir, sizeof(m.own_dir), "%s", dir);
+        snprintf(file, sizeof(file), "%s/pids.max", dir);
+#define WRITE(v) ((f = fopen(file, "we")) && fputs(v, f) >= 0 && fclose(f) == 0)
+        CHECK(WRITE("77\n"));
+        CHECK_INT((int) cg_system_tasks_max(&m), 77);
+        CHECK(WRITE("55\n"));
+        CHECK_INT((int) cg_system_tasks_max(&m), 77); /* kept: not read at every start */
+        m.tasks_max_base = 0;
+        CHECK_INT((int) cg_system_tasks_max(&m), 55);
+        CHECK(WRITE("max\n"));
+        m.tasks_max_base = 0;
+        CHECK(cg_system_tasks_max(&m) > 55 && cg_system_tasks_max(&m) <= 4194303);
+        CHECK(WRITE("0\n"));
+        m.tasks_max_base = 0;
+        CHECK(cg_system_tasks_max(&m) > 55);
+#undef WRITE
+        unlink(file);
+        rmdir(dir);
+}
+
 int main(void) {
         test_unit_path();
         test_escape();
@@ -351,5 +385,6 @@ int main(void) {
         test_assess();
         test_explain();
         test_keyed();
+        test_system_tasks_max();
         return tap_done();
 }

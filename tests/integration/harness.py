@@ -281,6 +281,17 @@ class Pid1:
         return self
 
     def __exit__(self, *a):
+        # A PID 1 that has not exited (a test that failed before it stopped it) goes with its
+        # namespace: killing the unshare wrapper alone left it running (re-parented to the host's
+        # init) with every process of its services.
+        pid = getattr(self, "_host_pid", None)
+        if self.namespaces and pid and self.proc.poll() is None:
+            try:
+                nspid = [l for l in open(f"/proc/{pid}/status") if l.startswith("NSpid:")][0].split()[1:]
+                if len(nspid) > 1 and nspid[-1] == "1":
+                    os.kill(pid, signal.SIGKILL)
+            except (OSError, IndexError):
+                pass
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

@@ -55,6 +55,12 @@ UNITS = {
                       "ExecStart=/bin/true\n",
     "nouserns.service": NODEF + "ConditionVirtualization=!private-users\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
                         "ExecStart=/bin/true\n",
+    # TasksMax: the default (DefaultTasksMax=15%) and a relative value are shown as the number they
+    # stand for (15% of the least of threads-max, pid_max - 1 and the root cgroup's pids.max).
+    "tasks25.service": NODEF + "[Service]\nTasksMax=25%\nExecStart=/bin/sleep infinity\n",
+    "tasks77.service": NODEF + "[Service]\nTasksMax=77\nExecStart=/bin/sleep infinity\n",
+    "tasksinf.service": NODEF + "[Service]\nTasksMax=infinity\nExecStart=/bin/sleep infinity\n",
+    "tasks.socket": NODEF + "[Socket]\nListenStream=/run/sdinit-defaults-tasks.sock\n",
 }
 SERVICES = ["plain.service", "noexec.service", "burst0.service", "legacy.service", "abort.service", "du.service"]
 # TimeoutAbortUSec is not among sdinit's D-Bus properties yet (sdinit show prints it).
@@ -63,6 +69,7 @@ SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec"
                  "DynamicUser", "PrivateTmp", "ProtectSystem", "ProtectHome", "RemoveIPC", "NoNewPrivileges",
                  "RestrictSUIDSGID")
 OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
+TASKS = ("plain.service", "du.service", "tasks25.service", "tasks77.service", "tasksinf.service", "tasks.socket")
 STATE = ("extra.socket", "sockuser.service", "noexec.service", "userns.service", "nouserns.service")
 
 
@@ -72,6 +79,8 @@ def props_of(p):
         got.update(p.show([unit], props))
     for unit, st in p.show(list(STATE), ("ActiveState",)).items():
         got["state " + unit] = st
+    for unit, props in p.show(list(TASKS), ("TasksMax",)).items():
+        got["tasks " + unit] = props.get("TasksMax")
     got["after up.target"] = sorted(p.show(["up.target"], ("After",))["up.target"].get("After", "").split())
     return got
 
@@ -118,6 +127,9 @@ def main():
             tap.eq(mine.get("state " + unit), sd.get("state " + unit),
                    f"{unit}: ActiveState as under systemd (Sockets= pulls the socket in; no ExecStart=: oneshot; "
                    "ConditionVirtualization=private-users)")
+        for unit in TASKS:
+            tap.eq(mine.get("tasks " + unit), sd.get("tasks " + unit),
+                   f"{unit}: TasksMax as under systemd (the number DefaultTasksMax=15% or a percentage stands for)")
         tap.eq(mine.get("after up.target"), sd.get("after up.target"), "a target is After= the unit it Upholds=, as under systemd")
     finally:
         shutil.rmtree(work, ignore_errors=True)
