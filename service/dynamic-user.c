@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "service/dynamic-userdb.h"
 #include "service/exec-caps.h"
 #include "service/exec-seccomp.h"
 #include "service/spawn.h"
@@ -400,7 +401,7 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
         int r;
 
         if (u->m) {
-                int k = dynamic_userdb_start(u->m->event);
+                int k = dynamic_userdb_start(u->m->event, dynamic_user_next);
                 if (k < 0) /* the names do not resolve in the image; the service runs all the same */
                         manager_log(u->m, MLOG_WARN, "%s: cannot serve dynamic users on " "/run/systemd/userdb: %s", u->id, strerror(-k));
         }

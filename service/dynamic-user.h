@@ -39,11 +39,6 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
  * the next entry (name and uid; its group has the same name and number), NULL at the end. */
 const void *dynamic_user_next(const void *cursor, const char **ret_name, uid_t *ret_uid);
 
-/* The varlink service io.systemd.DynamicUser at /run/systemd/userdb/io.systemd.DynamicUser
- * (dynamic-userdb.c), which nss-systemd queries: started with the first dynamic user. */
-typedef struct sd_event sd_event;
-int dynamic_userdb_start(sd_event *event);
-
 /* The unit no longer needs its dynamic user (it is dead): the last holder removes the lock. */
 void dynamic_user_release(MUnit *u);
 

@@ -2,7 +2,7 @@
 /* The varlink service io.systemd.DynamicUser (/run/systemd/userdb/io.systemd.DynamicUser) that
  * nss-systemd and userdbctl query, answering as systemd 252 does (measured against Debian's
  * systemd as PID 1: the records, the errors NoRecordFound and BadService, enumeration with
- * "more"): see dynamic-user.h. Varlink: one JSON object per message, each terminated by a NUL.
+ * "more"): see dynamic-userdb.h. Varlink: one JSON object per message, each terminated by a NUL.
  * Bounded: 32 connections (a new one beyond is refused), 16 KiB per request, 64 KiB of pending
  * replies per connection (a client that does not read is disconnected). Never blocks. */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <systemd/sd-event.h>
 #include <unistd.h>
 
-#include "service/dynamic-user.h"
+#include "service/dynamic-userdb.h"
 #include "service/userdb-request.h"
 
 #define USERDB_DIR "/run/systemd/userdb"
@@ -36,6 +36,7 @@ typedef struct Conn {
 
 static sd_event_source *listen_src;
 static Conn *conns[MAX_CONNS];
+static DynamicUserNextFn users_next; /* dynamic_user_next(), given by dynamic_userdb_start() */
 
 static void conn_close(Conn *c) {
         for (int i = 0; i < MAX_CONNS; i++)
@@ -109,12 +110,12 @@ static bool handle(Conn *c, const char *msg, size_t len) {
                 const char *name;
                 uid_t uid;
                 /* the matching entries; with "more" all of them, each but the last "continues" */
-                while ((it = dynamic_user_next(it, &name, &uid)))
+                while ((it = users_next(it, &name, &uid)))
                         if ((!*want_name || strcmp(name, want_name) == 0) && (want_id < 0 || (long long) uid == want_id))
                                 matches++;
                 if (matches == 0 || (!r.more && !*want_name && want_id < 0))
                         return error_reply(c, "NoRecordFound");
-                while ((it = dynamic_user_next(it, &name, &uid))) {
+                while ((it = users_next(it, &name, &uid))) {
                         if ((*want_name && strcmp(name, want_name) != 0) || (want_id >= 0 && (long long) uid != want_id))
                                 continue;
                         found++;
@@ -205,10 +206,11 @@ static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdat
         return 0;
 }
 
-int dynamic_userdb_start(sd_event *event) {
+int dynamic_userdb_start(sd_event *event, DynamicUserNextFn next) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = USERDB_SOCKET };
         int fd, r;
 
+        users_next = next;
         if (listen_src || !event)
                 return 0;
         /* PID 1's own NSS lookups (getpwnam() for User=, the checks of pick_uid()) must not ask
