@@ -361,6 +361,9 @@ void dual_timestamp_now(DualTimestamp *ts);
  * the kernel keyring. false (ret zeroed) when the unit has none. No allocation: also used in the
  * child before exec. */
 bool munit_invocation_id_bytes(const MUnit *u, uint8_t ret[16]);
+/* A line on the unit's log, written by the child between fork and exec (systemd logs these to the
+ * journal). */
+void spawn_child_log(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Stops everything (reverse order) and makes the loop exit when done. */
 void manager_begin_shutdown(Manager *m, int exit_status);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "service/logrelay.h"
 
@@ -62,6 +63,22 @@ void manager_log(Manager *m, int level, const char *fmt, ...) {
                 logrelay_own(m->log, line);
         else
                 fprintf(stderr, "%s\n", line);
+}
+
+void spawn_child_log(MUnit *u, const char *fmt, ...) {
+        char msg[512];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        if ((size_t) n > sizeof(msg) - 2)
+                n = (int) sizeof(msg) - 2;
+        msg[n++] = '\n';
+        (void) !write(u->out_wfd, msg, (size_t) n);
 }
 
 /* systemd's console status lines: "[  OK  ] Started nginx.service - nginx web server." */

@@ -618,22 +618,6 @@ static int open_output(MUnit *u, int kind, const char *file, int in_fd) {
 /* stdio set up in the child (see child()): values no failed open() or fcntl() returns (-1) */
 enum { FD_TTY = -1000, FD_AS_STDOUT = -1001 };
 
-void spawn_child_log(MUnit *u, const char *fmt, ...) {
-        char msg[512];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t) n > sizeof(msg) - 2)
-                n = (int) sizeof(msg) - 2;
-        msg[n++] = '\n';
-        (void) !write(u->out_wfd, msg, (size_t) n);
-}
-
 /* ---- starting the child: vfork-style when nothing in it needs a copy of PID 1 -------------- */
 
 /* The lines a child started with SPAWN_VFORK may have to write. It shares PID 1's memory, so it

@@ -44,7 +44,3 @@ int spawn_build_environment(MUnit *u, char *const *extra, char ***ret);
  * Returns 0 with *ret_pid; a systemd exit status (200-243, > 0) when a step that runs in the
  * manager before fork failed (unknown User=, missing EnvironmentFile=, directories); or -errno. */
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid);
-
-/* A line on the unit's log, written by the child between fork and exec (systemd logs these to the
- * journal). */
-void spawn_child_log(MUnit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
