@@ -5,9 +5,10 @@
  * Between the files of the manager's core, from the bottom up (each calls only those above it in
  * this list, and the unit types only through service/unit-vtable.h):
  *   munit.c          names, logging, timestamps, small predicates
+ *   manager-index.c  the name index (manager_get_unit())
  *   trigger.c        the trigger relation (Triggers=): what a socket, timer or path starts
  *   procs.c          the /proc snapshot for process tracking without a delegated cgroup
- *   manager-load.c   the name index, loading and linking units, daemon-reload, freeing a unit
+ *   manager-load.c   loading and linking units, daemon-reload, freeing a unit
  *   manager-gc.c     unloading units nothing uses (systemd's GC)
  *   transaction.c    installing jobs and what each pulls in, ordering, cycles
  *   shutdown.c       the bounded shutdown
@@ -35,15 +36,22 @@ typedef struct UnitSet {
 void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev);
 void unit_set_done(UnitSet *s);
 
-/* manager-load.c */
+/* manager-index.c (manager_get_unit() too) */
+typedef struct Index Index;
+Index *manager_index(Manager *m);
+/* name -> unit (its position in Manager.units); the first unit to claim a name keeps it. */
+int index_put(Index *ix, const char *name, size_t unit);
+MUnit *index_get(Manager *m, const char *name);
 /* Rebuilds the name index after the unit array was compacted: newpos[i] is unit i's new
  * position, SIZE_MAX for a unit that is gone. */
 void manager_index_renumber(Manager *m, const size_t *newpos);
+void manager_index_free(Manager *m);
+int manager_index_new(Manager *m);
+
+/* manager-load.c */
 void munit_destroy(Manager *m, MUnit *u);
 void manager_on_diag(const UnitDiag *d, void *userdata);
 int manager_registry_create(Manager *m, UnitRegistry **ret);
-void manager_index_free(Manager *m);
-int manager_index_new(Manager *m);
 
 /* manager-gc.c */
 /* Processes the GC queue (the defer_gc event source, once per event-loop iteration at idle). */
