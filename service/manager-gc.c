@@ -54,26 +54,6 @@ static bool gc_waits(Manager *m, MUnit *u) {
                (u->active == STATE_INACTIVE || (u->active == STATE_FAILED && u->u->unit.collect_mode == 1));
 }
 
-/* Into the queue once (each unit holds one link); a waiting unit is looked at anyway. */
-static void gc_push(Manager *m, MUnit *u) {
-        if (u->gc_doomed || u->in_gc_queue || u->gc_waiting)
-                return;
-        u->in_gc_queue = true;
-        u->gc_next = m->gc_queue;
-        m->gc_queue = u;
-}
-
-void manager_gc_enqueue(Manager *m, MUnit *u) {
-        gc_push(m, u);
-        if (m->defer_gc)
-                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
-}
-
-void manager_gc_enqueue_all(Manager *m) {
-        for (size_t i = 0; i < m->n_units; i++)
-                manager_gc_enqueue(m, m->units[i]);
-}
-
 /* Is candidate u referenced by a unit that stays, directly or through other candidates (systemd's
  * unit_gc_sweep(): any dependency, ordering and trigger edge is a reference)? A walk over the
  * reverse edges from u, each unit once: it stops at the first unit that is no candidate or was

@@ -4,7 +4,7 @@
 /*
  * Between the files of the manager's core, from the bottom up (each calls only those above it in
  * this list, and the unit types only through service/unit-vtable.h):
- *   munit.c          names, logging, timestamps, small predicates
+ *   munit.c          names, logging, timestamps, small predicates, the dispatch and GC queues
  *   manager-index.c  the name index (manager_get_unit())
  *   trigger.c        the trigger relation (Triggers=): what a socket, timer or path starts
  *   procs.c          the /proc snapshot for process tracking without a delegated cgroup
@@ -35,6 +35,12 @@ typedef struct UnitSet {
 #define DEP(d) (1u << (d))
 void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev);
 void unit_set_done(UnitSet *s);
+/* The GC's queue (manager-gc.c runs it): u into it once, without arming the GC. */
+void gc_push(Manager *m, MUnit *u);
+/* u changed state, ended a job, was loaded or lost a reference: the next manager_gc() looks at it. */
+void manager_gc_enqueue(Manager *m, MUnit *u);
+/* Every unit (after a daemon-reload rebuilt the edges). */
+void manager_gc_enqueue_all(Manager *m);
 
 /* manager-index.c (manager_get_unit() too) */
 typedef struct Index Index;
@@ -56,10 +62,6 @@ int manager_registry_create(Manager *m, UnitRegistry **ret);
 /* manager-gc.c */
 /* Processes the GC queue (the defer_gc event source, once per event-loop iteration at idle). */
 void manager_gc(Manager *m);
-/* u changed state, ended a job, was loaded or lost a reference: the next manager_gc() looks at it. */
-void manager_gc_enqueue(Manager *m, MUnit *u);
-/* Every unit (after a daemon-reload rebuilt the edges). */
-void manager_gc_enqueue_all(Manager *m);
 
 /* transaction.c */
 void job_add_start(Manager *m, MUnit *u);

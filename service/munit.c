@@ -146,6 +146,26 @@ void manager_dispatch_soon(Manager *m) {
         sd_event_source_set_enabled(m->defer_dispatch, SD_EVENT_ONESHOT);
 }
 
+/* Into the queue once (each unit holds one link); a waiting unit is looked at anyway. */
+void gc_push(Manager *m, MUnit *u) {
+        if (u->gc_doomed || u->in_gc_queue || u->gc_waiting)
+                return;
+        u->in_gc_queue = true;
+        u->gc_next = m->gc_queue;
+        m->gc_queue = u;
+}
+
+void manager_gc_enqueue(Manager *m, MUnit *u) {
+        gc_push(m, u);
+        if (m->defer_gc)
+                sd_event_source_set_enabled(m->defer_gc, SD_EVENT_ONESHOT);
+}
+
+void manager_gc_enqueue_all(Manager *m) {
+        for (size_t i = 0; i < m->n_units; i++)
+                manager_gc_enqueue(m, m->units[i]);
+}
+
 bool has_dep(const MUnit *u, UnitDependency d, const MUnit *other) {
         for (size_t i = 0; i < u->n_deps[d]; i++)
                 if (u->deps[d][i] == other)
