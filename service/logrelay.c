@@ -98,6 +98,7 @@ LogRelay *logrelay_new(Manager *m, int out_fd) {
         if (!r)
                 return NULL;
         r->m = m;
+        m->log_own = logrelay_own; /* manager_log()'s way here (it sits below the relay) */
         r->cap = RELAY_BUFFER_MAX + 65536;
         r->buf = malloc(r->cap);
         if (!r->buf) {
@@ -302,6 +303,30 @@ void logrelay_untrusted(LogRelay *r, const char *line, size_t len) {
                 append(r, "\n", 1);
         }
         try_write(r);
+}
+
+/* systemd's console status lines: "[  OK  ] Started nginx.service - nginx web server." */
+void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
+        char line[1024];
+        const char *desc = u->u && u->u->unit.description ? u->u->unit.description : NULL;
+
+        /* the same words in the journal, about the unit (service/journal.c); not "Reloading",
+         * which systemd does not log */
+        snprintf(line, sizeof(line), "%s %s%s%s%s", what, u->id, desc ? " - " : "", desc ? desc : "", tag ? "." : "...");
+        if (tag)
+                journal_unit_message(u, strcmp(tag, "FAILED") == 0 || strcmp(tag, "DEPEND") == 0 ? 3 : 6, line);
+        else if (strcmp(what, "Reloading") != 0)
+                journal_unit_begin_message(u, line);
+        if (!m->show_status)
+                return;
+        if (tag)
+                snprintf(line, sizeof(line), "[%s] %s %s%s%s.", tag, what, u->id, desc ? " - " : "", desc ? desc : "");
+        else
+                snprintf(line, sizeof(line), "         %s %s%s%s...", what, u->id, desc ? " - " : "", desc ? desc : "");
+        if (m->log)
+                logrelay_own(m->log, line);
+        else
+                printf("%s\n", line);
 }
 
 /* journald's rate limit (journald.conf(5), journald-rate-limit.c), applied per unit to the lines

@@ -241,6 +241,9 @@ struct Manager {
         sd_event_source *notify_source;
 
         LogRelay *log;
+        /* How manager_log() hands m->log a line: logrelay_own(), set by logrelay_new(). A pointer,
+         * as the relay sits above the log (its units' output goes to the journal, which logs). */
+        void (*log_own)(LogRelay *r, const char *line);
         LogFormat log_format;
         bool show_status;
         FILE *status_out;

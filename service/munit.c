@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The manager's vocabulary: state and result names, logging, timestamps, small predicates. */
-#include "service/journal.h"
 #include "service/manager-private.h"
 
 #include <stdarg.h>
@@ -9,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "service/logrelay.h"
 
 /* ---- names ------------------------------------------------------------------------------------ */
 
@@ -59,8 +56,8 @@ void manager_log(Manager *m, int level, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(line + n, sizeof(line) - (size_t) n, fmt, ap);
         va_end(ap);
-        if (m->log)
-                logrelay_own(m->log, line);
+        if (m->log && m->log_own)
+                m->log_own(m->log, line);
         else
                 fprintf(stderr, "%s\n", line);
 }
@@ -79,30 +76,6 @@ void spawn_child_log(MUnit *u, const char *fmt, ...) {
                 n = (int) sizeof(msg) - 2;
         msg[n++] = '\n';
         (void) !write(u->out_wfd, msg, (size_t) n);
-}
-
-/* systemd's console status lines: "[  OK  ] Started nginx.service - nginx web server." */
-void manager_status(Manager *m, const char *tag, MUnit *u, const char *what) {
-        char line[1024];
-        const char *desc = u->u && u->u->unit.description ? u->u->unit.description : NULL;
-
-        /* the same words in the journal, about the unit (service/journal.c); not "Reloading",
-         * which systemd does not log */
-        snprintf(line, sizeof(line), "%s %s%s%s%s", what, u->id, desc ? " - " : "", desc ? desc : "", tag ? "." : "...");
-        if (tag)
-                journal_unit_message(u, strcmp(tag, "FAILED") == 0 || strcmp(tag, "DEPEND") == 0 ? 3 : 6, line);
-        else if (strcmp(what, "Reloading") != 0)
-                journal_unit_begin_message(u, line);
-        if (!m->show_status)
-                return;
-        if (tag)
-                snprintf(line, sizeof(line), "[%s] %s %s%s%s.", tag, what, u->id, desc ? " - " : "", desc ? desc : "");
-        else
-                snprintf(line, sizeof(line), "         %s %s%s%s...", what, u->id, desc ? " - " : "", desc ? desc : "");
-        if (m->log)
-                logrelay_own(m->log, line);
-        else
-                printf("%s\n", line);
 }
 
 /* ---- small helpers ---------------------------------------------------------------------------- */
