@@ -345,6 +345,7 @@ struct ids {
         gid_t gid;
         gid_t *groups;
         int n_groups;
+        int n_user_groups; /* groups[0..n_user_groups): the user's own, as initgroups() sets them */
         char *home, *shell, *name;
 };
 
@@ -375,6 +376,7 @@ static int resolve_ids(MUnit *u, struct ids *ids) {
                 if (!ids->groups)
                         return EXIT_MEMORY;
                 ids->groups[ids->n_groups++] = ids->gid;
+                ids->n_user_groups = ids->gid != 0;
                 for (size_t i = 0; e->supplementary_groups && e->supplementary_groups[i]; i++) {
                         gr = getgrnam(e->supplementary_groups[i]);
                         if (!gr) {
@@ -421,6 +423,8 @@ static int resolve_ids(MUnit *u, struct ids *ids) {
                 ng = 0;
         if (!pw)
                 ng = 0;
+        /* systemd's get_supplementary_groups(): initgroups() of a User= whose group is not 0 */
+        ids->n_user_groups = ids->gid != 0 ? ng : 0;
         for (size_t i = 0; e->supplementary_groups && e->supplementary_groups[i]; i++) {
                 gr = getgrnam(e->supplementary_groups[i]);
                 if (!gr) {
@@ -902,7 +906,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         {
                 /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h);
                  * a vfork-style child only the steps of a unit spawn_needs_fork() let through. */
-                ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups };
+                ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups, ids->n_user_groups };
                 ExecFailure f;
                 int r = ids->dynamic && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) ? dynamic_user_child_mounts(u->u) : 0;
                 if (r < 0) {
