@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "handoff/handoff.h"
+#include "service/sys.h"
 #include "service/conditions.h"
 #include "units/unit-directives.h"
 
@@ -289,18 +290,31 @@ static void start_command(Manager *m) {
         manager_log(m, MLOG_INFO, "boot done; started %s (pid %d)", m->command[0], (int) pid);
 }
 
+/* Runs the runnable jobs, going round the units from where the last call stopped until a whole
+ * turn finds none (a job run can make others runnable). At most DISPATCH_SLICE_USEC of jobs per
+ * call: then the event loop runs once before the next call, so that a boot of thousands of units
+ * (a fork each) does not keep systemctl, SIGCHLD and READY=1 waiting for seconds. */
+#define DISPATCH_SLICE_USEC 5000
+
 void manager_dispatch(Manager *m) {
-        bool progress = true;
+        uint64_t start = m->sys->now();
+        size_t idle = 0;
 
         m->dispatch_pending = false;
-        while (progress) {
-                progress = false;
-                for (size_t i = 0; i < m->n_units; i++) {
-                        MUnit *u = m->units[i];
-                        if (u->job == JOB_NONE || u->job_running || !job_runnable(u))
-                                continue;
-                        run_job(u);
-                        progress = true;
+        while (idle < m->n_units) {
+                size_t i = m->dispatch_cursor < m->n_units ? m->dispatch_cursor : 0;
+                MUnit *u = m->units[i];
+
+                m->dispatch_cursor = i + 1;
+                if (u->job == JOB_NONE || u->job_running || !job_runnable(u)) {
+                        idle++;
+                        continue;
+                }
+                run_job(u);
+                idle = 0;
+                if (m->sys->now() - start >= DISPATCH_SLICE_USEC) {
+                        manager_dispatch_soon(m); /* the rest after one turn of the event loop */
+                        return;
                 }
         }
         if (m->command && !m->command_started && !m->shutting_down && m->boot_target && m->boot_target->job == JOB_NONE)

@@ -69,6 +69,9 @@ void job_uninstall(MUnit *u, JobResult result);
 /* While shutting down: ends the loop once no job is left and nothing is up. */
 void shutdown_check_idle(Manager *m);
 
+/* manager-procs.c */
+void manager_pid_index_free(Manager *m);
+
 /* job.c */
 void manager_dispatch(Manager *m);
 

@@ -407,6 +407,7 @@ Manager *manager_free(Manager *m) {
         if (m->bus_done)
                 m->bus_done(m);
         free(m->units);
+        manager_pid_index_free(m);
         cg_watch_free(m);
         procs_free(m);
         manager_index_free(m);
