@@ -74,6 +74,8 @@ void manager_pid_index_free(Manager *m);
 
 /* job.c */
 void manager_dispatch(Manager *m);
+/* manager.c: manager_dispatch() again after the sources waiting now (a slice ended with jobs left). */
+void manager_dispatch_yield(Manager *m);
 
 /* trigger.c */
 /* u changed state or a start job of it ended: the units that trigger it are told. */

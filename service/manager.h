@@ -232,6 +232,7 @@ struct Manager {
         uint64_t gc_pass, gc_walk;
         bool dispatch_pending;
         size_t dispatch_cursor;       /* where manager_dispatch() goes on (job.c) */
+        sd_event_source *dispatch_timer; /* manager_dispatch_yield() */
 
         int notify_fd;
         uint64_t notify_warn_window;
