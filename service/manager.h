@@ -310,6 +310,9 @@ struct Manager {
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
         bool cg_tree;         /* per-unit cgroups in use */
+        /* The take-over begun by manager_setup_cgroups(), ended by manager_finish_cgroups(). */
+        struct cg_takeover_pending cg_pending;
+        bool cg_takeover_pending;
         /* systemd's running_in_userns() (a uid or gid map other than the identity, or setgroups
          * "deny"), from env_detect() at start: ConditionVirtualization=private-users. */
         bool in_userns;
@@ -391,6 +394,10 @@ int manager_run(Manager *m);
 /* Detects the environment and, as PID 1 with a delegated cgroup v2, takes it over (init.scope,
  * controllers); otherwise says in one line what is unavailable. Never fatal. */
 void manager_setup_cgroups(Manager *m);
+/* Waits for the move into init.scope that manager_setup_cgroups() began (the units were loaded
+ * meanwhile), enables the controllers and says what it did; manager_boot() calls it before it
+ * starts anything. Does nothing when no take-over is under way. */
+void manager_finish_cgroups(Manager *m);
 
 /* For the unit types (service.c, socket.c, timer.c, path.c, unit-passive.c). */
 void munit_set_state(MUnit *u, ActiveState a, SubState s);

@@ -161,7 +161,6 @@ static void on_cg_event(MUnit *u) {
  * Delegate=, and watches it for emptiness. Without a delegated cgroup this does nothing. */
 static void cgroup_prepare(MUnit *u) {
         char path[CG_PATH_MAX];
-        struct cg_stats st;
         int r;
 
         if (!u->m->cg_tree || u->cgroup)
@@ -186,7 +185,10 @@ static void cgroup_prepare(MUnit *u) {
         if (r < 0)
                 manager_log(u->m, MLOG_WARN, "%s: cannot watch its cgroup (%s); its emptiness is seen at its processes' exits",
                             u->id, strerror(-r));
-        u->oom_kills = cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET ? st.oom_kill : 0;
+        /* memory.events' oom_kill only (the other statistics are not needed here), and only
+         * where the memory controller is ours: else there is no such file. */
+        if (!(u->m->cg.controllers & CG_CTRL_MEMORY) || cg_read_oom_kills(&u->m->cg, u->cgroup, &u->oom_kills) < 0)
+                u->oom_kills = 0;
         u->oom_killed = false;
 }
 
