@@ -11,7 +11,8 @@
  * Moving a process between cgroups takes the kernel's cgroup_threadgroup_rwsem for writing, which
  * waits for an RCU grace period when it was not taken recently: 15-20 ms of PID 1's start on the
  * test machines, in which it did nothing. cg_manager_takeover_begin() has a helper born in
- * init.scope do the move while PID 1 goes on (reads its unit files); _finish() waits for it. */
+ * init.scope do the move (and enable the controllers) while PID 1 goes on (reads its unit
+ * files); _finish() waits for it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -198,6 +199,11 @@ static int takeover_child_run(void *userdata) {
                 if (msg.n <= 0)
                         break;
         }
+        /* The controllers too, right after the move: a change of cgroup.subtree_control takes the
+         * same lock, and within a grace period of the move it does not wait for another one.
+         * _finish() enables them again, which then finds them enabled and reports them. */
+        if (msg.n == 0)
+                (void) cg_enable_controllers(c->m, "", NULL);
         return write(c->fd, &msg, sizeof msg) == (ssize_t) sizeof msg ? 0 : 1;
 }
 
