@@ -1367,12 +1367,23 @@ static const SysOps slow_sys = {
         .spawn = fake_spawn, .kill = fake_kill, .pidfd_open = fake_pidfd_open, .waitid = fake_waitid, .now = slow_now,
 };
 
+static size_t spawned_when_served = SIZE_MAX;
+
+static int on_client(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        (void) fd, (void) revents, (void) userdata;
+        spawned_when_served = n_spawned;
+        return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+}
+
 /* 100 runnable starts are not run in one pass of the dispatcher: it gives the event loop back
- * after a slice (systemctl, SIGCHLD and READY=1 are served between), and the rest run in the
- * following turns, each unit once. */
+ * after a slice, and a source of the same priority that is ready (a systemctl connection here: a
+ * pipe with a byte in it) is served before the rest of the starts, which run in the following
+ * turns, each unit once. */
 static void test_dispatch_slices(void) {
         char name[300], text[1024];
         size_t after_one, twice = 0;
+        sd_event_source *client = NULL;
+        int p[2] = { -1, -1 };
         Manager *m;
         MUnit *t;
 
@@ -1396,6 +1407,10 @@ static void test_dispatch_slices(void) {
                 manager_free(m);
                 return;
         }
+        if (pipe2(p, O_CLOEXEC) < 0 || write(p[1], "x", 1) != 1 ||
+            sd_event_add_io(m->event, &client, p[0], EPOLLIN, on_client, NULL) < 0)
+                printf("# cannot set up the client pipe\n");
+        spawned_when_served = SIZE_MAX;
         manager_start_unit(m, t);
         manager_dispatch(m);
         after_one = n_spawned;
@@ -1403,6 +1418,11 @@ static void test_dispatch_slices(void) {
         CHECK(m->dispatch_pending);
         settle(m);
         CHECK_INT(n_spawned, 100);
+        printf("# the client was served after %zu of 100 starts\n", spawned_when_served);
+        CHECK(spawned_when_served < 50);
+        sd_event_source_disable_unref(client);
+        if (p[0] >= 0)
+                close(p[0]), close(p[1]);
         for (size_t i = 0; i < n_spawned; i++)
                 for (size_t j = i + 1; j < n_spawned; j++)
                         twice += strcmp(spawned[i].unit, spawned[j].unit) == 0;
