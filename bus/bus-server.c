@@ -281,13 +281,6 @@ static bool is_job_call(sd_bus_message *msg) {
         return false;
 }
 
-static bool manager_has_jobs(const Manager *m) {
-        for (size_t i = 0; i < m->n_units; i++)
-                if (m->units[i]->job != JOB_NONE)
-                        return true;
-        return false;
-}
-
 static int on_filter(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         BusConn *c = userdata;
         BusServer *s = c->server;

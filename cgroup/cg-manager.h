@@ -71,6 +71,10 @@ struct cg_manager {
         char why[CG_WHY_MAX];        /* why CG_CAP_TREE is missing, "" if present */
         int freeze_timeout_ms;       /* cg_kill fallback: wait for "frozen 1" (default 5000) */
         uint64_t tasks_max_base;     /* cg_system_tasks_max(), read once; 0: read it (again) */
+        /* The last slice cg_create() enabled controllers in (relative path, "" if none or too long
+         * to keep): found existing again, it is not read again at every unit's start. cg_remove()
+         * forgets it when it removes a slice. */
+        char ready_slice[256];
         cg_log_fn log;
         void *log_userdata;
 };
@@ -130,6 +134,20 @@ struct cg_takeover_result {
  * Returns 0, or -errno when init.scope cannot be created or the processes cannot be moved; then
  * the manager is degraded (caps lose CG_CAP_TREE/KILL/FREEZE/CLONE_INTO, why is set). */
 int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret);
+
+/* The same in two halves. _begin() creates init.scope and starts a helper there (clone3
+ * CLONE_INTO_CGROUP) that moves our processes into it; the caller goes on meanwhile (a move waits
+ * for an RCU grace period of the kernel's) and must not fork into our own cgroup until _finish()
+ * has waited for the helper, moved what is left and enabled the controllers. Without
+ * CLONE_INTO_CGROUP (or when the helper cannot start) _finish() does it all. _begin() fails only
+ * as cg_manager_takeover() does when init.scope cannot be created (p then holds nothing). */
+struct cg_takeover_pending {
+        pid_t pid;   /* the helper, 0: none */
+        int pidfd;   /* its pidfd, or -1 */
+        int fd;      /* the read end of its result pipe, or -1 */
+};
+int cg_manager_takeover_begin(struct cg_manager *m, struct cg_takeover_pending *p);
+int cg_manager_takeover_finish(struct cg_manager *m, struct cg_takeover_pending *p, struct cg_takeover_result *ret);
 
 /* Enable every controller of <path>/cgroup.controllers in <path>/cgroup.subtree_control, one
  * write each; already enabled ones are skipped. Returns the number of failures (logged). */

@@ -6,13 +6,21 @@
  * moves every process of its cgroup there (itself included; new children may be forked while we
  * do it, hence the loop until cgroup.procs reads empty), and only then enables the controllers,
  * one write per controller: one bad token fails a whole write, and a per-controller result is
- * what the warning needs. */
+ * what the warning needs.
+ *
+ * Moving a process between cgroups takes the kernel's cgroup_threadgroup_rwsem for writing, which
+ * waits for an RCU grace period when it was not taken recently: 15-20 ms of PID 1's start on the
+ * test machines, in which it did nothing. cg_manager_takeover_begin() has a helper born in
+ * init.scope do the move (and enable the controllers) while PID 1 goes on (reads its unit
+ * files); _finish() waits for it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -165,16 +173,55 @@ static int move_pass(struct cg_manager *m, const char *from, const char *to, uns
         return n;
 }
 
-int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret) {
-        char dir[CG_PATH_MAX], from[CG_PATH_MAX], to[CG_PATH_MAX];
-        struct cg_takeover_result local;
-        int r, n = 0;
+/* What the helper of cg_manager_takeover_begin() tells over its pipe. */
+struct takeover_msg {
+        int n;          /* the last pass's count (0: our cgroup is empty), or -errno */
+        unsigned moved, rounds;
+};
 
-        if (!m)
+struct takeover_child {
+        struct cg_manager *m;
+        const char *from, *to;
+        int fd;
+};
+
+/* The helper, born in init.scope (clone3 CLONE_INTO_CGROUP): moves every process of our cgroup,
+ * PID 1 first of all, into init.scope and exits. A copy of PID 1 (not sharing its memory), so it
+ * may allocate; it logs nothing (the log belongs to PID 1: a failure is met again, and said, by
+ * the passes of cg_manager_takeover_finish()). */
+static int takeover_child_run(void *userdata) {
+        struct takeover_child *c = userdata;
+        struct takeover_msg msg = { 0, 0, 0 };
+
+        c->m->log = NULL;
+        for (msg.rounds = 0; msg.rounds < TAKEOVER_MAX_ROUNDS; msg.rounds++) {
+                msg.n = move_pass(c->m, c->from, c->to, &msg.moved);
+                if (msg.n <= 0)
+                        break;
+        }
+        /* The controllers too, right after the move: a change of cgroup.subtree_control takes the
+         * same lock, and within a grace period of the move it does not wait for another one.
+         * _finish() enables them again, which then finds them enabled and reports them. */
+        if (msg.n == 0)
+                (void) cg_enable_controllers(c->m, "", NULL);
+        return write(c->fd, &msg, sizeof msg) == (ssize_t) sizeof msg ? 0 : 1;
+}
+
+static void pending_init(struct cg_takeover_pending *p) {
+        p->pid = 0;
+        p->pidfd = -1;
+        p->fd = -1;
+}
+
+int cg_manager_takeover_begin(struct cg_manager *m, struct cg_takeover_pending *p) {
+        char dir[CG_PATH_MAX], from[CG_PATH_MAX], to[CG_PATH_MAX];
+        struct takeover_child c;
+        struct cg_spawn_result sr;
+        int r, pipefd[2];
+
+        if (!m || !p)
                 return -EINVAL;
-        if (!ret)
-                ret = &local;
-        memset(ret, 0, sizeof *ret);
+        pending_init(p);
         if (!m->own_dir[0]) {
                 cg_log(m, LOG_WARNING, "no cgroup v2 directory of our own: %s", m->why[0] ? m->why : "none");
                 return -ENODEV;
@@ -190,12 +237,66 @@ int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret) {
                 degrade(m, "mkdir init.scope", -r, CG_OP_MKDIR);
                 return r;
         }
+        /* Without clone3(CLONE_INTO_CGROUP) a helper would itself have to be moved: then the
+         * passes of cg_manager_takeover_finish() do it all. */
+        if (!(m->caps & CG_CAP_CLONE_INTO))
+                return 0;
+        if (cg_build(m, "", "cgroup.procs", from, sizeof from) < 0 ||
+            cg_build(m, "init.scope", "cgroup.procs", to, sizeof to) < 0 || pipe2(pipefd, O_CLOEXEC) < 0)
+                return 0;
+        c = (struct takeover_child) { m, from, to, pipefd[1] };
+        r = cg_spawn_into(m, "init.scope", 0, takeover_child_run, &c, &sr);
+        close(pipefd[1]);
+        if (r < 0) {
+                close(pipefd[0]);
+                return 0;
+        }
+        p->pid = sr.pid;
+        p->pidfd = sr.pidfd;
+        p->fd = pipefd[0];
+        return 0;
+}
 
-        r = cg_build(m, "", "cgroup.procs", from, sizeof from);
+int cg_manager_takeover_finish(struct cg_manager *m, struct cg_takeover_pending *p, struct cg_takeover_result *ret) {
+        char from[CG_PATH_MAX], to[CG_PATH_MAX], dir[CG_PATH_MAX];
+        struct cg_takeover_result local;
+        struct takeover_msg msg = { -1, 0, 0 };
+        int r, n = 0;
+
+        if (!m || !p)
+                return -EINVAL;
+        if (!ret)
+                ret = &local;
+        memset(ret, 0, sizeof *ret);
+        if (p->pid > 0) {
+                siginfo_t si;
+                ssize_t k;
+
+                /* Blocks until the helper is done: one RCU grace period of the kernel's, most of
+                 * it spent while the caller did other work. */
+                do
+                        k = read(p->fd, &msg, sizeof msg);
+                while (k < 0 && errno == EINTR);
+                if (k == (ssize_t) sizeof msg && msg.n >= 0)
+                        ret->moved = msg.moved;
+                while (waitid(P_PID, (id_t) p->pid, &si, WEXITED) < 0 && errno == EINTR)
+                        ;
+        }
+        if (p->fd >= 0)
+                close(p->fd);
+        if (p->pidfd >= 0)
+                close(p->pidfd);
+        pending_init(p);
+
+        r = cg_build(m, "init.scope", NULL, dir, sizeof dir);
+        if (r >= 0)
+                r = cg_build(m, "", "cgroup.procs", from, sizeof from);
         if (r >= 0)
                 r = cg_build(m, "init.scope", "cgroup.procs", to, sizeof to);
         if (r < 0)
                 return r;
+        /* What the helper left (nothing, normally: one pass reads an empty cgroup.procs), or all
+         * of it without a helper. */
         for (ret->rounds = 0; ret->rounds < TAKEOVER_MAX_ROUNDS; ret->rounds++) {
                 n = move_pass(m, from, to, &ret->moved);
                 if (n <= 0)
@@ -216,4 +317,18 @@ int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret) {
         for (size_t i = 0; i < ret->n_enabled; i++)
                 m->controllers |= cg_controller_mask(ret->enabled[i]);
         return 0;
+}
+
+int cg_manager_takeover(struct cg_manager *m, struct cg_takeover_result *ret) {
+        struct cg_takeover_pending p;
+        int r;
+
+        if (!m)
+                return -EINVAL;
+        if (ret)
+                memset(ret, 0, sizeof *ret);
+        r = cg_manager_takeover_begin(m, &p);
+        if (r < 0)
+                return r;
+        return cg_manager_takeover_finish(m, &p, ret);
 }

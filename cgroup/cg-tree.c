@@ -61,8 +61,11 @@ int cg_create(struct cg_manager *m, const char *path, unsigned flags) {
                 r = mkdir_one(m, rel);
                 if (r < 0)
                         return r;
-                if (!last || (flags & CG_CREATE_SLICE))
+                if ((!last || (flags & CG_CREATE_SLICE)) && !(r == 0 && strcmp(rel, m->ready_slice) == 0)) {
                         cg_enable_controllers(m, rel, NULL);
+                        if (strlen(rel) < sizeof m->ready_slice)
+                                strcpy(m->ready_slice, rel);
+                }
                 if (last)
                         break;
                 *slash = '/';
@@ -135,6 +138,7 @@ static int remove_recursive(struct cg_manager *m, char *abs, size_t len) {
 
 int cg_remove(struct cg_manager *m, const char *path, unsigned flags) {
         char abs[CG_PATH_MAX], rel[CG_PATH_MAX];
+        size_t len;
         int r;
 
         if (!m || !path || !*path)
@@ -143,6 +147,9 @@ int cg_remove(struct cg_manager *m, const char *path, unsigned flags) {
         if (r < 0)
                 return r;
         r = remove_recursive(m, abs, strlen(abs));
+        len = strlen(path);
+        if (len >= 6 && strcmp(path + len - 6, ".slice") == 0)
+                m->ready_slice[0] = 0; /* a slice (and the slices below it) may be gone */
         if (r < 0 || !(flags & CG_REMOVE_PARENTS))
                 return r;
 
@@ -151,6 +158,7 @@ int cg_remove(struct cg_manager *m, const char *path, unsigned flags) {
                 *slash = 0;
                 if (cg_build(m, rel, NULL, abs, sizeof abs) < 0 || rmdir(abs) < 0)
                         break; /* EBUSY/ENOTEMPTY: still in use by a sibling: fine */
+                m->ready_slice[0] = 0;
                 cg_log(m, LOG_DEBUG, "removed cgroup %s", abs);
         }
         return 0;

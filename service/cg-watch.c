@@ -129,7 +129,10 @@ int cg_watch_unit(MUnit *u, void (*fn)(MUnit *u)) {
                 return r;
         m->cg_watch_fn = fn;
         for (int i = 0; i < 2; i++) {
-                int wd = cg_watch_add(&m->cg, m->cg_watch_fd, u->cgroup, files[i]);
+                int wd;
+                if (i == 1 && !(m->cg.controllers & CG_CTRL_MEMORY))
+                        break; /* no memory controller of ours: no memory.events to watch */
+                wd = cg_watch_add(&m->cg, m->cg_watch_fd, u->cgroup, files[i]);
                 if (wd < 0) {
                         if (i == 0)
                                 return wd;

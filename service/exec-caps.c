@@ -266,6 +266,11 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
                         FAIL_STEP(EXIT_GROUP, EXEC_FAIL_GROUPS, errno, 0);
                 if (setresgid(id->gid, id->gid, id->gid) < 0)
                         FAIL_STEP(EXIT_GROUP, EXEC_FAIL_GID, errno, (unsigned) id->gid);
+        } else if (id->set && id->n_user_groups > 0) {
+                /* "+" and "!" keep root's ids, but systemd 252 has already run initgroups() for
+                 * User= (get_supplementary_groups(), before it looks at the prefix): its groups */
+                if (setgroups((size_t) id->n_user_groups, id->groups) < 0 && errno != EPERM)
+                        FAIL_STEP(EXIT_GROUP, EXEC_FAIL_GROUPS, errno, 0);
         }
         /* PrivateUsers= (exec-userns.h): after the groups, before capabilities and the user */
         if (sandbox && (r = exec_userns_apply(mu, id, f->msg, sizeof(f->msg))))

@@ -19,6 +19,7 @@ typedef struct ExecIdentity {
         gid_t gid;
         const gid_t *groups;
         int n_groups;
+        int n_user_groups;   /* the first ones: User='s own (initgroups()), applied even by "+" and "!" */
 } ExecIdentity;
 
 /* In the manager, before fork: what can be computed once for the child (the seccomp programs,

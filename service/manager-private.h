@@ -79,8 +79,13 @@ void job_uninstall(MUnit *u, JobResult result);
 /* While shutting down: ends the loop once no job is left and nothing is up. */
 void shutdown_check_idle(Manager *m);
 
+/* manager-procs.c */
+void manager_pid_index_free(Manager *m);
+
 /* job.c */
 void manager_dispatch(Manager *m);
+/* manager.c: manager_dispatch() again after the sources waiting now (a slice ended with jobs left). */
+void manager_dispatch_yield(Manager *m);
 
 /* trigger.c */
 /* u changed state or a start job of it ended: the units that trigger it are told. */

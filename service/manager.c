@@ -220,6 +220,34 @@ static int on_defer(sd_event_source *s, void *userdata) {
         return 0;
 }
 
+static int on_dispatch_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) s, (void) usec;
+        manager_dispatch(userdata);
+        return 0;
+}
+
+/* The rest of the jobs once the event loop has served what waits: a defer source stays pending
+ * from its creation on, so a re-enabled one sorts before every source of its priority that became
+ * pending later (sd-event dispatches one priority oldest first) and would run again before a
+ * waiting systemctl; a timer that is due now becomes pending in the next iteration, with the
+ * sources that became ready meanwhile. Until it runs, manager_dispatch_soon() adds nothing. */
+void manager_dispatch_yield(Manager *m) {
+        int r;
+
+        if (m->dispatch_timer)
+                r = sd_event_source_set_time_relative(m->dispatch_timer, 0);
+        else
+                r = sd_event_add_time_relative(m->event, &m->dispatch_timer, CLOCK_MONOTONIC, 0, 0, on_dispatch_timer, m);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->dispatch_timer, SD_EVENT_ONESHOT);
+        if (r < 0) {
+                m->dispatch_pending = false;
+                manager_dispatch_soon(m); /* at once, as before */
+                return;
+        }
+        m->dispatch_pending = true;
+}
+
 static int on_gc(sd_event_source *es, void *userdata) {
         (void) es;
         manager_gc(userdata);
@@ -258,6 +286,8 @@ int manager_boot(Manager *m, const char *target) {
         if (m->first_boot)
                 preset_all(m);
         r = manager_load_unit(m, target, &u);
+        /* Loaded while the kernel moved PID 1 into init.scope; nothing is started before. */
+        manager_finish_cgroups(m);
 
         if (r < 0)
                 return r;
@@ -364,12 +394,14 @@ Manager *manager_free(Manager *m) {
         if (m->bus_done)
                 m->bus_done(m);
         free(m->units);
+        manager_pid_index_free(m);
         cg_watch_free(m);
         procs_free(m);
         manager_index_free(m);
         m->log = logrelay_free(m->log);
         sd_event_source_unref(m->notify_source);
         sd_event_source_unref(m->defer_dispatch);
+        sd_event_source_unref(m->dispatch_timer);
         sd_event_source_unref(m->defer_gc);
         sd_event_source_unref(m->shutdown_timer);
         if (m->notify_fd >= 0)
@@ -393,11 +425,10 @@ static void on_cg_log(void *userdata, int level, const char *message) {
 
 void manager_setup_cgroups(Manager *m) {
         struct env_info *info = calloc(1, sizeof(*info));
-        struct cg_takeover_result *res = calloc(1, sizeof(*res));
         char warning[CG_WARNING_MAX];
         int r;
 
-        if (!info || !res)
+        if (!info)
                 goto out;
         r = env_detect("/", info);
         /* unreadable maps count as a user namespace, as in systemd */
@@ -411,15 +442,10 @@ void manager_setup_cgroups(Manager *m) {
         cg_manager_init(&m->cg, info, on_cg_log, m);
         /* Only PID 1 owns its cgroup: anything else would move processes it does not own. */
         if ((m->cg.caps & CG_CAP_TREE) && getpid() == 1) {
-                r = cg_manager_takeover(&m->cg, res);
-                if (r >= 0) {
-                        char list[512] = "";
-                        size_t n = 0;
-                        for (size_t i = 0; i < res->n_enabled && n < sizeof(list); i++)
-                                n += (size_t) snprintf(list + n, sizeof(list) - n, "%s%s", i ? " " : "", res->enabled[i]);
-                        m->cg_tree = true;
-                        manager_log(m, MLOG_INFO, "cgroup v2 delegated: PID 1 moved to init.scope; controllers enabled: %s",
-                                    n ? list : "(none)");
+                /* The move into init.scope goes on while the units load: manager_finish_cgroups(). */
+                if (cg_manager_takeover_begin(&m->cg, &m->cg_pending) >= 0) {
+                        m->cg_takeover_pending = true;
+                        goto out;
                 }
         } else if (m->cg.caps & CG_CAP_TREE) {
                 m->cg.caps &= ~(unsigned) (CG_CAP_TREE | CG_CAP_KILL | CG_CAP_FREEZE | CG_CAP_CLONE_INTO);
@@ -429,6 +455,29 @@ void manager_setup_cgroups(Manager *m) {
                 manager_log(m, MLOG_WARN, "%s", warning);
 out:
         free(info);
+}
+
+void manager_finish_cgroups(Manager *m) {
+        struct cg_takeover_result *res;
+        char warning[CG_WARNING_MAX];
+        int r;
+
+        if (!m->cg_takeover_pending)
+                return;
+        m->cg_takeover_pending = false;
+        res = calloc(1, sizeof(*res));
+        r = cg_manager_takeover_finish(&m->cg, &m->cg_pending, res);
+        if (r >= 0) {
+                char list[512] = "";
+                size_t n = 0;
+                for (size_t i = 0; res && i < res->n_enabled && n < sizeof(list); i++)
+                        n += (size_t) snprintf(list + n, sizeof(list) - n, "%s%s", i ? " " : "", res->enabled[i]);
+                m->cg_tree = true;
+                manager_log(m, MLOG_INFO, "cgroup v2 delegated: PID 1 moved to init.scope; controllers enabled: %s",
+                            n ? list : "(none)");
+        }
+        if (cg_manager_warning(&m->cg, warning, sizeof(warning)) > 0)
+                manager_log(m, MLOG_WARN, "%s", warning);
         free(res);
 }
 

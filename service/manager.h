@@ -233,6 +233,8 @@ struct Manager {
         MUnit *gc_queue, *gc_waiting; /* manager-gc.c: candidates, and down units still holding something */
         uint64_t gc_pass, gc_walk;
         bool dispatch_pending;
+        size_t dispatch_cursor;       /* where manager_dispatch() goes on (job.c) */
+        sd_event_source *dispatch_timer; /* manager_dispatch_yield() */
 
         int notify_fd;
         uint64_t notify_warn_window;
@@ -288,6 +290,15 @@ struct Manager {
         struct proc **procs_scratch;  /* the processes of a unit whose keys changed since (procs_of) */
         pid_t self_pid;       /* getpid(), once */
 
+        /* Main and control processes by pid (manager-procs.c): open addressing, one entry per
+         * (pid, unit, role), kept by munit_set_main_pid()/munit_set_control_pid(); a failed
+         * allocation makes manager_unit_by_pid() scan the units again (pid_index_broken). */
+        struct PidSlot *pid_slots;
+        size_t pid_cap, pid_used;
+        bool pid_index_broken;
+        /* Units with a job (JOB_NONE -> a job and back: transaction.c's job_install/_uninstall). */
+        size_t n_jobs;
+
         /* Jobs are numbered for the D-Bus API; observers (bus/) hear about jobs and state changes. */
         uint32_t last_job_id;
         uint64_t walks;       /* numbers walks of manager_start_blocker() (their cycle guard) */
@@ -305,6 +316,9 @@ struct Manager {
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
         bool cg_tree;         /* per-unit cgroups in use */
+        /* The take-over begun by manager_setup_cgroups(), ended by manager_finish_cgroups(). */
+        struct cg_takeover_pending cg_pending;
+        bool cg_takeover_pending;
         /* systemd's running_in_userns() (a uid or gid map other than the identity, or setgroups
          * "deny"), from env_detect() at start: ConditionVirtualization=private-users. */
         bool in_userns;
@@ -389,6 +403,10 @@ int manager_run(Manager *m);
 /* Detects the environment and, as PID 1 with a delegated cgroup v2, takes it over (init.scope,
  * controllers); otherwise says in one line what is unavailable. Never fatal. */
 void manager_setup_cgroups(Manager *m);
+/* Waits for the move into init.scope that manager_setup_cgroups() began (the units were loaded
+ * meanwhile), enables the controllers and says what it did; manager_boot() calls it before it
+ * starts anything. Does nothing when no take-over is under way. */
+void manager_finish_cgroups(Manager *m);
 
 /* For the unit types (service.c, socket.c, timer.c, path.c, unit-passive.c). */
 void munit_set_state(MUnit *u, ActiveState a, SubState s);
@@ -400,7 +418,18 @@ const char *sub_state_to_string(SubState s);
 const char *munit_sub_state_string(const MUnit *u);
 void manager_log(Manager *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void manager_status(Manager *m, const char *tag, MUnit *u, const char *what);
+/* The unit whose main or control process pid is (the first in the manager's order of units when
+ * several name it), or NULL: a look-up in the pid index, not a scan of the units. */
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
+/* Every change of a unit's main or control pid goes through these, so the index stays true. */
+void munit_set_main_pid(MUnit *u, pid_t pid);
+void munit_set_control_pid(MUnit *u, pid_t pid);
+/* Drops u's entries from the pid index (the unit is being freed). */
+void manager_pid_index_forget(MUnit *u);
+/* Whether any unit has a job (a counter, not a walk over the units). */
+static inline bool manager_has_jobs(const Manager *m) {
+        return m->n_jobs > 0;
+}
 /* Reaps every zombie child, dispatching those of units (the SIGCHLD handler; also called from
  * the stop polls so that a missed notification cannot hold a stop up). */
 void manager_reap(Manager *m);

@@ -416,16 +416,6 @@ void procs_free(Manager *m) {
         m->procs_valid = false;
 }
 
-/* The unit whose main or control process pid is. */
-MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
-        for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
-                if (u->main_pid == pid || u->control_pid == pid)
-                        return u;
-        }
-        return NULL;
-}
-
 bool procs_belongs(MUnit *u, struct proc *p) {
         Manager *m = u->m;
 

@@ -69,7 +69,7 @@ void main_pid_refresh(MUnit *u) {
                             (int) u->main_pid);
                 close(u->main_pidfd);
                 u->main_pidfd = -1;
-                u->main_pid = 0;
+                munit_set_main_pid(u, 0);
         }
 }
 
@@ -438,7 +438,7 @@ void guess_main_pid(MUnit *u) {
                 manager_log(u->m, MLOG_DEBUG, "%s: cannot guess the main process (%u candidates)", u->id, found);
                 return;
         }
-        u->main_pid = cand;
+        munit_set_main_pid(u, cand);
         u->main_pid_known = true;
         main_pid_track(u);
         manager_log(u->m, MLOG_DEBUG, "%s: main process guessed: %d", u->id, (int) cand);
@@ -448,9 +448,9 @@ bool unit_has_processes(MUnit *u) {
         /* A pid someone else reaped (it cannot be ours to wait for any more) does not count. */
         main_pid_refresh(u);
         if (u->main_pid > 0 && u->m->sys->kill(u->main_pid, 0) < 0 && errno == ESRCH)
-                u->main_pid = 0;
+                munit_set_main_pid(u, 0);
         if (u->control_pid > 0 && u->m->sys->kill(u->control_pid, 0) < 0 && errno == ESRCH)
-                u->control_pid = 0;
+                munit_set_control_pid(u, 0);
         if (u->main_pid > 0 || u->control_pid > 0)
                 return true;
         /* KillMode=process/none: the rest of the unit is left alone, and not waited for. */

@@ -161,7 +161,6 @@ static void on_cg_event(MUnit *u) {
  * Delegate=, and watches it for emptiness. Without a delegated cgroup this does nothing. */
 static void cgroup_prepare(MUnit *u) {
         char path[CG_PATH_MAX];
-        struct cg_stats st;
         int r;
 
         if (!u->m->cg_tree || u->cgroup)
@@ -186,7 +185,10 @@ static void cgroup_prepare(MUnit *u) {
         if (r < 0)
                 manager_log(u->m, MLOG_WARN, "%s: cannot watch its cgroup (%s); its emptiness is seen at its processes' exits",
                             u->id, strerror(-r));
-        u->oom_kills = cg_read_stats(&u->m->cg, u->cgroup, &st) >= 0 && st.oom_kill != CG_UNSET ? st.oom_kill : 0;
+        /* memory.events' oom_kill only (the other statistics are not needed here), and only
+         * where the memory controller is ours: else there is no such file. */
+        if (!(u->m->cg.controllers & CG_CTRL_MEMORY) || cg_read_oom_kills(&u->m->cg, u->cgroup, &u->oom_kills) < 0)
+                u->oom_kills = 0;
         u->oom_killed = false;
 }
 
@@ -308,11 +310,11 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
                 /* Set-up failed before a process existed: as if it had exited with that status. */
                 if (r < 0)
                         manager_log(u->m, MLOG_ERR, "%s: failed to run '%s': %s", u->id, l->items[idx].path, strerror(-r));
-                u->control_pid = 0;
+                munit_set_control_pid(u, 0);
                 service_sigchld(u, -1, CLD_EXITED, r > 0 ? r : EXIT_EXEC);
                 return true;
         }
-        u->control_pid = pid;
+        munit_set_control_pid(u, pid);
         return true;
 }
 
@@ -407,7 +409,8 @@ void service_start(MUnit *u) {
                 u->invocation_id[k] = '\0';
         }
         u->result = RESULT_SUCCESS;
-        u->main_pid = u->control_pid = 0;
+        munit_set_main_pid(u, 0);
+        munit_set_control_pid(u, 0);
         u->main_exit_code = u->main_exit_status = 0;
         u->ready = false;
         u->waiting_pid_file = false;
@@ -463,7 +466,7 @@ static void enter_start(MUnit *u) {
                 enter_stop_post(u);
                 return;
         }
-        u->main_pid = pid;
+        munit_set_main_pid(u, pid);
         u->main_pid_known = true;
         u->exec_main_pid = pid;
         dual_timestamp_now(&u->ts_main_start);
@@ -654,7 +657,8 @@ static void enter_dead(MUnit *u) {
 
         disarm_timer(u);
         watchdog_disarm(u);
-        u->main_pid = u->control_pid = 0;
+        munit_set_main_pid(u, 0);
+        munit_set_control_pid(u, 0);
         u->main_pid_known = false;
         main_pid_refresh(u); /* its pidfd goes */
         (void) strays_left(u, true);
@@ -871,7 +875,7 @@ static bool read_pid_file(MUnit *u) {
                         return false;
                 }
         }
-        u->main_pid = p;
+        munit_set_main_pid(u, p);
         u->main_pid_known = true;
         main_pid_track(u);
         return true;
@@ -935,7 +939,7 @@ static void control_exited(MUnit *u, pid_t pid, int code, int status) {
         int phase = u->control_phase;
 
         describe_exit(u, "Control", pid, code, status);
-        u->control_pid = 0;
+        munit_set_control_pid(u, 0);
 
         /* A start-phase command that ends after a stop began does not resume the start, and an
          * ExecStop= command terminated because it timed out does not run the next one. If the
@@ -1051,7 +1055,7 @@ static void main_exited(MUnit *u, pid_t pid, int code, int status) {
         describe_exit(u, "Main", pid, code, status);
         /* Processes of the session it led (a daemon's workers) are still the unit's. */
         u->main_session = pid;
-        u->main_pid = 0;
+        munit_set_main_pid(u, 0);
         main_pid_refresh(u); /* its pidfd goes */
         dual_timestamp_now(&u->ts_main_exit);
         u->main_exit_code = code;
@@ -1169,7 +1173,7 @@ void service_notify(MUnit *u, pid_t sender, uid_t sender_uid, const struct notif
                                 manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not belong to service, refusing.", u->id,
                                             (int) msg->main_pid);
                 } else if (r >= 0) {
-                        u->main_pid = msg->main_pid;
+                        munit_set_main_pid(u, msg->main_pid);
                         u->main_pid_known = true;
                         main_pid_track(u);
                 }

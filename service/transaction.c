@@ -33,6 +33,7 @@ void job_uninstall(MUnit *u, JobResult result) {
         if (t == JOB_NONE)
                 return;
         u->job = JOB_NONE;
+        m->n_jobs--;
         u->job_running = false;
         u->job_id = 0;
         if (m->hooks && m->hooks->job_removed)
@@ -41,13 +42,8 @@ void job_uninstall(MUnit *u, JobResult result) {
                 manager_gc_enqueue(m, u);
         /* No longer the first boot once the boot's jobs are all done (systemd's
          * manager_check_finished(): an empty job queue), not when the target's own job is. */
-        if (m->first_boot && (m->ts_finish.monotonic || u == m->boot_target)) {
-                bool busy = false;
-                for (size_t i = 0; i < m->n_units && !busy; i++)
-                        busy = m->units[i]->job != JOB_NONE;
-                if (!busy)
-                        manager_set_first_boot(m, false);
-        }
+        if (m->first_boot && (m->ts_finish.monotonic || u == m->boot_target) && !manager_has_jobs(m))
+                manager_set_first_boot(m, false);
         if (u == m->boot_target && t == JOB_START && !m->ts_finish.monotonic) {
                 dual_timestamp_now(&m->ts_finish);
                 if (m->hooks && m->hooks->startup_finished)
@@ -69,6 +65,7 @@ static void job_install(MUnit *u, JobType t) {
         if (u->job == JOB_NONE) {
                 u->job_id = manager_new_job_id(m);
                 u->job = t;
+                m->n_jobs++;
                 u->job_running = false;
                 u->job_ignore_deps = false;
                 if (m->hooks && m->hooks->job_new)

@@ -208,6 +208,68 @@ SetCredential=twice:second
 """,
 }
 
+# Besides the copies above, every service unit of the corpus (Debian 12 packages' own unit files)
+# that sets a directive of the process sandbox, read from the file: its process and namespace
+# directives, its ExecStart='s privilege prefix ("!", "+"), a User=/Group= this host lacks replaced
+# by nobody/nogroup (else both managers only fail with 217/216 and nothing else is compared); path
+# lists are left out (a daemon's directory missing here would fail both with 226 before the probe).
+CORPUS = os.environ.get("SDINIT_CORPUS", os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus"))
+if not os.path.isdir(CORPUS):
+    CORPUS = "/work/shared/corpus"
+PROCESS_DIRECTIVES = {
+    "CapabilityBoundingSet", "AmbientCapabilities", "NoNewPrivileges", "SecureBits", "SystemCallFilter",
+    "SystemCallErrorNumber", "SystemCallArchitectures", "SystemCallLog", "RestrictAddressFamilies", "RestrictRealtime",
+    "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute", "RestrictNamespaces", "DynamicUser",
+    "ProtectClock", "ProtectKernelLogs", "ProtectHostname", "KeyringMode"}
+CORPUS_KEEP = PROCESS_DIRECTIVES | {
+    "User", "Group", "SupplementaryGroups", "UMask", "PrivateDevices", "PrivateTmp", "PrivateNetwork", "PrivateIPC",
+    "ProtectSystem", "ProtectHome", "ProtectKernelModules", "ProtectKernelTunables", "ProtectControlGroups"}
+
+
+def corpus_units():
+    import glob
+    import grp
+    import pwd
+    out = {}
+    for path in sorted(glob.glob(os.path.join(CORPUS, "*", "system", "*.service"))):
+        if os.path.islink(path):
+            continue
+        keep, prefix, section = [], "", None
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("["):
+                    section = line
+                    continue
+                if section != "[Service]" or "=" not in line or line.startswith(("#", ";")):
+                    continue
+                k, v = (x.strip() for x in line.split("=", 1))
+                if k == "ExecStart" and v:
+                    prefix = "".join(c for c in v[:3] if c in "!+") or prefix
+                if k not in CORPUS_KEEP:
+                    continue
+                v = v.replace("%i", "x").replace("%I", "x")
+                if k == "User" and v and not v.startswith("%"):
+                    try:
+                        pwd.getpwnam(v)
+                    except KeyError:
+                        v = "nobody"
+                if k == "Group" and v and not v.startswith("%"):
+                    try:
+                        grp.getgrnam(v)
+                    except KeyError:
+                        v = "nogroup"
+                keep.append(f"{k}={v}")
+        if not any(ln.split("=", 1)[0] in PROCESS_DIRECTIVES for ln in keep):
+            continue
+        name = "corpus-" + os.path.basename(path)[:-len(".service")].replace("@", "-at")
+        body = "".join(ln + "\n" for ln in keep)
+        if prefix:
+            body = f"ExecStart=\nExecStart={prefix}{PROBE}\n" + body
+        out[name] = body
+    return out
+
+
 # Differences with their reason (asserted to differ, so that a change on either side is seen).
 # Debian's systemd 252 as PID 1 of this user namespace creates /run/credentials/UNIT (0700 root)
 # but leaves it empty and unmounted (measured: `ls -la` from an ExecStart=+ shows an empty 0700
@@ -388,6 +450,7 @@ def main():
     # The units run a copy of the probe kept outside /tmp and /var/tmp (see probe_workdirs()).
     work, probe_dir = oraclelib.probe_workdirs("sdinit-sandbox")
     PROBE = shutil.copy2(PROBE, os.path.join(probe_dir, "sandbox_probe"))
+    UNITS.update(corpus_units())
     with open(os.path.join(work, "cred-src"), "w") as f:
         f.write("secret-from-file\n")
     os.chmod(os.path.join(work, "cred-src"), 0o644)
