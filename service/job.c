@@ -290,6 +290,34 @@ static void start_command(Manager *m) {
         manager_log(m, MLOG_INFO, "boot done; started %s (pid %d)", m->command[0], (int) pid);
 }
 
+static int on_dispatch_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) s, (void) usec;
+        manager_dispatch(userdata);
+        return 0;
+}
+
+/* The rest of the jobs once the event loop has served what waits: a defer source stays pending
+ * from its creation on, so a re-enabled one sorts before every source of its priority that became
+ * pending later (sd-event dispatches one priority oldest first) and would run again before a
+ * waiting systemctl; a timer that is due now becomes pending in the next iteration, with the
+ * sources that became ready meanwhile. Until it runs, manager_dispatch_soon() adds nothing. */
+void manager_dispatch_yield(Manager *m) {
+        int r;
+
+        if (m->dispatch_timer)
+                r = sd_event_source_set_time_relative(m->dispatch_timer, 0);
+        else
+                r = sd_event_add_time_relative(m->event, &m->dispatch_timer, CLOCK_MONOTONIC, 0, 0, on_dispatch_timer, m);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->dispatch_timer, SD_EVENT_ONESHOT);
+        if (r < 0) {
+                m->dispatch_pending = false;
+                manager_dispatch_soon(m); /* at once, as before */
+                return;
+        }
+        m->dispatch_pending = true;
+}
+
 /* Runs the runnable jobs, going round the units from where the last call stopped until a whole
  * turn finds none (a job run can make others runnable). A call runs jobs for DISPATCH_SLICE_USEC,
  * or four times what its first job took if that is longer (the first job of an event-loop

@@ -5,7 +5,7 @@
  * Between the files of the manager's core, from the bottom up (each calls only those above it in
  * this list, and the unit types only through service/unit-vtable.h):
  *   munit.c          names, logging, timestamps, small predicates, the dispatch and GC queues
- *   manager-index.c  the name index (manager_get_unit())
+ *   manager-index.c  the name and pid indexes (manager_get_unit(), manager_unit_by_pid())
  *   trigger.c        the trigger relation (Triggers=): what a socket, timer or path starts
  *   procs.c          the /proc snapshot for process tracking without a delegated cgroup
  *   manager-load.c   loading and linking units, daemon-reload, freeing a unit
@@ -42,7 +42,7 @@ void manager_gc_enqueue(Manager *m, MUnit *u);
 /* Every unit (after a daemon-reload rebuilt the edges). */
 void manager_gc_enqueue_all(Manager *m);
 
-/* manager-index.c (manager_get_unit() too) */
+/* manager-index.c (and manager_get_unit(), manager_unit_by_pid(), munit_set_*_pid() of manager.h) */
 typedef struct Index Index;
 Index *manager_index(Manager *m);
 /* name -> unit (its position in Manager.units); the first unit to claim a name keeps it. */
@@ -53,6 +53,7 @@ MUnit *index_get(Manager *m, const char *name);
 void manager_index_renumber(Manager *m, const size_t *newpos);
 void manager_index_free(Manager *m);
 int manager_index_new(Manager *m);
+void manager_pid_index_free(Manager *m);
 
 /* manager-load.c */
 void munit_destroy(Manager *m, MUnit *u);
@@ -79,12 +80,10 @@ void job_uninstall(MUnit *u, JobResult result);
 /* While shutting down: ends the loop once no job is left and nothing is up. */
 void shutdown_check_idle(Manager *m);
 
-/* manager-procs.c */
-void manager_pid_index_free(Manager *m);
 
 /* job.c */
 void manager_dispatch(Manager *m);
-/* manager.c: manager_dispatch() again after the sources waiting now (a slice ended with jobs left). */
+/* manager_dispatch() again after the sources waiting now (a slice ended with jobs left). */
 void manager_dispatch_yield(Manager *m);
 
 /* trigger.c */

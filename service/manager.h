@@ -426,10 +426,8 @@ void munit_set_main_pid(MUnit *u, pid_t pid);
 void munit_set_control_pid(MUnit *u, pid_t pid);
 /* Drops u's entries from the pid index (the unit is being freed). */
 void manager_pid_index_forget(MUnit *u);
-/* Whether any unit has a job (a counter, not a walk over the units). */
-static inline bool manager_has_jobs(const Manager *m) {
-        return m->n_jobs > 0;
-}
+/* Whether any unit has a job (a counter, not a walk over the units: transaction.c keeps it). */
+bool manager_has_jobs(const Manager *m);
 /* Reaps every zombie child, dispatching those of units (the SIGCHLD handler; also called from
  * the stop polls so that a missed notification cannot hold a stop up). */
 void manager_reap(Manager *m);

@@ -56,6 +56,10 @@ void job_uninstall(MUnit *u, JobResult result) {
         manager_dispatch_soon(m);
 }
 
+bool manager_has_jobs(const Manager *m) {
+        return m->n_jobs > 0;
+}
+
 /* Every job change goes through these two, so that the observers see each job begin and end. */
 static void job_install(MUnit *u, JobType t) {
         Manager *m = u->m;
