@@ -56,6 +56,7 @@ typedef struct MEntry {
         bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
         bool submounts;        /* something may be mounted at or below path when it is applied */
         bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
+        bool nosuid_done;      /* (the child's copy) nosuid set with its other flags on all it covers */
 } MEntry;
 
 struct MountPlan {
@@ -1193,38 +1194,39 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         return r;
                 }
         }
-        /* Round two: read-only, recursively but for what has its own entry (not below tmpfs). */
+        /* Round two: read-only (recursively but for what has its own entry; not below tmpfs), noexec
+         * and exec, one entry after the other: one mount_setattr(2) per mount point with all the flags
+         * an entry sets where both apply to the same mounts (the flags of distinct entries touch
+         * distinct mounts, and exec/noexec keep the entries' order). With NoNewPrivileges=, nosuid
+         * goes along too (round three sets it on the same mounts anyway), and an entry with nothing
+         * below it (tmpfs, an inaccessible node: its mounts were unmounted) needs no call there. */
         mi_fresh = false;
         for (size_t i = 0; i < p->n; i++) {
-                const MEntry *e = p->e + i;
-                if ((!entry_ro(e) && e->mode != M_PRIVATE_DEV) || e->absent)
-                        continue;
-                /* (nothing is left below an inaccessible path: its mounts were unmounted) */
-                r = setattr_tree(p, e, MOUNT_ATTR_RDONLY, 0,
-                                 entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE);
-                if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
-                        *error_path = e->path;
-                        return r;
-                }
-        }
-        /* Round three: noexec and exec. */
-        for (size_t i = 0; i < p->n; i++) {
-                const MEntry *e = p->e + i;
+                MEntry *e = p->e + i;
+                bool ro = entry_ro(e) || e->mode == M_PRIVATE_DEV;
+                bool ro_sub = entry_ro(e) && e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
                 bool sub = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR && e->mode != M_INACCESSIBLE;
+                unsigned long xset = entry_noexec(e) ? MOUNT_ATTR_NOEXEC : 0;
+                unsigned long xclr = !xset && (e->exec || e->mode == M_EXEC) ? MOUNT_ATTR_NOEXEC : 0;
+                unsigned long nosuid = p->nosuid ? MOUNT_ATTR_NOSUID : 0;
                 if (e->absent)
                         continue;
-                if (entry_noexec(e))
-                        r = setattr_tree(p, e, MOUNT_ATTR_NOEXEC, 0, sub);
-                else if (e->exec || e->mode == M_EXEC)
-                        r = setattr_tree(p, e, 0, MOUNT_ATTR_NOEXEC, sub);
-                else
-                        continue;
-                if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
-                        *error_path = e->path;
-                        return r;
+                bool both = ro && (xset || xclr) && ro_sub == sub;
+                e->nosuid_done = false;
+                for (int k = 0; k < 2; k++) {
+                        if (k == 0 ? !ro : (both || !(xset || xclr)))
+                                continue;
+                        r = k == 0 ? setattr_tree(p, e, MOUNT_ATTR_RDONLY | (both ? xset : 0) | nosuid, both ? xclr : 0, ro_sub)
+                                   : setattr_tree(p, e, xset | nosuid, xclr, sub);
+                        if (r == 0 && nosuid)
+                                e->nosuid_done = true;
+                        else if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
+                                *error_path = e->path;
+                                return r;
+                        }
                 }
         }
-        /* Round four: NoNewPrivileges= makes every entry nosuid, recursively (but tmpfs): an entry
+        /* Round three: NoNewPrivileges= makes every entry nosuid, recursively (but tmpfs): an entry
          * below one done recursively (the table is sorted) has nothing left to change. */
         if (p->nosuid) {
                 const char *covered = NULL;
@@ -1233,6 +1235,10 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
                         if ((covered && path_under(e->path, covered)) || e->absent)
                                 continue;
+                        if (e->nosuid_done && (!rec || e->mode == M_INACCESSIBLE)) {
+                                covered = NULL; /* (the entries below it, mounted later, get their own) */
+                                continue;
+                        }
                         r = mount_setattr_one(e->path, MOUNT_ATTR_NOSUID, 0, rec);
                         if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
                                 *error_path = e->path;

@@ -281,6 +281,7 @@ struct Manager {
         size_t n_procs;
         uint64_t procs_iteration, procs_read_usec;
         long procs_last_pid;          /* ns_last_pid just before the snapshot was read (-1: unknown) */
+        int ns_last_pid_fd;           /* /proc/sys/kernel/ns_last_pid, kept open: fd + 1 (0: not tried yet, -1 + 1: cannot) */
         bool procs_valid;
         uint64_t procs_version;       /* bumped whenever the snapshot changes */
         uint64_t procs_index_version; /* the snapshot the owner index was built for (0: none) */

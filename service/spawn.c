@@ -825,6 +825,14 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
          * already; LISTEN_PID= (our pid, known only here) goes into a copy of env on our stack. */
         size_t n_env = n_fds > 0 ? strv_length(env) : 0;
         char *env_copy[n_env + 1], listen_pid[32] = "LISTEN_PID=";
+        /* A forked child keeps the unit's log open up to its exec (close-on-exec, above the fds
+         * the service gets), so that the steps below can still say what failed; a vfork-style
+         * child leaves its failure in vf for PID 1 to write, and must not change u. */
+        int log_fd = -1;
+        if (!vf->vfork && u->out_wfd >= 0) {
+                log_fd = fcntl(u->out_wfd, F_DUPFD_CLOEXEC, 3 + (int) n_fds);
+                u->out_wfd = log_fd; /* our copy of PID 1's memory */
+        }
         if (n_fds > 0) {
                 int high[64];
                 for (size_t i = 0; i < n_fds; i++)
@@ -842,11 +850,22 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         /* Only 0-2 and the socket-activation fds reach the service: the others are marked
          * close-on-exec (CLOSE_RANGE_CLOEXEC, kernel 5.11), so the exec closes them, after a
          * vfork-style parent has gone on: closing PID 1's thousands of pipes here (a flush each)
-         * kept it waiting about 10 ms per start at 5,000 units. */
-        if (syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0 &&
-            syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, 0U) < 0)
-                for (int fd = 3 + (int) n_fds; fd < 1024; fd++)
-                        close(fd);
+         * kept it waiting about 10 ms per start at 5,000 units. log_fd (above them, close-on-exec
+         * too) stays usable until the exec; an older kernel closes all the others here. */
+        if (syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                if (log_fd < 0) {
+                        if (syscall(SYS_close_range, 3U + (unsigned) n_fds, ~0U, 0U) < 0)
+                                for (int fd = 3 + (int) n_fds; fd < 1024; fd++)
+                                        close(fd);
+                } else {
+                        if (log_fd > 3 + (int) n_fds && syscall(SYS_close_range, 3U + (unsigned) n_fds, (unsigned) log_fd - 1, 0U) < 0)
+                                for (int fd = 3 + (int) n_fds; fd < log_fd; fd++)
+                                        close(fd);
+                        if (syscall(SYS_close_range, (unsigned) log_fd + 1, ~0U, 0U) < 0)
+                                for (int fd = log_fd + 1; fd < 1024; fd++)
+                                        close(fd);
+                }
+        }
 
         umask(e->umask);
         if (unit_is_set(u->u, UD_EXEC_NICE) && setpriority(PRIO_PROCESS, 0, e->nice) < 0)

@@ -497,3 +497,37 @@ def seccomp_filters_match(systemd, sdinit):
     except (TypeError, ValueError):
         return systemd == sdinit
     return (a == 0) == (b == 0) and b <= a
+
+
+# ---- the corpus: Debian 12 packages' own unit files (../shared/corpus) ----
+
+CORPUS = os.environ.get("SDINIT_CORPUS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                                       "shared", "corpus"))
+if not os.path.isdir(CORPUS):
+    CORPUS = "/work/shared/corpus"
+
+
+def corpus_service_lines(keep):
+    """[(path, [(key, value) of its [Service] lines whose key is in `keep`], the value of its last
+    non-empty ExecStart=)] for every service unit file of the corpus (not the symlinks), in order."""
+    import glob
+    out = []
+    for path in sorted(glob.glob(os.path.join(CORPUS, "*", "system", "*.service"))):
+        if os.path.islink(path):
+            continue
+        kept, exec_start, section = [], "", None
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("["):
+                    section = line
+                    continue
+                if section != "[Service]" or "=" not in line or line.startswith(("#", ";")):
+                    continue
+                k, v = (x.strip() for x in line.split("=", 1))
+                if k == "ExecStart" and v:
+                    exec_start = v
+                if k in keep:
+                    kept.append((k, v))
+        out.append((path, kept, exec_start))
+    return out

@@ -32,9 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
 import cgharness  # noqa: E402
 import oraclelib  # noqa: E402
 
-CORPUS = os.environ.get("SDINIT_CORPUS", os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus"))
-if not os.path.isdir(CORPUS):
-    CORPUS = "/work/shared/corpus"
+CORPUS = oraclelib.CORPUS
 
 # The directives of items 2 and 3 (what this test compares), plus NoNewPrivileges= (it makes every
 # sandbox mount nosuid) and RootDirectory=.
@@ -112,22 +110,8 @@ def probe_cmd():
 def hardened_units():
     """(name, [directive lines]) of every corpus service unit that sets a namespace directive."""
     out = []
-    for path in sorted(glob.glob(os.path.join(CORPUS, "*", "system", "*.service"))):
-        if os.path.islink(path):
-            continue
-        keep = []
-        section = None
-        with open(path, errors="replace") as f:
-            for line in f:
-                line = line.strip()
-                if line.startswith("["):
-                    section = line
-                    continue
-                if section != "[Service]" or "=" not in line or line.startswith(("#", ";")):
-                    continue
-                k, v = line.split("=", 1)
-                if k.strip() in KEEP:
-                    keep.append(f"{k.strip()}={v.strip()}".replace("%i", "x").replace("%I", "x"))
+    for path, kept, _ in oraclelib.corpus_service_lines(KEEP):
+        keep = [f"{k}={v}".replace("%i", "x").replace("%I", "x") for k, v in kept]
         if any(not ln.startswith("NoNewPrivileges") for ln in keep):
             out.append((os.path.basename(path).replace("@", "-"), keep))
     return out

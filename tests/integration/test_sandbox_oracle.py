@@ -213,9 +213,6 @@ SetCredential=twice:second
 # directives, its ExecStart='s privilege prefix ("!", "+"), a User=/Group= this host lacks replaced
 # by nobody/nogroup (else both managers only fail with 217/216 and nothing else is compared); path
 # lists are left out (a daemon's directory missing here would fail both with 226 before the probe).
-CORPUS = os.environ.get("SDINIT_CORPUS", os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus"))
-if not os.path.isdir(CORPUS):
-    CORPUS = "/work/shared/corpus"
 PROCESS_DIRECTIVES = {
     "CapabilityBoundingSet", "AmbientCapabilities", "NoNewPrivileges", "SecureBits", "SystemCallFilter",
     "SystemCallErrorNumber", "SystemCallArchitectures", "SystemCallLog", "RestrictAddressFamilies", "RestrictRealtime",
@@ -227,43 +224,26 @@ CORPUS_KEEP = PROCESS_DIRECTIVES | {
 
 
 def corpus_units():
-    import glob
     import grp
     import pwd
     out = {}
-    for path in sorted(glob.glob(os.path.join(CORPUS, "*", "system", "*.service"))):
-        if os.path.islink(path):
+    for path, kept, exec_start in oraclelib.corpus_service_lines(CORPUS_KEEP):
+        if not any(k in PROCESS_DIRECTIVES for k, _ in kept):
             continue
-        keep, prefix, section = [], "", None
-        with open(path, errors="replace") as f:
-            for line in f:
-                line = line.strip()
-                if line.startswith("["):
-                    section = line
-                    continue
-                if section != "[Service]" or "=" not in line or line.startswith(("#", ";")):
-                    continue
-                k, v = (x.strip() for x in line.split("=", 1))
-                if k == "ExecStart" and v:
-                    prefix = "".join(c for c in v[:3] if c in "!+") or prefix
-                if k not in CORPUS_KEEP:
-                    continue
-                v = v.replace("%i", "x").replace("%I", "x")
+        keep = []
+        for k, v in kept:
+            v = v.replace("%i", "x").replace("%I", "x")
+            try:
                 if k == "User" and v and not v.startswith("%"):
-                    try:
-                        pwd.getpwnam(v)
-                    except KeyError:
-                        v = "nobody"
+                    pwd.getpwnam(v)
                 if k == "Group" and v and not v.startswith("%"):
-                    try:
-                        grp.getgrnam(v)
-                    except KeyError:
-                        v = "nogroup"
-                keep.append(f"{k}={v}")
-        if not any(ln.split("=", 1)[0] in PROCESS_DIRECTIVES for ln in keep):
-            continue
+                    grp.getgrnam(v)
+            except KeyError:
+                v = "nobody" if k == "User" else "nogroup"
+            keep.append(f"{k}={v}")
         name = "corpus-" + os.path.basename(path)[:-len(".service")].replace("@", "-at")
         body = "".join(ln + "\n" for ln in keep)
+        prefix = "".join(c for c in exec_start[:3] if c in "!+")
         if prefix:
             body = f"ExecStart=\nExecStart={prefix}{PROBE}\n" + body
         out[name] = body
