@@ -26,11 +26,15 @@ static size_t hash_name(const char *s) {
         return h;
 }
 
-/* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
+/* Each name (id and aliases) maps to one unit. The index stores the unit's position (times two)
+ * and the name: a unit's id is its MUnit's (borrowed: the slot goes before the MUnit does, see
+ * manager_index_renumber()), other names are the index's own copies (the low bit of `unit`). */
 struct name_slot {
         char *name;
         size_t unit;
 };
+
+#define SLOT_OWNED ((size_t) 1)
 
 typedef struct Index {
         struct name_slot *slots;
@@ -61,24 +65,40 @@ static int index_grow(Index *ix) {
         return 0;
 }
 
-static int index_put(Index *ix, const char *name, size_t unit) {
+static void slot_free(struct name_slot *s) {
+        if (s->unit & SLOT_OWNED)
+                free(s->name);
+}
+
+/* Maps name to the unit at position unit. borrowed: name is that unit's MUnit.id (kept as is),
+ * else the index keeps a copy; take: name is a copy the index now owns. */
+static int index_put_slot(Index *ix, char *name, size_t unit, bool owned) {
         size_t h;
 
-        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0)
+        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0) {
+                if (owned)
+                        free(name);
                 return -ENOMEM;
+        }
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
-                if (strcmp(ix->slots[h].name, name) == 0)
+                if (strcmp(ix->slots[h].name, name) == 0) {
+                        if (owned)
+                                free(name);
                         return 0; /* first owner wins (an alias claimed twice) */
+                }
                 h = (h + 1) & (ix->cap - 1);
         }
-        /* The index owns its names: a unit's strings go with it on daemon-reload. */
-        ix->slots[h].name = strdup(name);
-        if (!ix->slots[h].name)
-                return -ENOMEM;
-        ix->slots[h].unit = unit;
+        ix->slots[h].name = name;
+        ix->slots[h].unit = unit << 1 | (owned ? SLOT_OWNED : 0);
         ix->used++;
         return 0;
+}
+
+/* The index owns its names other than the ids: a unit's strings go with it on daemon-reload. */
+static int index_put(Index *ix, const char *name, size_t unit) {
+        char *c = strdup(name);
+        return c ? index_put_slot(ix, c, unit, true) : -ENOMEM;
 }
 
 static MUnit *index_get(Manager *m, const char *name) {
@@ -90,7 +110,7 @@ static MUnit *index_get(Manager *m, const char *name) {
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
                 if (strcmp(ix->slots[h].name, name) == 0)
-                        return m->units[ix->slots[h].unit];
+                        return m->units[ix->slots[h].unit >> 1];
                 h = (h + 1) & (ix->cap - 1);
         }
         return NULL;
@@ -100,6 +120,8 @@ MUnit *manager_get_unit(Manager *m, const char *name) {
         return index_get(m, name);
 }
 
+/* After the GC: the slots of units that went are dropped without reading their names (a borrowed
+ * id went with its MUnit), the others move with their names. */
 void manager_index_renumber(Manager *m, const size_t *newpos) {
         Index *ix = manager_index(m);
         struct name_slot *old = ix->slots;
@@ -110,9 +132,10 @@ void manager_index_renumber(Manager *m, const size_t *newpos) {
         for (size_t i = 0; i < old_cap; i++) {
                 if (!old[i].name)
                         continue;
-                if (newpos[old[i].unit] != SIZE_MAX)
-                        (void) index_put(ix, old[i].name, newpos[old[i].unit]);
-                free(old[i].name);
+                if (newpos[old[i].unit >> 1] != SIZE_MAX)
+                        (void) index_put_slot(ix, old[i].name, newpos[old[i].unit >> 1], old[i].unit & SLOT_OWNED);
+                else
+                        slot_free(&old[i]);
         }
         free(old);
 }
@@ -123,7 +146,7 @@ void manager_index_free(Manager *m) {
         if (!ix)
                 return;
         for (size_t i = 0; i < ix->cap; i++)
-                free(ix->slots[i].name);
+                slot_free(&ix->slots[i]);
         free(ix->slots);
         free(ix);
         m->index = NULL;
@@ -210,7 +233,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         }
         mu->index_in_manager = m->n_units;
         m->units[m->n_units++] = mu;
-        index_put(manager_index(m), mu->id, m->n_units - 1);
+        index_put_slot(manager_index(m), mu->id, m->n_units - 1, false);
         /* A unit loaded only to be looked at (systemctl status x, a query after its job) goes
          * again at the next idle moment unless something uses it (systemd's GC queue). */
         manager_gc_enqueue(m, mu);
@@ -407,6 +430,37 @@ static int link_units(Manager *m, size_t first_new) {
         for (size_t i = 0; i < m->n_units; i++) {
                 m->units[i]->index_in_manager = i;
                 munit_edges_drop(m->units[i], MUNIT_RDEPS, _MUNIT_EDGE_MAX);
+        }
+        /* What each unit receives (edges, and a tag per kind), counted first: each unit's array
+         * then grows once, to its size, not by steps that leave freed copies behind in the heap. */
+        {
+                uint32_t *need = calloc(m->n_units, sizeof(uint32_t));
+                uint64_t *kinds = calloc(m->n_units, sizeof(uint64_t));
+
+                for (size_t i = 0; need && kinds && i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                                for (size_t k = 0; k < munit_n_deps(u, d); k++) {
+                                        size_t j = munit_deps(u, d)[k]->index_in_manager;
+                                        need[j]++;
+                                        kinds[j] |= UINT64_C(1) << (MUNIT_RDEPS + d);
+                                        if (d == UNIT_AFTER || d == UNIT_BEFORE) {
+                                                /* an after_me and a before_me entry, one here, one there */
+                                                need[j]++;
+                                                kinds[j] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_AFTER_ME : MUNIT_BEFORE_ME);
+                                                need[i]++;
+                                                kinds[i] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_BEFORE_ME : MUNIT_AFTER_ME);
+                                        }
+                                }
+                }
+                for (size_t i = 0; need && kinds && i < m->n_units; i++)
+                        if ((r = munit_edges_size(m->units[i], need[i] + (uint32_t) __builtin_popcountll(kinds[i]))) < 0) {
+                                free(need);
+                                free(kinds);
+                                return r;
+                        }
+                free(need);
+                free(kinds);
         }
         /* One kind at a time, so that every append goes to the last run of its unit's edges. */
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)

@@ -259,6 +259,8 @@ int munit_edge_add(MUnit *u, unsigned kind, MUnit *x);
 void munit_edges_drop(MUnit *u, unsigned first, unsigned end);
 void munit_edges_filter(MUnit *u, unsigned first, unsigned end, bool (*keep)(const MUnit *x));
 void munit_edges_trim(MUnit *u);
+/* Makes room for exactly `more` entries (edges and tags) beyond those there. */
+int munit_edges_size(MUnit *u, uint32_t more);
 void munit_edges_free(MUnit *u);
 
 struct UnitVTable;

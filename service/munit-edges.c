@@ -119,6 +119,25 @@ void munit_edges_drop(MUnit *u, unsigned first, unsigned end) {
         munit_edges_filter(u, first, end, keep_none);
 }
 
+int munit_edges_size(MUnit *u, uint32_t more) {
+        MUnit **v;
+
+        if (more > UINT32_MAX - u->n_edges)
+                return -E2BIG;
+        if (u->n_edges + more == u->cap_edges)
+                return 0;
+        if (u->n_edges + more == 0) {
+                munit_edges_free(u);
+                return 0;
+        }
+        v = realloc(u->edges, (size_t) (u->n_edges + more) * sizeof(MUnit *));
+        if (!v)
+                return -ENOMEM;
+        u->edges = v;
+        u->cap_edges = u->n_edges + more;
+        return 0;
+}
+
 void munit_edges_trim(MUnit *u) {
         MUnit **v;
 
