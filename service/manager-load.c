@@ -26,11 +26,15 @@ static size_t hash_name(const char *s) {
         return h;
 }
 
-/* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
+/* Each name (id and aliases) maps to one unit. The index stores the unit's position (times two)
+ * and the name: a unit's id is its MUnit's (borrowed: the slot goes before the MUnit does, see
+ * manager_index_renumber()), other names are the index's own copies (the low bit of `unit`). */
 struct name_slot {
         char *name;
         size_t unit;
 };
+
+#define SLOT_OWNED ((size_t) 1)
 
 typedef struct Index {
         struct name_slot *slots;
@@ -61,24 +65,40 @@ static int index_grow(Index *ix) {
         return 0;
 }
 
-static int index_put(Index *ix, const char *name, size_t unit) {
+static void slot_free(struct name_slot *s) {
+        if (s->unit & SLOT_OWNED)
+                free(s->name);
+}
+
+/* Maps name to the unit at position unit. borrowed: name is that unit's MUnit.id (kept as is),
+ * else the index keeps a copy; take: name is a copy the index now owns. */
+static int index_put_slot(Index *ix, char *name, size_t unit, bool owned) {
         size_t h;
 
-        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0)
+        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0) {
+                if (owned)
+                        free(name);
                 return -ENOMEM;
+        }
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
-                if (strcmp(ix->slots[h].name, name) == 0)
+                if (strcmp(ix->slots[h].name, name) == 0) {
+                        if (owned)
+                                free(name);
                         return 0; /* first owner wins (an alias claimed twice) */
+                }
                 h = (h + 1) & (ix->cap - 1);
         }
-        /* The index owns its names: a unit's strings go with it on daemon-reload. */
-        ix->slots[h].name = strdup(name);
-        if (!ix->slots[h].name)
-                return -ENOMEM;
-        ix->slots[h].unit = unit;
+        ix->slots[h].name = name;
+        ix->slots[h].unit = unit << 1 | (owned ? SLOT_OWNED : 0);
         ix->used++;
         return 0;
+}
+
+/* The index owns its names other than the ids: a unit's strings go with it on daemon-reload. */
+static int index_put(Index *ix, const char *name, size_t unit) {
+        char *c = strdup(name);
+        return c ? index_put_slot(ix, c, unit, true) : -ENOMEM;
 }
 
 static MUnit *index_get(Manager *m, const char *name) {
@@ -90,7 +110,7 @@ static MUnit *index_get(Manager *m, const char *name) {
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
                 if (strcmp(ix->slots[h].name, name) == 0)
-                        return m->units[ix->slots[h].unit];
+                        return m->units[ix->slots[h].unit >> 1];
                 h = (h + 1) & (ix->cap - 1);
         }
         return NULL;
@@ -100,6 +120,8 @@ MUnit *manager_get_unit(Manager *m, const char *name) {
         return index_get(m, name);
 }
 
+/* After the GC: the slots of units that went are dropped without reading their names (a borrowed
+ * id went with its MUnit), the others move with their names. */
 void manager_index_renumber(Manager *m, const size_t *newpos) {
         Index *ix = manager_index(m);
         struct name_slot *old = ix->slots;
@@ -110,9 +132,10 @@ void manager_index_renumber(Manager *m, const size_t *newpos) {
         for (size_t i = 0; i < old_cap; i++) {
                 if (!old[i].name)
                         continue;
-                if (newpos[old[i].unit] != SIZE_MAX)
-                        (void) index_put(ix, old[i].name, newpos[old[i].unit]);
-                free(old[i].name);
+                if (newpos[old[i].unit >> 1] != SIZE_MAX)
+                        (void) index_put_slot(ix, old[i].name, newpos[old[i].unit >> 1], old[i].unit & SLOT_OWNED);
+                else
+                        slot_free(&old[i]);
         }
         free(old);
 }
@@ -123,7 +146,7 @@ void manager_index_free(Manager *m) {
         if (!ix)
                 return;
         for (size_t i = 0; i < ix->cap; i++)
-                free(ix->slots[i].name);
+                slot_free(&ix->slots[i]);
         free(ix->slots);
         free(ix);
         m->index = NULL;
@@ -210,7 +233,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         }
         mu->index_in_manager = m->n_units;
         m->units[m->n_units++] = mu;
-        index_put(manager_index(m), mu->id, m->n_units - 1);
+        index_put_slot(manager_index(m), mu->id, m->n_units - 1, false);
         /* A unit loaded only to be looked at (systemctl status x, a query after its job) goes
          * again at the next idle moment unless something uses it (systemd's GC queue). */
         manager_gc_enqueue(m, mu);
@@ -222,32 +245,10 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         return 0;
 }
 
-/* Appends x; the array grows by doubling (its capacity is the next power of two of n, at least
- * 2: most lists hold one or two units, and malloc's smallest chunk holds two pointers). */
-static int push_edge(MUnit ***v, uint32_t *n, MUnit *x) {
-        if (*n == 0 || (*n >= 2 && (*n & (*n - 1)) == 0)) {
-                MUnit **nv = realloc(*v, (*n ? *n * 2 : 2) * sizeof(MUnit *));
-                if (!nv)
-                        return -ENOMEM;
-                *v = nv;
-        }
-        (*v)[(*n)++] = x;
-        return 0;
-}
-
-static int add_edge(MUnit ***v, uint32_t *n, MUnit *x) {
-        if (*n == UINT32_MAX)
-                return -E2BIG;
-        for (size_t i = 0; i < *n; i++)
-                if ((*v)[i] == x)
-                        return 0;
-        return push_edge(v, n, x);
-}
-
 static int munit_add_dep(MUnit *u, UnitDependency d, MUnit *other) {
         if (u == other)
                 return 0;
-        return add_edge(&u->deps[d], &u->n_deps[d], other);
+        return munit_edge_add(u, (unsigned) d, other);
 }
 
 static int load_one(Manager *m, const char *name, MUnit **ret) {
@@ -420,48 +421,77 @@ static int link_units(Manager *m, size_t first_new) {
         }
         /* Units loaded by the default dependencies get theirs too (a short fixed point). */
         for (size_t i = first_new; i < m->n_units; i++)
-                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
+                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && munit_n_deps(m->units[i], UNIT_CONFLICTS) == 0)
                         add_default_dependencies(m, m->units[i]);
 
         /* Reverse edges for everyone, in the manager's order of units: what the job code and the
          * trigger units' hooks, called at every state change, walk instead of scanning every
          * unit. Each forward edge is there once, so each reverse edge is too. */
         for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
-                u->index_in_manager = i;
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                        free(u->rdeps[d]);
-                        u->rdeps[d] = NULL;
-                        u->n_rdeps[d] = 0;
+                m->units[i]->index_in_manager = i;
+                munit_edges_drop(m->units[i], MUNIT_RDEPS, _MUNIT_EDGE_MAX);
+        }
+        /* What each unit receives (edges, and a tag per kind), counted first: each unit's array
+         * then grows once, to its size, not by steps that leave freed copies behind in the heap. */
+        {
+                uint32_t *need = calloc(m->n_units, sizeof(uint32_t));
+                uint64_t *kinds = calloc(m->n_units, sizeof(uint64_t));
+
+                for (size_t i = 0; need && kinds && i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                                for (size_t k = 0; k < munit_n_deps(u, d); k++) {
+                                        size_t j = munit_deps(u, d)[k]->index_in_manager;
+                                        need[j]++;
+                                        kinds[j] |= UINT64_C(1) << (MUNIT_RDEPS + d);
+                                        if (d == UNIT_AFTER || d == UNIT_BEFORE) {
+                                                /* an after_me and a before_me entry, one here, one there */
+                                                need[j]++;
+                                                kinds[j] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_AFTER_ME : MUNIT_BEFORE_ME);
+                                                need[i]++;
+                                                kinds[i] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_BEFORE_ME : MUNIT_AFTER_ME);
+                                        }
+                                }
                 }
-                free(u->after_me);
-                u->after_me = NULL;
-                u->n_after_me = 0;
-                free(u->before_me);
-                u->before_me = NULL;
-                u->n_before_me = 0;
+                for (size_t i = 0; need && kinds && i < m->n_units; i++)
+                        if ((r = munit_edges_size(m->units[i], need[i] + (uint32_t) __builtin_popcountll(kinds[i]))) < 0) {
+                                free(need);
+                                free(kinds);
+                                return r;
+                        }
+                free(need);
+                free(kinds);
+        }
+        /* One kind at a time, so that every append goes to the last run of its unit's edges. */
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        for (size_t k = 0; k < munit_n_deps(u, d); k++)
+                                if ((r = munit_edge_push(munit_deps(u, d)[k], MUNIT_RDEPS + d, u)) < 0)
+                                        return r;
+                }
+        /* u After= x: u is after x; u Before= x: x is after u. A pair given both ways is there
+         * twice, which the walks over these do not mind. */
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_AFTER); k++)
+                        if ((r = munit_edge_push(munit_deps(u, UNIT_AFTER)[k], MUNIT_AFTER_ME, u)) < 0)
+                                return r;
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_BEFORE); k++)
+                        if ((r = munit_edge_push(u, MUNIT_AFTER_ME, munit_deps(u, UNIT_BEFORE)[k])) < 0)
+                                return r;
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t k = 0; k < u->n_deps[d]; k++)
-                                if ((r = push_edge(&u->deps[d][k]->rdeps[d], &u->deps[d][k]->n_rdeps[d], u)) < 0)
-                                        return r;
-                /* u After= x: u is after x; u Before= x: x is after u. A pair given both ways
-                 * is there twice, which the walks over these do not mind. */
-                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++) {
-                        MUnit *x = u->deps[UNIT_AFTER][k];
-                        if ((r = push_edge(&x->after_me, &x->n_after_me, u)) < 0 ||
-                            (r = push_edge(&u->before_me, &u->n_before_me, x)) < 0)
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_AFTER); k++)
+                        if ((r = munit_edge_push(u, MUNIT_BEFORE_ME, munit_deps(u, UNIT_AFTER)[k])) < 0)
                                 return r;
-                }
-                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++) {
-                        MUnit *x = u->deps[UNIT_BEFORE][k];
-                        if ((r = push_edge(&u->after_me, &u->n_after_me, x)) < 0 ||
-                            (r = push_edge(&x->before_me, &x->n_before_me, u)) < 0)
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_BEFORE); k++)
+                        if ((r = munit_edge_push(munit_deps(u, UNIT_BEFORE)[k], MUNIT_BEFORE_ME, u)) < 0)
                                 return r;
-                }
         }
+        for (size_t i = 0; i < m->n_units; i++)
+                munit_edges_trim(m->units[i]);
         return 0;
 }
 
@@ -567,11 +597,7 @@ int manager_reload(Manager *m) {
         unit_registry_free(old_reg);
         for (size_t i = 0; i < n; i++) {
                 MUnit *mu = m->units[i];
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                        free(mu->deps[d]);
-                        mu->deps[d] = NULL;
-                        mu->n_deps[d] = 0;
-                }
+                munit_edges_free(mu);
         }
         r = link_units(m, 0);
         for (size_t i = 0; i < m->n_units; i++) {
@@ -613,12 +639,7 @@ void munit_destroy(Manager *m, MUnit *u) {
                 free(u->strays);
         }
         free(u->cgroup);
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                free(u->deps[d]);
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                free(u->rdeps[d]);
-        free(u->after_me);
-        free(u->before_me);
+        munit_edges_free(u);
         free(u->start_times);
         free(u->status_text);
         free(u->linebuf);
