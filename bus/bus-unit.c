@@ -79,11 +79,11 @@ const char *bus_unit_file_preset(MUnit *u) {
  * manager's runtime record (MUnit), unit_settings_vtable the parsed unit file (Unit, see
  * bus_find_settings()). */
 
-/* A dependency list (MUnit.deps[dep]) and a reverse one (the units that have dep on this one). */
+/* A dependency list (munit_deps(u, dep)) and a reverse one (the units that have dep on this one). */
 static int append_deps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t i = 0; r >= 0 && i < u->n_deps[dep]; i++)
-                r = sd_bus_message_append(reply, "s", u->deps[dep][i]->id);
+        for (size_t i = 0; r >= 0 && i < munit_n_deps(u, dep); i++)
+                r = sd_bus_message_append(reply, "s", munit_deps(u, dep)[i]->id);
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
@@ -91,8 +91,8 @@ static int append_rdeps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
         for (size_t k = 0; r >= 0 && k < u->m->n_units; k++) {
                 MUnit *x = u->m->units[k];
-                for (size_t j = 0; j < x->n_deps[dep]; j++)
-                        if (x->deps[dep][j] == u) {
+                for (size_t j = 0; j < munit_n_deps(x, dep); j++)
+                        if (munit_deps(x, dep)[j] == u) {
                                 r = sd_bus_message_append(reply, "s", x->id);
                                 break;
                         }

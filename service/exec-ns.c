@@ -92,8 +92,8 @@ static void rt_close_ns(ExecNsRuntime *rt) {
 
 /* A JoinsNamespaceOf= unit's runtime that is up, or NULL. */
 static ExecNsRuntime *joined(MUnit *u) {
-        for (size_t i = 0; i < u->n_deps[UNIT_JOINS_NAMESPACE_OF]; i++) {
-                MUnit *o = u->deps[UNIT_JOINS_NAMESPACE_OF][i];
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_JOINS_NAMESPACE_OF); i++) {
+                MUnit *o = munit_deps(u, UNIT_JOINS_NAMESPACE_OF)[i];
                 if (o != u && o->ns_rt)
                         return o->ns_rt;
         }
@@ -448,8 +448,8 @@ void exec_ns_release(MUnit *u, bool destroy) {
         if (rt->owns_tmp) {
                 /* A JoinsNamespaceOf= unit still running takes the directories over. */
                 bool handed = false;
-                for (size_t i = 0; i < u->n_deps[UNIT_JOINS_NAMESPACE_OF] && !handed; i++) {
-                        MUnit *o = u->deps[UNIT_JOINS_NAMESPACE_OF][i];
+                for (size_t i = 0; i < munit_n_deps(u, UNIT_JOINS_NAMESPACE_OF) && !handed; i++) {
+                        MUnit *o = munit_deps(u, UNIT_JOINS_NAMESPACE_OF)[i];
                         if (o != u && o->ns_rt && o->ns_rt->tmp_dir && rt->tmp_dir && strcmp(o->ns_rt->tmp_dir, rt->tmp_dir) == 0 &&
                             (o->main_pid > 0 || o->control_pid > 0)) {
                                 o->ns_rt->owns_tmp = true;

@@ -80,8 +80,8 @@ static void check_bound(MUnit *u) {
 
         if (u->job != JOB_NONE || !is_active_or_activating(u))
                 return;
-        for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++) {
-                MUnit *x = u->deps[UNIT_BINDS_TO][i];
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_BINDS_TO); i++) {
+                MUnit *x = munit_deps(u, UNIT_BINDS_TO)[i];
                 if (x->job != JOB_NONE || (x->active != STATE_INACTIVE && x->active != STATE_FAILED))
                         continue;
                 manager_log(m, MLOG_INFO, "%s: bound to inactive unit %s, stopping it too", u->id, x->id);
@@ -117,11 +117,11 @@ static void deps_recheck(MUnit *u) {
                 return;
         check_bound(u);
         check_unneeded(u);
-        for (size_t i = 0; i < u->n_rdeps[UNIT_BINDS_TO]; i++)
-                check_bound(u->rdeps[UNIT_BINDS_TO][i]);
+        for (size_t i = 0; i < munit_n_rdeps(u, UNIT_BINDS_TO); i++)
+                check_bound(munit_rdeps(u, UNIT_BINDS_TO)[i]);
         for (size_t d = 0; d < sizeof(pins) / sizeof(pins[0]); d++)
-                for (size_t i = 0; i < u->n_deps[pins[d]]; i++)
-                        check_unneeded(u->deps[pins[d]][i]);
+                for (size_t i = 0; i < munit_n_deps(u, pins[d]); i++)
+                        check_unneeded(munit_deps(u, pins[d])[i]);
 }
 
 /* u's start job ended "done" but u is not up: pending starts of units bound to it or with
@@ -210,8 +210,8 @@ static void run_job(MUnit *u) {
                         job_finish(u, JOB_FAILED);
                         return;
                 }
-                for (size_t i = 0; i < u->n_deps[UNIT_REQUISITE]; i++)
-                        if (u->deps[UNIT_REQUISITE][i]->active != STATE_ACTIVE) {
+                for (size_t i = 0; i < munit_n_deps(u, UNIT_REQUISITE); i++)
+                        if (munit_deps(u, UNIT_REQUISITE)[i]->active != STATE_ACTIVE) {
                                 manager_status(m, "DEPEND", u, "Dependency failed for");
                                 job_finish(u, JOB_DEPENDENCY);
                                 return;
@@ -461,8 +461,8 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
         trigger_notify_all(u);
         /* Upholds=: a unit upheld by an active unit is started again whenever it stops. */
         if ((a == STATE_INACTIVE || a == STATE_FAILED) && !m->shutting_down && u->job == JOB_NONE)
-                for (size_t i = 0; i < u->n_rdeps[UNIT_UPHOLDS]; i++) {
-                        MUnit *x = u->rdeps[UNIT_UPHOLDS][i];
+                for (size_t i = 0; i < munit_n_rdeps(u, UNIT_UPHOLDS); i++) {
+                        MUnit *x = munit_rdeps(u, UNIT_UPHOLDS)[i];
                         if (x->active == STATE_ACTIVE) {
                                 manager_log(m, MLOG_INFO, "%s: upheld by %s, starting it again", u->id, x->id);
                                 job_add_start(m, u);
@@ -476,12 +476,12 @@ void munit_set_state(MUnit *u, ActiveState a, SubState s) {
                 emergency_action(u, u->u ? u->u->unit.success_action : -1, "SuccessAction", false);
         /* OnFailure= / OnSuccess= */
         if (a == STATE_FAILED && !m->shutting_down)
-                for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
-                        job_add_start(m, u->deps[UNIT_ON_FAILURE][i]);
+                for (size_t i = 0; i < munit_n_deps(u, UNIT_ON_FAILURE); i++)
+                        job_add_start(m, munit_deps(u, UNIT_ON_FAILURE)[i]);
         if (a == STATE_INACTIVE && old != STATE_INACTIVE && u->result == RESULT_SUCCESS && !m->shutting_down &&
-            u->n_deps[UNIT_ON_SUCCESS])
-                for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
-                        job_add_start(m, u->deps[UNIT_ON_SUCCESS][i]);
+            munit_n_deps(u, UNIT_ON_SUCCESS))
+                for (size_t i = 0; i < munit_n_deps(u, UNIT_ON_SUCCESS); i++)
+                        job_add_start(m, munit_deps(u, UNIT_ON_SUCCESS)[i]);
         manager_dispatch_soon(m);
 }
 

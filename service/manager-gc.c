@@ -26,11 +26,11 @@ static bool gc_candidate(Manager *m, MUnit *u) {
         if (u->out_fd >= 0 || u->out_wfd >= 0 || u->accept_fd >= 0 || u->timer || u->watchdog || u->n_sock ||
             cg_watch_has(u))
                 return false;
-        for (size_t i = 0; i < u->n_deps[UNIT_ON_FAILURE]; i++)
-                if (u->deps[UNIT_ON_FAILURE][i]->job != JOB_NONE)
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_ON_FAILURE); i++)
+                if (munit_deps(u, UNIT_ON_FAILURE)[i]->job != JOB_NONE)
                         return false;
-        for (size_t i = 0; i < u->n_deps[UNIT_ON_SUCCESS]; i++)
-                if (u->deps[UNIT_ON_SUCCESS][i]->job != JOB_NONE)
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_ON_SUCCESS); i++)
+                if (munit_deps(u, UNIT_ON_SUCCESS)[i]->job != JOB_NONE)
                         return false;
         for (size_t i = 0; i < m->n_graveyard; i++)
                 if (m->graveyard[i].owner == u)
@@ -38,12 +38,8 @@ static bool gc_candidate(Manager *m, MUnit *u) {
         return true;
 }
 
-static void drop_doomed(MUnit ***v, uint32_t *n) {
-        uint32_t k = 0;
-        for (size_t i = 0; i < *n; i++)
-                if (!(*v)[i]->gc_doomed)
-                        (*v)[k++] = (*v)[i];
-        *n = k;
+static bool not_doomed(const MUnit *x) {
+        return !x->gc_doomed;
 }
 
 /* Down, without a job, but still holding something gc_candidate() waits for (output, a process, a
@@ -69,8 +65,8 @@ static size_t gc_walk(Manager *m, MUnit *u, MUnit **vis) {
         for (size_t i = 0; i < n; i++) {
                 MUnit *x = vis[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t j = 0; j < x->n_rdeps[d]; j++) {
-                                MUnit *y = x->rdeps[d][j];
+                        for (size_t j = 0; j < munit_n_rdeps(x, d); j++) {
+                                MUnit *y = munit_rdeps(x, d)[j];
                                 if (y->gc_doomed || y->gc_seen == walk)
                                         continue;
                                 if (y->gc_kept == m->gc_pass || !gc_candidate(m, y)) {
@@ -86,8 +82,8 @@ static size_t gc_walk(Manager *m, MUnit *u, MUnit **vis) {
                 x->gc_doomed = true;
                 /* What x references loses a reference: looked at in this pass. */
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t j = 0; j < x->n_deps[d]; j++)
-                                gc_push(m, x->deps[d][j]);
+                        for (size_t j = 0; j < munit_n_deps(x, d); j++)
+                                gc_push(m, munit_deps(x, d)[j]);
         }
         return n;
 }
@@ -144,10 +140,7 @@ void manager_gc(Manager *m) {
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];
-                drop_doomed(&x->after_me, &x->n_after_me);
-                drop_doomed(&x->before_me, &x->n_before_me);
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        drop_doomed(&x->rdeps[d], &x->n_rdeps[d]);
+                munit_edges_filter(x, MUNIT_RDEPS, _MUNIT_EDGE_MAX, not_doomed);
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *x = m->units[i];

@@ -15,11 +15,15 @@ static size_t hash_name(const char *s) {
         return h;
 }
 
-/* Each name (id and aliases) maps to one unit. The index stores (unit index + 1) and the name. */
+/* Each name (id and aliases) maps to one unit. The index stores the unit's position (times two)
+ * and the name: a unit's id is its MUnit's (borrowed: the slot goes before the MUnit does, see
+ * manager_index_renumber()), other names are the index's own copies (the low bit of `unit`). */
 struct name_slot {
         char *name;
         size_t unit;
 };
+
+#define SLOT_OWNED ((size_t) 1)
 
 typedef struct Index {
         struct name_slot *slots;
@@ -50,24 +54,40 @@ static int index_grow(Index *ix) {
         return 0;
 }
 
-int index_put(Index *ix, const char *name, size_t unit) {
+static void slot_free(struct name_slot *s) {
+        if (s->unit & SLOT_OWNED)
+                free(s->name);
+}
+
+/* Maps name to the unit at position unit. borrowed: name is that unit's MUnit.id (kept as is),
+ * else the index keeps a copy; take: name is a copy the index now owns. */
+int index_put_slot(Index *ix, char *name, size_t unit, bool owned) {
         size_t h;
 
-        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0)
+        if ((ix->used + 1) * 2 > ix->cap && index_grow(ix) < 0) {
+                if (owned)
+                        free(name);
                 return -ENOMEM;
+        }
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
-                if (strcmp(ix->slots[h].name, name) == 0)
+                if (strcmp(ix->slots[h].name, name) == 0) {
+                        if (owned)
+                                free(name);
                         return 0; /* first owner wins (an alias claimed twice) */
+                }
                 h = (h + 1) & (ix->cap - 1);
         }
-        /* The index owns its names: a unit's strings go with it on daemon-reload. */
-        ix->slots[h].name = strdup(name);
-        if (!ix->slots[h].name)
-                return -ENOMEM;
-        ix->slots[h].unit = unit;
+        ix->slots[h].name = name;
+        ix->slots[h].unit = unit << 1 | (owned ? SLOT_OWNED : 0);
         ix->used++;
         return 0;
+}
+
+/* The index owns its names other than the ids: a unit's strings go with it on daemon-reload. */
+int index_put(Index *ix, const char *name, size_t unit) {
+        char *c = strdup(name);
+        return c ? index_put_slot(ix, c, unit, true) : -ENOMEM;
 }
 
 MUnit *index_get(Manager *m, const char *name) {
@@ -79,7 +99,7 @@ MUnit *index_get(Manager *m, const char *name) {
         h = hash_name(name) & (ix->cap - 1);
         while (ix->slots[h].name) {
                 if (strcmp(ix->slots[h].name, name) == 0)
-                        return m->units[ix->slots[h].unit];
+                        return m->units[ix->slots[h].unit >> 1];
                 h = (h + 1) & (ix->cap - 1);
         }
         return NULL;
@@ -89,6 +109,8 @@ MUnit *manager_get_unit(Manager *m, const char *name) {
         return index_get(m, name);
 }
 
+/* After the GC: the slots of units that went are dropped without reading their names (a borrowed
+ * id went with its MUnit), the others move with their names. */
 void manager_index_renumber(Manager *m, const size_t *newpos) {
         Index *ix = manager_index(m);
         struct name_slot *old = ix->slots;
@@ -99,9 +121,10 @@ void manager_index_renumber(Manager *m, const size_t *newpos) {
         for (size_t i = 0; i < old_cap; i++) {
                 if (!old[i].name)
                         continue;
-                if (newpos[old[i].unit] != SIZE_MAX)
-                        (void) index_put(ix, old[i].name, newpos[old[i].unit]);
-                free(old[i].name);
+                if (newpos[old[i].unit >> 1] != SIZE_MAX)
+                        (void) index_put_slot(ix, old[i].name, newpos[old[i].unit >> 1], old[i].unit & SLOT_OWNED);
+                else
+                        slot_free(&old[i]);
         }
         free(old);
 }
@@ -112,7 +135,7 @@ void manager_index_free(Manager *m) {
         if (!ix)
                 return;
         for (size_t i = 0; i < ix->cap; i++)
-                free(ix->slots[i].name);
+                slot_free(&ix->slots[i]);
         free(ix->slots);
         free(ix);
         m->index = NULL;

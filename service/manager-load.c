@@ -94,7 +94,7 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         }
         mu->index_in_manager = m->n_units;
         m->units[m->n_units++] = mu;
-        index_put(manager_index(m), mu->id, m->n_units - 1);
+        index_put_slot(manager_index(m), mu->id, m->n_units - 1, false);
         /* A unit loaded only to be looked at (systemctl status x, a query after its job) goes
          * again at the next idle moment unless something uses it (systemd's GC queue). */
         manager_gc_enqueue(m, mu);
@@ -106,32 +106,10 @@ static int add_unit(Manager *m, Unit *u, const char *id, MUnit **ret) {
         return 0;
 }
 
-/* Appends x; the array grows by doubling (its capacity is the next power of two of n, at least
- * 2: most lists hold one or two units, and malloc's smallest chunk holds two pointers). */
-static int push_edge(MUnit ***v, uint32_t *n, MUnit *x) {
-        if (*n == 0 || (*n >= 2 && (*n & (*n - 1)) == 0)) {
-                MUnit **nv = realloc(*v, (*n ? *n * 2 : 2) * sizeof(MUnit *));
-                if (!nv)
-                        return -ENOMEM;
-                *v = nv;
-        }
-        (*v)[(*n)++] = x;
-        return 0;
-}
-
-static int add_edge(MUnit ***v, uint32_t *n, MUnit *x) {
-        if (*n == UINT32_MAX)
-                return -E2BIG;
-        for (size_t i = 0; i < *n; i++)
-                if ((*v)[i] == x)
-                        return 0;
-        return push_edge(v, n, x);
-}
-
 static int munit_add_dep(MUnit *u, UnitDependency d, MUnit *other) {
         if (u == other)
                 return 0;
-        return add_edge(&u->deps[d], &u->n_deps[d], other);
+        return munit_edge_add(u, (unsigned) d, other);
 }
 
 static int load_one(Manager *m, const char *name, MUnit **ret) {
@@ -304,48 +282,77 @@ static int link_units(Manager *m, size_t first_new) {
         }
         /* Units loaded by the default dependencies get theirs too (a short fixed point). */
         for (size_t i = first_new; i < m->n_units; i++)
-                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && m->units[i]->n_deps[UNIT_CONFLICTS] == 0)
+                if (m->units[i]->u && m->units[i]->u->load_state == UNIT_LOADED && munit_n_deps(m->units[i], UNIT_CONFLICTS) == 0)
                         add_default_dependencies(m, m->units[i]);
 
         /* Reverse edges for everyone, in the manager's order of units: what the job code and the
          * trigger units' hooks, called at every state change, walk instead of scanning every
          * unit. Each forward edge is there once, so each reverse edge is too. */
         for (size_t i = 0; i < m->n_units; i++) {
-                MUnit *u = m->units[i];
-                u->index_in_manager = i;
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                        free(u->rdeps[d]);
-                        u->rdeps[d] = NULL;
-                        u->n_rdeps[d] = 0;
+                m->units[i]->index_in_manager = i;
+                munit_edges_drop(m->units[i], MUNIT_RDEPS, _MUNIT_EDGE_MAX);
+        }
+        /* What each unit receives (edges, and a tag per kind), counted first: each unit's array
+         * then grows once, to its size, not by steps that leave freed copies behind in the heap. */
+        {
+                uint32_t *need = calloc(m->n_units, sizeof(uint32_t));
+                uint64_t *kinds = calloc(m->n_units, sizeof(uint64_t));
+
+                for (size_t i = 0; need && kinds && i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                                for (size_t k = 0; k < munit_n_deps(u, d); k++) {
+                                        size_t j = munit_deps(u, d)[k]->index_in_manager;
+                                        need[j]++;
+                                        kinds[j] |= UINT64_C(1) << (MUNIT_RDEPS + d);
+                                        if (d == UNIT_AFTER || d == UNIT_BEFORE) {
+                                                /* an after_me and a before_me entry, one here, one there */
+                                                need[j]++;
+                                                kinds[j] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_AFTER_ME : MUNIT_BEFORE_ME);
+                                                need[i]++;
+                                                kinds[i] |= UINT64_C(1) << (d == UNIT_AFTER ? MUNIT_BEFORE_ME : MUNIT_AFTER_ME);
+                                        }
+                                }
                 }
-                free(u->after_me);
-                u->after_me = NULL;
-                u->n_after_me = 0;
-                free(u->before_me);
-                u->before_me = NULL;
-                u->n_before_me = 0;
+                for (size_t i = 0; need && kinds && i < m->n_units; i++)
+                        if ((r = munit_edges_size(m->units[i], need[i] + (uint32_t) __builtin_popcountll(kinds[i]))) < 0) {
+                                free(need);
+                                free(kinds);
+                                return r;
+                        }
+                free(need);
+                free(kinds);
+        }
+        /* One kind at a time, so that every append goes to the last run of its unit's edges. */
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                for (size_t i = 0; i < m->n_units; i++) {
+                        MUnit *u = m->units[i];
+                        for (size_t k = 0; k < munit_n_deps(u, d); k++)
+                                if ((r = munit_edge_push(munit_deps(u, d)[k], MUNIT_RDEPS + d, u)) < 0)
+                                        return r;
+                }
+        /* u After= x: u is after x; u Before= x: x is after u. A pair given both ways is there
+         * twice, which the walks over these do not mind. */
+        for (size_t i = 0; i < m->n_units; i++) {
+                MUnit *u = m->units[i];
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_AFTER); k++)
+                        if ((r = munit_edge_push(munit_deps(u, UNIT_AFTER)[k], MUNIT_AFTER_ME, u)) < 0)
+                                return r;
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_BEFORE); k++)
+                        if ((r = munit_edge_push(u, MUNIT_AFTER_ME, munit_deps(u, UNIT_BEFORE)[k])) < 0)
+                                return r;
         }
         for (size_t i = 0; i < m->n_units; i++) {
                 MUnit *u = m->units[i];
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                        for (size_t k = 0; k < u->n_deps[d]; k++)
-                                if ((r = push_edge(&u->deps[d][k]->rdeps[d], &u->deps[d][k]->n_rdeps[d], u)) < 0)
-                                        return r;
-                /* u After= x: u is after x; u Before= x: x is after u. A pair given both ways
-                 * is there twice, which the walks over these do not mind. */
-                for (size_t k = 0; k < u->n_deps[UNIT_AFTER]; k++) {
-                        MUnit *x = u->deps[UNIT_AFTER][k];
-                        if ((r = push_edge(&x->after_me, &x->n_after_me, u)) < 0 ||
-                            (r = push_edge(&u->before_me, &u->n_before_me, x)) < 0)
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_AFTER); k++)
+                        if ((r = munit_edge_push(u, MUNIT_BEFORE_ME, munit_deps(u, UNIT_AFTER)[k])) < 0)
                                 return r;
-                }
-                for (size_t k = 0; k < u->n_deps[UNIT_BEFORE]; k++) {
-                        MUnit *x = u->deps[UNIT_BEFORE][k];
-                        if ((r = push_edge(&u->after_me, &u->n_after_me, x)) < 0 ||
-                            (r = push_edge(&x->before_me, &x->n_before_me, u)) < 0)
+                for (size_t k = 0; k < munit_n_deps(u, UNIT_BEFORE); k++)
+                        if ((r = munit_edge_push(munit_deps(u, UNIT_BEFORE)[k], MUNIT_BEFORE_ME, u)) < 0)
                                 return r;
-                }
         }
+        for (size_t i = 0; i < m->n_units; i++)
+                munit_edges_trim(m->units[i]);
         return 0;
 }
 
@@ -451,11 +458,7 @@ int manager_reload(Manager *m) {
         unit_registry_free(old_reg);
         for (size_t i = 0; i < n; i++) {
                 MUnit *mu = m->units[i];
-                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                        free(mu->deps[d]);
-                        mu->deps[d] = NULL;
-                        mu->n_deps[d] = 0;
-                }
+                munit_edges_free(mu);
         }
         r = link_units(m, 0);
         for (size_t i = 0; i < m->n_units; i++) {
@@ -497,12 +500,7 @@ void munit_destroy(Manager *m, MUnit *u) {
                 free(u->strays);
         }
         free(u->cgroup);
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                free(u->deps[d]);
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                free(u->rdeps[d]);
-        free(u->after_me);
-        free(u->before_me);
+        munit_edges_free(u);
         free(u->start_times);
         free(u->status_text);
         free(u->linebuf);

@@ -45,7 +45,9 @@ void manager_gc_enqueue_all(Manager *m);
 /* manager-index.c (and manager_get_unit(), manager_unit_by_pid(), munit_set_*_pid() of manager.h) */
 typedef struct Index Index;
 Index *manager_index(Manager *m);
-/* name -> unit (its position in Manager.units); the first unit to claim a name keeps it. */
+/* name -> unit (its position in Manager.units); the first unit to claim a name keeps it. owned:
+ * the index frees name, else it borrows it (the unit's MUnit.id); index_put() keeps a copy. */
+int index_put_slot(Index *ix, char *name, size_t unit, bool owned);
 int index_put(Index *ix, const char *name, size_t unit);
 MUnit *index_get(Manager *m, const char *name);
 /* Rebuilds the name index after the unit array was compacted: newpos[i] is unit i's new

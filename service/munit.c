@@ -140,8 +140,8 @@ void manager_gc_enqueue_all(Manager *m) {
 }
 
 bool has_dep(const MUnit *u, UnitDependency d, const MUnit *other) {
-        for (size_t i = 0; i < u->n_deps[d]; i++)
-                if (u->deps[d][i] == other)
+        for (size_t i = 0; i < munit_n_deps(u, d); i++)
+                if (munit_deps(u, d)[i] == other)
                         return true;
         return false;
 }
@@ -157,7 +157,7 @@ void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev) {
         s->v = s->buf;
         s->n = 0;
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                total += ((fwd >> d) & 1 ? u->n_deps[d] : 0) + ((rev >> d) & 1 ? u->n_rdeps[d] : 0);
+                total += ((fwd >> d) & 1 ? munit_n_deps(u, d) : 0) + ((rev >> d) & 1 ? munit_n_rdeps(u, d) : 0);
         if (total > sizeof(s->buf) / sizeof(s->buf[0])) {
                 s->v = malloc(total * sizeof(MUnit *));
                 if (!s->v) {
@@ -167,10 +167,10 @@ void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev) {
                 }
         }
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                for (size_t i = 0; (fwd >> d) & 1 && i < u->n_deps[d]; i++)
-                        s->v[k++] = u->deps[d][i];
-                for (size_t i = 0; (rev >> d) & 1 && i < u->n_rdeps[d]; i++)
-                        s->v[k++] = u->rdeps[d][i];
+                for (size_t i = 0; (fwd >> d) & 1 && i < munit_n_deps(u, d); i++)
+                        s->v[k++] = munit_deps(u, d)[i];
+                for (size_t i = 0; (rev >> d) & 1 && i < munit_n_rdeps(u, d); i++)
+                        s->v[k++] = munit_rdeps(u, d)[i];
         }
         qsort(s->v, k, sizeof(MUnit *), cmp_position);
         for (size_t i = 0; i < k; i++)

@@ -57,8 +57,8 @@ static uint64_t chain_of(Manager *m, size_t start, uint64_t *memo, size_t *stack
                 size_t i = stack[depth];
                 MUnit *u = m->units[i];
 
-                if (next_edge[depth] < u->n_after_me) {
-                        MUnit *x = u->after_me[next_edge[depth]++];
+                if (next_edge[depth] < munit_n_after_me(u)) {
+                        MUnit *x = munit_after_me(u)[next_edge[depth]++];
                         size_t j = (size_t) x->index_in_manager;
                         if (!stops(x) || j >= m->n_units || m->units[j] != x || memo[j] != 0)
                                 continue;
@@ -70,8 +70,8 @@ static uint64_t chain_of(Manager *m, size_t start, uint64_t *memo, size_t *stack
                 {
                         uint64_t longest = 0;
                         uint64_t own = munit_vtable(u)->stop_budget ? munit_vtable(u)->stop_budget(u) : 0;
-                        for (size_t k = 0; k < u->n_after_me; k++) {
-                                MUnit *x = u->after_me[k];
+                        for (size_t k = 0; k < munit_n_after_me(u); k++) {
+                                MUnit *x = munit_after_me(u)[k];
                                 size_t j = (size_t) x->index_in_manager;
                                 if (stops(x) && j < m->n_units && m->units[j] == x && memo[j] > 1 && memo[j] - 2 > longest)
                                         longest = memo[j] - 2;

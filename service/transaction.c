@@ -151,22 +151,22 @@ void job_add_start(Manager *m, MUnit *u) {
 
 /* What a start of u pulls in: requirements and wants start, conflicts stop. */
 void job_pull_start_deps(Manager *m, MUnit *u) {
-        for (size_t i = 0; i < u->n_deps[UNIT_REQUIRES]; i++)
-                job_add_start(m, u->deps[UNIT_REQUIRES][i]);
-        for (size_t i = 0; i < u->n_deps[UNIT_BINDS_TO]; i++)
-                job_add_start(m, u->deps[UNIT_BINDS_TO][i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_REQUIRES); i++)
+                job_add_start(m, munit_deps(u, UNIT_REQUIRES)[i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_BINDS_TO); i++)
+                job_add_start(m, munit_deps(u, UNIT_BINDS_TO)[i]);
         /* Wants= of a unit that does not exist or is masked pulls in nothing, silently. */
-        for (size_t i = 0; i < u->n_deps[UNIT_WANTS]; i++)
-                if (loadable(u->deps[UNIT_WANTS][i]))
-                        job_add_start(m, u->deps[UNIT_WANTS][i]);
-        for (size_t i = 0; i < u->n_deps[UNIT_UPHOLDS]; i++)
-                if (loadable(u->deps[UNIT_UPHOLDS][i]))
-                        job_add_start(m, u->deps[UNIT_UPHOLDS][i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_WANTS); i++)
+                if (loadable(munit_deps(u, UNIT_WANTS)[i]))
+                        job_add_start(m, munit_deps(u, UNIT_WANTS)[i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_UPHOLDS); i++)
+                if (loadable(munit_deps(u, UNIT_UPHOLDS)[i]))
+                        job_add_start(m, munit_deps(u, UNIT_UPHOLDS)[i]);
         /* Conflicts= works both ways. */
-        for (size_t i = 0; i < u->n_deps[UNIT_CONFLICTS]; i++)
-                job_add_stop(m, u->deps[UNIT_CONFLICTS][i]);
-        for (size_t i = 0; i < u->n_rdeps[UNIT_CONFLICTS]; i++)
-                job_add_stop(m, u->rdeps[UNIT_CONFLICTS][i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_CONFLICTS); i++)
+                job_add_stop(m, munit_deps(u, UNIT_CONFLICTS)[i]);
+        for (size_t i = 0; i < munit_n_rdeps(u, UNIT_CONFLICTS); i++)
+                job_add_stop(m, munit_rdeps(u, UNIT_CONFLICTS)[i]);
 }
 
 static void job_pull_stop_deps(Manager *m, MUnit *u);
@@ -195,8 +195,8 @@ static void job_pull_stop_deps(Manager *m, MUnit *u) {
         for (size_t i = 0; i < s.n; i++)
                 job_add_stop(m, s.v[i]);
         unit_set_done(&s);
-        for (size_t i = 0; i < u->n_deps[UNIT_PROPAGATES_STOP_TO]; i++)
-                job_add_stop(m, u->deps[UNIT_PROPAGATES_STOP_TO][i]);
+        for (size_t i = 0; i < munit_n_deps(u, UNIT_PROPAGATES_STOP_TO); i++)
+                job_add_stop(m, munit_deps(u, UNIT_PROPAGATES_STOP_TO)[i]);
 }
 
 /* What a restart of u propagates to (systemd's PROPAGATE_RESTART): a try-restart of the units that
@@ -303,8 +303,8 @@ static bool start_blocked(Manager *m, MUnit *u, MUnit **ret) {
                 return false;
         u->walk = m->walks;
         for (size_t d = 0; d < sizeof(reqs) / sizeof(reqs[0]); d++)
-                for (size_t i = 0; i < u->n_deps[reqs[d]]; i++) {
-                        MUnit *x = u->deps[reqs[d]][i];
+                for (size_t i = 0; i < munit_n_deps(u, reqs[d]); i++) {
+                        MUnit *x = munit_deps(u, reqs[d])[i];
                         if (blocks_start(x)) {
                                 *ret = x;
                                 return true;
@@ -335,19 +335,19 @@ bool job_runnable(MUnit *u) {
         /* Ordering as systemd's job_compare(): a reload or verify-active orders like a start. */
         if (u->job == JOB_START || u->job == JOB_RELOAD || u->job == JOB_VERIFY_ACTIVE) {
                 /* Wait for every job of a unit we are ordered after... */
-                for (size_t i = 0; i < u->n_before_me; i++)
-                        if (u->before_me[i]->job != JOB_NONE)
+                for (size_t i = 0; i < munit_n_before_me(u); i++)
+                        if (munit_before_me(u)[i]->job != JOB_NONE)
                                 return false;
                 /* ...and for stop jobs of units ordered after us (stop before start). */
-                for (size_t i = 0; i < u->n_after_me; i++)
-                        if (u->after_me[i]->job == JOB_STOP || u->after_me[i]->job == JOB_RESTART)
+                for (size_t i = 0; i < munit_n_after_me(u); i++)
+                        if (munit_after_me(u)[i]->job == JOB_STOP || munit_after_me(u)[i]->job == JOB_RESTART)
                                 return false;
                 return true;
         }
         if (u->job == JOB_STOP || u->job == JOB_RESTART) {
                 /* Reverse order: units ordered after us stop first. */
-                for (size_t i = 0; i < u->n_after_me; i++)
-                        if (u->after_me[i]->job == JOB_STOP || u->after_me[i]->job == JOB_RESTART)
+                for (size_t i = 0; i < munit_n_after_me(u); i++)
+                        if (munit_after_me(u)[i]->job == JOB_STOP || munit_after_me(u)[i]->job == JOB_RESTART)
                                 return false;
                 (void) m;
                 return true;
@@ -368,8 +368,8 @@ static int cmp_position(const void *a, const void *b) {
  * the order a scan of every unit would visit them in, so the cycle found and its victim are the
  * same. Returns the count; *ret is malloc'ed (NULL when none, or out of memory). */
 static size_t waits_for(MUnit *u, MUnit ***ret) {
-        MUnit *const *e = u->job == JOB_START ? u->before_me : u->after_me;
-        size_t n = u->job == JOB_START ? u->n_before_me : u->job == JOB_STOP ? u->n_after_me : 0, k = 0;
+        MUnit *const *e = u->job == JOB_START ? munit_before_me(u) : munit_after_me(u);
+        size_t n = u->job == JOB_START ? munit_n_before_me(u) : u->job == JOB_STOP ? munit_n_after_me(u) : 0, k = 0;
         MUnit **v;
 
         *ret = NULL;

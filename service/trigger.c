@@ -4,14 +4,14 @@
 #include "service/manager-private.h"
 
 MUnit *trigger_target(const MUnit *u) {
-        return u->n_deps[UNIT_TRIGGERS] ? u->deps[UNIT_TRIGGERS][0] : NULL;
+        return munit_n_deps(u, UNIT_TRIGGERS) ? munit_deps(u, UNIT_TRIGGERS)[0] : NULL;
 }
 
 void trigger_notify_all(MUnit *u) {
         const UnitVTable *own = munit_vtable(u);
 
-        for (size_t i = 0; i < u->n_rdeps[UNIT_TRIGGERS]; i++) {
-                MUnit *x = u->rdeps[UNIT_TRIGGERS][i];
+        for (size_t i = 0; i < munit_n_rdeps(u, UNIT_TRIGGERS); i++) {
+                MUnit *x = munit_rdeps(u, UNIT_TRIGGERS)[i];
                 const UnitVTable *vt = munit_vtable(x);
                 if (x != u && vt->trigger_notify)
                         vt->trigger_notify(x, u);
@@ -25,8 +25,8 @@ void trigger_notify_all(MUnit *u) {
 size_t trigger_socket_fds(MUnit *svc, int *fds, const char **names, size_t max) {
         size_t n = 0;
 
-        for (size_t i = 0; i < svc->n_rdeps[UNIT_TRIGGERS]; i++) {
-                MUnit *s = svc->rdeps[UNIT_TRIGGERS][i];
+        for (size_t i = 0; i < munit_n_rdeps(svc, UNIT_TRIGGERS); i++) {
+                MUnit *s = munit_rdeps(svc, UNIT_TRIGGERS)[i];
                 if (!s->n_sock || s->u->socket.accept > 0 || trigger_target(s) != svc)
                         continue;
                 for (size_t k = 0; k < s->n_sock && n < max; k++) {

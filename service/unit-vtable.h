@@ -52,7 +52,7 @@ typedef struct UnitVTable {
         void (*state_changed)(MUnit *u);
         /* Trigger units (socket, timer, path): `other`, a unit this one triggers, changed state
          * or a start job of it ended (systemd's trigger_notify). Called for every unit in
-         * other->rdeps[UNIT_TRIGGERS], so a state change costs what its trigger edges cost. */
+         * munit_rdeps(other, UNIT_TRIGGERS), so a state change costs what its trigger edges cost. */
         void (*trigger_notify)(MUnit *u, MUnit *other);
         /* After daemon-reload: an active unit takes what its unit file says now. */
         void (*config_reloaded)(MUnit *u);

@@ -26,7 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from harness import Skip, Tap  # noqa: E402
-from bootlib import Boot  # noqa: E402
+from hostilelib import Boot  # noqa: E402
 
 PY = "/usr/bin/python3"
 REAL = "/bin/systemctl"
@@ -266,6 +266,30 @@ signal.pause()
 """
 
 
+def stop_while_killed_slowly(tap, units, unit, script, ready, bound, what):
+    """Boot `units` (unprivileged mapping, PID 1's signalling passes held 30 ms between their read of
+    /proc and their signals: SDINIT_TEST_KILL_DELAY_USEC), start `unit` (running STATE/`script` as
+    nobody) until its line `ready`, stop it: the stop ends (`bound` says why within 10 s), none of
+    nobody's processes is left (`what`), the rest of PID 1 is healthy."""
+    name = unit.split(".")[0]
+    with Boot(units, mapping="unpriv", net=True, files={f"{name}.py": script},
+              env={"SDINIT_TEST_KILL_DELAY_USEC": "30000"}) as b:
+        os.chmod(os.path.join(b.state, f"{name}.py"), 0o644)
+        b.booted()
+        c = C(b, preserve=False)
+        c.ctl("start", unit)
+        b.expect(ready, timeout=60)
+        t = time.monotonic()
+        r = c.ctl("stop", unit)
+        took = time.monotonic() - t
+        left = c.pids_of_uid(65534)
+        tap.ok(r.returncode == 0 and took < 10, f"the stop ends {bound} ({took:.2f} s)", r.stderr)
+        tap.ok(not left, f"none of {what} is left ({len(left)})",
+               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if name in l][-10:]))
+        healthy(tap, c, "after the stop")
+        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+
+
 def test_born_during_kill(tap):
     """A fork that completes after PID 1 read /proc and before the forking process got its SIGTERM
     leaves a child no signal reaches: the CI failure of the fork bomb (a fork under way at the
@@ -280,23 +304,8 @@ def test_born_during_kill(tap):
         "spawner.service": "[Service]\nUser=nobody\nLimitNPROC=300\nTimeoutStopSec=20\nExecStart=" + PY +
                            " @STATE@/spawner.py\n",
     }
-    with Boot(units, mapping="unpriv", net=True, files={"spawner.py": SPAWNER},
-              env={"SDINIT_TEST_KILL_DELAY_USEC": "30000"}) as b:
-        os.chmod(os.path.join(b.state, "spawner.py"), 0o644)
-        b.booted()
-        c = C(b, preserve=False)
-        c.ctl("start", "spawner.service")
-        b.expect(r"spawner.service: spawner: 20 children", timeout=60)
-        t = time.monotonic()
-        r = c.ctl("stop", "spawner.service")
-        took = time.monotonic() - t
-        left = c.pids_of_uid(65534)
-        tap.ok(r.returncode == 0 and took < 10, f"the stop ends well before TimeoutStopSec=20s ({took:.2f} s)",
-               r.stderr)
-        tap.ok(not left, f"none of the unit's processes is left ({len(left)})",
-               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if "spawner" in l][-10:]))
-        healthy(tap, c, "after the stop")
-        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+    stop_while_killed_slowly(tap, units, "spawner.service", SPAWNER, r"spawner.service: spawner: 20 children",
+                             "well before TimeoutStopSec=20s", "the unit's processes")
 
 
 HANDOFF = r"""
@@ -382,23 +391,8 @@ def test_sigkill_until_none(tap):
         "victim.service": "[Service]\nExecStart=/bin/sleep 31337\n",
         "hop.service": "[Service]\nUser=nobody\nLimitNPROC=100\nTimeoutStopSec=2\nExecStart=" + PY + " @STATE@/hop.py\n",
     }
-    with Boot(units, mapping="unpriv", net=True, files={"hop.py": HOPPERS},
-              env={"SDINIT_TEST_KILL_DELAY_USEC": "30000"}) as b:
-        os.chmod(os.path.join(b.state, "hop.py"), 0o644)
-        b.booted()
-        c = C(b, preserve=False)
-        c.ctl("start", "hop.service")
-        b.expect(r"hop.service: hoppers: 8")
-        t = time.monotonic()
-        r = c.ctl("stop", "hop.service")
-        took = time.monotonic() - t
-        left = c.pids_of_uid(65534)
-        tap.ok(r.returncode == 0 and took < 10, f"the stop ends within twice TimeoutStopSec=2s and a margin ({took:.2f} s)",
-               r.stderr)
-        tap.ok(not left, f"none of the hoppers is left ({len(left)})",
-               "\n".join([c.describe(p) for p in left[:3]] + [l for l in b.lines if "hop" in l][-10:]))
-        healthy(tap, c, "after the stop")
-        tap.eq(b.stop(), 0, "PID 1 stops cleanly")
+    stop_while_killed_slowly(tap, units, "hop.service", HOPPERS, r"hop.service: hoppers: 8",
+                             "within twice TimeoutStopSec=2s and a margin", "the hoppers")
 
 
 # ---- descriptors passed to PID 1 -----------------------------------------------------------------

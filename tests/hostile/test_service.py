@@ -22,7 +22,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from harness import Skip, Tap  # noqa: E402
-from bootlib import Boot  # noqa: E402
+from hostilelib import Boot  # noqa: E402
 
 PY = "/usr/bin/python3"
 REAL = "/bin/systemctl"

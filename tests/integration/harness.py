@@ -69,6 +69,19 @@ def until_ok(fn, what, timeout=DEADLINE):
     raise AssertionError(f"{what} never succeeded: {last.stdout} {last.stderr}")
 
 
+# ---- sanitizer reports ----------------------------------------------------------------------------
+
+# What ASan, LSan and UBSan print: "==N==ERROR: AddressSanitizer: heap-use-after-free ...",
+# "==N==ERROR: LeakSanitizer: detected memory leaks", "f.c:12:5: runtime error: ...",
+# "AddressSanitizer:DEADLYSIGNAL", "SUMMARY: UndefinedBehaviorSanitizer: ...".
+SANITIZER_RX = re.compile(r"(Address|Leak|UndefinedBehavior|Memory|Thread)Sanitizer|runtime error:")
+
+
+def sanitizer_lines(text):
+    """The lines of a program's output in which a sanitizer reports something."""
+    return [ln for ln in text.splitlines() if SANITIZER_RX.search(ln)]
+
+
 # ---- TAP ----------------------------------------------------------------------------------------
 
 class Tap:

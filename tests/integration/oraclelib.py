@@ -30,6 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "cgroup", "tests"))
 import cgharness  # noqa: E402
+import harness  # noqa: E402
 
 SYSTEMD = "/lib/systemd/systemd"
 SYSTEMCTL = "/usr/bin/systemctl"
@@ -308,8 +309,8 @@ def boot_and_run(kind, cg2, name, workdir, unitdir, run, tmpfs_dirs=()):
 
 
 def sanitizer_lines(out):
-    """The lines of a PID 1's output in which ASan or UBSan report something."""
-    return [ln for ln in out.splitlines() if "AddressSanitizer" in ln or "runtime error:" in ln]
+    """The lines of a PID 1's output in which ASan, LSan or UBSan report something."""
+    return harness.sanitizer_lines(out)
 
 
 def check_sdinit_exit(tap, rc, out):

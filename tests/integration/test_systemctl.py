@@ -18,7 +18,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bootlib import Boot  # noqa: E402
-from harness import DEADLINE, SDINIT, Skip, Tap, until  # noqa: E402
+from harness import DEADLINE, SDINIT, Skip, Tap, poll, until  # noqa: E402
 
 REAL = "/usr/bin/systemctl"
 
@@ -147,11 +147,17 @@ def matrix(tap, name, binary):
         ctl("reset-failed", "limited.service")
 
         # restart, try-restart, reload, reload-or-restart
+        # A Type=simple service is started once its process is forked: its shell writes to a.starts
+        # (after installing its USR1 trap, which the kill below needs) some time after the start or
+        # restart returns. Wait for the lines, bounded by the deadline.
+        starts = os.path.join(st, "a.starts")
+        first = poll(lambda: lines(starts).count("started") == 1)
         old = ctl.prop("a.service", "MainPID")
         r = ctl("restart", "a.service")
         new = ctl.prop("a.service", "MainPID")
-        tap.ok(r.returncode == 0 and new != old and new != "0" and lines(os.path.join(st, "a.starts")).count("started") == 2,
-               t + "restart: a new main process", f"{old} -> {new}")
+        second = poll(lambda: lines(starts).count("started") == 2)
+        tap.ok(first and r.returncode == 0 and new != old and new != "0" and second,
+               t + "restart: a new main process", f"{old} -> {new}, a.starts: {lines(starts)}")
         r = ctl("reload", "a.service")
         tap.ok(r.returncode == 0 and lines(os.path.join(st, "a.reloads")) == ["reload"] and ctl.prop("a.service", "MainPID") == new,
                t + "reload: ExecReload= ran, same main process", r.stderr)
@@ -341,6 +347,9 @@ def test_manager_methods(tap):
     with Boot(units, net=True, files={"gate": None}, env={"SYSTEMD_UNIT_PATH": "/etc/systemd/system:@UNITS@"}) as b:
         b.booted()
         ctl = Ctl(b, REAL)
+        # a.service (Type=simple) is "active" at its fork; its line in a.starts comes after the exec,
+        # which GetUnitProcesses' command line below depends on.
+        until(lambda: lines(os.path.join(b.state, "a.starts")) == ["started"], "a.service's process started")
         pid = ctl.prop("a.service", "MainPID")
         # CancelJob: a start job waiting for another one is dropped
         ctl("--no-block", "start", "gated.service", "after.service")
