@@ -5,7 +5,7 @@
  * to an earlier run moves the runs after it, as the duplicate check of munit_edge_add() already
  * walks the run. manager-load.c builds the reverse kinds one kind at a time, so each of those
  * appends goes to the last run. */
-#include "service/manager.h"
+#include "service/munit-edges.h"
 
 #include <errno.h>
 #include <stdlib.h>
