@@ -31,6 +31,9 @@ Per init and N, medians over the rounds (min-max of boot in brackets):
   CPU    PID 1's user+system time until all active (s6: plus its s6-supervise processes), and
          while stopping (sampled every 20 ms until last seen);
   HWM    PID 1's VmHWM when all are active (s6: plus the s6-supervise processes' summed Pss).
+  show   with --show K (sdinit, systemd): PID 1's CPU per full `systemctl show UNIT` once all
+         are active, K calls on K different units (the first query of each) and K on one unit;
+         --show-strace DIR adds `strace -c` of those calls and `strace -k` of two more into DIR.
 It then prints per-unit costs (value / N), the per-unit ratio of the largest N against the
 smallest (issue 13: within 1.5x), ratios sdinit/peer, and the issue's targets.
 
