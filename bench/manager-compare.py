@@ -31,6 +31,9 @@ Per init and N, medians over the rounds (min-max of boot in brackets):
   CPU    PID 1's user+system time until all active (s6: plus its s6-supervise processes), and
          while stopping (sampled every 20 ms until last seen);
   HWM    PID 1's VmHWM when all are active (s6: plus the s6-supervise processes' summed Pss).
+  show   with --show K (sdinit, systemd): PID 1's CPU per full `systemctl show UNIT` once all
+         are active, K calls on K different units (the first query of each) and K on one unit;
+         --show-strace DIR adds `strace -c` of those calls and `strace -k` of two more into DIR.
 It then prints per-unit costs (value / N), the per-unit ratio of the largest N against the
 smallest (issue 13: within 1.5x), ratios sdinit/peer, and the issue's targets.
 
@@ -275,6 +278,46 @@ class Boot:
         good = ok in p.stdout if ok else p.returncode == 0
         return dt if good else None
 
+    def show_cost(self):
+        """--show K: PID 1's CPU per full `systemctl show UNIT` (every property), K calls on
+        different units after all are active, one at a time."""
+        st = None
+        if self.args.show_strace:
+            out = os.path.join(self.args.show_strace, f"{self.tag.replace(':', '_')}.strace")
+            st = subprocess.Popen(["strace", "-c", "-p", str(self.pid1), "-o", out],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            st.stderr.readline()  # "strace: Process N attached": the counting has begun
+        c0 = cpu_s(self.pid1)
+        for i in range(self.args.show):
+            name = self.names[(i * 7919) % len(self.names)]
+            self.show_one(name)
+        c1 = cpu_s(self.pid1)
+        if st:
+            st.send_signal(signal.SIGINT)
+            st.wait()
+        if c0 is not None and c1 is not None:
+            self.r["show_ms"] = (c1 - c0) * 1000 / self.args.show
+        # The same unit again K times (what a cache per unit saves).
+        c0 = cpu_s(self.pid1)
+        for i in range(self.args.show):
+            self.show_one(self.names[0])
+        c1 = cpu_s(self.pid1)
+        if c0 is not None and c1 is not None:
+            self.r["show_same_ms"] = (c1 - c0) * 1000 / self.args.show
+        if self.args.show_strace:  # where the directory reads of one call come from
+            out = os.path.join(self.args.show_strace, f"{self.tag.replace(':', '_')}.stacks")
+            st = subprocess.Popen(["strace", "-k", "-e", "trace=getdents64,openat", "-p", str(self.pid1), "-o", out],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            st.stderr.readline()
+            self.show_one(self.names[1])
+            self.show_one(self.names[1])
+            st.send_signal(signal.SIGINT)
+            st.wait()
+
+    def show_one(self, name):
+        subprocess.run(["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", oraclelib.SYSTEMCTL, "--no-pager",
+                        "show", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def booted(self):
         """True once all N are active (see the module's doc)."""
         if self.kind == "s6":
@@ -350,6 +393,8 @@ class Boot:
         r["live"] = live
         if live < self.n:
             self.problems.append(f"only {live}/{self.n} service processes at all-active")
+        if self.args.show and ("sdinit" in self.kind or self.kind == "systemd"):
+            self.show_cost()
         # Stop.
         sig = signal.SIGRTMIN + 3 if self.kind == "systemd" else signal.SIGTERM
         t1 = time.monotonic()
@@ -402,6 +447,9 @@ def main():
     ap.add_argument("--sdinit-b", metavar="PATH", help="a second sdinit (another commit's build): adds the rows "
                     "b:sdinit-plain and b:sdinit, for before/after comparisons in the same run")
     ap.add_argument("--perf", metavar="DIR", help="record each sdinit PID 1 with `perf record -g` into DIR")
+    ap.add_argument("--show", type=int, default=0, metavar="K",
+                    help="after the boot, K full `systemctl show UNIT` calls: PID 1 CPU (ms) per call (show_ms)")
+    ap.add_argument("--show-strace", metavar="DIR", help="with --show: `strace -c` of PID 1 during the calls, into DIR")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     a.sdinit = os.path.abspath(a.sdinit)
@@ -412,6 +460,8 @@ def main():
         inits += [f"b:{k}" for k in inits if "sdinit" in k]
     if a.perf:
         os.makedirs(a.perf, exist_ok=True)
+    if a.show_strace:
+        os.makedirs(a.show_strace, exist_ok=True)
     # A SIGTERM to the bench still removes its cgroups and directories (the finally clauses).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.geteuid() != 0:
@@ -476,7 +526,8 @@ def main():
                     if a.verbose or b.problems:
                         print(f"   {k:12} N={n:5} round {rnd + 1}: boot {fmt(r.get('boot'), '.3f')} s, "
                               f"stop {fmt(r.get('stop'), '.3f')} s, cpu {fmt(r.get('cpu_boot'))}+{fmt(r.get('cpu_stop'))} s, "
-                              f"HWM {r.get('hwm')} kB, rt {fmt(r.get('rt'), '.3f')} s, live {r.get('live')}", flush=True)
+                              f"HWM {r.get('hwm')} kB, rt {fmt(r.get('rt'), '.3f')} s, live {r.get('live')}, "
+                              f"show {fmt(r.get('show_ms'))} ms, same unit {fmt(r.get('show_same_ms'))} ms", flush=True)
         report(results, inits, sizes)
         print(f"\n# run time {time.monotonic() - t_start:.0f} s")
     finally:
@@ -505,6 +556,13 @@ def report(results, inits, sizes):
                   f"{fmt(pu(m['rt'], n * 1000.0), '.1f'):>6} {fmt(m['stop'], '.3f'):>7} {fmt(pu(m['stop']), '.3f'):>7} "
                   f"{fmt(m['cpu_boot']):>6} {fmt(pu(m['cpu_boot']), '.3f'):>7} {fmt(m['cpu_stop']):>7} "
                   f"{fmt(pu(m['cpu_stop']), '.3f'):>7} {fmt(m['hwm'], '.0f'):>7} {fmt(pu(m['hwm'], 1.0), '.1f'):>7}")
+    shows = [(k, n, med(results.get((k, n), []), "show_ms"), med(results.get((k, n), []), "show_same_ms"))
+             for k in inits for n in sizes]
+    if any(v is not None for _, _, v, _ in shows):
+        print("\nPID 1 CPU per full `systemctl show UNIT` after the boot (--show), ms, median of the rounds:\n"
+              "K different units (first call each), and K calls on one unit:")
+        for k, n, v, same in shows:
+            print(f"  {k:14} N={n:5} different {fmt(v, '.2f')}  same {fmt(same, '.2f')}")
     print("\nboot: to all active; rt: client round trip during the boot; stop: signal -> all gone; CPU: PID 1's\n"
           "until all active (s6: with its s6-supervise), stopCPU: while stopping (sampled); HWM: PID 1's VmHWM\n"
           "(s6: + supervise Pss); per unit: value / N. Medians of the rounds; (min-max) of boot.")

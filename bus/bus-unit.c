@@ -54,12 +54,23 @@ static const char *load_state(MUnit *u) {
 
 /* ---- unit file state -------------------------------------------------------------------------- */
 
+/* Read from the file system once per unit and daemon-reload, as systemd 252 does (it reads the
+ * search path's directories, thousands of entries at thousands of units): a unit enabled, disabled
+ * or masked without a reload keeps the state it had when it was last asked. An error (no file,
+ * say) is not kept: asked again. */
 const char *bus_unit_file_state(MUnit *u) {
         InstallState st;
+        int r;
 
         if (u->u && u->u->fragment_path && strncmp(u->u->fragment_path, "sdinit-builtin:", 15) == 0)
                 return "static"; /* a standard target sdinit provides: no file to enable */
-        return install_get_state(NULL, u->id, &st) < 0 ? "" : install_state_to_string(st);
+        if (u->file_state_cache > 0)
+                return install_state_to_string((InstallState) (u->file_state_cache - 1));
+        r = install_get_state(NULL, u->id, &st);
+        if (r < 0)
+                return "";
+        u->file_state_cache = (uint8_t) st + 1;
+        return install_state_to_string(st);
 }
 
 /* UnitFilePreset: what the preset files say of the unit's file (systemd's unit_get_unit_file_preset(),

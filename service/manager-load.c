@@ -422,6 +422,7 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; i < n; i++) {
                 MUnit *mu = m->units[i];
                 Unit *nu = NULL;
+                mu->file_state_cache = 0; /* systemd's units are new after a reload: asked again */
                 if (mu->u && mu->u->fragment_path && strncmp(mu->u->fragment_path, "sdinit-builtin:", 15) == 0)
                         continue;
                 if (unit_load(reg, mu->id, &nu) < 0)

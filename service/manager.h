@@ -122,6 +122,9 @@ struct MUnit {
         bool start_limit_hit; /* the last start was refused by StartLimitBurst= (service.c) */
         bool condition_result; /* of the check at ts_condition */
         bool oom_killed;      /* the OOM killer acted in the unit's cgroup since it started (service.c) */
+        /* UnitFileState= as last computed (bus-unit.c), + 1: 0 = not yet. Kept until the next
+         * daemon-reload, as systemd 252's u->unit_file_state (unit_get_unit_file_state()). */
+        uint8_t file_state_cache;
 
         /* Service runtime */
         pid_t main_pid, control_pid;

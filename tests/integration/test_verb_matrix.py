@@ -22,6 +22,14 @@ failed-reset (failed, then reset-failed before the status), referenced (inactive
 in After= of a running unit, so it stays loaded), and other unit types: an inactive target,
 timer, socket and path unit, and a timer and a socket started and stopped before the status.
 
+UnitFileState caching (systemd 252 computes it once per unit and keeps it until the unit is
+unloaded: daemon-reload, or GC): after the matrix, fs-<kind>-<op>-<mode>-<set>.service for op
+enable, disable (enabled at the start; not with kind inactive, see fs_names()), mask; kind
+active (running), referenced (inactive, kept loaded by gc-holder's After=), inactive (unloaded
+by GC between calls); mode no-reload (`show -p UnitFileState`, `<op> --no-reload`, show, then
+after one daemon-reload for all, show again) and reload (show, `<op>` which reloads by itself,
+show). /etc/systemd/system is first in the search path, so that what they write is seen.
+
 Run with --diff to print every cell that differs instead of TAP.
 """
 import os
@@ -59,6 +67,9 @@ GC_OTHER = {
                                  "Service=gc-holder.service\n"),
 }
 GC_VERBS = ("kill", "reset-failed", "stop")
+FS_OPS = ("enable", "disable", "mask")
+FS_KINDS = ("active", "referenced", "inactive")
+FS_MODES = ("no-reload", "reload")
 SHOW_PROPS = "Id,LoadState,ActiveState,SubState,Result,UnitFileState,LoadError,CanStart,CanStop,CanReload"
 
 
@@ -113,9 +124,25 @@ def write_units(d):
                     write_file_or_link(os.path.join(d, gc_name(kind, verb, cset)), text)
     # A running unit that references the "referenced" GC units (After= loads without starting).
     refs = " ".join(gc_name("referenced", v, c) for c in ("a", "b") for v in GC_VERBS)
+    for key in fs_names(("a", "b")):
+        write_file_or_link(os.path.join(d, fs_name(*key)), unit_text("inactive"))
+    refs += " " + " ".join(fs_name(*key) for key in fs_names(("a", "b"), kind="referenced"))
     with open(os.path.join(d, "gc-holder.service"), "w") as f:
         f.write(f"[Unit]\nDescription=holds references\nDefaultDependencies=no\nAfter={refs}\n"
                 "[Service]\nExecStart=/bin/sleep infinity\n")
+
+
+def fs_name(kind, op, mode, cset):
+    return f"fs-{kind}-{op}-{mode}-{cset}.service"
+
+
+def fs_names(clients, **only):
+    # Not (inactive, disable): after `enable` (which reloads) systemd has multi-user.target loaded
+    # with Wants= on the unit, so the unit is not collected and keeps "enabled" after `disable
+    # --no-reload`; sdinit does not load multi-user.target (nothing here needs it), collects the
+    # unit and says "disabled". A difference in loading and GC, not in UnitFileState.
+    return [(k, o, m, c) for c in clients for k in FS_KINDS for o in FS_OPS for m in FS_MODES
+            if (k, o) != ("inactive", "disable") and all({"kind": k, "op": o, "mode": m}[key] == v for key, v in only.items())]
 
 
 def argv(verb, unit):
@@ -176,11 +203,40 @@ def run_matrix(p, clients):
                 got[("gc-" + kind, "status", verb, cset)] = (rc, normalise("status", out), err)
                 rc, out, err = run(p, binary, argv(verb, u))
                 got[("gc-" + kind, verb, cset)] = (rc, normalise(verb, out), err)
+    run_file_states(p, clients, got)
     return got
 
 
+def run_file_states(p, clients, got):
+    """The UnitFileState cells (see the module's doc), after the matrix: the daemon-reloads here
+    would change its cells."""
+    def state(key, step):
+        rc, out, err = run(p, clients[key[3]], ["show", "-p", "UnitFileState", fs_name(*key)])
+        got[("fs",) + key + (step,)] = (rc, out, err)
+
+    p.systemctl("enable", *[fs_name(*k) for k in fs_names(clients, op="disable")])  # reloads
+    p.systemctl("start", *[fs_name(*k) for k in fs_names(clients, kind="active")])
+    p.settle()
+    for key in fs_names(clients, mode="no-reload"):
+        state(key, "before")
+    for key in fs_names(clients, mode="no-reload"):
+        got[("fs",) + key + ("op",)] = run(p, clients[key[3]], [key[1], "--no-reload", fs_name(*key)])
+    for key in fs_names(clients, mode="no-reload"):
+        state(key, "after")
+    p.systemctl("daemon-reload")
+    for key in fs_names(clients, mode="no-reload"):
+        state(key, "after daemon-reload")
+    for key in fs_names(clients, mode="reload"):
+        state(key, "before")
+        got[("fs",) + key + ("op",)] = run(p, clients[key[3]], [key[1], fs_name(*key)])
+        state(key, "after")
+
+
 def boot_and_run(kind, cg2, work, unitdir, clients):
-    return oraclelib.boot_and_run(kind, cg2, f"sdinit-verbs-{kind}-{os.getpid()}", work, unitdir,
+    # /etc/systemd/system (where enable and mask write) searched first, as on a host: what they
+    # did shows in UnitFileState and LoadState.
+    return oraclelib.boot_and_run(kind, cg2, f"sdinit-verbs-{kind}-{os.getpid()}", work,
+                                  f"{TMPFS_DIRS[0]}:{unitdir}",
                                   lambda p: run_matrix(p, clients), TMPFS_DIRS)
 
 
@@ -222,6 +278,12 @@ def main():
                 for verb in GC_VERBS:
                     cell(("gc-" + kind, "status", verb, cset), f"{client}: status {kind} unit (GC cell)")
                     cell(("gc-" + kind, verb, cset), f"{client}: status, then {verb} {kind} unit (GC)")
+            for key in fs_names(("a",)):
+                key = key[:3] + (cset,)
+                kind, op, mode = key[:3]
+                for step in ("before", "op", "after") + (("after daemon-reload",) if mode == "no-reload" else ()):
+                    what = f"{op}" + (" --no-reload" if mode == "no-reload" else "")
+                    cell(("fs",) + key + (step,), f"{client}: UnitFileState of a {kind} unit, {what}: {step}")
         if diff:
             print(f"# {ndiff} cells differ")
             return
