@@ -43,9 +43,13 @@ def test_boot_order_and_shutdown(tap):
 
 
 def test_service_types(tap):
+    # The service makes a FIFO, says it is starting and sends READY=1 only after the test wrote to
+    # the FIFO: until then the unit must not be active (no sleeps, no reliance on the order of its
+    # output pipe and its notify socket).
     notify = (f"{PY} -c \"import os,socket,time;s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM);"
               "a=os.environ['NOTIFY_SOCKET'];a='\\\\0'+a[1:] if a[0]=='@' else a;"
-              "print('notify-svc starting',flush=True);s.sendto(b'STATUS=almost\\\\nREADY=1',a);time.sleep(1000)\"")
+              "os.mkfifo('@STATE@/go');print('notify-svc starting',flush=True);open('@STATE@/go').read();"
+              "s.sendto(b'STATUS=almost\\\\nREADY=1',a);time.sleep(1000)\"")
     units = {
         "default.target": target("exec.service", "fork.service", "notify.service", "once.service", "idle.service"),
         "exec.service": "[Service]\nType=exec\nExecStart=/bin/sleep 1000\n",
@@ -57,12 +61,16 @@ def test_service_types(tap):
         "idle.service": "[Service]\nType=idle\nExecStart=/bin/sleep 1000\n",
     }
     with Boot(units) as b:
+        b.expect(r"notify-svc starting")
+        waiting = b.index("Started notify.service") < 0
+        with open(os.path.join(b.state, "go"), "w") as f:
+            f.write("go\n")
         b.booted()
+        tap.ok(waiting and b.index("Started notify.service") >= 0, "notify: active only after READY=1", b.text())
         m = b.expect(r"fork main=(\d+) file=(\d+)")
         tap.ok(m.group(1) == m.group(2), "forking: main pid read from PIDFile= and passed as $MAINPID", m.group(0))
         for name in ("exec", "fork", "notify", "idle"):
             tap.ok(b.index(rf"Started {name}.service") >= 0, f"Type={name}: started", b.text())
-        tap.ok(b.index("notify-svc starting") < b.index("Started notify.service"), "notify: active only after READY=1")
         tap.ok(0 <= b.index("once-1") < b.index("once-2") < b.index("Finished once.service"),
                "oneshot: ExecStart= lines run in order, then it is finished (inactive)", b.text())
         tap.eq(b.stop(), 0, "stop")
