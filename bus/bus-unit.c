@@ -74,16 +74,24 @@ const char *bus_unit_file_state(MUnit *u) {
 }
 
 /* UnitFilePreset: what the preset files say of the unit's file (systemd's unit_get_unit_file_preset(),
- * by the file's name), "" when there is no file or no answer. systemctl status shows it. */
+ * by the file's name), "" when there is no file or no answer. systemctl status shows it. Read once
+ * per unit and daemon-reload, as systemd 252 keeps u->unit_file_preset: a preset file changed
+ * without a reload is not seen. An error is not kept. */
 const char *bus_unit_file_preset(MUnit *u) {
+        static const char *const answer[] = { "disabled", "enabled" };
         const char *f = u->u ? u->u->fragment_path : NULL, *base;
         int r;
 
         if (!f || f[0] != '/')
                 return "";
+        if (u->file_preset_cache > 0)
+                return answer[u->file_preset_cache - 1];
         base = strrchr(f, '/') + 1;
         r = install_query_preset(NULL, base);
-        return r < 0 ? "" : r > 0 ? "enabled" : "disabled";
+        if (r < 0)
+                return "";
+        u->file_preset_cache = (uint8_t) (r > 0) + 1;
+        return answer[r > 0];
 }
 /* ---- the Unit interface ------------------------------------------------------------------------
  * Two tables, as systemd splits its vtables by the struct they read: unit_vtable reads the
@@ -98,21 +106,33 @@ static int append_deps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* The reverse edges the manager keeps (munit_rdeps(): in the manager's order of units, each unit
+ * once), not a scan of every unit: `systemctl show` of every unit stays linear in their number. */
 static int append_rdeps(sd_bus_message *reply, MUnit *u, UnitDependency dep) {
         int r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t k = 0; r >= 0 && k < u->m->n_units; k++) {
-                MUnit *x = u->m->units[k];
-                for (size_t j = 0; j < munit_n_deps(x, dep); j++)
-                        if (munit_deps(x, dep)[j] == u) {
-                                r = sd_bus_message_append(reply, "s", x->id);
-                                break;
-                        }
-        }
+        for (size_t k = 0; r >= 0 && k < munit_n_rdeps(u, dep); k++)
+                r = sd_bus_message_append(reply, "s", munit_rdeps(u, dep)[k]->id);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* A relation systemd 252 keeps both ways (its unit_add_dependency() adds the inverse to the other
+ * unit: Before=/After= and the propagation pairs; not JoinsNamespaceOf=, its own inverse, which
+ * it skips): u's own edges of the kind `fwd` and the units with an edge of the kind `rev` on u,
+ * each once. */
+static int append_both_ways(sd_bus_message *reply, MUnit *u, UnitDependency fwd, UnitDependency rev) {
+        UnitSet s;
+        int r = sd_bus_message_open_container(reply, 'a', "s");
+
+        unit_set_collect(&s, u, DEP(fwd), DEP(rev));
+        for (size_t k = 0; r >= 0 && k < s.n; k++)
+                r = sd_bus_message_append(reply, "s", s.v[k]->id);
+        unit_set_done(&s);
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
 #define DEP_GETTER(fn, dep) BUS_DEFINE_GETTER(fn, append_deps(reply, U(userdata), dep))
 #define RDEP_GETTER(fn, dep) BUS_DEFINE_GETTER(fn, append_rdeps(reply, U(userdata), dep))
+#define BOTH_GETTER(fn, fwd, rev) BUS_DEFINE_GETTER(fn, append_both_ways(reply, U(userdata), fwd, rev))
 DEP_GETTER(get_requires, UNIT_REQUIRES)
 DEP_GETTER(get_requisite, UNIT_REQUISITE)
 DEP_GETTER(get_wants, UNIT_WANTS)
@@ -120,15 +140,15 @@ DEP_GETTER(get_binds_to, UNIT_BINDS_TO)
 DEP_GETTER(get_part_of, UNIT_PART_OF)
 DEP_GETTER(get_upholds, UNIT_UPHOLDS)
 DEP_GETTER(get_conflicts, UNIT_CONFLICTS)
-DEP_GETTER(get_before, UNIT_BEFORE)
-DEP_GETTER(get_after, UNIT_AFTER)
+BOTH_GETTER(get_before, UNIT_BEFORE, UNIT_AFTER)
+BOTH_GETTER(get_after, UNIT_AFTER, UNIT_BEFORE)
 DEP_GETTER(get_on_failure, UNIT_ON_FAILURE)
 DEP_GETTER(get_on_success, UNIT_ON_SUCCESS)
 DEP_GETTER(get_triggers, UNIT_TRIGGERS)
-DEP_GETTER(get_propagates_reload_to, UNIT_PROPAGATES_RELOAD_TO)
-DEP_GETTER(get_reload_propagated_from, UNIT_RELOAD_PROPAGATED_FROM)
-DEP_GETTER(get_propagates_stop_to, UNIT_PROPAGATES_STOP_TO)
-DEP_GETTER(get_stop_propagated_from, UNIT_STOP_PROPAGATED_FROM)
+BOTH_GETTER(get_propagates_reload_to, UNIT_PROPAGATES_RELOAD_TO, UNIT_RELOAD_PROPAGATED_FROM)
+BOTH_GETTER(get_reload_propagated_from, UNIT_RELOAD_PROPAGATED_FROM, UNIT_PROPAGATES_RELOAD_TO)
+BOTH_GETTER(get_propagates_stop_to, UNIT_PROPAGATES_STOP_TO, UNIT_STOP_PROPAGATED_FROM)
+BOTH_GETTER(get_stop_propagated_from, UNIT_STOP_PROPAGATED_FROM, UNIT_PROPAGATES_STOP_TO)
 DEP_GETTER(get_joins_namespace_of, UNIT_JOINS_NAMESPACE_OF)
 RDEP_GETTER(get_required_by, UNIT_REQUIRES)
 RDEP_GETTER(get_requisite_of, UNIT_REQUISITE)

@@ -423,6 +423,7 @@ int manager_reload(Manager *m) {
                 MUnit *mu = m->units[i];
                 Unit *nu = NULL;
                 mu->file_state_cache = 0; /* systemd's units are new after a reload: asked again */
+                mu->file_preset_cache = 0;
                 if (mu->u && mu->u->fragment_path && strncmp(mu->u->fragment_path, "sdinit-builtin:", 15) == 0)
                         continue;
                 if (unit_load(reg, mu->id, &nu) < 0)

@@ -24,17 +24,6 @@
 bool unit_name_is_instance_of_template(const char *id);
 bool is_active_or_activating(const MUnit *u);
 bool has_dep(const MUnit *u, UnitDependency d, const MUnit *other);
-/* The units u has a dependency of a kind in `fwd` on, and those with a dependency of a kind in
- * `rev` on u (bit masks of UnitDependency), each once, in the manager's order of units: what a
- * scan of every unit with has_dep() would find, at the cost of u's own edges. */
-typedef struct UnitSet {
-        MUnit **v;
-        size_t n;
-        MUnit *buf[16];
-} UnitSet;
-#define DEP(d) (1u << (d))
-void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev);
-void unit_set_done(UnitSet *s);
 /* The GC's queue (manager-gc.c runs it): u into it once, without arming the GC. */
 void gc_push(Manager *m, MUnit *u);
 /* u changed state, ended a job, was loaded or lost a reference: the next manager_gc() looks at it. */

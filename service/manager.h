@@ -125,6 +125,7 @@ struct MUnit {
         /* UnitFileState= as last computed (bus-unit.c), + 1: 0 = not yet. Kept until the next
          * daemon-reload, as systemd 252's u->unit_file_state (unit_get_unit_file_state()). */
         uint8_t file_state_cache;
+        uint8_t file_preset_cache; /* UnitFilePreset= the same way: 1 disabled, 2 enabled, 0 not yet */
 
         /* Service runtime */
         pid_t main_pid, control_pid;

@@ -74,3 +74,15 @@ void munit_edges_trim(MUnit *u);
 /* Makes room for exactly `more` entries (edges and tags) beyond those there. */
 int munit_edges_size(MUnit *u, uint32_t more);
 void munit_edges_free(MUnit *u);
+
+/* (munit.c) The units u has a dependency of a kind in `fwd` on, and those with a dependency of a kind in
+ * `rev` on u (bit masks of UnitDependency), each once, in the manager's order of units: what a
+ * scan of every unit with has_dep() would find, at the cost of u's own edges. */
+typedef struct UnitSet {
+        MUnit **v;
+        size_t n;
+        MUnit *buf[16];
+} UnitSet;
+#define DEP(d) (1u << (d))
+void unit_set_collect(UnitSet *s, const MUnit *u, unsigned fwd, unsigned rev);
+void unit_set_done(UnitSet *s);

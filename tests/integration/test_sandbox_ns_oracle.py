@@ -143,6 +143,11 @@ SYNTHETIC = [
     ("x-privileged.service", ["#privileged", "ProtectSystem=strict", "PrivateTmp=yes", "PrivateDevices=yes"]),
     ("x-joins-a.service", ["PrivateTmp=yes"]),
     ("x-joins-b.service", ["[Unit]JoinsNamespaceOf=probe-x-joins-a.service", "PrivateTmp=yes"]),
+    # The unit that names the other starts first. systemd 252 calls JoinsNamespaceOf= symmetric,
+    # but its unit_add_dependency() adds no inverse for a relation that is its own inverse: the
+    # named unit rjoins-b does not join rjoins-a's namespaces, it gets its own.
+    ("x-rjoins-a.service", ["[Unit]JoinsNamespaceOf=probe-x-rjoins-b.service", "PrivateTmp=yes"]),
+    ("x-rjoins-b.service", ["PrivateTmp=yes"]),
     ("x-reset.service", ["PrivateTmp=yes", "PrivateTmp=", "ReadOnlyPaths=/usr", "ReadOnlyPaths="]),
     ("x-net-pre.service", ["PrivateNetwork=yes",
                            "ExecStartPre=/bin/sh -c 'readlink /proc/self/ns/net > /tmp/netns-pre-x-net-pre'"]),

@@ -30,6 +30,11 @@ by GC between calls); mode no-reload (`show -p UnitFileState`, `<op> --no-reload
 after one daemon-reload for all, show again) and reload (show, `<op>` which reloads by itself,
 show). /etc/systemd/system is first in the search path, so that what they write is seen.
 
+UnitFilePreset caching (systemd 252 keeps u->unit_file_preset the same way): preset-<kind>-<set>
+.service, kind active or referenced (loaded all along); `show -p UnitFilePreset`, then a preset
+file /run/systemd/system-preset/50-matrix.preset says "disable preset-*", show again (the answer
+cached before), then after a daemon-reload.
+
 Run with --diff to print every cell that differs instead of TAP.
 """
 import os
@@ -70,6 +75,8 @@ GC_VERBS = ("kill", "reset-failed", "stop")
 FS_OPS = ("enable", "disable", "mask")
 FS_KINDS = ("active", "referenced", "inactive")
 FS_MODES = ("no-reload", "reload")
+PRESET_KINDS = ("active", "referenced")
+PRESET_FILE = "/run/systemd/system-preset/50-matrix.preset"
 SHOW_PROPS = "Id,LoadState,ActiveState,SubState,Result,UnitFileState,LoadError,CanStart,CanStop,CanReload"
 
 
@@ -127,6 +134,10 @@ def write_units(d):
     for key in fs_names(("a", "b")):
         write_file_or_link(os.path.join(d, fs_name(*key)), unit_text("inactive"))
     refs += " " + " ".join(fs_name(*key) for key in fs_names(("a", "b"), kind="referenced"))
+    for cset in ("a", "b"):
+        for kind in PRESET_KINDS:
+            write_file_or_link(os.path.join(d, preset_name(kind, cset)), unit_text("inactive"))
+    refs += " " + " ".join(preset_name("referenced", c) for c in ("a", "b"))
     with open(os.path.join(d, "gc-holder.service"), "w") as f:
         f.write(f"[Unit]\nDescription=holds references\nDefaultDependencies=no\nAfter={refs}\n"
                 "[Service]\nExecStart=/bin/sleep infinity\n")
@@ -134,6 +145,10 @@ def write_units(d):
 
 def fs_name(kind, op, mode, cset):
     return f"fs-{kind}-{op}-{mode}-{cset}.service"
+
+
+def preset_name(kind, cset):
+    return f"preset-{kind}-{cset}.service"
 
 
 def fs_names(clients, **only):
@@ -216,16 +231,34 @@ def run_file_states(p, clients, got):
 
     p.systemctl("enable", *[fs_name(*k) for k in fs_names(clients, op="disable")])  # reloads
     p.systemctl("start", *[fs_name(*k) for k in fs_names(clients, kind="active")])
+    p.systemctl("start", *[preset_name("active", c) for c in clients])
     p.settle()
+
+    def preset(kind, cset, step):
+        got[("preset", kind, cset, step)] = run(p, clients[cset], ["show", "-p", "UnitFilePreset",
+                                                                   preset_name(kind, cset)])
+
+    for cset in clients:
+        for kind in PRESET_KINDS:
+            preset(kind, cset, "before")
     for key in fs_names(clients, mode="no-reload"):
         state(key, "before")
     for key in fs_names(clients, mode="no-reload"):
         got[("fs",) + key + ("op",)] = run(p, clients[key[3]], [key[1], "--no-reload", fs_name(*key)])
     for key in fs_names(clients, mode="no-reload"):
         state(key, "after")
+    subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "sh", "-c",
+                    f"mkdir -p {os.path.dirname(PRESET_FILE)} && echo 'disable preset-*' > {PRESET_FILE}"],
+                   check=True, timeout=30)
+    for cset in clients:
+        for kind in PRESET_KINDS:
+            preset(kind, cset, "preset file written")
     p.systemctl("daemon-reload")
     for key in fs_names(clients, mode="no-reload"):
         state(key, "after daemon-reload")
+    for cset in clients:
+        for kind in PRESET_KINDS:
+            preset(kind, cset, "after daemon-reload")
     for key in fs_names(clients, mode="reload"):
         state(key, "before")
         got[("fs",) + key + ("op",)] = run(p, clients[key[3]], [key[1], fs_name(*key)])
@@ -284,6 +317,9 @@ def main():
                 for step in ("before", "op", "after") + (("after daemon-reload",) if mode == "no-reload" else ()):
                     what = f"{op}" + (" --no-reload" if mode == "no-reload" else "")
                     cell(("fs",) + key + (step,), f"{client}: UnitFileState of a {kind} unit, {what}: {step}")
+            for kind in PRESET_KINDS:
+                for step in ("before", "preset file written", "after daemon-reload"):
+                    cell(("preset", kind, cset, step), f"{client}: UnitFilePreset of a {kind} unit: {step}")
         if diff:
             print(f"# {ndiff} cells differ")
             return
