@@ -202,10 +202,19 @@ enum {
  * success. Our own root ("") is never removed. */
 int cg_remove(struct cg_manager *m, const char *path, unsigned flags);
 
-/* Delegate=yes: chown the cgroup directory and the files /sys/kernel/cgroup/delegate names (a
- * built-in list if that is unreadable) to uid/gid; nothing is created inside. Returns 0 or the
- * first -errno (every failure is logged). */
+/* ---- Delegation (cg-delegate.c) -------------------------------------------------------------- */
+
+/* Delegate= with User=: chown the cgroup directory (mode 0755) and its cgroup.procs,
+ * cgroup.subtree_control and cgroup.threads (0644) to uid/gid, as systemd's cg_set_access();
+ * nothing is created inside. Returns 0 or -errno of the directory or of the first two files
+ * (failures are logged; cgroup.threads is not fatal). */
 int cg_delegate(struct cg_manager *m, const char *path, uid_t uid, gid_t gid);
+
+/* Delegate=: enable the controllers (kernel names, white-space separated) in the
+ * cgroup.subtree_control of our root and of every ancestor of path, where the parent offers them;
+ * path's own cgroup.subtree_control is not written. Returns the number of controllers that could
+ * not be enabled (logged), or -errno. */
+int cg_delegate_enable(struct cg_manager *m, const char *path, const char *controllers);
 
 /* ---- Processes (cg-proc.c) ------------------------------------------------------------------ */
 
