@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/delegate.h"
 #include "common/strv.h"
 #include "units/unit-type-info.h"
 #include "service/dynamic-user.h"
@@ -1008,6 +1009,14 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
+        if (!status && u->cgroup && ids.set && (u->u->exec.user || ids.dynamic) && u->u->type == UNIT_SERVICE &&
+            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0 &&
+            cg_delegate(&u->m->cg, u->cgroup, ids.uid, ids.gid) < 0) {
+                /* Delegate= with User=: the cgroup is the user's before the command runs, as
+                 * systemd's exec_child() calls cg_set_access() (cgroup/cg-delegate.c). */
+                manager_log(u->m, MLOG_ERR, "%s: Failed to adjust control group access", u->id);
+                status = EXIT_CGROUP;
+        }
         if (status) {
                 ids_done(&ids);
                 return status;
