@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -141,4 +142,26 @@ int cg_delegate(struct cg_manager *m, const char *path, uid_t uid, gid_t gid) {
         if (r >= 0)
                 cg_log(m, LOG_DEBUG, "delegated %s to %u:%u", dir, (unsigned) uid, (unsigned) gid);
         return r;
+}
+
+int cg_delegate_control(struct cg_manager *m, const char *path, char *ret, size_t size) {
+        char dir[CG_PATH_MAX];
+        int r;
+
+        if (!m || !path || !*path || !ret)
+                return -EINVAL;
+        if (!(m->caps & CG_CAP_TREE))
+                return -EOPNOTSUPP;
+        if ((size_t) snprintf(ret, size, "%s/.control", path) >= size)
+                return -ENAMETOOLONG;
+        r = cg_build(m, ret, NULL, dir, sizeof dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                r = -errno;
+                cg_log(m, LOG_ERR, "cannot create cgroup %s: %s (%s: %s)", dir, strerror(-r), cg_errno_name(r),
+                       cg_explain(r, CG_OP_MKDIR));
+                return r;
+        }
+        return 0;
 }

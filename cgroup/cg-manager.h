@@ -216,6 +216,12 @@ int cg_delegate(struct cg_manager *m, const char *path, uid_t uid, gid_t gid);
  * not be enabled (logged), or -errno. */
 int cg_delegate_enable(struct cg_manager *m, const char *path, const char *controllers);
 
+/* Delegate=: the cgroup for the control processes that run once the main process is there
+ * (ExecStartPost=, ExecReload=, ExecStop=, ExecStopPost=): "<path>/.control", created (no controller
+ * enabled, nothing else touched), as systemd's exec_parameters_get_cgroup_path(): the service may
+ * have made its own cgroup an inner one. Its relative path goes to ret. Returns 0 or -errno. */
+int cg_delegate_control(struct cg_manager *m, const char *path, char *ret, size_t size);
+
 /* ---- Processes (cg-proc.c) ------------------------------------------------------------------ */
 
 /* Runs in the child; its return value is the exit status (normally it exec()s). After the raw

@@ -322,7 +322,18 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
         u->control_list = l;
         u->control_index = idx;
         extra_env(u, phase, &env);
-        r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
+        if (u->cgroup && (phase == PHASE_START_POST || phase == PHASE_RELOAD || phase == PHASE_STOP || phase == PHASE_STOP_POST) &&
+            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0) {
+                /* Delegate=: in "<cgroup>/.control", as systemd (the service may have made its
+                 * cgroup an inner one); spawn_exec() still hands the unit's cgroup to User=. */
+                char ctl[CG_PATH_MAX], *own = u->cgroup;
+                r = cg_delegate_control(&u->m->cg, own, ctl, sizeof(ctl));
+                if (r == 0)
+                        u->cgroup = ctl;
+                r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
+                u->cgroup = own;
+        } else
+                r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
         strv_free(env);
         if (r != 0) {
                 /* Set-up failed before a process existed: as if it had exited with that status. */

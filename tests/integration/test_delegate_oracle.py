@@ -11,6 +11,7 @@ for each manager the test records, from the host:
   - cgroup.subtree_control of the unit's cgroup, of system.slice and of the manager's root;
   - what the service itself (User=nobody) managed: mkdir a sub-cgroup, move itself into it, start
     a process hidden in a second sub-cgroup, enable the controllers its cgroup offers;
+  - `systemctl reload`: the cgroup its ExecReload= runs in (systemd: "<unit>/.control");
   - `systemctl stop`: its status, the unit's state, that the hidden process is gone and that the
     unit's cgroup (with the sub-cgroups the service left) is removed.
 Each record of sdinit must equal systemd's. One known difference is filtered, and said: the host's
@@ -60,7 +61,8 @@ def units(work):
     user = "User=nobody\nGroup=nogroup\n"
     return {
         "default.target": "[Unit]\nWants=" + " ".join(SERVICES) + "\n",
-        "dy.service": NODEF + f"[Service]\n{user}Delegate=yes\nExecStart={sp} {work}/out/dy\n",
+        "dy.service": NODEF + f"[Service]\n{user}Delegate=yes\nExecStart={sp} {work}/out/dy\n"
+                      "ExecReload=/bin/sh -c 'cat /proc/self/cgroup > {work}/out/reload'\n",
         "dl.service": NODEF + f"[Service]\n{user}Delegate=pids memory\nDelegate=cpuacct bogus\nExecStart={sp} {work}/out/dl\n",
         "dn.service": NODEF + f"[Service]\n{user}Delegate=yes\nDelegate=no\nExecStart=/bin/sleep infinity\n",
         "de.service": NODEF + f"[Service]\n{user}Delegate=cpu\nDelegate=\nExecStart=/bin/sleep infinity\n",
@@ -98,6 +100,9 @@ def record(p, work):
     base = p.hc.path
     for unit in PAYLOADS:
         wait_for(lambda: os.path.exists(os.path.join(work, "out", unit.split(".")[0])), 30)
+    # A control process once the service has made its sub-cgroups (systemd: in "<unit>/.control").
+    got["reload"] = p.systemctl("reload", "dy.service")[0]
+    got["reload cgroup"] = read(os.path.join(work, "out", "reload"))
     for unit in SERVICES:
         d = os.path.join(base, "system.slice", unit)
         for f in FILES:
