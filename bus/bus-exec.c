@@ -511,6 +511,15 @@ static int get_delegate_controllers(BUS_GETTER_ARGS) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* Delegate= of the unit types with a cgroup that cannot delegate (slices, mounts): systemd
+ * ignores the setting there ("not supported for this unit type") and shows no. */
+const sd_bus_vtable bus_delegate_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        BUS_PROP("Delegate", "b", get_delegate),
+        BUS_PROP("DelegateControllers", "as", get_delegate_controllers),
+        SD_BUS_VTABLE_END,
+};
+
 /* IPAddressAllow=/IPAddressDeny=: addresses with prefix, and systemd's names for the usual sets. */
 static int append_ip_prefix(sd_bus_message *reply, int family, const char *addr, unsigned prefix) {
         unsigned char buf[16];
