@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -164,4 +165,15 @@ int cg_delegate_control(struct cg_manager *m, const char *path, char *ret, size_
                 return r;
         }
         return 0;
+}
+
+void cg_delegate_mark(struct cg_manager *m, const char *path) {
+        static const char *const names[] = { "trusted.delegate", "user.delegate" };
+        char dir[CG_PATH_MAX];
+
+        if (!m || !path || !*path || !(m->caps & CG_CAP_TREE) || cg_build(m, path, NULL, dir, sizeof dir) < 0)
+                return;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+                if (setxattr(dir, names[i], "1", 1, 0) < 0)
+                        cg_log(m, LOG_DEBUG, "cannot set %s on %s, ignoring: %s", names[i], dir, strerror(errno));
 }

@@ -222,6 +222,11 @@ int cg_delegate_enable(struct cg_manager *m, const char *path, const char *contr
  * have made its own cgroup an inner one. Its relative path goes to ret. Returns 0 or -errno. */
 int cg_delegate_control(struct cg_manager *m, const char *path, char *ret, size_t size);
 
+/* Delegate=: mark the cgroup as delegated for its users, as systemd's cgroup_xattr_apply():
+ * trusted.delegate and user.delegate set to "1", best effort (the manager never reads them; a
+ * user namespace cannot set trusted.*). */
+void cg_delegate_mark(struct cg_manager *m, const char *path);
+
 /* ---- Processes (cg-proc.c) ------------------------------------------------------------------ */
 
 /* Runs in the child; its return value is the exit status (normally it exec()s). After the raw

@@ -190,6 +190,7 @@ static void cgroup_prepare(MUnit *u) {
                  * subtree_control is the service's (spawn_exec() chowns it to User=). */
                 char ctl[64];
                 delegate_v2_controllers(dmask, ctl, sizeof(ctl));
+                cg_delegate_mark(&u->m->cg, u->cgroup);
                 if (cg_delegate_enable(&u->m->cg, u->cgroup, ctl) != 0)
                         manager_log(u->m, MLOG_WARN, "%s: Delegate=: not every controller of \"%s\" could be enabled for it",
                                     u->id, ctl);

@@ -50,7 +50,7 @@ exec sleep infinity
 """
 NODEF = "[Unit]\nDefaultDependencies=no\n"
 SERVICES = ("dy.service", "dl.service", "dn.service", "de.service", "droot.service")
-SHOWN = SERVICES + ("ds.socket",)
+SHOWN = SERVICES + ("ds.socket", "dsl.slice")
 PAYLOADS = ("dy.service", "dl.service")
 FILES = ("", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads")
 SYSTEMD_CONTROLLERS = {"cpu", "cpuset", "io", "memory", "pids"}  # what systemd 252 manages on cgroup v2
@@ -68,6 +68,7 @@ def units(work):
         "de.service": NODEF + f"[Service]\n{user}Delegate=cpu\nDelegate=\nExecStart=/bin/sleep infinity\n",
         "droot.service": NODEF + "[Service]\nDelegate=yes\nExecStart=/bin/sleep infinity\n",
         "ds.socket": NODEF + "[Socket]\nListenStream=/run/sdinit-delegate-test.sock\nDelegate=yes\n",
+        "dsl.slice": "[Slice]\nDelegate=yes\n",
     }
 
 
@@ -112,6 +113,11 @@ def record(p, work):
                                             oct(st.st_mode & 0o7777))
             except OSError as e:
                 got[f"owner {unit}/{f}"] = e.strerror
+        for x in ("user.delegate", "trusted.delegate"):
+            try:
+                got[f"xattr {unit} {x}"] = os.getxattr(d, x).decode()
+            except OSError as e:
+                got[f"xattr {unit} {x}"] = e.strerror
         got[f"subdirs {unit}"] = sorted(x for x in os.listdir(d) if os.path.isdir(os.path.join(d, x))) \
             if os.path.isdir(d) else None
     for unit in PAYLOADS:
