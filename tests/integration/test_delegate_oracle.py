@@ -14,7 +14,9 @@ for each manager the test records, from the host:
   - `systemctl reload`: the cgroup its ExecReload= runs in (systemd: "<unit>/.control");
   - `systemctl stop`: its status, the unit's state, that the hidden process is gone and that the
     unit's cgroup (with the sub-cgroups the service left) is removed.
-Each record of sdinit must equal systemd's. One known difference is filtered, and said: the host's
+Each record of sdinit must equal systemd's. Then the same units without a delegated cgroup v2 (the
+container sees this host's read-only cgroup v1): systemd 252 exits 255, sdinit runs them and says
+in one line per unit that Delegate= has nothing to hand over. One known difference is filtered, and said: the host's
 cgroup2 offers only hugetlb, which systemd 252 does not manage (it enables no controller here),
 while sdinit's take-over enables every controller it is given.
 
@@ -158,6 +160,25 @@ def boot(kind, cg2, work, unitdir):
         p.close()
 
 
+def degraded(kind, work, unitdir):
+    """The same units without a delegated cgroup v2 (the host's hybrid layout as it is, no cgroup
+    namespace: read-only cgroup v1 for the container): what the manager does with Delegate=."""
+    os.makedirs(os.path.join(work, "out"), exist_ok=True)
+    p = oraclelib.boot(kind, None, f"sdinit-delegate-nocg-{kind}-{os.getpid()}", work, unitdir)
+    try:
+        try:
+            p.wait_ready()
+        except RuntimeError:
+            if p.proc.poll() is None:
+                raise
+            return {"exit": p.proc.returncode}, p.output()
+        p.settle()
+        got = {"show dy.service": p.show(["dy.service"], ("Delegate", "DelegateControllers", "ActiveState"))["dy.service"]}
+        return got, p.output()
+    finally:
+        p.close()
+
+
 def main():
     tap = Tap()
     cg2 = oraclelib.root_or_skip(tap, "delegate oracle")
@@ -180,6 +201,16 @@ def main():
         tap.ok(sd["payload dy.service"][1:3] == ["mkdir=ok", "move=ok"] and sd["hidden gone"] and sd["cgroup gone"],
                "systemd: the service made its sub-cgroups, stop killed the hidden process and removed them",
                repr(sd))
+        # Not delegated (read-only cgroup v1 here): systemd 252 cannot run at all (exit 255);
+        # sdinit runs the service and says in one line that there is nothing to delegate.
+        sdn, out = degraded("systemd", work, unitdir)
+        tap.eq(sdn, {"exit": 255}, "no delegated cgroup v2: systemd 252 exits 255")
+        mine, out = degraded("sdinit", work, unitdir)
+        tap.eq(mine.get("show dy.service"), {"Delegate": "yes", "DelegateControllers": "cpu cpuset io memory pids",
+                                             "ActiveState": "active"},
+               "no delegated cgroup v2: sdinit runs the Delegate=yes service, its properties as under systemd")
+        lines = [ln for ln in out.splitlines() if "dy.service: Delegate= ignored: no cgroup to delegate" in ln]
+        tap.ok(len(lines) == 1, "no delegated cgroup v2: one line says Delegate= is ignored", "\n".join(lines) or out[-2000:])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     tap.run([])
