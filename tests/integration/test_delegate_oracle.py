@@ -7,7 +7,8 @@ for each manager the test records, from the host:
     (two assignments, one unknown name), an empty Delegate=, Delegate=yes without User=, and a
     socket unit with Delegate=yes (systemd: not supported there);
   - owner, group and mode of the unit's cgroup directory and of its cgroup.procs,
-    cgroup.subtree_control and cgroup.threads (systemd's cg_set_access() with User=nobody);
+    cgroup.subtree_control and cgroup.threads (systemd's cg_set_access() with User=nobody, with
+    DynamicUser= and without User=);
   - cgroup.subtree_control of the unit's cgroup, of system.slice and of the manager's root;
   - what the service itself (User=nobody) managed: mkdir a sub-cgroup, move itself into it, start
     a process hidden in a second sub-cgroup, enable the controllers its cgroup offers;
@@ -51,7 +52,7 @@ mv "$out.tmp" "$out"
 exec sleep infinity
 """
 NODEF = "[Unit]\nDefaultDependencies=no\n"
-SERVICES = ("dy.service", "dl.service", "dn.service", "de.service", "droot.service")
+SERVICES = ("dy.service", "dl.service", "dn.service", "de.service", "droot.service", "ddyn.service")
 SHOWN = SERVICES + ("ds.socket", "dsl.slice")
 PAYLOADS = ("dy.service", "dl.service")
 FILES = ("", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads")
@@ -69,6 +70,7 @@ def units(work):
         "dn.service": NODEF + f"[Service]\n{user}Delegate=yes\nDelegate=no\nExecStart=/bin/sleep infinity\n",
         "de.service": NODEF + f"[Service]\n{user}Delegate=cpu\nDelegate=\nExecStart=/bin/sleep infinity\n",
         "droot.service": NODEF + "[Service]\nDelegate=yes\nExecStart=/bin/sleep infinity\n",
+        "ddyn.service": NODEF + "[Service]\nDynamicUser=yes\nDelegate=yes\nExecStart=/bin/sleep infinity\n",
         "ds.socket": NODEF + "[Socket]\nListenStream=/run/sdinit-delegate-test.sock\nDelegate=yes\n",
         "dsl.slice": "[Slice]\nDelegate=yes\n",
     }
