@@ -22,6 +22,7 @@
 #endif
 
 #include "common/defaults.h"
+#include "common/delegate.h"
 #include "common/syscall-sets.h"
 #include "service/trigger.h"
 #include "service/service.h"
@@ -214,7 +215,18 @@ static int get_notify_access(BUS_GETTER_ARGS) {
 
 BUS_ENUM_GETTER(get_service_type, UD_SERVICE_TYPE, "simple")
 BUS_ENUM_GETTER(get_restart, UD_SERVICE_RESTART, "no")
-BUS_ENUM_GETTER(get_oom_policy, UD_SERVICE_OOM_POLICY, "stop")
+static int delegate_of(void *userdata, uint32_t *ret_mask);
+
+/* OOMPolicy=: systemd's DefaultOOMPolicy=stop where unset, but continue for a service with
+ * Delegate= on (service_add_extras()). */
+static int get_oom_policy(BUS_GETTER_ARGS) {
+        const Unit *f = F(userdata);
+        uint32_t mask;
+        int v = unit_is_set(f, UD_SERVICE_OOM_POLICY) ? f->service.oom_policy : delegate_of(userdata, &mask) > 0 ? 0 : 1;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        return sd_bus_message_append(reply, "s", bus_enum_name(UD_SERVICE_OOM_POLICY, v, "stop"));
+}
 
 const sd_bus_vtable bus_service_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -231,7 +243,7 @@ const sd_bus_vtable bus_service_settings_vtable[] = {
         BUS_FIELD("RemainAfterExit", "b", bus_get_bool_positive, UF(service.remain_after_exit)),
         BUS_FIELD("GuessMainPID", "b", bus_get_bool_not_zero, UF(service.guess_main_pid)),
         BUS_FIELD("BusName", "s", bus_get_string, UF(service.bus_name)),
-        BUS_FIELD("OOMPolicy", "s", get_oom_policy, UF(service.oom_policy)),
+        BUS_PROP("OOMPolicy", "s", get_oom_policy),
         EXEC_ROW("ExecCondition", service.exec_condition),
         EXEC_ROW("ExecStartPre", service.exec_start_pre),
         EXEC_ROW("ExecStart", service.exec_start),
@@ -470,13 +482,43 @@ static int get_device_allow(BUS_GETTER_ARGS) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* Delegate= as systemd folds its assignments (common/delegate.h); only services delegate here
+ * (systemd ignores Delegate= in a socket unit: can_delegate is false). */
+static int delegate_of(void *userdata, uint32_t *ret_mask) {
+        *ret_mask = 0;
+        return F(userdata)->type == UNIT_SERVICE ? delegate_parse(raw(userdata, "Delegate"), ret_mask) : 0;
+}
+
 static int get_delegate(BUS_GETTER_ARGS) {
-        const char *v = raw_last(userdata, "Delegate");
+        uint32_t mask;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        /* A boolean, or a list of controllers (which means yes). */
-        return sd_bus_message_append(reply, "b", (int) (v && sdu_parse_boolean(v) != 0));
+        return sd_bus_message_append(reply, "b", delegate_of(userdata, &mask) > 0);
 }
+
+/* The controllers in systemd's order; none when delegation is off (property_get_delegate_controllers()). */
+static int get_delegate_controllers(BUS_GETTER_ARGS) {
+        uint32_t mask;
+        int r;
+
+        (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (delegate_of(userdata, &mask) <= 0)
+                mask = 0;
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (unsigned i = 0; r >= 0 && i < DELEGATE_CONTROLLERS; i++)
+                if (mask & (1u << i))
+                        r = sd_bus_message_append(reply, "s", delegate_controller_name(i));
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* Delegate= of the unit types with a cgroup that cannot delegate (slices, mounts): systemd
+ * ignores the setting there ("not supported for this unit type") and shows no. */
+const sd_bus_vtable bus_delegate_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        BUS_PROP("Delegate", "b", get_delegate),
+        BUS_PROP("DelegateControllers", "as", get_delegate_controllers),
+        SD_BUS_VTABLE_END,
+};
 
 /* IPAddressAllow=/IPAddressDeny=: addresses with prefix, and systemd's names for the usual sets. */
 static int append_ip_prefix(sd_bus_message *reply, int family, const char *addr, unsigned prefix) {
@@ -885,6 +927,7 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_PROP("SystemCallArchitectures", "as", get_syscall_archs),
         BUS_PROP("SystemCallFilter", "(bas)", get_system_call_filter),
         BUS_PROP("Delegate", "b", get_delegate),
+        BUS_PROP("DelegateControllers", "as", get_delegate_controllers),
         BUS_PROP("DevicePolicy", "s", get_device_policy),
         BUS_PROP("DeviceAllow", "a(ss)", get_device_allow),
         BUS_PROP("IPAddressAllow", "a(iayu)", get_ip_address_allow),

@@ -161,3 +161,4 @@ extern const sd_bus_vtable bus_socket_vtable[], bus_socket_settings_vtable[];
 extern const sd_bus_vtable bus_timer_vtable[], bus_timer_settings_vtable[];
 extern const sd_bus_vtable bus_path_vtable[], bus_path_settings_vtable[];
 extern const sd_bus_vtable bus_cgroup_vtable[], bus_exec_settings_vtable[], bus_exec_sandbox_vtable[];
+extern const sd_bus_vtable bus_delegate_vtable[]; /* Delegate=no of slices and mounts */

@@ -567,6 +567,8 @@ static const struct {
         { IFACE "Path", bus_path_vtable, bus_find_unit },
         { IFACE "Path", bus_path_settings_vtable, bus_find_settings },
         { IFACE "Mount", mount_vtable, bus_find_unit },
+        { IFACE "Mount", bus_delegate_vtable, bus_find_settings },
+        { IFACE "Slice", bus_delegate_vtable, bus_find_settings },
         { IFACE "Automount", mount_vtable, bus_find_unit },
 };
 

@@ -202,10 +202,30 @@ enum {
  * success. Our own root ("") is never removed. */
 int cg_remove(struct cg_manager *m, const char *path, unsigned flags);
 
-/* Delegate=yes: chown the cgroup directory and the files /sys/kernel/cgroup/delegate names (a
- * built-in list if that is unreadable) to uid/gid; nothing is created inside. Returns 0 or the
- * first -errno (every failure is logged). */
+/* ---- Delegation (cg-delegate.c) -------------------------------------------------------------- */
+
+/* Delegate= with User=: chown the cgroup directory (mode 0755) and its cgroup.procs,
+ * cgroup.subtree_control and cgroup.threads (0644) to uid/gid, as systemd's cg_set_access();
+ * nothing is created inside. Returns 0 or -errno of the directory or of the first two files
+ * (failures are logged; cgroup.threads is not fatal). */
 int cg_delegate(struct cg_manager *m, const char *path, uid_t uid, gid_t gid);
+
+/* Delegate=: enable the controllers (kernel names, white-space separated) in the
+ * cgroup.subtree_control of our root and of every ancestor of path, where the parent offers them;
+ * path's own cgroup.subtree_control is not written. Returns the number of controllers that could
+ * not be enabled (logged), or -errno. */
+int cg_delegate_enable(struct cg_manager *m, const char *path, const char *controllers);
+
+/* Delegate=: the cgroup for the control processes that run once the main process is there
+ * (ExecStartPost=, ExecReload=, ExecStop=, ExecStopPost=): "<path>/.control", created (no controller
+ * enabled, nothing else touched), as systemd's exec_parameters_get_cgroup_path(): the service may
+ * have made its own cgroup an inner one. Its relative path goes to ret. Returns 0 or -errno. */
+int cg_delegate_control(struct cg_manager *m, const char *path, char *ret, size_t size);
+
+/* Delegate=: mark the cgroup as delegated for its users, as systemd's cgroup_xattr_apply():
+ * trusted.delegate and user.delegate set to "1", best effort (the manager never reads them; a
+ * user namespace cannot set trusted.*). */
+void cg_delegate_mark(struct cg_manager *m, const char *path);
 
 /* ---- Processes (cg-proc.c) ------------------------------------------------------------------ */
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Creating, removing and delegating cgroups below our own.
+/* Creating and removing cgroups below our own (delegating them: cg-delegate.c).
  *
  * Slices are created on demand, and each one gets, in its cgroup.subtree_control, every
  * controller its parent gives it (its cgroup.controllers), so that limits set on a service deep
@@ -162,65 +162,4 @@ int cg_remove(struct cg_manager *m, const char *path, unsigned flags) {
                 cg_log(m, LOG_DEBUG, "removed cgroup %s", abs);
         }
         return 0;
-}
-
-static const char *const delegate_builtin[] = {
-        "cgroup.procs", "cgroup.threads", "cgroup.subtree_control", "memory.oom.group", "memory.reclaim",
-};
-
-static int chown_one(struct cg_manager *m, int dfd, const char *dir, const char *name, uid_t uid, gid_t gid) {
-        int r;
-
-        if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) == 0)
-                return 0;
-        if (errno == ENOENT && *name)
-                return 0; /* e.g. memory.oom.group without the memory controller */
-        r = -errno;
-        cg_log(m, LOG_ERR, "cannot chown %s%s%s to %u:%u: %s (%s: %s)", dir, *name ? "/" : "", name,
-               (unsigned) uid, (unsigned) gid, strerror(-r), cg_errno_name(r), cg_explain(r, CG_OP_CHOWN));
-        return r;
-}
-
-int cg_delegate(struct cg_manager *m, const char *path, uid_t uid, gid_t gid) {
-        char dir[CG_PATH_MAX];
-        char *list = NULL;
-        int dfd, r, first = 0;
-
-        if (!m || !path || !*path)
-                return -EINVAL;
-        if (!(m->caps & CG_CAP_TREE))
-                return -EOPNOTSUPP;
-        r = cg_build(m, path, NULL, dir, sizeof dir);
-        if (r < 0)
-                return r;
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-
-        r = chown_one(m, dfd, dir, "", uid, gid);
-        if (r < 0)
-                first = r;
-        if (cg_read_alloc("/sys/kernel/cgroup/delegate", &list) >= 0) {
-                for (char *p = list, *e; *p; p = e) {
-                        e = p + strcspn(p, "\n");
-                        if (*e)
-                                *e++ = 0;
-                        if (!*p)
-                                continue;
-                        r = chown_one(m, dfd, dir, p, uid, gid);
-                        if (r < 0 && first == 0)
-                                first = r;
-                }
-                free(list);
-        } else {
-                for (size_t i = 0; i < sizeof delegate_builtin / sizeof delegate_builtin[0]; i++) {
-                        r = chown_one(m, dfd, dir, delegate_builtin[i], uid, gid);
-                        if (r < 0 && first == 0)
-                                first = r;
-                }
-        }
-        close(dfd);
-        if (first == 0)
-                cg_log(m, LOG_DEBUG, "delegated %s to %u:%u", dir, (unsigned) uid, (unsigned) gid);
-        return first;
 }

@@ -34,6 +34,7 @@
 
 #include <pwd.h>
 
+#include "common/delegate.h"
 #include "common/signames.h"
 #include "common/strv.h"
 #include "service/busname.h"
@@ -161,10 +162,19 @@ static void on_cg_event(MUnit *u) {
  * Delegate=, and watches it for emptiness. Without a delegated cgroup this does nothing. */
 static void cgroup_prepare(MUnit *u) {
         char path[CG_PATH_MAX];
+        uint32_t dmask;
         int r;
 
-        if (!u->m->cg_tree || u->cgroup)
+        if (u->cgroup)
                 return;
+        if (!u->m->cg_tree) {
+                /* systemd cannot run at all without a writable cgroup v2; sdinit runs the service,
+                 * with nothing to hand over. */
+                if (delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0)
+                        manager_log(u->m, MLOG_WARN, "%s: Delegate= ignored: no cgroup to delegate (%s)", u->id,
+                                    u->m->cg.why[0] ? u->m->cg.why : "no writable cgroup v2 of our own");
+                return;
+        }
         r = cg_unit_create(&u->m->cg, u->id, unit_cgroup(u->u)->slice, path, sizeof(path));
         if (r < 0) {
                 manager_log(u->m, MLOG_WARN, "%s: cannot create its cgroup (%s); tracking its processes without one",
@@ -175,9 +185,15 @@ static void cgroup_prepare(MUnit *u) {
         if (!u->cgroup)
                 return;
         service_apply_limits(u);
-        if (unit_cgroup(u->u)->delegate > 0) {
-                struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
-                cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
+        if (delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), &dmask) > 0) {
+                /* The delegated controllers are enabled above the unit's cgroup; its own
+                 * subtree_control is the service's (spawn_exec() chowns it to User=). */
+                char ctl[64];
+                delegate_v2_controllers(dmask, ctl, sizeof(ctl));
+                cg_delegate_mark(&u->m->cg, u->cgroup);
+                if (cg_delegate_enable(&u->m->cg, u->cgroup, ctl) != 0)
+                        manager_log(u->m, MLOG_WARN, "%s: Delegate=: not every controller of \"%s\" could be enabled for it",
+                                    u->id, ctl);
         }
         /* Emptiness, and the OOM killer acting on any process of the unit (not only its main
          * process), as systemd watches memory.events; no memory controller: nothing to watch. */
@@ -218,7 +234,10 @@ static bool cgroup_oom_killed(MUnit *u) {
  * or kill (the kernel's memory.oom.group has killed the rest already) a starting or running unit
  * is stopped with result oom-kill; one that is stopping keeps stopping, with that result. */
 static void oom_event(MUnit *u) {
-        int policy = unit_is_set(u->u, UD_SERVICE_OOM_POLICY) ? S(u)->oom_policy : 1 /* stop */;
+        /* unset: systemd's DefaultOOMPolicy=stop, or continue with Delegate= on */
+        int policy = unit_is_set(u->u, UD_SERVICE_OOM_POLICY)                                 ? S(u)->oom_policy
+                     : delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0 ? 0 /* continue */
+                                                                                               : 1 /* stop */;
 
         manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
         if (policy == 0 /* continue */)
@@ -304,7 +323,18 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
         u->control_list = l;
         u->control_index = idx;
         extra_env(u, phase, &env);
-        r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
+        if (u->cgroup && (phase == PHASE_START_POST || phase == PHASE_RELOAD || phase == PHASE_STOP || phase == PHASE_STOP_POST) &&
+            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0) {
+                /* Delegate=: in "<cgroup>/.control", as systemd (the service may have made its
+                 * cgroup an inner one); spawn_exec() still hands the unit's cgroup to User=. */
+                char ctl[CG_PATH_MAX], *own = u->cgroup;
+                r = cg_delegate_control(&u->m->cg, own, ctl, sizeof(ctl));
+                if (r == 0)
+                        u->cgroup = ctl;
+                r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
+                u->cgroup = own;
+        } else
+                r = u->m->sys->spawn(u, &l->items[idx], env, false, &pid);
         strv_free(env);
         if (r != 0) {
                 /* Set-up failed before a process existed: as if it had exited with that status. */

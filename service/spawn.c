@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/delegate.h"
 #include "common/strv.h"
 #include "units/unit-type-info.h"
 #include "service/dynamic-user.h"
@@ -358,6 +359,20 @@ static void ids_done(struct ids *ids) {
         free(ids->home);
         free(ids->shell);
         free(ids->name);
+}
+
+/* Delegate=: the unit's cgroup to the user; a control process of a delegated unit starts in its
+ * "/.control" sub-cgroup (service.c run_control()), the cgroup handed over is the unit's. */
+static int cg_delegate_unit(MUnit *u, const struct ids *ids) {
+        char path[CG_PATH_MAX];
+        size_t n = strlen(u->cgroup);
+
+        if (n >= sizeof(path))
+                return -ENAMETOOLONG;
+        memcpy(path, u->cgroup, n + 1);
+        if (n > 9 && strcmp(path + n - 9, "/.control") == 0)
+                path[n - 9] = 0;
+        return cg_delegate(&u->m->cg, path, ids->uid, ids->gid);
 }
 
 /* User=/Group=/SupplementaryGroups= resolved in the manager before fork (NSS is not something
@@ -1008,6 +1023,14 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
+        if (!status && u->cgroup && ids.set && (u->u->exec.user || ids.dynamic) && u->u->type == UNIT_SERVICE &&
+            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0 &&
+            cg_delegate_unit(u, &ids) < 0) {
+                /* Delegate= with User=: the cgroup is the user's before the command runs, as
+                 * systemd's exec_child() calls cg_set_access() (cgroup/cg-delegate.c). */
+                manager_log(u->m, MLOG_ERR, "%s: Failed to adjust control group access", u->id);
+                status = EXIT_CGROUP;
+        }
         if (status) {
                 ids_done(&ids);
                 return status;

@@ -1029,6 +1029,18 @@ static int parse_raw(Ctx *c, const char *v) {
                 ctx_log(c, UNIT_DIAG_WARNING, "Failed to parse boolean value of %s, ignoring: ", c->d->key);
                 return 0;
         }
+        if (!*v && sdu_streq(c->d->key, "Delegate")) {
+                /* systemd's config_parse_delegate(): an empty Delegate= turns delegation on and
+                 * forgets the controllers listed before: kept as an "" assignment
+                 * (common/delegate.h reads it). */
+                strv_free(s->raw);
+                s->raw = NULL;
+                x = strdup("");
+                if (!x || strv_push(&s->raw, x) < 0) /* strv_push() frees x on failure */
+                        return -ENOMEM;
+                mark_set(c);
+                return 0;
+        }
         if (!*v) {
                 strv_free(s->raw);
                 s->raw = NULL;

@@ -533,7 +533,7 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         { "@cgroup", "MemorySwapMax", KIND_LIMIT, CG(memory_swap_max), DIRECTIVE_IN_CGROUP, &limit_memory },
         { "@cgroup", "MemoryLimit", KIND_LIMIT, CG(memory_limit), DIRECTIVE_IN_CGROUP | DIRECTIVE_DEPRECATED, &limit_memory },
         { "@cgroup", "TasksMax", KIND_LIMIT, CG(tasks_max), DIRECTIVE_IN_CGROUP, &limit_tasks },
-        RAW_ROW("@cgroup", "Delegate", raw_words)
+        RAW_ROW_ENFORCED("@cgroup", "Delegate", raw_words)
         RAW_ROW("@cgroup", "DeviceAllow", raw_words)
         RAW_ROW("@cgroup", "DevicePolicy", raw_device_policy)
         RAW_ROW("@cgroup", "IPAccounting", raw_bool)

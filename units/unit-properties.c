@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "common/defaults.h"
+#include "common/delegate.h"
 #include "sdu-util.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
@@ -22,11 +23,10 @@ static bool is_set(const Unit *u, const char *section, const char *key) {
         return i >= 0 && udef_row_is_set(u, (size_t) i);
 }
 
-/* Delegate= on: a boolean yes, or a list of controllers. */
+/* Delegate= on (common/delegate.h): services only, as systemd ignores it elsewhere (scopes,
+ * which can delegate too, are not unit files). */
 static bool delegate_on(const Unit *u) {
-        const char *v = udef_raw_value(u, "Delegate");
-
-        return v && sdu_parse_boolean(v) != 0;
+        return u->type == UNIT_SERVICE && delegate_parse(unit_setting_raw(u, "Service", "Delegate"), NULL) > 0;
 }
 
 /* ---- properties ---- */
@@ -565,6 +565,8 @@ static char *set_value(const Unit *u, size_t i) {
         case KIND_RAW: {
                 const RawDesc *rd = d->data;
                 const char *raw = udef_raw_value(u, d->key);
+                if (sdu_streq(d->key, "Delegate"))
+                        return strdup(delegate_on(u) ? "yes" : "no");
                 if (raw && (rd->check == RAW_BOOL || rd->check == RAW_BOOL_OR_ENUM) && sdu_parse_boolean(raw) >= 0)
                         return strdup(sdu_parse_boolean(raw) ? "yes" : "no");
                 break;

@@ -405,7 +405,31 @@ static void scenario_deleg(struct cg_manager *m) {
                 if (d)
                         closedir(d);
                 check(subdirs == 0, "delegated: nothing created inside");
+                check(stat("/sys/fs/cgroup/system.slice/deleg.service", &st) == 0 && (st.st_mode & 07777) == 0755 &&
+                              stat("/sys/fs/cgroup/system.slice/deleg.service/cgroup.procs", &st) == 0 &&
+                              (st.st_mode & 07777) == 0644,
+                      "delegated: directory 0755, cgroup.procs 0644 (systemd's cg_set_access())");
         }
+
+        /* Delegate=hugetlb: enabled again in the slice above the unit, never in the unit itself. */
+        r = cg_create(m, "dtest.slice/dtest.service", 0);
+        check(r == 0, "cg_create(dtest.slice/dtest.service) = %d", r);
+        {
+                int fd = open("/sys/fs/cgroup/dtest.slice/cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
+                check(fd >= 0 && write(fd, "-hugetlb", 8) == 8, "hugetlb disabled in dtest.slice for the test");
+                if (fd >= 0)
+                        close(fd);
+        }
+        r = cg_delegate_enable(m, "dtest.slice/dtest.service", "hugetlb cpu");
+        check(r == 0, "cg_delegate_enable(dtest.service, hugetlb cpu) = %d (cpu is not offered: skipped)", r);
+        check(read_file("/sys/fs/cgroup/dtest.slice/cgroup.subtree_control", buf, sizeof buf) > 0 &&
+                      strstr(buf, "hugetlb") != NULL,
+              "delegated controller enabled again in dtest.slice: '%s'", buf);
+        check(read_file("/sys/fs/cgroup/dtest.slice/dtest.service/cgroup.subtree_control", buf, sizeof buf) >= 0 &&
+                      strstr(buf, "hugetlb") == NULL,
+              "nothing enabled in the delegated cgroup itself: '%s'", buf);
+        r = cg_remove(m, "dtest.slice/dtest.service", CG_REMOVE_PARENTS);
+        check(r == 0, "cg_remove(dtest.slice/dtest.service) = %d", r);
 
         /* Spawn: clone3 into plain.service, fork+join into foo@bar.service, nested payload. */
         a = spawn_forker(m, "system.slice/plain.service", 0, 20, &sa);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/delegate.h"
 #include "cg-internal.h"
 #include "cg-manager.h"
 #include "env.h"
@@ -376,7 +377,38 @@ static void test_system_tasks_max(void) {
         rmdir(dir);
 }
 
+/* Delegate= folded as systemd 252's config_parse_delegate() (the values measured with systemctl
+ * show under systemd: tests/integration/test_delegate_oracle.py). */
+static void test_delegate_parse(void) {
+        char *yes[] = { "yes", NULL }, *no[] = { "yes", "no", NULL }, *list[] = { "pids memory", "cpuacct bogus", NULL };
+        char *empty[] = { "cpu", "", NULL }, *after_no[] = { "no", "'io'", NULL }, *yes_list[] = { "on", "devices", NULL };
+        char buf[64];
+        uint32_t m = 1;
+
+        CHECK_INT(delegate_parse(NULL, &m), 0);
+        CHECK_INT((int) m, 0);
+        CHECK_INT(delegate_parse(yes, &m), 1);
+        CHECK_INT((int) m, DELEGATE_V2);
+        CHECK_INT(delegate_parse(no, &m), 0);
+        CHECK_INT((int) m, 0);
+        CHECK_INT(delegate_parse(list, &m), 1);
+        CHECK_INT((int) m, DELEGATE_PIDS | DELEGATE_MEMORY | DELEGATE_CPUACCT);
+        delegate_v2_controllers(m, buf, sizeof buf);
+        CHECK_STR(buf, "cpu memory pids"); /* cpuacct means cpu on cgroup v2 */
+        CHECK_INT(delegate_parse(empty, &m), 1);
+        CHECK_INT((int) m, 0);
+        CHECK_INT(delegate_parse(after_no, &m), 1);
+        CHECK_INT((int) m, DELEGATE_IO);
+        CHECK_INT(delegate_parse(yes_list, &m), 1);
+        CHECK_INT((int) m, DELEGATE_V2 | DELEGATE_DEVICES);
+        delegate_v2_controllers(m, buf, sizeof buf);
+        CHECK_STR(buf, "cpu cpuset io memory pids");
+        CHECK_STR(delegate_controller_name(12), "bpf-restrict-network-interfaces");
+        CHECK(delegate_controller_name(13) == NULL);
+}
+
 int main(void) {
+        test_delegate_parse();
         test_unit_path();
         test_escape();
         test_rel_paths();
