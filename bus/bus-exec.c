@@ -485,8 +485,9 @@ static int get_device_allow(BUS_GETTER_ARGS) {
 /* Delegate= as systemd folds its assignments (common/delegate.h); only services delegate here
  * (systemd ignores Delegate= in a socket unit: can_delegate is false). */
 static int delegate_of(void *userdata, uint32_t *ret_mask) {
-        *ret_mask = 0;
-        return F(userdata)->type == UNIT_SERVICE ? delegate_parse(raw(userdata, "Delegate"), ret_mask) : 0;
+        const CGroupSettings *c = unit_cgroup(F(userdata));
+        *ret_mask = c->delegate > 0 ? c->delegate_mask : 0;
+        return c->delegate > 0;
 }
 
 static int get_delegate(BUS_GETTER_ARGS) {

@@ -170,7 +170,7 @@ static void cgroup_prepare(MUnit *u) {
         if (!u->m->cg_tree) {
                 /* systemd cannot run at all without a writable cgroup v2; sdinit runs the service,
                  * with nothing to hand over. */
-                if (delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0)
+                if (unit_cgroup(u->u)->delegate > 0)
                         manager_log(u->m, MLOG_WARN, "%s: Delegate= ignored: no cgroup to delegate (%s)", u->id,
                                     u->m->cg.why[0] ? u->m->cg.why : "no writable cgroup v2 of our own");
                 return;
@@ -185,7 +185,8 @@ static void cgroup_prepare(MUnit *u) {
         if (!u->cgroup)
                 return;
         service_apply_limits(u);
-        if (delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), &dmask) > 0) {
+        if (unit_cgroup(u->u)->delegate > 0) {
+                dmask = unit_cgroup(u->u)->delegate_mask;
                 /* The delegated controllers are enabled above the unit's cgroup; its own
                  * subtree_control is the service's (spawn_exec() chowns it to User=). */
                 char ctl[64];
@@ -236,7 +237,7 @@ static bool cgroup_oom_killed(MUnit *u) {
 static void oom_event(MUnit *u) {
         /* unset: systemd's DefaultOOMPolicy=stop, or continue with Delegate= on */
         int policy = unit_is_set(u->u, UD_SERVICE_OOM_POLICY)                                 ? S(u)->oom_policy
-                     : delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0 ? 0 /* continue */
+                     : unit_cgroup(u->u)->delegate > 0 ? 0 /* continue */
                                                                                                : 1 /* stop */;
 
         manager_log(u->m, MLOG_WARN, "%s: A process of this unit has been killed by the OOM killer.", u->id);
@@ -324,7 +325,7 @@ static bool run_control(MUnit *u, int phase, size_t idx) {
         u->control_index = idx;
         extra_env(u, phase, &env);
         if (u->cgroup && (phase == PHASE_START_POST || phase == PHASE_RELOAD || phase == PHASE_STOP || phase == PHASE_STOP_POST) &&
-            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0) {
+            unit_cgroup(u->u)->delegate > 0) {
                 /* Delegate=: in "<cgroup>/.control", as systemd (the service may have made its
                  * cgroup an inner one); spawn_exec() still hands the unit's cgroup to User=. */
                 char ctl[CG_PATH_MAX], *own = u->cgroup;

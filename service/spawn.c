@@ -1023,8 +1023,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
-        if (!status && u->cgroup && ids.set && (u->u->exec.user || ids.dynamic) && u->u->type == UNIT_SERVICE &&
-            delegate_parse(unit_setting_raw(u->u, "Service", "Delegate"), NULL) > 0 &&
+        if (!status && u->cgroup && ids.set && (u->u->exec.user || ids.dynamic) && unit_cgroup(u->u)->delegate > 0 &&
             cg_delegate_unit(u, &ids) < 0) {
                 /* Delegate= with User=: the cgroup is the user's before the command runs, as
                  * systemd's exec_child() calls cg_set_access() (cgroup/cg-delegate.c). */

@@ -26,7 +26,7 @@ static bool is_set(const Unit *u, const char *section, const char *key) {
 /* Delegate= on (common/delegate.h): services only, as systemd ignores it elsewhere (scopes,
  * which can delegate too, are not unit files). */
 static bool delegate_on(const Unit *u) {
-        return u->type == UNIT_SERVICE && delegate_parse(unit_setting_raw(u, "Service", "Delegate"), NULL) > 0;
+        return unit_cgroup(u)->delegate > 0;
 }
 
 /* ---- properties ---- */
@@ -363,6 +363,19 @@ void udef_service_apply_defaults(Unit *u) {
                         unit_effective_service_type(u) == SERVICE_ONESHOT ? SDU_SIZE_INFINITY : DEFAULT_TIMEOUT_USEC;
         if (!unit_is_set(u, UD_SERVICE_TIMEOUT_ABORT_SEC))
                 u->service.timeout_abort_usec = u->service.timeout_stop_usec;
+        /* Delegate= into typed fields once, so that nothing reads its text at run time. The
+         * cgroup block exists when the unit sets any cgroup directive; Delegate= alone makes one
+         * (out of memory: the unit runs undelegated). */
+        {
+                uint32_t mask = 0;
+                int on = delegate_parse(unit_setting_raw(u, "Service", "Delegate"), &mask);
+                if (on > 0 && !u->cgroup && (u->cgroup = malloc(sizeof(CGroupSettings))))
+                        *u->cgroup = unit_cgroup_unset;
+                if (u->cgroup) {
+                        u->cgroup->delegate = on > 0;
+                        u->cgroup->delegate_mask = on > 0 ? mask : 0;
+                }
+        }
 }
 
 void udef_socket_apply_defaults(Unit *u) {

@@ -198,7 +198,6 @@ Unit *unit_free(Unit *u) {
         free_exec(&u->exec);
         if (u->cgroup) {
                 free(u->cgroup->slice);
-                strv_free(u->cgroup->delegate_controllers);
                 free(u->cgroup);
         }
         switch (unit_type_info(u->type)->own) { /* the live member of the union */

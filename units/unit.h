@@ -203,8 +203,10 @@ typedef struct KillSettings {
 
 typedef struct CGroupSettings {
         char *slice;
+        /* Delegate= folded at load (common/delegate.h; services only, as systemd): on (1) or
+         * off (0), and its controllers (DELEGATE_*). */
         int delegate;
-        char **delegate_controllers;
+        uint32_t delegate_mask;
         int cpu_accounting, memory_accounting, io_accounting, tasks_accounting, ip_accounting;
         uint64_t cpu_weight, startup_cpu_weight, io_weight, startup_io_weight;
         LimitValue cpu_quota; /* permyriad per CPU */
