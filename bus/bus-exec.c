@@ -30,6 +30,7 @@
 #include "units/unit-defaults.h"
 #include "units/unit-directives.h"
 #include "units/unit-type-info.h"
+#include "units/unit-sandbox.h"
 #include "units/unit-values.h"
 
 /* ---- exec commands ---------------------------------------------------------------------------- */
@@ -377,32 +378,24 @@ const sd_bus_vtable bus_path_settings_vtable[] = {
  * PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectClock= drop,
  * DevicePolicy=closed with PrivateDevices=, char-rtc for ProtectClock=). */
 
-/* The raw values of the row key in the unit's own section ("Service", "Socket"). */
-static char *const *raw(void *userdata, const char *key) {
-        Unit *f = F(userdata);
-        const char *section = unit_type_section(f->type);
-
-        return section ? unit_setting_raw(f, section, key) : NULL;
+/* The raw values of a row, by its directive id (no lookup by name). */
+static char *const *raw(void *userdata, UnitDirectiveId id) {
+        return unit_raw_values(F(userdata), id);
 }
 
 /* The last assignment of a single-valued row. */
-static const char *raw_last(void *userdata, const char *key) {
-        char *const *v = raw(userdata, key);
-        size_t n = 0;
-
-        while (v && v[n])
-                n++;
-        return n ? v[n - 1] : NULL;
+static const char *raw_last(void *userdata, UnitDirectiveId id) {
+        return unit_raw_last(F(userdata), id);
 }
 
-static bool raw_true(void *userdata, const char *key) {
-        const char *v = raw_last(userdata, key);
+static bool raw_true(void *userdata, UnitDirectiveId id) {
+        const char *v = raw_last(userdata, id);
         return v && sdu_parse_boolean(v) > 0;
 }
 
 /* A boolean, or the string of a boolean-or-enum row (ProtectSystem=, ProtectHome=). */
-static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
-        const char *v = raw_last(userdata, key);
+static const char *raw_enum(void *userdata, UnitDirectiveId id, const char *dflt) {
+        const char *v = raw_last(userdata, id);
         int b = v ? sdu_parse_boolean(v) : -1;
 
         return !v ? dflt : b > 0 ? "yes" : b == 0 ? "no" : v;
@@ -410,26 +403,26 @@ static const char *raw_enum(void *userdata, const char *key, const char *dflt) {
 
 #define RAW_BOOL_GETTER(fn, key) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "b", (int) raw_true(userdata, key)))
 #define RAW_STRING_GETTER(fn, key, dflt) BUS_DEFINE_GETTER(fn, sd_bus_message_append(reply, "s", raw_enum(userdata, key, dflt)))
-RAW_BOOL_GETTER(get_private_devices, "PrivateDevices")
-RAW_BOOL_GETTER(get_private_network, "PrivateNetwork")
-RAW_BOOL_GETTER(get_private_users, "PrivateUsers")
-RAW_BOOL_GETTER(get_private_ipc, "PrivateIPC")
-RAW_BOOL_GETTER(get_private_mounts, "PrivateMounts")
-RAW_BOOL_GETTER(get_protect_kernel_tunables, "ProtectKernelTunables")
-RAW_BOOL_GETTER(get_protect_kernel_modules, "ProtectKernelModules")
-RAW_BOOL_GETTER(get_protect_kernel_logs, "ProtectKernelLogs")
-RAW_BOOL_GETTER(get_protect_control_groups, "ProtectControlGroups")
-RAW_BOOL_GETTER(get_protect_clock, "ProtectClock")
-RAW_BOOL_GETTER(get_protect_hostname, "ProtectHostname")
-RAW_BOOL_GETTER(get_restrict_realtime, "RestrictRealtime")
-RAW_BOOL_GETTER(get_lock_personality, "LockPersonality")
-RAW_BOOL_GETTER(get_memory_deny_write_execute, "MemoryDenyWriteExecute")
-RAW_STRING_GETTER(get_protect_proc, "ProtectProc", "default")
-RAW_STRING_GETTER(get_proc_subset, "ProcSubset", "all")
-RAW_STRING_GETTER(get_root_image, "RootImage", "")
+RAW_BOOL_GETTER(get_private_devices, UD_EXEC_PRIVATE_DEVICES)
+RAW_BOOL_GETTER(get_private_network, UD_EXEC_PRIVATE_NETWORK)
+RAW_BOOL_GETTER(get_private_users, UD_EXEC_PRIVATE_USERS)
+RAW_BOOL_GETTER(get_private_ipc, UD_EXEC_PRIVATE_IPC)
+RAW_BOOL_GETTER(get_private_mounts, UD_EXEC_PRIVATE_MOUNTS)
+RAW_BOOL_GETTER(get_protect_kernel_tunables, UD_EXEC_PROTECT_KERNEL_TUNABLES)
+RAW_BOOL_GETTER(get_protect_kernel_modules, UD_EXEC_PROTECT_KERNEL_MODULES)
+RAW_BOOL_GETTER(get_protect_kernel_logs, UD_EXEC_PROTECT_KERNEL_LOGS)
+RAW_BOOL_GETTER(get_protect_control_groups, UD_EXEC_PROTECT_CONTROL_GROUPS)
+RAW_BOOL_GETTER(get_protect_clock, UD_EXEC_PROTECT_CLOCK)
+RAW_BOOL_GETTER(get_protect_hostname, UD_EXEC_PROTECT_HOSTNAME)
+RAW_BOOL_GETTER(get_restrict_realtime, UD_EXEC_RESTRICT_REALTIME)
+RAW_BOOL_GETTER(get_lock_personality, UD_EXEC_LOCK_PERSONALITY)
+RAW_BOOL_GETTER(get_memory_deny_write_execute, UD_EXEC_MEMORY_DENY_WRITE_EXECUTE)
+RAW_STRING_GETTER(get_protect_proc, UD_EXEC_PROTECT_PROC, "default")
+RAW_STRING_GETTER(get_proc_subset, UD_EXEC_PROC_SUBSET, "all")
+RAW_STRING_GETTER(get_root_image, UD_EXEC_ROOT_IMAGE, "")
 BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(F(userdata)->exec.effective.protect_system)))
 BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(F(userdata)->exec.effective.protect_home)))
-BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, "KeyringMode", unit_type_info(F(userdata)->type)->keyring_mode)))
+BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, UD_EXEC_KEYRING_MODE, unit_type_info(F(userdata)->type)->keyring_mode)))
 BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
                                                                                   ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
 
@@ -438,29 +431,29 @@ static int get_capability_bounding_set(BUS_GETTER_ARGS) {
         uint64_t mask = c->set ? c->mask : UINT64_MAX;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        if (raw_true(userdata, "PrivateDevices"))
+        if (raw_true(userdata, UD_EXEC_PRIVATE_DEVICES))
                 mask &= ~(UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO);
-        if (raw_true(userdata, "ProtectKernelModules"))
+        if (raw_true(userdata, UD_EXEC_PROTECT_KERNEL_MODULES))
                 mask &= ~(UINT64_C(1) << CAP_SYS_MODULE);
-        if (raw_true(userdata, "ProtectKernelLogs"))
+        if (raw_true(userdata, UD_EXEC_PROTECT_KERNEL_LOGS))
                 mask &= ~(UINT64_C(1) << CAP_SYSLOG);
-        if (raw_true(userdata, "ProtectClock"))
+        if (raw_true(userdata, UD_EXEC_PROTECT_CLOCK))
                 mask &= ~(UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM);
         return sd_bus_message_append(reply, "t", mask);
 }
 
 static const char *device_policy(void *userdata) {
-        const char *v = raw_last(userdata, "DevicePolicy");
+        const char *v = raw_last(userdata, UD_CGROUP_DEVICE_POLICY);
 
         if (v)
                 return v;
-        return raw_true(userdata, "PrivateDevices") ? "closed" : "auto";
+        return raw_true(userdata, UD_EXEC_PRIVATE_DEVICES) ? "closed" : "auto";
 }
 
 BUS_DEFINE_GETTER(get_device_policy, sd_bus_message_append(reply, "s", device_policy(userdata)))
 
 static int get_device_allow(BUS_GETTER_ARGS) {
-        char *const *v = raw(userdata, "DeviceAllow");
+        char *const *v = raw(userdata, UD_CGROUP_DEVICE_ALLOW);
         size_t n = 0;
         int r;
 
@@ -470,7 +463,7 @@ static int get_device_allow(BUS_GETTER_ARGS) {
         /* systemd puts each entry in front of the list (newest first); char-rtc for
          * ProtectClock= comes last, at load. Entries are "PATH [rwm]". */
         r = sd_bus_message_open_container(reply, 'a', "(ss)");
-        if (r >= 0 && raw_true(userdata, "ProtectClock") && (n > 0 || strcmp(device_policy(userdata), "auto") != 0))
+        if (r >= 0 && raw_true(userdata, UD_EXEC_PROTECT_CLOCK) && (n > 0 || strcmp(device_policy(userdata), "auto") != 0))
                 r = sd_bus_message_append(reply, "(ss)", "char-rtc", "r");
         while (r >= 0 && n-- > 0) {
                 char dev[PATH_MAX];
@@ -568,8 +561,8 @@ static int append_ip_word(sd_bus_message *reply, const char *w) {
         return append_ip_prefix(reply, v6 ? AF_INET6 : AF_INET, addr, (unsigned) prefix);
 }
 
-static int append_ip_list(sd_bus_message *reply, void *userdata, const char *key) {
-        char *const *v = raw(userdata, key);
+static int append_ip_list(sd_bus_message *reply, void *userdata, UnitDirectiveId id) {
+        char *const *v = raw(userdata, id);
         int r = sd_bus_message_open_container(reply, 'a', "(iayu)");
 
         for (size_t i = 0; r >= 0 && v && v[i]; i++)
@@ -586,8 +579,8 @@ static int append_ip_list(sd_bus_message *reply, void *userdata, const char *key
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-BUS_DEFINE_GETTER(get_ip_address_allow, append_ip_list(reply, userdata, "IPAddressAllow"))
-BUS_DEFINE_GETTER(get_ip_address_deny, append_ip_list(reply, userdata, "IPAddressDeny"))
+BUS_DEFINE_GETTER(get_ip_address_allow, append_ip_list(reply, userdata, UD_CGROUP_IP_ADDRESS_ALLOW))
+BUS_DEFINE_GETTER(get_ip_address_deny, append_ip_list(reply, userdata, UD_CGROUP_IP_ADDRESS_DENY))
 
 /* Space-separated words of every assignment, in order, each once. */
 static int append_words(sd_bus_message *reply, char *const *v, bool strip_tilde) {
@@ -609,12 +602,12 @@ static int append_words(sd_bus_message *reply, char *const *v, bool strip_tilde)
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-BUS_DEFINE_GETTER(get_ip_ingress_filter, append_words(reply, raw(userdata, "IPIngressFilterPath"), false))
-BUS_DEFINE_GETTER(get_ip_egress_filter, append_words(reply, raw(userdata, "IPEgressFilterPath"), false))
+BUS_DEFINE_GETTER(get_ip_ingress_filter, append_words(reply, raw(userdata, UD_CGROUP_IP_INGRESS_FILTER_PATH), false))
+BUS_DEFINE_GETTER(get_ip_egress_filter, append_words(reply, raw(userdata, UD_CGROUP_IP_EGRESS_FILTER_PATH), false))
 
 static int get_syscall_archs(BUS_GETTER_ARGS) {
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
-        return append_words(reply, raw(userdata, "SystemCallArchitectures"), false);
+        return append_words(reply, raw(userdata, UD_EXEC_SYSTEM_CALL_ARCHITECTURES), false);
 }
 
 /* A word list with systemd's list semantics (RestrictAddressFamilies=, SystemCallFilter=): the
@@ -679,7 +672,7 @@ static int append_word_list(sd_bus_message *reply, WordList *l) {
 }
 
 static int get_restrict_address_families(BUS_GETTER_ARGS) {
-        char *const *v = raw(userdata, "RestrictAddressFamilies");
+        char *const *v = raw(userdata, UD_EXEC_RESTRICT_ADDRESS_FAMILIES);
         WordList *l = calloc(1, sizeof(WordList));
         int r;
 
@@ -711,7 +704,7 @@ static uint64_t namespace_flag(const char *w, size_t n) {
 }
 
 static int get_restrict_namespaces(BUS_GETTER_ARGS) {
-        char *const *v = raw(userdata, "RestrictNamespaces");
+        char *const *v = raw(userdata, UD_EXEC_RESTRICT_NAMESPACES);
         uint64_t allowed = UINT64_MAX; /* not set: systemd's "initial" value */
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
@@ -843,7 +836,7 @@ static int syscall_name_cmp(const void *a, const void *b) {
 }
 
 static int get_system_call_filter(BUS_GETTER_ARGS) {
-        char *const *v = raw(userdata, "SystemCallFilter");
+        char *const *v = raw(userdata, UD_EXEC_SYSTEM_CALL_FILTER);
         SyscallFilter *f = calloc(1, sizeof(SyscallFilter));
         const char **names = NULL;
         size_t k = 0;

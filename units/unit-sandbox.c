@@ -33,7 +33,7 @@ char *const *unit_raw_values(const Unit *u, UnitDirectiveId id) {
         return NULL;
 }
 
-static const char *last(const Unit *u, UnitDirectiveId id) {
+const char *unit_raw_last(const Unit *u, UnitDirectiveId id) {
         char *const *l = unit_raw_values(u, id);
         size_t n = 0;
 
@@ -44,7 +44,7 @@ static const char *last(const Unit *u, UnitDirectiveId id) {
 
 /* A boolean row: 1, 0, or -1 when unset. */
 static int raw_bool(const Unit *u, UnitDirectiveId id) {
-        const char *v = last(u, id);
+        const char *v = unit_raw_last(u, id);
         return v ? sdu_parse_boolean(v) : -1;
 }
 
@@ -269,9 +269,9 @@ static int fill(const Unit *u, ExecSandbox *s) {
          * DynamicUser= implies: unit_apply_defaults() wrote them into u->exec.effective. */
         s->protect_system = (int8_t) u->exec.effective.protect_system;
         s->protect_home = (int8_t) u->exec.effective.protect_home;
-        v = last(u, UD_EXEC_PROTECT_PROC);
+        v = unit_raw_last(u, UD_EXEC_PROTECT_PROC);
         s->protect_proc = (int8_t) (v && strcmp(v, "default") == 0 ? 0 : enum_or_bool(v, proc_names, 0));
-        v = last(u, UD_EXEC_PROC_SUBSET);
+        v = unit_raw_last(u, UD_EXEC_PROC_SUBSET);
         s->proc_subset_pid = v && strcmp(v, "pid") == 0;
         s->private_tmp = u->exec.effective.private_tmp;
         s->private_devices = raw_bool(u, UD_EXEC_PRIVATE_DEVICES) > 0;
@@ -281,12 +281,12 @@ static int fill(const Unit *u, ExecSandbox *s) {
         s->protect_kernel_tunables = raw_bool(u, UD_EXEC_PROTECT_KERNEL_TUNABLES) > 0;
         s->protect_kernel_modules = raw_bool(u, UD_EXEC_PROTECT_KERNEL_MODULES) > 0;
         s->protect_kernel_logs = raw_bool(u, UD_EXEC_PROTECT_KERNEL_LOGS) > 0;
-        v = last(u, UD_EXEC_PROTECT_CONTROL_GROUPS);
+        v = unit_raw_last(u, UD_EXEC_PROTECT_CONTROL_GROUPS);
         s->protect_control_groups = v && sdu_parse_boolean(v) != 0; /* yes, private, strict */
         s->protect_hostname = raw_bool(u, UD_EXEC_PROTECT_HOSTNAME) > 0;
-        v = last(u, UD_EXEC_MOUNT_APIVFS);
+        v = unit_raw_last(u, UD_EXEC_MOUNT_APIVFS);
         s->mount_apivfs = (int8_t) (v ? sdu_parse_boolean(v) > 0 : -1);
-        v = last(u, UD_EXEC_MOUNT_FLAGS);
+        v = unit_raw_last(u, UD_EXEC_MOUNT_FLAGS);
         s->mount_flags = !v ? 0 : !strcmp(v, "shared") ? MS_SHARED : !strcmp(v, "slave") ? MS_SLAVE : MS_PRIVATE;
         if ((r = push_words(&s->rw, unit_raw_values(u, UD_EXEC_READ_WRITE_PATHS))) < 0 ||
             (r = push_words(&s->rw, unit_raw_values(u, UD_EXEC_READ_WRITE_DIRECTORIES))) < 0 ||
@@ -300,9 +300,9 @@ static int fill(const Unit *u, ExecSandbox *s) {
             (r = push_words(&s->bind_ro, unit_raw_values(u, UD_EXEC_BIND_READ_ONLY_PATHS))) < 0 ||
             (r = push_words(&s->tmpfs, unit_raw_values(u, UD_EXEC_TEMPORARY_FILE_SYSTEM))) < 0)
                 return r;
-        if ((v = last(u, UD_EXEC_NETWORK_NAMESPACE_PATH)) && !(s->netns_path = strdup(v)))
+        if ((v = unit_raw_last(u, UD_EXEC_NETWORK_NAMESPACE_PATH)) && !(s->netns_path = strdup(v)))
                 return -ENOMEM;
-        if ((v = last(u, UD_EXEC_IPC_NAMESPACE_PATH)) && !(s->ipcns_path = strdup(v)))
+        if ((v = unit_raw_last(u, UD_EXEC_IPC_NAMESPACE_PATH)) && !(s->ipcns_path = strdup(v)))
                 return -ENOMEM;
 
         /* The process. */
@@ -325,10 +325,10 @@ static int fill(const Unit *u, ExecSandbox *s) {
                      s->restrict_namespaces >= 0 || unit_raw_values(u, UD_EXEC_RESTRICT_ADDRESS_FAMILIES) ||
                      unit_raw_values(u, UD_EXEC_SYSTEM_CALL_ARCHITECTURES) || unit_raw_values(u, UD_EXEC_SYSTEM_CALL_FILTER) ||
                      unit_raw_values(u, UD_EXEC_SYSTEM_CALL_LOG);
-        v = last(u, UD_EXEC_KEYRING_MODE);
+        v = unit_raw_last(u, UD_EXEC_KEYRING_MODE);
         s->keyring_mode = !v ? KEYRING_PRIVATE : !strcmp(v, "inherit") ? KEYRING_INHERIT : !strcmp(v, "shared") ? KEYRING_SHARED : KEYRING_PRIVATE;
         s->numa_policy = -1;
-        if ((v = last(u, UD_EXEC_NUMA_POLICY)))
+        if ((v = unit_raw_last(u, UD_EXEC_NUMA_POLICY)))
                 for (int i = 0; numa_names[i]; i++)
                         if (strcmp(numa_names[i], v) == 0)
                                 s->numa_policy = (int8_t) i;

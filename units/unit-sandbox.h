@@ -73,3 +73,5 @@ void unit_sandbox_free(ExecSandbox *s);
 /* The validated values of a "not enforced"/raw row by its id (UD_EXEC_SYSTEM_CALL_FILTER ...), in
  * assignment order, before and after unit_compact(); NULL when not assigned (or reset). */
 char *const *unit_raw_values(const Unit *u, UnitDirectiveId id);
+/* The last of them (a single-valued row), NULL when unset. */
+const char *unit_raw_last(const Unit *u, UnitDirectiveId id);
