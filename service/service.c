@@ -176,7 +176,7 @@ static void cgroup_prepare(MUnit *u) {
                 return;
         service_apply_limits(u);
         if (unit_cgroup(u->u)->delegate > 0) {
-                struct passwd *pw = u->u->exec.user ? getpwnam(u->u->exec.user) : NULL;
+                struct passwd *pw = unit_exec(u->u)->user ? getpwnam(unit_exec(u->u)->user) : NULL;
                 cg_delegate(&u->m->cg, u->cgroup, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0);
         }
         /* Emptiness, and the OOM killer acting on any process of the unit (not only its main
@@ -665,7 +665,7 @@ static void enter_dead(MUnit *u) {
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
         {
-                int preserve = u->u->exec.runtime_directory_preserve; /* no, yes, restart */
+                int preserve = unit_exec(u->u)->runtime_directory_preserve; /* no, yes, restart */
                 if (preserve != 1 && !(preserve == 2 && should_restart(u)))
                         spawn_remove_runtime_directories(u);
         }

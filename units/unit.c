@@ -108,7 +108,29 @@ static void free_install(UnitInstallSection *s) {
         free(s->default_instance);
 }
 
+const ExecSettings unit_exec_unset = {
+        .umask = 0022,
+        .cpu_scheduling_policy = -1, .io_scheduling_class = -1,
+        .no_new_privileges = -1, .ignore_sigpipe = -1,
+        .standard_input = -1, .standard_output = -1, .standard_error = -1,
+        .syslog_level_prefix = -1, .tty_reset = -1, .tty_vhangup = -1, .tty_vt_disallocate = -1,
+        .runtime_directory_mode = 0755, .state_directory_mode = 0755, .cache_directory_mode = 0755,
+        .logs_directory_mode = 0755, .configuration_directory_mode = 0755,
+        .runtime_directory_preserve = -1,
+};
+
+ExecSettings *unit_exec_alloc(Unit *u) {
+        if (!u->exec) {
+                u->exec = malloc(sizeof(ExecSettings));
+                if (u->exec)
+                        *u->exec = unit_exec_unset;
+        }
+        return u->exec;
+}
+
 static void free_exec(ExecSettings *e) {
+        if (!e)
+                return;
         char *strings[] = { e->user, e->group, e->working_directory, e->root_directory, e->root_image,
                             e->standard_input_file, e->standard_output_file, e->standard_error_file,
                             e->standard_input_text, e->syslog_identifier, e->syslog_facility, e->syslog_level,
@@ -123,6 +145,7 @@ static void free_exec(ExecSettings *e) {
                 strv_free(lists[i]);
         free(e->rlimits);
         unit_sandbox_free(e->sandbox);
+        free(e);
 }
 
 static void free_service(ServiceSettings *s) {
@@ -195,7 +218,7 @@ Unit *unit_free(Unit *u) {
                 return NULL;
         free_unit_section(&u->unit);
         free_install(&u->install);
-        free_exec(&u->exec);
+        free_exec(u->exec);
         if (u->cgroup) {
                 free(u->cgroup->slice);
                 strv_free(u->cgroup->delegate_controllers);
