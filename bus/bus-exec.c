@@ -644,10 +644,13 @@ static int append_word_list(sd_bus_message *reply, WordList *l) {
 
 static int get_restrict_address_families(BUS_GETTER_ARGS) {
         char *const *v = raw(userdata, "RestrictAddressFamilies");
-        WordList *l = calloc(1, sizeof(WordList));
+        WordList *l;
         int r;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!v) /* none set: (false, []) without the list (32 kB) */
+                return sd_bus_message_append(reply, "(bas)", 0, 0);
+        l = calloc(1, sizeof(WordList));
         if (!l)
                 return -ENOMEM;
         for (size_t i = 0; v && v[i]; i++)
@@ -808,12 +811,15 @@ static int syscall_name_cmp(const void *a, const void *b) {
 
 static int get_system_call_filter(BUS_GETTER_ARGS) {
         char *const *v = raw(userdata, "SystemCallFilter");
-        SyscallFilter *f = calloc(1, sizeof(SyscallFilter));
+        SyscallFilter *f;
         const char **names = NULL;
         size_t k = 0;
         int r;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!v) /* none set: (false, []) without the table (82 kB from the heap at each call) */
+                return sd_bus_message_append(reply, "(bas)", 0, 0);
+        f = calloc(1, sizeof(SyscallFilter));
         if (!f)
                 return -ENOMEM;
         for (size_t i = 0; v && v[i]; i++) {
