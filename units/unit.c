@@ -60,8 +60,10 @@ int unit_new(const char *name, const UnitHostInfo *host, Unit **ret) {
                 return -ENOMEM;
         u->settings = calloc(unit_directive_table_size, sizeof(UnitSetting));
         u->id = strdup(name);
-        if (!u->settings || !u->id || strv_extend(&u->names, name) < 0)
+        u->names = calloc(2, sizeof(char *));
+        if (!u->settings || !u->id || !u->names)
                 goto oom;
+        u->names[0] = u->id; /* one string for both (unit_free() knows) */
         if (unit_name_is_instance(name) && unit_name_to_instance(name, &inst) < 0)
                 goto oom;
         u->instance = inst;
@@ -250,8 +252,11 @@ Unit *unit_free(Unit *u) {
                 strv_free(u->raw_kept[i].raw);
         free(u->raw_kept);
         sdu_list_index_free(u->load_index);
+        for (size_t i = 0; u->names && u->names[i]; i++)
+                if (u->names[i] != u->id)
+                        free(u->names[i]);
+        free(u->names);
         free(u->id);
-        strv_free(u->names);
         free(u->fragment_path);
         strv_free(u->dropin_paths);
         free(u->instance);

@@ -284,7 +284,7 @@ typedef struct UnitRawValue {
 
 typedef struct Unit {
         char *id;             /* the name it was loaded as after alias resolution */
-        char **names;         /* id plus aliases (symlink names) */
+        char **names;         /* id plus aliases (symlink names); names[0] is the id's string itself */
         UnitType type;
         UnitLoadState load_state;
         char *fragment_path;  /* NULL for not-found/masked units */
