@@ -144,7 +144,7 @@ const sd_bus_vtable bus_cgroup_vtable[] = {
 BUS_ENUM_GETTER(get_kill_mode, UD_KILL_KILL_MODE, "control-group")
 
 static bool dynamic_user(void *userdata) {
-        return F(userdata)->exec.effective.dynamic_user;
+        return unit_exec(F(userdata))->effective.dynamic_user;
 }
 
 /* User= and Group=; with DynamicUser= and no User=, the name systemd derives from the unit's
@@ -162,9 +162,16 @@ static int append_user(sd_bus_message *reply, void *userdata, const char *v) {
         return r;
 }
 
-BUS_DEFINE_GETTER(get_user, append_user(reply, userdata, F(userdata)->exec.user))
-BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, F(userdata)->exec.group ? F(userdata)->exec.group
-                                                             : dynamic_user(userdata) ? F(userdata)->exec.user : NULL))
+BUS_DEFINE_GETTER(get_user, append_user(reply, userdata, unit_exec(F(userdata))->user))
+BUS_DEFINE_GETTER(get_group, append_user(reply, userdata, unit_exec(F(userdata))->group ? unit_exec(F(userdata))->group
+                                                             : dynamic_user(userdata) ? unit_exec(F(userdata))->user : NULL))
+
+/* A getter of field f of the unit's exec settings through field getter g: they are in Unit.exec,
+ * NULL when the unit sets none (unit_exec() reads unit_exec_unset then), so no offset reaches them. */
+#define EXEC_FIELD_GETTER(fn, g, f) \
+        BUS_DEFINE_GETTER(fn, g(bus, path, interface, property, reply, (void *) &unit_exec(F(userdata))->f, error))
+
+EXEC_FIELD_GETTER(get_working_directory, bus_get_string, working_directory)
 
 const sd_bus_vtable bus_exec_settings_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -174,7 +181,7 @@ const sd_bus_vtable bus_exec_settings_vtable[] = {
         BUS_FIELD("SendSIGHUP", "b", bus_get_bool_positive, UF(kill.send_sighup)),
         BUS_PROP("User", "s", get_user),
         BUS_PROP("Group", "s", get_group),
-        BUS_FIELD("WorkingDirectory", "s", bus_get_string, UF(exec.working_directory)),
+        BUS_PROP("WorkingDirectory", "s", get_working_directory),
         SD_BUS_VTABLE_END,
 };
 
@@ -420,14 +427,14 @@ RAW_BOOL_GETTER(get_memory_deny_write_execute, UD_EXEC_MEMORY_DENY_WRITE_EXECUTE
 RAW_STRING_GETTER(get_protect_proc, UD_EXEC_PROTECT_PROC, "default")
 RAW_STRING_GETTER(get_proc_subset, UD_EXEC_PROC_SUBSET, "all")
 RAW_STRING_GETTER(get_root_image, UD_EXEC_ROOT_IMAGE, "")
-BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(F(userdata)->exec.effective.protect_system)))
-BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(F(userdata)->exec.effective.protect_home)))
+BUS_DEFINE_GETTER(get_protect_system, sd_bus_message_append(reply, "s", unit_protect_system_to_string(unit_exec(F(userdata))->effective.protect_system)))
+BUS_DEFINE_GETTER(get_protect_home, sd_bus_message_append(reply, "s", unit_protect_home_to_string(unit_exec(F(userdata))->effective.protect_home)))
 BUS_DEFINE_GETTER(get_keyring_mode, sd_bus_message_append(reply, "s", raw_enum(userdata, UD_EXEC_KEYRING_MODE, unit_type_info(F(userdata)->type)->keyring_mode)))
-BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", F(userdata)->exec.ambient_capabilities.set
-                                                                                  ? F(userdata)->exec.ambient_capabilities.mask : (uint64_t) 0))
+BUS_DEFINE_GETTER(get_ambient_capabilities, sd_bus_message_append(reply, "t", unit_exec(F(userdata))->ambient_capabilities.set
+                                                                                  ? unit_exec(F(userdata))->ambient_capabilities.mask : (uint64_t) 0))
 
 static int get_capability_bounding_set(BUS_GETTER_ARGS) {
-        const CapabilitySetting *c = &F(userdata)->exec.capability_bounding_set;
+        const CapabilitySetting *c = &unit_exec(F(userdata))->capability_bounding_set;
         uint64_t mask = c->set ? c->mask : UINT64_MAX;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
@@ -673,10 +680,13 @@ static int append_word_list(sd_bus_message *reply, WordList *l) {
 
 static int get_restrict_address_families(BUS_GETTER_ARGS) {
         char *const *v = raw(userdata, UD_EXEC_RESTRICT_ADDRESS_FAMILIES);
-        WordList *l = calloc(1, sizeof(WordList));
+        WordList *l;
         int r;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!v) /* none set: (false, []) without the list (32 kB) */
+                return sd_bus_message_append(reply, "(bas)", 0, 0);
+        l = calloc(1, sizeof(WordList));
         if (!l)
                 return -ENOMEM;
         for (size_t i = 0; v && v[i]; i++)
@@ -837,12 +847,15 @@ static int syscall_name_cmp(const void *a, const void *b) {
 
 static int get_system_call_filter(BUS_GETTER_ARGS) {
         char *const *v = raw(userdata, UD_EXEC_SYSTEM_CALL_FILTER);
-        SyscallFilter *f = calloc(1, sizeof(SyscallFilter));
+        SyscallFilter *f;
         const char **names = NULL;
         size_t k = 0;
         int r;
 
         (void) bus, (void) path, (void) interface, (void) property, (void) error;
+        if (!v) /* none set: (false, []) without the table (82 kB from the heap at each call) */
+                return sd_bus_message_append(reply, "(bas)", 0, 0);
+        f = calloc(1, sizeof(SyscallFilter));
         if (!f)
                 return -ENOMEM;
         for (size_t i = 0; v && v[i]; i++) {
@@ -884,23 +897,32 @@ static int get_system_call_filter(BUS_GETTER_ARGS) {
         return r;
 }
 
+EXEC_FIELD_GETTER(get_supplementary_groups, bus_get_strv, supplementary_groups)
+EXEC_FIELD_GETTER(get_root_directory, bus_get_string, root_directory)
+EXEC_FIELD_GETTER(get_umask, bus_get_u32, umask)
+EXEC_FIELD_GETTER(get_dynamic_user, bus_get_bool_positive, effective.dynamic_user)
+EXEC_FIELD_GETTER(get_remove_ipc, bus_get_bool_positive, effective.remove_ipc)
+EXEC_FIELD_GETTER(get_no_new_privileges, bus_get_bool_positive, effective.no_new_privileges)
+EXEC_FIELD_GETTER(get_private_tmp, bus_get_bool_positive, effective.private_tmp)
+EXEC_FIELD_GETTER(get_restrict_suid_sgid, bus_get_bool_positive, effective.restrict_suid_sgid)
+
 const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        BUS_FIELD("SupplementaryGroups", "as", bus_get_strv, UF(exec.supplementary_groups)),
-        BUS_FIELD("RootDirectory", "s", bus_get_string, UF(exec.root_directory)),
+        BUS_PROP("SupplementaryGroups", "as", get_supplementary_groups),
+        BUS_PROP("RootDirectory", "s", get_root_directory),
         BUS_PROP("RootImage", "s", get_root_image),
-        BUS_FIELD("UMask", "u", bus_get_u32, UF(exec.umask)), /* 0022 unless set (unit_apply_defaults()) */
+        BUS_PROP("UMask", "u", get_umask), /* 0022 unless set (unit_apply_defaults()) */
         BUS_PROP("CapabilityBoundingSet", "t", get_capability_bounding_set),
         BUS_PROP("AmbientCapabilities", "t", get_ambient_capabilities),
-        BUS_FIELD("DynamicUser", "b", bus_get_bool_positive, UF(exec.effective.dynamic_user)),
-        BUS_FIELD("RemoveIPC", "b", bus_get_bool_positive, UF(exec.effective.remove_ipc)),
-        BUS_FIELD("NoNewPrivileges", "b", bus_get_bool_positive, UF(exec.effective.no_new_privileges)),
+        BUS_PROP("DynamicUser", "b", get_dynamic_user),
+        BUS_PROP("RemoveIPC", "b", get_remove_ipc),
+        BUS_PROP("NoNewPrivileges", "b", get_no_new_privileges),
         BUS_PROP("KeyringMode", "s", get_keyring_mode),
         BUS_PROP("ProtectProc", "s", get_protect_proc),
         BUS_PROP("ProcSubset", "s", get_proc_subset),
         BUS_PROP("ProtectSystem", "s", get_protect_system),
         BUS_PROP("ProtectHome", "s", get_protect_home),
-        BUS_FIELD("PrivateTmp", "b", bus_get_bool_positive, UF(exec.effective.private_tmp)),
+        BUS_PROP("PrivateTmp", "b", get_private_tmp),
         BUS_PROP("PrivateDevices", "b", get_private_devices),
         BUS_PROP("PrivateNetwork", "b", get_private_network),
         BUS_PROP("PrivateUsers", "b", get_private_users),
@@ -913,7 +935,7 @@ const sd_bus_vtable bus_exec_sandbox_vtable[] = {
         BUS_PROP("ProtectClock", "b", get_protect_clock),
         BUS_PROP("ProtectHostname", "b", get_protect_hostname),
         BUS_PROP("RestrictRealtime", "b", get_restrict_realtime),
-        BUS_FIELD("RestrictSUIDSGID", "b", bus_get_bool_positive, UF(exec.effective.restrict_suid_sgid)),
+        BUS_PROP("RestrictSUIDSGID", "b", get_restrict_suid_sgid),
         BUS_PROP("RestrictNamespaces", "t", get_restrict_namespaces),
         BUS_PROP("RestrictAddressFamilies", "(bas)", get_restrict_address_families),
         BUS_PROP("LockPersonality", "b", get_lock_personality),

@@ -108,7 +108,7 @@ int dynamic_user_name_for_unit(const char *unit_id, char *buf, size_t size) {
 }
 
 bool dynamic_user_enabled(const Unit *u) {
-        return u->exec.effective.dynamic_user;
+        return unit_exec(u)->effective.dynamic_user;
 }
 
 /* ---- the held users: one entry per name, with the units holding it (PID 1's own state; the
@@ -264,7 +264,7 @@ static bool holds(const DynUser *d, const MUnit *u) {
 
 /* The private directories a previous run left, whose owner is the best candidate. */
 static char **suggested_paths(const Unit *unit) {
-        char **dirs[] = { unit->exec.state_directory, unit->exec.cache_directory, unit->exec.logs_directory };
+        char **dirs[] = { unit_exec(unit)->state_directory, unit_exec(unit)->cache_directory, unit_exec(unit)->logs_directory };
         const char *bases[] = { "/var/lib/private", "/var/cache/private", "/var/log/private" };
         size_t n = 0, k = 0;
         char **l;
@@ -394,7 +394,7 @@ const void *dynamic_user_next(const void *cursor, const char **ret_name, uid_t *
 }
 
 int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_name) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         char name[64];
         uid_t uid, g;
         gid_t gid = (gid_t) -1, static_gid = (gid_t) -1;
@@ -542,7 +542,7 @@ int dynamic_user_make_directory(const char *base, const char *rel, mode_t mode, 
 /* ---- the child's view ---- */
 
 int dynamic_user_child_mounts(const Unit *u) {
-        const ExecSettings *e = &u->exec;
+        const ExecSettings *e = unit_exec(u);
         struct {
                 char **dirs;
                 const char *base;

@@ -53,9 +53,9 @@ static bool have_effective_cap(int c) {
 }
 
 bool exec_no_new_privileges(const Unit *u, bool have_cap_sys_admin) {
-        const ExecSandbox *s = u->exec.sandbox;
+        const ExecSandbox *s = unit_exec(u)->sandbox;
 
-        if (u->exec.no_new_privileges > 0 || (s && s->dynamic_user))
+        if (unit_exec(u)->no_new_privileges > 0 || (s && s->dynamic_user))
                 return true;
         if (have_cap_sys_admin) /* privileged: seccomp does not need it */
                 return false;
@@ -230,7 +230,7 @@ void exec_failure_format(const ExecFailure *f, char *buf, size_t size) {
 
 int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity *id, ExecFailure *f) {
         const Unit *u = mu->u;
-        const ExecSettings *e = &u->exec;
+        const ExecSettings *e = unit_exec(u);
         const ExecSandbox *s = unit_sandbox(u);
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
         bool setuid_needed = !(cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID));

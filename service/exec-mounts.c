@@ -423,7 +423,7 @@ static void mark_submounts(MountPlan *p);
 
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
-        const ExecSettings *x = &u->exec;
+        const ExecSettings *x = unit_exec(u);
         MountPlan *p = calloc(1, sizeof(*p));
         bool apivfs = c->mount_apivfs >= 0 ? c->mount_apivfs > 0 : x->root_directory != NULL;
         bool ignore_proc = c->proc_subset_pid;

@@ -61,8 +61,8 @@ bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tm
             c->protect_kernel_modules || c->protect_kernel_logs || c->protect_control_groups ||
             c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid || c->private_ipc || c->ipcns_path)
                 return true;
-        if (u->exec.root_directory && (c->mount_apivfs != 0 || u->exec.runtime_directory || u->exec.state_directory ||
-                                       u->exec.cache_directory || u->exec.logs_directory || u->exec.configuration_directory))
+        if (unit_exec(u)->root_directory && (c->mount_apivfs != 0 || unit_exec(u)->runtime_directory || unit_exec(u)->state_directory ||
+                                       unit_exec(u)->cache_directory || unit_exec(u)->logs_directory || unit_exec(u)->configuration_directory))
                 return true;
         return false;
 }
@@ -188,7 +188,7 @@ static void list_mount_settings(const ExecSandbox *c, const Unit *u, char *b, si
                 { c->tmpfs != NULL, "TemporaryFileSystem=" },
                 { c->private_mounts, "PrivateMounts=" },
                 { c->private_ipc || c->ipcns_path, "PrivateIPC= (/dev/mqueue)" },
-                { u->exec.root_directory != NULL, "RootDirectory=" },
+                { unit_exec(u)->root_directory != NULL, "RootDirectory=" },
         };
         size_t k = 0;
 
@@ -218,7 +218,7 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         char ignored[2048] = "", list[1024] = "";
         unsigned can;
 
-        if (!settings(u)->ns && !u->u->exec.root_directory && !rt)
+        if (!settings(u)->ns && !unit_exec(u->u)->root_directory && !rt)
                 return 0; /* the common case: nothing to do */
         if (!rt) {
                 rt = calloc(1, sizeof(*rt));

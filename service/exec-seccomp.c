@@ -795,7 +795,7 @@ static bool seccomp_available(void) {
 }
 
 bool exec_seccomp_wanted(const Unit *u) {
-        return u->exec.sandbox && u->exec.sandbox->seccomp;
+        return unit_exec(u)->sandbox && unit_exec(u)->sandbox->seccomp;
 }
 
 #define FAIL(status, what)                                                                       \
@@ -805,7 +805,7 @@ bool exec_seccomp_wanted(const Unit *u) {
         } while (0)
 
 static int apply_steps(const Unit *u, char *err, size_t errlen) {
-        const ExecSandbox *sb = u->exec.sandbox;
+        const ExecSandbox *sb = unit_exec(u)->sandbox;
         SyscallSet *set = NULL;
         bool allow_list;
         long retain;
@@ -860,7 +860,7 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
         if ((r = restrict_archs(raw(u, UD_EXEC_SYSTEM_CALL_ARCHITECTURES))) < 0)
                 FAIL(EXIT_SECCOMP, "apply syscall architecture restrictions");
         if (sb->lock_personality) {
-                const char *pers = u->exec.personality;
+                const char *pers = unit_exec(u)->personality;
                 scmp_datum_t p;
                 if (pers)
                         p = strcmp(pers, "x86") == 0 ? PER_LINUX32 : PER_LINUX;
@@ -926,13 +926,13 @@ static char *plan_key(const Unit *u) {
         for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
                 for (char *const *l = raw(u, ids[k]); l && *l; l++)
                         n += 12 + strlen(*l) + 2;
-        n += u->exec.personality ? strlen(u->exec.personality) + 1 : 1;
+        n += unit_exec(u)->personality ? strlen(unit_exec(u)->personality) + 1 : 1;
         if (!(p = key = malloc(n)))
                 return NULL;
         for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
                 for (char *const *l = raw(u, ids[k]); l && *l; l++)
                         p += sprintf(p, "%u=%s\n", (unsigned) ids[k], *l);
-        sprintf(p, "%s", u->exec.personality ? u->exec.personality : "");
+        sprintf(p, "%s", unit_exec(u)->personality ? unit_exec(u)->personality : "");
         return key;
 }
 

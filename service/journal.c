@@ -108,7 +108,7 @@ int journal_stream_prepare(MUnit *u, const char *ident) {
         journal_stream_close(u);
         if (!u->u || u->u->type != UNIT_SERVICE || is_journald_itself(u->id) || access(JOURNAL_STDOUT_SOCKET, F_OK) < 0)
                 return 0;
-        e = &u->u->exec;
+        e = unit_exec(u->u);
         /* identifier, unit id, priority, level prefix, forward to syslog, kmsg, console
          * (connect_logger_as() in systemd's execute.c) */
         n = snprintf(header, sizeof(header), "%s\n%s\n%d\n%d\n0\n0\n0\n",

@@ -359,9 +359,9 @@ static bool rate_ok(LogRelay *r, MUnit *u, uint64_t now) {
         unsigned burst = RELAY_RATE_BURST;
 
         if (u->u && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_INTERVAL_SEC))
-                interval = u->u->exec.log_ratelimit_interval_usec;
+                interval = unit_exec(u->u)->log_ratelimit_interval_usec;
         if (u->u && unit_is_set(u->u, UD_EXEC_LOG_RATE_LIMIT_BURST))
-                burst = (unsigned) u->u->exec.log_ratelimit_burst;
+                burst = (unsigned) unit_exec(u->u)->log_ratelimit_burst;
         if (interval == 0 || burst == 0)
                 return true;
         if (u->rl_num == 0 || u->rl_begin + interval < now) {

@@ -696,7 +696,7 @@ static void enter_dead(MUnit *u) {
         logrelay_drain(u->m->log, u);
         cgroup_release(u);
         {
-                int preserve = u->u->exec.runtime_directory_preserve; /* no, yes, restart */
+                int preserve = unit_exec(u->u)->runtime_directory_preserve; /* no, yes, restart */
                 if (preserve != 1 && !(preserve == 2 && should_restart(u)))
                         spawn_remove_runtime_directories(u);
         }

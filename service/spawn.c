@@ -264,7 +264,7 @@ static void tty_prepare(const ExecSettings *e, bool in_pid1) {
 }
 
 void spawn_tty_revert(MUnit *u) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         const char *path = exec_tty_path(e);
         struct stat st;
 
@@ -378,7 +378,7 @@ static int cg_delegate_unit(MUnit *u, const struct ids *ids) {
 /* User=/Group=/SupplementaryGroups= resolved in the manager before fork (NSS is not something
  * to run in a forked child). Returns the systemd exit status for the failure, or 0. */
 static int resolve_ids(MUnit *u, struct ids *ids) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         struct passwd *pw = NULL;
         struct group *gr;
         int ng = 64;
@@ -474,7 +474,7 @@ static int set_directory_env(MUnit *u, char ***env, const char *var, char **dirs
 }
 
 int spawn_build_environment(MUnit *u, char *const *extra, char ***ret) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         const ServiceSettings *svc = unit_service(u->u); /* NULL: a socket's or mount's commands */
         Manager *m = u->m;
         char **env = NULL;
@@ -545,7 +545,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 }
 
 void spawn_remove_runtime_directories(MUnit *u) {
-        char **dirs = u->u->exec.runtime_directory;
+        char **dirs = unit_exec(u->u)->runtime_directory;
 
         for (size_t i = 0; dirs && dirs[i]; i++) {
                 char path[4096];
@@ -556,7 +556,7 @@ void spawn_remove_runtime_directories(MUnit *u) {
 
 /* RuntimeDirectory= and friends: created (mode, owner) before the first process starts. */
 static int make_directories(MUnit *u, const struct ids *ids) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         const struct {
                 char **dirs;
                 const char *base;
@@ -758,7 +758,7 @@ static bool child_reads_raw(const Unit *u) {
 
 static bool spawn_needs_fork(MUnit *u, const struct ids *ids, char *const *env, size_t n_fds) {
         const Unit *unit = u->u;
-        const ExecSettings *e = &unit->exec;
+        const ExecSettings *e = unit_exec(unit);
 
         return ids->dynamic || exec_touches_tty(e) || e->tty_path || u->ns_rt || e->sandbox || e->root_directory ||
                unit->settings /* not compacted: its raw values are not counted */ || child_reads_raw(unit) ||
@@ -770,7 +770,7 @@ static bool spawn_needs_fork(MUnit *u, const struct ids *ids, char *const *env, 
 static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, char **argv, char **env,
                                             const struct ids *ids, int in_fd, int out_fd, int err_fd,
                                             const int *fds, size_t n_fds, struct vfork_report *vf) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         bool privileged = cmd->flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID);
         sigset_t ss;
         int status;
@@ -1011,7 +1011,7 @@ static int run_child(void *userdata) {
 }
 
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
-        const ExecSettings *e = &u->u->exec;
+        const ExecSettings *e = unit_exec(u->u);
         struct ids ids;
         char **env = NULL, **argv = NULL;
         int in_fd = -1, out_fd = -1, err_fd = -1, status, r;
@@ -1023,7 +1023,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
-        if (!status && u->cgroup && ids.set && (u->u->exec.user || ids.dynamic) && unit_cgroup(u->u)->delegate > 0 &&
+        if (!status && u->cgroup && ids.set && (unit_exec(u->u)->user || ids.dynamic) && unit_cgroup(u->u)->delegate > 0 &&
             cg_delegate_unit(u, &ids) < 0) {
                 /* Delegate= with User=: the cgroup is the user's before the command runs, as
                  * systemd's exec_child() calls cg_set_access() (cgroup/cg-delegate.c). */

@@ -102,7 +102,7 @@ bool udef_row_is_set(const Unit *u, size_t i) {
                 const UnitDirective *a = unit_directive_table + j;
 
                 if (j != i && (a->flags & DIRECTIVE_NO_DUMP) && a->kind == d->kind && a->offset == d->offset &&
-                    (a->flags & DIRECTIVE_IN_CGROUP) == (d->flags & DIRECTIVE_IN_CGROUP) &&
+                    (a->flags & (DIRECTIVE_IN_CGROUP | DIRECTIVE_IN_EXEC)) == (d->flags & (DIRECTIVE_IN_CGROUP | DIRECTIVE_IN_EXEC)) &&
                     a->data == d->data && d->kind != KIND_RAW && unit_directive_applies(a, u->type) && row_count(u, j) > 0)
                         return true;
         }
@@ -229,9 +229,9 @@ int udef_effective_stdio(const Unit *u, char **in, char **out, char **err) {
         char *i = udef_row_text(u, NULL, "StandardInput"), *o = udef_row_text(u, NULL, "StandardOutput"),
              *e = udef_row_text(u, NULL, "StandardError");
 
-        if (!i || (sdu_streq(i, "null") && u->exec.standard_input_text)) {
+        if (!i || (sdu_streq(i, "null") && unit_exec(u)->standard_input_text)) {
                 free(i);
-                i = strdup(u->exec.standard_input_text && fix ? "data" : "null");
+                i = strdup(unit_exec(u)->standard_input_text && fix ? "data" : "null");
         }
         if (fix) {
                 bool bidir = i && (sdu_startswith(i, "tty") || sdu_streq(i, "socket") || sdu_startswith(i, "fd"));
@@ -483,12 +483,12 @@ static int exec_deps(DepCtx *c) {
         }
         if (!has_exec)
                 return 0;
-        if (u->exec.effective.private_tmp) {
+        if (unit_exec(u)->effective.private_tmp) {
                 if ((r = add2(c, UNIT_AFTER, UNIT_WANTS, "tmp.mount")) < 0 ||
                     (r = add(c, UNIT_AFTER, "systemd-tmpfiles-setup.service")) < 0)
                         return r;
         }
-        if ((u->exec.state_directory || u->exec.cache_directory || u->exec.logs_directory) &&
+        if ((unit_exec(u)->state_directory || unit_exec(u)->cache_directory || unit_exec(u)->logs_directory) &&
             (r = add(c, UNIT_AFTER, "systemd-remount-fs.service")) < 0)
                 return r;
         /* LogNamespace= pulls in that namespace's journald instead (not computed). */

@@ -26,8 +26,9 @@ void unit_directive_init_defaults(Unit *u) {
                 const UnitDirective *d = unit_directive_table + i;
 
                 /* Another type's section shares the bytes of this one's (Unit's union); the
-                 * cgroup rows start as unit_cgroup_unset when allocated. */
-                if (!unit_directive_applies(d, u->type) || (d->flags & DIRECTIVE_IN_CGROUP))
+                 * cgroup and exec rows start as unit_cgroup_unset and unit_exec_unset when
+                 * allocated. */
+                if (!unit_directive_applies(d, u->type) || (d->flags & (DIRECTIVE_IN_CGROUP | DIRECTIVE_IN_EXEC)))
                         continue;
                 switch (d->kind) {
                 case KIND_BOOL:
@@ -174,7 +175,7 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
                         r = push(&l, sdu_exit_status_set_to_string(*(SduExitStatusSet *const *) field));
                 break;
         case KIND_RLIMIT: {
-                const RLimitSetting *rl = unit_rlimit(&u->exec, (int) (uintptr_t) d->data);
+                const RLimitSetting *rl = unit_rlimit(unit_exec(u), (int) (uintptr_t) d->data);
                 if (rl->set) {
                         char *a = format_rlimit_value(rl->soft), *b = format_rlimit_value(rl->hard);
                         if (a && b)
@@ -236,7 +237,7 @@ static int format_row(const Unit *u, size_t i, char ***ret) {
         case KIND_STDIO: {
                 int v = *(const int *) field;
                 const char *const *values = sdu_streq(d->key, "StandardInput") ? directive_stdin_values : directive_stdout_values;
-                const char *file = *(char *const *) ((const char *) u + (uintptr_t) d->data);
+                const char *file = *(char *const *) ((const char *) unit_exec(u) + (uintptr_t) d->data);
                 if (v >= 0)
                         r = push(&l, file ? sdu_asprintf("%s:%s", values[v], file) : strdup(values[v]));
                 break;

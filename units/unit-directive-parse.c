@@ -929,7 +929,7 @@ static int parse_calendar(Ctx *c, const char *v) {
 static int parse_stdio(Ctx *c, const char *v) {
         bool is_input = sdu_streq(c->d->key, "StandardInput");
         const char *const *values = is_input ? directive_stdin_values : directive_stdout_values;
-        char **file = (char **) ((char *) c->u + (uintptr_t) c->d->data);
+        char **file = (char **) ((char *) c->u->exec + (uintptr_t) c->d->data); /* allocated: DIRECTIVE_IN_EXEC */
         int *f = FIELD(c, int), i;
         const char *colon;
         char *name, *x = NULL;
@@ -1158,5 +1158,9 @@ int unit_directive_assign(Unit *u, const UnitDiagSink *diag, const char *section
                         return -ENOMEM;
                 *u->cgroup = unit_cgroup_unset;
         }
+        /* Every [Service]/[Socket]/... row of systemd.exec(5), the raw (sandbox) ones too: their
+         * effect (DynamicUser='s sandbox, the typed ExecSandbox) is kept in u->exec. */
+        if (!u->exec && ((c.d->flags & DIRECTIVE_IN_EXEC) || sdu_streq(c.d->section, "@exec")) && !unit_exec_alloc(u))
+                return -ENOMEM;
         return dispatch(&c, value);
 }

@@ -36,6 +36,7 @@
 
 #define U(f) offsetof(Unit, f)
 #define CG(f) offsetof(CGroupSettings, f) /* DIRECTIVE_IN_CGROUP rows */
+#define EX(f) offsetof(ExecSettings, f)   /* DIRECTIVE_IN_EXEC rows */
 #define NE DIRECTIVE_NOT_ENFORCED
 
 /* ---- enum value tables ---- */
@@ -134,7 +135,7 @@ CONDITIONS(COND_DESC)
 /* ---- the table ---- */
 
 #define RLIMIT_ROW(name, res) \
-        { "@exec", "Limit" #name, KIND_RLIMIT, U(exec.rlimits), 0, (const void *) (uintptr_t) (res) },
+        { "@exec", "Limit" #name, KIND_RLIMIT, EX(rlimits), DIRECTIVE_IN_EXEC, (const void *) (uintptr_t) (res) },
 #define DEP_ROW(key, dep) { "Unit", key, KIND_DEPS, U(unit.deps[dep]), 0, NULL },
 #define RAW_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, NE, &desc },
 /* Validated and kept verbatim like RAW_ROW, and enforced by the service manager (service/exec-*.c)
@@ -142,7 +143,7 @@ CONDITIONS(COND_DESC)
 #define RAW_ROW_ENFORCED(sec, key, desc) { sec, key, KIND_RAW, 0, 0, &desc },
 /* Validated as RAW_ROW, enforced by the service manager from Unit.exec.sandbox (service/exec-ns*.c). */
 #define KEPT_ROW(sec, key, desc) { sec, key, KIND_RAW, 0, DIRECTIVE_KEEP_RAW, &desc },
-#define STDIO_FILE(f) ((const void *) (uintptr_t) U(f))
+#define STDIO_FILE(f) ((const void *) (uintptr_t) EX(f))
 
 /* Indexed by UnitDirectiveId (unit-directive-ids.h): a row added here gets its id there, at the
  * same position. */
@@ -369,22 +370,22 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RAW_ROW("Swap", "TimeoutSec", raw_any)
 
         /* systemd.exec(5) */
-        { "@exec", "User", KIND_STRING, U(exec.user), 0, NULL },
-        { "@exec", "Group", KIND_STRING, U(exec.group), 0, NULL },
-        { "@exec", "SupplementaryGroups", KIND_STRV, U(exec.supplementary_groups), 0, NULL },
-        { "@exec", "WorkingDirectory", KIND_STRING, U(exec.working_directory), 0, NULL },
-        { "@exec", "RootDirectory", KIND_PATH, U(exec.root_directory), 0, NULL },
-        { "@exec", "Environment", KIND_ENV, U(exec.environment), 0, NULL },
-        { "@exec", "EnvironmentFile", KIND_ENV_FILES, U(exec.environment_files), 0, NULL },
-        { "@exec", "PassEnvironment", KIND_STRV, U(exec.pass_environment), 0, NULL },
-        { "@exec", "UnsetEnvironment", KIND_STRV, U(exec.unset_environment), 0, NULL },
-        { "@exec", "UMask", KIND_MODE, U(exec.umask), 0, NULL },
-        { "@exec", "Nice", KIND_INT, U(exec.nice), 0, &range_nice },
-        { "@exec", "OOMScoreAdjust", KIND_INT, U(exec.oom_score_adjust), 0, &range_oom },
-        { "@exec", "CPUSchedulingPolicy", KIND_ENUM, U(exec.cpu_scheduling_policy), 0, sched_policy_values },
-        { "@exec", "CPUSchedulingPriority", KIND_INT, U(exec.cpu_scheduling_priority), 0, &range_prio },
-        { "@exec", "IOSchedulingClass", KIND_ENUM, U(exec.io_scheduling_class), 0, io_class_values },
-        { "@exec", "IOSchedulingPriority", KIND_INT, U(exec.io_scheduling_priority), 0, &range_ioprio },
+        { "@exec", "User", KIND_STRING, EX(user), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "Group", KIND_STRING, EX(group), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "SupplementaryGroups", KIND_STRV, EX(supplementary_groups), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "WorkingDirectory", KIND_STRING, EX(working_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "RootDirectory", KIND_PATH, EX(root_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "Environment", KIND_ENV, EX(environment), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "EnvironmentFile", KIND_ENV_FILES, EX(environment_files), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "PassEnvironment", KIND_STRV, EX(pass_environment), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "UnsetEnvironment", KIND_STRV, EX(unset_environment), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "UMask", KIND_MODE, EX(umask), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "Nice", KIND_INT, EX(nice), DIRECTIVE_IN_EXEC, &range_nice },
+        { "@exec", "OOMScoreAdjust", KIND_INT, EX(oom_score_adjust), DIRECTIVE_IN_EXEC, &range_oom },
+        { "@exec", "CPUSchedulingPolicy", KIND_ENUM, EX(cpu_scheduling_policy), DIRECTIVE_IN_EXEC, sched_policy_values },
+        { "@exec", "CPUSchedulingPriority", KIND_INT, EX(cpu_scheduling_priority), DIRECTIVE_IN_EXEC, &range_prio },
+        { "@exec", "IOSchedulingClass", KIND_ENUM, EX(io_scheduling_class), DIRECTIVE_IN_EXEC, io_class_values },
+        { "@exec", "IOSchedulingPriority", KIND_INT, EX(io_scheduling_priority), DIRECTIVE_IN_EXEC, &range_ioprio },
         RLIMIT_ROW(CPU, RLIMIT_CPU)
         RLIMIT_ROW(FSIZE, RLIMIT_FSIZE)
         RLIMIT_ROW(DATA, RLIMIT_DATA)
@@ -401,36 +402,36 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RLIMIT_ROW(NICE, RLIMIT_NICE)
         RLIMIT_ROW(RTPRIO, RLIMIT_RTPRIO)
         RLIMIT_ROW(RTTIME, RLIMIT_RTTIME)
-        { "@exec", "CapabilityBoundingSet", KIND_CAPS, U(exec.capability_bounding_set), 0, NULL },
-        { "@exec", "AmbientCapabilities", KIND_CAPS, U(exec.ambient_capabilities), 0, NULL },
-        { "@exec", "NoNewPrivileges", KIND_BOOL, U(exec.no_new_privileges), 0, NULL },
-        { "@exec", "IgnoreSIGPIPE", KIND_BOOL, U(exec.ignore_sigpipe), 0, NULL },
-        { "@exec", "StandardInput", KIND_STDIO, U(exec.standard_input), 0, STDIO_FILE(exec.standard_input_file) },
-        { "@exec", "StandardOutput", KIND_STDIO, U(exec.standard_output), 0, STDIO_FILE(exec.standard_output_file) },
-        { "@exec", "StandardError", KIND_STDIO, U(exec.standard_error), 0, STDIO_FILE(exec.standard_error_file) },
-        { "@exec", "StandardInputText", KIND_STRING, U(exec.standard_input_text), 0, NULL },
-        { "@exec", "SyslogIdentifier", KIND_STRING, U(exec.syslog_identifier), 0, NULL },
-        { "@exec", "SyslogFacility", KIND_STRING, U(exec.syslog_facility), 0, NULL },
-        { "@exec", "SyslogLevel", KIND_STRING, U(exec.syslog_level), 0, NULL },
-        { "@exec", "SyslogLevelPrefix", KIND_BOOL, U(exec.syslog_level_prefix), 0, NULL },
-        { "@exec", "LogLevelMax", KIND_STRING, U(exec.log_level_max), 0, NULL },
-        { "@exec", "TTYPath", KIND_PATH, U(exec.tty_path), 0, NULL },
-        { "@exec", "TTYReset", KIND_BOOL, U(exec.tty_reset), 0, NULL },
-        { "@exec", "TTYVHangup", KIND_BOOL, U(exec.tty_vhangup), 0, NULL },
-        { "@exec", "TTYVTDisallocate", KIND_BOOL, U(exec.tty_vt_disallocate), 0, NULL },
-        { "@exec", "RuntimeDirectory", KIND_RELPATHS, U(exec.runtime_directory), 0, NULL },
-        { "@exec", "StateDirectory", KIND_RELPATHS, U(exec.state_directory), 0, NULL },
-        { "@exec", "CacheDirectory", KIND_RELPATHS, U(exec.cache_directory), 0, NULL },
-        { "@exec", "LogsDirectory", KIND_RELPATHS, U(exec.logs_directory), 0, NULL },
-        { "@exec", "ConfigurationDirectory", KIND_RELPATHS, U(exec.configuration_directory), 0, NULL },
-        { "@exec", "RuntimeDirectoryMode", KIND_MODE, U(exec.runtime_directory_mode), 0, NULL },
-        { "@exec", "StateDirectoryMode", KIND_MODE, U(exec.state_directory_mode), 0, NULL },
-        { "@exec", "CacheDirectoryMode", KIND_MODE, U(exec.cache_directory_mode), 0, NULL },
-        { "@exec", "LogsDirectoryMode", KIND_MODE, U(exec.logs_directory_mode), 0, NULL },
-        { "@exec", "ConfigurationDirectoryMode", KIND_MODE, U(exec.configuration_directory_mode), 0, NULL },
-        { "@exec", "RuntimeDirectoryPreserve", KIND_ENUM, U(exec.runtime_directory_preserve), 0, directive_preserve_values },
-        { "@exec", "TimerSlackNSec", KIND_UINT64, U(exec.timer_slack_nsec), 0, &range_u64 },
-        { "@exec", "Personality", KIND_STRING, U(exec.personality), 0, NULL },
+        { "@exec", "CapabilityBoundingSet", KIND_CAPS, EX(capability_bounding_set), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "AmbientCapabilities", KIND_CAPS, EX(ambient_capabilities), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "NoNewPrivileges", KIND_BOOL, EX(no_new_privileges), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "IgnoreSIGPIPE", KIND_BOOL, EX(ignore_sigpipe), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "StandardInput", KIND_STDIO, EX(standard_input), DIRECTIVE_IN_EXEC, STDIO_FILE(standard_input_file) },
+        { "@exec", "StandardOutput", KIND_STDIO, EX(standard_output), DIRECTIVE_IN_EXEC, STDIO_FILE(standard_output_file) },
+        { "@exec", "StandardError", KIND_STDIO, EX(standard_error), DIRECTIVE_IN_EXEC, STDIO_FILE(standard_error_file) },
+        { "@exec", "StandardInputText", KIND_STRING, EX(standard_input_text), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "SyslogIdentifier", KIND_STRING, EX(syslog_identifier), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "SyslogFacility", KIND_STRING, EX(syslog_facility), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "SyslogLevel", KIND_STRING, EX(syslog_level), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "SyslogLevelPrefix", KIND_BOOL, EX(syslog_level_prefix), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "LogLevelMax", KIND_STRING, EX(log_level_max), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "TTYPath", KIND_PATH, EX(tty_path), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "TTYReset", KIND_BOOL, EX(tty_reset), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "TTYVHangup", KIND_BOOL, EX(tty_vhangup), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "TTYVTDisallocate", KIND_BOOL, EX(tty_vt_disallocate), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "RuntimeDirectory", KIND_RELPATHS, EX(runtime_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "StateDirectory", KIND_RELPATHS, EX(state_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "CacheDirectory", KIND_RELPATHS, EX(cache_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "LogsDirectory", KIND_RELPATHS, EX(logs_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "ConfigurationDirectory", KIND_RELPATHS, EX(configuration_directory), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "RuntimeDirectoryMode", KIND_MODE, EX(runtime_directory_mode), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "StateDirectoryMode", KIND_MODE, EX(state_directory_mode), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "CacheDirectoryMode", KIND_MODE, EX(cache_directory_mode), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "LogsDirectoryMode", KIND_MODE, EX(logs_directory_mode), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "ConfigurationDirectoryMode", KIND_MODE, EX(configuration_directory_mode), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "RuntimeDirectoryPreserve", KIND_ENUM, EX(runtime_directory_preserve), DIRECTIVE_IN_EXEC, directive_preserve_values },
+        { "@exec", "TimerSlackNSec", KIND_UINT64, EX(timer_slack_nsec), DIRECTIVE_IN_EXEC, &range_u64 },
+        { "@exec", "Personality", KIND_STRING, EX(personality), DIRECTIVE_IN_EXEC, NULL },
         /* Sandboxing and friends: validated, not enforced. */
         RAW_ROW_ENFORCED("@exec", "DynamicUser", raw_bool)
         RAW_ROW("@exec", "PAMName", raw_any)
@@ -494,8 +495,8 @@ const UnitDirective unit_directive_table[_UD_MAX] = {
         RAW_ROW_ENFORCED("@exec", "SetCredentialEncrypted", raw_any)
         RAW_ROW_ENFORCED("@exec", "ImportCredential", raw_any)
         RAW_ROW("@exec", "LogNamespace", raw_any)
-        { "@exec", "LogRateLimitIntervalSec", KIND_TIME, U(exec.log_ratelimit_interval_usec), 0, NULL },
-        { "@exec", "LogRateLimitBurst", KIND_INT, U(exec.log_ratelimit_burst), 0, &range_nonneg },
+        { "@exec", "LogRateLimitIntervalSec", KIND_TIME, EX(log_ratelimit_interval_usec), DIRECTIVE_IN_EXEC, NULL },
+        { "@exec", "LogRateLimitBurst", KIND_INT, EX(log_ratelimit_burst), DIRECTIVE_IN_EXEC, &range_nonneg },
         RAW_ROW("@exec", "LogExtraFields", raw_any)
         RAW_ROW("@exec", "UtmpIdentifier", raw_any)
         RAW_ROW("@exec", "UtmpMode", raw_utmp_mode)
@@ -600,12 +601,16 @@ bool unit_section_is_known(UnitType t, const char *section) {
 void *unit_directive_field(Unit *u, const UnitDirective *d) {
         if (d->flags & DIRECTIVE_IN_CGROUP)
                 return u->cgroup ? (char *) u->cgroup + d->offset : NULL;
+        if (d->flags & DIRECTIVE_IN_EXEC)
+                return u->exec ? (char *) u->exec + d->offset : NULL;
         return (char *) u + d->offset;
 }
 
 const void *unit_directive_field_const(const Unit *u, const UnitDirective *d) {
         if (d->flags & DIRECTIVE_IN_CGROUP)
                 return (const char *) unit_cgroup(u) + d->offset;
+        if (d->flags & DIRECTIVE_IN_EXEC)
+                return (const char *) unit_exec(u) + d->offset;
         return (const char *) u + d->offset;
 }
 

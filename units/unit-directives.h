@@ -54,6 +54,8 @@ enum {
         DIRECTIVE_KEEP_RAW = 1 << 6,      /* KIND_RAW rows of the namespace sandbox the service manager
                                            * enforces (typed in Unit.exec.sandbox, unit-sandbox.h) */
         DIRECTIVE_IN_CGROUP = 1 << 7,     /* the field is in *Unit.cgroup: offset into CGroupSettings */
+        DIRECTIVE_IN_EXEC = 1 << 8,       /* the field is in *Unit.exec: offset into ExecSettings (and a
+                                           * KIND_STDIO row's file, data) */
 };
 
 typedef struct IntRange {
@@ -108,8 +110,9 @@ int unit_directive_lookup(UnitType t, const char *section, const char *key);
 bool unit_section_is_known(UnitType t, const char *section);
 
 /* The field row d fills in u: u + offset, or for DIRECTIVE_IN_CGROUP rows u->cgroup + offset
- * (NULL while u->cgroup is; unit_directive_assign() allocates it). The const variant reads an
- * unset cgroup row from unit_cgroup_unset. */
+ * (NULL while u->cgroup is; unit_directive_assign() allocates it), DIRECTIVE_IN_EXEC rows likewise
+ * in u->exec. The const variant reads an unset cgroup or exec row from unit_cgroup_unset or
+ * unit_exec_unset. */
 void *unit_directive_field(Unit *u, const UnitDirective *d);
 const void *unit_directive_field_const(const Unit *u, const UnitDirective *d);
 

@@ -429,9 +429,14 @@ static int exec_raw_word(const Unit *u, UnitDirectiveId id, const char *const *n
  * sandbox on whatever the unit says. Computed from the settings each time (idempotent: a drop-in
  * may turn DynamicUser= off again). */
 static void apply_effective_sandbox(Unit *u) {
-        ExecEffectiveSandbox *e = &u->exec.effective;
+        ExecEffectiveSandbox *e;
         int du;
 
+        /* Without u->exec the unit sets no exec row, raw ones included (unit_directive_assign()):
+         * nothing is forced, as unit_exec_unset says. */
+        if (!u->exec)
+                return;
+        e = &u->exec->effective;
         *e = (ExecEffectiveSandbox) {};
         if (!unit_type_info(u->type)->exec)
                 return;
@@ -439,7 +444,7 @@ static void apply_effective_sandbox(Unit *u) {
         e->dynamic_user = du;
         e->private_tmp = du || exec_raw_true(u, UD_EXEC_PRIVATE_TMP);
         e->remove_ipc = du || exec_raw_true(u, UD_EXEC_REMOVE_IPC);
-        e->no_new_privileges = du || u->exec.no_new_privileges > 0;
+        e->no_new_privileges = du || u->exec->no_new_privileges > 0;
         e->restrict_suid_sgid = du || exec_raw_true(u, UD_EXEC_RESTRICT_SUIDSGID);
         e->protect_system = du ? UNIT_PROTECT_SYSTEM_STRICT
                                : (UnitProtectSystem) exec_raw_word(u, UD_EXEC_PROTECT_SYSTEM, protect_system_names,
@@ -519,7 +524,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
         if ((sdu_streq(d->section, "Timer") || sdu_streq(d->section, "Path")) && sdu_streq(k, "Unit"))
                 return udef_same_name_service(u);
         if (sdu_streq(d->section, "@exec")) {
-                bool du = u->exec.effective.dynamic_user;
+                bool du = unit_exec(u)->effective.dynamic_user;
 
                 if (du && sdu_streq(k, "User"))
                         return unit_dynamic_user_name(u);
@@ -530,7 +535,7 @@ static char *computed_default(const Unit *u, const UnitDirective *d) {
                 if (sdu_streq(k, "KeyringMode"))
                         return strdup(info->keyring_mode ? info->keyring_mode : "shared");
                 if (sdu_streq(k, "MountAPIVFS"))
-                        return strdup(u->exec.root_directory || udef_raw_value(u, "RootImage") ? "yes" : "no");
+                        return strdup(unit_exec(u)->root_directory || udef_raw_value(u, "RootImage") ? "yes" : "no");
                 if (sdu_streq(k, "StandardInput") || sdu_streq(k, "StandardOutput") || sdu_streq(k, "StandardError")) {
                         char *in, *out, *err;
                         if (udef_effective_stdio(u, &in, &out, &err) < 0)
@@ -612,10 +617,10 @@ static char *set_value(const Unit *u, size_t i) {
         return v;
 }
 
-/* DynamicUser= and the rows it forces, as they take effect (u->exec.effective, written by
+/* DynamicUser= and the rows it forces, as they take effect (unit_exec(u)->effective, written by
  * unit_apply_defaults()). false: row i is not one of them. */
 static bool effective_sandbox_row(const Unit *u, size_t i, char **ret) {
-        const ExecEffectiveSandbox *e = &u->exec.effective;
+        const ExecEffectiveSandbox *e = &unit_exec(u)->effective;
         int b;
 
         switch (i) {
@@ -648,7 +653,7 @@ static bool effective_sandbox_row(const Unit *u, size_t i, char **ret) {
 }
 
 /* The effective value of row i: what the unit sets, with the adjustments systemd makes
- * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox: u->exec.effective), else the
+ * (NotifyAccess=main for notify services, the stdio fix-ups, DynamicUser='s sandbox: unit_exec(u)->effective), else the
  * default. *ret NULL: no value. */
 static int row_value(const Unit *u, size_t i, char **ret) {
         const UnitDirective *d = unit_directive_table + i;
@@ -685,7 +690,7 @@ static int row_value(const Unit *u, size_t i, char **ret) {
 static void emit_rlimit(PropCtx *c, size_t i) {
         const UnitDirective *d = unit_directive_table + i;
         int res = (int) (uintptr_t) d->data;
-        const RLimitSetting *rl = unit_rlimit(&c->u->exec, res);
+        const RLimitSetting *rl = unit_rlimit(unit_exec(c->u), res);
         char *soft_name = sdu_strjoin3(d->key, "Soft", NULL);
         char *hard = NULL, *soft = NULL;
 

@@ -266,14 +266,14 @@ static int fill(const Unit *u, ExecSandbox *s) {
 
         /* The namespaces: the last assignment of each single-valued setting. */
         /* ProtectSystem=, ProtectHome=, PrivateTmp=, DynamicUser=, RestrictSUIDSGID= with what
-         * DynamicUser= implies: unit_apply_defaults() wrote them into u->exec.effective. */
-        s->protect_system = (int8_t) u->exec.effective.protect_system;
-        s->protect_home = (int8_t) u->exec.effective.protect_home;
+         * DynamicUser= implies: unit_apply_defaults() wrote them into unit_exec(u)->effective. */
+        s->protect_system = (int8_t) unit_exec(u)->effective.protect_system;
+        s->protect_home = (int8_t) unit_exec(u)->effective.protect_home;
         v = unit_raw_last(u, UD_EXEC_PROTECT_PROC);
         s->protect_proc = (int8_t) (v && strcmp(v, "default") == 0 ? 0 : enum_or_bool(v, proc_names, 0));
         v = unit_raw_last(u, UD_EXEC_PROC_SUBSET);
         s->proc_subset_pid = v && strcmp(v, "pid") == 0;
-        s->private_tmp = u->exec.effective.private_tmp;
+        s->private_tmp = unit_exec(u)->effective.private_tmp;
         s->private_devices = raw_bool(u, UD_EXEC_PRIVATE_DEVICES) > 0;
         s->private_network = raw_bool(u, UD_EXEC_PRIVATE_NETWORK) > 0;
         s->private_ipc = raw_bool(u, UD_EXEC_PRIVATE_IPC) > 0;
@@ -306,7 +306,7 @@ static int fill(const Unit *u, ExecSandbox *s) {
                 return -ENOMEM;
 
         /* The process. */
-        s->dynamic_user = u->exec.effective.dynamic_user;
+        s->dynamic_user = unit_exec(u)->effective.dynamic_user;
         /* DynamicUser= alone implies a mount namespace (its PrivateTmp=, ProtectSystem=strict,
          * ProtectHome=read-only), as systemd's unit_patch_contexts() */
         if (s->private_tmp || s->protect_system != UNIT_PROTECT_SYSTEM_NO || s->protect_home != UNIT_PROTECT_HOME_NO)
@@ -314,7 +314,7 @@ static int fill(const Unit *u, ExecSandbox *s) {
         s->private_users = raw_bool(u, UD_EXEC_PRIVATE_USERS) > 0;
         s->protect_clock = raw_bool(u, UD_EXEC_PROTECT_CLOCK) > 0;
         s->restrict_realtime = raw_bool(u, UD_EXEC_RESTRICT_REALTIME) > 0;
-        s->restrict_suid_sgid = u->exec.effective.restrict_suid_sgid;
+        s->restrict_suid_sgid = unit_exec(u)->effective.restrict_suid_sgid;
         s->lock_personality = raw_bool(u, UD_EXEC_LOCK_PERSONALITY) > 0;
         s->memory_deny_write_execute = raw_bool(u, UD_EXEC_MEMORY_DENY_WRITE_EXECUTE) > 0;
         s->restrict_namespaces = parse_restrict_namespaces(unit_raw_values(u, UD_EXEC_RESTRICT_NAMESPACES));
@@ -344,19 +344,21 @@ int unit_sandbox_fill(Unit *u) {
         bool any = false;
         int r;
 
-        unit_sandbox_free(u->exec.sandbox);
-        u->exec.sandbox = NULL;
+        if (u->exec) {
+                unit_sandbox_free(u->exec->sandbox);
+                u->exec->sandbox = NULL;
+        }
         for (size_t i = 0; i < SDU_ELEMENTSOF(rows) && !any; i++)
                 any = unit_directive_applies(unit_directive_table + rows[i], u->type) && unit_raw_values(u, rows[i]);
         if (!any)
                 return 0;
-        if (!(s = calloc(1, sizeof(*s))))
+        if (!unit_exec_alloc(u) || !(s = calloc(1, sizeof(*s))))
                 return -ENOMEM;
         r = fill(u, s);
         if (r < 0) {
                 unit_sandbox_free(s);
                 return r;
         }
-        u->exec.sandbox = s;
+        u->exec->sandbox = s;
         return 0;
 }

@@ -63,7 +63,7 @@ extern const size_t unit_ns_types_n;
 extern const ExecSandbox unit_sandbox_none;
 
 static inline const ExecSandbox *unit_sandbox(const Unit *u) {
-        return u->exec.sandbox ? u->exec.sandbox : &unit_sandbox_none;
+        return unit_exec(u)->sandbox ? unit_exec(u)->sandbox : &unit_sandbox_none;
 }
 
 /* Fills (or refills) u->exec.sandbox from the unit's rows; NULL when none is set. -ENOMEM or 0. */

@@ -825,11 +825,15 @@ char *sdu_exit_status_set_to_string(const SduExitStatusSet *set) {
 
 /* ---- command lines ---- */
 
+static void exec_command_done(ExecCommand *c) {
+        if (!c->argv || c->path != c->argv[0])
+                free(c->path);
+        strv_free(c->argv);
+}
+
 void exec_command_list_done(ExecCommandList *l) {
-        for (size_t i = 0; i < l->n; i++) {
-                free(l->items[i].path);
-                strv_free(l->items[i].argv);
-        }
+        for (size_t i = 0; i < l->n; i++)
+                exec_command_done(&l->items[i]);
         free(l->items);
         *l = (ExecCommandList) {};
 }
@@ -1024,6 +1028,10 @@ static int parse_one_command(const char **p, sdu_word_fn fn, void *userdata, Exe
                 goto fail;
         }
         c.path = path;
+        if (!(c.flags & EXEC_COMMAND_SEPARATE_ARGV0)) { /* argv[0] is the path: one string for both */
+                free(path);
+                c.path = c.argv[0];
+        }
         *ret = c;
         return 1;
 fail:
@@ -1055,8 +1063,7 @@ int sdu_parse_exec_line(const char *s, sdu_word_fn fn, void *userdata, ExecComma
                         break;
                 n = realloc(tmp.items, (tmp.n + 1) * sizeof(ExecCommand));
                 if (!n) {
-                        free(c.path);
-                        strv_free(c.argv);
+                        exec_command_done(&c);
                         r = -ENOMEM;
                         goto fail;
                 }

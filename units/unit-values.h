@@ -98,7 +98,8 @@ typedef enum ExecCommandFlags {
 } ExecCommandFlags;
 
 typedef struct ExecCommand {
-        char *path;       /* absolute path or a bare executable name to look up */
+        char *path;       /* absolute path or a bare executable name to look up; without "@", the
+                           * string argv[0] is (one allocation: exec_command_done()) */
         char **argv;      /* argv[0] is path unless "@" was given */
         ExecCommandFlags flags;
 } ExecCommand;

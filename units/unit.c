@@ -60,8 +60,10 @@ int unit_new(const char *name, const UnitHostInfo *host, Unit **ret) {
                 return -ENOMEM;
         u->settings = calloc(unit_directive_table_size, sizeof(UnitSetting));
         u->id = strdup(name);
-        if (!u->settings || !u->id || strv_extend(&u->names, name) < 0)
+        u->names = calloc(2, sizeof(char *));
+        if (!u->settings || !u->id || !u->names)
                 goto oom;
+        u->names[0] = u->id; /* one string for both (unit_free() knows) */
         if (unit_name_is_instance(name) && unit_name_to_instance(name, &inst) < 0)
                 goto oom;
         u->instance = inst;
@@ -108,7 +110,29 @@ static void free_install(UnitInstallSection *s) {
         free(s->default_instance);
 }
 
+const ExecSettings unit_exec_unset = {
+        .umask = 0022,
+        .cpu_scheduling_policy = -1, .io_scheduling_class = -1,
+        .no_new_privileges = -1, .ignore_sigpipe = -1,
+        .standard_input = -1, .standard_output = -1, .standard_error = -1,
+        .syslog_level_prefix = -1, .tty_reset = -1, .tty_vhangup = -1, .tty_vt_disallocate = -1,
+        .runtime_directory_mode = 0755, .state_directory_mode = 0755, .cache_directory_mode = 0755,
+        .logs_directory_mode = 0755, .configuration_directory_mode = 0755,
+        .runtime_directory_preserve = -1,
+};
+
+ExecSettings *unit_exec_alloc(Unit *u) {
+        if (!u->exec) {
+                u->exec = malloc(sizeof(ExecSettings));
+                if (u->exec)
+                        *u->exec = unit_exec_unset;
+        }
+        return u->exec;
+}
+
 static void free_exec(ExecSettings *e) {
+        if (!e)
+                return;
         char *strings[] = { e->user, e->group, e->working_directory, e->root_directory, e->root_image,
                             e->standard_input_file, e->standard_output_file, e->standard_error_file,
                             e->standard_input_text, e->syslog_identifier, e->syslog_facility, e->syslog_level,
@@ -123,6 +147,7 @@ static void free_exec(ExecSettings *e) {
                 strv_free(lists[i]);
         free(e->rlimits);
         unit_sandbox_free(e->sandbox);
+        free(e);
 }
 
 static void free_service(ServiceSettings *s) {
@@ -195,7 +220,7 @@ Unit *unit_free(Unit *u) {
                 return NULL;
         free_unit_section(&u->unit);
         free_install(&u->install);
-        free_exec(&u->exec);
+        free_exec(u->exec);
         if (u->cgroup) {
                 free(u->cgroup->slice);
                 free(u->cgroup);
@@ -226,8 +251,11 @@ Unit *unit_free(Unit *u) {
                 strv_free(u->raw_kept[i].raw);
         free(u->raw_kept);
         sdu_list_index_free(u->load_index);
+        for (size_t i = 0; u->names && u->names[i]; i++)
+                if (u->names[i] != u->id)
+                        free(u->names[i]);
+        free(u->names);
         free(u->id);
-        strv_free(u->names);
         free(u->fragment_path);
         strv_free(u->dropin_paths);
         free(u->instance);

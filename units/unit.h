@@ -286,7 +286,7 @@ typedef struct UnitRawValue {
 
 typedef struct Unit {
         char *id;             /* the name it was loaded as after alias resolution */
-        char **names;         /* id plus aliases (symlink names) */
+        char **names;         /* id plus aliases (symlink names); names[0] is the id's string itself */
         UnitType type;
         UnitLoadState load_state;
         char *fragment_path;  /* NULL for not-found/masked units */
@@ -297,7 +297,9 @@ typedef struct Unit {
 
         UnitUnitSection unit;
         UnitInstallSection install;
-        ExecSettings exec;
+        ExecSettings *exec;     /* systemd.exec(5) settings, allocated by the first one in the unit's files
+                                 * (most units set none: 408 bytes less each); NULL: all unset, as
+                                 * unit_exec_unset. Read with unit_exec(). */
         KillSettings kill;
         CGroupSettings *cgroup; /* allocated by the first cgroup setting (Slice=, MemoryMax=, ...) in the
                                  * unit's files: most set none (208 bytes less each); NULL: all unset.
@@ -375,6 +377,17 @@ extern const CGroupSettings unit_cgroup_unset;
 static inline const CGroupSettings *unit_cgroup(const Unit *u) {
         return u->cgroup ? u->cgroup : &unit_cgroup_unset;
 }
+
+/* The exec settings of a unit that sets none: the tristates and enums unset (-1), UMask= 0022 and
+ * the *DirectoryMode= 0755 (systemd's defaults, as unit_apply_defaults() writes them), the rest 0. */
+extern const ExecSettings unit_exec_unset;
+
+static inline const ExecSettings *unit_exec(const Unit *u) {
+        return u->exec ? u->exec : &unit_exec_unset;
+}
+
+/* u->exec, allocated as unit_exec_unset if it was NULL; NULL when out of memory. */
+ExecSettings *unit_exec_alloc(Unit *u);
 
 /* LimitCPU= & co. (resource: RLIMIT_*): the unit's setting, an unset one (.set false) if none. */
 static inline const RLimitSetting *unit_rlimit(const ExecSettings *e, int resource) {

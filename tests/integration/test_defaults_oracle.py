@@ -55,6 +55,13 @@ UNITS = {
                       "ExecStart=/bin/true\n",
     "nouserns.service": NODEF + "ConditionVirtualization=!private-users\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
                         "ExecStart=/bin/true\n",
+    # ConditionCapability=: a name in either case or a number, against PID 1's bounding set.
+    "capname.service": NODEF + "ConditionCapability=CAP_SYS_ADMIN\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                       "ExecStart=/bin/true\n",
+    "capnot.service": NODEF + "ConditionCapability=!cap_chown\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                      "ExecStart=/bin/true\n",
+    "capnum.service": NODEF + "ConditionCapability=12\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                      "ExecStart=/bin/true\n",
     # TasksMax: the default (DefaultTasksMax=15%) and a relative value are shown as the number they
     # stand for (15% of the least of threads-max, pid_max - 1 and the root cgroup's pids.max).
     "tasks25.service": NODEF + "[Service]\nTasksMax=25%\nExecStart=/bin/sleep infinity\n",
@@ -70,7 +77,8 @@ SERVICE_PROPS = ("StartLimitBurst", "StartLimitIntervalUSec", "TimeoutStartUSec"
                  "RestrictSUIDSGID")
 OTHER = {"t.timer": ("AccuracyUSec",), "p.path": ("DirectoryMode", "TriggerLimitBurst", "TriggerLimitIntervalUSec")}
 TASKS = ("plain.service", "du.service", "tasks25.service", "tasks77.service", "tasksinf.service", "tasks.socket")
-STATE = ("extra.socket", "sockuser.service", "noexec.service", "userns.service", "nouserns.service")
+STATE = ("extra.socket", "sockuser.service", "noexec.service", "userns.service", "nouserns.service", "capname.service",
+         "capnot.service", "capnum.service")
 
 
 def props_of(p):
@@ -126,7 +134,7 @@ def main():
         for unit in STATE:
             tap.eq(mine.get("state " + unit), sd.get("state " + unit),
                    f"{unit}: ActiveState as under systemd (Sockets= pulls the socket in; no ExecStart=: oneshot; "
-                   "ConditionVirtualization=private-users)")
+                   "ConditionVirtualization=private-users; ConditionCapability=)")
         for unit in TASKS:
             tap.eq(mine.get("tasks " + unit), sd.get("tasks " + unit),
                    f"{unit}: TasksMax as under systemd (the number DefaultTasksMax=15% or a percentage stands for)")

@@ -226,7 +226,7 @@ int main(void) {
         props_done(&p);
         unit_free(u);
 
-        /* DynamicUser='s sandbox is computed once, by unit_apply_defaults(), into u->exec.effective:
+        /* DynamicUser='s sandbox is computed once, by unit_apply_defaults(), into unit_exec(u)->effective:
          * from the last file (a drop-in turning DynamicUser= off takes it away again) and kept by
          * unit_compact(), so the manager reads what show prints. */
         {
@@ -234,12 +234,12 @@ int main(void) {
                 static const char off[] = "[Service]\nDynamicUser=no\n";
 
                 u = load("e.service", frag);
-                CHECK(u->exec.effective.dynamic_user == 1 && u->exec.effective.private_tmp == 1 && u->exec.effective.remove_ipc == 1 &&
-                      u->exec.effective.no_new_privileges == 1 && u->exec.effective.restrict_suid_sgid == 1);
-                CHECK(u->exec.effective.protect_system == UNIT_PROTECT_SYSTEM_STRICT);
-                CHECK(u->exec.effective.protect_home == UNIT_PROTECT_HOME_TMPFS); /* only "no" becomes read-only */
+                CHECK(unit_exec(u)->effective.dynamic_user == 1 && unit_exec(u)->effective.private_tmp == 1 && unit_exec(u)->effective.remove_ipc == 1 &&
+                      unit_exec(u)->effective.no_new_privileges == 1 && unit_exec(u)->effective.restrict_suid_sgid == 1);
+                CHECK(unit_exec(u)->effective.protect_system == UNIT_PROTECT_SYSTEM_STRICT);
+                CHECK(unit_exec(u)->effective.protect_home == UNIT_PROTECT_HOME_TMPFS); /* only "no" becomes read-only */
                 CHECK(unit_compact(u) == 0);
-                CHECK(u->exec.effective.dynamic_user == 1 && u->exec.effective.private_tmp == 1);
+                CHECK(unit_exec(u)->effective.dynamic_user == 1 && unit_exec(u)->effective.private_tmp == 1);
                 s = implicit(u, UNIT_IMPLICIT_EXEC, NULL, NULL);
                 CHECK_STR(s, "Wants=tmp.mount;After=tmp.mount systemd-tmpfiles-setup.service systemd-journald.socket");
                 free(s);
@@ -247,8 +247,8 @@ int main(void) {
 
                 u = load("e.service", frag);
                 unit_load_fragment_buffer(u, "/x/unit.d/off.conf", off, strlen(off), true, NULL);
-                CHECK(u->exec.effective.dynamic_user == 0 && u->exec.effective.private_tmp == 0 && u->exec.effective.no_new_privileges == 0);
-                CHECK(u->exec.effective.protect_system == UNIT_PROTECT_SYSTEM_NO);
+                CHECK(unit_exec(u)->effective.dynamic_user == 0 && unit_exec(u)->effective.private_tmp == 0 && unit_exec(u)->effective.no_new_privileges == 0);
+                CHECK(unit_exec(u)->effective.protect_system == UNIT_PROTECT_SYSTEM_NO);
                 p = props_of(u, NULL, NULL);
                 CHECK_STR(prop(&p, "NoNewPrivileges"), "no");
                 CHECK_STR(prop(&p, "ProtectHome"), "tmpfs");

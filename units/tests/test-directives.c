@@ -102,9 +102,9 @@ int main(void) {
         CHECK_INT(u->unit.asserts.n, 1);
         CHECK_TEXT(u->unit.asserts.items[0].type, "Virtualization");
         CHECK_INT(u->service.type, SERVICE_NOTIFY);
-        CHECK_INT(strv_length(u->exec.environment), 2);
-        CHECK_TEXT(u->exec.environment[0], "A=b c");
-        CHECK_TEXT(u->exec.environment[1], "D=f");
+        CHECK_INT(strv_length(unit_exec(u)->environment), 2);
+        CHECK_TEXT(unit_exec(u)->environment[0], "A=b c");
+        CHECK_TEXT(unit_exec(u)->environment[1], "D=f");
         CHECK_INT(u->service.exec_start.n, 1);
         CHECK_TEXT(u->service.exec_start.items[0].argv[1], "--id=blue");
         CHECK_TEXT(u->service.exec_start.items[0].argv[2], "$OPTS");
@@ -119,13 +119,13 @@ int main(void) {
         CHECK(!unit_is_set(u, UD_SERVICE_RESTART_SEC));
         CHECK_INT(u->service.restart_usec, 100000); /* RestartSec=soon ignored: systemd's default */
         CHECK_INT(u->kill.kill_signal, SIGRTMIN + 3);
-        CHECK(unit_rlimit(&u->exec, RLIMIT_NOFILE)->set);
-        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->soft, 1024);
-        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->hard, 4096);
-        CHECK(unit_rlimit(&u->exec, RLIMIT_CORE)->soft == SDU_SIZE_INFINITY);
-        CHECK(u->exec.capability_bounding_set.set);
-        CHECK(u->exec.capability_bounding_set.mask == (UINT64_C(1) << 12));
-        CHECK(!u->exec.ambient_capabilities.set);
+        CHECK(unit_rlimit(unit_exec(u), RLIMIT_NOFILE)->set);
+        CHECK_INT(unit_rlimit(unit_exec(u), RLIMIT_NOFILE)->soft, 1024);
+        CHECK_INT(unit_rlimit(unit_exec(u), RLIMIT_NOFILE)->hard, 4096);
+        CHECK(unit_rlimit(unit_exec(u), RLIMIT_CORE)->soft == SDU_SIZE_INFINITY);
+        CHECK(unit_exec(u)->capability_bounding_set.set);
+        CHECK(unit_exec(u)->capability_bounding_set.mask == (UINT64_C(1) << 12));
+        CHECK(!unit_exec(u)->ambient_capabilities.set);
         CHECK_INT(unit_cgroup(u)->memory_max.value, 512 << 20);
         CHECK(unit_cgroup(u)->memory_high.is_relative && unit_cgroup(u)->memory_high.permyriad == 5000);
         CHECK(unit_cgroup(u)->tasks_max.value == SDU_SIZE_INFINITY);
@@ -133,9 +133,9 @@ int main(void) {
         CHECK(sdu_exit_status_set_test(u->service.success_exit_status, 143, false));
         CHECK(sdu_exit_status_set_test(u->service.success_exit_status, SIGTERM, true));
         CHECK(!unit_is_set(u, UD_EXEC_NICE));
-        CHECK_INT(u->exec.umask, 027);
-        CHECK_TEXT(u->exec.standard_output_file, "/var/log/blue.log");
-        CHECK_INT(u->exec.standard_error, 3); /* journal */
+        CHECK_INT(unit_exec(u)->umask, 027);
+        CHECK_TEXT(unit_exec(u)->standard_output_file, "/var/log/blue.log");
+        CHECK_INT(unit_exec(u)->standard_error, 3); /* journal */
         CHECK_TEXT(diags.data,
                   "/x/unit:6: Failed to add dependency on not/a/unit, ignoring: Invalid argument\n"
                   "/x/unit:9: Failed to parse boolean value in condition, ignoring: maybe\n"
@@ -159,7 +159,7 @@ int main(void) {
         CHECK_INT(unit_verify(u, NULL), 0);
         CHECK(unit_compact(u) == 0);
         {
-                const ExecSandbox *s = u->exec.sandbox;
+                const ExecSandbox *s = unit_exec(u)->sandbox;
                 CHECK(s && s->ns && s->protect_system == UNIT_PROTECT_SYSTEM_STRICT && s->private_tmp && s->protect_home == UNIT_PROTECT_HOME_NO);
                 CHECK(s && s->rw && s->rw[0] && s->rw[1] && !s->rw[2] && !s->ro);
                 CHECK_TEXT(s ? s->rw[0] : "", "-/var/lib/blue"); /* specifiers expanded */
@@ -173,37 +173,37 @@ int main(void) {
         u = load("sb.service", "[Service]\nExecStart=/bin/true\nReadOnlyPaths=/a\nPrivateTmp=yes\nReadOnlyPaths=\n"
                                "ReadOnlyPaths=/b\nPrivateTmp=\nProtectSystem=yes\nProtectSystem=full\n", h);
         CHECK(unit_compact(u) == 0);
-        CHECK(u->exec.sandbox && u->exec.sandbox->private_tmp && u->exec.sandbox->protect_system == UNIT_PROTECT_SYSTEM_FULL);
-        CHECK(u->exec.sandbox && u->exec.sandbox->ro && !u->exec.sandbox->ro[1]);
-        CHECK_TEXT(u->exec.sandbox ? u->exec.sandbox->ro[0] : "", "/b");
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->private_tmp && unit_exec(u)->sandbox->protect_system == UNIT_PROTECT_SYSTEM_FULL);
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->ro && !unit_exec(u)->sandbox->ro[1]);
+        CHECK_TEXT(unit_exec(u)->sandbox ? unit_exec(u)->sandbox->ro[0] : "", "/b");
         unit_free(u);
         /* DynamicUser= alone: a mount namespace with what it implies (systemd's unit_patch_contexts():
          * PrivateTmp=, ProtectSystem=strict, ProtectHome=read-only); before, ns stayed false and
          * the service saw the container's /tmp */
         u = load("dyn.service", "[Service]\nExecStart=/bin/true\nDynamicUser=yes\n", h);
         CHECK(unit_compact(u) == 0);
-        CHECK(u->exec.sandbox && u->exec.sandbox->ns && u->exec.sandbox->private_tmp && u->exec.sandbox->dynamic_user);
-        CHECK(u->exec.sandbox && u->exec.sandbox->protect_system == UNIT_PROTECT_SYSTEM_STRICT &&
-              u->exec.sandbox->protect_home == UNIT_PROTECT_HOME_READ_ONLY && u->exec.sandbox->restrict_suid_sgid);
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->ns && unit_exec(u)->sandbox->private_tmp && unit_exec(u)->sandbox->dynamic_user);
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->protect_system == UNIT_PROTECT_SYSTEM_STRICT &&
+              unit_exec(u)->sandbox->protect_home == UNIT_PROTECT_HOME_READ_ONLY && unit_exec(u)->sandbox->restrict_suid_sgid);
         unit_free(u);
         /* no sandbox setting: nothing allocated; SecureBits=, CPUAffinity= and RestrictNamespaces= add up */
         u = load("nosb.service", "[Service]\nExecStart=/bin/true\nUser=nobody\n", h);
-        CHECK(unit_compact(u) == 0 && u->exec.sandbox == NULL);
+        CHECK(unit_compact(u) == 0 && unit_exec(u)->sandbox == NULL);
         unit_free(u);
         u = load("p.service", "[Service]\nExecStart=/bin/true\nSecureBits=noroot\nSecureBits=keep-caps\nCPUAffinity=1\n"
                               "CPUAffinity=3-4\nRestrictNamespaces=net\nRestrictNamespaces=ipc\nKeyringMode=shared\n", h);
-        CHECK(unit_compact(u) == 0 && u->exec.sandbox && !u->exec.sandbox->ns && u->exec.sandbox->seccomp);
-        CHECK(u->exec.sandbox && u->exec.sandbox->secure_bits == ((1 << 0) | (1 << 4))); /* SECURE_NOROOT, SECURE_KEEP_CAPS */
-        CHECK(u->exec.sandbox && u->exec.sandbox->cpu_affinity_set && u->exec.sandbox->cpu_affinity[0] == 0x1a);
-        CHECK(u->exec.sandbox && u->exec.sandbox->restrict_namespaces == (0x40000000L | 0x08000000L)); /* CLONE_NEWNET|NEWIPC */
-        CHECK(u->exec.sandbox && u->exec.sandbox->keyring_mode == KEYRING_SHARED);
+        CHECK(unit_compact(u) == 0 && unit_exec(u)->sandbox && !unit_exec(u)->sandbox->ns && unit_exec(u)->sandbox->seccomp);
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->secure_bits == ((1 << 0) | (1 << 4))); /* SECURE_NOROOT, SECURE_KEEP_CAPS */
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->cpu_affinity_set && unit_exec(u)->sandbox->cpu_affinity[0] == 0x1a);
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->restrict_namespaces == (0x40000000L | 0x08000000L)); /* CLONE_NEWNET|NEWIPC */
+        CHECK(unit_exec(u)->sandbox && unit_exec(u)->sandbox->keyring_mode == KEYRING_SHARED);
         unit_free(u);
 
         /* Sections that do not belong to the type warn; [Service] in a socket is unknown. */
         u = load("s.socket", "[Socket]\nListenStream=[::]:993\nListenStream=0.0.0.0:99999\nListenDatagram=@abstract\n"
                              "ListenFIFO=relative\nAccept=yes\nUser=nobody\n[Service]\nType=simple\n", h);
         CHECK_INT(u->socket.listen.n, 2);
-        CHECK_TEXT(u->exec.user, "nobody");
+        CHECK_TEXT(unit_exec(u)->user, "nobody");
         CHECK_TEXT(diags.data,
                   "/x/unit:3: Failed to parse address value in 'ListenStream', ignoring: 0.0.0.0:99999\n"
                   "/x/unit:5: Failed to parse address value in 'ListenFIFO', ignoring: relative\n"
@@ -295,10 +295,10 @@ int main(void) {
         CHECK_INT(u->service.restart_usec, 100000);
         CHECK_INT(u->unit.start_limit_interval_usec, 10000000);
         CHECK_INT(u->unit.start_limit_burst, 0);
-        CHECK_INT(u->exec.umask, 0077);
-        CHECK_INT(u->exec.runtime_directory_mode, 0755);
+        CHECK_INT(unit_exec(u)->umask, 0077);
+        CHECK_INT(unit_exec(u)->runtime_directory_mode, 0755);
         CHECK_INT(unit_load_fragment_buffer(u, "/x/dropin.conf", "[Service]\nUMask=\nTimeoutStopSec=5\n", 34, true, NULL), 0);
-        CHECK_INT(u->exec.umask, 0022);
+        CHECK_INT(unit_exec(u)->umask, 0022);
         CHECK_INT(u->service.timeout_stop_usec, 5000000);
         CHECK_INT(u->service.timeout_abort_usec, 5000000);
         unit_free(u);
@@ -314,14 +314,14 @@ int main(void) {
         /* Sections and settings allocated on first use: none for a unit that sets none, and an
          * unset row reads as the initial value the table gives it. */
         u = load("plain.service", "[Service]\nExecStart=/bin/true\n", h);
-        CHECK(u->cgroup == NULL && u->exec.rlimits == NULL);
-        CHECK(!unit_rlimit(&u->exec, RLIMIT_NOFILE)->set);
+        CHECK(u->cgroup == NULL && u->exec == NULL && unit_exec(u)->rlimits == NULL);
+        CHECK(!unit_rlimit(unit_exec(u), RLIMIT_NOFILE)->set);
         CHECK(unit_service(u) == &u->service && unit_socket(u) == NULL);
         {
                 size_t bad = 0;
                 for (size_t i = 0; i < _UD_MAX; i++) {
                         const UnitDirective *d = unit_directive_table + i;
-                        if (!(d->flags & DIRECTIVE_IN_CGROUP))
+                        if (!(d->flags & (DIRECTIVE_IN_CGROUP | DIRECTIVE_IN_EXEC)))
                                 continue;
                         /* The rows unit_directive_init_defaults() sets to -1 on a Unit. */
                         if ((d->kind == KIND_BOOL || d->kind == KIND_ENUM || d->kind == KIND_SIGNAL || d->kind == KIND_STDIO) &&
@@ -330,12 +330,35 @@ int main(void) {
                 }
                 CHECK_INT(bad, 0);
         }
+        {
+                /* An exec row read from unit_exec_unset says what it says once u->exec is allocated
+                 * (by another exec row) and systemd's defaults are written in (UMask=, modes). */
+                Unit *v = load("user.service", "[Service]\nExecStart=/bin/true\nUser=nobody\n", h);
+                size_t differ = 0;
+
+                CHECK(v->exec != NULL);
+                for (size_t i = 0; i < _UD_MAX; i++) {
+                        const UnitDirective *d = unit_directive_table + i;
+                        char *a = NULL, *b = NULL;
+
+                        if (!(d->flags & DIRECTIVE_IN_EXEC) || i == UD_EXEC_USER)
+                                continue;
+                        CHECK_INT(unit_directive_format(u, i, &a), 0);
+                        CHECK_INT(unit_directive_format(v, i, &b), 0);
+                        if (!sdu_streq(a ? a : "", b ? b : ""))
+                                differ++, fprintf(stderr, "# %s: '%s' vs '%s'\n", d->key, a ? a : "", b ? b : "");
+                        free(a);
+                        free(b);
+                }
+                CHECK_INT(differ, 0);
+                unit_free(v);
+        }
         CHECK_INT(unit_load_fragment_buffer(u, "/x/d.conf", "[Service]\nMemoryMax=1M\nLimitNOFILE=7\n", 37, true, NULL), 0);
-        CHECK(u->cgroup != NULL && u->exec.rlimits != NULL);
+        CHECK(u->cgroup != NULL && u->exec != NULL && unit_exec(u)->rlimits != NULL);
         CHECK_INT(unit_cgroup(u)->memory_max.value, 1 << 20);
         CHECK_INT(unit_cgroup(u)->cpu_accounting, -1);
-        CHECK_INT(unit_rlimit(&u->exec, RLIMIT_NOFILE)->soft, 7);
-        CHECK(!unit_rlimit(&u->exec, RLIMIT_CORE)->set);
+        CHECK_INT(unit_rlimit(unit_exec(u), RLIMIT_NOFILE)->soft, 7);
+        CHECK(!unit_rlimit(unit_exec(u), RLIMIT_CORE)->set);
         unit_free(u);
 
         unit_host_info_free(h);

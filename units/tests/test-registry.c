@@ -150,7 +150,7 @@ int main(void) {
         CHECK_STR(u->unit.description, "from lib 10");
         CHECK_STR(u->service.exec_start.items[0].argv[1], "one");
         {
-                char *env = strv_join(u->exec.environment, ",");
+                char *env = strv_join(unit_exec(u)->environment, ",");
                 CHECK_STR(env, "ALL=1,INST=one,DASH=2,DASH1=1,SRC=etc");
                 free(env);
         }

@@ -75,10 +75,10 @@ int main(void) {
                 t = text(one, "[Service]\nExecStart=/bin/true\n", "Environment=", "K", "=first", "Environment=K7=again K49999=end\n");
                 u = load(h, "env.service", t, &secs);
                 CHECK(u != NULL);
-                CHECK_INT(strv_length(u->exec.environment), N);
-                CHECK_STR(u->exec.environment[0], "K0=first");
-                CHECK_STR(u->exec.environment[7], "K7=again");
-                CHECK_STR(u->exec.environment[N - 1], "K49999=end");
+                CHECK_INT(strv_length(unit_exec(u)->environment), N);
+                CHECK_STR(unit_exec(u)->environment[0], "K0=first");
+                CHECK_STR(unit_exec(u)->environment[7], "K7=again");
+                CHECK_STR(unit_exec(u)->environment[N - 1], "K49999=end");
                 printf("# %d Environment= names (%s): %.3f s CPU\n", N, how, secs);
                 CHECK(secs < BOUND);
                 unit_free(u);
@@ -101,9 +101,9 @@ int main(void) {
                 double secs;
                 const char *t = "[Service]\nExecStart=/bin/true\nEnvironment=A=1 B=2\nEnvironment=\nEnvironment=B=3 A=4 B=5\n";
                 Unit *u = load(h, "reset.service", t, &secs);
-                CHECK_INT(strv_length(u->exec.environment), 2);
-                CHECK_STR(u->exec.environment[0], "B=5");
-                CHECK_STR(u->exec.environment[1], "A=4");
+                CHECK_INT(strv_length(unit_exec(u)->environment), 2);
+                CHECK_STR(unit_exec(u)->environment[0], "B=5");
+                CHECK_STR(unit_exec(u)->environment[1], "A=4");
                 unit_free(u);
                 t = "[Unit]\nAfter=a.service b.service\nAfter=\nAfter=b.service c.service b.service\n[Service]\nExecStart=/bin/true\n";
                 u = load(h, "reset.service", t, &secs);
