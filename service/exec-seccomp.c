@@ -814,6 +814,11 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
         memset(arch_blocked, 0, sizeof(arch_blocked));
         if (!sb)
                 return 0;
+        /* SystemCallArchitectures= first (systemd applies it after the settings below): the shared
+         * program drops the blocked architectures' rules anyway (flush_group()), so they are not
+         * built at all; the same programs, a third of the compile work on x86-64. */
+        if ((r = restrict_archs(raw(u, UD_EXEC_SYSTEM_CALL_ARCHITECTURES))) < 0)
+                FAIL(EXIT_SECCOMP, "apply syscall architecture restrictions");
         if (raw(u, UD_EXEC_RESTRICT_ADDRESS_FAMILIES)) {
                 AfSpec spec;
                 parse_address_families(raw(u, UD_EXEC_RESTRICT_ADDRESS_FAMILIES), &spec);
@@ -857,8 +862,6 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
                 if ((r = load_rules(rules_eperm_names, n, false)) < 0)
                         FAIL(EXIT_SECCOMP, "apply hostname restrictions");
         }
-        if ((r = restrict_archs(raw(u, UD_EXEC_SYSTEM_CALL_ARCHITECTURES))) < 0)
-                FAIL(EXIT_SECCOMP, "apply syscall architecture restrictions");
         if (sb->lock_personality) {
                 const char *pers = u->exec.personality;
                 scmp_datum_t p;
