@@ -1235,7 +1235,9 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
                         if ((covered && path_under(e->path, covered)) || e->absent)
                                 continue;
-                        if (e->nosuid_done && (!rec || e->mode == M_INACCESSIBLE)) {
+                        /* Nothing below it but the mounts of the entries below it (no mount of
+                         * PID 1's, no tree brought from elsewhere: !submounts), which come next. */
+                        if (e->nosuid_done && (!rec || e->mode == M_INACCESSIBLE || !e->submounts)) {
                                 covered = NULL; /* (the entries below it, mounted later, get their own) */
                                 continue;
                         }
