@@ -555,12 +555,16 @@ common:
         if (!(e = add(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
-        if (access(path, F_OK) < 0) {
+        /* (one mkdir(2) when the unit's directory exists or only it is missing) */
+        r = mkdir(path, 0600) == 0 ? 1 : errno == ENOENT ? -1 : 0;
+        if (r < 0) {
                 mkdir("/run/systemd", 0755);
                 mkdir("/run/systemd/propagate", 0755);
                 mkdir(path, 0600);
-                mkdir("/run/systemd/incoming", 0755);
         }
+        if (r != 0)
+                mkdir("/run/systemd/incoming", 0755);
+        r = 0;
 
         if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
                 static const char *const hp[] = { "off", "noaccess", "invisible", "ptraceable" };
