@@ -555,12 +555,16 @@ common:
         if (!(e = add(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
-        if (access(path, F_OK) < 0) {
+        /* (one mkdir(2) when the unit's directory exists or only it is missing) */
+        r = mkdir(path, 0600) == 0 ? 1 : errno == ENOENT ? -1 : 0;
+        if (r < 0) {
                 mkdir("/run/systemd", 0755);
                 mkdir("/run/systemd/propagate", 0755);
                 mkdir(path, 0600);
-                mkdir("/run/systemd/incoming", 0755);
         }
+        if (r != 0)
+                mkdir("/run/systemd/incoming", 0755);
+        r = 0;
 
         if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
                 static const char *const hp[] = { "off", "noaccess", "invisible", "ptraceable" };
@@ -1235,7 +1239,9 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
                         if ((covered && path_under(e->path, covered)) || e->absent)
                                 continue;
-                        if (e->nosuid_done && (!rec || e->mode == M_INACCESSIBLE)) {
+                        /* Nothing below it but the mounts of the entries below it (no mount of
+                         * PID 1's, no tree brought from elsewhere: !submounts), which come next. */
+                        if (e->nosuid_done && (!rec || e->mode == M_INACCESSIBLE || !e->submounts)) {
                                 covered = NULL; /* (the entries below it, mounted later, get their own) */
                                 continue;
                         }

@@ -75,6 +75,19 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
         return 0;
 }
 
+/* A private /tmp pair made by make_private_tmp(): mostly left empty by the service, then two
+ * rmdir(2) calls do it; a walk of the tree only when something is left in it. */
+static void remove_private_tmp(const char *dir) {
+        char inner[4200];
+
+        if (!dir)
+                return;
+        snprintf(inner, sizeof(inner), "%s/tmp", dir);
+        if ((rmdir(inner) == 0 || errno == ENOENT) && rmdir(dir) == 0)
+                return;
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void rt_close_ns(ExecNsRuntime *rt) {
         if (rt->netns_fd >= 0)
                 close(rt->netns_fd);
@@ -440,6 +453,15 @@ int exec_ns_apply(MUnit *u, const ExecCommand *cmd) {
         return 0;
 }
 
+void exec_ns_spawned(MUnit *u) {
+        ExecNsRuntime *rt = u->ns_rt;
+
+        if (!rt)
+                return;
+        mount_plan_free(rt->plan);
+        rt->plan = NULL;
+}
+
 void exec_ns_release(MUnit *u, bool destroy) {
         ExecNsRuntime *rt = u->ns_rt;
 
@@ -457,10 +479,8 @@ void exec_ns_release(MUnit *u, bool destroy) {
                         }
                 }
                 if (!handed) {
-                        if (rt->tmp_dir)
-                                nftw(rt->tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-                        if (rt->var_tmp_dir)
-                                nftw(rt->var_tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+                        remove_private_tmp(rt->tmp_dir);
+                        remove_private_tmp(rt->var_tmp_dir);
                 }
         }
         rt_close_ns(rt);

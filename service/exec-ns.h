@@ -34,6 +34,10 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd);
 /* Child side, after fork (called from spawn.c's child()). Returns 0, or the systemd exit status to
  * exit with (EXIT_NAMESPACE, EXIT_NETWORK), having said why on the unit's log. */
 int exec_ns_apply(MUnit *u, const ExecCommand *cmd);
+/* PID 1, once the child is started (it has its own copy, or has exec'd): the start's mount table
+ * is not needed any more (the next start builds its own). A PID 1 that keeps less memory is
+ * quicker to fork for every later start. */
+void exec_ns_spawned(MUnit *u);
 
 /* The unit has stopped: its private /tmp and /var/tmp are removed (unless a JoinsNamespaceOf= unit
  * still uses them) and its namespaces closed; destroy: the unit itself goes away. */

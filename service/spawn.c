@@ -1168,6 +1168,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         *ret_pid = pid;
         r = 0;
 out:
+        exec_ns_spawned(u);
         if (in_fd >= 0)
                 close(in_fd);
         if (out_fd >= 0)
