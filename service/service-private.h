@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* Between service.c (the state machine) and service-procs.c (a service's processes). */
+/* Between service.c (the state machine), service-procs.c (a service's processes) and
+ * service-cgroup.c (its cgroup). */
 
 #include "service/manager-private.h"
 #include "service/sys.h"
@@ -36,3 +37,15 @@ bool unit_owns_pid(MUnit *u, pid_t pid);
 void log_kill(MUnit *u, pid_t pid, int sig);
 /* MemoryMax= and the other limits, written into the unit's cgroup. */
 void service_apply_limits(MUnit *u);
+/* A refusal of pid as the main pid not said yet (each is said once). */
+bool refusal_new(MUnit *u, pid_t pid);
+/* systemd's service_is_suitable_main_pid(): < 0 never, 1 certainly, 0 questionable. */
+int main_pid_suitable(MUnit *u, pid_t pid);
+/* PIDFile=: the main pid from the file, when it is to be believed; true if it was taken. */
+bool read_pid_file(MUnit *u);
+
+/* service-cgroup.c: the unit's cgroup made at its start (on_event: it emptied or the OOM killer
+ * acted), removed at its end; whether the OOM killer acted since last asked. */
+void cgroup_prepare(MUnit *u, void (*on_event)(MUnit *u));
+void cgroup_release(MUnit *u);
+bool cgroup_oom_killed(MUnit *u);

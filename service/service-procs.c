@@ -16,6 +16,7 @@
 
 #include "common/defaults.h"
 #include "common/signames.h"
+#include "service/pid-file.h"
 #include "service/procs.h"
 #include "service/shutdown.h"
 #include "service/unit-types.h"
@@ -567,4 +568,83 @@ void service_apply_limits(MUnit *u) {
         if (S(u)->oom_policy == 2 /* kill */)
                 l.oom_group = 1;
         cg_apply_limits(&u->m->cg, u->cgroup, &l, &res);
+}
+
+/* ---- the main pid from MAINPID= and PIDFile= ----------------------------------------------- */
+
+bool refusal_new(MUnit *u, pid_t pid) {
+        if (u->refused_main_pid == pid)
+                return false;
+        u->refused_main_pid = pid;
+        return true;
+}
+
+/* systemd's service_is_suitable_main_pid(): < 0 never (PID 1, the control process, a process that
+ * is gone), 1 certainly (one of the unit's own), 0 questionable (someone else's: believed only
+ * from a trusted source). Each refusal is said once, at warning level. */
+int main_pid_suitable(MUnit *u, pid_t pid) {
+        char st[64], line[256];
+        bool zombie = false;
+        FILE *f;
+
+        if (pid == 1 || pid == getpid()) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the manager, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        if (pid == u->control_pid) {
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the control process, refusing.", u->id, (int) pid);
+                return -EPERM;
+        }
+        snprintf(st, sizeof(st), "/proc/%d/status", (int) pid);
+        f = fopen(st, "re");
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "State:", 6) == 0) {
+                        zombie = strchr(line, 'Z') != NULL;
+                        break;
+                }
+        if (!f || zombie) {
+                if (f)
+                        fclose(f);
+                if (refusal_new(u, pid))
+                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not exist or is a zombie.", u->id, (int) pid);
+                return -ESRCH;
+        }
+        fclose(f);
+        return unit_owns_pid(u, pid) ? 1 : 0;
+}
+
+/* PIDFile=: a PID outside the unit is believed only from a file owned by root reached through a
+ * safe path, as systemd's service_load_pid_file(). */
+bool read_pid_file(MUnit *u) {
+        PidFileInfo info;
+        pid_t p = 0;
+        int r;
+
+        if (pid_file_read(S(u)->pid_file, &p, &info) < 0)
+                return false;
+        if (u->main_pid_known && p == u->main_pid)
+                return true;
+        r = main_pid_suitable(u, p);
+        if (r < 0)
+                return false;
+        if (r == 0) {
+                if (info.questionable) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: Refusing to accept PID outside of service control group, acquired "
+                                    "through unsafe symlink chain: %s", u->id, S(u)->pid_file);
+                        return false;
+                }
+                if (info.owner != 0) {
+                        if (refusal_new(u, p))
+                                manager_log(u->m, MLOG_ERR, "%s: New main PID %d does not belong to service, and PID file is not "
+                                    "owned by root. Refusing.", u->id, (int) p);
+                        return false;
+                }
+        }
+        munit_set_main_pid(u, p);
+        u->main_pid_known = true;
+        main_pid_track(u);
+        return true;
 }

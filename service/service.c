@@ -18,7 +18,6 @@
 #include "service/exec-ns.h"
 #include "service/service-private.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,17 +31,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pwd.h>
-
-#include "common/delegate.h"
 #include "common/signames.h"
 #include "common/strv.h"
 #include "service/busname.h"
-#include "service/cg-watch.h"
 #include "service/conditions.h"
 #include "service/exec-caps.h"
 #include "service/logrelay.h"
-#include "service/pid-file.h"
 #include "service/shutdown.h"
 #include "service/spawn.h"
 #include "service/unit-types.h"
@@ -69,7 +63,6 @@ static void enter_running(MUnit *u);
 static void enter_start_post(MUnit *u);
 static void enter_start(MUnit *u);
 static void describe_exit(MUnit *u, const char *what, pid_t pid, int code, int status);
-static bool read_pid_file(MUnit *u);
 
 /* The unit's settings with systemd's defaults already in them (units/ unit_apply_defaults()). */
 static uint64_t timeout_start(MUnit *u) {
@@ -141,7 +134,6 @@ static void watchdog_arm(MUnit *u) {
 
 /* ---- the unit's cgroup ------------------------------------------------------------------------ */
 
-static bool cgroup_oom_killed(MUnit *u);
 static void oom_event(MUnit *u);
 
 static void on_cg_event(MUnit *u) {
@@ -156,78 +148,6 @@ static void on_cg_event(MUnit *u) {
                 enter_stop_post(u);
         else if (u->sub == SUB_FINAL_SIGKILL && cg_read_populated(&u->m->cg, u->cgroup) == 0)
                 enter_dead(u);
-}
-
-/* Creates the unit's cgroup (systemd's layout, Slice=), applies its limits, hands it over with
- * Delegate=, and watches it for emptiness. Without a delegated cgroup this does nothing. */
-static void cgroup_prepare(MUnit *u) {
-        char path[CG_PATH_MAX];
-        uint32_t dmask;
-        int r;
-
-        if (u->cgroup)
-                return;
-        if (!u->m->cg_tree) {
-                /* systemd cannot run at all without a writable cgroup v2; sdinit runs the service,
-                 * with nothing to hand over. */
-                if (unit_cgroup(u->u)->delegate > 0)
-                        manager_log(u->m, MLOG_WARN, "%s: Delegate= ignored: no cgroup to delegate (%s)", u->id,
-                                    u->m->cg.why[0] ? u->m->cg.why : "no writable cgroup v2 of our own");
-                return;
-        }
-        r = cg_unit_create(&u->m->cg, u->id, unit_cgroup(u->u)->slice, path, sizeof(path));
-        if (r < 0) {
-                manager_log(u->m, MLOG_WARN, "%s: cannot create its cgroup (%s); tracking its processes without one",
-                            u->id, strerror(-r));
-                return;
-        }
-        u->cgroup = strdup(path);
-        if (!u->cgroup)
-                return;
-        service_apply_limits(u);
-        if (unit_cgroup(u->u)->delegate > 0) {
-                dmask = unit_cgroup(u->u)->delegate_mask;
-                /* The delegated controllers are enabled above the unit's cgroup; its own
-                 * subtree_control is the service's (spawn_exec() chowns it to User=). */
-                char ctl[64];
-                delegate_v2_controllers(dmask, ctl, sizeof(ctl));
-                cg_delegate_mark(&u->m->cg, u->cgroup);
-                if (cg_delegate_enable(&u->m->cg, u->cgroup, ctl) != 0)
-                        manager_log(u->m, MLOG_WARN, "%s: Delegate=: not every controller of \"%s\" could be enabled for it",
-                                    u->id, ctl);
-        }
-        /* Emptiness, and the OOM killer acting on any process of the unit (not only its main
-         * process), as systemd watches memory.events; no memory controller: nothing to watch. */
-        r = cg_watch_unit(u, on_cg_event);
-        if (r < 0)
-                manager_log(u->m, MLOG_WARN, "%s: cannot watch its cgroup (%s); its emptiness is seen at its processes' exits",
-                            u->id, strerror(-r));
-        /* memory.events' oom_kill only (the other statistics are not needed here), and only
-         * where the memory controller is ours: else there is no such file. */
-        if (!(u->m->cg.controllers & CG_CTRL_MEMORY) || cg_read_oom_kills(&u->m->cg, u->cgroup, &u->oom_kills) < 0)
-                u->oom_kills = 0;
-        u->oom_killed = false;
-}
-
-static void cgroup_release(MUnit *u) {
-        if (!u->cgroup)
-                return;
-        cg_unwatch_unit(u);
-        cg_remove(&u->m->cg, u->cgroup, CG_REMOVE_PARENTS); /* EBUSY: processes left (KillMode=none) */
-        free(u->cgroup);
-        u->cgroup = NULL;
-}
-
-/* Did the kernel's OOM killer act in this unit since this was last asked (or it started)? Each
- * kill is reported once, by whichever comes first: the main process's SIGKILL or memory.events. */
-static bool cgroup_oom_killed(MUnit *u) {
-        uint64_t n;
-
-        if (!u->cgroup || cg_read_oom_kills(&u->m->cg, u->cgroup, &n) < 0 || n <= u->oom_kills)
-                return false;
-        u->oom_kills = n;
-        u->oom_killed = true;
-        return true;
 }
 
 /* The OOM killer killed a process of the unit (memory.events), as systemd's unit_check_oom() and
@@ -453,7 +373,7 @@ void service_start(MUnit *u) {
         free(u->status_text);
         u->status_text = NULL;
 
-        cgroup_prepare(u);
+        cgroup_prepare(u, on_cg_event);
         arm_timer(u, timeout_start(u));
         if (enter_phase(u, PHASE_CONDITION, STATE_ACTIVATING, SUB_CONDITION))
                 return;
@@ -835,83 +755,6 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 /* A refusal of main PID `pid` is said once per start (a PID file is polled until it is good). */
-static bool refusal_new(MUnit *u, pid_t pid) {
-        if (u->refused_main_pid == pid)
-                return false;
-        u->refused_main_pid = pid;
-        return true;
-}
-
-/* systemd's service_is_suitable_main_pid(): < 0 never (PID 1, the control process, a process that
- * is gone), 1 certainly (one of the unit's own), 0 questionable (someone else's: believed only
- * from a trusted source). Each refusal is said once, at warning level. */
-static int main_pid_suitable(MUnit *u, pid_t pid) {
-        char st[64], line[256];
-        bool zombie = false;
-        FILE *f;
-
-        if (pid == 1 || pid == getpid()) {
-                if (refusal_new(u, pid))
-                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the manager, refusing.", u->id, (int) pid);
-                return -EPERM;
-        }
-        if (pid == u->control_pid) {
-                if (refusal_new(u, pid))
-                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d is the control process, refusing.", u->id, (int) pid);
-                return -EPERM;
-        }
-        snprintf(st, sizeof(st), "/proc/%d/status", (int) pid);
-        f = fopen(st, "re");
-        while (f && fgets(line, sizeof(line), f))
-                if (strncmp(line, "State:", 6) == 0) {
-                        zombie = strchr(line, 'Z') != NULL;
-                        break;
-                }
-        if (!f || zombie) {
-                if (f)
-                        fclose(f);
-                if (refusal_new(u, pid))
-                        manager_log(u->m, MLOG_WARN, "%s: New main PID %d does not exist or is a zombie.", u->id, (int) pid);
-                return -ESRCH;
-        }
-        fclose(f);
-        return unit_owns_pid(u, pid) ? 1 : 0;
-}
-
-/* PIDFile=: a PID outside the unit is believed only from a file owned by root reached through a
- * safe path, as systemd's service_load_pid_file(). */
-static bool read_pid_file(MUnit *u) {
-        PidFileInfo info;
-        pid_t p = 0;
-        int r;
-
-        if (pid_file_read(S(u)->pid_file, &p, &info) < 0)
-                return false;
-        if (u->main_pid_known && p == u->main_pid)
-                return true;
-        r = main_pid_suitable(u, p);
-        if (r < 0)
-                return false;
-        if (r == 0) {
-                if (info.questionable) {
-                        if (refusal_new(u, p))
-                                manager_log(u->m, MLOG_ERR, "%s: Refusing to accept PID outside of service control group, acquired "
-                                    "through unsafe symlink chain: %s", u->id, S(u)->pid_file);
-                        return false;
-                }
-                if (info.owner != 0) {
-                        if (refusal_new(u, p))
-                                manager_log(u->m, MLOG_ERR, "%s: New main PID %d does not belong to service, and PID file is not "
-                                    "owned by root. Refusing.", u->id, (int) p);
-                        return false;
-                }
-        }
-        munit_set_main_pid(u, p);
-        u->main_pid_known = true;
-        main_pid_track(u);
-        return true;
-}
-
 static bool exit_is_success(MUnit *u, int code, int status) {
         if (code == CLD_EXITED)
                 return status == 0 || sdu_exit_status_set_test(S(u)->success_exit_status, status, false);
