@@ -22,9 +22,14 @@ Per init and N, medians over the rounds (min-max of boot in brackets):
   boot   from the exec of unshare until all N are active: sdinit logs "Reached target" for
          default.target (ordered after everything), systemd sends READY=1 to $NOTIFY_SOCKET when
          its boot transaction is done; s6: every supervise/status says up
-         and ready; supervisord: N "entered RUNNING state";
+         and ready; supervisord: N "entered RUNNING state". The wait wakes on the datagram or
+         on a write to the log (inotify), not on a polling interval (s6: every 5 ms);
+  own    the init's own account, asked once all are active: FinishTimestampMonotonic -
+         UserspaceTimestampMonotonic (`systemd-analyze time`'s userspace part; sdinit, systemd):
+         boot without the container's set-up before PID 1's exec (unshare, the mounts);
   rt     median round trip of the init's own client during the boot (one call every 100 ms
-         while units start): `systemctl show -p ActiveState c0-0.service` (sdinit, systemd),
+         while units start, in a thread beside the wait):
+         `systemctl show -p ActiveState c0-0.service` (sdinit, systemd),
          `supervisorctl status`, `s6-svstat` (reads a file; s6-svscan is not asked), each
          through nsenter;
   stop   from SIGTERM (systemd: SIGRTMIN+3) until unshare exited (PID 1 and all services gone);
@@ -353,6 +358,18 @@ class Boot:
             st.send_signal(signal.SIGINT)
             st.wait()
 
+    def own_boot(self):
+        """The init's own account of its boot, as `systemd-analyze time` gives the userspace part:
+        FinishTimestampMonotonic - UserspaceTimestampMonotonic (s), asked once all are active."""
+        p = subprocess.run(["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", oraclelib.SYSTEMCTL, "--no-pager", "show",
+                            "-p", "UserspaceTimestampMonotonic,FinishTimestampMonotonic"], capture_output=True, text=True)
+        v = dict(ln.split("=", 1) for ln in p.stdout.splitlines() if "=" in ln)
+        try:
+            us, fin = int(v["UserspaceTimestampMonotonic"]), int(v["FinishTimestampMonotonic"])
+        except (KeyError, ValueError):
+            return None
+        return (fin - us) / 1e6 if us and fin >= us else None
+
     def show_one(self, name):
         subprocess.run(["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", oraclelib.SYSTEMCTL, "--no-pager",
                         "show", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -454,6 +471,8 @@ class Boot:
         r["cpu_boot"] = (c or 0) + sum(cpu_s(p) or 0 for p in sup)
         r["hwm"] = (status_kb(self.pid1, "VmHWM") or 0) + sum(pss_kb(p) for p in sup)
         r["rt"] = statistics.median(rts) if rts else None
+        if "sdinit" in self.kind or self.kind == "systemd":
+            r["own"] = self.own_boot()
         # The services' comm: the helper's (15 characters), under s6 its #! script's name.
         live = len(descendants_named(self.pid1, ("manager-notify-", "run")))
         r["live"] = live
@@ -590,7 +609,7 @@ def main():
                         crashed = True
                         print(f"!! {k} N={n} round {rnd + 1}: " + "; ".join(b.problems), flush=True)
                     if a.verbose or b.problems:
-                        print(f"   {k:12} N={n:5} round {rnd + 1}: boot {fmt(r.get('boot'), '.3f')} s, "
+                        print(f"   {k:12} N={n:5} round {rnd + 1}: boot {fmt(r.get('boot'), '.3f')} s, own {fmt(r.get('own'), '.3f')} s, "
                               f"stop {fmt(r.get('stop'), '.3f')} s, cpu {fmt(r.get('cpu_boot'))}+{fmt(r.get('cpu_stop'))} s, "
                               f"HWM {r.get('hwm')} kB, rt {fmt(r.get('rt'), '.3f')} s, live {r.get('live')}, "
                               f"show {fmt(r.get('show_ms'))} ms, same unit {fmt(r.get('show_same_ms'))} ms", flush=True)
@@ -622,6 +641,14 @@ def report(results, inits, sizes):
                   f"{fmt(pu(m['rt'], n * 1000.0), '.1f'):>6} {fmt(m['stop'], '.3f'):>7} {fmt(pu(m['stop']), '.3f'):>7} "
                   f"{fmt(m['cpu_boot']):>6} {fmt(pu(m['cpu_boot']), '.3f'):>7} {fmt(m['cpu_stop']):>7} "
                   f"{fmt(pu(m['cpu_stop']), '.3f'):>7} {fmt(m['hwm'], '.0f'):>7} {fmt(pu(m['hwm'], 1.0), '.1f'):>7}")
+    owns = [(k, n, med(results.get((k, n), []), "own")) for k in inits for n in sizes]
+    if any(v is not None for _, _, v in owns):
+        print("\nEach init's own account of its boot (FinishTimestamp - UserspaceTimestamp, the userspace part of\n"
+              "`systemd-analyze time`: without the container's set-up before PID 1's exec, which `boot` includes),\n"
+              "median of the rounds, s, and the ratio to systemd's:")
+        for k, n, v in owns:
+            sd = med(results.get(("systemd", n), []), "own")
+            print(f"  {k:14} N={n:5} {fmt(v, '.3f')}  {fmt(ratio(v, sd))}x")
     shows = [(k, n, med(results.get((k, n), []), "show_ms"), med(results.get((k, n), []), "show_same_ms"))
              for k in inits for n in sizes]
     if any(v is not None for _, _, v, _ in shows):
