@@ -361,8 +361,9 @@ class Boot:
     def own_boot(self):
         """The init's own account of its boot, as `systemd-analyze time` gives the userspace part:
         FinishTimestampMonotonic - UserspaceTimestampMonotonic (s), asked once all are active."""
-        p = subprocess.run(["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", oraclelib.SYSTEMCTL, "--no-pager", "show",
-                            "-p", "UserspaceTimestampMonotonic,FinishTimestampMonotonic"], capture_output=True, text=True)
+        p = subprocess.run(["nsenter", "-t", str(self.pid1), "-U", "-m", "-p", oraclelib.SYSTEMCTL, "--no-pager",
+                            "show", "-p", "UserspaceTimestampMonotonic,FinishTimestampMonotonic"],
+                           capture_output=True, text=True)
         v = dict(ln.split("=", 1) for ln in p.stdout.splitlines() if "=" in ln)
         try:
             us, fin = int(v["UserspaceTimestampMonotonic"]), int(v["FinishTimestampMonotonic"])
@@ -609,7 +610,8 @@ def main():
                         crashed = True
                         print(f"!! {k} N={n} round {rnd + 1}: " + "; ".join(b.problems), flush=True)
                     if a.verbose or b.problems:
-                        print(f"   {k:12} N={n:5} round {rnd + 1}: boot {fmt(r.get('boot'), '.3f')} s, own {fmt(r.get('own'), '.3f')} s, "
+                        print(f"   {k:12} N={n:5} round {rnd + 1}: boot {fmt(r.get('boot'), '.3f')} s, "
+                              f"own {fmt(r.get('own'), '.3f')} s, "
                               f"stop {fmt(r.get('stop'), '.3f')} s, cpu {fmt(r.get('cpu_boot'))}+{fmt(r.get('cpu_stop'))} s, "
                               f"HWM {r.get('hwm')} kB, rt {fmt(r.get('rt'), '.3f')} s, live {r.get('live')}, "
                               f"show {fmt(r.get('show_ms'))} ms, same unit {fmt(r.get('show_same_ms'))} ms", flush=True)

@@ -326,7 +326,7 @@ void manager_dispatch_yield(Manager *m) {
  * boot runs or the container stops, if set, else CPUWeight=, else 100), then the lower Nice=, then
  * the unit name (strcmp). A chain's head ("a-0.service") thus starts before a fan-out of fifty
  * ("f-*.service") that sorts after it, and each link as soon as the one before it is up, as with
- * systemd, instead of in load order. Checked against systemd 252 by test_manager. */
+ * systemd, instead of in load order. Checked against systemd 252 by test_dispatch_order_oracle. */
 static int type_rank(const MUnit *u) {
         static const signed char rank[_UNIT_TYPE_MAX] = {
                 [UNIT_SERVICE] = 0, [UNIT_MOUNT] = 1,     [UNIT_SWAP] = 2,  [UNIT_SOCKET] = 3,
