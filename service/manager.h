@@ -237,6 +237,8 @@ struct Manager {
         bool dispatch_pending;
         MUnit **runq;                 /* manager_dispatch()'s run queue, a heap (job.c) */
         size_t n_runq, cap_runq;
+        bool runq_valid;              /* live (kept across a yield); filled when last_job_id was runq_job_id */
+        uint32_t runq_job_id;
         sd_event_source *dispatch_timer; /* manager_dispatch_yield() */
 
         int notify_fd;
