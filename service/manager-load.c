@@ -483,6 +483,7 @@ finish:
 void munit_destroy(Manager *m, MUnit *u) {
         const UnitVTable *vt = munit_vtable(u);
 
+        manager_runq_forget(m);
         manager_pid_index_forget(u);
         logrelay_detach(m->log, u);
         if (vt->done)

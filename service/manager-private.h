@@ -74,6 +74,7 @@ void shutdown_check_idle(Manager *m);
 
 /* job.c */
 void manager_dispatch(Manager *m);
+void manager_runq_forget(Manager *m); /* job.c: a unit is freed, the kept run queue is dropped */
 /* manager_dispatch() again after the sources waiting now (a slice ended with jobs left). */
 void manager_dispatch_yield(Manager *m);
 

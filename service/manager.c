@@ -366,6 +366,7 @@ Manager *manager_free(Manager *m) {
         if (m->bus_done)
                 m->bus_done(m);
         free(m->units);
+        free(m->runq);
         manager_pid_index_free(m);
         cg_watch_free(m);
         procs_free(m);

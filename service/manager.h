@@ -236,7 +236,10 @@ struct Manager {
         MUnit *gc_queue, *gc_waiting; /* manager-gc.c: candidates, and down units still holding something */
         uint64_t gc_pass, gc_walk;
         bool dispatch_pending;
-        size_t dispatch_cursor;       /* where manager_dispatch() goes on (job.c) */
+        MUnit **runq;                 /* manager_dispatch()'s run queue, a heap (job.c) */
+        size_t n_runq, cap_runq;
+        bool runq_valid;              /* live (kept across a yield); filled when last_job_id was runq_job_id */
+        uint32_t runq_job_id;
         sd_event_source *dispatch_timer; /* manager_dispatch_yield() */
 
         int notify_fd;
