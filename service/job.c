@@ -365,7 +365,7 @@ static int job_priority_cmp(const MUnit *a, const MUnit *b) {
         wa = cpu_weight(a), wb = cpu_weight(b);
         if (wa != wb)
                 return wa > wb ? -1 : 1;
-        na = a->u ? a->u->exec.nice : 0, nb = b->u ? b->u->exec.nice : 0;
+        na = a->u ? unit_exec(a->u)->nice : 0, nb = b->u ? unit_exec(b->u)->nice : 0;
         if (na != nb)
                 return na < nb ? -1 : 1;
         return strcmp(a->id, b->id);
