@@ -266,16 +266,10 @@ EXPECTED = {
 }
 
 # Cells where sdinit knowingly differs from systemd, with the reason (see the README).
-KNOWN = {
-    # Two runnable jobs not ordered against each other: systemd runs them by unit type, then
-    # CPUWeight=, Nice=, then unit name (compare_job_priority(), src/core/cgroup.c): s-... first,
-    # whose start is done at once (Type=simple) before it is stopped as bound to an inactive
-    # unit. sdinit runs them in the order the units were loaded, and t-... was loaded by the
-    # priming step, so its refused start fails s-...'s pending job first. The end state is the
-    # same; only the exit status of `systemctl start` differs. (The run order is the job code's,
-    # being reworked for job merging; left to that change.)
-    "BindsToUnordered-limit": "runnable jobs run in unit load order, not systemd's type/weight/nice/name order",
-}
+# Cells where sdinit knowingly differs from systemd, with the reason (see the README). None since
+# runnable jobs start in systemd's run-queue order (type, CPU weight, Nice=, name: service/job.c);
+# BindsToUnordered-limit was one before.
+KNOWN = {}
 
 
 def main():
