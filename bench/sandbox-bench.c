@@ -65,6 +65,7 @@ static Unit *load(const char *name, const char *text, const UnitHostInfo *h) {
 }
 
 static MUnit units[4];
+static Manager manager; /* holds the dynamic users and the credentials state (no event loop) */
 static long long prepared[4]; /* the CPU time of the first exec_privileges_prepare() */
 
 /* One start: fork, privilege step, exec /bin/true, reap. Returns the wall time in ns from fork
@@ -158,6 +159,7 @@ int main(int argc, char **argv) {
                 char id[64];
                 snprintf(id, sizeof(id), "bench-%s.service", names[k]);
                 memset(&mu[k], 0, sizeof(mu[k]));
+                mu[k].m = &manager;
                 mu[k].u = load(id, texts[k], h);
                 mu[k].id = strdup(id);
                 strcpy(mu[k].invocation_id, "0123456789abcdef0123456789abcdef");

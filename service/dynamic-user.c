@@ -111,19 +111,17 @@ bool dynamic_user_enabled(const Unit *u) {
         return unit_exec(u)->effective.dynamic_user;
 }
 
-/* ---- the held users: one entry per name, with the units holding it (PID 1's own state; the
- * number of entries is bounded by the number of DynamicUser= units) ---- */
+/* ---- the held users: one entry per name, with the units holding it (the Manager's
+ * dyn_users; the number of entries is bounded by the number of DynamicUser= units) ---- */
 
-typedef struct DynUser {
+struct DynUser {
         struct DynUser *next;
         char *name;
         uid_t uid;
         int lock_fd;  /* -1: a static user of that name, nothing to release */
         MUnit **holders;
         size_t n_holders;
-} DynUser;
-
-static DynUser *dyn_users;
+};
 
 static void uid_symlinks(uid_t uid, const char *name, bool make) {
         char p1[128], p2[512], target[32];
@@ -248,8 +246,8 @@ static int pick_uid(char *const *suggested, const char *name, uid_t *ret) {
         return -EBUSY;
 }
 
-static DynUser *find_user(const char *name) {
-        for (DynUser *d = dyn_users; d; d = d->next)
+static DynUser *find_user(const Manager *m, const char *name) {
+        for (DynUser *d = m->dyn_users; d; d = d->next)
                 if (strcmp(d->name, name) == 0)
                         return d;
         return NULL;
@@ -303,16 +301,15 @@ static int take_passwd_lock(MUnit *u) {
                 close(fd);
                 if (e != EAGAIN && e != EACCES)
                         return -e;
-                if (u->m)
-                        manager_log(u->m, MLOG_WARN, "%s: %s is held by another process; allocating the dynamic user without it",
-                                    u->id, ETC_PASSWD_LOCK);
+                manager_log(u->m, MLOG_WARN, "%s: %s is held by another process; allocating the dynamic user without it",
+                            u->id, ETC_PASSWD_LOCK);
                 return -1;
         }
         return fd;
 }
 
 static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gid_t *ret_gid) {
-        DynUser *d = find_user(name);
+        DynUser *d = find_user(u->m, name);
         MUnit **h;
 
         if (!d) {
@@ -365,8 +362,8 @@ static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gi
                 }
                 d->uid = num;
                 d->lock_fd = fd;
-                d->next = dyn_users;
-                dyn_users = d;
+                d->next = u->m->dyn_users;
+                u->m->dyn_users = d;
                 if (gid != (gid_t) -1 && ret_gid)
                         *ret_gid = gid;
         }
@@ -381,8 +378,9 @@ static int acquire_name(MUnit *u, const char *name, bool is_user, uid_t *ret, gi
         return 0;
 }
 
-const void *dynamic_user_next(const void *cursor, const char **ret_name, uid_t *ret_uid) {
-        const DynUser *d = cursor ? ((const DynUser *) cursor)->next : dyn_users;
+const void *dynamic_user_next(void *manager, const void *cursor, const char **ret_name, uid_t *ret_uid) {
+        const Manager *m = manager;
+        const DynUser *d = cursor ? ((const DynUser *) cursor)->next : m->dyn_users;
 
         while (d && d->lock_fd < 0) /* a static user of that name: not ours to report */
                 d = d->next;
@@ -400,8 +398,8 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
         gid_t gid = (gid_t) -1, static_gid = (gid_t) -1;
         int r;
 
-        if (u->m) {
-                int k = dynamic_userdb_start(u->m->event, dynamic_user_next);
+        {
+                int k = dynamic_userdb_start(&u->m->userdb, u->m->event, dynamic_user_next, u->m);
                 if (k < 0) /* the names do not resolve in the image; the service runs all the same */
                         manager_log(u->m, MLOG_WARN, "%s: cannot serve dynamic users on " "/run/systemd/userdb: %s", u->id, strerror(-k));
         }
@@ -434,7 +432,7 @@ int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_na
 }
 
 void dynamic_user_release(MUnit *u) {
-        for (DynUser **pp = &dyn_users; *pp;) {
+        for (DynUser **pp = &u->m->dyn_users; *pp;) {
                 DynUser *d = *pp;
                 for (size_t i = 0; i < d->n_holders; i++)
                         if (d->holders[i] == u) {
@@ -450,6 +448,19 @@ void dynamic_user_release(MUnit *u) {
                         unlink_lock(d->uid, d->name);
                         close(d->lock_fd);
                 }
+                free(d->holders);
+                free(d->name);
+                free(d);
+        }
+}
+
+void dynamic_user_free_all(Manager *m) {
+        m->userdb = dynamic_userdb_free(m->userdb);
+        while (m->dyn_users) {
+                DynUser *d = m->dyn_users;
+                m->dyn_users = d->next;
+                if (d->lock_fd >= 0)
+                        close(d->lock_fd); /* (the lock file stays, as when PID 1 exits) */
                 free(d->holders);
                 free(d->name);
                 free(d);

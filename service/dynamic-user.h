@@ -15,6 +15,8 @@
 
 #include "service/manager.h"
 
+typedef struct DynUser DynUser;
+
 #define DYNAMIC_UID_MIN 61184u
 #define DYNAMIC_UID_MAX 65519u
 
@@ -35,12 +37,17 @@ bool dynamic_user_enabled(const Unit *u);
  * Returns 0, or systemd's exit status (EXIT_USER) after logging. */
 int dynamic_user_acquire(MUnit *u, uid_t *ret_uid, gid_t *ret_gid, char **ret_name);
 
-/* The dynamically allocated users held now, for the userdb service: from NULL, each call returns
- * the next entry (name and uid; its group has the same name and number), NULL at the end. */
-const void *dynamic_user_next(const void *cursor, const char **ret_name, uid_t *ret_uid);
+/* The dynamically allocated users the Manager (manager) holds now, for the userdb service: from
+ * NULL, each call returns the next entry (name and uid; its group has the same name and number),
+ * NULL at the end. */
+const void *dynamic_user_next(void *manager, const void *cursor, const char **ret_name, uid_t *ret_uid);
 
 /* The unit no longer needs its dynamic user (it is dead): the last holder removes the lock. */
 void dynamic_user_release(MUnit *u);
+
+/* With the Manager: its table of users (Manager.dyn_users) and userdb service are freed; the lock
+ * files stay, as when PID 1 exits. */
+void dynamic_user_free_all(Manager *m);
 
 /* StateDirectory=/CacheDirectory=/LogsDirectory= (and RuntimeDirectory= with
  * RuntimeDirectoryPreserve=) of a DynamicUser= unit: BASE/private (0700 root) holds the directory,

@@ -26,6 +26,7 @@
 #define MAX_OUT 65536
 
 typedef struct Conn {
+        DynamicUserdb *db;
         int fd;
         sd_event_source *src;
         char in[MAX_IN];
@@ -34,14 +35,17 @@ typedef struct Conn {
         size_t n_out;
 } Conn;
 
-static sd_event_source *listen_src;
-static Conn *conns[MAX_CONNS];
-static DynamicUserNextFn users_next; /* dynamic_user_next(), given by dynamic_userdb_start() */
+struct DynamicUserdb {
+        sd_event_source *listen_src;
+        Conn *conns[MAX_CONNS];
+        DynamicUserNextFn users_next; /* dynamic_user_next(), given by dynamic_userdb_start() */
+        void *users_userdata;
+};
 
 static void conn_close(Conn *c) {
         for (int i = 0; i < MAX_CONNS; i++)
-                if (conns[i] == c)
-                        conns[i] = NULL;
+                if (c->db->conns[i] == c)
+                        c->db->conns[i] = NULL;
         sd_event_source_disable_unref(c->src);
         close(c->fd);
         free(c->out);
@@ -110,12 +114,12 @@ static bool handle(Conn *c, const char *msg, size_t len) {
                 const char *name;
                 uid_t uid;
                 /* the matching entries; with "more" all of them, each but the last "continues" */
-                while ((it = users_next(it, &name, &uid)))
+                while ((it = c->db->users_next(c->db->users_userdata, it, &name, &uid)))
                         if ((!*want_name || strcmp(name, want_name) == 0) && (want_id < 0 || (long long) uid == want_id))
                                 matches++;
                 if (matches == 0 || (!r.more && !*want_name && want_id < 0))
                         return error_reply(c, "NoRecordFound");
-                while ((it = users_next(it, &name, &uid))) {
+                while ((it = c->db->users_next(c->db->users_userdata, it, &name, &uid))) {
                         if ((*want_name && strcmp(name, want_name) != 0) || (want_id >= 0 && (long long) uid != want_id))
                                 continue;
                         found++;
@@ -181,37 +185,53 @@ static int on_conn(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 }
 
 static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        DynamicUserdb *db = userdata;
         int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         Conn *c;
         int slot = -1;
 
-        (void) s, (void) revents;
+        (void) revents;
         if (cfd < 0)
                 return 0;
         for (int i = 0; i < MAX_CONNS && slot < 0; i++)
-                if (!conns[i])
+                if (!db->conns[i])
                         slot = i;
         if (slot < 0 || !(c = calloc(1, sizeof(*c)))) {
                 close(cfd);
                 return 0;
         }
+        c->db = db;
         c->fd = cfd;
-        if (sd_event_add_io(sd_event_source_get_event(listen_src), &c->src, cfd, EPOLLIN, on_conn, c) < 0) {
+        if (sd_event_add_io(sd_event_source_get_event(s), &c->src, cfd, EPOLLIN, on_conn, c) < 0) {
                 close(cfd);
                 free(c);
                 return 0;
         }
-        conns[slot] = c;
-        (void) userdata;
+        db->conns[slot] = c;
         return 0;
 }
 
-int dynamic_userdb_start(sd_event *event, DynamicUserNextFn next) {
+DynamicUserdb *dynamic_userdb_free(DynamicUserdb *db) {
+        if (!db)
+                return NULL;
+        for (int i = 0; i < MAX_CONNS; i++)
+                if (db->conns[i])
+                        conn_close(db->conns[i]);
+        sd_event_source_disable_unref(db->listen_src); /* (it owns the socket) */
+        free(db);
+        return NULL;
+}
+
+int dynamic_userdb_start(DynamicUserdb **dbp, sd_event *event, DynamicUserNextFn next, void *userdata) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = USERDB_SOCKET };
+        DynamicUserdb *db = *dbp;
         int fd, r;
 
-        users_next = next;
-        if (listen_src || !event)
+        if (db) {
+                db->users_next = next;
+                db->users_userdata = userdata;
+        }
+        if (db || !event)
                 return 0;
         /* PID 1's own NSS lookups (getpwnam() for User=, the checks of pick_uid()) must not ask
          * nss-systemd, which would ask this socket, which only PID 1 answers: a deadlock. systemd
@@ -229,11 +249,20 @@ int dynamic_userdb_start(sd_event *event, DynamicUserNextFn next) {
                 close(fd);
                 return r;
         }
-        r = sd_event_add_io(event, &listen_src, fd, EPOLLIN, on_listen, NULL);
+        db = calloc(1, sizeof(*db));
+        if (!db) {
+                close(fd);
+                return -ENOMEM;
+        }
+        db->users_next = next;
+        db->users_userdata = userdata;
+        r = sd_event_add_io(event, &db->listen_src, fd, EPOLLIN, on_listen, db);
         if (r < 0) {
                 close(fd);
+                free(db);
                 return r;
         }
-        (void) sd_event_source_set_io_fd_own(listen_src, true);
+        (void) sd_event_source_set_io_fd_own(db->listen_src, true);
+        *dbp = db;
         return 0;
 }

@@ -24,9 +24,6 @@
 #define CRED_MAX (1024 * 1024)
 #define CREDS_BASE "/run/credentials"
 
-/* Units whose directory is in place for the current activation (bounded by the units). */
-static char **creds_ready;
-
 static bool valid_cred_name(const char *n, size_t len) {
         if (len == 0 || len > 255 || (len == 1 && n[0] == '.') || (len == 2 && n[0] == '.' && n[1] == '.'))
                 return false;
@@ -313,7 +310,7 @@ int exec_credentials_setup(MUnit *u, uid_t uid, char ***env) {
                 return 0;
         if (snprintf(path, sizeof(path), CREDS_BASE "/%s", u->id) >= (int) sizeof(path))
                 return EXIT_CREDENTIALS;
-        if (!strv_contains(creds_ready, u->id)) {
+        if (!strv_contains(u->m->creds_ready, u->id)) {
                 exec_credentials_remove(u); /* a stale one from an earlier run */
                 (void) mkdir(CREDS_BASE, 0755);
                 if (mkdir(path, 0700) < 0 && errno != EEXIST) {
@@ -335,7 +332,7 @@ int exec_credentials_setup(MUnit *u, uid_t uid, char ***env) {
                         exec_credentials_remove(u);
                         return EXIT_CREDENTIALS;
                 }
-                if (strv_extend(&creds_ready, u->id) < 0)
+                if (strv_extend(&u->m->creds_ready, u->id) < 0)
                         return EXIT_MEMORY;
         }
         return env_set_kv(env, "CREDENTIALS_DIRECTORY", path) < 0 ? EXIT_MEMORY : 0;
@@ -357,14 +354,14 @@ static int rm_at(int dfd) {
 }
 
 void exec_credentials_remove(MUnit *u) {
-        char path[4096];
+        char path[4096], **ready = u->m->creds_ready;
         int dfd;
 
-        for (size_t i = 0, n = strv_length(creds_ready); i < n; i++)
-                if (strcmp(creds_ready[i], u->id) == 0) {
-                        free(creds_ready[i]);
-                        creds_ready[i] = creds_ready[n - 1];
-                        creds_ready[n - 1] = NULL;
+        for (size_t i = 0, n = strv_length(ready); i < n; i++)
+                if (strcmp(ready[i], u->id) == 0) {
+                        free(ready[i]);
+                        ready[i] = ready[n - 1];
+                        ready[n - 1] = NULL;
                         break;
                 }
         if (snprintf(path, sizeof(path), CREDS_BASE "/%s", u->id) >= (int) sizeof(path))

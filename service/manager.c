@@ -22,6 +22,7 @@
 #include "common/strv.h"
 #include "install/install.h"
 #include "service/cg-watch.h"
+#include "service/dynamic-user.h"
 #include "service/logrelay.h"
 #include "service/notify.h"
 #include "service/procs.h"
@@ -372,6 +373,8 @@ Manager *manager_free(Manager *m) {
         procs_free(m);
         manager_index_free(m);
         m->log = logrelay_free(m->log);
+        dynamic_user_free_all(m);
+        strv_free(m->creds_ready);
         sd_event_source_unref(m->notify_source);
         sd_event_source_unref(m->defer_dispatch);
         sd_event_source_unref(m->dispatch_timer);

@@ -319,6 +319,13 @@ struct Manager {
          * command list is theirs): freed at the next reload once it is done, or with the manager. */
         struct Grave { MUnit *owner; Unit *unit; } *graveyard;
         size_t n_graveyard;
+        /* DynamicUser=: the users held now (service/dynamic-user.c) and the varlink service that
+         * answers for them (service/dynamic-userdb.c), started with the first one. */
+        struct DynUser *dyn_users;
+        struct DynamicUserdb *userdb;
+        /* The ids of the units whose credentials directory is in place for their current
+         * activation (service/exec-creds.c). */
+        char **creds_ready;
 
         /* cgroups: what env_detect() found and what the take-over achieved (cgroup/). */
         struct cg_manager cg;
