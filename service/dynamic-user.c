@@ -5,9 +5,9 @@
  * (nss-systemd, dbus-daemon) and a later hand-over see the same thing. */
 #include "service/dynamic-user.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
@@ -484,17 +484,50 @@ static int mkdir_parents(const char *path, mode_t mode) {
         return 0;
 }
 
-static uid_t chown_uid;
-static gid_t chown_gid;
-
-static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) ftw;
-        if (lchown(path, chown_uid, chown_gid) < 0)
-                return -1;
-        /* no set-user/group-ID files for a dynamic uid (path_chown_recursive's mask 01777) */
-        if (flag != FTW_SL && (st->st_mode & 06000) && chmod(path, st->st_mode & 01777) < 0)
-                return -1;
+/* One entry of the tree (not followed if a symlink): no set-user/group-ID files for a dynamic uid
+ * (path_chown_recursive's mask 01777). */
+static int chown_entry(int dfd, const char *name, const struct stat *st, uid_t uid, gid_t gid) {
+        if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (!S_ISLNK(st->st_mode) && (st->st_mode & 06000) && fchmodat(dfd, name, st->st_mode & 01777, 0) < 0)
+                return -errno;
         return 0;
+}
+
+/* What lies below the open directory fd (taken over), depth first, as systemd's
+ * chown_recursive_internal() walks it: symlinks are not followed, an unreadable directory is
+ * left as it is. Returns 0 or -errno. */
+static int chown_below(int fd, uid_t uid, gid_t gid) {
+        DIR *d = fdopendir(fd);
+        struct dirent *de;
+        int r = 0;
+
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        while (r == 0 && (de = readdir(d))) {
+                struct stat st;
+                int sub;
+
+                if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        r = -errno;
+                        break;
+                }
+                r = chown_entry(dirfd(d), de->d_name, &st, uid, gid);
+                if (r < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0)
+                        r = errno == EACCES ? 0 : -errno;
+                else
+                        r = chown_below(sub, uid, gid);
+        }
+        closedir(d);
+        return r;
 }
 
 int dynamic_user_make_directory(const char *base, const char *rel, mode_t mode, uid_t uid, gid_t gid) {
@@ -542,10 +575,14 @@ int dynamic_user_make_directory(const char *base, const char *rel, mode_t mode, 
         if (stat(pp, &st) < 0)
                 return -errno;
         if (st.st_uid != uid || st.st_gid != gid) {
-                chown_uid = uid;
-                chown_gid = gid;
-                if (nftw(pp, chown_entry, 16, FTW_PHYS) != 0)
-                        return -errno ? -errno : -EIO;
+                int fd;
+                if ((r = chown_entry(AT_FDCWD, pp, &st, uid, gid)) < 0)
+                        return r;
+                fd = open(pp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return errno == EACCES ? 0 : -errno;
+                if ((r = chown_below(fd, uid, gid)) < 0)
+                        return r;
         }
         return 0;
 }
