@@ -20,6 +20,10 @@ typedef struct ExecIdentity {
         const gid_t *groups;
         int n_groups;
         int n_user_groups;   /* the first ones: User='s own (initgroups()), applied even by "+" and "!" */
+        /* The manager's ids, taken in the child before any of them changes (systemd's
+         * saved_uid/saved_gid): PrivateUsers= maps them to themselves (exec-userns.h). */
+        uid_t manager_uid;
+        gid_t manager_gid;
 } ExecIdentity;
 
 /* In the manager, before fork: what can be computed once for the child (the seccomp programs,

@@ -36,10 +36,6 @@
 #define CRED_MAX (1024 * 1024)
 #define CREDS_BASE "/run/credentials"
 
-/* The credential's bytes: mapped in the child only when needed, unmapped before returning (the
- * child may share the manager's memory until exec). */
-static char *data;
-
 static const char *const creds_tools[] = { "/usr/bin/systemd-creds", "/bin/systemd-creds", NULL };
 
 static ssize_t read_all(int fd, char *buf, size_t max) {
@@ -61,7 +57,8 @@ static ssize_t read_all(int fd, char *buf, size_t max) {
         return (ssize_t) n;
 }
 
-static ssize_t read_socket(const char *unit, const char *id, const char *path) {
+/* Into data (CRED_MAX + 1 bytes). */
+static ssize_t read_socket(const char *unit, const char *id, const char *path, char *data) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX }, bsa = { .sun_family = AF_UNIX };
         uint64_t rnd = 0;
         int fd, n;
@@ -91,8 +88,8 @@ static ssize_t read_socket(const char *unit, const char *id, const char *path) {
 }
 
 /* `systemd-creds decrypt --name=ID FILE -`, FILE "-" with `in` on its stdin; the clear text in
- * data[]. */
-static ssize_t decrypt(const char *id, const char *file, const char *in, size_t in_len, char *err, size_t errlen) {
+ * data (CRED_MAX + 1 bytes). */
+static ssize_t decrypt(const char *id, const char *file, const char *in, size_t in_len, char *data, char *err, size_t errlen) {
         char name[300];
         const char *tool = NULL;
         int out[2], inp[2] = { -1, -1 }, st;
@@ -225,13 +222,15 @@ static int acquire(MUnit *mu, uid_t uid, char *err, size_t errlen) {
         char path[4096];
         bool remounted = false;
         int dfd, r = 0;
+        char *data;
 
         if (!wanted(u))
                 return 0;
-        /* two buffers: what was read, and its clear text */
+        /* The credential's bytes, two buffers (what was read, and its clear text): mapped in the child
+         * only when needed, unmapped before returning (the child may share the manager's memory until
+         * exec). */
         data = mmap(NULL, 2 * (CRED_MAX + 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (data == MAP_FAILED) {
-                data = NULL;
                 snprintf(err, errlen, "Failed to set up credentials: %s", strerror(errno));
                 return EXIT_CREDENTIALS;
         }
@@ -263,16 +262,16 @@ static int acquire(MUnit *mu, uid_t uid, char *err, size_t errlen) {
                                 continue; /* PID 1's own credential store: not looked up for encrypted ones */
                         err[0] = '\0';
                         if (sock) {
-                                len = read_socket(mu->id, id, v);
+                                len = read_socket(mu->id, id, v, data);
                                 if (len >= 0 && enc) {
                                         char *copy = data + CRED_MAX + 1;
                                         memcpy(copy, data, (size_t) len);
-                                        len = decrypt(id, NULL, copy, (size_t) len, err, errlen);
+                                        len = decrypt(id, NULL, copy, (size_t) len, data, err, errlen);
                                 }
                         } else if (k == 1)
-                                len = decrypt(id, v, NULL, 0, err, errlen);
+                                len = decrypt(id, v, NULL, 0, data, err, errlen);
                         else
-                                len = decrypt(id, NULL, v, strlen(v), err, errlen);
+                                len = decrypt(id, NULL, v, strlen(v), data, err, errlen);
                         if (len < 0) {
                                 if (!err[0])
                                         snprintf(err, errlen, "Failed to acquire credential '%s' from %s: %s", id,
@@ -297,14 +296,12 @@ out:
                 (void) mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOEXEC | MS_NOSUID, NULL);
         close(dfd);
         munmap(data, 2 * (CRED_MAX + 1));
-        data = NULL;
         return r;
 }
 
 int exec_child_credentials_and_images(MUnit *u, const ExecCommand *cmd, uid_t uid, char *err, size_t errlen) {
         int r;
 
-        exec_userns_save_ids();
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) && (r = exec_images_refuse(u, err, errlen)))
                 return r;
         return acquire(u, uid, err, errlen);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* In the service's child, after its standard fds and before its namespaces: remembers the
- * manager's ids for PrivateUsers= (exec-userns.h), refuses RootImage=/MountImages=/
+/* In the service's child, after its standard fds and before its namespaces: refuses RootImage=/MountImages=/
  * ExtensionImages= (226/NAMESPACE, see exec-userns.h), then acquires the credentials PID 1 does
  * not read itself (LoadCredential= from an AF_UNIX socket, LoadCredentialEncrypted=,
  * SetCredentialEncrypted=; see exec-creds-child.c) into the unit's /run/credentials directory,

@@ -131,21 +131,12 @@ out:
         return r;
 }
 
-/* The manager's ids, taken in the child before the groups change (systemd's saved_uid/saved_gid). */
-static uid_t saved_uid;
-static gid_t saved_gid;
-
-void exec_userns_save_ids(void) {
-        saved_uid = getuid();
-        saved_gid = getgid();
-}
-
 int exec_userns_apply(MUnit *mu, const ExecIdentity *id, char *err, size_t errlen) {
         int r;
 
         if (!unit_sandbox(mu->u)->private_users)
                 return 0;
-        r = setup_private_users(saved_uid, saved_gid, id->uid, id->gid, id->set);
+        r = setup_private_users(id->manager_uid, id->manager_gid, id->uid, id->gid, id->set);
         if (r < 0) {
                 snprintf(err, errlen, "Failed to set up user namespacing: %s", strerror(-r));
                 return EXIT_USER;

@@ -13,10 +13,6 @@
 
 #include "service/exec-caps.h"
 
-/* In the child before any id changes: remembers the manager's uid and gid (the ids mapped to
- * themselves). */
-void exec_userns_save_ids(void);
-
 /* Returns 0 (nothing to do, or done), or EXIT_USER with a message in err. */
 int exec_userns_apply(MUnit *u, const ExecIdentity *id, char *err, size_t errlen);
 

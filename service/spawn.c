@@ -932,7 +932,7 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         {
                 /* Groups, capabilities, the user, secure bits, no_new_privs, seccomp (exec-caps.h);
                  * a vfork-style child only the steps of a unit spawn_needs_fork() let through. */
-                ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups, ids->n_user_groups };
+                ExecIdentity id = { ids->set, ids->uid, ids->gid, ids->groups, ids->n_groups, ids->n_user_groups, getuid(), getgid() };
                 ExecFailure f;
                 int r = ids->dynamic && !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) ? dynamic_user_child_mounts(u->u) : 0;
                 if (r < 0) {
