@@ -76,6 +76,7 @@ struct BusServer {
         sd_event_source *sweep_timer;
         int shutdown_status;
         bool warned_full;     /* the "all connections taken" warning was logged */
+        unsigned n_hello;     /* the unique names Hello gave so far (bus-unit.c) */
         ManagerHooks hooks;
         /* A unit of each type with no settings, systemd's defaults written in (unit_compact()):
          * what the settings tables read for a unit with no file. */
@@ -103,8 +104,8 @@ int bus_set_default(sd_bus_message *m, void *u, sd_bus_error *e);
 /* Object registration on one connection. */
 int bus_add_objects(BusConn *c);
 
-/* Unit object path of a name (malloc'ed) and the unit for a bus request: loads it (LoadUnit
- * semantics); NULL with the error set. */
+/* The object paths of a unit name and of a job (malloc'ed), and the unit for a bus request: loads
+ * it (LoadUnit semantics); NULL with the error set (bus-unit.c, which reads the paths back). */
 char *bus_unit_path(const char *name);
 char *bus_job_path(uint32_t id);
 MUnit *bus_load_unit(BusServer *s, const char *name, sd_bus_error *error);

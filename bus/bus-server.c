@@ -21,16 +21,6 @@
 
 #include <systemd/sd-id128.h>
 
-char *bus_unit_path(const char *name) {
-        char *p = NULL;
-        return sd_bus_path_encode(BUS_UNIT_PREFIX, name, &p) < 0 ? NULL : p;
-}
-
-char *bus_job_path(uint32_t id) {
-        char *p = NULL;
-        return asprintf(&p, BUS_JOB_PREFIX "/%u", id) < 0 ? NULL : p;
-}
-
 /* A client that does not read what it is sent (stopped, stuck in a pager) must not make PID 1
  * grow: past this many queued messages (signals) its connection is closed. Messages are queued in
  * PID 1 only once the kernel's socket buffer towards the peer is full. */

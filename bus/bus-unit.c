@@ -419,6 +419,18 @@ static const sd_bus_vtable job_vtable[] = {
 
 /* ---- object lookup ---------------------------------------------------------------------------- */
 
+/* The object paths of units and jobs: made here (bus_unit_path(), bus_job_path()) and read back
+ * below (bus_find_unit(), find_job()). */
+char *bus_unit_path(const char *name) {
+        char *p = NULL;
+        return sd_bus_path_encode(BUS_UNIT_PREFIX, name, &p) < 0 ? NULL : p;
+}
+
+char *bus_job_path(uint32_t id) {
+        char *p = NULL;
+        return asprintf(&p, BUS_JOB_PREFIX "/%u", id) < 0 ? NULL : p;
+}
+
 int bus_find_unit(sd_bus *bus, const char *path, const char *iface, void *userdata, void **found, sd_bus_error *error) {
         BusServer *s = userdata;
         char *name = NULL;
@@ -505,11 +517,11 @@ static int enumerate_units(sd_bus *bus, const char *prefix, void *userdata, char
  * peer, matches are accepted (every signal goes to every connection anyway). */
 
 static int driver_hello(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        static unsigned counter;
+        BusServer *s = userdata;
         char name[32];
 
-        (void) userdata, (void) error;
-        snprintf(name, sizeof(name), ":1.%u", ++counter);
+        (void) error;
+        snprintf(name, sizeof(name), ":1.%u", ++s->n_hello);
         return sd_bus_reply_method_return(msg, "s", name);
 }
 
