@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -713,36 +714,49 @@ void mount_make_inaccessible_nodes(void) {
 
 /* ---- applying (the child, no allocation) ---- */
 
-static int mountinfo_fd = -1;
-static char mi_buf[1 << 20];
-static bool mi_fresh; /* mi_buf holds the current table (the read-only rounds change no mount point) */
+/* The child's reads of its own mount table, one per mount_plan_apply() (on the child's stack):
+ * /proc/self/mountinfo kept open, and its text as last read. The text goes into memory mapped at
+ * the first read, a system call and not the allocator (the child allocates nothing), unmapped at
+ * the end of the apply; most applies never read it (PID 1's table stands in, pid1_view()). */
+#define MI_BUF_SIZE (1 << 20)
+typedef struct ChildTable {
+        int fd;
+        bool fresh; /* buf holds the current table (the read-only rounds change no mount point) */
+        char *buf;  /* MI_BUF_SIZE bytes, or NULL */
+} ChildTable;
 
-/* /proc/self/mountinfo into mi_buf (opened before /proc may be covered). */
-static int mountinfo_read(void) {
+/* /proc/self/mountinfo into t->buf (opened before /proc may be covered). */
+static int mountinfo_read(ChildTable *t) {
         size_t n = 0;
         ssize_t k;
 
-        if (mountinfo_fd < 0 && (mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+        if (t->fd < 0 && (t->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
                 return -ENOENT;
-        if (lseek(mountinfo_fd, 0, SEEK_SET) < 0)
+        if (!t->buf) {
+                void *b = mmap(NULL, MI_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (b == MAP_FAILED)
+                        return -errno;
+                t->buf = b;
+        }
+        if (lseek(t->fd, 0, SEEK_SET) < 0)
                 return -errno;
-        while ((k = read(mountinfo_fd, mi_buf + n, sizeof(mi_buf) - 1 - n)) > 0)
+        while ((k = read(t->fd, t->buf + n, MI_BUF_SIZE - 1 - n)) > 0)
                 n += (size_t) k;
         if (k < 0)
                 return -errno;
-        mi_buf[n] = '\0';
+        t->buf[n] = '\0';
         return 0;
 }
 
-/* The next mount point of mi_buf (unescaped into out), starting at *pos. */
-static bool mountinfo_next(size_t *pos, char *out, size_t outsz) {
-        char *line = mi_buf + *pos, *nl, *f;
+/* The next mount point of t->buf (unescaped into out), starting at *pos. */
+static bool mountinfo_next(const ChildTable *t, size_t *pos, char *out, size_t outsz) {
+        char *line = t->buf + *pos, *nl, *f;
         size_t o = 0;
 
         if (!*line)
                 return false;
         nl = strchr(line, '\n');
-        *pos = nl ? (size_t) (nl - mi_buf) + 1 : strlen(mi_buf);
+        *pos = nl ? (size_t) (nl - t->buf) + 1 : strlen(t->buf);
         f = line;
         for (int i = 0; i < 4 && f; i++) { /* id parent maj:min root MOUNTPOINT */
                 f = strchr(f, ' ');
@@ -750,7 +764,7 @@ static bool mountinfo_next(size_t *pos, char *out, size_t outsz) {
                         f++;
         }
         if (!f)
-                return mountinfo_next(pos, out, outsz);
+                return mountinfo_next(t, pos, out, outsz);
         for (; *f && *f != ' ' && *f != '\n' && o + 1 < outsz; f++) {
                 if (f[0] == '\\' && f[1] >= '0' && f[1] <= '3' && f[2] >= '0' && f[2] <= '7' && f[3] >= '0' && f[3] <= '7') {
                         out[o++] = (char) ((f[1] - '0') * 64 + (f[2] - '0') * 8 + (f[3] - '0'));
@@ -775,22 +789,22 @@ static int is_mount_point(const char *path) {
 /* Unmounts everything at and below path: one look at the table, then each mount found there, the
  * last mounted first (MNT_DETACH takes a mount's children along; those then fail, harmlessly). A
  * mount that cannot go (locked by the container's user namespace) stays; the others still go. */
-static void umount_recursive(const char *path) {
+static void umount_recursive(ChildTable *t, const char *path) {
         char mp[4096];
         size_t pos = 0, n = 0, starts[256];
 
-        if (mountinfo_read() < 0)
+        if (mountinfo_read(t) < 0)
                 return;
         for (;;) {
                 size_t here = pos;
-                if (!mountinfo_next(&pos, mp, sizeof(mp)))
+                if (!mountinfo_next(t, &pos, mp, sizeof(mp)))
                         break;
                 if (path_under(mp, path) && n < sizeof(starts) / sizeof(starts[0]))
                         starts[n++] = here;
         }
         while (n-- > 0) {
                 size_t at = starts[n];
-                if (mountinfo_next(&at, mp, sizeof(mp)))
+                if (mountinfo_next(t, &at, mp, sizeof(mp)))
                         (void) umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW);
         }
 }
@@ -833,7 +847,8 @@ static bool pid1_view(const MountPlan *p, const MEntry *e) {
  * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
  * one stacked on top keeps its flags (one recursive mount_setattr(2) would change those too, and
  * /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's /sys/fs/cgroup). */
-static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, unsigned long clr, bool submounts) {
+static int setattr_tree(const MountPlan *p, ChildTable *t, const MEntry *e, unsigned long set, unsigned long clr,
+                        bool submounts) {
         char mp[4096];
         size_t pos = 0;
         int r;
@@ -851,10 +866,10 @@ static int setattr_tree(const MountPlan *p, const MEntry *e, unsigned long set, 
                                 return r;
                 return 0;
         }
-        if (!mi_fresh && mountinfo_read() < 0)
+        if (!t->fresh && mountinfo_read(t) < 0)
                 return 0;
-        mi_fresh = true;
-        while (mountinfo_next(&pos, mp, sizeof(mp)))
+        t->fresh = true;
+        while (mountinfo_next(t, &pos, mp, sizeof(mp)))
                 if ((r = setattr_below(p, e, mp, set, clr)) < 0)
                         return r;
         return 0;
@@ -877,10 +892,10 @@ static void mkdir_p(const char *path, mode_t mode) {
         mkdir(b, mode);
 }
 
-static int mount_tmpfs_at(const MEntry *e) {
+static int mount_tmpfs_at(ChildTable *t, const MEntry *e) {
         mkdir_p(e->path, 0755);
         if (e->submounts)
-                umount_recursive(e->path);
+                umount_recursive(t, e->path);
         return mount("tmpfs", e->path, "tmpfs", e->flags, e->options) < 0 ? -errno : 0;
 }
 
@@ -934,7 +949,7 @@ static bool umount_pid1_mounts(const MountPlan *p, const MEntry *e) {
         return true;
 }
 
-static int private_dev(const MountPlan *p, const MEntry *e) {
+static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
         static const char *const links[][2] = {
                 { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
@@ -1013,7 +1028,7 @@ static int private_dev(const MountPlan *p, const MEntry *e) {
         }
         mkdir_p(e->path, 0755);
         if (!umount_pid1_mounts(p, e))
-                umount_recursive(e->path);
+                umount_recursive(t, e->path);
         if (mount(dev, e->path, NULL, MS_MOVE, NULL) < 0) {
                 r = -errno;
                 goto fail;
@@ -1022,7 +1037,7 @@ static int private_dev(const MountPlan *p, const MEntry *e) {
         rmdir(tmp);
         return 0;
 fail:
-        umount_recursive(dev);
+        umount_recursive(t, dev);
         rmdir(dev);
         rmdir(tmp);
         return r;
@@ -1072,7 +1087,7 @@ static int absent(MEntry *e) {
         return 0;
 }
 
-static int apply_one(const MountPlan *p, MEntry *e) {
+static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
         struct stat st;
         int r;
 
@@ -1085,7 +1100,7 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                         /* Nothing can be mounted below a file: only on it (a look at it, not at the
                          * whole mount table). */
                         if (S_ISDIR(st.st_mode))
-                                umount_recursive(e->path);
+                                umount_recursive(t, e->path);
                         else
                                 while (is_mount_point(e->path) > 0 && umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
                                         ;
@@ -1125,9 +1140,9 @@ static int apply_one(const MountPlan *p, MEntry *e) {
         }
         case M_EMPTY_DIR:
         case M_TMPFS:
-                return mount_tmpfs_at(e);
+                return mount_tmpfs_at(t, e);
         case M_PRIVATE_DEV:
-                return private_dev(p, e);
+                return private_dev(p, t, e);
         case M_BIND_DEV:
         case M_SYSFS:
                 mkdir_p(e->path, 0755);
@@ -1141,11 +1156,11 @@ static int apply_one(const MountPlan *p, MEntry *e) {
                 r = is_mount_point(e->path);
                 if (r < 0 && r != -ENOENT)
                         return r;
-                return r > 0 ? 0 : mount_tmpfs_at(e);
+                return r > 0 ? 0 : mount_tmpfs_at(t, e);
         case M_MQUEUE:
                 mkdir_p(e->path, 0755);
                 if (e->submounts)
-                        umount_recursive(e->path);
+                        umount_recursive(t, e->path);
                 return mount("mqueue", e->path, "mqueue", e->flags, NULL) < 0 ? -errno : 0;
         }
         return 0;
@@ -1168,7 +1183,7 @@ static bool proc_may_go(const MountPlan *p) {
         return false;
 }
 
-int mount_plan_apply(const MountPlan *p, const char **error_path) {
+static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path) {
         int r;
 
         *error_path = NULL;
@@ -1188,11 +1203,11 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         /* The child's own table is mostly not read at all (PID 1's stands in): opened at the first
          * read, unless an entry may take /proc away before (then now). */
         if (proc_may_go(p))
-                mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+                t->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 
         /* Round one: every mount. */
         for (size_t i = 0; i < p->n; i++) {
-                r = apply_one(p, p->e + i);
+                r = apply_one(p, t, p->e + i);
                 if (r < 0) {
                         *error_path = p->e[i].path;
                         return r;
@@ -1204,7 +1219,7 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
          * distinct mounts, and exec/noexec keep the entries' order). With NoNewPrivileges=, nosuid
          * goes along too (round three sets it on the same mounts anyway), and an entry with nothing
          * below it (tmpfs, an inaccessible node: its mounts were unmounted) needs no call there. */
-        mi_fresh = false;
+        t->fresh = false;
         for (size_t i = 0; i < p->n; i++) {
                 MEntry *e = p->e + i;
                 bool ro = entry_ro(e) || e->mode == M_PRIVATE_DEV;
@@ -1220,8 +1235,8 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                 for (int k = 0; k < 2; k++) {
                         if (k == 0 ? !ro : (both || !(xset || xclr)))
                                 continue;
-                        r = k == 0 ? setattr_tree(p, e, MOUNT_ATTR_RDONLY | (both ? xset : 0) | nosuid, both ? xclr : 0, ro_sub)
-                                   : setattr_tree(p, e, xset | nosuid, xclr, sub);
+                        r = k == 0 ? setattr_tree(p, t, e, MOUNT_ATTR_RDONLY | (both ? xset : 0) | nosuid, both ? xclr : 0, ro_sub)
+                                   : setattr_tree(p, t, e, xset | nosuid, xclr, sub);
                         if (r == 0 && nosuid)
                                 e->nosuid_done = true;
                         else if (r < 0 && !((r == -ENOENT || r == -EINVAL) && e->ignore)) {
@@ -1253,9 +1268,9 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
                         covered = r == 0 && rec ? e->path : NULL;
                 }
         }
-        if (mountinfo_fd >= 0) {
-                close(mountinfo_fd);
-                mountinfo_fd = -1;
+        if (t->fd >= 0) {
+                close(t->fd);
+                t->fd = -1;
         }
         if (p->root) {
                 if (chdir(p->root) < 0 || mount(p->root, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0) {
@@ -1266,4 +1281,15 @@ int mount_plan_apply(const MountPlan *p, const char **error_path) {
         if (mount(NULL, "/", NULL, p->propagation | MS_REC, NULL) < 0)
                 return -errno;
         return 0;
+}
+
+int mount_plan_apply(const MountPlan *p, const char **error_path) {
+        ChildTable t = { .fd = -1 };
+        int r = apply_plan(p, &t, error_path);
+
+        if (t.fd >= 0)
+                close(t.fd);
+        if (t.buf)
+                munmap(t.buf, MI_BUF_SIZE);
+        return r;
 }
