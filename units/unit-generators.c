@@ -216,7 +216,9 @@ static int reset_dir(const char *dir) {
 
 /* ---- running external generators ---- */
 
-static const char *systemd_architecture(void) {
+/* systemd's name of the machine's architecture; u (the caller's) holds the kernel's name, which is
+ * returned where systemd has no other. */
+static const char *systemd_architecture(struct utsname *u) {
         static const struct {
                 const char *machine, *arch;
         } table[] = {
@@ -225,14 +227,13 @@ static const char *systemd_architecture(void) {
                 { "ppc64", "ppc64" },   { "s390x", "s390x" }, { "riscv64", "riscv64" }, { "mips64", "mips64" },
                 { "loongarch64", "loongarch64" },
         };
-        static struct utsname u;
 
-        if (uname(&u) < 0)
+        if (uname(u) < 0)
                 return NULL;
         for (size_t i = 0; i < SDU_ELEMENTSOF(table); i++)
-                if (sdu_streq(u.machine, table[i].machine))
+                if (sdu_streq(u->machine, table[i].machine))
                         return table[i].arch;
-        return u.machine;
+        return u->machine;
 }
 
 typedef struct Child {
@@ -311,6 +312,8 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
         char **gens = NULL, **envp = NULL;
         Child *children = NULL;
         size_t n = 0, running = 0;
+        struct utsname un;
+        const char *arch;
         uint64_t deadline;
         unsigned failed = 0;
         int k;
@@ -340,8 +343,8 @@ static int run_external(const UnitGeneratorOptions *o, const char *dirs[3], cons
                 char *v = sdu_asprintf("SYSTEMD_VIRTUALIZATION=container:%s", getenv("container"));
                 k = strv_push(&envp, v);
         }
-        if (k >= 0 && systemd_architecture()) {
-                char *v = sdu_asprintf("SYSTEMD_ARCHITECTURE=%s", systemd_architecture());
+        if (k >= 0 && (arch = systemd_architecture(&un))) {
+                char *v = sdu_asprintf("SYSTEMD_ARCHITECTURE=%s", arch);
                 k = strv_push(&envp, v);
         }
         children = calloc(strv_length(gens), sizeof(Child));
