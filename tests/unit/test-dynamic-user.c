@@ -3,7 +3,9 @@
  * dynamic-userdb.c): the users each holds, the userdb service answering for them. The same unit
  * name in both gets two uids (the first one's lock file is held by the other Manager's table, not
  * shared), each enumeration lists only its own, the userdb service answers from its owner's
- * table, and a release in one leaves the other's lock file in place.
+ * table, and a release in one leaves the other's lock file in place. And the state directory of
+ * a dynamic user: an existing tree is given to the user (entries below, symlinks themselves and not
+ * their targets), set-user/group-ID bits cleared, as systemd's path_chown_recursive() does.
  *
  * As root in a private mount namespace: /run is a tmpfs (the lock files, the userdb socket and the
  * unit files live there) and /etc is read-only (/etc/.pwd.lock is not taken); skipped otherwise. */
@@ -73,6 +75,37 @@ static void ask_userdb(Manager *m, char *reply, size_t size) {
         close(fd);
 }
 
+static bool owned(const char *path, uid_t uid, gid_t gid, mode_t mode) {
+        struct stat st;
+        return lstat(path, &st) == 0 && st.st_uid == uid && st.st_gid == gid && (mode == (mode_t) -1 || (st.st_mode & 07777) == mode);
+}
+
+/* A tree left by an earlier run under BASE/private/x (root's), made the dynamic user's. */
+static void check_state_directory(uid_t uid, gid_t gid) {
+        const char *base = "/run/dyn-base";
+        int fd;
+
+        CHECK(mkdir(base, 0755) == 0 && mkdir("/run/dyn-base/private", 0700) == 0 && mkdir("/run/dyn-base/private/x", 0755) == 0 &&
+              mkdir("/run/dyn-base/private/x/sub", 0750) == 0 && mkdir("/run/dyn-base/private/x/sub/deeper", 0700) == 0);
+        fd = open("/run/dyn-base/private/x/sub/tool", O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+        CHECK(fd >= 0 && fchmod(fd, 06755) == 0);
+        if (fd >= 0)
+                close(fd);
+        fd = open("/run/outside", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd >= 0)
+                close(fd);
+        CHECK(symlink("/run/outside", "/run/dyn-base/private/x/sub/deeper/link") == 0);
+
+        CHECK_INT(dynamic_user_make_directory(base, "x", 0755, uid, gid), 0);
+        CHECK(owned("/run/dyn-base/private/x", uid, gid, 0755));
+        CHECK(owned("/run/dyn-base/private/x/sub", uid, gid, 0750));
+        CHECK(owned("/run/dyn-base/private/x/sub/deeper", uid, gid, 0700));
+        CHECK(owned("/run/dyn-base/private/x/sub/tool", uid, gid, 0755)); /* set-user/group-ID bits gone */
+        CHECK(owned("/run/dyn-base/private/x/sub/deeper/link", uid, gid, (mode_t) -1));
+        CHECK(owned("/run/outside", 0, 0, 0644)); /* the link's target is not followed */
+        CHECK(owned("/run/dyn-base/private", 0, 0, 0700));
+}
+
 int main(void) {
         static const char unit[] = "[Service]\nExecStart=/bin/true\nDynamicUser=yes\n";
         Manager *m1 = NULL, *m2 = NULL;
@@ -128,6 +161,8 @@ int main(void) {
         CHECK(strstr(reply, "\"userName\":\"a\"") && strstr(reply, want));
         if (!strstr(reply, want))
                 tap_comment_value("reply", reply);
+
+        check_state_directory(uid2, gid2);
 
         /* A release in m1 removes its lock only */
         dynamic_user_release(a1);
