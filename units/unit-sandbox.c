@@ -42,6 +42,12 @@ const char *unit_raw_last(const Unit *u, UnitDirectiveId id) {
         return n ? l[n - 1] : NULL;
 }
 
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key) {
+        int i = unit_directive_lookup(u->type, section, key);
+
+        return i < 0 ? NULL : unit_raw_values(u, (UnitDirectiveId) i);
+}
+
 /* A boolean row: 1, 0, or -1 when unset. */
 static int raw_bool(const Unit *u, UnitDirectiveId id) {
         const char *v = unit_raw_last(u, id);

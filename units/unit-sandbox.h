@@ -75,3 +75,6 @@ void unit_sandbox_free(ExecSandbox *s);
 char *const *unit_raw_values(const Unit *u, UnitDirectiveId id);
 /* The last of them (a single-valued row), NULL when unset. */
 const char *unit_raw_last(const Unit *u, UnitDirectiveId id);
+/* The same values by section and key (the row unit_directive_lookup() finds): NULL for a key the
+ * unit's type does not have, too. */
+char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);

@@ -357,19 +357,6 @@ int unit_load_fragment_file(Unit *u, const char *path, bool is_dropin, const Uni
         return r;
 }
 
-char *const *unit_setting_raw(const Unit *u, const char *section, const char *key) {
-        int i = unit_directive_lookup(u->type, section, key);
-
-        if (i < 0)
-                return NULL;
-        if (u->settings)
-                return u->settings[i].raw;
-        for (size_t k = 0; k < u->n_raw_kept; k++)
-                if (u->raw_kept[k].row == (unsigned) i)
-                        return u->raw_kept[k].raw;
-        return NULL;
-}
-
 int unit_compact(Unit *u) {
         size_t n_raw = 0;
 

@@ -366,10 +366,6 @@ static inline bool unit_is_set(const Unit *u, UnitDirectiveId id) {
         return (u->set[id / 8] >> (id % 8)) & 1;
 }
 
-/* The validated raw values of a "not enforced" directive (KIND_RAW rows: ProtectSystem=,
- * PrivateTmp=, SystemCallFilter=, ...) in assignment order, on compacted units too; NULL when
- * not assigned (or reset). */
-char *const *unit_setting_raw(const Unit *u, const char *section, const char *key);
 
 /* The cgroup settings of a unit that sets none: CPUAccounting= & co. unset (-1), the rest 0. */
 extern const CGroupSettings unit_cgroup_unset;

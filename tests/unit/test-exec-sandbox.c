@@ -10,6 +10,7 @@
 #include "service/dynamic-user.h"
 #include "service/exec-caps.h"
 #include "tests/tap.h"
+#include "units/unit-sandbox.h"
 #include "units/unit-specifier.h"
 
 static Unit *load(const char *name, const char *text, const UnitHostInfo *h) {
