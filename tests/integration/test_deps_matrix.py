@@ -265,7 +265,6 @@ EXPECTED = {
     'SocketTrigger-limit': {'rc': [0, 0], 'S': 'loaded/failed/failed/service-start-limit-hit', 'T': 'loaded/failed/failed/exit-code', 'primed': 'loaded/failed/failed/exit-code'},
 }
 
-# Cells where sdinit knowingly differs from systemd, with the reason (see the README).
 # Cells where sdinit knowingly differs from systemd, with the reason (see the README). None since
 # runnable jobs start in systemd's run-queue order (type, CPU weight, Nice=, name: service/job.c);
 # BindsToUnordered-limit was one before.
