@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/malloc-tunables.h"
 #include "init/dropin.h"
 #include "init/options.h"
 
@@ -57,8 +56,6 @@ int main(int argc, char **argv) {
         case OPTIONS_EXIT:
                 return ret;
         case OPTIONS_MANAGER:
-                if (getpid() == 1 && !getenv("GLIBC_TUNABLES")) /* PID 1's heap (common/malloc-tunables.h) */
-                        setenv("GLIBC_TUNABLES", SDINIT_MALLOC_TUNABLES, 1);
                 ret = exec_manager(argv);
                 fprintf(stderr,
                         "sdinit: this needs the service manager (sdinit-manager), which could not be started: %s\n"

@@ -19,7 +19,6 @@
 #include "bus/bus-server.h"
 #include "cgroup/detect-cli.h"
 #include "ctl/systemctl.h"
-#include "common/malloc-tunables.h"
 #include "common/strv.h"
 #include "handoff/handoff.h"
 #include "service/devlog.h"
@@ -158,12 +157,6 @@ static int boot(int argc, char **argv) {
 int main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
         const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
-        const char *tunables = getenv("GLIBC_TUNABLES");
-
-        /* The front-end's malloc settings for PID 1 (common/malloc-tunables.h): glibc has read
-         * them; nothing this process starts or hands off to inherits them. */
-        if (tunables && strcmp(tunables, SDINIT_MALLOC_TUNABLES) == 0)
-                unsetenv("GLIBC_TUNABLES");
 
         /* Results on stdout, diagnostics on stderr, often into one pipe (`2>&1 | less`, CI and
          * container logs): both line-buffered, every line goes out whole and in the order
