@@ -242,10 +242,12 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
         MUnit *root;
         int r;
 
+        /* One listing of each search directory for the whole closure (unit-registry.h). */
+        unit_registry_batch_begin(m->registry);
         r = load_one(m, name, &root);
-        if (r < 0)
-                return r;
-        r = link_units(m, first_new);
+        if (r >= 0)
+                r = link_units(m, first_new);
+        unit_registry_batch_end(m->registry);
         if (r < 0)
                 return r;
         *ret = root;
@@ -419,6 +421,7 @@ int manager_reload(Manager *m) {
         old_reg = m->registry;
         m->registry = reg;
         m->quiet_not_found = true;
+        unit_registry_batch_begin(reg); /* one listing of each search directory (unit-registry.h) */
         for (size_t i = 0; i < n; i++) {
                 MUnit *mu = m->units[i];
                 Unit *nu = NULL;
@@ -463,6 +466,7 @@ int manager_reload(Manager *m) {
                 munit_edges_free(mu);
         }
         r = link_units(m, 0);
+        unit_registry_batch_end(reg);
         for (size_t i = 0; i < m->n_units; i++) {
                 const UnitVTable *vt = munit_vtable(m->units[i]);
                 if (vt->config_reloaded)

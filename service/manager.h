@@ -225,6 +225,11 @@ struct Manager {
         /* Children start vfork-style (spawn.c) once PID 1's peak RSS reaches this many kB: below it
          * fork() is cheap and lets PID 1 go on while the child execs (0: always vfork-style). */
         uint64_t spawn_vfork_min_rss_kb;
+        /* The signals PID 1 ignores or has a handler for (bit sig - 1), read once at the first
+         * start (spawn.c): a child resets only these to SIG_DFL. PID 1 itself never changes a
+         * disposition once running (its signals arrive through signalfd). */
+        uint64_t spawn_sig_reset;
+        bool spawn_sig_reset_known;
         UnitRegistry *registry;
         const char *root;
         MUnit **units;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -345,10 +346,24 @@ void service_start(MUnit *u) {
         }
 
         {
+                /* A random v4 UUID (systemd's sd_id128_randomize()): one getrandom() call; the
+                 * kernel's own, /proc/sys/kernel/random/uuid (an open, a read through stdio, a
+                 * close), only where getrandom() fails (it does not wait for entropy here). */
                 static const char hex[] = "0123456789abcdef";
-                FILE *f = fopen("/proc/sys/kernel/random/uuid", "re");
+                uint8_t raw[16];
+                FILE *f = NULL;
                 char uuid[40] = "";
                 size_t k = 0;
+                if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) == (ssize_t) sizeof(raw)) {
+                        raw[6] = (uint8_t) ((raw[6] & 0x0F) | 0x40);
+                        raw[8] = (uint8_t) ((raw[8] & 0x3F) | 0x80);
+                        for (size_t i = 0; i < sizeof(raw); i++) {
+                                uuid[2 * i] = hex[raw[i] >> 4];
+                                uuid[2 * i + 1] = hex[raw[i] & 15];
+                        }
+                        uuid[32] = '\0';
+                } else
+                        f = fopen("/proc/sys/kernel/random/uuid", "re");
                 if (f) {
                         if (!fgets(uuid, sizeof(uuid), f))
                                 uuid[0] = '\0';

@@ -756,6 +756,25 @@ static bool child_reads_raw(const Unit *u) {
         return false;
 }
 
+/* The signals whose disposition in PID 1 is not SIG_DFL (ignored, or a handler), asked once: a
+ * child inherits PID 1's dispositions, so resetting only these leaves it where resetting all 64
+ * did (systemd's reset_all_signal_handlers()), without 60 rt_sigaction() calls per start. glibc
+ * refuses its reserved signals (EINVAL), here and in the child alike. */
+static uint64_t spawn_signals_to_reset(Manager *m) {
+        if (!m->spawn_sig_reset_known) {
+                uint64_t mask = 0;
+                for (int sig = 1; sig < _NSIG && sig <= 64; sig++) {
+                        struct sigaction sa;
+                        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+                            ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL))
+                                mask |= UINT64_C(1) << (sig - 1);
+                }
+                m->spawn_sig_reset = mask;
+                m->spawn_sig_reset_known = true;
+        }
+        return m->spawn_sig_reset;
+}
+
 static bool spawn_needs_fork(MUnit *u, const struct ids *ids, char *const *env, size_t n_fds) {
         const Unit *unit = u->u;
         const ExecSettings *e = unit_exec(unit);
@@ -775,9 +794,10 @@ static void __attribute__((noreturn)) child(MUnit *u, const ExecCommand *cmd, ch
         sigset_t ss;
         int status;
 
-        /* Signals: everything back to default, nothing blocked; SIGPIPE ignored (IgnoreSIGPIPE=). */
-        for (int sig = 1; sig < _NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
+        /* Signals: everything back to default, nothing blocked; SIGPIPE ignored (IgnoreSIGPIPE=).
+         * Only the signals not at SIG_DFL in PID 1 need a call (spawn_signals_to_reset()). */
+        for (int sig = 1; sig < _NSIG && sig <= 64; sig++)
+                if (u->m->spawn_sig_reset & (UINT64_C(1) << (sig - 1)))
                         signal(sig, SIG_DFL);
         if (e->ignore_sigpipe != 0)
                 signal(SIGPIPE, SIG_IGN);
@@ -1151,6 +1171,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 /* Born in the unit's cgroup (clone3 CLONE_INTO_CGROUP, or join before exec) when
                  * there is one; a plain fork otherwise. */
                 struct child_args a = { u, cmd, argv, env, &ids, in_fd, out_fd, err_fd, fds, n_fds, &vf };
+                (void) spawn_signals_to_reset(u->m);
                 vf.vfork = spawn_prefers_vfork(u->m) && !spawn_needs_fork(u, &ids, env, n_fds);
                 r = u->m->sys->start_child(u, vf.vfork ? SPAWN_VFORK : SPAWN_FORK, run_child, &a, &pid);
                 if (r < 0) {

@@ -110,7 +110,31 @@ struct UnitRegistry {
         UnitHostInfo *host;
         UnitDiagSink diag;
         char *generator_dirs[3]; /* host paths replacing the generator dirs, or NULL */
+        /* Inside unit_registry_batch_begin()/_end(): the names in each search directory, read
+         * once (DirNames); outside, nothing is kept and every candidate is stat()ed. */
+        unsigned batch_depth;
+        struct DirNames *dir_names;
+        size_t n_dir_names;
 };
+
+/* The entries of one search directory (rooted), sorted; known false when it could not be read
+ * for a reason other than its absence (then its candidates are stat()ed as outside a batch). */
+typedef struct DirNames {
+        char *dir;
+        char **names;
+        size_t n;
+        bool known;
+} DirNames;
+
+static void dir_names_clear(UnitRegistry *r) {
+        for (size_t i = 0; i < r->n_dir_names; i++) {
+                free(r->dir_names[i].dir);
+                strv_free(r->dir_names[i].names);
+        }
+        free(r->dir_names);
+        r->dir_names = NULL;
+        r->n_dir_names = 0;
+}
 
 static const char *const generator_dir_names[3] = {
         "/run/systemd/generator",
@@ -178,6 +202,7 @@ UnitRegistry *unit_registry_free(UnitRegistry *r) {
         free(r->root);
         for (size_t i = 0; i < 3; i++)
                 free(r->generator_dirs[i]);
+        dir_names_clear(r);
         strv_free(r->search_path);
         unit_host_info_free(r->host);
         free(r);
@@ -191,6 +216,7 @@ int unit_registry_set_search_path(UnitRegistry *r, char *const *dirs) {
                 return -ENOMEM;
         strv_free(r->search_path);
         r->search_path = copy;
+        dir_names_clear(r);
         return 0;
 }
 
@@ -218,7 +244,95 @@ int unit_registry_set_generator_dirs(UnitRegistry *r, const char *normal, const 
                 free(r->generator_dirs[i]);
                 r->generator_dirs[i] = c;
         }
+        dir_names_clear(r);
         return 0;
+}
+
+void unit_registry_batch_begin(UnitRegistry *r) {
+        r->batch_depth++;
+}
+
+void unit_registry_batch_end(UnitRegistry *r) {
+        if (r->batch_depth > 0 && --r->batch_depth == 0)
+                dir_names_clear(r);
+}
+
+static int cmp_name(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* entry compared with the concatenation name + suffix, as strcmp() would. */
+static int cmp_joined(const char *entry, const char *name, const char *suffix) {
+        size_t n = strlen(name);
+        int c = strncmp(entry, name, n);
+
+        return c ? c : strcmp(entry + n, suffix);
+}
+
+/* Whether dir (a rooted search directory) may hold name + suffix: false only inside a batch when
+ * its listing, read once, lacks that name (systemd's unit_file_build_name_map() likewise reads
+ * each directory once per load). The caller still stat()s a name that is there, so types, links
+ * and masks are judged as before. An unreadable listing (not ENOENT) or no memory: true. */
+static bool dir_may_have(UnitRegistry *r, const char *dir, const char *name, const char *suffix) {
+        DirNames *e = NULL;
+
+        if (r->batch_depth == 0)
+                return true;
+        for (size_t i = 0; i < r->n_dir_names; i++)
+                if (sdu_streq(r->dir_names[i].dir, dir)) {
+                        e = &r->dir_names[i];
+                        break;
+                }
+        if (!e) {
+                DirNames *v = realloc(r->dir_names, (r->n_dir_names + 1) * sizeof(*v));
+                char *copy = strdup(dir);
+                DIR *d;
+
+                if (v)
+                        r->dir_names = v;
+                if (!v || !copy) {
+                        free(copy);
+                        return true;
+                }
+                e = &r->dir_names[r->n_dir_names++];
+                *e = (DirNames) { .dir = copy };
+                d = opendir(dir);
+                if (!d)
+                        e->known = errno == ENOENT || errno == ENOTDIR;
+                else {
+                        StrvBuf b = {};
+                        struct dirent *de;
+                        int k = 0;
+
+                        while (k >= 0 && (de = readdir(d)))
+                                if (!sdu_streq(de->d_name, ".") && !sdu_streq(de->d_name, ".."))
+                                        k = strvbuf_extend(&b, de->d_name);
+                        closedir(d);
+                        if (k < 0)
+                                strv_free(b.v);
+                        else {
+                                e->names = b.v;
+                                e->n = strv_length(b.v);
+                                if (e->n > 1)
+                                        qsort(e->names, e->n, sizeof(char *), cmp_name);
+                                e->known = true;
+                        }
+                }
+        }
+        if (!e->known)
+                return true;
+        for (size_t lo = 0, hi = e->n; lo < hi;) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = cmp_joined(e->names[mid], name, suffix);
+
+                if (c == 0)
+                        return true;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
 }
 
 /* root + path */
@@ -257,6 +371,10 @@ static int lookup_once(UnitRegistry *r, const char *name, Resolution *res, char 
 
                 if (!dir)
                         return -ENOMEM;
+                if (!dir_may_have(r, dir, name, "")) {
+                        free(dir);
+                        continue;
+                }
                 path = sdu_path_join(dir, name);
                 if (!path) {
                         free(dir);
@@ -437,7 +555,7 @@ static int add_dir_if_exists(char ***dirs, const char *path) {
 }
 
 /* NAME.d, then the template's, then the dash prefixes, in one search directory. */
-static int find_dirs_for_name(const char *dir, const char *name, const char *suffix, char ***dirs) {
+static int find_dirs_for_name(UnitRegistry *r, const char *dir, const char *name, const char *suffix, char ***dirs) {
         char *path, *tmpl = NULL, *prefix = NULL, *dash;
         int k;
 
@@ -449,7 +567,7 @@ static int find_dirs_for_name(const char *dir, const char *name, const char *suf
                 free(path);
                 if (!full)
                         return -ENOMEM;
-                k = add_dir_if_exists(dirs, full);
+                k = dir_may_have(r, dir, name, suffix) ? add_dir_if_exists(dirs, full) : 0;
                 free(full);
                 if (k < 0)
                         return k;
@@ -458,7 +576,7 @@ static int find_dirs_for_name(const char *dir, const char *name, const char *suf
                 k = unit_name_template(name, &tmpl);
                 if (k < 0)
                         return k;
-                k = find_dirs_for_name(dir, tmpl, suffix, dirs);
+                k = find_dirs_for_name(r, dir, tmpl, suffix, dirs);
                 free(tmpl);
                 if (k < 0)
                         return k;
@@ -481,7 +599,7 @@ static int find_dirs_for_name(const char *dir, const char *name, const char *suf
                         return -ENOMEM;
                 }
                 if (!sdu_streq(shorter, name) && unit_name_is_valid(shorter, UNIT_NAME_PLAIN))
-                        k = find_dirs_for_name(dir, shorter, suffix, dirs);
+                        k = find_dirs_for_name(r, dir, shorter, suffix, dirs);
                 free(shorter);
         }
         free(prefix);
@@ -500,7 +618,7 @@ static int collect_dropin_dirs(UnitRegistry *r, char *const *names, const char *
                                 k = -ENOMEM;
                                 break;
                         }
-                        k = find_dirs_for_name(dir, names[n], suffix, &dirs);
+                        k = find_dirs_for_name(r, dir, names[n], suffix, &dirs);
                         free(dir);
                 }
         for (size_t i = 0; r->search_path[i] && k >= 0; i++) {
@@ -510,13 +628,15 @@ static int collect_dropin_dirs(UnitRegistry *r, char *const *names, const char *
                         k = -ENOMEM;
                         break;
                 }
-                path = sdu_asprintf("%s/%s%s", dir, unit_type_to_string(unit_name_to_type(names[0])), suffix);
+                const char *type = unit_type_to_string(unit_name_to_type(names[0]));
+                bool may = dir_may_have(r, dir, type, suffix);
+                path = sdu_asprintf("%s/%s%s", dir, type, suffix);
                 free(dir);
                 if (!path) {
                         k = -ENOMEM;
                         break;
                 }
-                k = add_dir_if_exists(&dirs, path);
+                k = may ? add_dir_if_exists(&dirs, path) : 0;
                 free(path);
         }
         if (k < 0) {

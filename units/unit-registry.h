@@ -4,7 +4,7 @@
  *
  * A UnitRegistry is a context object (no global state): the root, the search path, the host
  * values used for specifiers and the diagnostics sink. unit_load() returns a fresh Unit owned by
- * the caller; the registry does not cache, so the service manager decides what to keep.
+ * the caller; the registry does not cache units, so the service manager decides what to keep.
  *
  *   UnitRegistry *reg;
  *   unit_registry_new("/srv/image", &(UnitDiagSink) { unit_diag_print, stderr }, &reg);
@@ -52,6 +52,14 @@ extern const char *const unit_default_search_path[];
  * duplicates dropped; a trailing colon appends the default), else unit_default_search_path. The
  * one place every user (manager, verify, install) gets it from. Returns -ENOMEM, -errno. */
 int unit_search_path_new(char ***ret);
+
+/* Between these, the registry reads each search directory once (at its first use) and stat()s only
+ * the candidate files and drop-in/.wants directories that are in it; the listings are dropped at
+ * the outermost _end() and whenever the search path changes. For a caller that loads many units
+ * at once and knows the directories do not change meanwhile (the manager's load and reload);
+ * nested pairs are allowed. Outside a batch every candidate is stat()ed, nothing is kept. */
+void unit_registry_batch_begin(UnitRegistry *r);
+void unit_registry_batch_end(UnitRegistry *r);
 
 /* Loads name (plain, instance, or template for checking). Always returns a Unit on success (0):
  * check u->load_state (UNIT_NOT_FOUND and UNIT_BAD_SETTING come with ERROR diagnostics,

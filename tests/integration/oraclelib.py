@@ -381,7 +381,7 @@ def compare_with_reference(tap, sd, mine, expected, names, known=None):
 
 # The lines of /proc/PID/status that the sandbox sets and the oracle tests compare.
 STATUS_KEYS = ("Uid", "Gid", "Groups", "NoNewPrivs", "Seccomp", "Seccomp_filters", "CapInh", "CapPrm", "CapEff", "CapBnd",
-               "CapAmb")
+               "CapAmb", "SigBlk", "SigIgn", "SigCgt")
 
 
 def status_fields(text, keys=STATUS_KEYS):

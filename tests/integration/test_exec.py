@@ -1060,11 +1060,51 @@ def test_show_status_no(tap):
                 tap.ok(b.index("bad.service: .*status=1/FAILURE") >= 0, "--show-status=no: error messages still shown", b.text())
 
 
+# ---- signal dispositions ----------------------------------------------------------------------
+
+def test_signal_dispositions(tap):
+    """A service starts with every signal at SIG_DFL but SIGPIPE (IgnoreSIGPIPE=), nothing blocked,
+    also when PID 1 inherited ignored signals: the child resets those PID 1 has (asked once), so
+    the same boot with SIGHUP, SIGUSR2, SIGTTOU and SIGRTMIN+5 ignored in PID 1 must show the
+    services the lines of the boot without (which test_sandbox_oracle compares with systemd's)."""
+    units = {
+        "default.target": target("sig.service", "nopipe.service"),
+        "sig.service": "[Service]\nType=oneshot\nExecStart=/bin/grep -E ^Sig(Blk|Ign|Cgt) /proc/self/status\n",
+        "nopipe.service": "[Service]\nType=oneshot\nIgnoreSIGPIPE=no\n"
+                          "ExecStart=/bin/grep -E ^Sig(Blk|Ign|Cgt) /proc/self/status\n",
+    }
+    ignored = (signal.SIGHUP, signal.SIGUSR2, signal.SIGTTOU, signal.SIGRTMIN + 5)
+    seen = []
+    for ignore in (False, True):
+        old = {s: signal.signal(s, signal.SIG_IGN) for s in ignored} if ignore else {}
+        try:
+            cm = boot(units)
+            b = cm.__enter__()
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+        try:
+            for u in ("sig.service", "nopipe.service"):
+                for k in ("SigBlk", "SigIgn", "SigCgt"):
+                    b.expect(rf"{u}: {k}:")
+            pid1 = [l for l in open(f"/proc/{b.p.host_pid()}/status") if l.startswith("SigIgn:")][0].split()[1]
+            bits = sum(1 << (int(s) - 1) for s in ignored)
+            tap.eq(int(pid1, 16) & bits, bits if ignore else 0,
+                   f"PID 1 ignores SIGHUP, SIGUSR2, SIGTTOU, SIGRTMIN+5: {ignore}")
+            seen.append({u: sorted(lines_of(b, u)) for u in ("sig.service", "nopipe.service")})
+            tap.eq(b.stop(), 0, "stop")
+        finally:
+            cm.__exit__(None, None, None)
+    tap.eq(seen[1], seen[0], "the services' SigBlk/SigIgn/SigCgt do not depend on what PID 1 ignores")
+    tap.ok(seen[0]["sig.service"] != seen[0]["nopipe.service"], "IgnoreSIGPIPE=no differs from the default",
+           str(seen[0]))
+
+
 if __name__ == "__main__":
     Tap().run([
         test_only_fds_012, test_standard_output, test_tty_input, test_tty_user, test_tty_real_root,
         test_process_settings, test_user_directories, test_capabilities,
         test_user_capabilities_groups, test_environment_variables, test_exec_reload_mainpid, test_exec_prefixes,
         test_restart_policies, test_kill_policies, test_json_logs, test_long_lines, test_many_lines,
-        test_back_pressure, test_show_status_no,
+        test_back_pressure, test_show_status_no, test_signal_dispositions,
     ])

@@ -66,42 +66,9 @@ static char *dropins(const Unit *u) {
         return buf;
 }
 
-int main(void) {
-        UnitRegistry *reg;
-        UnitHostInfo *h;
+static void checks(UnitRegistry *reg) {
         Unit *u;
         char **names = NULL;
-
-        if (!mkdtemp(root))
-                return 1;
-        put("/lib/systemd/system/a.service", "[Service]\nExecStart=/bin/lib\n");
-        put("/etc/systemd/system/a.service", "[Service]\nExecStart=/bin/etc\n");
-        put("/usr/lib/systemd/system/b.service", "[Service]\nExecStart=/bin/b\n[Install]\nAlias=bee.service\n");
-        link_("/etc/systemd/system/bee.service", "/usr/lib/systemd/system/b.service");
-        link_("/etc/systemd/system/masked.service", "/dev/null");
-        put("/lib/systemd/system/masked.service", "[Service]\nExecStart=/bin/m\n");
-        put("/run/systemd/system/empty.service", "");
-        put("/lib/systemd/system/foo-bar-baz@.service", "[Unit]\nDescription=inst %i\n[Service]\nExecStart=/bin/x %I\n");
-        /* Drop-ins: same name in /etc and /lib: /etc wins; order by file name across dirs. */
-        put("/lib/systemd/system/foo-bar-baz@.service.d/10-lib.conf", "[Unit]\nDescription=from lib 10\n");
-        put("/lib/systemd/system/foo-bar-baz@.service.d/50-same.conf", "[Service]\nEnvironment=SRC=lib\n");
-        put("/etc/systemd/system/foo-bar-baz@.service.d/50-same.conf", "[Service]\nEnvironment=SRC=etc\n");
-        put("/run/systemd/system/foo-bar-baz@one.service.d/20-inst.conf", "[Service]\nEnvironment=INST=%i\n");
-        put("/lib/systemd/system/foo-bar-.service.d/30-dash.conf", "[Service]\nEnvironment=DASH=2\n");
-        put("/lib/systemd/system/foo-.service.d/40-dash.conf", "[Service]\nEnvironment=DASH1=1\n");
-        put("/lib/systemd/system/service.d/05-all.conf", "[Service]\nEnvironment=ALL=1\n");
-        put("/lib/systemd/system/service.d/60-masked.conf", "[Service]\nEnvironment=MASKED=1\n");
-        link_("/etc/systemd/system/service.d/60-masked.conf", "/dev/null");
-        put("/lib/systemd/system/service.d/notconf.txt", "[Service]\nEnvironment=NO=1\n");
-        link_("/etc/systemd/system/multi-user.target.wants/a.service", "/lib/systemd/system/a.service");
-        put("/lib/systemd/system/multi-user.target", "[Unit]\nDescription=MU\n");
-        mkdir_p("/lib/systemd/system/multi-user.target.requires");
-        link_("/lib/systemd/system/multi-user.target.requires/b.service", "../b.service");
-        link_("/etc/systemd/system/alias@.service", "/lib/systemd/system/foo-bar-baz@.service");
-
-        CHECK_INT(unit_registry_new(root, NULL, &reg), 0);
-        CHECK_INT(unit_host_info_new_fixed(&h), 0);
-        unit_registry_set_host(reg, h);
 
         /* First match wins: /etc over /lib. */
         CHECK_INT(unit_load(reg, "a.service", &u), 0);
@@ -187,6 +154,80 @@ int main(void) {
                 unit_free(u);
                 free(p);
         }
+
+}
+
+int main(void) {
+        UnitRegistry *reg;
+        UnitHostInfo *h;
+        Unit *u;
+
+        if (!mkdtemp(root))
+                return 1;
+        put("/lib/systemd/system/a.service", "[Service]\nExecStart=/bin/lib\n");
+        put("/etc/systemd/system/a.service", "[Service]\nExecStart=/bin/etc\n");
+        put("/usr/lib/systemd/system/b.service", "[Service]\nExecStart=/bin/b\n[Install]\nAlias=bee.service\n");
+        link_("/etc/systemd/system/bee.service", "/usr/lib/systemd/system/b.service");
+        link_("/etc/systemd/system/masked.service", "/dev/null");
+        put("/lib/systemd/system/masked.service", "[Service]\nExecStart=/bin/m\n");
+        put("/run/systemd/system/empty.service", "");
+        put("/lib/systemd/system/foo-bar-baz@.service", "[Unit]\nDescription=inst %i\n[Service]\nExecStart=/bin/x %I\n");
+        /* Drop-ins: same name in /etc and /lib: /etc wins; order by file name across dirs. */
+        put("/lib/systemd/system/foo-bar-baz@.service.d/10-lib.conf", "[Unit]\nDescription=from lib 10\n");
+        put("/lib/systemd/system/foo-bar-baz@.service.d/50-same.conf", "[Service]\nEnvironment=SRC=lib\n");
+        put("/etc/systemd/system/foo-bar-baz@.service.d/50-same.conf", "[Service]\nEnvironment=SRC=etc\n");
+        put("/run/systemd/system/foo-bar-baz@one.service.d/20-inst.conf", "[Service]\nEnvironment=INST=%i\n");
+        put("/lib/systemd/system/foo-bar-.service.d/30-dash.conf", "[Service]\nEnvironment=DASH=2\n");
+        put("/lib/systemd/system/foo-.service.d/40-dash.conf", "[Service]\nEnvironment=DASH1=1\n");
+        put("/lib/systemd/system/service.d/05-all.conf", "[Service]\nEnvironment=ALL=1\n");
+        put("/lib/systemd/system/service.d/60-masked.conf", "[Service]\nEnvironment=MASKED=1\n");
+        link_("/etc/systemd/system/service.d/60-masked.conf", "/dev/null");
+        put("/lib/systemd/system/service.d/notconf.txt", "[Service]\nEnvironment=NO=1\n");
+        link_("/etc/systemd/system/multi-user.target.wants/a.service", "/lib/systemd/system/a.service");
+        put("/lib/systemd/system/multi-user.target", "[Unit]\nDescription=MU\n");
+        mkdir_p("/lib/systemd/system/multi-user.target.requires");
+        link_("/lib/systemd/system/multi-user.target.requires/b.service", "../b.service");
+        link_("/etc/systemd/system/alias@.service", "/lib/systemd/system/foo-bar-baz@.service");
+
+        CHECK_INT(unit_registry_new(root, NULL, &reg), 0);
+        CHECK_INT(unit_host_info_new_fixed(&h), 0);
+        unit_registry_set_host(reg, h);
+
+        /* The same answers stat()ing every candidate, and inside a batch (nested) where each
+         * search directory is read once and only the names it lists are stat()ed. */
+        checks(reg);
+        unit_registry_batch_begin(reg);
+        unit_registry_batch_begin(reg);
+        checks(reg);
+        unit_registry_batch_end(reg);
+        checks(reg);
+        unit_registry_batch_end(reg);
+
+        /* A batch keeps no listing: a drop-in directory and a unit file made after one ended
+         * are found by the next. */
+        unit_registry_batch_begin(reg);
+        CHECK_INT(unit_load(reg, "late.service", &u), 0);
+        CHECK_INT(u->load_state, UNIT_NOT_FOUND);
+        unit_free(u);
+        CHECK_INT(unit_load(reg, "a.service", &u), 0);
+        CHECK_STR(dropins(u), "/lib/systemd/system/service.d/05-all.conf");
+        unit_free(u);
+        unit_registry_batch_end(reg);
+        put("/run/systemd/system/late.service", "[Service]\nExecStart=/bin/late\n");
+        put("/run/systemd/system/a.service.d/70-late.conf", "[Unit]\nDescription=late\n");
+        put("/run/systemd/system/a.service.wants/.keep", "");
+        link_("/run/systemd/system/a.service.wants/b.service", "/usr/lib/systemd/system/b.service");
+        unit_registry_batch_begin(reg);
+        CHECK_INT(unit_load(reg, "late.service", &u), 0);
+        CHECK_INT(u->load_state, UNIT_LOADED);
+        CHECK_STR(rel(u->fragment_path), "/run/systemd/system/late.service");
+        unit_free(u);
+        CHECK_INT(unit_load(reg, "a.service", &u), 0);
+        CHECK_STR(dropins(u), "/lib/systemd/system/service.d/05-all.conf /run/systemd/system/a.service.d/70-late.conf");
+        CHECK_STR(u->unit.description, "late");
+        CHECK_STR(u->unit.deps[UNIT_WANTS] ? u->unit.deps[UNIT_WANTS][0] : NULL, "b.service");
+        unit_free(u);
+        unit_registry_batch_end(reg);
 
         unit_registry_free(reg);
         {
