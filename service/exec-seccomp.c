@@ -940,10 +940,26 @@ static char *plan_key(const Unit *u) {
         n += unit_exec(u)->personality ? strlen(unit_exec(u)->personality) + 1 : 1;
         if (!(p = key = malloc(n)))
                 return NULL;
+        /* (built at every start: copies, no printf) */
         for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
-                for (char *const *l = raw(u, ids[k]); l && *l; l++)
-                        p += sprintf(p, "%u=%s\n", (unsigned) ids[k], *l);
-        sprintf(p, "%s", unit_exec(u)->personality ? unit_exec(u)->personality : "");
+                for (char *const *l = raw(u, ids[k]); l && *l; l++) {
+                        size_t len = strlen(*l);
+                        for (unsigned v = (unsigned) ids[k];; v /= 10) { /* the id, digits reversed: unique all the same */
+                                *p++ = (char) ('0' + v % 10);
+                                if (v < 10)
+                                        break;
+                        }
+                        *p++ = '=';
+                        memcpy(p, *l, len);
+                        p += len;
+                        *p++ = '\n';
+                }
+        if (unit_exec(u)->personality) {
+                size_t len = strlen(unit_exec(u)->personality);
+                memcpy(p, unit_exec(u)->personality, len);
+                p += len;
+        }
+        *p = '\0';
         return key;
 }
 
