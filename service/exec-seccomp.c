@@ -799,8 +799,13 @@ static int restrict_archs(char *const *lines) {
 
 /* ---- the whole sequence ---- */
 
+/* (The kernel's answer does not change: asked once, not at every start.) */
 static bool seccomp_available(void) {
-        return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+        static int available = -1;
+
+        if (available < 0)
+                available = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+        return available;
 }
 
 bool exec_seccomp_wanted(const Unit *u) {
