@@ -48,12 +48,12 @@ typedef enum MountMode {
 } MountMode;
 
 typedef struct MEntry {
-        char *path;
+        const char *path;      /* a table's literal, or our own copy (own_path) */
         char *source;
         char *options;
         unsigned long flags;
         MountMode mode;
-        bool ignore, read_only, noexec, exec, has_prefix;
+        bool ignore, read_only, noexec, exec, has_prefix, own_path;
         bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
         bool submounts;        /* something may be mounted at or below path when it is applied */
         bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
@@ -133,11 +133,12 @@ static const StaticEntry system_strict[] = {
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
-static MEntry *add(MountPlan *p, const char *path, MountMode mode) {
+/* One more entry on path: a literal (static storage) is kept as it is, other paths are copied. */
+static MEntry *add_entry(MountPlan *p, const char *path, MountMode mode, bool literal) {
         MEntry *e;
 
         if (p->n == p->cap) {
-                size_t cap = p->cap ? p->cap * 2 : 32;
+                size_t cap = p->cap ? p->cap * 2 : 64; /* (redis-server's settings: 43 entries) */
                 MEntry *n = realloc(p->e, cap * sizeof(*n));
                 if (!n)
                         return NULL;
@@ -145,17 +146,25 @@ static MEntry *add(MountPlan *p, const char *path, MountMode mode) {
                 p->cap = cap;
         }
         e = p->e + p->n;
-        *e = (MEntry) { .mode = mode };
-        e->path = strdup(path);
-        if (!e->path)
+        *e = (MEntry) { .mode = mode, .path = path, .own_path = !literal };
+        if (!literal && !(e->path = strdup(path)))
                 return NULL;
         p->n++;
         return e;
 }
 
+static MEntry *add(MountPlan *p, const char *path, MountMode mode) {
+        return add_entry(p, path, mode, false);
+}
+
+/* A path of the tables below or a string literal: no copy (most entries of a hardened unit). */
+static MEntry *add_literal(MountPlan *p, const char *path, MountMode mode) {
+        return add_entry(p, path, mode, true);
+}
+
 static int add_static(MountPlan *p, const StaticEntry *t, size_t n, bool ignore) {
         for (size_t i = 0; i < n; i++) {
-                MEntry *e = add(p, t[i].path, t[i].mode);
+                MEntry *e = add_literal(p, t[i].path, t[i].mode);
                 if (!e)
                         return -ENOMEM;
                 e->ignore = t[i].ignore || ignore;
@@ -329,7 +338,8 @@ static bool entry_noexec(const MEntry *e) {
 }
 
 static void entry_done(MEntry *e) {
-        free(e->path);
+        if (e->own_path)
+                free((char *) e->path);
         free(e->source);
         free(e->options);
 }
@@ -403,8 +413,10 @@ static int prefix_paths(MountPlan *p) {
                         continue;
                 if (asprintf(&s, "%s%s", p->root, strcmp(p->e[i].path, "/") == 0 ? "" : p->e[i].path) < 0)
                         return -ENOMEM;
-                free(p->e[i].path);
+                if (p->e[i].own_path)
+                        free((char *) p->e[i].path);
                 p->e[i].path = s;
+                p->e[i].own_path = true;
                 p->e[i].has_prefix = true;
         }
         return 0;
@@ -456,16 +468,16 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
                 goto fail;
         if (tmp) {
                 snprintf(path, sizeof(path), "%s/tmp", tmp);
-                if (!(e = add(p, "/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
+                if (!(e = add_literal(p, "/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
                         goto fail;
         }
         if (var_tmp) {
                 snprintf(path, sizeof(path), "%s/tmp", var_tmp);
-                if (!(e = add(p, "/var/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
+                if (!(e = add_literal(p, "/var/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
                         goto fail;
         }
         if (c->private_devices) {
-                if (!(e = add(p, "/dev", M_PRIVATE_DEV)))
+                if (!(e = add_literal(p, "/dev", M_PRIVATE_DEV)))
                         goto fail;
                 e->flags = MS_NOSUID | MS_STRICTATIME | MS_NOEXEC;
         }
@@ -477,7 +489,7 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
         if (c->protect_kernel_logs)
                 r |= add_static(p, kernel_logs_proc, N(kernel_logs_proc), ignore_proc) |
                      add_static(p, kernel_logs_dev, N(kernel_logs_dev), false);
-        if (c->protect_control_groups && !add(p, "/sys/fs/cgroup", M_READONLY))
+        if (c->protect_control_groups && !add_literal(p, "/sys/fs/cgroup", M_READONLY))
                 goto fail;
         if (r < 0)
                 goto fail;
@@ -523,15 +535,15 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
                         goto fail;
         }
         if (c->protect_hostname) {
-                if (!(e = add(p, "/proc/sys/kernel/hostname", M_READONLY)))
+                if (!(e = add_literal(p, "/proc/sys/kernel/hostname", M_READONLY)))
                         goto fail;
                 e->ignore = ignore_proc;
-                if (!(e = add(p, "/proc/sys/kernel/domainname", M_READONLY)))
+                if (!(e = add_literal(p, "/proc/sys/kernel/domainname", M_READONLY)))
                         goto fail;
                 e->ignore = ignore_proc;
         }
         if (c->private_ipc || c->ipcns_path) {
-                if (!(e = add(p, "/dev/mqueue", M_MQUEUE)))
+                if (!(e = add_literal(p, "/dev/mqueue", M_MQUEUE)))
                         goto fail;
                 e->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
         }
@@ -539,7 +551,7 @@ common:
         /* The credentials tree: the unit's own directory read-only on an empty tmpfs, or nothing. */
         snprintf(path, sizeof(path), "/run/credentials/%s", unit_id);
         if (access(path, F_OK) == 0) {
-                if (!(e = add(p, "/run/credentials", M_TMPFS)) || !(e->options = strdup("mode=0755" TMPFS_LIMITS_EMPTY)))
+                if (!(e = add_literal(p, "/run/credentials", M_TMPFS)) || !(e->options = strdup("mode=0755" TMPFS_LIMITS_EMPTY)))
                         goto fail;
                 e->read_only = true;
                 e->flags = MS_NODEV | MS_STRICTATIME | MS_NOSUID | MS_NOEXEC;
@@ -547,13 +559,13 @@ common:
                         goto fail;
                 e->read_only = true;
         } else {
-                if (!(e = add(p, "/run/credentials", M_INACCESSIBLE)))
+                if (!(e = add_literal(p, "/run/credentials", M_INACCESSIBLE)))
                         goto fail;
                 e->ignore = true;
         }
         /* systemd's /run/systemd/incoming: where it propagates mounts into the service later. */
         snprintf(path, sizeof(path), "/run/systemd/propagate/%s", unit_id);
-        if (!(e = add(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
+        if (!(e = add_literal(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
         /* (one mkdir(2) when the unit's directory exists or only it is missing) */
@@ -581,8 +593,10 @@ common:
                 for (size_t i = 0; i < p->n; i++) {
                         char *rp = p->e[i].user ? realpath(p->e[i].path, NULL) : NULL;
                         if (rp && strcmp(rp, p->e[i].path) != 0) {
-                                free(p->e[i].path);
+                                if (p->e[i].own_path)
+                                        free((char *) p->e[i].path);
                                 p->e[i].path = rp;
+                                p->e[i].own_path = true;
                         } else
                                 free(rp);
                 }
@@ -668,10 +682,25 @@ static void mark_submounts(MountPlan *p) {
                         p->e[i].submounts = true;
                 return;
         }
-        for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
-                for (size_t i = 0; i < p->n; i++)
-                        if (!p->e[i].submounts && path_under(pid1_table.mp + o, p->e[i].path))
+        /* Entry by entry (its path's length taken once), up to the first mount at or below it. */
+        for (size_t i = 0; i < p->n; i++) {
+                const char *a = p->e[i].path;
+                size_t n = strlen(a);
+
+                while (n > 1 && a[n - 1] == '/')
+                        n--;
+                if (n == 1 && a[0] == '/') {
+                        p->e[i].submounts = pid1_table.len > 0;
+                        continue;
+                }
+                for (size_t o = 0; o < pid1_table.len && !p->e[i].submounts;) {
+                        const char *b = pid1_table.mp + o;
+                        size_t k = strlen(b);
+                        if (k >= n && memcmp(b, a, n) == 0 && (b[n] == '\0' || b[n] == '/'))
                                 p->e[i].submounts = true;
+                        o += k + 1;
+                }
+        }
         for (size_t i = 0; i < p->n; i++) {
                 MountMode m = p->e[i].mode;
                 /* Recursive binds from elsewhere bring their source's mounts along (a procfs too,

@@ -134,13 +134,13 @@ static char *make_private_tmp(const char *base, const char *unit) {
         }
         if (asprintf(&p, "%s/systemd-private-%s-%s-XXXXXX", base, boot, unit) < 0)
                 return NULL;
-        old = umask(0077);
+        /* umask 0 for both (mkdtemp's mode is 0700 whatever the umask): two umask(2) calls, not three */
+        old = umask(0);
         if (!mkdtemp(p)) {
                 umask(old);
                 free(p);
                 return NULL;
         }
-        umask(0);
         snprintf(inner, sizeof(inner), "%s/tmp", p);
         if (mkdir(inner, 01777) < 0) {
                 umask(old);
