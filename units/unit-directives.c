@@ -32,6 +32,7 @@
 #include "common/signames.h"
 #include "list-index.h"
 #include "sdu-util.h"
+#include "unit-directive-by-key.h"
 #include "unit-type-info.h"
 
 #define U(f) offsetof(Unit, f)
@@ -624,24 +625,11 @@ bool unit_directive_applies(const UnitDirective *d, UnitType t) {
         return unit_section_is_known(t, d->section);
 }
 
-/* The rows with a key, ordered by key and then by row: a lookup is a binary search, not a scan of
- * the whole table for every line of every unit file (each of redis-server's 34 settings scanned
- * ~500 rows). Built once: the table is constant. */
-static unsigned short by_key[_UD_MAX];
-static size_t n_by_key;
-
-static int by_key_cmp(const void *x, const void *y) {
-        unsigned short a = *(const unsigned short *) x, b = *(const unsigned short *) y;
-        int d = strcmp(unit_directive_table[a].key, unit_directive_table[b].key);
-        return d ? d : (int) a - (int) b;
-}
-
-static void by_key_build(void) {
-        for (size_t i = 0; i < unit_directive_table_size; i++)
-                if (unit_directive_table[i].key)
-                        by_key[n_by_key++] = (unsigned short) i;
-        qsort(by_key, n_by_key, sizeof(by_key[0]), by_key_cmp);
-}
+/* The rows ordered by key and then by row (unit_directive_by_key[], made at build time by
+ * scripts/gen-directive-index.py from units/unit-directive-ids.h): a lookup is a binary search,
+ * not a scan of the whole table for every line of every unit file (each of redis-server's 34
+ * settings scanned ~500 rows). */
+_Static_assert(UNIT_DIRECTIVE_BY_KEY_COUNT == _UD_MAX, "the key index covers every row");
 
 int unit_directive_lookup(UnitType t, const char *section, const char *key) {
         const char *own = unit_type_section(t);
@@ -653,21 +641,20 @@ int unit_directive_lookup(UnitType t, const char *section, const char *key) {
         own_section = own && sdu_streq(section, own);
         if (!key)
                 return -ENOENT;
-        if (!n_by_key)
-                by_key_build();
         /* the first row of the key, then its rows in table order (the first that applies wins) */
-        hi = n_by_key;
+        hi = UNIT_DIRECTIVE_BY_KEY_COUNT;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                if (strcmp(unit_directive_table[by_key[mid]].key, key) < 0)
+                if (strcmp(unit_directive_table[unit_directive_by_key[mid]].key, key) < 0)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        for (size_t k = lo; k < n_by_key && strcmp(unit_directive_table[by_key[k]].key, key) == 0; k++) {
-                const UnitDirective *d = unit_directive_table + by_key[k];
+        for (size_t k = lo; k < UNIT_DIRECTIVE_BY_KEY_COUNT && strcmp(unit_directive_table[unit_directive_by_key[k]].key, key) == 0;
+             k++) {
+                const UnitDirective *d = unit_directive_table + unit_directive_by_key[k];
                 if (sdu_streq(d->section, section) || (own_section && d->section[0] == '@' && unit_directive_applies(d, t)))
-                        return (int) by_key[k];
+                        return (int) unit_directive_by_key[k];
         }
         return -ENOENT;
 }

@@ -39,10 +39,48 @@ static void ne_collect(const char *key, const char *file, unsigned line, void *u
         free(s);
 }
 
+/* The lookup as a scan of the whole table (what unit_directive_lookup() did before its key index). */
+static int lookup_by_scan(UnitType t, const char *section, const char *key) {
+        const char *own = unit_type_section(t);
+        bool own_section;
+
+        if (!unit_section_is_known(t, section))
+                return -ENXIO;
+        own_section = own && strcmp(section, own) == 0;
+        for (size_t i = 0; i < unit_directive_table_size; i++) {
+                const UnitDirective *d = unit_directive_table + i;
+                if (strcmp(d->key, key) != 0)
+                        continue;
+                if (strcmp(d->section, section) == 0 || (own_section && d->section[0] == '@' && unit_directive_applies(d, t)))
+                        return (int) i;
+        }
+        return -ENOENT;
+}
+
+/* The key index (made at build time) answers as the scan, for every row's key and an unknown one,
+ * in every section, for every unit type. */
+static void test_lookup_index(void) {
+        static const char *const sections[] = { "Unit", "Install", "Service", "Socket", "Timer", "Path", "Mount",
+                                                "Automount", "Swap", "Slice", "Scope", "Target", "Device", "@exec",
+                                                "X-Other" };
+        size_t n = 0, bad = 0;
+
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++)
+                for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
+                        for (size_t i = 0; i <= unit_directive_table_size; i++) {
+                                const char *key = i < unit_directive_table_size ? unit_directive_table[i].key : "Bogus";
+                                n++;
+                                bad += unit_directive_lookup((UnitType) t, sections[s], key) !=
+                                       lookup_by_scan((UnitType) t, sections[s], key);
+                        }
+        CHECK(n > 50000 && bad == 0);
+}
+
 int main(void) {
         UnitHostInfo *h;
         Unit *u;
 
+        test_lookup_index();
         unit_host_info_new_fixed(&h);
 
         u = load("web@blue.service",
