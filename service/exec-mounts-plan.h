@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* The mount plan between its two halves: exec-mounts.c builds it in PID 1 (mount_plan_new:
+ * allocation, sorting), exec-mounts-apply.c applies it in the child (mount_plan_apply: system calls
+ * only). Internal to those two files. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "exec-ns-internal.h"
+
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+
+/* In priority order: on one path the lower mode wins (systemd's MountMode order). */
+typedef enum MountMode {
+        M_INACCESSIBLE,
+        M_BIND,
+        M_BIND_REC,
+        M_PRIVATE_TMP,
+        M_PRIVATE_DEV,
+        M_BIND_DEV,
+        M_EMPTY_DIR,
+        M_SYSFS,
+        M_PROCFS,
+        M_READONLY,
+        M_READWRITE,
+        M_NOEXEC,
+        M_EXEC,
+        M_TMPFS,
+        M_RUN,
+        M_MQUEUE,
+        M_READWRITE_IMPLICIT,
+} MountMode;
+
+typedef struct MEntry {
+        const char *path;      /* a table's literal, or our own copy (own_path) */
+        char *source;
+        char *options;
+        unsigned long flags;
+        MountMode mode;
+        bool ignore, read_only, noexec, exec, has_prefix, own_path;
+        bool user;             /* from a path setting (may name a symlink); the tables' are canonical */
+        bool submounts;        /* something may be mounted at or below path when it is applied */
+        bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
+        bool nosuid_done;      /* (the child's copy) nosuid set with its other flags on all it covers */
+} MEntry;
+
+struct MountPlan {
+        MEntry *e;
+        size_t n, cap;
+        char *root;            /* RootDirectory=, or NULL */
+        const char *proc_opts; /* hidepid=/subset= for a new /proc */
+        char proc_buf[64];
+        unsigned long propagation;
+        bool nosuid, insists;
+};
+
+#define TMPFS_LIMITS_EMPTY ",size=4m,nr_inodes=1k"
+#define TMPFS_LIMITS_PRIVATE_DEV ",size=4m,nr_inodes=64k"
+#define TMPFS_LIMITS_NESTED ",size=10%,nr_inodes=400k"
+
+
+/* PID 1's mount points (NUL-terminated, one after the other) as exec-mounts.c last read them; the
+ * child reads its inherited copy. escaped: a mount point with an escaped character (be
+ * conservative); valid: read since the table last changed. */
+typedef struct Pid1Mounts {
+        int fd;
+        char *mp;
+        size_t len, cap;
+        bool escaped, valid;
+} Pid1Mounts;
+const Pid1Mounts *pid1_mounts(void);
+
+/* Whether b is a or below it. */
+bool path_under(const char *b, const char *a);
+/* The entry leaves its path read-only / noexec. */
+bool entry_ro(const MEntry *e);
+bool entry_noexec(const MEntry *e);
+/* Marks the entries something may be mounted at or below when they are applied. */
+void mark_submounts(MountPlan *p);
