@@ -39,6 +39,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
+
 #ifndef __NR_pidfd_open
 #define __NR_pidfd_open 434
 #endif
@@ -397,17 +399,11 @@ static void fill_mount(const struct mountinfo *mi, const char *path, struct env_
                        mount_option_has(mi->entries[i].super_options, "ro");
 }
 
-static bool path_under(const char *path, const char *dir) {
-        size_t l = strlen(dir);
-
-        return strncmp(path, dir, l) == 0 && (path[l] == 0 || path[l] == '/');
-}
-
 /* Which cgroup2 mount describes our cgroup: exactly /sys/fs/cgroup, then below it, then anywhere. */
 static int cg2_rank(const char *mountpoint) {
         if (strcmp(mountpoint, "/sys/fs/cgroup") == 0)
                 return 2;
-        return path_under(mountpoint, "/sys/fs/cgroup") ? 1 : 0;
+        return path_is_under(mountpoint, "/sys/fs/cgroup") ? 1 : 0;
 }
 
 static int detect_mounts(const struct ctx *c, struct env_info *info) {
@@ -500,7 +496,7 @@ static void detect_own_cgroup(const struct ctx *c, struct env_info *info) {
                 return;
         if (strcmp(info->unified_mount_root, "/") == 0)
                 rel = info->own_path;
-        else if (path_under(info->own_path, info->unified_mount_root)) {
+        else if (path_is_under(info->own_path, info->unified_mount_root)) {
                 lr = strlen(info->unified_mount_root);
                 rel = info->own_path[lr] ? info->own_path + lr : "/";
         } else

@@ -52,3 +52,13 @@ int read_link(const char *path, char **ret) {
         *ret = strdup(buf);
         return *ret ? 0 : -ENOMEM;
 }
+
+bool path_is_under(const char *path, const char *dir) {
+        size_t n = strlen(dir);
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        if (n == 1 && dir[0] == '/')
+                return path[0] == '/';
+        return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

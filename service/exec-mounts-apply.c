@@ -107,7 +107,7 @@ static void umount_recursive(ChildTable *t, const char *path) {
                 size_t here = pos;
                 if (!mountinfo_next(t, &pos, mp, sizeof(mp)))
                         break;
-                if (path_under(mp, path) && n < sizeof(starts) / sizeof(starts[0]))
+                if (path_is_under(mp, path) && n < sizeof(starts) / sizeof(starts[0]))
                         starts[n++] = here;
         }
         while (n-- > 0) {
@@ -128,11 +128,11 @@ static int mount_setattr_one(const char *path, unsigned long set, unsigned long 
 static int setattr_below(const MountPlan *p, const MEntry *e, const char *mp, unsigned long set, unsigned long clr) {
         int r;
 
-        if (!path_under(mp, e->path) || strcmp(mp, e->path) == 0)
+        if (!path_is_under(mp, e->path) || strcmp(mp, e->path) == 0)
                 return 0;
         /* the entries below e follow it in the sorted table */
-        for (size_t i = (size_t) (e - p->e) + 1; i < p->n && path_under(p->e[i].path, e->path); i++)
-                if (path_under(mp, p->e[i].path))
+        for (size_t i = (size_t) (e - p->e) + 1; i < p->n && path_is_under(p->e[i].path, e->path); i++)
+                if (path_is_under(mp, p->e[i].path))
                         return 0;
         r = mount_setattr_one(mp, set, clr, false);
         return r < 0 && r != -ENOENT && r != -EINVAL && r != -EACCES ? r : 0;
@@ -146,7 +146,7 @@ static bool pid1_view(const MountPlan *p, const MEntry *e) {
         if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped)
                 return false;
         for (const MEntry *o = p->e; o <= e; o++)
-                if ((o->mode == M_BIND_REC || o->mode == M_PRIVATE_DEV) && path_under(e->path, o->path))
+                if ((o->mode == M_BIND_REC || o->mode == M_PRIVATE_DEV) && path_is_under(e->path, o->path))
                         return false;
         return true;
 }
@@ -244,10 +244,10 @@ static bool umount_pid1_mounts(const MountPlan *p, const MEntry *e) {
         if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped)
                 return false;
         for (const MEntry *o = p->e; o < e; o++)
-                if (path_under(e->path, o->path))
+                if (path_is_under(e->path, o->path))
                         return false;
         for (size_t o = 0; o < pid1_mounts()->len; o += strlen(pid1_mounts()->mp + o) + 1)
-                if (path_under(pid1_mounts()->mp + o, e->path)) {
+                if (path_is_under(pid1_mounts()->mp + o, e->path)) {
                         if (n == N(starts))
                                 return false;
                         starts[n++] = o;
@@ -356,10 +356,10 @@ fail:
  * their mark). The child's copy only. */
 static void clear_submounts_below(const MountPlan *p, MEntry *e) {
         e->submounts = false;
-        for (MEntry *j = e + 1; j < p->e + p->n && path_under(j->path, e->path); j++) {
+        for (MEntry *j = e + 1; j < p->e + p->n && path_is_under(j->path, e->path); j++) {
                 bool brought = false;
                 for (const MEntry *k = e + 1; k < j && !brought; k++)
-                        brought = path_under(j->path, k->path) && (k->mode == M_SYSFS || k->mode == M_BIND_DEV || k->mode == M_BIND_REC ||
+                        brought = path_is_under(j->path, k->path) && (k->mode == M_SYSFS || k->mode == M_BIND_DEV || k->mode == M_BIND_REC ||
                                                                     k->mode == M_PRIVATE_DEV || k->mode == M_PROCFS);
                 if (!brought)
                         j->submounts = false;
@@ -483,7 +483,7 @@ static bool proc_may_go(const MountPlan *p) {
                 return true;
         for (size_t i = 0; i < p->n; i++) {
                 MountMode m = p->e[i].mode;
-                if (path_under("/proc", p->e[i].path) &&
+                if (path_is_under("/proc", p->e[i].path) &&
                     !(m == M_PROCFS || m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC ||
                       m == M_NOEXEC))
                         return true;
@@ -560,7 +560,7 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
                 for (size_t i = 0; i < p->n; i++) {
                         const MEntry *e = p->e + i;
                         bool rec = e->mode != M_TMPFS && e->mode != M_EMPTY_DIR;
-                        if ((covered && path_under(e->path, covered)) || e->absent)
+                        if ((covered && path_is_under(e->path, covered)) || e->absent)
                                 continue;
                         /* Nothing below it but the mounts of the entries below it (no mount of
                          * PID 1's, no tree brought from elsewhere: !submounts), which come next. */

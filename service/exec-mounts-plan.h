@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/fileio.h"
 #include "exec-ns-internal.h"
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -73,8 +74,6 @@ typedef struct Pid1Mounts {
 } Pid1Mounts;
 const Pid1Mounts *pid1_mounts(void);
 
-/* Whether b is a or below it. */
-bool path_under(const char *b, const char *a);
 /* The entry leaves its path read-only / noexec. */
 bool entry_ro(const MEntry *e);
 bool entry_noexec(const MEntry *e);

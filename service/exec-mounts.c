@@ -262,17 +262,6 @@ static int path_cmp(const char *a, const char *b) {
         }
 }
 
-/* b lies at or below a. */
-bool path_under(const char *b, const char *a) {
-        size_t n = strlen(a);
-
-        while (n > 1 && a[n - 1] == '/')
-                n--;
-        if (n == 1 && a[0] == '/')
-                return b[0] == '/';
-        return strncmp(b, a, n) == 0 && (b[n] == '\0' || b[n] == '/');
-}
-
 static int entry_cmp(const void *x, const void *y) {
         const MEntry *a = x, *b = y;
         int d = path_cmp(a->path, b->path);
@@ -316,7 +305,7 @@ static void normalize(MountPlan *p) {
         if (p->root) {
                 t = 0;
                 for (size_t f = 0; f < p->n; f++) {
-                        if (!path_under(p->e[f].path, p->root)) {
+                        if (!path_is_under(p->e[f].path, p->root)) {
                                 entry_done(p->e + f);
                                 continue;
                         }
@@ -327,7 +316,7 @@ static void normalize(MountPlan *p) {
         /* Below an inaccessible path. */
         t = 0;
         for (size_t f = 0; f < p->n; f++) {
-                if (clear && path_under(p->e[f].path, clear)) {
+                if (clear && path_is_under(p->e[f].path, clear)) {
                         entry_done(p->e + f);
                         continue;
                 }
@@ -342,7 +331,7 @@ static void normalize(MountPlan *p) {
                 MountMode m = p->e[f].mode;
                 if (m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT) {
                         size_t k = t;
-                        while (k > 0 && !path_under(p->e[f].path, p->e[k - 1].path))
+                        while (k > 0 && !path_is_under(p->e[f].path, p->e[k - 1].path))
                                 k--;
                         if (k > 0 && p->e[k - 1].mode == m) {
                                 entry_done(p->e + f);
@@ -659,7 +648,7 @@ void mark_submounts(MountPlan *p) {
                         continue;
                 p->e[i].submounts = true;
                 for (size_t j = i + 1; j < p->n; j++)
-                        if (path_under(p->e[j].path, p->e[i].path))
+                        if (path_is_under(p->e[j].path, p->e[i].path))
                                 p->e[j].submounts = true;
         }
 }

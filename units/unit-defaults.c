@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 
 #include "common/defaults.h"
+#include "common/fileio.h"
 #include "sdu-util.h"
 #include "unit-defaults-internal.h"
 #include "unit-directives.h"
@@ -313,12 +314,6 @@ static bool has_mount_option(const char *opts, const char *option) {
         return false;
 }
 
-static bool path_under(const char *p, const char *prefix) {
-        const char *rest = sdu_startswith(p, prefix);
-
-        return rest && (*rest == 0 || *rest == '/');
-}
-
 static int shutdown_deps(DepCtx *c) {
         return add2(c, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
 }
@@ -331,8 +326,8 @@ int udef_mount_default_deps(DepCtx *c, UnitLookupFn lookup, void *userdata) {
         int r;
 
         (void) lookup, (void) userdata;
-        if (!where || sdu_streq(where, "/") || sdu_streq(where, "/usr") || path_under(where, "/run/initramfs") ||
-            path_under(where, "/proc") || path_under(where, "/sys") || path_under(where, "/dev"))
+        if (!where || sdu_streq(where, "/") || sdu_streq(where, "/usr") || path_is_under(where, "/run/initramfs") ||
+            path_is_under(where, "/proc") || path_is_under(where, "/sys") || path_is_under(where, "/dev"))
                 return 0;
         network = has_mount_option(m->options, "_netdev") || fstype_is_network(m->type);
         nofail = has_mount_option(m->options, "nofail");
@@ -509,7 +504,7 @@ int udef_mount_device_deps(DepCtx *c) {
         char *esc = NULL, *dev, *blk;
         int r;
 
-        if (!what || !path_under(what, "/dev") || sdu_streq(what, "/dev") ||
+        if (!what || !path_is_under(what, "/dev") || sdu_streq(what, "/dev") ||
             sdu_streq(what, "/dev/root"))
                 return 0;
         r = unit_name_path_escape(what, &esc);
