@@ -308,6 +308,13 @@ def boot_and_run(kind, cg2, name, workdir, unitdir, run, tmpfs_dirs=()):
         p.close()
 
 
+def settled(p):
+    """p once its boot is done and its job queue empty (under systemd: units' own jobs too)."""
+    p.wait_ready()
+    p.settle()
+    return p
+
+
 def sanitizer_lines(out):
     """The lines of a PID 1's output in which ASan, LSan or UBSan report something."""
     return harness.sanitizer_lines(out)

@@ -94,15 +94,8 @@ def props_of(p):
 
 
 def boot(kind, cg2, work, unitdir):
-    p = oraclelib.boot(kind, cg2, f"sdinit-defaults-{kind}-{os.getpid()}", work, unitdir)
-    try:
-        p.wait_ready()
-        p.settle()
-        got = props_of(p)
-        oraclelib.stop(kind, p)
-        return got
-    finally:
-        p.close()
+    return oraclelib.boot_and_run(kind, cg2, f"sdinit-defaults-{kind}-{os.getpid()}", work, unitdir,
+                                  lambda p: props_of(oraclelib.settled(p)))[0]
 
 
 def offline_show(unitdir):

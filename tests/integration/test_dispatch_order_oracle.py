@@ -58,13 +58,8 @@ UNITS["default.target"] = "[Unit]\nDescription=order\nWants=" + " ".join(STARTED
 
 
 def start_order(kind, cg2, work, unitdir):
-    p = oraclelib.boot(kind, cg2, f"sdinit-order-{kind}-{os.getpid()}", work, unitdir)
-    try:
-        p.wait_ready()
-        got = p.show(STARTED, ("Id", "InactiveExitTimestampMonotonic"))
-        oraclelib.stop(kind, p)
-    finally:
-        p.close()
+    got = oraclelib.boot_and_run(kind, cg2, f"sdinit-order-{kind}-{os.getpid()}", work, unitdir,
+                                 lambda p: (p.wait_ready(), p.show(STARTED, ("Id", "InactiveExitTimestampMonotonic")))[1])[0]
     stamps = [(int(v.get("InactiveExitTimestampMonotonic") or 0), u) for u, v in got.items()]
     return [u for _, u in sorted(stamps)], [u for t, u in stamps if t == 0]
 
