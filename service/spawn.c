@@ -773,7 +773,7 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
         struct vfork_report vf = { .listen_pid_index = -1 };
 
         status = resolve_ids(u, &ids);
-        if (!status && u->cgroup && ids.set && (unit_exec(u->u)->user || ids.dynamic) && unit_cgroup(u->u)->delegate > 0 &&
+        if (!status && u->cgroup && ids.set && (e->user || ids.dynamic) && unit_cgroup(u->u)->delegate > 0 &&
             cg_delegate_unit(u, &ids) < 0) {
                 /* Delegate= with User=: the cgroup is the user's before the command runs, as
                  * systemd's exec_child() calls cg_set_access() (cgroup/cg-delegate.c). */
