@@ -76,13 +76,11 @@ int cg_delegate_enable(struct cg_manager *m, const char *path, const char *contr
         char rel[CG_PATH_MAX];
         int failed, r;
 
-        if (!m || !path || !*path || !controllers)
+        if (!controllers)
                 return -EINVAL;
-        r = cg_check_rel(path);
+        r = cg_tree_path_check(m, path);
         if (r < 0)
                 return r;
-        if (!(m->caps & CG_CAP_TREE))
-                return -EOPNOTSUPP;
         if (!*controllers)
                 return 0;
         if (strlen(path) >= sizeof rel)

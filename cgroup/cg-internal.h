@@ -18,6 +18,9 @@ void cg_format(char *dst, size_t size, const char *fmt, ...);
 
 /* 0 if rel is a valid relative cgroup path ("" allowed), else -EINVAL. */
 int cg_check_rel(const char *rel);
+/* A cgroup path below our root that the tree may be changed at: -EINVAL (no manager, empty or not
+ * a relative cgroup path, cg_check_rel()), -EOPNOTSUPP (no writable tree of our own), else 0. */
+int cg_tree_path_check(const struct cg_manager *m, const char *path);
 
 /* <own_dir>[/<rel>][/<file>] into buf. file may be NULL. -ENAMETOOLONG / -EINVAL / -ENODEV (no
  * cgroup directory). */

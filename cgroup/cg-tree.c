@@ -41,13 +41,9 @@ int cg_create(struct cg_manager *m, const char *path, unsigned flags) {
         size_t len;
         int r;
 
-        if (!m || !path || !*path)
-                return -EINVAL;
-        r = cg_check_rel(path);
+        r = cg_tree_path_check(m, path);
         if (r < 0)
                 return r;
-        if (!(m->caps & CG_CAP_TREE))
-                return -EOPNOTSUPP;
         len = strlen(path);
         if (len >= sizeof rel)
                 return -ENAMETOOLONG;

@@ -60,6 +60,17 @@ int cg_check_rel(const char *rel) {
         return 0;
 }
 
+int cg_tree_path_check(const struct cg_manager *m, const char *path) {
+        int r;
+
+        if (!m || !path || !*path)
+                return -EINVAL;
+        r = cg_check_rel(path);
+        if (r < 0)
+                return r;
+        return m->caps & CG_CAP_TREE ? 0 : -EOPNOTSUPP;
+}
+
 int cg_build(const struct cg_manager *m, const char *rel, const char *file, char *buf, size_t size) {
         int r, n;
 
