@@ -18,6 +18,13 @@ default.target) in three variants and boots each R times (--runs, default 5), in
 With --sdinit-b, a second binary (another commit's build) boots every variant too, in the same
 round-robin: the before/after comparison in one run, under the same load.
 
+Against systemd: unless --no-systemd, Debian's systemd 252 and sdinit also boot the same units as
+PID 1 of the oracle tests' delegated-cgroup container (tests/integration/oraclelib.py), in the same
+round-robin. Their CPU is the container cgroup's cpu.stat usage_usec from the start until PID 1 has
+exited (every process in it, PID 1 included); the second table gives ms per start for both and
+the ratio sdinit/systemd. (The boot is waited for with `systemctl is-system-running` polls, so no
+wall time there.) Skipped with the reason where there is no delegated cgroup or no systemd.
+
 It reports medians of the boot wall time (exec of unshare until PID 1 prints "Reached target
 default.target": every unit started and exited) and of the CPU time of the whole boot and stop
 (PID 1 and every process below it: RUSAGE_CHILDREN once PID 1 has exited on SIGTERM), and the cost
@@ -41,6 +48,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+import oraclelib  # noqa: E402  (the delegated-cgroup PID 1 recipe of the oracle tests)
 
 NS = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount", "--mount-proc", "--kill-child",
       "/bin/sh", "-c", 'for d in /run /tmp /var/tmp; do mount -t tmpfs -o mode=1777 tmpfs $d || exit 1; done; '
@@ -102,6 +113,22 @@ def boot(sdinit, unitdir, n, timeout):
     return wall, cpu, started, failed, buf.decode(errors="replace")
 
 
+def boot_container(kind, cg2, name, workdir, unitdir):
+    """`kind` ("sdinit" or "systemd") as PID 1 of a delegated-cgroup container with the units of
+    unitdir, until its boot is done, then stopped the way that manager is stopped: the CPU (s) of
+    every process of the container from the start until PID 1 exited, and the started services."""
+    p = oraclelib.boot_ready(kind, cg2, name, workdir, unitdir)
+    try:
+        rc, out, err = p.systemctl("list-units", "--no-legend", "--plain", "--state=active", "b*.service")
+        started = sum(1 for ln in out.splitlines() if ln.startswith("b"))
+        oraclelib.stop(kind, p)
+        with open(os.path.join(p.hc.path, "cpu.stat")) as f:
+            usec = next(int(ln.split()[1]) for ln in f if ln.startswith("usage_usec "))
+        return usec / 1e6, started
+    finally:
+        p.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sdinit", default=os.path.join(os.path.dirname(__file__), "..", "build", "init", "sdinit"))
@@ -110,6 +137,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--no-systemd", action="store_true", help="no rows for systemd 252 and sdinit in the delegated-cgroup container")
     ap.add_argument("--variants", default=",".join(VARIANTS),
                     help="comma-separated subset of " + ",".join(VARIANTS) + " (plain is always booted: the baseline)")
     a = ap.parse_args()
@@ -129,12 +157,30 @@ def main():
     os.chmod(tmp, 0o755)
     ok = True
     load = [os.getloadavg()[0]]
+    cg2, why = (None, "--no-systemd") if a.no_systemd else oraclelib.preflight_or_none()
+    if cg2 and not os.access(oraclelib.SYSTEMD, os.X_OK):
+        cg2, why = None, "Debian's systemd is not installed"
+    oraclelib.SDINIT = binaries["sdinit"]  # the container rows boot the binary given
     try:
         res = {(b, k): {"wall": [], "cpu": []} for b in binaries for k in chosen}
+        cres = {(b, k): [] for b in ("sdinit", "systemd") for k in chosen}
         for k in chosen:
             write_units(os.path.join(tmp, k), a.units, VARIANTS[k])
         for run in range(a.runs):
             for k in chosen:
+                for b in ("sdinit", "systemd") if cg2 else ():
+                    try:
+                        cpu, started = boot_container(b, cg2, f"sbench{os.getpid()}-{b}-{run}-{k.strip('+')}", tmp,
+                                                      os.path.join(tmp, k))
+                    except (RuntimeError, TimeoutError, oraclelib.Unavailable) as e:
+                        print(f"{b} {k} (container): run {run}: {str(e)[-2000:]}")
+                        ok = False
+                        continue
+                    if started != a.units:
+                        print(f"{b} {k} (container): run {run}: {started} of {a.units} services active")
+                        ok = False
+                        continue
+                    cres[(b, k)].append(cpu)
                 for b, sdinit in binaries.items():
                     wall, cpu, started, failed, out = boot(sdinit, os.path.join(tmp, k), a.units, a.timeout)
                     if wall is None or started != a.units or failed:
@@ -157,6 +203,26 @@ def main():
                 dw = (w - base["wall"]) * 1000 / a.units if base["wall"] is not None else float("nan")
                 dc = (c - base["cpu"]) * 1000 / a.units if base["cpu"] is not None else float("nan")
                 print(f"{b:9} {k:10} {w:8.3f} {c:8.3f} {dw:16.3f} {dc:15.3f}")
+        if cg2:
+            print(f"\nThe same units as PID 1 of a delegated-cgroup container (CPU of the whole container, boot and stop):")
+            print(f"{'init':9} {'variant':10} {'CPU s':>8} {'ms/start (CPU)':>15} {'sdinit/systemd':>15}")
+            per = {}
+            for b in ("sdinit", "systemd"):
+                base = statistics.median(cres[(b, "plain")]) if cres[(b, "plain")] else None
+                for k in chosen:
+                    if cres[(b, k)] and base is not None:
+                        c = statistics.median(cres[(b, k)])
+                        per[(b, k)] = (c, (c - base) * 1000 / a.units)
+            for k in chosen:
+                for b in ("sdinit", "systemd"):
+                    if (b, k) not in per:
+                        continue
+                    c, d = per[(b, k)]
+                    sd = per.get(("systemd", k))
+                    ratio = f"{d / sd[1]:.2f}x" if b == "sdinit" and k != "plain" and sd and sd[1] > 0 else ""
+                    print(f"{b:9} {k:10} {c:8.3f} {d:15.3f} {ratio:>15}")
+        else:
+            print(f"# systemd 252: skipped: {why}")
         for b, path in binaries.items():
             print(f"# {b}: {path}")
         print("target (issue 14): the sandbox costs at most 2 ms per service start")
