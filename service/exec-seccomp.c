@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "service/bpf-compact.h"
 #include "service/spawn.h"
 #include "units/unit-sandbox.h"
 #include "units/unit-values.h"
@@ -75,7 +76,10 @@ struct ExecSeccompPlan {
         } *items;
 };
 
+void (*exec_seccomp_program_hook)(const struct sock_fprog *orig, const struct sock_fprog *loaded);
+
 static ExecSeccompPlan *collecting;   /* compiling into this plan instead of loading */
+static int unproven;                  /* programs whose re-encoding failed its proof (a bug) */
 static int emit_status = EXIT_SECCOMP; /* the exit status of the filters being emitted */
 
 /* Programs are kept once (deduplicated by content) for the manager's lifetime: their number is
@@ -123,7 +127,17 @@ static int emit(scmp_filter_ctx c) {
         if (r >= 0 && (!buf || pread(fd, buf, (size_t) size, 0) != size))
                 r = -EIO;
         close(fd);
-        prog = r >= 0 ? intern_program(buf, (size_t) size) : NULL;
+        if (r >= 0) {
+                /* re-encoded (bpf-compact.c) when shorter and proven to give the same verdicts */
+                struct sock_filter *cp = NULL;
+                int m = bpf_compact(buf, (size_t) size / sizeof(*cp), &cp, NULL);
+                if (m == -EINVAL)
+                        unproven++;
+                prog = m > 0 ? intern_program(cp, (size_t) m * sizeof(*cp)) : intern_program(buf, (size_t) size);
+                if (prog && exec_seccomp_program_hook)
+                        exec_seccomp_program_hook(&(struct sock_fprog) { (unsigned short) (size / sizeof(*cp)), buf }, prog);
+                free(cp);
+        }
         free(buf);
         if (r < 0)
                 return r;
@@ -987,36 +1001,39 @@ static const ExecSeccompPlan *plan_find(const char *key) {
         return NULL;
 }
 
-void exec_seccomp_prepare(const Unit *u) {
+int exec_seccomp_prepare(const Unit *u) {
         ExecSeccompPlan *plan;
         const ExecSeccompPlan *found;
         char *key;
         void *l;
+        int n_unproven;
 
         prepared_unit = NULL;
         prepared_plan = NULL;
         if (!exec_seccomp_wanted(u) || !seccomp_available() || !(key = plan_key(u)))
-                return;
+                return 0;
         if ((found = plan_find(key))) {
                 free(key);
                 prepared_unit = u;
                 prepared_plan = found;
-                return;
+                return 0;
         }
         if (!(plan = calloc(1, sizeof(*plan)))) {
                 free(key);
-                return;
+                return 0;
         }
         collecting = plan;
+        unproven = 0;
         plan->status = apply_all(u, plan->msg, sizeof(plan->msg));
         collecting = NULL;
+        n_unproven = unproven;
         memset(arch_blocked, 0, sizeof(arch_blocked));
         l = realloc(plans, (n_plans + 1) * sizeof(*plans));
         if (!l) {
                 free(plan->items);
                 free(plan);
                 free(key);
-                return;
+                return n_unproven;
         }
         plans = l;
         plans[n_plans].key = key;
@@ -1027,6 +1044,7 @@ void exec_seccomp_prepare(const Unit *u) {
          * leaves ~200 KB of free heap pages behind: back to the system, or every later fork
          * copies their page table entries and PID 1 writes fault on them. Once per new plan. */
         malloc_trim(0);
+        return n_unproven;
 }
 
 int exec_seccomp_apply(const Unit *u, char *err, size_t errlen) {

@@ -29,10 +29,17 @@ bool exec_seccomp_wanted(const Unit *u);
 
 /* In the manager, before fork: compiles the unit's filters once for all units with the same
  * settings (kept for the manager's lifetime), so that the child only loads them; remembers them for
- * the process about to be started. Optional. */
-void exec_seccomp_prepare(const Unit *u);
+ * the process about to be started. Optional. Returns the number of the new plan's programs whose
+ * re-encoding (service/bpf-compact.c) failed its proof of the same verdicts: loaded as libseccomp
+ * made them (a bug, for a debug line). */
+int exec_seccomp_prepare(const Unit *u);
 
 typedef struct ExecSeccompPlan ExecSeccompPlan;
+
+/* Tests: called in exec_seccomp_prepare() with every new program of a plan, as libseccomp exported
+ * it (orig) and as it is loaded (loaded: its re-encoding, service/bpf-compact.c, or orig). */
+struct sock_fprog;
+extern void (*exec_seccomp_program_hook)(const struct sock_fprog *orig, const struct sock_fprog *loaded);
 
 /* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status
  * (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with a message in err. */
