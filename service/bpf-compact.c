@@ -511,3 +511,234 @@ uint32_t bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_dat
         }
         return SECCOMP_RET_KILL_PROCESS;
 }
+
+/* ---- two programs in one ---- */
+
+#define MAX_RETS 16
+
+static int32_t action(uint32_t v) {
+        return (int32_t) (v & SECCOMP_RET_ACTION_FULL);
+}
+
+uint32_t bpf_verdict_combine(uint32_t earlier, uint32_t later) {
+        uint32_t r = SECCOMP_RET_ALLOW;
+
+        if (action(later) < action(r))
+                r = later;
+        if (action(earlier) < action(r))
+                r = earlier;
+        return r;
+}
+
+/* Whether second may run after first's code: it loads A first, never reads X or the scratch
+ * memory (first's leftovers), and returns constants. */
+static bool second_foldable(const struct sock_filter *p, size_t n) {
+        if (p[0].code != (BPF_LD | BPF_W | BPF_ABS))
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                uint16_t c = p[i].code;
+                switch (BPF_CLASS(c)) {
+                case BPF_LDX:
+                case BPF_ST:
+                case BPF_STX:
+                case BPF_MISC:
+                        return false;
+                case BPF_LD:
+                        if (BPF_MODE(c) == BPF_MEM)
+                                return false;
+                        break;
+                case BPF_ALU:
+                case BPF_JMP:
+                        if (BPF_SRC(c) == BPF_X)
+                                return false;
+                        break;
+                case BPF_RET:
+                        if (BPF_RVAL(c) != BPF_K)
+                                return false;
+                        break;
+                }
+        }
+        return true;
+}
+
+/* The distinct values first returns (constants only); -1: too many, or one returns A. */
+static int return_values(const struct sock_filter *p, size_t n, uint32_t *v) {
+        int nv = 0, k;
+
+        for (size_t i = 0; i < n; i++) {
+                if (BPF_CLASS(p[i].code) != BPF_RET)
+                        continue;
+                if (BPF_RVAL(p[i].code) != BPF_K)
+                        return -1;
+                for (k = 0; k < nv && v[k] != p[i].k; k++)
+                        ;
+                if (k == nv) {
+                        if (nv == MAX_RETS)
+                                return -1;
+                        v[nv++] = p[i].k;
+                }
+        }
+        return nv;
+}
+
+/* What second's return K' must become: 0 stays, 1 first's value (X), 2 the comparison. */
+static int later_kind(uint32_t k2, const uint32_t *v, int nv) {
+        bool stays = true, first = true;
+
+        for (int i = 0; i < nv; i++) {
+                uint32_t want = bpf_verdict_combine(v[i], k2);
+                stays = stays && bpf_verdict_combine(k2, SECCOMP_RET_ALLOW) == want;
+                first = first && bpf_verdict_combine(v[i], SECCOMP_RET_ALLOW) == want;
+        }
+        return stays ? 0 : first ? 1 : 2;
+}
+
+int bpf_fold(const struct sock_filter *p1, size_t n1, const struct sock_filter *p2, size_t n2, struct sock_filter **ret) {
+        uint32_t v[MAX_RETS], k2[MAX_RETS];
+        size_t at[MAX_RETS], ret_x = 0, n = 0, cap, start2;
+        struct sock_filter *c;
+        int nv, n2v, r;
+
+        if (n1 == 0 || n2 == 0 || !jumps_valid(p1, n1) || !jumps_valid(p2, n2) || !second_foldable(p2, n2) ||
+            (nv = return_values(p1, n1, v)) <= 0 || (n2v = return_values(p2, n2, k2)) <= 0)
+                return -EOPNOTSUPP;
+        cap = n1 + 2 * (size_t) nv + n2 + 5 * (size_t) n2v + 2;
+        if (cap > BPF_MAXINSNS)
+                return -EOPNOTSUPP;
+        if (!(c = calloc(cap, sizeof(*c))))
+                return -ENOMEM;
+        /* first, its returns to a stub per value: X = the value, on to second */
+        start2 = n1 + 2 * (size_t) nv;
+        for (size_t i = 0; i < n1; i++) {
+                c[i] = p1[i];
+                if (BPF_CLASS(p1[i].code) == BPF_RET)
+                        for (int k = 0; k < nv; k++)
+                                if (v[k] == p1[i].k)
+                                        c[i] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t) (n1 + 2 * (size_t) k - i - 1), 0, 0);
+        }
+        n = n1;
+        for (int k = 0; k < nv; k++) {
+                c[n++] = (struct sock_filter) BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, v[k]);
+                c[n] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t) (start2 - n - 1), 0, 0);
+                n++;
+        }
+        /* second; then per returned value that needs it, the comparison with X (signed actions:
+         * unsigned after flipping the sign bit); then "return X" */
+        memcpy(c + n, p2, n2 * sizeof(*c));
+        n += n2;
+        for (int k = 0; k < n2v; k++) {
+                at[k] = SIZE_MAX;
+                if (later_kind(k2[k], v, nv) != 2)
+                        continue;
+                at[k] = n;
+                c[n++] = (struct sock_filter) BPF_STMT(BPF_MISC | BPF_TXA, 0);
+                c[n++] = (struct sock_filter) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, SECCOMP_RET_ACTION_FULL);
+                c[n++] = (struct sock_filter) BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, 0x80000000u);
+                c[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (k2[k] & SECCOMP_RET_ACTION_FULL) ^ 0x80000000u, 0, 1);
+                c[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, k2[k]);
+                c[n - 2].jf = 0xff; /* to "return X", set below */
+        }
+        ret_x = n;
+        c[n++] = (struct sock_filter) BPF_STMT(BPF_MISC | BPF_TXA, 0);
+        c[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_A, 0);
+        for (size_t i = 0; i < n; i++)
+                if (c[i].code == (BPF_JMP | BPF_JGE | BPF_K) && c[i].jf == 0xff && i > start2 + n2 - 1)
+                        c[i].jf = (uint8_t) (ret_x - i - 1);
+        for (size_t j = 0; j < n2; j++) {
+                int k;
+                if (BPF_CLASS(p2[j].code) != BPF_RET)
+                        continue;
+                for (k = 0; k2[k] != p2[j].k; k++)
+                        ;
+                switch (later_kind(k2[k], v, nv)) {
+                case 1:
+                        c[start2 + j] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t) (ret_x - start2 - j - 1), 0, 0);
+                        break;
+                case 2:
+                        c[start2 + j] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t) (at[k] - start2 - j - 1), 0, 0);
+                        break;
+                }
+        }
+        if ((r = bpf_fold_check(p1, n1, p2, n2, c, n)) < 0) {
+                free(c);
+                return r;
+        }
+        *ret = c;
+        return (int) n;
+}
+
+/* The verdict of the code from pc, which may read X and nothing else (no field, no scratch
+ * memory, A only after TXA); -1: it reads something else. */
+static int64_t run_on_x(const struct sock_filter *c, size_t n, size_t pc, uint32_t x) {
+        uint32_t a = 0;
+        bool a_set = false;
+
+        for (; pc < n; pc++) {
+                const struct sock_filter *f = &c[pc];
+                if (f->code == (BPF_JMP | BPF_JA))
+                        pc += f->k;
+                else if (f->code == (BPF_MISC | BPF_TXA))
+                        a = x, a_set = true;
+                else if (f->code == (BPF_RET | BPF_K))
+                        return f->k;
+                else if (!a_set)
+                        return -1;
+                else if (f->code == (BPF_RET | BPF_A))
+                        return a;
+                else if (f->code == (BPF_ALU | BPF_AND | BPF_K))
+                        a &= f->k;
+                else if (f->code == (BPF_ALU | BPF_XOR | BPF_K))
+                        a ^= f->k;
+                else if (is_cmpk(f))
+                        pc += cmpk_true(f, a) ? f->jt : f->jf;
+                else
+                        return -1;
+        }
+        return -1;
+}
+
+int bpf_fold_check(const struct sock_filter *p1, size_t n1, const struct sock_filter *p2, size_t n2,
+                   const struct sock_filter *c, size_t nc) {
+        uint32_t v[MAX_RETS];
+        size_t start2 = SIZE_MAX;
+        int nv;
+
+        if (n1 == 0 || n2 == 0 || nc > BPF_MAXINSNS || !jumps_valid(p1, n1) || !jumps_valid(p2, n2) || !jumps_valid(c, nc) ||
+            !second_foldable(p2, n2) || (nv = return_values(p1, n1, v)) <= 0 || nc < n1)
+                return -EINVAL;
+        for (size_t i = 0; i < n1; i++) {
+                size_t q;
+                if (BPF_CLASS(p1[i].code) != BPF_RET) {
+                        if (memcmp(&c[i], &p1[i], sizeof(c[i])) != 0)
+                                return -EINVAL;
+                        continue;
+                }
+                /* a jump to "X = the value", then over jumps to second */
+                if (c[i].code != (BPF_JMP | BPF_JA))
+                        return -EINVAL;
+                q = i + 1 + c[i].k;
+                if (c[q].code != (BPF_LDX | BPF_W | BPF_IMM) || c[q].k != p1[i].k || ++q >= nc)
+                        return -EINVAL;
+                while (q < nc && c[q].code == (BPF_JMP | BPF_JA))
+                        q += 1 + c[q].k;
+                if (start2 == SIZE_MAX)
+                        start2 = q;
+                if (q != start2 || q < n1)
+                        return -EINVAL;
+        }
+        if (start2 == SIZE_MAX || start2 + n2 > nc)
+                return -EINVAL;
+        for (size_t j = 0; j < n2; j++) {
+                if (BPF_CLASS(p2[j].code) != BPF_RET) {
+                        if (memcmp(&c[start2 + j], &p2[j], sizeof(c[0])) != 0)
+                                return -EINVAL;
+                        continue;
+                }
+                for (int k = 0; k < nv; k++) {
+                        int64_t got = run_on_x(c, nc, start2 + j, v[k]);
+                        if (got < 0 || bpf_verdict_combine((uint32_t) got, SECCOMP_RET_ALLOW) != bpf_verdict_combine(v[k], p2[j].k))
+                                return -EINVAL;
+                }
+        }
+        return 0;
+}

@@ -76,10 +76,11 @@ struct ExecSeccompPlan {
         } *items;
 };
 
-void (*exec_seccomp_program_hook)(const struct sock_fprog *orig, const struct sock_fprog *loaded);
+void (*exec_seccomp_program_hook)(const struct sock_fprog *first, const struct sock_fprog *second, const struct sock_fprog *loaded);
 
 static ExecSeccompPlan *collecting;   /* compiling into this plan instead of loading */
 static int unproven;                  /* programs whose re-encoding failed its proof (a bug) */
+static size_t group_item;             /* the shared program's index in the plan being compiled */
 static int emit_status = EXIT_SECCOMP; /* the exit status of the filters being emitted */
 
 /* Programs are kept once (deduplicated by content) for the manager's lifetime: their number is
@@ -135,7 +136,7 @@ static int emit(scmp_filter_ctx c) {
                         unproven++;
                 prog = m > 0 ? intern_program(cp, (size_t) m * sizeof(*cp)) : intern_program(buf, (size_t) size);
                 if (prog && exec_seccomp_program_hook)
-                        exec_seccomp_program_hook(&(struct sock_fprog) { (unsigned short) (size / sizeof(*cp)), buf }, prog);
+                        exec_seccomp_program_hook(&(struct sock_fprog) { (unsigned short) (size / sizeof(*cp)), buf }, NULL, prog);
                 free(cp);
         }
         free(buf);
@@ -148,6 +149,28 @@ static int emit(scmp_filter_ctx c) {
         collecting->items[collecting->n].prog = prog;
         collecting->items[collecting->n++].status = emit_status;
         return 0;
+}
+
+/* The shared program (items[g]) folded into SystemCallFilter='s, loaded right after it: one program
+ * that answers as the kernel answers for the two (bpf_fold(), proven), when the kernel takes it. */
+static void fold_group(size_t g) {
+        ExecSeccompPlan *p = collecting;
+        const struct sock_fprog *a = p->items[g].prog, *b = p->items[g + 1].prog, *prog;
+        struct sock_filter *c = NULL;
+        int n = bpf_fold(a->filter, a->len, b->filter, b->len, &c);
+
+        if (n == -EINVAL)
+                unproven++;
+        if (n <= 0)
+                return;
+        prog = intern_program(c, (size_t) n * sizeof(*c));
+        free(c);
+        if (!prog)
+                return;
+        if (exec_seccomp_program_hook)
+                exec_seccomp_program_hook(a, b, prog);
+        p->items[g].prog = prog; /* (the status of the first: the kernel would have refused it first) */
+        p->n = g + 1;
 }
 
 /* The system calls of a program in a binary tree instead of one after the other (libseccomp's
@@ -901,11 +924,14 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
                         FAIL(EXIT_SECCOMP, "lock personalities");
         }
         gs = group_status;
+        group_item = collecting ? collecting->n : 0;
         if ((r = flush_group()) < 0) {
                 if (gs == EXIT_ADDRESS_FAMILIES)
                         FAIL(EXIT_ADDRESS_FAMILIES, "restrict address families");
                 FAIL(EXIT_SECCOMP, "apply system call filters");
         }
+        if (collecting && collecting->n != group_item + 1)
+                group_item = SIZE_MAX; /* none, or one per architecture */
 
         if (!(set = malloc(sizeof(*set)))) {
                 r = ENOMEM;
@@ -930,6 +956,9 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
                         free(set);
                         FAIL(EXIT_SECCOMP, "apply system call filters");
                 }
+                /* one shared program right before one SystemCallFilter= program: folded */
+                if (collecting && group_item != SIZE_MAX && collecting->n == group_item + 2)
+                        fold_group(group_item);
         }
         free(set);
         return 0;

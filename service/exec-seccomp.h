@@ -36,10 +36,13 @@ int exec_seccomp_prepare(const Unit *u);
 
 typedef struct ExecSeccompPlan ExecSeccompPlan;
 
-/* Tests: called in exec_seccomp_prepare() with every new program of a plan, as libseccomp exported
- * it (orig) and as it is loaded (loaded: its re-encoding, service/bpf-compact.c, or orig). */
+/* Tests: called in exec_seccomp_prepare() with every new program of a plan: loaded gives the
+ * kernel's verdicts of first (as libseccomp exported it; loaded is its re-encoding by
+ * service/bpf-compact.c, or first) or, when second is not NULL, of first and second loaded one
+ * after the other (the shared program folded into SystemCallFilter='s). */
 struct sock_fprog;
-extern void (*exec_seccomp_program_hook)(const struct sock_fprog *orig, const struct sock_fprog *loaded);
+extern void (*exec_seccomp_program_hook)(const struct sock_fprog *first, const struct sock_fprog *second,
+                                         const struct sock_fprog *loaded);
 
 /* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status
  * (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with a message in err. */

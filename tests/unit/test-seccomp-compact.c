@@ -45,7 +45,8 @@ static void vals_add3(Values *s, uint32_t x) {
 }
 
 /* The constants a program compares the architecture, the number and the arguments against (by the
- * last field loaded before them), with their neighbours. */
+ * last field loaded before them), with their neighbours (the numbers' neighbours are all tried
+ * anyway, with arguments all 0 and all 1 bits). */
 static void program_values(const struct sock_filter *p, size_t n, Values *arch, Values *nr, Values *arg) {
         int field = -1;
 
@@ -54,12 +55,32 @@ static void program_values(const struct sock_filter *p, size_t n, Values *arch, 
                 if (f->code == (BPF_LD | BPF_W | BPF_ABS))
                         field = (int) f->k;
                 else if ((BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA) || BPF_CLASS(f->code) == BPF_ALU)
-                        vals_add3(field == 4 ? arch : field == 0 ? nr : arg, f->k);
+                        (field == 0 && (f->k < 1024 || f->k - 0x40000000u < 1024) ? vals_add : vals_add3)(
+                                field == 4 ? arch : field == 0 ? nr : arg, f->k);
         }
 }
 
-static int compare_at(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb, const struct seccomp_data *d) {
-        uint32_t x = bpf_run(a, na, d), y = bpf_run(b, nb, d);
+/* The kernel's verdict for filters loaded in this order (kernel/seccomp.c seccomp_run_filters():
+ * the most recent first, a strictly stricter action replaces: signed actions). */
+static uint32_t kernel_verdict(uint32_t earlier, uint32_t later) {
+        uint32_t r = SECCOMP_RET_ALLOW;
+
+        if ((int32_t) (later & SECCOMP_RET_ACTION_FULL) < (int32_t) (r & SECCOMP_RET_ACTION_FULL))
+                r = later;
+        if ((int32_t) (earlier & SECCOMP_RET_ACTION_FULL) < (int32_t) (r & SECCOMP_RET_ACTION_FULL))
+                r = earlier;
+        return r;
+}
+
+typedef struct Prog {
+        const struct sock_filter *p;
+        size_t n;
+} Prog;
+
+/* a (then a2, when not NULL) against b */
+static int compare_at(Prog a, const Prog *a2, Prog b, const struct seccomp_data *d) {
+        uint32_t x = kernel_verdict(bpf_run(a.p, a.n, d), a2 ? bpf_run(a2->p, a2->n, d) : SECCOMP_RET_ALLOW);
+        uint32_t y = kernel_verdict(bpf_run(b.p, b.n, d), SECCOMP_RET_ALLOW);
 
         if (x == y)
                 return 0;
@@ -69,13 +90,15 @@ static int compare_at(const struct sock_filter *a, size_t na, const struct sock_
         return 1;
 }
 
-/* How many inputs the two programs disagree on. */
-static int compare(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb) {
+/* How many inputs the two (or three) programs disagree on. */
+static int compare2(Prog a, const Prog *a2, Prog b) {
         Values arch = { 0 }, nr = { 0 }, arg = { 0 };
         int bad = 0;
 
-        program_values(a, na, &arch, &nr, &arg);
-        program_values(b, nb, &arch, &nr, &arg);
+        program_values(a.p, a.n, &arch, &nr, &arg);
+        if (a2)
+                program_values(a2->p, a2->n, &arch, &nr, &arg);
+        program_values(b.p, b.n, &arch, &nr, &arg);
         vals_add(&arch, AUDIT_ARCH_X86_64);
         vals_add(&arch, AUDIT_ARCH_I386);
         vals_add(&arch, AUDIT_ARCH_AARCH64);
@@ -90,26 +113,28 @@ static int compare(const struct sock_filter *a, size_t na, const struct sock_fil
                                      (uint32_t[]) { 0x7fffffff, 0x80000000, 0xfffffffe, 0x4fffffff }[x - 2048];
                         d.nr = (int) v;
                         memset(d.args, 0, sizeof(d.args));
-                        bad += compare_at(a, na, b, nb, &d);
+                        bad += compare_at(a, a2, b, &d);
                         memset(d.args, 0xff, sizeof(d.args));
-                        bad += compare_at(a, na, b, nb, &d);
+                        bad += compare_at(a, a2, b, &d);
                 }
                 /* the numbers the programs name, with each argument value they compare against: in
                  * one argument, in all, in the upper halves */
-                for (size_t ni = 0; ni < nr.n; ni++)
+                for (size_t ni = 0; ni < nr.n && (!quiet || d.arch == AUDIT_ARCH_X86_64); ni++)
                         for (size_t vi = 0; vi < arg.n; vi++) {
                                 uint64_t v = arg.v[vi];
                                 d.nr = (int) nr.v[ni];
                                 for (int i = 0; i < 6; i++)
                                         d.args[i] = v;
-                                bad += compare_at(a, na, b, nb, &d);
+                                bad += compare_at(a, a2, b, &d);
+                                if (quiet) /* (the alterations: fewer inputs) */
+                                        continue;
                                 for (int i = 0; i < 6; i++)
                                         d.args[i] = v << 32;
-                                bad += compare_at(a, na, b, nb, &d);
+                                bad += compare_at(a, a2, b, &d);
                                 for (int i = 0; i < 6; i++) {
                                         memset(d.args, 0, sizeof(d.args));
                                         d.args[i] = v;
-                                        bad += compare_at(a, na, b, nb, &d);
+                                        bad += compare_at(a, a2, b, &d);
                                 }
                         }
         }
@@ -119,7 +144,19 @@ static int compare(const struct sock_filter *a, size_t na, const struct sock_fil
         return bad;
 }
 
-static void hook(const struct sock_fprog *orig, const struct sock_fprog *loaded) {
+static int compare(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb) {
+        return compare2((Prog) { a, na }, NULL, (Prog) { b, nb });
+}
+
+static int n_folded;
+
+static void hook(const struct sock_fprog *orig, const struct sock_fprog *second, const struct sock_fprog *loaded) {
+        if (second) {
+                n_folded++;
+                (void) compare2((Prog) { orig->filter, orig->len }, &(Prog) { second->filter, second->len },
+                                (Prog) { loaded->filter, loaded->len });
+                return;
+        }
         n_programs++;
         len_before += orig->len;
         len_after += loaded->len;
@@ -201,9 +238,61 @@ out:
 
 static const struct sock_filter *redis_filter;
 static size_t redis_filter_len;
+static struct sock_fprog redis_fold[2]; /* the two programs folded into one */
 
-static void keep_hook(const struct sock_fprog *orig, const struct sock_fprog *loaded) {
-        hook(orig, loaded);
+/* Alter each instruction of the folded program (constants, jumps, returns): whenever that changes
+ * a verdict, bpf_fold_check() must reject it. Returns the number rejected, -1 as above. */
+static int fold_mutations_rejected(const struct sock_fprog *a, const struct sock_fprog *b) {
+        struct sock_filter *c = NULL;
+        int m, rejected = 0;
+
+        if ((m = bpf_fold(a->filter, a->len, b->filter, b->len, &c)) <= 0)
+                return -1;
+        quiet = true;
+        for (int j = 0; j < m; j++)
+                for (int kind = 0; kind < 2; kind++) {
+                        struct sock_filter saved = c[j];
+                        int bad, proof;
+                        if (kind == 0)
+                                c[j].k ^= BPF_CLASS(c[j].code) == BPF_RET ? 0x10000 : 1;
+                        else if (BPF_CLASS(c[j].code) == BPF_JMP && BPF_OP(c[j].code) != BPF_JA) {
+                                c[j].jt = saved.jf;
+                                c[j].jf = saved.jt;
+                        } else
+                                continue;
+                        n_diffs = 0;
+                        bad = compare2((Prog) { a->filter, a->len }, &(Prog) { b->filter, b->len }, (Prog) { c, (size_t) m });
+                        proof = bpf_fold_check(a->filter, a->len, b->filter, b->len, c, (size_t) m);
+                        c[j] = saved;
+                        if (bad && proof == 0) {
+                                printf("# folded instruction %d, alteration %d: accepted, %d different verdicts\n", j, kind, bad);
+                                rejected = -1;
+                                goto out;
+                        }
+                        if (proof < 0)
+                                rejected++;
+                }
+out:
+        free(c);
+        n_diffs = 0;
+        quiet = false;
+        return rejected;
+}
+
+static struct sock_fprog fprog_dup(const struct sock_fprog *p) {
+        struct sock_filter *f = malloc(p->len * sizeof(*f));
+
+        memcpy(f, p->filter, p->len * sizeof(*f));
+        return (struct sock_fprog) { p->len, f };
+}
+
+static void keep_hook(const struct sock_fprog *orig, const struct sock_fprog *second, const struct sock_fprog *loaded) {
+        hook(orig, second, loaded);
+        if (second) {
+                redis_fold[0] = fprog_dup(orig);
+                redis_fold[1] = fprog_dup(second);
+                return;
+        }
         free((void *) redis_filter);
         redis_filter_len = orig->len;
         redis_filter = memcpy(malloc(orig->len * sizeof(*orig->filter)), orig->filter, orig->len * sizeof(*orig->filter));
@@ -245,13 +334,18 @@ int main(void) {
                         else
                                 unproven += r;
                 }
+        /* ties: the same action from both programs (EPERM from ProtectClock=, EACCES from
+         * SystemCallFilter=): the later's value */
+        unproven += prepare(h, "ProtectClock=yes\nSystemCallFilter=~@clock @mount\nSystemCallErrorNumber=EACCES\n");
+        unproven += prepare(h, "PrivateDevices=yes\nSystemCallFilter=~@raw-io:EIO\nSystemCallArchitectures=native\n");
         /* redis-server's: its SystemCallFilter= program kept for the proof's test below */
         exec_seccomp_program_hook = keep_hook;
         r = prepare(h, REDIS "SystemCallArchitectures=native\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged @resources\n");
         CHECK_INT(r, 0);
         exec_seccomp_program_hook = NULL;
 
-        printf("# %d programs, %d shorter, %zu instructions -> %zu\n", n_programs, n_shorter, len_before, len_after);
+        printf("# %d programs, %d shorter, %zu instructions -> %zu; %d folds\n", n_programs, n_shorter, len_before, len_after, n_folded);
+        CHECK(n_folded > 50);
         CHECK_INT(failed_units, 0);
         CHECK_INT(unproven, 0);
         CHECK(n_programs > 200);
@@ -265,6 +359,11 @@ int main(void) {
                 free(q);
                 CHECK(mutations_rejected(redis_filter, redis_filter_len) > 50);
         }
+        CHECK(redis_fold[0].filter && redis_fold[1].filter);
+        if (redis_fold[0].filter && redis_fold[1].filter)
+                CHECK(fold_mutations_rejected(&redis_fold[0], &redis_fold[1]) > 50);
+        free(redis_fold[0].filter);
+        free(redis_fold[1].filter);
         free((void *) redis_filter);
         unit_host_info_free(h);
         printf("1..%d\n", tap_n);
