@@ -56,6 +56,29 @@ static size_t chain_exit(const struct sock_filter *p, size_t i, uint32_t a) {
                         return i;
 }
 
+/* An instruction that does not read A: A is dead there. */
+static bool a_dead(const struct sock_filter *f) {
+        return f->code == (BPF_LD | BPF_W | BPF_ABS) || f->code == (BPF_LD | BPF_IMM) || f->code == (BPF_LD | BPF_W | BPF_LEN) ||
+               f->code == (BPF_RET | BPF_K);
+}
+
+/* libseccomp tests an argument's upper half under a mask of 0 as "ld; and #0; jge #1": A is 0
+ * whatever the input, and the chain leads to one place. When that place does not read A (it loads
+ * it again, or returns a constant), a jump to the load goes there instead: canon[i] is where i
+ * leads that way (through several), or i. */
+static void canon_fill(const struct sock_filter *p, size_t n, size_t *canon) {
+        for (size_t i = n; i-- > 0;) {
+                size_t y;
+                canon[i] = i;
+                if (p[i].code != (BPF_LD | BPF_W | BPF_ABS) || i + 2 >= n || p[i + 1].code != (BPF_ALU | BPF_AND | BPF_K) ||
+                    p[i + 1].k != 0 || !(is_cmpk(&p[i + 2]) || is_ja(&p[i + 2])))
+                        continue;
+                y = chain_exit(p, i + 2, 0);
+                if (a_dead(&p[y]))
+                        canon[i] = canon[y];
+        }
+}
+
 typedef struct Piece {
         int64_t lo, hi; /* A in [lo, hi] */
         size_t at;      /* an instruction of the chain (while splitting), then its exit */
@@ -77,7 +100,7 @@ static int64_t min64(int64_t a, int64_t b) {
 
 /* The chain from root as sorted intervals of A with their exits, neighbours with the same exit
  * merged. Returns their number, or -EOPNOTSUPP (too many). */
-static int chain_pieces(const struct sock_filter *p, size_t root, Piece *out, Piece *stack) {
+static int chain_pieces(const struct sock_filter *p, size_t root, const size_t *canon, Piece *out, Piece *stack) {
         size_t n_out = 0, n_stack = 0, m = 0;
 
         stack[n_stack++] = (Piece) { 0, UINT32_MAX, root };
@@ -94,6 +117,7 @@ static int chain_pieces(const struct sock_filter *p, size_t root, Piece *out, Pi
                 if (!is_cmpk(f)) {
                         if (n_out == MAX_PIECES)
                                 return -EOPNOTSUPP;
+                        c.at = canon[c.at];
                         out[n_out++] = c;
                         continue;
                 }
@@ -193,16 +217,16 @@ static int emit_tree(Emitter *e, const Piece *pc, int l, int r, const int *pos) 
 }
 
 /* Instruction i's copy, its jumps to the copies of its targets. */
-static int emit_copy(Emitter *e, const struct sock_filter *p, size_t i, const int *pos) {
+static int emit_copy(Emitter *e, const struct sock_filter *p, size_t i, const size_t *canon, const int *pos) {
         const struct sock_filter *f = &p[i];
 
         if (BPF_CLASS(f->code) == BPF_RET)
                 return place(e, f->code, f->jt, f->jf, f->k);
         if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA)
-                return place_ja(e, pos[i + 1 + f->k]);
+                return place_ja(e, pos[canon[i + 1 + f->k]]);
         if (BPF_CLASS(f->code) == BPF_JMP)
-                return place_cond(e, f->code, f->k, pos[i + 1 + f->jt], pos[i + 1 + f->jf]);
-        if (pos[i + 1] != e->top && place_ja(e, pos[i + 1]) < 0)
+                return place_cond(e, f->code, f->k, pos[canon[i + 1 + f->jt]], pos[canon[i + 1 + f->jf]]);
+        if (pos[canon[i + 1]] != e->top && place_ja(e, pos[canon[i + 1]]) < 0)
                 return -EOPNOTSUPP;
         return place(e, f->code, f->jt, f->jf, f->k);
 }
@@ -229,46 +253,47 @@ int bpf_compact(const struct sock_filter *p, size_t n, struct sock_filter **ret,
         Piece *pieces = NULL, *stack = NULL;
         bool *entry = NULL;
         int *pos = NULL, r = -ENOMEM;
-        size_t m;
+        size_t m, *canon = NULL;
 
         if (n == 0 || n > BPF_MAXINSNS || !jumps_valid(p, n))
                 return -EOPNOTSUPP;
         if (!(e = malloc(sizeof(*e))) || !(pieces = malloc(MAX_PIECES * sizeof(*pieces))) ||
             !(stack = malloc(MAX_PIECES * sizeof(*stack))) || !(entry = calloc(n, sizeof(*entry))) ||
-            !(pos = malloc(n * sizeof(*pos))))
+            !(pos = malloc(n * sizeof(*pos))) || !(canon = malloc(n * sizeof(*canon))))
                 goto out;
+        canon_fill(p, n, canon);
         /* The instructions kept: the start, every chain's exits, every other instruction's targets
          * (a chain's inner comparisons are kept only when something else jumps to them). */
-        entry[0] = true;
+        entry[canon[0]] = true;
         for (size_t i = 0; i < n; i++) {
                 const struct sock_filter *f = &p[i];
                 pos[i] = -1;
                 if (!entry[i] || BPF_CLASS(f->code) == BPF_RET)
                         continue;
                 if (is_cmpk(f)) {
-                        int np = chain_pieces(p, i, pieces, stack);
+                        int np = chain_pieces(p, i, canon, pieces, stack);
                         if ((r = np) < 0)
                                 goto out;
                         for (int k = 0; k < np; k++)
                                 entry[pieces[k].at] = true;
                 } else if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA)
-                        entry[i + 1 + f->k] = true;
+                        entry[canon[i + 1 + f->k]] = true;
                 else if (BPF_CLASS(f->code) == BPF_JMP)
-                        entry[i + 1 + f->jt] = entry[i + 1 + f->jf] = true;
+                        entry[canon[i + 1 + f->jt]] = entry[canon[i + 1 + f->jf]] = true;
                 else
-                        entry[i + 1] = true;
+                        entry[canon[i + 1]] = true;
         }
         e->top = BPF_MAXINSNS;
         for (size_t i = n; i-- > 0;) {
                 if (!entry[i])
                         continue;
                 if (is_cmpk(&p[i])) {
-                        int np = chain_pieces(p, i, pieces, stack), s;
+                        int np = chain_pieces(p, i, canon, pieces, stack), s;
                         if ((r = np) < 0 || (r = s = emit_tree(e, pieces, 0, np - 1, pos)) < 0)
                                 goto out;
                         if (s != e->top && (r = place_ja(e, s)) < 0) /* one outcome, or a tree's leaf */
                                 goto out;
-                } else if ((r = emit_copy(e, p, i, pos)) < 0)
+                } else if ((r = emit_copy(e, p, i, canon, pos)) < 0)
                         goto out;
                 pos[i] = e->top;
         }
@@ -296,6 +321,7 @@ out:
         free(stack);
         free(entry);
         free(pos);
+        free(canon);
         return r;
 }
 
@@ -305,6 +331,7 @@ typedef struct Check {
         const struct sock_filter *p, *q;
         size_t n, m;
         const int *pos;
+        size_t *canon;     /* canon_fill() */
         int *at;           /* new index -> the original instruction copied there, or -1 */
         uint32_t *vals;    /* the values of A tried on a chain */
         size_t n_vals;
@@ -369,21 +396,23 @@ static int check_one(Check *c, size_t i) {
                 chain_vals(c, c->p, c->seen_p, i, false, i);
                 chain_vals(c, c->q, c->seen_q, j, true, j);
                 for (size_t v = 0; v < c->n_vals; v++)
-                        if (new_chain_exit(c, j, c->vals[v]) != (int) chain_exit(c->p, i, c->vals[v]))
+                        if (new_chain_exit(c, j, c->vals[v]) != (int) c->canon[chain_exit(c->p, i, c->vals[v])])
                                 return -EINVAL;
                 return 0;
         }
         if (g->code != f->code)
                 return -EINVAL;
         if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA) /* (its offset changes) */
-                return resolve(c, j + 1 + g->k) == (int) (i + 1 + f->k) ? 0 : -EINVAL;
+                return resolve(c, j + 1 + g->k) == (int) c->canon[i + 1 + f->k] ? 0 : -EINVAL;
         if (g->k != f->k)
                 return -EINVAL;
         if (BPF_CLASS(f->code) == BPF_RET)
                 return g->jt == f->jt && g->jf == f->jf ? 0 : -EINVAL;
         if (BPF_CLASS(f->code) != BPF_JMP)
-                return g->jt == f->jt && g->jf == f->jf && resolve(c, j + 1) == (int) (i + 1) ? 0 : -EINVAL;
-        return resolve(c, j + 1 + g->jt) == (int) (i + 1 + f->jt) && resolve(c, j + 1 + g->jf) == (int) (i + 1 + f->jf) ? 0 : -EINVAL;
+                return g->jt == f->jt && g->jf == f->jf && resolve(c, j + 1) == (int) c->canon[i + 1] ? 0 : -EINVAL;
+        return resolve(c, j + 1 + g->jt) == (int) c->canon[i + 1 + f->jt] && resolve(c, j + 1 + g->jf) == (int) c->canon[i + 1 + f->jf]
+                       ? 0
+                       : -EINVAL;
 }
 
 int bpf_compact_check(const struct sock_filter *p, size_t n, const struct sock_filter *q, size_t m, const int *pos) {
@@ -393,8 +422,10 @@ int bpf_compact_check(const struct sock_filter *p, size_t n, const struct sock_f
         if (n == 0 || m == 0 || m > BPF_MAXINSNS || !jumps_valid(p, n) || !jumps_valid(q, m))
                 return -EINVAL;
         if (!(c.at = malloc(m * sizeof(*c.at))) || !(c.vals = malloc((3 * (n + m) + 3) * sizeof(*c.vals))) ||
-            !(c.seen_p = calloc(n, sizeof(*c.seen_p))) || !(c.seen_q = calloc(m, sizeof(*c.seen_q))))
+            !(c.seen_p = calloc(n, sizeof(*c.seen_p))) || !(c.seen_q = calloc(m, sizeof(*c.seen_q))) ||
+            !(c.canon = malloc(n * sizeof(*c.canon))))
                 goto out;
+        canon_fill(p, n, c.canon);
         r = -EINVAL;
         for (size_t j = 0; j < m; j++)
                 c.at[j] = -1;
@@ -405,7 +436,7 @@ int bpf_compact_check(const struct sock_filter *p, size_t n, const struct sock_f
                         goto out;
                 c.at[pos[i]] = (int) i;
         }
-        if (resolve(&c, 0) != 0)
+        if (resolve(&c, 0) != (int) c.canon[0])
                 goto out;
         for (size_t i = 0; i < n; i++)
                 if (pos[i] >= 0 && check_one(&c, i) < 0)
@@ -416,6 +447,7 @@ out:
         free(c.vals);
         free(c.seen_p);
         free(c.seen_q);
+        free(c.canon);
         return r;
 }
 
