@@ -8,7 +8,9 @@
  * ProtectClock=, PrivateDevices= (their system call parts), SystemCallArchitectures=,
  * LockPersonality=, SystemCallLog=, SystemCallFilter= last). sdinit loads at most three programs:
  * all the settings that allow by default and SystemCallArchitectures= in one, then SystemCallLog=
- * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"). */
+ * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"); the first is folded
+ * into SystemCallFilter='s when no SystemCallLog= program is between them, and all are re-encoded
+ * shorter with the same verdicts (service/bpf-compact.c). */
 
 #include <stdbool.h>
 #include <stddef.h>
