@@ -9,10 +9,12 @@
  * comparing A against constants (JEQ/JGT/JGE K) that only lead to each other: A does not change
  * along it, so where it leads is a function of A alone, constant between its constants. That
  * function, as sorted intervals of values (neighbours with the same outcome merged), becomes a
- * binary search (JGE at the interval starts; a lone value between two intervals with the same
- * outcome, one JEQ). Every other instruction is copied; the program is laid out from its end
- * (all jumps go forward), with a BPF_JA trampoline where a conditional jump's 8-bit offset does not
- * reach. The result is used only when it is shorter and bpf_compact_check() proves it. */
+ * binary search (JGE at the interval starts; where at most four lone values differ from the rest,
+ * one JEQ each). libseccomp's "ld; and #0; jge #1" (an argument's upper half under a mask of 0)
+ * always leads to one place and is skipped (canon_fill()). Every other instruction is copied; the
+ * program is laid out from its end (all jumps go forward), with a BPF_JA trampoline where a
+ * conditional jump's 8-bit offset does not reach. The result is used only when it is shorter and
+ * bpf_compact_check() proves it. bpf_fold() makes one program of two (see bpf-compact.h). */
 #include "service/bpf-compact.h"
 
 #include <errno.h>
