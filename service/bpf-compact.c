@@ -81,6 +81,31 @@ static void canon_fill(const struct sock_filter *p, size_t n, size_t *canon) {
         }
 }
 
+/* libseccomp tests single bits of one field for one outcome ("ld F; and #b; jeq #b", each going on
+ * to the next when false: RestrictNamespaces='s flags of clone and unshare). Where neither outcome
+ * reads A, that is "ld F; jset #bits". Returns the number of tests from i (< 2: not such a run),
+ * with their bits and where they lead (t: some bit set, e: none). */
+static size_t bit_run(const struct sock_filter *p, size_t n, size_t i, uint32_t *bits, size_t *t, size_t *e) {
+        size_t k = 0;
+
+        *bits = 0;
+        *t = *e = i;
+        for (size_t j = i; j + 2 < n; j += 3) {
+                const struct sock_filter *f = &p[j];
+                if (f[0].code != (BPF_LD | BPF_W | BPF_ABS) || f[0].k != p[i].k || f[1].code != (BPF_ALU | BPF_AND | BPF_K) ||
+                    f[1].k == 0 || (f[1].k & (f[1].k - 1)) != 0 || f[2].code != (BPF_JMP | BPF_JEQ | BPF_K) ||
+                    f[2].k != f[1].k || (k > 0 && j + 3 + f[2].jt != *t))
+                        break;
+                *bits |= f[1].k;
+                *t = j + 3 + f[2].jt;
+                *e = j + 3 + f[2].jf;
+                k++;
+                if (f[2].jf != 0)
+                        break;
+        }
+        return k >= 2 && a_dead(&p[*t]) && a_dead(&p[*e]) ? k : 0;
+}
+
 typedef struct Piece {
         int64_t lo, hi; /* A in [lo, hi] */
         size_t at;      /* an instruction of the chain (while splitting), then its exit */
@@ -255,7 +280,8 @@ int bpf_compact(const struct sock_filter *p, size_t n, struct sock_filter **ret,
         Piece *pieces = NULL, *stack = NULL;
         bool *entry = NULL;
         int *pos = NULL, r = -ENOMEM;
-        size_t m, *canon = NULL;
+        size_t m, *canon = NULL, t, x;
+        uint32_t bits;
 
         if (n == 0 || n > BPF_MAXINSNS || !jumps_valid(p, n))
                 return -EOPNOTSUPP;
@@ -278,7 +304,9 @@ int bpf_compact(const struct sock_filter *p, size_t n, struct sock_filter **ret,
                                 goto out;
                         for (int k = 0; k < np; k++)
                                 entry[pieces[k].at] = true;
-                } else if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA)
+                } else if (bit_run(p, n, i, &bits, &t, &x))
+                        entry[canon[t]] = entry[canon[x]] = true;
+                else if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA)
                         entry[canon[i + 1 + f->k]] = true;
                 else if (BPF_CLASS(f->code) == BPF_JMP)
                         entry[canon[i + 1 + f->jt]] = entry[canon[i + 1 + f->jf]] = true;
@@ -294,6 +322,10 @@ int bpf_compact(const struct sock_filter *p, size_t n, struct sock_filter **ret,
                         if ((r = np) < 0 || (r = s = emit_tree(e, pieces, 0, np - 1, pos)) < 0)
                                 goto out;
                         if (s != e->top && (r = place_ja(e, s)) < 0) /* one outcome, or a tree's leaf */
+                                goto out;
+                } else if (bit_run(p, n, i, &bits, &t, &x)) {
+                        if ((r = place_cond(e, BPF_JMP | BPF_JSET | BPF_K, bits, pos[canon[t]], pos[canon[x]])) < 0 ||
+                            (r = place(e, p[i].code, p[i].jt, p[i].jf, p[i].k)) < 0)
                                 goto out;
                 } else if ((r = emit_copy(e, p, i, canon, pos)) < 0)
                         goto out;
@@ -389,7 +421,8 @@ static int new_chain_exit(const Check *c, size_t j, uint32_t a) {
 
 static int check_one(Check *c, size_t i) {
         const struct sock_filter *f = &c->p[i], *g = &c->q[c->pos[i]];
-        size_t j = (size_t) c->pos[i];
+        size_t j = (size_t) c->pos[i], t, x;
+        uint32_t bits;
 
         if (is_cmpk(f)) {
                 c->stamp++;
@@ -401,6 +434,13 @@ static int check_one(Check *c, size_t i) {
                         if (new_chain_exit(c, j, c->vals[v]) != (int) c->canon[chain_exit(c->p, i, c->vals[v])])
                                 return -EINVAL;
                 return 0;
+        }
+        if (bit_run(c->p, c->n, i, &bits, &t, &x)) {
+                const struct sock_filter *h = &c->q[j + 1];
+                return memcmp(g, f, sizeof(*f)) == 0 && j + 1 < c->m && h->code == (BPF_JMP | BPF_JSET | BPF_K) && h->k == bits &&
+                                       resolve(c, j + 2 + h->jt) == (int) c->canon[t] && resolve(c, j + 2 + h->jf) == (int) c->canon[x]
+                               ? 0
+                               : -EINVAL;
         }
         if (g->code != f->code)
                 return -EINVAL;
