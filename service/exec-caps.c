@@ -331,7 +331,10 @@ int exec_privileges_apply(MUnit *mu, const ExecCommand *cmd, const ExecIdentity 
 }
 
 void exec_privileges_prepare(MUnit *u) {
-        exec_seccomp_prepare(u->u);
+        int n = exec_seccomp_prepare(u->u);
+
+        if (n > 0)
+                manager_log(u->m, MLOG_DEBUG, "%s: %d seccomp program(s) not re-encoded (the proof of the same verdicts failed), loading libseccomp's", u->id, n);
 }
 
 void exec_sandbox_unit_dead(MUnit *u) {
