@@ -30,22 +30,3 @@ int bpf_compact_check(const struct sock_filter *prog, size_t n, const struct soc
 /* The verdict of a seccomp program (SECCOMP_RET_*) for d; SECCOMP_RET_KILL_PROCESS for a program
  * the kernel would refuse (a jump out of it, a read outside seccomp_data, no return). */
 uint32_t bpf_run(const struct sock_filter *prog, size_t n, const struct seccomp_data *d);
-
-/* One program for two loaded one after the other: first, then second (both seccomp programs; second
- * starts by loading a field, reads neither X nor the scratch memory, returns constants). The
- * kernel runs every filter and takes the strictest action (ACTION_ONLY as signed values), of equal
- * ones the later filter's value; the result does that: first's code with its returns leading
- * (X = the value) to second's code, whose returns lead to a comparison with X. Returns the length
- * of the new program in *ret (malloc'ed) after bpf_fold_check(), or -EOPNOTSUPP, -EINVAL, -ENOMEM. */
-int bpf_fold(const struct sock_filter *first, size_t n1, const struct sock_filter *second, size_t n2, struct sock_filter **ret);
-
-/* The proof: c is first's instructions (its returns replaced by jumps that set X to the value and
- * reach the copy of second), then second's (its returns replaced by jumps to code that depends on
- * X only and returns the kernel's choice for every value first returns). 0 or -EINVAL. */
-int bpf_fold_check(const struct sock_filter *first, size_t n1, const struct sock_filter *second, size_t n2,
-                   const struct sock_filter *c, size_t nc);
-
-/* What the kernel makes of the verdicts of two filters, earlier and later (kernel/seccomp.c
- * seccomp_run_filters(): the strictest action, of equal ones the later filter's; an allowing
- * action is SECCOMP_RET_ALLOW). later = SECCOMP_RET_ALLOW: one filter's verdict. */
-uint32_t bpf_verdict_combine(uint32_t earlier, uint32_t later);

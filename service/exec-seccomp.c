@@ -76,11 +76,10 @@ struct ExecSeccompPlan {
         } *items;
 };
 
-void (*exec_seccomp_program_hook)(const struct sock_fprog *first, const struct sock_fprog *second, const struct sock_fprog *loaded);
+void (*exec_seccomp_program_hook)(const struct sock_fprog *exported, const struct sock_fprog *loaded);
 
 static ExecSeccompPlan *collecting;   /* compiling into this plan instead of loading */
 static int unproven;                  /* programs whose re-encoding failed its proof (a bug) */
-static size_t group_item;             /* the shared program's index in the plan being compiled */
 static int emit_status = EXIT_SECCOMP; /* the exit status of the filters being emitted */
 
 /* Programs are kept once (deduplicated by content) for the manager's lifetime: their number is
@@ -136,7 +135,7 @@ static int emit(scmp_filter_ctx c) {
                         unproven++;
                 prog = m > 0 ? intern_program(cp, (size_t) m * sizeof(*cp)) : intern_program(buf, (size_t) size);
                 if (prog && exec_seccomp_program_hook)
-                        exec_seccomp_program_hook(&(struct sock_fprog) { (unsigned short) (size / sizeof(*cp)), buf }, NULL, prog);
+                        exec_seccomp_program_hook(&(struct sock_fprog) { (unsigned short) (size / sizeof(*cp)), buf }, prog);
                 free(cp);
         }
         free(buf);
@@ -149,28 +148,6 @@ static int emit(scmp_filter_ctx c) {
         collecting->items[collecting->n].prog = prog;
         collecting->items[collecting->n++].status = emit_status;
         return 0;
-}
-
-/* The shared program (items[g]) folded into SystemCallFilter='s, loaded right after it: one program
- * that answers as the kernel answers for the two (bpf_fold(), proven), when the kernel takes it. */
-static void fold_group(size_t g) {
-        ExecSeccompPlan *p = collecting;
-        const struct sock_fprog *a = p->items[g].prog, *b = p->items[g + 1].prog, *prog;
-        struct sock_filter *c = NULL;
-        int n = bpf_fold(a->filter, a->len, b->filter, b->len, &c);
-
-        if (n == -EINVAL)
-                unproven++;
-        if (n <= 0)
-                return;
-        prog = intern_program(c, (size_t) n * sizeof(*c));
-        free(c);
-        if (!prog)
-                return;
-        if (exec_seccomp_program_hook)
-                exec_seccomp_program_hook(a, b, prog);
-        p->items[g].prog = prog; /* (the status of the first: the kernel would have refused it first) */
-        p->n = g + 1;
 }
 
 /* The system calls of a program in a binary tree instead of one after the other (libseccomp's
@@ -359,12 +336,15 @@ static bool parse_filter_list(char *const *lines, bool add_default, SyscallSet *
  * A setting whose rules an architecture cannot take adds nothing for it, as systemd loads no filter
  * for it there. The kernel takes the strictest answer of all programs (of equal ones, the last
  * loaded): the verdicts are systemd's; /proc/PID/status's Seccomp_filters is smaller.
- * Then, in PID 1 once per plan (emit(), fold_group()): every exported program is re-encoded by
+ * Then, in PID 1 once per plan (emit()): every exported program is re-encoded by
  * service/bpf-compact.c (libseccomp's comparison chains as binary searches over intervals, proven
  * to give the same verdicts; redis-server's SystemCallFilter= program, 355 -> 72 instructions,
- * the shared one 205 -> 101), and the shared program, when the SystemCallFilter= program follows
- * it directly (no SystemCallLog=), is folded into it: one program (185 instructions) answering as
- * the kernel answers for the two. Any rewrite whose proof fails is not used (a debug line). */
+ * the shared one 205 -> 101). Any rewrite whose proof fails is not used (a debug line). The two
+ * programs are not folded into one, though that loads ~25 us faster: carrying the first one's
+ * answer into the second needs the X register, which the kernel's cache of calls always allowed
+ * (seccomp_is_const_allow(), filled at load) cannot follow, so every call of the service would
+ * run the program (+50 ns per call measured here); the re-encoded programs keep that cache
+ * (test-seccomp-compact checks it). */
 
 static scmp_filter_ctx group[N_ARCHS]; /* the settings that allow by default, per architecture */
 static bool archs_restricted;          /* SystemCallArchitectures= blocked some: folded into it */
@@ -930,14 +910,11 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
                         FAIL(EXIT_SECCOMP, "lock personalities");
         }
         gs = group_status;
-        group_item = collecting ? collecting->n : 0;
         if ((r = flush_group()) < 0) {
                 if (gs == EXIT_ADDRESS_FAMILIES)
                         FAIL(EXIT_ADDRESS_FAMILIES, "restrict address families");
                 FAIL(EXIT_SECCOMP, "apply system call filters");
         }
-        if (collecting && collecting->n != group_item + 1)
-                group_item = SIZE_MAX; /* none, or one per architecture */
 
         if (!(set = malloc(sizeof(*set)))) {
                 r = ENOMEM;
@@ -962,9 +939,6 @@ static int apply_steps(const Unit *u, char *err, size_t errlen) {
                         free(set);
                         FAIL(EXIT_SECCOMP, "apply system call filters");
                 }
-                /* one shared program right before one SystemCallFilter= program: folded */
-                if (collecting && group_item != SIZE_MAX && collecting->n == group_item + 2)
-                        fold_group(group_item);
         }
         free(set);
         return 0;

@@ -8,8 +8,7 @@
  * ProtectClock=, PrivateDevices= (their system call parts), SystemCallArchitectures=,
  * LockPersonality=, SystemCallLog=, SystemCallFilter= last). sdinit loads at most three programs:
  * all the settings that allow by default and SystemCallArchitectures= in one, then SystemCallLog=
- * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"); the first is folded
- * into SystemCallFilter='s when no SystemCallLog= program is between them, and all are re-encoded
+ * and SystemCallFilter= (exec-seccomp.c, "fewer programs, the same verdicts"), each re-encoded
  * shorter with the same verdicts (service/bpf-compact.c). */
 
 #include <stdbool.h>
@@ -38,13 +37,10 @@ int exec_seccomp_prepare(const Unit *u);
 
 typedef struct ExecSeccompPlan ExecSeccompPlan;
 
-/* Tests: called in exec_seccomp_prepare() with every new program of a plan: loaded gives the
- * kernel's verdicts of first (as libseccomp exported it; loaded is its re-encoding by
- * service/bpf-compact.c, or first) or, when second is not NULL, of first and second loaded one
- * after the other (the shared program folded into SystemCallFilter='s). */
+/* Tests: called in exec_seccomp_prepare() with every new program of a plan: exported as libseccomp
+ * made it, loaded as the child loads it (its re-encoding by service/bpf-compact.c, or the same). */
 struct sock_fprog;
-extern void (*exec_seccomp_program_hook)(const struct sock_fprog *first, const struct sock_fprog *second,
-                                         const struct sock_fprog *loaded);
+extern void (*exec_seccomp_program_hook)(const struct sock_fprog *exported, const struct sock_fprog *loaded);
 
 /* Applies them all (the prepared programs when there are). Returns 0, or systemd's exit status
  * (EXIT_SECCOMP, EXIT_ADDRESS_FAMILIES) with a message in err. */
