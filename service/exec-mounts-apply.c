@@ -209,8 +209,10 @@ static bool setattr_recursive_same(const MountPlan *p, const MEntry *e) {
 
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
  * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
- * one stacked on top keeps its flags (one recursive mount_setattr(2) would change those too, and
- * /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's /sys/fs/cgroup). */
+ * one stacked on top keeps its flags (a recursive mount_setattr(2) from an entry above both would
+ * change those too, and /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's
+ * /sys/fs/cgroup); one recursive call only where PID 1's table shows it reaches the same mounts
+ * (setattr_recursive_same()). */
 static int setattr_tree(const MountPlan *p, ChildTable *t, const MEntry *e, unsigned long set, unsigned long clr,
                         bool submounts) {
         char mp[4096];
@@ -456,7 +458,15 @@ static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
                 r = -errno;
                 goto fail;
         }
-        if ((r = dev_populate(dev, "/dev/", pid1_mounts()->mknod_denied)) < 0)
+        /* (in it: the nodes' paths one short look-up each) */
+        if (chdir(dev) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        r = dev_populate(".", "/dev/", pid1_mounts()->mknod_denied);
+        if (chdir("/") < 0 && r == 0)
+                r = -errno;
+        if (r < 0)
                 goto fail;
         mkdir_p(e->path, 0755);
         found = umount_pid1_mounts(p, e, &locked);
