@@ -372,6 +372,8 @@ void mount_plan_free(MountPlan *p) {
 }
 
 
+static bool incoming_made;
+
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = unit_exec(u);
@@ -507,15 +509,19 @@ common:
         if (!(e = add_literal(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
-        /* (one mkdir(2) when the unit's directory exists or only it is missing) */
+        /* (one mkdir(2) when the unit's directory exists or only it is missing; the mount point
+         * once, and again when /run/systemd/propagate was missing; a child that finds it missing
+         * makes it, as for every bind target) */
         r = mkdir(path, 0600) == 0 ? 1 : errno == ENOENT ? -1 : 0;
         if (r < 0) {
                 mkdir("/run/systemd", 0755);
                 mkdir("/run/systemd/propagate", 0755);
                 mkdir(path, 0600);
         }
-        if (r != 0)
+        if (r < 0 || (r > 0 && !incoming_made)) {
                 mkdir("/run/systemd/incoming", 0755);
+                incoming_made = true;
+        }
         r = 0;
 
         if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
