@@ -151,23 +151,83 @@ static bool pid1_view(const MountPlan *p, const MEntry *e) {
         return true;
 }
 
+/* Whether e's path is a mount point in the child now, from PID 1's table: where no earlier entry at
+ * or above it can have changed what is mounted there (one that binds a path onto itself keeps the
+ * same mount points below it, and a /sys, /dev or /run already mounted is left alone). -1: not
+ * known, the child looks. */
+static int pid1_is_mount_point(const MountPlan *p, const MEntry *e) {
+        if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped)
+                return -1;
+        for (const MEntry *o = p->e; o < e; o++) {
+                if (!path_is_under(e->path, o->path))
+                        continue;
+                switch (o->mode) {
+                case M_READONLY:
+                case M_READWRITE:
+                case M_READWRITE_IMPLICIT:
+                case M_EXEC:
+                case M_NOEXEC:
+                case M_SYSFS:
+                case M_BIND_DEV:
+                        break;
+                case M_RUN:
+                        if (pid1_mount_point(o->path))
+                                break;
+                        return -1;
+                default:
+                        return -1;
+                }
+        }
+        return pid1_mount_point(e->path);
+}
+
+/* Whether one recursive mount_setattr(2) on e's path reaches the same mounts as systemd's walk by
+ * path (e itself and every mount below it that a path leads to): no entry of the plan lies below e
+ * (its mounts get their own flags), and no mount below the top one at e's path is covered by one
+ * mounted later at or above its own path (hidden: no path leads to it, but it is in the tree). PID
+ * 1's table lists its mounts in the order they were mounted; those below e's path mounted before
+ * the last one at e's path are below that one, not in its tree. */
+static bool setattr_recursive_same(const MountPlan *p, const MEntry *e) {
+        const Pid1Mounts *t = pid1_mounts();
+        size_t from = 0;
+
+        if (e + 1 < p->e + p->n && path_is_under(e[1].path, e->path))
+                return false;
+        for (size_t o = 0; o < t->len; o += strlen(t->mp + o) + 1)
+                if (strcmp(t->mp + o, e->path) == 0)
+                        from = o + strlen(t->mp + o) + 1;
+        for (size_t o = from; o < t->len; o += strlen(t->mp + o) + 1) {
+                const char *m = t->mp + o;
+                if (!path_is_under(m, e->path))
+                        continue;
+                for (size_t l = o + strlen(m) + 1; l < t->len; l += strlen(t->mp + l) + 1)
+                        if (path_is_under(m, t->mp + l) && path_is_under(t->mp + l, e->path))
+                                return false;
+        }
+        return true;
+}
+
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
  * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
- * one stacked on top keeps its flags (one recursive mount_setattr(2) would change those too, and
- * /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's /sys/fs/cgroup). */
+ * one stacked on top keeps its flags (a recursive mount_setattr(2) from an entry above both would
+ * change those too, and /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's
+ * /sys/fs/cgroup); one recursive call only where PID 1's table shows it reaches the same mounts
+ * (setattr_recursive_same()). */
 static int setattr_tree(const MountPlan *p, ChildTable *t, const MEntry *e, unsigned long set, unsigned long clr,
                         bool submounts) {
         char mp[4096];
         size_t pos = 0;
         int r;
 
-        r = mount_setattr_one(e->path, set, clr, false);
-        if (r < 0)
-                return r;
         /* Below an entry without PID 1 mounts under it, whatever is mounted has its own entry (or
          * lies below one): nothing else to flip, no need to look. */
         if (!submounts || !e->submounts)
-                return 0;
+                return mount_setattr_one(e->path, set, clr, false);
+        if (pid1_view(p, e) && setattr_recursive_same(p, e))
+                return mount_setattr_one(e->path, set, clr, true);
+        r = mount_setattr_one(e->path, set, clr, false);
+        if (r < 0)
+                return r;
         if (pid1_view(p, e)) {
                 for (size_t o = 0; o < pid1_mounts()->len; o += strlen(pid1_mounts()->mp + o) + 1)
                         if ((r = setattr_below(p, e, pid1_mounts()->mp + o, set, clr)) < 0)
@@ -207,13 +267,18 @@ static int mount_tmpfs_at(ChildTable *t, const MEntry *e) {
         return mount("tmpfs", e->path, "tmpfs", e->flags, e->options) < 0 ? -errno : 0;
 }
 
-/* A bind target of the source's kind (directory or file) where the destination is missing. */
-static int bind_make(const char *src, const char *dst, bool rec) {
+/* A bind target of the source's kind (directory or file) where the destination is missing.
+ * *missing: the source is not there (-ENOENT). */
+static int bind_make(const char *src, const char *dst, bool rec, bool *missing) {
         struct stat st;
         int r = bind(src, dst, rec);
 
-        if (r != -ENOENT || stat(src, &st) < 0)
+        if (r != -ENOENT)
                 return r;
+        if (stat(src, &st) < 0) {
+                *missing = errno == ENOENT;
+                return -errno;
+        }
         {
                 char parent[4096], *s;
                 snprintf(parent, sizeof(parent), "%s", dst);
@@ -233,41 +298,158 @@ static int bind_make(const char *src, const char *dst, bool rec) {
         return bind(src, dst, rec);
 }
 
-/* Unmounts what PID 1 has mounted at and below path, from its table as read when the plan was
- * made (the child's namespace is a copy of it), the last mounted first: for PrivateDevices='s /dev,
- * where no earlier entry of the plan lies above path (nothing else can have been mounted there
- * yet), without reading the child's own table. Returns false when the child's table must be read:
- * PID 1's is unknown or has escaped characters. */
-static bool umount_pid1_mounts(const MountPlan *p, const MEntry *e) {
-        size_t starts[256], n = 0;
-
-        if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped)
-                return false;
-        for (const MEntry *o = p->e; o < e; o++)
-                if (path_is_under(e->path, o->path))
+/* Whether the earlier entries have left what is mounted at and above e's path as PID 1 has it: an
+ * entry above it that only sets flags on a path PID 1 has mounted (ProtectSystem=strict's "/")
+ * mounted nothing in the first round. */
+static bool above_untouched(const MountPlan *p, const MEntry *e) {
+        for (const MEntry *o = p->e; o < e; o++) {
+                MountMode m = o->mode;
+                if (path_is_under(e->path, o->path) &&
+                    !((m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC) &&
+                      pid1_mount_point(o->path)))
                         return false;
-        for (size_t o = 0; o < pid1_mounts()->len; o += strlen(pid1_mounts()->mp + o) + 1)
-                if (path_is_under(pid1_mounts()->mp + o, e->path)) {
-                        if (n == N(starts))
-                                return false;
-                        starts[n++] = o;
-                }
-        while (n-- > 0)
-                (void) umount2(pid1_mounts()->mp + starts[n], MNT_DETACH | UMOUNT_NOFOLLOW);
+        }
         return true;
 }
 
-static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
+/* Unmounts what PID 1 has mounted at and below path, from its table as read when the plan was
+ * made (the child's namespace is a copy of it), the last mounted first: for PrivateDevices='s /dev,
+ * where no earlier entry of the plan lies above path (nothing else can have been mounted there
+ * yet), without reading the child's own table. Returns -1 when the child's table must be read
+ * (PID 1's is unknown or has escaped characters), else the number of mounts found there; *locked:
+ * none of them could go (EINVAL: a user namespace locks the mounts it inherits). */
+static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked) {
+        size_t starts[256], n = 0;
+        int found;
+
+        *locked = true;
+        if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped || !above_untouched(p, e))
+                return -1;
+        for (size_t o = 0; o < pid1_mounts()->len; o += strlen(pid1_mounts()->mp + o) + 1)
+                if (path_is_under(pid1_mounts()->mp + o, e->path)) {
+                        if (n == N(starts))
+                                return -1;
+                        starts[n++] = o;
+                }
+        found = (int) n;
+        while (n-- > 0)
+                if (umount2(pid1_mounts()->mp + starts[n], MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno != EINVAL)
+                        *locked = false;
+        return found;
+}
+
+/* Whether a child of this PID 1 already found every mount at and below /dev locked, in PID 1's
+ * table as it is now (Pid1Learnt): then systemd's dance (a tmpfs in a temporary directory, the old
+ * /dev unmounted, the new one moved over it) ends as a tmpfs mounted right on top of the old /dev,
+ * whose mounts all stay below it. */
+static bool dev_known_locked(const MountPlan *p, const MEntry *e) {
+        const Pid1Mounts *t = pid1_mounts();
+
+        return !p->root && !p->own_userns && t->valid && !t->escaped && t->learnt && t->learnt->dev_locked == t->gen &&
+               strcmp(e->path, "/dev") == 0 && pid1_mount_point("/dev") && above_untouched(p, e);
+}
+
+/* systemd's clone_device_node(): the node src + name as dev/name, by mknod(2) or (refused, then not
+ * tried again: *no_mknod) bound over an empty file, and its /dev/char/MAJ:MIN link as udev has it.
+ * -ENXIO: the source is no device node. */
+static int dev_clone_node(const char *dev, const char *src_dir, const char *name, const struct stat *known, bool *no_mknod,
+                          bool *have_dir) {
+        char b[128], src[64];
+        struct stat st;
+        int r;
+
+        snprintf(src, sizeof(src), "%s%s", src_dir, name);
+        if (known) /* (an lstat(2) of what is no symbolic link) */
+                st = *known;
+        else if (stat(src, &st) < 0)
+                return errno == ENOENT ? -ENXIO : -errno;
+        if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+                return -ENXIO;
+        snprintf(b, sizeof(b), "%s/%s", dev, name);
+        if (*no_mknod || mknod(b, st.st_mode, st.st_rdev) < 0) {
+                if (!*no_mknod && errno != EPERM)
+                        return -errno;
+                *no_mknod = true;
+                if (mknod(b, S_IFREG, 0) < 0 && errno != EEXIST)
+                        return -errno;
+                if ((r = bind(src, b, false)) < 0)
+                        return r;
+        }
+        snprintf(b, sizeof(b), "%s/%s", dev, S_ISCHR(st.st_mode) ? "char" : "block");
+        if (!have_dir[!S_ISCHR(st.st_mode)]) {
+                mkdir(b, 0755);
+                have_dir[!S_ISCHR(st.st_mode)] = true;
+        }
+        snprintf(b, sizeof(b), "%s/%s/%u:%u", dev, S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
+                 minor(st.st_rdev));
+        snprintf(src, sizeof(src), "../%s", name);
+        (void) !symlink(src, b);
+        return 0;
+}
+
+/* The contents of a private /dev in dev (a fresh tmpfs), in the order of systemd's
+ * mount_private_dev() between its tmpfs and its move; the sources named src + name (src "/dev/";
+ * or "" with the old /dev as the working directory, where the new one already covers it). */
+static int dev_populate(const char *dev, const char *src_dir, bool no_mknod) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+        static const char *const dirs[] = { "pts", "shm", "mqueue", "hugepages" };
         static const char *const links[][2] = {
                 { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
                 { "/proc/self/fd/2", "stderr" },
         };
-        char tmp[] = "/tmp/namespace-dev-XXXXXX", dev[64], b[128], src[64];
-        bool no_mknod = false, have_char = false, have_block = false;
+        char b[128], src[64];
+        bool have_dir[2] = { false, false }; /* char/, block/ */
         struct stat st;
         int r;
 
+        for (size_t i = 0; i < N(dirs); i++) {
+                snprintf(b, sizeof(b), "%s/%s", dev, dirs[i]);
+                snprintf(src, sizeof(src), "%s%s", src_dir, dirs[i]);
+                mkdir(b, 0755);
+                /* /dev/mqueue and /dev/hugepages are optional: an empty directory where missing */
+                if ((r = bind(src, b, false)) < 0 && i < 2)
+                        return r;
+                if (i > 0)
+                        continue;
+                /* /dev/ptmx, after pts: a symbolic link to pts/ptmx (containers) or the node */
+                snprintf(src, sizeof(src), "%sptmx", src_dir);
+                if (lstat(src, &st) < 0)
+                        return -errno;
+                snprintf(b, sizeof(b), "%s/ptmx", dev);
+                if (S_ISLNK(st.st_mode) ? (symlink("pts/ptmx", b) < 0 ? (r = -errno) : 0)
+                                        : (r = dev_clone_node(dev, src_dir, "ptmx", &st, &no_mknod, have_dir)) < 0)
+                        return r;
+        }
+        snprintf(b, sizeof(b), "%s/log", dev);
+        (void) !symlink("/run/systemd/journal/dev-log", b);
+        for (size_t i = 0; i < N(nodes); i++)
+                if ((r = dev_clone_node(dev, src_dir, nodes[i], NULL, &no_mknod, have_dir)) < 0 && r != -ENXIO)
+                        return r;
+        for (size_t i = 0; i < N(links); i++) {
+                snprintf(b, sizeof(b), "%s/%s", dev, links[i][1]);
+                (void) !symlink(links[i][0], b);
+        }
+        return 0;
+}
+
+static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
+        char tmp[] = "/tmp/namespace-dev-XXXXXX", dev[64];
+        bool locked;
+        int r, found;
+
+        if (dev_known_locked(p, e)) {
+                /* The old /dev (a mount point) as the working directory: the sources are one short
+                 * lookup away once the new tmpfs covers it. */
+                if (chdir("/dev") < 0)
+                        return -errno;
+                if (mount("tmpfs", "/dev", "tmpfs", e->flags, "mode=755" TMPFS_LIMITS_PRIVATE_DEV) < 0)
+                        r = -errno;
+                else if ((r = dev_populate("/dev", "", pid1_mounts()->mknod_denied)) < 0)
+                        (void) umount2("/dev", MNT_DETACH | UMOUNT_NOFOLLOW);
+                if (chdir("/") < 0 && r == 0)
+                        r = -errno;
+                return r;
+        }
         if (!mkdtemp(tmp))
                 return -errno;
         snprintf(dev, sizeof(dev), "%s/dev", tmp);
@@ -276,67 +458,22 @@ static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
                 r = -errno;
                 goto fail;
         }
-        snprintf(b, sizeof(b), "%s/pts", dev);
-        mkdir(b, 0755);
-        if ((r = bind("/dev/pts", b, false)) < 0)
+        /* (in it: the nodes' paths one short look-up each) */
+        if (chdir(dev) < 0) {
+                r = -errno;
                 goto fail;
-        snprintf(b, sizeof(b), "%s/ptmx", dev);
-        if (lstat("/dev/ptmx", &st) == 0 && S_ISLNK(st.st_mode))
-                r = symlink("pts/ptmx", b) < 0 ? -errno : 0;
-        else if (mknod(b, S_IFCHR | 0666, makedev(5, 2)) < 0) {
-                int fd = open(b, O_CREAT | O_WRONLY | O_CLOEXEC, 0);
-                if (fd >= 0)
-                        close(fd);
-                r = bind("/dev/ptmx", b, false);
         }
+        r = dev_populate(".", "/dev/", pid1_mounts()->mknod_denied);
+        if (chdir("/") < 0 && r == 0)
+                r = -errno;
         if (r < 0)
                 goto fail;
-        snprintf(b, sizeof(b), "%s/shm", dev);
-        mkdir(b, 0755);
-        if ((r = bind("/dev/shm", b, false)) < 0)
-                goto fail;
-        snprintf(b, sizeof(b), "%s/mqueue", dev);
-        mkdir(b, 0755);
-        (void) bind("/dev/mqueue", b, false);
-        snprintf(b, sizeof(b), "%s/hugepages", dev);
-        mkdir(b, 0755);
-        (void) bind("/dev/hugepages", b, false);
-        snprintf(b, sizeof(b), "%s/log", dev);
-        (void) !symlink("/run/systemd/journal/dev-log", b);
-        for (size_t i = 0; i < N(nodes); i++) {
-                snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
-                if (stat(src, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
-                        continue;
-                snprintf(b, sizeof(b), "%s/%s", dev, nodes[i]);
-                if (no_mknod || mknod(b, st.st_mode, st.st_rdev) < 0) {
-                        /* No CAP_MKNOD (a user namespace): bind the node over an empty file (and
-                         * no more device nodes are tried). */
-                        no_mknod = no_mknod || errno == EPERM;
-                        if (mknod(b, S_IFREG, 0) < 0 && errno != EEXIST) {
-                                r = -errno;
-                                goto fail;
-                        }
-                        if ((r = bind(src, b, false)) < 0)
-                                goto fail;
-                }
-                /* /dev/char/MAJ:MIN -> ../NAME, as udev would have it. */
-                snprintf(b, sizeof(b), "%s/%s", dev, S_ISCHR(st.st_mode) ? "char" : "block");
-                if (!(S_ISCHR(st.st_mode) ? have_char : have_block)) {
-                        mkdir(b, 0755);
-                        *(S_ISCHR(st.st_mode) ? &have_char : &have_block) = true;
-                }
-                snprintf(b, sizeof(b), "%s/%s/%u:%u", dev, S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
-                         minor(st.st_rdev));
-                snprintf(src, sizeof(src), "../%s", nodes[i]);
-                (void) !symlink(src, b);
-        }
-        for (size_t i = 0; i < N(links); i++) {
-                snprintf(b, sizeof(b), "%s/%s", dev, links[i][1]);
-                (void) !symlink(links[i][0], b);
-        }
         mkdir_p(e->path, 0755);
-        if (!umount_pid1_mounts(p, e))
+        found = umount_pid1_mounts(p, e, &locked);
+        if (found < 0)
                 umount_recursive(t, e->path);
+        else if (found > 0 && locked && !p->own_userns && pid1_mounts()->learnt && strcmp(e->path, "/dev") == 0)
+                pid1_mounts()->learnt->dev_locked = pid1_mounts()->gen; /* (for the next children) */
         if (mount(dev, e->path, NULL, MS_MOVE, NULL) < 0) {
                 r = -errno;
                 goto fail;
@@ -369,7 +506,8 @@ static void clear_submounts_below(const MountPlan *p, MEntry *e) {
 static int mount_proc(const MountPlan *p, MEntry *e) {
         int r;
 
-        mkdir_p(e->path, 0755);
+        if (pid1_is_mount_point(p, e) <= 0)
+                mkdir_p(e->path, 0755);
         /* A new instance (hidepid= is per instance); the old one stays below until it worked. */
         r = mount("proc", e->path, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, p->proc_opts) < 0 ? -errno : 0;
         if (r == -EINVAL && p->proc_opts)
@@ -431,8 +569,11 @@ static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
         case M_READWRITE_IMPLICIT:
         case M_EXEC:
         case M_NOEXEC:
-                /* Without a mount at or below it (mark_submounts()), it is no mount point: no look. */
-                r = e->submounts ? is_mount_point(e->path) : 0;
+                /* Without a mount at or below it (mark_submounts()), it is no mount point: no look;
+                 * nor where PID 1's table knows. */
+                r = e->submounts ? pid1_is_mount_point(p, e) : 0;
+                if (r < 0)
+                        r = is_mount_point(e->path);
                 if (r == 0)
                         r = bind(e->path, e->path, true);
                 if (r == -ENOENT && e->ignore)
@@ -441,10 +582,10 @@ static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
         case M_BIND:
         case M_BIND_REC:
         case M_PRIVATE_TMP: {
-                char src[4096];
-                if (!realpath(e->source, src))
-                        return errno == ENOENT && e->ignore ? absent(e) : -errno;
-                return bind_make(src, e->path, e->mode == M_BIND_REC);
+                /* (the kernel follows the symbolic links in the source: no realpath(3) first) */
+                bool missing = false;
+                r = bind_make(e->source, e->path, e->mode == M_BIND_REC, &missing);
+                return missing && e->ignore ? absent(e) : r;
         }
         case M_EMPTY_DIR:
         case M_TMPFS:
@@ -453,6 +594,8 @@ static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
                 return private_dev(p, t, e);
         case M_BIND_DEV:
         case M_SYSFS:
+                if (pid1_is_mount_point(p, e) > 0)
+                        return 0; /* (there, and mounted) */
                 mkdir_p(e->path, 0755);
                 r = is_mount_point(e->path);
                 if (r < 0)
@@ -461,7 +604,9 @@ static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
         case M_PROCFS:
                 return mount_proc(p, e);
         case M_RUN:
-                r = is_mount_point(e->path);
+                r = pid1_is_mount_point(p, e);
+                if (r < 0)
+                        r = is_mount_point(e->path);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 return r > 0 ? 0 : mount_tmpfs_at(t, e);

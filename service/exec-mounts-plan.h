@@ -56,6 +56,7 @@ struct MountPlan {
         char proc_buf[64];
         unsigned long propagation;
         bool nosuid, insists;
+        bool own_userns;       /* the child enters a user namespace of its own first (PrivateUsers=) */
 };
 
 #define TMPFS_LIMITS_EMPTY ",size=4m,nr_inodes=1k"
@@ -63,16 +64,31 @@ struct MountPlan {
 #define TMPFS_LIMITS_NESTED ",size=10%,nr_inodes=400k"
 
 
+/* What the children of this PID 1 learnt about its mount table, in memory shared with them (one
+ * page, mapped once before the first fork): dev_locked is the generation of PID 1's table (gen
+ * below) in which a child found that none of the mounts at and below /dev can be unmounted (a user
+ * namespace locks the mounts it inherits), 0 when none has. The word is written by children and
+ * only compared with the current generation: a stale or torn value means "not known". */
+typedef struct Pid1Learnt {
+        volatile unsigned long dev_locked;
+} Pid1Learnt;
+
 /* PID 1's mount points (NUL-terminated, one after the other) as exec-mounts.c last read them; the
  * child reads its inherited copy. escaped: a mount point with an escaped character (be
- * conservative); valid: read since the table last changed. */
+ * conservative); valid: read since the table last changed; gen: counts the reads (never 0 once
+ * valid). mknod_denied: PID 1's mknod(2) of a device node was refused with EPERM (a user namespace:
+ * its children's are too). learnt: NULL where the shared page could not be mapped. */
 typedef struct Pid1Mounts {
         int fd;
         char *mp;
         size_t len, cap;
-        bool escaped, valid;
+        unsigned long gen;
+        bool escaped, valid, mknod_denied;
+        Pid1Learnt *learnt;
 } Pid1Mounts;
 const Pid1Mounts *pid1_mounts(void);
+/* Whether path is a mount point in PID 1's table (valid and not escaped: the caller checks). */
+bool pid1_mount_point(const char *path);
 
 /* The entry leaves its path read-only / noexec. */
 bool entry_ro(const MEntry *e);

@@ -372,6 +372,8 @@ void mount_plan_free(MountPlan *p) {
 }
 
 
+static bool incoming_made;
+
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = unit_exec(u);
@@ -385,6 +387,7 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
         if (!p)
                 return NULL;
         p->propagation = c->mount_flags ? c->mount_flags : MS_SHARED;
+        p->own_userns = c->private_users; /* (conservative for '+' commands too) */
         if (x->root_directory && strcmp(x->root_directory, "/") != 0) {
                 p->root = strdup(x->root_directory);
                 if (!p->root)
@@ -506,15 +509,19 @@ common:
         if (!(e = add_literal(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
                 goto fail;
         e->read_only = true;
-        /* (one mkdir(2) when the unit's directory exists or only it is missing) */
+        /* (one mkdir(2) when the unit's directory exists or only it is missing; the mount point
+         * once, and again when /run/systemd/propagate was missing; a child that finds it missing
+         * makes it, as for every bind target) */
         r = mkdir(path, 0600) == 0 ? 1 : errno == ENOENT ? -1 : 0;
         if (r < 0) {
                 mkdir("/run/systemd", 0755);
                 mkdir("/run/systemd/propagate", 0755);
                 mkdir(path, 0600);
         }
-        if (r != 0)
+        if (r < 0 || (r > 0 && !incoming_made)) {
                 mkdir("/run/systemd/incoming", 0755);
+                incoming_made = true;
+        }
         r = 0;
 
         if (sandbox && (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid)) {
@@ -555,6 +562,13 @@ const Pid1Mounts *pid1_mounts(void) {
         return &pid1_table;
 }
 
+bool pid1_mount_point(const char *path) {
+        for (size_t o = 0; o < pid1_table.len; o += strlen(pid1_table.mp + o) + 1)
+                if (strcmp(pid1_table.mp + o, path) == 0)
+                        return true;
+        return false;
+}
+
 static int pid1_table_refresh(void) {
         struct pollfd pfd;
         char buf[16384], line[8192];
@@ -563,6 +577,12 @@ static int pid1_table_refresh(void) {
 
         if (pid1_table.fd < 0 && (pid1_table.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
                 return -errno;
+        if (!pid1_table.learnt) {
+                /* (once; without it the children only learn nothing) */
+                void *m = mmap(NULL, sizeof(Pid1Learnt), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                if (m != MAP_FAILED)
+                        pid1_table.learnt = m;
+        }
         pfd = (struct pollfd) { .fd = pid1_table.fd, .events = POLLPRI };
         if (poll(&pfd, 1, 0) < 0)
                 return -errno;
@@ -570,6 +590,7 @@ static int pid1_table_refresh(void) {
                 return 0;
         pid1_table.valid = pid1_table.escaped = false;
         pid1_table.len = 0;
+        pid1_table.gen++; /* (what the children learnt of the old table no longer holds) */
         if (lseek(pid1_table.fd, 0, SEEK_SET) < 0)
                 return -errno;
         /* line by line: "id parent maj:min root MOUNTPOINT ..." */
@@ -657,6 +678,24 @@ bool mount_plan_insists(const MountPlan *p) {
         return p->insists;
 }
 
+/* Whether this process is in the initial user namespace (its uid map is the identity of the whole
+ * range; when unsure, yes). */
+static bool initial_userns(void) {
+        char b[128];
+        ssize_t n;
+        int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+        unsigned long a, c, l;
+
+        if (fd < 0)
+                return true;
+        n = read(fd, b, sizeof(b) - 1);
+        close(fd);
+        if (n <= 0)
+                return true;
+        b[n] = '\0';
+        return sscanf(b, "%lu %lu %lu", &a, &c, &l) != 3 || (a == 0 && c == 0 && l == 4294967295UL);
+}
+
 void mount_make_inaccessible_nodes(void) {
         static bool done;
         mode_t old;
@@ -672,8 +711,13 @@ void mount_make_inaccessible_nodes(void) {
         mknod("/run/systemd/inaccessible/reg", S_IFREG, 0);
         mknod("/run/systemd/inaccessible/fifo", S_IFIFO, 0);
         mknod("/run/systemd/inaccessible/sock", S_IFSOCK, 0);
-        /* Likely refused in a user namespace: a masked device node then gets the socket node. */
+        /* Likely refused in a user namespace: a masked device node then gets the socket node. (A
+         * character node 0:0 is a whiteout, which a user namespace may make.) */
         mknod("/run/systemd/inaccessible/chr", S_IFCHR, makedev(0, 0));
-        mknod("/run/systemd/inaccessible/blk", S_IFBLK, makedev(0, 0));
+        if (mknod("/run/systemd/inaccessible/blk", S_IFBLK, makedev(0, 0)) < 0 && errno == EPERM && !initial_userns())
+                /* No CAP_MKNOD in the initial user namespace, which no process here can get: the
+                 * children's mknod(2) of a device node fails too (PrivateDevices= binds them
+                 * without trying). In the initial one, a device cgroup may refuse some only. */
+                pid1_table.mknod_denied = true;
         umask(old);
 }
