@@ -319,8 +319,9 @@ static bool above_untouched(const MountPlan *p, const MEntry *e) {
  * (PID 1's is unknown or has escaped characters), else the number of mounts found there; *locked:
  * none of them could go (EINVAL: a user namespace locks the mounts it inherits). */
 static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked) {
-        size_t starts[256], n = 0;
-        int found;
+        size_t starts[256], failed[257], n = 0, nf;
+        bool rest_locked;
+        int found, r = 0;
 
         *locked = true;
         if (p->root || !pid1_mounts()->valid || pid1_mounts()->escaped || !above_untouched(p, e))
@@ -335,13 +336,37 @@ static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked)
         /* The top mount at path first, lazily: every mount below it goes along in one call, and
          * in one of the kernel's RCU grace periods instead of one per mount (a container's own
          * /dev and its ten binds: 60 us of CPU less per start here); again while another one that
-         * can go lies below. Then each of PID 1's mounts there, the last mounted first, for what
-         * was mounted below them before (the others are gone already and fail, cheaply). */
-        while (n > 0 && umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+         * can go lies below. */
+        while (n > 0 && (r = umount2(e->path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 ? -errno : 0) == 0)
                 *locked = false;
-        while (n-- > 0)
-                if (umount2(pid1_mounts()->mp + starts[n], MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno != EINVAL)
-                        *locked = false;
+        /* A child of this table's generation found nothing else there that could go (Pid1Learnt):
+         * the same calls on the same mounts fail the same way. */
+        if (!*locked && r == -EINVAL && pid1_mounts()->learnt && pid1_mounts()->learnt->dev_rest_locked == pid1_mounts()->gen &&
+            !p->own_userns && strcmp(e->path, "/dev") == 0)
+                return found;
+        /* Then each of PID 1's mounts there, the last mounted first, for what was mounted below
+         * them before (the others are gone already and fail, cheaply). A path where one failed
+         * with EINVAL since the last mount went (locked, or nothing mounted there) is not tried
+         * again: in the same table the same call fails the same way. */
+        failed[0] = r == -EINVAL ? (size_t) -2 : (size_t) -1; /* (-2: path itself) */
+        nf = n > 0 ? 1 : 0;
+        rest_locked = !*locked && nf > 0 && r == -EINVAL;
+        while (n-- > 0) {
+                const char *mp = pid1_mounts()->mp + starts[n];
+                bool again = false;
+                for (size_t j = 0; j < nf && !again; j++)
+                        again = failed[j] == (size_t) -2 ? strcmp(mp, e->path) == 0
+                                                         : failed[j] != (size_t) -1 && strcmp(mp, pid1_mounts()->mp + failed[j]) == 0;
+                if (again)
+                        continue;
+                if (umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno != EINVAL) {
+                        *locked = rest_locked = false;
+                        nf = 0; /* (a mount went: what failed may now be within reach) */
+                } else
+                        failed[nf++] = starts[n];
+        }
+        if (rest_locked && !p->own_userns && pid1_mounts()->learnt && strcmp(e->path, "/dev") == 0)
+                pid1_mounts()->learnt->dev_rest_locked = pid1_mounts()->gen; /* (for the next children) */
         return found;
 }
 

@@ -71,6 +71,9 @@ struct MountPlan {
  * only compared with the current generation: a stale or torn value means "not known". */
 typedef struct Pid1Learnt {
         volatile unsigned long dev_locked;
+        /* The generation in which a child unmounted the top mounts at /dev (those a container
+         * made: they could go) and found that none of PID 1's other mounts there could. */
+        volatile unsigned long dev_rest_locked;
 } Pid1Learnt;
 
 /* PID 1's mount points (NUL-terminated, one after the other) as exec-mounts.c last read them; the
