@@ -57,6 +57,8 @@ struct MountPlan {
         unsigned long propagation;
         bool nosuid, insists;
         bool own_userns;       /* the child enters a user namespace of its own first (PrivateUsers=) */
+        char *pool;            /* the plan's strings, one after the other (exec-mounts.c plan_strdup) */
+        size_t pool_len, pool_cap;
 };
 
 #define TMPFS_LIMITS_EMPTY ",size=4m,nr_inodes=1k"

@@ -83,13 +83,56 @@ static const StaticEntry system_strict[] = {
 };
 
 
+/* The plan, its entry array and its strings' pool of the last plan freed, for the next plan: not
+ * some 15 blocks freed and allocated again at every start, all over the heap (PID 1 frees them
+ * after the fork: each page written is a copy-on-write fault while the child shares it). */
+static MEntry *spare_e;
+static size_t spare_cap;
+static char *spare_pool;
+static MountPlan *spare_plan;
+#define POOL_SIZE 4096
+
+/* A block that starts a page (freed with free(), grown with realloc()). */
+static void *page_alloc(size_t size) {
+        void *m;
+
+        return posix_memalign(&m, 4096, size) == 0 ? m : NULL;
+}
+
+/* A copy of s in the plan's pool (a copy of its own when the pool is full). */
+static char *plan_strdup(MountPlan *p, const char *s) {
+        size_t n = strlen(s) + 1;
+
+        if (!p->pool) {
+                p->pool = spare_pool ? spare_pool : page_alloc(POOL_SIZE); /* one page */
+                spare_pool = NULL;
+                p->pool_cap = p->pool ? POOL_SIZE : 0;
+        }
+        if (n > p->pool_cap - p->pool_len)
+                return strdup(s);
+        memcpy(p->pool + p->pool_len, s, n);
+        p->pool_len += n;
+        return p->pool + p->pool_len - n;
+}
+
+static void plan_str_free(const MountPlan *p, const char *s) {
+        if (s && !(p->pool && s >= p->pool && s < p->pool + p->pool_cap))
+                free((char *) s);
+}
+
 /* One more entry on path: a literal (static storage) is kept as it is, other paths are copied. */
 static MEntry *add_entry(MountPlan *p, const char *path, MountMode mode, bool literal) {
         MEntry *e;
 
+        if (p->cap == 0 && spare_e) {
+                p->e = spare_e;
+                p->cap = spare_cap;
+                spare_e = NULL;
+        }
         if (p->n == p->cap) {
                 size_t cap = p->cap ? p->cap * 2 : 64; /* (redis-server's settings: 43 entries) */
-                MEntry *n = realloc(p->e, cap * sizeof(*n));
+                /* the first array on a page of its own (3 KB: one page, not two, written per start) */
+                MEntry *n = p->e ? realloc(p->e, cap * sizeof(*n)) : page_alloc(cap * sizeof(*n));
                 if (!n)
                         return NULL;
                 p->e = n;
@@ -97,7 +140,7 @@ static MEntry *add_entry(MountPlan *p, const char *path, MountMode mode, bool li
         }
         e = p->e + p->n;
         *e = (MEntry) { .mode = mode, .path = path, .own_path = !literal };
-        if (!literal && !(e->path = strdup(path)))
+        if (!literal && !(e->path = plan_strdup(p, path)))
                 return NULL;
         p->n++;
         return e;
@@ -179,7 +222,7 @@ static int add_binds(MountPlan *p, char **words, bool ro) {
                 if (strcmp(src, dst) != 0)
                         p->insists = true;
                 e = add(p, dst, rec ? M_BIND_REC : M_BIND);
-                if (!e || !(e->source = strdup(src)))
+                if (!e || !(e->source = plan_strdup(p, src)))
                         return -ENOMEM;
                 e->read_only = ro;
                 e->ignore = ignore;
@@ -228,7 +271,7 @@ static int add_tmpfs(MountPlan *p, char **words) {
                         o += k + (o[k] == ',');
                 }
                 e = add(p, path, M_TMPFS);
-                if (!e || !(e->options = strdup(opts)))
+                if (!e || !(e->options = plan_strdup(p, opts)))
                         return -ENOMEM;
                 e->flags = flags;
                 e->read_only = ro;
@@ -276,11 +319,11 @@ bool entry_noexec(const MEntry *e) {
         return e->noexec || e->mode == M_NOEXEC || e->mode == M_INACCESSIBLE || e->mode == M_SYSFS || e->mode == M_PROCFS;
 }
 
-static void entry_done(MEntry *e) {
+static void entry_done(const MountPlan *p, MEntry *e) {
         if (e->own_path)
-                free((char *) e->path);
-        free(e->source);
-        free(e->options);
+                plan_str_free(p, e->path);
+        plan_str_free(p, e->source);
+        plan_str_free(p, e->options);
 }
 
 static void normalize(MountPlan *p) {
@@ -295,7 +338,7 @@ static void normalize(MountPlan *p) {
                         prev->read_only = prev->read_only || entry_ro(p->e + f);
                         prev->noexec = prev->noexec || entry_noexec(p->e + f);
                         prev->exec = prev->exec || p->e[f].exec || p->e[f].mode == M_EXEC;
-                        entry_done(p->e + f);
+                        entry_done(p, p->e + f);
                         continue;
                 }
                 p->e[t++] = p->e[f];
@@ -306,7 +349,7 @@ static void normalize(MountPlan *p) {
                 t = 0;
                 for (size_t f = 0; f < p->n; f++) {
                         if (!path_is_under(p->e[f].path, p->root)) {
-                                entry_done(p->e + f);
+                                entry_done(p, p->e + f);
                                 continue;
                         }
                         p->e[t++] = p->e[f];
@@ -317,7 +360,7 @@ static void normalize(MountPlan *p) {
         t = 0;
         for (size_t f = 0; f < p->n; f++) {
                 if (clear && path_is_under(p->e[f].path, clear)) {
-                        entry_done(p->e + f);
+                        entry_done(p, p->e + f);
                         continue;
                 }
                 p->e[t] = p->e[f];
@@ -334,7 +377,7 @@ static void normalize(MountPlan *p) {
                         while (k > 0 && !path_is_under(p->e[f].path, p->e[k - 1].path))
                                 k--;
                         if (k > 0 && p->e[k - 1].mode == m) {
-                                entry_done(p->e + f);
+                                entry_done(p, p->e + f);
                                 continue;
                         }
                 }
@@ -353,7 +396,7 @@ static int prefix_paths(MountPlan *p) {
                 if (asprintf(&s, "%s%s", p->root, strcmp(p->e[i].path, "/") == 0 ? "" : p->e[i].path) < 0)
                         return -ENOMEM;
                 if (p->e[i].own_path)
-                        free((char *) p->e[i].path);
+                        plan_str_free(p, p->e[i].path);
                 p->e[i].path = s;
                 p->e[i].own_path = true;
                 p->e[i].has_prefix = true;
@@ -365,10 +408,21 @@ void mount_plan_free(MountPlan *p) {
         if (!p)
                 return;
         for (size_t i = 0; i < p->n; i++)
-                entry_done(p->e + i);
-        free(p->e);
+                entry_done(p, p->e + i);
+        if (!spare_e && p->cap <= 256) {
+                spare_e = p->e;
+                spare_cap = p->cap;
+        } else
+                free(p->e);
+        if (!spare_pool && p->pool_cap == POOL_SIZE)
+                spare_pool = p->pool;
+        else
+                free(p->pool);
         free(p->root);
-        free(p);
+        if (!spare_plan)
+                spare_plan = p;
+        else
+                free(p);
 }
 
 
@@ -377,7 +431,7 @@ static bool incoming_made;
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = unit_exec(u);
-        MountPlan *p = calloc(1, sizeof(*p));
+        MountPlan *p = spare_plan ? spare_plan : malloc(sizeof(*p));
         bool apivfs = c->mount_apivfs >= 0 ? c->mount_apivfs > 0 : x->root_directory != NULL;
         bool ignore_proc = c->proc_subset_pid;
         char path[4096];
@@ -386,6 +440,8 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
 
         if (!p)
                 return NULL;
+        spare_plan = NULL;
+        memset(p, 0, sizeof(*p));
         p->propagation = c->mount_flags ? c->mount_flags : MS_SHARED;
         p->own_userns = c->private_users; /* (conservative for '+' commands too) */
         if (x->root_directory && strcmp(x->root_directory, "/") != 0) {
@@ -409,12 +465,12 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
                 goto fail;
         if (tmp) {
                 snprintf(path, sizeof(path), "%s/tmp", tmp);
-                if (!(e = add_literal(p, "/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
+                if (!(e = add_literal(p, "/tmp", M_PRIVATE_TMP)) || !(e->source = plan_strdup(p, path)))
                         goto fail;
         }
         if (var_tmp) {
                 snprintf(path, sizeof(path), "%s/tmp", var_tmp);
-                if (!(e = add_literal(p, "/var/tmp", M_PRIVATE_TMP)) || !(e->source = strdup(path)))
+                if (!(e = add_literal(p, "/var/tmp", M_PRIVATE_TMP)) || !(e->source = plan_strdup(p, path)))
                         goto fail;
         }
         if (c->private_devices) {
@@ -492,11 +548,11 @@ common:
         /* The credentials tree: the unit's own directory read-only on an empty tmpfs, or nothing. */
         snprintf(path, sizeof(path), "/run/credentials/%s", unit_id);
         if (access(path, F_OK) == 0) {
-                if (!(e = add_literal(p, "/run/credentials", M_TMPFS)) || !(e->options = strdup("mode=0755" TMPFS_LIMITS_EMPTY)))
+                if (!(e = add_literal(p, "/run/credentials", M_TMPFS)) || !(e->options = plan_strdup(p, "mode=0755" TMPFS_LIMITS_EMPTY)))
                         goto fail;
                 e->read_only = true;
                 e->flags = MS_NODEV | MS_STRICTATIME | MS_NOSUID | MS_NOEXEC;
-                if (!(e = add(p, path, M_BIND)) || !(e->source = strdup(path)))
+                if (!(e = add(p, path, M_BIND)) || !(e->source = plan_strdup(p, path)))
                         goto fail;
                 e->read_only = true;
         } else {
@@ -506,7 +562,7 @@ common:
         }
         /* systemd's /run/systemd/incoming: where it propagates mounts into the service later. */
         snprintf(path, sizeof(path), "/run/systemd/propagate/%s", unit_id);
-        if (!(e = add_literal(p, "/run/systemd/incoming", M_BIND)) || !(e->source = strdup(path)))
+        if (!(e = add_literal(p, "/run/systemd/incoming", M_BIND)) || !(e->source = plan_strdup(p, path)))
                 goto fail;
         e->read_only = true;
         /* (one mkdir(2) when the unit's directory exists or only it is missing; the mount point
@@ -539,7 +595,7 @@ common:
                         char *rp = p->e[i].user ? realpath(p->e[i].path, NULL) : NULL;
                         if (rp && strcmp(rp, p->e[i].path) != 0) {
                                 if (p->e[i].own_path)
-                                        free((char *) p->e[i].path);
+                                        plan_str_free(p, p->e[i].path);
                                 p->e[i].path = rp;
                                 p->e[i].own_path = true;
                         } else
@@ -569,25 +625,14 @@ bool pid1_mount_point(const char *path) {
         return false;
 }
 
-static int pid1_table_refresh(void) {
-        struct pollfd pfd;
+/* The table read again: its 24 KB of buffers in a frame of their own, not in the one of
+ * pid1_table_refresh(), which runs at every sandboxed start (each stack page PID 1 writes after a
+ * fork is a copy-on-write fault). */
+static int __attribute__((noinline)) pid1_table_read(void) {
         char buf[16384], line[8192];
         size_t ln = 0;
         ssize_t k;
 
-        if (pid1_table.fd < 0 && (pid1_table.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-                return -errno;
-        if (!pid1_table.learnt) {
-                /* (once; without it the children only learn nothing) */
-                void *m = mmap(NULL, sizeof(Pid1Learnt), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-                if (m != MAP_FAILED)
-                        pid1_table.learnt = m;
-        }
-        pfd = (struct pollfd) { .fd = pid1_table.fd, .events = POLLPRI };
-        if (poll(&pfd, 1, 0) < 0)
-                return -errno;
-        if (pid1_table.valid && !(pfd.revents & (POLLPRI | POLLERR)))
-                return 0;
         pid1_table.valid = pid1_table.escaped = false;
         pid1_table.len = 0;
         pid1_table.gen++; /* (what the children learnt of the old table no longer holds) */
@@ -628,6 +673,25 @@ static int pid1_table_refresh(void) {
                 return -errno;
         pid1_table.valid = true;
         return 0;
+}
+
+static int pid1_table_refresh(void) {
+        struct pollfd pfd;
+
+        if (pid1_table.fd < 0 && (pid1_table.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+                return -errno;
+        if (!pid1_table.learnt) {
+                /* (once; without it the children only learn nothing) */
+                void *m = mmap(NULL, sizeof(Pid1Learnt), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                if (m != MAP_FAILED)
+                        pid1_table.learnt = m;
+        }
+        pfd = (struct pollfd) { .fd = pid1_table.fd, .events = POLLPRI };
+        if (poll(&pfd, 1, 0) < 0)
+                return -errno;
+        if (pid1_table.valid && !(pfd.revents & (POLLPRI | POLLERR)))
+                return 0;
+        return pid1_table_read();
 }
 
 /* Which entries need a look at the mount table when applied (to unmount what lies below them):
