@@ -284,24 +284,24 @@ static int add_tmpfs(MountPlan *p, char **words) {
 /* Component-wise path order: a prefix sorts before what lies below it ("/a" < "/a/b" < "/a-b"). */
 static int path_cmp(const char *a, const char *b) {
         for (;;) {
-                size_t ka, kb;
-                int d;
-
                 while (*a == '/')
                         a++;
                 while (*b == '/')
                         b++;
                 if (!*a || !*b)
                         return (*a != '\0') - (*b != '\0');
-                ka = strcspn(a, "/");
-                kb = strcspn(b, "/");
-                d = strncmp(a, b, ka < kb ? ka : kb);
-                if (d)
-                        return d;
-                if (ka != kb)
-                        return ka < kb ? -1 : 1;
-                a += ka;
-                b += kb;
+                /* one component of each, byte by byte (qsort's ~250 calls per plan: not two
+                 * strcspn() and a strncmp() per component); the one that ends first sorts first */
+                for (;; a++, b++) {
+                        bool ea = !*a || *a == '/', eb = !*b || *b == '/';
+                        if (ea || eb) {
+                                if (ea != eb)
+                                        return ea ? -1 : 1;
+                                break;
+                        }
+                        if (*a != *b)
+                                return (unsigned char) *a < (unsigned char) *b ? -1 : 1;
+                }
         }
 }
 
