@@ -228,11 +228,12 @@ static void note(char *b, size_t n, const char *fmt, ...) {
 int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         ExecNsRuntime *rt = u->ns_rt, *j;
         bool sandbox = !(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED);
-        char ignored[2048] = "", list[1024] = "";
+        char ignored[2048], list[1024]; /* not zero-filled: 3 KB of stack written at every start */
         unsigned can;
 
         if (!settings(u)->ns && !unit_exec(u->u)->root_directory && !rt)
                 return 0; /* the common case: nothing to do */
+        ignored[0] = list[0] = '\0';
         if (!rt) {
                 rt = calloc(1, sizeof(*rt));
                 if (!rt)

@@ -93,7 +93,7 @@ static void ids_done(struct ids *ids) {
 
 /* Delegate=: the unit's cgroup to the user; a control process of a delegated unit starts in its
  * "/.control" sub-cgroup (service.c run_control()), the cgroup handed over is the unit's. */
-static int cg_delegate_unit(MUnit *u, const struct ids *ids) {
+static int __attribute__((noinline)) cg_delegate_unit(MUnit *u, const struct ids *ids) {
         char path[CG_PATH_MAX];
         size_t n = strlen(u->cgroup);
 
@@ -192,11 +192,12 @@ static void warn_env_file(const char *file, unsigned line, const char *msg, void
 }
 
 static int set_directory_env(MUnit *u, char ***env, const char *var, char **dirs, const char *base) {
-        char buf[8192] = "";
+        char buf[8192]; /* not zero-filled: 8 KB of stack written at every start */
         size_t n = 0;
 
         if (!dirs || !dirs[0])
                 return 0;
+        buf[0] = '\0';
         for (size_t i = 0; dirs[i] && n < sizeof(buf); i++)
                 n += (size_t) snprintf(buf + n, sizeof(buf) - n, "%s%s/%s", i ? ":" : "", base, dirs[i]);
         (void) u;
@@ -285,7 +286,7 @@ void spawn_remove_runtime_directories(MUnit *u) {
 }
 
 /* RuntimeDirectory= and friends: created (mode, owner) before the first process starts. */
-static int make_directories(MUnit *u, const struct ids *ids) {
+static int __attribute__((noinline)) make_directories(MUnit *u, const struct ids *ids) {
         const ExecSettings *e = unit_exec(u->u);
         const struct {
                 char **dirs;
@@ -408,7 +409,7 @@ static int exec_failed_line(char *buf, size_t size, MUnit *u, const ExecCommand 
 }
 
 /* The parent's half of a vfork child's failure: the line the child could not format. */
-static void vfork_report_write(MUnit *u, const ExecCommand *cmd, const struct vfork_report *vf, int err_fd) {
+static void __attribute__((noinline)) vfork_report_write(MUnit *u, const ExecCommand *cmd, const struct vfork_report *vf, int err_fd) {
         char line[512];
         int n;
 
@@ -760,6 +761,18 @@ static int run_child(void *userdata) {
         child(a->u, a->cmd, a->argv, a->env, a->ids, a->in_fd, a->out_fd, a->err_fd, a->fds, a->n_fds, a->vf);
 }
 
+/* LISTEN_FDNAMES=: its 4 KB buffer in a frame of its own, not in spawn_exec()'s, under which every
+ * start runs (each stack page PID 1 writes after a fork is a copy-on-write fault). */
+static void __attribute__((noinline)) set_fd_names(char ***env, const char *const *fd_names, size_t n_fds) {
+        char names[4096];
+        size_t k = 0;
+
+        names[0] = '\0';
+        for (size_t i = 0; i < n_fds && k < sizeof(names); i++)
+                k += (size_t) snprintf(names + k, sizeof(names) - k, "%s%s", i ? ":" : "", fd_names[i]);
+        env_set_kv(env, "LISTEN_FDNAMES", names);
+}
+
 int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is_main, pid_t *ret_pid) {
         const ExecSettings *e = unit_exec(u->u);
         struct ids ids;
@@ -843,13 +856,8 @@ int spawn_exec(MUnit *u, const ExecCommand *cmd, char *const *extra_env, bool is
                 n_fds = 1;
         } else {
                 n_fds = trigger_socket_fds(u, fds, fd_names, sizeof(fds) / sizeof(fds[0]));
-                if (n_fds > 0) {
-                        char names[4096] = "";
-                        size_t k = 0;
-                        for (size_t i = 0; i < n_fds && k < sizeof(names); i++)
-                                k += (size_t) snprintf(names + k, sizeof(names) - k, "%s%s", i ? ":" : "", fd_names[i]);
-                        env_set_kv(&env, "LISTEN_FDNAMES", names);
-                }
+                if (n_fds > 0)
+                        set_fd_names(&env, fd_names, n_fds);
         }
         if (n_fds > 0) {
                 /* LISTEN_PID= is the child's pid: a placeholder here, replaced in the child */
