@@ -181,38 +181,13 @@ static int pid1_is_mount_point(const MountPlan *p, const MEntry *e) {
         return pid1_mount_point(e->path);
 }
 
-/* Whether one recursive mount_setattr(2) on e's path reaches the same mounts as systemd's walk by
- * path (e itself and every mount below it that a path leads to): no entry of the plan lies below e
- * (its mounts get their own flags), and no mount below the top one at e's path is covered by one
- * mounted later at or above its own path (hidden: no path leads to it, but it is in the tree). PID
- * 1's table lists its mounts in the order they were mounted; those below e's path mounted before
- * the last one at e's path are below that one, not in its tree. */
-static bool setattr_recursive_same(const MountPlan *p, const MEntry *e) {
-        const Pid1Mounts *t = pid1_mounts();
-        size_t from = 0;
-
-        if (e + 1 < p->e + p->n && path_is_under(e[1].path, e->path))
-                return false;
-        for (size_t o = 0; o < t->len; o += strlen(t->mp + o) + 1)
-                if (strcmp(t->mp + o, e->path) == 0)
-                        from = o + strlen(t->mp + o) + 1;
-        for (size_t o = from; o < t->len; o += strlen(t->mp + o) + 1) {
-                const char *m = t->mp + o;
-                if (!path_is_under(m, e->path))
-                        continue;
-                for (size_t l = o + strlen(m) + 1; l < t->len; l += strlen(t->mp + l) + 1)
-                        if (path_is_under(m, t->mp + l) && path_is_under(t->mp + l, e->path))
-                                return false;
-        }
-        return true;
-}
-
 /* Sets attributes on path and the mounts below it, except those at or below another entry of the
  * plan (they get their own flags). Mount by mount, by path, as systemd does: a mount below another
  * one stacked on top keeps its flags (a recursive mount_setattr(2) from an entry above both would
  * change those too, and /proc/PID/mountinfo would show it: the delegated cgroup2 over the host's
- * /sys/fs/cgroup); one recursive call only where PID 1's table shows it reaches the same mounts
- * (setattr_recursive_same()). */
+ * /sys/fs/cgroup). (One recursive call where PID 1's table seemed to show it reaches the same mounts
+ * was tried: the table lists mounts in the order they were made, and a mount moved later over
+ * others (mount --move) hides them while listed before them; telling needs the mount tree.) */
 static int setattr_tree(const MountPlan *p, ChildTable *t, const MEntry *e, unsigned long set, unsigned long clr,
                         bool submounts) {
         char mp[4096];
@@ -223,8 +198,6 @@ static int setattr_tree(const MountPlan *p, ChildTable *t, const MEntry *e, unsi
          * lies below one): nothing else to flip, no need to look. */
         if (!submounts || !e->submounts)
                 return mount_setattr_one(e->path, set, clr, false);
-        if (pid1_view(p, e) && setattr_recursive_same(p, e))
-                return mount_setattr_one(e->path, set, clr, true);
         r = mount_setattr_one(e->path, set, clr, false);
         if (r < 0)
                 return r;
