@@ -314,7 +314,7 @@ static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked)
                 *locked = false;
         /* A child of this table's generation found nothing else there that could go (Pid1Learnt):
          * the same calls on the same mounts fail the same way. */
-        if (!*locked && r == -EINVAL && pid1_mounts()->learnt && pid1_mounts()->learnt->dev_rest_locked == pid1_mounts()->gen &&
+        if (!*locked && r == -EINVAL && pid1_mounts()->learnt && __atomic_load_n(&pid1_mounts()->learnt->dev_rest_locked, __ATOMIC_RELAXED) == pid1_mounts()->gen &&
             !p->own_userns && strcmp(e->path, "/dev") == 0)
                 return found;
         /* Then each of PID 1's mounts there, the last mounted first, for what was mounted below
@@ -339,7 +339,7 @@ static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked)
                         failed[nf++] = starts[n];
         }
         if (rest_locked && !p->own_userns && pid1_mounts()->learnt && strcmp(e->path, "/dev") == 0)
-                pid1_mounts()->learnt->dev_rest_locked = pid1_mounts()->gen; /* (for the next children) */
+                __atomic_store_n(&pid1_mounts()->learnt->dev_rest_locked, pid1_mounts()->gen, __ATOMIC_RELAXED); /* (for the next children) */
         return found;
 }
 
@@ -350,7 +350,7 @@ static int umount_pid1_mounts(const MountPlan *p, const MEntry *e, bool *locked)
 static bool dev_known_locked(const MountPlan *p, const MEntry *e) {
         const Pid1Mounts *t = pid1_mounts();
 
-        return !p->root && !p->own_userns && t->valid && !t->escaped && t->learnt && t->learnt->dev_locked == t->gen &&
+        return !p->root && !p->own_userns && t->valid && !t->escaped && t->learnt && __atomic_load_n(&t->learnt->dev_locked, __ATOMIC_RELAXED) == t->gen &&
                strcmp(e->path, "/dev") == 0 && pid1_mount_point("/dev") && above_untouched(p, e);
 }
 
@@ -478,7 +478,7 @@ static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
         if (found < 0)
                 umount_recursive(t, e->path);
         else if (found > 0 && locked && !p->own_userns && pid1_mounts()->learnt && strcmp(e->path, "/dev") == 0)
-                pid1_mounts()->learnt->dev_locked = pid1_mounts()->gen; /* (for the next children) */
+                __atomic_store_n(&pid1_mounts()->learnt->dev_locked, pid1_mounts()->gen, __ATOMIC_RELAXED); /* (for the next children) */
         if (mount(dev, e->path, NULL, MS_MOVE, NULL) < 0) {
                 r = -errno;
                 goto fail;

@@ -70,10 +70,10 @@ struct MountPlan {
  * namespace locks the mounts it inherits), 0 when none has. The word is written by children and
  * only compared with the current generation: a stale or torn value means "not known". */
 typedef struct Pid1Learnt {
-        volatile unsigned long dev_locked;
+        unsigned long dev_locked;      /* (__atomic, relaxed: written by concurrent children) */
         /* The generation in which a child unmounted the top mounts at /dev (those a container
          * made: they could go) and found that none of PID 1's other mounts there could. */
-        volatile unsigned long dev_rest_locked;
+        unsigned long dev_rest_locked; /* (the same) */
 } Pid1Learnt;
 
 /* PID 1's mount points (NUL-terminated, one after the other) as exec-mounts.c last read them; the
