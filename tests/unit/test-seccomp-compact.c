@@ -324,8 +324,14 @@ int main(void) {
                 }
         /* ties: the same action from both programs (EPERM from ProtectClock=, EACCES from
          * SystemCallFilter=): the later's value */
-        unproven += prepare(h, "ProtectClock=yes\nSystemCallFilter=~@clock @mount\nSystemCallErrorNumber=EACCES\n");
-        unproven += prepare(h, "PrivateDevices=yes\nSystemCallFilter=~@raw-io:EIO\nSystemCallArchitectures=native\n");
+        if ((r = prepare(h, "ProtectClock=yes\nSystemCallFilter=~@clock @mount\nSystemCallErrorNumber=EACCES\n")) < 0)
+                failed_units++;
+        else
+                unproven += r;
+        if ((r = prepare(h, "PrivateDevices=yes\nSystemCallFilter=~@raw-io:EIO\nSystemCallArchitectures=native\n")) < 0)
+                failed_units++;
+        else
+                unproven += r;
         /* redis-server's: its SystemCallFilter= program kept for the proof's test below */
         exec_seccomp_program_hook = keep_hook;
         r = prepare(h, REDIS "SystemCallArchitectures=native\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged @resources\n");
