@@ -124,6 +124,10 @@ def main():
     finally:
         if os.environ.get("SDINIT_SANDBOX_KEEP") != "1":
             shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                os.rmdir(base)
+            except OSError:
+                pass
     return res.finish()
 
 
