@@ -71,6 +71,29 @@ exit 94
 """
 
 
+SCRATCH_BASE = "/var/lib/sdinit-tests"
+
+
+def scratch_dir(prefix):
+    """A new work directory (mode 0755) below /var/lib/sdinit-tests: not below /var/tmp or /tmp,
+    where a booted PID 1 gets its own."""
+    os.makedirs(SCRATCH_BASE, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=prefix, dir=SCRATCH_BASE)
+    os.chmod(tmp, 0o755)
+    return tmp
+
+
+def scratch_remove(tmp):
+    """Removes a scratch_dir() (kept with $SDINIT_SANDBOX_KEEP=1), and the base when it is empty."""
+    if os.environ.get("SDINIT_SANDBOX_KEEP") == "1":
+        return
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        os.rmdir(SCRATCH_BASE)
+    except OSError:
+        pass
+
+
 class Unavailable(Exception):
     """The delegated-cgroup recipe cannot run here (not root, no user namespaces, no cgroup2)."""
 

@@ -20,7 +20,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -118,10 +117,7 @@ def main():
         cg2 = oraclelib.preflight()
     except oraclelib.Unavailable as e:
         res.skip(str(e))
-    base = "/var/lib/sdinit-tests"
-    os.makedirs(base, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="sandbox-dev-", dir=base)
-    os.chmod(tmp, 0o755)
+    tmp = oraclelib.scratch_dir("sandbox-dev-")
     # (PID 1's own /var/tmp hides a checkout below /var/tmp: a copy of the binaries outside it)
     bindir = os.path.join(tmp, "bin")
     os.makedirs(bindir)
@@ -153,12 +149,7 @@ def main():
                   "sdinit: one for the first start only: the later ones mount the tmpfs on the locked /dev directly",
                   made["sdinit"])
     finally:
-        if os.environ.get("SDINIT_SANDBOX_KEEP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                os.rmdir(base)
-            except OSError:
-                pass
+        oraclelib.scratch_remove(tmp)
     return res.finish()
 
 

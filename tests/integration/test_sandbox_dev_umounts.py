@@ -20,7 +20,6 @@ import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -55,10 +54,7 @@ def main():
         res.skip(str(e))
     if not shutil.which("strace"):
         res.skip("strace is not installed")
-    base = "/var/lib/sdinit-tests"
-    os.makedirs(base, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="sandbox-umounts-", dir=base)
-    os.chmod(tmp, 0o755)
+    tmp = oraclelib.scratch_dir("sandbox-umounts-")
     outdir = os.path.join(tmp, "out")
     os.makedirs(outdir)
     os.chmod(outdir, 0o777)
@@ -122,12 +118,7 @@ def main():
                       for r in tables[UNITS[0]]),
                   "the host's locked /dev stays below the service's own read-only /dev tmpfs", sorted(tables[UNITS[0]]))
     finally:
-        if os.environ.get("SDINIT_SANDBOX_KEEP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                os.rmdir(base)
-            except OSError:
-                pass
+        oraclelib.scratch_remove(tmp)
     return res.finish()
 
 

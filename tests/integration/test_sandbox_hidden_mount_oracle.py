@@ -13,9 +13,7 @@ A oneshot unit with ReadOnlyPaths=D/p writes its /proc/self/mountinfo; both mana
 D/p, D/p/a and D/p/a/b must be the same (D/p and D/p/a read-only; D/p/a/b, hidden, read-write).
 Output: plain ok/FAIL lines (cgharness); SKIP when the recipe cannot run here."""
 import os
-import shutil
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -40,10 +38,7 @@ def main():
         cg2 = oraclelib.preflight()
     except oraclelib.Unavailable as e:
         res.skip(str(e))
-    base = "/var/lib/sdinit-tests"
-    os.makedirs(base, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="sandbox-hidden-", dir=base)
-    os.chmod(tmp, 0o755)
+    tmp = oraclelib.scratch_dir("sandbox-hidden-")
     try:
         d = os.path.join(tmp, "d")
         os.makedirs(os.path.join(d, "p"))
@@ -80,11 +75,7 @@ def main():
             si = {k: got["sdinit"].get(k) for k in want}
             res.check(si == sd, "sdinit: the same flags as systemd on the three mounts", si)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            os.rmdir(base)
-        except OSError:
-            pass
+        oraclelib.scratch_remove(tmp)
     return res.finish()
 
 

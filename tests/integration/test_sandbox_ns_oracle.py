@@ -23,8 +23,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -401,10 +399,7 @@ def main():
     # Each PID 1 gets its own /var/tmp too (the boot's systemd-tmpfiles-setup.service removes
     # /var/tmp/systemd-private-* with "R!"; a shared /var/tmp would lose the host's and the other
     # run's directories): so the test's files live in /var/lib.
-    base = "/var/lib/sdinit-tests"
-    os.makedirs(base, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="sandbox-", dir=base)
-    os.chmod(tmp, 0o755)
+    tmp = oraclelib.scratch_dir("sandbox-")
     # PID 1 gets a /var/tmp of its own, which hides a checkout below /var/tmp (a CI clone): it
     # runs a copy of sdinit and sdinit-manager kept outside (the front-end finds the manager
     # beside itself).
@@ -438,12 +433,7 @@ def main():
         if os.environ.get("SDINIT_SANDBOX_SKIP_DEGRADED") != "1":
             degraded(res, cg2, tmp)
     finally:
-        if os.environ.get("SDINIT_SANDBOX_KEEP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                os.rmdir(base)
-            except OSError:
-                pass
+        oraclelib.scratch_remove(tmp)
     return res.finish()
 
 
