@@ -5,7 +5,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang libc6-dev libclang-rt-14-dev
       libsystemd-dev libcap-dev libseccomp-dev libinih-dev
-      python3 util-linux uidmap procps iproute2 tzdata
+      python3 util-linux uidmap procps iproute2 tzdata strace
       tini dumb-init catatonit hyperfine runc"
 # Real daemons the integration tests start from their own unit files, and their clients.
 DAEMONS="nginx redis-server redis-tools memcached netcat-openbsd openssh-server openssh-client

@@ -686,25 +686,7 @@ bool mount_plan_insists(const MountPlan *p) {
         return p->insists;
 }
 
-/* Whether this process is in the initial user namespace (its uid map is the identity of the whole
- * range; when unsure, yes). */
-static bool initial_userns(void) {
-        char b[128];
-        ssize_t n;
-        int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-        unsigned long a, c, l;
-
-        if (fd < 0)
-                return true;
-        n = read(fd, b, sizeof(b) - 1);
-        close(fd);
-        if (n <= 0)
-                return true;
-        b[n] = '\0';
-        return sscanf(b, "%lu %lu %lu", &a, &c, &l) != 3 || (a == 0 && c == 0 && l == 4294967295UL);
-}
-
-void mount_make_inaccessible_nodes(void) {
+void mount_make_inaccessible_nodes(bool in_userns) {
         static bool done;
         mode_t old;
 
@@ -722,7 +704,7 @@ void mount_make_inaccessible_nodes(void) {
         /* Likely refused in a user namespace: a masked device node then gets the socket node. (A
          * character node 0:0 is a whiteout, which a user namespace may make.) */
         mknod("/run/systemd/inaccessible/chr", S_IFCHR, makedev(0, 0));
-        if (mknod("/run/systemd/inaccessible/blk", S_IFBLK, makedev(0, 0)) < 0 && errno == EPERM && !initial_userns())
+        if (mknod("/run/systemd/inaccessible/blk", S_IFBLK, makedev(0, 0)) < 0 && errno == EPERM && in_userns)
                 /* No CAP_MKNOD in the initial user namespace, which no process here can get: the
                  * children's mknod(2) of a device node fails too (PrivateDevices= binds them
                  * without trying). In the initial one, a device cgroup may refuse some only. */

@@ -36,4 +36,4 @@ bool mount_plan_insists(const MountPlan *p);
 int mount_plan_apply(const MountPlan *p, const char **error_path);
 
 /* Creates /run/systemd/inaccessible/{dir,reg,fifo,sock,chr,blk} once (the sources that mask a path). */
-void mount_make_inaccessible_nodes(void);
+void mount_make_inaccessible_nodes(bool in_userns); /* in_userns: Manager.in_userns (env_detect()) */
