@@ -30,6 +30,7 @@
 typedef struct ChildTable {
         int fd;
         bool fresh; /* buf holds the current table (the read-only rounds change no mount point) */
+        bool dev_done; /* the namespace is a copy of Pid1Mounts.dev_ns: /dev is built already */
         char *buf;  /* MI_BUF_SIZE bytes, or NULL */
 } ChildTable;
 
@@ -442,6 +443,8 @@ static int private_dev(const MountPlan *p, ChildTable *t, const MEntry *e) {
         bool locked;
         int r, found;
 
+        if (t->dev_done)
+                return 0;
         if (dev_known_locked(p, e)) {
                 /* The old /dev (a mount point) as the working directory: the sources are one short
                  * lookup away once the new tmpfs covers it. */
@@ -641,16 +644,77 @@ static bool proc_may_go(const MountPlan *p) {
         return false;
 }
 
+/* The plan's PrivateDevices= entry when its /dev may come from (or go to) PID 1's dev_ns: /dev
+ * itself, nothing mounted at or above it before, no earlier entry's source below it (it would be
+ * bound from the old /dev in the plan's order), PID 1's table known. */
+static MEntry *dev_shared_entry(const MountPlan *p) {
+        const Pid1Mounts *t = pid1_mounts();
+
+        if (!p->dev_shared || p->root || p->own_userns || !t->valid || t->escaped)
+                return NULL;
+        for (size_t i = 0; i < p->n; i++) {
+                MEntry *e = p->e + i;
+                if (e->mode == M_PRIVATE_DEV)
+                        return strcmp(e->path, "/dev") == 0 && above_untouched(p, e) ? e : NULL;
+                if (e->source && path_is_under(e->source, "/dev"))
+                        return NULL;
+        }
+        return NULL;
+}
+
+/* This child makes dev_ns for PID 1, once per generation of PID 1's table (the first to claim it):
+ * /dev built in the namespace just unshared, as for any start, that namespace sent to PID 1, and
+ * then one of our own, a copy of it. */
+static int dev_ns_make(const MountPlan *p, ChildTable *t, const MEntry *dev) {
+        const Pid1Mounts *pm = pid1_mounts();
+        unsigned long seen;
+        int fd, r;
+
+        if (!pm->learnt || pm->dev_ns_sock[1] < 0)
+                return 0;
+        seen = __atomic_load_n(&pm->learnt->dev_ns_claim, __ATOMIC_RELAXED);
+        if (seen == pm->gen ||
+            !__atomic_compare_exchange_n(&pm->learnt->dev_ns_claim, &seen, pm->gen, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                return 0;
+        if ((r = private_dev(p, t, dev)) < 0)
+                return r;
+        if (t->fd >= 0) { /* (it shows the namespace it was opened in) */
+                close(t->fd);
+                t->fd = -1;
+        }
+        t->fresh = false;
+        if ((fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) >= 0) {
+                (void) ns_fd_send(pm->dev_ns_sock[1], fd, pm->gen);
+                close(fd);
+        }
+        /* (never go on in the one PID 1 now holds: later children copy it) */
+        if (unshare(CLONE_NEWNS) < 0)
+                return -errno;
+        t->dev_done = true;
+        return 0;
+}
+
 static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path) {
+        const Pid1Mounts *pm = pid1_mounts();
+        MEntry *dev = dev_shared_entry(p);
         int r;
 
         *error_path = NULL;
+        /* Ours a copy of PID 1's namespace with this /dev in place already, where there is one. */
+        if (dev && pm->dev_ns >= 0 && pm->dev_ns_gen == pm->gen && setns(pm->dev_ns, CLONE_NEWNS) == 0)
+                t->dev_done = true;
         if (unshare(CLONE_NEWNS) < 0) {
                 r = -errno;
+                if (t->dev_done) /* (never to run in the one PID 1 holds) */
+                        return r;
                 return r == -EPERM || r == -EACCES || r == -EOPNOTSUPP || r == -ENOSYS ? -ENOANO : r;
         }
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return -errno;
+        if (dev && !t->dev_done && (r = dev_ns_make(p, t, dev)) < 0) {
+                *error_path = dev->path;
+                return r;
+        }
         if (p->root) {
                 r = is_mount_point(p->root);
                 if (r < 0 || (r == 0 && (r = bind(p->root, p->root, true)) < 0)) {

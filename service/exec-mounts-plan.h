@@ -57,6 +57,7 @@ struct MountPlan {
         unsigned long propagation;
         bool nosuid, insists;
         bool own_userns;       /* the child enters a user namespace of its own first (PrivateUsers=) */
+        bool dev_shared;       /* PrivateDevices='s /dev may be a copy of the one in Pid1Mounts.dev_ns */
 };
 
 #define TMPFS_LIMITS_EMPTY ",size=4m,nr_inodes=1k"
@@ -74,6 +75,8 @@ typedef struct Pid1Learnt {
         /* The generation in which a child unmounted the top mounts at /dev (those a container
          * made: they could go) and found that none of PID 1's other mounts there could. */
         unsigned long dev_rest_locked; /* (the same) */
+        /* The generation for which a child took on to make PID 1 its /dev namespace (dev_ns). */
+        unsigned long dev_ns_claim;    /* (__atomic, compare-and-swap) */
 } Pid1Learnt;
 
 /* PID 1's mount points (NUL-terminated, one after the other) as exec-mounts.c last read them; the
@@ -81,6 +84,15 @@ typedef struct Pid1Learnt {
  * conservative); valid: read since the table last changed; gen: counts the reads (never 0 once
  * valid). mknod_denied: PID 1's mknod(2) of a device node was refused with EPERM (a user namespace:
  * its children's are too). learnt: NULL where the shared page could not be mapped. */
+/*
+ * dev_ns: a mount namespace that is PID 1's as of generation dev_ns_gen with PrivateDevices='s /dev
+ * in place of its /dev, made by the first child that needed one (after claiming it in
+ * Pid1Learnt.dev_ns_claim) and sent to PID 1 over dev_ns_sock; -1 if none. A later child whose /dev
+ * may be shared (MountPlan.dev_shared) enters it before it unshares its own: its namespace is then
+ * a copy of that one, /dev already built, instead of building it again (a tmpfs, its nodes and
+ * links, the old /dev unmounted: about half of such a start's mount work, and the tmpfs's teardown
+ * at exit).
+ */
 typedef struct Pid1Mounts {
         int fd;
         char *mp;
@@ -88,6 +100,9 @@ typedef struct Pid1Mounts {
         unsigned long gen;
         bool escaped, valid, mknod_denied;
         Pid1Learnt *learnt;
+        int dev_ns;
+        unsigned long dev_ns_gen;
+        int dev_ns_sock[2]; /* (PID 1 receives on [0]; the children send on [1]) */
 } Pid1Mounts;
 const Pid1Mounts *pid1_mounts(void);
 /* Whether path is a mount point in PID 1's table (valid and not escaped: the caller checks). */

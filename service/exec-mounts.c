@@ -11,14 +11,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/mount.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -374,6 +377,8 @@ void mount_plan_free(MountPlan *p) {
 
 static bool incoming_made;
 
+static void dev_ns_refresh(void);
+
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
         const ExecSettings *x = unit_exec(u);
@@ -421,6 +426,11 @@ MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, con
                 if (!(e = add_literal(p, "/dev", M_PRIVATE_DEV)))
                         goto fail;
                 e->flags = MS_NOSUID | MS_STRICTATIME | MS_NOEXEC;
+                /* Read-only, and never writable again for a service that can never hold
+                 * CAP_SYS_ADMIN (its bounding set): one tmpfs may serve all of those (dev_ns), with
+                 * no service able to change what another one sees there. */
+                p->dev_shared = !p->root && !p->own_userns && x->capability_bounding_set.set &&
+                                !(x->capability_bounding_set.mask & (UINT64_C(1) << CAP_SYS_ADMIN));
         }
         if (c->protect_kernel_tunables)
                 r |= add_static(p, kernel_tunables_proc, N(kernel_tunables_proc), ignore_proc) |
@@ -547,6 +557,8 @@ common:
                 }
         normalize(p);
         mark_submounts(p);
+        if (p->dev_shared)
+                dev_ns_refresh();
         return p;
 fail:
         mount_plan_free(p);
@@ -556,7 +568,7 @@ fail:
 /* PID 1's mount points (NUL-terminated, one after the other), read from /proc/self/mountinfo again
  * only when the kernel says that the table has changed (POLLPRI on the open file): not at every
  * start. escaped: a mount point with an escaped character (spaces ...): be conservative. */
-static Pid1Mounts pid1_table = { .fd = -1 };
+static Pid1Mounts pid1_table = { .fd = -1, .dev_ns = -1, .dev_ns_sock = { -1, -1 } };
 
 const Pid1Mounts *pid1_mounts(void) {
         return &pid1_table;
@@ -580,6 +592,10 @@ static int __attribute__((noinline)) pid1_table_read(void) {
         pid1_table.valid = pid1_table.escaped = false;
         pid1_table.len = 0;
         pid1_table.gen++; /* (what the children learnt of the old table no longer holds) */
+        if (pid1_table.dev_ns >= 0) { /* (nor the namespace made from it) */
+                close(pid1_table.dev_ns);
+                pid1_table.dev_ns = -1;
+        }
         if (lseek(pid1_table.fd, 0, SEEK_SET) < 0)
                 return -errno;
         /* line by line: "id parent maj:min root MOUNTPOINT ..." */
@@ -617,6 +633,30 @@ static int __attribute__((noinline)) pid1_table_read(void) {
                 return -errno;
         pid1_table.valid = true;
         return 0;
+}
+
+/* PID 1's half of dev_ns: the socket (once); of what the children have sent since, the namespace of
+ * the table's current generation is kept and the others are closed. */
+static void dev_ns_refresh(void) {
+        unsigned long g;
+        int fd;
+
+        if (!pid1_table.valid || pid1_table.escaped)
+                return;
+        if (pid1_table.dev_ns_sock[0] < 0 && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pid1_table.dev_ns_sock) < 0) {
+                pid1_table.dev_ns_sock[0] = pid1_table.dev_ns_sock[1] = -1;
+                return;
+        }
+        /* (bounded: one claim per generation, and the socket's buffer) */
+        while ((fd = ns_fd_recv(pid1_table.dev_ns_sock[0], &g)) >= 0 || fd == -EBADMSG) {
+                if (fd < 0)
+                        continue;
+                if (g == pid1_table.gen && pid1_table.dev_ns < 0) {
+                        pid1_table.dev_ns = fd;
+                        pid1_table.dev_ns_gen = g;
+                } else
+                        close(fd);
+        }
 }
 
 static int pid1_table_refresh(void) {

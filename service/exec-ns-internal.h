@@ -35,5 +35,11 @@ bool mount_plan_insists(const MountPlan *p);
  * *error_path (static storage) naming the path that failed. */
 int mount_plan_apply(const MountPlan *p, const char **error_path);
 
+/* A namespace's fd over a datagram socket (SCM_RIGHTS, without blocking), with a word that tags it.
+ * ns_fd_recv(): the fd (close-on-exec), -EAGAIN when none is queued, -EBADMSG for a malformed
+ * message; *tag (may be NULL) gets the word. */
+int ns_fd_send(int sock, int fd, unsigned long tag);
+int ns_fd_recv(int sock, unsigned long *tag);
+
 /* Creates /run/systemd/inaccessible/{dir,reg,fifo,sock,chr,blk} once (the sources that mask a path). */
 void mount_make_inaccessible_nodes(bool in_userns); /* in_userns: Manager.in_userns (env_detect()) */

@@ -326,10 +326,10 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         return 0;
 }
 
-static int send_fd(int sock, int fd) {
+/* A namespace's fd over a datagram socket, with a tag (what it belongs to). */
+int ns_fd_send(int sock, int fd, unsigned long tag) {
         char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-        char byte = 0;
-        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct iovec iov = { .iov_base = &tag, .iov_len = sizeof(tag) };
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
@@ -340,32 +340,38 @@ static int send_fd(int sock, int fd) {
         return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-/* -EAGAIN when the socket holds no fd. */
-static int recv_fd(int sock) {
+int ns_fd_recv(int sock, unsigned long *tag) {
         char cbuf[CMSG_SPACE(sizeof(int))];
-        char byte;
-        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        unsigned long t = 0;
+        struct iovec iov = { .iov_base = &t, .iov_len = sizeof(t) };
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c;
+        ssize_t n;
         int fd;
 
-        if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
+        if ((n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0)
                 return -errno;
         c = CMSG_FIRSTHDR(&mh);
         if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
                 return -EBADMSG;
         memcpy(&fd, CMSG_DATA(c), sizeof(int));
+        if ((size_t) n != sizeof(t)) {
+                close(fd);
+                return -EBADMSG;
+        }
+        if (tag)
+                *tag = t;
         return fd;
 }
 
 /* systemd's setup_shareable_ns(): join the unit run's namespace if one is stored, or make it
  * (loopback up for a network one) and store it. 0, 1 when the container refused it, or -errno. */
 static int shareable_ns(const int store[2], int type) {
-        int fd = recv_fd(store[0]), r;
+        int fd = ns_fd_recv(store[0], NULL), r;
 
         if (fd >= 0) {
                 r = setns(fd, type) < 0 ? -errno : 0;
-                (void) send_fd(store[1], fd); /* back for the next process */
+                (void) ns_fd_send(store[1], fd, 0); /* back for the next process */
                 close(fd);
                 return r;
         }
@@ -387,7 +393,7 @@ static int shareable_ns(const int store[2], int type) {
         fd = open(type == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        r = send_fd(store[1], fd);
+        r = ns_fd_send(store[1], fd, 0);
         close(fd);
         return r;
 }

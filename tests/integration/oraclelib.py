@@ -94,6 +94,19 @@ def scratch_remove(tmp):
         pass
 
 
+def copy_binaries(tmp):
+    """PID 1 gets a /var/tmp of its own, which hides a checkout below /var/tmp (a CI clone): from
+    now on a copy of sdinit and sdinit-manager in tmp/bin boots (the front-end finds the manager
+    beside itself)."""
+    global SDINIT
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    os.chmod(bindir, 0o755)
+    for b in ("sdinit", "sdinit-manager"):
+        shutil.copy2(os.path.join(os.path.dirname(SDINIT), b), bindir)
+    SDINIT = os.path.join(bindir, "sdinit")
+
+
 class Unavailable(Exception):
     """The delegated-cgroup recipe cannot run here (not root, no user namespaces, no cgroup2)."""
 

@@ -16,7 +16,6 @@ under sdinit only the first start makes a /tmp/namespace-dev-* directory (inotif
 Output: plain ok/FAIL lines (cgharness); SKIP when the recipe cannot run here."""
 import ctypes
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -39,6 +38,10 @@ HARDENED = ["PrivateTmp=yes", "ProtectSystem=full", "ProtectHome=yes", "PrivateD
 UNITS = [
     ("d-first.service", ["PrivateDevices=yes"]),
     ("d-again.service", ["PrivateDevices=yes"]),
+    # Without CAP_SYS_ADMIN in the bounding set: the first makes PID 1's namespace with this /dev
+    # in place (test_sandbox_dev_shared_oracle), the second copies it.
+    ("d-shared.service", ["PrivateDevices=yes", "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE"]),
+    ("d-shared-again.service", ["PrivateDevices=yes", "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE"]),
     ("d-hardened.service", HARDENED),
     ("d-hardened-again.service", HARDENED),
     ("d-strict.service", ["ProtectSystem=strict", "PrivateTmp=yes", "PrivateDevices=yes", "ProtectKernelLogs=yes"]),
@@ -47,6 +50,9 @@ UNITS = [
     # After a tmpfs is mounted on /dev/mqueue in PID 1's namespace (a mount that can go): what the
     # first start learnt no longer holds, systemd's way again (that mount unmounted, the rest kept).
     ("d-after-change.service", ["PrivateDevices=yes"]),
+    # (a namespace made before the change is not copied: made again, then copied)
+    ("d-shared-after-change.service", ["PrivateDevices=yes", "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE"]),
+    ("d-shared-after-change-again.service", ["PrivateDevices=yes", "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE"]),
 ]
 CHANGED_BEFORE = "d-after-change.service"
 
@@ -79,9 +85,12 @@ class TmpWatch:
         os.close(self.fd)
 
 
-def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names):
+def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup=NESTED, changed_before=CHANGED_BEFORE):
+    """The probes of names started one after the other (a tmpfs mounted on /dev/mqueue in PID 1's
+    namespace before changed_before), in PID 1 booted with setup; and how many
+    /tmp/namespace-dev-* directories each start made."""
     p = oraclelib.boot(kind, cg2, f"sdinit-test-sandbox-{os.getpid()}-{kind}", tmp, unitdir, tmpfs_dirs=("/var/tmp",),
-                       setup=NESTED)
+                       setup=setup)
     watch = None
     try:
         p.wait_ready()
@@ -92,7 +101,7 @@ def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names):
         watch = TmpWatch(p.pid1)
         results, states, made = {}, {}, {}
         for name in names:
-            if name == CHANGED_BEFORE:
+            if name == changed_before:
                 subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "mount", "-t", "tmpfs", "tmpfs", "/dev/mqueue"],
                                check=True)
             rc, out, err = p.systemctl("start", f"probe-{name}")
@@ -118,6 +127,26 @@ def glob_private(pid1):
     return [os.path.join(d, n) for n in os.listdir(d) if n.startswith("systemd-private-")]
 
 
+def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE):
+    """units (name, lines) probed under systemd, then under sdinit, and compared
+    (test_sandbox_ns_oracle's comparison): the /tmp/namespace-dev-* directories each start made,
+    per manager."""
+    names = [n for n, _ in units]
+    got, made = {}, {}
+    for kind in ("systemd", "sdinit"):
+        unitdir = os.path.join(tmp, f"units-{kind}")
+        outdir = os.path.join(tmp, f"out-{kind}")
+        os.makedirs(outdir)
+        os.chmod(outdir, 0o777)
+        ns.write_units(unitdir, outdir, units)
+        got[kind], made[kind] = boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup, changed_before)
+    for name in names:
+        res.check(got["systemd"][1][name][1:] == got["sdinit"][1][name][1:],
+                  f"{name}: started the same way: {got['systemd'][1][name][1:]}", got["sdinit"][1][name])
+    ns.compare(res, names, got["systemd"], got["sdinit"], dict(units))
+    return made
+
+
 def main():
     res = cgharness.Results("test_sandbox_dev_oracle")
     try:
@@ -125,33 +154,16 @@ def main():
     except oraclelib.Unavailable as e:
         res.skip(str(e))
     tmp = oraclelib.scratch_dir("sandbox-dev-")
-    # (PID 1's own /var/tmp hides a checkout below /var/tmp: a copy of the binaries outside it)
-    bindir = os.path.join(tmp, "bin")
-    os.makedirs(bindir)
-    os.chmod(bindir, 0o755)
-    for b in ("sdinit", "sdinit-manager"):
-        shutil.copy2(os.path.join(os.path.dirname(oraclelib.SDINIT), b), bindir)
-    oraclelib.SDINIT = os.path.join(bindir, "sdinit")
+    oraclelib.copy_binaries(tmp)
     names = [n for n, _ in UNITS]
     try:
-        got, made = {}, {}
-        for kind in ("systemd", "sdinit"):
-            unitdir = os.path.join(tmp, f"units-{kind}")
-            outdir = os.path.join(tmp, f"out-{kind}")
-            os.makedirs(outdir)
-            os.chmod(outdir, 0o777)
-            ns.write_units(unitdir, outdir, UNITS)
-            got[kind], made[kind] = boot_and_probe(kind, cg2, tmp, unitdir, outdir, names)
-        for name in names:
-            res.check(got["systemd"][1][name][1:] == got["sdinit"][1][name][1:],
-                      f"{name}: started the same way: {got['systemd'][1][name][1:]}", got["sdinit"][1][name])
-        ns.compare(res, names, got["systemd"], got["sdinit"], dict(UNITS))
+        made = run_both(res, cg2, tmp, UNITS)
         # The temporary directory: systemd makes one per sandboxed PrivateDevices= start (the
         # '+' command has none); sdinit for its first start only.
         sandboxed = [n for n, lines in UNITS if "#privileged" not in lines]
         res.check(all(made["systemd"][n] == 1 for n in sandboxed) and made["systemd"]["d-privileged.service"] == 0,
                   "systemd: a /tmp/namespace-dev-* directory per sandboxed PrivateDevices= start", made["systemd"])
-        want = {n: int(n in ("d-first.service", CHANGED_BEFORE)) for n in names}
+        want = {n: int(n in ("d-first.service", CHANGED_BEFORE, "d-shared-after-change.service")) for n in names}
         res.check(made["sdinit"] == want,
                   "sdinit: one for the first start only (and again after PID 1's mount table changed): the later ones "
                   "mount the tmpfs on the locked /dev directly", made["sdinit"])
