@@ -802,6 +802,16 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
         }
         if (mount(NULL, "/", NULL, p->propagation | MS_REC, NULL) < 0)
                 return -errno;
+        /* As systemd's setup_namespace() ends: /run/systemd/incoming a slave (so private, the only
+         * one of its peer group here), where systemd's bind_mount_in_namespace() moves mounts. */
+        for (size_t i = 0; i < p->n; i++) {
+                const char *in = p->e[i].path + (p->root ? strlen(p->root) : 0); /* (the root is "/" now) */
+                if (p->e[i].mode == M_BIND && !p->e[i].absent && strcmp(in, "/run/systemd/incoming") == 0 &&
+                    mount(NULL, in, NULL, MS_SLAVE, NULL) < 0) {
+                        *error_path = p->e[i].path;
+                        return -errno;
+                }
+        }
         return 0;
 }
 

@@ -98,6 +98,9 @@ for ns in ("mnt", "net", "ipc", "uts"):
 r["only loopback"] = sorted(n for _, n in socket.if_nameindex()) == ["lo"]
 with open("/proc/self/mountinfo") as f:
     r["mountinfo"] = f.read()
+# Propagation (shared/master fields) of systemd's /run/systemd/incoming, the last mount there.
+inc = [ln.split(" - ")[0].split()[6:] for ln in r["mountinfo"].splitlines() if ln.split()[4] == "/run/systemd/incoming"]
+r["/run/systemd/incoming propagation"] = (",".join(sorted(x.split(":")[0] for x in inc[-1])) or "private") if inc else "absent"
 print("PROBE " + json.dumps(r), flush=True)
 '''
 
