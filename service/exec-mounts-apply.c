@@ -241,15 +241,34 @@ static int mount_tmpfs_at(ChildTable *t, const MEntry *e) {
         return mount("tmpfs", e->path, "tmpfs", e->flags, e->options) < 0 ? -errno : 0;
 }
 
-/* A bind target of the source's kind (directory or file) where the destination is missing.
- * *missing: the source is not there (-ENOENT). */
-static int bind_make(const char *src, const char *dst, bool rec, bool *missing) {
-        struct stat st;
-        int r = bind(src, dst, rec);
+/* A copy of the tree at src (recursive or not), not yet attached anywhere: what a bind of src made
+ * now would bring, whatever is mounted or unmounted there later. */
+static int clone_tree(const char *src, bool rec) {
+        int t = (int) syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+        return t < 0 ? -errno : t;
+}
 
+/* That copy attached at dst. */
+static int bind_fd(int fd, const char *dst) {
+        return syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+}
+
+/* A bind target of the source's kind (directory or file) where the destination is missing; the
+ * source as opened before the first mount where the entry says so (src_early). *missing: the source
+ * is not there (-ENOENT). */
+static int bind_make(const MEntry *e, const char *dst, bool rec, bool *missing) {
+        const char *src = e->source;
+        struct stat st;
+        int r;
+
+        if (e->src_early && e->src_fd < 0) {
+                *missing = e->src_err == -ENOENT;
+                return e->src_err ? e->src_err : -EBADF;
+        }
+        r = e->src_fd >= 0 ? bind_fd(e->src_fd, dst) : bind(src, dst, rec);
         if (r != -ENOENT)
                 return r;
-        if (stat(src, &st) < 0) {
+        if (e->src_fd >= 0 ? fstat(e->src_fd, &st) < 0 : stat(src, &st) < 0) {
                 *missing = errno == ENOENT;
                 return -errno;
         }
@@ -269,7 +288,7 @@ static int bind_make(const char *src, const char *dst, bool rec, bool *missing) 
                 if (fd >= 0)
                         close(fd);
         }
-        return bind(src, dst, rec);
+        return e->src_fd >= 0 ? bind_fd(e->src_fd, dst) : bind(src, dst, rec);
 }
 
 /* Whether the earlier entries have left what is mounted at and above e's path as PID 1 has it: an
@@ -277,10 +296,7 @@ static int bind_make(const char *src, const char *dst, bool rec, bool *missing) 
  * mounted nothing in the first round. */
 static bool above_untouched(const MountPlan *p, const MEntry *e) {
         for (const MEntry *o = p->e; o < e; o++) {
-                MountMode m = o->mode;
-                if (path_is_under(e->path, o->path) &&
-                    !((m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC) &&
-                      pid1_mount_point(o->path)))
+                if (path_is_under(e->path, o->path) && !(mode_flags_only(o->mode) && pid1_mount_point(o->path)))
                         return false;
         }
         return true;
@@ -592,7 +608,7 @@ static int apply_one(const MountPlan *p, ChildTable *t, MEntry *e) {
         case M_PRIVATE_TMP: {
                 /* (the kernel follows the symbolic links in the source: no realpath(3) first) */
                 bool missing = false;
-                r = bind_make(e->source, e->path, e->mode == M_BIND_REC, &missing);
+                r = bind_make(e, e->path, e->mode == M_BIND_REC, &missing);
                 return missing && e->ignore ? absent(e) : r;
         }
         case M_EMPTY_DIR:
@@ -635,10 +651,7 @@ static bool proc_may_go(const MountPlan *p) {
         if (p->root)
                 return true;
         for (size_t i = 0; i < p->n; i++) {
-                MountMode m = p->e[i].mode;
-                if (path_is_under("/proc", p->e[i].path) &&
-                    !(m == M_PROCFS || m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC ||
-                      m == M_NOEXEC))
+                if (path_is_under("/proc", p->e[i].path) && p->e[i].mode != M_PROCFS && !mode_flags_only(p->e[i].mode))
                         return true;
         }
         return false;
@@ -673,24 +686,42 @@ static int dev_ns_make(const MountPlan *p, ChildTable *t, const MEntry *dev) {
         if (!pm->learnt || pm->dev_ns_sock[1] < 0)
                 return 0;
         seen = __atomic_load_n(&pm->learnt->dev_ns_claim, __ATOMIC_RELAXED);
-        if (seen == pm->gen ||
+        if (seen >= pm->gen || /* (claimed, or a later generation is: this child's plan is old) */
             !__atomic_compare_exchange_n(&pm->learnt->dev_ns_claim, &seen, pm->gen, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
                 return 0;
         if ((r = private_dev(p, t, dev)) < 0)
                 return r;
+        t->dev_done = true;
         if (t->fd >= 0) { /* (it shows the namespace it was opened in) */
                 close(t->fd);
                 t->fd = -1;
         }
         t->fresh = false;
-        if ((fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) >= 0) {
-                (void) ns_fd_send(pm->dev_ns_sock[1], fd, pm->gen);
-                close(fd);
+        /* Read-only from the start in every copy (each one's second round sets it again): nothing
+         * can write to the one tmpfs through a copy before that. */
+        if (mount_setattr_one("/dev", MOUNT_ATTR_RDONLY, 0, false) < 0 || (fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) < 0)
+                return 0; /* (then this namespace is just ours) */
+        /* setns(2) puts a process at the namespace's root: where that is not our root (PID 1 in a
+         * chroot), later children would leave it. Ours again after the look, and nothing sent. */
+        {
+                struct stat before, after;
+                int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                bool same = root >= 0 && fstat(root, &before) == 0 && setns(fd, CLONE_NEWNS) == 0 && stat("/", &after) == 0 &&
+                            before.st_dev == after.st_dev && before.st_ino == after.st_ino;
+                if (!same && root >= 0 && (fchdir(root) < 0 || chroot(".") < 0))
+                        r = -errno;
+                if (root >= 0)
+                        close(root);
+                if (r < 0 || !same) {
+                        close(fd);
+                        return r;
+                }
         }
+        r = ns_fd_send(pm->dev_ns_sock[1], fd, pm->gen);
+        close(fd);
         /* (never go on in the one PID 1 now holds: later children copy it) */
-        if (unshare(CLONE_NEWNS) < 0)
+        if (r == 0 && unshare(CLONE_NEWNS) < 0)
                 return -errno;
-        t->dev_done = true;
         return 0;
 }
 
@@ -727,6 +758,14 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
         if (proc_may_go(p))
                 t->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 
+        /* The sources that lie below an earlier entry, as they are before the first mount. */
+        for (size_t i = 0; i < p->n; i++) {
+                MEntry *e = p->e + i;
+                if (e->src_early && (e->src_fd = clone_tree(e->source, e->mode == M_BIND_REC)) < 0) {
+                        e->src_err = e->src_fd;
+                        e->src_fd = -1;
+                }
+        }
         /* Round one: every mount. */
         for (size_t i = 0; i < p->n; i++) {
                 r = apply_one(p, t, p->e + i);
@@ -804,13 +843,9 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
                 return -errno;
         /* As systemd's setup_namespace() ends: /run/systemd/incoming a slave (so private, the only
          * one of its peer group here), where systemd's bind_mount_in_namespace() moves mounts. */
-        for (size_t i = 0; i < p->n; i++) {
-                const char *in = p->e[i].path + (p->root ? strlen(p->root) : 0); /* (the root is "/" now) */
-                if (p->e[i].mode == M_BIND && !p->e[i].absent && strcmp(in, "/run/systemd/incoming") == 0 &&
-                    mount(NULL, in, NULL, MS_SLAVE, NULL) < 0) {
-                        *error_path = p->e[i].path;
-                        return -errno;
-                }
+        if (mount(NULL, "/run/systemd/incoming", NULL, MS_SLAVE, NULL) < 0) {
+                *error_path = "/run/systemd/incoming";
+                return -errno;
         }
         return 0;
 }

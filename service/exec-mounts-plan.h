@@ -46,6 +46,11 @@ typedef struct MEntry {
         bool submounts;        /* something may be mounted at or below path when it is applied */
         bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
         bool nosuid_done;      /* (the child's copy) nosuid set with its other flags on all it covers */
+        bool src_early;        /* source lies below an earlier entry that changes what is there: the
+                                * child opens it before the first mount (systemd binds every source
+                                * from the tree as it was) */
+        int src_fd;            /* (the child's copy) that source opened (O_PATH), or -1 */
+        int src_err;           /* (the child's copy) why it could not be opened, or 0 */
 } MEntry;
 
 struct MountPlan {
@@ -108,6 +113,8 @@ const Pid1Mounts *pid1_mounts(void);
 /* Whether path is a mount point in PID 1's table (valid and not escaped: the caller checks). */
 bool pid1_mount_point(const char *path);
 
+/* The mode only sets flags on what is mounted at its path (binds the path onto itself). */
+bool mode_flags_only(MountMode m);
 /* The entry leaves its path read-only / noexec. */
 bool entry_ro(const MEntry *e);
 bool entry_noexec(const MEntry *e);

@@ -99,7 +99,7 @@ static MEntry *add_entry(MountPlan *p, const char *path, MountMode mode, bool li
                 p->cap = cap;
         }
         e = p->e + p->n;
-        *e = (MEntry) { .mode = mode, .path = path, .own_path = !literal };
+        *e = (MEntry) { .mode = mode, .path = path, .own_path = !literal, .src_fd = -1 };
         if (!literal && !(e->path = strdup(path)))
                 return NULL;
         p->n++;
@@ -271,6 +271,10 @@ static int entry_cmp(const void *x, const void *y) {
         return d ? d : (int) a->mode - (int) b->mode;
 }
 
+bool mode_flags_only(MountMode m) {
+        return m == M_READONLY || m == M_READWRITE || m == M_READWRITE_IMPLICIT || m == M_EXEC || m == M_NOEXEC;
+}
+
 bool entry_ro(const MEntry *e) {
         return e->read_only || e->mode == M_READONLY || e->mode == M_INACCESSIBLE;
 }
@@ -378,6 +382,36 @@ void mount_plan_free(MountPlan *p) {
 static bool incoming_made;
 
 static void dev_ns_refresh(void);
+
+/* The sources of binds. systemd applies the table in a copy of the root (/run/systemd/unit-root) and
+ * binds each source from the tree as it was; here the table is applied in place, so a source below
+ * an earlier entry that changes what lies there (a private /tmp, a tmpfs, a new /proc, a private
+ * /dev) is marked: the child opens it before its first mount (src_early). And what PrivateDevices='s
+ * shared /dev (dev_ns) cannot serve: a source at, below or above /dev (the copy's /dev is not the
+ * one the source names), or an entry below /dev that would make a name there (in the one tmpfs all
+ * those services share). */
+static void mark_sources(MountPlan *p) {
+        for (size_t i = 0; i < p->n; i++) {
+                MEntry *e = p->e + i;
+                char *rp = NULL;
+                const char *src;
+
+                if (!p->root && path_is_under(e->path, "/dev") && strcmp(e->path, "/dev") != 0 && !mode_flags_only(e->mode) &&
+                    e->mode != M_INACCESSIBLE && e->mode != M_MQUEUE)
+                        p->dev_shared = false;
+                if (!e->source)
+                        continue;
+                /* (a path setting's source may be a symbolic link: where it leads counts) */
+                if (e->user)
+                        rp = realpath(e->source, NULL);
+                src = rp ? rp : e->source;
+                for (size_t j = 0; j < i && !e->src_early; j++)
+                        e->src_early = !mode_flags_only(p->e[j].mode) && path_is_under(src, p->e[j].path);
+                if (path_is_under(src, "/dev") || path_is_under("/dev", src))
+                        p->dev_shared = false;
+                free(rp);
+        }
+}
 
 MountPlan *mount_plan_new(const Unit *u, const ExecSandbox *c, bool sandbox, const char *tmp, const char *var_tmp,
                           const char *unit_id) {
@@ -556,6 +590,7 @@ common:
                                 free(rp);
                 }
         normalize(p);
+        mark_sources(p);
         mark_submounts(p);
         if (p->dev_shared)
                 dev_ns_refresh();

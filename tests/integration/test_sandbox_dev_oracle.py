@@ -130,7 +130,7 @@ def glob_private(pid1):
 def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE):
     """units (name, lines) probed under systemd, then under sdinit, and compared
     (test_sandbox_ns_oracle's comparison): the /tmp/namespace-dev-* directories each start made,
-    per manager."""
+    and the units' states (rc, ActiveState, Result, ExecMainStatus), per manager."""
     names = [n for n, _ in units]
     got, made = {}, {}
     for kind in ("systemd", "sdinit"):
@@ -144,7 +144,7 @@ def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE):
         res.check(got["systemd"][1][name][1:] == got["sdinit"][1][name][1:],
                   f"{name}: started the same way: {got['systemd'][1][name][1:]}", got["sdinit"][1][name])
     ns.compare(res, names, got["systemd"], got["sdinit"], dict(units))
-    return made
+    return made, {k: got[k][1] for k in got}
 
 
 def main():
@@ -157,7 +157,7 @@ def main():
     oraclelib.copy_binaries(tmp)
     names = [n for n, _ in UNITS]
     try:
-        made = run_both(res, cg2, tmp, UNITS)
+        made, _ = run_both(res, cg2, tmp, UNITS)
         # The temporary directory: systemd makes one per sandboxed PrivateDevices= start (the
         # '+' command has none); sdinit for its first start only.
         sandboxed = [n for n, lines in UNITS if "#privileged" not in lines]

@@ -37,6 +37,11 @@ REDIS = dev.HARDENED + ["UMask=007", "CapabilityBoundingSet=", "LockPersonality=
                         "RestrictNamespaces=true", "RestrictRealtime=true", "RestrictSUIDSGID=true",
                         "SystemCallArchitectures=native"]
 WROTE = "sdinit-test-admin-wrote"
+# In a user and mount namespace of its own (full capabilities there), remounting /dev read-write
+# fails with EPERM: exit 0 only then.
+NESTED_REMOUNT = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
+                  "assert libc.unshare(0x10000000 | 0x20000) == 0; r = libc.mount(None, b'/dev', None, 32 | 4096, None); "
+                  "sys.exit(0 if r != 0 and ctypes.get_errno() == 1 else 1)")
 CHANGED_BEFORE = "s-after-change.service"
 # In start order, with the /tmp/namespace-dev-* directories sdinit makes for each.
 UNITS = [
@@ -47,9 +52,19 @@ UNITS = [
     # Its start command runs only if the remount and the write worked (its own /dev, two processes).
     ("s-admin-writes.service", ["PrivateDevices=yes", "CapabilityBoundingSet=CAP_SYS_ADMIN CAP_CHOWN CAP_DAC_OVERRIDE",
                                 f"ExecStartPre=/bin/sh -c 'mount -o remount,bind,rw /dev && touch /dev/{WROTE}'"], 2),
-    # ... and this one's only if the remount was refused.
-    ("s-remount-refused.service", SHARED + ["ExecStartPre=/bin/sh -c '! mount -o remount,bind,rw /dev 2>/dev/null'"], 0),
+    # ... and this one's only if the remount was refused, also in a user namespace of its own (the
+    # kernel locks the read-only flag of the mounts it inherits: what makes sharing safe).
+    ("s-remount-refused.service", SHARED + ["ExecStartPre=/bin/sh -c '! mount -o remount,bind,rw /dev 2>/dev/null'",
+                                            f"ExecStartPre=/usr/bin/python3 -c \"{NESTED_REMOUNT}\""], 0),
     ("s-after-admin.service", SHARED, 0),
+    # Not shared, built as usual: a bind whose source is /dev (systemd binds the container's own, as
+    # it was: so does sdinit), an entry that makes a name in /dev, its own user namespace.
+    ("s-bind-dev-source.service", SHARED + ["BindReadOnlyPaths=/dev:/run/sdinit-test-devcopy"], 1),
+    ("s-dev-target.service", SHARED + ["TemporaryFileSystem=/dev/sdinit-test-tmpfs"], 1),
+    ("s-private-users.service", SHARED + ["PrivateUsers=yes"], 1),
+    # Shared: entries below /dev that make nothing there.
+    ("s-ipc-logs.service", SHARED + ["PrivateIPC=yes", "ProtectKernelLogs=yes"], 0),
+    ("s-after-targets.service", SHARED, 0),
     (CHANGED_BEFORE, SHARED, 1),
     ("s-after-change-again.service", SHARED, 0),
 ]
@@ -65,7 +80,9 @@ def main():
     oraclelib.copy_binaries(tmp)
     units = [(n, lines) for n, lines, _ in UNITS]
     try:
-        made = dev.run_both(res, cg2, tmp, units, setup=":", changed_before=CHANGED_BEFORE)
+        made, states = dev.run_both(res, cg2, tmp, units, setup=":", changed_before=CHANGED_BEFORE)
+        res.check(all(states[k][n][1] == "active" for k in states for n, _ in units),
+                  "every unit started under both (the remounts refused, the write done)", states)
         procs = {n: 1 + sum(ln.startswith("ExecStartPre=") for ln in lines) for n, lines in units}
         res.check(made["systemd"] == procs, "systemd: a /tmp/namespace-dev-* directory per sandboxed process", made["systemd"])
         want = {n: k for n, _, k in UNITS}

@@ -122,6 +122,7 @@ def hardened_units():
 
 # Directive by directive, what the corpus does not cover (one unit each; "[Unit]..." lines go to
 # [Unit], "#privileged" makes ExecStart= a '+' command).
+MARKER = f"sdinit-outer-marker-{os.getpid()}"
 SYNTHETIC = [
     ("x-private-network.service", ["PrivateNetwork=yes"]),
     ("x-private-ipc.service", ["PrivateIPC=yes"]),
@@ -129,6 +130,12 @@ SYNTHETIC = [
     ("x-tmpfs.service", ["TemporaryFileSystem=/var/lib:ro"]),
     ("x-bind.service", ["TemporaryFileSystem=/mnt", "BindPaths=/usr/share/doc:/mnt/share"]),
     ("x-bind-ro.service", ["BindReadOnlyPaths=/etc"]),
+    # A source below an entry applied before the bind (the private /tmp): systemd binds it from the
+    # tree as it was (PID 1's /tmp), not from the private one.
+    ("x-bind-source-below.service", ["PrivateTmp=yes", f"BindReadOnlyPaths=/tmp/{MARKER}:/var/tmp/outer-marker"]),
+    # systemd makes /run/systemd/incoming a slave whatever is mounted there, and fails when it is gone.
+    ("x-incoming-inaccessible.service", ["InaccessiblePaths=/run/systemd/incoming"]),
+    ("x-run-systemd-inaccessible.service", ["InaccessiblePaths=/run/systemd"]),
     ("x-inaccessible.service", ["InaccessiblePaths=/etc/hostname /usr/share/doc -/usr/lib/modules -/nonexistent"]),
     ("x-inaccessible-missing.service", ["InaccessiblePaths=/nonexistent"]),
     ("x-read-only.service", ["ReadOnlyPaths=/var"]),
@@ -215,7 +222,6 @@ def write_units(unitdir, outdir, units):
             f.write(text)
 
 
-MARKER = f"sdinit-outer-marker-{os.getpid()}"
 # Each PID 1's own console file and cgroup are named after it.
 PID1_RE = re.compile(r"sdinit-test-sandbox-\d+-(systemd|sdinit)")
 PRIVATE_RE = re.compile(r"systemd-private-[0-9a-f]*-([^/ ]*)-[A-Za-z0-9]{6}")
