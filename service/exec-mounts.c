@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -670,6 +671,34 @@ static int __attribute__((noinline)) pid1_table_read(void) {
         return 0;
 }
 
+/* Where PID 1's mounts do not propagate (a runtime's rprivate), the held namespace keeps what PID 1
+ * unmounts alive, with no process in it: a change of PID 1's table closes it (a new generation)
+ * right away, not at the next sandboxed start. Watched only while one is held. */
+static sd_event *pid1_event;
+static sd_event_source *pid1_table_watch;
+
+void mount_plan_set_event(sd_event *event) {
+        pid1_event = event;
+}
+
+static int on_pid1_table_changed(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        (void) fd;
+        (void) revents;
+        (void) userdata;
+        (void) pid1_table_read(); /* (closes dev_ns; reading the table also clears the event) */
+        (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+        return 0;
+}
+
+static void dev_ns_watch(void) {
+        if (!pid1_event)
+                return;
+        if (pid1_table_watch)
+                (void) sd_event_source_set_enabled(pid1_table_watch, SD_EVENT_ON);
+        else if (sd_event_add_io(pid1_event, &pid1_table_watch, pid1_table.fd, EPOLLPRI, on_pid1_table_changed, NULL) < 0)
+                pid1_table_watch = NULL;
+}
+
 /* PID 1's half of dev_ns: the socket (once); of what the children have sent since, the namespace of
  * the table's current generation is kept and the others are closed. */
 static void dev_ns_refresh(void) {
@@ -689,6 +718,7 @@ static void dev_ns_refresh(void) {
                 if (g == pid1_table.gen && pid1_table.dev_ns < 0) {
                         pid1_table.dev_ns = fd;
                         pid1_table.dev_ns_gen = g;
+                        dev_ns_watch();
                 } else
                         close(fd);
         }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <systemd/sd-event.h>
 
 #include "units/unit.h"
 #include "units/unit-sandbox.h"
@@ -16,6 +17,10 @@
 bool exec_ns_needs_mount_ns(const Unit *u, const ExecSandbox *c, bool private_tmp_dirs);
 
 typedef struct MountPlan MountPlan;
+
+/* PID 1's event loop, where a change of its mount table retires the namespace it holds for
+ * PrivateDevices= (exec-mounts-plan.h: dev_ns). */
+void mount_plan_set_event(sd_event *event);
 
 /* Builds the mount table for one process (in PID 1, before fork), systemd's setup_namespace()
  * preparation: the entries of every setting, sorted, duplicates merged, entries below an

@@ -304,6 +304,7 @@ int exec_ns_prepare(MUnit *u, const ExecCommand *cmd) {
         rt->needs_mount_ns = exec_ns_needs_mount_ns(u->u, rt->cfg, rt->tmp_dir != NULL);
         if (rt->needs_mount_ns) {
                 mount_make_inaccessible_nodes(u->m->in_userns);
+                mount_plan_set_event(u->m->event);
                 rt->plan = mount_plan_new(u->u, rt->cfg, sandbox, sandbox ? rt->tmp_dir : NULL, sandbox ? rt->var_tmp_dir : NULL,
                                           u->id);
                 if (!rt->plan)

@@ -85,7 +85,7 @@ class TmpWatch:
         os.close(self.fd)
 
 
-def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup=NESTED, changed_before=CHANGED_BEFORE):
+def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup=NESTED, changed_before=CHANGED_BEFORE, on_change=None):
     """The probes of names started one after the other (a tmpfs mounted on /dev/mqueue in PID 1's
     namespace before changed_before), in PID 1 booted with setup; and how many
     /tmp/namespace-dev-* directories each start made."""
@@ -94,16 +94,19 @@ def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup=NESTED, changed
     watch = None
     try:
         p.wait_ready()
-        subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "sh", "-c",
-                        f"touch /tmp/{ns.MARKER} /var/tmp/{ns.MARKER} /dev/sdz && mkdir -p /dev/mqueue"], check=True)
+        ns.prepare_pid1(p, outdir)
         with open(f"/proc/{p.pid1}/mountinfo") as f:
             pid1_mounts = ns.norm_mountinfo(f.read())
         watch = TmpWatch(p.pid1)
         results, states, made = {}, {}, {}
         for name in names:
             if name == changed_before:
+                if on_change:
+                    on_change(kind, p, "before")
                 subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "mount", "-t", "tmpfs", "tmpfs", "/dev/mqueue"],
                                check=True)
+                if on_change:
+                    on_change(kind, p, "after")
             rc, out, err = p.systemctl("start", f"probe-{name}")
             st = p.show([f"probe-{name}"], ("ActiveState", "Result", "ExecMainStatus"))[f"probe-{name}"]
             states[name] = (rc, st.get("ActiveState"), st.get("Result"), st.get("ExecMainStatus"))
@@ -127,10 +130,11 @@ def glob_private(pid1):
     return [os.path.join(d, n) for n in os.listdir(d) if n.startswith("systemd-private-")]
 
 
-def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE):
+def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE, on_change=None):
     """units (name, lines) probed under systemd, then under sdinit, and compared
     (test_sandbox_ns_oracle's comparison): the /tmp/namespace-dev-* directories each start made,
-    and the units' states (rc, ActiveState, Result, ExecMainStatus), per manager."""
+    and the units' states (rc, ActiveState, Result, ExecMainStatus), per manager. on_change(kind,
+    PID 1, "before"/"after"): called around the mount in PID 1's namespace."""
     names = [n for n, _ in units]
     got, made = {}, {}
     for kind in ("systemd", "sdinit"):
@@ -139,7 +143,7 @@ def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE):
         os.makedirs(outdir)
         os.chmod(outdir, 0o777)
         ns.write_units(unitdir, outdir, units)
-        got[kind], made[kind] = boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup, changed_before)
+        got[kind], made[kind] = boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup, changed_before, on_change)
     for name in names:
         res.check(got["systemd"][1][name][1:] == got["sdinit"][1][name][1:],
                   f"{name}: started the same way: {got['systemd'][1][name][1:]}", got["sdinit"][1][name])

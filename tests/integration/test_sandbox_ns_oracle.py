@@ -18,6 +18,7 @@ not applied; a unit with TemporaryFileSystem= fails with 226/NAMESPACE, as syste
 Output: plain ok/FAIL lines (cgharness); SKIP when the recipe cannot run here."""
 import base64
 import glob
+import json
 import os
 import re
 import shutil
@@ -90,10 +91,19 @@ for p in ("/", "/usr", "/etc", "/var", "/home", "/proc/sys", "/sys", "/sys/fs/cg
                                                             (os.ST_NOEXEC, "noexec"), (os.ST_NODEV, "nodev")) if st.f_flag & b) or "rw"
     except OSError as e:
         r["mount flags " + p] = errno.errorcode.get(e.errno, "?")
+# PID 1's namespaces as the test read them from outside (reading /proc/1/ns needs ptrace access to
+# PID 1, which a bounding set without CAP_SYS_PTRACE refuses), or here where the sandbox hides that
+# file (TemporaryFileSystem=/var/lib)
+try:
+    with open(os.environ.get("PROBE_OUT", "/nonexistent") + "/pid1-ns") as f:
+        pid1_ns = json.load(f)
+except OSError:
+    pid1_ns = {}
 for ns in ("mnt", "net", "ipc", "uts"):
-    # (PID 1's needs ptrace access to it: refused where the bounding set drops capabilities)
-    e = err(lambda: os.readlink("/proc/1/ns/" + ns))
-    r["own " + ns + " namespace"] = e if e != "ok" else os.readlink("/proc/self/ns/" + ns) != os.readlink("/proc/1/ns/" + ns)
+    e = "ok" if ns in pid1_ns else err(lambda: os.readlink("/proc/1/ns/" + ns))
+    if e == "ok":
+        e = os.readlink("/proc/self/ns/" + ns) != (pid1_ns[ns] if ns in pid1_ns else os.readlink("/proc/1/ns/" + ns))
+    r["own " + ns + " namespace"] = e
 # (Only whether loopback is all there is: the host's own interfaces come and go between the runs.)
 r["only loopback"] = sorted(n for _, n in socket.if_nameindex()) == ["lo"]
 with open("/proc/self/mountinfo") as f:
@@ -215,7 +225,7 @@ def write_units(unitdir, outdir, units):
             cmd = "/bin/sh -c 'while read -r l; do echo \"MI $l\"; done < /proc/self/mountinfo'"
         text = ("[Unit]\nDefaultDependencies=no\n" + "".join(ln[len("[Unit]"):] + "\n" for ln in lines if ln.startswith("[Unit]")) +
                 "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
-                f"StandardOutput=file:{outdir}/{stem}.out\nStandardError=inherit\nEnvironment=PROBE_NAME={stem}\n"
+                f"StandardOutput=file:{outdir}/{stem}.out\nStandardError=inherit\nEnvironment=PROBE_NAME={stem} PROBE_OUT={outdir}\n"
                 f"Environment=MARKER={MARKER}\nExecStart={plus}{cmd}\n" +
                 "".join(ln + "\n" for ln in lines if not ln.startswith(("#", "[Unit]"))))
         with open(os.path.join(unitdir, f"probe-{name}"), "w") as f:
@@ -260,14 +270,21 @@ def read_probe(outdir, stem):
     return {"mountinfo": "\n".join(mi)} if mi else None
 
 
+def prepare_pid1(p, outdir):
+    """What a sandbox hides: a marker in PID 1's /tmp and /var/tmp, a disk node in its /dev (a
+    regular file named like a disk: no device node can be made in a user namespace); and PID 1's
+    namespaces for the probes (outdir/pid1-ns)."""
+    subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "sh", "-c",
+                    f"touch /tmp/{MARKER} /var/tmp/{MARKER} /dev/sdz && mkdir -p /dev/mqueue"], check=True)
+    with open(os.path.join(outdir, "pid1-ns"), "w") as f:
+        json.dump({ns: os.readlink(f"/proc/{p.pid1}/ns/{ns}") for ns in ("mnt", "net", "ipc", "uts")}, f)
+
+
 def boot_and_probe(res, kind, cg2, tmp, unitdir, outdir, names):
     p = oraclelib.boot(kind, cg2, f"sdinit-test-sandbox-{os.getpid()}-{kind}", tmp, unitdir, tmpfs_dirs=("/var/tmp",))
     try:
         p.wait_ready()
-        # What a sandbox hides: a marker in PID 1's /tmp and /var/tmp, a disk node in its /dev.
-        # (A regular file named like a disk: no device node can be made in a user namespace.)
-        subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "sh", "-c",
-                        f"touch /tmp/{MARKER} /var/tmp/{MARKER} /dev/sdz && mkdir -p /dev/mqueue"], check=True)
+        prepare_pid1(p, outdir)
         # systemd's PID 1 mounts more at boot (/run/lock, /dev/mqueue ...): the sandbox is what the
         # service's table changes from PID 1's.
         with open(f"/proc/{p.pid1}/mountinfo") as f:
