@@ -764,6 +764,8 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
                 if (e->src_early && (e->src_fd = clone_tree(e->source, e->mode == M_BIND_REC)) < 0) {
                         e->src_err = e->src_fd;
                         e->src_fd = -1;
+                        if (e->src_err == -ENOSYS) /* (before Linux 5.2: bound by path, in the tree as it is then) */
+                                e->src_early = false;
                 }
         }
         /* Round one: every mount. */
