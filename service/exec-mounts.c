@@ -391,6 +391,11 @@ static void dev_ns_refresh(void);
  * shared /dev (dev_ns) cannot serve: a source at, below or above /dev (the copy's /dev is not the
  * one the source names), or an entry below /dev that would make a name there (in the one tmpfs all
  * those services share). */
+static bool api_mount_kept(MountMode m) {
+        /* (these mount nothing where PID 1 has a mount already) */
+        return m == M_RUN || m == M_BIND_DEV || m == M_SYSFS;
+}
+
 static void mark_sources(MountPlan *p) {
         for (size_t i = 0; i < p->n; i++) {
                 MEntry *e = p->e + i;
@@ -407,7 +412,9 @@ static void mark_sources(MountPlan *p) {
                         rp = realpath(e->source, NULL);
                 src = rp ? rp : e->source;
                 for (size_t j = 0; j < i && !e->src_early; j++)
-                        e->src_early = !mode_flags_only(p->e[j].mode) && path_is_under(src, p->e[j].path);
+                        e->src_early = path_is_under(src, p->e[j].path) && !mode_flags_only(p->e[j].mode) &&
+                                       !(api_mount_kept(p->e[j].mode) && !p->root && pid1_mounts()->valid && !pid1_mounts()->escaped &&
+                                         pid1_mount_point(p->e[j].path));
                 if (path_is_under(src, "/dev") || path_is_under("/dev", src))
                         p->dev_shared = false;
                 free(rp);
@@ -591,8 +598,8 @@ common:
                                 free(rp);
                 }
         normalize(p);
-        mark_sources(p);
         mark_submounts(p);
+        mark_sources(p);
         if (p->dev_shared)
                 dev_ns_refresh();
         return p;
