@@ -657,21 +657,17 @@ static bool proc_may_go(const MountPlan *p) {
         return false;
 }
 
-/* The plan's PrivateDevices= entry when its /dev may come from (or go to) PID 1's dev_ns: /dev
- * itself, nothing mounted at or above it before, no earlier entry's source below it (it would be
- * bound from the old /dev in the plan's order), PID 1's table known. */
+/* The plan's PrivateDevices= entry when its /dev may come from (or go to) PID 1's dev_ns
+ * (MountPlan.dev_shared: no bind source near /dev, no name made below it): /dev itself, nothing
+ * mounted at or above it before, PID 1's table known. */
 static MEntry *dev_shared_entry(const MountPlan *p) {
         const Pid1Mounts *t = pid1_mounts();
 
         if (!p->dev_shared || p->root || p->own_userns || !t->valid || t->escaped)
                 return NULL;
-        for (size_t i = 0; i < p->n; i++) {
-                MEntry *e = p->e + i;
-                if (e->mode == M_PRIVATE_DEV)
-                        return strcmp(e->path, "/dev") == 0 && above_untouched(p, e) ? e : NULL;
-                if (e->source && path_is_under(e->source, "/dev"))
-                        return NULL;
-        }
+        for (size_t i = 0; i < p->n; i++)
+                if (p->e[i].mode == M_PRIVATE_DEV)
+                        return strcmp(p->e[i].path, "/dev") == 0 && above_untouched(p, p->e + i) ? p->e + i : NULL;
         return NULL;
 }
 
@@ -764,7 +760,9 @@ static int apply_plan(const MountPlan *p, ChildTable *t, const char **error_path
                 if (e->src_early && (e->src_fd = clone_tree(e->source, e->mode == M_BIND_REC)) < 0) {
                         e->src_err = e->src_fd;
                         e->src_fd = -1;
-                        if (e->src_err == -ENOSYS) /* (before Linux 5.2: bound by path, in the tree as it is then) */
+                        /* (before Linux 5.2, or a runtime's seccomp profile that does not know it:
+                         * bound by path, in the tree as it is then) */
+                        if (e->src_err == -ENOSYS || e->src_err == -EPERM)
                                 e->src_early = false;
                 }
         }

@@ -391,31 +391,44 @@ static void dev_ns_refresh(void);
  * shared /dev (dev_ns) cannot serve: a source at, below or above /dev (the copy's /dev is not the
  * one the source names), or an entry below /dev that would make a name there (in the one tmpfs all
  * those services share). */
-static bool api_mount_kept(MountMode m) {
-        /* (these mount nothing where PID 1 has a mount already) */
-        return m == M_RUN || m == M_BIND_DEV || m == M_SYSFS;
+/* Whether entry o mounts nothing in the first round: it only sets flags, or is an API mount, on a
+ * path where PID 1 has a mount already (then nothing is bound there). */
+static bool mounts_nothing(const MountPlan *p, const MEntry *o) {
+        return (mode_flags_only(o->mode) || o->mode == M_RUN || o->mode == M_BIND_DEV || o->mode == M_SYSFS) && !p->root &&
+               pid1_mounts()->valid && !pid1_mounts()->escaped && pid1_mount_point(o->path);
+}
+
+/* Whether the tree at path (a bind source) differs, once the entries before e are applied, from
+ * what it was: it lies at or below one that changes what is there, or (a recursive bind) one that
+ * mounts something lies below it. */
+static bool source_changed(const MountPlan *p, const MEntry *e, const char *path) {
+        for (const MEntry *o = p->e; o < e; o++) {
+                if (path_is_under(path, o->path) && !mode_flags_only(o->mode) && !mounts_nothing(p, o))
+                        return true;
+                if (e->mode == M_BIND_REC && path_is_under(o->path, path) && strcmp(o->path, path) != 0 && !mounts_nothing(p, o))
+                        return true;
+        }
+        return false;
 }
 
 static void mark_sources(MountPlan *p) {
         for (size_t i = 0; i < p->n; i++) {
                 MEntry *e = p->e + i;
                 char *rp = NULL;
-                const char *src;
 
                 if (!p->root && path_is_under(e->path, "/dev") && strcmp(e->path, "/dev") != 0 && !mode_flags_only(e->mode) &&
                     e->mode != M_INACCESSIBLE && e->mode != M_MQUEUE)
                         p->dev_shared = false;
                 if (!e->source)
                         continue;
-                /* (a path setting's source may be a symbolic link: where it leads counts) */
+                /* (a path setting's source may be a symbolic link: where it is and where it leads
+                 * both count) */
                 if (e->user)
                         rp = realpath(e->source, NULL);
-                src = rp ? rp : e->source;
-                for (size_t j = 0; j < i && !e->src_early; j++)
-                        e->src_early = path_is_under(src, p->e[j].path) && !mode_flags_only(p->e[j].mode) &&
-                                       !(api_mount_kept(p->e[j].mode) && !p->root && pid1_mounts()->valid && !pid1_mounts()->escaped &&
-                                         pid1_mount_point(p->e[j].path));
-                if (path_is_under(src, "/dev") || path_is_under("/dev", src))
+                /* With RootDirectory=, systemd binds from the live tree (no unit-root copy): as here. */
+                e->src_early = !p->root && (source_changed(p, e, e->source) || (rp && source_changed(p, e, rp)));
+                if (path_is_under(e->source, "/dev") || path_is_under("/dev", e->source) ||
+                    (rp && (path_is_under(rp, "/dev") || path_is_under("/dev", rp))))
                         p->dev_shared = false;
                 free(rp);
         }
@@ -624,6 +637,13 @@ bool pid1_mount_point(const char *path) {
         return false;
 }
 
+static void dev_ns_close(void) {
+        if (pid1_table.dev_ns >= 0) {
+                close(pid1_table.dev_ns);
+                pid1_table.dev_ns = -1;
+        }
+}
+
 /* The table read again: its 24 KB of buffers in a frame of their own, not in the one of
  * pid1_table_refresh(), which runs at every sandboxed start (each stack page PID 1 writes after a
  * fork is a copy-on-write fault). */
@@ -635,10 +655,7 @@ static int __attribute__((noinline)) pid1_table_read(void) {
         pid1_table.valid = pid1_table.escaped = false;
         pid1_table.len = 0;
         pid1_table.gen++; /* (what the children learnt of the old table no longer holds) */
-        if (pid1_table.dev_ns >= 0) { /* (nor the namespace made from it) */
-                close(pid1_table.dev_ns);
-                pid1_table.dev_ns = -1;
-        }
+        dev_ns_close(); /* (nor the namespace made from it) */
         if (lseek(pid1_table.fd, 0, SEEK_SET) < 0)
                 return -errno;
         /* line by line: "id parent maj:min root MOUNTPOINT ..." */
@@ -682,17 +699,22 @@ static int __attribute__((noinline)) pid1_table_read(void) {
  * unmounts alive, with no process in it: a change of PID 1's table closes it (a new generation)
  * right away, not at the next sandboxed start. Watched only while one is held. */
 static sd_event *pid1_event;
-static sd_event_source *pid1_table_watch;
+static sd_event_source *pid1_table_watch, *dev_ns_sock_watch;
+static int pid1_table_watch_fd = -1;
 
 void mount_plan_set_event(sd_event *event) {
         pid1_event = event;
 }
 
+/* A change of PID 1's table while it holds dev_ns: closed now, and the table read again at the next
+ * plan. (On a file of its own: the kernel clears a change for the open file that is polled, and
+ * pid1_table_refresh() polls pid1_table.fd.) */
 static int on_pid1_table_changed(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         (void) fd;
         (void) revents;
         (void) userdata;
-        (void) pid1_table_read(); /* (closes dev_ns; reading the table also clears the event) */
+        dev_ns_close();
+        pid1_table.valid = false;
         (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
         return 0;
 }
@@ -700,35 +722,62 @@ static int on_pid1_table_changed(sd_event_source *s, int fd, uint32_t revents, v
 static void dev_ns_watch(void) {
         if (!pid1_event)
                 return;
-        if (pid1_table_watch)
+        if (pid1_table_watch) {
                 (void) sd_event_source_set_enabled(pid1_table_watch, SD_EVENT_ON);
-        else if (sd_event_add_io(pid1_event, &pid1_table_watch, pid1_table.fd, EPOLLPRI, on_pid1_table_changed, NULL) < 0)
+                return;
+        }
+        if ((pid1_table_watch_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+                return;
+        if (sd_event_add_io(pid1_event, &pid1_table_watch, pid1_table_watch_fd, EPOLLPRI, on_pid1_table_changed, NULL) < 0) {
                 pid1_table_watch = NULL;
+                close(pid1_table_watch_fd);
+                pid1_table_watch_fd = -1;
+        }
 }
 
-/* PID 1's half of dev_ns: the socket (once); of what the children have sent since, the namespace of
- * the table's current generation is kept and the others are closed. */
-static void dev_ns_refresh(void) {
+/* What the children sent: the namespace of the table's current generation is kept (and watched),
+ * the others are closed. Bounded: one claim per generation, and the socket's buffer. */
+static void dev_ns_receive(void) {
         unsigned long g;
         int fd;
 
-        if (!pid1_table.valid || pid1_table.escaped)
-                return;
-        if (pid1_table.dev_ns_sock[0] < 0 && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pid1_table.dev_ns_sock) < 0) {
-                pid1_table.dev_ns_sock[0] = pid1_table.dev_ns_sock[1] = -1;
-                return;
-        }
-        /* (bounded: one claim per generation, and the socket's buffer) */
         while ((fd = ns_fd_recv(pid1_table.dev_ns_sock[0], &g)) >= 0 || fd == -EBADMSG) {
                 if (fd < 0)
                         continue;
-                if (g == pid1_table.gen && pid1_table.dev_ns < 0) {
+                if (pid1_table.valid && !pid1_table.escaped && g == pid1_table.gen && pid1_table.dev_ns < 0) {
                         pid1_table.dev_ns = fd;
                         pid1_table.dev_ns_gen = g;
                         dev_ns_watch();
                 } else
                         close(fd);
         }
+}
+
+/* (at once, not at the next plan: a namespace left in the socket would keep what PID 1 unmounts
+ * alive, unwatched) */
+static int on_dev_ns_sent(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        (void) s;
+        (void) fd;
+        (void) revents;
+        (void) userdata;
+        dev_ns_receive();
+        return 0;
+}
+
+/* PID 1's half of dev_ns, at a plan that may use it: the socket (once, watched), and what is in it. */
+static void dev_ns_refresh(void) {
+        if (!pid1_table.valid || pid1_table.escaped)
+                return;
+        if (pid1_table.dev_ns_sock[0] < 0) {
+                if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pid1_table.dev_ns_sock) < 0) {
+                        pid1_table.dev_ns_sock[0] = pid1_table.dev_ns_sock[1] = -1;
+                        return;
+                }
+                if (pid1_event && sd_event_add_io(pid1_event, &dev_ns_sock_watch, pid1_table.dev_ns_sock[0], EPOLLIN,
+                                                  on_dev_ns_sent, NULL) < 0)
+                        dev_ns_sock_watch = NULL;
+        }
+        dev_ns_receive();
 }
 
 static int pid1_table_refresh(void) {

@@ -108,6 +108,8 @@ def boot_and_probe(kind, cg2, tmp, unitdir, outdir, names, setup=NESTED, changed
                 if on_change:
                     on_change(kind, p, "after")
             rc, out, err = p.systemctl("start", f"probe-{name}")
+            if on_change:
+                on_change(kind, p, f"started {name}")
             st = p.show([f"probe-{name}"], ("ActiveState", "Result", "ExecMainStatus"))[f"probe-{name}"]
             states[name] = (rc, st.get("ActiveState"), st.get("Result"), st.get("ExecMainStatus"))
             results[name] = ns.read_probe(outdir, name[:-len('.service')])
@@ -134,7 +136,8 @@ def run_both(res, cg2, tmp, units, setup=NESTED, changed_before=CHANGED_BEFORE, 
     """units (name, lines) probed under systemd, then under sdinit, and compared
     (test_sandbox_ns_oracle's comparison): the /tmp/namespace-dev-* directories each start made,
     and the units' states (rc, ActiveState, Result, ExecMainStatus), per manager. on_change(kind,
-    PID 1, "before"/"after"): called around the mount in PID 1's namespace."""
+    PID 1, "before"/"after"/"started NAME"): called around the mount in PID 1's namespace and after
+    each start."""
     names = [n for n, _ in units]
     got, made = {}, {}
     for kind in ("systemd", "sdinit"):

@@ -133,6 +133,9 @@ def hardened_units():
 # Directive by directive, what the corpus does not cover (one unit each; "[Unit]..." lines go to
 # [Unit], "#privileged" makes ExecStart= a '+' command).
 MARKER = f"sdinit-outer-marker-{os.getpid()}"
+# Made in PID 1's /var/tmp before the probes (prepare_pid1): a directory with a subdirectory, a link.
+BIND_SRC = "sdinit-bind-src"
+BIND_LINK = "sdinit-bind-link"
 SYNTHETIC = [
     ("x-private-network.service", ["PrivateNetwork=yes"]),
     ("x-private-ipc.service", ["PrivateIPC=yes"]),
@@ -143,6 +146,10 @@ SYNTHETIC = [
     # A source below an entry applied before the bind (the private /tmp): systemd binds it from the
     # tree as it was (PID 1's /tmp), not from the private one.
     ("x-bind-source-below.service", ["PrivateTmp=yes", f"BindReadOnlyPaths=/tmp/{MARKER}:/var/tmp/outer-marker"]),
+    # ... a recursive bind of a tree in which an earlier entry mounts something (not brought along)
+    ("x-bind-source-above.service", [f"TemporaryFileSystem=/var/tmp/{BIND_SRC}/a", f"BindPaths=/var/tmp/{BIND_SRC}:/var/tmp/{BIND_SRC}-dst"]),
+    # ... a symbolic link below the private /var/tmp, to a path outside it
+    ("x-bind-source-link.service", ["PrivateTmp=yes", f"BindReadOnlyPaths=/var/tmp/{BIND_LINK}:/var/tmp/linked"]),
     # systemd makes /run/systemd/incoming a slave whatever is mounted there, and fails when it is gone.
     ("x-incoming-inaccessible.service", ["InaccessiblePaths=/run/systemd/incoming"]),
     ("x-run-systemd-inaccessible.service", ["InaccessiblePaths=/run/systemd"]),
@@ -275,7 +282,8 @@ def prepare_pid1(p, outdir):
     regular file named like a disk: no device node can be made in a user namespace); and PID 1's
     namespaces for the probes (outdir/pid1-ns)."""
     subprocess.run(["nsenter", "-t", str(p.pid1), "-U", "-m", "sh", "-c",
-                    f"touch /tmp/{MARKER} /var/tmp/{MARKER} /dev/sdz && mkdir -p /dev/mqueue"], check=True)
+                    f"touch /tmp/{MARKER} /var/tmp/{MARKER} /dev/sdz && mkdir -p /dev/mqueue /var/tmp/{BIND_SRC}/a && "
+                    f"ln -s /usr/share/doc /var/tmp/{BIND_LINK}"], check=True)
     with open(os.path.join(outdir, "pid1-ns"), "w") as f:
         json.dump({ns: os.readlink(f"/proc/{p.pid1}/ns/{ns}") for ns in ("mnt", "net", "ipc", "uts")}, f)
 
@@ -430,6 +438,11 @@ def main():
     tmp = oraclelib.scratch_dir("sandbox-")
     oraclelib.copy_binaries(tmp)
     make_root(os.path.join(tmp, "root"))
+    # (systemd binds from the live tree with RootDirectory=: the tmpfs on /data hides the source,
+    # which '-' ignores)
+    os.makedirs(os.path.join(tmp, "root", "data", "x"))
+    units += [("x-root-directory-bind.service", [f"RootDirectory={tmp}/root", "TemporaryFileSystem=/data",
+                                                 f"BindPaths=-{tmp}/root/data/x:/y"])]
     units += [("x-root-directory.service", [f"RootDirectory={tmp}/root"]),
               ("x-root-directory-protect.service", [f"RootDirectory={tmp}/root", "ProtectSystem=strict",
                                                     "PrivateTmp=yes", "PrivateDevices=yes", "ProtectKernelTunables=yes"])]
