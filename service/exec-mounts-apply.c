@@ -663,12 +663,30 @@ static bool proc_may_go(const MountPlan *p) {
 static MEntry *dev_shared_entry(const MountPlan *p) {
         const Pid1Mounts *t = pid1_mounts();
 
-        if (!p->dev_shared || p->root || p->own_userns || !t->valid || t->escaped)
+        if (!p->dev_shared || !t->valid || t->escaped) /* (never with RootDirectory= or PrivateUsers=) */
                 return NULL;
         for (size_t i = 0; i < p->n; i++)
                 if (p->e[i].mode == M_PRIVATE_DEV)
                         return strcmp(p->e[i].path, "/dev") == 0 && above_untouched(p, p->e + i) ? p->e + i : NULL;
         return NULL;
+}
+
+/* Whether setns(2) into our own namespace nsfd leaves our root where it is: it puts a process at
+ * the namespace's root, which is not ours where PID 1 runs in a chroot (later children would leave
+ * it). Ours again after the look. 1, 0, or -errno when the chroot could not be restored. */
+static int setns_keeps_root(int nsfd) {
+        struct stat before, after;
+        int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+        bool same;
+
+        if (root < 0)
+                return 0;
+        same = fstat(root, &before) == 0 && setns(nsfd, CLONE_NEWNS) == 0 && stat("/", &after) == 0 &&
+               before.st_dev == after.st_dev && before.st_ino == after.st_ino;
+        if (!same && (fchdir(root) < 0 || chroot(".") < 0))
+                r = -errno;
+        close(root);
+        return r < 0 ? r : same;
 }
 
 /* This child makes dev_ns for PID 1, once per generation of PID 1's table (the first to claim it):
@@ -697,21 +715,9 @@ static int dev_ns_make(const MountPlan *p, ChildTable *t, const MEntry *dev) {
          * can write to the one tmpfs through a copy before that. */
         if (mount_setattr_one("/dev", MOUNT_ATTR_RDONLY, 0, false) < 0 || (fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) < 0)
                 return 0; /* (then this namespace is just ours) */
-        /* setns(2) puts a process at the namespace's root: where that is not our root (PID 1 in a
-         * chroot), later children would leave it. Ours again after the look, and nothing sent. */
-        {
-                struct stat before, after;
-                int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                bool same = root >= 0 && fstat(root, &before) == 0 && setns(fd, CLONE_NEWNS) == 0 && stat("/", &after) == 0 &&
-                            before.st_dev == after.st_dev && before.st_ino == after.st_ino;
-                if (!same && root >= 0 && (fchdir(root) < 0 || chroot(".") < 0))
-                        r = -errno;
-                if (root >= 0)
-                        close(root);
-                if (r < 0 || !same) {
-                        close(fd);
-                        return r;
-                }
+        if ((r = setns_keeps_root(fd)) <= 0) {
+                close(fd);
+                return r;
         }
         r = ns_fd_send(pm->dev_ns_sock[1], fd, pm->gen);
         close(fd);

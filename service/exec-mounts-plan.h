@@ -46,11 +46,11 @@ typedef struct MEntry {
         bool submounts;        /* something may be mounted at or below path when it is applied */
         bool absent;           /* (the child's copy) an optional path that is not there: later rounds skip it */
         bool nosuid_done;      /* (the child's copy) nosuid set with its other flags on all it covers */
-        bool src_early;        /* source lies below an earlier entry that changes what is there: the
-                                * child opens it before the first mount (systemd binds every source
-                                * from the tree as it was) */
-        int src_fd;            /* (the child's copy) that source opened (O_PATH), or -1 */
-        int src_err;           /* (the child's copy) why it could not be opened, or 0 */
+        bool src_early;        /* the entries before it change what its source names: the child
+                                * clones the source before the first mount (systemd binds every
+                                * source from the tree as it was) */
+        int src_fd;            /* (the child's copy) that clone, not attached yet (open_tree), or -1 */
+        int src_err;           /* (the child's copy) why it could not be cloned, or 0 */
 } MEntry;
 
 struct MountPlan {
@@ -88,16 +88,15 @@ typedef struct Pid1Learnt {
  * child reads its inherited copy. escaped: a mount point with an escaped character (be
  * conservative); valid: read since the table last changed; gen: counts the reads (never 0 once
  * valid). mknod_denied: PID 1's mknod(2) of a device node was refused with EPERM (a user namespace:
- * its children's are too). learnt: NULL where the shared page could not be mapped. */
-/*
+ * its children's are too). learnt: NULL where the shared page could not be mapped.
+ *
  * dev_ns: a mount namespace that is PID 1's as of generation dev_ns_gen with PrivateDevices='s /dev
  * in place of its /dev, made by the first child that needed one (after claiming it in
  * Pid1Learnt.dev_ns_claim) and sent to PID 1 over dev_ns_sock; -1 if none. A later child whose /dev
  * may be shared (MountPlan.dev_shared) enters it before it unshares its own: its namespace is then
  * a copy of that one, /dev already built, instead of building it again (a tmpfs, its nodes and
  * links, the old /dev unmounted: about half of such a start's mount work, and the tmpfs's teardown
- * at exit).
- */
+ * at exit). */
 typedef struct Pid1Mounts {
         int fd;
         char *mp;

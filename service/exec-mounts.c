@@ -384,13 +384,6 @@ static bool incoming_made;
 
 static void dev_ns_refresh(void);
 
-/* The sources of binds. systemd applies the table in a copy of the root (/run/systemd/unit-root) and
- * binds each source from the tree as it was; here the table is applied in place, so a source below
- * an earlier entry that changes what lies there (a private /tmp, a tmpfs, a new /proc, a private
- * /dev) is marked: the child opens it before its first mount (src_early). And what PrivateDevices='s
- * shared /dev (dev_ns) cannot serve: a source at, below or above /dev (the copy's /dev is not the
- * one the source names), or an entry below /dev that would make a name there (in the one tmpfs all
- * those services share). */
 /* Whether entry o mounts nothing in the first round: it only sets flags, or is an API mount, on a
  * path where PID 1 has a mount already (then nothing is bound there). */
 static bool mounts_nothing(const MountPlan *p, const MEntry *o) {
@@ -411,12 +404,18 @@ static bool source_changed(const MountPlan *p, const MEntry *e, const char *path
         return false;
 }
 
+/* The sources of binds. systemd applies the table in a copy of the root (/run/systemd/unit-root) and
+ * binds each source from the tree as it was; here the table is applied in place, so a source that
+ * the entries before it change is marked: the child clones it before its first mount (src_early).
+ * And what PrivateDevices='s shared /dev (dev_ns) cannot serve: a source at, below or above /dev
+ * (the copy's /dev is not the one the source names), or an entry below /dev that would make a name
+ * there (in the one tmpfs all those services share). */
 static void mark_sources(MountPlan *p) {
         for (size_t i = 0; i < p->n; i++) {
                 MEntry *e = p->e + i;
                 char *rp = NULL;
 
-                if (!p->root && path_is_under(e->path, "/dev") && strcmp(e->path, "/dev") != 0 && !mode_flags_only(e->mode) &&
+                if (path_is_under(e->path, "/dev") && strcmp(e->path, "/dev") != 0 && !mode_flags_only(e->mode) &&
                     e->mode != M_INACCESSIBLE && e->mode != M_MQUEUE)
                         p->dev_shared = false;
                 if (!e->source)
@@ -777,7 +776,8 @@ static void dev_ns_refresh(void) {
                                                   on_dev_ns_sent, NULL) < 0)
                         dev_ns_sock_watch = NULL;
         }
-        dev_ns_receive();
+        if (!dev_ns_sock_watch) /* (else the event loop receives) */
+                dev_ns_receive();
 }
 
 static int pid1_table_refresh(void) {
